@@ -1,0 +1,1 @@
+"""orgmodel: public-security organisations (公安机关) as graphs."""

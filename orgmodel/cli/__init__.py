@@ -1,0 +1,59 @@
+"""The ``orgmodel`` command line.
+
+Each command group lives in its own module and registers itself on :data:`app`. Errors a user
+can cause (:class:`~orgmodel.errors.OrgmodelError`, :class:`~orgmodel.model.OrgValidationError`)
+are printed as one clear message on stderr with exit code 1, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from orgmodel.errors import OrgmodelError
+from orgmodel.model import OrgValidationError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="orgmodel",
+    help="公安机关组织模型: model public-security organisations as graphs; measure span of "
+    "control, 警力隐性流失 and 上下对口; try 大部门 restructurings before doing them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules, each registering its commands on `app` when imported.
+_COMMAND_MODULES = (
+    "orgmodel.cli.core",
+    "orgmodel.cli.io_cmds",
+    "orgmodel.cli.generate_cmd",
+    "orgmodel.cli.plan_cmds",
+    "orgmodel.cli.db_cmds",
+    "orgmodel.cli.serve_cmd",
+    "orgmodel.cli.report_cmd",
+)
+for _name in _COMMAND_MODULES:
+    try:
+        importlib.import_module(_name)
+    except ModuleNotFoundError as _e:  # a command group not built yet
+        if _e.name != _name:
+            raise
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error for the user on stderr and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def main() -> None:
+    """Entry point of the ``orgmodel`` console script."""
+    try:
+        app(standalone_mode=True)
+    except (OrgmodelError, OrgValidationError) as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(1)

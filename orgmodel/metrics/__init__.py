@@ -1,0 +1,1 @@
+"""Metrics over an organisation graph (DOMAIN.md, "Metrics"): pure functions, one pass each."""

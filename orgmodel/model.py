@@ -1,0 +1,515 @@
+"""The organisation graph: units of a public-security organisation (公安机关) and their lines.
+
+Nodes are organisational units (公安部, 省公安厅, 市公安局, 县公安局/分局, 内设机构, 情指中心,
+派出所, 派出所内的队/室, 社区警务室). Every unit but the root has exactly one command parent.
+
+Edges of the underlying :class:`networkx.DiGraph` carry a ``type`` attribute:
+
+- ``REPORTS_TO`` (child → parent): the command line, 块. Together these form a tree.
+- ``GUIDES`` (upper department → lower department of the same function): the professional
+  guidance line, 条 — the visible trace of 上下对口.
+- ``DISPATCHES`` (command centre → unit): who the 情指中心 tasks directly.
+
+Node attributes are the fields of :class:`Unit` (without ``parent``, which is the
+REPORTS_TO edge). An :class:`OrgGraph` validates on construction and is treated as
+immutable afterwards: restructuring builds a new one (see :mod:`orgmodel.restructure`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import networkx as nx
+
+from orgmodel.catalogue import FunctionCatalogue, load_catalogue
+
+__all__ = [
+    "BUREAU_KINDS",
+    "DISPATCHES",
+    "EDGE_TYPES",
+    "FRONTLINE_KINDS",
+    "GUIDES",
+    "KINDS",
+    "KIND_LEVELS",
+    "KIND_NAMES",
+    "REPORTS_TO",
+    "OrgGraph",
+    "OrgValidationError",
+    "Unit",
+    "ValidationIssue",
+]
+
+REPORTS_TO = "REPORTS_TO"
+GUIDES = "GUIDES"
+DISPATCHES = "DISPATCHES"
+EDGE_TYPES = (REPORTS_TO, GUIDES, DISPATCHES)
+
+#: Unit kinds with their Chinese names (DOMAIN.md, "The graph").
+KIND_NAMES: dict[str, str] = {
+    "ministry": "公安部",
+    "province": "省公安厅",
+    "city": "市公安局",
+    "county": "县(市、区)公安局/公安分局",
+    "department": "内设机构",
+    "command_center": "情报指挥中心",
+    "station": "派出所",
+    "team": "派出所内的队",
+    "office": "派出所综合指挥室",
+    "community_post": "社区警务室",
+}
+KINDS: tuple[str, ...] = tuple(KIND_NAMES)
+
+#: Typical level of each kind; units inside a bureau or station have none of their own.
+KIND_LEVELS: dict[str, int] = {
+    "ministry": 0,
+    "province": 1,
+    "city": 2,
+    "county": 3,
+    "station": 4,
+    "community_post": 5,
+}
+
+BUREAU_KINDS = frozenset({"ministry", "province", "city", "county"})
+FRONTLINE_KINDS = frozenset({"station", "team", "office", "community_post"})
+#: Kinds that hold a ``function`` from the catalogue.
+FUNCTION_KINDS = frozenset({"department", "command_center", "team", "office"})
+CATEGORIES = frozenset({"management", "duty", "frontline", "leadership"})
+
+
+@dataclass(slots=True)
+class Unit:
+    """One organisational unit (机构).
+
+    ``police`` is 民警实有 posted in the unit itself, not in its sub-units; subtree totals
+    are derived. ``leaders`` and ``duty_roster`` left as ``None`` take the defaults of the
+    staffing norms (:class:`orgmodel.norms.Norms`).
+    """
+
+    id: str
+    name: str
+    kind: str
+    parent: str | None = None
+    function: str | None = None
+    category: str | None = None
+    establishment: int | None = None
+    police: int = 0
+    auxiliaries: int = 0
+    leaders: int | None = None
+    duty_roster: bool | None = None
+    community_share: float | None = None
+
+    def to_dict(self, *, drop_none: bool = True) -> dict[str, Any]:
+        """The unit as a plain dict (the organisation file's unit record)."""
+        d = asdict(self)
+        if drop_none:
+            d = {k: v for k, v in d.items() if v is not None}
+        return d
+
+
+UNIT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Unit))
+#: Node attribute names: every Unit field except ``id`` and ``parent``.
+NODE_FIELDS: tuple[str, ...] = tuple(f for f in UNIT_FIELDS if f not in ("id", "parent"))
+_INT_FIELDS = ("establishment", "police", "auxiliaries", "leaders")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    """One problem found in an organisation: which unit, where it came from, and why."""
+
+    message: str
+    unit: str | None = None
+    where: str | None = None
+
+    def __str__(self) -> str:
+        place = ", ".join(p for p in (self.where, f"unit {self.unit!r}" if self.unit else None) if p)
+        return f"{place}: {self.message}" if place else self.message
+
+
+class OrgValidationError(ValueError):
+    """An organisation failed validation; ``issues`` lists every violation found at once."""
+
+    def __init__(self, issues: list[ValidationIssue], source: str | None = None) -> None:
+        self.issues = issues
+        self.source = source
+        head = f"{source}: " if source else ""
+        n = len(issues)
+        lines = [f"{head}{n} problem{'s' if n != 1 else ''} in the organisation:"]
+        lines += [f"  - {i}" for i in issues]
+        super().__init__("\n".join(lines))
+
+
+class OrgGraph:
+    """A validated organisation graph around a :class:`networkx.DiGraph`.
+
+    Build it from :class:`Unit` records and the GUIDES / DISPATCHES pairs; construction checks
+    every rule of the model and raises :class:`OrgValidationError` listing all violations.
+
+    Parameters
+    ----------
+    units : iterable of Unit
+        Every unit, each naming its ``parent`` (``None`` for the root).
+    guides : iterable of (upper, lower)
+        条: professional guidance from an upper bureau's department to a lower bureau's
+        department of the same function.
+    dispatches : iterable of (command_centre, unit)
+        Units a 情指中心 tasks directly.
+    id, name, description : str
+        The organisation's identity.
+    catalogue : FunctionCatalogue, optional
+        The function catalogue (警种) to check codes against; the seed catalogue by default.
+    where : mapping of unit id to str, optional
+        Where each unit came from (``"org.csv row 14"``), used in error messages.
+
+    Examples
+    --------
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> org.children("b"), org.parent("p"), len(org)
+    (['s'], 's', 3)
+    """
+
+    graph: nx.DiGraph
+    root: str
+    id: str
+    name: str
+    description: str
+    catalogue: FunctionCatalogue
+
+    def __init__(
+        self,
+        units: Iterable[Unit],
+        guides: Iterable[tuple[str, str]] = (),
+        dispatches: Iterable[tuple[str, str]] = (),
+        *,
+        id: str = "",
+        name: str = "",
+        description: str = "",
+        catalogue: FunctionCatalogue | None = None,
+        where: Mapping[str, str] | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.description = description
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        where = where or {}
+        issues: list[ValidationIssue] = []
+        g: nx.DiGraph = nx.DiGraph()
+        parent: dict[str, str | None] = {}
+        units = list(units)
+
+        for u in units:
+            loc = where.get(u.id)
+            if not isinstance(u.id, str) or not u.id:
+                issues.append(ValidationIssue("unit has no id", None, loc))
+                continue
+            if u.id in parent:
+                issues.append(ValidationIssue("duplicate unit id", u.id, loc))
+                continue
+            issues.extend(self._check_unit(u, loc))
+            parent[u.id] = u.parent
+            g.add_node(u.id, **{k: getattr(u, k) for k in NODE_FIELDS})
+
+        roots = [uid for uid, p in parent.items() if p is None]
+        if not units:
+            issues.append(ValidationIssue("the organisation has no units"))
+        elif len(roots) == 0:
+            issues.append(ValidationIssue("no root unit (every unit names a parent)"))
+        elif len(roots) > 1:
+            issues.append(
+                ValidationIssue(
+                    f"more than one root unit: {', '.join(roots[:10])}"
+                    + (" …" if len(roots) > 10 else "")
+                    + " (exactly one unit may have no parent)"
+                )
+            )
+        children: dict[str, list[str]] = {uid: [] for uid in parent}
+        for uid, p in parent.items():
+            if p is None:
+                continue
+            if p == uid:
+                issues.append(ValidationIssue("unit is its own parent", uid, where.get(uid)))
+            elif p not in parent:
+                issues.append(
+                    ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid))
+                )
+            else:
+                children[p].append(uid)
+                g.add_edge(uid, p, type=REPORTS_TO)
+
+        # Breadth-first order from the root; units not reached sit on a cycle.
+        order: list[str] = []
+        depth: dict[str, int] = {}
+        if len(roots) >= 1:
+            queue = deque(roots)
+            for r in roots:
+                depth[r] = 0
+            while queue:
+                u = queue.popleft()
+                order.append(u)
+                for c in children[u]:
+                    if c not in depth:
+                        depth[c] = depth[u] + 1
+                        queue.append(c)
+        if len(order) < len(parent):
+            on_cycle = [
+                uid
+                for uid in parent
+                if uid not in depth and parent[uid] in parent and parent[uid] != uid
+            ]
+            if on_cycle:
+                shown = ", ".join(on_cycle[:10]) + (" …" if len(on_cycle) > 10 else "")
+                issues.append(
+                    ValidationIssue(f"REPORTS_TO cycle: units {shown} never reach the root")
+                )
+
+        for upper, lower in guides:
+            issues.extend(self._check_guides(g, parent, upper, lower))
+        for cc, target in dispatches:
+            issues.extend(self._check_dispatch(g, cc, target))
+
+        if issues:
+            raise OrgValidationError(issues, source)
+
+        self.graph = g
+        self.root = roots[0]
+        self._parent = parent
+        self._children = children
+        self._order = order
+        self._depth = depth
+
+    # -- validation -------------------------------------------------------------------------
+
+    def _check_unit(self, u: Unit, loc: str | None) -> list[ValidationIssue]:
+        out: list[ValidationIssue] = []
+
+        def bad(msg: str) -> None:
+            out.append(ValidationIssue(msg, u.id, loc))
+
+        if not isinstance(u.name, str) or not u.name.strip():
+            bad("unit has no name")
+        if u.kind not in KIND_NAMES:
+            bad(f"unknown kind {u.kind!r} (known: {', '.join(KINDS)})")
+        for f in _INT_FIELDS:
+            v = getattr(u, f)
+            if v is None and f in ("establishment", "leaders"):
+                continue
+            if isinstance(v, bool) or not isinstance(v, int):
+                bad(f"{f} must be a whole number, got {v!r}")
+            elif v < 0:
+                bad(f"{f} must not be negative, got {v}")
+        if u.function is not None:
+            if u.function not in self.catalogue:
+                bad(f"unknown function code {u.function!r}")
+            elif u.kind not in FUNCTION_KINDS:
+                bad(f"a {u.kind} unit has no function (functions belong to departments)")
+        if u.category is not None and u.category not in CATEGORIES:
+            bad(f"unknown category {u.category!r} (known: {', '.join(sorted(CATEGORIES))})")
+        if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
+            bad(f"duty_roster must be true or false, got {u.duty_roster!r}")
+        cs = u.community_share
+        if cs is not None and (
+            isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
+        ):
+            bad(f"community_share must be a number between 0 and 1, got {cs!r}")
+        return out
+
+    def _check_guides(
+        self, g: nx.DiGraph, parent: Mapping[str, str | None], upper: str, lower: str
+    ) -> list[ValidationIssue]:
+        label = f"GUIDES {upper!r} → {lower!r}"
+        missing = [x for x in (upper, lower) if x not in g]
+        if missing:
+            return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
+        a, b = g.nodes[upper], g.nodes[lower]
+        if a["kind"] != "department" or b["kind"] != "department":
+            return [ValidationIssue(f"{label}: GUIDES links departments only")]
+        if a["function"] is None or a["function"] != b["function"]:
+            return [
+                ValidationIssue(
+                    f"{label}: functions differ ({a['function']!r} vs {b['function']!r}); "
+                    "GUIDES links departments of the same function"
+                )
+            ]
+        bu, bl = _bureau_of(parent, g, upper), _bureau_of(parent, g, lower)
+        if bu is None or bl is None or bu == bl or not _is_ancestor(parent, bu, bl):
+            return [
+                ValidationIssue(
+                    f"{label}: GUIDES runs from a bureau's department to a department of a "
+                    "bureau below it"
+                )
+            ]
+        if g.has_edge(upper, lower):
+            return [ValidationIssue(f"{label}: duplicate edge")]
+        g.add_edge(upper, lower, type=GUIDES)
+        return []
+
+    def _check_dispatch(self, g: nx.DiGraph, cc: str, target: str) -> list[ValidationIssue]:
+        label = f"DISPATCHES {cc!r} → {target!r}"
+        missing = [x for x in (cc, target) if x not in g]
+        if missing:
+            return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
+        if g.nodes[cc]["kind"] != "command_center":
+            return [ValidationIssue(f"{label}: only a command_center dispatches")]
+        if cc == target or g.has_edge(cc, target):
+            return [ValidationIssue(f"{label}: self-dispatch or duplicate edge")]
+        g.add_edge(cc, target, type=DISPATCHES)
+        return []
+
+    # -- access -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self._parent
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OrgGraph):
+            return NotImplemented
+        return (
+            self.id == other.id
+            and self.name == other.name
+            and self.description == other.description
+            and sorted(u.to_dict().items() for u in self.units())
+            == sorted(u.to_dict().items() for u in other.units())
+            and sorted(self.guides) == sorted(other.guides)
+            and sorted(self.dispatches) == sorted(other.dispatches)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"OrgGraph(id={self.id!r}, name={self.name!r}, units={len(self)})"
+
+    def parent(self, unit_id: str) -> str | None:
+        """The command parent (REPORTS_TO target) of a unit, ``None`` for the root."""
+        return self._parent[unit_id]
+
+    def children(self, unit_id: str) -> list[str]:
+        """Direct REPORTS_TO children of a unit, in file order."""
+        return self._children[unit_id]
+
+    def attrs(self, unit_id: str) -> dict[str, Any]:
+        """The node attribute dict of a unit (read it; do not change it)."""
+        return self.graph.nodes[unit_id]  # type: ignore[no-any-return]
+
+    def unit(self, unit_id: str) -> Unit:
+        """A unit as a :class:`Unit` record."""
+        a = self.graph.nodes[unit_id]
+        return Unit(id=unit_id, parent=self._parent[unit_id], **{k: a[k] for k in NODE_FIELDS})
+
+    def units(self) -> Iterator[Unit]:
+        """Every unit, root first, parents before children (breadth-first)."""
+        return (self.unit(u) for u in self._order)
+
+    def order(self) -> list[str]:
+        """Unit ids breadth-first from the root: every parent comes before its children."""
+        return self._order
+
+    def depth(self, unit_id: str) -> int:
+        """REPORTS_TO hops from the root (the root is 0)."""
+        return self._depth[unit_id]
+
+    def depths(self) -> Mapping[str, int]:
+        """Depth of every unit (REPORTS_TO hops from the root)."""
+        return self._depth
+
+    def parents(self) -> Mapping[str, str | None]:
+        """The parent of every unit."""
+        return self._parent
+
+    @property
+    def guides(self) -> list[tuple[str, str]]:
+        """GUIDES edges as (upper department, lower department)."""
+        return [(u, v) for u, v, t in self.graph.edges(data="type") if t == GUIDES]
+
+    @property
+    def dispatches(self) -> list[tuple[str, str]]:
+        """DISPATCHES edges as (command centre, unit)."""
+        return [(u, v) for u, v, t in self.graph.edges(data="type") if t == DISPATCHES]
+
+    def bureau_of(self, unit_id: str) -> str | None:
+        """The nearest bureau (公安部/厅/局/分局) at or above a unit."""
+        return _bureau_of(self._parent, self.graph, unit_id)
+
+    def category_of(self, unit_id: str) -> str:
+        """A unit's category: its own, else its function's default, else by kind.
+
+        Bureaus themselves are ``leadership`` (their own police are the bureau leadership);
+        stations, teams, offices and posts are ``frontline``.
+        """
+        a = self.graph.nodes[unit_id]
+        if a["category"]:
+            return str(a["category"])
+        kind = a["kind"]
+        if kind in BUREAU_KINDS:
+            return "leadership"
+        if kind in FRONTLINE_KINDS:
+            return "frontline"
+        fn = a["function"]
+        if fn and fn in self.catalogue:
+            return self.catalogue[fn].category
+        return "management"
+
+    def name_of(self, unit_id: str) -> str:
+        """The Chinese name of a unit."""
+        return str(self.graph.nodes[unit_id]["name"])
+
+    def total_police(self) -> int:
+        """Σ police over every unit (民警实有总数)."""
+        return sum(a["police"] for _, a in self.graph.nodes(data=True))
+
+    def total_auxiliaries(self) -> int:
+        """Σ auxiliaries over every unit (辅警总数)."""
+        return sum(a["auxiliaries"] for _, a in self.graph.nodes(data=True))
+
+    def with_units(
+        self,
+        units: Iterable[Unit],
+        guides: Iterable[tuple[str, str]] | None = None,
+        dispatches: Iterable[tuple[str, str]] | None = None,
+        **meta: str,
+    ) -> OrgGraph:
+        """A new validated organisation with other units (and, optionally, other edges)."""
+        return OrgGraph(
+            units,
+            self.guides if guides is None else guides,
+            self.dispatches if dispatches is None else dispatches,
+            id=meta.get("id", self.id),
+            name=meta.get("name", self.name),
+            description=meta.get("description", self.description),
+            catalogue=self.catalogue,
+        )
+
+
+def _bureau_of(
+    parent: Mapping[str, str | None], g: nx.DiGraph, unit_id: str | None
+) -> str | None:
+    seen = 0
+    while unit_id is not None and seen <= len(parent):
+        if g.nodes[unit_id]["kind"] in BUREAU_KINDS:
+            return unit_id
+        unit_id = parent.get(unit_id)
+        seen += 1
+    return None
+
+
+def _is_ancestor(parent: Mapping[str, str | None], anc: str, unit_id: str) -> bool:
+    p = parent.get(unit_id)
+    seen = 0
+    while p is not None and seen <= len(parent):
+        if p == anc:
+            return True
+        p = parent.get(p)
+        seen += 1
+    return False

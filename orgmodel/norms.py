@@ -1,0 +1,276 @@
+"""Staffing norms (编制与勤务定额) and policy rules (政策指标), both loaded from data files.
+
+Norms give, per unit kind, leader posts L, admin posts A, 24/7 duty posts D, officers per
+24/7 post k and an efficient unit size S (DOMAIN.md, "Hidden workforce loss"), plus the
+absence rate of the availability funnel and the span thresholds. Policy rules name a
+metric, a scope, a comparator and a threshold, with the Chinese description and the source
+of the threshold.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orgmodel.errors import InputError
+from orgmodel.model import KINDS
+from orgmodel.seeds import seed_path
+
+__all__ = [
+    "COMPARATORS",
+    "KindNorm",
+    "Norms",
+    "PolicyRule",
+    "load_norms",
+    "load_policy",
+    "norms_from_dict",
+    "policy_from_dict",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class KindNorm:
+    """Norms of one unit kind."""
+
+    leaders: int
+    admin: int
+    duty_posts: int
+    officers_per_post: int
+    efficient_size: int
+    duty_roster: bool
+
+    def fixed_posts(self, duty_roster: bool) -> int:
+        """F = L + A + (D × k if the unit runs its own 24/7 roster else 0)."""
+        return (
+            self.leaders + self.admin + (self.duty_posts * self.officers_per_post if duty_roster else 0)
+        )
+
+
+@dataclass(frozen=True)
+class Norms:
+    """Staffing norms per kind, the absence rate and the span thresholds."""
+
+    kinds: dict[str, KindNorm]
+    officers_per_post: int = 5
+    absence_rate: float = 0.10
+    narrow_below: int = 3
+    wide_above: int = 15
+    bands: tuple[tuple[int, int | None], ...] = ((1, 1), (2, 3), (4, 7), (8, 12), (13, 16), (17, None))
+    source: str = field(default="", compare=False)
+
+    def __getitem__(self, kind: str) -> KindNorm:
+        return self.kinds[kind]
+
+    def band_labels(self) -> list[str]:
+        """Labels of the span bands: ``1``, ``2–3``, …, ``17+``."""
+        return [_band_label(lo, hi) for lo, hi in self.bands]
+
+    def band_of(self, span: int) -> str | None:
+        """The label of the band a span falls in (``None`` below the first band)."""
+        for lo, hi in self.bands:
+            if span >= lo and (hi is None or span <= hi):
+                return _band_label(lo, hi)
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The norms as plain data, in the file's own shape (echoed by every report)."""
+        return {
+            "source": self.source,
+            "officers_per_post": self.officers_per_post,
+            "absence_rate": self.absence_rate,
+            "span": {
+                "narrow_below": self.narrow_below,
+                "wide_above": self.wide_above,
+                "bands": [[lo, hi] for lo, hi in self.bands],
+            },
+            "kinds": {k: asdict(v) for k, v in self.kinds.items()},
+        }
+
+
+def _band_label(lo: int, hi: int | None) -> str:
+    if hi is None:
+        return f"{lo}+"
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def _num(d: dict[str, Any], key: str, where: str, *, real: bool = False, default: Any = None) -> Any:
+    v = d.get(key, default)
+    if v is None:
+        raise InputError(f"{where}: missing {key}")
+    ok = isinstance(v, int | float) if real else isinstance(v, int)
+    if isinstance(v, bool) or not ok or v < 0:
+        kind = "a non-negative number" if real else "a non-negative whole number"
+        raise InputError(f"{where}: {key} must be {kind}, got {v!r}")
+    return v
+
+
+def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
+    """Build :class:`Norms` from the file's data, checking every field.
+
+    Raises
+    ------
+    InputError
+        A kind is missing or unknown, or a value is not a non-negative number.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
+        raise InputError(f"{source}: expected a mapping with 'kinds'")
+    k = _num(data, "officers_per_post", source, default=5)
+    absence = _num(data, "absence_rate", source, real=True, default=0.1)
+    if absence >= 1:
+        raise InputError(f"{source}: absence_rate must be below 1, got {absence}")
+    kinds: dict[str, KindNorm] = {}
+    unknown = sorted(set(data["kinds"]) - set(KINDS))
+    if unknown:
+        raise InputError(f"{source}: unknown unit kinds in norms: {', '.join(unknown)}")
+    for kind in KINDS:
+        where = f"{source}: kinds.{kind}"
+        row = data["kinds"].get(kind)
+        if not isinstance(row, dict):
+            raise InputError(f"{where}: missing (every kind needs norms)")
+        s = _num(row, "efficient_size", where)
+        if s == 0:
+            raise InputError(f"{where}: efficient_size must be at least 1")
+        roster = row.get("duty_roster", False)
+        if not isinstance(roster, bool):
+            raise InputError(f"{where}: duty_roster must be true or false")
+        kinds[kind] = KindNorm(
+            leaders=_num(row, "leaders", where),
+            admin=_num(row, "admin", where),
+            duty_posts=_num(row, "duty_posts", where),
+            officers_per_post=_num(row, "officers_per_post", where, default=k),
+            efficient_size=s,
+            duty_roster=roster,
+        )
+    span = data.get("span") or {}
+    if not isinstance(span, dict):
+        raise InputError(f"{source}: span must be a mapping")
+    bands_raw = span.get("bands", [[1, 1], [2, 3], [4, 7], [8, 12], [13, 16], [17, None]])
+    bands: list[tuple[int, int | None]] = []
+    for i, b in enumerate(bands_raw):
+        if (
+            not isinstance(b, list | tuple)
+            or len(b) != 2
+            or not isinstance(b[0], int)
+            or (b[1] is not None and (not isinstance(b[1], int) or b[1] < b[0]))
+        ):
+            raise InputError(f"{source}: span.bands[{i}] must be [low, high] or [low, null]")
+        bands.append((b[0], b[1]))
+    return Norms(
+        kinds=kinds,
+        officers_per_post=k,
+        absence_rate=float(absence),
+        narrow_below=_num(span, "narrow_below", f"{source}: span", default=3),
+        wide_above=_num(span, "wide_above", f"{source}: span", default=15),
+        bands=tuple(bands),
+        source=source,
+    )
+
+
+def _read_yaml(path: Path, what: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise InputError(f"{path}: {what} file not found") from e
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text") from e
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}: malformed YAML: {e}") from e
+
+
+def load_norms(path: str | Path | None = None) -> Norms:
+    """Load staffing norms; the shipped ``seeds/norms.yaml`` by default."""
+    if path is None:
+        return _default_norms()
+    p = Path(path)
+    return norms_from_dict(_read_yaml(p, "norms"), str(p))
+
+
+@lru_cache(maxsize=1)
+def _default_norms() -> Norms:
+    p = seed_path("norms.yaml")
+    return norms_from_dict(_read_yaml(p, "norms"), "seeds/norms.yaml")
+
+
+COMPARATORS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+}
+POLICY_SCOPES = ("org", "province", "city", "county", "station")
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRule:
+    """A policy rule: ``metric`` (in each unit of ``scope``) ``comparator`` ``threshold``."""
+
+    id: str
+    description: str
+    metric: str
+    scope: str
+    comparator: str
+    threshold: float
+    source: str
+
+    def holds(self, value: float) -> bool:
+        """Whether a measured value passes the rule."""
+        return COMPARATORS[self.comparator](value, self.threshold)
+
+
+def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
+    """Build the policy rules from the file's data, checking every field."""
+    from orgmodel.metrics.policy import POLICY_METRICS
+
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise InputError(f"{source}: expected a mapping with a list under 'rules'")
+    rules: list[PolicyRule] = []
+    seen: set[str] = set()
+    for i, r in enumerate(data["rules"]):
+        where = f"{source}: rules[{i}]"
+        if not isinstance(r, dict):
+            raise InputError(f"{where}: expected a mapping")
+        missing = [
+            k for k in ("id", "description", "metric", "scope", "comparator", "threshold") if k not in r
+        ]
+        if missing:
+            raise InputError(f"{where}: missing {', '.join(missing)}")
+        where = f"{source}: rule {r['id']!r}"
+        if r["id"] in seen:
+            raise InputError(f"{where}: duplicate rule id")
+        seen.add(r["id"])
+        if r["metric"] not in POLICY_METRICS:
+            raise InputError(
+                f"{where}: unknown metric {r['metric']!r} (known: {', '.join(POLICY_METRICS)})"
+            )
+        if r["scope"] not in POLICY_SCOPES:
+            raise InputError(f"{where}: unknown scope {r['scope']!r} (known: {', '.join(POLICY_SCOPES)})")
+        if r["comparator"] not in COMPARATORS:
+            raise InputError(f"{where}: unknown comparator {r['comparator']!r}")
+        t = r["threshold"]
+        if isinstance(t, bool) or not isinstance(t, int | float):
+            raise InputError(f"{where}: threshold must be a number, got {t!r}")
+        rules.append(
+            PolicyRule(
+                id=str(r["id"]),
+                description=str(r["description"]),
+                metric=str(r["metric"]),
+                scope=str(r["scope"]),
+                comparator=str(r["comparator"]),
+                threshold=float(t),
+                source=str(r.get("source", "")),
+            )
+        )
+    return rules
+
+
+def load_policy(path: str | Path | None = None) -> list[PolicyRule]:
+    """Load policy rules; the shipped ``seeds/policy.yaml`` by default."""
+    p = Path(path) if path is not None else seed_path("policy.yaml")
+    return policy_from_dict(_read_yaml(p, "policy"), str(p) if path is not None else "seeds/policy.yaml")
