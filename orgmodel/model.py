@@ -38,6 +38,7 @@ __all__ = [
     "REPORTS_TO",
     "OrgGraph",
     "OrgValidationError",
+    "ParentBureau",
     "Unit",
     "ValidationIssue",
 ]
@@ -116,6 +117,18 @@ _INT_FIELDS = ("establishment", "police", "auxiliaries", "leaders")
 
 
 @dataclass(frozen=True, slots=True)
+class ParentBureau:
+    """The bureau above an organisation's root, kept outside the graph (上级公安机关).
+
+    Only its name and the functions of its departments are known; they let the mirror index
+    (上下对口) be measured for a root bureau exported on its own.
+    """
+
+    name: str
+    functions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ValidationIssue:
     """One problem found in an organisation: which unit, where it came from, and why."""
 
@@ -124,7 +137,9 @@ class ValidationIssue:
     where: str | None = None
 
     def __str__(self) -> str:
-        place = ", ".join(p for p in (self.where, f"unit {self.unit!r}" if self.unit else None) if p)
+        place = ", ".join(
+            p for p in (self.where, f"unit {self.unit!r}" if self.unit else None) if p
+        )
         return f"{place}: {self.message}" if place else self.message
 
 
@@ -158,6 +173,9 @@ class OrgGraph:
         Units a 情指中心 tasks directly.
     id, name, description : str
         The organisation's identity.
+    parent_bureau : ParentBureau, optional
+        The bureau above the root when it is not in the graph (a county file exported alone):
+        its name and the functions of its departments, so the root's 上下对口 can be measured.
     catalogue : FunctionCatalogue, optional
         The function catalogue (警种) to check codes against; the seed catalogue by default.
     where : mapping of unit id to str, optional
@@ -179,6 +197,7 @@ class OrgGraph:
     id: str
     name: str
     description: str
+    parent_bureau: ParentBureau | None
     catalogue: FunctionCatalogue
 
     def __init__(
@@ -190,6 +209,7 @@ class OrgGraph:
         id: str = "",
         name: str = "",
         description: str = "",
+        parent_bureau: ParentBureau | None = None,
         catalogue: FunctionCatalogue | None = None,
         where: Mapping[str, str] | None = None,
         source: str | None = None,
@@ -197,9 +217,14 @@ class OrgGraph:
         self.id = id
         self.name = name
         self.description = description
+        self.parent_bureau = parent_bureau
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         where = where or {}
         issues: list[ValidationIssue] = []
+        if parent_bureau is not None:
+            for fn in parent_bureau.functions:
+                if fn not in self.catalogue:
+                    issues.append(ValidationIssue(f"parent_bureau: unknown function code {fn!r}"))
         g: nx.DiGraph = nx.DiGraph()
         parent: dict[str, str | None] = {}
         units = list(units)
@@ -236,9 +261,7 @@ class OrgGraph:
             if p == uid:
                 issues.append(ValidationIssue("unit is its own parent", uid, where.get(uid)))
             elif p not in parent:
-                issues.append(
-                    ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid))
-                )
+                issues.append(ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid)))
             else:
                 children[p].append(uid)
                 g.add_edge(uid, p, type=REPORTS_TO)
@@ -251,11 +274,11 @@ class OrgGraph:
             for r in roots:
                 depth[r] = 0
             while queue:
-                u = queue.popleft()
-                order.append(u)
-                for c in children[u]:
+                uid = queue.popleft()
+                order.append(uid)
+                for c in children[uid]:
                     if c not in depth:
-                        depth[c] = depth[u] + 1
+                        depth[c] = depth[uid] + 1
                         queue.append(c)
         if len(order) < len(parent):
             on_cycle = [
@@ -380,6 +403,7 @@ class OrgGraph:
             self.id == other.id
             and self.name == other.name
             and self.description == other.description
+            and self.parent_bureau == other.parent_bureau
             and sorted(u.to_dict().items() for u in self.units())
             == sorted(u.to_dict().items() for u in other.units())
             and sorted(self.guides) == sorted(other.guides)
@@ -401,7 +425,7 @@ class OrgGraph:
 
     def attrs(self, unit_id: str) -> dict[str, Any]:
         """The node attribute dict of a unit (read it; do not change it)."""
-        return self.graph.nodes[unit_id]  # type: ignore[no-any-return]
+        return self.graph.nodes[unit_id]
 
     def unit(self, unit_id: str) -> Unit:
         """A unit as a :class:`Unit` record."""
@@ -488,13 +512,12 @@ class OrgGraph:
             id=meta.get("id", self.id),
             name=meta.get("name", self.name),
             description=meta.get("description", self.description),
+            parent_bureau=self.parent_bureau,
             catalogue=self.catalogue,
         )
 
 
-def _bureau_of(
-    parent: Mapping[str, str | None], g: nx.DiGraph, unit_id: str | None
-) -> str | None:
+def _bureau_of(parent: Mapping[str, str | None], g: nx.DiGraph, unit_id: str | None) -> str | None:
     seen = 0
     while unit_id is not None and seen <= len(parent):
         if g.nodes[unit_id]["kind"] in BUREAU_KINDS:

@@ -48,7 +48,9 @@ class KindNorm:
     def fixed_posts(self, duty_roster: bool) -> int:
         """F = L + A + (D × k if the unit runs its own 24/7 roster else 0)."""
         return (
-            self.leaders + self.admin + (self.duty_posts * self.officers_per_post if duty_roster else 0)
+            self.leaders
+            + self.admin
+            + (self.duty_posts * self.officers_per_post if duty_roster else 0)
         )
 
 
@@ -61,7 +63,14 @@ class Norms:
     absence_rate: float = 0.10
     narrow_below: int = 3
     wide_above: int = 15
-    bands: tuple[tuple[int, int | None], ...] = ((1, 1), (2, 3), (4, 7), (8, 12), (13, 16), (17, None))
+    bands: tuple[tuple[int, int | None], ...] = (
+        (1, 1),
+        (2, 3),
+        (4, 7),
+        (8, 12),
+        (13, 16),
+        (17, None),
+    )
     source: str = field(default="", compare=False)
 
     def __getitem__(self, kind: str) -> KindNorm:
@@ -99,7 +108,9 @@ def _band_label(lo: int, hi: int | None) -> str:
     return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
-def _num(d: dict[str, Any], key: str, where: str, *, real: bool = False, default: Any = None) -> Any:
+def _num(
+    d: dict[str, Any], key: str, where: str, *, real: bool = False, default: Any = None
+) -> Any:
     v = d.get(key, default)
     if v is None:
         raise InputError(f"{where}: missing {key}")
@@ -237,7 +248,9 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
         if not isinstance(r, dict):
             raise InputError(f"{where}: expected a mapping")
         missing = [
-            k for k in ("id", "description", "metric", "scope", "comparator", "threshold") if k not in r
+            k
+            for k in ("id", "description", "metric", "scope", "comparator", "threshold")
+            if k not in r
         ]
         if missing:
             raise InputError(f"{where}: missing {', '.join(missing)}")
@@ -250,7 +263,9 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
                 f"{where}: unknown metric {r['metric']!r} (known: {', '.join(POLICY_METRICS)})"
             )
         if r["scope"] not in POLICY_SCOPES:
-            raise InputError(f"{where}: unknown scope {r['scope']!r} (known: {', '.join(POLICY_SCOPES)})")
+            raise InputError(
+                f"{where}: unknown scope {r['scope']!r} (known: {', '.join(POLICY_SCOPES)})"
+            )
         if r["comparator"] not in COMPARATORS:
             raise InputError(f"{where}: unknown comparator {r['comparator']!r}")
         t = r["threshold"]
@@ -273,4 +288,6 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
 def load_policy(path: str | Path | None = None) -> list[PolicyRule]:
     """Load policy rules; the shipped ``seeds/policy.yaml`` by default."""
     p = Path(path) if path is not None else seed_path("policy.yaml")
-    return policy_from_dict(_read_yaml(p, "policy"), str(p) if path is not None else "seeds/policy.yaml")
+    return policy_from_dict(
+        _read_yaml(p, "policy"), str(p) if path is not None else "seeds/policy.yaml"
+    )

@@ -32,4 +32,6 @@ def cypher_dir() -> Path:
     for cand in (_PKG.parent / "cypher", _PKG / "_cypher"):
         if cand.is_dir():
             return cand
-    raise FileNotFoundError("orgmodel Cypher files not found (neither cypher/ nor orgmodel/_cypher)")
+    raise FileNotFoundError(
+        "orgmodel Cypher files not found (neither cypher/ nor orgmodel/_cypher)"
+    )

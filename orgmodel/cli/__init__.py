@@ -8,16 +8,30 @@ are printed as one clear message on stderr with exit code 1, never as a tracebac
 from __future__ import annotations
 
 import importlib
-import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from orgmodel.errors import OrgmodelError
 from orgmodel.model import OrgValidationError
 
 __all__ = ["app", "main"]
 
+
+class _Group(TyperGroup):
+    """The root command group: shows orgmodel's own errors as ``error: …``, exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (OrgmodelError, OrgValidationError) as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(1) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="orgmodel",
     help="公安机关组织模型: model public-security organisations as graphs; measure span of "
     "control, 警力隐性流失 and 上下对口; try 大部门 restructurings before doing them.",
@@ -25,6 +39,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root() -> None:
+    """公安机关组织模型 — organisations as graphs, metrics and what-if restructurings."""
+
 
 # Command modules, each registering its commands on `app` when imported.
 _COMMAND_MODULES = (
@@ -44,16 +64,6 @@ for _name in _COMMAND_MODULES:
             raise
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error for the user on stderr and return the Exit to raise."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
 def main() -> None:
     """Entry point of the ``orgmodel`` console script."""
-    try:
-        app(standalone_mode=True)
-    except (OrgmodelError, OrgValidationError) as e:
-        typer.echo(f"error: {e}", err=True)
-        sys.exit(1)
+    app()

@@ -8,6 +8,9 @@ One document::
     units:
       - {id: b, name: 某县公安局, kind: county, police: 5}
       - {id: s1, parent: b, name: 城关派出所, kind: station, police: 6}
+    parent_bureau:  # optional: the bureau above the root, when it is not in the file
+      name: 某市公安局
+      functions: [command, office, criminal]
     guides:      # 条: upper department → lower department of the same function
       - {from: city-xj, to: county-xj}
     dispatches:  # 情指中心 → unit it tasks directly
@@ -26,7 +29,14 @@ import yaml
 
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
-from orgmodel.model import UNIT_FIELDS, OrgGraph, OrgValidationError, Unit, ValidationIssue
+from orgmodel.model import (
+    UNIT_FIELDS,
+    OrgGraph,
+    OrgValidationError,
+    ParentBureau,
+    Unit,
+    ValidationIssue,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -43,7 +53,9 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _edge_pairs(raw: Any, key: str, where: str) -> tuple[list[tuple[str, str]], list[ValidationIssue]]:
+def _edge_pairs(
+    raw: Any, key: str, where: str
+) -> tuple[list[tuple[str, str]], list[ValidationIssue]]:
     pairs: list[tuple[str, str]] = []
     issues: list[ValidationIssue] = []
     if raw is None:
@@ -56,9 +68,7 @@ def _edge_pairs(raw: Any, key: str, where: str) -> tuple[list[tuple[str, str]], 
         elif isinstance(e, list | tuple) and len(e) == 2:
             pairs.append((str(e[0]), str(e[1])))
         else:
-            issues.append(
-                ValidationIssue(f"{key}[{i}] must be {{from: ID, to: ID}}", where=where)
-            )
+            issues.append(ValidationIssue(f"{key}[{i}] must be {{from: ID, to: ID}}", where=where))
     return pairs, issues
 
 
@@ -128,6 +138,22 @@ def org_from_dict(
                 community_share=row.get("community_share"),
             )
         )
+    pb = data.get("parent_bureau")
+    parent_bureau: ParentBureau | None = None
+    if pb is not None:
+        if (
+            not isinstance(pb, dict)
+            or not isinstance(pb.get("name"), str)
+            or not isinstance(pb.get("functions"), list)
+        ):
+            issues.append(
+                ValidationIssue(
+                    "parent_bureau must be {name: 上级公安机关名称, functions: [code, ...]}",
+                    where="parent_bureau",
+                )
+            )
+        else:
+            parent_bureau = ParentBureau(pb["name"], tuple(str(f) for f in pb["functions"]))
     guides, gi = _edge_pairs(data.get("guides"), "guides", "guides")
     dispatches, di = _edge_pairs(data.get("dispatches"), "dispatches", "dispatches")
     issues += gi + di
@@ -139,6 +165,7 @@ def org_from_dict(
             id=str(data.get("id") or ""),
             name=str(data.get("name") or ""),
             description=str(data.get("description") or ""),
+            parent_bureau=parent_bureau,
             catalogue=catalogue,
             where=where,
             source=source,
@@ -155,6 +182,11 @@ def org_to_dict(org: OrgGraph) -> dict[str, Any]:
     out: dict[str, Any] = {"orgmodel": FORMAT_VERSION, "id": org.id, "name": org.name}
     if org.description:
         out["description"] = org.description
+    if org.parent_bureau is not None:
+        out["parent_bureau"] = {
+            "name": org.parent_bureau.name,
+            "functions": list(org.parent_bureau.functions),
+        }
     out["units"] = [u.to_dict() for u in org.units()]
     out["guides"] = [{"from": a, "to": b} for a, b in org.guides]
     out["dispatches"] = [{"from": a, "to": b} for a, b in org.dispatches]
@@ -176,7 +208,10 @@ def _unit_lines(text: str) -> dict[int, int]:
 
 
 def read_org(
-    text: str, fmt: str = "yaml", source: str = "<organisation>", *,
+    text: str,
+    fmt: str = "yaml",
+    source: str = "<organisation>",
+    *,
     catalogue: FunctionCatalogue | None = None,
 ) -> OrgGraph:
     """Parse an organisation from YAML or JSON text."""
@@ -184,9 +219,11 @@ def read_org(
         if fmt == "json":
             data = json.loads(text)
         else:
-            data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+            data = yaml.load(text, Loader=_YAML_LOADER)
     except json.JSONDecodeError as e:
-        raise InputError(f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}") from e
+        raise InputError(
+            f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+        ) from e
     except yaml.YAMLError as e:
         raise InputError(f"{source}: malformed YAML: {e}") from e
     try:
@@ -235,7 +272,11 @@ def dump_org(org: OrgGraph, fmt: str = "yaml") -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1)
     return yaml.dump(
-        data, Dumper=_YAML_DUMPER, allow_unicode=True, sort_keys=False, width=120,
+        data,
+        Dumper=_YAML_DUMPER,
+        allow_unicode=True,
+        sort_keys=False,
+        width=120,
         default_flow_style=None,
     )
 
