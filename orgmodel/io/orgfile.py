@@ -216,10 +216,7 @@ def read_org(
 ) -> OrgGraph:
     """Parse an organisation from YAML or JSON text."""
     try:
-        if fmt == "json":
-            data = json.loads(text)
-        else:
-            data = yaml.load(text, Loader=_YAML_LOADER)
+        data = json.loads(text) if fmt == "json" else yaml.load(text, Loader=_YAML_LOADER)
     except json.JSONDecodeError as e:
         raise InputError(
             f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
