@@ -119,8 +119,10 @@ def org_from_dict(
         for req in ("name", "kind"):
             if row.get(req) in (None, ""):
                 issues.append(ValidationIssue(f"missing {req}", uid, loc))
-        if uid not in where:
-            where[uid] = loc
+        if uid in where:
+            issues.append(ValidationIssue("duplicate unit id", uid, loc))
+            continue
+        where[uid] = loc
         parent = row.get("parent")
         units.append(
             Unit(

@@ -1,0 +1,183 @@
+"""The organisation graph: construction, access and every validation rule of the model."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgmodel.model import (
+    DISPATCHES,
+    GUIDES,
+    REPORTS_TO,
+    OrgGraph,
+    OrgValidationError,
+    ParentBureau,
+    Unit,
+)
+
+
+def small_city() -> list[Unit]:
+    # 市局 → {刑侦支队, 县局 → {刑侦大队, 情指中心, 派出所 → 警务室}}
+    return [
+        Unit("city", "某市公安局", "city", police=6),
+        Unit(
+            "city-xz", "刑事侦查支队", "department", parent="city", function="criminal", police=40
+        ),
+        Unit("cty", "某县公安局", "county", parent="city", police=5),
+        Unit("cty-xz", "刑事侦查大队", "department", parent="cty", function="criminal", police=12),
+        Unit(
+            "cty-cc", "情报指挥中心", "command_center", parent="cty", function="command", police=9
+        ),
+        Unit("st", "城关派出所", "station", parent="cty", police=8),
+        Unit("post", "东街社区警务室", "community_post", parent="st", police=2),
+    ]
+
+
+def test_structure_and_access() -> None:
+    org = OrgGraph(small_city(), [("city-xz", "cty-xz")], [("cty-cc", "st")], id="c", name="某市")
+    assert org.root == "city"
+    assert len(org) == 7
+    assert org.parent("post") == "st"
+    assert org.children("cty") == ["cty-xz", "cty-cc", "st"]
+    # BFS order: the root, its two children, then the county's three, then the post
+    assert org.order() == ["city", "city-xz", "cty", "cty-xz", "cty-cc", "st", "post"]
+    assert org.depth("post") == 3
+    assert org.bureau_of("post") == "cty"
+    assert org.bureau_of("city-xz") == "city"
+    assert org.guides == [("city-xz", "cty-xz")]
+    assert org.dispatches == [("cty-cc", "st")]
+    types = {(u, v): t for u, v, t in org.graph.edges(data="type")}
+    assert types[("post", "st")] == REPORTS_TO
+    assert types[("city-xz", "cty-xz")] == GUIDES
+    assert types[("cty-cc", "st")] == DISPATCHES
+    # 6 + 40 + 5 + 12 + 9 + 8 + 2 = 82
+    assert org.total_police() == 82
+    assert org.category_of("city-xz") == "duty"  # 刑侦 is 执法勤务
+    assert org.category_of("cty") == "leadership"
+    assert org.category_of("post") == "frontline"
+    assert org.unit("post").parent == "st"
+    assert org.name_of("st") == "城关派出所"
+
+
+def test_equality_and_with_units_leave_base_alone() -> None:
+    a = OrgGraph(small_city(), id="c")
+    b = OrgGraph(small_city(), id="c")
+    assert a == b
+    units = list(a.units())
+    units[-1].police = 3
+    c = a.with_units(units)
+    assert c != a
+    assert a.attrs("post")["police"] == 2  # base untouched
+
+
+def _issues(units: list[Unit], **kw: object) -> list[str]:
+    with pytest.raises(OrgValidationError) as ei:
+        OrgGraph(units, **kw)  # type: ignore[arg-type]
+    return [str(i) for i in ei.value.issues]
+
+
+def test_every_violation_reported_at_once() -> None:
+    msgs = _issues(
+        [
+            Unit("r", "县局", "county"),
+            Unit("a", "甲", "departmentx", parent="r"),
+            Unit("b", "乙", "department", parent="nowhere", police=-1),
+            Unit("b", "乙2", "department", parent="r"),
+        ]
+    )
+    assert any("unit 'a'" in m and "unknown kind 'departmentx'" in m for m in msgs)
+    assert any("unit 'b'" in m and "police must not be negative" in m for m in msgs)
+    assert any("unit 'b'" in m and "parent 'nowhere' does not exist" in m for m in msgs)
+    assert any("unit 'b'" in m and "duplicate unit id" in m for m in msgs)
+    assert len(msgs) == 4
+
+
+def test_one_root() -> None:
+    msgs = _issues([Unit("r1", "甲局", "county"), Unit("r2", "乙局", "county")])
+    assert any("more than one root unit: r1, r2" in m for m in msgs)
+
+
+def test_cycle() -> None:
+    msgs = _issues(
+        [
+            Unit("r", "县局", "county"),
+            Unit("a", "甲", "department", parent="b"),
+            Unit("b", "乙", "department", parent="a"),
+        ]
+    )
+    assert any("REPORTS_TO cycle" in m and "a" in m and "b" in m for m in msgs)
+
+
+def test_unknown_function_and_function_on_wrong_kind() -> None:
+    msgs = _issues(
+        [
+            Unit("r", "县局", "county", function="criminal"),
+            Unit("a", "甲", "department", parent="r", function="astrology"),
+        ]
+    )
+    assert any("unit 'a'" in m and "unknown function code 'astrology'" in m for m in msgs)
+    assert any("unit 'r'" in m and "a county unit has no function" in m for m in msgs)
+
+
+def test_bad_values() -> None:
+    msgs = _issues(
+        [
+            Unit("r", "县局", "county", police="12"),  # type: ignore[arg-type]
+            Unit("a", "甲", "department", parent="r", duty_roster="yes"),  # type: ignore[arg-type]
+            Unit("s", "所", "station", parent="r", community_share=1.5),
+            Unit("t", " ", "station", parent="r", category="odd"),
+        ]
+    )
+    assert any("police must be a whole number, got '12'" in m for m in msgs)
+    assert any("duty_roster must be true or false" in m for m in msgs)
+    assert any("community_share must be a number between 0 and 1" in m for m in msgs)
+    assert any("unit 't'" in m and "no name" in m for m in msgs)
+    assert any("unknown category 'odd'" in m for m in msgs)
+
+
+@pytest.mark.parametrize(
+    ("pair", "expected"),
+    [
+        (("city-xz", "cty-cc"), "GUIDES links departments only"),
+        (
+            ("cty-xz", "city-xz"),
+            "GUIDES runs from a bureau's department to a department of a bureau",
+        ),
+        (("city-xz", "ghost"), "unit 'ghost' does not exist"),
+    ],
+)
+def test_guides_rules(pair: tuple[str, str], expected: str) -> None:
+    msgs = _issues(small_city(), guides=[pair])
+    assert any(expected in m for m in msgs), msgs
+
+
+def test_guides_same_function() -> None:
+    units = [
+        *small_city(),
+        Unit("cty-jj", "经侦大队", "department", parent="cty", function="economic"),
+    ]
+    msgs = _issues(units, guides=[("city-xz", "cty-jj")])
+    assert any("functions differ ('criminal' vs 'economic')" in m for m in msgs)
+
+
+def test_dispatch_rules() -> None:
+    msgs = _issues(small_city(), dispatches=[("st", "post")])
+    assert any("only a command_center dispatches" in m for m in msgs)
+
+
+def test_parent_bureau_functions_checked() -> None:
+    msgs = _issues(
+        [Unit("r", "县局", "county")], parent_bureau=ParentBureau("某市公安局", ("criminal", "zz"))
+    )
+    assert any("parent_bureau: unknown function code 'zz'" in m for m in msgs)
+
+
+def test_where_names_the_row() -> None:
+    msgs = _issues(
+        [Unit("r", "县局", "county"), Unit("a", "甲", "department", parent="x")],
+        where={"a": "org.csv row 3"},
+    )
+    assert msgs == ["org.csv row 3, unit 'a': parent 'x' does not exist"]
+
+
+def test_empty_org() -> None:
+    assert _issues([]) == ["the organisation has no units"]
