@@ -45,6 +45,8 @@ __all__ = [
     "COLUMNS",
     "COLUMN_ALIASES",
     "KIND_ALIASES",
+    "META_FIELDS",
+    "META_SHEET",
     "REQUIRED_COLUMNS",
     "TABLE_SUFFIXES",
     "export_table",
@@ -74,6 +76,15 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "parent_id", "name", "kind")
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm")
+#: The XLSX sheet holding the organisation's own fields (one ``field, value`` pair a row).
+META_SHEET = "organisation"
+META_FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "description",
+    "parent_bureau",
+    "parent_bureau_functions",
+)
 
 #: Header aliases of each column (compared after NFKC, lower case, spaces and _ - removed).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -216,7 +227,9 @@ def _read_csv(p: Path) -> list[tuple[int, list[Any]]]:
     return rows
 
 
-def _read_xlsx(p: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
+def _read_xlsx(
+    p: Path, sheet: str | None
+) -> tuple[list[tuple[int, list[Any]]], dict[str, str], list[ValidationIssue]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -235,9 +248,25 @@ def _read_xlsx(p: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
             ws = wb[sheet]
         else:
             ws = wb.active or wb.worksheets[0]
-        return [
+        rows = [
             (n, list(r)) for n, r in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
         ]
+        meta: dict[str, str] = {}
+        issues: list[ValidationIssue] = []
+        if META_SHEET in wb.sheetnames and wb[META_SHEET] is not ws:
+            for n, r in enumerate(wb[META_SHEET].iter_rows(min_row=2, values_only=True), start=2):
+                key, value = (_text(c) for c in [*r, None, None][:2])
+                if not key:
+                    continue
+                if key not in META_FIELDS:
+                    issues.append(
+                        ValidationIssue(
+                            f"unknown field {key!r} (known: {', '.join(META_FIELDS)})",
+                            where=f"{p.name} sheet {META_SHEET} row {n}, column A",
+                        )
+                    )
+                meta[key] = value
+        return rows, meta, issues
     finally:
         wb.close()
 
@@ -458,11 +487,14 @@ def _parse(
     org_id: str | None,
     org_name: str | None,
     catalogue: FunctionCatalogue,
+    meta: dict[str, str],
+    meta_issues: list[ValidationIssue],
 ) -> OrgGraph:
-    from orgmodel.model import Unit
+    from orgmodel.model import ParentBureau, Unit
 
     source, fname = str(p), p.name
     hidx, columns, headers, issues = _header(rows, fname, source)
+    issues = meta_issues + issues
     if any(i.message.startswith("missing required column") for i in issues):
         raise OrgValidationError(issues, source)
 
@@ -550,13 +582,19 @@ def _parse(
     roots = [u for u in units if u.parent is None]
     name_default = roots[0].name if len(roots) == 1 else ""
     where = {uid: f"{fname} row {n}" for uid, n in row_of.items()}
+    parent_bureau = None
+    if meta.get("parent_bureau"):
+        fns = _ID_SEP.split(meta.get("parent_bureau_functions", ""))
+        parent_bureau = ParentBureau(meta["parent_bureau"], tuple(f for f in fns if f))
     try:
         org = OrgGraph(
             units,
             guides if kinds_ok else (),
             dispatches if kinds_ok else (),
-            id=org_id if org_id is not None else p.stem,
-            name=org_name if org_name is not None else name_default,
+            id=org_id if org_id is not None else meta.get("id") or p.stem,
+            name=org_name if org_name is not None else meta.get("name") or name_default,
+            description=meta.get("description", ""),
+            parent_bureau=parent_bureau,
             catalogue=catalogue,
             where=where,
             source=source,
@@ -656,16 +694,20 @@ def load_table(
     """
     p = Path(path)
     suffix = p.suffix.lower()
+    meta: dict[str, str] = {}
+    meta_issues: list[ValidationIssue] = []
     if suffix == ".csv":
         rows = _read_csv(p)
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx(p, sheet)
+        rows, meta, meta_issues = _read_xlsx(p, sheet)
     elif suffix == ".xls":
         raise InputError(f"{p}: old Excel .xls files cannot be read; save it as .xlsx or CSV")
     else:
         raise InputError(f"{p}: unknown spreadsheet type {suffix!r} (use .csv or .xlsx)")
     cat = catalogue if catalogue is not None else load_catalogue()
-    return _parse(rows, p, org_id=id, org_name=name, catalogue=cat)
+    return _parse(
+        rows, p, org_id=id, org_name=name, catalogue=cat, meta=meta, meta_issues=meta_issues
+    )
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -717,7 +759,9 @@ def _csv_cell(v: Any) -> str:
 def export_table(org: OrgGraph, path: str | Path, *, fmt: str | None = None) -> Path:
     """Write the organisation as a CSV or XLSX table with the columns of :data:`COLUMNS`.
 
-    CSV is UTF-8 with a BOM, so Excel shows the Chinese names right. The format follows the
+    CSV is UTF-8 with a BOM, so Excel shows the Chinese names right. An XLSX workbook also
+    gets a second sheet, ``organisation``, with the organisation's id, name, description and
+    parent bureau, so XLSX → organisation → XLSX keeps them; CSV carries the units only. The format follows the
     suffix unless ``fmt`` (``"csv"`` or ``"xlsx"``) is given. The file is written whole or
     not at all. Reading it back with :func:`load_table` gives the same units and edges.
     """
@@ -733,11 +777,21 @@ def export_table(org: OrgGraph, path: str | Path, *, fmt: str | None = None) -> 
                 for row in rows:
                     w.writerow([_csv_cell(v) for v in row])
         else:
-            _write_xlsx(rows, tmp)
+            _write_xlsx(rows, _meta_rows(org), tmp)
     return p
 
 
-def _write_xlsx(rows: list[list[Any]], path: Path) -> None:
+def _meta_rows(org: OrgGraph) -> list[list[Any]]:
+    out: list[list[Any]] = [["field", "value"], ["id", org.id], ["name", org.name]]
+    if org.description:
+        out.append(["description", org.description])
+    if org.parent_bureau is not None:
+        out.append(["parent_bureau", org.parent_bureau.name])
+        out.append(["parent_bureau_functions", ";".join(org.parent_bureau.functions)])
+    return out
+
+
+def _write_xlsx(rows: list[list[Any]], meta: list[list[Any]], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -756,4 +810,12 @@ def _write_xlsx(rows: list[list[Any]], path: Path) -> None:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     ws.column_dimensions["C"].width = 28
+    ms = wb.create_sheet(META_SHEET)
+    for row in meta:
+        ms.append(row)
+    for line in ms.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    ms.column_dimensions["B"].width = 40
     wb.save(path)
