@@ -1,0 +1,307 @@
+"""The mirror index (上下对口): how far a bureau copies the departments of the bureau above.
+
+"上级有什么部门警种，下级也设置相应部门警种" — a county bureau that sets up a department for
+every 警种 of its city bureau ends up with many small departments, each with leaders, clerks
+and a duty roster (see :mod:`orgmodel.metrics.workforce`). DOMAIN.md ("Mirror index")
+defines, for a bureau B whose command parent chain reaches a bureau P (the nearest bureau
+above B; for the root, the ``parent_bureau`` recorded with an organisation exported alone),
+with D(X) the set of functions of X's departments:
+
+    mirror(B) = |D(B) ∩ D(P)| / |D(B)|
+
+and the organisation's mirror index is the mean of mirror(B) weighted by |D(B)|, i.e.
+Σ |D(B) ∩ D(P)| / Σ |D(B)|. *Mirror units* are departments whose function exists in the
+parent bureau and whose police are below the efficient size S of their kind.
+
+Convention: a bureau's departments are the units of kind ``department`` **and**
+``command_center`` (the 情指中心 is an internal unit too) that carry a function and whose
+nearest bureau is B — nested 大队 under a 支队 included. Bureaus with no such department
+have no mirror value (0/0) and are left out of the index.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from orgmodel.metrics._util import nearest_bureaus, norms_or_default, ratio, ref
+from orgmodel.model import BUREAU_KINDS, OrgGraph
+from orgmodel.norms import Norms
+
+__all__ = [
+    "DEPARTMENT_KINDS",
+    "bureau_functions",
+    "mirror_by_bureau",
+    "mirror_index",
+    "mirror_report",
+    "mirror_units",
+]
+
+#: Kinds that count as a bureau's departments (内设机构).
+DEPARTMENT_KINDS = frozenset({"department", "command_center"})
+
+
+def _structure(
+    org: OrgGraph,
+) -> tuple[dict[str, str | None], dict[str, set[str]], dict[str, str | None]]:
+    """(nearest bureau of every unit, D(B) of every bureau, parent bureau of every bureau)."""
+    nodes = org.graph.nodes
+    parents = org.parents()
+    near = nearest_bureaus(org)
+    funcs: dict[str, set[str]] = {}
+    upper: dict[str, str | None] = {}
+    for u in org.order():
+        a = nodes[u]
+        if a["kind"] in BUREAU_KINDS:
+            funcs[u] = set()
+            p = parents[u]
+            upper[u] = near[p] if p is not None else None
+        elif a["kind"] in DEPARTMENT_KINDS and a["function"]:
+            b = near[u]
+            if b is not None:
+                funcs[b].add(a["function"])
+    return near, funcs, upper
+
+
+def _parent_functions(
+    org: OrgGraph, funcs: dict[str, set[str]], upper: dict[str, str | None], b: str
+) -> set[str] | None:
+    p = upper[b]
+    if p is not None:
+        return funcs[p]
+    if b == org.root and org.parent_bureau is not None:
+        return set(org.parent_bureau.functions)
+    return None
+
+
+def bureau_functions(org: OrgGraph) -> dict[str, list[str]]:
+    """D(B): the functions of every bureau's departments.
+
+    Returns
+    -------
+    dict
+        Bureau id → sorted function codes of its departments and command centres (an empty
+        list for a bureau without any).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("c", "某市公安局", "city"),
+    ...     Unit("cx", "刑侦支队", "department", parent="c", function="criminal"),
+    ...     Unit("b", "某县公安局", "county", parent="c"),
+    ... ])
+    >>> bureau_functions(org)
+    {'c': ['criminal'], 'b': []}
+    """
+    return {b: sorted(f) for b, f in _structure(org)[1].items()}
+
+
+def mirror_by_bureau(org: OrgGraph) -> dict[str, float]:
+    """mirror(B) of every bureau that has departments and a parent bureau.
+
+    Returns
+    -------
+    dict
+        Bureau id → |D(B) ∩ D(P)| / |D(B)|, for bureaus with |D(B)| > 0 and a parent
+        bureau P (in the graph, or ``org.parent_bureau`` for the root).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("c", "某市公安局", "city"),
+    ...     Unit("cx", "刑侦支队", "department", parent="c", function="criminal"),
+    ...     Unit("b", "某县公安局", "county", parent="c"),
+    ... ])
+    >>> mirror_by_bureau(org)  # the county has no departments, the city no parent
+    {}
+    """
+    _, funcs, upper = _structure(org)
+    out: dict[str, float] = {}
+    for b, d in funcs.items():
+        pf = _parent_functions(org, funcs, upper, b)
+        if d and pf is not None:
+            out[b] = len(d & pf) / len(d)
+    return out
+
+
+def mirror_index(org: OrgGraph) -> float | None:
+    """The organisation's mirror index (上下对口指数).
+
+    Returns
+    -------
+    float or None
+        Σ |D(B) ∩ D(P)| / Σ |D(B)| over the bureaus of :func:`mirror_by_bureau`; ``None``
+        when no bureau can be measured.
+
+    Notes
+    -----
+    This is the mean of mirror(B) weighted by |D(B)|.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, ParentBureau, Unit
+    >>> org = OrgGraph(
+    ...     [
+    ...         Unit("b", "某县公安局", "county"),
+    ...         Unit("bx", "刑侦大队", "department", parent="b", function="criminal"),
+    ...         Unit("bz", "治安大队", "department", parent="b", function="public_order"),
+    ...     ],
+    ...     parent_bureau=ParentBureau("某市公安局", ("criminal", "traffic")),
+    ... )
+    >>> mirror_index(org)  # {criminal, public_order} ∩ {criminal, traffic}: 1 of 2
+    0.5
+    """
+    _, funcs, upper = _structure(org)
+    shared = total = 0
+    for b, d in funcs.items():
+        pf = _parent_functions(org, funcs, upper, b)
+        if d and pf is not None:
+            shared += len(d & pf)
+            total += len(d)
+    return ratio(shared, total)
+
+
+def mirror_units(org: OrgGraph, norms: Norms | None = None) -> list[str]:
+    """Mirror units: departments copying a parent-bureau function, below efficient size.
+
+    Returns
+    -------
+    list of str
+        Ids (breadth-first) of departments and command centres whose function is in D(P) of
+        their bureau's parent bureau and whose police < S of their kind.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, ParentBureau, Unit
+    >>> org = OrgGraph(
+    ...     [
+    ...         Unit("b", "某县公安局", "county"),
+    ...         Unit("bx", "刑侦大队", "department", parent="b", function="criminal", police=12),
+    ...         Unit("bz", "治安大队", "department", parent="b", function="public_order"),
+    ...     ],
+    ...     parent_bureau=ParentBureau("某市公安局", ("criminal", "traffic")),
+    ... )
+    >>> mirror_units(org)  # 12 < S = 30; 治安 has no counterpart above
+    ['bx']
+    """
+    norms = norms_or_default(norms)
+    nodes = org.graph.nodes
+    near, funcs, upper = _structure(org)
+    out: list[str] = []
+    for u in org.order():
+        a = nodes[u]
+        if a["kind"] not in DEPARTMENT_KINDS or not a["function"]:
+            continue
+        b = near[u]
+        if b is None:
+            continue
+        pf = _parent_functions(org, funcs, upper, b)
+        if pf and a["function"] in pf and a["police"] < norms[a["kind"]].efficient_size:
+            out.append(u)
+    return out
+
+
+def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
+    """上下对口 of an organisation: index, per-bureau table, departments and GUIDES edges.
+
+    Returns
+    -------
+    dict
+        ``mirror_index``, ``bureaus_measured``, ``bureaus`` (count), ``departments`` (units
+        of kind department or command centre, with or without a function),
+        ``departments_per_bureau`` (mean over bureaus), ``mean_department_size`` (police per
+        department), ``guides`` (GUIDES edges), ``mirror_units`` (count),
+        ``mirror_unit_police``, ``by_bureau`` (list of ``{id, name, kind, parent_bureau
+        {id, name}, departments, department_police, mean_department_size, functions,
+        shared_functions, mirror}``) and ``units`` (list of mirror units ``{id, name,
+        function, function_name, police, efficient_size, bureau {id, name}}``).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, ParentBureau, Unit
+    >>> org = OrgGraph(
+    ...     [
+    ...         Unit("b", "某县公安局", "county"),
+    ...         Unit("bx", "刑侦大队", "department", parent="b", function="criminal", police=12),
+    ...         Unit("bz", "治安大队", "department", parent="b", function="public_order"),
+    ...     ],
+    ...     parent_bureau=ParentBureau("某市公安局", ("criminal", "traffic")),
+    ... )
+    >>> r = mirror_report(org)
+    >>> r["mirror_index"], r["departments"], r["mean_department_size"], r["mirror_units"]
+    (0.5, 2, 6.0, 1)
+    """
+    norms = norms_or_default(norms)
+    nodes = org.graph.nodes
+    near, funcs, upper = _structure(org)
+    dept_count: dict[str, int] = defaultdict(int)
+    dept_police: dict[str, int] = defaultdict(int)
+    departments = police = 0
+    for u in org.order():
+        a = nodes[u]
+        if a["kind"] in DEPARTMENT_KINDS:
+            departments += 1
+            police += a["police"]
+            b = near[u]
+            if b is not None:
+                dept_count[b] += 1
+                dept_police[b] += a["police"]
+    rows: list[dict[str, Any]] = []
+    shared_total = func_total = 0
+    for b, d in funcs.items():
+        pf = _parent_functions(org, funcs, upper, b)
+        p = upper[b]
+        if p is not None:
+            parent_ref: dict[str, Any] | None = ref(org, p)
+        elif pf is not None and org.parent_bureau is not None:
+            parent_ref = {"id": None, "name": org.parent_bureau.name}
+        else:
+            parent_ref = None
+        shared = len(d & pf) if pf is not None else None
+        if d and shared is not None:
+            shared_total += shared
+            func_total += len(d)
+        rows.append(
+            {
+                **ref(org, b),
+                "kind": nodes[b]["kind"],
+                "parent_bureau": parent_ref,
+                "departments": dept_count[b],
+                "department_police": dept_police[b],
+                "mean_department_size": ratio(dept_police[b], dept_count[b]),
+                "functions": len(d),
+                "shared_functions": shared,
+                "mirror": ratio(shared, len(d)) if shared is not None else None,
+            }
+        )
+    units = mirror_units(org, norms)
+    cat = org.catalogue
+    unit_rows = []
+    for u in units:
+        a = nodes[u]
+        b = near[u]
+        unit_rows.append(
+            {
+                **ref(org, u),
+                "function": a["function"],
+                "function_name": cat[a["function"]].name if a["function"] in cat else None,
+                "police": a["police"],
+                "efficient_size": norms[a["kind"]].efficient_size,
+                "bureau": ref(org, b) if b is not None else None,
+            }
+        )
+    return {
+        "mirror_index": ratio(shared_total, func_total),
+        "bureaus_measured": sum(1 for r in rows if r["mirror"] is not None),
+        "bureaus": len(rows),
+        "departments": departments,
+        "departments_per_bureau": ratio(departments, len(rows)),
+        "mean_department_size": ratio(police, departments),
+        "guides": len(org.guides),
+        "mirror_units": len(units),
+        "mirror_unit_police": sum(nodes[u]["police"] for u in units),
+        "by_bureau": rows,
+        "units": unit_rows,
+    }

@@ -1,0 +1,316 @@
+"""Policy checks (政策指标): the reform's targets as data, evaluated against an organisation.
+
+A policy rule (``seeds/policy.yaml``, :class:`orgmodel.norms.PolicyRule`) names a metric, a
+scope, a comparator and a threshold, with a Chinese description and the source of the
+threshold — e.g. 派出所警力占县级公安机关总警力的比例不低于40% is ``station_share`` in
+every ``county``, ``>=`` 0.40. Evaluating the rules gives one row per rule and scope unit,
+with the measured value and pass/fail (DOMAIN.md, "Frontline shares and policy checks").
+
+Scope ``org`` measures the whole organisation (its root's subtree); scope ``county``,
+``city``, ``province`` or ``station`` measures each unit of that kind over its own subtree.
+Every metric is a ratio of subtree sums, so all units are measured in one bottom-up pass:
+
+- ``station_share`` = police in station subtrees / police (for a county: DOMAIN.md's
+  station share);
+- ``community_share`` = police in community teams and posts inside stations / police in
+  stations (for a station: DOMAIN.md's community share);
+- ``organ_share`` = police in bureau units, departments and command centres / police;
+- ``hidden_loss_share`` = Σ hidden loss / police;
+- ``mirror_index`` = Σ |D(B) ∩ D(P)| / Σ |D(B)| over the bureaus B in the subtree;
+- ``narrow_span_share``, ``wide_span_share`` = narrow (wide) managing units / managing units;
+- ``mean_command_path`` = Σ command path / community posts.
+
+A value with a zero denominator is undefined: its row has ``passed: None`` and a note, as
+has the single row of a rule whose scope matches no unit — a rule never passes silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from orgmodel.metrics._util import norms_or_default, subtree_sums
+from orgmodel.metrics.mirror import _parent_functions, _structure
+from orgmodel.metrics.shares import ORGAN_KINDS, _frontline_sums
+from orgmodel.metrics.span import _command_paths, spans
+from orgmodel.metrics.workforce import hidden_loss
+from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.norms import Norms, PolicyRule, load_policy
+
+__all__ = ["POLICY_METRICS", "evaluate_policy", "metric_by_unit", "policy_report"]
+
+#: Metrics a policy rule may name → Chinese label.
+POLICY_METRICS: dict[str, str] = {
+    "station_share": "派出所警力占比",
+    "community_share": "社区警力占派出所警力比",
+    "organ_share": "机关警力占比 (机关化)",
+    "hidden_loss_share": "警力隐性流失占比",
+    "mirror_index": "上下对口指数",
+    "narrow_span_share": "管理幅度过窄单位占比",
+    "wide_span_share": "管理幅度过宽单位占比",
+    "mean_command_path": "平均指挥链长度",
+}
+
+_Pair = tuple[Mapping[str, float], Mapping[str, float]]
+
+
+def _station_share(org: OrgGraph, norms: Norms) -> _Pair:
+    s = _frontline_sums(org)
+    return s["station"], s["total"]
+
+
+def _community_share(org: OrgGraph, norms: Norms) -> _Pair:
+    s = _frontline_sums(org)
+    return s["station_community"], s["station"]
+
+
+def _organ_share(org: OrgGraph, norms: Norms) -> _Pair:
+    nodes = org.graph.nodes
+    organ = {u: nodes[u]["police"] for u in org.order() if nodes[u]["kind"] in ORGAN_KINDS}
+    police = {u: nodes[u]["police"] for u in org.order()}
+    return subtree_sums(org, organ), subtree_sums(org, police)
+
+
+def _hidden_loss_share(org: OrgGraph, norms: Norms) -> _Pair:
+    nodes = org.graph.nodes
+    police = {u: nodes[u]["police"] for u in org.order()}
+    return subtree_sums(org, hidden_loss(org, norms)), subtree_sums(org, police)
+
+
+def _mirror_index(org: OrgGraph, norms: Norms) -> _Pair:
+    _, funcs, upper = _structure(org)
+    shared: dict[str, float] = {}
+    total: dict[str, float] = {}
+    for b, d in funcs.items():
+        pf = _parent_functions(org, funcs, upper, b)
+        if d and pf is not None:
+            shared[b] = len(d & pf)
+            total[b] = len(d)
+    return subtree_sums(org, shared), subtree_sums(org, total)
+
+
+def _span_share(which: str) -> Callable[[OrgGraph, Norms], _Pair]:
+    def pair(org: OrgGraph, norms: Norms) -> _Pair:
+        sp = spans(org)
+        if which == "narrow":
+            hit = {u: 1.0 for u, s in sp.items() if s < norms.narrow_below}
+        else:
+            hit = {u: 1.0 for u, s in sp.items() if s > norms.wide_above}
+        return subtree_sums(org, hit), subtree_sums(org, dict.fromkeys(sp, 1.0))
+
+    return pair
+
+
+def _mean_command_path(org: OrgGraph, norms: Norms) -> _Pair:
+    paths = _command_paths(org)[0]
+    return (
+        subtree_sums(org, {u: float(h) for u, h in paths.items()}),
+        subtree_sums(org, dict.fromkeys(paths, 1.0)),
+    )
+
+
+_PAIRS: dict[str, Callable[[OrgGraph, Norms], _Pair]] = {
+    "station_share": _station_share,
+    "community_share": _community_share,
+    "organ_share": _organ_share,
+    "hidden_loss_share": _hidden_loss_share,
+    "mirror_index": _mirror_index,
+    "narrow_span_share": _span_share("narrow"),
+    "wide_span_share": _span_share("wide"),
+    "mean_command_path": _mean_command_path,
+}
+assert set(_PAIRS) == set(POLICY_METRICS)
+
+
+def metric_by_unit(
+    org: OrgGraph, metric: str, norms: Norms | None = None
+) -> dict[str, float | None]:
+    """A policy metric measured over every unit's subtree.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    metric : str
+        One of :data:`POLICY_METRICS`.
+    norms : Norms, optional
+        Staffing norms and span thresholds (the shipped ones by default).
+
+    Returns
+    -------
+    dict
+        Unit id → the metric over that unit's subtree, ``None`` where its denominator is 0.
+
+    Raises
+    ------
+    KeyError
+        Unknown metric.
+
+    Notes
+    -----
+    value(u) = Σ numerator / Σ denominator over the subtree of u (see the module docstring
+    for each metric's pair). The root's value is the organisation's.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county", police=5),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> metric_by_unit(org, "organ_share")  # b: 5/28; the station holds no organ
+    {'b': 0.17857142857142858, 's': 0.0, 'p': 0.0}
+    """
+    num, den = _PAIRS[metric](org, norms_or_default(norms))
+    return {u: (num[u] / den[u] if den[u] else None) for u in org.order()}
+
+
+def evaluate_policy(
+    org: OrgGraph,
+    rules: Sequence[PolicyRule] | None = None,
+    norms: Norms | None = None,
+) -> list[dict[str, Any]]:
+    """Evaluate policy rules: one row per rule and unit of its scope.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    rules : sequence of PolicyRule, optional
+        The rules (the shipped ``seeds/policy.yaml`` by default).
+    norms : Norms, optional
+        Staffing norms (for ``hidden_loss_share`` and the span thresholds).
+
+    Returns
+    -------
+    list of dict
+        Rows ``{rule, description, metric, metric_name, scope, unit_id, unit_name, value,
+        threshold, comparator, passed, source, note}``, rule by rule, scope units in
+        breadth-first order. ``passed`` is ``None`` when the value is undefined or when the
+        scope has no unit (then ``unit_id`` is ``None`` too); ``note`` says why.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> from orgmodel.norms import PolicyRule
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county", police=5),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> rule = PolicyRule("s40", "派出所警力占比不低于40%", "station_share", "county", ">=",
+    ...                   0.4, "公安部")
+    >>> [(r["unit_name"], round(r["value"], 3), r["passed"]) for r in evaluate_policy(org, [rule])]
+    [('某县公安局', 0.821, True)]
+    """
+    if rules is None:
+        rules = load_policy()
+    norms = norms_or_default(norms)
+    nodes = org.graph.nodes
+    values: dict[str, dict[str, float | None]] = {}
+    by_kind: dict[str, list[str]] = {}
+    rows: list[dict[str, Any]] = []
+    for rule in rules:
+        if rule.metric not in values:
+            values[rule.metric] = metric_by_unit(org, rule.metric, norms)
+        if rule.scope == "org":
+            scope_units = [org.root]
+        else:
+            if not by_kind:
+                for u in org.order():
+                    by_kind.setdefault(nodes[u]["kind"], []).append(u)
+            scope_units = by_kind.get(rule.scope, [])
+        base = {
+            "rule": rule.id,
+            "description": rule.description,
+            "metric": rule.metric,
+            "metric_name": POLICY_METRICS.get(rule.metric, rule.metric),
+            "scope": rule.scope,
+        }
+        tail = {"threshold": rule.threshold, "comparator": rule.comparator, "source": rule.source}
+        if not scope_units:
+            kind_name = KIND_NAMES.get(rule.scope, rule.scope)
+            rows.append(
+                {
+                    **base,
+                    "unit_id": None,
+                    "unit_name": None,
+                    "value": None,
+                    **tail,
+                    "passed": None,
+                    "note": f"本组织没有{kind_name} (no {rule.scope} unit in this organisation):"
+                    " rule not evaluated",
+                }
+            )
+            continue
+        for u in scope_units:
+            v = values[rule.metric][u]
+            rows.append(
+                {
+                    **base,
+                    "unit_id": u,
+                    "unit_name": org.name_of(u),
+                    "value": v,
+                    **tail,
+                    "passed": None if v is None else rule.holds(v),
+                    "note": None if v is not None else "指标无定义 (undefined: denominator is 0)",
+                }
+            )
+    return rows
+
+
+def policy_report(
+    org: OrgGraph,
+    rules: Sequence[PolicyRule] | None = None,
+    norms: Norms | None = None,
+) -> dict[str, Any]:
+    """Policy checks of an organisation with a pass/fail summary.
+
+    Returns
+    -------
+    dict
+        ``rules`` (count), ``checks`` (rows), ``passed``, ``failed``, ``not_evaluated``
+        (row counts), ``by_rule`` (list of ``{rule, description, metric, scope, threshold,
+        comparator, checks, passed, failed, not_evaluated, source}``) and ``results`` (the
+        rows of :func:`evaluate_policy`).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([Unit("b", "某县公安局", "county", police=5),
+    ...                 Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...                 Unit("p", "东街社区警务室", "community_post", parent="s", police=3)])
+    >>> r = policy_report(org, [])
+    >>> r["rules"], r["checks"]
+    (0, 0)
+    """
+    if rules is None:
+        rules = load_policy()
+    rows = evaluate_policy(org, rules, norms)
+    by_rule: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        by_rule[rule.id] = {
+            "rule": rule.id,
+            "description": rule.description,
+            "metric": rule.metric,
+            "scope": rule.scope,
+            "comparator": rule.comparator,
+            "threshold": rule.threshold,
+            "checks": 0,
+            "passed": 0,
+            "failed": 0,
+            "not_evaluated": 0,
+            "source": rule.source,
+        }
+    for r in rows:
+        s = by_rule[r["rule"]]
+        s["checks"] += 1
+        s["passed" if r["passed"] else "failed" if r["passed"] is False else "not_evaluated"] += 1
+    return {
+        "rules": len(rules),
+        "checks": len(rows),
+        "passed": sum(1 for r in rows if r["passed"] is True),
+        "failed": sum(1 for r in rows if r["passed"] is False),
+        "not_evaluated": sum(1 for r in rows if r["passed"] is None),
+        "by_rule": list(by_rule.values()),
+        "results": rows,
+    }

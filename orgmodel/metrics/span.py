@@ -1,0 +1,467 @@
+"""Span of control (管理幅度), layers (管理层级) and command paths (指挥链长度).
+
+A bureau built "上下对口" stacks many small units, each with its own leaders: spans are
+narrow and the chain from the bureau to a community post (社区警务室, the smallest combat
+unit) is long. 扁平化 — flattening — widens spans and shortens that chain. This module
+measures both, as DOMAIN.md ("Span and layers") defines them:
+
+- span(u) = number of direct REPORTS_TO children of u. Units with at least one child are
+  *managing units*; leaves are left out of span statistics (not counted as zero).
+- span bands (1, 2–3, 4–7, 8–12, 13–16, 17+ by default; from the norms) are reported as the
+  count and share of managing units in each.
+- narrow span: span < ``norms.narrow_below`` (3); wide span: span > ``norms.wide_above`` (15).
+- supervision ratio(u) = (police(u) − leaders(u)) / leaders(u): officers per leader post.
+- layer(u) = REPORTS_TO hops from the root; layers of an org = 1 + max layer of a frontline
+  unit (派出所, 队, 室, 社区警务室).
+- command path of a community post: see :func:`command_paths` for the exact rule.
+
+Every function is one pass over :meth:`OrgGraph.order` and returns plain data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from orgmodel.metrics._util import (
+    leaders_of,
+    nearest_bureaus,
+    norms_or_default,
+    ratio,
+    ref,
+)
+from orgmodel.model import FRONTLINE_KINDS, OrgGraph
+from orgmodel.norms import Norms
+
+__all__ = [
+    "command_paths",
+    "layers",
+    "layers_report",
+    "narrow_spans",
+    "org_layers",
+    "span_bands",
+    "span_report",
+    "spans",
+    "supervision_ratios",
+    "wide_spans",
+]
+
+#: How many units a report lists where a list could run to thousands (longest paths).
+REPORT_LIST_LIMIT = 20
+
+
+def spans(org: OrgGraph) -> dict[str, int]:
+    """Span of control of every managing unit.
+
+    Parameters
+    ----------
+    org : OrgGraph
+
+    Returns
+    -------
+    dict
+        Unit id → number of direct REPORTS_TO children, for units with at least one child
+        (root first, breadth-first). Leaves are absent, not zero.
+
+    Notes
+    -----
+    span(u) = |{c : c REPORTS_TO u}|. Σ span(u) over managing units = number of REPORTS_TO
+    edges = units − 1.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> spans(org)
+    {'b': 1, 's': 1}
+    """
+    out: dict[str, int] = {}
+    for u in org.order():
+        n = len(org.children(u))
+        if n:
+            out[u] = n
+    return out
+
+
+def span_bands(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[str, Any]]:
+    """Count and share of managing units in each span band.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    norms : Norms, optional
+        Where the bands come from; the shipped norms by default.
+
+    Returns
+    -------
+    dict
+        Band label (``"1"``, ``"2–3"``, …, ``"17+"``, in band order) →
+        ``{"count": int, "share": float | None}``; share = count / managing units
+        (``None`` when the organisation has no managing unit).
+
+    Notes
+    -----
+    share(band) = |{u managing : span(u) ∈ band}| / |{u managing}|.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> span_bands(org)["1"]
+    {'count': 2, 'share': 1.0}
+    """
+    norms = norms_or_default(norms)
+    counts: Counter[str | None] = Counter(norms.band_of(s) for s in spans(org).values())
+    total = sum(counts.values())
+    return {
+        label: {"count": counts[label], "share": ratio(counts[label], total)}
+        for label in norms.band_labels()
+    }
+
+
+def narrow_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
+    """Managing units whose span is narrow (< ``norms.narrow_below``, 3 by default).
+
+    Returns
+    -------
+    dict
+        Unit id → span, for managing units with span < narrow_below.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> narrow_spans(org)
+    {'b': 1, 's': 1}
+    """
+    limit = norms_or_default(norms).narrow_below
+    return {u: s for u, s in spans(org).items() if s < limit}
+
+
+def wide_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
+    """Managing units whose span is wide (> ``norms.wide_above``, 15 by default).
+
+    Returns
+    -------
+    dict
+        Unit id → span, for managing units with span > wide_above.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> wide_spans(org)
+    {}
+    """
+    limit = norms_or_default(norms).wide_above
+    return {u: s for u, s in spans(org).items() if s > limit}
+
+
+def supervision_ratios(org: OrgGraph, norms: Norms | None = None) -> dict[str, float | None]:
+    """Officers per leader post of every unit.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    norms : Norms, optional
+        Default leader posts for units without their own ``leaders``.
+
+    Returns
+    -------
+    dict
+        Unit id → (police − leaders) / leaders, or ``None`` for a unit with no leader post
+        (a community post, by default).
+
+    Notes
+    -----
+    ratio(u) = (police(u) − L(u)) / L(u), with L(u) the unit's ``leaders`` or the norm of
+    its kind. The value is negative when a unit has fewer officers than leader posts.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> supervision_ratios(org)["s"]  # (20 - 2) / 2
+    9.0
+    """
+    norms = norms_or_default(norms)
+    nodes = org.graph.nodes
+    out: dict[str, float | None] = {}
+    for u in org.order():
+        a = nodes[u]
+        lead = leaders_of(a, norms[a["kind"]])
+        out[u] = (a["police"] - lead) / lead if lead else None
+    return out
+
+
+def layers(org: OrgGraph) -> dict[str, int]:
+    """Layer of every unit: REPORTS_TO hops from the root (the root is layer 0).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> layers(org)
+    {'b': 0, 's': 1, 'p': 2}
+    """
+    return dict(org.depths())
+
+
+def org_layers(org: OrgGraph) -> int:
+    """Number of layers of an organisation: 1 + the deepest layer of a frontline unit.
+
+    Returns
+    -------
+    int
+        1 + max layer(u) over frontline units (station, team, office, community post). An
+        organisation without any frontline unit counts all its units instead.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> org_layers(org)
+    3
+    """
+    nodes = org.graph.nodes
+    depth = org.depths()
+    deepest = -1
+    deepest_any = 0
+    for u in org.order():
+        d = depth[u]
+        deepest_any = max(deepest_any, d)
+        if d > deepest and nodes[u]["kind"] in FRONTLINE_KINDS:
+            deepest = d
+    return 1 + (deepest if deepest >= 0 else deepest_any)
+
+
+def _command_paths(org: OrgGraph) -> tuple[dict[str, int], set[str]]:
+    nodes = org.graph.nodes
+    parents = org.parents()
+    depth = org.depths()
+    bureau = nearest_bureaus(org)
+    dispatched = {t for _, t in org.dispatches}
+    near_dispatch: dict[str, str | None] = {}
+    paths: dict[str, int] = {}
+    via_centre: set[str] = set()
+    for u in org.order():
+        p = parents[u]
+        near_dispatch[u] = u if u in dispatched else (near_dispatch[p] if p is not None else None)
+        if nodes[u]["kind"] != "community_post":
+            continue
+        b = bureau[u]
+        hops = depth[u] - (depth[b] if b is not None else 0)
+        t = near_dispatch[u]
+        if t is not None and 1 + depth[u] - depth[t] < hops:
+            hops = 1 + depth[u] - depth[t]
+            via_centre.add(u)
+        paths[u] = hops
+    return paths, via_centre
+
+
+def command_paths(org: OrgGraph) -> dict[str, int]:
+    """Command path of every community post: how many steps an order takes to reach it.
+
+    Returns
+    -------
+    dict
+        Community post id → command path (hops), breadth-first order.
+
+    Notes
+    -----
+    For a community post p, with B the nearest bureau above p (the root if there is none):
+
+    - by the command line, path = depth(p) − depth(B), the REPORTS_TO hops from B;
+    - if some ancestor-or-self t of p is DISPATCHED by a command centre (情指中心 tasks it
+      directly), the order can go centre → t → … → p, which is 1 + depth(p) − depth(t) hops.
+      Only the nearest such t matters (it gives the fewest hops).
+
+    command path(p) = the shorter of the two. The measure of 扁平化: fewer is flatter.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> command_paths(org)
+    {'p': 2}
+    """
+    return _command_paths(org)[0]
+
+
+def span_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
+    """Span of control of an organisation, with the narrow and wide units listed.
+
+    Returns
+    -------
+    dict
+        ``managing_units``, ``edges`` (REPORTS_TO), ``mean_span``, ``median_span``,
+        ``max_span`` (unit ref with its span), ``bands`` (list of
+        ``{band, count, share}``), ``narrow_below``, ``wide_above``, ``narrow_share``,
+        ``wide_share``, ``narrow``/``wide`` (lists of ``{id, name, kind, span}``),
+        ``supervision`` (``mean`` officers per leader post over units with leader posts and
+        ``by_kind``: kind → mean) and ``by_kind`` (kind → managing units and mean span).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> r = span_report(org)
+    >>> r["managing_units"], r["mean_span"], r["narrow_share"]
+    (2, 1.0, 1.0)
+    """
+    norms = norms_or_default(norms)
+    nodes = org.graph.nodes
+    sp = spans(org)
+    n = len(sp)
+    edges = sum(sp.values())
+    bands = span_bands(org, norms)
+    narrow = narrow_spans(org, norms)
+    wide = wide_spans(org, norms)
+
+    def row(u: str) -> dict[str, Any]:
+        return {**ref(org, u), "kind": nodes[u]["kind"], "span": sp[u]}
+
+    kind_count: Counter[str] = Counter()
+    kind_span: Counter[str] = Counter()
+    for u, s in sp.items():
+        kind_count[nodes[u]["kind"]] += 1
+        kind_span[nodes[u]["kind"]] += s
+    sup_sum: defaultdict[str, float] = defaultdict(float)
+    sup_n: Counter[str] = Counter()
+    for u, r in supervision_ratios(org, norms).items():
+        if r is not None:
+            sup_sum[nodes[u]["kind"]] += r
+            sup_n[nodes[u]["kind"]] += 1
+    top = max(sp, key=lambda u: sp[u]) if sp else None
+    ordered = sorted(sp.values())
+    median = (
+        None
+        if not ordered
+        else float(ordered[n // 2])
+        if n % 2
+        else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    )
+    return {
+        "managing_units": n,
+        "edges": edges,
+        "mean_span": ratio(edges, n),
+        "median_span": median,
+        "max_span": None if top is None else row(top),
+        "bands": [{"band": k, **v} for k, v in bands.items()],
+        "narrow_below": norms.narrow_below,
+        "wide_above": norms.wide_above,
+        "narrow_share": ratio(len(narrow), n),
+        "wide_share": ratio(len(wide), n),
+        "narrow": [row(u) for u in narrow],
+        "wide": [row(u) for u in wide],
+        "supervision": {
+            "mean": ratio(sum(sup_sum.values()), sum(sup_n.values())),
+            "by_kind": {k: sup_sum[k] / sup_n[k] for k in sup_n},
+        },
+        "by_kind": {
+            k: {"managing_units": kind_count[k], "mean_span": kind_span[k] / kind_count[k]}
+            for k in kind_count
+        },
+    }
+
+
+def layers_report(org: OrgGraph) -> dict[str, Any]:
+    """Layers of an organisation and the command paths down to its community posts.
+
+    Returns
+    -------
+    dict
+        ``layers`` (:func:`org_layers`), ``max_depth``, ``by_layer`` (list of
+        ``{layer, units, police}``), and ``command_path``: ``posts``, ``mean``, ``max``,
+        ``min``, ``distribution`` (list of ``{hops, posts}``), ``via_command_centre`` (posts
+        reached more directly through a DISPATCHES edge) and ``longest`` (up to
+        20 posts with the longest path, each ``{id, name, hops, bureau}``).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county"),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ... ])
+    >>> r = layers_report(org)
+    >>> r["layers"], r["command_path"]["mean"]
+    (3, 2.0)
+    """
+    nodes = org.graph.nodes
+    depth = org.depths()
+    by_layer_units: Counter[int] = Counter()
+    by_layer_police: Counter[int] = Counter()
+    for u in org.order():
+        by_layer_units[depth[u]] += 1
+        by_layer_police[depth[u]] += nodes[u]["police"]
+    paths, via = _command_paths(org)
+    dist = Counter(paths.values())
+    longest: list[dict[str, Any]] = []
+    if paths:
+        top = max(paths.values())
+        bureau = None
+        for u, h in paths.items():
+            if h == top:
+                if bureau is None:
+                    bureau = nearest_bureaus(org)
+                b = bureau[u]
+                longest.append(
+                    {**ref(org, u), "hops": h, "bureau": ref(org, b) if b is not None else None}
+                )
+                if len(longest) >= REPORT_LIST_LIMIT:
+                    break
+    return {
+        "layers": org_layers(org),
+        "max_depth": max(by_layer_units),
+        "by_layer": [
+            {"layer": d, "units": by_layer_units[d], "police": by_layer_police[d]}
+            for d in sorted(by_layer_units)
+        ],
+        "command_path": {
+            "posts": len(paths),
+            "mean": ratio(sum(paths.values()), len(paths)),
+            "max": max(paths.values()) if paths else None,
+            "min": min(paths.values()) if paths else None,
+            "distribution": [{"hops": h, "posts": dist[h]} for h in sorted(dist)],
+            "via_command_centre": len(via),
+            "longest": longest,
+        },
+    }
