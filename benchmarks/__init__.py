@@ -1,0 +1,99 @@
+"""Benchmarks of orgmodel at 10k, 100k and national scale (``make bench``).
+
+A *case* is something to time on a generated organisation — loading the file, the metric
+suite, a restructuring, a store round trip. Cases live in ``benchmarks/cases/*.py``; each
+module registers its cases with :func:`case`::
+
+    from benchmarks import BenchContext, case
+
+    @case("load", "read the JSON file into a validated OrgGraph")
+    def load(ctx: BenchContext) -> Callable[[], object]:
+        from orgmodel.io import load_org
+        return lambda: load_org(ctx.org_path)
+
+The decorated function *prepares* (untimed) and returns the action to time. Every case runs
+at every size in a fresh subprocess, so its peak memory (``ru_maxrss``) is its own: it
+includes what ``prepare`` loads, which is what a user of that operation would pay.
+A case that cannot run yet (a module not built) gives ``requires``, a function returning the
+reason or ``None``; it then shows as skipped instead of failing.
+
+Sizes are (provinces, cities per province, counties per city) of :mod:`orgmodel.generate`;
+the generated files are cached in ``data/bench/`` keyed by size, seed and generator version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["CASES", "DEFAULT_SIZES", "SIZES", "BenchContext", "Case", "Size", "case"]
+
+
+@dataclass(frozen=True)
+class Size:
+    """A generated organisation: ``provinces`` × ``cities`` × ``counties`` with a seed."""
+
+    name: str
+    provinces: int
+    cities: int
+    counties: int
+    seed: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"P{self.provinces}-C{self.cities}-K{self.counties}-s{self.seed}"
+
+
+SIZES: dict[str, Size] = {
+    "tiny": Size("tiny", 1, 2, 2),  # ~1k units, for smoke tests
+    "10k": Size("10k", 2, 4, 5),
+    "100k": Size("100k", 6, 8, 9),
+    "national": Size("national", 31, 11, 8),  # ~650k units
+}
+DEFAULT_SIZES = ("10k", "100k", "national")
+
+
+@dataclass(frozen=True)
+class BenchContext:
+    """What a case gets to prepare itself: the organisation file, its size, a scratch folder."""
+
+    org_path: Path
+    size: Size
+    units: int
+    scratch: Path
+
+
+Prepare = Callable[[BenchContext], Callable[[], object]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One registered benchmark case."""
+
+    name: str
+    description: str
+    prepare: Prepare
+    requires: Callable[[], str | None] | None = None
+
+    def unavailable(self) -> str | None:
+        """Why the case cannot run here, or ``None`` when it can."""
+        return self.requires() if self.requires is not None else None
+
+
+#: Registered cases by name, in registration order.
+CASES: dict[str, Case] = {}
+
+
+def case(
+    name: str, description: str, *, requires: Callable[[], str | None] | None = None
+) -> Callable[[Prepare], Prepare]:
+    """Register a benchmark case (see the module docstring)."""
+
+    def register(prepare: Prepare) -> Prepare:
+        if name in CASES:
+            raise ValueError(f"benchmark case {name!r} registered twice")
+        CASES[name] = Case(name, description, prepare, requires)
+        return prepare
+
+    return register
