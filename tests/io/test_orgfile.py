@@ -1,0 +1,153 @@
+"""The YAML/JSON organisation file (orgmodel/io/orgfile.py): round trips and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orgmodel.errors import InputError
+from orgmodel.io.orgfile import (
+    dump_org,
+    load_org,
+    org_from_dict,
+    org_to_dict,
+    read_org,
+    write_org,
+)
+from orgmodel.model import OrgGraph, OrgValidationError, ParentBureau
+
+SMALL = """\
+orgmodel: 1
+id: hx
+name: 河西县公安局
+units:
+  - {id: b, name: 河西县公安局, kind: county, police: 5}
+  - {id: xz, parent: b, name: 刑侦大队, kind: department, function: criminal, police: 12}
+  - {id: s, parent: b, name: 城关派出所, kind: station, police: 20, auxiliaries: 9}
+"""
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".yml", ".json"])
+def test_round_trip_file(org: OrgGraph, tmp_path: Path, suffix: str) -> None:
+    p = write_org(org, tmp_path / f"org{suffix}")
+    back = load_org(p)
+    assert back == org
+    assert back.parent_bureau == ParentBureau("江南省公安厅", ("command", "criminal"))
+    assert back.description == "测试用：一个市局、一个县局"
+    assert sorted(back.dispatches) == [("c-cc", "s"), ("k-cc", "p"), ("k-cc", "s")]
+    # Chinese is written as is, not escaped.
+    assert "临江市公安局" in p.read_text(encoding="utf-8")
+    assert list(tmp_path.iterdir()) == [p]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_dump_is_stable(org: OrgGraph, fmt: str) -> None:
+    text = dump_org(org, fmt)
+    assert dump_org(read_org(text, fmt), fmt) == text
+
+
+def test_dict_round_trip_keeps_unit_order(org: OrgGraph) -> None:
+    d = org_to_dict(org)
+    assert [u["id"] for u in d["units"]] == org.order()
+    # None fields are left out: the county bureau has no function, category or share.
+    k = next(u for u in d["units"] if u["id"] == "k")
+    assert set(k) == {"id", "name", "kind", "parent", "police", "auxiliaries", "leaders"}
+    assert org_from_dict(d) == org
+
+
+def test_small_file_values(tmp_path: Path) -> None:
+    p = tmp_path / "hx.yaml"
+    p.write_text(SMALL, encoding="utf-8")
+    org = load_org(p)
+    assert (org.id, org.name, len(org)) == ("hx", "河西县公安局", 3)
+    # 5 + 12 + 20 = 37 police; 9 auxiliaries
+    assert (org.total_police(), org.total_auxiliaries()) == (37, 9)
+    assert org.attrs("xz")["function"] == "criminal"
+
+
+def test_malformed_yaml(tmp_path: Path) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text("units: [\n  - {id: r\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.yaml: malformed YAML"):
+        load_org(p)
+
+
+def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
+    p = tmp_path / "bad.json"
+    p.write_text('{"units": [\n  {"id": "r",}\n]}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.json: malformed JSON at line 2, column"):
+        load_org(p)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes(SMALL.encode("gbk"))
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        load_org(p)
+
+
+def test_missing_file_and_wrong_suffix(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load_org(tmp_path / "nope.yaml")
+    (tmp_path / "org.txt").write_text(SMALL, encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown organisation file type '\.txt'"):
+        load_org(tmp_path / "org.txt")
+
+
+def test_unknown_field_names_unit_and_line(tmp_path: Path) -> None:
+    p = tmp_path / "org.yaml"
+    p.write_text(SMALL.replace("police: 12}", "police: 12, colour: red}"), encoding="utf-8")
+    with pytest.raises(OrgValidationError) as e:
+        load_org(p)
+    # units[1] is on line 6 of the file.
+    assert "units[1] (line 6), unit 'xz': unknown field(s) colour" in str(e.value)
+
+
+def test_line_numbers_for_every_issue(tmp_path: Path) -> None:
+    text = SMALL.replace("parent: b, name: 城关", "parent: q, name: 城关").replace(
+        "police: 12", "police: -1"
+    )
+    p = tmp_path / "org.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(OrgValidationError) as e:
+        load_org(p)
+    msg = str(e.value)
+    assert msg.startswith(f"{p}: 2 problems")
+    assert "units[1] (line 6), unit 'xz': police must not be negative, got -1" in msg
+    assert "units[2] (line 7), unit 's': parent 'q' does not exist" in msg
+
+
+def test_json_issues_name_the_unit_index(tmp_path: Path) -> None:
+    data = yaml.safe_load(SMALL)
+    data["units"][2]["kind"] = "飞船"
+    p = tmp_path / "org.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(OrgValidationError, match=r"units\[2\], unit 's': unknown kind '飞船'"):
+        load_org(p)
+
+
+def test_unsupported_version() -> None:
+    with pytest.raises(OrgValidationError, match="unsupported format version 2"):
+        read_org(SMALL.replace("orgmodel: 1", "orgmodel: 2"))
+
+
+def test_parent_bureau_read_and_checked(tmp_path: Path) -> None:
+    good = SMALL + "parent_bureau:\n  name: 临江市公安局\n  functions: [command, criminal]\n"
+    org = read_org(good)
+    assert org.parent_bureau == ParentBureau("临江市公安局", ("command", "criminal"))
+    assert org_to_dict(org)["parent_bureau"] == {
+        "name": "临江市公安局",
+        "functions": ["command", "criminal"],
+    }
+    with pytest.raises(OrgValidationError, match="parent_bureau: unknown function code 'magic'"):
+        read_org(SMALL + "parent_bureau: {name: 市局, functions: [magic]}\n")
+    with pytest.raises(OrgValidationError, match="parent_bureau must be"):
+        read_org(SMALL + "parent_bureau: 临江市公安局\n")
+
+
+def test_bad_edge_list() -> None:
+    with pytest.raises(OrgValidationError, match=r"guides\[0\] must be \{from: ID, to: ID\}"):
+        read_org(SMALL + "guides:\n  - {from: xz}\n")

@@ -1,0 +1,469 @@
+"""The HR spreadsheet importer and table export (orgmodel/io/tabular.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from orgmodel.errors import InputError
+from orgmodel.io.tabular import (
+    COLUMN_ALIASES,
+    COLUMNS,
+    KIND_ALIASES,
+    export_table,
+    load_table,
+    resolve_column,
+    resolve_kind,
+)
+from orgmodel.model import OrgGraph, OrgValidationError, ParentBureau
+
+# The spreadsheet a 县公安局 HR office would export, with Chinese headers and names.
+CN = """\
+机构编号,上级机构编号,机构名称,机构类型,警种,类别,编制数,民警实有,辅警人数,领导职数,24小时值班,社区工作占比
+hx,,河西县公安局,县公安局,,,10,5,0,4,否,
+hx-xz,hx,刑事侦查大队,大队,刑侦,执法勤务,20,18,3,2,是,
+hx-cc,hx,情报指挥中心,情指中心,情指,,,12,4,,是,
+s1,hx,城关派出所,派出所,,,30,22,25,3,是,40%
+s1-sq,s1,社区警务队,队,社区警务,,,9,6,,否,0.8
+s1-zh,s1,综合指挥室,室,综合指挥,,,3,1,,Y,
+p1,s1-sq,东街社区警务室,警务室,,,,2,3,,N,1
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "org.csv", encoding: str = "utf-8") -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def write_xlsx(tmp_path: Path, rows: list[list[Any]], name: str = "org.xlsx") -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for r in rows:
+        ws.append(r)
+    p = tmp_path / name
+    wb.save(p)
+    return p
+
+
+def problems(path: Path, **kw: Any) -> str:
+    with pytest.raises(OrgValidationError) as e:
+        load_table(path, **kw)
+    return str(e.value)
+
+
+def check_cn(org: OrgGraph) -> None:
+    assert len(org) == 7
+    # 5 + 18 + 12 + 22 + 9 + 3 + 2 = 71 police; 0 + 3 + 4 + 25 + 6 + 1 + 3 = 42 auxiliaries
+    assert (org.total_police(), org.total_auxiliaries()) == (71, 42)
+    assert [org.attrs(u)["kind"] for u in org.order()] == [
+        "county",
+        "department",
+        "command_center",
+        "station",
+        "team",
+        "office",
+        "community_post",
+    ]
+    xz = org.unit("hx-xz")
+    assert (xz.function, xz.category, xz.establishment, xz.leaders) == ("criminal", "duty", 20, 2)
+    assert xz.duty_roster is True
+    assert org.unit("hx").duty_roster is False
+    assert org.unit("hx-cc").function == "command"
+    assert org.unit("s1-sq").function == "community_policing"
+    assert org.unit("s1-zh").function == "station_command"
+    assert org.unit("s1").community_share == pytest.approx(0.4)  # 40%
+    assert org.unit("p1").community_share == 1.0
+    assert org.unit("p1").parent == "s1-sq"
+    assert org.name_of("p1") == "东街社区警务室"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
+    org = load_table(write(tmp_path, CN, encoding=encoding))
+    check_cn(org)
+    assert (org.id, org.name) == ("org", "河西县公安局")
+
+
+def test_gb18030_only_character(tmp_path: Path) -> None:
+    # 𠀀 (U+20000) exists in GB18030 but not in GBK.
+    p = write(tmp_path, CN.replace("东街社区", "𠀀街社区"), encoding="gb18030")
+    assert load_table(p).name_of("p1") == "𠀀街社区警务室"
+
+
+def test_crlf_and_tabs(tmp_path: Path) -> None:
+    p = write(tmp_path, CN.replace(",", "\t").replace("\n", "\r\n"), encoding="gbk")
+    check_cn(load_table(p))
+
+
+def test_english_headers_and_codes(tmp_path: Path) -> None:
+    text = (
+        "id,parent_id,name,kind,function,police,duty_roster\n"
+        "b,,某县公安局,county,,5,false\n"
+        "x,b,刑侦大队,department,criminal,18,true\n"
+        "y,b,经侦大队,department,Economic crime,6,0\n"
+    )
+    org = load_table(write(tmp_path, text))
+    assert org.unit("x").function == "criminal"
+    assert org.unit("y").function == "economic"  # by English name
+    assert org.unit("y").duty_roster is False
+
+
+def test_headers_in_any_order_and_full_width(tmp_path: Path) -> None:
+    text = "民警 , 名称,类型,ＩＤ,上级编号\n5,某县公安局,分局,b,\n20,城关派出所,派出所,s,b\n"
+    org = load_table(write(tmp_path, text))
+    assert org.total_police() == 25
+    assert org.parent("s") == "b"
+
+
+@pytest.mark.parametrize(
+    ("column", "alias"), [(c, a) for c, aliases in COLUMN_ALIASES.items() for a in aliases]
+)
+def test_every_column_alias(column: str, alias: str) -> None:
+    assert resolve_column(alias) == column
+
+
+@pytest.mark.parametrize(
+    ("kind", "alias"), [(k, a) for k, aliases in KIND_ALIASES.items() for a in (k, *aliases)]
+)
+def test_every_kind_alias(kind: str, alias: str) -> None:
+    assert resolve_kind(alias) == kind
+
+
+def test_kind_with_full_width_brackets() -> None:
+    assert resolve_kind("县（市、区）公安局") == "county"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("是", True),
+        ("否", False),
+        ("true", True),
+        ("FALSE", False),
+        ("1", True),
+        ("0", False),
+        ("Y", True),
+        ("n", False),
+        ("yes", True),
+        ("", None),
+    ],
+)
+def test_duty_roster_words(tmp_path: Path, text: str, value: bool | None) -> None:
+    p = write(tmp_path, f"id,parent_id,name,kind,duty_roster\nb,,某县公安局,county,{text}\n")
+    assert load_table(p).unit("b").duty_roster is value
+
+
+def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
+    text = "id,parent_id,name,kind,police\n\nb,,局,county,1\n,,,,\ns,b,所,station,x\n"
+    # Row 1 header, row 2 blank, row 3 b, row 4 empty cells, row 5 s.
+    assert "org.csv row 5, column E (police), unit 's'" in problems(write(tmp_path, text))
+
+
+def test_id_and_name_overrides(tmp_path: Path) -> None:
+    org = load_table(write(tmp_path, CN, "河西.csv"), id="hx-2024", name="河西县公安局(改革前)")
+    assert (org.id, org.name) == ("hx-2024", "河西县公安局(改革前)")
+    assert load_table(tmp_path / "河西.csv").id == "河西"
+
+
+def test_guided_by_and_dispatched_by(tmp_path: Path) -> None:
+    text = (
+        "编号,上级编号,名称,类型,警种,业务指导,调度\n"
+        "c,,临江市公安局,市公安局,,,\n"
+        "c-xz,c,刑侦支队,支队,刑侦,,\n"
+        "c-cc,c,情指中心,情指中心,情指,,\n"
+        "k,c,河西县公安局,县公安局,,,\n"
+        "k-xz,k,刑侦大队,大队,刑侦,c-xz,\n"
+        "k-cc,k,情指中心,情指中心,情指,,\n"
+        "s,k,城关派出所,派出所,,,k-cc;c-cc\n"
+    )
+    org = load_table(write(tmp_path, text))
+    assert org.guides == [("c-xz", "k-xz")]
+    assert sorted(org.dispatches) == [("c-cc", "s"), ("k-cc", "s")]
+
+
+# -- XLSX ---------------------------------------------------------------------------------
+
+
+def cn_rows() -> list[list[Any]]:
+    rows: list[list[Any]] = [line.split(",") for line in CN.splitlines()]
+    for r in rows[1:]:
+        # Numbers as Excel stores them: ints, and a float where someone typed 18.0.
+        for j in (6, 7, 8, 9):
+            r[j] = int(r[j]) if r[j] else None
+    rows[2][7] = 18.0
+    rows[1][10] = False  # an Excel boolean cell
+    return rows
+
+
+def test_xlsx_import(tmp_path: Path) -> None:
+    org = load_table(write_xlsx(tmp_path, cn_rows()))
+    check_cn(org)
+
+
+def test_xlsx_numeric_ids(tmp_path: Path) -> None:
+    p = write_xlsx(
+        tmp_path,
+        [
+            ["编号", "上级编号", "名称", "类型"],
+            [1001, None, "局", "分局"],
+            [1002, 1001.0, "所", "派出所"],
+        ],
+    )
+    assert load_table(p).parent("1002") == "1001"
+
+
+def test_xlsx_sheet_choice_and_errors(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "说明"
+    ws.append(["这是说明页"])
+    data = wb.create_sheet("机构")
+    for r in cn_rows():
+        data.append(r)
+    p = tmp_path / "book.xlsx"
+    wb.save(p)
+    check_cn(load_table(p, sheet="机构"))
+    with pytest.raises(InputError, match=r"no sheet '人员' \(sheets: 说明, 机构\)"):
+        load_table(p, sheet="人员")
+
+
+def test_xlsx_errors_name_row_and_column(tmp_path: Path) -> None:
+    rows = cn_rows()
+    rows[3][7] = "十二"  # hx-cc police, sheet row 4, column H
+    msg = problems(write_xlsx(tmp_path, rows))
+    assert "org.xlsx row 4, column H (民警实有), unit 'hx-cc': police must be a whole number" in msg
+
+
+def test_not_a_workbook_and_old_xls(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"not a readable \.xlsx workbook"):
+        load_table(write(tmp_path, CN, "fake.xlsx"))
+    with pytest.raises(InputError, match=r"old Excel \.xls files cannot be read"):
+        load_table(write(tmp_path, CN, "old.xls"))
+    with pytest.raises(InputError, match=r"unknown spreadsheet type '\.txt'"):
+        load_table(write(tmp_path, CN, "org.txt"))
+    with pytest.raises(InputError, match="no such file"):
+        load_table(tmp_path / "missing.xlsx")
+    with pytest.raises(InputError, match="no such file"):
+        load_table(tmp_path / "missing.csv")
+
+
+# -- bad input: each class names file, row and column -------------------------------------
+
+HEAD = "id,parent_id,name,kind,function,category,police,auxiliaries,duty_roster,community_share\n"
+ROOT = "b,,某县公安局,county,,,5,0,,\n"
+
+BAD: dict[str, tuple[str, str]] = {
+    "non-numeric police": (
+        "s,b,城关派出所,station,,,二十,0,,\n",
+        "org.csv row 3, column G (police), unit 's': police must be a whole number, got '二十'",
+    ),
+    "fractional police": (
+        "s,b,城关派出所,station,,,2.5,0,,\n",
+        "row 3, column G (police), unit 's': police must be a whole number, got '2.5'",
+    ),
+    "negative auxiliaries": (
+        "s,b,城关派出所,station,,,2,-3,,\n",
+        "row 3, column H (auxiliaries), unit 's': auxiliaries must not be negative, got -3",
+    ),
+    "unknown kind": (
+        "s,b,城关派出所,飞船,,,2,0,,\n",
+        "row 3, column D (kind), unit 's': unknown kind '飞船'",
+    ),
+    "empty kind": ("s,b,城关派出所,,,,2,0,,\n", "row 3, column D (kind), unit 's': kind is empty"),
+    "unknown function": (
+        "x,b,禁酒大队,大队,禁酒,,2,0,,\n",
+        "row 3, column E (function), unit 'x': unknown function '禁酒'",
+    ),
+    "unknown category": (
+        "x,b,刑侦大队,大队,刑侦,机要,2,0,,\n",
+        "row 3, column F (category), unit 'x': unknown category '机要'",
+    ),
+    "bad duty roster": (
+        "s,b,城关派出所,station,,,2,0,有时,\n",
+        "row 3, column I (duty_roster), unit 's': duty_roster must be 是/否",
+    ),
+    "share above one": (
+        "s,b,城关派出所,station,,,2,0,,61.59\n",
+        "row 3, column J (community_share), unit 's': community_share must be a share between "
+        "0 and 1, got '61.59' (write 0.6 or 60%)",
+    ),
+    "share not a number": (
+        "s,b,城关派出所,station,,,2,0,,大半\n",
+        "row 3, column J (community_share), unit 's': community_share must be a share",
+    ),
+    "empty id": (",b,城关派出所,station,,,2,0,,\n", "row 3, column A (id): id is empty"),
+    "empty name": ("s,b,,station,,,2,0,,\n", "row 3, column C (name), unit 's': name is empty"),
+    "duplicate id": (
+        "s,b,城关派出所,station,,,2,0,,\ns,b,东关派出所,station,,,2,0,,\n",
+        "row 4, column A (id), unit 's': duplicate id 's', already used in row 3",
+    ),
+    "value without header": (
+        "s,b,城关派出所,station,,,2,0,,,多余\n",
+        "row 3, column K: value '多余' in a column without a header",
+    ),
+    "missing parent": (
+        "s,q,城关派出所,station,,,2,0,,\n",
+        "org.csv row 3, unit 's': parent 'q' does not exist",
+    ),
+    "function on a station": (
+        "s,b,城关派出所,station,刑侦,,2,0,,\n",
+        "org.csv row 3, unit 's': a station unit has no function",
+    ),
+    "cycle": (
+        "x,y,甲大队,大队,,,1,0,,\ny,x,乙大队,大队,,,1,0,,\n",
+        "org.csv rows 3, 4: REPORTS_TO cycle: units x, y never reach the root",
+    ),
+    "two roots": (
+        "k,,另一县局,分局,,,1,0,,\n",
+        "org.csv rows 2, 3, column parent_id: more than one root unit: b, k",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input(tmp_path: Path, case: str) -> None:
+    body, expected = BAD[case]
+    msg = problems(write(tmp_path, HEAD + ROOT + body))
+    assert msg.startswith(f"{tmp_path / 'org.csv'}: ")
+    assert expected in msg
+
+
+def test_unknown_and_missing_and_repeated_columns(tmp_path: Path) -> None:
+    text = "编号,名称,备注,民警,民警实有\nb,某县公安局,无,5,5\n"
+    msg = problems(write(tmp_path, text))
+    assert "org.csv row 1, column C (备注): unknown column '备注'" in msg
+    assert (
+        "org.csv row 1, column E (民警实有): column '民警实有' repeats 'police', "
+        "already given in column D (民警)"
+    ) in msg
+    assert (
+        "org.csv row 1: missing required column 'parent_id' (parent/上级编号/上级机构编号)" in msg
+    )
+    assert "missing required column 'kind'" in msg
+
+
+def test_every_bad_cell_at_once(tmp_path: Path) -> None:
+    body = (
+        "s,b,城关派出所,station,,,二十,0,也许,\n"
+        "x,b,禁酒大队,飞船,禁酒,,1,-1,,\n"
+        "t,zz,东关派出所,station,,,1,0,,\n"
+    )
+    msg = problems(write(tmp_path, HEAD + ROOT + body))
+    # police, duty_roster (row 3); kind, function, auxiliaries (row 4); parent (row 5)
+    assert msg.splitlines()[0].endswith("6 problems in the organisation:")
+    for where in (
+        "row 3, column G",
+        "row 3, column I",
+        "row 4, column D",
+        "row 4, column E",
+        "row 4, column H",
+        "row 5, unit 't': parent 'zz'",
+    ):
+        assert where in msg
+
+
+def test_guides_errors_name_the_cell(tmp_path: Path) -> None:
+    text = (
+        "编号,上级编号,名称,类型,警种,业务指导\n"
+        "c,,市局,市公安局,,\n"
+        "c-xz,c,刑侦支队,支队,刑侦,\n"
+        "k,c,县局,县公安局,,\n"
+        "k-jz,k,经侦大队,大队,经侦,c-xz\n"
+        "k-zz,k,治安大队,大队,治安,c-nope\n"
+    )
+    msg = problems(write(tmp_path, text))
+    assert "org.csv row 5, column F (业务指导): GUIDES 'c-xz' → 'k-jz': functions differ" in msg
+    assert (
+        "row 6, column F (业务指导), unit 'k-zz': guided_by: unit 'c-nope' is not in the table"
+        in msg
+    )
+
+
+def test_empty_and_undecodable_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="the spreadsheet is empty"):
+        load_table(write(tmp_path, "\n\n"))
+    p = tmp_path / "junk.csv"
+    # 0x81 0x20 is neither valid UTF-8 nor GB18030.
+    p.write_bytes(b"id,name\n\x81\x20\x81\x20\n")
+    with pytest.raises(InputError, match="neither UTF-8 nor GBK/GB18030"):
+        load_table(p)
+
+
+# -- export and round trips ---------------------------------------------------------------
+
+
+def test_export_csv_has_bom_and_all_columns(org: OrgGraph, tmp_path: Path) -> None:
+    p = export_table(org, tmp_path / "out.csv")
+    raw = p.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(COLUMNS)
+    assert lines[1] == "c,,临江市公安局,city,,,15,12,0,5,,,,"
+    # s is dispatched by two command centres, joined with ';'.
+    assert any(line.startswith("s,k,城关派出所,station") and "c-cc;k-cc" in line for line in lines)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_org_table_org(org: OrgGraph, tmp_path: Path, suffix: str) -> None:
+    back = load_table(export_table(org, tmp_path / f"linjiang{suffix}"))
+    assert sorted(u.to_dict().items() for u in back.units()) == sorted(
+        u.to_dict().items() for u in org.units()
+    )
+    assert back.order() == org.order()
+    assert back.guides == org.guides
+    assert sorted(back.dispatches) == sorted(org.dispatches)
+    if suffix == ".xlsx":
+        # The organisation sheet keeps id, name, description and the parent bureau.
+        assert back == org
+        assert back.parent_bureau == ParentBureau("江南省公安厅", ("command", "criminal"))
+    else:
+        assert (back.id, back.name) == ("linjiang", "临江市公安局")
+
+
+def test_csv_org_csv_is_identical(org: OrgGraph, tmp_path: Path) -> None:
+    first = export_table(org, tmp_path / "a.csv")
+    second = export_table(load_table(first), tmp_path / "b.csv")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_chinese_csv_org_csv_keeps_everything(tmp_path: Path) -> None:
+    org = load_table(write(tmp_path, CN, encoding="gbk"))
+    (tmp_path / "out").mkdir()
+    # Same file name, so the organisation id (from the file stem) is the same too.
+    again = load_table(export_table(org, tmp_path / "out" / "org.csv"))
+    assert again == org
+
+
+def test_xlsx_org_xlsx_is_identical(org: OrgGraph, tmp_path: Path) -> None:
+    first = export_table(org, tmp_path / "a.xlsx")
+    second = export_table(load_table(first), tmp_path / "b.xlsx")
+
+    def cells(p: Path) -> dict[str, list[tuple[Any, ...]]]:
+        wb = load_workbook(p)
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+    a, b = cells(first), cells(second)
+    assert a == b
+    assert list(a) == ["units", "organisation"]
+    assert a["units"][0] == COLUMNS
+    assert ("name", "临江市公安局") in a["organisation"]
+
+
+def test_xlsx_keeps_text_that_looks_like_a_formula(tmp_path: Path) -> None:
+    text = "id,parent_id,name,kind\nb,,=某县公安局,county\n"
+    org = load_table(write(tmp_path, text))
+    assert load_table(export_table(org, tmp_path / "f.xlsx")).name_of("b") == "=某县公安局"
+
+
+def test_export_refuses_other_formats_and_writes_nothing(org: OrgGraph, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot write a table as 'txt'"):
+        export_table(org, tmp_path / "out.txt")
+    with pytest.raises(InputError, match="does not exist"):
+        export_table(org, tmp_path / "no" / "out.csv")
+    assert list(tmp_path.iterdir()) == []
