@@ -47,7 +47,7 @@ class Size:
 
 SIZES: dict[str, Size] = {
     "tiny": Size("tiny", 1, 2, 2),  # ~1k units, for smoke tests
-    "10k": Size("10k", 2, 4, 5),
+    "10k": Size("10k", 2, 3, 7),
     "100k": Size("100k", 6, 8, 9),
     "national": Size("national", 31, 11, 8),  # ~650k units
 }

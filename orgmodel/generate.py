@@ -305,8 +305,8 @@ class _Gen:
                     name=f"{sname}{post}{suffix}",
                     kind="community_post",
                     parent=sid,
-                    establishment=1,
-                    police=1 if rng.random() < 0.8 else 2,
+                    police=(police := 1 if rng.random() < 0.8 else 2),
+                    establishment=police,
                     auxiliaries=rng.randint(1, 3),
                 )
 
