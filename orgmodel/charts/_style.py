@@ -1,0 +1,100 @@
+"""Shared look of every orgmodel figure: CJK font, colours, Chinese labels, hover text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import plotly.graph_objects as go
+
+from orgmodel.model import KIND_NAMES, OrgGraph
+
+#: Font stack for 汉字: the first one installed wins (Debian: fonts-wqy-microhei).
+FONT_FAMILY = (
+    '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", '
+    '"Microsoft YaHei", "PingFang SC", sans-serif'
+)
+
+#: Short Chinese kind names for legends and axes (the long ones are in ``KIND_NAMES``).
+KIND_SHORT: dict[str, str] = {
+    "ministry": "公安部",
+    "province": "公安厅",
+    "city": "市局",
+    "county": "县局/分局",
+    "department": "内设机构",
+    "command_center": "情指中心",
+    "station": "派出所",
+    "team": "所内队",
+    "office": "综合指挥室",
+    "community_post": "警务室",
+}
+
+KIND_COLORS: dict[str, str] = {
+    "ministry": "#4a1486",
+    "province": "#6a51a3",
+    "city": "#2171b5",
+    "county": "#08519c",
+    "department": "#9e9ac8",
+    "command_center": "#d94801",
+    "station": "#238b45",
+    "team": "#74c476",
+    "office": "#41ab5d",
+    "community_post": "#a1d99b",
+}
+
+CATEGORY_NAMES: dict[str, str] = {
+    "leadership": "局领导",
+    "management": "综合管理",
+    "duty": "执法勤务",
+    "frontline": "基层一线",
+}
+
+#: Colours of the 块 (command) and 条 (guidance) lines.
+REPORTS_COLOR = "#7f7f7f"
+GUIDES_COLOR = "#e6550d"
+DISPATCH_COLOR = "#3182bd"
+ORG_COLORS = ("#2171b5", "#e6550d", "#31a354", "#756bb1", "#636363")
+
+
+def styled(fig: go.Figure, title: str | None, **layout: Any) -> go.Figure:
+    """Apply the shared layout: CJK font, white template, title, compact margins."""
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": 13},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        title={"text": title, "x": 0.01, "xanchor": "left"} if title else None,
+        margin={"l": 40, "r": 20, "t": 60 if title else 20, "b": 40},
+        **layout,
+    )
+    return fig
+
+
+def function_name(org: OrgGraph, code: str | None) -> str:
+    """The Chinese name of a function code ('—' when none)."""
+    if not code:
+        return "—"
+    return org.catalogue[code].name if code in org.catalogue else code
+
+
+def fmt_num(x: float) -> str:
+    """A count as an integer, a fraction with one decimal."""
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
+
+
+def unit_hover(
+    org: OrgGraph, uid: str, stats: Mapping[str, float], extra: str | None = None
+) -> str:
+    """Hover text of one unit: name, kind, function, police, auxiliaries, overhead, loss."""
+    a = org.attrs(uid)
+    lines = [
+        f"<b>{a['name']}</b>",
+        f"类型: {KIND_NAMES.get(a['kind'], a['kind'])}",
+        f"职能: {function_name(org, a['function'])}",
+        f"民警: {a['police']}",
+        f"辅警: {a['auxiliaries']}",
+        f"固定岗位占用: {fmt_num(stats.get('overhead', 0))}",
+        f"隐性流失: {fmt_num(stats.get('hidden_loss', 0))}",
+    ]
+    if extra:
+        lines.append(extra)
+    return "<br>".join(lines)

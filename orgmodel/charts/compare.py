@@ -1,0 +1,164 @@
+"""Two (or more) organisations side by side: grouped bars of the headline metrics.
+
+Typical use: a bureau before and after a 大部门 plan, or two counties. The headline numbers
+come from :func:`orgmodel.metrics.headline`; they are grouped by scale into three panels —
+shares (隐性流失占比, 派出所警力占比, 机关化率, 上下对口指数 …), officer counts (固定岗位,
+隐性流失, 可部署警力 …) and structure counts (内设机构, 空壳单位, 对口小单位, 层级 …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from orgmodel.charts._measures import norms_or_default
+from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
+from orgmodel.metrics import headline
+from orgmodel.model import OrgGraph
+from orgmodel.norms import Norms
+
+__all__ = ["HEADLINE_LABELS", "SHARE_KEYS", "compare_figure", "headlines_of"]
+
+#: Chinese labels of the headline metrics (keys of :data:`orgmodel.metrics.HEADLINE_KEYS`).
+HEADLINE_LABELS: dict[str, str] = {
+    "units": "单位数",
+    "police": "民警",
+    "auxiliaries": "辅警",
+    "departments": "内设机构数",
+    "managing_units": "管理单位数",
+    "mean_span": "平均管理幅度",
+    "narrow_span_share": "窄幅度单位占比",
+    "wide_span_share": "宽幅度单位占比",
+    "layers": "层级数",
+    "mean_command_path": "平均指挥链长度",
+    "max_command_path": "最长指挥链",
+    "fixed_posts": "固定岗位",
+    "overhead": "固定岗位占用警力",
+    "hollow_units": "空壳单位数",
+    "hidden_loss": "隐性流失警力",
+    "hidden_loss_share": "隐性流失占比",
+    "deployable": "可部署警力",
+    "mirror_index": "上下对口指数",
+    "guides": "条线指导关系数",
+    "mirror_units": "对口小单位数",
+    "station_share": "派出所警力占比",
+    "community_share": "社区警力占比",
+    "organ_share": "机关化率",
+}
+
+#: Headline keys that are shares (shown as percentages).
+SHARE_KEYS: tuple[str, ...] = (
+    "hidden_loss_share",
+    "organ_share",
+    "station_share",
+    "community_share",
+    "mirror_index",
+    "narrow_span_share",
+)
+OFFICER_KEYS: tuple[str, ...] = ("overhead", "hidden_loss", "deployable")
+STRUCTURE_KEYS: tuple[str, ...] = (
+    "departments",
+    "hollow_units",
+    "mirror_units",
+    "layers",
+    "mean_span",
+    "mean_command_path",
+)
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("比例指标", SHARE_KEYS),
+    ("警力（人）", OFFICER_KEYS),
+    ("结构（个/层）", STRUCTURE_KEYS),
+)
+
+Org = OrgGraph | Mapping[str, Any]
+
+
+def headlines_of(
+    orgs: Sequence[OrgGraph] | Mapping[str, Org], norms: Norms | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """Label → headline numbers, for organisations or headlines given directly.
+
+    A sequence is labelled by each organisation's name (duplicates get a suffix); a mapping
+    keeps its labels, and its values may be an organisation or an already computed headline.
+    """
+    items: list[tuple[str, Org]] = (
+        list(orgs.items()) if isinstance(orgs, Mapping) else [(o.name or o.id, o) for o in orgs]
+    )
+    out: dict[str, Mapping[str, Any]] = {}
+    for label, o in items:
+        key = label
+        n = 2
+        while key in out:
+            key = f"{label} ({n})"
+            n += 1
+        out[key] = headline(o, norms) if isinstance(o, OrgGraph) else o
+    return out
+
+
+def compare_figure(
+    orgs: Sequence[OrgGraph] | Mapping[str, Org],
+    norms: Norms | None = None,
+    *,
+    title: str | None = None,
+) -> go.Figure:
+    """Grouped bars of headline metrics, one colour per organisation.
+
+    Parameters
+    ----------
+    orgs : sequence of OrgGraph, or mapping of label to OrgGraph or headline dict
+        The organisations to compare, in the order shown (e.g. ``{"改革前": a, "改革后": b}``).
+    norms : Norms, optional
+        Norms for the headline metrics of organisations given as graphs.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three panels (shares, officers, structure); one ``bar`` trace per organisation and
+        panel, so ``len(fig.data) == 3 * len(orgs)``. The legend toggles an organisation in
+        every panel at once.
+    """
+    heads = headlines_of(orgs, norms_or_default(norms))
+    fig = make_subplots(
+        rows=1,
+        cols=len(PANELS),
+        subplot_titles=[p[0] for p in PANELS],
+        column_widths=[0.4, 0.22, 0.38],
+        horizontal_spacing=0.07,
+    )
+    for i, (label, h) in enumerate(heads.items()):
+        color = ORG_COLORS[i % len(ORG_COLORS)]
+        for col, (_, keys) in enumerate(PANELS, start=1):
+            pct = keys is SHARE_KEYS
+            ys = [None if h.get(k) is None else float(h[k]) for k in keys]
+            fig.add_trace(
+                go.Bar(
+                    x=[HEADLINE_LABELS[k] for k in keys],
+                    y=ys,
+                    name=label,
+                    legendgroup=label,
+                    showlegend=col == 1,
+                    marker_color=color,
+                    text=[
+                        "—" if y is None else f"{y:.0%}" if pct else fmt_num(round(y, 1))
+                        for y in ys
+                    ],
+                    textposition="outside",
+                    textfont={"size": 10},
+                    hovertemplate=f"{label}<br>%{{x}}: %{{text}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_yaxes(tickformat=".0%", row=1, col=1)
+    fig.update_layout(
+        barmode="group",
+        legend={"orientation": "h", "y": -0.25},
+        uniformtext={"minsize": 8, "mode": "hide"},
+    )
+    fig.update_xaxes(tickangle=-35)
+    names = " vs ".join(heads)
+    return styled(fig, title or f"主要指标对比：{names}", height=480)

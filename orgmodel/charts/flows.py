@@ -1,0 +1,160 @@
+"""Where the officers went: a Sankey of officer flows from old units to new units.
+
+After a restructuring (合并大部门, 警力下沉, 两队一室) every officer of the base organisation
+sits in some unit of the result. The Sankey draws, on the left, the base units officers left
+and, on the right, the result units they joined; the width of a band is the number of
+officers (民警, or 辅警 when asked). Officers who stayed in an unchanged unit are left out,
+so the bands sum to the officers moved. Hired officers come from "新招录", retired ones go
+to "退出"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import plotly.graph_objects as go
+
+from orgmodel.charts._style import KIND_COLORS, KIND_SHORT, fmt_num, styled
+from orgmodel.model import OrgGraph
+
+__all__ = ["Flow", "officer_flows_figure"]
+
+#: One flow: (base unit id or None for hired, result unit id or None for retired, officers).
+Flow = tuple[str | None, str | None, float]
+
+_HIRED = "新招录"
+_RETIRED = "退出"
+_OTHER = "其他单位"
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def officer_flows_figure(
+    flows: Iterable[Flow],
+    before: OrgGraph,
+    after: OrgGraph,
+    *,
+    include_unchanged: bool = False,
+    max_links: int = 60,
+    what: str = "民警",
+    title: str | None = None,
+) -> go.Figure:
+    """Sankey of officers moved by a scenario: base units (left) → result units (right).
+
+    Parameters
+    ----------
+    flows : iterable of (from_id, to_id, officers)
+        Officer flows of a scenario diff (:func:`orgmodel.restructure.diff_orgs`); ``from_id``
+        ``None`` means hired, ``to_id`` ``None`` means retired.
+    before, after : OrgGraph
+        The base and the result, for names and kinds.
+    include_unchanged : bool
+        Keep flows from a unit to the same unit id (officers who stayed). Off by default, so
+        the bands sum to the officers moved.
+    max_links : int
+        The largest flows are drawn one by one; the rest are merged into one band
+        "其他单位 → 其他单位" (its total is kept), so large plans stay readable.
+    what : str
+        What is counted, for labels ("民警" or "辅警").
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``sankey`` trace. ``link.value`` sums to the officers moved.
+    """
+    merged: dict[tuple[str | None, str | None], float] = {}
+    for src, dst, n in flows:
+        if n <= 0 or (src == dst and not include_unchanged):
+            continue
+        merged[(src, dst)] = merged.get((src, dst), 0.0) + float(n)
+    links = sorted(merged.items(), key=lambda kv: -kv[1])
+    rest = links[max_links:] if len(links) > max_links else []
+    links = links[: max_links if rest else None]
+
+    node_index: dict[tuple[str, str | None], int] = {}
+    labels: list[str] = []
+    colors: list[str] = []
+    hovers: list[str] = []
+
+    def node(side: str, uid: str | None, org: OrgGraph) -> int:
+        key = (side, uid)
+        if key in node_index:
+            return node_index[key]
+        node_index[key] = len(labels)
+        if uid is None:
+            label = _HIRED if side == "old" else _RETIRED
+            color = "#969696"
+            hover = label
+        elif uid == _OTHER:
+            label, color, hover = _OTHER, "#bdbdbd", _OTHER
+        elif uid in org:
+            a = org.attrs(uid)
+            label = org.name_of(uid)
+            color = KIND_COLORS.get(a["kind"], "#636363")
+            hover = f"{label}（{KIND_SHORT.get(a['kind'], a['kind'])}，{a['police']} 名民警）"
+        else:
+            label, color, hover = uid, "#636363", uid
+        side_label = "原单位" if side == "old" else "新单位"
+        labels.append(label)
+        colors.append(color)
+        hovers.append(f"{side_label}: {hover}")
+        return node_index[key]
+
+    src_idx: list[int] = []
+    dst_idx: list[int] = []
+    values: list[float] = []
+    link_colors: list[str] = []
+    link_hover: list[str] = []
+    for (s, d), n in links:
+        i, j = node("old", s, before), node("new", d, after)
+        src_idx.append(i)
+        dst_idx.append(j)
+        values.append(n)
+        link_colors.append(_rgba(colors[i] if s is not None else "#969696", 0.35))
+        link_hover.append(f"{labels[i]} → {labels[j]}: {fmt_num(n)} 名{what}")
+    if rest:
+        total = sum(n for _, n in rest)
+        i, j = node("old", _OTHER, before), node("new", _OTHER, after)
+        src_idx.append(i)
+        dst_idx.append(j)
+        values.append(total)
+        link_colors.append("rgba(189,189,189,0.4)")
+        link_hover.append(f"其余 {len(rest)} 条流向合计: {fmt_num(total)} 名{what}")
+
+    moved = sum(values)
+    trace: dict[str, Any] = {
+        "arrangement": "snap",
+        "node": {
+            "label": labels,
+            "color": colors,
+            "pad": 12,
+            "thickness": 14,
+            "customdata": hovers,
+            "hovertemplate": "%{customdata}<br>流量: %{value:.0f}<extra></extra>",
+        },
+        "link": {
+            "source": src_idx,
+            "target": dst_idx,
+            "value": values,
+            "color": link_colors,
+            "customdata": link_hover,
+            "hovertemplate": "%{customdata}<extra></extra>",
+        },
+        "name": f"{what}流向",
+    }
+    fig = go.Figure(go.Sankey(**trace))
+    if not values:
+        fig.add_annotation(
+            text=f"本方案未调动{what}", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
+        )
+    name = after.name or after.id
+    return styled(
+        fig,
+        title or f"{name} {what}流向（原单位 → 新单位，共调动 {fmt_num(moved)} 名）",
+        height=max(420, min(1200, 22 * max(len(labels), 1) // 2 + 200)),
+    )

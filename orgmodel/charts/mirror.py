@@ -1,0 +1,178 @@
+"""上下对口 as a picture: which bureau copies which department of the bureau above.
+
+Rows are bureaus (the parent bureau of an organisation exported alone comes first, marked
+上级), columns are functions (警种) of the catalogue that any bureau has. A cell is coloured
+when the bureau has a department of that function: blue when the bureau above has none
+(本级特设), orange when it copies a department of the bureau above (对口), red when that
+copy is also smaller than the efficient size S (对口小单位, a "mirror unit"). The number in
+the cell is the police of those departments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+import plotly.graph_objects as go
+
+from orgmodel.charts import _measures as m
+from orgmodel.charts._style import fmt_num, styled
+from orgmodel.metrics.mirror import mirror_by_bureau, mirror_units
+from orgmodel.model import OrgGraph
+from orgmodel.norms import Norms
+
+__all__ = ["mirror_heatmap_figure"]
+
+#: Cell states: value → (label, colour).
+CELL_STATES: dict[int, tuple[str, str]] = {
+    1: ("上级设置 / 顶层局", "#bdbdbd"),
+    2: ("本级特设（上级无）", "#6baed6"),
+    3: ("对口上级", "#fd8d3c"),
+    4: ("对口小单位（民警 < 有效规模）", "#cb181d"),
+}
+
+
+def _discrete_scale(states: Mapping[int, tuple[str, str]]) -> list[list[Any]]:
+    lo, hi = min(states), max(states)
+    n = hi - lo + 1
+    scale: list[list[Any]] = []
+    for i, v in enumerate(range(lo, hi + 1)):
+        c = states[v][1]
+        scale += [[i / n, c], [(i + 1) / n, c]]
+    return scale
+
+
+def mirror_heatmap_figure(
+    org: OrgGraph,
+    norms: Norms | None = None,
+    *,
+    max_bureaus: int = 60,
+    title: str | None = None,
+) -> go.Figure:
+    """Bureaus × functions heatmap of 上下对口.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    norms : Norms, optional
+        For the efficient size S that marks a copied department as a mirror unit.
+    max_bureaus : int
+        At most this many bureau rows (root first, breadth-first); the rest are left out and
+        counted in a note.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``heatmap`` trace: ``y`` bureau names, ``x`` function names, ``z`` the cell state
+        (``None`` absent, 1 上级设置, 2 本级特设, 3 对口, 4 对口小单位), ``text`` the police.
+    """
+    norms = m.norms_or_default(norms)
+    bf = m.bureau_departments(org)
+    small_copies = set(mirror_units(org, norms))
+    index = mirror_by_bureau(org)
+    parent_of = m.parent_functions(org)
+    rows: list[tuple[str, str, Mapping[str, Sequence[str]] | None, AbstractSet[str] | None]] = []
+    if org.parent_bureau is not None:
+        pb = org.parent_bureau
+        rows.append(("上级: " + pb.name, "", None, frozenset(pb.functions)))
+    bureaus = [b for b in bf if bf[b]]
+    left_out = max(0, len(bureaus) - max_bureaus)
+    for b in bureaus[:max_bureaus]:
+        label = org.name_of(b)
+        if b in index:
+            label += f"（对口 {index[b]:.0%}）"
+        rows.append((label, b, bf[b], parent_of.get(b)))
+
+    used: set[str] = set()
+    for _, _, fns, own in rows:
+        used |= set(fns) if fns is not None else set(own or ())
+    columns = [f.code for f in org.catalogue if f.code in used]
+    columns += sorted(used - set(columns))
+
+    z: list[list[int | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    labels: list[str] = []
+    for label, _bureau, fns, parent_fns in rows:
+        # Duplicate bureau names (two 城关 bureaus) would merge rows on a category axis.
+        while label in labels:
+            label += " "
+        labels.append(label)
+        zr: list[int | None] = []
+        tr: list[str] = []
+        hr: list[str] = []
+        for code in columns:
+            fname = org.catalogue[code].name if code in org.catalogue else code
+            if fns is None:  # the parent bureau outside the graph: functions only
+                on = parent_fns is not None and code in parent_fns
+                zr.append(1 if on else None)
+                tr.append("")
+                hr.append(f"{label}<br>{fname}: {'设有' if on else '未设'}")
+                continue
+            units = fns.get(code, ())
+            if not units:
+                zr.append(None)
+                tr.append("")
+                hr.append(f"{label}<br>{fname}: 未设")
+                continue
+            police = sum(org.attrs(u)["police"] for u in units)
+            copied = parent_fns is not None and code in parent_fns
+            top = parent_fns is None
+            small = any(u in small_copies for u in units)
+            state = 1 if top else 4 if copied and small else 3 if copied else 2
+            zr.append(state)
+            tr.append(fmt_num(police))
+            names = "、".join(org.name_of(u) for u in units)
+            hr.append(
+                f"<b>{label}</b><br>职能: {fname}<br>机构: {names}<br>民警: {fmt_num(police)}"
+                f"<br>{CELL_STATES[state][0]}"
+            )
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[org.catalogue[c].name if c in org.catalogue else c for c in columns],
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            hovertext=hover,
+            hoverinfo="text",
+            zmin=min(CELL_STATES) - 0.5,
+            zmax=max(CELL_STATES) + 0.5,
+            colorscale=_discrete_scale(CELL_STATES),
+            colorbar={
+                "tickvals": list(CELL_STATES),
+                "ticktext": [s[0] for s in CELL_STATES.values()],
+                "title": {"text": "对口状态"},
+            },
+            xgap=2,
+            ygap=2,
+            name="上下对口",
+        )
+    )
+    fig.update_layout(
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"side": "top", "type": "category", "tickangle": -45},
+        plot_bgcolor="#f7f7f7",
+    )
+    margin_top = 150
+    if left_out:
+        fig.add_annotation(
+            text=f"另有 {left_out} 个局未显示",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.08,
+            showarrow=False,
+        )
+    name = org.name or org.id
+    return styled(
+        fig,
+        title or f"{name} 上下对口矩阵（局 × 警种，数字=民警）",
+        height=max(320, margin_top + 60 + 30 * len(rows)),
+    ).update_layout(margin={"t": margin_top})

@@ -1,0 +1,359 @@
+"""The structure itself: the command tree as an icicle/sunburst, the graph in layers.
+
+The icicle sizes each unit by the police of its whole subtree (民警, the unit's own plus
+those below it) and colours it by the subtree's hidden-loss share (警力隐性流失 / 民警), so
+a wide pale block is a big unit that works, and a thin dark one is a small unit whose
+officers are mostly absorbed by its own leaders, clerks and duty roster.
+
+The layered graph draws every unit at its depth (REPORTS_TO hops from the root): the 块
+command lines solid and grey, the 条 guidance lines (GUIDES) dashed and orange, the
+情指中心's DISPATCHES dotted (hidden until clicked in the legend). A dropdown limits the
+depth shown; large organisations are cut to the depth that fits ``max_nodes`` units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+
+from orgmodel.charts import _measures as m
+from orgmodel.charts._style import (
+    DISPATCH_COLOR,
+    FONT_FAMILY,
+    GUIDES_COLOR,
+    KIND_COLORS,
+    KIND_SHORT,
+    REPORTS_COLOR,
+    fmt_num,
+    styled,
+    unit_hover,
+)
+from orgmodel.model import BUREAU_KINDS, KINDS, OrgGraph
+from orgmodel.norms import Norms
+
+__all__ = ["hierarchy_figure", "layered_graph_figure"]
+
+
+def _depth_cut(org: OrgGraph, max_units: int, max_level: int | None) -> int:
+    """The deepest depth whose units, counted from the root, number at most ``max_units``.
+
+    Never below 1 (the root and its children are always shown) unless the org is one unit.
+    """
+    depths = org.depths()
+    per_depth: dict[int, int] = {}
+    for d in depths.values():
+        per_depth[d] = per_depth.get(d, 0) + 1
+    deepest = max(per_depth)
+    limit = deepest if max_level is None else max(0, min(max_level, deepest))
+    total = 0
+    cut = 0
+    for d in range(deepest + 1):
+        total += per_depth.get(d, 0)
+        if d > limit or (total > max_units and d > 1):
+            break
+        cut = d
+    return cut
+
+
+def hierarchy_figure(
+    org: OrgGraph,
+    norms: Norms | None = None,
+    *,
+    style: str = "icicle",
+    max_depth: int | None = None,
+    max_units: int = 3000,
+    title: str | None = None,
+) -> go.Figure:
+    """The command tree (块) as an icicle or sunburst: size = police, colour = hidden loss.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    norms : Norms, optional
+        Staffing norms for overhead and hidden loss; the shipped defaults when omitted.
+    style : {"icicle", "sunburst"}
+    max_depth : int, optional
+        Show units down to this depth (REPORTS_TO hops from the root); all by default.
+    max_units : int
+        Larger organisations are cut at the deepest depth with at most this many units
+        above it; the units at the cut keep their subtree totals.
+    title : str, optional
+        Defaults to ``"<name> 组织层级（面积=民警，颜色=隐性流失占比）"``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``icicle`` (or ``sunburst``) trace; ``values`` are subtree police
+        (``branchvalues="total"``), ``marker.colors`` the subtree hidden-loss share.
+    """
+    if style not in ("icicle", "sunburst"):
+        raise ValueError(f"style must be 'icicle' or 'sunburst', got {style!r}")
+    norms = m.norms_or_default(norms)
+    stats = m.unit_stats(org, norms)
+    police = {u: float(org.attrs(u)["police"]) for u in org.order()}
+    sub_police = m.subtree_sums(org, police)
+    sub_loss = m.subtree_sums(org, {u: s["hidden_loss"] for u, s in stats.items()})
+    sub_units = m.subtree_sums(org, dict.fromkeys(org.order(), 1.0))
+    cut = _depth_cut(org, max_units, max_depth)
+    depths = org.depths()
+
+    ids, labels, parents, values, colors, hover = [], [], [], [], [], []
+    for u in org.order():
+        if depths[u] > cut:
+            continue
+        p = org.parent(u)
+        share = sub_loss[u] / sub_police[u] if sub_police[u] else 0.0
+        extra = (
+            f"含下级: {sub_units[u] - 1:.0f} 个单位, 民警合计 {fmt_num(sub_police[u])}, "
+            f"隐性流失合计 {fmt_num(sub_loss[u])} ({share:.1%})"
+            if org.children(u)
+            else f"隐性流失占比: {share:.1%}"
+        )
+        ids.append(u)
+        labels.append(org.name_of(u))
+        parents.append(p if p is not None else "")
+        values.append(sub_police[u])
+        colors.append(share)
+        hover.append(unit_hover(org, u, stats[u], extra))
+
+    cls = go.Icicle if style == "icicle" else go.Sunburst
+    trace = cls(
+        ids=ids,
+        labels=labels,
+        parents=parents,
+        values=values,
+        branchvalues="total",
+        marker={
+            "colors": colors,
+            "colorscale": "OrRd",
+            "cmin": 0,
+            "cmax": max(0.05, max(colors, default=0)),
+            "colorbar": {"title": {"text": "隐性流失占比"}, "tickformat": ".0%"},
+            "showscale": True,
+        },
+        hovertext=hover,
+        hoverinfo="text",
+        maxdepth=4 if len(ids) > 400 else -1,
+        name="组织层级",
+    )
+    fig = go.Figure(trace)
+    if cut < max(depths.values()) and max_depth is None:
+        fig.add_annotation(
+            text=f"共 {len(org)} 个单位，仅显示前 {cut + 1} 层（下级合计计入上级）",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.06,
+            showarrow=False,
+        )
+    name = org.name or org.id
+    return styled(fig, title or f"{name} 组织层级（面积=民警，颜色=隐性流失占比）", height=560)
+
+
+def _tree_layout(org: OrgGraph, cut: int) -> dict[str, tuple[float, float]]:
+    """Tidy layered positions: leaves (or units at the cut) side by side, parents centred."""
+    depths = org.depths()
+    pos: dict[str, tuple[float, float]] = {}
+    next_x = 0.0
+    # Iterative post-order so deep trees never hit the recursion limit.
+    stack: list[tuple[str, bool]] = [(org.root, False)]
+    while stack:
+        u, done = stack.pop()
+        kids = [c for c in org.children(u) if depths[c] <= cut]
+        if not kids:
+            pos[u] = (next_x, -depths[u])
+            next_x += 1
+        elif done:
+            pos[u] = ((pos[kids[0]][0] + pos[kids[-1]][0]) / 2, -depths[u])
+        else:
+            stack.append((u, True))
+            stack.extend((c, False) for c in reversed(kids))
+    return pos
+
+
+def _level_data(
+    org: OrgGraph,
+    cut: int,
+    hover: Mapping[str, str],
+    kinds: list[str],
+    show_labels: int,
+) -> tuple[list[list[float | None]], list[list[float | None]], list[list[str]], list[list[str]]]:
+    """x, y, hover text and labels of every trace for units down to depth ``cut``.
+
+    Trace order: REPORTS_TO lines, GUIDES lines, DISPATCHES lines, then one marker trace
+    per kind in ``kinds``.
+    """
+    pos = _tree_layout(org, cut)
+    edges: list[tuple[list[float | None], list[float | None]]] = []
+    rx: list[float | None] = []
+    ry: list[float | None] = []
+    for u, (x, y) in pos.items():
+        p = org.parent(u)
+        if p is not None and p in pos:
+            px, py = pos[p]
+            rx += [x, px, None]
+            ry += [y, py, None]
+    edges.append((rx, ry))
+    for pairs in (org.guides, org.dispatches):
+        ex: list[float | None] = []
+        ey: list[float | None] = []
+        for a, b in pairs:
+            if a in pos and b in pos:
+                ex += [pos[a][0], pos[b][0], None]
+                ey += [pos[a][1], pos[b][1], None]
+        edges.append((ex, ey))
+    xs: list[list[float | None]] = [e[0] for e in edges]
+    ys: list[list[float | None]] = [e[1] for e in edges]
+    hv: list[list[str]] = [[], [], []]
+    tx: list[list[str]] = [[], [], []]
+    label_all = len(pos) <= show_labels
+    for k in kinds:
+        units = [u for u in pos if org.attrs(u)["kind"] == k]
+        xs.append([pos[u][0] for u in units])
+        ys.append([pos[u][1] for u in units])
+        hv.append([hover[u] for u in units])
+        tx.append([org.name_of(u) if label_all or k in BUREAU_KINDS else "" for u in units])
+    return xs, ys, hv, tx
+
+
+def layered_graph_figure(
+    org: OrgGraph,
+    norms: Norms | None = None,
+    *,
+    max_level: int | None = None,
+    max_nodes: int = 400,
+    show_guides: bool = True,
+    show_labels: int = 60,
+    title: str | None = None,
+) -> go.Figure:
+    """The organisation graph in layers: 块 (REPORTS_TO) solid, 条 (GUIDES) dashed.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    norms : Norms, optional
+        For the overhead and hidden loss in the hover text.
+    max_level : int, optional
+        Deepest depth shown at first (REPORTS_TO hops from the root). By default the deepest
+        that keeps at most ``max_nodes`` units.
+    max_nodes : int
+        Depths whose units (counted from the root) exceed this are not offered, so very large
+        organisations stay responsive.
+    show_guides : bool
+        Draw the GUIDES lines (they can still be toggled in the legend).
+    show_labels : int
+        Write unit names beside the markers when at most this many units are shown (bureaus
+        are always named).
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: ``块 指挥隶属`` (REPORTS_TO lines), ``条 业务指导`` (GUIDES lines),
+        ``情指派警`` (DISPATCHES lines, legend-only), then one marker trace per kind present.
+        A dropdown ("显示层级") restyles every trace to a chosen depth.
+    """
+    norms = m.norms_or_default(norms)
+    stats = m.unit_stats(org, norms)
+    depths = org.depths()
+    deepest = max(depths.values())
+    fit = _depth_cut(org, max_nodes, None)
+    start = fit if max_level is None else max(0, min(max_level, fit))
+    hover = {u: unit_hover(org, u, stats[u], f"层级: 第 {depths[u]} 层") for u in org.order()}
+    present = {org.attrs(u)["kind"] for u in org.order()}
+    kinds = [k for k in KINDS if k in present]
+
+    xs, ys, hv, tx = _level_data(org, start, hover, kinds, show_labels)
+    line_specs = [
+        ("块 指挥隶属 (REPORTS_TO)", {"color": REPORTS_COLOR, "width": 1}, True),
+        (
+            "条 业务指导 (GUIDES)",
+            {"color": GUIDES_COLOR, "width": 1.5, "dash": "dash"},
+            True if show_guides else "legendonly",
+        ),
+        (
+            "情指派警 (DISPATCHES)",
+            {"color": DISPATCH_COLOR, "width": 1, "dash": "dot"},
+            "legendonly",
+        ),
+    ]
+    fig = go.Figure()
+    for i, (name, line, visible) in enumerate(line_specs):
+        fig.add_trace(
+            go.Scatter(
+                x=xs[i],
+                y=ys[i],
+                mode="lines",
+                line=line,
+                name=name,
+                hoverinfo="skip",
+                visible=visible,
+            )
+        )
+    for j, k in enumerate(kinds, start=3):
+        big = k in BUREAU_KINDS
+        fig.add_trace(
+            go.Scatter(
+                x=xs[j],
+                y=ys[j],
+                mode="markers+text",
+                text=tx[j],
+                textposition="bottom center",
+                textfont={"size": 10, "family": FONT_FAMILY},
+                marker={
+                    "size": 16 if big else 10,
+                    "color": KIND_COLORS[k],
+                    "symbol": "square" if big else "circle",
+                    "line": {"width": 1, "color": "white"},
+                },
+                hovertext=hv[j],
+                hoverinfo="text",
+                name=KIND_SHORT[k],
+            )
+        )
+
+    buttons = []
+    for lvl in range(fit + 1):
+        lx, ly, lh, lt = _level_data(org, lvl, hover, kinds, show_labels)
+        buttons.append(
+            {
+                "label": f"0–{lvl} 层",
+                "method": "restyle",
+                "args": [{"x": lx, "y": ly, "hovertext": lh, "text": lt}],
+            }
+        )
+    fig.update_layout(
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "active": start,
+                "direction": "down",
+                "x": 1.0,
+                "xanchor": "right",
+                "y": 1.12,
+                "yanchor": "top",
+                "showactive": True,
+            }
+        ],
+        xaxis={"visible": False},
+        yaxis={
+            "tickvals": [-d for d in range(deepest + 1)],
+            "ticktext": [f"第 {d} 层" for d in range(deepest + 1)],
+            "zeroline": False,
+            "showgrid": False,
+        },
+        legend={"orientation": "h", "y": -0.05},
+        hovermode="closest",
+    )
+    if fit < deepest:
+        fig.add_annotation(
+            text=f"共 {len(org)} 个单位，为保持可读最多显示到第 {fit} 层",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1.06,
+            showarrow=False,
+        )
+    name = org.name or org.id
+    return styled(fig, title or f"{name} 组织图（块=指挥隶属，条=业务指导）", height=560)

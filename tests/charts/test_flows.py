@@ -1,0 +1,61 @@
+"""The officer-flow Sankey: links sum to the officers moved."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgmodel.charts import officer_flows_figure
+from orgmodel.model import OrgGraph, Unit
+
+FLOWS = [
+    ("d1", "big", 12),  # 刑侦大队 merged into the 大部门
+    ("d2", "big", 40),
+    ("s", "s", 20),  # stayed: left out
+    (None, "s", 3),  # hired
+    ("p", None, 1),  # retired
+]
+
+
+@pytest.fixture
+def after() -> OrgGraph:
+    return OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            Unit("big", "侦查大部", "department", parent="b", function="criminal", police=52),
+            Unit("s", "城关派出所", "station", parent="b", police=23),
+            Unit("p", "东街社区警务室", "community_post", parent="s", police=2),
+        ],
+        name="某县公安局（改革后）",
+    )
+
+
+def test_sankey_sums_to_officers_moved(county: OrgGraph, after: OrgGraph) -> None:
+    fig = officer_flows_figure(FLOWS, county, after)
+    assert len(fig.data) == 1
+    s = fig.data[0]
+    assert s.type == "sankey"
+    # moved: 12 + 40 + 3 hired + 1 retired = 56; the 20 who stayed are not drawn
+    assert sum(s.link.value) == 56
+    assert len(s.link.value) == 4
+    labels = list(s.node.label)
+    pairs = {(labels[a], labels[b]): v for a, b, v in zip(s.link.source, s.link.target,
+                                                           s.link.value, strict=True)}  # fmt: skip
+    assert pairs[("交警大队", "侦查大部")] == 40
+    assert pairs[("新招录", "城关派出所")] == 3
+    assert pairs[("东街社区警务室", "退出")] == 1
+    assert "56" in fig.layout.title.text
+
+
+def test_sankey_unchanged_and_aggregation(county: OrgGraph, after: OrgGraph) -> None:
+    s = officer_flows_figure(FLOWS, county, after, include_unchanged=True).data[0]
+    assert sum(s.link.value) == 76
+    s = officer_flows_figure(FLOWS, county, after, max_links=2).data[0]
+    # the two largest (40, 12) stay; hired 3 + retired 1 merge into one band of 4
+    assert list(s.link.value) == [40, 12, 4]
+    assert "其他单位" in list(s.node.label)
+
+
+def test_sankey_nothing_moved(county: OrgGraph, after: OrgGraph) -> None:
+    fig = officer_flows_figure([("s", "s", 20)], county, after)
+    assert len(fig.data[0].link.value) == 0
+    assert "未调动" in fig.layout.annotations[0].text

@@ -1,0 +1,36 @@
+"""The 上下对口 heatmap: rows, columns and cell states."""
+
+from __future__ import annotations
+
+from orgmodel.charts import mirror_heatmap_figure
+from orgmodel.model import OrgGraph
+
+
+def test_mirror_heatmap_county(county: OrgGraph) -> None:
+    fig = mirror_heatmap_figure(county)
+    assert len(fig.data) == 1
+    h = fig.data[0]
+    assert h.type == "heatmap"
+    assert list(h.y) == ["上级: 某市公安局", "某县公安局（对口 50%）"]
+    # functions any row has, in catalogue order: 办公室 (parent only), 刑侦, 交警
+    assert list(h.x) == ["办公室", "刑侦", "交警"]
+    parent_row, county_row = (list(r) for r in h.z)
+    assert parent_row == [1, 1, None]
+    # 刑侦 copies the parent and 12 < S = 30: a mirror unit (4); 交警 has no counterpart (2)
+    assert county_row == [None, 4, 2]
+    assert list(h.text[1]) == ["", "12", "40"]
+    assert "刑侦大队" in h.hovertext[1][1]
+
+
+def test_mirror_heatmap_city(city: OrgGraph) -> None:
+    h = mirror_heatmap_figure(city).data[0]
+    # the city is the top bureau (state 1); the county copies 刑侦 (12 < 30 → 4) and has a
+    # 情指中心 the city lacks (2)
+    assert list(h.x) == ["指挥中心", "刑侦"]
+    assert [list(r) for r in h.z] == [[None, 1], [2, 4]]
+
+
+def test_mirror_heatmap_row_limit(city: OrgGraph) -> None:
+    fig = mirror_heatmap_figure(city, max_bureaus=1)
+    assert len(fig.data[0].y) == 1
+    assert "另有 1 个局" in fig.layout.annotations[0].text
