@@ -1,0 +1,6 @@
+// Every organisation with its latest version and number of versions.
+MATCH (o:Org)
+OPTIONAL MATCH (o)-[:HAS_VERSION]->(v:OrgVersion)
+RETURN o.id AS org_id, o.name AS name, o.latest AS latest, count(v) AS versions,
+       o.created_at AS created_at, o.updated_at AS updated_at
+ORDER BY org_id

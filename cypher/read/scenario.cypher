@@ -1,0 +1,5 @@
+// One scenario.
+MATCH (s:Scenario {id: $scenario_id})-[:RESULT]->(r:OrgVersion)
+RETURN s.id AS scenario_id, s.base_id AS base_id, s.base_version AS base_version,
+       s.plan AS plan, s.author AS author, s.message AS message, s.created_at AS created_at,
+       r.units AS units, r.police AS police

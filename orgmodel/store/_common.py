@@ -1,0 +1,269 @@
+"""What both stores share: rows of an organisation, rebuilding one, and the query guard."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from orgmodel.model import OrgGraph, ParentBureau, Unit
+from orgmodel.store._cypher import first_keywords
+from orgmodel.store.base import ReadOnlyQueryError
+
+__all__: list[str] = []
+
+#: Columns of the Unit table, in the schema's order (the order of the bulk-import files).
+UNIT_COLUMNS: tuple[str, ...] = (
+    "key",
+    "org_id",
+    "version",
+    "id",
+    "seq",
+    "parent",
+    "name",
+    "kind",
+    "function",
+    "category",
+    "establishment",
+    "police",
+    "auxiliaries",
+    "leaders",
+    "duty_roster",
+    "community_share",
+)
+
+
+def version_key(org_id: str, version: int) -> str:
+    return f"{org_id}@{version}"
+
+
+def unit_key(org_id: str, version: int, unit_id: str) -> str:
+    return f"{org_id}@{version}:{unit_id}"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: Any) -> datetime:
+    """A stored timestamp as an aware UTC datetime (LadybugDB returns naive UTC)."""
+    if hasattr(value, "to_native"):  # neo4j.time.DateTime
+        value = value.to_native()
+    if not isinstance(value, datetime):
+        raise TypeError(f"not a timestamp: {value!r}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRows:
+    """An organisation flattened for writing: unit rows and edge key pairs."""
+
+    units: list[tuple[Any, ...]]
+    reports_to: list[tuple[str, str]]
+    guides: list[tuple[str, str]]
+    dispatches: list[tuple[str, str]]
+    root_key: str
+    header: dict[str, Any]
+
+
+def org_rows(org: OrgGraph, org_id: str, version: int) -> OrgRows:
+    """The rows a save writes for ``org`` as ``org_id`` version ``version``."""
+    units: list[tuple[Any, ...]] = []
+    reports: list[tuple[str, str]] = []
+    prefix = f"{org_id}@{version}:"
+    for seq, u in enumerate(org.units()):
+        key = prefix + u.id
+        units.append(
+            (
+                key,
+                org_id,
+                version,
+                u.id,
+                seq,
+                u.parent,
+                u.name,
+                u.kind,
+                u.function,
+                u.category,
+                u.establishment,
+                u.police,
+                u.auxiliaries,
+                u.leaders,
+                u.duty_roster,
+                None if u.community_share is None else float(u.community_share),
+            )
+        )
+        if u.parent is not None:
+            reports.append((key, prefix + u.parent))
+    pb = org.parent_bureau
+    header = {
+        "graph_id": org.id,
+        "name": org.name,
+        "description": org.description,
+        "parent_bureau_name": pb.name if pb is not None else None,
+        "parent_bureau_functions": list(pb.functions) if pb is not None else None,
+        "units": len(org),
+        "police": org.total_police(),
+        "auxiliaries": org.total_auxiliaries(),
+    }
+    return OrgRows(
+        units=units,
+        reports_to=reports,
+        guides=[(prefix + a, prefix + b) for a, b in org.guides],
+        dispatches=[(prefix + a, prefix + b) for a, b in org.dispatches],
+        root_key=prefix + org.root,
+        header=header,
+    )
+
+
+def org_from_rows(
+    header: Mapping[str, Any],
+    units: Iterable[Mapping[str, Any]],
+    guides: Iterable[tuple[str, str]],
+    dispatches: Iterable[tuple[str, str]],
+    source: str,
+) -> OrgGraph:
+    """Rebuild an organisation from stored rows (units in ``seq`` order)."""
+
+    def opt_int(v: Any) -> int | None:
+        return None if v is None else int(v)
+
+    records = [
+        Unit(
+            id=r["id"],
+            name=r["name"],
+            kind=r["kind"],
+            parent=r.get("parent"),
+            function=r.get("function"),
+            category=r.get("category"),
+            establishment=opt_int(r.get("establishment")),
+            police=int(r.get("police") or 0),
+            auxiliaries=int(r.get("auxiliaries") or 0),
+            leaders=opt_int(r.get("leaders")),
+            duty_roster=None if r.get("duty_roster") is None else bool(r["duty_roster"]),
+            community_share=(
+                None if r.get("community_share") is None else float(r["community_share"])
+            ),
+        )
+        for r in units
+    ]
+    pb = None
+    if header.get("parent_bureau_name") is not None:
+        pb = ParentBureau(
+            header["parent_bureau_name"], tuple(header.get("parent_bureau_functions") or ())
+        )
+    return OrgGraph(
+        records,
+        list(guides),
+        list(dispatches),
+        id=header.get("graph_id") or "",
+        name=header.get("name") or "",
+        description=header.get("description") or "",
+        parent_bureau=pb,
+        source=source,
+    )
+
+
+def plan_text(plan: Mapping[str, Any] | str) -> str:
+    """A plan as text to store: YAML text as given, a mapping as JSON (UTF-8 kept)."""
+    if isinstance(plan, str):
+        return plan
+    return json.dumps(plan, ensure_ascii=False, indent=1, default=str)
+
+
+def plan_data(text: str) -> Any:
+    """A stored plan's text parsed back (JSON is YAML, so one parser reads both)."""
+    return yaml.safe_load(text)
+
+
+# -- the user-query guard ------------------------------------------------------------------
+
+_TXN_WORDS = {"BEGIN", "COMMIT", "ROLLBACK", "CHECKPOINT", "START"}
+_FILE_WORDS = {"COPY", "EXPORT", "IMPORT", "ATTACH", "INSTALL", "UNINSTALL", "USE"}
+_LOAD_NEXT = {"FROM", "CSV", "EXTENSION", "WITH"}
+_SETTING = re.compile(r"^\s*CALL\s+[A-Za-z_][A-Za-z0-9_]*\s*=", re.IGNORECASE)
+
+
+def guard_user_query(cypher: str) -> None:
+    """Refuse what a read-only transaction lets through but an analysis query must not do.
+
+    Writes to the graph are refused by the engine itself (see the stores); this guard adds
+    what an engine's read mode allows yet a shared store should not: more than one statement
+    (a second one could end the read-only transaction), transaction control, reading or
+    writing server files (COPY, LOAD FROM, EXPORT/IMPORT DATABASE), attaching databases,
+    installing extensions, and changing session settings.
+    """
+    if not cypher or not cypher.strip():
+        raise ReadOnlyQueryError("empty query: give one Cypher statement, e.g. MATCH (u:Unit) …")
+    words, extra = first_keywords(cypher)
+    if extra:
+        raise ReadOnlyQueryError(
+            "refused: one statement per query (the text holds more than one, separated by ';')"
+        )
+    if not words:
+        raise ReadOnlyQueryError("empty query: only comments")
+    if words[0] in _TXN_WORDS:
+        raise ReadOnlyQueryError(
+            f"refused: {words[0]} — queries run inside the store's own read-only transaction"
+        )
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w in _FILE_WORDS and (i == 0 or w in {"COPY", "ATTACH", "INSTALL"}):
+            raise ReadOnlyQueryError(
+                f"refused: {w} reads or writes files, databases or extensions on the server; "
+                "analysis queries may only read the graph (use `orgmodel db pull` to export)"
+            )
+        if w == "LOAD" and nxt in _LOAD_NEXT:
+            raise ReadOnlyQueryError(
+                "refused: LOAD reads files on the server; analysis queries may only read the graph"
+            )
+    if _SETTING.match(cypher):
+        raise ReadOnlyQueryError("refused: CALL name = value changes session settings")
+
+
+def read_only_refusal(engine_message: str) -> ReadOnlyQueryError:
+    """The clear message for a write the engine refused in a read-only transaction."""
+    first = engine_message.strip().splitlines()[0] if engine_message.strip() else ""
+    return ReadOnlyQueryError(
+        "refused: the store runs queries read-only, and this one would change the graph "
+        "(CREATE, MERGE, SET, DELETE, REMOVE, DROP/ALTER and write procedures are not allowed); "
+        f"nothing was changed. Engine: {first}"
+    )
+
+
+def plain(value: Any) -> Any:
+    """A query result value as plain JSON-ready data (nodes and rels as property dicts)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat() if value.tzinfo is None else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    if isinstance(value, Mapping):
+        return {
+            str(k): plain(v)
+            for k, v in value.items()
+            if k not in ("_id", "_src", "_dst") or not isinstance(v, Mapping)
+        }
+    labels = getattr(value, "labels", None)
+    if labels is not None and hasattr(value, "items"):  # neo4j Node
+        return {"_label": ":".join(sorted(labels)), **{k: plain(v) for k, v in value.items()}}
+    rtype = getattr(value, "type", None)
+    if isinstance(rtype, str) and hasattr(value, "items"):  # neo4j Relationship
+        return {"_label": rtype, **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    nodes = getattr(value, "nodes", None)
+    if nodes is not None:  # neo4j Path
+        return {"nodes": [plain(n) for n in nodes], "rels": [plain(r) for r in value]}
+    return str(value)

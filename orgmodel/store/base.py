@@ -1,0 +1,320 @@
+"""The graph store interface: organisations, their versions, scenarios and the audit log.
+
+A planner keeps an organisation over months: every save is a new immutable *version*
+(1, 2, 3, …) with its author and message; a *scenario* records a restructuring plan, the
+version it was applied to and the organisation that resulted; every write leaves an *audit*
+entry (who, when, what). Analysts read all of it in Cypher through :meth:`GraphStore.query`,
+which the engine itself runs read-only.
+
+Two implementations share this interface: :class:`~orgmodel.store.ladybug_store.LadybugStore`
+(embedded, the default) and :class:`~orgmodel.store.neo4j_store.Neo4jStore` (a server).
+:func:`orgmodel.store.open_store` picks one from a URI.
+
+Guarantees every implementation keeps:
+
+- a save is one transaction: it is all there, or (on any failure) nothing of it is, and the
+  previous version stays loadable and unchanged;
+- saves to one organisation are serialised; with ``expected_version`` a save whose base is
+  no longer the latest version is refused with :class:`VersionConflict`;
+- values travel as query parameters, never spliced into Cypher text;
+- :meth:`GraphStore.query` cannot write: write clauses and procedures are refused by the
+  engine (a read-only transaction / READ access mode), with :class:`ReadOnlyQueryError`.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from orgmodel.errors import OrgmodelError
+from orgmodel.model import OrgGraph
+
+__all__ = [
+    "SCENARIO_PREFIX",
+    "AuditEntry",
+    "GraphStore",
+    "NotFound",
+    "OrgSummary",
+    "OrgVersion",
+    "QueryError",
+    "ReadOnlyQueryError",
+    "ScenarioRecord",
+    "StoreError",
+    "StoreLocked",
+    "VersionConflict",
+    "check_store_id",
+]
+
+#: Org id under which a scenario's resulting organisation is stored (``scenario:<id>``).
+SCENARIO_PREFIX = "scenario:"
+
+
+class StoreError(OrgmodelError):
+    """The graph store failed or refused an operation; the message says which and why."""
+
+
+class NotFound(StoreError, LookupError):
+    """No such organisation, version or scenario in the store."""
+
+
+class VersionConflict(StoreError):
+    """A save was based on a version that is no longer the latest (another writer won)."""
+
+    def __init__(self, org_id: str, expected: int, actual: int) -> None:
+        self.org_id, self.expected, self.actual = org_id, expected, actual
+        have = f"its latest version is {actual}" if actual else "it does not exist yet"
+        super().__init__(
+            f"version conflict on {org_id!r}: the save expected version {expected} to be the "
+            f"latest, but {have} (someone else saved in between). Load version {actual}, "
+            "re-apply your changes and save again."
+        )
+
+
+class ReadOnlyQueryError(StoreError):
+    """A user query tried to write, or to touch files or the session; nothing was changed."""
+
+
+class QueryError(StoreError):
+    """A user query is not valid Cypher for this engine, or failed while running."""
+
+
+class StoreLocked(StoreError):
+    """The embedded store is held by another process (one writer process at a time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrgVersion:
+    """One saved version of an organisation (immutable once written)."""
+
+    org_id: str
+    version: int
+    name: str
+    author: str
+    message: str
+    created_at: datetime
+    units: int
+    police: int
+    auxiliaries: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSummary:
+    """An organisation in the store, with its latest version."""
+
+    org_id: str
+    name: str
+    latest: int
+    versions: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioRecord:
+    """A restructuring scenario: the plan, the version it applies to and the result.
+
+    ``plan`` is the plan's text (YAML, or JSON when it was given as a dict). The resulting
+    organisation is loaded with :meth:`GraphStore.load_scenario`.
+    """
+
+    scenario_id: str
+    base_id: str
+    base_version: int
+    plan: str
+    author: str
+    message: str
+    created_at: datetime
+    units: int
+    police: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One write to the store: who, when, what (action ``save``, ``delete``, ``scenario``…)."""
+
+    at: datetime
+    author: str
+    action: str
+    org_id: str | None
+    version: int | None
+    scenario_id: str | None
+    message: str
+    detail: str
+
+
+# Store ids end up inside composite keys ("<org>@<version>:<unit>"): no "@", ":" or "/".
+_ID_RE = re.compile(r"^[^\s@:/\\'\"`]{1,200}$")
+
+
+def check_store_id(value: str, what: str = "organisation id") -> str:
+    """Check an organisation or scenario id is usable as a store key; return it.
+
+    Raises
+    ------
+    StoreError
+        Empty, longer than 200 characters, or containing whitespace, quotes, ``@``, ``:``,
+        ``/`` or ``\\``.
+    """
+    if not isinstance(value, str) or not _ID_RE.match(value):
+        raise StoreError(
+            f"{what} {value!r} cannot be stored: use 1–200 characters without spaces, quotes, "
+            "'@', ':', '/' or '\\' (e.g. 'mirror-county')"
+        )
+    return value
+
+
+#: Test hook: called with the name of each write step inside a save's transaction.
+StepHook = Callable[[str], None]
+
+
+class GraphStore(ABC):
+    """Organisations, versions, scenarios and the audit log in a graph database.
+
+    Use as a context manager (``with open_store(uri) as store: ...``) or call :meth:`close`.
+    """
+
+    #: Called with each write step's name ("units", "reports_to", "guides", "dispatches",
+    #: "version") inside the save transaction; tests raise from it to inject a failure.
+    step_hook: StepHook | None = None
+
+    uri: str
+
+    # -- organisations ------------------------------------------------------------------------
+
+    @abstractmethod
+    def save_org(
+        self,
+        org: OrgGraph,
+        author: str,
+        message: str = "",
+        expected_version: int | None = None,
+    ) -> OrgVersion:
+        """Save ``org`` as the next version of the organisation ``org.id``.
+
+        Parameters
+        ----------
+        org : OrgGraph
+            The organisation; its ``id`` names it in the store.
+        author, message : str
+            Who saves, and why (kept with the version and in the audit log).
+        expected_version : int, optional
+            The version the caller's edit is based on (0: the organisation must be new).
+            When given and not the latest, nothing is written and :class:`VersionConflict`
+            is raised. When omitted the save becomes the next version whatever it is.
+
+        Returns
+        -------
+        OrgVersion
+            The version written.
+        """
+
+    @abstractmethod
+    def load_org(self, org_id: str, version: int | None = None) -> OrgGraph:
+        """Load a version of an organisation (the latest by default).
+
+        Raises
+        ------
+        NotFound
+            No such organisation or version.
+        """
+
+    @abstractmethod
+    def list_orgs(self) -> list[OrgSummary]:
+        """Every organisation in the store, by id."""
+
+    @abstractmethod
+    def list_versions(self, org_id: str) -> list[OrgVersion]:
+        """Every version of an organisation, oldest first.
+
+        Raises
+        ------
+        NotFound
+            No such organisation.
+        """
+
+    @abstractmethod
+    def delete_org(self, org_id: str, author: str, message: str = "") -> int:
+        """Delete an organisation with all its versions and the scenarios based on it.
+
+        Returns the number of versions deleted. The audit log keeps a ``delete`` entry.
+        """
+
+    # -- scenarios ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def save_scenario(
+        self,
+        scenario_id: str,
+        base_id: str,
+        base_version: int,
+        plan: Mapping[str, Any] | str,
+        result: OrgGraph,
+        author: str,
+        message: str = "",
+    ) -> ScenarioRecord:
+        """Save a restructuring scenario: the plan, its base version and the resulting org.
+
+        Raises
+        ------
+        NotFound
+            The base version does not exist.
+        StoreError
+            A scenario with this id exists already (scenarios are immutable).
+        """
+
+    @abstractmethod
+    def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:
+        """Scenarios (of one base organisation, or all), oldest first."""
+
+    @abstractmethod
+    def get_scenario(self, scenario_id: str) -> ScenarioRecord:
+        """The record of one scenario. Raises :class:`NotFound`."""
+
+    @abstractmethod
+    def load_scenario(self, scenario_id: str) -> tuple[ScenarioRecord, OrgGraph]:
+        """A scenario's record and its resulting organisation. Raises :class:`NotFound`."""
+
+    # -- audit and analysis -------------------------------------------------------------------
+
+    @abstractmethod
+    def audit_log(self, org_id: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """Writes to the store (to one organisation, or all), newest first."""
+
+    @abstractmethod
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one read-only Cypher statement; rows as dicts of plain (JSON-ready) values.
+
+        Raises
+        ------
+        ReadOnlyQueryError
+            The statement would write (CREATE, MERGE, SET, DELETE, REMOVE, DDL, write
+            procedures — refused by the engine), or touches files or the session (COPY,
+            LOAD FROM, EXPORT/IMPORT, ATTACH, INSTALL, transaction control), or holds more
+            than one statement. Nothing is changed.
+        QueryError
+            The statement is not valid or fails.
+        """
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the database (and the embedded store's file lock)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _step(self, name: str) -> None:
+        if self.step_hook is not None:
+            self.step_hook(name)

@@ -1,0 +1,354 @@
+"""The store logic both engines share, written against a small transaction interface.
+
+Each engine supplies a write transaction and a read-only snapshot that run named queries of
+``cypher/`` with parameters (:class:`Tx`), plus its own bulk path for a version's units and
+edges (:meth:`Tx.write_rows`: COPY FROM files in LadybugDB, UNWIND batches in Neo4j).
+Everything else — versioning, the conflict check, scenarios, deletes, the audit log — is
+here once, so both stores behave the same.
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from orgmodel.model import OrgGraph, OrgValidationError
+from orgmodel.store._common import (
+    OrgRows,
+    as_utc,
+    now_utc,
+    org_from_rows,
+    org_rows,
+    plan_text,
+    version_key,
+)
+from orgmodel.store.base import (
+    SCENARIO_PREFIX,
+    AuditEntry,
+    GraphStore,
+    NotFound,
+    OrgSummary,
+    OrgVersion,
+    ScenarioRecord,
+    StoreError,
+    VersionConflict,
+    check_store_id,
+)
+
+__all__ = ["CypherStore", "Tx"]
+
+
+class Tx(Protocol):
+    """One transaction of an engine."""
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run every statement of ``cypher/<name>.cypher``; the last one's rows as dicts."""
+        ...
+
+    def write_rows(self, rows: OrgRows, step: Callable[[str], None]) -> None:
+        """Bulk-write a version's units and edges, calling ``step`` after each part."""
+        ...
+
+
+class CypherStore(GraphStore):
+    """A :class:`GraphStore` over an engine's transactions (see the module docstring)."""
+
+    engine: str
+
+    @abstractmethod
+    def _write(self) -> AbstractContextManager[Tx]:
+        """A write transaction: committed when the block ends, rolled back on any error."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Tx]:
+        """A read-only snapshot transaction."""
+
+    # -- organisations ------------------------------------------------------------------------
+
+    def save_org(
+        self,
+        org: OrgGraph,
+        author: str,
+        message: str = "",
+        expected_version: int | None = None,
+    ) -> OrgVersion:
+        org_id = check_store_id(org.id)
+        if not isinstance(org, OrgGraph):
+            raise StoreError(f"save_org expects an OrgGraph, got {type(org).__name__}")
+        with self._write() as tx:
+            now = now_utc()
+            rows = tx.run("write/lock_org", {"org_id": org_id, "now": now})
+            latest = int(rows[0]["latest"] or 0) if rows else 0
+            if expected_version is not None and expected_version != latest:
+                raise VersionConflict(org_id, expected_version, latest)
+            version = latest + 1
+            data = org_rows(org, org_id, version)
+            tx.write_rows(data, self._step)
+            tx.run(
+                "write/version",
+                {
+                    **data.header,
+                    "org_id": org_id,
+                    "version": version,
+                    "key": version_key(org_id, version),
+                    "root_key": data.root_key,
+                    "author": author,
+                    "message": message,
+                    "now": now,
+                },
+            )
+            self._step("version")
+            self._audit(tx, author, "save", org_id, version, None, message, org.name)
+        return OrgVersion(
+            org_id=org_id,
+            version=version,
+            name=org.name,
+            author=author,
+            message=message,
+            created_at=now,
+            units=data.header["units"],
+            police=data.header["police"],
+            auxiliaries=data.header["auxiliaries"],
+        )
+
+    def load_org(self, org_id: str, version: int | None = None) -> OrgGraph:
+        with self._read() as tx:
+            if version is None:
+                rows = tx.run("read/latest", {"org_id": org_id})
+                if not rows or not rows[0]["latest"]:
+                    raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
+                version = int(rows[0]["latest"])
+            return self._load_graph(tx, org_id, version, f"{org_id} version {version}")
+
+    def _load_graph(self, tx: Tx, org_id: str, version: int, label: str) -> OrgGraph:
+        head = tx.run("read/version", {"key": version_key(org_id, version)})
+        if not head:
+            if org_id.startswith(SCENARIO_PREFIX):
+                raise NotFound(f"no scenario {org_id[len(SCENARIO_PREFIX) :]!r} in {self.uri}")
+            known = tx.run("read/latest", {"org_id": org_id})
+            if not known or not known[0]["latest"]:
+                raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
+            raise NotFound(f"{org_id!r} has no version {version} (versions 1–{known[0]['latest']})")
+        params = {"org_id": org_id, "version": version}
+        units = tx.run("read/units", params)
+        guides = [(r["source"], r["target"]) for r in tx.run("read/guides", params)]
+        dispatches = [(r["source"], r["target"]) for r in tx.run("read/dispatches", params)]
+        try:
+            return org_from_rows(head[0], units, guides, dispatches, f"store: {label}")
+        except OrgValidationError as e:
+            raise StoreError(f"the stored {label} does not validate any more:\n{e}") from e
+
+    def list_orgs(self) -> list[OrgSummary]:
+        with self._read() as tx:
+            rows = tx.run("read/orgs")
+        return [
+            OrgSummary(
+                org_id=r["org_id"],
+                name=r["name"] or "",
+                latest=int(r["latest"] or 0),
+                versions=int(r["versions"]),
+                created_at=as_utc(r["created_at"]),
+                updated_at=as_utc(r["updated_at"]),
+            )
+            for r in rows
+        ]
+
+    def list_versions(self, org_id: str) -> list[OrgVersion]:
+        with self._read() as tx:
+            rows = tx.run("read/versions", {"org_id": org_id})
+        if not rows:
+            raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
+        return [_version(r) for r in rows]
+
+    def delete_org(self, org_id: str, author: str, message: str = "") -> int:
+        with self._write() as tx:
+            rows = tx.run("read/versions", {"org_id": org_id})
+            if not rows or org_id.startswith(SCENARIO_PREFIX):
+                raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
+            scenarios = tx.run("read/scenarios_of", {"base_id": org_id})
+            for s in scenarios:
+                sid = s["scenario_id"]
+                tx.run("write/delete_graph", {"org_id": SCENARIO_PREFIX + sid})
+                tx.run("write/delete_scenario", {"scenario_id": sid})
+            tx.run("write/delete_graph", {"org_id": org_id})
+            tx.run("write/delete_org", {"org_id": org_id})
+            detail = f"{len(rows)} versions" + (
+                f", {len(scenarios)} scenarios: {', '.join(s['scenario_id'] for s in scenarios)}"
+                if scenarios
+                else ""
+            )
+            self._audit(tx, author, "delete", org_id, None, None, message, detail)
+        return len(rows)
+
+    # -- scenarios ----------------------------------------------------------------------------
+
+    def save_scenario(
+        self,
+        scenario_id: str,
+        base_id: str,
+        base_version: int,
+        plan: Mapping[str, Any] | str,
+        result: OrgGraph,
+        author: str,
+        message: str = "",
+    ) -> ScenarioRecord:
+        check_store_id(scenario_id, "scenario id")
+        text = plan_text(plan)
+        res_id = SCENARIO_PREFIX + scenario_id
+        with self._write() as tx:
+            now = now_utc()
+            base_key = version_key(base_id, base_version)
+            if not tx.run("read/version_exists", {"key": base_key})[0]["n"]:
+                raise NotFound(
+                    f"scenario {scenario_id!r}: its base {base_id!r} version {base_version} "
+                    f"is not in the store {self.uri} (push it first)"
+                )
+            if tx.run("read/scenario_exists", {"scenario_id": scenario_id})[0]["n"]:
+                raise StoreError(
+                    f"a scenario {scenario_id!r} exists already (scenarios are immutable; "
+                    "choose another id)"
+                )
+            data = org_rows(result, res_id, 1)
+            tx.write_rows(data, self._step)
+            tx.run(
+                "write/scenario",
+                {
+                    **data.header,
+                    "org_id": res_id,
+                    "version": 1,
+                    "key": version_key(res_id, 1),
+                    "root_key": data.root_key,
+                    "scenario_id": scenario_id,
+                    "base_id": base_id,
+                    "base_version": base_version,
+                    "base_key": base_key,
+                    "plan": text,
+                    "author": author,
+                    "message": message,
+                    "now": now,
+                },
+            )
+            self._step("version")
+            self._audit(tx, author, "scenario", base_id, base_version, scenario_id, message, "")
+        return ScenarioRecord(
+            scenario_id=scenario_id,
+            base_id=base_id,
+            base_version=base_version,
+            plan=text,
+            author=author,
+            message=message,
+            created_at=now,
+            units=data.header["units"],
+            police=data.header["police"],
+        )
+
+    def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:
+        with self._read() as tx:
+            if base_id is None:
+                rows = tx.run("read/scenarios")
+            else:
+                rows = tx.run("read/scenarios_of", {"base_id": base_id})
+        return [_scenario(r) for r in rows]
+
+    def get_scenario(self, scenario_id: str) -> ScenarioRecord:
+        with self._read() as tx:
+            rows = tx.run("read/scenario", {"scenario_id": scenario_id})
+        if not rows:
+            raise NotFound(f"no scenario {scenario_id!r} in the store {self.uri}")
+        return _scenario(rows[0])
+
+    def load_scenario(self, scenario_id: str) -> tuple[ScenarioRecord, OrgGraph]:
+        with self._read() as tx:
+            rows = tx.run("read/scenario", {"scenario_id": scenario_id})
+            if not rows:
+                raise NotFound(f"no scenario {scenario_id!r} in the store {self.uri}")
+            org = self._load_graph(
+                tx, SCENARIO_PREFIX + scenario_id, 1, f"scenario {scenario_id} result"
+            )
+        return _scenario(rows[0]), org
+
+    # -- audit --------------------------------------------------------------------------------
+
+    def audit_log(self, org_id: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        lim = 1_000_000_000 if limit is None else max(0, int(limit))
+        with self._read() as tx:
+            if org_id is None:
+                rows = tx.run("read/audit", {"limit": lim})
+            else:
+                rows = tx.run("read/audit_org", {"org_id": org_id, "limit": lim})
+        return [
+            AuditEntry(
+                at=as_utc(r["at"]),
+                author=r["author"] or "",
+                action=r["action"],
+                org_id=r["org_id"],
+                version=None if r["version"] is None else int(r["version"]),
+                scenario_id=r["scenario_id"],
+                message=r["message"] or "",
+                detail=r["detail"] or "",
+            )
+            for r in rows
+        ]
+
+    def _audit(
+        self,
+        tx: Tx,
+        author: str,
+        action: str,
+        org_id: str | None,
+        version: int | None,
+        scenario_id: str | None,
+        message: str,
+        detail: str,
+    ) -> None:
+        tx.run(
+            "write/audit",
+            {
+                "id": uuid.uuid4().hex,
+                "now": now_utc(),
+                "author": author,
+                "action": action,
+                "org_id": org_id,
+                "version": version,
+                "scenario_id": scenario_id,
+                "message": message,
+                "detail": detail,
+            },
+        )
+
+
+def _version(r: Mapping[str, Any]) -> OrgVersion:
+    return OrgVersion(
+        org_id=r["org_id"],
+        version=int(r["version"]),
+        name=r["name"] or "",
+        author=r["author"] or "",
+        message=r["message"] or "",
+        created_at=as_utc(r["created_at"]),
+        units=int(r["units"]),
+        police=int(r["police"]),
+        auxiliaries=int(r["auxiliaries"]),
+    )
+
+
+def _scenario(r: Mapping[str, Any]) -> ScenarioRecord:
+    return ScenarioRecord(
+        scenario_id=r["scenario_id"],
+        base_id=r["base_id"],
+        base_version=int(r["base_version"]),
+        plan=r["plan"] or "",
+        author=r["author"] or "",
+        message=r["message"] or "",
+        created_at=as_utc(r["created_at"]),
+        units=int(r["units"]),
+        police=int(r["police"]),
+    )
+
+
+def batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive slices of ``rows`` of at most ``size``."""
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]

@@ -1,0 +1,278 @@
+"""The embedded store: LadybugDB (``pip install ladybug``, the maintained successor of Kùzu).
+
+No server: the database is one file (``./data/orgmodel.lbdb`` by default) that one process
+at a time opens for writing; a second process gets :class:`StoreLocked` with the holder's
+PID. Inside a process every :class:`LadybugStore` on the same path shares one
+``ladybug.Database``, and writes are serialised by a lock (LadybugDB admits one write
+transaction at a time).
+
+- A save is one transaction: units and edges are bulk-imported with ``COPY FROM`` CSV files
+  written to a temporary folder, then the version node; a failure anywhere rolls it all back.
+- :meth:`LadybugStore.query` runs the user's single statement inside
+  ``BEGIN TRANSACTION READ ONLY``: the engine refuses any write clause.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import re
+import shutil
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from orgmodel.store._common import (
+    OrgRows,
+    guard_user_query,
+    plain,
+    read_only_refusal,
+)
+from orgmodel.store._cypher import load_query, split_statements
+from orgmodel.store.base import QueryError, ReadOnlyQueryError, StoreError, StoreLocked
+from orgmodel.store.cypher_store import CypherStore
+
+__all__ = ["DEFAULT_PATH", "LadybugStore"]
+
+#: Where the embedded store lives unless a path (or ``ORGMODEL_STORE``) says otherwise.
+DEFAULT_PATH = Path("data") / "orgmodel.lbdb"
+
+ENGINE = "ladybug"
+_READ_ONLY_MSG = "read-only transaction"
+_LOCK_MSG = re.compile(r"Could not set lock on file.*?(?:Lock is held by PID (\d+))?", re.S)
+
+
+@dataclass
+class _Shared:
+    """One open database per path per process, shared by every store object on it."""
+
+    db: ladybug.Database
+    write_lock: threading.RLock = field(default_factory=threading.RLock)
+    refs: int = 0
+
+
+_OPEN: dict[str, _Shared] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _open_shared(path: str, *, in_memory: bool) -> _Shared:
+    with _OPEN_LOCK:
+        shared = None if in_memory else _OPEN.get(path)
+        if shared is None:
+            try:
+                db = ladybug.Database(":memory:" if in_memory else path)
+            except RuntimeError as e:
+                m = _LOCK_MSG.search(str(e))
+                if m:
+                    who = f"process {m.group(1)}" if m.group(1) else "another process"
+                    raise StoreLocked(
+                        f"the store {path} is in use by {who} (for example a running "
+                        "`orgmodel serve`); an embedded store has one writer process at a "
+                        "time — stop that process, or go through its API, or point "
+                        "--store / ORGMODEL_STORE at another path"
+                    ) from None
+                raise StoreError(f"cannot open the store {path}: {e}") from e
+            shared = _Shared(db)
+            _apply_schema(db)
+            if not in_memory:
+                _OPEN[path] = shared
+        shared.refs += 1
+        return shared
+
+
+def _release_shared(path: str, shared: _Shared) -> None:
+    with _OPEN_LOCK:
+        shared.refs -= 1
+        if shared.refs <= 0:
+            if _OPEN.get(path) is shared:
+                del _OPEN[path]
+            shared.db.close()
+
+
+def _apply_schema(db: ladybug.Database) -> None:
+    conn = ladybug.Connection(db)
+    try:
+        for stmt in split_statements(load_query("schema", ENGINE)):
+            conn.execute(stmt)
+    finally:
+        conn.close()
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    if isinstance(result, list):
+        result = result[-1]
+    cols = result.get_column_names()
+    return [dict(zip(cols, row, strict=True)) for row in result.get_all()]
+
+
+def _csv_value(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return v
+
+
+class _LadybugTx:
+    """A transaction on one connection; runs the named queries of ``cypher/``."""
+
+    def __init__(self, conn: ladybug.Connection, tmp: Path | None = None) -> None:
+        self.conn = conn
+        self.tmp = tmp
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for stmt in split_statements(load_query(name, ENGINE)):
+            out = _rows(self.conn.execute(stmt, dict(params or {})))
+        return out
+
+    def _copy(self, name: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        assert self.tmp is not None
+        path = self.tmp / f"{name.split('/')[-1]}.csv"
+        multiline = False
+        with path.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            for r in rows:
+                vals = [_csv_value(v) for v in r]
+                if not multiline and any(
+                    isinstance(v, str) and ("\n" in v or "\r" in v) for v in vals
+                ):
+                    multiline = True
+                w.writerow(vals)
+        # The one text spliced into a query: our own temporary file's path (COPY takes no
+        # parameter for its source), escaped as a Cypher string.
+        literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
+        text = load_query(name, ENGINE).replace("{file}", literal)
+        text = text.replace("{parallel}", "false" if multiline else "true")
+        for stmt in split_statements(text):
+            self.conn.execute(stmt)
+
+    def write_rows(self, rows: OrgRows, step: Callable[[str], None]) -> None:
+        self._copy("write/units", rows.units)
+        step("units")
+        self._copy("write/reports_to", list(rows.reports_to))
+        step("reports_to")
+        self._copy("write/guides", list(rows.guides))
+        step("guides")
+        self._copy("write/dispatches", list(rows.dispatches))
+        step("dispatches")
+
+
+def _rollback(conn: ladybug.Connection) -> None:
+    # LadybugDB has already rolled back a transaction whose statement failed.
+    with contextlib.suppress(RuntimeError):
+        conn.execute("ROLLBACK")
+
+
+class LadybugStore(CypherStore):
+    """The embedded LadybugDB store at ``path`` (``":memory:"`` for a throw-away one).
+
+    Raises
+    ------
+    StoreLocked
+        Another process holds the database file.
+    """
+
+    engine = ENGINE
+
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_PATH) -> None:
+        self._in_memory = str(path) == ":memory:"
+        if self._in_memory:
+            self.path = ":memory:"
+        else:
+            p = Path(path).expanduser().resolve()
+            if p.is_dir():
+                raise StoreError(f"{p} is a folder; give the store's file path, e.g. {p}/x.lbdb")
+            p.parent.mkdir(parents=True, exist_ok=True)
+            self.path = str(p)
+        self.uri = self.path
+        self._shared: _Shared | None = _open_shared(self.path, in_memory=self._in_memory)
+
+    def _db(self) -> _Shared:
+        if self._shared is None:
+            raise StoreError(f"the store {self.uri} is closed")
+        return self._shared
+
+    @contextmanager
+    def _connection(self) -> Iterator[ladybug.Connection]:
+        conn = ladybug.Connection(self._db().db)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[_LadybugTx]:
+        shared = self._db()
+        with shared.write_lock, self._connection() as conn:
+            tmp = Path(tempfile.mkdtemp(prefix="orgmodel-copy-"))
+            try:
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    yield _LadybugTx(conn, tmp)
+                except BaseException:
+                    _rollback(conn)
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    @contextmanager
+    def _read(self) -> Iterator[_LadybugTx]:
+        with self._connection() as conn:
+            conn.execute("BEGIN TRANSACTION READ ONLY")
+            try:
+                yield _LadybugTx(conn)
+            finally:
+                _rollback(conn)
+
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        guard_user_query(cypher)
+        with self._connection() as conn:
+            conn.execute("BEGIN TRANSACTION READ ONLY")
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    prepared = conn.prepare(cypher, dict(params or {}))
+                # A prepared statement holds exactly one statement: nothing after it can end
+                # the read-only transaction.
+                if not prepared.is_success():
+                    raise _query_error(prepared.get_error_message())
+                try:
+                    result = conn.execute(prepared, dict(params or {}))
+                except RuntimeError as e:
+                    raise _query_error(str(e)) from None
+                return [{k: plain(v) for k, v in row.items()} for row in _rows(result)]
+            finally:
+                _rollback(conn)
+
+    def close(self) -> None:
+        if self._shared is not None:
+            shared, self._shared = self._shared, None
+            if self._in_memory:
+                shared.db.close()
+            else:
+                _release_shared(self.path, shared)
+
+    def __repr__(self) -> str:
+        return f"LadybugStore({self.path!r})"
+
+
+def _query_error(message: str) -> StoreError:
+    if _READ_ONLY_MSG in message:
+        return read_only_refusal(message)
+    if "multiple statements" in message:
+        return ReadOnlyQueryError("refused: one statement per query")
+    return QueryError(f"query failed: {message.strip()}")
