@@ -1,0 +1,201 @@
+"""Restructuring templates (大部门、大警种 模板): which large department takes each function.
+
+A template is data (``seeds/templates/*.yaml``)::
+
+    id: county-dabumen
+    name: 县级公安机关大部门制
+    applies_to: county            # the bureau kind it is meant for
+    id_pattern: "{bureau}-{code}" # ids of the large departments it creates
+    departments:
+      - {code: intel_command, name: 情报指挥中心, kind: command_center,
+         functions: [command, office]}
+      - {code: investigation, name: 侦查打击大队, functions: [criminal, economic, ...]}
+
+Every bureau-level function of the catalogue must be mapped to exactly one large department
+(a template that leaves a function unmapped is refused: the departments of that function
+would have nowhere to go). Each large department's ``code`` is a function of the catalogue,
+usually a ``scope: large`` one whose ``covers`` lists what it merges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orgmodel.catalogue import FunctionCatalogue, load_catalogue
+from orgmodel.errors import InputError
+from orgmodel.model import BUREAU_KINDS
+from orgmodel.seeds import seed_path
+
+__all__ = ["LargeDepartment", "Template", "load_template", "template_from_dict"]
+
+_TEMPLATE_KINDS = ("department", "command_center")
+
+
+@dataclass(frozen=True, slots=True)
+class LargeDepartment:
+    """One large department (大部门) of a template and the functions it takes in."""
+
+    code: str
+    name: str
+    functions: tuple[str, ...]
+    kind: str = "department"
+    category: str | None = None
+    leaders: int | None = None
+    duty_roster: bool | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A function → large-department mapping, applied per bureau of ``applies_to``."""
+
+    id: str
+    name: str
+    applies_to: str
+    departments: tuple[LargeDepartment, ...]
+    id_pattern: str = "{bureau}-{code}"
+    description: str = ""
+    source: str = ""
+
+    def mapping(self) -> dict[str, LargeDepartment]:
+        """Function code → the large department that takes it (a large code maps to itself)."""
+        out: dict[str, LargeDepartment] = {}
+        for d in self.departments:
+            out[d.code] = d
+            for f in d.functions:
+                out[f] = d
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The template as file data."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "applies_to": self.applies_to,
+            "id_pattern": self.id_pattern,
+            "departments": [
+                {
+                    "code": d.code,
+                    "name": d.name,
+                    "kind": d.kind,
+                    "functions": list(d.functions),
+                    **({"category": d.category} if d.category else {}),
+                }
+                for d in self.departments
+            ],
+        }
+
+
+def template_from_dict(
+    data: Any, source: str = "<template>", *, catalogue: FunctionCatalogue | None = None
+) -> Template:
+    """Build and check a :class:`Template`.
+
+    Raises
+    ------
+    InputError
+        Malformed entries, unknown function codes, a function mapped twice, or a bureau
+        function of the catalogue left unmapped.
+    """
+    cat = catalogue if catalogue is not None else load_catalogue()
+    if not isinstance(data, dict) or not isinstance(data.get("departments"), list):
+        raise InputError(f"{source}: expected a mapping with a list under 'departments'")
+    applies_to = str(data.get("applies_to", "county"))
+    if applies_to not in BUREAU_KINDS:
+        raise InputError(f"{source}: applies_to must be a bureau kind, got {applies_to!r}")
+    pattern = str(data.get("id_pattern", "{bureau}-{code}"))
+    if "{bureau}" not in pattern or "{code}" not in pattern:
+        raise InputError(f"{source}: id_pattern must contain {{bureau}} and {{code}}")
+    depts: list[LargeDepartment] = []
+    seen: dict[str, str] = {}
+    for i, row in enumerate(data["departments"]):
+        where = f"{source}: departments[{i}]"
+        if not isinstance(row, dict) or not row.get("code") or not row.get("name"):
+            raise InputError(f"{where}: expected {{code, name, functions}}")
+        code = str(row["code"])
+        if code not in cat:
+            raise InputError(f"{where}: {code!r} is not a function of the catalogue")
+        fns = row.get("functions")
+        if fns is None:
+            fns = list(cat[code].covers)
+        if not isinstance(fns, list) or not all(isinstance(f, str) for f in fns):
+            raise InputError(f"{where}: functions must be a list of function codes")
+        for f in fns:
+            if f not in cat:
+                raise InputError(f"{where}: unknown function code {f!r}")
+            if f in seen:
+                raise InputError(f"{where}: function {f!r} is already mapped to {seen[f]!r}")
+            seen[f] = code
+        kind = str(row.get("kind", "department"))
+        if kind not in _TEMPLATE_KINDS:
+            raise InputError(f"{where}: kind must be department or command_center")
+        category = row.get("category")
+        if category is not None and category not in ("management", "duty"):
+            raise InputError(f"{where}: category must be management or duty")
+        leaders = row.get("leaders")
+        if leaders is not None and (not isinstance(leaders, int) or leaders < 0):
+            raise InputError(f"{where}: leaders must be a non-negative whole number")
+        roster = row.get("duty_roster")
+        if roster is not None and not isinstance(roster, bool):
+            raise InputError(f"{where}: duty_roster must be true or false")
+        depts.append(
+            LargeDepartment(code, str(row["name"]), tuple(fns), kind, category, leaders, roster)
+        )
+    codes = [d.code for d in depts]
+    dup = sorted({c for c in codes if codes.count(c) > 1})
+    if dup:
+        raise InputError(f"{source}: large department code(s) used twice: {', '.join(dup)}")
+    unmapped = [c for c in cat.codes("bureau") if c not in seen and c not in codes]
+    if unmapped:
+        raise InputError(
+            f"{source}: the template leaves function(s) unmapped: {', '.join(unmapped)} "
+            "(every bureau function of the catalogue needs a large department)"
+        )
+    return Template(
+        id=str(data.get("id") or Path(source).stem),
+        name=str(data.get("name") or ""),
+        applies_to=applies_to,
+        departments=tuple(depts),
+        id_pattern=pattern,
+        description=str(data.get("description") or ""),
+        source=source,
+    )
+
+
+def load_template(
+    ref: str | Path,
+    *,
+    base_dir: str | Path | None = None,
+    catalogue: FunctionCatalogue | None = None,
+) -> Template:
+    """Load a template by file path (relative to ``base_dir``) or by seed name.
+
+    ``load_template("county-dabumen")`` reads ``seeds/templates/county-dabumen.yaml``.
+
+    Raises
+    ------
+    InputError
+        The template is not found, malformed or incomplete.
+    """
+    ref_s = str(ref)
+    candidates: list[Path] = []
+    p = Path(ref_s)
+    if p.is_absolute():
+        candidates.append(p)
+    else:
+        if base_dir is not None:
+            candidates.append(Path(base_dir) / p)
+        candidates.append(p)
+        if p.suffix not in (".yaml", ".yml", ".json"):
+            candidates.append(seed_path("templates", f"{ref_s}.yaml"))
+    for c in candidates:
+        if c.is_file():
+            try:
+                data = yaml.safe_load(c.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError) as e:
+                raise InputError(f"{c}: malformed template: {e}") from e
+            return template_from_dict(data, str(c), catalogue=catalogue)
+    raise InputError(f"template {ref_s!r} not found (a file, or a name in seeds/templates/)")

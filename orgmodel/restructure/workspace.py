@@ -1,0 +1,462 @@
+"""The working copy a plan runs on: plain dicts of :class:`Unit` records, no graph.
+
+Restructuring a national organisation (~650k units) must not rebuild a validated graph
+after every operation, so a plan runs on a :class:`Workspace` — units by id, children lists,
+GUIDES / DISPATCHES as ordered sets — and the :class:`~orgmodel.model.OrgGraph` is built once
+at the end. The base organisation is only read: its units are copied on the way in.
+
+The workspace also keeps the books that make the result explainable:
+
+- ``pmix`` / ``amix``: for a unit whose officers changed, how many of its police
+  (auxiliaries) came from each base unit (``None`` = hired). Units never touched hold their
+  own officers and need no entry.
+- ``origins``: the base units a result unit continues (merge: many; split: each part the
+  one it came from; a created unit: none).
+- ``redirect``: where a merged or split unit's GUIDES / DISPATCHES edges go.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from orgmodel.model import BUREAU_KINDS, CATEGORIES, FUNCTION_KINDS, KIND_NAMES, OrgGraph, Unit
+from orgmodel.norms import Norms
+
+__all__ = ["OpError", "Workspace", "largest_remainder"]
+
+#: Attributes a plan may set on a unit (police and auxiliaries move only by transfer/hire/retire).
+SETTABLE = (
+    "name",
+    "kind",
+    "function",
+    "category",
+    "establishment",
+    "leaders",
+    "duty_roster",
+    "community_share",
+)
+ORGAN_KINDS = frozenset({"department", "command_center"})
+
+
+class OpError(Exception):
+    """An operation cannot run on the working copy (wrapped into a PlanError by apply_plan)."""
+
+
+def largest_remainder(weights: list[float], total: int) -> list[int]:
+    """Split a whole number ``total`` in proportion to ``weights`` (Hamilton's method).
+
+    Ties are broken by position, so the split is deterministic.
+
+    >>> largest_remainder([1, 1, 1], 10)
+    [4, 3, 3]
+    """
+    s = float(sum(weights))
+    if total == 0 or not weights:
+        return [0] * len(weights)
+    if s <= 0:
+        weights = [1.0] * len(weights)
+        s = float(len(weights))
+    quotas = [w * total / s for w in weights]
+    out = [math.floor(q) for q in quotas]
+    rest = total - sum(out)
+    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - out[i]), i))
+    for i in order[:rest]:
+        out[i] += 1
+    return out
+
+
+def _take(mix: dict[str | None, int], n: int) -> dict[str | None, int]:
+    """Remove ``n`` officers from a mix, proportionally to where they came from."""
+    total = sum(mix.values())
+    if n >= total:
+        taken = {k: v for k, v in mix.items() if v}
+        mix.clear()
+        return taken
+    keys = list(mix)
+    parts = largest_remainder([mix[k] for k in keys], n)
+    taken = {}
+    for k, p in zip(keys, parts, strict=True):
+        if p:
+            taken[k] = p
+            mix[k] -= p
+            if not mix[k]:
+                del mix[k]
+    return taken
+
+
+def _add(mix: dict[str | None, int], more: dict[str | None, int]) -> None:
+    for k, v in more.items():
+        mix[k] = mix.get(k, 0) + v
+
+
+class Workspace:
+    """A mutable working copy of an organisation; see the module docstring."""
+
+    def __init__(self, org: OrgGraph, norms: Norms | None = None) -> None:
+        self.base = org
+        self.norms = norms
+        self.catalogue = org.catalogue
+        nodes = org.graph.nodes
+        parents = org.parents()
+        self.units: dict[str, Unit] = {
+            uid: Unit(id=uid, parent=parents[uid], **nodes[uid]) for uid in org.order()
+        }
+        self.children: dict[str, list[str]] = {uid: list(org.children(uid)) for uid in self.units}
+        self.root = org.root
+        self.guides: dict[tuple[str, str], None] = dict.fromkeys(org.guides)
+        self.dispatches: dict[tuple[str, str], None] = dict.fromkeys(org.dispatches)
+        self.pmix: dict[str, dict[str | None, int]] = {}
+        self.amix: dict[str, dict[str | None, int]] = {}
+        self.retired_p: dict[str | None, int] = {}
+        self.retired_a: dict[str | None, int] = {}
+        self.hired_p = 0
+        self.hired_a = 0
+        self.origins: dict[str, set[str]] = {}
+        self.redirect: dict[str, str] = {}
+        self.ever: set[str] = set(self.units)
+        #: Folder for relative template paths (the plan file's folder).
+        self.base_dir: Path | None = None
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def get(self, uid: Any, what: str = "unit") -> Unit:
+        """The unit, or an error naming the unknown id."""
+        if not isinstance(uid, str) or uid not in self.units:
+            raise OpError(f"unknown {what} {uid!r}")
+        return self.units[uid]
+
+    def ids(self, value: Any, what: str = "unit") -> list[str]:
+        """One id or a list of ids, each checked to exist, no repeats."""
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items:
+            raise OpError(f"expected a {what} id or a non-empty list of ids, got {value!r}")
+        seen: set[str] = set()
+        for u in items:
+            self.get(u, what)
+            if u in seen:
+                raise OpError(f"{what} {u!r} is listed twice")
+            seen.add(u)
+        return list(items)
+
+    def is_in_subtree(self, uid: str, top: str) -> bool:
+        """Whether ``uid`` is ``top`` or lies below it."""
+        cur: str | None = uid
+        while cur is not None:
+            if cur == top:
+                return True
+            cur = self.units[cur].parent
+        return False
+
+    def subtree(self, top: str) -> Iterator[str]:
+        """``top`` and every unit below it, parents first (depth-first)."""
+        stack = [top]
+        while stack:
+            u = stack.pop()
+            yield u
+            stack.extend(reversed(self.children[u]))
+
+    def bureau_of(self, uid: str | None) -> str | None:
+        """The nearest bureau at or above a unit."""
+        while uid is not None:
+            u = self.units[uid]
+            if u.kind in BUREAU_KINDS:
+                return uid
+            uid = u.parent
+        return None
+
+    def own_units(self, bureau: str, kinds: Iterable[str] | None = None) -> list[str]:
+        """Units below a bureau that are not inside a lower bureau (optionally of some kinds)."""
+        want = frozenset(kinds) if kinds is not None else None
+        out = []
+        stack = list(reversed(self.children[bureau]))
+        while stack:
+            u = stack.pop()
+            k = self.units[u].kind
+            if k in BUREAU_KINDS:
+                continue
+            if want is None or k in want:
+                out.append(u)
+            stack.extend(reversed(self.children[u]))
+        return out
+
+    def bureaus(self, scope: str, kind: str | None) -> list[str]:
+        """Bureaus of a kind at or below ``scope`` (every bureau when ``kind`` is None)."""
+        return [
+            u
+            for u in self.subtree(scope)
+            if self.units[u].kind in BUREAU_KINDS and (kind is None or self.units[u].kind == kind)
+        ]
+
+    def leader_posts(self, uid: str) -> int:
+        """Leader posts of a unit: its own ``leaders``, else the norm for its kind."""
+        u = self.units[uid]
+        if u.leaders is not None:
+            return u.leaders
+        if self.norms is not None and u.kind in self.norms.kinds:
+            return self.norms[u.kind].leaders
+        return 0
+
+    # -- officers ---------------------------------------------------------------------------
+
+    def _mix(self, uid: str, field: str) -> dict[str | None, int]:
+        books = self.pmix if field == "police" else self.amix
+        m = books.get(uid)
+        if m is None:
+            n = getattr(self.units[uid], field)
+            m = books[uid] = {uid: n} if n else {}
+        return m
+
+    def move(self, src: str | None, dst: str | None, n: int, field: str = "police") -> None:
+        """Move ``n`` police (or auxiliaries) from ``src`` to ``dst``; ``None`` hires/retires."""
+        if n <= 0:
+            return
+        if src is None:
+            taken: dict[str | None, int] = {None: n}
+            if field == "police":
+                self.hired_p += n
+            else:
+                self.hired_a += n
+        else:
+            have = getattr(self.units[src], field)
+            if n > have:
+                raise OpError(f"unit {src!r} has {have} {field}, cannot give {n}")
+            taken = _take(self._mix(src, field), n)
+            setattr(self.units[src], field, have - n)
+        if dst is None:
+            _add(self.retired_p if field == "police" else self.retired_a, taken)
+        else:
+            _add(self._mix(dst, field), taken)
+            u = self.units[dst]
+            setattr(u, field, getattr(u, field) + n)
+
+    def move_all(self, src: str, dst: str | None) -> None:
+        """Move every police officer and auxiliary of ``src`` to ``dst`` (None retires)."""
+        self.move(src, dst, self.units[src].police, "police")
+        self.move(src, dst, self.units[src].auxiliaries, "auxiliaries")
+
+    def draw(
+        self, sources: list[str], n: int, field: str, keep: dict[str, int] | None = None
+    ) -> list[tuple[str, int]]:
+        """Pick ``n`` officers from several units in proportion to what each can give.
+
+        Returns ``[(unit, count), ...]``; raises when the units hold too few.
+        """
+        keep = keep or {}
+        avail = [max(0, getattr(self.units[s], field) - keep.get(s, 0)) for s in sources]
+        if n > sum(avail):
+            raise OpError(f"asks for {n} {field} but the units named can give only {sum(avail)}")
+        return [(s, k) for s, k in zip(sources, largest_remainder(avail, n), strict=True) if k]
+
+    # -- structure --------------------------------------------------------------------------
+
+    def origins_of(self, uid: str) -> set[str]:
+        """Base units a working unit continues (itself, for an untouched base unit)."""
+        o = self.origins.get(uid)
+        if o is None:
+            o = self.origins[uid] = {uid} if uid in self.base else set()
+        return o
+
+    def check_new_id(self, uid: Any) -> str:
+        """A fresh unit id: not in use and never used by this plan or the base."""
+        if not isinstance(uid, str) or not uid:
+            raise OpError(f"a new unit needs a non-empty string id, got {uid!r}")
+        if uid in self.ever:
+            raise OpError(f"unit id {uid!r} is already taken")
+        return uid
+
+    def new_unit(self, spec: Any, *, parent: str | None = None, index: int | None = None) -> Unit:
+        """Create a unit from a mapping of its fields (no officers yet)."""
+        if not isinstance(spec, dict):
+            raise OpError(f"a new unit must be a mapping of its fields, got {spec!r}")
+        allowed = {"id", "name", "parent", *SETTABLE}
+        extra = sorted(set(spec) - allowed)
+        if extra:
+            hint = " (officers come with 'police'/'from'/'hire')" if "police" in extra else ""
+            raise OpError(f"unknown unit field(s) {', '.join(extra)}{hint}")
+        uid = self.check_new_id(spec.get("id"))
+        p = spec.get("parent", parent)
+        if p is None:
+            raise OpError(f"new unit {uid!r} needs a parent")
+        self.get(p, "parent")
+        unit = Unit(id=uid, name=str(spec.get("name") or ""), kind=str(spec.get("kind") or ""))
+        unit.parent = p
+        self.set_attrs(unit, {k: v for k, v in spec.items() if k in SETTABLE})
+        self.units[uid] = unit
+        self.children[uid] = []
+        sib = self.children[p]
+        sib.insert(len(sib) if index is None else index, uid)
+        self.ever.add(uid)
+        self.pmix[uid] = {}
+        self.amix[uid] = {}
+        self.origins[uid] = set()
+        return unit
+
+    def set_attrs(self, unit: Unit, attrs: dict[str, Any]) -> None:
+        """Set attributes of a unit, checking each value the way the model does."""
+        trial = replace(unit)
+        for k, v in attrs.items():
+            if k in ("police", "auxiliaries"):
+                raise OpError(f"{k} changes only by transfer, hire or retire")
+            if k == "parent":
+                raise OpError("a unit's parent changes only by move")
+            if k not in SETTABLE:
+                raise OpError(f"unknown attribute {k!r} (settable: {', '.join(SETTABLE)})")
+            setattr(trial, k, v)
+        problems = check_unit_fields(trial, self)
+        if problems:
+            raise OpError(f"unit {unit.id!r}: " + "; ".join(problems))
+        for k in attrs:
+            setattr(unit, k, getattr(trial, k))
+
+    def reparent(self, uid: str, new_parent: str, index: int | None = None) -> None:
+        """Move a unit (with its subtree) under another unit."""
+        if uid == self.root:
+            raise OpError(f"cannot move the root {uid!r}")
+        if self.is_in_subtree(new_parent, uid):
+            raise OpError(f"cannot move {uid!r} under its own descendant {new_parent!r}")
+        u = self.units[uid]
+        if u.parent == new_parent and index is None:
+            return
+        assert u.parent is not None
+        self.children[u.parent].remove(uid)
+        sib = self.children[new_parent]
+        sib.insert(len(sib) if index is None else min(index, len(sib)), uid)
+        u.parent = new_parent
+
+    def remove(self, uid: str, redirect_to: str | None = None) -> None:
+        """Remove an empty leaf unit; its edges follow ``redirect_to`` or are dropped."""
+        u = self.units[uid]
+        assert not self.children[uid] and not u.police and not u.auxiliaries, uid
+        assert u.parent is not None
+        self.children[u.parent].remove(uid)
+        del self.units[uid]
+        del self.children[uid]
+        self.pmix.pop(uid, None)
+        self.amix.pop(uid, None)
+        self.origins.pop(uid, None)
+        if redirect_to is not None:
+            self.redirect[uid] = redirect_to
+        else:
+            self.redirect[uid] = ""
+
+    def absorb(self, src: str, dst: str, *, merge: bool) -> None:
+        """Fold ``src`` into ``dst``: officers and children go there, then ``src`` is removed.
+
+        With ``merge`` the result continues ``src`` (lineage) and takes its edges; without it
+        (close) ``src`` simply ends.
+        """
+        self.move_all(src, dst)
+        for c in list(self.children[src]):
+            self.reparent(c, dst)
+        if merge:
+            self.origins_of(dst).update(self.origins_of(src))
+            a, b = self.units[src].establishment, self.units[dst].establishment
+            if a is not None:
+                self.units[dst].establishment = (b or 0) + a
+        self.remove(src, dst if merge else None)
+
+    # -- the end ----------------------------------------------------------------------------
+
+    def resolve(self, uid: str) -> str | None:
+        """Where an id's edges end up after merges and splits (None if the unit is gone)."""
+        seen = 0
+        while uid not in self.units:
+            nxt = self.redirect.get(uid)
+            if not nxt or seen > len(self.redirect):
+                return None
+            uid = nxt
+            seen += 1
+        return uid
+
+    def final_edges(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list, list]:
+        """GUIDES and DISPATCHES after redirects, with the edges that no longer hold.
+
+        Returns ``(guides, dispatches, dropped_guides, dropped_dispatches)``. A GUIDES edge is
+        dropped when an end is gone or no longer a department of the same function in a bureau
+        below the upper one (a 大部门 no longer mirrors one upper 警种); a DISPATCHES edge when
+        an end is gone or its source is no longer a command centre.
+        """
+        guides: dict[tuple[str, str], None] = {}
+        dropped_g = []
+        for a, b in self.guides:
+            ra, rb = self.resolve(a), self.resolve(b)
+            ok = ra is not None and rb is not None and ra != rb
+            if ok:
+                assert ra is not None and rb is not None
+                ua, ub = self.units[ra], self.units[rb]
+                ba, bb = self.bureau_of(ra), self.bureau_of(rb)
+                ok = (
+                    ua.kind == "department"
+                    and ub.kind == "department"
+                    and ua.function is not None
+                    and ua.function == ub.function
+                    and ba is not None
+                    and bb is not None
+                    and ba != bb
+                    and self.is_in_subtree(bb, ba)
+                )
+            if ok and (ra, rb) not in guides:
+                assert ra is not None and rb is not None
+                guides[(ra, rb)] = None
+            elif not ok:
+                dropped_g.append((a, b))
+        disp: dict[tuple[str, str], None] = {}
+        dropped_d = []
+        for a, b in self.dispatches:
+            ra, rb = self.resolve(a), self.resolve(b)
+            ok = (
+                ra is not None
+                and rb is not None
+                and ra != rb
+                and self.units[ra].kind == "command_center"
+            )
+            if ok and (ra, rb) not in disp:
+                assert ra is not None and rb is not None
+                disp[(ra, rb)] = None
+            elif not ok:
+                dropped_d.append((a, b))
+        return list(guides), list(disp), dropped_g, dropped_d
+
+    def ordered_units(self) -> list[Unit]:
+        """Units parents first (breadth-first from the root), ready for an OrgGraph."""
+        out = []
+        level = [self.root]
+        while level:
+            nxt = []
+            for u in level:
+                out.append(self.units[u])
+                nxt.extend(self.children[u])
+            level = nxt
+        return out
+
+
+def check_unit_fields(u: Unit, ws: Workspace) -> list[str]:
+    """The model's per-unit rules (kind, function, category, numbers), as messages."""
+    out = []
+    if not isinstance(u.name, str) or not u.name.strip():
+        out.append("unit has no name")
+    if u.kind not in KIND_NAMES:
+        out.append(f"unknown kind {u.kind!r}")
+    for f in ("establishment", "leaders"):
+        v = getattr(u, f)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+            out.append(f"{f} must be a non-negative whole number, got {v!r}")
+    if u.function is not None:
+        if not isinstance(u.function, str) or u.function not in ws.catalogue:
+            out.append(f"unknown function code {u.function!r}")
+        elif u.kind not in FUNCTION_KINDS:
+            out.append(f"a {u.kind} unit has no function (functions belong to departments)")
+    if u.category is not None and u.category not in CATEGORIES:
+        out.append(f"unknown category {u.category!r}")
+    if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
+        out.append(f"duty_roster must be true or false, got {u.duty_roster!r}")
+    cs = u.community_share
+    if cs is not None and (
+        isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
+    ):
+        out.append(f"community_share must be between 0 and 1, got {cs!r}")
+    return out
