@@ -151,3 +151,13 @@ def test_parent_bureau_read_and_checked(tmp_path: Path) -> None:
 def test_bad_edge_list() -> None:
     with pytest.raises(OrgValidationError, match=r"guides\[0\] must be \{from: ID, to: ID\}"):
         read_org(SMALL + "guides:\n  - {from: xz}\n")
+
+
+def test_example_in_docs_loads() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "format.md").read_text(encoding="utf-8")
+    block = doc.split("### A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    org = read_org(block, source="docs/format.md")
+    assert (org.id, org.name, len(org)) == ("hexi-county", "河西县公安局", 10)
+    # 5 + 12 + 18 + 4 + 26 + 12 + 8 + 3 + 2 + 1 = 91, as the document says
+    assert org.total_police() == 91
+    assert org.parent_bureau is not None and org.parent_bureau.name == "临江市公安局"

@@ -467,3 +467,16 @@ def test_export_refuses_other_formats_and_writes_nothing(org: OrgGraph, tmp_path
     with pytest.raises(InputError, match="does not exist"):
         export_table(org, tmp_path / "no" / "out.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_spreadsheet_example_in_docs(tmp_path: Path) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "format.md").read_text(encoding="utf-8")
+    section = doc.split("## 2. HR spreadsheets", 1)[1].split("### Example", 1)[1]
+    lines = [ln for ln in section.splitlines() if ln.startswith("|") and "---" not in ln]
+    lines = lines[: next(i for i, ln in enumerate(lines) if "cg-dj" in ln) + 1]
+    csv_text = "\n".join(",".join(c.strip() for c in ln.strip("|").split("|")) for ln in lines)
+    org = load_table(write(tmp_path, csv_text + "\n", encoding="gbk"))
+    # 5 + 12 + 18 + 26 + 12 + 2 = 75 police
+    assert (len(org), org.total_police()) == (6, 75)
+    assert org.dispatches == [("hx-cc", "cg")]
+    assert org.unit("cg-dj").community_share == 1.0
