@@ -42,6 +42,7 @@ __all__ = [
     "OrgSummary",
     "OrgVersion",
     "QueryError",
+    "QueryTimeout",
     "ReadOnlyQueryError",
     "ScenarioRecord",
     "StoreError",
@@ -81,6 +82,10 @@ class ReadOnlyQueryError(StoreError):
 
 class QueryError(StoreError):
     """A user query is not valid Cypher for this engine, or failed while running."""
+
+
+class QueryTimeout(QueryError):
+    """A user query ran longer than its time limit and was interrupted; nothing was changed."""
 
 
 class StoreLocked(StoreError):

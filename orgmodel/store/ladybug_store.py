@@ -37,7 +37,13 @@ from orgmodel.store._common import (
     read_only_refusal,
 )
 from orgmodel.store._cypher import load_query, split_statements
-from orgmodel.store.base import QueryError, ReadOnlyQueryError, StoreError, StoreLocked
+from orgmodel.store.base import (
+    QueryError,
+    QueryTimeout,
+    ReadOnlyQueryError,
+    StoreError,
+    StoreLocked,
+)
 from orgmodel.store.cypher_store import CypherStore
 
 __all__ = ["DEFAULT_PATH", "LadybugStore"]
@@ -238,9 +244,20 @@ class LadybugStore(CypherStore):
             finally:
                 _rollback(conn)
 
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run one read-only statement; with ``timeout_s`` the engine interrupts it after that
+        long and :class:`QueryTimeout` is raised (the engine checks its clock between chunks of
+        work, so the interruption may come somewhat later)."""
         guard_user_query(cypher)
         with self._connection() as conn:
+            if timeout_s is not None:
+                conn.set_query_timeout(max(1, int(timeout_s * 1000)))
             conn.execute("BEGIN TRANSACTION READ ONLY")
             try:
                 with warnings.catch_warnings():
@@ -253,6 +270,10 @@ class LadybugStore(CypherStore):
                 try:
                     result = conn.execute(prepared, dict(params or {}))
                 except RuntimeError as e:
+                    if timeout_s is not None and "Interrupted" in str(e):
+                        raise QueryTimeout(
+                            f"query interrupted: it ran longer than the limit of {timeout_s:g} s"
+                        ) from None
                     raise _query_error(str(e)) from None
                 return [{k: plain(v) for k, v in row.items()} for row in _rows(result)]
             finally:
