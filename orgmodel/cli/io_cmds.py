@@ -102,9 +102,9 @@ def import_(
 ) -> None:
     """Import an HR spreadsheet (机构花名册) into an organisation file.
 
-    Columns: id, parent_id, name, kind, function, category, establishment, police,
-    auxiliaries, leaders, duty_roster, community_share, guided_by, dispatched_by — or their
-    Chinese names (编号, 上级编号, 名称, 类型, 警种, 民警 …). See docs/format.md.
+    Columns: id, parent_id, name, kind, function, police, auxiliaries … (docs/format.md).
+
+    Chinese headers (编号, 上级编号, 名称, 类型, 警种, 民警 …) and kind names work too.
     """
     fmt = _format_of(output, None)
     if fmt not in ("yaml", "json"):
