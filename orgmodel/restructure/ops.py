@@ -365,6 +365,11 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
                     f"{u.function!r} (unit {c!r} of bureau {b!r})"
                 )
             groups.setdefault(d.code, []).append(c)
+        if not groups:
+            continue
+        # The large departments take the place of the first department, in template order.
+        first = min(ws.children[b].index(m) for ms in groups.values() for m in ms)
+        made: list[tuple[str, list[str]]] = []
         for d in tpl.departments:
             members = groups.get(d.code)
             if not members:
@@ -384,12 +389,14 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
                 "duty_roster": roster,
                 "community_share": None,
             }
+            at = first + len(made)
             if new_id in members:
-                target = new_id
-                ws.set_attrs(ws.units[target], attrs)
+                ws.set_attrs(ws.units[new_id], attrs)
+                ws.reparent(new_id, b, index=at)
             else:
-                idx = ws.children[b].index(members[0])
-                target = ws.new_unit({"id": new_id, "parent": b, **attrs}, index=idx).id
+                ws.new_unit({"id": new_id, "parent": b, **attrs}, index=at)
+            made.append((new_id, members))
+        for target, members in made:
             for m in members:
                 if m != target:
                     ws.absorb(m, target, merge=True)
