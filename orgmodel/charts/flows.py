@@ -5,19 +5,21 @@ sits in some unit of the result. The Sankey draws, on the left, the base units o
 and, on the right, the result units they joined; the width of a band is the number of
 officers (民警, or 辅警 when asked). Officers who stayed in an unchanged unit are left out,
 so the bands sum to the officers moved. Hired officers come from "新招录", retired ones go
-to "退出"."""
+to "退出". Given ``by="category"``, the same diff is drawn category → category (机关 →
+基层 is the 警力下沉 story), the officers who stayed included.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import plotly.graph_objects as go
 
-from orgmodel.charts._style import KIND_COLORS, KIND_SHORT, fmt_num, styled
+from orgmodel.charts._style import CATEGORY_NAMES, KIND_COLORS, KIND_SHORT, fmt_num, styled
 from orgmodel.model import OrgGraph
 
-__all__ = ["Flow", "officer_flows_figure"]
+__all__ = ["Flow", "flows_from_diff", "officer_flows_figure"]
 
 #: One flow: (base unit id or None for hired, result unit id or None for retired, officers).
 Flow = tuple[str | None, str | None, float]
@@ -25,6 +27,33 @@ Flow = tuple[str | None, str | None, float]
 _HIRED = "新招录"
 _RETIRED = "退出"
 _OTHER = "其他单位"
+_OFFICERS = {"police": "民警", "auxiliaries": "辅警"}
+CATEGORY_COLORS = {
+    "leadership": "#08519c",
+    "management": "#9e9ac8",
+    "duty": "#d94801",
+    "frontline": "#238b45",
+}
+
+
+def flows_from_diff(
+    diff: Mapping[str, Any], officers: str = "police", by: str = "unit"
+) -> list[tuple[str | None, str | None, float]]:
+    """The flows of a :func:`~orgmodel.restructure.diff_orgs` result as ``(from, to, n)``.
+
+    ``by="unit"``: unit → unit (hired/retired as ``None``). ``by="category"``: category →
+    category (局领导/综合管理/执法勤务/基层一线, ``hired``/``retired``), officers who stayed
+    included, so the bands sum to the whole workforce.
+    """
+    if officers not in _OFFICERS:
+        raise ValueError(f"officers must be 'police' or 'auxiliaries', got {officers!r}")
+    if by == "unit":
+        rows = diff["officers"]["flows"]
+    elif by == "category":
+        rows = diff["officers"]["by_category"]
+    else:
+        raise ValueError(f"by must be 'unit' or 'category', got {by!r}")
+    return [(r["from"], r["to"], r[officers]) for r in rows if r[officers]]
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -34,32 +63,36 @@ def _rgba(hex_color: str, alpha: float) -> str:
 
 
 def officer_flows_figure(
-    flows: Iterable[Flow],
+    flows: Mapping[str, Any] | Iterable[Flow],
     before: OrgGraph,
     after: OrgGraph,
     *,
+    officers: str = "police",
+    by: str = "unit",
     include_unchanged: bool = False,
     max_links: int = 60,
-    what: str = "民警",
     title: str | None = None,
 ) -> go.Figure:
     """Sankey of officers moved by a scenario: base units (left) → result units (right).
 
     Parameters
     ----------
-    flows : iterable of (from_id, to_id, officers)
-        Officer flows of a scenario diff (:func:`orgmodel.restructure.diff_orgs`); ``from_id``
+    flows : dict or iterable of (from_id, to_id, officers)
+        A :func:`orgmodel.restructure.diff_orgs` result, or flows as triples; ``from_id``
         ``None`` means hired, ``to_id`` ``None`` means retired.
     before, after : OrgGraph
         The base and the result, for names and kinds.
+    officers : {"police", "auxiliaries"}
+        What a diff's flows are counted in (民警 or 辅警).
+    by : {"unit", "category"}
+        For a diff: unit → unit, or category → category (局领导/综合管理/执法勤务/基层一线,
+        with the officers who stayed, so the bands sum to the whole workforce).
     include_unchanged : bool
         Keep flows from a unit to the same unit id (officers who stayed). Off by default, so
         the bands sum to the officers moved.
     max_links : int
         The largest flows are drawn one by one; the rest are merged into one band
         "其他单位 → 其他单位" (its total is kept), so large plans stay readable.
-    what : str
-        What is counted, for labels ("民警" or "辅警").
     title : str, optional
 
     Returns
@@ -67,9 +100,19 @@ def officer_flows_figure(
     plotly.graph_objects.Figure
         One ``sankey`` trace. ``link.value`` sums to the officers moved.
     """
+    what = _OFFICERS.get(officers, officers)
+    if by not in ("unit", "category"):
+        raise ValueError(f"by must be 'unit' or 'category', got {by!r}")
+    if isinstance(flows, Mapping):
+        triples = flows_from_diff(flows, officers, by)
+    elif by == "category":
+        raise ValueError("by='category' needs a diff_orgs result")
+    else:
+        triples = list(flows)
+    keep_same = include_unchanged or by == "category"
     merged: dict[tuple[str | None, str | None], float] = {}
-    for src, dst, n in flows:
-        if n <= 0 or (src == dst and not include_unchanged):
+    for src, dst, n in triples:
+        if n <= 0 or (src == dst and not keep_same):
             continue
         merged[(src, dst)] = merged.get((src, dst), 0.0) + float(n)
     links = sorted(merged.items(), key=lambda kv: -kv[1])
@@ -86,9 +129,13 @@ def officer_flows_figure(
         if key in node_index:
             return node_index[key]
         node_index[key] = len(labels)
-        if uid is None:
+        if uid is None or (uid in ("hired", "retired") and by == "category"):
             label = _HIRED if side == "old" else _RETIRED
             color = "#969696"
+            hover = label
+        elif by == "category":
+            label = CATEGORY_NAMES.get(uid, uid)
+            color = CATEGORY_COLORS.get(uid, "#636363")
             hover = label
         elif uid == _OTHER:
             label, color, hover = _OTHER, "#bdbdbd", _OTHER
@@ -115,7 +162,7 @@ def officer_flows_figure(
         src_idx.append(i)
         dst_idx.append(j)
         values.append(n)
-        link_colors.append(_rgba(colors[i] if s is not None else "#969696", 0.35))
+        link_colors.append(_rgba(colors[i], 0.35))
         link_hover.append(f"{labels[i]} → {labels[j]}: {fmt_num(n)} 名{what}")
     if rest:
         total = sum(n for _, n in rest)
@@ -153,8 +200,13 @@ def officer_flows_figure(
             text=f"本方案未调动{what}", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
         )
     name = after.name or after.id
+    default = (
+        f"{name} {what}流向（原单位 → 新单位，共调动 {fmt_num(moved)} 名）"
+        if by == "unit"
+        else f"{name} {what}按机构类别流向（改革前 → 改革后，共 {fmt_num(moved)} 名）"
+    )
     return styled(
         fig,
-        title or f"{name} {what}流向（原单位 → 新单位，共调动 {fmt_num(moved)} 名）",
+        title or default,
         height=max(420, min(1200, 22 * max(len(labels), 1) // 2 + 200)),
     )

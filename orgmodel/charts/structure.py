@@ -63,6 +63,7 @@ def hierarchy_figure(
     style: str = "icicle",
     max_depth: int | None = None,
     max_units: int = 3000,
+    color_max: float = 0.8,
     title: str | None = None,
 ) -> go.Figure:
     """The command tree (块) as an icicle or sunburst: size = police, colour = hidden loss.
@@ -78,6 +79,9 @@ def hierarchy_figure(
     max_units : int
         Larger organisations are cut at the deepest depth with at most this many units
         above it; the units at the cut keep their subtree totals.
+    color_max : float
+        The share at the dark end of the colour scale (higher shares saturate). Fixed, so
+        that two organisations drawn side by side read on the same scale.
     title : str, optional
         Defaults to ``"<name> 组织层级（面积=民警，颜色=隐性流失占比）"``.
 
@@ -128,7 +132,7 @@ def hierarchy_figure(
             "colors": colors,
             "colorscale": "OrRd",
             "cmin": 0,
-            "cmax": max(0.05, max(colors, default=0)),
+            "cmax": color_max,
             "colorbar": {"title": {"text": "隐性流失占比"}, "tickformat": ".0%"},
             "showscale": True,
         },
@@ -207,13 +211,20 @@ def _level_data(
     ys: list[list[float | None]] = [e[1] for e in edges]
     hv: list[list[str]] = [[], [], []]
     tx: list[list[str]] = [[], [], []]
-    label_all = len(pos) <= show_labels
+    per_depth: dict[float, int] = {}
+    for _, y in pos.values():
+        per_depth[y] = per_depth.get(y, 0) + 1
     for k in kinds:
         units = [u for u in pos if org.attrs(u)["kind"] == k]
         xs.append([pos[u][0] for u in units])
         ys.append([pos[u][1] for u in units])
         hv.append([hover[u] for u in units])
-        tx.append([org.name_of(u) if label_all or k in BUREAU_KINDS else "" for u in units])
+        tx.append(
+            [
+                org.name_of(u) if k in BUREAU_KINDS or per_depth[pos[u][1]] <= show_labels else ""
+                for u in units
+            ]
+        )
     return xs, ys, hv, tx
 
 
@@ -224,7 +235,7 @@ def layered_graph_figure(
     max_level: int | None = None,
     max_nodes: int = 400,
     show_guides: bool = True,
-    show_labels: int = 60,
+    show_labels: int = 16,
     title: str | None = None,
 ) -> go.Figure:
     """The organisation graph in layers: 块 (REPORTS_TO) solid, 条 (GUIDES) dashed.
@@ -243,8 +254,8 @@ def layered_graph_figure(
     show_guides : bool
         Draw the GUIDES lines (they can still be toggled in the legend).
     show_labels : int
-        Write unit names beside the markers when at most this many units are shown (bureaus
-        are always named).
+        Write unit names under the markers of a layer that shows at most this many units
+        (bureaus are always named).
     title : str, optional
 
     Returns

@@ -59,3 +59,43 @@ def test_sankey_nothing_moved(county: OrgGraph, after: OrgGraph) -> None:
     fig = officer_flows_figure([("s", "s", 20)], county, after)
     assert len(fig.data[0].link.value) == 0
     assert "未调动" in fig.layout.annotations[0].text
+
+
+def test_sankey_of_an_applied_plan(county: OrgGraph) -> None:
+    from orgmodel.restructure import apply_plan, diff_orgs, plan_from_dict
+
+    plan = plan_from_dict(
+        {
+            "name": "并队下沉",
+            "ops": [
+                {"op": "merge", "units": ["d2", "d1"], "into": "d2"},  # 12 刑侦 → 交警大队
+                {"op": "transfer", "from": "d2", "to": "s", "police": 10},
+                {"op": "hire", "unit": "p", "police": 2},
+            ],
+        }
+    )
+    r = apply_plan(county, plan)
+    diff = diff_orgs(county, r.org, lineage=r.lineage)
+    off = diff["officers"]
+    fig = officer_flows_figure(diff, county, r.org)
+    values = list(fig.data[0].link.value)
+    # every flow drawn once: moved + hired + retired police, nothing else
+    moved = off["moved"]["police"] + off["hired"]["police"] + off["retired"]["police"]
+    assert sum(values) == moved
+    s = fig.data[0]
+    labels = list(s.node.label)
+    out_of: dict[str, float] = {}
+    into: dict[str, float] = {}
+    for a, b, v in zip(s.link.source, s.link.target, s.link.value, strict=True):
+        out_of[labels[a]] = out_of.get(labels[a], 0) + v
+        into[labels[b]] = into.get(labels[b], 0) + v
+    # all 12 of 刑侦大队 left it; 10 reached the station (from either 大队); 2 hired
+    assert out_of["刑侦大队"] == 12
+    assert into["城关派出所"] == 10
+    assert out_of["新招录"] == 2
+    # by category: every officer of the result (and the retired) is in some band
+    cat = officer_flows_figure(diff, county, r.org, by="category").data[0]
+    assert sum(cat.link.value) == r.org.total_police() + off["retired"]["police"]
+    assert "基层一线" in list(cat.node.label)
+    with pytest.raises(ValueError, match="category"):
+        officer_flows_figure(FLOWS, county, r.org, by="category")

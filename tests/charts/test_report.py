@@ -1,0 +1,102 @@
+"""The offline HTML report and ``orgmodel report``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from plotly.offline import get_plotlyjs
+from typer.testing import CliRunner
+
+from orgmodel.charts.report import report_html
+from orgmodel.cli import app
+from orgmodel.model import OrgGraph
+from orgmodel.restructure import apply_plan, plan_from_dict
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def manifest(page: str) -> list[dict[str, object]]:
+    m = re.search(r"<script type='application/json' id='orgmodel-charts'>(.*?)</script>", page)
+    assert m
+    return json.loads(m.group(1))
+
+
+def test_single_org_report(county: OrgGraph) -> None:
+    page = report_html(county)
+    assert "<title>某县公安局 组织结构分析报告</title>" in page
+    assert "WenQuanYi Micro Hei" in page
+    # plotly.js embedded once; besides it, nothing refers to the network
+    js = get_plotlyjs()
+    assert page.count(js) == 1
+    rest = page.replace(js, "")
+    assert not re.search(r"https?://", rest)
+    assert not re.search(r"<script[^>]+src=", rest)
+    kinds = [c["kind"] for c in manifest(page)]
+    assert kinds == ["hierarchy", "graph", "spans", "funnel", "mirror"]
+    # every listed chart has its div
+    for c in manifest(page):
+        assert f'id="{c["id"]}"' in page
+    assert "隐性流失占比" in page and "编制与勤务定额" in page
+
+
+def test_plan_report_has_flows_and_pairs(county: OrgGraph) -> None:
+    plan = plan_from_dict(
+        {"name": "合并", "ops": [{"op": "merge", "units": ["d2", "d1"], "into": "d2"}]}
+    )
+    page = report_html(county, scenario=apply_plan(county, plan))
+    kinds = [c["kind"] for c in manifest(page)]
+    assert kinds[:3] == ["compare", "flows", "flows_category"]
+    assert kinds[3:] == [k for k in ("hierarchy", "graph", "spans", "funnel", "mirror")
+                         for _ in (0, 1)]  # fmt: skip
+    assert "改革方案：合并" in page and "改革前" in page and "改革后" in page
+    assert next(c for c in manifest(page) if c["kind"] == "compare")["traces"] == 6
+
+
+def test_compare_and_plan_together_refused(county: OrgGraph) -> None:
+    with pytest.raises(ValueError, match="either"):
+        report_html(county, compare=county, scenario=object())
+
+
+def test_report_command(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(SEEDS / "orgs" / "mirror-county.yaml"),
+            "--plan",
+            str(SEEDS / "plans" / "dabumen-county.yaml"),
+            "-o",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "河西县公安局 改革方案评估报告" in page
+    assert len(manifest(page)) == 13
+    r = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(SEEDS / "orgs" / "mirror-county.yaml"),
+            "--compare",
+            str(SEEDS / "orgs" / "taizhou-gxq-before.yaml"),
+            "-o",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "对比报告" in out.read_text(encoding="utf-8")
+
+
+def test_report_command_errors(tmp_path: Path) -> None:
+    org = str(SEEDS / "orgs" / "mirror-county.yaml")
+    r = CliRunner().invoke(app, ["report", org, "--compare", org, "--plan", org])
+    assert r.exit_code == 1
+    assert "either --compare or --plan" in r.output
+    r = CliRunner().invoke(app, ["report", org, "-o", str(tmp_path / "nope" / "r.html")])
+    assert r.exit_code == 1
+    assert "does not exist" in r.output
