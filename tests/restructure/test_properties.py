@@ -1,0 +1,58 @@
+"""Properties of apply_plan on random valid organisations and random valid plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orgmodel.io.orgfile import org_to_dict
+from orgmodel.model import OrgGraph
+from orgmodel.restructure import PlanError, apply_plan, diff_orgs, plan_from_dict
+from tests.restructure._strategies import BAD_OPS, org_and_plan
+
+SETTINGS = settings(max_examples=40, deadline=None)
+
+
+@SETTINGS
+@given(org_and_plan())
+def test_random_plans_conserve_officers_and_keep_a_tree(
+    case: tuple[OrgGraph, list[dict[str, Any]]],
+) -> None:
+    base, ops = case
+    snapshot = org_to_dict(base)
+    r = apply_plan(base, plan_from_dict({"name": "p", "ops": ops}))
+    o = r.org
+    # conservation: only explicit hires and retirements change the totals
+    assert o.total_police() == base.total_police() + r.hired["police"] - r.retired["police"]
+    assert o.total_auxiliaries() == (
+        base.total_auxiliaries() + r.hired["auxiliaries"] - r.retired["auxiliaries"]
+    )
+    # a valid tree: one root, every unit reached from it, every parent exists
+    assert len(o.order()) == len(o) and o.parent(o.root) is None
+    assert all(o.parent(u) in o for u in o.order() if u != o.root)
+    # the base is untouched
+    assert org_to_dict(base) == snapshot
+    # the diff accounts for every officer
+    d = diff_orgs(base, o, lineage=r.lineage, metrics=False)
+    flows, stayed = d["officers"]["flows"], d["officers"]["stayed"]["police"]
+    assert sum(f["police"] for f in flows if f["from"] is not None) + stayed == base.total_police()
+    assert sum(f["police"] for f in flows if f["to"] is not None) + stayed == o.total_police()
+
+
+@SETTINGS
+@given(org_and_plan(max_ops=4), st.sampled_from(BAD_OPS), st.data())
+def test_one_bad_op_anywhere_applies_nothing(
+    case: tuple[OrgGraph, list[dict[str, Any]]], bad: dict[str, Any], data: st.DataObject
+) -> None:
+    base, ops = case
+    at = data.draw(st.integers(0, len(ops)))
+    snapshot = org_to_dict(base)
+    plan = plan_from_dict({"name": "p", "ops": [*ops[:at], bad, *ops[at:]]})
+    with pytest.raises(PlanError) as e:
+        apply_plan(base, plan)
+    assert e.value.index == at and e.value.op == bad["op"]
+    assert f"ops[{at}] ({bad['op']})" in str(e.value)
+    assert org_to_dict(base) == snapshot

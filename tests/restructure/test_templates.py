@@ -1,0 +1,85 @@
+"""Templates: every bureau function mapped; applied per bureau with hand-worked numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgmodel.catalogue import load_catalogue
+from orgmodel.errors import InputError
+from orgmodel.model import OrgGraph, Unit
+from orgmodel.restructure import PlanError, apply_plan, load_template, template_from_dict
+from tests.restructure._graphs import plan, police
+
+
+@pytest.mark.parametrize(
+    ("name", "n"), [("county-dabumen", 8), ("sandui-liangshi", 5), ("city-dabumen", 10)]
+)
+def test_seed_templates_map_every_bureau_function(name: str, n: int) -> None:
+    t = load_template(name)
+    assert len(t.departments) == n
+    mapping = t.mapping()
+    assert set(load_catalogue().codes("bureau")) <= set(mapping)
+
+
+def test_unmapped_function_refused() -> None:
+    data = {"departments": [{"code": "investigation", "name": "侦查", "functions": ["criminal"]}]}
+    with pytest.raises(InputError, match="leaves function\\(s\\) unmapped: command"):
+        template_from_dict(data, "t.yaml")
+
+
+def test_function_mapped_twice_refused() -> None:
+    data = {
+        "departments": [
+            {"code": "investigation", "name": "侦查", "functions": ["criminal"]},
+            {"code": "prevention_control", "name": "治安", "functions": ["criminal"]},
+        ]
+    }
+    with pytest.raises(InputError, match="already mapped"):
+        template_from_dict(data, "t.yaml")
+
+
+def test_county_template_on_small_county(org: OrgGraph) -> None:
+    r = apply_plan(org, plan({"op": "apply_template", "template": "county-dabumen"}))
+    o = r.org
+    # cc (command, 6) + d3 (office, 3) → 情报指挥中心 9, a command centre keeping dispatches
+    # d1 (criminal, 10) + d2 (economic, 5) → 侦查打击大队 15 with d1a under it
+    assert o.children("b") == ["b-intel_command", "b-investigation", "s1", "s2"]
+    assert police(o, "b-intel_command") == 9 and o.attrs("b-intel_command")["kind"] == (
+        "command_center"
+    )
+    assert police(o, "b-investigation") == 15 and o.children("b-investigation") == ["d1a"]
+    assert sorted(o.dispatches) == [("b-intel_command", "s1"), ("b-intel_command", "s2")]
+    assert r.lineage.origins["b-investigation"] == ("d1", "d2")
+    assert o.total_police() == 53
+
+
+def test_template_with_department_of_unmapped_function() -> None:
+    # a county whose department already carries a large function of another template
+    org = OrgGraph(
+        [
+            Unit("b", "县局", "county"),
+            Unit("x", "案件侦办队", "department", "b", "case_investigation", police=5),
+        ]
+    )
+    with pytest.raises(PlanError) as e:
+        apply_plan(org, plan({"op": "apply_template", "template": "county-dabumen"}))
+    assert e.value.index == 0 and e.value.op == "apply_template"
+    assert "maps no large department for function 'case_investigation'" in e.value.reason
+
+
+def test_template_only_in_scope() -> None:
+    # city c with two counties; scope k1 only restructures k1
+    units = [Unit("c", "市局", "city")]
+    for k in ("k1", "k2"):
+        units += [
+            Unit(k, f"{k}县局", "county", "c"),
+            Unit(f"{k}-x", "刑侦", "department", k, "criminal", police=6),
+            Unit(f"{k}-j", "经侦", "department", k, "economic", police=2),
+        ]
+    org = OrgGraph(units)
+    o = apply_plan(
+        org, plan({"op": "apply_template", "template": "county-dabumen", "scope": "k1"})
+    ).org
+    assert police(o, "k1-investigation") == 8 and "k2-x" in o and "k2-j" in o
+    o = apply_plan(org, plan({"op": "apply_template", "template": "county-dabumen"})).org
+    assert police(o, "k2-investigation") == 8 and "c-investigation" not in o
