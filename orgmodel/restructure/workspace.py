@@ -126,7 +126,8 @@ class Workspace:
     def get(self, uid: Any, what: str = "unit") -> Unit:
         """The unit, or an error naming the unknown id."""
         if not isinstance(uid, str) or uid not in self.units:
-            raise OpError(f"unknown {what} {uid!r}")
+            noun, _, role = what.partition(" (")
+            raise OpError(f"unknown {noun} {uid!r}" + (f" ({role}" if role else ""))
         return self.units[uid]
 
     def ids(self, value: Any, what: str = "unit") -> list[str]:

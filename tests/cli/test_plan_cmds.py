@@ -1,0 +1,181 @@
+"""``orgmodel apply`` and ``orgmodel compare``: output, JSON, and every plan error class.
+
+Each error class of issue 3 point 3 (unknown unit, merging into a descendant, moving the
+root, transferring too many officers, an unmapped template function, malformed YAML) exits
+with code 1, names the operation's index, its ``op`` and the reason, and writes no output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from orgmodel.cli import app
+from orgmodel.io import load_org
+from orgmodel.seeds import seed_path
+
+runner = CliRunner()
+
+ORG = """\
+id: t
+name: 测试县公安局
+units:
+  - {id: r, name: 测试县公安局, kind: county, police: 4}
+  - {id: xz, parent: r, name: 刑事侦查大队, kind: department, function: criminal, police: 20}
+  - {id: xz1, parent: xz, name: 刑侦一中队, kind: department, function: criminal, police: 6}
+  - {id: jz, parent: r, name: 经济犯罪侦查大队, kind: department, function: economic, police: 5}
+  - {id: s, parent: r, name: 城关派出所, kind: station, police: 10}
+"""
+
+GOOD_PLAN = """\
+name: 合并侦查
+ops:
+  - {op: merge, units: [xz, jz], into: xz}
+  - {op: transfer, from: xz, to: s, police: 5}
+"""
+
+UNMAPPED_TEMPLATE = """\
+id: partial
+departments:
+  - {code: investigation, name: 侦查打击大队, functions: [criminal, economic]}
+"""
+
+ERRORS = {
+    "unknown unit": (
+        "ops:\n  - {op: set, unit: s, attrs: {name: 新所}}\n  - {op: transfer, from: nope, to: s, police: 1}\n",
+        None,
+    ),
+    "merge into descendant": (
+        "ops:\n  - {op: merge, units: [xz, jz], into: xz1}\n",
+        "ops[0] (merge): cannot merge 'xz' into its own descendant 'xz1'",
+    ),
+    "move the root": (
+        "ops:\n  - {op: set, unit: s, attrs: {name: 新所}}\n  - {op: move, unit: r, to: s}\n",
+        "ops[1] (move): cannot move the root 'r'",
+    ),
+    "transfer too many": (
+        "ops:\n  - {op: transfer, from: jz, to: s, police: 9}\n",
+        "ops[0] (transfer): cannot transfer 9 police from 'jz': it has 5",
+    ),
+    "unmapped template": (
+        "ops:\n  - {op: apply_template, template: partial.yaml}\n",
+        "ops[0] (apply_template): ",
+    ),
+    "malformed yaml": ("ops:\n  - {op: merge, units: [xz\n", "malformed YAML"),
+    "unknown op": ("ops:\n  - {op: teleport, unit: s}\n", "ops[0] (teleport): unknown operation"),
+}
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text(GOOD_PLAN, encoding="utf-8")
+    (tmp_path / "partial.yaml").write_text(UNMAPPED_TEMPLATE, encoding="utf-8")
+    return tmp_path
+
+
+def test_apply_writes_scenario_and_prints_diff(files: Path) -> None:
+    out = files / "after.yaml"
+    res = runner.invoke(
+        app, ["apply", str(files / "org.yaml"), str(files / "plan.yaml"), "-o", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    for text in (
+        "合并侦查",
+        "指标对比",
+        "内设机构数",
+        "合并 merged",
+        "警力流向",
+        "经济犯罪侦查大队",
+    ):
+        assert text in res.output
+    after = load_org(out)
+    # xz 20 + jz 5 − 5 = 20; s 10 + 5 = 15; 45 in all
+    assert after.attrs("xz")["police"] == 20 and after.attrs("s")["police"] == 15
+    assert after.total_police() == 45 and "jz" not in after
+
+
+def test_apply_json_is_one_object(files: Path) -> None:
+    res = runner.invoke(app, ["apply", str(files / "org.yaml"), str(files / "plan.yaml"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["hired"] == {"police": 0, "auxiliaries": 0}
+    assert data["diff"]["units"]["merged"] == [
+        {"into": "xz", "name": "刑事侦查大队", "from": ["jz", "xz"]}
+    ]
+    assert data["diff"]["metrics"]["delta"]["departments"] == -1
+    assert [s["op"] for s in data["steps"]] == ["merge", "transfer"]
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_plan_errors_exit_1_and_write_nothing(files: Path, case: str) -> None:
+    text, expected = ERRORS[case]
+    (files / "bad.yaml").write_text(text, encoding="utf-8")
+    out = files / "after.yaml"
+    res = runner.invoke(
+        app, ["apply", str(files / "org.yaml"), str(files / "bad.yaml"), "-o", str(out)]
+    )
+    assert res.exit_code == 1, res.output
+    assert res.output.startswith("error: ")
+    assert "Traceback" not in res.output
+    assert str(files / "bad.yaml") in res.output
+    if case == "unknown unit":
+        assert "ops[1] (transfer): unknown unit 'nope' (from)" in res.output
+    elif case == "unmapped template":
+        assert "ops[0] (apply_template)" in res.output
+        assert "leaves function(s) unmapped: command" in res.output
+    else:
+        assert expected in res.output
+    assert not out.exists()
+    assert list(files.glob("after*")) == []
+
+
+def test_missing_plan_file(files: Path) -> None:
+    res = runner.invoke(app, ["apply", str(files / "org.yaml"), str(files / "none.yaml")])
+    assert res.exit_code == 1 and "no such plan file" in res.output
+
+
+def test_compare_two_files(files: Path) -> None:
+    out = files / "after.yaml"
+    runner.invoke(app, ["apply", str(files / "org.yaml"), str(files / "plan.yaml"), "-o", str(out)])
+    res = runner.invoke(app, ["compare", str(files / "org.yaml"), str(out)])
+    assert res.exit_code == 0, res.output
+    assert "org.yaml" in res.output and "after.yaml" in res.output and "内设机构数" in res.output
+    res = runner.invoke(app, ["compare", str(files / "org.yaml"), str(out), "--json"])
+    d = json.loads(res.output)
+    # matched by id: jz removed, xz changed (20 → 20 police) — s gained 5
+    assert [u["id"] for u in d["units"]["removed"]] == ["jz"]
+    assert d["officers"]["police_a"] == d["officers"]["police_b"] == 45
+
+
+def test_seed_taizhou_through_the_cli(tmp_path: Path) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "apply",
+            str(seed_path("orgs", "taizhou-gxq-before.yaml")),
+            str(seed_path("plans", "taizhou-gxq-sandui-liangshi.yaml")),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output)["diff"]
+    assert d["officers"]["police_b"] == 183 and d["metrics"]["after"]["departments"] == 5
+
+
+def test_demo_function_prints_side_by_side() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from orgmodel.cli.plan_cmds import print_dabumen_demo
+
+    buf = StringIO()
+    d = print_dabumen_demo(Console(file=buf, width=160))
+    text = buf.getvalue()
+    assert "改革前: 河西县公安局" in text and "改革后: 河西县公安局" in text
+    assert "侦查打击大队" in text and "刑事侦查大队" in text
+    assert d["metrics"]["after"]["departments"] == 8
