@@ -1,0 +1,179 @@
+"""The FastAPI application: :func:`create_app` wires settings, the store, limits, errors and
+the routers.
+
+Routes live under ``/api/v1`` (``/health`` also at the root); OpenAPI is at ``/openapi.json``
+and the interactive documentation at ``/docs``. Every error is ``application/problem+json``
+(:mod:`api.problems`). The charts router (``api/routers/charts.py``) and the dashboard
+(``api/static/``) are included when present.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api.limits import BodyLimitMiddleware
+from api.models import OrgDocument, Problem, ScenarioCreate
+from api.problems import PROBLEM_JSON, install_problem_handlers
+from api.routers import health, metrics, orgs, query, scenarios
+from api.routers.health import __version__
+from api.service import OrgService
+from api.settings import Settings
+
+__all__ = ["API_PREFIX", "create_app"]
+
+log = logging.getLogger("orgmodel.api")
+
+API_PREFIX = "/api/v1"
+
+_DESCRIPTION = """\
+公安机关组织模型 — the orgmodel HTTP API for planners.
+
+Organisations (公安局, 分局, 内设机构, 派出所 …) are versioned graphs in the store; metrics
+(span of control, layers, 警力隐性流失, 上下对口, 派出所警力占比, policy checks) are computed
+on any version; scenarios apply a restructuring plan (大部门, 两队一室, 警力下沉) to a base
+version and show what changes.
+
+**Access.** Send `Authorization: Bearer <token>`. Roles: *viewer* reads; *planner* also
+creates scenarios and runs queries; *admin* also creates, replaces and deletes organisations.
+A server with no tokens runs in local mode on 127.0.0.1, where every caller is admin.
+
+**Writes** carry the version they expect: `PUT /orgs/{id}` needs `If-Match: "v<N>"` (the
+ETag of the version you edited); a stale one gets 412.
+
+**Errors** are RFC 9457 `application/problem+json` documents naming the unit, field or plan
+operation at fault. See docs/api.md for examples with curl.
+"""
+
+
+def _include_charts(app: FastAPI) -> None:
+    """The charts router and dashboard (``api/routers/charts.py``), when it exists.
+
+    The module may offer ``install(app)`` (it wires itself), or a ``router``: included under
+    ``/api/v1`` unless its paths already start with ``/api``, plus an optional
+    ``page_router`` served at the root (the dashboard page).
+    """
+    name = "api.routers.charts"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name != name:
+            raise
+        return
+    install = getattr(module, "install", None)
+    if callable(install):
+        install(app)
+        return
+    router = getattr(module, "router", None)
+    if router is not None:
+        paths = [getattr(r, "path", "") for r in router.routes]
+        prefixed = router.prefix.startswith("/api") or (
+            paths and all(p.startswith("/api") for p in paths)
+        )
+        app.include_router(router, prefix="" if prefixed else API_PREFIX)
+    page = getattr(module, "page_router", None)
+    if page is not None:
+        app.include_router(page)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """OpenAPI with the body models of the multi-type routes, and problem+json errors."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (OrgDocument, ScenarioCreate, Problem):
+        js = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in js.pop("$defs", {}).items():
+            components.setdefault(name, sub)
+        components[model.__name__] = js
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            responses = op["responses"]
+            for status, resp in list(responses.items()):
+                if status.startswith(("4", "5")):
+                    responses[status] = {
+                        "description": resp.get("description", "Problem"),
+                        "content": {PROBLEM_JSON: problem},
+                    }
+            responses.setdefault(
+                "default",
+                {
+                    "description": "Any other error, as a problem document",
+                    "content": {PROBLEM_JSON: problem},
+                },
+            )
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(settings: Settings | None = None, service: OrgService | None = None) -> FastAPI:
+    """Build the application.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        From :meth:`Settings.from_env` by default.
+    service : OrgService, optional
+        An already opened service (tests); by default the store in ``settings.store`` is
+        opened now — once for the process — and, if it is empty and ``settings.seed`` is
+        set, filled with the seed organisations and plans.
+
+    Raises
+    ------
+    StoreLocked
+        The embedded store is held by another process.
+    """
+    settings = settings or Settings.from_env()
+    if service is None:
+        service = OrgService.open(settings)
+        if settings.seed:
+            loaded = service.seed_if_empty()
+            if loaded:
+                log.info("empty store: loaded seeds (%s)", ", ".join(loaded))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = FastAPI(
+        title="orgmodel API",
+        version=__version__,
+        description=_DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.service = service
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+
+    app.include_router(health.router)
+    app.include_router(health.router, prefix=API_PREFIX)
+    for r in (orgs.router, metrics.router, scenarios.router, query.router):
+        app.include_router(r, prefix=API_PREFIX)
+    _include_charts(app)
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,88 @@
+"""Metrics of an organisation version: the whole suite or one part, with optional norms and
+policy overriding the shipped ones (POST)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
+
+from api.deps import ServiceDep, ViewerDep
+from api.models import MAX_ID, MetricPart, MetricsOut, MetricsRequest, Problem
+from api.service import Subject
+from api.shape import subject_ref
+
+router = APIRouter(prefix="/orgs/{org_id}/metrics", tags=["metrics"])
+
+OrgId = Annotated[str, PathParam(min_length=1, max_length=MAX_ID)]
+VersionQ = Annotated[int | None, Query(ge=1, description="Latest when omitted.")]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Malformed body"},
+    401: {"model": Problem, "description": "No or unknown bearer token"},
+    403: {"model": Problem, "description": "The token's role is too low"},
+    404: {"model": Problem, "description": "No such organisation or version"},
+    422: {"model": Problem, "description": "Norms or policy override invalid (field named)"},
+}
+
+
+async def _measure(
+    service: ServiceDep,
+    org_id: str,
+    version: int | None,
+    part: str | None,
+    body: MetricsRequest | None = None,
+) -> MetricsOut:
+    if body is not None and body.version is not None:
+        version = body.version
+    report, subject, org = await service.report(
+        Subject("org", org_id, version),
+        part,
+        body.norms if body else None,
+        body.policy if body else None,
+    )
+    return MetricsOut(subject=subject_ref(subject, org), part=part, report=report)
+
+
+@router.get("", response_model=MetricsOut, responses=_ERRORS, summary="The whole metric suite")
+async def suite(
+    org_id: OrgId, caller: ViewerDep, service: ServiceDep, version: VersionQ = None
+) -> MetricsOut:
+    """Every metric (org, span, layers, workforce, mirror, shares, policy) with the norms used."""
+    return await _measure(service, org_id, version, None)
+
+
+@router.post(
+    "", response_model=MetricsOut, responses=_ERRORS, summary="The suite with other norms/policy"
+)
+async def suite_with(
+    org_id: OrgId, body: MetricsRequest, caller: ViewerDep, service: ServiceDep
+) -> MetricsOut:
+    """The suite with norms and/or policy rules given in the body (same shape as the files)."""
+    return await _measure(service, org_id, None, None, body)
+
+
+@router.get("/{part}", response_model=MetricsOut, responses=_ERRORS, summary="One metric part")
+async def one_part(
+    org_id: OrgId,
+    part: MetricPart,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+) -> MetricsOut:
+    """One part of the suite (with the ``org`` summary and the ``norms`` echoed)."""
+    return await _measure(service, org_id, version, part)
+
+
+@router.post(
+    "/{part}", response_model=MetricsOut, responses=_ERRORS, summary="One part, other norms/policy"
+)
+async def one_part_with(
+    org_id: OrgId,
+    part: MetricPart,
+    body: MetricsRequest,
+    caller: ViewerDep,
+    service: ServiceDep,
+) -> MetricsOut:
+    """One part with norms and/or policy rules given in the body."""
+    return await _measure(service, org_id, None, part, body)

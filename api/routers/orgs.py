@@ -1,0 +1,522 @@
+"""Organisations: list, create (file format or CSV/XLSX upload), get, replace, delete,
+versions, units, one unit with its partners, export."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import networkx as nx
+import yaml
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import Path as PathParam
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from api.deps import AdminDep, ServiceDep, ViewerDep
+from api.models import (
+    MAX_ID,
+    OrgDetail,
+    OrgDocument,
+    OrgSummary,
+    Problem,
+    UnitDetail,
+    UnitPage,
+    VersionOut,
+)
+from api.problems import ApiProblem
+from api.service import check_id
+from api.shape import (
+    check_if_match,
+    etag,
+    org_detail,
+    org_summary,
+    unit_out,
+    unit_ref,
+    version_out,
+)
+from orgmodel.io import dump_org, org_from_dict
+from orgmodel.io.graphml import read_graphml, to_networkx
+from orgmodel.io.tabular import export_table, load_table
+from orgmodel.metrics.shares import subtree_police
+from orgmodel.model import DISPATCHES, GUIDES, OrgGraph
+
+router = APIRouter(prefix="/orgs", tags=["organisations"])
+
+OrgId = Annotated[str, PathParam(min_length=1, max_length=MAX_ID, description="Organisation id.")]
+VersionQ = Annotated[
+    int | None, Query(ge=1, description="A saved version (the latest when omitted).")
+]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": Problem, "description": d}
+    for s, d in {
+        400: "Malformed body, not UTF-8, or a bad If-Match",
+        401: "No or unknown bearer token",
+        403: "The token's role is too low",
+        404: "No such organisation, version or unit",
+    }.items()
+}
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    409: {"model": Problem, "description": "The organisation exists already / was saved since"},
+    412: {"model": Problem, "description": "If-Match names an older version"},
+    413: {"model": Problem, "description": "Upload larger than the limit"},
+    415: {"model": Problem, "description": "Unsupported content type or charset"},
+    422: {"model": Problem, "description": "The organisation breaks a rule (units named)"},
+}
+_ORG_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The organisation: the file format as JSON or YAML (docs/format.md), "
+        "or an HR spreadsheet (CSV in UTF-8/GBK, or XLSX) sent as the body or as the "
+        "multipart field `file`.",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/OrgDocument"}},
+            "application/yaml": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+def _media(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _pydantic_errors(e: ValidationError, raw: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    units = raw.get("units") if isinstance(raw, dict) else None
+    for err in e.errors():
+        loc = list(err.get("loc", ()))
+        field = ""
+        for p in loc:
+            field += f"[{p}]" if isinstance(p, int) else (f".{p}" if field else str(p))
+        item: dict[str, Any] = {"field": field or "body", "message": err.get("msg", "invalid")}
+        if (
+            len(loc) >= 2
+            and loc[0] == "units"
+            and isinstance(loc[1], int)
+            and isinstance(units, list)
+        ):
+            row = units[loc[1]] if loc[1] < len(units) else None
+            if isinstance(row, dict) and isinstance(row.get("id"), str):
+                item["unit"] = row["id"]
+            item["where"] = f"units[{loc[1]}]"
+        out.append(item)
+    return out
+
+
+def org_from_data(data: Any, source: str) -> OrgGraph:
+    """Check the shape with :class:`OrgDocument`, then every rule of the model."""
+    try:
+        doc = OrgDocument.model_validate(data)
+    except ValidationError as e:
+        errors = _pydantic_errors(e, data)
+        shown = "; ".join(
+            (f"unit {x['unit']!r} " if "unit" in x else "") + f"{x['field']}: {x['message']}"
+            for x in errors[:5]
+        )
+        raise ApiProblem(
+            422,
+            "invalid-organisation",
+            f"{len(errors)} problem(s) in the organisation: {shown}",
+            errors=errors,
+        ) from None
+    return org_from_dict(doc.to_file_dict(), source)
+
+
+def _safe_name(filename: str | None, default: str) -> str:
+    name = Path(filename or "").name
+    name = re.sub(r"[^\w.\-一-鿿]+", "_", name)[:100]
+    return name if name and not name.startswith(".") else default
+
+
+def _parse_text(body: bytes, fmt: str, source: str) -> OrgGraph:
+    text = body.decode("utf-8-sig")
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except json.JSONDecodeError as e:
+        raise ApiProblem(
+            400,
+            "malformed-body",
+            f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}",
+        ) from None
+    except yaml.YAMLError as e:
+        raise ApiProblem(400, "malformed-body", f"{source}: malformed YAML: {e}") from None
+    return org_from_data(data, source)
+
+
+def parse_org_upload(body: bytes, filename: str, org_id: str | None, name: str | None) -> OrgGraph:
+    """An organisation from an uploaded file, by its suffix (blocking; run in a thread)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".json", ".yaml", ".yml"):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ApiProblem(
+                400, "not-utf8", f"{filename}: not UTF-8 text (invalid byte at offset {e.start})"
+            ) from None
+        return _parse_text(body, "json" if suffix == ".json" else "yaml", filename)
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".graphml"):
+        raise ApiProblem(
+            415,
+            "unsupported-media-type",
+            f"{filename}: unknown file type {suffix or '(none)'!r}; upload .csv, .xlsx, "
+            ".yaml, .json or .graphml",
+        )
+    with tempfile.TemporaryDirectory(prefix="orgmodel-upload-") as d:
+        p = Path(d) / filename
+        p.write_bytes(body)
+        if suffix == ".graphml":
+            return read_graphml(p)
+        return load_table(p, id=org_id, name=name)
+
+
+async def read_org_body(
+    request: Request, org_id: str | None, name: str | None
+) -> tuple[OrgGraph, str]:
+    """The organisation in the request body (any accepted type) and the message given."""
+    from starlette.concurrency import run_in_threadpool
+
+    media = _media(request)
+    message = ""
+    if media == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=10)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ApiProblem(
+                422,
+                "invalid-request",
+                "multipart upload: put the file in the field 'file'",
+                errors=[{"field": "file", "message": "missing"}],
+            )
+        body = await upload.read()
+        fname = _safe_name(upload.filename, "upload.csv")
+        for k, v in form.multi_items():
+            if k == "id" and isinstance(v, str) and v:
+                org_id = v
+            elif k == "name" and isinstance(v, str) and v:
+                name = v
+            elif k == "message" and isinstance(v, str):
+                message = v
+    else:
+        body = await request.body()
+        if media in ("", "application/json") or media.endswith("+json"):
+            fname = "request.json"
+        elif media in YAML_TYPES:
+            fname = "request.yaml"
+        elif media in ("text/csv", "application/csv"):
+            fname = "upload.csv"
+        elif media == XLSX:
+            fname = "upload.xlsx"
+        else:
+            raise ApiProblem(
+                415,
+                "unsupported-media-type",
+                f"Content-Type {media!r} is not accepted here: send application/json, "
+                "application/yaml, text/csv, an XLSX workbook or multipart/form-data",
+            )
+    if not body.strip():
+        raise ApiProblem(400, "empty-body", "the request body is empty: send an organisation")
+    if fname in ("request.json", "request.yaml"):
+        org = await run_in_threadpool(
+            _parse_text, body, "json" if fname.endswith("json") else "yaml", "request body"
+        )
+    else:
+        org = await run_in_threadpool(parse_org_upload, body, fname, org_id, name)
+    if org_id and org.id != org_id and fname in ("request.json", "request.yaml"):
+        org = org.with_units(org.units(), id=org_id)
+    return org, message
+
+
+@router.get("", response_model=list[OrgSummary], responses=_ERRORS, summary="List organisations")
+async def list_orgs(caller: ViewerDep, service: ServiceDep) -> list[OrgSummary]:
+    """Every organisation in the store, at its latest version."""
+    return [org_summary(v) for v in await service.list_orgs()]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=OrgSummary,
+    responses=_WRITE_ERRORS,
+    openapi_extra=_ORG_BODY,
+    summary="Create an organisation (admin)",
+)
+async def create_org(
+    request: Request,
+    response: Response,
+    caller: AdminDep,
+    service: ServiceDep,
+    id: Annotated[
+        str | None,
+        Query(max_length=MAX_ID, description="Organisation id for a spreadsheet upload."),
+    ] = None,
+    name: Annotated[str | None, Query(description="Name for a spreadsheet upload.")] = None,
+    message: Annotated[str, Query(max_length=2000, description="Why (kept in the log).")] = "",
+) -> OrgSummary:
+    """Create a new organisation from the file format (JSON/YAML) or an HR spreadsheet.
+
+    Fails with 409 if the id exists already: add a version with ``PUT`` instead.
+    """
+    org, form_message = await read_org_body(request, id, name)
+    check_id(org.id)
+    saved = await service.save_org(org, caller.name, message or form_message, 0)
+    response.headers["ETag"] = etag(saved.version)
+    response.headers["Location"] = str(request.url_for("get_org", org_id=org.id))
+    return org_summary(saved, org.description)
+
+
+@router.get("/{org_id}", response_model=OrgDetail, responses=_ERRORS, summary="Get an organisation")
+async def get_org(
+    org_id: OrgId,
+    response: Response,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+) -> OrgDetail:
+    """An organisation version: counts, root, lines. Its ETag is the version (``"v3"``)."""
+    info = await service.version_info(org_id, version)
+    org, v = await service.load_org(org_id, info.version)
+    response.headers["ETag"] = etag(v)
+    return org_detail(org, info)
+
+
+@router.put(
+    "/{org_id}",
+    response_model=OrgSummary,
+    responses={**_WRITE_ERRORS, 428: {"model": Problem, "description": "If-Match missing"}},
+    openapi_extra=_ORG_BODY,
+    summary="Save a new version (admin, If-Match required)",
+)
+async def replace_org(
+    org_id: OrgId,
+    request: Request,
+    response: Response,
+    caller: AdminDep,
+    service: ServiceDep,
+    if_match: Annotated[
+        str | None, Header(description='ETag of the version the change is based on ("v3").')
+    ] = None,
+    message: Annotated[str, Query(max_length=2000)] = "",
+) -> OrgSummary:
+    """Save the body as the next version of the organisation.
+
+    ``If-Match`` must name the latest version: if someone saved in between, 412 (nothing is
+    written) — reload, re-apply, resend.
+    """
+    current = await service.latest_version(org_id)
+    check_if_match(if_match, current, f"organisation {org_id!r}", required=True)
+    org, form_message = await read_org_body(request, org_id, None)
+    if org.id != org_id:
+        raise ApiProblem(
+            422,
+            "id-mismatch",
+            f"the body is organisation {org.id!r} but the path names {org_id!r}",
+            errors=[{"field": "id", "message": f"expected {org_id!r}"}],
+        )
+    try:
+        saved = await service.save_org(org, caller.name, message or form_message, current)
+    except Exception as e:
+        if type(e).__name__ == "VersionConflict":
+            raise ApiProblem(
+                412,
+                "precondition-failed",
+                str(e),
+                headers={"ETag": etag(getattr(e, "actual", current))},
+            ) from None
+        raise
+    response.headers["ETag"] = etag(saved.version)
+    return org_summary(saved, org.description)
+
+
+@router.delete(
+    "/{org_id}",
+    status_code=204,
+    responses=_WRITE_ERRORS,
+    summary="Delete an organisation (admin)",
+)
+async def delete_org(
+    org_id: OrgId,
+    caller: AdminDep,
+    service: ServiceDep,
+    if_match: Annotated[str | None, Header(description="Refuse if no longer this version.")] = None,
+) -> Response:
+    """Delete an organisation, every version and the scenarios built on it."""
+    current = await service.latest_version(org_id)
+    check_if_match(if_match, current, f"organisation {org_id!r}", required=False)
+    await service.delete_org(org_id, caller.name, "deleted through the API")
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{org_id}/versions",
+    response_model=list[VersionOut],
+    responses=_ERRORS,
+    summary="Versions of an organisation",
+)
+async def list_versions(org_id: OrgId, caller: ViewerDep, service: ServiceDep) -> list[VersionOut]:
+    """Every saved version, oldest first, with author and message."""
+    return [version_out(v) for v in await service.versions(org_id)]
+
+
+@router.get(
+    "/{org_id}/units", response_model=UnitPage, responses=_ERRORS, summary="Units, filtered"
+)
+async def list_units(
+    org_id: OrgId,
+    request: Request,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+    kind: Annotated[str | None, Query(description="Only units of this kind.")] = None,
+    function: Annotated[str | None, Query(description="Only units of this function.")] = None,
+    parent: Annotated[str | None, Query(description="Only direct children of this unit.")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> UnitPage:
+    """Units breadth-first from the root (parents before children), one page at a time."""
+    org, _ = await service.load_org(org_id, version)
+    if parent is not None:
+        if parent not in org:
+            raise ApiProblem(404, "not-found", f"no unit {parent!r} in {org_id!r}")
+        ids = list(org.children(parent))
+    else:
+        ids = org.order()
+    if kind is not None or function is not None:
+        ids = [
+            u
+            for u in ids
+            if (kind is None or org.attrs(u)["kind"] == kind)
+            and (function is None or org.attrs(u)["function"] == function)
+        ]
+    page = ids[offset : offset + limit]
+    return UnitPage(
+        items=[unit_out(org, u) for u in page], total=len(ids), offset=offset, limit=limit
+    )
+
+
+@router.get(
+    "/{org_id}/units/{unit_id}",
+    response_model=UnitDetail,
+    responses=_ERRORS,
+    summary="One unit with its children and GUIDES partners",
+)
+async def get_unit(
+    org_id: OrgId,
+    unit_id: Annotated[str, PathParam(min_length=1, max_length=MAX_ID)],
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+) -> UnitDetail:
+    """A unit, its command parent and bureau, its children, and its 条 and dispatch lines."""
+    org, _ = await service.load_org(org_id, version)
+    if unit_id not in org:
+        raise ApiProblem(404, "not-found", f"no unit {unit_id!r} in organisation {org_id!r}")
+    g = org.graph
+    guided_by = [u for u, _, t in g.in_edges(unit_id, data="type") if t == GUIDES]
+    guides = [v for _, v, t in g.out_edges(unit_id, data="type") if t == GUIDES]
+    dispatched_by = [u for u, _, t in g.in_edges(unit_id, data="type") if t == DISPATCHES]
+    dispatches = [v for _, v, t in g.out_edges(unit_id, data="type") if t == DISPATCHES]
+    parent = org.parent(unit_id)
+    bureau = org.bureau_of(unit_id)
+    return UnitDetail(
+        unit=unit_out(org, unit_id),
+        parent=unit_ref(org, parent) if parent is not None else None,
+        bureau=unit_ref(org, bureau) if bureau is not None else None,
+        children=[unit_out(org, c) for c in org.children(unit_id)],
+        guided_by=[unit_ref(org, u) for u in guided_by],
+        guides=[unit_ref(org, u) for u in guides],
+        dispatched_by=[unit_ref(org, u) for u in dispatched_by],
+        dispatches=[unit_ref(org, u) for u in dispatches],
+        subtree_police=subtree_police(org)[unit_id],
+    )
+
+
+ExportFormat = Literal["yaml", "json", "graphml", "csv"]
+_EXPORT_TYPES = {
+    "yaml": "application/yaml; charset=utf-8",
+    "json": "application/json",
+    "graphml": "application/graphml+xml; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def export_bytes(org: OrgGraph, fmt: str) -> bytes:
+    """The organisation in an export format (blocking)."""
+    if fmt in ("yaml", "json"):
+        return dump_org(org, fmt).encode("utf-8")
+    if fmt == "graphml":
+        buf = io.BytesIO()
+        nx.write_graphml(to_networkx(org), buf, encoding="utf-8", prettyprint=True)
+        return buf.getvalue()
+    with tempfile.TemporaryDirectory(prefix="orgmodel-export-") as d:
+        p = export_table(org, Path(d) / "org.csv", fmt="csv")
+        return p.read_bytes()
+
+
+def export_response(org: OrgGraph, fmt: str, filename: str, body: bytes) -> Response:
+    from urllib.parse import quote
+
+    return Response(
+        body,
+        media_type=_EXPORT_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}.{fmt}"},
+    )
+
+
+_EXPORT_CONTENT = {
+    200: {
+        "description": "The organisation file",
+        "content": {
+            "application/yaml": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/OrgDocument"}},
+            "application/graphml+xml": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    },
+    **_ERRORS,
+}
+
+
+@router.get(
+    "/{org_id}/export",
+    response_class=Response,
+    responses=_EXPORT_CONTENT,
+    summary="Export (YAML, JSON, GraphML, CSV)",
+)
+async def export_org(
+    org_id: OrgId,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+    format: Annotated[ExportFormat, Query(description="File format.")] = "yaml",
+) -> Response:
+    """The organisation as a file: the format of docs/format.md, GraphML for Gephi, or CSV."""
+    from starlette.concurrency import run_in_threadpool
+
+    org, v = await service.load_org(org_id, version)
+    body = await run_in_threadpool(export_bytes, org, format)
+    resp = export_response(org, format, f"{org_id}-v{v}", body)
+    resp.headers["ETag"] = etag(v)
+    return resp

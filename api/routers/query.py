@@ -1,0 +1,38 @@
+"""Read-only Cypher over the graph store, with parameters, a row limit and a time limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.deps import PlannerDep, ServiceDep, SettingsDep
+from api.models import Problem, QueryIn, QueryOut
+
+router = APIRouter(tags=["query"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The query is not valid Cypher or failed"},
+    401: {"model": Problem, "description": "No or unknown bearer token"},
+    403: {"model": Problem, "description": "Role too low, or the query would write"},
+    422: {"model": Problem, "description": "Invalid request body"},
+    504: {"model": Problem, "description": "The query ran longer than the time limit"},
+}
+
+
+@router.post("/query", response_model=QueryOut, responses=_ERRORS, summary="Run Cypher (planner)")
+async def run_query(
+    body: QueryIn, caller: PlannerDep, service: ServiceDep, settings: SettingsDep
+) -> QueryOut:
+    """Run one read-only Cypher statement; values travel as ``params``, never in the text.
+
+    The store runs it in a read-only transaction: CREATE, MERGE, SET, DELETE and the like
+    are refused (403) and nothing changes. Organisations are ``(:Unit)`` nodes keyed by
+    ``org_id`` and ``version`` (see docs/store.md for the schema).
+    """
+    limit = min(body.limit or settings.query_max_rows, settings.query_max_rows)
+    rows, ms = await service.query(body.cypher, body.params, limit)
+    columns = list(rows[0]) if rows else []
+    return QueryOut(
+        columns=columns, rows=rows[:limit], truncated=len(rows) > limit, elapsed_ms=round(ms, 2)
+    )

@@ -1,0 +1,310 @@
+"""Scenarios: a plan applied to a base organisation; their diff and metric deltas; and the
+side-by-side comparison of any two organisations or scenarios."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import Path as PathParam
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import PlannerDep, ServiceDep, ViewerDep
+from api.models import (
+    MAX_ID,
+    CompareOut,
+    DiffOut,
+    OrgRef,
+    Problem,
+    ScenarioCreate,
+    ScenarioDetail,
+    ScenarioMetricsOut,
+    ScenarioSummary,
+)
+from api.problems import ApiProblem
+from api.routers.orgs import YAML_TYPES, export_bytes, export_response
+from api.service import Subject, check_plan_files, deltas, parse_plan, parse_subject
+from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
+from orgmodel.restructure import apply_plan, diff_orgs, plan_from_dict
+from orgmodel.store._common import plan_data
+
+router = APIRouter(tags=["scenarios"])
+
+ScenarioId = Annotated[str, PathParam(min_length=1, max_length=MAX_ID)]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Malformed body or reference"},
+    401: {"model": Problem, "description": "No or unknown bearer token"},
+    403: {"model": Problem, "description": "The token's role is too low"},
+    404: {"model": Problem, "description": "No such scenario or organisation"},
+    422: {"model": Problem, "description": "Invalid reference"},
+}
+_CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    409: {"model": Problem, "description": "A scenario with this id exists"},
+    412: {"model": Problem, "description": "If-Match names an older base version"},
+    413: {"model": Problem, "description": "Body larger than the limit"},
+    415: {"model": Problem, "description": "Unsupported content type"},
+    422: {
+        "model": Problem,
+        "description": "The plan is invalid: the operation (index, op) and the reason",
+    },
+}
+_CREATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "JSON: a ScenarioCreate (the plan as an object in `plan` or as YAML "
+        "text in `plan_text`). YAML: the plan file itself, with `base` in the query.",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ScenarioCreate"}},
+            "application/yaml": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+async def _create_request(
+    request: Request, base: str | None, base_version: int | None, sid: str | None
+) -> ScenarioCreate:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if not body.strip():
+        raise ApiProblem(400, "empty-body", "the request body is empty: send a plan")
+    if media in YAML_TYPES:
+        return ScenarioCreate(
+            base=base, base_version=base_version, plan_text=body.decode("utf-8-sig"), id=sid
+        )
+    if media not in ("", "application/json") and not media.endswith("+json"):
+        raise ApiProblem(
+            415,
+            "unsupported-media-type",
+            f"Content-Type {media!r} is not accepted: send application/json (a ScenarioCreate) "
+            "or application/yaml (the plan file, base in the query)",
+        )
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError as e:
+        raise ApiProblem(
+            400, "malformed-body", f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+        ) from None
+    try:
+        req = ScenarioCreate.model_validate(data)
+    except ValidationError as e:
+        errors = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ())) or "body",
+                "message": err.get("msg", "invalid"),
+            }
+            for err in e.errors()
+        ]
+        raise ApiProblem(
+            422,
+            "invalid-request",
+            "; ".join(f"{x['field']}: {x['message']}" for x in errors[:5]),
+            errors=errors,
+        ) from None
+    return req.model_copy(
+        update={
+            k: v
+            for k, v in (("base", base), ("base_version", base_version), ("id", sid))
+            if v is not None and getattr(req, k) is None
+        }
+    )
+
+
+@router.post(
+    "/scenarios",
+    status_code=201,
+    response_model=ScenarioDetail,
+    responses=_CREATE_ERRORS,
+    openapi_extra=_CREATE_BODY,
+    summary="Create a scenario (planner)",
+)
+async def create_scenario(
+    request: Request,
+    response: Response,
+    caller: PlannerDep,
+    service: ServiceDep,
+    base: Annotated[
+        str | None, Query(min_length=1, max_length=MAX_ID, description="Base organisation id.")
+    ] = None,
+    base_version: Annotated[int | None, Query(ge=1)] = None,
+    id: Annotated[str | None, Query(min_length=1, max_length=MAX_ID)] = None,
+    if_match: Annotated[
+        str | None, Header(description="ETag of the base version the plan was written for.")
+    ] = None,
+) -> ScenarioDetail:
+    """Apply a plan to a base organisation version and save the result as a scenario.
+
+    A plan is validated whole and applied atomically: an error names the operation (index and
+    ``op``) and the reason, and nothing is saved. With ``If-Match`` the base must still be at
+    that version (412 otherwise).
+    """
+    req = await _create_request(request, base, base_version, id)
+    if not req.base:
+        raise ApiProblem(
+            422,
+            "invalid-request",
+            "name the base organisation: 'base' in the body or ?base=ID",
+            errors=[{"field": "base", "message": "missing"}],
+        )
+    plan, source = parse_plan(req.plan, req.plan_text)
+    current = await service.latest_version(req.base)
+    check_if_match(if_match, current, f"organisation {req.base!r}", required=False)
+    rec, summary = await service.create_scenario(
+        scenario_id=req.id,
+        base_id=req.base,
+        base_version=req.base_version,
+        plan=plan,
+        plan_source=source,
+        author=caller.name,
+        message=req.message,
+    )
+    base_org, _ = await service.load_org(rec.base_id, rec.base_version)
+    _, result = await service.load_scenario(rec.scenario_id)
+    response.headers["Location"] = str(request.url_for("get_scenario", scenario_id=rec.scenario_id))
+    return scenario_detail(rec, base_org, result, summary.get("steps", []))
+
+
+@router.get(
+    "/scenarios",
+    response_model=list[ScenarioSummary],
+    responses=_ERRORS,
+    summary="List scenarios",
+)
+async def list_scenarios(
+    caller: ViewerDep,
+    service: ServiceDep,
+    base: Annotated[str | None, Query(max_length=MAX_ID, description="Only of this base.")] = None,
+) -> list[ScenarioSummary]:
+    """Every scenario (or those of one base organisation), oldest first."""
+    return [scenario_summary(r) for r in await service.list_scenarios(base)]
+
+
+async def _scenario_parts(service: ServiceDep, scenario_id: str) -> tuple[Any, Any, Any]:
+    rec, result = await service.load_scenario(scenario_id)
+    base, _ = await service.load_org(rec.base_id, rec.base_version)
+    return rec, base, result
+
+
+def _replay(base: Any, text: str) -> Any:
+    """Re-apply a stored plan to its base for the exact lineage (None if it cannot be)."""
+    try:
+        plan = plan_from_dict(plan_data(text), "stored plan")
+        check_plan_files(plan)
+        return apply_plan(base, plan)
+    except Exception:
+        return None
+
+
+@router.get(
+    "/scenarios/{scenario_id}",
+    response_model=ScenarioDetail,
+    responses=_ERRORS,
+    summary="Get a scenario",
+)
+async def get_scenario(
+    scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep
+) -> ScenarioDetail:
+    """A scenario: its plan, base version, sizes before and after, and what each step did."""
+    rec, base, result = await _scenario_parts(service, scenario_id)
+    replay = await run_in_threadpool(_replay, base, rec.plan)
+    log = replay.to_dict()["steps"] if replay is not None else []
+    return scenario_detail(rec, base, result, log)
+
+
+@router.get(
+    "/scenarios/{scenario_id}/diff",
+    response_model=DiffOut,
+    responses=_ERRORS,
+    summary="What the scenario changes",
+)
+async def scenario_diff(scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep) -> DiffOut:
+    """Units added, removed, merged, split, moved and changed; officer flows; metric deltas."""
+    rec, base, result = await _scenario_parts(service, scenario_id)
+
+    def work() -> dict[str, Any]:
+        replay = _replay(base, rec.plan)
+        lineage = replay.lineage if replay is not None and replay.org == result else None
+        return diff_orgs(base, result, lineage=lineage)
+
+    d = await run_in_threadpool(work)
+    return DiffOut(
+        a=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base.name),
+        b=OrgRef(type="scenario", id=rec.scenario_id, name=result.name),
+        diff=d,
+    )
+
+
+@router.get(
+    "/scenarios/{scenario_id}/metrics",
+    response_model=ScenarioMetricsOut,
+    responses=_ERRORS,
+    summary="Metrics before and after, and their deltas",
+)
+async def scenario_metrics(
+    scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep
+) -> ScenarioMetricsOut:
+    """The metric suite of the base version and of the scenario, with the headline deltas."""
+    rec = await service.get_scenario(scenario_id)
+    before, bs, borg = await service.report(Subject("org", rec.base_id, rec.base_version))
+    after, sc, sorg = await service.report(Subject("scenario", scenario_id))
+    return ScenarioMetricsOut(
+        base=subject_ref(bs, borg),
+        result=subject_ref(sc, sorg),
+        before=before,
+        after=after,
+        deltas=deltas(before, after),
+    )
+
+
+@router.get(
+    "/scenarios/{scenario_id}/export",
+    response_class=Response,
+    responses=_ERRORS,
+    summary="Export the scenario's organisation",
+)
+async def export_scenario(
+    scenario_id: ScenarioId,
+    caller: ViewerDep,
+    service: ServiceDep,
+    format: Annotated[Literal["yaml", "json", "graphml", "csv"], Query()] = "yaml",
+) -> Response:
+    """The scenario's resulting organisation as a file."""
+    _, org = await service.load_scenario(scenario_id)
+    body = await run_in_threadpool(export_bytes, org, format)
+    return export_response(org, format, f"scenario-{scenario_id}", body)
+
+
+Ref = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=2 * MAX_ID,
+        description="org:ID, org:ID@VERSION, scenario:ID, or a bare organisation id",
+        examples=["org:mirror-county", "scenario:dabumen-county"],
+    ),
+]
+
+
+@router.get(
+    "/compare",
+    response_model=CompareOut,
+    responses=_ERRORS,
+    summary="Compare two organisations or scenarios",
+)
+async def compare(a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep) -> CompareOut:
+    """Two organisations or scenarios side by side: both metric suites, deltas and the diff."""
+    sa, sb = parse_subject(a), parse_subject(b)
+    ra, sa2, oa = await service.report(sa)
+    rb, sb2, ob = await service.report(sb)
+    d = await run_in_threadpool(diff_orgs, oa, ob)
+    return CompareOut(
+        a=subject_ref(sa2, oa),
+        b=subject_ref(sb2, ob),
+        metrics_a=ra,
+        metrics_b=rb,
+        deltas=deltas(ra, rb),
+        diff=d,
+    )

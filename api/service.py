@@ -1,0 +1,582 @@
+"""The service behind the routes: one graph store per process, caches, and the library calls.
+
+Routes stay thin: they parse, call one method here, and shape the answer. Everything that
+blocks — the store, metrics, restructuring — runs in the threadpool. The store is opened
+once per process; the embedded LadybugDB store is one ``Database`` object shared by every
+request, and every call into the store is serialised by one lock. Saved versions and
+scenarios are immutable, so loaded organisations and default-norm metric reports are cached
+by ``(org, version)``; any write or delete clears what it could have changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+import anyio
+import yaml
+from starlette.concurrency import run_in_threadpool
+
+from api.problems import ApiProblem
+from api.settings import Settings
+from orgmodel.metrics.mirror import mirror_report
+from orgmodel.metrics.policy import policy_report
+from orgmodel.metrics.shares import shares_report
+from orgmodel.metrics.span import layers_report, span_report
+from orgmodel.metrics.suite import headline, metric_report, org_summary
+from orgmodel.metrics.workforce import workforce_report
+from orgmodel.model import OrgGraph
+from orgmodel.norms import Norms, PolicyRule, load_norms, load_policy, norms_from_dict
+from orgmodel.norms import policy_from_dict as _policy_from_dict
+from orgmodel.restructure import Plan, PlanError, apply_plan, diff_orgs, plan_from_dict
+from orgmodel.seeds import seed_path
+from orgmodel.store import (
+    GraphStore,
+    NotFound,
+    OrgVersion,
+    ScenarioRecord,
+    StoreError,
+    open_store,
+)
+from orgmodel.store.base import check_store_id
+
+__all__ = ["METRIC_PARTS", "OrgService", "Subject", "parse_subject"]
+
+log = logging.getLogger("orgmodel.api")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+METRIC_PARTS = ("span", "layers", "workforce", "mirror", "shares", "policy")
+_TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_SEED_BASE = re.compile(r"seeds/orgs/([A-Za-z0-9_.-]+)\.ya?ml")
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What to measure or compare: an organisation (a version, or the latest) or a scenario."""
+
+    type: str  # "org" | "scenario"
+    id: str
+    version: int | None = None
+
+
+def parse_subject(text: str) -> Subject:
+    """``org:ID``, ``org:ID@VERSION``, ``scenario:ID`` or a bare ``ID`` (an organisation).
+
+    Raises
+    ------
+    ApiProblem
+        422 naming the reference that cannot be read.
+    """
+    kind, sep, rest = text.partition(":")
+    if not sep:
+        kind, rest = "org", text
+    if kind not in ("org", "scenario") or not rest:
+        raise ApiProblem(
+            422,
+            "invalid-reference",
+            f"cannot read the reference {text!r}: use org:ID, org:ID@VERSION or scenario:ID",
+        )
+    version = None
+    if kind == "org" and "@" in rest:
+        rest, _, v = rest.rpartition("@")
+        if not v.isdigit() or int(v) < 1:
+            raise ApiProblem(
+                422, "invalid-reference", f"{text!r}: the version after '@' must be 1, 2, …"
+            )
+        version = int(v)
+    return Subject(kind, rest, version)
+
+
+class _LRU:
+    """A small thread-safe LRU cache."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._d: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+            return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._d[key] = value
+            self._d.move_to_end(key)
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+
+def _json_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class OrgService:
+    """The store, the caches and the library calls behind every route.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Opened once for the process (see :meth:`open`).
+    settings : Settings
+    """
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.engine = str(getattr(store, "engine", type(store).__name__))
+        self._lock = threading.RLock()
+        self._orgs = _LRU(64)
+        self._reports = _LRU(256)
+        self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
+        # The embedded store has one writer process (this one): latest versions can be cached.
+        self._embedded = self.engine == "ladybug"
+        self._latest: dict[str, int] = {}
+        try:
+            params = inspect.signature(store.query).parameters
+        except (TypeError, ValueError):
+            params = {}  # type: ignore[assignment]
+        self._query_has_timeout = "timeout_s" in params
+
+    @classmethod
+    def open(cls, settings: Settings) -> OrgService:
+        """Open the store the settings name and wrap it."""
+        return cls(open_store(settings.store), settings)
+
+    def close(self) -> None:
+        with self._lock:
+            self.store.close()
+
+    # -- running blocking work ----------------------------------------------------------------
+
+    def _locked(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        with self._lock:
+            return fn(*args, **kwargs)
+
+    async def _store(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Call the store in the threadpool, one call at a time."""
+        return await run_in_threadpool(functools.partial(self._locked, fn, *args, **kwargs))
+
+    async def _compute(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Pure library work (metrics, plans, diffs) in the threadpool, in parallel."""
+        return await run_in_threadpool(fn, *args, **kwargs)
+
+    async def _single_flight(self, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+        """Run ``make`` once for concurrent callers asking for the same thing."""
+        fut = self._inflight.get(key)
+        if fut is not None:
+            return await asyncio.shield(fut)
+        fut = asyncio.get_running_loop().create_future()
+        self._inflight[key] = fut
+        try:
+            value = await make()
+        except asyncio.CancelledError:
+            fut.cancel()
+            raise
+        except BaseException as e:
+            fut.set_exception(e)
+            fut.exception()  # mark retrieved: the waiters (if any) re-raise it themselves
+            raise
+        else:
+            fut.set_result(value)
+            return value
+        finally:
+            self._inflight.pop(key, None)
+
+    def _invalidate(self, org_id: str | None = None) -> None:
+        self._orgs.clear()
+        self._reports.clear()
+        if org_id is None:
+            self._latest.clear()
+        else:
+            self._latest.pop(org_id, None)
+
+    # -- organisations ------------------------------------------------------------------------
+
+    async def list_orgs(self) -> list[OrgVersion]:
+        """The latest version of every organisation."""
+
+        def work() -> list[OrgVersion]:
+            out = []
+            for s in self.store.list_orgs():
+                versions = self.store.list_versions(s.org_id)
+                out.append(versions[-1])
+            return out
+
+        return await self._store(work)
+
+    async def versions(self, org_id: str) -> list[OrgVersion]:
+        return await self._store(self.store.list_versions, org_id)
+
+    async def latest_version(self, org_id: str) -> int:
+        """The latest version number of an organisation (404 if there is none)."""
+        if self._embedded and org_id in self._latest:
+            return self._latest[org_id]
+        versions = await self.versions(org_id)
+        v = versions[-1].version
+        if self._embedded:
+            self._latest[org_id] = v
+        return v
+
+    async def version_info(self, org_id: str, version: int | None) -> OrgVersion:
+        versions = await self.versions(org_id)
+        if version is None:
+            return versions[-1]
+        for v in versions:
+            if v.version == version:
+                return v
+        raise NotFound(
+            f"organisation {org_id!r} has no version {version} (versions 1–{versions[-1].version})"
+        )
+
+    async def load_org(self, org_id: str, version: int | None = None) -> tuple[OrgGraph, int]:
+        """An organisation version (the latest by default) and its version number."""
+        v = version if version is not None else await self.latest_version(org_id)
+        key = ("org", org_id, v)
+        org = self._orgs.get(key)
+        if org is None:
+
+            async def make() -> OrgGraph:
+                g = await self._store(self.store.load_org, org_id, v)
+                self._orgs.put(key, g)
+                return g
+
+            org = await self._single_flight(key, make)
+        return org, v
+
+    async def save_org(
+        self, org: OrgGraph, author: str, message: str, expected_version: int | None
+    ) -> OrgVersion:
+        """Save a new version (``expected_version`` 0: the organisation must be new)."""
+        check_id(org.id)
+        try:
+            saved = await self._store(
+                self.store.save_org, org, author, message, expected_version=expected_version
+            )
+        finally:
+            self._invalidate(org.id)
+        return saved
+
+    async def delete_org(self, org_id: str, author: str, message: str = "") -> int:
+        try:
+            return await self._store(self.store.delete_org, org_id, author, message)
+        finally:
+            self._invalidate()
+
+    # -- scenarios ----------------------------------------------------------------------------
+
+    async def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:
+        return await self._store(self.store.list_scenarios, base_id)
+
+    async def get_scenario(self, scenario_id: str) -> ScenarioRecord:
+        return await self._store(self.store.get_scenario, scenario_id)
+
+    async def load_scenario(self, scenario_id: str) -> tuple[ScenarioRecord, OrgGraph]:
+        key = ("scenario", scenario_id)
+        hit = self._orgs.get(key)
+        if hit is None:
+
+            async def make() -> tuple[ScenarioRecord, OrgGraph]:
+                rec = await self._store(self.store.load_scenario, scenario_id)
+                self._orgs.put(key, rec)
+                return rec
+
+            hit = await self._single_flight(key, make)
+        return hit
+
+    async def load_subject(self, subject: Subject) -> tuple[OrgGraph, Subject]:
+        """The organisation a reference names, with the version resolved."""
+        if subject.type == "scenario":
+            _, org = await self.load_scenario(subject.id)
+            return org, subject
+        org, v = await self.load_org(subject.id, subject.version)
+        return org, Subject("org", subject.id, v)
+
+    async def create_scenario(
+        self,
+        *,
+        scenario_id: str | None,
+        base_id: str,
+        base_version: int | None,
+        plan: Plan,
+        plan_source: Mapping[str, Any] | str,
+        author: str,
+        message: str,
+    ) -> tuple[ScenarioRecord, dict[str, Any]]:
+        """Apply a plan to a base version and save the result as a scenario.
+
+        Returns the record and the summary of what the plan did (hires, steps, dropped
+        edges). Nothing is saved when the plan fails (422 naming the operation).
+        """
+        check_plan_files(plan)
+        base, v = await self.load_org(base_id, base_version)
+        sid = scenario_id or _scenario_id(base_id, plan)
+        check_id(sid, "scenario id")
+        if await self._exists_scenario(sid):
+            raise ApiProblem(
+                409,
+                "scenario-exists",
+                f"a scenario {sid!r} exists already (scenarios are immutable): choose another id",
+            )
+        result = await self._compute(apply_plan, base, plan)
+        try:
+            rec = await self._store(
+                self.store.save_scenario,
+                sid,
+                base_id,
+                v,
+                plan_source,
+                result.org,
+                author,
+                message or plan.name,
+            )
+        finally:
+            self._invalidate(None)
+        return rec, result.to_dict()
+
+    async def _exists_scenario(self, scenario_id: str) -> bool:
+        try:
+            await self.get_scenario(scenario_id)
+        except NotFound:
+            return False
+        return True
+
+    # -- metrics ------------------------------------------------------------------------------
+
+    async def report(
+        self,
+        subject: Subject,
+        part: str | None = None,
+        norms: Mapping[str, Any] | None = None,
+        policy: Mapping[str, Any] | None = None,
+    ) -> tuple[dict[str, Any], Subject, OrgGraph]:
+        """A metric report (the suite, or one part) of an organisation or a scenario."""
+        org, resolved = await self.load_subject(subject)
+        n = norms_from_request(norms)
+        rules = policy_from_request(policy)
+        key = (resolved, part, _json_key(norms), _json_key(policy))
+        hit = self._reports.get(key)
+        if hit is None:
+
+            async def make() -> dict[str, Any]:
+                rep = await self._compute(compute_report, org, part, n, rules)
+                self._reports.put(key, rep)
+                return rep
+
+            hit = await self._single_flight(key, make)
+        return hit, resolved, org
+
+    # -- query --------------------------------------------------------------------------------
+
+    async def query(
+        self, cypher: str, params: Mapping[str, Any], limit: int | None
+    ) -> tuple[list[dict[str, Any]], float]:
+        """Run a read-only Cypher query with the time limit; rows and elapsed milliseconds."""
+        timeout = self.settings.query_timeout_s
+        t0 = time.perf_counter()
+
+        def work() -> list[dict[str, Any]]:
+            if self._query_has_timeout:
+                return self.store.query(cypher, params, timeout_s=timeout)  # type: ignore[call-arg]
+            return self.store.query(cypher, params)
+
+        # The engine interrupts the query itself; the grace period covers its coarse clock.
+        try:
+            with anyio.fail_after(timeout + 5.0):
+                rows = await anyio.to_thread.run_sync(self._locked, work, abandon_on_cancel=True)
+        except TimeoutError:
+            raise ApiProblem(
+                504,
+                "query-timeout",
+                f"the query ran longer than the limit of {timeout:g} s and was stopped",
+                limit_s=timeout,
+            ) from None
+        return rows, (time.perf_counter() - t0) * 1000
+
+    # -- seeds --------------------------------------------------------------------------------
+
+    def seed_if_empty(self) -> list[str]:
+        """Load the seed organisations and plans into an empty store (blocking; at startup).
+
+        Each plan in ``seeds/plans`` is applied to the seed organisation its header names
+        (``seeds/orgs/<id>.yaml``) and saved as a scenario named after the plan file.
+        Returns what was loaded, for the start-up message.
+        """
+        with self._lock:
+            if self.store.list_orgs():
+                return []
+            from orgmodel.io import load_org
+            from orgmodel.restructure import load_plan
+
+            loaded: list[str] = []
+            orgs_dir, plans_dir = seed_path("orgs"), seed_path("plans")
+            for f in sorted(orgs_dir.glob("*.yaml")) if orgs_dir.is_dir() else []:
+                try:
+                    org = load_org(f)
+                    self.store.save_org(org, "seed", f"seed: {f.name}")
+                    loaded.append(f"org {org.id}")
+                except Exception as e:  # a broken seed must not keep the server down
+                    log.warning("seed organisation %s not loaded: %s", f.name, e)
+            for f in sorted(plans_dir.glob("*.yaml")) if plans_dir.is_dir() else []:
+                try:
+                    text = f.read_text(encoding="utf-8")
+                    m = _SEED_BASE.search(text)
+                    base_id = m.group(1) if m else "mirror-county"
+                    base = self.store.load_org(base_id)
+                    v = self.store.list_versions(base_id)[-1].version
+                    result = apply_plan(base, load_plan(f))
+                    self.store.save_scenario(
+                        f.stem, base_id, v, text, result.org, "seed", f"seed: {f.name}"
+                    )
+                    loaded.append(f"scenario {f.stem}")
+                except Exception as e:
+                    log.warning("seed plan %s not loaded: %s", f.name, e)
+            self._invalidate()
+            return loaded
+
+
+# -- library glue (pure, run in the threadpool) -----------------------------------------------
+
+
+def compute_report(
+    org: OrgGraph, part: str | None, norms: Norms, policy: list[PolicyRule] | None
+) -> dict[str, Any]:
+    """The whole suite, or one part with the ``org`` summary and the ``norms`` echoed."""
+    if part is None:
+        return metric_report(org, norms, policy)
+    section: dict[str, Any]
+    if part == "span":
+        section = span_report(org, norms)
+    elif part == "layers":
+        section = layers_report(org)
+        section["mean_command_path"] = section["command_path"]["mean"]
+        section["max_command_path"] = section["command_path"]["max"]
+    elif part == "workforce":
+        section = workforce_report(org, norms)
+    elif part == "mirror":
+        section = mirror_report(org, norms)
+    elif part == "shares":
+        section = shares_report(org)
+    elif part == "policy":
+        section = policy_report(org, policy, norms)
+    else:  # pragma: no cover - the route's Literal refuses it
+        raise ValueError(part)
+    return {"org": org_summary(org), part: section, "norms": norms.to_dict()}
+
+
+def norms_from_request(data: Mapping[str, Any] | None) -> Norms:
+    """Norms given in a request, or the shipped ones."""
+    if data is None:
+        return load_norms()
+    return norms_from_dict(dict(data), "request body: norms")
+
+
+def policy_from_request(data: Mapping[str, Any] | None) -> list[PolicyRule] | None:
+    """Policy rules given in a request (``{rules: [...]}``), or ``None`` for the shipped ones."""
+    if data is None:
+        return None
+    return _policy_from_dict(dict(data), "request body: policy")
+
+
+def default_policy() -> list[PolicyRule]:
+    return load_policy()
+
+
+def deltas(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """Headline figures before and after, and after − before for each."""
+    b, a = headline(before), headline(after)
+    return {
+        "before": b,
+        "after": a,
+        "delta": {
+            k: (a[k] - b[k])  # type: ignore[operator]
+            if isinstance(a[k], int | float) and isinstance(b[k], int | float)
+            else None
+            for k in b
+        },
+    }
+
+
+def diff(a: OrgGraph, b: OrgGraph, lineage: Any = None) -> dict[str, Any]:
+    return diff_orgs(a, b, lineage=lineage)
+
+
+def parse_plan(
+    plan: Mapping[str, Any] | None, plan_text: str | None, source: str = "request body: plan"
+) -> tuple[Plan, Mapping[str, Any] | str]:
+    """A plan from a JSON object or from YAML/JSON text (422 naming what is wrong)."""
+    if (plan is None) == (plan_text is None):
+        raise ApiProblem(
+            422,
+            "invalid-plan",
+            "give the plan either as 'plan' (a JSON object) or as 'plan_text' (YAML or JSON)",
+        )
+    if plan_text is not None:
+        try:
+            data = yaml.safe_load(plan_text)
+        except yaml.YAMLError as e:
+            raise PlanError(f"malformed YAML: {e}", source=source) from None
+        return plan_from_dict(data, source), plan_text
+    assert plan is not None
+    return plan_from_dict(dict(plan), source), dict(plan)
+
+
+def check_plan_files(plan: Plan) -> None:
+    """Plans sent over the API may name seed templates only, never a file on the server."""
+    for i, op in enumerate(plan.ops):
+        if op.get("op") != "apply_template":
+            continue
+        ref = op.get("template")
+        if (
+            not isinstance(ref, str)
+            or not _TEMPLATE_NAME.match(ref)
+            or ref.endswith((".yaml", ".yml", ".json"))
+        ):
+            raise PlanError(
+                f"template {ref!r}: name one of the shipped templates (seeds/templates), "
+                "not a file path",
+                index=i,
+                op="apply_template",
+                source=plan.source,
+            )
+        if not seed_path("templates", f"{ref}.yaml").is_file():
+            raise PlanError(
+                f"no template {ref!r} in seeds/templates",
+                index=i,
+                op="apply_template",
+                source=plan.source,
+            )
+
+
+def _scenario_id(base_id: str, plan: Plan) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", plan.name).strip("-")[:40]
+    return f"{base_id}.{slug or 'plan'}.{stamp}-{secrets.token_hex(2)}"
+
+
+def check_id(value: str, what: str = "organisation id") -> str:
+    """An id usable as a store key (422 naming it otherwise)."""
+    try:
+        return check_store_id(value, what)
+    except StoreError as e:
+        raise ApiProblem(422, "invalid-id", str(e)) from None

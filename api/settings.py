@@ -1,0 +1,259 @@
+"""Settings of the HTTP service: where the store is, who may call it, and the input limits.
+
+Access is by bearer token. Each token has a role — ``viewer`` (read), ``planner`` (also
+scenarios and queries) or ``admin`` (also create, replace and delete organisations) — and
+optionally a name, recorded as the author of what that caller writes. Tokens come from a
+YAML/JSON file (``--tokens FILE`` or ``ORGMODEL_TOKENS_FILE``) or from the environment
+variable ``ORGMODEL_TOKENS``. Either holds one of::
+
+    tokens:                         # a list of records
+      - {token: s3cret-admin, role: admin, name: 张三}
+      - {token: s3cret-view, role: viewer}
+
+    {"s3cret-admin": "admin", "s3cret-view": "viewer"}    # a mapping token → role
+
+``ORGMODEL_TOKENS`` may also be the short form ``TOKEN=ROLE,TOKEN=ROLE``.
+
+With no token configured the service runs in *local mode*: every caller is an admin, so it
+binds to the loopback interface only and refuses any other address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orgmodel.errors import InputError
+
+__all__ = [
+    "DEFAULT_STORE",
+    "LOOPBACK_HOST",
+    "Role",
+    "Settings",
+    "TokenRecord",
+    "is_loopback",
+    "load_tokens",
+    "parse_tokens",
+]
+
+LOOPBACK_HOST = "127.0.0.1"
+#: ``None``: the store's own default (``$ORGMODEL_STORE``, else ``./data/orgmodel.lbdb``).
+DEFAULT_STORE: str | None = None
+
+
+class Role(IntEnum):
+    """Roles, ordered: each one may do everything the ones below it may do."""
+
+    viewer = 1
+    planner = 2
+    admin = 3
+
+    @classmethod
+    def parse(cls, value: Any, where: str) -> Role:
+        try:
+            return cls[str(value).strip().lower()]
+        except KeyError:
+            known = ", ".join(r.name for r in cls)
+            raise InputError(f"{where}: unknown role {value!r} (known: {known})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """One bearer token: its role and the name written as author of the caller's changes."""
+
+    token: str
+    role: Role
+    name: str
+
+    def __repr__(self) -> str:  # never print a secret
+        return f"TokenRecord(role={self.role.name}, name={self.name!r})"
+
+
+def _record(token: Any, role: Any, name: Any, where: str) -> TokenRecord:
+    if not isinstance(token, str) or len(token.strip()) < 8:
+        raise InputError(f"{where}: a token must be a string of at least 8 characters")
+    r = Role.parse(role, where)
+    return TokenRecord(token.strip(), r, str(name) if name else f"{r.name} token")
+
+
+def parse_tokens(data: Any, source: str) -> dict[str, TokenRecord]:
+    """Token records from parsed YAML/JSON data (see the module docstring for the shapes).
+
+    Raises
+    ------
+    InputError
+        A record has no token, a short token, an unknown role, or the data has another shape.
+    """
+    if isinstance(data, Mapping) and "tokens" in data:
+        data = data["tokens"]
+    records: list[TokenRecord] = []
+    if isinstance(data, Mapping):
+        for i, (tok, role) in enumerate(data.items()):
+            records.append(_record(tok, role, None, f"{source}: entry {i + 1}"))
+    elif isinstance(data, list):
+        for i, row in enumerate(data):
+            where = f"{source}: tokens[{i}]"
+            if not isinstance(row, Mapping):
+                raise InputError(f"{where} must be {{token: …, role: …, name: …}}")
+            records.append(_record(row.get("token"), row.get("role"), row.get("name"), where))
+    elif data is None:
+        return {}
+    else:
+        raise InputError(
+            f"{source}: expected 'tokens: [{{token, role, name}}, …]' or a mapping token → role"
+        )
+    out: dict[str, TokenRecord] = {}
+    for r in records:
+        if r.token in out:
+            raise InputError(f"{source}: a token appears twice (roles must be unambiguous)")
+        out[r.token] = r
+    return out
+
+
+def _parse_env(text: str) -> dict[str, TokenRecord]:
+    text = text.strip()
+    if not text:
+        return {}
+    if text[0] in "{[" or "\n" in text:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise InputError(f"ORGMODEL_TOKENS: malformed YAML/JSON: {e}") from None
+        return parse_tokens(data, "ORGMODEL_TOKENS")
+    pairs: dict[str, str] = {}
+    for i, part in enumerate(p for p in text.split(",") if p.strip()):
+        tok, sep, role = part.partition("=")
+        if not sep:
+            raise InputError(f"ORGMODEL_TOKENS: entry {i + 1} must be TOKEN=ROLE")
+        pairs[tok.strip()] = role.strip()
+    return parse_tokens(pairs, "ORGMODEL_TOKENS")
+
+
+def load_tokens(path: str | Path) -> dict[str, TokenRecord]:
+    """Token records from a YAML or JSON file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such tokens file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: not UTF-8 text") from None
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as e:
+        raise InputError(f"{p}: malformed tokens file: {e}") from None
+    return parse_tokens(data, str(p))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address or client address is the local machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class Settings:
+    """Everything :func:`api.app.create_app` needs; build it with :meth:`from_env` or directly.
+
+    Attributes
+    ----------
+    store : str, optional
+        Store URI for :func:`orgmodel.store.open_store`: a file path for the embedded
+        LadybugDB store, ``bolt://…`` for Neo4j; ``None`` for the store's default.
+    tokens : mapping of token to TokenRecord
+        Empty means local mode (loopback only, every caller is admin).
+    host, port : str, int
+        Where ``orgmodel serve`` binds; checked by :meth:`check_bind`.
+    max_upload_bytes : int
+        Largest request body accepted (413 above it).
+    query_timeout_s : float
+        Longest a Cypher query or metric computation may run (504 after it).
+    seed : bool
+        Load the seed organisations and plans into an empty store on start.
+    """
+
+    store: str | None = DEFAULT_STORE
+    tokens: Mapping[str, TokenRecord] = field(default_factory=dict)
+    host: str = LOOPBACK_HOST
+    port: int = 8000
+    max_upload_bytes: int = 5 * 1024 * 1024
+    query_timeout_s: float = 10.0
+    query_max_rows: int = 10_000
+    seed: bool = True
+    max_page: int = 1000
+
+    @property
+    def local_mode(self) -> bool:
+        """No tokens: every caller is an admin, and only loopback callers are served."""
+        return not self.tokens
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        store: str | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        tokens_file: str | Path | None = None,
+        env: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> Settings:
+        """Settings from arguments, falling back to ``ORGMODEL_*`` environment variables.
+
+        ``ORGMODEL_STORE``, ``ORGMODEL_HOST``, ``ORGMODEL_PORT``, ``ORGMODEL_TOKENS_FILE``,
+        ``ORGMODEL_TOKENS``, ``ORGMODEL_MAX_UPLOAD_BYTES``, ``ORGMODEL_QUERY_TIMEOUT``.
+        Tokens from the file and from ``ORGMODEL_TOKENS`` are merged.
+        """
+        env = os.environ if env is None else env
+        tokens: dict[str, TokenRecord] = {}
+        tf = tokens_file or env.get("ORGMODEL_TOKENS_FILE")
+        if tf:
+            tokens.update(load_tokens(tf))
+        tokens.update(_parse_env(env.get("ORGMODEL_TOKENS", "")))
+
+        def num(name: str, conv: Any, default: Any) -> Any:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return conv(raw)
+            except ValueError:
+                raise InputError(f"{name}: not a number: {raw!r}") from None
+
+        kw: dict[str, Any] = {
+            "store": store or env.get("ORGMODEL_STORE") or DEFAULT_STORE,
+            "host": host or env.get("ORGMODEL_HOST") or LOOPBACK_HOST,
+            "port": port if port is not None else num("ORGMODEL_PORT", int, 8000),
+            "tokens": tokens,
+            "max_upload_bytes": num("ORGMODEL_MAX_UPLOAD_BYTES", int, 5 * 1024 * 1024),
+            "query_timeout_s": num("ORGMODEL_QUERY_TIMEOUT", float, 10.0),
+        }
+        kw.update(overrides)
+        return cls(**kw)
+
+    def check_bind(self) -> None:
+        """Refuse to serve beyond this machine without tokens.
+
+        Raises
+        ------
+        InputError
+            In local mode (no tokens) with a host that is not a loopback address.
+        """
+        if self.local_mode and not is_loopback(self.host):
+            raise InputError(
+                f"refusing to bind to {self.host}: no access tokens are configured, so the "
+                "server runs in local mode (every caller is admin) and binds to 127.0.0.1 only. "
+                "Configure tokens with --tokens FILE or ORGMODEL_TOKENS to serve other hosts."
+            )
