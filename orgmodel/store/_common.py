@@ -249,12 +249,14 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "iso_format"):  # neo4j.time types
         return value.iso_format()
-    if isinstance(value, Mapping):
-        return {
-            str(k): plain(v)
-            for k, v in value.items()
-            if k not in ("_id", "_src", "_dst") or not isinstance(v, Mapping)
-        }
+    if isinstance(value, Mapping):  # a LadybugDB node or rel is a dict with _ID, _LABEL …
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            key = str(k)
+            if key.upper() in ("_ID", "_SRC", "_DST") and isinstance(v, Mapping):
+                continue  # internal offsets, meaningless outside the engine
+            out["_label" if key.upper() == "_LABEL" else key] = plain(v)
+        return out
     labels = getattr(value, "labels", None)
     if labels is not None and hasattr(value, "items"):  # neo4j Node
         return {"_label": ":".join(sorted(labels)), **{k: plain(v) for k, v in value.items()}}

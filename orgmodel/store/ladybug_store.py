@@ -53,7 +53,8 @@ DEFAULT_PATH = Path("data") / "orgmodel.lbdb"
 
 ENGINE = "ladybug"
 _READ_ONLY_MSG = "read-only transaction"
-_LOCK_MSG = re.compile(r"Could not set lock on file.*?(?:Lock is held by PID (\d+))?", re.S)
+_LOCK_MSG = "Could not set lock on file"
+_LOCK_PID = re.compile(r"held by PID (\d+)")
 
 
 @dataclass
@@ -76,9 +77,9 @@ def _open_shared(path: str, *, in_memory: bool) -> _Shared:
             try:
                 db = ladybug.Database(":memory:" if in_memory else path)
             except RuntimeError as e:
-                m = _LOCK_MSG.search(str(e))
-                if m:
-                    who = f"process {m.group(1)}" if m.group(1) else "another process"
+                if _LOCK_MSG in str(e):
+                    m = _LOCK_PID.search(str(e))
+                    who = f"process {m.group(1)}" if m else "another process"
                     raise StoreLocked(
                         f"the store {path} is in use by {who} (for example a running "
                         "`orgmodel serve`); an embedded store has one writer process at a "

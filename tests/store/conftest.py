@@ -1,0 +1,85 @@
+"""Fixtures of the store tests: seed organisations, a generated one, and stores to test.
+
+Every test gets its own LadybugDB file under ``tmp_path``. Tests parametrised over
+``engine`` also run on Neo4j when ``NEO4J_URI`` is set (with ``NEO4J_USER`` /
+``NEO4J_PASSWORD``); they use organisation ids with a random suffix and delete them after,
+so a shared server is left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from orgmodel.generate import generate_org
+from orgmodel.io import load_org
+from orgmodel.model import OrgGraph
+from orgmodel.seeds import seed_path
+from orgmodel.store import GraphStore, open_store
+
+SEED_FILES = sorted(seed_path("orgs").glob("*.yaml"))
+#: The generated organisation of the tests: 1 province, 2 cities, 2 counties each.
+GENERATED = (1, 2, 2, 7)
+
+NEO4J_SKIP = "Neo4j tests need a server: set NEO4J_URI (and NEO4J_USER / NEO4J_PASSWORD)"
+ENGINES = [
+    "ladybug",
+    pytest.param(
+        "neo4j",
+        marks=[
+            pytest.mark.neo4j,
+            pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason=NEO4J_SKIP),
+        ],
+    ),
+]
+
+
+def seed_orgs() -> list[OrgGraph]:
+    return [load_org(p) for p in SEED_FILES]
+
+
+def generated_org() -> OrgGraph:
+    p, c, k, seed = GENERATED
+    return generate_org(p, c, k, seed=seed)
+
+
+def renamed(org: OrgGraph, new_id: str) -> OrgGraph:
+    """The same organisation under another id."""
+    return org.with_units(org.units(), id=new_id)
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.lbdb"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[GraphStore]:
+    with open_store(str(store_path)) as s:
+        yield s
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def any_store(engine: str, store_path: Path) -> Iterator[tuple[GraphStore, str]]:
+    """(store, org-id suffix): a LadybugDB store, or the Neo4j server of NEO4J_URI."""
+    if engine == "ladybug":
+        with open_store(str(store_path)) as s:
+            yield s, ""
+        return
+    suffix = "-t" + uuid.uuid4().hex[:8]
+    with open_store(os.environ["NEO4J_URI"]) as s:
+        try:
+            yield s, suffix
+        finally:
+            for o in s.list_orgs():
+                if o.org_id.endswith(suffix):
+                    s.delete_org(o.org_id, "pytest")
