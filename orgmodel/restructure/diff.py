@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from orgmodel.metrics.suite import headline
 from orgmodel.model import NODE_FIELDS, OrgGraph
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.apply import Flow, Lineage
@@ -280,6 +279,8 @@ def diff_orgs(
         "freed": None,
     }
     if metrics:
+        from orgmodel.metrics.suite import headline  # the suite is only needed here
+
         n = norms if norms is not None else load_norms()
         before, after = headline(a, n), headline(b, n)
         delta = {

@@ -1,0 +1,53 @@
+"""Restructuring at scale: the county 大部门 template applied to every county bureau.
+
+``restructure`` times :func:`~orgmodel.restructure.apply_plan` of
+``seeds/plans/dabumen-county.yaml`` (every county's departments merged into the template's
+8 large departments; the scenario validated as a new OrgGraph). ``restructure-diff`` times
+the whole question a planner asks: apply, then :func:`~orgmodel.restructure.diff_orgs` —
+unit changes, officer flows, and the metric suite recomputed before and after. Loading the
+file is untimed in both.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+
+from benchmarks import BenchContext, case
+
+
+def _metrics_missing() -> str | None:
+    if importlib.util.find_spec("orgmodel.metrics.suite") is None:
+        return "orgmodel.metrics.suite not built yet"
+    return None
+
+
+@case("restructure", "apply the county 大部门 template to every county (apply_plan; load untimed)")
+def restructure(ctx: BenchContext) -> Callable[[], object]:
+    from orgmodel.io import load_org
+    from orgmodel.restructure import apply_plan, load_plan
+    from orgmodel.seeds import seed_path
+
+    org = load_org(ctx.org_path)
+    plan = load_plan(seed_path("plans", "dabumen-county.yaml"))
+    return lambda: apply_plan(org, plan)
+
+
+@case(
+    "restructure-diff",
+    "apply the county template, diff, recompute the metric suite before and after",
+    requires=_metrics_missing,
+)
+def restructure_diff(ctx: BenchContext) -> Callable[[], object]:
+    from orgmodel.io import load_org
+    from orgmodel.restructure import apply_plan, diff_orgs, load_plan
+    from orgmodel.seeds import seed_path
+
+    org = load_org(ctx.org_path)
+    plan = load_plan(seed_path("plans", "dabumen-county.yaml"))
+
+    def run() -> object:
+        result = apply_plan(org, plan)
+        return diff_orgs(org, result.org, lineage=result.lineage)
+
+    return run
