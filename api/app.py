@@ -63,8 +63,12 @@ def _include_charts(app: FastAPI) -> None:
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as e:
-        if e.name != name:
-            raise
+        if e.name == name:
+            return
+        log.error("charts unavailable: %s", e)
+        return
+    except ImportError as e:  # a broken charts build must not take the API down
+        log.error("charts unavailable: %s", e)
         return
     install = getattr(module, "install", None)
     if callable(install):

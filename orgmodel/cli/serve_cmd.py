@@ -1,0 +1,39 @@
+"""``orgmodel serve``: the HTTP API (and the analysts' dashboard) under uvicorn.
+
+With no tokens the server runs in local mode, bound to 127.0.0.1 only, and says so; asked to
+bind elsewhere without tokens it refuses to start. ``make demo`` runs this command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from orgmodel.cli import app
+
+
+@app.command()
+def serve(
+    store: str = typer.Option(
+        None,
+        "--store",
+        help="Store: a file path (embedded LadybugDB) or bolt://… (Neo4j). "
+        "Default: $ORGMODEL_STORE, else ./data/orgmodel.lbdb.",
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
+    port: int = typer.Option(8000, "--port", help="Port (0: any free port)."),
+    tokens: Path = typer.Option(
+        None,
+        "--tokens",
+        help="Bearer tokens with roles (YAML/JSON); also $ORGMODEL_TOKENS. None: local mode.",
+    ),
+    seed: bool = typer.Option(True, "--seed/--no-seed", help="Load the seeds into an empty store."),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
+) -> None:
+    """Serve the HTTP API for planners (OpenAPI at /docs); print the URL to open once up."""
+    from api.server import serve as run
+    from api.settings import Settings
+
+    settings = Settings.from_env(store=store, host=host, port=port, tokens_file=tokens, seed=seed)
+    run(settings, log_level=log_level)
