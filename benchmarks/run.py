@@ -8,7 +8,9 @@ Usage (``make bench`` runs the first)::
     python -m benchmarks.run --list
 
 Each (case, size) runs in a fresh Python subprocess, so the peak memory shown (ru_maxrss)
-belongs to that case alone. Nothing here asserts on timings: the table is for reading.
+belongs to that case alone. ``seconds`` is wall time, ``cpu s`` the process's CPU time (the
+steadier figure on a shared machine). Nothing here asserts on timings: the table is for
+reading.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Row:
     size: str
     units: int
     seconds: float | None = None
+    cpu_seconds: float | None = None
     peak_mib: float | None = None
     note: str = ""
 
@@ -98,10 +101,11 @@ def worker(name: str, size: Size, org_path: Path, units: int, scratch: Path) -> 
     load_all()
     ctx = BenchContext(org_path=org_path, size=size, units=units, scratch=scratch)
     action = CASES[name].prepare(ctx)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     action()
-    seconds = time.perf_counter() - t
-    print(_RESULT + json.dumps({"seconds": seconds, "peak_mib": _peak_mib()}), flush=True)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    result = {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": _peak_mib()}
+    print(_RESULT + json.dumps(result), flush=True)
 
 
 def run_case(case: Case, size: Size, org_path: Path, units: int, scratch: Path) -> Row:
@@ -131,19 +135,21 @@ def run_case(case: Case, size: Size, org_path: Path, units: int, scratch: Path) 
         row.note = f"failed (exit {proc.returncode}): {last}"
         return row
     result = json.loads(lines[-1][len(_RESULT) :])
-    row.seconds, row.peak_mib = result["seconds"], result["peak_mib"]
+    row.seconds, row.cpu_seconds = result["seconds"], result["cpu_seconds"]
+    row.peak_mib = result["peak_mib"]
     return row
 
 
 def format_table(rows: list[Row]) -> str:
     """The result table as text, one row per (size, case)."""
-    head = ("case", "size", "units", "seconds", "peak MiB", "note")
+    head = ("case", "size", "units", "seconds", "cpu s", "peak MiB", "note")
     body = [
         (
             r.case,
             r.size,
             f"{r.units:,}",
             "—" if r.seconds is None else f"{r.seconds:.2f}",
+            "—" if r.cpu_seconds is None else f"{r.cpu_seconds:.2f}",
             "—" if r.peak_mib is None else f"{r.peak_mib:,.0f}",
             r.note,
         )
@@ -152,7 +158,7 @@ def format_table(rows: list[Row]) -> str:
     widths = [
         max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)
     ]
-    right = {2, 3, 4}
+    right = {2, 3, 4, 5}
 
     def fmt(cells: tuple[str, ...]) -> str:
         parts = [

@@ -20,6 +20,7 @@ def test_tiny_run_prints_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "size",
         "units",
         "seconds",
+        "cpu s",
         "peak MiB",
         "note",
     ]
@@ -28,7 +29,8 @@ def test_tiny_run_prints_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert cells[1] == "tiny"
     assert int(cells[2].replace(",", "")) > 100
     float(cells[3])
-    float(cells[4].replace(",", ""))
+    float(cells[4])
+    float(cells[5].replace(",", ""))
     # the generated file is cached for the next run
     assert len(list(tmp_path.glob("org-P1-C2-K2-s0-*.json"))) == 2  # the file and its meta
 
@@ -48,5 +50,5 @@ def test_unavailable_case_is_skipped(tmp_path: Path) -> None:
     c = Case("later", "not built yet", lambda ctx: lambda: None, requires=lambda: "not here")
     row = run_case(c, SIZES["tiny"], tmp_path / "x.json", 5, tmp_path)
     assert row.seconds is None and row.note == "skipped: not here"
-    text = format_table([row, Row("load", "tiny", 1234, 0.5, 40.0)])
+    text = format_table([row, Row("load", "tiny", 1234, 0.5, 0.4, 40.0)])
     assert "skipped: not here" in text and "1,234" in text
