@@ -77,30 +77,36 @@ def org_rows(org: OrgGraph, org_id: str, version: int) -> OrgRows:
     units: list[tuple[Any, ...]] = []
     reports: list[tuple[str, str]] = []
     prefix = f"{org_id}@{version}:"
-    for seq, u in enumerate(org.units()):
-        key = prefix + u.id
+    nodes = org.graph.nodes
+    parents = org.parents()
+    # Straight from the node attributes: building Unit records first costs a third of a save.
+    for seq, uid in enumerate(org.order()):
+        a = nodes[uid]
+        key = prefix + uid
+        parent = parents[uid]
+        cs = a["community_share"]
         units.append(
             (
                 key,
                 org_id,
                 version,
-                u.id,
+                uid,
                 seq,
-                u.parent,
-                u.name,
-                u.kind,
-                u.function,
-                u.category,
-                u.establishment,
-                u.police,
-                u.auxiliaries,
-                u.leaders,
-                u.duty_roster,
-                None if u.community_share is None else float(u.community_share),
+                parent,
+                a["name"],
+                a["kind"],
+                a["function"],
+                a["category"],
+                a["establishment"],
+                a["police"],
+                a["auxiliaries"],
+                a["leaders"],
+                a["duty_roster"],
+                None if cs is None else float(cs),
             )
         )
-        if u.parent is not None:
-            reports.append((key, prefix + u.parent))
+        if parent is not None:
+            reports.append((key, prefix + parent))
     pb = org.parent_bureau
     header = {
         "graph_id": org.id,

@@ -120,16 +120,6 @@ def _rows(result: Any) -> list[dict[str, Any]]:
     return [dict(zip(cols, row, strict=True)) for row in result.get_all()]
 
 
-def _csv_value(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
-    return v
-
-
 class _LadybugTx:
     """A transaction on one connection; runs the named queries of ``cypher/``."""
 
@@ -148,16 +138,26 @@ class _LadybugTx:
             return
         assert self.tmp is not None
         path = self.tmp / f"{name.split('/')[-1]}.csv"
-        multiline = False
         with path.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
-            for r in rows:
-                vals = [_csv_value(v) for v in r]
-                if not multiline and any(
-                    isinstance(v, str) and ("\n" in v or "\r" in v) for v in vals
-                ):
-                    multiline = True
-                w.writerow(vals)
+            w.writerows(
+                [
+                    ""
+                    if v is None
+                    else ("true" if v else "false")
+                    if v is True or v is False
+                    else v
+                    for v in r
+                ]
+                for r in rows
+            )
+        # More line breaks than rows: a value holds one, which the parallel reader refuses.
+        with path.open("rb") as f:
+            breaks = sum(
+                chunk.count(b"\n") + chunk.count(b"\r")
+                for chunk in iter(lambda: f.read(1 << 20), b"")
+            )
+        multiline = breaks != len(rows)
         # The one text spliced into a query: our own temporary file's path (COPY takes no
         # parameter for its source), escaped as a Cypher string.
         literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
