@@ -24,6 +24,10 @@ loss. Numbers come from :mod:`orgmodel.metrics`; no chart computes a metric itse
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+
 from orgmodel.charts._style import FONT_FAMILY
 from orgmodel.charts.compare import HEADLINE_LABELS, compare_figure, headlines_of
 from orgmodel.charts.flows import officer_flows_figure
@@ -47,7 +51,7 @@ __all__ = [
 
 #: The charts of one organisation, by the short name the API and dashboard use, with the
 #: Chinese heading shown above each.
-ORG_CHARTS = {
+ORG_CHARTS: dict[str, tuple[str, Callable[..., go.Figure]]] = {
     "hierarchy": ("组织层级", hierarchy_figure),
     "graph": ("组织图（块与条）", layered_graph_figure),
     "spans": ("管理幅度", span_bands_figure),

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from orgmodel.metrics._util import norms_or_default, subtree_sums
 from orgmodel.metrics.mirror import DEPARTMENT_KINDS, bureau_functions
 from orgmodel.metrics.workforce import absorbed_overhead, hidden_loss
 from orgmodel.model import OrgGraph
-from orgmodel.norms import Norms
+from orgmodel.norms import Norms, load_norms
 
 __all__ = [
     "bureau_departments",
@@ -21,6 +20,22 @@ __all__ = [
     "subtree_sums",
     "unit_stats",
 ]
+
+
+def norms_or_default(norms: Norms | None) -> Norms:
+    """The given norms, or the shipped ``seeds/norms.yaml``."""
+    return norms if norms is not None else load_norms()
+
+
+def subtree_sums(org: OrgGraph, values: Mapping[str, float]) -> dict[str, float]:
+    """Σ of a per-unit value over each unit's subtree (bottom-up, one pass)."""
+    parents = org.parents()
+    out = {u: float(values.get(u, 0)) for u in org.order()}
+    for u in reversed(org.order()):
+        p = parents[u]
+        if p is not None:
+            out[p] += out[u]
+    return out
 
 
 def unit_stats(org: OrgGraph, norms: Norms | None) -> dict[str, Mapping[str, float]]:

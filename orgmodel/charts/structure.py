@@ -211,19 +211,15 @@ def _level_data(
     ys: list[list[float | None]] = [e[1] for e in edges]
     hv: list[list[str]] = [[], [], []]
     tx: list[list[str]] = [[], [], []]
-    per_depth: dict[float, int] = {}
-    for _, y in pos.values():
-        per_depth[y] = per_depth.get(y, 0) + 1
+    # Leaves sit one slot apart; names only fit when the slots are few.
+    slots = 1 + max((x for x, _ in pos.values()), default=0)
     for k in kinds:
         units = [u for u in pos if org.attrs(u)["kind"] == k]
         xs.append([pos[u][0] for u in units])
         ys.append([pos[u][1] for u in units])
         hv.append([hover[u] for u in units])
         tx.append(
-            [
-                org.name_of(u) if k in BUREAU_KINDS or per_depth[pos[u][1]] <= show_labels else ""
-                for u in units
-            ]
+            [org.name_of(u) if k in BUREAU_KINDS or slots <= show_labels else "" for u in units]
         )
     return xs, ys, hv, tx
 
@@ -254,8 +250,8 @@ def layered_graph_figure(
     show_guides : bool
         Draw the GUIDES lines (they can still be toggled in the legend).
     show_labels : int
-        Write unit names under the markers of a layer that shows at most this many units
-        (bureaus are always named).
+        Write unit names under the markers when the layout is at most this many leaves wide
+        (bureaus are always named; every unit has its hover text).
     title : str, optional
 
     Returns

@@ -1,0 +1,296 @@
+"""Charts as Plotly JSON, and the analysts' dashboard page.
+
+``router`` (under ``/api/v1``): every figure of :mod:`orgmodel.charts` for an organisation
+version, a scenario or a pair of them, as the JSON of a ``plotly.graph_objects.Figure``
+(``{"data": [...], "layout": {...}}``) ready for ``Plotly.react``. Same roles as the metrics:
+a viewer token, or none in local mode.
+
+``page_router`` (at the root): the dashboard — ``/`` and its static files from ``api/static``,
+with plotly.js served from the installed plotly package, so the page works with no network.
+The page itself holds no data; every figure it shows comes through the token-checked routes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import plotly
+import plotly.graph_objects as go
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ServiceDep, ViewerDep
+from api.models import MAX_ID, Problem
+from api.problems import ApiProblem
+from api.routers.scenarios import _replay
+from api.service import Subject, parse_subject
+from orgmodel.charts import (
+    ORG_CHARTS,
+    availability_funnel_figure,
+    compare_figure,
+    hierarchy_figure,
+    layered_graph_figure,
+    officer_flows_figure,
+)
+from orgmodel.model import OrgGraph
+from orgmodel.restructure import diff_orgs
+
+__all__ = ["ORG_KINDS", "SCENARIO_KINDS", "page_router", "router"]
+
+router = APIRouter(tags=["charts"])
+page_router = APIRouter(include_in_schema=False)
+
+OrgKind = Literal["hierarchy", "graph", "spans", "funnel", "mirror"]
+ScenarioKind = Literal[
+    "hierarchy", "graph", "spans", "funnel", "mirror", "compare", "flows", "flows_category"
+]
+ORG_KINDS: tuple[str, ...] = tuple(ORG_CHARTS)
+#: Scenario-only charts, with their Chinese titles.
+SCENARIO_EXTRA: dict[str, str] = {
+    "compare": "改革前后指标对比",
+    "flows": "民警流向（原单位 → 新单位）",
+    "flows_category": "民警按机构类别流向",
+}
+SCENARIO_KINDS: tuple[str, ...] = (*SCENARIO_EXTRA, *ORG_KINDS)
+
+OrgId = Annotated[str, PathParam(min_length=1, max_length=MAX_ID)]
+ScenarioId = Annotated[str, PathParam(min_length=1, max_length=MAX_ID)]
+VersionQ = Annotated[int | None, Query(ge=1, description="Latest when omitted.")]
+MaxLevelQ = Annotated[
+    int | None, Query(ge=0, le=50, description="graph: deepest layer shown at first.")
+]
+ByQ = Annotated[
+    Literal["level", "category"] | None,
+    Query(description="funnel: one funnel per level or per category (one overall if omitted)."),
+]
+StyleQ = Annotated[Literal["icicle", "sunburst"], Query(description="hierarchy: the shape.")]
+Ref = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=2 * MAX_ID,
+        description="org:ID, org:ID@VERSION, scenario:ID, or a bare organisation id",
+    ),
+]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "No or unknown bearer token"},
+    403: {"model": Problem, "description": "The token's role is too low"},
+    404: {"model": Problem, "description": "No such organisation, version or scenario"},
+    422: {"model": Problem, "description": "Unknown chart kind or option"},
+}
+_FIGURE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A Plotly figure: `{data, layout}` for Plotly.react",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+_STATIC = Path(__file__).resolve().parents[1] / "static"
+_PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+#: Files the dashboard may load (name → (path, media type)); nothing else is served.
+_FILES: dict[str, tuple[Path, str]] = {
+    "dashboard.js": (_STATIC / "dashboard.js", "text/javascript; charset=utf-8"),
+    "dashboard.css": (_STATIC / "dashboard.css", "text/css; charset=utf-8"),
+    "plotly.min.js": (_PLOTLY_JS, "text/javascript; charset=utf-8"),
+}
+
+
+class _FigureCache:
+    """Figure JSON by (subject, kind, options). Versions and scenarios never change, so an
+    entry stays valid; an organisation's latest version is resolved before the lookup."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._d: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], str]) -> str:
+        with self._lock:
+            hit = self._d.get(key)
+            if hit is not None:
+                self._d.move_to_end(key)
+                return hit
+        value = make()
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return value
+
+
+def _cache(request: Request) -> _FigureCache:
+    state = request.app.state
+    cache = getattr(state, "chart_cache", None)
+    if cache is None:
+        cache = state.chart_cache = _FigureCache()
+    return cache
+
+
+def _store_key(request: Request) -> int:
+    # Two apps in one process (tests) have different stores: keep their figures apart.
+    return id(request.app.state.service)
+
+
+def org_figure(
+    org: OrgGraph,
+    kind: str,
+    *,
+    max_level: int | None = None,
+    by: str | None = None,
+    style: str = "icicle",
+) -> go.Figure:
+    """One figure of an organisation, by the chart kinds of :data:`ORG_CHARTS`."""
+    if kind == "hierarchy":
+        return hierarchy_figure(org, style=style)
+    if kind == "graph":
+        return layered_graph_figure(org, max_level=max_level)
+    if kind == "funnel":
+        return availability_funnel_figure(org, by=by)
+    if kind not in ORG_CHARTS:
+        raise ApiProblem(422, "unknown-chart", f"no chart {kind!r} (known: {', '.join(ORG_KINDS)})")
+    return ORG_CHARTS[kind][1](org)
+
+
+def _json(text: str) -> Response:
+    return Response(content=text, media_type="application/json")
+
+
+@router.get(
+    "/charts",
+    summary="Chart kinds",
+    responses=_ERRORS,
+)
+async def chart_kinds(caller: ViewerDep) -> dict[str, Any]:
+    """The charts of an organisation and of a scenario, each with its Chinese title."""
+    org = [{"kind": k, "title": t} for k, (t, _) in ORG_CHARTS.items()]
+    return {
+        "org": org,
+        "scenario": [{"kind": k, "title": t} for k, t in SCENARIO_EXTRA.items()] + org,
+        "compare": [{"kind": "compare", "title": "主要指标对比"}],
+    }
+
+
+@router.get(
+    "/orgs/{org_id}/charts/{kind}",
+    response_class=Response,
+    responses={**_ERRORS, **_FIGURE},
+    summary="A chart of an organisation (Plotly JSON)",
+)
+async def org_chart(
+    request: Request,
+    org_id: OrgId,
+    kind: OrgKind,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+    max_level: MaxLevelQ = None,
+    by: ByQ = None,
+    style: StyleQ = "icicle",
+) -> Response:
+    """hierarchy (icicle/sunburst), graph (块 and 条 in layers), spans, funnel or mirror."""
+    org, v = await service.load_org(org_id, version)
+    key = (_store_key(request), "org", org_id, v, kind, max_level, by, style)
+
+    def make() -> str:
+        fig = org_figure(org, kind, max_level=max_level, by=by, style=style)
+        return str(fig.to_json())
+
+    return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
+
+
+@router.get(
+    "/scenarios/{scenario_id}/charts/{kind}",
+    response_class=Response,
+    responses={**_ERRORS, **_FIGURE},
+    summary="A chart of a scenario (Plotly JSON)",
+)
+async def scenario_chart(
+    request: Request,
+    scenario_id: ScenarioId,
+    kind: ScenarioKind,
+    caller: ViewerDep,
+    service: ServiceDep,
+    max_level: MaxLevelQ = None,
+    by: ByQ = None,
+    style: StyleQ = "icicle",
+) -> Response:
+    """The scenario's result (same kinds as an organisation), or: compare (base vs result),
+    flows (officers old unit → new unit) and flows_category (by category)."""
+    rec, result = await service.load_scenario(scenario_id)
+    key = (_store_key(request), "scenario", scenario_id, kind, max_level, by, style)
+    if kind not in SCENARIO_EXTRA:
+
+        def make_org() -> str:
+            fig = org_figure(result, kind, max_level=max_level, by=by, style=style)
+            return str(fig.to_json())
+
+        return _json(await run_in_threadpool(_cache(request).get_or_make, key, make_org))
+    base, _ = await service.load_org(rec.base_id, rec.base_version)
+
+    def make() -> str:
+        if kind == "compare":
+            fig = compare_figure({"改革前": base, "改革后": result})
+        else:
+            replay = _replay(base, rec.plan)
+            lineage = replay.lineage if replay is not None and replay.org == result else None
+            diff = diff_orgs(base, result, lineage=lineage, metrics=False)
+            fig = officer_flows_figure(
+                diff, base, result, by="category" if kind == "flows_category" else "unit"
+            )
+        return str(fig.to_json())
+
+    return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
+
+
+@router.get(
+    "/charts/compare",
+    response_class=Response,
+    responses={**_ERRORS, **_FIGURE},
+    summary="Headline metrics of two organisations or scenarios (Plotly JSON)",
+)
+async def compare_chart(
+    request: Request, a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep
+) -> Response:
+    """Grouped bars of the headline metrics of ``a`` and ``b`` (org:ID, org:ID@V, scenario:ID)."""
+    oa, sa = await service.load_subject(parse_subject(a))
+    ob, sb = await service.load_subject(parse_subject(b))
+    key = (_store_key(request), "compare", sa, sb)
+
+    def label(s: Subject, org: OrgGraph) -> str:
+        name = org.name or s.id
+        return f"{name}（方案 {s.id}）" if s.type == "scenario" else f"{name} v{s.version}"
+
+    def make() -> str:
+        la, lb = label(sa, oa), label(sb, ob)
+        if lb == la:
+            lb += "（对比）"
+        return str(compare_figure({la: oa, lb: ob}).to_json())
+
+    return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
+
+
+# -- the dashboard page -----------------------------------------------------------------------
+
+
+@page_router.get("/", response_class=FileResponse)
+async def dashboard() -> FileResponse:
+    """The analysts' dashboard."""
+    return FileResponse(_STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+@page_router.get("/static/{name}", response_class=FileResponse)
+async def static_file(name: str) -> FileResponse:
+    """The dashboard's script and style, and plotly.js from the installed plotly package."""
+    entry = _FILES.get(name)
+    if entry is None or not entry[0].is_file():
+        raise ApiProblem(404, "not-found", f"no static file {name!r}")
+    return FileResponse(
+        entry[0], media_type=entry[1], headers={"Cache-Control": "public, max-age=3600"}
+    )
