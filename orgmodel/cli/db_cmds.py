@@ -1,0 +1,296 @@
+"""``orgmodel db``: keep organisations in a graph store, and query them in Cypher.
+
+``push`` saves an organisation file as a new version, ``pull`` writes a version back to a
+file, ``list`` and ``log`` show what the store holds, ``query`` runs one read-only Cypher
+statement (the analytic queries of ``cypher/analytics/`` among them). The store is
+``--store URI``, else ``$ORGMODEL_STORE``, else ``./data/orgmodel.lbdb`` (see
+``docs/store.md``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orgmodel.cli import app
+from orgmodel.errors import InputError
+from orgmodel.io.orgfile import load_org, write_org
+from orgmodel.store import GraphStore, open_store, store_uri
+
+__all__ = ["db_app", "parse_params"]
+
+db_app = typer.Typer(
+    name="db",
+    help="Graph store: push / pull organisation versions, list, log, and read-only Cypher "
+    "queries (LadybugDB file by default, or Neo4j via bolt:// / neo4j:// URIs).",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+STORE_OPT = typer.Option(
+    None,
+    "--store",
+    "-s",
+    help="Store URI: a LadybugDB file path, or bolt:// neo4j:// neo4j+s:// (credentials "
+    "from NEO4J_USER / NEO4J_PASSWORD). Default: $ORGMODEL_STORE, else data/orgmodel.lbdb.",
+)
+JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+@contextmanager
+def _store(uri: str | None) -> Iterator[GraphStore]:
+    with open_store(store_uri(uri)) as s:
+        yield s
+
+
+def _author(author: str | None) -> str:
+    if author:
+        return author
+    env = os.environ.get("ORGMODEL_AUTHOR")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "unknown"
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """``k=v`` pairs as query parameters; ``v`` is read as JSON when it is JSON (numbers,
+    ``true``, ``null``, lists, maps, quoted strings), else kept as text.
+
+    Examples
+    --------
+    >>> parse_params(["org_id=mirror-county", "version=2", "kinds=[\\"station\\"]"])
+    {'org_id': 'mirror-county', 'version': 2, 'kinds': ['station']}
+    """
+    out: dict[str, Any] = {}
+    for p in pairs:
+        key, sep, raw = p.partition("=")
+        key = key.strip().lstrip("$")
+        if not sep or not key.isidentifier():
+            raise InputError(f"--param {p!r}: write it as NAME=VALUE, e.g. org_id=mirror-county")
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out
+
+
+@db_app.command("push")
+def push(
+    org: Path = typer.Argument(..., help="Organisation file (.yaml, .yml, .json)."),
+    store: str | None = STORE_OPT,
+    message: str = typer.Option("", "--message", "-m", help="Why this version (kept in the log)."),
+    author: str | None = typer.Option(
+        None, "--author", help="Who saves (default: $ORGMODEL_AUTHOR, else the login name)."
+    ),
+    expect_version: int | None = typer.Option(
+        None,
+        "--expect-version",
+        help="Refuse the save unless the store's latest version is this one (0: a new org).",
+    ),
+) -> None:
+    """Save an organisation file as the next version of its organisation (its id)."""
+    g = load_org(org)
+    with _store(store) as s:
+        v = s.save_org(g, _author(author), message, expected_version=expect_version)
+        uri = s.uri
+    typer.echo(
+        f"pushed {v.org_id} version {v.version}: {g.name} — {v.units} units, "
+        f"{v.police} police (民警) → {uri}"
+    )
+
+
+@db_app.command("pull")
+def pull(
+    org_id: str = typer.Argument(..., help="Organisation id in the store."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write (.yaml or .json)."),
+    version: int | None = typer.Option(None, "--version", "-v", help="Version (latest default)."),
+    store: str | None = STORE_OPT,
+) -> None:
+    """Write a stored version of an organisation to a file."""
+    with _store(store) as s:
+        if version is None:
+            version = s.list_versions(org_id)[-1].version
+        g = s.load_org(org_id, version)
+    write_org(g, output)
+    typer.echo(f"pulled {org_id} version {version}: {len(g)} units → {output}")
+
+
+@db_app.command("list")
+def list_orgs(store: str | None = STORE_OPT, as_json: bool = JSON_OPT) -> None:
+    """List the organisations in the store with their latest version."""
+    with _store(store) as s:
+        orgs = s.list_orgs()
+        uri = s.uri
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "org_id": o.org_id,
+                    "name": o.name,
+                    "latest": o.latest,
+                    "versions": o.versions,
+                    "updated_at": o.updated_at.isoformat(),
+                }
+                for o in orgs
+            ]
+        )
+        return
+    if not orgs:
+        typer.echo(f"no organisations in {uri} (add one with `orgmodel db push ORG`)")
+        return
+    t = Table(title=f"组织 (organisations) — {uri}", title_justify="left")
+    for col in ("id", "名称 name", "latest", "versions", "updated (UTC)"):
+        t.add_column(col, justify="right" if col in ("latest", "versions") else "left")
+    for o in orgs:
+        t.add_row(
+            o.org_id,
+            o.name,
+            str(o.latest),
+            str(o.versions),
+            o.updated_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    Console().print(t)
+
+
+@db_app.command("log")
+def log(
+    org_id: str = typer.Argument(..., help="Organisation id in the store."),
+    store: str | None = STORE_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """The versions of an organisation, newest first, and the writes recorded for it."""
+    with _store(store) as s:
+        versions = s.list_versions(org_id)
+        audit = s.audit_log(org_id)
+    if as_json:
+        _echo_json(
+            {
+                "versions": [
+                    {
+                        "version": v.version,
+                        "author": v.author,
+                        "message": v.message,
+                        "created_at": v.created_at.isoformat(),
+                        "units": v.units,
+                        "police": v.police,
+                        "auxiliaries": v.auxiliaries,
+                    }
+                    for v in reversed(versions)
+                ],
+                "audit": [
+                    {
+                        "at": e.at.isoformat(),
+                        "author": e.author,
+                        "action": e.action,
+                        "version": e.version,
+                        "scenario_id": e.scenario_id,
+                        "message": e.message,
+                    }
+                    for e in audit
+                ],
+            }
+        )
+        return
+    t = Table(title=f"{org_id} — {versions[-1].name}", title_justify="left")
+    for col in ("version", "saved (UTC)", "author", "message", "units", "police"):
+        t.add_column(col, justify="right" if col in ("version", "units", "police") else "left")
+    for v in reversed(versions):
+        t.add_row(
+            str(v.version),
+            v.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            v.author,
+            v.message,
+            str(v.units),
+            str(v.police),
+        )
+    Console().print(t)
+    scen = [e for e in audit if e.action != "save"]
+    if scen:
+        t2 = Table(title="other writes (scenarios, deletes)", title_justify="left")
+        for col in ("at (UTC)", "action", "author", "scenario", "base version", "message"):
+            t2.add_column(col)
+        for e in scen:
+            t2.add_row(
+                e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                e.action,
+                e.author,
+                e.scenario_id or "",
+                "" if e.version is None else str(e.version),
+                e.message,
+            )
+        Console().print(t2)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return str(v)
+
+
+@db_app.command("query")
+def query(
+    cypher: str | None = typer.Argument(
+        None, help="One read-only Cypher statement (or use --file)."
+    ),
+    param: list[str] = typer.Option(
+        [], "--param", "-p", help="Query parameter NAME=VALUE (VALUE read as JSON if it is)."
+    ),
+    file: Path | None = typer.Option(
+        None, "--file", "-f", help="Read the statement from a file, e.g. cypher/analytics/…"
+    ),
+    store: str | None = STORE_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Run one read-only Cypher statement; writes are refused by the engine.
+
+    A query using ``$norms`` (cypher/analytics/hidden_loss.cypher) gets the shipped staffing
+    norms unless ``--param norms=…`` is given.
+    """
+    if (cypher is None) == (file is None):
+        raise InputError("give the Cypher statement as an argument or with --file, not both")
+    if file is not None:
+        try:
+            cypher = file.read_text(encoding="utf-8")
+        except OSError as e:
+            raise InputError(f"{file}: cannot read: {e.strerror}") from e
+    assert cypher is not None
+    params = parse_params(param)
+    if "$norms" in cypher and "norms" not in params:
+        from orgmodel.store.analytics import norms_param
+
+        params["norms"] = norms_param()
+    with _store(store) as s:
+        rows = s.query(cypher, params)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        typer.echo("(no rows)")
+        return
+    t = Table(show_header=True, header_style="bold")
+    for col in rows[0]:
+        t.add_column(col)
+    for r in rows:
+        t.add_row(*(_cell(r.get(c)) for c in rows[0]))
+    Console().print(t)
+    typer.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")

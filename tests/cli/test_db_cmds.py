@@ -1,0 +1,171 @@
+"""``orgmodel db``: push, pull, list, log and read-only query through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from orgmodel.cli import app
+from orgmodel.cli.db_cmds import parse_params
+from orgmodel.errors import InputError
+from orgmodel.io.orgfile import load_org
+from orgmodel.seeds import seed_path
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parents[2]
+COUNTY = seed_path("orgs", "mirror-county.yaml")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.lbdb")
+
+
+def db(*args: str) -> tuple[int, str]:
+    r = runner.invoke(app, ["db", *args])
+    return r.exit_code, r.output
+
+
+def test_push_list_log_pull(store: str, tmp_path: Path) -> None:
+    code, out = db("push", str(COUNTY), "--store", store, "-m", "首次导入", "--author", "张三")
+    assert code == 0, out
+    assert "pushed mirror-county version 1: 河西县公安局 — 74 units, 497 police" in out
+    code, out = db("push", str(COUNTY), "--store", store, "-m", "second", "--author", "李四")
+    assert code == 0 and "version 2" in out
+    code, out = db("list", "--store", store, "--json")
+    assert code == 0
+    [row] = json.loads(out)
+    assert (row["org_id"], row["name"], row["latest"], row["versions"]) == (
+        "mirror-county",
+        "河西县公安局",
+        2,
+        2,
+    )
+    code, out = db("list", "--store", store)
+    assert code == 0 and "mirror-county" in out and "河西县公安局" in out
+    code, out = db("log", "mirror-county", "--store", store, "--json")
+    log = json.loads(out)
+    assert [(v["version"], v["author"], v["message"]) for v in log["versions"]] == [
+        (2, "李四", "second"),
+        (1, "张三", "首次导入"),
+    ]
+    assert [e["action"] for e in log["audit"]] == ["save", "save"]
+    code, out = db("log", "mirror-county", "--store", store)
+    assert code == 0 and "首次导入" in out
+    target = tmp_path / "pulled.yaml"
+    code, out = db("pull", "mirror-county", "--version", "1", "-o", str(target), "--store", store)
+    assert code == 0, out
+    assert load_org(target) == load_org(COUNTY)
+
+
+def test_store_from_environment(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORGMODEL_STORE", store)
+    monkeypatch.setenv("ORGMODEL_AUTHOR", "环境变量")
+    assert db("push", str(COUNTY))[0] == 0
+    _, out = db("log", "mirror-county", "--json")
+    assert json.loads(out)["versions"][0]["author"] == "环境变量"
+
+
+def test_expect_version_conflict(store: str) -> None:
+    assert db("push", str(COUNTY), "--store", store)[0] == 0
+    code, out = db("push", str(COUNTY), "--store", store, "--expect-version", "0")
+    assert code == 1
+    assert "version conflict on 'mirror-county'" in out and "latest version is 1" in out
+
+
+def test_query_table_json_and_params(store: str) -> None:
+    db("push", str(COUNTY), "--store", store)
+    code, out = db(
+        "query",
+        "MATCH (u:Unit) WHERE u.org_id = $o AND u.kind = $k RETURN count(u) AS n",
+        "-p",
+        "o=mirror-county",
+        "-p",
+        "k=station",
+        "--store",
+        store,
+        "--json",
+    )
+    assert code == 0, out
+    assert json.loads(out) == [{"n": 15}]
+    code, out = db(
+        "query",
+        "-f",
+        str(REPO / "cypher/analytics/hidden_loss.cypher"),
+        "-p",
+        "org_id=mirror-county",
+        "-p",
+        "version=1",
+        "--store",
+        store,
+    )
+    assert code == 0, out
+    assert out.rstrip().endswith("74 rows")  # $norms filled from the shipped norms
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    ["MATCH (u) DETACH DELETE u", "CREATE (:Org {id: 'x'})", "MATCH (u:Unit) SET u.police = 0"],
+)
+def test_query_writes_refused_data_intact(store: str, cypher: str) -> None:
+    db("push", str(COUNTY), "--store", store)
+    code, out = db("query", cypher, "--store", store)
+    assert code == 1
+    assert out.startswith("error: refused: the store runs queries read-only")
+    assert "Traceback" not in out
+    code, out = db("query", "MATCH (u:Unit) RETURN count(u) AS n", "--store", store, "--json")
+    assert json.loads(out) == [{"n": 74}]
+
+
+def test_errors_are_one_line(store: str, tmp_path: Path) -> None:
+    code, out = db("pull", "nope", "-o", str(tmp_path / "x.yaml"), "--store", store)
+    assert code == 1 and out.startswith("error: no organisation 'nope'")
+    code, out = db("query", "MATCH (u:Unit RETURN u", "--store", store)
+    assert code == 1 and "query failed" in out
+    code, out = db("query", "--store", store)
+    assert code == 1 and "give the Cypher statement" in out
+
+
+HOLDER = """
+import sys, time
+from orgmodel.store import open_store
+store = open_store(sys.argv[1])
+print("ready", flush=True)
+time.sleep(30)
+"""
+
+
+def test_locked_store_message(store: str) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, store],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        code, out = db("list", "--store", store)
+        assert code == 1
+        assert out.startswith(f"error: the store {store} is in use by process {holder.pid}")
+        assert "Traceback" not in out
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_parse_params() -> None:
+    assert parse_params(["a=1", "b=x y", "c=[1, 2]", "$d=null", 'e="7"']) == {
+        "a": 1,
+        "b": "x y",
+        "c": [1, 2],
+        "d": None,
+        "e": "7",
+    }
+    with pytest.raises(InputError, match="NAME=VALUE"):
+        parse_params(["novalue"])
