@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,17 @@ ENGINES = [
 ]
 
 
+@cache
+def _seed_orgs() -> tuple[OrgGraph, ...]:
+    return tuple(load_org(p) for p in SEED_FILES)
+
+
 def seed_orgs() -> list[OrgGraph]:
-    return [load_org(p) for p in SEED_FILES]
+    """The seed organisations (parsed once; an OrgGraph is never changed in place)."""
+    return list(_seed_orgs())
 
 
+@cache
 def generated_org() -> OrgGraph:
     p, c, k, seed = GENERATED
     return generate_org(p, c, k, seed=seed)
