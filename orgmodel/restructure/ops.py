@@ -509,9 +509,7 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
     if "unit" in op or "units" in op or "select" in op:
         stations = _select(ws, op)
     else:
-        stations = ws.own_units(ws.root, ("station",)) or [
-            u for u in ws.subtree(ws.root) if ws.units[u].kind == "station"
-        ]
+        stations = [u for u in ws.subtree(ws.root) if ws.units[u].kind == "station"]
     for s in stations:
         if ws.units[s].kind != "station":
             raise OpError(f"{s!r} is a {ws.units[s].kind}, not a station")
