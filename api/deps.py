@@ -28,6 +28,7 @@ __all__ = [
     "get_settings",
     "require",
     "require_admin",
+    "require_json",
     "require_planner",
     "require_viewer",
 ]
@@ -101,6 +102,17 @@ def get_caller(
             headers={"WWW-Authenticate": 'Bearer realm="orgmodel", error="invalid_token"'},
         )
     return Caller(rec.role, rec.name)
+
+
+def require_json(request: Request) -> None:
+    """Refuse a body that is not JSON with 415 (before FastAPI tries to read it as JSON)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        raise ApiProblem(
+            415,
+            "unsupported-media-type",
+            f"Content-Type {media!r} is not accepted here: send application/json",
+        )
 
 
 def require(role: Role) -> Callable[..., Caller]:

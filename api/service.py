@@ -157,13 +157,20 @@ class OrgService:
         except (TypeError, ValueError):
             params = {}  # type: ignore[assignment]
         self._query_has_timeout = "timeout_s" in params
+        self._queries = 0
+        self._queries_done = threading.Condition()
 
     @classmethod
     def open(cls, settings: Settings) -> OrgService:
         """Open the store the settings name and wrap it."""
         return cls(open_store(settings.store), settings)
 
-    def close(self) -> None:
+    def close(self, wait_s: float = 5.0) -> None:
+        """Close the store, once running queries have ended (or leave it to process exit)."""
+        with self._queries_done:
+            if not self._queries_done.wait_for(lambda: self._queries == 0, timeout=wait_s):
+                log.warning("store left open: %d query(ies) still running", self._queries)
+                return
         with self._lock:
             self.store.close()
 
@@ -395,15 +402,24 @@ class OrgService:
         timeout = self.settings.query_timeout_s
         t0 = time.perf_counter()
 
+        # User queries do not take the store lock: each runs on its own connection in a
+        # read-only transaction, so a slow one cannot hold up everyone else's requests.
         def work() -> list[dict[str, Any]]:
-            if self._query_has_timeout:
-                return self.store.query(cypher, params, timeout_s=timeout)  # type: ignore[call-arg]
-            return self.store.query(cypher, params)
+            with self._queries_done:
+                self._queries += 1
+            try:
+                if self._query_has_timeout:
+                    return self.store.query(cypher, params, timeout_s=timeout)  # type: ignore[call-arg]
+                return self.store.query(cypher, params)
+            finally:
+                with self._queries_done:
+                    self._queries -= 1
+                    self._queries_done.notify_all()
 
         # The engine interrupts the query itself; the grace period covers its coarse clock.
         try:
             with anyio.fail_after(timeout + 5.0):
-                rows = await anyio.to_thread.run_sync(self._locked, work, abandon_on_cancel=True)
+                rows = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
         except TimeoutError:
             raise ApiProblem(
                 504,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 
-from api.deps import ServiceDep, ViewerDep
+from api.deps import ServiceDep, ViewerDep, require_json
 from api.models import MAX_ID, MetricPart, MetricsOut, MetricsRequest, Problem
 from api.service import Subject
 from api.shape import subject_ref
@@ -22,6 +22,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "No or unknown bearer token"},
     403: {"model": Problem, "description": "The token's role is too low"},
     404: {"model": Problem, "description": "No such organisation or version"},
+    415: {"model": Problem, "description": "The body is not JSON"},
     422: {"model": Problem, "description": "Norms or policy override invalid (field named)"},
 }
 
@@ -53,7 +54,11 @@ async def suite(
 
 
 @router.post(
-    "", response_model=MetricsOut, responses=_ERRORS, summary="The suite with other norms/policy"
+    "",
+    response_model=MetricsOut,
+    responses=_ERRORS,
+    dependencies=[Depends(require_json)],
+    summary="The suite with other norms/policy",
 )
 async def suite_with(
     org_id: OrgId, body: MetricsRequest, caller: ViewerDep, service: ServiceDep
@@ -75,7 +80,11 @@ async def one_part(
 
 
 @router.post(
-    "/{part}", response_model=MetricsOut, responses=_ERRORS, summary="One part, other norms/policy"
+    "/{part}",
+    response_model=MetricsOut,
+    responses=_ERRORS,
+    dependencies=[Depends(require_json)],
+    summary="One part, other norms/policy",
 )
 async def one_part_with(
     org_id: OrgId,

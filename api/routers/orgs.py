@@ -244,8 +244,6 @@ async def read_org_body(
         )
     else:
         org = await run_in_threadpool(parse_org_upload, body, fname, org_id, name)
-    if org_id and org.id != org_id and fname in ("request.json", "request.yaml"):
-        org = org.with_units(org.units(), id=org_id)
     return org, message
 
 
@@ -270,7 +268,11 @@ async def create_org(
     service: ServiceDep,
     id: Annotated[
         str | None,
-        Query(max_length=MAX_ID, description="Organisation id for a spreadsheet upload."),
+        Query(
+            max_length=MAX_ID,
+            description="Organisation id for a spreadsheet upload (else the file name); "
+            "JSON and YAML bodies carry their own.",
+        ),
     ] = None,
     name: Annotated[str | None, Query(description="Name for a spreadsheet upload.")] = None,
     message: Annotated[str, Query(max_length=2000, description="Why (kept in the log).")] = "",

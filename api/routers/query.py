@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from api.deps import PlannerDep, ServiceDep, SettingsDep
+from api.deps import PlannerDep, ServiceDep, SettingsDep, require_json
 from api.models import Problem, QueryIn, QueryOut
 
 router = APIRouter(tags=["query"])
@@ -15,12 +15,19 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "The query is not valid Cypher or failed"},
     401: {"model": Problem, "description": "No or unknown bearer token"},
     403: {"model": Problem, "description": "Role too low, or the query would write"},
+    415: {"model": Problem, "description": "The body is not JSON"},
     422: {"model": Problem, "description": "Invalid request body"},
     504: {"model": Problem, "description": "The query ran longer than the time limit"},
 }
 
 
-@router.post("/query", response_model=QueryOut, responses=_ERRORS, summary="Run Cypher (planner)")
+@router.post(
+    "/query",
+    response_model=QueryOut,
+    responses=_ERRORS,
+    dependencies=[Depends(require_json)],
+    summary="Run Cypher (planner)",
+)
 async def run_query(
     body: QueryIn, caller: PlannerDep, service: ServiceDep, settings: SettingsDep
 ) -> QueryOut:

@@ -69,25 +69,25 @@ def _create_scenario(c: TestClient, h: dict[str, str]) -> Any:
     return c.post("/api/v1/scenarios", json=body, headers=h)
 
 
-O = "/api/v1/orgs/test-county"
-S = "/api/v1/scenarios/merge"
+ORG = "/api/v1/orgs/test-county"
+SC = "/api/v1/scenarios/merge"
 #: (name, call, lowest role allowed)
 ENDPOINTS: list[tuple[str, Call, str]] = [
     ("list orgs", _get("/api/v1/orgs"), "viewer"),
-    ("get org", _get(O), "viewer"),
-    ("versions", _get(f"{O}/versions"), "viewer"),
-    ("units", _get(f"{O}/units?kind=station"), "viewer"),
-    ("unit", _get(f"{O}/units/b"), "viewer"),
-    ("export", _get(f"{O}/export?format=graphml"), "viewer"),
-    ("metrics", _get(f"{O}/metrics"), "viewer"),
-    ("metrics post", _post(f"{O}/metrics", {}), "viewer"),
-    ("metrics part", _get(f"{O}/metrics/span"), "viewer"),
-    ("metrics part post", _post(f"{O}/metrics/shares", {}), "viewer"),
+    ("get org", _get(ORG), "viewer"),
+    ("versions", _get(f"{ORG}/versions"), "viewer"),
+    ("units", _get(f"{ORG}/units?kind=station"), "viewer"),
+    ("unit", _get(f"{ORG}/units/b"), "viewer"),
+    ("export", _get(f"{ORG}/export?format=graphml"), "viewer"),
+    ("metrics", _get(f"{ORG}/metrics"), "viewer"),
+    ("metrics post", _post(f"{ORG}/metrics", {}), "viewer"),
+    ("metrics part", _get(f"{ORG}/metrics/span"), "viewer"),
+    ("metrics part post", _post(f"{ORG}/metrics/shares", {}), "viewer"),
     ("list scenarios", _get("/api/v1/scenarios"), "viewer"),
-    ("get scenario", _get(S), "viewer"),
-    ("scenario diff", _get(f"{S}/diff"), "viewer"),
-    ("scenario metrics", _get(f"{S}/metrics"), "viewer"),
-    ("scenario export", _get(f"{S}/export?format=json"), "viewer"),
+    ("get scenario", _get(SC), "viewer"),
+    ("scenario diff", _get(f"{SC}/diff"), "viewer"),
+    ("scenario metrics", _get(f"{SC}/metrics"), "viewer"),
+    ("scenario export", _get(f"{SC}/export?format=json"), "viewer"),
     ("compare", _get("/api/v1/compare?a=test-county&b=scenario:merge"), "viewer"),
     ("create scenario", _create_scenario, "planner"),
     ("query", _post("/api/v1/query", {"cypher": "MATCH (u:Unit) RETURN count(*) AS n"}), "planner"),
