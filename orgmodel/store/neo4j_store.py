@@ -13,6 +13,7 @@ analytic queries of ``cypher/analytics/`` paste into Neo4j Browser unchanged.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, LiteralString, cast
@@ -152,7 +153,10 @@ class Neo4jStore(CypherStore):
             try:
                 yield _Neo4jTx(tx)
             except BaseException:
-                tx.rollback()
+                # A transaction the server has already failed may refuse the rollback; the
+                # original error is the one to report.
+                with contextlib.suppress(Exception):
+                    tx.rollback()
                 raise
             tx.commit()
 
@@ -162,7 +166,8 @@ class Neo4jStore(CypherStore):
             try:
                 yield _Neo4jTx(tx)
             finally:
-                tx.rollback()
+                with contextlib.suppress(Exception):
+                    tx.rollback()
 
     def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         guard_user_query(cypher)
