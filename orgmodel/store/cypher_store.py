@@ -75,9 +75,9 @@ class CypherStore(GraphStore):
         message: str = "",
         expected_version: int | None = None,
     ) -> OrgVersion:
-        org_id = check_store_id(org.id)
         if not isinstance(org, OrgGraph):
             raise StoreError(f"save_org expects an OrgGraph, got {type(org).__name__}")
+        org_id = check_store_id(org.id)
         with self._write() as tx:
             now = now_utc()
             rows = tx.run("write/lock_org", {"org_id": org_id, "now": now})
