@@ -1,0 +1,204 @@
+"""Metrics (suite, parts, versions, overrides), scenarios (create, get, list, diff, deltas,
+compare) and read-only queries over HTTP."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from orgmodel.io import load_org
+from orgmodel.metrics import metric_report
+from orgmodel.seeds import seed_path
+from tests.api._helpers import ADMIN, PLANNER, VIEWER, auth, small_org
+
+A, P, V = auth(ADMIN), auth(PLANNER), auth(VIEWER)
+MERGE = {"name": "刑侦治安合并", "ops": [{"op": "merge", "units": ["xj", "za"], "into": "xj"}]}
+
+
+# -- metrics ----------------------------------------------------------------------------------
+
+
+def test_suite_matches_the_library(seeded: TestClient) -> None:
+    r = seeded.get("/api/v1/orgs/mirror-county/metrics", headers=V)
+    assert r.status_code == 200
+    d = r.json()
+    assert d["subject"] == {"type": "org", "id": "mirror-county", "version": 1, "name": "河西县公安局"}
+    expected = metric_report(load_org(seed_path("orgs", "mirror-county.yaml")))
+    assert d["report"]["workforce"]["hidden_loss"] == pytest.approx(
+        expected["workforce"]["hidden_loss"]
+    )
+    assert d["report"]["mirror"]["mirror_index"] == expected["mirror"]["mirror_index"]
+    assert list(d["report"]) == list(expected)
+
+
+@pytest.mark.parametrize("part", ["span", "layers", "workforce", "mirror", "shares", "policy"])
+def test_one_part(seeded: TestClient, part: str) -> None:
+    r = seeded.get(f"/api/v1/orgs/mirror-county/metrics/{part}", headers=V)
+    assert r.status_code == 200
+    d = r.json()
+    assert d["part"] == part
+    assert set(d["report"]) == {"org", part, "norms"}
+
+
+def test_unknown_part_is_422(seeded: TestClient) -> None:
+    r = seeded.get("/api/v1/orgs/mirror-county/metrics/vibes", headers=V)
+    assert r.status_code == 422 and r.json()["errors"][0]["in"] == "path"
+
+
+def test_norms_override_changes_fixed_posts(client: TestClient) -> None:
+    url = "/api/v1/orgs/test-county/metrics/workforce"
+    base = client.get(url, headers=V).json()["report"]
+    norms = yaml.safe_load(seed_path("norms.yaml").read_text(encoding="utf-8"))
+    more = copy.deepcopy(norms)
+    # one more admin post per department: 2 departments → fixed posts + 2
+    more["kinds"]["department"]["admin"] += 1
+    r = client.post(url, json={"norms": more}, headers=V)
+    assert r.status_code == 200, r.text
+    assert r.json()["report"]["workforce"]["fixed_posts"] == base["workforce"]["fixed_posts"] + 2
+    assert r.json()["report"]["norms"]["kinds"]["department"]["admin"] == more["kinds"][
+        "department"
+    ]["admin"]
+
+
+def test_policy_override(client: TestClient) -> None:
+    rule = {
+        "id": "stations-half",
+        "description": "派出所警力占比不低于50%",
+        "metric": "station_share",
+        "scope": "org",
+        "comparator": ">=",
+        "threshold": 0.5,
+        "source": "测试",
+    }
+    r = client.post(
+        "/api/v1/orgs/test-county/metrics/policy", json={"policy": {"rules": [rule]}}, headers=V
+    )
+    assert r.status_code == 200, r.text
+    text = r.text
+    assert "stations-half" in text and "派出所警力占比不低于50%" in text
+
+
+def test_metrics_of_an_older_version(client: TestClient) -> None:
+    changed = small_org()
+    changed["units"][3]["police"] = 30  # 48 + 10 = 58
+    r = client.put("/api/v1/orgs/test-county", json=changed, headers={**A, "If-Match": '"v1"'})
+    assert r.status_code == 200
+    url = "/api/v1/orgs/test-county/metrics"
+    assert client.get(url, headers=V).json()["report"]["org"]["police"] == 58
+    old = client.get(url, params={"version": 1}, headers=V).json()
+    assert old["report"]["org"]["police"] == 48 and old["subject"]["version"] == 1
+    posted = client.post(url, json={"version": 1}, headers=V).json()
+    assert posted["report"]["org"]["police"] == 48
+
+
+# -- scenarios --------------------------------------------------------------------------------
+
+
+def test_seeded_scenarios(seeded: TestClient) -> None:
+    ids = {s["id"] for s in seeded.get("/api/v1/scenarios", headers=V).json()}
+    assert {"dabumen-county", "sink-20pct", "two-teams-one-office"} <= ids
+    only = seeded.get("/api/v1/scenarios", params={"base": "taizhou-gxq-before"}, headers=V)
+    assert [s["id"] for s in only.json()] == ["taizhou-gxq-sandui-liangshi"]
+
+
+def test_taizhou_scenario_balances_the_published_case(seeded: TestClient) -> None:
+    d = seeded.get("/api/v1/scenarios/taizhou-gxq-sandui-liangshi", headers=V).json()
+    # 183 officers conserved
+    assert d["police_before"] == d["police_after"] == 183
+    assert d["base"] == {
+        "type": "org",
+        "id": "taizhou-gxq-before",
+        "version": 1,
+        "name": d["base"]["name"],
+    }
+    assert len(d["log"]) == len(d["plan"]["ops"])
+
+
+def test_scenario_diff_and_deltas(seeded: TestClient) -> None:
+    diff = seeded.get("/api/v1/scenarios/dabumen-county/diff", headers=V).json()
+    assert diff["a"]["id"] == "mirror-county" and diff["b"]["type"] == "scenario"
+    assert diff["diff"]["counts"]["merged"] > 0
+    # police conserved: no hires, no retirements
+    assert diff["diff"]["officers"]["police_a"] == diff["diff"]["officers"]["police_b"] == 497
+    m = seeded.get("/api/v1/scenarios/dabumen-county/metrics", headers=V).json()
+    assert m["before"]["mirror"]["departments"] > m["after"]["mirror"]["departments"]
+    delta = m["deltas"]["delta"]
+    assert delta["departments"] == (
+        m["after"]["mirror"]["departments"] - m["before"]["mirror"]["departments"]
+    )
+    assert delta["police"] == 0
+
+
+def test_create_scenario_every_way(client: TestClient) -> None:
+    # JSON object
+    r = client.post(
+        "/api/v1/scenarios", json={"base": "test-county", "plan": MERGE, "id": "j"}, headers=P
+    )
+    assert r.status_code == 201, r.text
+    d = r.json()
+    assert (d["units_before"], d["units_after"]) == (5, 4)
+    assert d["police_before"] == d["police_after"] == 48
+    assert d["author"] == "李规划" and r.headers["location"].endswith("/api/v1/scenarios/j")
+    # YAML text inside JSON, pinned to base version 1 with If-Match
+    r = client.post(
+        "/api/v1/scenarios",
+        json={"base": "test-county", "plan_text": yaml.safe_dump(MERGE, allow_unicode=True)},
+        headers={**P, "If-Match": '"v1"'},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["id"].startswith("test-county.")
+    # the plan file itself as YAML, base in the query
+    r = client.post(
+        "/api/v1/scenarios?base=test-county&id=y",
+        content=yaml.safe_dump(MERGE, allow_unicode=True).encode(),
+        headers={**P, "Content-Type": "application/yaml"},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["plan"]["name"] == "刑侦治安合并"
+    assert len(client.get("/api/v1/scenarios", headers=V).json()) == 3
+
+
+def test_compare(seeded: TestClient) -> None:
+    r = seeded.get(
+        "/api/v1/compare",
+        params={"a": "org:mirror-county@1", "b": "scenario:sink-20pct"},
+        headers=V,
+    )
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["a"]["version"] == 1 and d["b"]["type"] == "scenario"
+    # 警力下沉: the station share rises, police conserved
+    assert d["deltas"]["delta"]["station_share"] > 0
+    assert d["deltas"]["delta"]["police"] == 0
+    assert d["diff"]["officers"]["police_a"] == d["diff"]["officers"]["police_b"]
+    two_orgs = seeded.get(
+        "/api/v1/compare", params={"a": "mirror-county", "b": "taizhou-gxq-before"}, headers=V
+    )
+    assert two_orgs.status_code == 200
+
+
+def test_scenario_export(seeded: TestClient) -> None:
+    r = seeded.get("/api/v1/scenarios/dabumen-county/export", headers=V)
+    assert r.status_code == 200 and "河西县公安局" in r.text
+
+
+# -- query ------------------------------------------------------------------------------------
+
+
+def test_query_rows_params_and_limit(seeded: TestClient) -> None:
+    q = {
+        "cypher": "MATCH (u:Unit) WHERE u.org_id = $org AND u.kind = $kind "
+        "RETURN u.name AS name, u.police AS police ORDER BY u.police DESC",
+        "params": {"org": "mirror-county", "kind": "station"},
+    }
+    r = seeded.post("/api/v1/query", json=q, headers=P)
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["columns"] == ["name", "police"]
+    assert len(d["rows"]) == 15 and d["truncated"] is False
+    assert all(row["name"].endswith("派出所") for row in d["rows"])
+    r = seeded.post("/api/v1/query", json={**q, "limit": 4}, headers=P)
+    assert len(r.json()["rows"]) == 4 and r.json()["truncated"] is True
