@@ -24,8 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from orgmodel.metrics._util import nearest_bureaus, norms_or_default, ratio, ref
-from orgmodel.model import BUREAU_KINDS, OrgGraph
+from orgmodel.metrics._frame import DEPARTMENT_KINDS, Frame
+from orgmodel.metrics._util import ratio
+from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = [
@@ -36,42 +37,6 @@ __all__ = [
     "mirror_report",
     "mirror_units",
 ]
-
-#: Kinds that count as a bureau's departments (内设机构).
-DEPARTMENT_KINDS = frozenset({"department", "command_center"})
-
-
-def _structure(
-    org: OrgGraph,
-) -> tuple[dict[str, str | None], dict[str, set[str]], dict[str, str | None]]:
-    """(nearest bureau of every unit, D(B) of every bureau, parent bureau of every bureau)."""
-    nodes = org.graph.nodes
-    parents = org.parents()
-    near = nearest_bureaus(org)
-    funcs: dict[str, set[str]] = {}
-    upper: dict[str, str | None] = {}
-    for u in org.order():
-        a = nodes[u]
-        if a["kind"] in BUREAU_KINDS:
-            funcs[u] = set()
-            p = parents[u]
-            upper[u] = near[p] if p is not None else None
-        elif a["kind"] in DEPARTMENT_KINDS and a["function"]:
-            b = near[u]
-            if b is not None:
-                funcs[b].add(a["function"])
-    return near, funcs, upper
-
-
-def _parent_functions(
-    org: OrgGraph, funcs: dict[str, set[str]], upper: dict[str, str | None], b: str
-) -> set[str] | None:
-    p = upper[b]
-    if p is not None:
-        return funcs[p]
-    if b == org.root and org.parent_bureau is not None:
-        return set(org.parent_bureau.functions)
-    return None
 
 
 def bureau_functions(org: OrgGraph) -> dict[str, list[str]]:
@@ -94,7 +59,7 @@ def bureau_functions(org: OrgGraph) -> dict[str, list[str]]:
     >>> bureau_functions(org)
     {'c': ['criminal'], 'b': []}
     """
-    return {b: sorted(f) for b, f in _structure(org)[1].items()}
+    return {b: sorted(f) for b, f in Frame(org).structure[0].items()}
 
 
 def mirror_by_bureau(org: OrgGraph) -> dict[str, float]:
@@ -117,10 +82,10 @@ def mirror_by_bureau(org: OrgGraph) -> dict[str, float]:
     >>> mirror_by_bureau(org)  # the county has no departments, the city no parent
     {}
     """
-    _, funcs, upper = _structure(org)
+    fr = Frame(org)
     out: dict[str, float] = {}
-    for b, d in funcs.items():
-        pf = _parent_functions(org, funcs, upper, b)
+    for b, d in fr.structure[0].items():
+        pf = fr.parent_functions(b)
         if d and pf is not None:
             out[b] = len(d & pf) / len(d)
     return out
@@ -153,10 +118,10 @@ def mirror_index(org: OrgGraph) -> float | None:
     >>> mirror_index(org)  # {criminal, public_order} ∩ {criminal, traffic}: 1 of 2
     0.5
     """
-    _, funcs, upper = _structure(org)
+    fr = Frame(org)
     shared = total = 0
-    for b, d in funcs.items():
-        pf = _parent_functions(org, funcs, upper, b)
+    for b, d in fr.structure[0].items():
+        pf = fr.parent_functions(b)
         if d and pf is not None:
             shared += len(d & pf)
             total += len(d)
@@ -186,21 +151,7 @@ def mirror_units(org: OrgGraph, norms: Norms | None = None) -> list[str]:
     >>> mirror_units(org)  # 12 < S = 30; 治安 has no counterpart above
     ['bx']
     """
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
-    near, funcs, upper = _structure(org)
-    out: list[str] = []
-    for u in org.order():
-        a = nodes[u]
-        if a["kind"] not in DEPARTMENT_KINDS or not a["function"]:
-            continue
-        b = near[u]
-        if b is None:
-            continue
-        pf = _parent_functions(org, funcs, upper, b)
-        if pf and a["function"] in pf and a["police"] < norms[a["kind"]].efficient_size:
-            out.append(u)
-    return out
+    return _mirror_units(Frame(org, norms))
 
 
 def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
@@ -233,28 +184,49 @@ def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
     >>> r["mirror_index"], r["departments"], r["mean_department_size"], r["mirror_units"]
     (0.5, 2, 6.0, 1)
     """
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
-    near, funcs, upper = _structure(org)
+    return _mirror_report(Frame(org, norms))
+
+
+def _mirror_units(fr: Frame) -> list[str]:
+    node, near, kinds = fr.node, fr.bureau, fr.norms.kinds
+    pfs: dict[str, set[str] | None] = {}
+    out: list[str] = []
+    for u in fr.departments:
+        a = node[u]
+        if a["kind"] not in DEPARTMENT_KINDS or not a["function"]:
+            continue
+        b = near[u]
+        if b is None:
+            continue
+        if b not in pfs:
+            pfs[b] = fr.parent_functions(b)
+        pf = pfs[b]
+        if pf and a["function"] in pf and a["police"] < kinds[a["kind"]].efficient_size:
+            out.append(u)
+    return out
+
+
+def _mirror_report(fr: Frame) -> dict[str, Any]:
+    org, node, near, norms = fr.org, fr.node, fr.bureau, fr.norms
+    funcs, upper = fr.structure
     dept_count: dict[str, int] = defaultdict(int)
     dept_police: dict[str, int] = defaultdict(int)
     departments = police = 0
-    for u in org.order():
-        a = nodes[u]
-        if a["kind"] in DEPARTMENT_KINDS:
-            departments += 1
-            police += a["police"]
-            b = near[u]
-            if b is not None:
-                dept_count[b] += 1
-                dept_police[b] += a["police"]
+    for u in fr.departments:
+        a = node[u]
+        departments += 1
+        police += a["police"]
+        b = near[u]
+        if b is not None:
+            dept_count[b] += 1
+            dept_police[b] += a["police"]
     rows: list[dict[str, Any]] = []
     shared_total = func_total = 0
     for b, d in funcs.items():
-        pf = _parent_functions(org, funcs, upper, b)
+        pf = fr.parent_functions(b)
         p = upper[b]
         if p is not None:
-            parent_ref: dict[str, Any] | None = ref(org, p)
+            parent_ref = fr.ref(p)
         elif pf is not None and org.parent_bureau is not None:
             parent_ref = {"id": None, "name": org.parent_bureau.name}
         else:
@@ -265,8 +237,9 @@ def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
             func_total += len(d)
         rows.append(
             {
-                **ref(org, b),
-                "kind": nodes[b]["kind"],
+                "id": b,
+                "name": node[b]["name"],
+                "kind": node[b]["kind"],
                 "parent_bureau": parent_ref,
                 "departments": dept_count[b],
                 "department_police": dept_police[b],
@@ -276,20 +249,20 @@ def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
                 "mirror": ratio(shared, len(d)) if shared is not None else None,
             }
         )
-    units = mirror_units(org, norms)
+    units = _mirror_units(fr)
     cat = org.catalogue
     unit_rows = []
     for u in units:
-        a = nodes[u]
-        b = near[u]
+        a = node[u]
         unit_rows.append(
             {
-                **ref(org, u),
+                "id": u,
+                "name": a["name"],
                 "function": a["function"],
                 "function_name": cat[a["function"]].name if a["function"] in cat else None,
                 "police": a["police"],
                 "efficient_size": norms[a["kind"]].efficient_size,
-                "bureau": ref(org, b) if b is not None else None,
+                "bureau": fr.ref(near[u]),
             }
         )
     return {
@@ -299,9 +272,9 @@ def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
         "departments": departments,
         "departments_per_bureau": ratio(departments, len(rows)),
         "mean_department_size": ratio(police, departments),
-        "guides": len(org.guides),
+        "guides": fr.edges[0],
         "mirror_units": len(units),
-        "mirror_unit_police": sum(nodes[u]["police"] for u in units),
+        "mirror_unit_police": sum(r["police"] for r in unit_rows),
         "by_bureau": rows,
         "units": unit_rows,
     }

@@ -29,11 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from orgmodel.metrics._util import norms_or_default, subtree_sums
-from orgmodel.metrics.mirror import _parent_functions, _structure
-from orgmodel.metrics.shares import ORGAN_KINDS, _frontline_sums
-from orgmodel.metrics.span import _command_paths, spans
-from orgmodel.metrics.workforce import hidden_loss
+from orgmodel.metrics._frame import Frame
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule, load_policy
 
@@ -54,62 +50,54 @@ POLICY_METRICS: dict[str, str] = {
 _Pair = tuple[Mapping[str, float], Mapping[str, float]]
 
 
-def _station_share(org: OrgGraph, norms: Norms) -> _Pair:
-    s = _frontline_sums(org)
-    return s["station"], s["total"]
+def _station_share(fr: Frame) -> _Pair:
+    return fr.sums["station"], fr.sums["total"]
 
 
-def _community_share(org: OrgGraph, norms: Norms) -> _Pair:
-    s = _frontline_sums(org)
-    return s["station_community"], s["station"]
+def _community_share(fr: Frame) -> _Pair:
+    return fr.sums["station_community"], fr.sums["station"]
 
 
-def _organ_share(org: OrgGraph, norms: Norms) -> _Pair:
-    nodes = org.graph.nodes
-    organ = {u: nodes[u]["police"] for u in org.order() if nodes[u]["kind"] in ORGAN_KINDS}
-    police = {u: nodes[u]["police"] for u in org.order()}
-    return subtree_sums(org, organ), subtree_sums(org, police)
+def _organ_share(fr: Frame) -> _Pair:
+    return fr.sums["organ"], fr.sums["total"]
 
 
-def _hidden_loss_share(org: OrgGraph, norms: Norms) -> _Pair:
-    nodes = org.graph.nodes
-    police = {u: nodes[u]["police"] for u in org.order()}
-    return subtree_sums(org, hidden_loss(org, norms)), subtree_sums(org, police)
+def _hidden_loss_share(fr: Frame) -> _Pair:
+    return fr.subtree_sums(fr.staffing.loss), fr.sums["total"]
 
 
-def _mirror_index(org: OrgGraph, norms: Norms) -> _Pair:
-    _, funcs, upper = _structure(org)
+def _mirror_index(fr: Frame) -> _Pair:
     shared: dict[str, float] = {}
     total: dict[str, float] = {}
-    for b, d in funcs.items():
-        pf = _parent_functions(org, funcs, upper, b)
+    for b, d in fr.structure[0].items():
+        pf = fr.parent_functions(b)
         if d and pf is not None:
             shared[b] = len(d & pf)
             total[b] = len(d)
-    return subtree_sums(org, shared), subtree_sums(org, total)
+    return fr.subtree_sums(shared), fr.subtree_sums(total)
 
 
-def _span_share(which: str) -> Callable[[OrgGraph, Norms], _Pair]:
-    def pair(org: OrgGraph, norms: Norms) -> _Pair:
-        sp = spans(org)
+def _span_share(which: str) -> Callable[[Frame], _Pair]:
+    def pair(fr: Frame) -> _Pair:
+        sp, norms = fr.spans, fr.norms
         if which == "narrow":
-            hit = {u: 1.0 for u, s in sp.items() if s < norms.narrow_below}
+            hit = {u: 1.0 for u, n in sp.items() if n < norms.narrow_below}
         else:
-            hit = {u: 1.0 for u, s in sp.items() if s > norms.wide_above}
-        return subtree_sums(org, hit), subtree_sums(org, dict.fromkeys(sp, 1.0))
+            hit = {u: 1.0 for u, n in sp.items() if n > norms.wide_above}
+        return fr.subtree_sums(hit), fr.subtree_sums(dict.fromkeys(sp, 1.0))
 
     return pair
 
 
-def _mean_command_path(org: OrgGraph, norms: Norms) -> _Pair:
-    paths = _command_paths(org)[0]
+def _mean_command_path(fr: Frame) -> _Pair:
+    paths = fr.paths[0]
     return (
-        subtree_sums(org, {u: float(h) for u, h in paths.items()}),
-        subtree_sums(org, dict.fromkeys(paths, 1.0)),
+        fr.subtree_sums({u: float(h) for u, h in paths.items()}),
+        fr.subtree_sums(dict.fromkeys(paths, 1.0)),
     )
 
 
-_PAIRS: dict[str, Callable[[OrgGraph, Norms], _Pair]] = {
+_PAIRS: dict[str, Callable[[Frame], _Pair]] = {
     "station_share": _station_share,
     "community_share": _community_share,
     "organ_share": _organ_share,
@@ -161,8 +149,12 @@ def metric_by_unit(
     >>> metric_by_unit(org, "organ_share")  # b: 5/28; the station holds no organ
     {'b': 0.17857142857142858, 's': 0.0, 'p': 0.0}
     """
-    num, den = _PAIRS[metric](org, norms_or_default(norms))
-    return {u: (num[u] / den[u] if den[u] else None) for u in org.order()}
+    return _metric_by_unit(Frame(org, norms), metric)
+
+
+def _metric_by_unit(fr: Frame, metric: str) -> dict[str, float | None]:
+    num, den = _PAIRS[metric](fr)
+    return {u: (num[u] / den[u] if den[u] else None) for u in fr.order}
 
 
 def evaluate_policy(
@@ -202,23 +194,16 @@ def evaluate_policy(
     >>> [(r["unit_name"], round(r["value"], 3), r["passed"]) for r in evaluate_policy(org, [rule])]
     [('某县公安局', 0.821, True)]
     """
-    if rules is None:
-        rules = load_policy()
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
-    values: dict[str, dict[str, float | None]] = {}
-    by_kind: dict[str, list[str]] = {}
+    return _evaluate(Frame(org, norms), load_policy() if rules is None else rules)
+
+
+def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
+    node = fr.node
+    pairs: dict[str, _Pair] = {}
     rows: list[dict[str, Any]] = []
     for rule in rules:
-        if rule.metric not in values:
-            values[rule.metric] = metric_by_unit(org, rule.metric, norms)
-        if rule.scope == "org":
-            scope_units = [org.root]
-        else:
-            if not by_kind:
-                for u in org.order():
-                    by_kind.setdefault(nodes[u]["kind"], []).append(u)
-            scope_units = by_kind.get(rule.scope, [])
+        scope = fr.units_of_kind.get(rule.scope, [])
+        scope_units = [fr.org.root] if rule.scope == "org" else scope
         base = {
             "rule": rule.id,
             "description": rule.description,
@@ -242,13 +227,16 @@ def evaluate_policy(
                 }
             )
             continue
+        if rule.metric not in pairs:
+            pairs[rule.metric] = _PAIRS[rule.metric](fr)
+        num, den = pairs[rule.metric]
         for u in scope_units:
-            v = values[rule.metric][u]
+            v = num[u] / den[u] if den[u] else None
             rows.append(
                 {
                     **base,
                     "unit_id": u,
-                    "unit_name": org.name_of(u),
+                    "unit_name": node[u]["name"],
                     "value": v,
                     **tail,
                     "passed": None if v is None else rule.holds(v),
@@ -283,9 +271,11 @@ def policy_report(
     >>> r["rules"], r["checks"]
     (0, 0)
     """
-    if rules is None:
-        rules = load_policy()
-    rows = evaluate_policy(org, rules, norms)
+    return _policy_report(Frame(org, norms), load_policy() if rules is None else rules)
+
+
+def _policy_report(fr: Frame, rules: Sequence[PolicyRule]) -> dict[str, Any]:
+    rows = _evaluate(fr, rules)
     by_rule: dict[str, dict[str, Any]] = {}
     for rule in rules:
         by_rule[rule.id] = {

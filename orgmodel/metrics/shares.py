@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgmodel.metrics._util import nearest_bureaus, ratio, ref
-from orgmodel.model import BUREAU_KINDS, OrgGraph
+from orgmodel.metrics._frame import ORGAN_KINDS, Frame
+from orgmodel.metrics._util import ratio
+from orgmodel.model import OrgGraph
 
 __all__ = [
     "community_shares",
@@ -31,9 +32,6 @@ __all__ = [
     "station_shares",
     "subtree_police",
 ]
-
-COMMUNITY_FUNCTION = "community_policing"
-ORGAN_KINDS = BUREAU_KINDS | {"department", "command_center"}
 
 
 def subtree_police(org: OrgGraph) -> dict[str, int]:
@@ -60,46 +58,7 @@ def subtree_police(org: OrgGraph) -> dict[str, int]:
     >>> subtree_police(org)
     {'b': 28, 's': 23, 'p': 3}
     """
-    nodes = org.graph.nodes
-    parents = org.parents()
-    order = org.order()
-    tot: dict[str, int] = {u: nodes[u]["police"] for u in order}
-    for u in reversed(order):
-        p = parents[u]
-        if p is not None:
-            tot[p] += tot[u]
-    return tot
-
-
-def _frontline_sums(org: OrgGraph) -> dict[str, dict[str, int]]:
-    """Per unit, Σ over its subtree of: all police (``total``), police in station subtrees
-    (``station``), in community teams and posts (``community``) and in community teams and
-    posts inside stations (``station_community``). One bottom-up pass."""
-    nodes = org.graph.nodes
-    parents = org.parents()
-    order = org.order()
-    tot: dict[str, int] = {}
-    sta: dict[str, int] = {}
-    com: dict[str, int] = {}
-    scom: dict[str, int] = {}
-    for u in order:
-        tot[u] = nodes[u]["police"]
-        sta[u] = com[u] = scom[u] = 0
-    for u in reversed(order):
-        a = nodes[u]
-        kind = a["kind"]
-        if kind == "community_post" or (kind == "team" and a["function"] == COMMUNITY_FUNCTION):
-            com[u] = tot[u]
-        if kind == "station":
-            sta[u] = tot[u]
-            scom[u] = com[u]
-        p = parents[u]
-        if p is not None:
-            tot[p] += tot[u]
-            sta[p] += sta[u]
-            com[p] += com[u]
-            scom[p] += scom[u]
-    return {"total": tot, "station": sta, "community": com, "station_community": scom}
+    return Frame(org).sums["total"]
 
 
 def station_shares(org: OrgGraph) -> dict[str, float | None]:
@@ -122,10 +81,10 @@ def station_shares(org: OrgGraph) -> dict[str, float | None]:
     >>> station_shares(org)  # (20 + 3) / 28
     {'b': 0.8214285714285714}
     """
-    nodes = org.graph.nodes
-    sums = _frontline_sums(org)
+    fr = Frame(org)
+    node, sums = fr.node, fr.sums
     tot, sta = sums["total"], sums["station"]
-    return {u: ratio(sta[u], tot[u]) for u in org.order() if nodes[u]["kind"] == "county"}
+    return {u: ratio(sta[u], tot[u]) for u in fr.order if node[u]["kind"] == "county"}
 
 
 def community_shares(org: OrgGraph) -> dict[str, float | None]:
@@ -148,10 +107,10 @@ def community_shares(org: OrgGraph) -> dict[str, float | None]:
     >>> community_shares(org)  # 3 / (20 + 3)
     {'s': 0.13043478260869565}
     """
-    nodes = org.graph.nodes
-    sums = _frontline_sums(org)
+    fr = Frame(org)
+    node, sums = fr.node, fr.sums
     tot, com = sums["total"], sums["community"]
-    return {u: ratio(com[u], tot[u]) for u in org.order() if nodes[u]["kind"] == "station"}
+    return {u: ratio(com[u], tot[u]) for u in fr.order if node[u]["kind"] == "station"}
 
 
 def organ_share(org: OrgGraph) -> float | None:
@@ -207,39 +166,35 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
     >>> r["police"], r["organ_police"], r["station_police"], r["community_police"]
     (28, 5, 23, 3)
     """
-    nodes = org.graph.nodes
-    sums = _frontline_sums(org)
+    return _shares_report(Frame(org))
+
+
+def _shares_report(fr: Frame) -> dict[str, Any]:
+    node, sums, near = fr.node, fr.sums, fr.bureau
     tot, sta, com = sums["total"], sums["station"], sums["community"]
-    near = nearest_bureaus(org)
-    organ = 0
-    counties: list[dict[str, Any]] = []
-    stations: list[dict[str, Any]] = []
-    for u in org.order():
-        a = nodes[u]
-        kind = a["kind"]
-        if kind in ORGAN_KINDS:
-            organ += a["police"]
-        if kind == "county":
-            counties.append(
-                {
-                    **ref(org, u),
-                    "police": tot[u],
-                    "station_police": sta[u],
-                    "station_share": ratio(sta[u], tot[u]),
-                }
-            )
-        elif kind == "station":
-            b = near[u]
-            stations.append(
-                {
-                    **ref(org, u),
-                    "bureau": ref(org, b) if b is not None else None,
-                    "police": tot[u],
-                    "community_police": com[u],
-                    "community_share": ratio(com[u], tot[u]),
-                }
-            )
-    root = org.root
+    counties = [
+        {
+            "id": u,
+            "name": node[u]["name"],
+            "police": tot[u],
+            "station_police": sta[u],
+            "station_share": ratio(sta[u], tot[u]),
+        }
+        for u in fr.units_of_kind.get("county", ())
+    ]
+    stations = [
+        {
+            "id": u,
+            "name": node[u]["name"],
+            "bureau": fr.ref(near[u]),
+            "police": tot[u],
+            "community_police": com[u],
+            "community_share": ratio(com[u], tot[u]),
+        }
+        for u in fr.units_of_kind.get("station", ())
+    ]
+    root = fr.org.root
+    organ = sums["organ"][root]
     # Org-wide community share: over the police in stations, as for one station.
     community_police = sums["station_community"][root]
     return {

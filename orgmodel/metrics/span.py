@@ -20,16 +20,11 @@ Every function is one pass over :meth:`OrgGraph.order` and returns plain data.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
-from orgmodel.metrics._util import (
-    leaders_of,
-    nearest_bureaus,
-    norms_or_default,
-    ratio,
-    ref,
-)
+from orgmodel.metrics._frame import Frame
+from orgmodel.metrics._util import ratio
 from orgmodel.model import FRONTLINE_KINDS, OrgGraph
 from orgmodel.norms import Norms
 
@@ -79,12 +74,7 @@ def spans(org: OrgGraph) -> dict[str, int]:
     >>> spans(org)
     {'b': 1, 's': 1}
     """
-    out: dict[str, int] = {}
-    for u in org.order():
-        n = len(org.children(u))
-        if n:
-            out[u] = n
-    return out
+    return dict(Frame(org).spans)
 
 
 def span_bands(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[str, Any]]:
@@ -118,13 +108,7 @@ def span_bands(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[str,
     >>> span_bands(org)["1"]
     {'count': 2, 'share': 1.0}
     """
-    norms = norms_or_default(norms)
-    counts: Counter[str | None] = Counter(norms.band_of(s) for s in spans(org).values())
-    total = sum(counts.values())
-    return {
-        label: {"count": counts[label], "share": ratio(counts[label], total)}
-        for label in norms.band_labels()
-    }
+    return _bands(Frame(org, norms))
 
 
 def narrow_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
@@ -146,8 +130,8 @@ def narrow_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     >>> narrow_spans(org)
     {'b': 1, 's': 1}
     """
-    limit = norms_or_default(norms).narrow_below
-    return {u: s for u, s in spans(org).items() if s < limit}
+    fr = Frame(org, norms)
+    return {u: n for u, n in fr.spans.items() if n < fr.norms.narrow_below}
 
 
 def wide_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
@@ -169,8 +153,8 @@ def wide_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     >>> wide_spans(org)
     {}
     """
-    limit = norms_or_default(norms).wide_above
-    return {u: s for u, s in spans(org).items() if s > limit}
+    fr = Frame(org, norms)
+    return {u: n for u, n in fr.spans.items() if n > fr.norms.wide_above}
 
 
 def supervision_ratios(org: OrgGraph, norms: Norms | None = None) -> dict[str, float | None]:
@@ -204,12 +188,12 @@ def supervision_ratios(org: OrgGraph, norms: Norms | None = None) -> dict[str, f
     >>> supervision_ratios(org)["s"]  # (20 - 2) / 2
     9.0
     """
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
+    fr = Frame(org, norms)
+    node, kinds = fr.node, fr.norms.kinds
     out: dict[str, float | None] = {}
-    for u in org.order():
-        a = nodes[u]
-        lead = leaders_of(a, norms[a["kind"]])
+    for u in fr.order:
+        a = node[u]
+        lead = kinds[a["kind"]].leaders if a["leaders"] is None else a["leaders"]
         out[u] = (a["police"] - lead) / lead if lead else None
     return out
 
@@ -251,40 +235,14 @@ def org_layers(org: OrgGraph) -> int:
     >>> org_layers(org)
     3
     """
-    nodes = org.graph.nodes
-    depth = org.depths()
+    node = org.graph.nodes
     deepest = -1
     deepest_any = 0
-    for u in org.order():
-        d = depth[u]
+    for u, d in org.depths().items():
         deepest_any = max(deepest_any, d)
-        if d > deepest and nodes[u]["kind"] in FRONTLINE_KINDS:
+        if d > deepest and node[u]["kind"] in FRONTLINE_KINDS:
             deepest = d
     return 1 + (deepest if deepest >= 0 else deepest_any)
-
-
-def _command_paths(org: OrgGraph) -> tuple[dict[str, int], set[str]]:
-    nodes = org.graph.nodes
-    parents = org.parents()
-    depth = org.depths()
-    bureau = nearest_bureaus(org)
-    dispatched = {t for _, t in org.dispatches}
-    near_dispatch: dict[str, str | None] = {}
-    paths: dict[str, int] = {}
-    via_centre: set[str] = set()
-    for u in org.order():
-        p = parents[u]
-        near_dispatch[u] = u if u in dispatched else (near_dispatch[p] if p is not None else None)
-        if nodes[u]["kind"] != "community_post":
-            continue
-        b = bureau[u]
-        hops = depth[u] - (depth[b] if b is not None else 0)
-        t = near_dispatch[u]
-        if t is not None and 1 + depth[u] - depth[t] < hops:
-            hops = 1 + depth[u] - depth[t]
-            via_centre.add(u)
-        paths[u] = hops
-    return paths, via_centre
 
 
 def command_paths(org: OrgGraph) -> dict[str, int]:
@@ -317,7 +275,7 @@ def command_paths(org: OrgGraph) -> dict[str, int]:
     >>> command_paths(org)
     {'p': 2}
     """
-    return _command_paths(org)[0]
+    return Frame(org).paths[0]
 
 
 def span_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
@@ -345,60 +303,7 @@ def span_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
     >>> r["managing_units"], r["mean_span"], r["narrow_share"]
     (2, 1.0, 1.0)
     """
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
-    sp = spans(org)
-    n = len(sp)
-    edges = sum(sp.values())
-    bands = span_bands(org, norms)
-    narrow = narrow_spans(org, norms)
-    wide = wide_spans(org, norms)
-
-    def row(u: str) -> dict[str, Any]:
-        return {**ref(org, u), "kind": nodes[u]["kind"], "span": sp[u]}
-
-    kind_count: Counter[str] = Counter()
-    kind_span: Counter[str] = Counter()
-    for u, s in sp.items():
-        kind_count[nodes[u]["kind"]] += 1
-        kind_span[nodes[u]["kind"]] += s
-    sup_sum: defaultdict[str, float] = defaultdict(float)
-    sup_n: Counter[str] = Counter()
-    for u, r in supervision_ratios(org, norms).items():
-        if r is not None:
-            sup_sum[nodes[u]["kind"]] += r
-            sup_n[nodes[u]["kind"]] += 1
-    top = max(sp, key=lambda u: sp[u]) if sp else None
-    ordered = sorted(sp.values())
-    median = (
-        None
-        if not ordered
-        else float(ordered[n // 2])
-        if n % 2
-        else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-    )
-    return {
-        "managing_units": n,
-        "edges": edges,
-        "mean_span": ratio(edges, n),
-        "median_span": median,
-        "max_span": None if top is None else row(top),
-        "bands": [{"band": k, **v} for k, v in bands.items()],
-        "narrow_below": norms.narrow_below,
-        "wide_above": norms.wide_above,
-        "narrow_share": ratio(len(narrow), n),
-        "wide_share": ratio(len(wide), n),
-        "narrow": [row(u) for u in narrow],
-        "wide": [row(u) for u in wide],
-        "supervision": {
-            "mean": ratio(sum(sup_sum.values()), sum(sup_n.values())),
-            "by_kind": {k: sup_sum[k] / sup_n[k] for k in sup_n},
-        },
-        "by_kind": {
-            k: {"managing_units": kind_count[k], "mean_span": kind_span[k] / kind_count[k]}
-            for k in kind_count
-        },
-    }
+    return _span_report(Frame(org, norms))
 
 
 def layers_report(org: OrgGraph) -> dict[str, Any]:
@@ -425,41 +330,102 @@ def layers_report(org: OrgGraph) -> dict[str, Any]:
     >>> r["layers"], r["command_path"]["mean"]
     (3, 2.0)
     """
-    nodes = org.graph.nodes
-    depth = org.depths()
-    by_layer_units: Counter[int] = Counter()
-    by_layer_police: Counter[int] = Counter()
-    for u in org.order():
-        by_layer_units[depth[u]] += 1
-        by_layer_police[depth[u]] += nodes[u]["police"]
-    paths, via = _command_paths(org)
+    return _layers_report(Frame(org))
+
+
+def _bands(fr: Frame) -> dict[str, dict[str, Any]]:
+    counts: Counter[str | None] = Counter(map(fr.norms.band_of, fr.spans.values()))
+    total = len(fr.spans)
+    return {
+        label: {"count": counts[label], "share": ratio(counts[label], total)}
+        for label in fr.norms.band_labels()
+    }
+
+
+def _span_report(fr: Frame) -> dict[str, Any]:
+    norms, node, sp = fr.norms, fr.node, fr.spans
+    n = len(sp)
+    edges = sum(sp.values())
+
+    def row(u: str) -> dict[str, Any]:
+        return {"id": u, "name": node[u]["name"], "kind": node[u]["kind"], "span": sp[u]}
+
+    kind_count: Counter[str] = Counter()
+    kind_span: Counter[str] = Counter()
+    narrow: list[dict[str, Any]] = []
+    wide: list[dict[str, Any]] = []
+    for u, s in sp.items():
+        kind = node[u]["kind"]
+        kind_count[kind] += 1
+        kind_span[kind] += s
+        if s < norms.narrow_below:
+            narrow.append(row(u))
+        if s > norms.wide_above:
+            wide.append(row(u))
+    sup = fr.staffing.supervision
+    top = max(sp, key=sp.__getitem__) if sp else None
+    ordered = sorted(sp.values())
+    median = (
+        None
+        if not ordered
+        else float(ordered[n // 2])
+        if n % 2
+        else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    )
+    return {
+        "managing_units": n,
+        "edges": edges,
+        "mean_span": ratio(edges, n),
+        "median_span": median,
+        "max_span": None if top is None else row(top),
+        "bands": [{"band": k, **v} for k, v in _bands(fr).items()],
+        "narrow_below": norms.narrow_below,
+        "wide_above": norms.wide_above,
+        "narrow_share": ratio(len(narrow), n),
+        "wide_share": ratio(len(wide), n),
+        "narrow": narrow,
+        "wide": wide,
+        "supervision": {
+            "mean": ratio(sum(v[0] for v in sup.values()), sum(v[1] for v in sup.values())),
+            "by_kind": {k: v[0] / v[1] for k, v in sup.items() if v[1]},
+        },
+        "by_kind": {
+            k: {"managing_units": kind_count[k], "mean_span": kind_span[k] / kind_count[k]}
+            for k in kind_count
+        },
+    }
+
+
+def _layers_report(fr: Frame) -> dict[str, Any]:
+    node = fr.node
+    paths, via = fr.paths
+    by_layer, deepest = fr.by_layer, fr.deepest_frontline
+    max_depth = max(by_layer)
     dist = Counter(paths.values())
     longest: list[dict[str, Any]] = []
     if paths:
-        top = max(paths.values())
-        bureau = None
+        top = max(dist)
+        bureau = fr.bureau
         for u, h in paths.items():
             if h == top:
-                if bureau is None:
-                    bureau = nearest_bureaus(org)
-                b = bureau[u]
                 longest.append(
-                    {**ref(org, u), "hops": h, "bureau": ref(org, b) if b is not None else None}
+                    {"id": u, "name": node[u]["name"], "hops": h, "bureau": fr.ref(bureau[u])}
                 )
                 if len(longest) >= REPORT_LIST_LIMIT:
                     break
+    n = len(paths)
     return {
-        "layers": org_layers(org),
-        "max_depth": max(by_layer_units),
+        "layers": 1 + (deepest if deepest >= 0 else max_depth),
+        "max_depth": max_depth,
         "by_layer": [
-            {"layer": d, "units": by_layer_units[d], "police": by_layer_police[d]}
-            for d in sorted(by_layer_units)
+            {"layer": d, "units": by_layer[d][0], "police": by_layer[d][1]}
+            for d in sorted(by_layer)
         ],
         "command_path": {
-            "posts": len(paths),
-            "mean": ratio(sum(paths.values()), len(paths)),
-            "max": max(paths.values()) if paths else None,
-            "min": min(paths.values()) if paths else None,
+            "posts": n,
+            "mean": ratio(sum(h * c for h, c in dist.items()), n),
+            "max": max(dist) if dist else None,
+            "min": min(dist) if dist else None,
             "distribution": [{"hops": h, "posts": dist[h]} for h in sorted(dist)],
             "via_command_centre": len(via),
             "longest": longest,

@@ -13,18 +13,17 @@ organisation (≈ 650k units) takes seconds.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from orgmodel.metrics._util import norms_or_default
-from orgmodel.metrics.mirror import mirror_report
-from orgmodel.metrics.policy import policy_report
-from orgmodel.metrics.shares import shares_report
-from orgmodel.metrics.span import layers_report, span_report
-from orgmodel.metrics.workforce import workforce_report
+from orgmodel.metrics._frame import Frame
+from orgmodel.metrics.mirror import _mirror_report
+from orgmodel.metrics.policy import _policy_report
+from orgmodel.metrics.shares import _shares_report
+from orgmodel.metrics.span import _layers_report, _span_report
+from orgmodel.metrics.workforce import _workforce_report
 from orgmodel.model import KIND_NAMES, OrgGraph
-from orgmodel.norms import Norms, PolicyRule
+from orgmodel.norms import Norms, PolicyRule, load_policy
 
 __all__ = ["HEADLINE_KEYS", "REPORT_KEYS", "headline", "metric_report", "org_summary"]
 
@@ -91,16 +90,15 @@ def org_summary(org: OrgGraph) -> dict[str, Any]:
     >>> s["units"], s["police"], s["by_kind"]["station"]
     (3, 28, {'name': '派出所', 'units': 1, 'police': 20})
     """
-    units: Counter[str] = Counter()
-    police: Counter[str] = Counter()
-    total_p = total_a = est = 0
-    for _, a in org.graph.nodes(data=True):
-        units[a["kind"]] += 1
-        police[a["kind"]] += a["police"]
-        total_p += a["police"]
-        total_a += a["auxiliaries"]
-        est += a["establishment"] or 0
+    return _org_summary(Frame(org))
+
+
+def _org_summary(fr: Frame) -> dict[str, Any]:
+    org = fr.org
+    st = fr.staffing
+    by_kind = st.by_kind
     pb = org.parent_bureau
+    guides, dispatches, _ = fr.edges
     return {
         "id": org.id,
         "name": org.name,
@@ -111,17 +109,17 @@ def org_summary(org: OrgGraph) -> dict[str, Any]:
             "kind": org.attrs(org.root)["kind"],
         },
         "units": len(org),
-        "police": total_p,
-        "auxiliaries": total_a,
-        "establishment": est,
+        "police": sum(c[1] for c in by_kind.values()),
+        "auxiliaries": st.auxiliaries,
+        "establishment": st.establishment,
         "by_kind": {
-            k: {"name": KIND_NAMES[k], "units": units[k], "police": police[k]}
+            k: {"name": KIND_NAMES[k], "units": by_kind[k][0], "police": by_kind[k][1]}
             for k in KIND_NAMES
-            if units[k]
+            if k in by_kind
         },
         "parent_bureau": None if pb is None else {"name": pb.name, "functions": list(pb.functions)},
-        "guides": len(org.guides),
-        "dispatches": len(org.dispatches),
+        "guides": guides,
+        "dispatches": dispatches,
     }
 
 
@@ -164,19 +162,19 @@ def metric_report(
     >>> list(metric_report(org))
     ['org', 'span', 'layers', 'workforce', 'mirror', 'shares', 'policy', 'norms']
     """
-    norms = norms_or_default(norms)
-    layers = layers_report(org)
+    fr = Frame(org, norms)
+    layers = _layers_report(fr)
     layers["mean_command_path"] = layers["command_path"]["mean"]
     layers["max_command_path"] = layers["command_path"]["max"]
     return {
-        "org": org_summary(org),
-        "span": span_report(org, norms),
+        "org": _org_summary(fr),
+        "span": _span_report(fr),
         "layers": layers,
-        "workforce": workforce_report(org, norms),
-        "mirror": mirror_report(org, norms),
-        "shares": shares_report(org),
-        "policy": policy_report(org, policy, norms),
-        "norms": norms.to_dict(),
+        "workforce": _workforce_report(fr),
+        "mirror": _mirror_report(fr),
+        "shares": _shares_report(fr),
+        "policy": _policy_report(fr, load_policy() if policy is None else policy),
+        "norms": fr.norms.to_dict(),
     }
 
 

@@ -23,19 +23,11 @@ are one pass over the units and return plain data.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
 from typing import Any
 
-from orgmodel.metrics._util import (
-    CATEGORY_LABELS,
-    LEVEL_LABELS,
-    leaders_of,
-    norms_or_default,
-    ratio,
-    ref,
-    roster_of,
-)
-from orgmodel.model import KIND_LEVELS, OrgGraph
+from orgmodel.metrics._frame import Frame
+from orgmodel.metrics._util import CATEGORY_LABELS, LEVEL_LABELS, ratio
+from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = [
@@ -92,18 +84,7 @@ def fixed_posts(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     >>> fixed_posts(org)  # county 4+2; station 2+1+1×5; post 0
     {'b': 6, 's': 8, 'p': 0}
     """
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
-    out: dict[str, int] = {}
-    for u in org.order():
-        a = nodes[u]
-        kn = norms[a["kind"]]
-        out[u] = (
-            leaders_of(a, kn)
-            + kn.admin
-            + (kn.duty_posts * kn.officers_per_post if roster_of(a, kn) else 0)
-        )
-    return out
+    return Frame(org, norms).staffing.fixed
 
 
 def absorbed_overhead(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
@@ -125,8 +106,9 @@ def absorbed_overhead(org: OrgGraph, norms: Norms | None = None) -> dict[str, in
     >>> absorbed_overhead(org)  # min(5, 6), min(20, 8), min(3, 0)
     {'b': 5, 's': 8, 'p': 0}
     """
-    nodes = org.graph.nodes
-    return {u: min(nodes[u]["police"], f) for u, f in fixed_posts(org, norms).items()}
+    fr = Frame(org, norms)
+    node = fr.node
+    return {u: min(node[u]["police"], f) for u, f in fr.staffing.fixed.items()}
 
 
 def hollow_units(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
@@ -148,13 +130,9 @@ def hollow_units(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     >>> hollow_units(org)  # the bureau: 6 - 5
     {'b': 1}
     """
-    nodes = org.graph.nodes
-    out: dict[str, int] = {}
-    for u, f in fixed_posts(org, norms).items():
-        p = nodes[u]["police"]
-        if p < f:
-            out[u] = f - p
-    return out
+    fr = Frame(org, norms)
+    node, fixed = fr.node, fr.staffing.fixed
+    return {u: fixed[u] - node[u]["police"] for u in fr.staffing.hollow}
 
 
 def hidden_loss(org: OrgGraph, norms: Norms | None = None) -> dict[str, float]:
@@ -182,45 +160,7 @@ def hidden_loss(org: OrgGraph, norms: Norms | None = None) -> dict[str, float]:
     >>> round(loss["b"], 4), loss["s"], loss["p"]
     (4.1667, 4.0, 0.0)
     """
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
-    out: dict[str, float] = {}
-    for u, o in absorbed_overhead(org, norms).items():
-        a = nodes[u]
-        s = norms[a["kind"]].efficient_size
-        out[u] = o * max(0.0, 1.0 - a["police"] / s)
-    return out
-
-
-def _levels(org: OrgGraph) -> dict[str, int | None]:
-    """Level of every unit: its kind's, or that of the bureau/station it sits in."""
-    nodes = org.graph.nodes
-    parents = org.parents()
-    out: dict[str, int | None] = {}
-    for u in org.order():
-        lvl = KIND_LEVELS.get(nodes[u]["kind"])
-        if lvl is None:
-            p = parents[u]
-            lvl = out[p] if p is not None else None
-        out[u] = lvl
-    return out
-
-
-def _deductions(org: OrgGraph, norms: Norms) -> dict[str, tuple[int, int, int, int]]:
-    """Per unit: (police, leaders, admin, duty) removed in that order, each ≤ what is left."""
-    nodes = org.graph.nodes
-    out: dict[str, tuple[int, int, int, int]] = {}
-    for u in org.order():
-        a = nodes[u]
-        kn = norms[a["kind"]]
-        left = a["police"]
-        lead = min(left, leaders_of(a, kn))
-        left -= lead
-        adm = min(left, kn.admin)
-        left -= adm
-        duty = min(left, kn.duty_posts * kn.officers_per_post if roster_of(a, kn) else 0)
-        out[u] = (a["police"], lead, adm, duty)
-    return out
+    return Frame(org, norms).staffing.loss
 
 
 def availability_funnel(
@@ -275,53 +215,7 @@ def availability_funnel(
     """
     if by not in ("level", "category"):
         raise ValueError(f"availability_funnel: by must be 'level' or 'category', got {by!r}")
-    norms = norms_or_default(norms)
-    if by == "level":
-        keys: dict[str, str] = {
-            u: "?" if lvl is None else str(lvl) for u, lvl in _levels(org).items()
-        }
-        labels = {str(k): v for k, v in LEVEL_LABELS.items()} | {"?": "其他 (other)"}
-    else:
-        keys = {u: org.category_of(u) for u in org.order()}
-        labels = dict(CATEGORY_LABELS)
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for u, (p, lead, adm, duty) in _deductions(org, norms).items():
-        row = sums[keys[u]]
-        row[0] += 1
-        row[1] += p
-        row[2] += lead
-        row[3] += adm
-        row[4] += duty
-    rate = norms.absence_rate
-
-    def group(key: str, label: str, units: int, p: int, lead: int, adm: int, duty: int) -> Any:
-        rest = p - lead - adm - duty
-        absence = rest * rate
-        return {
-            "key": key,
-            "label": label,
-            "units": units,
-            "police": p,
-            "leaders": lead,
-            "admin": adm,
-            "duty": duty,
-            "absence": absence,
-            "after_leaders": p - lead,
-            "after_admin": p - lead - adm,
-            "after_duty": rest,
-            "deployable": rest - absence,
-        }
-
-    order = sorted(sums, key=lambda k: (k == "?", k) if by == "level" else _cat_rank(k))
-    groups = [group(k, labels.get(k, k), *sums[k]) for k in order]
-    tot = [sum(sums[k][i] for k in sums) for i in range(5)]
-    return {
-        "by": by,
-        "absence_rate": rate,
-        "stages": [{"key": k, "label": lab} for k, lab in FUNNEL_STAGES],
-        "groups": groups,
-        "total": group("total", "合计 (total)", *tot),
-    }
+    return _funnel(Frame(org, norms), by)
 
 
 def _cat_rank(cat: str) -> tuple[int, str]:
@@ -356,73 +250,100 @@ def workforce_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any
     >>> r["police"], r["fixed_posts"], r["overhead"], r["hollow_units"]
     (28, 14, 13, 1)
     """
-    norms = norms_or_default(norms)
-    nodes = org.graph.nodes
-    fp = fixed_posts(org, norms)
-    loss = hidden_loss(org, norms)
-    by_kind: dict[str, Counter[str]] = defaultdict(Counter)
-    kind_loss: dict[str, float] = defaultdict(float)
-    hollow: list[dict[str, Any]] = []
-    police = aux = total_f = total_o = shortfall = 0
-    for u in org.order():
-        a = nodes[u]
-        p, f = a["police"], fp[u]
-        o = min(p, f)
-        police += p
-        aux += a["auxiliaries"]
-        total_f += f
-        total_o += o
-        k = by_kind[a["kind"]]
-        k["units"] += 1
-        k["police"] += p
-        k["fixed_posts"] += f
-        k["overhead"] += o
-        kind_loss[a["kind"]] += loss[u]
-        if p < f:
-            k["hollow_units"] += 1
-            shortfall += f - p
-            hollow.append(
-                {**ref(org, u), "kind": a["kind"], "police": p, "fixed_posts": f,
-                 "shortfall": f - p}
-            )  # fmt: skip
+    return _workforce_report(Frame(org, norms))
+
+
+def _funnel(fr: Frame, by: str) -> dict[str, Any]:
+    st = fr.staffing
+    if by == "level":
+        sums = st.by_level
+        labels = {str(k): v for k, v in LEVEL_LABELS.items()} | {"?": "其他 (other)"}
+        order = sorted(sums, key=lambda k: (k == "?", k))
+    else:
+        sums = st.by_category
+        labels = dict(CATEGORY_LABELS)
+        order = sorted(sums, key=_cat_rank)
+    rate = fr.norms.absence_rate
+
+    def group(key: str, label: str, units: int, p: int, lead: int, adm: int, duty: int) -> Any:
+        rest = p - lead - adm - duty
+        absence = rest * rate
+        return {
+            "key": key,
+            "label": label,
+            "units": units,
+            "police": p,
+            "leaders": lead,
+            "admin": adm,
+            "duty": duty,
+            "absence": absence,
+            "after_leaders": p - lead,
+            "after_admin": p - lead - adm,
+            "after_duty": rest,
+            "deployable": rest - absence,
+        }
+
+    tot = [sum(sums[k][i] for k in sums) for i in range(5)]
+    return {
+        "by": by,
+        "absence_rate": rate,
+        "stages": [{"key": k, "label": lab} for k, lab in FUNNEL_STAGES],
+        "groups": [group(k, labels.get(k, k), *sums[k]) for k in order],
+        "total": group("total", "合计 (total)", *tot),
+    }
+
+
+def _workforce_report(fr: Frame) -> dict[str, Any]:
+    norms, node, st = fr.norms, fr.node, fr.staffing
+    fixed, loss = st.fixed, st.loss
+    police = sum(c[1] for c in st.by_kind.values())
+    total_f = sum(c[2] for c in st.by_kind.values())
+    total_o = sum(c[3] for c in st.by_kind.values())
+    hollow = [
+        {"id": u, "name": node[u]["name"], "kind": node[u]["kind"], "police": node[u]["police"],
+         "fixed_posts": fixed[u], "shortfall": fixed[u] - node[u]["police"]}
+        for u in st.hollow
+    ]  # fmt: skip
     hollow.sort(key=lambda r: -r["shortfall"])
-    total_loss = sum(loss.values())
+    total_loss = sum(st.kind_loss.values())
     top = heapq.nlargest(TOP_HIDDEN_LOSS, (u for u in loss if loss[u] > 0), key=loss.__getitem__)
-    level = availability_funnel(org, norms, "level")
+    level = _funnel(fr, "level")
+    deployable = level["total"]["deployable"]
     return {
         "police": police,
-        "auxiliaries": aux,
+        "auxiliaries": st.auxiliaries,
         "fixed_posts": total_f,
         "overhead": total_o,
         "overhead_share": ratio(total_o, police),
         "hollow_units": len(hollow),
-        "shortfall": shortfall,
+        "shortfall": sum(r["shortfall"] for r in hollow),
         "hidden_loss": total_loss,
         "hidden_loss_share": ratio(total_loss, police),
-        "deployable": level["total"]["deployable"],
-        "deployable_share": ratio(level["total"]["deployable"], police),
+        "deployable": deployable,
+        "deployable_share": ratio(deployable, police),
         "by_kind": {
             kind: {
-                "units": c["units"],
-                "police": c["police"],
-                "fixed_posts": c["fixed_posts"],
-                "overhead": c["overhead"],
-                "hollow_units": c["hollow_units"],
-                "hidden_loss": kind_loss[kind],
+                "units": c[0],
+                "police": c[1],
+                "fixed_posts": c[2],
+                "overhead": c[3],
+                "hollow_units": c[4],
+                "hidden_loss": st.kind_loss[kind],
             }
-            for kind, c in by_kind.items()
+            for kind, c in st.by_kind.items()
         },
         "hollow": hollow,
         "top_hidden_loss": [
             {
-                **ref(org, u),
-                "kind": nodes[u]["kind"],
-                "police": nodes[u]["police"],
-                "efficient_size": norms[nodes[u]["kind"]].efficient_size,
-                "overhead": min(nodes[u]["police"], fp[u]),
+                "id": u,
+                "name": node[u]["name"],
+                "kind": node[u]["kind"],
+                "police": node[u]["police"],
+                "efficient_size": norms[node[u]["kind"]].efficient_size,
+                "overhead": min(node[u]["police"], fixed[u]),
                 "hidden_loss": loss[u],
             }
             for u in top
         ],
-        "funnel": {"level": level, "category": availability_funnel(org, norms, "category")},
+        "funnel": {"level": level, "category": _funnel(fr, "category")},
     }
