@@ -267,7 +267,11 @@ def layered_graph_figure(
     deepest = max(depths.values())
     fit = _depth_cut(org, max_nodes, None)
     start = fit if max_level is None else max(0, min(max_level, fit))
-    hover = {u: unit_hover(org, u, stats[u], f"层级: 第 {depths[u]} 层") for u in org.order()}
+    hover = {
+        u: unit_hover(org, u, stats[u], f"层级: 第 {depths[u]} 层")
+        for u in org.order()
+        if depths[u] <= fit
+    }
     present = {org.attrs(u)["kind"] for u in org.order()}
     kinds = [k for k in KINDS if k in present]
 

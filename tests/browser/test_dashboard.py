@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 TOKEN = "viewer-token-for-browser-tests"
 ORG_KINDS = ["hierarchy", "graph", "spans", "funnel", "mirror"]
 

@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from orgmodel.cli import app
+
+pytestmark = pytest.mark.browser
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
