@@ -1,0 +1,79 @@
+"""Tokens from files and the environment; the local-mode bind rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.settings import Role, Settings, is_loopback, load_tokens, parse_tokens
+from orgmodel.errors import InputError
+
+
+def test_token_file_list_and_mapping(tmp_path: Path) -> None:
+    f = tmp_path / "t.yaml"
+    f.write_text(
+        "tokens:\n"
+        "  - {token: aaaaaaaa-1, role: admin, name: 张三}\n"
+        "  - {token: bbbbbbbb-2, role: Viewer}\n",
+        encoding="utf-8",
+    )
+    t = load_tokens(f)
+    assert t["aaaaaaaa-1"].role is Role.admin and t["aaaaaaaa-1"].name == "张三"
+    assert t["bbbbbbbb-2"].role is Role.viewer and t["bbbbbbbb-2"].name == "viewer token"
+    j = tmp_path / "t.json"
+    j.write_text('{"cccccccc-3": "planner"}', encoding="utf-8")
+    assert load_tokens(j)["cccccccc-3"].role is Role.planner
+    assert "cccccccc" not in repr(load_tokens(j)["cccccccc-3"])
+
+
+def test_roles_are_ordered() -> None:
+    assert Role.viewer < Role.planner < Role.admin
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"tokens": [{"token": "short", "role": "admin"}]}, "at least 8"),
+        ({"tokens": [{"token": "longenough", "role": "root"}]}, "unknown role"),
+        ({"tokens": [{"token": "longenough", "role": "admin"}] * 2}, "twice"),
+        ({"tokens": ["longenough"]}, "tokens[0]"),
+        ("just text", "expected"),
+    ],
+)
+def test_bad_tokens(data: object, message: str) -> None:
+    with pytest.raises(InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_tokens(data, "tokens.yaml")
+
+
+def test_env_tokens(tmp_path: Path) -> None:
+    s = Settings.from_env(env={"ORGMODEL_TOKENS": "aaaaaaaa-1=admin, bbbbbbbb-2=viewer"})
+    assert {t.role for t in s.tokens.values()} == {Role.admin, Role.viewer}
+    s = Settings.from_env(env={"ORGMODEL_TOKENS": '{"cccccccc-3": "planner"}'})
+    assert list(s.tokens) == ["cccccccc-3"]
+    f = tmp_path / "t.yaml"
+    f.write_text("dddddddd-4: admin\n", encoding="utf-8")
+    s = Settings.from_env(
+        env={"ORGMODEL_TOKENS_FILE": str(f), "ORGMODEL_TOKENS": "eeeeeeee-5=viewer"}
+    )
+    assert set(s.tokens) == {"dddddddd-4", "eeeeeeee-5"}
+    with pytest.raises(InputError, match="TOKEN=ROLE"):
+        Settings.from_env(env={"ORGMODEL_TOKENS": "no-equals-sign"})
+
+
+def test_local_mode_bind_rule() -> None:
+    assert Settings(host="127.0.0.1").local_mode
+    Settings(host="127.0.0.1").check_bind()
+    Settings(host="::1").check_bind()
+    Settings(host="localhost").check_bind()
+    with pytest.raises(InputError, match=r"refusing to bind to 0\.0\.0\.0"):
+        Settings(host="0.0.0.0").check_bind()
+    with pytest.raises(InputError, match="refusing"):
+        Settings(host="192.168.1.10").check_bind()
+    tokens = parse_tokens({"aaaaaaaa-1": "admin"}, "t")
+    Settings(host="0.0.0.0", tokens=tokens).check_bind()
+
+
+def test_loopback() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("127.8.0.1") and is_loopback("[::1]")
+    assert not is_loopback("10.0.0.1") and not is_loopback("testclient")
