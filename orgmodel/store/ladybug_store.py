@@ -263,7 +263,10 @@ class LadybugStore(CypherStore):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", DeprecationWarning)
-                    prepared = conn.prepare(cypher, dict(params or {}))
+                    try:
+                        prepared = conn.prepare(cypher, dict(params or {}))
+                    except RuntimeError as e:  # e.g. a parameter of the wrong type
+                        raise _query_error(str(e)) from None
                 # A prepared statement holds exactly one statement: nothing after it can end
                 # the read-only transaction.
                 if not prepared.is_success():
