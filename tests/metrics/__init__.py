@@ -1,0 +1,1 @@
+"""Tests of orgmodel.metrics (a package, so test module names may repeat elsewhere)."""

@@ -1,0 +1,101 @@
+"""Policy checks (政策指标)."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgmodel.errors import InputError
+from orgmodel.metrics import POLICY_METRICS, evaluate_policy, metric_by_unit, policy_report
+from orgmodel.model import OrgGraph, Unit
+from orgmodel.norms import PolicyRule, load_policy, policy_from_dict
+
+
+def rule(metric: str, scope: str, comparator: str, threshold: float, rid: str = "r1") -> PolicyRule:
+    return PolicyRule(rid, f"{metric} 规则", metric, scope, comparator, threshold, "测试")
+
+
+def test_policy_metrics_match_the_policy_file_header() -> None:
+    assert set(POLICY_METRICS) == {
+        "station_share",
+        "community_share",
+        "organ_share",
+        "hidden_loss_share",
+        "mirror_index",
+        "narrow_span_share",
+        "wide_span_share",
+        "mean_command_path",
+    }
+    assert len(load_policy()) >= 5  # the shipped rules load against these names
+
+
+def test_unknown_metric_is_rejected() -> None:
+    data = {"rules": [{"id": "x", "description": "d", "metric": "nope", "scope": "org",
+                       "comparator": ">=", "threshold": 1}]}  # fmt: skip
+    with pytest.raises(InputError, match="unknown metric 'nope'"):
+        policy_from_dict(data)
+
+
+def test_shipped_rules_on_the_county(county: OrgGraph) -> None:
+    rows = evaluate_policy(county, load_policy())
+    by = {(r["rule"], r["unit_id"]): r for r in rows}
+    s40 = by[("station-share-40", "r")]
+    # 66 / 138 = 0.478 ≥ 0.40 passes; the Xicheng level 0.645 does not
+    assert s40["value"] == pytest.approx(66 / 138) and s40["passed"] is True
+    assert s40["unit_name"] == "某县公安局" and s40["comparator"] == ">="
+    assert by[("station-share-xicheng", "r")]["passed"] is False
+    # community share per station: s1 14 / 58, s2 2 / 8, both below 0.6159
+    assert by[("community-share-xicheng", "s1")]["value"] == pytest.approx(14 / 58)
+    assert by[("community-share-xicheng", "s2")]["passed"] is False
+    # organ share 72 / 138 = 0.52 > 0.40: fails; hidden loss 23.325 / 138 = 0.169 > 0.10: fails
+    assert by[("organ-share-max", "r")]["passed"] is False
+    assert by[("hidden-loss-max", "r")]["value"] == pytest.approx(23.325 / 138)
+    assert all(r["source"] for r in rows)
+
+
+def test_empty_scope_says_so(county: OrgGraph) -> None:
+    rows = evaluate_policy(county, [rule("station_share", "city", ">=", 0.4)])
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["unit_id"] is None and row["value"] is None and row["passed"] is None
+    assert "no city unit" in row["note"]
+
+
+def test_undefined_value_is_not_a_pass() -> None:
+    org = OrgGraph(
+        [Unit("b", "某县公安局", "county", police=5), Unit("s", "派出所", "station", parent="b")]
+    )
+    [row] = evaluate_policy(org, [rule("community_share", "station", ">=", 0.5)])
+    assert row["value"] is None and row["passed"] is None and "undefined" in row["note"]
+
+
+def test_other_metrics(county: OrgGraph) -> None:
+    rules = [
+        rule("mirror_index", "county", "<=", 0.5, "m"),  # 2 / 3 > 0.5: fails
+        rule("narrow_span_share", "org", "<=", 0.5, "n"),  # 3 / 5 = 0.6: fails
+        rule("wide_span_share", "org", "==", 0.0, "w"),  # no wide span: passes
+        rule("mean_command_path", "org", "<=", 2.0, "c"),  # (2 + 2 + 2 + 2) / 4: passes
+    ]
+    rows = {r["rule"]: r for r in evaluate_policy(county, rules)}
+    assert rows["m"]["value"] == pytest.approx(2 / 3) and rows["m"]["passed"] is False
+    assert rows["n"]["value"] == pytest.approx(0.6) and rows["n"]["passed"] is False
+    assert rows["w"]["passed"] is True
+    assert rows["c"]["value"] == pytest.approx(2.0) and rows["c"]["passed"] is True
+
+
+def test_metric_by_unit_measures_subtrees(county: OrgGraph) -> None:
+    share = metric_by_unit(county, "station_share")
+    assert share["r"] == pytest.approx(66 / 138)
+    assert share["s1"] == 1.0  # a station is all station
+    assert share["d1"] == 0.0
+    assert metric_by_unit(county, "mean_command_path")["s1"] == pytest.approx(2.0)
+    assert metric_by_unit(county, "mean_command_path")["d1"] is None  # no posts below
+
+
+def test_policy_report_counts(county: OrgGraph) -> None:
+    rep = policy_report(county, load_policy())
+    # 5 rules: 2 county-scope rows, 2 station rows (s1, s2), 2 org rows → 6 checks
+    assert rep["rules"] == 5 and rep["checks"] == 6
+    # only station-share-40 passes
+    assert (rep["passed"], rep["failed"], rep["not_evaluated"]) == (1, 5, 0)
+    first = rep["by_rule"][0]
+    assert first["rule"] == "station-share-40" and first["passed"] == 1
