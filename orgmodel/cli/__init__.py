@@ -49,6 +49,7 @@ def _root() -> None:
 # Command modules, each registering its commands on `app` when imported.
 _COMMAND_MODULES = (
     "orgmodel.cli.core",
+    "orgmodel.cli.metrics_cmd",
     "orgmodel.cli.io_cmds",
     "orgmodel.cli.generate_cmd",
     "orgmodel.cli.plan_cmds",
