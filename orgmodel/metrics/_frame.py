@@ -227,24 +227,22 @@ class Frame:
         }  # fmt: skip
         cat_memo: dict[tuple[Any, str, Any], str] = {}
         level: dict[str, int | None] = {}
+        # One accumulator row per (level, category, kind), split into the groupings after the
+        # pass: [units, police, leaders, admin, duty, F, O, hollow, loss, aux, establishment,
+        # Σ supervision ratio, units with leader posts]
+        combos: dict[tuple[str, str, str], list[Any]] = {}
         st = Staffing()
-        fixed, loss = st.fixed, st.loss
+        fixed, loss, hollow = st.fixed, st.loss, st.hollow
         for u in self.order:
             a = node[u]
             kind = a["kind"]
             p = a["police"]
-            st.auxiliaries += a["auxiliaries"]
-            st.establishment += a["establishment"] or 0
             dl, adm_n, dk, roster_d, s = kinds[kind]
             lead_n = dl if a["leaders"] is None else a["leaders"]
             roster = roster_d if a["duty_roster"] is None else a["duty_roster"]
             duty_n = dk if roster else 0
             f = lead_n + adm_n + duty_n
-            if lead_n:
-                sv = st.supervision[kind]
-                sv[0] += (p - lead_n) / lead_n
-                sv[1] += 1
-            lead = min(p, lead_n)
+            lead = p if p < lead_n else lead_n
             adm = min(p - lead, adm_n)
             duty = min(p - lead - adm, duty_n)
             o = lead + adm + duty  # = min(p, f)
@@ -256,25 +254,47 @@ class Frame:
                 q = parents[u]
                 lvl = level[q] if q is not None else None
             level[u] = lvl
-            key = (a["category"], kind, a["function"])
-            cat = cat_memo.get(key)
+            ckey = (a["category"], kind, a["function"])
+            cat = cat_memo.get(ckey)
             if cat is None:
-                cat = cat_memo[key] = org.category_of(u)
-            for row in (st.by_level["?" if lvl is None else str(lvl)], st.by_category[cat]):
-                row[0] += 1
-                row[1] += p
-                row[2] += lead
-                row[3] += adm
-                row[4] += duty
-            k = st.by_kind[kind]
-            k[0] += 1
-            k[1] += p
-            k[2] += f
-            k[3] += o
-            st.kind_loss[kind] += x
+                cat = cat_memo[ckey] = org.category_of(u)
+            key = ("?" if lvl is None else str(lvl), cat, kind)
+            row = combos.get(key)
+            if row is None:
+                row = combos[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0, 0, 0.0, 0]
+            row[0] += 1
+            row[1] += p
+            row[2] += lead
+            row[3] += adm
+            row[4] += duty
+            row[5] += f
+            row[6] += o
+            row[8] += x
+            row[9] += a["auxiliaries"]
+            row[10] += a["establishment"] or 0
+            if lead_n:
+                row[11] += (p - lead_n) / lead_n
+                row[12] += 1
             if p < f:
-                k[4] += 1
-                st.hollow.append(u)
+                row[7] += 1
+                hollow.append(u)
+        for (lvl_key, cat, kind), row in combos.items():
+            for target in (st.by_level[lvl_key], st.by_category[cat]):
+                for j in range(5):
+                    target[j] += row[j]
+            k = st.by_kind[kind]
+            k[0] += row[0]
+            k[1] += row[1]
+            k[2] += row[5]
+            k[3] += row[6]
+            k[4] += row[7]
+            st.kind_loss[kind] += row[8]
+            st.auxiliaries += row[9]
+            st.establishment += row[10]
+            if row[12]:
+                sv = st.supervision[kind]
+                sv[0] += row[11]
+                sv[1] += row[12]
         return st
 
     @cached_property
