@@ -135,9 +135,10 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
     settings : Settings, optional
         From :meth:`Settings.from_env` by default.
     service : OrgService, optional
-        An already opened service (tests); by default the store in ``settings.store`` is
-        opened now — once for the process — and, if it is empty and ``settings.seed`` is
-        set, filled with the seed organisations and plans.
+        An already opened service, which the caller closes; by default the store in
+        ``settings.store`` is opened now — once for the process — closed when the app shuts
+        down, and, if it is empty and ``settings.seed`` is set, filled with the seed
+        organisations and plans.
 
     Raises
     ------
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
         The embedded store is held by another process.
     """
     settings = settings or Settings.from_env()
+    owned = service is None
     if service is None:
         service = OrgService.open(settings)
         if settings.seed:
@@ -157,7 +159,8 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
         try:
             yield
         finally:
-            service.close()
+            if owned:  # a service passed in belongs to the caller, who closes it
+                service.close()
 
     app = FastAPI(
         title="orgmodel API",

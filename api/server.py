@@ -94,6 +94,9 @@ def serve(settings: Settings, *, log_level: str = "warning", **uvicorn_options: 
     )
     server = _Server(config)
     server.on_ready = _print_ready(settings, loaded)
-    server.run()
+    try:
+        server.run()
+    finally:
+        service.close()
     if not server.started:  # e.g. the port is taken (uvicorn has said so)
         sys.exit(1)
