@@ -118,3 +118,20 @@ def test_rows_are_plain_data(loaded: GraphStore) -> None:
 def test_invalid_cypher_is_a_query_error(loaded: GraphStore) -> None:
     with pytest.raises(QueryError, match="query failed"):
         loaded.query("MATCH (u:Unit RETURN u")
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ({1, 2}, "unsupported value of type set"),
+        (object(), "unsupported value of type object"),
+        ([1, "a"], "one type"),
+        (2**70, "64-bit"),
+        ({1: "x"}, "map keys must be text"),
+    ],
+)
+def test_unsupported_parameters_are_query_errors(
+    loaded: GraphStore, value: object, why: str
+) -> None:
+    with pytest.raises(QueryError, match=why):
+        loaded.query("RETURN $x AS x", {"x": value})
