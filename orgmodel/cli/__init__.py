@@ -58,11 +58,7 @@ _COMMAND_MODULES = (
     "orgmodel.cli.report_cmd",
 )
 for _name in _COMMAND_MODULES:
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as _e:  # a command group not built yet
-        if _e.name != _name:
-            raise
+    importlib.import_module(_name)
 
 
 def main() -> None:

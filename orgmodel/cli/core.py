@@ -1,10 +1,12 @@
-"""``orgmodel validate``: check an organisation file against every rule of the model."""
+"""``orgmodel validate`` and ``orgmodel demo``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.rule import Rule
 
 from orgmodel.cli import app
 from orgmodel.io import load_org
@@ -17,3 +19,36 @@ def validate(
     """Validate an organisation file; list every problem found, naming each unit."""
     g = load_org(org)
     typer.echo(f"ok: {g.name or g.id} — {len(g)} units, {g.total_police()} police (民警)")
+
+
+@app.command()
+def demo(
+    serve: bool = typer.Option(
+        True, "--serve/--no-serve", help="Start the API and dashboard after the report."
+    ),
+    store: str = typer.Option(
+        None, "--store", help="Store for the server (default: ./data/orgmodel.lbdb)."
+    ),
+    port: int = typer.Option(8000, "--port", help="Port for the server."),
+) -> None:
+    """The main job on the seeds: 河西县公安局's metric report, the county before and after
+    the 大部门 plan side by side, then the API and dashboard on the embedded store."""
+    from orgmodel.cli.metrics_cmd import render_report
+    from orgmodel.cli.plan_cmds import print_dabumen_demo
+    from orgmodel.metrics import metric_report
+    from orgmodel.seeds import seed_path
+
+    con = Console()
+    county = load_org(seed_path("orgs", "mirror-county.yaml"))
+    con.print(Rule(f"{county.name}: 指标报告 (seeds/orgs/mirror-county.yaml)"))
+    render_report(metric_report(county), con)
+    con.print(Rule("大部门制改革: seeds/plans/dabumen-county.yaml, 改革前 ↔ 改革后"))
+    print_dabumen_demo(con)
+    if serve:
+        from api.server import serve as run
+        from api.settings import Settings
+
+        con.print(Rule("HTTP API 与分析看板 (Ctrl-C 停止)"))
+        run(
+            Settings.from_env(store=store, host="127.0.0.1", port=port, tokens_file=None, seed=True)
+        )
