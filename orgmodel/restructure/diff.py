@@ -23,7 +23,7 @@ from typing import Any
 
 from orgmodel.model import NODE_FIELDS, OrgGraph
 from orgmodel.norms import Norms, load_norms
-from orgmodel.restructure.apply import Flow, Lineage
+from orgmodel.restructure.apply import Flow, Lineage, _gc_paused
 from orgmodel.restructure.workspace import largest_remainder
 
 __all__ = ["diff_orgs"]
@@ -162,11 +162,24 @@ def diff_orgs(
     >>> d["units"]["changed"][0]["fields"]
     {'name': ['派出所', '城关派出所']}
     """
+    with _gc_paused():
+        return _diff(a, b, norms, lineage, metrics)
+
+
+def _diff(
+    a: OrgGraph,
+    b: OrgGraph,
+    norms: Norms | None,
+    lineage: Lineage | Mapping[str, Iterable[str]] | None,
+    metrics: bool,
+) -> dict[str, Any]:
     origins = _origins_map(a, b, lineage)
     succ: dict[str, list[str]] = defaultdict(list)
     for uid, origs in origins.items():
         for o in origs:
             succ[o].append(uid)
+    na, nb = dict(a.graph.nodes(data=True)), dict(b.graph.nodes(data=True))
+    pa_of, pb_of = a.parents(), b.parents()
 
     added, removed, merged, split, renamed, moved, changed = [], [], [], [], [], [], []
     for uid in b:
@@ -174,13 +187,13 @@ def diff_orgs(
         if not origs:
             added.append(_ref(b, uid))
         elif len(origs) > 1:
-            merged.append({"into": uid, "name": b.name_of(uid), "from": list(origs)})
+            merged.append({"into": uid, "name": nb[uid]["name"], "from": list(origs)})
     for uid in a:
         s = succ.get(uid)
         if not s:
             removed.append(_ref(a, uid))
         elif len(s) > 1:
-            split.append({"from": uid, "name": a.name_of(uid), "into": list(s)})
+            split.append({"from": uid, "name": na[uid]["name"], "into": list(s)})
     for uid in b:
         origs = origins[uid]
         if len(origs) != 1:
@@ -189,14 +202,14 @@ def diff_orgs(
         if len(succ[old]) != 1:
             continue
         if old != uid:
-            renamed.append({"from": old, "to": uid, "name": b.name_of(uid)})
-        pa, pb = a.parent(old), b.parent(uid)
+            renamed.append({"from": old, "to": uid, "name": nb[uid]["name"]})
+        pa, pb = pa_of[old], pb_of[uid]
         if pa is not None and pb not in succ.get(pa, ()):
-            moved.append({"id": uid, "name": b.name_of(uid), "from_parent": pa, "to_parent": pb})
-        aa, ab = a.attrs(old), b.attrs(uid)
+            moved.append({"id": uid, "name": nb[uid]["name"], "from_parent": pa, "to_parent": pb})
+        aa, ab = na[old], nb[uid]
         fields = {f: [aa[f], ab[f]] for f in NODE_FIELDS if aa[f] != ab[f]}
         if fields:
-            changed.append({"id": uid, "name": b.name_of(uid), "fields": fields})
+            changed.append({"id": uid, "name": ab["name"], "fields": fields})
 
     # Officers.
     if isinstance(lineage, Lineage):
