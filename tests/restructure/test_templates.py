@@ -83,3 +83,26 @@ def test_template_only_in_scope() -> None:
     assert police(o, "k1-investigation") == 8 and "k2-x" in o and "k2-j" in o
     o = apply_plan(org, plan({"op": "apply_template", "template": "county-dabumen"})).org
     assert police(o, "k2-investigation") == 8 and "c-investigation" not in o
+
+
+def test_county_template_lowers_mirror_index_and_hidden_loss(org: OrgGraph) -> None:
+    from orgmodel.restructure import diff_orgs
+
+    r = apply_plan(org, plan({"op": "apply_template", "template": "county-dabumen"}))
+    d = diff_orgs(org, r.org, lineage=r.lineage)
+    before, after = d["metrics"]["before"], d["metrics"]["after"]
+    # 上下对口: before D(B) = {command, criminal, economic, office}, all in the parent's set
+    # → 4/4 = 1; after D(B) = {intel_command, investigation, criminal} (d1a, the 刑侦中队
+    # now under 侦查打击大队, keeps its function) → 1/3
+    assert before["mirror_index"] == 1.0 and after["mirror_index"] == pytest.approx(1 / 3)
+    # hidden loss O × (1 − police/S), seeds/norms.yaml:
+    #  before: b 4×(1−4/30)=3.467, cc 6×(1−6/30)=4.8 (F=2+1+2×5=13), d1 3×(1−10/30)=2,
+    #          d1a 3×(1−3/30)=2.7, d2 3×(1−5/30)=2.5, d3 3×(1−3/30)=2.7,
+    #          s1 8×(1−12/40)=5.6, s2 8×(1−8/40)=6.4, p1 0            → 30.167
+    #  after:  情报指挥中心 9 police, F=13: 9×(1−9/30)=6.3; 侦查打击大队 15 police with a
+    #          roster, F=2+1+5=8: 8×(1−15/30)=4; b, d1a, s1, s2 unchanged → 28.467
+    assert before["hidden_loss"] == pytest.approx(30.1667, abs=1e-3)
+    assert after["hidden_loss"] == pytest.approx(28.4667, abs=1e-3)
+    assert d["freed"]["hidden_loss"] == pytest.approx(1.7, abs=1e-6)
+    # departments 5 (cc, d1, d1a, d2, d3) → 3 (two large + d1a below 侦查打击大队)
+    assert (before["departments"], after["departments"]) == (5, 3)
