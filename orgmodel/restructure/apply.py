@@ -226,6 +226,7 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
             ws.ordered_units(),
             guides,
             dispatches,
+            name=f"{org.name} [{plan.name}]" if org.name else plan.name,
             description=plan.description or org.description,
         )
     except OrgValidationError as e:
