@@ -148,6 +148,8 @@ class OrgService:
         self._lock = threading.RLock()
         self._orgs = _LRU(64)
         self._reports = _LRU(256)
+        self._replays = _LRU(64)
+        self._diffs = _LRU(64)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
         # The embedded store has one writer process (this one): latest versions can be cached.
         self._embedded = self.engine == "ladybug"
@@ -180,9 +182,18 @@ class OrgService:
         with self._lock:
             return fn(*args, **kwargs)
 
-    async def _store(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Call the store in the threadpool, one call at a time."""
+    async def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Write to the store in the threadpool, one write at a time (under the lock)."""
         return await run_in_threadpool(functools.partial(self._locked, fn, *args, **kwargs))
+
+    async def _store(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Read from the store in the threadpool.
+
+        Reads do not take the lock: each store call opens its own connection on the shared
+        database in a read-only transaction, which the engine runs beside the one writer — so
+        a planner's slow save does not hold up everyone's reads.
+        """
+        return await run_in_threadpool(functools.partial(fn, *args, **kwargs))
 
     async def _compute(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Pure library work (metrics, plans, diffs) in the threadpool, in parallel."""
@@ -210,13 +221,11 @@ class OrgService:
         finally:
             self._inflight.pop(key, None)
 
-    def _invalidate(self, org_id: str | None = None) -> None:
-        self._orgs.clear()
-        self._reports.clear()
-        if org_id is None:
-            self._latest.clear()
-        else:
-            self._latest.pop(org_id, None)
+    def _invalidate(self) -> None:
+        """After a delete: ids (and version numbers) may be reused, so forget everything."""
+        for cache in (self._orgs, self._reports, self._replays, self._diffs):
+            cache.clear()
+        self._latest.clear()
 
     # -- organisations ------------------------------------------------------------------------
 
@@ -277,16 +286,17 @@ class OrgService:
         """Save a new version (``expected_version`` 0: the organisation must be new)."""
         check_id(org.id)
         try:
-            saved = await self._store(
+            saved = await self._write(
                 self.store.save_org, org, author, message, expected_version=expected_version
             )
         finally:
-            self._invalidate(org.id)
+            # Saved versions are immutable: only "which one is the latest" changes.
+            self._latest.pop(org.id, None)
         return saved
 
     async def delete_org(self, org_id: str, author: str, message: str = "") -> int:
         try:
-            return await self._store(self.store.delete_org, org_id, author, message)
+            return await self._write(self.store.delete_org, org_id, author, message)
         finally:
             self._invalidate()
 
@@ -346,19 +356,17 @@ class OrgService:
                 f"a scenario {sid!r} exists already (scenarios are immutable): choose another id",
             )
         result = await self._compute(apply_plan, base, plan)
-        try:
-            rec = await self._store(
-                self.store.save_scenario,
-                sid,
-                base_id,
-                v,
-                plan_source,
-                result.org,
-                author,
-                message or plan.name,
-            )
-        finally:
-            self._invalidate(None)
+        rec = await self._write(
+            self.store.save_scenario,
+            sid,
+            base_id,
+            v,
+            plan_source,
+            result.org,
+            author,
+            message or plan.name,
+        )
+        self._replays.put(sid, result)
         return rec, result.to_dict()
 
     async def _exists_scenario(self, scenario_id: str) -> bool:
@@ -367,6 +375,30 @@ class OrgService:
         except NotFound:
             return False
         return True
+
+    async def replay(self, rec: ScenarioRecord, base: OrgGraph) -> Any:
+        """The stored plan re-applied to its base (for the exact lineage and the step log);
+        ``None`` if it cannot be re-applied. Cached: base versions and plans are immutable."""
+        hit = self._replays.get(rec.scenario_id)
+        if hit is None:
+            hit = await self._compute(replay_plan, base, rec.plan)
+            self._replays.put(rec.scenario_id, hit if hit is not None else False)
+        return hit or None
+
+    async def diff(
+        self, key: Hashable, a: OrgGraph, b: OrgGraph, lineage: Any = None
+    ) -> dict[str, Any]:
+        """:func:`diff_orgs` of two organisations, cached under ``key`` (immutable subjects)."""
+        hit = self._diffs.get(key)
+        if hit is None:
+
+            async def make() -> dict[str, Any]:
+                d = await self._compute(diff_orgs, a, b, lineage=lineage)
+                self._diffs.put(key, d)
+                return d
+
+            hit = await self._single_flight(("diff", key), make)
+        return hit
 
     # -- metrics ------------------------------------------------------------------------------
 
@@ -533,8 +565,16 @@ def deltas(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any
     }
 
 
-def diff(a: OrgGraph, b: OrgGraph, lineage: Any = None) -> dict[str, Any]:
-    return diff_orgs(a, b, lineage=lineage)
+def replay_plan(base: OrgGraph, plan_text: str) -> Any:
+    """Re-apply a stored plan to its base; ``None`` if it cannot be (blocking)."""
+    from orgmodel.store._common import plan_data
+
+    try:
+        plan = plan_from_dict(plan_data(plan_text), "stored plan")
+        check_plan_files(plan)
+        return apply_plan(base, plan)
+    except Exception:  # a plan stored by another tool or an older orgmodel
+        return None
 
 
 def parse_plan(

@@ -75,6 +75,8 @@ class Case:
     description: str
     prepare: Prepare
     requires: Callable[[], str | None] | None = None
+    #: Size-independent (e.g. a load test of a seed organisation): run at the first size only.
+    once: bool = False
 
     def unavailable(self) -> str | None:
         """Why the case cannot run here, or ``None`` when it can."""
@@ -86,14 +88,22 @@ CASES: dict[str, Case] = {}
 
 
 def case(
-    name: str, description: str, *, requires: Callable[[], str | None] | None = None
+    name: str,
+    description: str,
+    *,
+    requires: Callable[[], str | None] | None = None,
+    once: bool = False,
 ) -> Callable[[Prepare], Prepare]:
-    """Register a benchmark case (see the module docstring)."""
+    """Register a benchmark case (see the module docstring).
+
+    An action may return a dict with ``bench_note`` (shown in the table's note column) and
+    ``bench_report`` (text printed after the table, e.g. a latency table).
+    """
 
     def register(prepare: Prepare) -> Prepare:
         if name in CASES:
             raise ValueError(f"benchmark case {name!r} registered twice")
-        CASES[name] = Case(name, description, prepare, requires)
+        CASES[name] = Case(name, description, prepare, requires, once)
         return prepare
 
     return register

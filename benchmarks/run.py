@@ -46,6 +46,7 @@ class Row:
     cpu_seconds: float | None = None
     peak_mib: float | None = None
     note: str = ""
+    report: str = ""
 
 
 def parse_size(text: str) -> Size:
@@ -102,9 +103,11 @@ def worker(name: str, size: Size, org_path: Path, units: int, scratch: Path) -> 
     ctx = BenchContext(org_path=org_path, size=size, units=units, scratch=scratch)
     action = CASES[name].prepare(ctx)
     t, c = time.perf_counter(), time.process_time()
-    action()
+    out = action()
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
     result = {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": _peak_mib()}
+    if isinstance(out, dict):
+        result.update({k: str(out[k]) for k in ("bench_note", "bench_report") if k in out})
     print(_RESULT + json.dumps(result), flush=True)
 
 
@@ -137,6 +140,8 @@ def run_case(case: Case, size: Size, org_path: Path, units: int, scratch: Path) 
     result = json.loads(lines[-1][len(_RESULT) :])
     row.seconds, row.cpu_seconds = result["seconds"], result["cpu_seconds"]
     row.peak_mib = result["peak_mib"]
+    row.note = result.get("bench_note", "")
+    row.report = result.get("bench_report", "")
     return row
 
 
@@ -222,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         org_path, units = ensure_org(size, args.data_dir)
         for name in names:
+            if CASES[name].once and any(r.case == name for r in rows):
+                continue
             _log(f"running {name} @ {size.name} …")
             row = run_case(CASES[name], size, org_path, units, scratch)
             if row.seconds is not None:
@@ -230,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
                 _log(f"  {row.note}")
             rows.append(row)
     print(format_table(rows), flush=True)
+    for row in rows:
+        if row.report:
+            print(f"\n{row.case} @ {row.size}:\n{row.report}", flush=True)
     return 0
 
 

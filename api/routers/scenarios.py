@@ -25,10 +25,8 @@ from api.models import (
 )
 from api.problems import ApiProblem
 from api.routers.orgs import YAML_TYPES, export_bytes, export_response
-from api.service import Subject, check_plan_files, deltas, parse_plan, parse_subject
+from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
-from orgmodel.restructure import apply_plan, diff_orgs, plan_from_dict
-from orgmodel.store._common import plan_data
 
 router = APIRouter(tags=["scenarios"])
 
@@ -72,8 +70,13 @@ async def _create_request(
     if not body.strip():
         raise ApiProblem(400, "empty-body", "the request body is empty: send a plan")
     if media in YAML_TYPES:
-        return ScenarioCreate(
-            base=base, base_version=base_version, plan_text=body.decode("utf-8-sig"), id=sid
+        return _validated(
+            {
+                "base": base,
+                "base_version": base_version,
+                "plan_text": body.decode("utf-8-sig"),
+                "id": sid,
+            }
         )
     if media not in ("", "application/json") and not media.endswith("+json"):
         raise ApiProblem(
@@ -88,8 +91,19 @@ async def _create_request(
         raise ApiProblem(
             400, "malformed-body", f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
         ) from None
+    req = _validated(data)
+    return req.model_copy(
+        update={
+            k: v
+            for k, v in (("base", base), ("base_version", base_version), ("id", sid))
+            if v is not None and getattr(req, k) is None
+        }
+    )
+
+
+def _validated(data: Any) -> ScenarioCreate:
     try:
-        req = ScenarioCreate.model_validate(data)
+        return ScenarioCreate.model_validate(data)
     except ValidationError as e:
         errors = [
             {
@@ -104,13 +118,6 @@ async def _create_request(
             "; ".join(f"{x['field']}: {x['message']}" for x in errors[:5]),
             errors=errors,
         ) from None
-    return req.model_copy(
-        update={
-            k: v
-            for k, v in (("base", base), ("base_version", base_version), ("id", sid))
-            if v is not None and getattr(req, k) is None
-        }
-    )
 
 
 @router.post(
@@ -190,12 +197,7 @@ async def _scenario_parts(service: ServiceDep, scenario_id: str) -> tuple[Any, A
 
 def _replay(base: Any, text: str) -> Any:
     """Re-apply a stored plan to its base for the exact lineage (None if it cannot be)."""
-    try:
-        plan = plan_from_dict(plan_data(text), "stored plan")
-        check_plan_files(plan)
-        return apply_plan(base, plan)
-    except Exception:
-        return None
+    return replay_plan(base, text)
 
 
 @router.get(
@@ -209,7 +211,7 @@ async def get_scenario(
 ) -> ScenarioDetail:
     """A scenario: its plan, base version, sizes before and after, and what each step did."""
     rec, base, result = await _scenario_parts(service, scenario_id)
-    replay = await run_in_threadpool(_replay, base, rec.plan)
+    replay = await service.replay(rec, base)
     log = replay.to_dict()["steps"] if replay is not None else []
     return scenario_detail(rec, base, result, log)
 
@@ -223,13 +225,9 @@ async def get_scenario(
 async def scenario_diff(scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep) -> DiffOut:
     """Units added, removed, merged, split, moved and changed; officer flows; metric deltas."""
     rec, base, result = await _scenario_parts(service, scenario_id)
-
-    def work() -> dict[str, Any]:
-        replay = _replay(base, rec.plan)
-        lineage = replay.lineage if replay is not None and replay.org == result else None
-        return diff_orgs(base, result, lineage=lineage)
-
-    d = await run_in_threadpool(work)
+    replay = await service.replay(rec, base)
+    lineage = replay.lineage if replay is not None and replay.org == result else None
+    d = await service.diff(("scenario", scenario_id), base, result, lineage)
     return DiffOut(
         a=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base.name),
         b=OrgRef(type="scenario", id=rec.scenario_id, name=result.name),
@@ -299,7 +297,7 @@ async def compare(a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep) -> Com
     sa, sb = parse_subject(a), parse_subject(b)
     ra, sa2, oa = await service.report(sa)
     rb, sb2, ob = await service.report(sb)
-    d = await run_in_threadpool(diff_orgs, oa, ob)
+    d = await service.diff((sa2, sb2), oa, ob)
     return CompareOut(
         a=subject_ref(sa2, oa),
         b=subject_ref(sb2, ob),

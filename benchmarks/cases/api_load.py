@@ -1,0 +1,187 @@
+"""HTTP API under load: a real ``orgmodel serve`` on 127.0.0.1 (a free port, the embedded store
+with the seeds), 50 concurrent clients (httpx async) on the metrics and scenario endpoints of
+the seed county bureau (mirror-county, 河西县公安局, 74 units) and its scenarios. Each client
+sends 40 requests, cycling through nine read endpoints, and creates one scenario (a plan
+applied and saved: a store write) halfway through — 2,000 requests, 50 of them writes.
+
+Size-independent: it runs once, at the first size. The server is started in ``prepare``
+(untimed); the timed action is the load run, bounded by a request count and a time limit.
+The note gives throughput and p50/p95/p99 over all requests; the report after the table
+breaks latency down by endpoint. Peak memory is the client's, not the server's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import BenchContext, case
+
+CLIENTS = 50
+REQUESTS_PER_CLIENT = 40  # 2,000 requests in all
+TIME_LIMIT_S = 90.0
+_MAIN = "from orgmodel.cli import main; main()"
+
+C = "/api/v1/orgs/mirror-county"
+S = "/api/v1/scenarios"
+#: (label, method, path, JSON body). Clients cycle through these, each from its own offset.
+MIX: list[tuple[str, str, str, Any]] = [
+    ("GET metrics (suite)", "GET", f"{C}/metrics", None),
+    ("GET metrics/workforce", "GET", f"{C}/metrics/workforce", None),
+    ("GET metrics/shares", "GET", f"{C}/metrics/shares", None),
+    ("POST metrics (norms override)", "POST", f"{C}/metrics/span", None),  # body per request
+    ("GET scenario", "GET", f"{S}/dabumen-county", None),
+    ("GET scenario metrics", "GET", f"{S}/dabumen-county/metrics", None),
+    ("GET scenario diff", "GET", f"{S}/sink-20pct/diff", None),
+    ("GET compare", "GET", "/api/v1/compare?a=mirror-county&b=scenario:two-teams-one-office", None),
+    ("GET scenarios", "GET", S, None),
+]
+#: Each client also creates one scenario (a write), halfway through its requests.
+WRITE: tuple[str, str, str, Any] = ("POST scenario (apply plan)", "POST", S, None)
+
+
+def _percentile(sorted_ms: list[float], q: float) -> float:
+    if not sorted_ms:
+        return float("nan")
+    i = min(len(sorted_ms) - 1, max(0, round(q * (len(sorted_ms) - 1))))
+    return sorted_ms[i]
+
+
+def _start_server(store: Path) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _MAIN, "serve", "--store", str(store), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("ORGMODEL_TOKENS")},
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if "up: open " in line:
+            return proc, line.split("up: open ", 1)[1].split()[0].rstrip("/")
+    proc.kill()
+    raise RuntimeError("the API server did not come up")
+
+
+def _body(label: str, client: int, i: int) -> Any:
+    if label.startswith("POST metrics"):
+        # a different officers-per-post figure each time: never a cache hit
+        from orgmodel.norms import load_norms
+
+        norms = load_norms().to_dict()
+        norms["officers_per_post"] = 3 + (client * REQUESTS_PER_CLIENT + i) % 5
+        norms.pop("source", None)
+        return {"norms": norms}
+    if label.startswith("POST scenario"):
+        plan = {
+            "name": "警力下沉 (bench)",
+            "ops": [{"op": "sink", "bureaus": "county", "share": 0.1, "rule": "proportional"}],
+        }
+        return {"base": "mirror-county", "plan": plan, "id": f"bench-{client}-{i}"}
+    return None
+
+
+async def _load(url: str) -> dict[str, Any]:
+    import httpx
+
+    latencies: dict[str, list[float]] = {label: [] for label, *_ in [*MIX, WRITE]}
+    errors: dict[str, int] = {}
+    deadline = time.monotonic() + TIME_LIMIT_S
+
+    async def client(n: int) -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as c:
+            for i in range(REQUESTS_PER_CLIENT):
+                if time.monotonic() > deadline:
+                    return
+                which = WRITE if i == REQUESTS_PER_CLIENT // 2 else MIX[(n + i) % len(MIX)]
+                label, method, path, _ = which
+                body = _body(label, n, i)
+                t = time.perf_counter()
+                r = await c.request(method, path, json=body)
+                ms = (time.perf_counter() - t) * 1000
+                if r.status_code >= 400:
+                    key = f"{label}: {r.status_code}"
+                    errors[key] = errors.get(key, 0) + 1
+                else:
+                    latencies[label].append(ms)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(CLIENTS)))
+    wall = time.perf_counter() - t0
+    return {"latencies": latencies, "errors": errors, "wall": wall}
+
+
+def _summary(result: dict[str, Any]) -> dict[str, str]:
+    lat: dict[str, list[float]] = result["latencies"]
+    everything = sorted(ms for v in lat.values() for ms in v)
+    n, wall = len(everything), result["wall"]
+    rows = [("endpoint", "n", "p50 ms", "p95 ms", "p99 ms", "max ms")]
+    for label, v in [*lat.items(), ("all", everything)]:
+        v = sorted(v)
+        rows.append(
+            (
+                label,
+                str(len(v)),
+                f"{_percentile(v, 0.50):.1f}",
+                f"{_percentile(v, 0.95):.1f}",
+                f"{_percentile(v, 0.99):.1f}",
+                f"{v[-1]:.1f}" if v else "-",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        " | ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    errs = result["errors"]
+    head = (
+        f"{CLIENTS} concurrent clients, {n} requests OK in {wall:.1f} s = {n / wall:.0f} req/s"
+        + (f"; errors: {errs}" if errs else "; no errors")
+    )
+    note = (
+        f"mirror-county: {n / wall:.0f} req/s, p50 {_percentile(everything, 0.5):.0f} ms, "
+        f"p95 {_percentile(everything, 0.95):.0f} ms, p99 {_percentile(everything, 0.99):.0f} ms"
+        + (f", {sum(errs.values())} errors" if errs else "")
+    )
+    return {"bench_note": note, "bench_report": head + "\n" + "\n".join(lines)}
+
+
+@case(
+    "api-load",
+    f"{CLIENTS} concurrent HTTP clients on metrics and scenario endpoints of the seed county "
+    "(live orgmodel serve on 127.0.0.1)",
+    once=True,
+)
+def api_load(ctx: BenchContext) -> Callable[[], object]:
+    store = ctx.scratch / "api-load.lbdb"
+    for p in store.parent.glob(store.name + "*"):
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    proc, url = _start_server(store)
+
+    def run() -> object:
+        try:
+            return _summary(asyncio.run(_load(url)))
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    return run
