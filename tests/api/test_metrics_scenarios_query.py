@@ -25,7 +25,12 @@ def test_suite_matches_the_library(seeded: TestClient) -> None:
     r = seeded.get("/api/v1/orgs/mirror-county/metrics", headers=V)
     assert r.status_code == 200
     d = r.json()
-    assert d["subject"] == {"type": "org", "id": "mirror-county", "version": 1, "name": "河西县公安局"}
+    assert d["subject"] == {
+        "type": "org",
+        "id": "mirror-county",
+        "version": 1,
+        "name": "河西县公安局",
+    }
     expected = metric_report(load_org(seed_path("orgs", "mirror-county.yaml")))
     assert d["report"]["workforce"]["hidden_loss"] == pytest.approx(
         expected["workforce"]["hidden_loss"]
@@ -58,9 +63,10 @@ def test_norms_override_changes_fixed_posts(client: TestClient) -> None:
     r = client.post(url, json={"norms": more}, headers=V)
     assert r.status_code == 200, r.text
     assert r.json()["report"]["workforce"]["fixed_posts"] == base["workforce"]["fixed_posts"] + 2
-    assert r.json()["report"]["norms"]["kinds"]["department"]["admin"] == more["kinds"][
-        "department"
-    ]["admin"]
+    assert (
+        r.json()["report"]["norms"]["kinds"]["department"]["admin"]
+        == more["kinds"]["department"]["admin"]
+    )
 
 
 def test_policy_override(client: TestClient) -> None:
