@@ -60,7 +60,6 @@ T = TypeVar("T")
 
 METRIC_PARTS = ("span", "layers", "workforce", "mirror", "shares", "policy")
 _TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-_SEED_BASE = re.compile(r"seeds/orgs/([A-Za-z0-9_.-]+)\.ya?ml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,8 +465,8 @@ class OrgService:
     def seed_if_empty(self) -> list[str]:
         """Load the seed organisations and plans into an empty store (blocking; at startup).
 
-        Each plan in ``seeds/plans`` is applied to the seed organisation its header names
-        (``seeds/orgs/<id>.yaml``) and saved as a scenario named after the plan file.
+        Each plan in ``seeds/plans`` is applied to the seed organisation its ``base`` names
+        and saved as a scenario named after the plan file.
         Returns what was loaded, for the start-up message.
         """
         with self._lock:
@@ -488,11 +487,14 @@ class OrgService:
             for f in sorted(plans_dir.glob("*.yaml")) if plans_dir.is_dir() else []:
                 try:
                     text = f.read_text(encoding="utf-8")
-                    m = _SEED_BASE.search(text)
-                    base_id = m.group(1) if m else "mirror-county"
+                    plan = load_plan(f)
+                    if plan.base is None:
+                        log.warning("seed plan %s names no base organisation", f.name)
+                        continue
+                    base_id = plan.base
                     base = self.store.load_org(base_id)
                     v = self.store.list_versions(base_id)[-1].version
-                    result = apply_plan(base, load_plan(f))
+                    result = apply_plan(base, plan)
                     self.store.save_scenario(
                         f.stem, base_id, v, text, result.org, "seed", f"seed: {f.name}"
                     )

@@ -110,22 +110,26 @@ class PlanError(InputError):
 class Plan:
     """A restructuring plan: ``ops`` are plain mappings, each with its ``op`` name.
 
-    ``base_dir`` is where relative template paths are resolved (the plan file's folder).
+    ``base`` names the organisation the plan was written for (its id); it is a note for the
+    reader and the default base when a plan is loaded into a store, not a restriction: a
+    plan applies to any organisation whose units it names. ``base_dir`` is where relative
+    template paths are resolved (the plan file's folder).
     """
 
     name: str
     description: str = ""
     ops: tuple[Mapping[str, Any], ...] = ()
+    base: str | None = None
     source: str = "<plan>"
     base_dir: Path | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as file data."""
-        return {
-            "name": self.name,
-            "description": self.description,
-            "ops": [dict(o) for o in self.ops],
-        }
+        out: dict[str, Any] = {"name": self.name, "description": self.description}
+        if self.base is not None:
+            out["base"] = self.base
+        out["ops"] = [dict(o) for o in self.ops]
+        return out
 
 
 def _check_op(i: int, raw: Any, source: str) -> dict[str, Any]:
@@ -188,17 +192,21 @@ def plan_from_dict(
     """
     if not isinstance(data, dict):
         raise PlanError("a plan must be a mapping with 'name' and 'ops'", source=source)
-    unknown = sorted(set(data) - {"name", "description", "ops", "orgmodel"})
+    unknown = sorted(set(data) - {"name", "description", "base", "ops", "orgmodel"})
     if unknown:
         raise PlanError(f"unknown top-level field(s) {', '.join(unknown)}", source=source)
     ops = data.get("ops")
     if not isinstance(ops, list):
         raise PlanError("'ops' must be a list of operations", source=source)
+    base = data.get("base")
+    if base is not None and (not isinstance(base, str) or not base):
+        raise PlanError("'base' must be the id of an organisation", source=source)
     checked = tuple(_check_op(i, o, source) for i, o in enumerate(ops))
     return Plan(
         name=str(data.get("name") or Path(source).stem),
         description=str(data.get("description") or ""),
         ops=checked,
+        base=base,
         source=source,
         base_dir=Path(base_dir) if base_dir is not None else None,
     )
