@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import inspect
 import json
 import logging
 import re
@@ -153,11 +152,6 @@ class OrgService:
         # The embedded store has one writer process (this one): latest versions can be cached.
         self._embedded = self.engine == "ladybug"
         self._latest: dict[str, int] = {}
-        try:
-            params = inspect.signature(store.query).parameters
-        except (TypeError, ValueError):
-            params = {}  # type: ignore[assignment]
-        self._query_has_timeout = "timeout_s" in params
         self._queries = 0
         self._queries_done = threading.Condition()
 
@@ -439,9 +433,7 @@ class OrgService:
             with self._queries_done:
                 self._queries += 1
             try:
-                if self._query_has_timeout:
-                    return self.store.query(cypher, params, timeout_s=timeout)  # type: ignore[call-arg]
-                return self.store.query(cypher, params)
+                return self.store.query(cypher, params, timeout_s=timeout)
             finally:
                 with self._queries_done:
                     self._queries -= 1

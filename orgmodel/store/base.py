@@ -291,11 +291,22 @@ class GraphStore(ABC):
         """Writes to the store (to one organisation, or all), newest first."""
 
     @abstractmethod
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> list[dict[str, Any]]:
         """Run one read-only Cypher statement; rows as dicts of plain (JSON-ready) values.
+
+        With ``timeout_s`` the engine itself stops the statement after that long (LadybugDB's
+        query timeout, Neo4j's transaction timeout) and :class:`QueryTimeout` is raised.
 
         Raises
         ------
+        QueryTimeout
+            The statement ran past ``timeout_s`` and was stopped.
         ReadOnlyQueryError
             The statement would write (CREATE, MERGE, SET, DELETE, REMOVE, DDL, write
             procedures — refused by the engine), or touches files or the session (COPY,

@@ -30,7 +30,7 @@ from orgmodel.store._common import (
     read_only_refusal,
 )
 from orgmodel.store._cypher import load_query, split_statements
-from orgmodel.store.base import QueryError, ReadOnlyQueryError, StoreError
+from orgmodel.store.base import QueryError, QueryTimeout, ReadOnlyQueryError, StoreError
 from orgmodel.store.cypher_store import CypherStore, batches
 
 __all__ = ["BATCH_SIZE", "Neo4jStore"]
@@ -169,7 +169,13 @@ class Neo4jStore(CypherStore):
                 with contextlib.suppress(Exception):
                     tx.rollback()
 
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> list[dict[str, Any]]:
         guard_user_query(cypher)
         low = " ".join(cypher.lower().split())
         for prefix in _DENIED_CALLS:
@@ -178,6 +184,8 @@ class Neo4jStore(CypherStore):
                     f"refused: procedures {prefix}* are not available to analysis queries"
                 )
 
+        # The server enforces the limit: a transaction timeout stops the query there too.
+        @neo4j.unit_of_work(timeout=timeout_s)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             return [
                 {k: plain(v) for k, v in rec.items()}
@@ -190,6 +198,10 @@ class Neo4jStore(CypherStore):
         except Neo4jError as e:
             code = e.code or ""
             msg = e.message or str(e)
+            if "TransactionTimedOut" in code:
+                raise QueryTimeout(
+                    f"the query ran longer than the limit of {timeout_s:g} s and was stopped"
+                ) from None
             if "AccessMode" in code or "Forbidden" in code or "read access" in msg.lower():
                 raise read_only_refusal(msg) from None
             raise QueryError(f"query failed: {code}: {msg}") from None
