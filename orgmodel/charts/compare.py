@@ -16,38 +16,12 @@ from plotly.subplots import make_subplots
 
 from orgmodel.charts._measures import norms_or_default
 from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
-from orgmodel.metrics import headline
+from orgmodel.metrics import HEADLINE_LABELS, headline
 from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = ["HEADLINE_LABELS", "SHARE_KEYS", "compare_figure", "headlines_of"]
 
-#: Chinese labels of the headline metrics (keys of :data:`orgmodel.metrics.HEADLINE_KEYS`).
-HEADLINE_LABELS: dict[str, str] = {
-    "units": "单位数",
-    "police": "民警",
-    "auxiliaries": "辅警",
-    "departments": "内设机构数",
-    "managing_units": "管理单位数",
-    "mean_span": "平均管理幅度",
-    "narrow_span_share": "窄幅度单位占比",
-    "wide_span_share": "宽幅度单位占比",
-    "layers": "层级数",
-    "mean_command_path": "平均指挥链长度",
-    "max_command_path": "最长指挥链",
-    "fixed_posts": "固定岗位",
-    "overhead": "固定岗位占用警力",
-    "hollow_units": "空壳单位数",
-    "hidden_loss": "隐性流失警力",
-    "hidden_loss_share": "隐性流失占比",
-    "deployable": "可部署警力",
-    "mirror_index": "上下对口指数",
-    "guides": "条线指导关系数",
-    "mirror_units": "对口小单位数",
-    "station_share": "派出所警力占比",
-    "community_share": "社区警力占比",
-    "organ_share": "机关化率",
-}
 
 #: Headline keys that are shares (shown as percentages).
 SHARE_KEYS: tuple[str, ...] = (

@@ -26,49 +26,13 @@ from rich.text import Text
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.io.orgfile import load_org, write_org
+from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure import ScenarioResult, apply_plan, diff_orgs, load_plan
 
 __all__ = ["print_apply", "print_comparison", "print_dabumen_demo"]
 
-#: Chinese labels of the headline metrics (as in :mod:`orgmodel.charts.compare`).
-METRIC_LABELS: dict[str, str] = {
-    "units": "单位数",
-    "police": "民警",
-    "auxiliaries": "辅警",
-    "departments": "内设机构数",
-    "managing_units": "管理单位数",
-    "mean_span": "平均管理幅度",
-    "narrow_span_share": "窄幅度单位占比",
-    "wide_span_share": "宽幅度单位占比",
-    "layers": "层级数",
-    "mean_command_path": "平均指挥链长度",
-    "max_command_path": "最长指挥链",
-    "fixed_posts": "固定岗位",
-    "overhead": "固定岗位占用警力",
-    "hollow_units": "空壳单位数",
-    "hidden_loss": "隐性流失警力",
-    "hidden_loss_share": "隐性流失占比",
-    "deployable": "可部署警力",
-    "mirror_index": "上下对口指数",
-    "guides": "条线指导关系数",
-    "mirror_units": "对口小单位数",
-    "station_share": "派出所警力占比",
-    "community_share": "社区警力占比",
-    "organ_share": "机关化率",
-}
-_SHARES = frozenset(
-    {
-        "narrow_span_share",
-        "wide_span_share",
-        "hidden_loss_share",
-        "mirror_index",
-        "station_share",
-        "community_share",
-        "organ_share",
-    }
-)
 #: Lower is better for these (a fall is shown green).
 _LOWER_BETTER = frozenset(
     {
@@ -103,7 +67,7 @@ def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
     if v is None:
         return "—"
     sign = "+" if delta and v > 0 else ""
-    if key in _SHARES:
+    if key in HEADLINE_SHARES:
         return f"{sign}{v * 100:.1f}{' pp' if delta else '%'}"
     if isinstance(v, float) and not float(v).is_integer():
         return f"{sign}{v:,.1f}"
@@ -129,7 +93,7 @@ def metrics_table(
     t.add_column(a_label, justify="right")
     t.add_column(b_label, justify="right")
     t.add_column("变化", justify="right")
-    for k, label in METRIC_LABELS.items():
+    for k, label in HEADLINE_LABELS.items():
         if k not in m["before"]:
             continue
         d = m["delta"].get(k)

@@ -37,7 +37,15 @@ from orgmodel.metrics.span import (
     supervision_ratios,
     wide_spans,
 )
-from orgmodel.metrics.suite import HEADLINE_KEYS, REPORT_KEYS, headline, metric_report, org_summary
+from orgmodel.metrics.suite import (
+    HEADLINE_KEYS,
+    HEADLINE_LABELS,
+    HEADLINE_SHARES,
+    REPORT_KEYS,
+    headline,
+    metric_report,
+    org_summary,
+)
 from orgmodel.metrics.workforce import (
     FUNNEL_STAGES,
     absorbed_overhead,
@@ -51,6 +59,8 @@ from orgmodel.metrics.workforce import (
 __all__ = [
     "FUNNEL_STAGES",
     "HEADLINE_KEYS",
+    "HEADLINE_LABELS",
+    "HEADLINE_SHARES",
     "POLICY_METRICS",
     "REPORT_KEYS",
     "absorbed_overhead",

@@ -25,7 +25,15 @@ from orgmodel.metrics.workforce import _workforce_report
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule, load_policy
 
-__all__ = ["HEADLINE_KEYS", "REPORT_KEYS", "headline", "metric_report", "org_summary"]
+__all__ = [
+    "HEADLINE_KEYS",
+    "HEADLINE_LABELS",
+    "HEADLINE_SHARES",
+    "REPORT_KEYS",
+    "headline",
+    "metric_report",
+    "org_summary",
+]
 
 #: Top-level keys of :func:`metric_report`, in order.
 REPORT_KEYS: tuple[str, ...] = (
@@ -65,6 +73,46 @@ HEADLINE_KEYS: dict[str, tuple[str, str]] = {
     "community_share": ("shares", "community_share"),
     "organ_share": ("shares", "organ_share"),
 }
+
+#: Chinese labels of the headline metrics, as reports, tables and charts show them.
+HEADLINE_LABELS: dict[str, str] = {
+    "units": "单位数",
+    "police": "民警",
+    "auxiliaries": "辅警",
+    "departments": "内设机构数",
+    "managing_units": "管理单位数",
+    "mean_span": "平均管理幅度",
+    "narrow_span_share": "窄幅度单位占比",
+    "wide_span_share": "宽幅度单位占比",
+    "layers": "层级数",
+    "mean_command_path": "平均指挥链长度",
+    "max_command_path": "最长指挥链",
+    "fixed_posts": "固定岗位",
+    "overhead": "固定岗位占用警力",
+    "hollow_units": "空壳单位数",
+    "hidden_loss": "隐性流失警力",
+    "hidden_loss_share": "隐性流失占比",
+    "deployable": "可部署警力",
+    "mirror_index": "上下对口指数",
+    "guides": "条线指导关系数",
+    "mirror_units": "对口小单位数",
+    "station_share": "派出所警力占比",
+    "community_share": "社区警力占比",
+    "organ_share": "机关化率",
+}
+
+#: Headline metrics that are shares (0–1), shown as percentages.
+HEADLINE_SHARES: frozenset[str] = frozenset(
+    {
+        "narrow_span_share",
+        "wide_span_share",
+        "hidden_loss_share",
+        "mirror_index",
+        "station_share",
+        "community_share",
+        "organ_share",
+    }
+)
 
 
 def org_summary(org: OrgGraph) -> dict[str, Any]:

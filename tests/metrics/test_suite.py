@@ -108,3 +108,11 @@ def test_report_is_plain_json(org: OrgGraph) -> None:
     assert again == rep  # only dict / list / str / int / float / bool / None inside
     h = headline(rep)
     assert h["police"] == org.total_police() and h["units"] == len(org)
+
+
+def test_every_headline_metric_has_a_chinese_label() -> None:
+    from orgmodel.metrics import HEADLINE_KEYS, HEADLINE_LABELS, HEADLINE_SHARES
+
+    assert list(HEADLINE_LABELS) == list(HEADLINE_KEYS)
+    assert set(HEADLINE_KEYS) >= HEADLINE_SHARES
+    assert all(k.endswith("_share") or k == "mirror_index" for k in HEADLINE_SHARES)
