@@ -180,6 +180,11 @@ class OrgGraph:
         The function catalogue (警种) to check codes against; the seed catalogue by default.
     where : mapping of unit id to str, optional
         Where each unit came from (``"org.csv row 14"``), used in error messages.
+    issues : sequence of ValidationIssue, optional
+        Problems a reader already found in the file; they are reported together with the
+        model's own, so the user sees every problem at once.
+    source : str, optional
+        The file the organisation came from, named in the error.
 
     Examples
     --------
@@ -212,6 +217,7 @@ class OrgGraph:
         parent_bureau: ParentBureau | None = None,
         catalogue: FunctionCatalogue | None = None,
         where: Mapping[str, str] | None = None,
+        issues: Iterable[ValidationIssue] = (),
         source: str | None = None,
     ) -> None:
         self.id = id
@@ -220,11 +226,11 @@ class OrgGraph:
         self.parent_bureau = parent_bureau
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         where = where or {}
-        issues: list[ValidationIssue] = []
+        found: list[ValidationIssue] = list(issues)
         if parent_bureau is not None:
             for fn in parent_bureau.functions:
                 if fn not in self.catalogue:
-                    issues.append(ValidationIssue(f"parent_bureau: unknown function code {fn!r}"))
+                    found.append(ValidationIssue(f"parent_bureau: unknown function code {fn!r}"))
         g: nx.DiGraph = nx.DiGraph()
         parent: dict[str, str | None] = {}
         units = list(units)
@@ -232,22 +238,22 @@ class OrgGraph:
         for u in units:
             loc = where.get(u.id)
             if not isinstance(u.id, str) or not u.id:
-                issues.append(ValidationIssue("unit has no id", None, loc))
+                found.append(ValidationIssue("unit has no id", None, loc))
                 continue
             if u.id in parent:
-                issues.append(ValidationIssue("duplicate unit id", u.id, loc))
+                found.append(ValidationIssue("duplicate unit id", u.id, loc))
                 continue
-            issues.extend(self._check_unit(u, loc))
+            found.extend(self._check_unit(u, loc))
             parent[u.id] = u.parent
             g.add_node(u.id, **{k: getattr(u, k) for k in NODE_FIELDS})
 
         roots = [uid for uid, p in parent.items() if p is None]
         if not units:
-            issues.append(ValidationIssue("the organisation has no units"))
+            found.append(ValidationIssue("the organisation has no units"))
         elif len(roots) == 0:
-            issues.append(ValidationIssue("no root unit (every unit names a parent)"))
+            found.append(ValidationIssue("no root unit (every unit names a parent)"))
         elif len(roots) > 1:
-            issues.append(
+            found.append(
                 ValidationIssue(
                     f"more than one root unit: {', '.join(roots[:10])}"
                     + (" …" if len(roots) > 10 else "")
@@ -259,9 +265,9 @@ class OrgGraph:
             if p is None:
                 continue
             if p == uid:
-                issues.append(ValidationIssue("unit is its own parent", uid, where.get(uid)))
+                found.append(ValidationIssue("unit is its own parent", uid, where.get(uid)))
             elif p not in parent:
-                issues.append(ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid)))
+                found.append(ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid)))
             else:
                 children[p].append(uid)
                 g.add_edge(uid, p, type=REPORTS_TO)
@@ -288,17 +294,17 @@ class OrgGraph:
             ]
             if on_cycle:
                 shown = ", ".join(on_cycle[:10]) + (" …" if len(on_cycle) > 10 else "")
-                issues.append(
+                found.append(
                     ValidationIssue(f"REPORTS_TO cycle: units {shown} never reach the root")
                 )
 
         for upper, lower in guides:
-            issues.extend(self._check_guides(g, parent, upper, lower))
+            found.extend(self._check_guides(g, parent, upper, lower))
         for cc, target in dispatches:
-            issues.extend(self._check_dispatch(g, cc, target))
+            found.extend(self._check_dispatch(g, cc, target))
 
-        if issues:
-            raise OrgValidationError(issues, source)
+        if found:
+            raise OrgValidationError(found, source)
 
         self.graph = g
         self.root = roots[0]

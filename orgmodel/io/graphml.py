@@ -31,7 +31,6 @@ from orgmodel.model import (
     NODE_FIELDS,
     REPORTS_TO,
     OrgGraph,
-    OrgValidationError,
     ParentBureau,
     Unit,
     ValidationIssue,
@@ -198,21 +197,16 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
         pb = ParentBureau(
             str(meta["parent_bureau"]), tuple(f.strip() for f in fns.split(",") if f.strip())
         )
-    try:
-        org = OrgGraph(
-            units,
-            guides,
-            dispatches,
-            id=str(meta.get("id") or ""),
-            name=str(meta.get("name") or ""),
-            description=str(meta.get("description") or ""),
-            parent_bureau=pb,
-            catalogue=catalogue,
-            where=where,
-            source=source,
-        )
-    except OrgValidationError as e:
-        raise OrgValidationError(issues + e.issues, source) from None
-    if issues:
-        raise OrgValidationError(issues, source)
-    return org
+    return OrgGraph(
+        units,
+        guides,
+        dispatches,
+        id=str(meta.get("id") or ""),
+        name=str(meta.get("name") or ""),
+        description=str(meta.get("description") or ""),
+        parent_bureau=pb,
+        catalogue=catalogue,
+        where=where,
+        issues=issues,
+        source=source,
+    )

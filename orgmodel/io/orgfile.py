@@ -159,24 +159,19 @@ def org_from_dict(
     guides, gi = _edge_pairs(data.get("guides"), "guides", "guides")
     dispatches, di = _edge_pairs(data.get("dispatches"), "dispatches", "dispatches")
     issues += gi + di
-    try:
-        org = OrgGraph(
-            units,
-            guides,
-            dispatches,
-            id=str(data.get("id") or ""),
-            name=str(data.get("name") or ""),
-            description=str(data.get("description") or ""),
-            parent_bureau=parent_bureau,
-            catalogue=catalogue,
-            where=where,
-            source=source,
-        )
-    except OrgValidationError as e:
-        raise OrgValidationError(issues + e.issues, source) from None
-    if issues:
-        raise OrgValidationError(issues, source)
-    return org
+    return OrgGraph(
+        units,
+        guides,
+        dispatches,
+        id=str(data.get("id") or ""),
+        name=str(data.get("name") or ""),
+        description=str(data.get("description") or ""),
+        parent_bureau=parent_bureau,
+        catalogue=catalogue,
+        where=where,
+        issues=issues,
+        source=source,
+    )
 
 
 def org_to_dict(org: OrgGraph) -> dict[str, Any]:
