@@ -167,11 +167,11 @@ def subject_ref(s: Subject, org: OrgGraph) -> OrgRef:
     )
 
 
-def scenario_summary(rec: ScenarioRecord, base_units: int | None = None, **kw: Any) -> Any:
+def scenario_summary(rec: ScenarioRecord, base_name: str = "", **kw: Any) -> Any:
     return ScenarioSummary(
         id=rec.scenario_id,
         name=_plan_name(rec),
-        base=OrgRef(type="org", id=rec.base_id, version=rec.base_version),
+        base=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base_name),
         created_at=rec.created_at,
         author=rec.author,
         units_after=rec.units,

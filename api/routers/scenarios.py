@@ -27,6 +27,7 @@ from api.problems import ApiProblem
 from api.routers.orgs import YAML_TYPES, export_bytes, export_response
 from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
+from orgmodel.store import NotFound, OrgVersion
 
 router = APIRouter(tags=["scenarios"])
 
@@ -185,8 +186,25 @@ async def list_scenarios(
     service: ServiceDep,
     base: Annotated[str | None, Query(max_length=MAX_ID, description="Only of this base.")] = None,
 ) -> list[ScenarioSummary]:
-    """Every scenario (or those of one base organisation), oldest first."""
-    return [scenario_summary(r) for r in await service.list_scenarios(base)]
+    """Every scenario (or those of one base organisation), oldest first, each with its base
+    version's name, units and police (from the version records: no organisation is loaded)."""
+    records = await service.list_scenarios(base)
+    bases: dict[str, dict[int, OrgVersion]] = {}
+    for r in records:
+        if r.base_id not in bases:
+            try:
+                bases[r.base_id] = {v.version: v for v in await service.versions(r.base_id)}
+            except NotFound:  # the base was deleted after the scenario was saved
+                bases[r.base_id] = {}
+    out = []
+    for r in records:
+        v = bases[r.base_id].get(r.base_version)
+        out.append(
+            scenario_summary(r)
+            if v is None
+            else scenario_summary(r, base_name=v.name, units_before=v.units, police_before=v.police)
+        )
+    return out
 
 
 async def _scenario_parts(service: ServiceDep, scenario_id: str) -> tuple[Any, Any, Any]:
