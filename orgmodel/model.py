@@ -28,13 +28,16 @@ from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 
 __all__ = [
     "BUREAU_KINDS",
+    "DEPARTMENT_KINDS",
     "DISPATCHES",
     "EDGE_TYPES",
     "FRONTLINE_KINDS",
+    "GROUP_KINDS",
     "GUIDES",
     "KINDS",
     "KIND_LEVELS",
     "KIND_NAMES",
+    "ORGAN_KINDS",
     "REPORTS_TO",
     "OrgGraph",
     "OrgValidationError",
@@ -60,6 +63,7 @@ KIND_NAMES: dict[str, str] = {
     "team": "派出所内的队",
     "office": "派出所综合指挥室",
     "community_post": "社区警务室",
+    "group": "片区/体系 (协调机构)",
 }
 KINDS: tuple[str, ...] = tuple(KIND_NAMES)
 
@@ -75,6 +79,15 @@ KIND_LEVELS: dict[str, int] = {
 
 BUREAU_KINDS = frozenset({"ministry", "province", "city", "county"})
 FRONTLINE_KINDS = frozenset({"station", "team", "office", "community_post"})
+#: Internal units of a bureau (内设机构): departments and the 情指中心.
+DEPARTMENT_KINDS = frozenset({"department", "command_center"})
+#: Units whose own police are organ police (机关): bureaus and their internal units.
+ORGAN_KINDS = BUREAU_KINDS | DEPARTMENT_KINDS
+#: Coordinating groups (片区, 体系, 中心所): units bundled under joint command, not merged.
+#: A group is a command layer and leads its members, but holds no establishment, no
+#: officers and no posts of its own: it is not a 内设机构, never hollow, and has no hidden
+#: loss. A station may sit under a station only through a group (中心所 → its stations).
+GROUP_KINDS = frozenset({"group"})
 #: Kinds that hold a ``function`` from the catalogue.
 FUNCTION_KINDS = frozenset({"department", "command_center", "team", "office"})
 CATEGORIES = frozenset({"management", "duty", "frontline", "leadership"})
@@ -271,6 +284,15 @@ class OrgGraph:
             else:
                 children[p].append(uid)
                 g.add_edge(uid, p, type=REPORTS_TO)
+                if g.nodes[uid]["kind"] == "station" and g.nodes[p]["kind"] == "station":
+                    found.append(
+                        ValidationIssue(
+                            f"a station under the station {p!r}: bundle stations under a "
+                            "group (片区, 中心所) instead",
+                            uid,
+                            where.get(uid),
+                        )
+                    )
 
         # Breadth-first order from the root; units not reached sit on a cycle.
         order: list[str] = []
@@ -347,6 +369,12 @@ class OrgGraph:
             isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
         ):
             bad(f"community_share must be a number between 0 and 1, got {cs!r}")
+        if u.kind in GROUP_KINDS and (u.police or u.auxiliaries or u.establishment):
+            bad(
+                "a group (片区/体系) holds no establishment and no officers of its own "
+                f"(police {u.police}, auxiliaries {u.auxiliaries}, "
+                f"establishment {u.establishment})"
+            )
         return out
 
     def _check_guides(
@@ -475,14 +503,15 @@ class OrgGraph:
     def category_of(self, unit_id: str) -> str:
         """A unit's category: its own, else its function's default, else by kind.
 
-        Bureaus themselves are ``leadership`` (their own police are the bureau leadership);
+        Bureaus themselves are ``leadership`` (their own police are the bureau leadership),
+        and so are groups (片区, 体系: a command layer without posts of its own);
         stations, teams, offices and posts are ``frontline``.
         """
         a = self.graph.nodes[unit_id]
         if a["category"]:
             return str(a["category"])
         kind = a["kind"]
-        if kind in BUREAU_KINDS:
+        if kind in BUREAU_KINDS or kind in GROUP_KINDS:
             return "leadership"
         if kind in FRONTLINE_KINDS:
             return "frontline"

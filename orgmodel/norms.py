@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from orgmodel.errors import InputError
-from orgmodel.model import KINDS
+from orgmodel.model import GROUP_KINDS, KINDS
 from orgmodel.seeds import seed_path
 
 __all__ = [
@@ -121,6 +121,10 @@ def _num(
     return v
 
 
+#: Norms of a group (片区/体系) when a norms file predates the kind: no posts of its own.
+_GROUP_NORM = {"leaders": 0, "admin": 0, "duty_posts": 0, "efficient_size": 1}
+
+
 def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     """Build :class:`Norms` from the file's data, checking every field.
 
@@ -142,6 +146,8 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     for kind in KINDS:
         where = f"{source}: kinds.{kind}"
         row = data["kinds"].get(kind)
+        if row is None and kind in GROUP_KINDS:
+            row = _GROUP_NORM
         if not isinstance(row, dict):
             raise InputError(f"{where}: missing (every kind needs norms)")
         s = _num(row, "efficient_size", where)
@@ -150,6 +156,11 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
         roster = row.get("duty_roster", False)
         if not isinstance(roster, bool):
             raise InputError(f"{where}: duty_roster must be true or false")
+        if kind in GROUP_KINDS and any(row.get(k) for k in ("leaders", "admin", "duty_posts")):
+            raise InputError(
+                f"{where}: a group (片区/体系) has no posts of its own; leaders, admin and "
+                "duty_posts must be 0"
+            )
         kinds[kind] = KindNorm(
             leaders=_num(row, "leaders", where),
             admin=_num(row, "admin", where),

@@ -16,20 +16,20 @@ from typing import Any
 from orgmodel.metrics._util import norms_or_default
 from orgmodel.model import (
     BUREAU_KINDS,
+    DEPARTMENT_KINDS,
     DISPATCHES,
     FRONTLINE_KINDS,
     GUIDES,
     KIND_LEVELS,
+    ORGAN_KINDS,
     OrgGraph,
 )
 from orgmodel.norms import Norms
 
 __all__: list[str] = []
 
-#: Kinds that count as a bureau's departments (内设机构).
-DEPARTMENT_KINDS = frozenset({"department", "command_center"})
-#: Kinds whose own police are organ police (机关): bureaus, departments, command centres.
-ORGAN_KINDS = BUREAU_KINDS | DEPARTMENT_KINDS
+# DEPARTMENT_KINDS (内设机构) and ORGAN_KINDS (机关) live in orgmodel.model, with GROUP_KINDS:
+# a group (片区, 体系) is neither, and its norms give it no posts, so no hidden loss.
 #: The function of a community team (社区警务队).
 COMMUNITY_FUNCTION = "community_policing"
 
