@@ -2,7 +2,9 @@
 the routers.
 
 Routes live under ``/api/v1`` (``/health`` also at the root); OpenAPI is at ``/openapi.json``
-and the interactive documentation at ``/docs``. Every error is ``application/problem+json``
+and the interactive documentation at ``/docs`` (Swagger UI) and ``/redoc`` (ReDoc),
+served from the installed fastapi-offline package so they work with no network. Every error
+is ``application/problem+json``
 (:mod:`api.problems`). The charts router (``api/routers/charts.py``) and the dashboard
 (``api/static/``) are included when present.
 """
@@ -15,8 +17,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 
 from api.limits import BodyLimitMiddleware
 from api.models import OrgDocument, Problem, ScenarioCreate
@@ -50,6 +53,15 @@ ETag of the version you edited); a stale one gets 412.
 **Errors** are RFC 9457 `application/problem+json` documents naming the unit, field or plan
 operation at fault. See docs/api.md for examples with curl.
 """
+
+
+#: Pages (the dashboard, /docs, /redoc) may load nothing from another host: ReDoc's bundle, for
+#: one, asks a CDN for its logo, and a bureau's browser must not reach out at all.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; "
+    "connect-src 'self'; frame-ancestors 'self'"
+)
 
 
 def _include_charts(app: FastAPI) -> None:
@@ -162,18 +174,28 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
             if owned:  # a service passed in belongs to the caller, who closes it
                 service.close()
 
-    app = FastAPI(
+    # Swagger UI (/docs) and ReDoc (/redoc) load their scripts from the installed
+    # fastapi-offline package, never from a CDN: bureaus often work offline.
+    app = FastAPIOffline(
         title="orgmodel API",
         version=__version__,
         description=_DESCRIPTION,
         docs_url="/docs",
-        redoc_url=None,
+        redoc_url="/redoc",
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.service = service
     install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def _same_origin_pages(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
 
     app.include_router(health.router)

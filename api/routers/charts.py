@@ -38,6 +38,7 @@ from orgmodel.charts import (
     layered_graph_figure,
     officer_flows_figure,
 )
+from orgmodel.charts._style import figure_json
 from orgmodel.model import OrgGraph
 from orgmodel.restructure import diff_orgs
 
@@ -200,7 +201,7 @@ async def org_chart(
 
     def make() -> str:
         fig = org_figure(org, kind, max_level=max_level, by=by, style=style)
-        return str(fig.to_json())
+        return figure_json(fig)
 
     return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
 
@@ -229,7 +230,7 @@ async def scenario_chart(
 
         def make_org() -> str:
             fig = org_figure(result, kind, max_level=max_level, by=by, style=style)
-            return str(fig.to_json())
+            return figure_json(fig)
 
         return _json(await run_in_threadpool(_cache(request).get_or_make, key, make_org))
     base, _ = await service.load_org(rec.base_id, rec.base_version)
@@ -244,7 +245,7 @@ async def scenario_chart(
             fig = officer_flows_figure(
                 diff, base, result, by="category" if kind == "flows_category" else "unit"
             )
-        return str(fig.to_json())
+        return figure_json(fig)
 
     return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
 
@@ -271,7 +272,7 @@ async def compare_chart(
         la, lb = label(sa, oa), label(sb, ob)
         if lb == la:
             lb += "（对比）"
-        return str(compare_figure({la: oa, lb: ob}).to_json())
+        return figure_json(compare_figure({la: oa, lb: ob}))
 
     return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
 

@@ -6,7 +6,6 @@
 (function () {
   const API = "/api/v1";
   const TOKEN_KEY = "orgmodel.token";
-  const CONFIG = { displaylogo: false, responsive: true };
   // Wide figures are stacked, not paired, when two subjects are compared.
   const WIDE = new Set(["graph", "mirror"]);
 
@@ -170,7 +169,8 @@
       if (generation !== state.generation) return;
       box.replaceChildren();
       box.style.height = ((fig.layout && fig.layout.height) || 450) + "px";
-      await Plotly.react(box, fig.data, fig.layout, CONFIG);
+      // fig.config is orgmodel's one Plotly config (no cloud buttons, no logo).
+      await Plotly.react(box, fig.data, fig.layout, fig.config);
       box.dataset.traces = String(fig.data.length);
       box.dataset.state = "drawn";
     } catch (err) {

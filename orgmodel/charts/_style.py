@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 
 from orgmodel.model import KIND_NAMES, OrgGraph
 
@@ -48,6 +49,25 @@ CATEGORY_NAMES: dict[str, str] = {
     "duty": "执法勤务",
     "frontline": "基层一线",
 }
+
+#: The Plotly config of every figure orgmodel draws (dashboard and report). Police staffing
+#: data stays on the machine: no "send to cloud" / "edit in Chart Studio" button, no logo
+#: linking to Plotly's site. (plotly.js 3 has no showLink/showEditInChartStudio options left.)
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def figure_json(fig: go.Figure) -> str:
+    """The JSON the dashboard draws: ``{data, layout, config}`` with :data:`PLOTLY_CONFIG`."""
+    payload = fig.to_plotly_json()
+    payload["config"] = PLOTLY_CONFIG
+    return str(to_json_plotly(payload))
+
 
 #: Colours of the 块 (command) and 条 (guidance) lines.
 REPORTS_COLOR = "#7f7f7f"

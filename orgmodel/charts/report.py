@@ -23,7 +23,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from orgmodel.charts import _measures as m
-from orgmodel.charts._style import FONT_FAMILY, KIND_SHORT
+from orgmodel.charts._style import FONT_FAMILY, KIND_SHORT, PLOTLY_CONFIG
 from orgmodel.charts.compare import HEADLINE_LABELS, SHARE_KEYS, compare_figure
 from orgmodel.charts.flows import officer_flows_figure
 from orgmodel.charts.mirror import mirror_heatmap_figure
@@ -76,8 +76,6 @@ ol.steps li { margin: 2px 0; font-size: 14px; }
 details { margin-top: 30px; font-size: 13px; }
 footer { color: #888; font-size: 12px; padding: 0 32px 24px; }
 """
-
-_CONFIG = {"displaylogo": False, "responsive": True}
 
 
 def _fmt(key: str, v: Any) -> str:
@@ -158,7 +156,7 @@ class _Page:
             full_html=False,
             include_plotlyjs=False,
             div_id=div_id,
-            config=_CONFIG,
+            config=PLOTLY_CONFIG,
             default_width="100%",
         )
         return f'<div class="chart">{body}</div>'

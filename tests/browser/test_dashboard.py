@@ -7,48 +7,18 @@ nothing of any other host. Screenshots go to tests/output/.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser._live import LiveServer, same_origin_only
+
 pytestmark = pytest.mark.browser
 
 TOKEN = "viewer-token-for-browser-tests"
 ORG_KINDS = ["hierarchy", "graph", "spans", "funnel", "mirror"]
-
-
-class LiveServer:
-    def __init__(self, store_dir: Path, tokens: dict[str, Any] | None = None) -> None:
-        import uvicorn
-
-        from api.app import create_app
-        from api.settings import Settings
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        settings = Settings(store=str(store_dir / "db.lbdb"), tokens=tokens or {}, seed=True)
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the uvicorn server did not start")
-            time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -68,21 +38,6 @@ def token_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     yield srv
     srv.stop()
-
-
-def same_origin_only(pg: Any, origin: str) -> list[str]:
-    """Abort (and record) every request to another host: the page must need none."""
-    foreign: list[str] = []
-
-    def handle(route: Any) -> None:
-        if route.request.url.startswith(origin):
-            route.continue_()
-        else:
-            foreign.append(route.request.url)
-            route.abort()
-
-    pg.route("**/*", handle)
-    return foreign
 
 
 def wait_drawn(pg: Any, subject: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,28 @@ def test_org_chart_is_plotly_json(client: TestClient, kind: str) -> None:
     assert fig["data"]
     assert "测试县公安局" in fig["layout"]["title"]["text"]
     assert "WenQuanYi Micro Hei" in fig["layout"]["font"]["family"]
+
+
+def test_figures_carry_the_one_local_config(client: TestClient) -> None:
+    from orgmodel.charts._style import PLOTLY_CONFIG
+
+    fig = client.get("/api/v1/orgs/test-county/charts/spans", headers=auth(VIEWER)).json()
+    assert fig["config"] == PLOTLY_CONFIG
+    assert fig["config"]["showSendToCloud"] is False
+    assert "sendDataToCloud" in fig["config"]["modeBarButtonsToRemove"]
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_pages_load_only_local_assets(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200
+    page = r.text
+    # scripts and styles from the installed fastapi-offline package, none from a CDN
+    assert "/static-offline-docs/" in page
+    assert not re.search(r"(src|href)=[\"']https?://", page)
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    asset = re.search(r"/static-offline-docs/[\w.-]+\.js", page)
+    assert asset and client.get(asset.group(0)).status_code == 200
 
 
 def test_org_chart_options(client: TestClient) -> None:

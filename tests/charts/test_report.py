@@ -40,6 +40,9 @@ def test_single_org_report(county: OrgGraph) -> None:
     for c in manifest(page):
         assert f'id="{c["id"]}"' in page
     assert "隐性流失占比" in page and "编制与勤务定额" in page
+    # every figure's config keeps data local: no send-to-cloud button, no Plotly logo
+    configs = re.findall(r'\{"displaylogo": false, [^\n]*?"showSendToCloud": false', rest)
+    assert len(configs) == 5
 
 
 def test_plan_report_has_flows_and_pairs(county: OrgGraph) -> None:
