@@ -274,7 +274,10 @@ def report_html(
     page.add("<section><h2>主要指标</h2>" + _headline_table(heads) + "</section>")
     if scenario is not None:
         plan = scenario.plan
-        steps = "".join(f"<li>{html.escape(s.summary)}</li>" for s in scenario.steps)
+        steps = "".join(
+            f"<li><b>{html.escape(s.op_name)}</b>：{html.escape(s.summary)}</li>"
+            for s in scenario.steps
+        )
         hired, retired = scenario.hired, scenario.retired
         desc = html.escape(getattr(plan, "description", "") or "")
         page.add(

@@ -29,7 +29,13 @@ from orgmodel.io.orgfile import load_org, write_org
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, load_norms
-from orgmodel.restructure import ScenarioResult, apply_plan, diff_orgs, load_plan
+from orgmodel.restructure import (
+    ScenarioResult,
+    apply_plan,
+    diff_orgs,
+    load_plan,
+    plan_json_schema,
+)
 
 __all__ = ["print_apply", "print_comparison", "print_dabumen_demo"]
 
@@ -244,12 +250,14 @@ def print_apply(
     """Print what a plan did: its steps, hires and retirements, then the comparison."""
     con = console or Console()
     plan = result.plan
-    steps = Table(title=f"方案: {plan.name}", title_justify="left", show_header=True)
+    steps = Table(
+        title=f"方案: {plan.name} → {result.org.name}", title_justify="left", show_header=True
+    )
     steps.add_column("#", justify="right")
-    steps.add_column("op")
+    steps.add_column("操作")
     steps.add_column("结果")
     for s in result.steps:
-        steps.add_row(str(s.index), s.op, s.summary)
+        steps.add_row(str(s.index), s.op_name, s.summary)
     con.print(Group(Text(plan.description, style="dim") if plan.description else Text(""), steps))
     h, r = result.hired, result.retired
     if any(h.values()) or any(r.values()):
@@ -339,6 +347,22 @@ def apply_cmd(
     print_apply(result, diff, console=con)
     if output is not None:
         con.print(f"scenario written to {output}")
+
+
+plan_app = typer.Typer(
+    name="plan", help="Plan files (改革方案): their JSON Schema.", no_args_is_help=True
+)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("schema")
+def plan_schema_cmd() -> None:
+    """Print the JSON Schema of a plan file (generated from the models that validate plans).
+
+    Point an editor at it (e.g. a ``# yaml-language-server: $schema=plan.schema.json`` line)
+    to complete and check plan files.
+    """
+    typer.echo(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
 
 
 @app.command("compare")

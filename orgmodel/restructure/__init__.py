@@ -8,9 +8,24 @@
   changed, officer flows, and every headline metric before, after and delta.
 """
 
-from orgmodel.restructure.apply import Flow, Lineage, ScenarioResult, Step, apply_plan
+from orgmodel.restructure.apply import (
+    Flow,
+    Lineage,
+    ScenarioResult,
+    Step,
+    apply_plan,
+    scenario_identity,
+)
 from orgmodel.restructure.diff import diff_orgs
-from orgmodel.restructure.plan import OP_FIELDS, Plan, PlanError, load_plan, plan_from_dict
+from orgmodel.restructure.plan import (
+    OP_FIELDS,
+    OP_NAMES,
+    Plan,
+    PlanError,
+    load_plan,
+    plan_from_dict,
+    plan_json_schema,
+)
 from orgmodel.restructure.templates import (
     LargeDepartment,
     Template,
@@ -20,6 +35,7 @@ from orgmodel.restructure.templates import (
 
 __all__ = [
     "OP_FIELDS",
+    "OP_NAMES",
     "Flow",
     "LargeDepartment",
     "Lineage",
@@ -33,5 +49,7 @@ __all__ = [
     "load_plan",
     "load_template",
     "plan_from_dict",
+    "plan_json_schema",
+    "scenario_identity",
     "template_from_dict",
 ]

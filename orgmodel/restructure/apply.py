@@ -16,10 +16,10 @@ from typing import Any
 from orgmodel.model import OrgGraph, OrgValidationError
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.ops import OPERATIONS
-from orgmodel.restructure.plan import Plan, PlanError
+from orgmodel.restructure.plan import OP_NAMES, Plan, PlanError
 from orgmodel.restructure.workspace import OpError, Workspace
 
-__all__ = ["Flow", "Lineage", "ScenarioResult", "Step", "apply_plan"]
+__all__ = ["Flow", "Lineage", "ScenarioResult", "Step", "apply_plan", "scenario_identity"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +37,24 @@ class Lineage:
     """How a scenario continues its base.
 
     ``origins`` maps each scenario unit that is not simply the base unit of the same id to the
-    base units it continues (empty for a unit created from nothing). ``flows`` lists the
-    officers that changed unit (source ≠ target); ``stayed`` counts those who did not, as
-    ``(police, auxiliaries)``. Flows plus stayed account for every officer of both sides.
+    base units it continues (empty for a unit created from nothing). ``renamed`` maps a
+    scenario unit that continues exactly one base unit, under a new id, to that unit (a 大部门
+    of one department, a unit re-created by a template): a rename is a rename, so its
+    officers stayed where they were. ``flows`` lists the officers that changed unit (source ≠
+    target, and not merely renamed); ``stayed`` counts those who did not, as ``(police,
+    auxiliaries)``. Flows plus stayed account for every officer of both sides.
     """
 
     origins: Mapping[str, tuple[str, ...]]
     flows: tuple[Flow, ...] = ()
     stayed: tuple[int, int] = (0, 0)
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
         return {
             "origins": {k: list(v) for k, v in self.origins.items()},
+            "renamed": dict(self.renamed),
             "flows": [
                 {"from": f.source, "to": f.target, "police": f.police, "auxiliaries": f.auxiliaries}
                 for f in self.flows
@@ -60,11 +65,16 @@ class Lineage:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """What one operation did."""
+    """What one operation did: ``summary`` in Chinese, naming the units by their names."""
 
     index: int
     op: str
     summary: str
+
+    @property
+    def op_name(self) -> str:
+        """The operation's Chinese name (合并, 警力下沉, 组建片区 …)."""
+        return OP_NAMES.get(self.op, self.op)
 
 
 @dataclass(frozen=True)
@@ -102,26 +112,46 @@ class ScenarioResult:
         """A summary as plain data (the scenario organisation itself is not included)."""
         return {
             "plan": {"name": self.plan.name, "description": self.plan.description},
+            "scenario": {"id": self.org.id, "name": self.org.name},
             "hired": self.hired,
             "retired": self.retired,
-            "steps": [{"index": s.index, "op": s.op, "summary": s.summary} for s in self.steps],
+            "steps": [
+                {"index": s.index, "op": s.op, "op_name": s.op_name, "summary": s.summary}
+                for s in self.steps
+            ],
             "dropped_guides": len(self.dropped_guides),
             "dropped_dispatches": len(self.dropped_dispatches),
         }
+
+
+def _renames(ws: Workspace, origins: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Scenario units that continue exactly one base unit, which no other unit continues and
+    which is gone from the scenario: the same unit under a new id."""
+    succ: dict[str, list[str]] = {}
+    for uid, o in origins.items():
+        for b in o:
+            succ.setdefault(b, []).append(uid)
+    return {
+        uid: o[0]
+        for uid, o in origins.items()
+        if len(o) == 1 and o[0] != uid and o[0] not in ws.units and len(succ[o[0]]) == 1
+    }
 
 
 def _lineage(ws: Workspace) -> Lineage:
     origins = {
         uid: tuple(sorted(o)) for uid, o in ws.origins.items() if uid in ws.units and o != {uid}
     }
+    renamed = _renames(ws, origins)
     agg: dict[tuple[str | None, str | None], list[int]] = {}
     stayed = [0, 0]
     for col, books, retired in ((0, ws.pmix, ws.retired_p), (1, ws.amix, ws.retired_a)):
         for uid, mix in books.items():
             if uid not in ws.units:
                 continue
+            was = renamed.get(uid)
             for src, n in mix.items():
-                if src == uid:
+                if src == uid or (was is not None and src == was):
                     stayed[col] += n
                 elif n:
                     agg.setdefault((src, uid), [0, 0])[col] += n
@@ -135,7 +165,27 @@ def _lineage(ws: Workspace) -> Lineage:
         if uid not in ws.amix:
             stayed[1] += u.auxiliaries
     flows = tuple(Flow(s, t, p, a) for (s, t), (p, a) in agg.items())
-    return Lineage(origins, flows, (stayed[0], stayed[1]))
+    return Lineage(origins, flows, (stayed[0], stayed[1]), renamed)
+
+
+def scenario_identity(org: OrgGraph, plan: Plan) -> tuple[str, str]:
+    """The id and name of the scenario a plan makes of an organisation.
+
+    The plan's ``scenario: {id, name}`` when given; else id ``{base id}--{plan id}`` (the plan
+    id is its ``id`` or file name) and name ``{base name} ({plan name})``, e.g.
+    ``河西县公安局 (县局大部门制改革)``. A scenario never carries its base's identity.
+
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> from orgmodel.restructure import plan_from_dict
+    >>> base = OrgGraph([Unit("b", "河西县公安局", "county")], id="hexi", name="河西县公安局")
+    >>> scenario_identity(base, plan_from_dict({"id": "dabumen", "name": "大部门方案", "ops": []}))
+    ('hexi--dabumen', '河西县公安局 (大部门方案)')
+    """
+    spec = plan.scenario or {}
+    sid = spec.get("id") or f"{org.id or 'org'}--{plan.id}"
+    base_name = org.name or org.id or "organisation"
+    name = spec.get("name") or f"{base_name} ({plan.name})"
+    return str(sid), str(name)
 
 
 @contextmanager
@@ -221,12 +271,14 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
         except OpError as e:
             raise PlanError(str(e), index=i, op=name, source=plan.source) from None
     guides, dispatches, dropped_g, dropped_d = ws.final_edges()
+    sid, sname = scenario_identity(org, plan)
     try:
         scenario = org.with_units(
             ws.ordered_units(),
             guides,
             dispatches,
-            name=f"{org.name} [{plan.name}]" if org.name else plan.name,
+            id=sid,
+            name=sname,
             description=plan.description or org.description,
         )
     except OrgValidationError as e:

@@ -245,7 +245,8 @@ def _diff(
         by_cat[key][0] += f.police
         by_cat[key][1] += f.auxiliaries
     # Officers who stayed in their unit, by category (a unit may change category in place).
-    _stayed_by_category(a, b, flows, by_cat)
+    renames = lineage.renamed if isinstance(lineage, Lineage) else {}
+    _stayed_by_category(a, b, flows, by_cat, renames)
     flow_rows.sort(key=lambda r: (-r["police"], -r["auxiliaries"], str(r["from"]), str(r["to"])))
 
     out: dict[str, Any] = {
@@ -327,21 +328,30 @@ def _side(org: OrgGraph) -> dict[str, Any]:
 
 
 def _stayed_by_category(
-    a: OrgGraph, b: OrgGraph, flows: list[Flow], by_cat: dict[tuple[str, str], list[int]]
+    a: OrgGraph,
+    b: OrgGraph,
+    flows: list[Flow],
+    by_cat: dict[tuple[str, str], list[int]],
+    renames: Mapping[str, str] | None = None,
 ) -> None:
-    """Officers who stayed: per unit, what it holds minus what flowed in (both sides)."""
+    """Officers who stayed: per unit, what it holds minus what flowed in (both sides).
+
+    A unit renamed by the plan (``Lineage.renamed``: new id → base id) is the same unit.
+    """
+    renames = renames or {}
     inflow: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for f in flows:
         if f.target is not None:
             inflow[f.target][0] += f.police
             inflow[f.target][1] += f.auxiliaries
     for uid in b:
-        if uid not in a:
+        old = uid if uid in a else renames.get(uid)
+        if old is None or old not in a:
             continue
         ab = b.attrs(uid)
         got = inflow.get(uid, [0, 0])
         p, x = ab["police"] - got[0], ab["auxiliaries"] - got[1]
         if p > 0 or x > 0:
-            key = (a.category_of(uid), b.category_of(uid))
+            key = (a.category_of(old), b.category_of(uid))
             by_cat[key][0] += max(0, p)
             by_cat[key][1] += max(0, x)

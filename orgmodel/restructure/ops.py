@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from orgmodel.model import BUREAU_KINDS
+from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, GROUP_KINDS, KIND_NAMES
+from orgmodel.restructure.select import resolve_units, show_ref
 from orgmodel.restructure.templates import load_template
 from orgmodel.restructure.workspace import (
     ORGAN_KINDS,
@@ -56,39 +57,83 @@ def _flag(op: Op, key: str, default: bool = False) -> bool:
 
 
 def _select(ws: Workspace, op: Op) -> list[str]:
-    """The units an operation names: ``unit``, ``units`` or ``select: {kind, within, function}``."""
-    if "unit" in op:
-        return ws.ids(op["unit"])
-    if "units" in op:
-        return ws.ids(op["units"])
-    sel = op.get("select")
-    if not isinstance(sel, dict) or not sel or set(sel) - {"kind", "within", "function"}:
-        raise OpError("select must be a mapping of kind, within and/or function")
-    within = sel.get("within", ws.root)
-    ws.get(within, "unit (select.within)")
-    kind, fn = sel.get("kind"), sel.get("function")
-    out = [
-        u
-        for u in ws.subtree(within)
-        if (kind is None or ws.units[u].kind == kind) and (fn is None or ws.units[u].function == fn)
-    ]
-    if not out:
-        raise OpError(f"select {sel!r} matches no unit")
-    return out
+    """The units an operation names: ``unit``, ``units`` or ``select`` (a unit reference)."""
+    for key in ("unit", "units", "select"):
+        if key in op:
+            return resolve_units(ws, op[key], key)
+    raise OpError("say which units: 'unit', 'units' or 'select'")
+
+
+def _one(ws: Workspace, ref: Any, what: str) -> str:
+    """A reference that must name exactly one unit."""
+    found = resolve_units(ws, ref, what)
+    if len(found) != 1:
+        raise OpError(f"{what} must name one unit; {show_ref(ref)} names {len(found)}")
+    return found[0]
 
 
 def _scope_bureaus(ws: Workspace, op: Op, default_kind: str | None) -> list[str]:
+    """The bureaus a per-bureau operation acts on: ``bureaus`` (a kind or a reference) in
+    ``scope``; by default the bureaus of ``default_kind`` (or ``scope`` itself, if a bureau)."""
     scope = op.get("scope", ws.root)
     ws.get(scope, "unit (scope)")
-    kind = op.get("bureaus", default_kind)
-    if kind is not None and kind not in BUREAU_KINDS:
-        raise OpError(f"bureaus must be a bureau kind ({', '.join(sorted(BUREAU_KINDS))})")
-    found = ws.bureaus(scope, kind)
-    if not found and ws.units[scope].kind in BUREAU_KINDS and "bureaus" not in op:
-        found = [scope]
+    sel = op.get("bureaus", default_kind)
+    if sel is None or (isinstance(sel, str) and sel in BUREAU_KINDS):
+        found = ws.bureaus(scope, sel)
+        if not found and ws.units[scope].kind in BUREAU_KINDS and "bureaus" not in op:
+            found = [scope]
+        if not found:
+            raise OpError(f"no {sel or 'bureau'} bureau at or below {ws.label(scope)}")
+        return found
+    found = [b for b in resolve_units(ws, sel, "bureaus") if ws.is_in_subtree(b, scope)]
+    for b in found:
+        if ws.units[b].kind not in BUREAU_KINDS:
+            raise OpError(f"bureaus: {ws.label(b)} is a {ws.units[b].kind}, not a bureau")
     if not found:
-        raise OpError(f"no {kind or 'bureau'} bureau at or below {scope!r}")
+        raise OpError(f"bureaus: {show_ref(sel)} names no bureau at or below {ws.label(scope)}")
     return found
+
+
+_RULES = ("proportional", "even", "establishment", "people", "weights")
+
+
+def _distribution(
+    ws: Workspace, op: Op, dests: list[str], default: str = "proportional"
+) -> list[float]:
+    """Weights of destination units under the operation's ``rule`` (and ``weights``).
+
+    ``proportional``: police of each unit's subtree; ``people``: police and auxiliaries;
+    ``establishment``: the unit's 编制; ``even``; ``weights``: ``{unit id: weight}`` (any
+    figure the file does not hold: population, calls for service …).
+    """
+    rule = op.get("rule") or ("weights" if op.get("weights") is not None else default)
+    if rule not in _RULES:
+        raise OpError(f"rule must be one of {', '.join(_RULES)}, got {rule!r}")
+    weights = op.get("weights")
+    if (rule == "weights") != (weights is not None):
+        raise OpError("rule: weights needs a 'weights' mapping (unit id → weight), and only it")
+    if rule == "even":
+        return [1.0] * len(dests)
+    if rule == "weights":
+        if not isinstance(weights, dict) or not all(
+            isinstance(w, int | float) and not isinstance(w, bool) and w >= 0
+            for w in weights.values()
+        ):
+            raise OpError("weights must map unit ids to non-negative numbers")
+        unknown = sorted(set(weights) - set(dests))
+        if unknown:
+            raise OpError(f"weights name units that do not receive officers here: {unknown}")
+        w = [float(weights.get(d, 0)) for d in dests]
+    elif rule == "establishment":
+        w = [float(ws.units[d].establishment or 0) for d in dests]
+    else:
+        field = ("police",) if rule == "proportional" else ("police", "auxiliaries")
+        w = [
+            float(sum(getattr(ws.units[x], f) for x in ws.subtree(d) for f in field)) for d in dests
+        ]
+    if rule in ("weights", "establishment") and dests and not any(w):
+        raise OpError(f"rule {rule}: every receiving unit has weight 0")
+    return w
 
 
 # -- the operations ---------------------------------------------------------------------------
@@ -96,7 +141,7 @@ def _scope_bureaus(ws: Workspace, op: Op, default_kind: str | None) -> list[str]
 
 def op_merge(ws: Workspace, op: Op) -> str:
     """Merge units into one (existing or new); children, officers and GUIDES follow it."""
-    srcs = ws.ids(op["units"])
+    srcs = resolve_units(ws, op["units"], "units")
     for s in srcs:
         if s == ws.root:
             raise OpError(f"cannot merge the root {s!r}")
@@ -125,38 +170,66 @@ def op_merge(ws: Workspace, op: Op) -> str:
         target = ws.new_unit({**spec, "parent": parent}, index=idx).id
     else:
         raise OpError("into must be a unit id or a mapping describing the new unit")
-    n = 0
-    for s in srcs:
-        if s != target:
-            ws.absorb(s, target, merge=True)
-            n += 1
+    merged = [s for s in srcs if s != target]
+    names = ws.labels(merged)
+    for s in merged:
+        ws.absorb(s, target, merge=True)
     u = ws.units[target]
-    return f"merged {n} unit(s) into {target} ({u.name}, {u.police} police)"
+    return f"合并 {len(merged)} 个机构 ({names}) 入 {ws.label(target)}，民警 {u.police} 人"
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _part_name(name: str, k: int) -> str:
+    return f"{name}{_NUMERALS[k - 1]}" if k <= len(_NUMERALS) else f"{name}{k}"
 
 
 def op_split(ws: Workspace, op: Op) -> str:
-    """Split a unit into parts, each with its police, auxiliaries and children."""
-    uid = ws.get(op["unit"]).id
+    """Split a unit into parts (listed, N equal parts or by shares), with officers and children."""
+    uid = _one(ws, op["unit"], "unit")
     if uid == ws.root:
         raise OpError(f"cannot split the root {uid!r}")
-    parts = op["into"]
-    if not isinstance(parts, list) or len(parts) < 2 or not all(isinstance(p, dict) for p in parts):
-        raise OpError("into must be a list of at least two parts (mappings)")
     unit = ws.units[uid]
+    raw = op["into"]
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        if raw < 2:
+            raise OpError("into must be at least 2 parts")
+        parts: list[dict[str, Any]] = [
+            {"id": f"{uid}-{k}", "name": _part_name(unit.name, k)} for k in range(1, raw + 1)
+        ]
+    elif isinstance(raw, list) and len(raw) >= 2 and all(isinstance(p, dict) for p in raw):
+        parts = [dict(p) for p in raw]
+    else:
+        raise OpError("into must be a number of parts or a list of at least two parts")
     ids = [p.get("id") for p in parts]
     if len(set(map(str, ids))) != len(ids):
         raise OpError("part ids must differ")
-    police = [_count(p, "police") for p in parts]
-    if sum(police) != unit.police:
-        raise OpError(f"the parts hold {sum(police)} police but {uid!r} has {unit.police}")
+    shares = op.get("shares")
+    if shares is not None and (not isinstance(shares, list) or len(shares) != len(parts)):
+        raise OpError(f"shares must list one number per part ({len(parts)})")
+    weights = [float(x) for x in shares] if shares is not None else [1.0] * len(parts)
+    given = ["police" in p for p in parts]
+    if any(given) and not all(given):
+        raise OpError("give police for every part, or for none (then shares or equal parts)")
+    if all(given):
+        if shares is not None:
+            raise OpError("give the parts' police or shares, not both")
+        police = [_count(p, "police") for p in parts]
+        if sum(police) != unit.police:
+            raise OpError(f"the parts hold {sum(police)} police but {uid!r} has {unit.police}")
+    else:
+        police = largest_remainder(weights, unit.police)
     if any("auxiliaries" in p for p in parts):
         aux = [_count(p, "auxiliaries") for p in parts]
         if sum(aux) != unit.auxiliaries:
             raise OpError(
                 f"the parts hold {sum(aux)} auxiliaries but {uid!r} has {unit.auxiliaries}"
             )
-    else:
+    elif all(given):
         aux = [unit.auxiliaries] + [0] * (len(parts) - 1)
+    else:
+        aux = largest_remainder(weights, unit.auxiliaries)
     claimed: dict[str, str] = {}
     for p in parts:
         kids = p.get("children", [])
@@ -201,49 +274,65 @@ def op_split(ws: Workspace, op: Op) -> str:
         dest = claimed.get(c, first)
         if dest != uid:
             ws.reparent(c, dest)
+    name = unit.name
     if uid not in made:
         same_fn = [m for m in made if ws.units[m].function == unit.function]
         ws.remove(uid, same_fn[0] if same_fn else first)
-    return f"split {uid} into {', '.join(made)}"
+    shown = "、".join(f"{ws.units[m].name} {n} 人" for m, n in zip(made, police, strict=True))
+    return f"拆分 {name}（{uid}）为 {len(made)} 个机构: {shown}"
 
 
 def op_move(ws: Workspace, op: Op) -> str:
     """Move units (with their subtrees) under another unit."""
     units = _select(ws, op)
-    to = ws.get(op["to"], "unit (to)").id
+    to = _one(ws, op["to"], "to")
     for u in units:
         ws.reparent(u, to)
-    return f"moved {len(units)} unit(s) under {to}"
+    return f"{ws.labels(units)} 改隶 {ws.label(to)}"
 
 
 def op_close(ws: Workspace, op: Op) -> str:
-    """Close a unit: its officers go to ``to`` (or retire), its children to ``children_to``."""
-    uid = ws.get(op["unit"]).id
+    """Close a unit: its officers go to ``to`` (one unit or several, by ``rule``) or retire;
+    its children go to ``children_to``."""
+    uid = _one(ws, op["unit"], "unit")
     if uid == ws.root:
         raise OpError(f"cannot close the root {uid!r}")
     retire = _flag(op, "retire")
-    to = op.get("to")
-    if to is None and not retire:
+    name = ws.units[uid].name
+    p, a = ws.units[uid].police, ws.units[uid].auxiliaries
+    to_ref = op.get("to")
+    targets = resolve_units(ws, to_ref, "to") if to_ref is not None else []
+    if not targets and not retire and (p or a or "children_to" not in op):
         raise OpError("close needs 'to' (where its officers go) or 'retire: true'")
-    if to is not None:
-        ws.get(to, "unit (to)")
-        if ws.is_in_subtree(to, uid):
-            raise OpError(f"cannot close {uid!r} into its own descendant {to!r}")
-    kids_to = op.get("children_to", to)
+    if targets and retire:
+        raise OpError("give either 'to' or 'retire: true', not both")
+    for t in targets:
+        if ws.is_in_subtree(t, uid):
+            raise OpError(f"cannot close {uid!r} into its own descendant {t!r}")
+    if "children_to" in op:
+        kids_to: str | None = _one(ws, op["children_to"], "children_to")
+    else:
+        kids_to = targets[0] if len(targets) == 1 else None
     if ws.children[uid]:
         if kids_to is None:
             raise OpError(f"{uid!r} has children; say where they go with 'children_to'")
-        ws.get(kids_to, "unit (children_to)")
         if ws.is_in_subtree(kids_to, uid):
             raise OpError(f"cannot move the children of {uid!r} under its descendant {kids_to!r}")
-    p, a = ws.units[uid].police, ws.units[uid].auxiliaries
-    ws.move_all(uid, None if retire else to)
+    if retire:
+        ws.move_all(uid, None)
+    elif len(targets) == 1:
+        ws.move_all(uid, targets[0])
+    elif targets:
+        w = _distribution(ws, op, targets)
+        for field, n in (("police", p), ("auxiliaries", a)):
+            for t, q in zip(targets, largest_remainder(w, n), strict=True):
+                ws.move(uid, t, q, field)
     for c in list(ws.children[uid]):
         assert kids_to is not None
         ws.reparent(c, kids_to)
     ws.remove(uid)
-    where = "retired" if retire else f"to {to}"
-    return f"closed {uid}: {p} police, {a} auxiliaries {where}"
+    where = "减员" if retire else f"调往 {ws.labels(targets)}" if targets else "无警力"
+    return f"撤销 {name}（{uid}）: 民警 {p} 人、辅警 {a} 人{where}"
 
 
 def op_create(ws: Workspace, op: Op) -> str:
@@ -251,14 +340,13 @@ def op_create(ws: Workspace, op: Op) -> str:
     spec = op["unit"]
     police, aux = _count(op, "police"), _count(op, "auxiliaries")
     hire = _flag(op, "hire")
-    src = op.get("from")
-    if (police or aux) and not hire and src is None:
+    src_ref = op.get("from")
+    if (police or aux) and not hire and src_ref is None:
         raise OpError("a new unit's officers come 'from' a unit or by 'hire: true'")
-    if hire and src is not None:
+    if hire and src_ref is not None:
         raise OpError("give either 'from' or 'hire', not both")
-    if src is not None:
-        ws.get(src, "unit (from)")
-    adopt = ws.ids(op["adopt"]) if "adopt" in op else []
+    src = _one(ws, src_ref, "from") if src_ref is not None else None
+    adopt = resolve_units(ws, op["adopt"], "adopt") if "adopt" in op else []
     if isinstance(spec, dict) and spec.get("parent") is not None:
         for a in adopt:
             if a in ws.units and ws.is_in_subtree(spec["parent"], a):
@@ -268,46 +356,51 @@ def op_create(ws: Workspace, op: Op) -> str:
     ws.move(None if hire else src, u.id, aux, "auxiliaries")
     for a in adopt:
         ws.reparent(a, u.id)
-    how = " (hired)" if hire else (f" from {src}" if src else "")
-    return f"created {u.id} ({u.name}) with {police} police{how}"
+    how = "（新招录）" if hire else (f"，来自 {ws.label(src)}" if src else "")
+    return f"新设 {ws.label(u.id)}，民警 {police} 人{how}"
 
 
 def op_transfer(ws: Workspace, op: Op) -> str:
-    """Transfer police and/or auxiliaries from one unit to another."""
-    src = ws.get(op["from"], "unit (from)").id
-    dst = ws.get(op["to"], "unit (to)").id
-    if src == dst:
-        raise OpError("from and to are the same unit")
+    """Transfer police and/or auxiliaries from one or several units to one or several."""
+    srcs = resolve_units(ws, op["from"], "from")
+    dsts = resolve_units(ws, op["to"], "to")
+    if set(srcs) & set(dsts):
+        raise OpError("from and to name the same unit")
     p, a = _count(op, "police"), _count(op, "auxiliaries")
     if not p and not a:
         raise OpError("transfer needs police and/or auxiliaries")
+    w = _distribution(ws, op, dsts) if len(dsts) > 1 else [1.0]
     for field, n in (("police", p), ("auxiliaries", a)):
-        have = getattr(ws.units[src], field)
-        if n > have:
-            raise OpError(f"cannot transfer {n} {field} from {src!r}: it has {have}")
-        ws.move(src, dst, n, field)
-    return f"transferred {p} police, {a} auxiliaries {src} → {dst}"
+        if len(srcs) == 1:
+            have = getattr(ws.units[srcs[0]], field)
+            if n > have:
+                raise OpError(f"cannot transfer {n} {field} from {srcs[0]!r}: it has {have}")
+            picks = [(srcs[0], n)] if n else []
+        else:
+            picks = ws.draw(srcs, n, field)
+        _pour(ws, picks, dsts, largest_remainder(w, n), field)
+    return f"{ws.labels(srcs)} 调出民警 {p} 人、辅警 {a} 人 → {ws.labels(dsts)}"
 
 
 def op_hire(ws: Workspace, op: Op) -> str:
     """Hire police and/or auxiliaries into a unit (the report counts them)."""
-    uid = ws.get(op["unit"]).id
+    uid = _one(ws, op["unit"], "unit")
     p, a = _count(op, "police"), _count(op, "auxiliaries")
     ws.move(None, uid, p, "police")
     ws.move(None, uid, a, "auxiliaries")
-    return f"hired {p} police, {a} auxiliaries into {uid}"
+    return f"{ws.label(uid)} 新招录民警 {p} 人、辅警 {a} 人"
 
 
 def op_retire(ws: Workspace, op: Op) -> str:
     """Retire police and/or auxiliaries from a unit (the report counts them)."""
-    uid = ws.get(op["unit"]).id
+    uid = _one(ws, op["unit"], "unit")
     p, a = _count(op, "police"), _count(op, "auxiliaries")
     for field, n in (("police", p), ("auxiliaries", a)):
         have = getattr(ws.units[uid], field)
         if n > have:
             raise OpError(f"cannot retire {n} {field} from {uid!r}: it has {have}")
         ws.move(uid, None, n, field)
-    return f"retired {p} police, {a} auxiliaries from {uid}"
+    return f"{ws.label(uid)} 减员民警 {p} 人、辅警 {a} 人"
 
 
 def op_remove_layer(ws: Workspace, op: Op) -> str:
@@ -316,6 +409,7 @@ def op_remove_layer(ws: Workspace, op: Op) -> str:
     for u in units:
         if u == ws.root:
             raise OpError(f"cannot remove the root {u!r} as a layer")
+    names = ws.labels(units)
     moved = 0
     for u in units:
         parent = ws.units[u].parent
@@ -327,7 +421,7 @@ def op_remove_layer(ws: Workspace, op: Op) -> str:
         moved += len(kids)
         ws.move_all(u, parent)
         ws.remove(u)
-    return f"removed {len(units)} unit(s); {moved} children moved up"
+    return f"撤销层级 {names}，{moved} 个下级机构上移一级"
 
 
 def op_set(ws: Workspace, op: Op) -> str:
@@ -336,9 +430,12 @@ def op_set(ws: Workspace, op: Op) -> str:
     if not isinstance(attrs, dict) or not attrs:
         raise OpError("attrs must be a non-empty mapping")
     units = _select(ws, op)
+    names = ws.labels(units)
     for u in units:
         ws.set_attrs(ws.units[u], attrs)
-    return f"set {', '.join(attrs)} on {len(units)} unit(s)"
+    if list(attrs) == ["name"] and len(units) == 1:
+        return f"{names} 更名为 {attrs['name']}"
+    return f"{names}: 修改 {', '.join(attrs)}"
 
 
 def op_apply_template(ws: Workspace, op: Op) -> str:
@@ -350,6 +447,8 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
     except Exception as e:  # InputError from the template file
         raise OpError(str(e)) from None
     mapping = tpl.mapping()
+    keep = op.get("keep_unmapped")
+    keep_unmapped = tpl.keep_unmapped if keep is None else _flag(op, "keep_unmapped")
     bureaus = _scope_bureaus(ws, op, tpl.applies_to)
     before = after = 0
     for b in bureaus:
@@ -360,9 +459,12 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
                 continue
             d = mapping.get(u.function)
             if d is None:
+                if keep_unmapped:
+                    continue
                 raise OpError(
                     f"template {tpl.id!r} maps no large department for function "
-                    f"{u.function!r} (unit {c!r} of bureau {b!r})"
+                    f"{u.function!r} (unit {c!r} of bureau {b!r}); map it, or keep such "
+                    "departments with keep_unmapped: true"
                 )
             groups.setdefault(d.code, []).append(c)
         if not groups:
@@ -400,14 +502,21 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
             for m in members:
                 if m != target:
                     ws.absorb(m, target, merge=True)
-    return (
-        f"template {tpl.id}: {len(bureaus)} bureau(s), {before} departments → {after} "
-        "large departments"
-    )
+    who = ws.labels(bureaus)
+    return f"按模板「{tpl.name or tpl.id}」整合 {who}: {before} 个内设机构 → {after} 个大部门"
 
 
 def _stations_of(ws: Workspace, b: str) -> list[str]:
     return ws.own_units(b, ("station",))
+
+
+def _stations_below(ws: Workspace, b: str) -> list[str]:
+    """A bureau's own stations; for a bureau with none (a city), the stations of the
+    bureaus below it (cross-level 警力下沉)."""
+    own = _stations_of(ws, b)
+    if own:
+        return own
+    return [u for u in ws.subtree(b) if ws.units[u].kind == "station"]
 
 
 def _community_unit(ws: Workspace, station: str) -> str:
@@ -418,50 +527,71 @@ def _community_unit(ws: Workspace, station: str) -> str:
 
 
 def op_sink(ws: Workspace, op: Op) -> str:
-    """警力下沉: move a share of each bureau's organ officers down to its stations."""
+    """警力下沉: move organ officers down to stations.
+
+    Per bureau (``bureaus``/``scope``, default every county bureau): from the bureau's organs
+    (``from`` narrows them) to its stations (``to`` narrows them; a bureau without stations of
+    its own — a city — sinks to the stations of the bureaus below it). With ``from`` and no
+    ``bureaus``/``scope``: one pool, from the units named to ``to`` (default: every station
+    below the bureaus those units belong to).
+    """
     share = _share(op, "share")
     fixed = _count(op, "police") if "police" in op else None
     if (share is None) == (fixed is None):
-        raise OpError("give either share (of organ police) or police (per bureau)")
+        raise OpError("give either share (of the source units' police) or police")
     aux_share = _share(op, "auxiliaries_share", 0.0) or 0.0
-    rule = op.get("rule", "proportional")
-    if rule not in ("proportional", "even", "weights"):
-        raise OpError(f"rule must be proportional, even or weights, got {rule!r}")
-    weights = op.get("weights")
-    if (rule == "weights") != (weights is not None):
-        raise OpError("rule: weights needs a 'weights' mapping (station id → weight), and only it")
-    if weights is not None and (
-        not isinstance(weights, dict)
-        or not all(isinstance(w, int | float) and w >= 0 for w in weights.values())
-    ):
-        raise OpError("weights must map station ids to non-negative numbers")
     land = op.get("land", "station")
     if land not in ("station", "community"):
         raise OpError(f"land must be station or community, got {land!r}")
     keep_leaders = _flag(op, "keep_leaders", True)
-    bureaus = _scope_bureaus(ws, op, "county")
-    moved_p = moved_a = 0
-    for b in bureaus:
-        organ = [b, *ws.own_units(b, ORGAN_KINDS)]
-        stations = _stations_of(ws, b)
-        if not stations:
-            raise OpError(f"bureau {b!r} has no stations to sink officers to")
-        if weights is not None:
-            unknown = [s for s in weights if s not in stations]
-            if unknown:
-                raise OpError(f"weights name units that are not stations of {b!r}: {unknown}")
-            w = [float(weights.get(s, 0)) for s in stations]
-        elif rule == "even":
-            w = [1.0] * len(stations)
+    src_filter = set(resolve_units(ws, op["from"], "from")) if "from" in op else None
+    dst_filter = resolve_units(ws, op["to"], "to") if "to" in op else None
+    for d in dst_filter or ():
+        if ws.units[d].kind in GROUP_KINDS:
+            raise OpError(f"to: {ws.label(d)} is a group; it holds no officers")
+    pooled = src_filter is not None and "bureaus" not in op and "scope" not in op
+    rounds: list[tuple[str, list[str], list[str]]] = []
+    if pooled:
+        assert src_filter is not None
+        srcs = [u for u in ws.subtree(ws.root) if u in src_filter]
+        if dst_filter is None:
+            tops = {ws.bureau_of(s) for s in srcs}
+            dests = [
+                u
+                for u in ws.subtree(ws.root)
+                if ws.units[u].kind == "station"
+                and any(t is not None and ws.is_in_subtree(u, t) for t in tops)
+            ]
         else:
-            w = [float(sum(ws.units[x].police for x in ws.subtree(s))) for s in stations]
+            dests = dst_filter
+        rounds.append(("", srcs, dests))
+    else:
+        for b in _scope_bureaus(ws, op, "county"):
+            organ = [b, *ws.own_units(b, ORGAN_KINDS)]
+            if src_filter is not None:
+                organ = [u for u in organ if u in src_filter]
+            stations = _stations_below(ws, b)
+            if dst_filter is not None:
+                wanted = set(dst_filter)
+                stations = [s for s in stations if s in wanted]
+            if src_filter is not None and not organ:
+                continue
+            rounds.append((b, organ, stations))
+        if not rounds:
+            raise OpError(f"from: no unit of {show_ref(op['from'])} is an organ of these bureaus")
+    moved_p = moved_a = 0
+    for b, organ, stations in rounds:
+        where = f"bureau {b!r}: " if b else ""
+        if not stations:
+            raise OpError(f"{where}no stations to sink officers to")
+        w = _distribution(ws, op, stations)
         keep = {u: ws.leader_posts(u) for u in organ} if keep_leaders else {}
         total = sum(ws.units[u].police for u in organ)
         want = fixed if fixed is not None else round((share or 0.0) * total)
         try:
             picks = ws.draw(organ, want, "police", keep)
         except OpError as e:
-            raise OpError(f"bureau {b!r}: {e}") from None
+            raise OpError(f"{where}{e}") from None
         dests = [_community_unit(ws, s) if land == "community" else s for s in stations]
         _pour(ws, picks, dests, largest_remainder(w, want), "police")
         moved_p += want
@@ -471,7 +601,10 @@ def op_sink(ws: Workspace, op: Op) -> str:
             apicks = ws.draw(organ, awant, "auxiliaries")
             _pour(ws, apicks, dests, largest_remainder(w, awant), "auxiliaries")
             moved_a += awant
-    return f"sank {moved_p} police, {moved_a} auxiliaries to stations in {len(bureaus)} bureau(s)"
+    n_st = sum(len(st) for _, _, st in rounds)
+    who = "、".join(ws.units[b].name for b, _, _ in rounds[:3] if b) or "所列机关"
+    more = f" 等 {len(rounds)} 个公安机关" if len(rounds) > 3 else ""
+    return f"警力下沉: {who}{more} 机关民警 {moved_p} 人、辅警 {moved_a} 人下沉 {n_st} 个派出所"
 
 
 def _pour(
@@ -504,7 +637,8 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
     ``office`` officers (default 3) and runs the station's 24/7 roster; the community team gets
     enough officers for the community team and posts to hold ``community_share`` of the
     station (default 0.6); the case team takes the rest. Community posts move under the
-    community team; the station's auxiliaries go to the community team.
+    community team; the station's auxiliaries go to the community team. New units get the ids
+    ``{station}-community``, ``{station}-cases`` and ``{station}-office``.
     """
     if "unit" in op or "units" in op or "select" in op:
         stations = _select(ws, op)
@@ -544,7 +678,7 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
         ws.move(s, cases, free - to_comm, "police")
         ws.move(s, comm, st.auxiliaries, "auxiliaries")
         st.duty_roster = False
-    return f"rebuilt {len(stations)} station(s) as 两队一室"
+    return f"两队一室: {ws.labels(stations)} 重建为社区警务队、案件办理队、综合指挥室"
 
 
 def _bureau_functions(ws: Workspace, b: str) -> dict[str, str]:
@@ -560,9 +694,10 @@ def _bureau_functions(ws: Workspace, b: str) -> dict[str, str]:
 def op_mirror(ws: Workspace, op: Op) -> str:
     """上下对口 (the reverse reform): give each bureau a counterpart of every parent department.
 
-    Each new department gets ``police`` officers (default: the department norm's leader and
-    admin posts, else 3) drawn from ``pool``: ``stations`` (default), ``organ`` (the bureau's
-    existing departments) or ``hire``; a GUIDES edge links it to the parent's department.
+    Each new department ``{bureau}-{function}`` gets ``police`` officers (default: the
+    department norm's leader and admin posts, else 3) drawn from ``pool``: ``stations``
+    (default), ``organ`` (the bureau's existing departments) or ``hire``; a GUIDES edge links
+    it to the parent's department.
     """
     pool = op.get("pool", "stations")
     if pool not in ("stations", "organ", "hire"):
@@ -612,7 +747,7 @@ def op_mirror(ws: Workspace, op: Op) -> str:
             if pool != "hire" and n:
                 _pour(ws, picks, [new], [n], "police")
                 picks = _left(picks, n)
-    return f"mirrored {made} department(s) in {len(bureaus)} bureau(s) ({n} police each)"
+    return f"上下对口: {len(bureaus)} 个公安机关新设对口机构 {made} 个，各 {n} 人"
 
 
 def _left(picks: list[tuple[str, int]], used: int) -> list[tuple[str, int]]:
@@ -623,6 +758,365 @@ def _left(picks: list[tuple[str, int]], used: int) -> list[tuple[str, int]]:
         if k - d:
             out.append((s, k - d))
     return out
+
+
+# -- groups, lines and staffing (issue 12) -----------------------------------------------------
+
+
+def _bundle_one(ws: Workspace, spec: Mapping[str, Any], ref: Any) -> tuple[str, int]:
+    units = resolve_units(ws, ref, "units")
+    home: dict[str, list[str]] = {}
+    for u in units:
+        if u == ws.root:
+            raise OpError(f"cannot bundle the root {u!r}")
+        parent = ws.units[u].parent
+        b = ws.bureau_of(parent)
+        home.setdefault(str(b), []).append(u)
+    if len(home) > 1:
+        shown = "; ".join(f"{ws.labels(us)} of {ws.label(b)}" for b, us in list(home.items())[:3])
+        raise OpError(
+            f"bundle across bureaus: a group (片区/体系) lies inside one bureau, but the units "
+            f"belong to {len(home)} bureaus ({shown})"
+        )
+    parents = list(dict.fromkeys(ws.units[u].parent for u in units))
+    if len(parents) != 1:
+        raise OpError(
+            "the units have different parents ("
+            + "、".join(ws.label(str(p)) for p in parents[:3])
+            + "); a group takes the place of units of one parent"
+        )
+    parent = parents[0]
+    assert parent is not None
+    at = min(ws.children[parent].index(u) for u in units)
+    group = {"id": spec.get("id"), "name": spec.get("name"), "kind": "group"}
+    if spec.get("leaders") is not None:
+        group["leaders"] = spec["leaders"]
+    gid = ws.new_unit(group, parent=parent, index=at).id
+    for u in units:
+        ws.reparent(u, gid)
+    return gid, len(units)
+
+
+def op_bundle(ws: Workspace, op: Op) -> str:
+    """Bundle units under a new group (片区, 体系, 中心所) of their parent; they stay whole.
+
+    ``units`` + ``into: {id, name}``, or ``groups: [{id, name, units}, ...]``. The group
+    takes the place of the first unit; it is a command layer with no officers of its own.
+    Refused: units of different bureaus (a bundle across bureaus) or of different parents.
+    """
+    specs: list[tuple[Mapping[str, Any], Any]]
+    if "groups" in op:
+        specs = [(g, g.get("units")) for g in op["groups"]]
+        for g, ref in specs:
+            if ref is None:
+                raise OpError(f"group {g.get('id')!r} needs its units")
+    else:
+        specs = [(op["into"], op["units"])]
+    made = []
+    for spec, ref in specs:
+        gid, n = _bundle_one(ws, spec, ref)
+        made.append(f"{ws.units[gid].name} {n} 个")
+    return f"组建 {len(made)} 个协调机构: " + "、".join(made)
+
+
+def _command_centre(ws: Workspace, uid: str) -> str:
+    u = ws.units[uid]
+    if u.kind != "command_center":
+        raise OpError(
+            f"{ws.label(uid)} is a {u.kind} ({KIND_NAMES.get(u.kind, u.kind)}), not a command "
+            "centre: only a 情指中心 (command_center) dispatches"
+        )
+    return uid
+
+
+def op_dispatch(ws: Workspace, op: Op) -> str:
+    """情指中心 → units (DISPATCHES): each unit is tasked by the centre of its nearest bureau
+    among those named (one centre may dispatch units of the bureaus below it)."""
+    centres = [_command_centre(ws, c) for c in resolve_units(ws, op["from"], "from")]
+    targets = resolve_units(ws, op["to"], "to")
+    by_bureau: dict[str | None, str] = {}
+    for c in centres:
+        by_bureau.setdefault(ws.bureau_of(c), c)
+    added = 0
+    for t in targets:
+        b = ws.bureau_of(t)
+        cc = None
+        while b is not None:
+            if b in by_bureau:
+                cc = by_bureau[b]
+                break
+            parent = ws.units[b].parent
+            b = ws.bureau_of(parent) if parent is not None else None
+        if cc is None:
+            raise OpError(f"no command centre named in 'from' sits above {ws.label(t)}")
+        if cc == t:
+            raise OpError(f"{ws.label(t)} cannot dispatch itself")
+        if (cc, t) not in ws.dispatches:
+            ws.dispatches[(cc, t)] = None
+            added += 1
+    return f"{ws.labels(centres)} 直接调度 {ws.labels(targets)}（新增调度关系 {added} 条）"
+
+
+def _drop_edges(ws: Workspace, op: Op, edges: dict[tuple[str, str], None], what: str) -> int:
+    if "from" not in op and "to" not in op:
+        raise OpError("say which edges: 'from' and/or 'to'")
+    src = set(resolve_units(ws, op["from"], "from")) if "from" in op else None
+    dst = set(resolve_units(ws, op["to"], "to")) if "to" in op else None
+    gone = [
+        e
+        for e in edges
+        if (src is None or ws.resolve(e[0]) in src) and (dst is None or ws.resolve(e[1]) in dst)
+    ]
+    if not gone:
+        raise OpError(f"no {what} edge matches")
+    for e in gone:
+        del edges[e]
+    return len(gone)
+
+
+def op_undispatch(ws: Workspace, op: Op) -> str:
+    """Remove DISPATCHES edges from and/or to the units named."""
+    n = _drop_edges(ws, op, ws.dispatches, "DISPATCHES")
+    return f"取消调度关系 {n} 条"
+
+
+def op_guide(ws: Workspace, op: Op) -> str:
+    """Upper departments guide lower departments of the same function (GUIDES, 条): each lower
+    department is linked from the named department of its function in the nearest bureau above."""
+    uppers = resolve_units(ws, op["from"], "from")
+    lowers = resolve_units(ws, op["to"], "to")
+    for u in (*uppers, *lowers):
+        if ws.units[u].kind != "department" or not ws.units[u].function:
+            raise OpError(
+                f"{ws.label(u)} is not a department with a function; GUIDES links departments"
+            )
+    added = 0
+    for low in lowers:
+        fn = ws.units[low].function
+        lb = ws.bureau_of(low)
+        best: tuple[int, str] | None = None
+        for up in uppers:
+            ub = ws.bureau_of(up)
+            if ws.units[up].function != fn or ub is None or lb is None or ub == lb:
+                continue
+            if not ws.is_in_subtree(lb, ub):
+                continue
+            depth = sum(1 for _ in _ancestors(ws, ub))
+            if best is None or depth > best[0]:
+                best = (depth, up)
+        if best is None:
+            raise OpError(
+                f"no department of function {fn!r} in 'from' sits in a bureau above {ws.label(low)}"
+            )
+        if (best[1], low) not in ws.guides:
+            ws.guides[(best[1], low)] = None
+            added += 1
+    return f"{ws.labels(uppers)} 业务指导 {ws.labels(lowers)}（新增指导关系 {added} 条）"
+
+
+def _ancestors(ws: Workspace, uid: str) -> list[str]:
+    out = []
+    p = ws.units[uid].parent
+    while p is not None:
+        out.append(p)
+        p = ws.units[p].parent
+    return out
+
+
+def op_unguide(ws: Workspace, op: Op) -> str:
+    """Remove GUIDES edges from and/or to the units named."""
+    n = _drop_edges(ws, op, ws.guides, "GUIDES")
+    return f"取消业务指导关系 {n} 条"
+
+
+def op_integrate_command(ws: Workspace, op: Op) -> str:
+    """情指行一体化: one 情指中心 ``{bureau}-intel_command`` per bureau.
+
+    The bureau's internal units of the named ``functions`` (default ``command``; codes or
+    Chinese names) merge into it, and it dispatches every station of the bureau
+    (``dispatch: false`` to skip that).
+    """
+    raw = op.get("functions") or ["command"]
+    fns = set()
+    for f in raw:
+        code = ws.catalogue.resolve(f) if isinstance(f, str) else None
+        if code is None:
+            raise OpError(f"functions: unknown function {f!r}")
+        fns.add(code)
+    fns.add("intel_command")
+    name = op.get("name") or "情报指挥中心"
+    dispatch = _flag(op, "dispatch", True)
+    bureaus = _scope_bureaus(ws, op, "county")
+    n_disp = 0
+    for b in bureaus:
+        members = [c for c in ws.own_units(b, DEPARTMENT_KINDS) if ws.units[c].function in fns]
+        if not members:
+            raise OpError(
+                f"bureau {ws.label(b)} has no internal unit of function(s) {', '.join(sorted(fns - {'intel_command'}))}"
+            )
+        cid = f"{b}-intel_command"
+        attrs = {
+            "name": name,
+            "kind": "command_center",
+            "function": "intel_command",
+            "category": None,
+            "duty_roster": True,
+        }
+        if cid in ws.units:
+            if ws.units[cid].parent != b:
+                ws.reparent(cid, b)
+            ws.set_attrs(ws.units[cid], attrs)
+        else:
+            at = (
+                min(ws.children[b].index(m) for m in members if m in ws.children[b])
+                if any(m in ws.children[b] for m in members)
+                else 0
+            )
+            ws.new_unit({"id": cid, "parent": b, **attrs}, index=at)
+        for m in members:
+            if m != cid and m in ws.units:
+                if ws.is_in_subtree(cid, m):
+                    ws.reparent(cid, b)
+                ws.absorb(m, cid, merge=True)
+        if dispatch:
+            for s in _stations_of(ws, b):
+                if (cid, s) not in ws.dispatches:
+                    ws.dispatches[(cid, s)] = None
+                    n_disp += 1
+    who = "、".join(ws.units[b].name for b in bureaus[:3]) + (
+        f" 等 {len(bureaus)} 个公安机关" if len(bureaus) > 3 else ""
+    )
+    return f"情指行一体化: {who} 各设一个{name}，直接调度派出所 {n_disp} 个"
+
+
+def _station_of(ws: Workspace, uid: str) -> str | None:
+    cur = ws.units[uid].parent
+    while cur is not None:
+        if ws.units[cur].kind == "station":
+            return cur
+        if ws.units[cur].kind in BUREAU_KINDS:
+            return None
+        cur = ws.units[cur].parent
+    return None
+
+
+def op_staff(ws: Workspace, op: Op) -> str:
+    """定岗定员: set every unit picked to a staffing pattern, conserving officers.
+
+    ``pattern: {police, auxiliaries?, leaders?}`` ("1 警长 + 2 民警 + 3 辅警" is police 3,
+    leaders 1, auxiliaries 3). A unit short of the pattern draws from its ``pool``:
+    ``station`` (default: the station it belongs to — the station and its teams and office,
+    each keeping its leader posts), ``parent``, a unit reference (one shared pool) or ``hire``.
+    A unit above the pattern gives its surplus back to the pool's first unit (the station,
+    the parent). Refused: a pool that cannot give what its units need (the error names the
+    pool and the shortfall).
+    """
+    targets = _select(ws, op)
+    pattern = op["pattern"]
+    want = {"police": _count(pattern, "police")}
+    if "auxiliaries" in pattern and pattern["auxiliaries"] is not None:
+        want["auxiliaries"] = _count(pattern, "auxiliaries")
+    leaders = pattern.get("leaders")
+    if leaders is not None and _count(pattern, "leaders") > want["police"]:
+        raise OpError("pattern: leaders are police too; leaders cannot exceed police")
+    pool = op.get("pool", "station")
+    tset = set(targets)
+    for t in targets:
+        if ws.units[t].kind in GROUP_KINDS or ws.units[t].kind in BUREAU_KINDS:
+            raise OpError(
+                f"{ws.label(t)} is a {ws.units[t].kind}; staff sets posts, teams and units"
+            )
+    # pool key → (its units, the targets it serves)
+    pools: dict[str, tuple[list[str], list[str]]] = {}
+    if pool == "hire":
+        for t in targets:
+            pools.setdefault("", ([], []))[1].append(t)
+    elif pool in ("station", "parent"):
+        for t in targets:
+            if pool == "parent":
+                home = ws.units[t].parent
+                if home is None:
+                    raise OpError(f"{ws.label(t)} has no parent to draw from")
+                srcs = [home]
+            else:
+                home = _station_of(ws, t)
+                if home is None:
+                    raise OpError(f"{ws.label(t)} is not inside a station; give a pool")
+                srcs = [
+                    x
+                    for x in ws.subtree(home)
+                    if x not in tset and ws.units[x].kind in ("station", "team", "office")
+                ]
+            pools.setdefault(home, (srcs, []))[1].append(t)
+    else:
+        srcs = [x for x in resolve_units(ws, pool, "pool") if x not in tset]
+        if not srcs:
+            raise OpError("pool: every unit of the pool is itself being staffed")
+        pools[srcs[0]] = (srcs, list(targets))
+    moved = {"police": 0, "auxiliaries": 0}
+    for key, (srcs, served) in pools.items():
+        for field, n in want.items():
+            if srcs:
+                for t in served:
+                    extra = getattr(ws.units[t], field) - n
+                    if extra > 0:
+                        ws.move(t, srcs[0], extra, field)
+            need = {t: n - getattr(ws.units[t], field) for t in served}
+            total = sum(v for v in need.values() if v > 0)
+            if not total:
+                continue
+            if key == "":
+                for t, k in need.items():
+                    if k > 0:
+                        ws.move(None, t, k, field)
+                moved[field] += total
+                continue
+            keep = {s: ws.leader_posts(s) for s in srcs} if field == "police" else {}
+            avail = sum(max(0, getattr(ws.units[s], field) - keep.get(s, 0)) for s in srcs)
+            if total > avail:
+                raise OpError(
+                    f"pool short: {len(served)} unit(s) of {ws.label(key)} need {total} more "
+                    f"{field} but its pool can give only {avail} (short by {total - avail})"
+                )
+            picks = ws.draw(srcs, total, field, keep)
+            dests = [t for t, k in need.items() if k > 0]
+            _pour(ws, picks, dests, [need[t] for t in dests], field)
+            moved[field] += total
+    if leaders is not None:
+        for t in targets:
+            ws.set_attrs(ws.units[t], {"leaders": leaders})
+    shape = (
+        f"民警 {want['police']} 人"
+        + (f"（含负责人 {leaders} 人）" if leaders is not None else "")
+        + (f" + 辅警 {want['auxiliaries']} 人" if "auxiliaries" in want else "")
+    )
+    return (
+        f"定岗定员: {ws.labels(targets)} 每个 {shape}; 补充民警 {moved['police']} 人、"
+        f"辅警 {moved['auxiliaries']} 人"
+    )
+
+
+def op_merge_by_function(ws: Workspace, op: Op) -> str:
+    """For each bureau, merge its internal units of the same function into the largest one
+    (most police; the first on a tie), which keeps its id, name and kind."""
+    bureaus = _scope_bureaus(ws, op, None)
+    before = after = 0
+    for b in bureaus:
+        groups: dict[str, list[str]] = {}
+        for c in ws.children[b]:
+            u = ws.units[c]
+            if u.kind in DEPARTMENT_KINDS and u.function:
+                groups.setdefault(u.function, []).append(c)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            keep = max(members, key=lambda m: (ws.units[m].police, -members.index(m)))
+            before += len(members)
+            after += 1
+            for m in members:
+                if m != keep:
+                    ws.absorb(m, keep, merge=True)
+    return f"同职能合并: {len(bureaus)} 个公安机关 {before} 个机构 → {after} 个"
 
 
 OPERATIONS: dict[str, Callable[[Workspace, Op], str]] = {
@@ -640,4 +1134,12 @@ OPERATIONS: dict[str, Callable[[Workspace, Op], str]] = {
     "sink": op_sink,
     "two_teams_one_office": op_two_teams_one_office,
     "mirror": op_mirror,
+    "bundle": op_bundle,
+    "dispatch": op_dispatch,
+    "undispatch": op_undispatch,
+    "guide": op_guide,
+    "unguide": op_unguide,
+    "integrate_command": op_integrate_command,
+    "staff": op_staff,
+    "merge_by_function": op_merge_by_function,
 }

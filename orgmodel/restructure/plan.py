@@ -9,74 +9,43 @@ A plan is data — a YAML file that can be reviewed, versioned, diffed and re-ru
       - {op: apply_template, template: county-dabumen}
       - {op: sink, share: 0.2, rule: proportional}
 
-Loading checks the *shape* of every operation (known ``op``, required fields present, no
-unknown fields); what an operation does to an organisation is checked when the whole plan is
-run on a working copy (:func:`orgmodel.restructure.apply_plan`). Either way an error is a
-:class:`PlanError` naming the operation's index, its ``op`` and the reason.
+The file format is defined once, by the pydantic models of this module: loading validates
+every operation against its model (known ``op``, field types, no unknown fields), and
+:func:`plan_json_schema` is generated from the same models (``orgmodel plan schema``), so an
+editor can complete and check a plan file. What an operation does to an organisation is
+checked when the whole plan is run on a working copy
+(:func:`orgmodel.restructure.apply_plan`). Either way an error is a :class:`PlanError`
+naming the operation's index, its ``op`` and the reason.
+
+Units are named the same way in every operation (a *unit reference*, :data:`Units`): an id,
+a selector mapping (:class:`Selector`), or a list of ids and selectors (their union).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from orgmodel.errors import InputError
 
-__all__ = ["OP_FIELDS", "Plan", "PlanError", "load_plan", "plan_from_dict"]
-
-_SELECT = frozenset({"units", "unit", "select"})
-
-#: Every operation: (required fields, optional fields). ``op`` itself is implied.
-OP_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "merge": (frozenset({"units", "into"}), frozenset({"note"})),
-    "split": (frozenset({"unit", "into"}), frozenset({"note"})),
-    "move": (frozenset({"to"}), _SELECT | {"note"}),
-    "close": (frozenset({"unit"}), frozenset({"to", "children_to", "retire", "note"})),
-    "create": (
-        frozenset({"unit"}),
-        frozenset({"police", "auxiliaries", "from", "hire", "adopt", "note"}),
-    ),
-    "transfer": (frozenset({"from", "to"}), frozenset({"police", "auxiliaries", "note"})),
-    "hire": (frozenset({"unit"}), frozenset({"police", "auxiliaries", "note"})),
-    "retire": (frozenset({"unit"}), frozenset({"police", "auxiliaries", "note"})),
-    "remove_layer": (frozenset(), _SELECT | {"note"}),
-    "set": (frozenset({"attrs"}), _SELECT | {"note"}),
-    "apply_template": (
-        frozenset({"template"}),
-        frozenset({"scope", "bureaus", "note"}),
-    ),
-    "sink": (
-        frozenset(),
-        frozenset(
-            {
-                "scope",
-                "bureaus",
-                "share",
-                "police",
-                "auxiliaries_share",
-                "rule",
-                "weights",
-                "land",
-                "keep_leaders",
-                "note",
-            }
-        ),
-    ),
-    "two_teams_one_office": (
-        frozenset(),
-        _SELECT | {"community_share", "office", "keep", "note"},
-    ),
-    "mirror": (
-        frozenset(),
-        frozenset({"scope", "bureaus", "police", "pool", "guides", "note"}),
-    ),
-}
-#: Operations that pick their units with ``units``/``unit``/``select`` (one of them needed).
-SELECTING_OPS = frozenset({"move", "remove_layer", "set"})
+__all__ = [
+    "OPERATION_MODELS",
+    "OP_FIELDS",
+    "OP_NAMES",
+    "Plan",
+    "PlanError",
+    "PlanFile",
+    "Selector",
+    "load_plan",
+    "plan_from_dict",
+    "plan_json_schema",
+]
 
 
 class PlanError(InputError):
@@ -106,6 +75,478 @@ class PlanError(InputError):
         super().__init__(": ".join([*where, reason]) if where else reason)
 
 
+# -- building blocks ---------------------------------------------------------------------------
+
+_STRICT = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+UnitId = Annotated[str, Field(min_length=1, description="a unit id")]
+Count = Annotated[int, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Kinds = str | list[str]
+
+
+class Selector(BaseModel):
+    """Units picked by what they are, not by id; every field given must hold (AND).
+
+    ``within`` and ``of`` take unit references themselves, so selectors nest.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="Selector")
+
+    kind: Kinds | None = Field(None, description="unit kind(s): station, department, …")
+    function: Kinds | None = Field(
+        None, description="function code(s) or Chinese name(s) of the catalogue (警种)"
+    )
+    name: str | None = Field(None, description="a name pattern: * any text, ? one character")
+    within: Units | None = Field(None, description="only in the subtrees of these units")
+    of: Units | None = Field(
+        None,
+        description="only units of these bureaus themselves (not of the bureaus below them)",
+    )
+    ids: list[UnitId] | None = Field(None, description="only these ids")
+    exclude: Units | None = Field(None, description="leave these units out")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Selector:
+        if not self.model_fields_set:
+            raise ValueError("a selector needs at least one of " + ", ".join(Selector.model_fields))
+        return self
+
+
+#: A unit reference: an id, a selector, or a list of ids and selectors (their union).
+Units = UnitId | Selector | list[UnitId | Selector]
+Selector.model_rebuild()
+
+Rule = Literal["proportional", "even", "establishment", "people", "weights"]
+Weights = dict[str, Annotated[float, Field(ge=0)]]
+BureauKind = Literal["ministry", "province", "city", "county"]
+
+
+class NewUnit(BaseModel):
+    """A unit an operation creates: its id and fields (officers come separately)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: UnitId
+    name: str = Field(min_length=1)
+    kind: str | None = None
+    parent: UnitId | None = None
+    function: str | None = None
+    category: str | None = None
+    establishment: Count | None = None
+    leaders: Count | None = None
+    duty_roster: bool | None = None
+    community_share: Share | None = None
+
+
+class SplitPart(NewUnit):
+    """One part of a split: a new unit with its share of officers and children."""
+
+    police: Count | None = None
+    auxiliaries: Count | None = None
+    children: list[UnitId] | None = None
+
+
+class GroupSpec(BaseModel):
+    """A group that ``bundle`` creates (片区, 体系, 中心所) over the units it names."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: UnitId
+    name: str = Field(min_length=1)
+    units: Units | None = None
+    leaders: Count | None = None
+
+
+class _Op(BaseModel):
+    model_config = _STRICT
+    note: str | None = Field(None, description="free text, ignored")
+
+
+class _Selecting(_Op):
+    unit: Units | None = None
+    units: Units | None = None
+    select: Units | None = Field(None, description="the same as units (older spelling)")
+
+    @model_validator(mode="after")
+    def _one(self) -> _Selecting:
+        given = [k for k in ("unit", "units", "select") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of unit, units, select (got {', '.join(given)})")
+        return self
+
+
+class _NeedsUnits(_Selecting):
+    @model_validator(mode="after")
+    def _needed(self) -> _NeedsUnits:
+        if self.unit is None and self.units is None and self.select is None:
+            raise ValueError("say which units: 'unit', 'units' or 'select'")
+        return self
+
+
+class _PerBureau(_Op):
+    scope: UnitId | None = Field(None, description="default: the root")
+    bureaus: BureauKind | Units | None = Field(
+        None, description="a bureau kind, or the bureaus themselves (unit reference)"
+    )
+
+
+class Merge(_Op):
+    """Merge units into one (existing or new)."""
+
+    op: Literal["merge"]
+    units: Units
+    into: UnitId | NewUnit
+
+
+class Split(_Op):
+    """Split a unit into parts: listed, N equal parts, or by shares."""
+
+    op: Literal["split"]
+    unit: Units
+    into: Annotated[int, Field(ge=2)] | Annotated[list[SplitPart], Field(min_length=2)]
+    shares: list[Annotated[float, Field(gt=0)]] | None = None
+
+
+class Move(_NeedsUnits):
+    """Move units (with their subtrees) under another unit."""
+
+    op: Literal["move"]
+    to: Units
+
+
+class Close(_Op):
+    """Close a unit; its officers go to one or several units (or retire)."""
+
+    op: Literal["close"]
+    unit: Units
+    to: Units | None = None
+    children_to: Units | None = None
+    retire: bool = False
+    rule: Rule | None = None
+    weights: Weights | None = None
+
+
+class Create(_Op):
+    """Create a unit, staffed from a unit or by hiring."""
+
+    op: Literal["create"]
+    unit: NewUnit
+    police: Count = 0
+    auxiliaries: Count = 0
+    from_: Units | None = Field(None, alias="from")
+    hire: bool = False
+    adopt: Units | None = None
+
+
+class Transfer(_Op):
+    """Transfer officers from one or several units to one or several units."""
+
+    op: Literal["transfer"]
+    from_: Units = Field(alias="from")
+    to: Units
+    police: Count = 0
+    auxiliaries: Count = 0
+    rule: Rule | None = None
+    weights: Weights | None = None
+
+
+class Hire(_Op):
+    """Hire officers into a unit."""
+
+    op: Literal["hire"]
+    unit: Units
+    police: Count = 0
+    auxiliaries: Count = 0
+
+
+class Retire(_Op):
+    """Retire officers from a unit."""
+
+    op: Literal["retire"]
+    unit: Units
+    police: Count = 0
+    auxiliaries: Count = 0
+
+
+class RemoveLayer(_NeedsUnits):
+    """Remove units as a layer: children move up."""
+
+    op: Literal["remove_layer"]
+
+
+class SetAttrs(_NeedsUnits):
+    """Set attributes of units."""
+
+    op: Literal["set"]
+    attrs: dict[str, Any]
+
+
+class ApplyTemplate(_PerBureau):
+    """大部门、大警种: merge each bureau's departments into a template's large ones."""
+
+    op: Literal["apply_template"]
+    template: str = Field(min_length=1)
+    keep_unmapped: bool | None = None
+
+
+class Sink(_PerBureau):
+    """警力下沉: move organ officers down to stations."""
+
+    op: Literal["sink"]
+    share: Share | None = None
+    police: Count | None = None
+    auxiliaries_share: Share | None = None
+    from_: Units | None = Field(None, alias="from")
+    to: Units | None = None
+    rule: Rule | None = None
+    weights: Weights | None = None
+    land: Literal["station", "community"] | None = None
+    keep_leaders: bool | None = None
+
+
+class TwoTeamsOneOffice(_Selecting):
+    """两队一室: rebuild stations."""
+
+    op: Literal["two_teams_one_office"]
+    community_share: Share | None = None
+    office: Count | None = None
+    keep: Count | None = None
+
+
+class Mirror(_PerBureau):
+    """上下对口 (the reverse reform)."""
+
+    op: Literal["mirror"]
+    police: Count | None = None
+    pool: Literal["stations", "organ", "hire"] | None = None
+    guides: bool | None = None
+
+
+class Bundle(_Op):
+    """Bundle units under a new group (片区, 体系, 中心所), keeping them whole."""
+
+    op: Literal["bundle"]
+    units: Units | None = None
+    into: GroupSpec | None = None
+    groups: list[GroupSpec] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Bundle:
+        if self.groups is None and (self.units is None or self.into is None):
+            raise ValueError("give 'units' and 'into', or 'groups' (each with its units)")
+        if self.groups is not None and (self.units is not None or self.into is not None):
+            raise ValueError("give 'units' and 'into', or 'groups', not both")
+        return self
+
+
+class Dispatch(_Op):
+    """A 情指中心 tasks units directly (DISPATCHES)."""
+
+    op: Literal["dispatch"]
+    from_: Units = Field(alias="from")
+    to: Units
+
+
+class Undispatch(_Op):
+    """Remove DISPATCHES edges from and/or to the units named."""
+
+    op: Literal["undispatch"]
+    from_: Units | None = Field(None, alias="from")
+    to: Units | None = None
+
+
+class Guide(_Op):
+    """Upper departments guide lower departments of the same function (GUIDES, 条)."""
+
+    op: Literal["guide"]
+    from_: Units = Field(alias="from")
+    to: Units
+
+
+class Unguide(_Op):
+    """Remove GUIDES edges from and/or to the units named."""
+
+    op: Literal["unguide"]
+    from_: Units | None = Field(None, alias="from")
+    to: Units | None = None
+
+
+class IntegrateCommand(_PerBureau):
+    """情指行一体化: one 情指中心 per bureau, dispatching every station of the bureau."""
+
+    op: Literal["integrate_command"]
+    functions: list[str] | None = None
+    name: str | None = None
+    dispatch: bool | None = None
+
+
+class StaffPattern(BaseModel):
+    """A staffing pattern: police (of whom ``leaders`` lead) and auxiliaries per unit."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    police: Count
+    auxiliaries: Count | None = None
+    leaders: Count | None = None
+
+
+class Staff(_NeedsUnits):
+    """Set every unit picked to a staffing pattern, drawing officers from a pool."""
+
+    op: Literal["staff"]
+    pattern: StaffPattern
+    pool: Literal["station", "parent", "hire"] | Units | None = None
+
+
+class MergeByFunction(_PerBureau):
+    """For each bureau, merge its departments with the same function into the largest."""
+
+    op: Literal["merge_by_function"]
+
+
+OPERATION_MODELS: dict[str, type[_Op]] = {
+    m.model_fields["op"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in (
+        Merge,
+        Split,
+        Move,
+        Close,
+        Create,
+        Transfer,
+        Hire,
+        Retire,
+        RemoveLayer,
+        SetAttrs,
+        ApplyTemplate,
+        Sink,
+        TwoTeamsOneOffice,
+        Mirror,
+        Bundle,
+        Dispatch,
+        Undispatch,
+        Guide,
+        Unguide,
+        IntegrateCommand,
+        Staff,
+        MergeByFunction,
+    )
+}
+
+#: Chinese name of every operation, for step lists.
+OP_NAMES: dict[str, str] = {
+    "merge": "合并",
+    "split": "拆分",
+    "move": "调整隶属",
+    "close": "撤销",
+    "create": "新设",
+    "transfer": "调配警力",
+    "hire": "招录",
+    "retire": "减员",
+    "remove_layer": "撤销层级",
+    "set": "修改属性",
+    "apply_template": "大部门整合",
+    "sink": "警力下沉",
+    "two_teams_one_office": "两队一室",
+    "mirror": "上下对口",
+    "bundle": "组建片区",
+    "dispatch": "指挥调度",
+    "undispatch": "取消调度",
+    "guide": "业务指导",
+    "unguide": "取消业务指导",
+    "integrate_command": "情指行一体化",
+    "staff": "定岗定员",
+    "merge_by_function": "同职能合并",
+}
+
+
+def _fields(m: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    req: set[str] = set()
+    opt: set[str] = set()
+    for name, f in m.model_fields.items():
+        key = f.alias or name
+        if key == "op":
+            continue
+        (req if f.is_required() else opt).add(key)
+    return frozenset(req), frozenset(opt)
+
+
+#: Every operation: (required fields, optional fields), derived from the models.
+OP_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    k: _fields(m) for k, m in OPERATION_MODELS.items()
+}
+
+Operation = Annotated[
+    Merge
+    | Split
+    | Move
+    | Close
+    | Create
+    | Transfer
+    | Hire
+    | Retire
+    | RemoveLayer
+    | SetAttrs
+    | ApplyTemplate
+    | Sink
+    | TwoTeamsOneOffice
+    | Mirror
+    | Bundle
+    | Dispatch
+    | Undispatch
+    | Guide
+    | Unguide
+    | IntegrateCommand
+    | Staff
+    | MergeByFunction,
+    Field(discriminator="op"),
+]
+
+
+class ScenarioSpec(BaseModel):
+    """The identity of the scenario a plan produces (defaults in :func:`scenario_identity`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]+$")
+    name: str | None = None
+
+
+class PlanFile(BaseModel):
+    """A plan file: ``name``, optional ``description``, ``base`` and ``scenario``, and ``ops``."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, title="orgmodel restructuring plan (改革方案)"
+    )
+
+    orgmodel: int | None = Field(None, description="file format version")
+    id: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.-]+$", description="a short id (default: the file name)"
+    )
+    name: str | None = Field(None, description="shown in reports")
+    description: str | None = None
+    base: str | None = Field(
+        None, min_length=1, description="id of the organisation the plan was written for"
+    )
+    scenario: ScenarioSpec | None = None
+    ops: list[Operation]
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan file, generated from :class:`PlanFile`.
+
+    >>> s = plan_json_schema()
+    >>> s["title"], "sink" in s["$defs"]["Sink"]["properties"]["op"]["const"]
+    ('orgmodel restructuring plan (改革方案)', True)
+    """
+    schema = PlanFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Plan:
     """A restructuring plan: ``ops`` are plain mappings, each with its ``op`` name.
@@ -113,7 +554,8 @@ class Plan:
     ``base`` names the organisation the plan was written for (its id); it is a note for the
     reader and the default base when a plan is loaded into a store, not a restriction: a
     plan applies to any organisation whose units it names. ``base_dir`` is where relative
-    template paths are resolved (the plan file's folder).
+    template paths are resolved (the plan file's folder). ``id`` and ``scenario`` give the
+    scenario its own identity (:func:`scenario_identity`).
     """
 
     name: str
@@ -122,62 +564,100 @@ class Plan:
     base: str | None = None
     source: str = "<plan>"
     base_dir: Path | None = field(default=None, compare=False)
+    id: str = "plan"
+    scenario: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as file data."""
         out: dict[str, Any] = {"name": self.name, "description": self.description}
         if self.base is not None:
             out["base"] = self.base
+        if self.scenario:
+            out["scenario"] = dict(self.scenario)
         out["ops"] = [dict(o) for o in self.ops]
         return out
+
+
+_FIELD_RE = re.compile(r"^(?!(?:str|int|float|bool|list|dict)$)[a-z_]+$")
+#: Errors that only say "this branch of a union did not fit": shown only when nothing else is.
+_BRANCH_TYPES = frozenset({"string_type", "list_type", "model_type", "dict_type", "literal_error"})
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for x in loc:
+        if isinstance(x, int):
+            out += f"[{x}]"
+        elif _FIELD_RE.match(str(x)):
+            out += ("." if out else "") + str(x)
+    return out
+
+
+def _message(e: ValidationError, model: type[BaseModel]) -> str:
+    """One readable reason from a pydantic error, in the plan file's own words."""
+    req, opt = _fields(model)
+    errs = e.errors(include_url=False)
+    top = [x for x in errs if len(x["loc"]) == 1]
+    extra = sorted({str(x["loc"][0]) for x in top if x["type"] == "extra_forbidden"})
+    if extra:
+        allowed = ", ".join(sorted(req | opt))
+        return f"unknown field(s) {', '.join(extra)} (allowed: {allowed})"
+    missing = sorted({str(x["loc"][0]) for x in top if x["type"] == "missing"})
+    if missing:
+        return f"missing field(s) {', '.join(missing)}"
+    telling = [x for x in errs if x["type"] not in _BRANCH_TYPES] or errs
+    # The most specific error (deepest location) says most.
+    best = max(telling, key=lambda x: len(x["loc"]))
+    msg = str(best["msg"]).removeprefix("Value error, ")
+    where = _loc(tuple(best["loc"]))
+    got = best.get("input")
+    shown = "" if isinstance(got, dict | list) or best["type"] == "missing" else f", got {got!r}"
+    return f"{where}: {msg}{shown}" if where else f"{msg}{shown}"
 
 
 def _check_op(i: int, raw: Any, source: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise PlanError("an operation must be a mapping with an 'op' field", index=i, source=source)
     name = raw.get("op")
-    if name not in OP_FIELDS:
-        known = ", ".join(OP_FIELDS)
+    model = OPERATION_MODELS.get(name) if isinstance(name, str) else None
+    if model is None:
+        known = ", ".join(OPERATION_MODELS)
         raise PlanError(
             f"unknown operation {name!r} (known: {known})",
             index=i,
             op=str(name) if name is not None else None,
             source=source,
         )
-    required, optional = OP_FIELDS[name]
-    keys = set(raw) - {"op"}
-    missing = sorted(required - keys)
-    if missing:
-        raise PlanError(f"missing field(s) {', '.join(missing)}", index=i, op=name, source=source)
-    unknown = sorted(keys - required - optional)
-    if unknown:
-        allowed = ", ".join(sorted(required | optional))
-        raise PlanError(
-            f"unknown field(s) {', '.join(unknown)} (allowed: {allowed})",
-            index=i,
-            op=name,
-            source=source,
-        )
-    if name in SELECTING_OPS and not (keys & _SELECT):
-        raise PlanError(
-            "say which units: 'unit', 'units' or 'select'", index=i, op=name, source=source
-        )
+    try:
+        model.model_validate(raw)
+    except ValidationError as e:
+        raise PlanError(_message(e, model), index=i, op=name, source=source) from None
     return dict(raw)
 
 
+_ID_RE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
 def plan_from_dict(
-    data: Any, source: str = "<plan>", *, base_dir: str | Path | None = None
+    data: Any,
+    source: str = "<plan>",
+    *,
+    base_dir: str | Path | None = None,
+    default_id: str | None = None,
 ) -> Plan:
-    """Build a :class:`Plan` from its file data, checking the shape of every operation.
+    """Build a :class:`Plan` from its file data, validating it against :class:`PlanFile`.
 
     Parameters
     ----------
     data : mapping
-        ``{name, description?, ops: [{op: ..., ...}, ...]}``.
+        ``{name, description?, base?, scenario?, ops: [{op: ..., ...}, ...]}``.
     source : str
         Where the data came from, for messages.
     base_dir : path, optional
         Folder for relative template paths.
+    default_id : str, optional
+        The plan's id when the data gives none (:func:`load_plan`: the file name); else
+        ``plan``.
 
     Raises
     ------
@@ -192,7 +672,8 @@ def plan_from_dict(
     """
     if not isinstance(data, dict):
         raise PlanError("a plan must be a mapping with 'name' and 'ops'", source=source)
-    unknown = sorted(set(data) - {"name", "description", "base", "ops", "orgmodel"})
+    top = set(PlanFile.model_fields)
+    unknown = sorted(set(data) - top)
     if unknown:
         raise PlanError(f"unknown top-level field(s) {', '.join(unknown)}", source=source)
     ops = data.get("ops")
@@ -202,13 +683,23 @@ def plan_from_dict(
     if base is not None and (not isinstance(base, str) or not base):
         raise PlanError("'base' must be the id of an organisation", source=source)
     checked = tuple(_check_op(i, o, source) for i, o in enumerate(ops))
+    try:
+        PlanFile.model_validate({**data, "ops": []})
+    except ValidationError as e:
+        err = e.errors(include_url=False)[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise PlanError(f"{where}: {err['msg']}", source=source) from None
+    stem = Path(source).stem if not source.startswith("<") else ""
+    pid = data.get("id") or _ID_RE.sub("-", default_id or "").strip("-") or "plan"
     return Plan(
-        name=str(data.get("name") or Path(source).stem),
+        name=str(data.get("name") or stem or "plan"),
         description=str(data.get("description") or ""),
         ops=checked,
         base=base,
         source=source,
         base_dir=Path(base_dir) if base_dir is not None else None,
+        id=pid,
+        scenario=data.get("scenario"),
     )
 
 
@@ -233,4 +724,4 @@ def load_plan(path: str | Path) -> Plan:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         raise PlanError(f"malformed YAML: {e}", source=str(p)) from e
-    return plan_from_dict(data, str(p), base_dir=p.parent)
+    return plan_from_dict(data, str(p), base_dir=p.parent, default_id=p.stem)

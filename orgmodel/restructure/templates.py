@@ -11,10 +11,12 @@ A template is data (``seeds/templates/*.yaml``)::
          functions: [command, office]}
       - {code: investigation, name: 侦查打击大队, functions: [criminal, economic, ...]}
 
-Every bureau-level function of the catalogue must be mapped to exactly one large department
-(a template that leaves a function unmapped is refused: the departments of that function
-would have nowhere to go). Each large department's ``code`` is a function of the catalogue,
-usually a ``scope: large`` one whose ``covers`` lists what it merges.
+A template maps the functions it is about, each to exactly one large department; it need not
+list all 22 functions of the catalogue. Applied to a bureau, a department whose function the
+template does not map is an error (it would have nowhere to go) unless the template (or the
+operation) says ``keep_unmapped: true``: then such departments stay as they are. Each large
+department's ``code`` is a function of the catalogue, usually a ``scope: large`` one whose
+``covers`` lists what it merges.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Template:
     id_pattern: str = "{bureau}-{code}"
     description: str = ""
     source: str = ""
+    keep_unmapped: bool = False
 
     def mapping(self) -> dict[str, LargeDepartment]:
         """Function code → the large department that takes it (a large code maps to itself)."""
@@ -97,8 +100,7 @@ def template_from_dict(
     Raises
     ------
     InputError
-        Malformed entries, unknown function codes, a function mapped twice, or a bureau
-        function of the catalogue left unmapped.
+        Malformed entries, unknown function codes, or a function mapped twice.
     """
     cat = catalogue if catalogue is not None else load_catalogue()
     if not isinstance(data, dict) or not isinstance(data.get("departments"), list):
@@ -148,12 +150,9 @@ def template_from_dict(
     dup = sorted({c for c in codes if codes.count(c) > 1})
     if dup:
         raise InputError(f"{source}: large department code(s) used twice: {', '.join(dup)}")
-    unmapped = [c for c in cat.codes("bureau") if c not in seen and c not in codes]
-    if unmapped:
-        raise InputError(
-            f"{source}: the template leaves function(s) unmapped: {', '.join(unmapped)} "
-            "(every bureau function of the catalogue needs a large department)"
-        )
+    keep = data.get("keep_unmapped", False)
+    if not isinstance(keep, bool):
+        raise InputError(f"{source}: keep_unmapped must be true or false")
     return Template(
         id=str(data.get("id") or Path(source).stem),
         name=str(data.get("name") or ""),
@@ -162,6 +161,7 @@ def template_from_dict(
         id_pattern=pattern,
         description=str(data.get("description") or ""),
         source=source,
+        keep_unmapped=keep,
     )
 
 

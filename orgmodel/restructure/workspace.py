@@ -23,7 +23,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from orgmodel.model import BUREAU_KINDS, CATEGORIES, FUNCTION_KINDS, KIND_NAMES, OrgGraph, Unit
+from orgmodel.model import (
+    BUREAU_KINDS,
+    CATEGORIES,
+    DEPARTMENT_KINDS,
+    FUNCTION_KINDS,
+    GROUP_KINDS,
+    KIND_NAMES,
+    OrgGraph,
+    Unit,
+)
 from orgmodel.norms import Norms
 
 __all__ = ["OpError", "Workspace", "largest_remainder"]
@@ -39,7 +48,8 @@ SETTABLE = (
     "duty_roster",
     "community_share",
 )
-ORGAN_KINDS = frozenset({"department", "command_center"})
+#: A bureau's internal units (内设机构), whose officers ``sink`` and templates act on.
+ORGAN_KINDS = DEPARTMENT_KINDS
 
 
 class OpError(Exception):
@@ -143,6 +153,16 @@ class Workspace:
             seen.add(u)
         return list(items)
 
+    def label(self, uid: str) -> str:
+        """A unit as step lists show it: its Chinese name, with the id in brackets."""
+        u = self.units.get(uid)
+        return f"{u.name}（{uid}）" if u is not None else uid
+
+    def labels(self, uids: list[str], limit: int = 3) -> str:
+        """Several units: the first few names, then how many more (等 N 个)."""
+        shown = "、".join(self.units[u].name if u in self.units else u for u in uids[:limit])
+        return shown + (f" 等 {len(uids)} 个" if len(uids) > limit else "")
+
     def is_in_subtree(self, uid: str, top: str) -> bool:
         """Whether ``uid`` is ``top`` or lies below it."""
         cur: str | None = uid
@@ -230,8 +250,12 @@ class Workspace:
         if dst is None:
             _add(self.retired_p if field == "police" else self.retired_a, taken)
         else:
-            _add(self._mix(dst, field), taken)
             u = self.units[dst]
+            if u.kind in GROUP_KINDS:
+                raise OpError(
+                    f"{self.label(dst)} is a group (片区/体系): it holds no officers of its own"
+                )
+            _add(self._mix(dst, field), taken)
             setattr(u, field, getattr(u, field) + n)
 
     def move_all(self, src: str, dst: str | None) -> None:

@@ -1,6 +1,8 @@
-"""Templates: every bureau function mapped; applied per bureau with hand-worked numbers."""
+"""Templates: each function mapped once; applied per bureau with hand-worked numbers."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -21,10 +23,34 @@ def test_seed_templates_map_every_bureau_function(name: str, n: int) -> None:
     assert set(load_catalogue().codes("bureau")) <= set(mapping)
 
 
-def test_unmapped_function_refused() -> None:
+def test_a_template_maps_only_the_functions_it_is_about() -> None:
     data = {"departments": [{"code": "investigation", "name": "侦查", "functions": ["criminal"]}]}
-    with pytest.raises(InputError, match="leaves function\\(s\\) unmapped: command"):
-        template_from_dict(data, "t.yaml")
+    t = template_from_dict(data, "t.yaml")
+    assert set(t.mapping()) == {"investigation", "criminal"} and not t.keep_unmapped
+
+
+def test_unmapped_function_a_bureau_has_is_refused_unless_kept(tmp_path: Path) -> None:
+    org = OrgGraph(
+        [
+            Unit("b", "县局", "county"),
+            Unit("x", "刑侦大队", "department", "b", "criminal", police=10),
+            Unit("j", "经侦大队", "department", "b", "economic", police=5),
+            Unit("t", "交警大队", "department", "b", "traffic", police=20),
+        ]
+    )
+    tpl = tmp_path / "inv.yaml"
+    tpl.write_text(
+        "id: inv\ndepartments:\n"
+        "  - {code: investigation, name: 侦查大队, functions: [criminal, economic]}\n",
+        encoding="utf-8",
+    )
+    op = {"op": "apply_template", "template": str(tpl)}
+    with pytest.raises(PlanError, match="maps no large department for function 'traffic'"):
+        apply_plan(org, plan(op))
+    r = apply_plan(org, plan({**op, "keep_unmapped": True}))
+    # 刑侦 10 + 经侦 5 → 侦查大队 15; 交警大队 20 kept as it is
+    assert police(r.org, "b-investigation") == 15 and police(r.org, "t") == 20
+    assert r.org.children("b") == ["b-investigation", "t"]
 
 
 def test_function_mapped_twice_refused() -> None:
