@@ -25,6 +25,6 @@ def test_bad_base(bad: object) -> None:
 def test_every_seed_plan_names_a_seed_org() -> None:
     orgs = {f.stem for f in seed_path("orgs").glob("*.yaml")}
     plans = sorted(seed_path("plans").glob("*.yaml"))
-    assert len(plans) == 4
+    assert len(plans) == 7
     for f in plans:
         assert load_plan(f).base in orgs, f.name
