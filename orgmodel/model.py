@@ -44,6 +44,7 @@ __all__ = [
     "ParentBureau",
     "Unit",
     "ValidationIssue",
+    "placement_issues",
 ]
 
 REPORTS_TO = "REPORTS_TO"
@@ -196,8 +197,17 @@ class OrgGraph:
     issues : sequence of ValidationIssue, optional
         Problems a reader already found in the file; they are reported together with the
         model's own, so the user sees every problem at once.
+    warnings : sequence of ValidationIssue, optional
+        Things a reader noticed that do not stop the import (columns ignored, a 合计 row that
+        differs); kept in :attr:`warnings` ahead of the model's own.
     source : str, optional
         The file the organisation came from, named in the error.
+
+    Attributes
+    ----------
+    warnings : tuple of ValidationIssue
+        Rules the field allows to be broken, but which change the shares: a 派出所 under a
+        department (大队) rather than a bureau. See :func:`placement_issues`.
 
     Examples
     --------
@@ -231,6 +241,7 @@ class OrgGraph:
         catalogue: FunctionCatalogue | None = None,
         where: Mapping[str, str] | None = None,
         issues: Iterable[ValidationIssue] = (),
+        warnings: Iterable[ValidationIssue] = (),
         source: str | None = None,
     ) -> None:
         self.id = id
@@ -320,6 +331,8 @@ class OrgGraph:
                     ValidationIssue(f"REPORTS_TO cycle: units {shown} never reach the root")
                 )
 
+        placement_errors, placement_warnings = placement_issues(g, parent, where)
+        found.extend(placement_errors)
         for upper, lower in guides:
             found.extend(self._check_guides(g, parent, upper, lower))
         for cc, target in dispatches:
@@ -328,6 +341,7 @@ class OrgGraph:
         if found:
             raise OrgValidationError(found, source)
 
+        self.warnings: tuple[ValidationIssue, ...] = (*warnings, *placement_warnings)
         self.graph = g
         self.root = roots[0]
         self._parent = parent
@@ -550,6 +564,76 @@ class OrgGraph:
             parent_bureau=self.parent_bureau,
             catalogue=self.catalogue,
         )
+
+
+#: Kinds that live inside a 派出所 (DOMAIN.md: "派出所内的队", "派出所综合指挥室").
+_STATION_INNER = frozenset({"team", "office"})
+
+
+def placement_issues(
+    g: nx.DiGraph, parent: Mapping[str, str | None], where: Mapping[str, str] | None = None
+) -> tuple[list[ValidationIssue], list[ValidationIssue]]:
+    """Units placed where their kind does not belong: (errors, warnings).
+
+    Errors: a ``team`` or ``office`` (派出所内的队/室) whose nearest enclosing unit — going up
+    past other teams, offices and community posts — is not a ``station``. Such a unit would
+    count as frontline outside any 派出所 and raise the station and community shares.
+
+    Warnings: a ``station`` (派出所) whose parent is a department or command centre (a 所
+    under a 大队) rather than a bureau. Some forces do place 派出所 so (水上、林区派出所), so
+    it is allowed, but the county-level bureau and the organ share read differently.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        Nodes with a ``kind`` attribute.
+    parent : mapping of unit id to parent id
+        The command parent of every node (``None`` for the root); parents not in ``g`` are
+        ignored (reported elsewhere).
+    where : mapping of unit id to str, optional
+        Where each unit came from, for the messages.
+    """
+    where = where or {}
+    errors: list[ValidationIssue] = []
+    warnings: list[ValidationIssue] = []
+    kinds = g.nodes
+    for uid, p in parent.items():
+        kind = kinds[uid]["kind"]
+        if kind in _STATION_INNER:
+            cur, seen = p, 0
+            while (
+                cur is not None
+                and cur in kinds
+                and kinds[cur]["kind"] in _STATION_INNER | {"community_post"}
+                and seen <= len(parent)
+            ):
+                cur, seen = parent.get(cur), seen + 1
+            if cur is None or cur not in kinds:
+                continue
+            if kinds[cur]["kind"] != "station":
+                ck = kinds[cur]["kind"]
+                errors.append(
+                    ValidationIssue(
+                        f"{'an' if kind == 'office' else 'a'} {kind} ({KIND_NAMES[kind]}) must sit inside a 派出所 (station), "
+                        f"but it is under {kinds[cur]['name']!r} ({KIND_NAMES.get(ck, ck)}); "
+                        "if it is a 大队/中队/科室 of the bureau, its kind is department",
+                        uid,
+                        where.get(uid),
+                    )
+                )
+        elif kind == "station" and p is not None and p in kinds:
+            pk = kinds[p]["kind"]
+            if pk not in BUREAU_KINDS:
+                warnings.append(
+                    ValidationIssue(
+                        f"a 派出所 (station) under {kinds[p]['name']!r} "
+                        f"({KIND_NAMES.get(pk, pk)}), not directly under a bureau: it still "
+                        "counts as a 派出所 in the station share; check its parent",
+                        uid,
+                        where.get(uid),
+                    )
+                )
+    return errors, warnings
 
 
 def _bureau_of(parent: Mapping[str, str | None], g: nx.DiGraph, unit_id: str | None) -> str | None:

@@ -12,6 +12,7 @@ from orgmodel.model import (
     OrgValidationError,
     ParentBureau,
     Unit,
+    ValidationIssue,
 )
 
 
@@ -181,3 +182,41 @@ def test_where_names_the_row() -> None:
 
 def test_empty_org() -> None:
     assert _issues([]) == ["the organisation has no units"]
+
+
+def test_team_or_office_outside_a_station_is_an_error() -> None:
+    units = [
+        Unit("b", "某县公安局", "county"),
+        Unit("xj", "刑侦大队", "department", parent="b", function="criminal"),
+        Unit("t", "一中队", "team", parent="xj", police=6),
+        Unit("o", "政工室", "office", parent="b", police=2),
+        Unit("s", "城关派出所", "station", parent="b"),
+        Unit("sq", "社区警务队", "team", parent="s"),
+        # A post inside a station's team, and a team under that post's team: both fine.
+        Unit("p", "东街警务室", "community_post", parent="sq"),
+        Unit("zh", "综合指挥室", "office", parent="sq"),
+    ]
+    with pytest.raises(OrgValidationError) as e:
+        OrgGraph(units, where={"t": "org.csv row 4"})
+    msgs = [str(i) for i in e.value.issues]
+    assert len(msgs) == 2
+    assert msgs[0].startswith("org.csv row 4, unit 't': a team (派出所内的队) must sit inside")
+    assert "under '刑侦大队' (内设机构)" in msgs[0]
+    assert "unit 'o': an office (派出所综合指挥室)" in msgs[1] and "'某县公安局'" in msgs[1]
+
+
+def test_station_under_a_department_is_a_warning() -> None:
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county"),
+            Unit("za", "治安大队", "department", parent="b", function="public_order"),
+            Unit("s", "水上派出所", "station", parent="za", police=8),
+            Unit("s2", "城关派出所", "station", parent="b", police=8),
+        ],
+        warnings=[ValidationIssue("reader's own note")],
+    )
+    assert [str(w) for w in org.warnings] == [
+        "reader's own note",
+        "unit 's': a 派出所 (station) under '治安大队' (内设机构), not directly under a bureau: "
+        "it still counts as a 派出所 in the station share; check its parent",
+    ]
