@@ -24,7 +24,7 @@ from fastapi_offline import FastAPIOffline
 from api.limits import BodyLimitMiddleware
 from api.models import OrgDocument, Problem, ScenarioCreate
 from api.problems import PROBLEM_JSON, install_problem_handlers
-from api.routers import health, metrics, orgs, query, scenarios
+from api.routers import health, labels, metrics, orgs, query, scenarios
 from api.routers.health import __version__
 from api.service import OrgService
 from api.settings import Settings
@@ -200,7 +200,7 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
 
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
-    for r in (orgs.router, metrics.router, scenarios.router, query.router):
+    for r in (orgs.router, metrics.router, labels.router, scenarios.router, query.router):
         app.include_router(r, prefix=API_PREFIX)
     _include_charts(app)
 

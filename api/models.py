@@ -19,6 +19,8 @@ __all__ = [
     "DiffOut",
     "EdgeIn",
     "Health",
+    "MetricLabelOut",
+    "MetricLabelsOut",
     "MetricPart",
     "MetricsOut",
     "MetricsRequest",
@@ -274,6 +276,26 @@ class OrgRef(_Out):
     id: str
     version: int | None = None
     name: str = ""
+
+
+class MetricLabelOut(_Out):
+    """One metric's labels (the table in ``orgmodel.labels``)."""
+
+    id: str = Field(examples=["station_share"])
+    zh: str = Field(description="Chinese label.", examples=["派出所警力占比(县级公安机关)"])
+    en: str = Field(description="English label.")
+    unit: Literal["officers", "share", "count"] = Field(
+        description="officers (people), share (0–1, shown as %) or count."
+    )
+    direction: Literal["higher", "lower"] | None = Field(
+        default=None, description="Which way is better; null for a size."
+    )
+
+
+class MetricLabelsOut(_Out):
+    """Every metric's labels, in the order reports show them."""
+
+    metrics: list[MetricLabelOut]
 
 
 class MetricsOut(_Out):

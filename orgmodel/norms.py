@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from orgmodel.errors import InputError
+from orgmodel.labels import POLICY_METRIC_IDS
 from orgmodel.model import GROUP_KINDS, KINDS
 from orgmodel.seeds import seed_path
 
@@ -248,8 +249,6 @@ class PolicyRule:
 
 def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
     """Build the policy rules from the file's data, checking every field."""
-    from orgmodel.metrics.policy import POLICY_METRICS
-
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise InputError(f"{source}: expected a mapping with a list under 'rules'")
     rules: list[PolicyRule] = []
@@ -269,9 +268,9 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
         if r["id"] in seen:
             raise InputError(f"{where}: duplicate rule id")
         seen.add(r["id"])
-        if r["metric"] not in POLICY_METRICS:
+        if r["metric"] not in POLICY_METRIC_IDS:
             raise InputError(
-                f"{where}: unknown metric {r['metric']!r} (known: {', '.join(POLICY_METRICS)})"
+                f"{where}: unknown metric {r['metric']!r} (known: {', '.join(POLICY_METRIC_IDS)})"
             )
         if r["scope"] not in POLICY_SCOPES:
             raise InputError(

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from orgmodel.cli import app
 from orgmodel.io import load_org
+from orgmodel.labels import METRICS
 from orgmodel.metrics import metric_report
 from orgmodel.model import KIND_NAMES
 from orgmodel.norms import load_norms, load_policy
@@ -241,9 +242,8 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         _kv(
             "一线警力 Frontline shares",
             [
-                ("派出所警力占比 station share", _pct(sh["station_share"])),
-                ("社区警力占比 community share", _pct(sh["community_share"])),
-                ("机关警力占比 organ share (机关化)", _pct(sh["organ_share"])),
+                (METRICS[k].both, _pct(sh[k]))
+                for k in ("station_share", "station_share_all", "community_share", "organ_share")
             ],
         )
     )

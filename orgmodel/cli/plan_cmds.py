@@ -26,6 +26,7 @@ from rich.text import Text
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.io.orgfile import load_org, write_org
+from orgmodel.labels import CATEGORY_NAMES, METRICS
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, load_norms
@@ -38,35 +39,6 @@ from orgmodel.restructure import (
 )
 
 __all__ = ["print_apply", "print_comparison", "print_dabumen_demo"]
-
-#: Lower is better for these (a fall is shown green).
-_LOWER_BETTER = frozenset(
-    {
-        "departments",
-        "narrow_span_share",
-        "wide_span_share",
-        "layers",
-        "mean_command_path",
-        "max_command_path",
-        "fixed_posts",
-        "overhead",
-        "hollow_units",
-        "hidden_loss",
-        "hidden_loss_share",
-        "mirror_index",
-        "mirror_units",
-        "organ_share",
-    }
-)
-_HIGHER_BETTER = frozenset({"deployable", "station_share", "community_share"})
-_CATEGORY_NAMES = {
-    "leadership": "局领导",
-    "management": "综合管理",
-    "duty": "执法勤务",
-    "frontline": "基层一线",
-    "hired": "新招录",
-    "retired": "减员",
-}
 
 
 def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
@@ -83,9 +55,12 @@ def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
 def _delta_style(key: str, d: Any) -> str:
     if not isinstance(d, int | float) or d == 0:
         return "dim"
-    good = (d < 0 and key in _LOWER_BETTER) or (d > 0 and key in _HIGHER_BETTER)
-    bad = (d > 0 and key in _LOWER_BETTER) or (d < 0 and key in _HIGHER_BETTER)
-    return "green" if good else "red" if bad else ""
+    m = METRICS.get(key)
+    better = m.direction if m is not None else None
+    if better is None:
+        return ""
+    good = (d > 0) == (better == "higher")
+    return "green" if good else "red"
 
 
 def metrics_table(
@@ -176,8 +151,8 @@ def _officers_table(diff: Mapping[str, Any], limit: int) -> Table:
     t.add_column("辅警", justify="right")
     for r in o["by_category"]:
         t.add_row(
-            _CATEGORY_NAMES.get(r["from"], r["from"]),
-            _CATEGORY_NAMES.get(r["to"], r["to"]),
+            CATEGORY_NAMES.get(r["from"], r["from"]),
+            CATEGORY_NAMES.get(r["to"], r["to"]),
             f"{r['police']:,}",
             f"{r['auxiliaries']:,}",
         )

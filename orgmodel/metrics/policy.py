@@ -29,23 +29,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from orgmodel.labels import METRICS, POLICY_METRIC_IDS
 from orgmodel.metrics._frame import Frame
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule, load_policy
 
 __all__ = ["POLICY_METRICS", "evaluate_policy", "metric_by_unit", "policy_report"]
 
-#: Metrics a policy rule may name → Chinese label.
-POLICY_METRICS: dict[str, str] = {
-    "station_share": "派出所警力占比",
-    "community_share": "社区警力占派出所警力比",
-    "organ_share": "机关警力占比 (机关化)",
-    "hidden_loss_share": "警力隐性流失占比",
-    "mirror_index": "上下对口指数",
-    "narrow_span_share": "管理幅度过窄单位占比",
-    "wide_span_share": "管理幅度过宽单位占比",
-    "mean_command_path": "平均指挥链长度",
-}
+#: Metrics a policy rule may name → Chinese label (from :mod:`orgmodel.labels`).
+POLICY_METRICS: dict[str, str] = {k: METRICS[k].zh for k in POLICY_METRIC_IDS}
 
 _Pair = tuple[Mapping[str, float], Mapping[str, float]]
 
@@ -99,6 +91,7 @@ def _mean_command_path(fr: Frame) -> _Pair:
 
 _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
     "station_share": _station_share,
+    "station_share_all": _station_share,
     "community_share": _community_share,
     "organ_share": _organ_share,
     "hidden_loss_share": _hidden_loss_share,

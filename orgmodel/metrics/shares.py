@@ -204,6 +204,7 @@ def _shares_report(fr: Frame) -> dict[str, Any]:
         "community_police": community_police,
         "organ_share": ratio(organ, tot[root]),
         "station_share": ratio(sta[root], tot[root]),
+        "station_share_all": ratio(sta[root], tot[root]),
         "community_share": ratio(community_police, sta[root]),
         "counties": counties,
         "stations": stations,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics.mirror import _mirror_report
 from orgmodel.metrics.policy import _policy_report
@@ -52,6 +53,7 @@ HEADLINE_KEYS: dict[str, tuple[str, str]] = {
     "units": ("org", "units"),
     "police": ("org", "police"),
     "auxiliaries": ("org", "auxiliaries"),
+    "people": ("org", "people"),
     "departments": ("mirror", "departments"),
     "managing_units": ("span", "managing_units"),
     "mean_span": ("span", "mean_span"),
@@ -70,49 +72,16 @@ HEADLINE_KEYS: dict[str, tuple[str, str]] = {
     "guides": ("mirror", "guides"),
     "mirror_units": ("mirror", "mirror_units"),
     "station_share": ("shares", "station_share"),
+    "station_share_all": ("shares", "station_share_all"),
     "community_share": ("shares", "community_share"),
     "organ_share": ("shares", "organ_share"),
 }
 
-#: Chinese labels of the headline metrics, as reports, tables and charts show them.
-HEADLINE_LABELS: dict[str, str] = {
-    "units": "单位数",
-    "police": "民警",
-    "auxiliaries": "辅警",
-    "departments": "内设机构数",
-    "managing_units": "管理单位数",
-    "mean_span": "平均管理幅度",
-    "narrow_span_share": "窄幅度单位占比",
-    "wide_span_share": "宽幅度单位占比",
-    "layers": "层级数",
-    "mean_command_path": "平均指挥链长度",
-    "max_command_path": "最长指挥链",
-    "fixed_posts": "固定岗位",
-    "overhead": "固定岗位占用警力",
-    "hollow_units": "空壳单位数",
-    "hidden_loss": "隐性流失警力",
-    "hidden_loss_share": "隐性流失占比",
-    "deployable": "可部署警力",
-    "mirror_index": "上下对口指数",
-    "guides": "条线指导关系数",
-    "mirror_units": "对口小单位数",
-    "station_share": "派出所警力占比",
-    "community_share": "社区警力占比",
-    "organ_share": "机关化率",
-}
+#: Chinese labels of the headline metrics, from the one label table (:mod:`orgmodel.labels`).
+HEADLINE_LABELS: dict[str, str] = {k: METRICS[k].zh for k in HEADLINE_KEYS}
 
 #: Headline metrics that are shares (0–1), shown as percentages.
-HEADLINE_SHARES: frozenset[str] = frozenset(
-    {
-        "narrow_span_share",
-        "wide_span_share",
-        "hidden_loss_share",
-        "mirror_index",
-        "station_share",
-        "community_share",
-        "organ_share",
-    }
-)
+HEADLINE_SHARES: frozenset[str] = frozenset(k for k in HEADLINE_KEYS if METRICS[k].unit == "share")
 
 
 def org_summary(org: OrgGraph) -> dict[str, Any]:
@@ -159,6 +128,7 @@ def _org_summary(fr: Frame) -> dict[str, Any]:
         "units": len(org),
         "police": sum(c[1] for c in by_kind.values()),
         "auxiliaries": st.auxiliaries,
+        "people": sum(c[1] for c in by_kind.values()) + st.auxiliaries,
         "establishment": st.establishment,
         "by_kind": {
             k: {"name": KIND_NAMES[k], "units": by_kind[k][0], "police": by_kind[k][1]}

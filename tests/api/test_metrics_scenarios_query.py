@@ -214,3 +214,12 @@ def test_query_rows_params_and_limit(seeded: TestClient) -> None:
     assert all(row["name"].endswith("派出所") for row in d["rows"])
     r = seeded.post("/api/v1/query", json={**q, "limit": 4}, headers=P)
     assert len(r.json()["rows"]) == 4 and r.json()["truncated"] is True
+
+
+def test_metric_labels_are_the_library_table(seeded: TestClient) -> None:
+    from orgmodel.labels import labels_table
+
+    r = seeded.get("/api/v1/metric-labels", headers=V)
+    assert r.status_code == 200
+    assert r.json()["metrics"] == labels_table()
+    assert seeded.get("/api/v1/metric-labels").status_code == 401

@@ -6,7 +6,7 @@ import pytest
 
 from orgmodel.charts import compare_figure
 from orgmodel.charts.compare import PANELS
-from orgmodel.metrics import headline
+from orgmodel.metrics import HEADLINE_LABELS, headline
 from orgmodel.model import OrgGraph
 
 
@@ -19,7 +19,9 @@ def test_compare_two_orgs(county: OrgGraph, city: OrgGraph) -> None:
     h = headline(county)
     got = dict(zip(shares.x, shares.y, strict=True))
     assert got["隐性流失占比"] == pytest.approx(h["hidden_loss_share"])
-    assert got["派出所警力占比"] == pytest.approx(h["station_share"])  # (20 + 3) / 80
+    assert got[HEADLINE_LABELS["station_share"]] == pytest.approx(
+        h["station_share"]
+    )  # (20 + 3) / 80
     assert h["station_share"] == pytest.approx(23 / 80)
     officers = dict(zip(fig.data[1].x, fig.data[1].y, strict=True))
     assert officers["可部署警力"] == pytest.approx(54.9)

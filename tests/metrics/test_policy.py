@@ -17,6 +17,7 @@ def rule(metric: str, scope: str, comparator: str, threshold: float, rid: str = 
 def test_policy_metrics_match_the_policy_file_header() -> None:
     assert set(POLICY_METRICS) == {
         "station_share",
+        "station_share_all",
         "community_share",
         "organ_share",
         "hidden_loss_share",

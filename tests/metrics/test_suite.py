@@ -50,6 +50,7 @@ def test_headline(county: OrgGraph) -> None:
         "units": 14,
         "police": 138,
         "auxiliaries": 30,
+        "people": 168,  # 138 police + 30 auxiliaries
         "departments": 4,  # d1, d1a, d2, cc
         "managing_units": 5,
         "mean_span": 13 / 5,
@@ -68,6 +69,7 @@ def test_headline(county: OrgGraph) -> None:
         "guides": 0,
         "mirror_units": 3,
         "station_share": 66 / 138,
+        "station_share_all": 66 / 138,
         "community_share": 16 / 66,
         "organ_share": 72 / 138,
     }
@@ -115,4 +117,14 @@ def test_every_headline_metric_has_a_chinese_label() -> None:
 
     assert list(HEADLINE_LABELS) == list(HEADLINE_KEYS)
     assert set(HEADLINE_KEYS) >= HEADLINE_SHARES
-    assert all(k.endswith("_share") or k == "mirror_index" for k in HEADLINE_SHARES)
+    assert {
+        "narrow_span_share",
+        "wide_span_share",
+        "hidden_loss_share",
+        "mirror_index",
+        "station_share",
+        "station_share_all",
+        "community_share",
+        "organ_share",
+    } == HEADLINE_SHARES
+    assert HEADLINE_LABELS["organ_share"] == "机关警力占比(机关化)"

@@ -1,0 +1,204 @@
+"""The one table of metric labels: what every metric is called, in Chinese and English, what
+it counts and which way is better.
+
+The CLI, the charts, the HTML report and the HTTP API all read :data:`METRICS`; no other
+module spells a metric's name. Each entry has
+
+- ``id``: the key used in reports, headlines, policy rules and the API (``station_share``);
+- ``zh``: the Chinese label a planner reads (派出所警力占比);
+- ``en``: the English label;
+- ``unit``: ``officers`` (a number of people, may be fractional for estimates such as hidden
+  loss), ``share`` (a ratio 0–1, shown as a percentage) or ``count`` (units, edges, layers,
+  hops, or an average of such counts);
+- ``direction``: ``higher`` (higher is better), ``lower`` (lower is better) or ``None`` (a
+  size, neither good nor bad).
+
+The module imports nothing from the rest of orgmodel, so the norms, the metrics and every
+face can read it without an import cycle. It also holds the labels of the officer-accounting
+terms (留任, 调动, 新招录, 减员) and of the unit categories.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = [
+    "ACCOUNT_LABELS",
+    "CATEGORY_NAMES",
+    "DIRECTIONS",
+    "METRICS",
+    "POLICY_METRIC_IDS",
+    "UNITS",
+    "MetricLabel",
+    "label",
+    "labels_table",
+]
+
+#: What a metric's number counts.
+UNITS: dict[str, str] = {
+    "officers": "人 (officers)",
+    "share": "% (share)",
+    "count": "个/层 (count)",
+}
+#: Which way is better.
+DIRECTIONS: dict[str, str] = {
+    "higher": "越高越好 (higher is better)",
+    "lower": "越低越好 (lower is better)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MetricLabel:
+    """One metric's names, unit and better direction."""
+
+    id: str
+    zh: str
+    en: str
+    unit: str
+    direction: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"metric {self.id!r}: unknown unit {self.unit!r}")
+        if self.direction is not None and self.direction not in DIRECTIONS:
+            raise ValueError(f"metric {self.id!r}: unknown direction {self.direction!r}")
+
+    @property
+    def both(self) -> str:
+        """``zh (en)``, as tables with one label column show it."""
+        return f"{self.zh} ({self.en})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the API's shape)."""
+        return asdict(self)
+
+
+def _m(id: str, zh: str, en: str, unit: str, direction: str | None = None) -> MetricLabel:
+    return MetricLabel(id, zh, en, unit, direction)
+
+
+#: Every metric orgmodel reports, in the order tables show them.
+METRICS: dict[str, MetricLabel] = {
+    m.id: m
+    for m in (
+        _m("units", "单位数", "units", "count"),
+        _m("police", "民警", "police officers", "officers"),
+        _m("auxiliaries", "辅警", "auxiliary officers", "officers"),
+        _m("people", "人数(民警+辅警)", "people (police + auxiliaries)", "officers"),
+        _m("departments", "内设机构数", "internal departments", "count", "lower"),
+        _m("managing_units", "管理单位数", "managing units", "count"),
+        _m("mean_span", "平均管理幅度", "mean span of control", "count"),
+        _m("narrow_span_share", "管理幅度过窄单位占比", "narrow-span share", "share", "lower"),
+        _m("wide_span_share", "管理幅度过宽单位占比", "wide-span share", "share", "lower"),
+        _m("layers", "层级数", "layers", "count", "lower"),
+        _m("mean_command_path", "平均指挥链长度", "mean command path", "count", "lower"),
+        _m("max_command_path", "最长指挥链", "longest command path", "count", "lower"),
+        _m("establishments", "编制单元数", "establishments", "count"),
+        _m("fixed_posts", "固定岗位", "fixed posts", "officers", "lower"),
+        _m("overhead", "固定岗位占用警力", "absorbed overhead", "officers", "lower"),
+        _m("hollow_units", "空壳单位数", "hollow units", "count", "lower"),
+        _m("hidden_loss", "隐性流失警力", "hidden workforce loss", "officers", "lower"),
+        _m("hidden_loss_share", "隐性流失占比", "hidden loss share", "share", "lower"),
+        _m("deployable", "可部署警力", "deployable officers", "officers", "higher"),
+        _m("mirror_index", "上下对口指数", "mirror index", "share", "lower"),
+        _m("guides", "条线指导关系数", "GUIDES edges", "count", "lower"),
+        _m("mirror_units", "对口小单位数", "mirror units", "count", "lower"),
+        _m("county_level_bureaus", "县级公安机关数", "county-level bureaus", "count"),
+        _m(
+            "station_share",
+            "派出所警力占比(县级公安机关)",
+            "station share (county-level bureaus)",
+            "share",
+            "higher",
+        ),
+        _m(
+            "station_share_all",
+            "派出所警力占全部警力比",
+            "station share of all police",
+            "share",
+            "higher",
+        ),
+        _m(
+            "community_share",
+            "社区警力占派出所警力比",
+            "community share of station police",
+            "share",
+            "higher",
+        ),
+        _m("organ_share", "机关警力占比(机关化)", "organ share", "share", "lower"),
+    )
+}
+
+#: Metrics a policy rule may name (each is a ratio of subtree sums; see
+#: :mod:`orgmodel.metrics.policy`).
+POLICY_METRIC_IDS: tuple[str, ...] = (
+    "station_share",
+    "station_share_all",
+    "community_share",
+    "organ_share",
+    "hidden_loss_share",
+    "mirror_index",
+    "narrow_span_share",
+    "wide_span_share",
+    "mean_command_path",
+)
+
+#: Officer accounting between two organisations (DOMAIN.md, "Comparing two organisations").
+ACCOUNT_LABELS: dict[str, str] = {
+    "before": "改革前",
+    "after": "改革后",
+    "stayed": "留任",
+    "moved": "调动",
+    "hired": "新招录",
+    "retired": "减员",
+    "released": "调出",
+    "gained": "调入",
+    "exact": "精确 (exact, from the plan's lineage)",
+    "estimated": "估算 (estimated, no lineage of officers)",
+}
+
+#: Unit categories (《公安机关组织管理条例》 art. 7, plus the bureau leadership and the front
+#: line) and the two ends of officer flows.
+CATEGORY_NAMES: dict[str, str] = {
+    "leadership": "局领导",
+    "management": "综合管理",
+    "duty": "执法勤务",
+    "frontline": "基层一线",
+    "hired": "新招录",
+    "retired": "减员",
+}
+
+
+def label(metric: str, *, lang: str = "zh") -> str:
+    """The label of a metric: ``zh``, ``en`` or ``both``; the id itself when unknown.
+
+    Examples
+    --------
+    >>> label("organ_share"), label("organ_share", lang="en")
+    ('机关警力占比(机关化)', 'organ share')
+    >>> label("no_such_metric")
+    'no_such_metric'
+    """
+    m = METRICS.get(metric)
+    if m is None:
+        return metric
+    if lang == "en":
+        return m.en
+    if lang == "both":
+        return m.both
+    return m.zh
+
+
+def labels_table() -> list[dict[str, Any]]:
+    """The whole table as plain data, in order (what the API serves).
+
+    Examples
+    --------
+    >>> labels_table()[0]
+    {'id': 'units', 'zh': '单位数', 'en': 'units', 'unit': 'count', 'direction': None}
+    """
+    return [m.to_dict() for m in METRICS.values()]
+
+
+assert all(k in METRICS for k in POLICY_METRIC_IDS)

@@ -1,0 +1,35 @@
+"""The one table of metric labels (orgmodel.labels) and the faces that read it."""
+
+from __future__ import annotations
+
+from orgmodel.labels import METRICS, POLICY_METRIC_IDS, label, labels_table
+from orgmodel.metrics import HEADLINE_KEYS, HEADLINE_LABELS, POLICY_METRICS
+
+
+def test_every_headline_and_policy_metric_is_in_the_table() -> None:
+    assert set(HEADLINE_KEYS) <= set(METRICS)
+    assert set(POLICY_METRIC_IDS) <= set(METRICS)
+    # The suite and the policy module read the table, they do not spell labels themselves.
+    assert all(HEADLINE_LABELS[k] == METRICS[k].zh for k in HEADLINE_KEYS)
+    assert all(POLICY_METRICS[k] == METRICS[k].zh for k in POLICY_METRIC_IDS)
+
+
+def test_one_chinese_label_per_metric() -> None:
+    zh = [m.zh for m in METRICS.values()]
+    assert len(zh) == len(set(zh))
+    assert label("community_share") == "社区警力占派出所警力比"
+    assert label("organ_share", lang="both") == "机关警力占比(机关化) (organ share)"
+
+
+def test_units_and_directions() -> None:
+    rows = {r["id"]: r for r in labels_table()}
+    assert rows["hidden_loss"]["unit"] == "officers"
+    assert rows["hidden_loss"]["direction"] == "lower"
+    assert rows["station_share"] == {
+        "id": "station_share",
+        "zh": "派出所警力占比(县级公安机关)",
+        "en": "station share (county-level bureaus)",
+        "unit": "share",
+        "direction": "higher",
+    }
+    assert rows["police"]["direction"] is None  # a size: neither better nor worse
