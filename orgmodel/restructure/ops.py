@@ -602,9 +602,8 @@ def op_sink(ws: Workspace, op: Op) -> str:
             _pour(ws, apicks, dests, largest_remainder(w, awant), "auxiliaries")
             moved_a += awant
     n_st = sum(len(st) for _, _, st in rounds)
-    who = "、".join(ws.units[b].name for b, _, _ in rounds[:3] if b) or "所列机关"
-    more = f" 等 {len(rounds)} 个公安机关" if len(rounds) > 3 else ""
-    return f"警力下沉: {who}{more} 机关民警 {moved_p} 人、辅警 {moved_a} 人下沉 {n_st} 个派出所"
+    who = ws.labels(rounds[0][1]) if pooled else ws.labels([b for b, _, _ in rounds]) + " 机关"
+    return f"{who} 民警 {moved_p} 人、辅警 {moved_a} 人下沉 {n_st} 个派出所"
 
 
 def _pour(
@@ -678,7 +677,7 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
         ws.move(s, cases, free - to_comm, "police")
         ws.move(s, comm, st.auxiliaries, "auxiliaries")
         st.duty_roster = False
-    return f"两队一室: {ws.labels(stations)} 重建为社区警务队、案件办理队、综合指挥室"
+    return f"{ws.labels(stations)} 重建为社区警务队、案件办理队、综合指挥室"
 
 
 def _bureau_functions(ws: Workspace, b: str) -> dict[str, str]:
@@ -747,7 +746,7 @@ def op_mirror(ws: Workspace, op: Op) -> str:
             if pool != "hire" and n:
                 _pour(ws, picks, [new], [n], "police")
                 picks = _left(picks, n)
-    return f"上下对口: {len(bureaus)} 个公安机关新设对口机构 {made} 个，各 {n} 人"
+    return f"{len(bureaus)} 个公安机关新设对口机构 {made} 个，各 {n} 人"
 
 
 def _left(picks: list[tuple[str, int]], used: int) -> list[tuple[str, int]]:
@@ -986,7 +985,7 @@ def op_integrate_command(ws: Workspace, op: Op) -> str:
     who = "、".join(ws.units[b].name for b in bureaus[:3]) + (
         f" 等 {len(bureaus)} 个公安机关" if len(bureaus) > 3 else ""
     )
-    return f"情指行一体化: {who} 各设一个{name}，直接调度派出所 {n_disp} 个"
+    return f"{who} 各设一个{name}，直接调度派出所 {n_disp} 个"
 
 
 def _station_of(ws: Workspace, uid: str) -> str | None:
@@ -1091,7 +1090,7 @@ def op_staff(ws: Workspace, op: Op) -> str:
         + (f" + 辅警 {want['auxiliaries']} 人" if "auxiliaries" in want else "")
     )
     return (
-        f"定岗定员: {ws.labels(targets)} 每个 {shape}; 补充民警 {moved['police']} 人、"
+        f"{ws.labels(targets)} 每个 {shape}; 补充民警 {moved['police']} 人、"
         f"辅警 {moved['auxiliaries']} 人"
     )
 
@@ -1116,7 +1115,7 @@ def op_merge_by_function(ws: Workspace, op: Op) -> str:
             for m in members:
                 if m != keep:
                     ws.absorb(m, keep, merge=True)
-    return f"同职能合并: {len(bureaus)} 个公安机关 {before} 个机构 → {after} 个"
+    return f"{len(bureaus)} 个公安机关 {before} 个机构 → {after} 个"
 
 
 OPERATIONS: dict[str, Callable[[Workspace, Op], str]] = {
