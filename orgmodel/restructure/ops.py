@@ -629,6 +629,30 @@ _TEAM_ROLES = (
 )
 
 
+def _fresh_id(ws: Workspace, want: str) -> str:
+    """``want``, or ``want-2``, ``want-3`` … when the id is taken."""
+    uid, n = want, 1
+    while uid in ws.ever:
+        n += 1
+        uid = f"{want}-{n}"
+    return uid
+
+
+_INNER_KINDS = frozenset({"team", "office", "community_post"})
+
+
+def _establishment_units(ws: Workspace, station: str) -> list[str]:
+    """A station and its teams, office and posts (not stations bundled under it by a group)."""
+    out = [station]
+    stack = list(ws.children[station])
+    while stack:
+        u = stack.pop()
+        if ws.units[u].kind in _INNER_KINDS:
+            out.append(u)
+            stack.extend(ws.children[u])
+    return out
+
+
 def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
     """两队一室: rebuild stations as 社区警务队 + 案件办理队 + 综合指挥室.
 
@@ -637,7 +661,13 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
     enough officers for the community team and posts to hold ``community_share`` of the
     station (default 0.6); the case team takes the rest. Community posts move under the
     community team; the station's auxiliaries go to the community team. New units get the ids
-    ``{station}-community``, ``{station}-cases`` and ``{station}-office``.
+    ``{station}-community``, ``{station}-cases`` and ``{station}-office`` (with ``-2``, ``-3``
+    … when an id is taken). Only the station's own establishment is rebuilt: its teams,
+    office and posts, not stations bundled under it through a group (中心所).
+
+    The station's one 24/7 roster passes to the office (DOMAIN.md, "Establishments"): an
+    office made here keeps a roster exactly when the station kept one, so the establishment's
+    fixed posts are unchanged — 两队一室 regroups officers, it adds no posts.
     """
     if "unit" in op or "units" in op or "select" in op:
         stations = _select(ws, op)
@@ -657,15 +687,22 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
             for fn, kind, _, _ in _TEAM_ROLES:
                 if u.kind == kind and u.function == fn and fn not in role_unit:
                     role_unit[fn] = c
+        roster = st.duty_roster
+        if roster is None:
+            roster = ws.norms is not None and ws.norms["station"].duty_roster
+        made_office = "station_command" not in role_unit
         for i, (fn, kind, name, suffix) in enumerate(_TEAM_ROLES):
             if fn not in role_unit:
-                spec = {"id": f"{s}-{suffix}", "name": name, "kind": kind, "function": fn}
+                spec = {"id": _fresh_id(ws, f"{s}-{suffix}"), "name": name, "kind": kind,
+                        "function": fn}  # fmt: skip
                 role_unit[fn] = ws.new_unit(spec, parent=s, index=i).id
         comm, cases, office = (role_unit[fn] for fn, *_ in _TEAM_ROLES)
-        for x in list(ws.subtree(s)):
+        if made_office or roster:
+            ws.units[office].duty_roster = bool(roster)
+        for x in _establishment_units(ws, s):
             if ws.units[x].kind == "community_post" and not ws.is_in_subtree(x, comm):
                 ws.reparent(x, comm)
-        total = sum(ws.units[x].police for x in ws.subtree(s))
+        total = sum(ws.units[x].police for x in _establishment_units(ws, s))
         keep = min(st.police, keep_opt if keep_opt is not None else ws.leader_posts(s))
         free = st.police - keep
         to_office = min(office_n, free)
