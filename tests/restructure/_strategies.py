@@ -89,6 +89,16 @@ def _candidate(draw: st.DrawFn, org: OrgGraph, i: int) -> dict[str, Any] | None:
                 "sink",
                 "two_teams_one_office",
                 "mirror",
+                # issue 12: selectors, one-to-many, groups, lines, staffing
+                "bundle",
+                "integrate_command",
+                "dispatch",
+                "staff",
+                "merge_by_function",
+                "close_many",
+                "transfer_many",
+                "split_n",
+                "sink_from",
             ]
         )
     )
@@ -163,7 +173,64 @@ def _candidate(draw: st.DrawFn, org: OrgGraph, i: int) -> dict[str, Any] | None:
         }
     if kind == "two_teams_one_office":
         return {"op": "two_teams_one_office", "select": {"kind": "station"}}
-    return {"op": "mirror", "police": draw(st.integers(0, 3)), "pool": "hire"}
+    if kind == "mirror":
+        return {"op": "mirror", "police": draw(st.integers(0, 3)), "pool": "hire"}
+    counties = [u for u in units if org.attrs(u)["kind"] == "county"]
+    if kind == "bundle":
+        return {
+            "op": "bundle",
+            "units": {"kind": "station", "of": draw(pick(counties))},
+            "into": {"id": f"g{i}", "name": "片区"},
+        }
+    if kind == "integrate_command":
+        depts = [
+            u
+            for u in units
+            if org.attrs(u)["kind"] in ("department", "command_center")
+            and org.attrs(u)["function"]
+            and org.attrs(org.parent(u) or u)["kind"] == "county"
+        ]
+        if not depts:
+            return None
+        d = draw(pick(depts))
+        return {
+            "op": "integrate_command",
+            "bureaus": [org.parent(d)],
+            "functions": [org.attrs(d)["function"]],
+        }
+    if kind == "dispatch":
+        return {"op": "dispatch", "from": {"kind": "command_center"}, "to": {"kind": "station"}}
+    if kind == "staff":
+        return {
+            "op": "staff",
+            "units": {"kind": "community_post"},
+            "pattern": {"police": draw(st.integers(0, 3)), "auxiliaries": draw(st.integers(0, 2))},
+            "pool": draw(pick(["station", "parent"])),
+        }
+    if kind == "merge_by_function":
+        return {"op": "merge_by_function"}
+    if kind == "close_many":
+        u = draw(pick(non_root))
+        targets = [t for t in units if t not in _subtree(org, u)]
+        if len(targets) < 2:
+            return None
+        t1, t2 = draw(st.lists(pick(targets), min_size=2, max_size=2, unique=True))
+        return {"op": "close", "unit": u, "to": [t1, t2], "children_to": t1, "rule": "even"}
+    if kind == "transfer_many":
+        return {
+            "op": "transfer",
+            "from": {"kind": "department"},
+            "to": {"kind": "station"},
+            "police": draw(st.integers(1, 6)),
+            "rule": draw(pick(["proportional", "even", "people"])),
+        }
+    if kind == "split_n":
+        return {"op": "split", "unit": draw(pick(non_root)), "into": draw(st.integers(2, 3))}
+    return {
+        "op": "sink",
+        "from": {"kind": ["department", "command_center"]},
+        "share": draw(st.sampled_from([0.1, 0.3])),
+    }
 
 
 @st.composite
@@ -194,4 +261,9 @@ BAD_OPS: list[dict[str, Any]] = [
     {"op": "retire", "unit": "u0", "police": 10_000},
     {"op": "apply_template", "template": "no-such-template"},
     {"op": "set", "unit": "u0", "attrs": {"police": 3}},
+    # issue 12: an empty selector, a dispatch from a bureau, staffing a bureau, bundling the root
+    {"op": "move", "units": {"kind": "team", "name": "无此*"}, "to": "u0"},
+    {"op": "dispatch", "from": "u0", "to": {"kind": "station"}},
+    {"op": "staff", "unit": "u0", "pattern": {"police": 1}},
+    {"op": "bundle", "units": "u0", "into": {"id": "g", "name": "片区"}},
 ]

@@ -56,3 +56,47 @@ def test_one_bad_op_anywhere_applies_nothing(
     assert e.value.index == at and e.value.op == bad["op"]
     assert f"ops[{at}] ({bad['op']})" in str(e.value)
     assert org_to_dict(base) == snapshot
+
+
+@settings(max_examples=25, deadline=None)
+@given(org_and_plan(max_ops=5))
+def test_new_operations_keep_groups_empty_and_lines_valid(
+    case: tuple[OrgGraph, list[dict[str, Any]]],
+) -> None:
+    base, ops = case
+    o = apply_plan(base, plan_from_dict({"name": "p", "ops": ops})).org
+    for u in o.order():
+        a = o.attrs(u)
+        if a["kind"] == "group":
+            # a group holds no officers and lies inside one bureau, whole units under it
+            assert a["police"] == a["auxiliaries"] == 0 and o.children(u)
+        if a["kind"] == "station":
+            assert o.attrs(o.parent(u))["kind"] != "station"
+    assert all(o.attrs(c)["kind"] == "command_center" for c, _ in o.dispatches)
+
+
+def test_a_bundle_across_bureaus_applies_nothing() -> None:
+    from orgmodel.model import Unit
+
+    base = OrgGraph(
+        [
+            Unit("c", "市局", "city"),
+            Unit("k1", "东区分局", "county", "c"),
+            Unit("s1", "东门派出所", "station", "k1", police=5),
+            Unit("k2", "西区分局", "county", "c"),
+            Unit("s2", "西门派出所", "station", "k2", police=6),
+        ]
+    )
+    snapshot = org_to_dict(base)
+    plan = plan_from_dict(
+        {
+            "name": "p",
+            "ops": [
+                {"op": "transfer", "from": "s1", "to": "s2", "police": 1},
+                {"op": "bundle", "units": ["s1", "s2"], "into": {"id": "g", "name": "片区"}},
+            ],
+        }
+    )
+    with pytest.raises(PlanError, match="bundle across bureaus") as e:
+        apply_plan(base, plan)
+    assert e.value.index == 1 and org_to_dict(base) == snapshot
