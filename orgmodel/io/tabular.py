@@ -133,6 +133,7 @@ KIND_ALIASES: dict[str, tuple[str, ...]] = {
         "警务区",
         "最小作战单元",
     ),
+    "group": ("片区", "警务片区", "体系", "中心所", "协调机构"),
 }
 
 #: Chinese names of the categories (《公安机关组织管理条例》 art. 7).

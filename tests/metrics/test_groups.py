@@ -68,3 +68,9 @@ def test_norms_give_groups_no_posts() -> None:
     data["kinds"]["group"] = {"leaders": 1, "admin": 0, "duty_posts": 0, "efficient_size": 1}
     with pytest.raises(Exception, match="no posts of its own"):
         norms_from_dict(data)
+
+
+def test_import_reads_group_kind_names() -> None:
+    from orgmodel.io.tabular import resolve_kind
+
+    assert [resolve_kind(t) for t in ("片区", "体系", "中心所", "group")] == ["group"] * 4
