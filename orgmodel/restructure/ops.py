@@ -580,6 +580,11 @@ def op_sink(ws: Workspace, op: Op) -> str:
         if not rounds:
             raise OpError(f"from: no unit of {show_ref(op['from'])} is an organ of these bureaus")
     moved_p = moved_a = 0
+    if dst_filter is not None and not pooled:
+        # 'to' narrows the stations: bureaus left with none of them take no part
+        rounds = [r for r in rounds if r[2]]
+        if not rounds:
+            raise OpError(f"to: {show_ref(op['to'])} names no station of these bureaus")
     for b, organ, stations in rounds:
         where = f"bureau {b!r}: " if b else ""
         if not stations:
@@ -1092,11 +1097,11 @@ def op_staff(ws: Workspace, op: Op) -> str:
     moved = {"police": 0, "auxiliaries": 0}
     for key, (srcs, served) in pools.items():
         for field, n in want.items():
-            if srcs:
-                for t in served:
-                    extra = getattr(ws.units[t], field) - n
-                    if extra > 0:
-                        ws.move(t, srcs[0], extra, field)
+            for t in served:
+                extra = getattr(ws.units[t], field) - n
+                if extra > 0:
+                    # the surplus goes back to the pool (with hire: to the unit's parent)
+                    ws.move(t, srcs[0] if srcs else ws.units[t].parent, extra, field)
             need = {t: n - getattr(ws.units[t], field) for t in served}
             total = sum(v for v in need.values() if v > 0)
             if not total:

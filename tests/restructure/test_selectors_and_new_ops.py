@@ -269,3 +269,30 @@ def test_staff_from_the_parent_and_by_hiring(org: OrgGraph) -> None:
         org, plan({"op": "staff", "unit": "p1", "pattern": {"police": 5}, "pool": "hire"})
     )
     assert r.hired["police"] == 3 and r.org.total_police() == 56
+
+
+def test_sink_to_some_stations_skips_bureaus_without_them() -> None:
+    org = OrgGraph(
+        [
+            Unit("c", "市局", "city"),
+            Unit("k1", "东区分局", "county", "c", police=2, leaders=2),
+            Unit("k1-d", "东区巡警大队", "department", "k1", "patrol", police=12),
+            Unit("k1-s", "城东派出所", "station", "k1", police=6),
+            Unit("k2", "西区分局", "county", "c", police=2, leaders=2),
+            Unit("k2-d", "西区巡警大队", "department", "k2", "patrol", police=12),
+            Unit("k2-s", "西门派出所", "station", "k2", police=9),
+        ]
+    )
+    # only stations named 城* receive: 东区 sinks 50% of its 12 + 2 organ police above leader
+    # posts (大队 12 − 2 = 10, 局 2 − 2 = 0): round(0.5 × 14) = 7 from the 大队; 西区 takes no part
+    r = apply_plan(org, plan({"op": "sink", "to": {"name": "城*"}, "share": 0.5}))
+    assert (police(r.org, "k1-d"), police(r.org, "k1-s")) == (5, 13)
+    assert (police(r.org, "k2-d"), police(r.org, "k2-s")) == (12, 9)
+
+
+def test_staff_by_hiring_returns_a_surplus_to_the_parent(org: OrgGraph) -> None:
+    # 东街社区警务室 2 → 1: one officer back to 城关派出所, nobody hired
+    r = apply_plan(
+        org, plan({"op": "staff", "unit": "p1", "pattern": {"police": 1}, "pool": "hire"})
+    )
+    assert (police(r.org, "p1"), police(r.org, "s1"), r.hired["police"]) == (1, 13, 0)
