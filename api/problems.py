@@ -177,6 +177,8 @@ def _store_error_status(exc: Exception) -> tuple[int, str] | None:
                 return 404, "not-found"
             case "VersionConflict":
                 return 409, "version-conflict"
+            case "QueryRefused":
+                return 403, "query-refused"
             case "ReadOnlyQueryError":
                 return 403, "query-not-read-only"
             case "StoreLocked":
@@ -256,7 +258,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         if mapped is not None:
             status, slug = mapped
             errors = _plan_errors(exc) if slug == "invalid-plan" else None
-            return problem_response(request, status, slug, str(exc), errors=errors)
+            # A query the door refused names the clause, function or limit it refused.
+            clause = getattr(exc, "clause", None)
+            extra: dict[str, Any] = {"clause": clause} if isinstance(clause, str) else {}
+            return problem_response(request, status, slug, str(exc), errors=errors, **extra)
         if isinstance(exc, InputError):
             return problem_response(request, 422, "invalid-input", str(exc))
         return problem_response(request, 400, "bad-request", str(exc))

@@ -433,7 +433,9 @@ class OrgService:
             with self._queries_done:
                 self._queries += 1
             try:
-                return self.store.query(cypher, params, timeout_s=timeout)
+                return self.store.query(
+                    cypher, params, timeout_s=timeout, limits=self.settings.query_limits
+                )
             finally:
                 with self._queries_done:
                     self._queries -= 1

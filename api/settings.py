@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from orgmodel.errors import InputError
+from orgmodel.store.query_door import DoorLimits
 
 __all__ = [
     "DEFAULT_STORE",
@@ -180,6 +181,9 @@ class Settings:
         Largest request body accepted (413 above it).
     query_timeout_s : float
         Longest a Cypher query or metric computation may run (504 after it).
+    query_limits : DoorLimits
+        Sizes a user query may have at the query door (length, nesting, list items);
+        ``ORGMODEL_QUERY_MAX_CHARS``, ``ORGMODEL_QUERY_MAX_DEPTH``, ``ORGMODEL_QUERY_MAX_LIST``.
     seed : bool
         Load the seed organisations and plans into an empty store on start.
     """
@@ -191,6 +195,7 @@ class Settings:
     max_upload_bytes: int = 5 * 1024 * 1024
     query_timeout_s: float = 10.0
     query_max_rows: int = 10_000
+    query_limits: DoorLimits = field(default_factory=DoorLimits)
     seed: bool = True
     max_page: int = 1000
 
@@ -239,6 +244,7 @@ class Settings:
             "tokens": tokens,
             "max_upload_bytes": num("ORGMODEL_MAX_UPLOAD_BYTES", int, 5 * 1024 * 1024),
             "query_timeout_s": num("ORGMODEL_QUERY_TIMEOUT", float, 10.0),
+            "query_limits": DoorLimits.from_env(env),
         }
         kw.update(overrides)
         return cls(**kw)

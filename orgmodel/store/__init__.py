@@ -31,17 +31,21 @@ from orgmodel.store.base import (
     StoreLocked,
     VersionConflict,
 )
+from orgmodel.store.query_door import DoorLimits, QueryRefused, QuerySyntaxError
 
 __all__ = [
     "DEFAULT_STORE",
     "NEO4J_SCHEMES",
     "SCENARIO_PREFIX",
     "AuditEntry",
+    "DoorLimits",
     "GraphStore",
     "NotFound",
     "OrgSummary",
     "OrgVersion",
     "QueryError",
+    "QueryRefused",
+    "QuerySyntaxError",
     "QueryTimeout",
     "ReadOnlyQueryError",
     "ScenarioRecord",

@@ -1,9 +1,11 @@
-"""What both stores share: rows of an organisation, rebuilding one, and the query guard."""
+"""What both stores share: rows of an organisation, rebuilding one, engine refusals.
+
+The check of user queries lives in :mod:`orgmodel.store.query_door`.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -13,7 +15,6 @@ from typing import Any
 import yaml
 
 from orgmodel.model import OrgGraph, ParentBureau, Unit
-from orgmodel.store._cypher import first_keywords
 from orgmodel.store.base import ReadOnlyQueryError
 
 __all__: list[str] = []
@@ -186,51 +187,6 @@ def plan_text(plan: Mapping[str, Any] | str) -> str:
 def plan_data(text: str) -> Any:
     """A stored plan's text parsed back (JSON is YAML, so one parser reads both)."""
     return yaml.safe_load(text)
-
-
-# -- the user-query guard ------------------------------------------------------------------
-
-_TXN_WORDS = {"BEGIN", "COMMIT", "ROLLBACK", "CHECKPOINT", "START"}
-_FILE_WORDS = {"COPY", "EXPORT", "IMPORT", "ATTACH", "INSTALL", "UNINSTALL", "USE"}
-_LOAD_NEXT = {"FROM", "CSV", "EXTENSION", "WITH"}
-_SETTING = re.compile(r"^\s*CALL\s+[A-Za-z_][A-Za-z0-9_]*\s*=", re.IGNORECASE)
-
-
-def guard_user_query(cypher: str) -> None:
-    """Refuse what a read-only transaction lets through but an analysis query must not do.
-
-    Writes to the graph are refused by the engine itself (see the stores); this guard adds
-    what an engine's read mode allows yet a shared store should not: more than one statement
-    (a second one could end the read-only transaction), transaction control, reading or
-    writing server files (COPY, LOAD FROM, EXPORT/IMPORT DATABASE), attaching databases,
-    installing extensions, and changing session settings.
-    """
-    if not cypher or not cypher.strip():
-        raise ReadOnlyQueryError("empty query: give one Cypher statement, e.g. MATCH (u:Unit) …")
-    words, extra = first_keywords(cypher)
-    if extra:
-        raise ReadOnlyQueryError(
-            "refused: one statement per query (the text holds more than one, separated by ';')"
-        )
-    if not words:
-        raise ReadOnlyQueryError("empty query: only comments")
-    if words[0] in _TXN_WORDS:
-        raise ReadOnlyQueryError(
-            f"refused: {words[0]} — queries run inside the store's own read-only transaction"
-        )
-    for i, w in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w in _FILE_WORDS and (i == 0 or w in {"COPY", "ATTACH", "INSTALL"}):
-            raise ReadOnlyQueryError(
-                f"refused: {w} reads or writes files, databases or extensions on the server; "
-                "analysis queries may only read the graph (use `orgmodel db pull` to export)"
-            )
-        if w == "LOAD" and nxt in _LOAD_NEXT:
-            raise ReadOnlyQueryError(
-                "refused: LOAD reads files on the server; analysis queries may only read the graph"
-            )
-    if _SETTING.match(cypher):
-        raise ReadOnlyQueryError("refused: CALL name = value changes session settings")
 
 
 def read_only_refusal(engine_message: str) -> ReadOnlyQueryError:

@@ -1,4 +1,4 @@
-"""The Cypher files of ``cypher/``: loading, splitting into statements, and a lexical guard.
+"""The Cypher files of ``cypher/``: loading them and splitting them into statements.
 
 Queries live as files so an analyst can read (and paste) exactly what the stores run.
 A query named ``write/units`` is looked up as ``cypher/write/units.<engine>.cypher`` first
@@ -8,13 +8,12 @@ dialects agree.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 from orgmodel.seeds import cypher_dir
 
-__all__ = ["analytic_queries", "first_keywords", "load_query", "split_statements"]
+__all__ = ["analytic_queries", "load_query", "split_statements"]
 
 
 @cache
@@ -92,27 +91,3 @@ def split_statements(text: str) -> list[str]:
             cur.append(piece)
     stmts.append("".join(cur).strip())
     return [s for s in stmts if s]
-
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def first_keywords(text: str) -> tuple[list[str], int]:
-    """Upper-cased words of the code outside strings and comments, and the number of ``;``
-    followed by more code (statements beyond the first)."""
-    words: list[str] = []
-    extra = 0
-    seen_semicolon = False
-    for kind, piece in _scan(text):
-        if kind == "semicolon":
-            seen_semicolon = True
-        elif kind == "code":
-            found = [w.upper() for w in _WORD.findall(piece)]
-            if found and seen_semicolon:
-                extra += 1
-                seen_semicolon = False
-            words += found
-        elif kind in ("string", "name") and seen_semicolon:
-            extra += 1
-            seen_semicolon = False
-    return words, extra

@@ -29,10 +29,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from orgmodel.errors import OrgmodelError
 from orgmodel.model import OrgGraph
+
+if TYPE_CHECKING:
+    from orgmodel.store.query_door import DoorLimits
 
 __all__ = [
     "SCENARIO_PREFIX",
@@ -297,23 +300,29 @@ class GraphStore(ABC):
         params: Mapping[str, Any] | None = None,
         *,
         timeout_s: float | None = None,
+        limits: DoorLimits | None = None,
     ) -> list[dict[str, Any]]:
         """Run one read-only Cypher statement; rows as dicts of plain (JSON-ready) values.
 
-        With ``timeout_s`` the engine itself stops the statement after that long (LadybugDB's
-        query timeout, Neo4j's transaction timeout) and :class:`QueryTimeout` is raised.
+        The statement first passes the query door (:func:`orgmodel.store.query_door.pass_query`
+        with ``limits``, a :class:`~orgmodel.store.query_door.DoorLimits`; from the
+        environment when omitted): reading clauses and listed functions only, within the
+        size limits. The engine runs the door's rendering of it, read-only. With ``timeout_s``
+        the engine itself stops the statement after that long (LadybugDB's query timeout and
+        interrupt, Neo4j's transaction timeout) and :class:`QueryTimeout` is raised.
 
         Raises
         ------
         QueryTimeout
             The statement ran past ``timeout_s`` and was stopped.
         ReadOnlyQueryError
-            The statement would write (CREATE, MERGE, SET, DELETE, REMOVE, DDL, write
-            procedures — refused by the engine), or touches files or the session (COPY,
-            LOAD FROM, EXPORT/IMPORT, ATTACH, INSTALL, transaction control), or holds more
-            than one statement. Nothing is changed.
+            :class:`~orgmodel.store.query_door.QueryRefused` — a clause, function or size the
+            door does not let through (CALL, LOAD FROM, COPY, EXPORT/IMPORT, ATTACH, INSTALL,
+            settings, transaction control, writes, a second statement …); or a write the
+            engine itself refused. Nothing is changed.
         QueryError
-            The statement is not valid or fails.
+            The statement is not valid (:class:`~orgmodel.store.query_door.QuerySyntaxError`)
+            or fails.
         """
 
     @abstractmethod

@@ -31,12 +31,7 @@ from typing import Any
 
 import ladybug
 
-from orgmodel.store._common import (
-    OrgRows,
-    guard_user_query,
-    plain,
-    read_only_refusal,
-)
+from orgmodel.store._common import OrgRows, plain, read_only_refusal
 from orgmodel.store._cypher import load_query, split_statements
 from orgmodel.store.base import (
     QueryError,
@@ -46,6 +41,7 @@ from orgmodel.store.base import (
     StoreLocked,
 )
 from orgmodel.store.cypher_store import CypherStore
+from orgmodel.store.query_door import DoorLimits, check_params, pass_query
 
 __all__ = ["DEFAULT_PATH", "LadybugStore"]
 
@@ -252,11 +248,14 @@ class LadybugStore(CypherStore):
         params: Mapping[str, Any] | None = None,
         *,
         timeout_s: float | None = None,
+        limits: DoorLimits | None = None,
     ) -> list[dict[str, Any]]:
         """Run one read-only statement; with ``timeout_s`` the engine interrupts it after that
         long and :class:`QueryTimeout` is raised (the engine checks its clock between chunks of
         work, so the interruption may come somewhat later)."""
-        guard_user_query(cypher)
+        lim = limits or DoorLimits.from_env()
+        cypher = pass_query(cypher, lim)
+        check_params(params or {}, lim)
         with self._connection() as conn:
             if timeout_s is not None:
                 conn.set_query_timeout(max(1, int(timeout_s * 1000)))

@@ -22,35 +22,17 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
-from orgmodel.store._common import (
-    UNIT_COLUMNS,
-    OrgRows,
-    guard_user_query,
-    plain,
-    read_only_refusal,
-)
+from orgmodel.store._common import UNIT_COLUMNS, OrgRows, plain, read_only_refusal
 from orgmodel.store._cypher import load_query, split_statements
-from orgmodel.store.base import QueryError, QueryTimeout, ReadOnlyQueryError, StoreError
+from orgmodel.store.base import QueryError, QueryTimeout, StoreError
 from orgmodel.store.cypher_store import CypherStore, batches
+from orgmodel.store.query_door import DoorLimits, check_params, pass_query
 
 __all__ = ["BATCH_SIZE", "Neo4jStore"]
 
 ENGINE = "neo4j"
 #: Rows per UNWIND batch of a bulk write.
 BATCH_SIZE = 10_000
-
-# Procedures that read files, run their own (write) transactions or reconfigure the server:
-# refused in analysis queries even where the server's READ mode would let them through.
-_DENIED_CALLS = (
-    "dbms.",
-    "apoc.periodic.",
-    "apoc.cypher.run",
-    "apoc.load.",
-    "apoc.import.",
-    "apoc.export.",
-    "apoc.trigger.",
-    "apoc.systemdb.",
-)
 
 
 def _q(text: str) -> LiteralString:
@@ -175,14 +157,13 @@ class Neo4jStore(CypherStore):
         params: Mapping[str, Any] | None = None,
         *,
         timeout_s: float | None = None,
+        limits: DoorLimits | None = None,
     ) -> list[dict[str, Any]]:
-        guard_user_query(cypher)
-        low = " ".join(cypher.lower().split())
-        for prefix in _DENIED_CALLS:
-            if f"call {prefix}" in low:
-                raise ReadOnlyQueryError(
-                    f"refused: procedures {prefix}* are not available to analysis queries"
-                )
+        # The door refuses CALL (every procedure, apoc.* included) and file access before
+        # the server sees the query; READ access mode refuses writes behind it.
+        lim = limits or DoorLimits.from_env()
+        cypher = pass_query(cypher, lim)
+        check_params(params or {}, lim)
 
         # The server enforces the limit: a transaction timeout stops the query there too.
         @neo4j.unit_of_work(timeout=timeout_s)

@@ -1,4 +1,5 @@
-"""User queries run read-only, enforced by the engine: every write is refused, data intact."""
+"""User queries run read-only: the query door refuses every write, file and session clause
+(the engine's read-only transaction stands behind it), and the data stays intact."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from orgmodel.store import GraphStore, QueryError, ReadOnlyQueryError, open_store
+from orgmodel.store import (
+    GraphStore,
+    QueryError,
+    QueryRefused,
+    QuerySyntaxError,
+    ReadOnlyQueryError,
+    open_store,
+)
 from tests.store.conftest import seed_orgs
 
-# Refused by the engine's read-only transaction (READ access mode in Neo4j).
+# Writes: refused at the query door (and behind it by the engine's read-only transaction).
 ENGINE_REFUSED = [
     "MATCH (u) DETACH DELETE u",
     "MATCH (u:Unit) DELETE u",
@@ -22,21 +30,19 @@ ENGINE_REFUSED = [
     "OPTIONAL MATCH (u:Unit) WITH u LIMIT 1 CREATE (:Org {id: 'late-write'})",
     "UNWIND [1, 2] AS i CREATE (:Audit {id: 'forged' + 'x'})",
 ]
-# Refused before the engine sees them: files, sessions, transaction control, two statements.
+# Refused at the door, with the clause named: files, sessions, transactions, two statements.
 GUARD_REFUSED = [
-    ("COMMIT; MATCH (u) DETACH DELETE u", "one statement"),
-    ("MATCH (u:Unit) RETURN u; MATCH (u) DETACH DELETE u", "one statement"),
-    ("COMMIT", "transaction"),
-    ("BEGIN TRANSACTION", "transaction"),
-    ("COPY (MATCH (u:Unit) RETURN u.name) TO '/tmp/leak.csv'", "files"),
-    ("COPY Unit FROM '/tmp/units.csv'", "files"),
-    ("LOAD FROM '/etc/passwd' RETURN *", "files"),
-    ("EXPORT DATABASE '/tmp/dump'", "files"),
-    ("ATTACH '/tmp/other.lbdb' AS other (dbtype lbug)", "files"),
-    ("INSTALL json", "files"),
-    ("CALL threads = 1", "settings"),
-    ("", "empty"),
-    ("// only a comment", "empty"),
+    ("COMMIT; MATCH (u) DETACH DELETE u", "COMMIT"),
+    ("MATCH (u:Unit) RETURN u; MATCH (u) DETACH DELETE u", "second statement"),
+    ("COMMIT", "COMMIT"),
+    ("BEGIN TRANSACTION", "BEGIN TRANSACTION"),
+    ("COPY (MATCH (u:Unit) RETURN u.name) TO '/tmp/leak.csv'", "COPY"),
+    ("COPY Unit FROM '/tmp/units.csv'", "COPY"),
+    ("LOAD FROM '/etc/passwd' RETURN *", "LOAD FROM"),
+    ("EXPORT DATABASE '/tmp/dump'", "EXPORT DATABASE"),
+    ("ATTACH '/tmp/other.lbdb' AS other (dbtype lbug)", "ATTACH"),
+    ("INSTALL json", "INSTALL"),
+    ("CALL threads = 1", "CALL (setting)"),
 ]
 WRITE_DDL = [
     "CREATE NODE TABLE Intruder(id STRING PRIMARY KEY)",
@@ -74,22 +80,22 @@ def test_writes_are_refused_and_data_intact(loaded: GraphStore, cypher: str) -> 
         assert loaded.load_org(org.id) == org
 
 
-@pytest.mark.parametrize(("cypher", "why"), GUARD_REFUSED)
+@pytest.mark.parametrize(("cypher", "clause"), GUARD_REFUSED)
 def test_files_sessions_and_second_statements_are_refused(
-    loaded: GraphStore, cypher: str, why: str
+    loaded: GraphStore, cypher: str, clause: str
 ) -> None:
     before = _snapshot(loaded)
-    with pytest.raises(ReadOnlyQueryError) as info:
+    with pytest.raises(QueryRefused) as info:
         loaded.query(cypher)
-    msg = str(info.value)
-    assert {
-        "one statement": "one statement per query",
-        "transaction": "read-only transaction",
-        "files": "files",
-        "settings": "settings",
-        "empty": "empty query",
-    }[why] in msg
+    assert info.value.clause == clause
+    assert f"refused: {clause}" in str(info.value) or "one statement per query" in str(info.value)
     assert _snapshot(loaded) == before
+
+
+@pytest.mark.parametrize("cypher", ["", "   ", "// only a comment", "/* and */ // comments"])
+def test_empty_queries_are_syntax_errors(loaded: GraphStore, cypher: str) -> None:
+    with pytest.raises(QuerySyntaxError, match="empty query"):
+        loaded.query(cypher)
 
 
 def test_values_travel_as_parameters(loaded: GraphStore) -> None:
@@ -116,8 +122,10 @@ def test_rows_are_plain_data(loaded: GraphStore) -> None:
 
 
 def test_invalid_cypher_is_a_query_error(loaded: GraphStore) -> None:
-    with pytest.raises(QueryError, match="query failed"):
+    with pytest.raises(QuerySyntaxError, match=r"expected '\)' at line 1, column 15"):
         loaded.query("MATCH (u:Unit RETURN u")
+    with pytest.raises(QueryError, match="query failed"):  # the door reads it; the engine not
+        loaded.query("MATCH (u:NoSuchTable) RETURN u")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1111 @@
+"""The query door: the one check every user Cypher query passes before a store runs it.
+
+Planners and analysts read the graph in Cypher (``POST /api/v1/query``, ``orgmodel db
+query``). The door lets through *reading* queries only, and decides that on a parse of the
+query, never on a scan of its text:
+
+1. **Limits first**, on the raw text and its tokens: length (``max_chars``), bracket
+   nesting (``max_depth``) — both before anything recursive runs.
+2. **A parse** by a recursive-descent parser of the read-only part of openCypher, with the
+   lexical rules of the engine (LadybugDB/openCypher): ``//`` and ``/* */`` are comments and
+   nothing else is (``x--1`` is ``x - (-1)``); a backtick name ends at the next backtick
+   (a doubled backtick is one backtick, a backslash is just a character); strings take
+   backslash escapes. Grammar::
+
+       query    := single (UNION [ALL] single)* [';']
+       single   := clause+ ; clause := [OPTIONAL] MATCH pattern [WHERE expr]
+                 | UNWIND expr AS name | WITH proj [WHERE expr] | RETURN proj
+       proj     := [DISTINCT] ('*' | expr [AS name], …) [ORDER BY expr [ASC|DESC], …]
+                   [SKIP expr] [LIMIT expr]
+       pattern  := [name '='] node (rel node)*, … ; rel := <-[ … ]- | -[ … ]-> | -- …
+       expr     := the openCypher operators, literals, parameters, CASE, CAST,
+                   quantifiers all/any/none/single, EXISTS { MATCH … } and COUNT { MATCH … },
+                   and calls of the functions named in ``seeds/query_door.yaml``.
+
+   Everything else — CALL, LOAD FROM, COPY, EXPORT/IMPORT, ATTACH, INSTALL, USE, settings
+   (``CALL x = 1``), transactions, writes, DDL, a second statement, a function outside the
+   list — is refused with :class:`QueryRefused` naming the clause or function.
+3. **Canonical text**: the engine is sent the query *as the door parsed it* — re-rendered
+   from the parse, comments dropped, strings and names re-quoted. So a trick that makes the
+   door and the engine read one text two ways (a comment the engine does not see as one, a
+   quote the engine closes elsewhere) cannot reach the engine: it runs exactly what was
+   checked.
+
+Literal lists hold at most ``max_list_items`` elements, and ``range(a, b)`` must have literal
+bounds within that size. Parameters are held to the same depth and size limits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NoReturn
+
+import yaml
+
+from orgmodel.errors import InputError
+from orgmodel.seeds import seed_path
+from orgmodel.store.base import QueryError, ReadOnlyQueryError
+
+__all__ = [
+    "ALLOWED_CLAUSES",
+    "DoorLimits",
+    "QueryRefused",
+    "QuerySyntaxError",
+    "allowed_functions",
+    "check_params",
+    "pass_query",
+]
+
+#: The clauses a user query may use (the door's allowlist).
+ALLOWED_CLAUSES = (
+    "MATCH",
+    "OPTIONAL MATCH",
+    "WITH",
+    "UNWIND",
+    "WHERE",
+    "RETURN",
+    "ORDER BY",
+    "SKIP",
+    "LIMIT",
+    "UNION",
+)
+
+
+class QueryRefused(ReadOnlyQueryError):
+    """The door refused a query: a clause, function or size it does not let through.
+
+    ``clause`` names what was refused (``"LOAD FROM"``, ``"CALL"``, ``"function
+    read_csv"``, ``"nesting depth"``…); nothing reached the engine.
+    """
+
+    def __init__(self, clause: str, message: str) -> None:
+        self.clause = clause
+        super().__init__(message)
+
+
+class QuerySyntaxError(QueryError):
+    """The query is not Cypher the door can read (a syntax error); nothing ran."""
+
+
+@dataclass(frozen=True, slots=True)
+class DoorLimits:
+    """Sizes a user query may have; checked before the engine sees it.
+
+    Attributes
+    ----------
+    max_chars : int
+        Longest query text, in characters (the shipped analytic queries are under 4,000).
+    max_depth : int
+        Deepest nesting of brackets, sub-queries and expressions.
+    max_list_items : int
+        Most elements of a literal list, of ``range(a, b)``, or of a list parameter.
+    max_hops : int
+        Largest upper bound of a variable-length relationship (``*1..30``).
+    max_terms : int
+        Most operands of one chain of operators (``a + b + …``): the engine's binder takes
+        time quadratic in a chain's length (2,000 terms: 3 s before the time limit starts).
+    """
+
+    max_chars: int = 20_000
+    max_depth: int = 32
+    max_list_items: int = 1_000
+    max_hops: int = 30
+    max_terms: int = 256
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> DoorLimits:
+        """Limits from ``ORGMODEL_QUERY_MAX_CHARS``, ``ORGMODEL_QUERY_MAX_DEPTH`` and
+        ``ORGMODEL_QUERY_MAX_LIST`` (the defaults where unset).
+
+        Raises
+        ------
+        InputError
+            A value that is not a positive whole number.
+        """
+        env = os.environ if env is None else env
+        kw: dict[str, int] = {}
+        for var, name in _ENV_LIMITS.items():
+            raw = env.get(var, "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or int(raw) < 1:
+                raise InputError(f"{var}: expected a positive whole number, got {raw!r}")
+            kw[name] = int(raw)
+        return cls(**kw)
+
+
+_ENV_LIMITS = {
+    "ORGMODEL_QUERY_MAX_CHARS": "max_chars",
+    "ORGMODEL_QUERY_MAX_DEPTH": "max_depth",
+    "ORGMODEL_QUERY_MAX_LIST": "max_list_items",
+}
+
+
+@cache
+def allowed_functions() -> frozenset[str]:
+    """The lower-case names of the functions a user query may call (``seeds/query_door.yaml``)."""
+    data = yaml.safe_load(seed_path("query_door.yaml").read_text(encoding="utf-8"))
+    groups = data["functions"]
+    return frozenset(str(f).lower() for names in groups.values() for f in names)
+
+
+# -- refused clauses: what each keyword at a clause position means --------------------------
+
+_WHY_FILES = "reads or writes files on the server"
+_WHY_TXN = "controls transactions (a query runs in the store's own read-only transaction)"
+_REFUSED: dict[str, tuple[str, str]] = {
+    "CALL": ("CALL", "runs procedures or table functions, or changes settings"),
+    "LOAD": ("LOAD FROM", _WHY_FILES),
+    "COPY": ("COPY", _WHY_FILES),
+    "EXPORT": ("EXPORT DATABASE", _WHY_FILES),
+    "IMPORT": ("IMPORT DATABASE", _WHY_FILES),
+    "ATTACH": ("ATTACH", "opens other databases"),
+    "DETACH": ("DETACH", "detaches databases or deletes nodes"),
+    "USE": ("USE", "switches databases or graphs"),
+    "INSTALL": ("INSTALL", "installs extensions"),
+    "UNINSTALL": ("UNINSTALL", "removes extensions"),
+    "BEGIN": ("BEGIN TRANSACTION", _WHY_TXN),
+    "COMMIT": ("COMMIT", _WHY_TXN),
+    "ROLLBACK": ("ROLLBACK", _WHY_TXN),
+    "CHECKPOINT": ("CHECKPOINT", "changes the database"),
+    "CREATE": ("CREATE", "writes to the graph"),
+    "MERGE": ("MERGE", "writes to the graph"),
+    "SET": ("SET", "writes to the graph"),
+    "DELETE": ("DELETE", "writes to the graph"),
+    "REMOVE": ("REMOVE", "writes to the graph"),
+    "DROP": ("DROP", "changes the schema"),
+    "ALTER": ("ALTER", "changes the schema"),
+    "COMMENT": ("COMMENT ON", "changes the schema"),
+    "FOREACH": ("FOREACH", "writes to the graph"),
+    "EXPLAIN": ("EXPLAIN", "shows plans, not data"),
+    "PROFILE": ("PROFILE", "shows plans, not data"),
+    "SHOW": ("SHOW", "lists server objects"),
+    "GRANT": ("GRANT", "changes access rights"),
+    "REVOKE": ("REVOKE", "changes access rights"),
+    "DENY": ("DENY", "changes access rights"),
+    "LOAD_EXTENSION": ("LOAD EXTENSION", "installs extensions"),
+}
+
+# Words that are keywords in LadybugDB or Neo4j: a name spelled like one is sent back-quoted,
+# so the engine can never read a name as a keyword.
+_KEYWORDS = frozenset(
+    """ACYCLIC ADD ALL ALTER AND ANY AS ASC ASCENDING ATTACH BEGIN BY CALL CASE CAST
+    CHECKPOINT COLUMN COMMENT COMMIT COMMIT_SKIP_CHECKPOINT CONTAINS COPY COUNT CREATE CYCLE
+    DATABASE DBTYPE DEFAULT DELETE DESC DESCENDING DETACH DISTINCT DROP ELSE END ENDS EXISTS
+    EXPLAIN EXPORT EXTENSION FALSE FOR FOREACH FORCE FROM GLOB GRAPH GROUP HEADERS HINT IF
+    IMPORT IN INCREMENT INDEX INSTALL IS JOIN KEY LIMIT LOAD LOGICAL MACRO MAP MATCH MAXVALUE
+    MERGE MINVALUE MULTI_JOIN NO NODE NONE NOT NULL ON ONLY OPTIONAL OPTIONS OR ORDER
+    PASSWORD PRIMARY PROFILE PROJECT READ REL REMOVE RENAME RETURN ROLE ROLLBACK
+    ROLLBACK_SKIP_CHECKPOINT SEQUENCE SET SHORTEST SHOW SINGLE SKIP START STARTS STRUCT TABLE
+    THEN TO TRAIL TRANSACTION TRUE TYPE UNINSTALL UNION UNWIND UPDATE USE USER WHEN WHERE
+    WITH WRITE WSHORTEST XOR YIELD UNIQUE CONSTRAINT REQUIRE SCALAR MANDATORY OF DO""".split()  # noqa: SIM905
+)
+
+# -- tokens ------------------------------------------------------------------------------------
+
+_PUNCT2 = {"<=", ">=", "<>", "=~", "..", "!=", "+=", "::"}
+_PUNCT1 = set("()[]{},.:;|*/%^+-=<>$")
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "word" | "name" (back-quoted) | "string" | "int" | "float" | "param" | "op" | "end"
+    value: str  # words: as written; names/strings: decoded; ops: the operator
+    pos: int
+
+    @property
+    def upper(self) -> str:
+        return self.value.upper() if self.kind == "word" else ""
+
+
+def _where(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f"line {line}, column {col}"
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """The tokens of ``text`` (comments and whitespace dropped), by the engine's lexical rules."""
+    out: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        two = text[i : i + 2]
+        if two == "//":
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if two == "/*":
+            j = text.find("*/", i + 2)
+            if j < 0:
+                raise QuerySyntaxError(f"unterminated /* comment at {_where(text, i)}")
+            i = j + 2
+            continue
+        if ch in "'\"":
+            buf: list[str] = []
+            j = i + 1
+            while True:
+                if j >= n:
+                    raise QuerySyntaxError(f"unterminated string at {_where(text, i)}")
+                c = text[j]
+                if c == ch:
+                    break
+                if c == "\\":
+                    e = text[j + 1 : j + 2]
+                    if e in _ESCAPES:
+                        buf.append(_ESCAPES[e])
+                        j += 2
+                        continue
+                    width = 4 if e == "u" else 8 if e == "U" else 0
+                    hexd = text[j + 2 : j + 2 + width]
+                    if (
+                        width
+                        and len(hexd) == width
+                        and all(h in "0123456789abcdefABCDEF" for h in hexd)
+                    ):
+                        cp = int(hexd, 16)
+                        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+                            raise QuerySyntaxError(
+                                f"invalid escape \\{e}{hexd} at {_where(text, j)}"
+                            )
+                        buf.append(chr(cp))
+                        j += 2 + width
+                        continue
+                    raise QuerySyntaxError(f"invalid escape in a string at {_where(text, j)}")
+                buf.append(c)
+                j += 1
+            out.append(_Tok("string", "".join(buf), i))
+            i = j + 1
+            continue
+        if ch == "`":
+            buf = []
+            j = i + 1
+            while True:
+                k = text.find("`", j)
+                if k < 0:
+                    raise QuerySyntaxError(f"unterminated `name` at {_where(text, i)}")
+                buf.append(text[j:k])
+                if text[k + 1 : k + 2] == "`":  # a doubled backtick is one backtick
+                    buf.append("`")
+                    j = k + 2
+                    continue
+                break
+            name = "".join(buf)
+            if not name:
+                raise QuerySyntaxError(f"empty `` name at {_where(text, i)}")
+            out.append(_Tok("name", name, i))
+            i = k + 1
+            continue
+        if ch.isdigit():
+            m = _NUMBER.match(text, i)
+            assert m is not None
+            s = m.group(0)
+            if i + len(s) < n and (text[i + len(s)].isalnum() or text[i + len(s)] == "_"):
+                raise QuerySyntaxError(f"malformed number at {_where(text, i)}")
+            out.append(_Tok("float" if any(c in s for c in ".eE") else "int", s, i))
+            i += len(s)
+            continue
+        if ch.isalpha() or ch == "_":
+            j = i + 1
+            while j < n and (text[j].isalnum() or text[j] == "_"):
+                j += 1
+            out.append(_Tok("word", text[i:j], i))
+            i = j
+            continue
+        if ch == "$":
+            j = i + 1
+            while j < n and (text[j].isalnum() or text[j] == "_"):
+                j += 1
+            if j == i + 1:
+                raise QuerySyntaxError(f"'$' without a parameter name at {_where(text, i)}")
+            out.append(_Tok("param", text[i + 1 : j], i))
+            i = j
+            continue
+        if two in _PUNCT2:
+            out.append(_Tok("op", two, i))
+            i += 2
+            continue
+        if ch in _PUNCT1:
+            out.append(_Tok("op", ch, i))
+            i += 1
+            continue
+        raise QuerySyntaxError(f"unexpected character {ch!r} at {_where(text, i)}")
+    out.append(_Tok("end", "", n))
+    return out
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_PLAIN = re.compile(r"^[^\W\d]\w*$")
+
+
+def _check_depth(tokens: Iterable[_Tok], text: str, limit: int) -> None:
+    depth = 0
+    for t in tokens:
+        if t.kind == "op" and t.value in "([{":
+            depth += 1
+            if depth > limit:
+                raise QueryRefused(
+                    "nesting depth",
+                    f"refused: brackets nested deeper than {limit} at {_where(text, t.pos)} "
+                    "(ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                )
+        elif t.kind == "op" and t.value in ")]}":
+            depth -= 1
+
+
+def _name(value: str) -> str:
+    """A name as the engine must read it: bare when plain, else back-quoted."""
+    if _PLAIN.match(value) and value.upper() not in _KEYWORDS:
+        return value
+    return "`" + value.replace("`", "``") + "`"
+
+
+def _string(value: str) -> str:
+    out = ["'"]
+    for c in value:
+        if c == "\\":
+            out.append("\\\\")
+        elif c == "'":
+            out.append("\\'")
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == "\t":
+            out.append("\\t")
+        elif ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029":
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    out.append("'")
+    return "".join(out)
+
+
+# -- the parser --------------------------------------------------------------------------------
+
+_COMPARE = {"=", "<>", "<", ">", "<=", ">=", "=~"}
+_CLAUSE_END = {"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "UNION"}
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[_Tok], limits: DoorLimits) -> None:
+        self.text = text
+        self.toks = tokens
+        self.i = 0
+        self.limits = limits
+        self.depth = 0
+        self.functions = allowed_functions()
+
+    # token helpers
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def peek(self, k: int = 1) -> _Tok:
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def is_word(self, *words: str, tok: _Tok | None = None) -> bool:
+        t = tok or self.tok
+        return t.kind == "word" and t.value.upper() in words
+
+    def is_op(self, *ops: str, tok: _Tok | None = None) -> bool:
+        t = tok or self.tok
+        return t.kind == "op" and t.value in ops
+
+    def take(self) -> _Tok:
+        t = self.tok
+        self.i += 1
+        return t
+
+    def expect_word(self, word: str) -> None:
+        if not self.is_word(word):
+            self.fail(f"expected {word}")
+        self.i += 1
+
+    def expect_op(self, op: str) -> None:
+        if not self.is_op(op):
+            self.fail(f"expected '{op}'")
+        self.i += 1
+
+    def fail(self, what: str) -> NoReturn:
+        t = self.tok
+        if t.kind == "word" and t.upper in _REFUSED:
+            raise self.refuse_word(t)
+        near = "the end of the query" if t.kind == "end" else repr(self.text[t.pos : t.pos + 20])
+        raise QuerySyntaxError(
+            f"not a query the door reads: {what} at {_where(self.text, t.pos)}, near {near}. "
+            f"Allowed clauses: {', '.join(ALLOWED_CLAUSES)}"
+        )
+
+    def refuse_word(self, t: _Tok) -> QueryRefused:
+        clause, why = _REFUSED[t.upper]
+        if (
+            t.upper == "CALL"
+            and self.peek().kind in ("word", "name")
+            and self.is_op("=", tok=self.peek(2))
+        ):
+            clause, why = "CALL (setting)", "changes database settings"
+        return QueryRefused(
+            clause,
+            f"refused: {clause} at {_where(self.text, t.pos)}: it {why}. The query door lets "
+            f"through reading clauses only ({', '.join(ALLOWED_CLAUSES)}), read-only: "
+            "nothing was changed",
+        )
+
+    def nest(self) -> None:
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            raise QueryRefused(
+                "nesting depth",
+                f"refused: expressions nested deeper than {self.limits.max_depth} at "
+                f"{_where(self.text, self.tok.pos)} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+            )
+
+    def unnest(self) -> None:
+        self.depth -= 1
+
+    def symbolic(self, what: str) -> str:
+        """A name where the grammar wants one (after AS, '.', ':' …): any word, re-quoted."""
+        t = self.tok
+        if t.kind in ("name", "word"):
+            self.i += 1
+            return _name(t.value)
+        self.fail(f"expected {what}")
+
+    # query structure
+    def query(self) -> str:
+        parts = [self.single()]
+        while self.is_word("UNION"):
+            self.i += 1
+            if self.is_word("ALL"):
+                self.i += 1
+                parts.append("UNION ALL")
+            else:
+                parts.append("UNION")
+            parts.append(self.single())
+        if self.is_op(";"):
+            self.i += 1
+            if self.tok.kind != "end":
+                raise QueryRefused(
+                    "second statement",
+                    f"refused: one statement per query — a second one starts at "
+                    f"{_where(self.text, self.tok.pos)}; nothing was run",
+                )
+        if self.tok.kind != "end":
+            self.fail("expected the end of the query")
+        return " ".join(parts)
+
+    def single(self) -> str:
+        clauses: list[str] = []
+        while True:
+            t = self.tok
+            if self.is_word("MATCH"):
+                clauses.append(self.match(optional=False))
+            elif self.is_word("OPTIONAL"):
+                self.i += 1
+                if not self.is_word("MATCH"):
+                    self.fail("expected MATCH after OPTIONAL")
+                clauses.append(self.match(optional=True))
+            elif self.is_word("UNWIND"):
+                self.i += 1
+                e = self.expr()
+                self.expect_word("AS")
+                clauses.append(f"UNWIND {e} AS {self.symbolic('a variable')}")
+            elif self.is_word("WITH"):
+                self.i += 1
+                c = "WITH " + self.projection()
+                if self.is_word("WHERE"):
+                    self.i += 1
+                    c += " WHERE " + self.expr()
+                clauses.append(c)
+            elif self.is_word("RETURN"):
+                self.i += 1
+                clauses.append("RETURN " + self.projection())
+                return " ".join(clauses)
+            elif t.kind == "word" and t.upper in _REFUSED:
+                raise self.refuse_word(t)
+            elif t.kind == "end" and not clauses:
+                raise QuerySyntaxError(
+                    "empty query: give one Cypher statement, e.g. MATCH (u:Unit) RETURN u.name"
+                )
+            else:
+                self.fail("expected a clause (or RETURN to end the query)")
+
+    def match(self, *, optional: bool) -> str:
+        self.expect_word("MATCH")
+        c = ("OPTIONAL MATCH " if optional else "MATCH ") + self.pattern()
+        if self.is_word("WHERE"):
+            self.i += 1
+            c += " WHERE " + self.expr()
+        return c
+
+    def projection(self) -> str:
+        out = []
+        if self.is_word("DISTINCT"):
+            self.i += 1
+            out.append("DISTINCT")
+        if self.is_op("*"):
+            self.i += 1
+            items = ["*"]
+        else:
+            items = [self.item()]
+        while self.is_op(","):
+            self.i += 1
+            items.append(self.item())
+        out.append(", ".join(items))
+        if self.is_word("ORDER"):
+            self.i += 1
+            self.expect_word("BY")
+            keys = [self.sort_key()]
+            while self.is_op(","):
+                self.i += 1
+                keys.append(self.sort_key())
+            out.append("ORDER BY " + ", ".join(keys))
+        if self.is_word("SKIP"):
+            self.i += 1
+            out.append("SKIP " + self.expr())
+        if self.is_word("LIMIT"):
+            self.i += 1
+            out.append("LIMIT " + self.expr())
+        return " ".join(out)
+
+    def item(self) -> str:
+        e = self.expr()
+        if self.is_word("AS"):
+            self.i += 1
+            return f"{e} AS {self.symbolic('a name after AS')}"
+        return e
+
+    def sort_key(self) -> str:
+        e = self.expr()
+        if self.is_word("ASC", "ASCENDING", "DESC", "DESCENDING"):
+            e += " " + self.take().value.upper()
+        return e
+
+    # patterns
+    def pattern(self) -> str:
+        parts = [self.pattern_part()]
+        while self.is_op(","):
+            self.i += 1
+            parts.append(self.pattern_part())
+        return ", ".join(parts)
+
+    def pattern_part(self) -> str:
+        prefix = ""
+        if self.tok.kind in ("word", "name") and self.is_op("=", tok=self.peek()):
+            prefix = self.symbolic("a path variable") + " = "
+            self.i += 1
+        out = [self.node()]
+        while self.is_op("-", "<"):
+            out.append(self.rel())
+            out.append(self.node())
+        return prefix + "".join(out)
+
+    def node(self) -> str:
+        self.expect_op("(")
+        inner = []
+        if self.tok.kind in ("word", "name"):
+            inner.append(self.symbolic("a variable"))
+        if self.is_op(":"):
+            inner.append(self.labels())
+        if self.is_op("{"):
+            inner.append(" " + self.map_literal())
+        elif self.tok.kind == "param":
+            inner.append(" $" + _name(self.take().value))
+        self.expect_op(")")
+        return "(" + "".join(inner) + ")"
+
+    def labels(self) -> str:
+        self.expect_op(":")
+        names = [self.symbolic("a label")]
+        while self.is_op("|"):
+            self.i += 1
+            if self.is_op(":"):
+                self.i += 1
+            names.append(self.symbolic("a label"))
+        return ":" + "|".join(names)
+
+    def rel(self) -> str:
+        left = ""
+        if self.is_op("<"):
+            self.i += 1
+            left = "<"
+        self.expect_op("-")
+        body = ""
+        if self.is_op("["):
+            self.i += 1
+            inner = []
+            if self.tok.kind in ("word", "name"):
+                inner.append(self.symbolic("a variable"))
+            if self.is_op(":"):
+                inner.append(self.labels())
+            if self.is_op("*"):
+                inner.append(self.hops())
+            if self.is_op("{"):
+                inner.append(" " + self.map_literal())
+            self.expect_op("]")
+            body = "[" + "".join(inner) + "]"
+        self.expect_op("-")
+        right = ""
+        if self.is_op(">"):
+            self.i += 1
+            right = ">"
+        if left and right:
+            self.fail("a relationship has one direction")
+        return f"{left}-{body}-{right}"
+
+    def hops(self) -> str:
+        self.expect_op("*")
+        lo = hi = None
+        if self.tok.kind == "int":
+            lo = int(self.take().value)
+        if self.is_op(".."):
+            self.i += 1
+            if self.tok.kind != "int":
+                self.fail("expected an upper bound after '..'")
+            hi = int(self.take().value)
+        elif lo is not None:
+            hi = lo
+        if hi is None or hi > self.limits.max_hops:
+            raise QueryRefused(
+                "variable-length pattern",
+                f"refused: a variable-length relationship needs an upper bound of at most "
+                f"{self.limits.max_hops} hops (e.g. *1..{self.limits.max_hops}); nothing was run",
+            )
+        return f"*{'' if lo is None else lo}..{hi}"
+
+    # expressions, by precedence (openCypher)
+    def expr(self) -> str:
+        self.nest()
+        try:
+            return self.binary_chain(self.xor_expr, ("OR",))
+        finally:
+            self.unnest()
+
+    def binary_chain(self, sub: Any, words: tuple[str, ...]) -> str:
+        out = sub()
+        terms = 1
+        while self.is_word(*words):
+            op = self.take().value.upper()
+            out = f"{out} {op} {sub()}"
+            terms = self.count_term(terms)
+        return out
+
+    def count_term(self, terms: int) -> int:
+        terms += 1
+        if terms > self.limits.max_terms:
+            raise QueryRefused(
+                "expression length",
+                f"refused: more than {self.limits.max_terms} operands in one chain of operators "
+                f"at {_where(self.text, self.tok.pos)}; nothing was run",
+            )
+        return terms
+
+    def count_prefix(self, n: int) -> None:
+        if n > self.limits.max_depth:
+            raise QueryRefused(
+                "nesting depth",
+                f"refused: more than {self.limits.max_depth} prefix operators in a row at "
+                f"{_where(self.text, self.tok.pos)} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+            )
+
+    def xor_expr(self) -> str:
+        return self.binary_chain(self.and_expr, ("XOR",))
+
+    def and_expr(self) -> str:
+        return self.binary_chain(self.not_expr, ("AND",))
+
+    def not_expr(self) -> str:
+        nots = 0
+        while self.is_word("NOT"):
+            self.i += 1
+            nots += 1
+        self.count_prefix(nots)
+        return "NOT " * nots + self.comparison()
+
+    def comparison(self) -> str:
+        out = self.predicate()
+        if self.tok.kind == "op" and self.tok.value in _COMPARE:
+            op = self.take().value
+            out = f"{out} {op} {self.predicate()}"
+        elif self.is_op("!="):
+            self.fail("use <> for 'not equal'")
+        return out
+
+    def predicate(self) -> str:
+        out = self.additive()
+        while True:
+            if self.is_word("STARTS", "ENDS"):
+                w = self.take().value.upper()
+                self.expect_word("WITH")
+                out = f"{out} {w} WITH {self.additive()}"
+            elif self.is_word("CONTAINS", "IN"):
+                w = self.take().value.upper()
+                out = f"{out} {w} {self.additive()}"
+            elif self.is_word("IS"):
+                self.i += 1
+                neg = ""
+                if self.is_word("NOT"):
+                    self.i += 1
+                    neg = "NOT "
+                self.expect_word("NULL")
+                out = f"{out} IS {neg}NULL"
+            else:
+                return out
+
+    def additive(self) -> str:
+        out = self.multiplicative()
+        terms = 1
+        while self.is_op("+", "-"):
+            op = self.take().value
+            out = f"{out} {op} {self.multiplicative()}"
+            terms = self.count_term(terms)
+        return out
+
+    def multiplicative(self) -> str:
+        out = self.power()
+        terms = 1
+        while self.is_op("*", "/", "%"):
+            op = self.take().value
+            out = f"{out} {op} {self.power()}"
+            terms = self.count_term(terms)
+        return out
+
+    def power(self) -> str:
+        out = self.unary()
+        terms = 1
+        while self.is_op("^"):
+            self.i += 1
+            out = f"{out} ^ {self.unary()}"
+            terms = self.count_term(terms)
+        return out
+
+    def unary(self) -> str:
+        signs = []
+        while self.is_op("+", "-"):
+            signs.append(self.take().value)
+        self.count_prefix(len(signs))
+        out = self.postfix()
+        # "- -1" and "--1" both mean minus minus one; a space keeps the signs apart.
+        return "".join(s + " " for s in signs) + out if signs else out
+
+    def postfix(self) -> str:
+        out = self.atom()
+        while True:
+            if self.is_op("."):
+                self.i += 1
+                out = f"{out}.{self.symbolic('a property name')}"
+            elif self.is_op("["):
+                self.i += 1
+                lo = "" if self.is_op("..", "]") else self.expr()
+                if self.is_op(".."):
+                    self.i += 1
+                    hi = "" if self.is_op("]") else self.expr()
+                    out = f"{out}[{lo}..{hi}]"
+                else:
+                    out = f"{out}[{lo}]"
+                self.expect_op("]")
+            else:
+                return out
+
+    def atom(self) -> str:
+        t = self.tok
+        if t.kind == "int" or t.kind == "float":
+            self.i += 1
+            return t.value
+        if t.kind == "string":
+            self.i += 1
+            return _string(t.value)
+        if t.kind == "param":
+            self.i += 1
+            return "$" + (t.value if t.value.isdigit() else _name(t.value))
+        if self.is_op("("):
+            self.i += 1
+            e = self.expr()
+            self.expect_op(")")
+            return f"({e})"
+        if self.is_op("["):
+            return self.list_literal()
+        if self.is_op("{"):
+            return self.map_literal()
+        if t.kind == "name":
+            self.i += 1
+            if self.is_op("("):
+                raise self.refuse_function(t.value, t)
+            return _name(t.value)
+        if t.kind != "word":
+            self.fail("expected an expression")
+        u = t.upper
+        if u in ("TRUE", "FALSE", "NULL"):
+            self.i += 1
+            return u
+        if u == "CASE":
+            return self.case()
+        if u in ("EXISTS", "COUNT") and self.is_op("{", tok=self.peek()):
+            return self.subquery(u)
+        if u == "CAST" and self.is_op("(", tok=self.peek()):
+            return self.cast()
+        if (
+            u in ("ALL", "ANY", "NONE", "SINGLE")
+            and self.is_op("(", tok=self.peek())
+            and self.peek(2).kind in ("word", "name")
+            and self.is_word("IN", tok=self.peek(3))
+        ):
+            return self.quantifier(u)
+        if u in _REFUSED:
+            raise self.refuse_word(t)
+        # a function call (possibly namespaced, like apoc.text.join) or a variable
+        j = self.i + 1
+        while self.is_op(".", tok=self.toks[j]) and self.toks[j + 1].kind in ("word", "name"):
+            j += 2
+        if self.is_op("(", tok=self.toks[j]):
+            name = ".".join(self.toks[k].value for k in range(self.i, j, 2))
+            return self.call(name, t, j)
+        self.i += 1
+        return _name(t.value)
+
+    def refuse_function(self, name: str, t: _Tok) -> QueryRefused:
+        return QueryRefused(
+            f"function {name}",
+            f"refused: function {name}() at {_where(self.text, t.pos)} is not one the query door "
+            "lets through (table functions, procedures and file readers never are; the allowed "
+            "functions are listed in seeds/query_door.yaml); nothing was run",
+        )
+
+    def call(self, name: str, t: _Tok, paren: int) -> str:
+        if name.lower() not in self.functions:
+            raise self.refuse_function(name, t)
+        self.i = paren + 1
+        if name.lower() == "count" and self.is_op("*"):
+            self.i += 1
+            self.expect_op(")")
+            return "count(*)"
+        distinct = ""
+        if self.is_word("DISTINCT"):
+            self.i += 1
+            distinct = "DISTINCT "
+        args: list[str] = []
+        arg_toks: list[list[_Tok]] = []
+        if not self.is_op(")"):
+            while True:
+                start = self.i
+                args.append(self.expr())
+                arg_toks.append(self.toks[start : self.i])
+                if not self.is_op(","):
+                    break
+                self.i += 1
+        self.expect_op(")")
+        if name.lower() == "range":
+            self.check_range(arg_toks, t)
+        return f"{name.lower()}({distinct}{', '.join(args)})"
+
+    def check_range(self, args: list[list[_Tok]], t: _Tok) -> None:
+        def literal(ts: list[_Tok]) -> int | None:
+            if len(ts) == 1 and ts[0].kind == "int":
+                return int(ts[0].value)
+            if len(ts) == 2 and self.is_op("-", tok=ts[0]) and ts[1].kind == "int":
+                return -int(ts[1].value)
+            return None
+
+        vals = [literal(a) for a in args]
+        if len(vals) in (2, 3) and all(v is not None for v in vals):
+            lo, hi = vals[0], vals[1]
+            step = vals[2] if len(vals) == 3 else 1
+            assert lo is not None and hi is not None and step is not None
+            if step != 0 and max(0, (hi - lo) // step + 1) <= self.limits.max_list_items:
+                return
+        raise QueryRefused(
+            "list size",
+            f"refused: range() at {_where(self.text, t.pos)} must have literal integer bounds "
+            f"and at most {self.limits.max_list_items} elements (ORGMODEL_QUERY_MAX_LIST); "
+            "nothing was run",
+        )
+
+    def list_literal(self) -> str:
+        start = self.tok
+        self.expect_op("[")
+        items: list[str] = []
+        if not self.is_op("]"):
+            while True:
+                items.append(self.expr())
+                if len(items) > self.limits.max_list_items:
+                    raise QueryRefused(
+                        "list size",
+                        f"refused: a list at {_where(self.text, start.pos)} holds more than "
+                        f"{self.limits.max_list_items} items (ORGMODEL_QUERY_MAX_LIST); "
+                        "nothing was run",
+                    )
+                if not self.is_op(","):
+                    break
+                self.i += 1
+        self.expect_op("]")
+        return "[" + ", ".join(items) + "]"
+
+    def map_literal(self) -> str:
+        self.expect_op("{")
+        items: list[str] = []
+        if not self.is_op("}"):
+            while True:
+                key = self.symbolic("a map key")
+                self.expect_op(":")
+                items.append(f"{key}: {self.expr()}")
+                if len(items) > self.limits.max_list_items:
+                    raise QueryRefused(
+                        "list size",
+                        f"refused: a map holds more than {self.limits.max_list_items} entries",
+                    )
+                if not self.is_op(","):
+                    break
+                self.i += 1
+        self.expect_op("}")
+        return "{" + ", ".join(items) + "}"
+
+    def case(self) -> str:
+        self.expect_word("CASE")
+        out = ["CASE"]
+        if not self.is_word("WHEN"):
+            out.append(self.expr())
+        if not self.is_word("WHEN"):
+            self.fail("expected WHEN")
+        while self.is_word("WHEN"):
+            self.i += 1
+            w = self.expr()
+            self.expect_word("THEN")
+            out.append(f"WHEN {w} THEN {self.expr()}")
+        if self.is_word("ELSE"):
+            self.i += 1
+            out.append("ELSE " + self.expr())
+        self.expect_word("END")
+        out.append("END")
+        return " ".join(out)
+
+    def cast(self) -> str:
+        self.i += 1  # CAST
+        self.expect_op("(")
+        e = self.expr()
+        if self.is_word("AS"):
+            self.i += 1
+            t = self.tok
+            if t.kind != "word" or not _PLAIN.match(t.value):
+                self.fail("expected a type name")
+            self.i += 1
+            target = t.value.upper()
+            sep = " AS "
+        else:
+            self.expect_op(",")
+            t = self.tok
+            if t.kind != "string":
+                self.fail("expected a type name")
+            self.i += 1
+            target, sep = _string(t.value), ", "
+        self.expect_op(")")
+        return f"CAST({e}{sep}{target})"
+
+    def quantifier(self, word: str) -> str:
+        self.i += 2  # word and '('
+        var = self.symbolic("a variable")
+        self.expect_word("IN")
+        src = self.expr()
+        self.expect_word("WHERE")
+        cond = self.expr()
+        self.expect_op(")")
+        return f"{word.lower()}({var} IN {src} WHERE {cond})"
+
+    def subquery(self, word: str) -> str:
+        self.i += 1
+        self.expect_op("{")
+        self.nest()
+        if not self.is_word("MATCH"):
+            if self.tok.kind == "word" and self.tok.upper in _REFUSED:
+                raise self.refuse_word(self.tok)
+            self.fail(f"expected MATCH inside {word} {{ … }}")
+        body = self.match(optional=False)
+        self.expect_op("}")
+        self.unnest()
+        return f"{word} {{ {body} }}"
+
+
+def pass_query(cypher: str, limits: DoorLimits | None = None) -> str:
+    """Check a user query at the door; return the text the engine is to run.
+
+    Parameters
+    ----------
+    cypher : str
+        One Cypher statement from a user.
+    limits : DoorLimits, optional
+        Sizes allowed (the defaults without one).
+
+    Returns
+    -------
+    str
+        The query re-rendered from its parse: comments gone, names and strings re-quoted.
+
+    Raises
+    ------
+    QueryRefused
+        A clause, function or size the door does not let through (403 at the API).
+    QuerySyntaxError
+        Not Cypher the door can read (400 at the API).
+
+    Examples
+    --------
+    >>> pass_query("MATCH (u:Unit) // the units\\nRETURN u.kind, count(*) AS n")
+    'MATCH (u:Unit) RETURN u.kind, count(*) AS n'
+    >>> pass_query("RETURN 2--1 AS x")
+    'RETURN 2 - - 1 AS x'
+    """
+    lim = limits or DoorLimits()
+    if not isinstance(cypher, str) or not cypher.strip():
+        raise QuerySyntaxError(
+            "empty query: give one Cypher statement, e.g. MATCH (u:Unit) RETURN u.name"
+        )
+    if len(cypher) > lim.max_chars:
+        raise QueryRefused(
+            "query length",
+            f"refused: the query has {len(cypher):,} characters, more than the limit of "
+            f"{lim.max_chars:,} (ORGMODEL_QUERY_MAX_CHARS); nothing was run",
+        )
+    toks = _tokens(cypher)
+    if len(toks) == 1:
+        raise QuerySyntaxError("empty query: only comments")
+    _check_depth(toks, cypher, lim.max_depth)
+    return _Parser(cypher, toks, lim).query()
+
+
+def check_params(params: Mapping[str, Any], limits: DoorLimits | None = None) -> None:
+    """Hold query parameters to the door's depth and list-size limits.
+
+    Raises
+    ------
+    QueryRefused
+        A parameter nests deeper than ``max_depth`` or a list/map in it holds more than
+        ``max_list_items`` items (a table of units travels better as several queries).
+    """
+    lim = limits or DoorLimits()
+    # Iterative, so a deeply nested parameter cannot exhaust the stack here either.
+    stack: list[tuple[Any, int, str]] = [(v, 1, str(k)) for k, v in params.items()]
+    while stack:
+        value, depth, name = stack.pop()
+        if isinstance(value, Mapping | list | tuple):
+            if depth > lim.max_depth:
+                raise QueryRefused(
+                    "parameter depth",
+                    f"refused: parameter ${name.split('.')[0].split('[')[0]} nests deeper than "
+                    f"{lim.max_depth} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                )
+            if len(value) > lim.max_list_items:
+                raise QueryRefused(
+                    "parameter size",
+                    f"refused: parameter ${name} holds {len(value):,} items, more than "
+                    f"{lim.max_list_items:,} (ORGMODEL_QUERY_MAX_LIST); nothing was run",
+                )
+            items = value.values() if isinstance(value, Mapping) else value
+            stack.extend((v, depth + 1, name) for v in items)

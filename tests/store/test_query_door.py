@@ -1,0 +1,218 @@
+"""The query door: an allowlist on a parse of the query, limits before the engine, and the
+engine running the door's own rendering. Each attack of issue 9 has its own minimal input."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from orgmodel.seeds import seed_path
+from orgmodel.store import GraphStore, QueryRefused, QuerySyntaxError, open_store
+from orgmodel.store._cypher import analytic_queries
+from orgmodel.store.query_door import (
+    ALLOWED_CLAUSES,
+    DoorLimits,
+    allowed_functions,
+    check_params,
+    pass_query,
+)
+from tests.store.conftest import seed_orgs
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "admin-secret-token-42"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    with open_store(str(tmp_path_factory.mktemp("door") / "door.lbdb")) as s:
+        s.save_org(seed_orgs()[0], "a", "seed")
+        yield s
+
+
+@pytest.fixture(scope="module")
+def tokens_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("secrets") / "tokens.csv"
+    p.write_text(f"{SECRET},admin\n", encoding="utf-8")
+    return p
+
+
+def refused(store: GraphStore, cypher: str, clause: str, **params: object) -> str:
+    with pytest.raises(QueryRefused) as info:
+        store.query(cypher, params)
+    assert info.value.clause == clause, str(info.value)
+    assert SECRET not in str(info.value)
+    return str(info.value)
+
+
+# -- the attacks of issue 9 ----------------------------------------------------------------------
+
+
+def test_dash_dash_is_not_a_comment_so_load_from_is_seen(
+    store: GraphStore, tokens_file: Path
+) -> None:
+    # The old text guard took "--1 …" for a comment and let LOAD FROM through.
+    q = f"MATCH (u:Unit) WHERE u.police--1 = 2 LOAD FROM '{tokens_file}' RETURN *"
+    msg = refused(store, q, "LOAD FROM")
+    assert "line 1, column 38" in msg  # where LOAD stands
+    assert pass_query("RETURN 3--1 AS x") == "RETURN 3 - - 1 AS x"
+    assert store.query("RETURN 3--1 AS x") == [{"x": 4}]  # 3 - (-1): an expression
+
+
+def test_backtick_name_ending_in_backslash(store: GraphStore, tokens_file: Path) -> None:
+    # A backslash does not escape a backtick: the name ends there and LOAD is a clause.
+    q = f"WITH 1 AS `a\\` LOAD FROM '{tokens_file}' RETURN * // `"
+    refused(store, q, "LOAD FROM")
+    assert store.query("RETURN 7 AS `a\\`") == [{"a\\": 7}]
+
+
+@pytest.mark.parametrize("reader", ["read_csv_serial", "read_parquet", "read_npy", "read_csv"])
+def test_table_functions_refused_in_every_form(
+    store: GraphStore, tokens_file: Path, reader: str
+) -> None:
+    refused(store, f"CALL {reader}('{tokens_file}') RETURN *", "CALL")
+    refused(store, f"LOAD FROM {reader}('{tokens_file}') RETURN *", "LOAD FROM")
+    refused(store, f"RETURN {reader}('{tokens_file}') AS x", f"function {reader}")
+    refused(store, f"RETURN `{reader}`('{tokens_file}') AS x", f"function {reader}")
+
+
+def test_nested_list_1000_deep_refused_before_the_engine(store: GraphStore) -> None:
+    q = "RETURN " + "[" * 1000 + "]" * 1000  # 2 KB, segfaulted the engine
+    msg = refused(store, q, "nesting depth")
+    assert "deeper than 32" in msg
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "RETURN " + "(" * 400 + "1" + ")" * 400,
+        "RETURN " + "{a: " * 400 + "1" + "}" * 400,
+        "RETURN " + "CASE WHEN true THEN " * 400 + "1" + " END" * 400,
+        "RETURN " + "-" * 400 + "1",
+        "RETURN " + "NOT " * 400 + "true",
+    ],
+    ids=["parens", "maps", "case", "minus", "not"],
+)
+def test_deep_nesting_refused(store: GraphStore, q: str) -> None:
+    refused(store, q, "nesting depth")
+
+
+def test_setting_behind_a_comment_refused(store: GraphStore) -> None:
+    refused(store, "/* x */ CALL checkpoint_threshold=1", "CALL (setting)")
+    refused(store, "// x\nCALL threads = 1", "CALL (setting)")
+
+
+@pytest.mark.parametrize(
+    ("q", "clause"),
+    [
+        ("UNWIND range(1, 10000000000) AS i RETURN count(i)", "list size"),
+        ("UNWIND range(1, $n) AS i RETURN count(i)", "list size"),
+        ("RETURN [" + ", ".join(["1"] * 1001) + "] AS l", "list size"),
+        ("RETURN 1" + " + 1" * 300 + " AS x", "expression length"),
+        ("MATCH (a)-[*]->(b) RETURN count(b)", "variable-length pattern"),
+        ("MATCH (a)-[*1..31]->(b) RETURN count(b)", "variable-length pattern"),
+        ("RETURN 1 AS x" + " " * 20_000, "query length"),
+    ],
+)
+def test_sizes_refused(store: GraphStore, q: str, clause: str) -> None:
+    refused(store, q, clause)
+
+
+def test_parameter_sizes_refused(store: GraphStore) -> None:
+    deep: object = 1
+    for _ in range(40):
+        deep = [deep]
+    refused(store, "RETURN $p AS p", "parameter depth", p=deep)
+    refused(store, "RETURN size($p) AS p", "parameter size", p=list(range(1001)))
+    check_params({"norms": [{"kind": "station", "leaders": 2}] * 10})  # a real one passes
+
+
+@pytest.mark.parametrize(
+    ("q", "clause"),
+    [
+        ("MATCH (u:Unit) RETURN u.id; MATCH (u) DETACH DELETE u", "second statement"),
+        ("EXPLAIN MATCH (u:Unit) RETURN u", "EXPLAIN"),
+        ("MATCH (u:Unit) RETURN apoc.text.join([u.id], ',') AS x", "function apoc.text.join"),
+        ("CALL db.labels() YIELD label RETURN label", "CALL"),
+        ("USE other MATCH (u) RETURN u", "USE"),
+        ("MATCH (u:Unit) WHERE EXISTS { CREATE (:X) } RETURN u", "CREATE"),
+        ("MATCH (u:Unit) FOREACH (x IN [1] | CREATE (:X)) RETURN u", "FOREACH"),
+        ("RETURN 1 AS x UNION LOAD FROM '/etc/passwd' RETURN *", "LOAD FROM"),
+    ],
+)
+def test_other_clauses_refused(store: GraphStore, q: str, clause: str) -> None:
+    refused(store, q, clause)
+
+
+# -- what still passes ------------------------------------------------------------------------
+
+
+def test_shipped_analytic_queries_pass_and_run(store: GraphStore) -> None:
+    from orgmodel.store.analytics import norms_param
+
+    org = seed_orgs()[0]
+    params = {"org_id": org.id, "version": 1}
+    for name, text in analytic_queries().items():
+        canonical = pass_query(text)
+        assert pass_query(canonical) == canonical, name  # the rendering is a fixed point
+        p = {**params, "norms": norms_param()} if "$norms" in text else params
+        assert store.query(text, p), name  # the seed has rows for every query
+
+
+def _doc_queries() -> list[str]:
+    found = []
+    for doc in ("README.md", "docs/store.md", "docs/api.md"):
+        text = (REPO / doc).read_text(encoding="utf-8")
+        found += [q.replace("\\$", "$") for q in re.findall(r'db query "([^"]+)"', text)]
+        found += re.findall(r'"cypher": "([^"]+)"', text)
+    return found
+
+
+def test_documented_examples_pass() -> None:
+    examples = _doc_queries()
+    assert len(examples) >= 3
+    for q in examples:
+        assert pass_query(q).startswith("MATCH (u:Unit)"), q
+
+
+def test_the_engine_runs_what_the_door_read(store: GraphStore) -> None:
+    # Comments go; strings keep what looks like comments or quotes inside them.
+    q = "RETURN 'a -- b // c /* d */ \\' e' AS s // RETURN 2\n/* ; DROP */"
+    assert pass_query(q) == "RETURN 'a -- b // c /* d */ \\' e' AS s"
+    assert store.query(q) == [{"s": "a -- b // c /* d */ ' e"}]
+    # A name spelled like a keyword is sent back-quoted, so it stays a name.
+    assert pass_query("RETURN 1 AS load") == "RETURN 1 AS `load`"
+    assert store.query("RETURN 1 AS load") == [{"load": 1}]
+    assert store.query("RETURN '城关派出所' AS name, \"双引号\" AS q") == [
+        {"name": "城关派出所", "q": "双引号"}
+    ]
+
+
+def test_syntax_errors_say_where(store: GraphStore) -> None:
+    with pytest.raises(QuerySyntaxError, match=r"unterminated string at line 2, column 8"):
+        store.query("MATCH (u:Unit)\nRETURN 'x")
+    with pytest.raises(QuerySyntaxError, match="Allowed clauses: MATCH, OPTIONAL MATCH"):
+        store.query("MATCH (u:Unit) RETURN u ORDER u")
+
+
+def test_allowlists_are_data_in_one_place() -> None:
+    fns = allowed_functions()
+    assert {"count", "sum", "coalesce", "length", "size", "min"} <= fns
+    assert not fns & {"read_csv", "read_csv_serial", "read_parquet", "read_npy", "repeat"}
+    assert all(re.fullmatch(r"[a-z_][a-z0-9_]*", f) for f in fns)
+    assert "query_door.yaml" in seed_path("query_door.yaml").name
+    assert ALLOWED_CLAUSES[0] == "MATCH" and "CALL" not in ALLOWED_CLAUSES
+
+
+def test_limits_from_the_environment() -> None:
+    lim = DoorLimits.from_env({"ORGMODEL_QUERY_MAX_DEPTH": "4", "ORGMODEL_QUERY_MAX_LIST": "3"})
+    assert (lim.max_depth, lim.max_list_items, lim.max_chars) == (4, 3, 20_000)
+    with pytest.raises(QueryRefused, match="more than 3 items"):
+        pass_query("RETURN [1, 2, 3, 4] AS l", lim)
+    assert pass_query("RETURN [1, 2, 3] AS l", lim) == "RETURN [1, 2, 3] AS l"
+    from orgmodel.errors import InputError
+
+    with pytest.raises(InputError, match="ORGMODEL_QUERY_MAX_CHARS"):
+        DoorLimits.from_env({"ORGMODEL_QUERY_MAX_CHARS": "-5"})
