@@ -1,42 +1,58 @@
-"""The spreadsheet an HR office exports (机构花名册): CSV or XLSX, one unit per row.
+"""The spreadsheet an HR office exports (机构花名册): CSV, XLSX or XLS, one unit per row.
 
-Columns (any order; header in the first non-empty row, Chinese headers accepted)::
+Columns (any order, Chinese or English headers, 用友/金蝶 names too)::
 
     id, parent_id, name, kind, function, category, establishment, police, auxiliaries,
     leaders, duty_roster, community_share, guided_by, dispatched_by
 
-``parent_id`` is empty for the root. ``kind``, ``function`` and ``category`` may be given as
-their code or their Chinese name (``派出所``, ``刑侦``, ``执法勤务``). ``guided_by`` names the
-upper department that GUIDES this one (条, 业务指导) and ``dispatched_by`` the 情指中心 that
-DISPATCHES it; several ids may be separated by ``;``. CSV files may be UTF-8 (with or
-without BOM), GBK/GB18030 or UTF-16 with BOM, separated by commas, tabs or semicolons.
+The reader takes the file as HR offices write it:
 
-Every problem is reported at once, naming the file, the row as the spreadsheet shows it (the
-header is row 1) and the column: ``org.csv row 5, column H (民警), unit 's1': police must
-be a whole number, got '二十'``. The full format is documented in ``docs/format.md``.
+- the header row is found below title and 填报单位 rows, and a two-row header (``民警`` over
+  ``实有``/``编制``, merged cells) is read as one;
+- other columns (序号, 备注, 负责人, 联系电话 …) are ignored, said once, and never kept;
+- the parent is an id, a unit's name (when unique), a path (``城关派出所/社区警务队``) or,
+  without a parent column, implied by hierarchical codes (01, 0101, 010101); the root's
+  parent may be blank, ``0``, ``-1`` or ``无``;
+- ids are normalised (:func:`orgmodel.io.ids.normalize_id`: ``101.0`` → ``101``, full width →
+  half width); an id Excel turned into ``1.30102E+11`` is refused, naming the row;
+- numbers may carry thousands separators (``1,234``); 是/否, √/×, Y/N are booleans;
+- the 科所队 shorthand (类型 队/所/室) is resolved from the unit's name and parent by the rules
+  of ``seeds/kind_rules.yaml``, and refused with the choices where they cannot tell;
+- 合计/总计 rows are checksums: compared with the units' sum, never imported as units;
+- with ``totals=True`` police and auxiliaries are subtree totals (a 派出所's includes its
+  teams and posts): own = total − Σ children.
+- merged cells and formula values come from :mod:`orgmodel.io.sheets`: a formula saved
+  without its value is refused naming the column and cells, never read as 0.
+
+Every problem is reported at once, naming the file, the row as the spreadsheet shows it and
+the column: ``org.csv row 5, column H (民警), unit 's1': police must be a whole number, got
+'二十'``. The format is documented in ``docs/format.md`` ("From your HR spreadsheet").
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
 from orgmodel.io._atomic import atomic_output
+from orgmodel.io.ids import IdError, normalize_id
+from orgmodel.io.sheets import Sheet, Uncached, Workbook, cell_text, read_workbook
+from orgmodel.kind_rules import KindRules, load_kind_rules, norm_label
 from orgmodel.model import (
+    BUREAU_KINDS,
     CATEGORIES,
     KIND_NAMES,
     OrgGraph,
     OrgValidationError,
+    ParentBureau,
+    Unit,
     ValidationIssue,
 )
 
@@ -48,6 +64,7 @@ __all__ = [
     "META_FIELDS",
     "META_SHEET",
     "REQUIRED_COLUMNS",
+    "ROOT_PARENTS",
     "TABLE_SUFFIXES",
     "export_table",
     "load_table",
@@ -74,8 +91,9 @@ COLUMNS: tuple[str, ...] = (
     "guided_by",
     "dispatched_by",
 )
+#: Columns a table must have; ``parent_id`` may be left out when ids are hierarchical codes.
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "parent_id", "name", "kind")
-TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm")
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".xlsm", ".xls")
 #: The XLSX sheet holding the organisation's own fields (one ``field, value`` pair a row).
 META_SHEET = "organisation"
 META_FIELDS: tuple[str, ...] = (
@@ -87,53 +105,87 @@ META_FIELDS: tuple[str, ...] = (
 )
 
 #: Header aliases of each column (compared after NFKC, lower case, spaces and _ - removed).
+#: 用友 (Yonyou) and 金蝶 (Kingdee) HR exports call the id 编码 and the parent 上级编码.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("编号", "机构编号", "单位编号", "机构id", "unit_id"),
-    "parent_id": ("parent", "上级编号", "上级机构编号", "上级单位编号", "上级id", "上级机构id"),
-    "name": ("名称", "机构名称", "单位名称"),
-    "kind": ("type", "类型", "机构类型", "单位类型"),
+    "id": (
+        "编号",
+        "机构编号",
+        "单位编号",
+        "机构id",
+        "unit_id",
+        "编码",
+        "代码",
+        "机构编码",
+        "机构代码",
+        "单位编码",
+        "单位代码",
+        "部门编码",
+        "部门代码",
+        "组织编码",
+        "code",
+        "unit code",
+    ),
+    "parent_id": (
+        "parent",
+        "上级编号",
+        "上级机构编号",
+        "上级单位编号",
+        "上级id",
+        "上级机构id",
+        "上级编码",
+        "上级代码",
+        "上级机构编码",
+        "上级单位编码",
+        "上级部门编码",
+        "上级部门",
+        "上级单位",
+        "上级机构",
+        "上级组织",
+        "隶属单位",
+        "所属单位",
+        "parent code",
+        "parent unit",
+    ),
+    "name": (
+        "名称",
+        "机构名称",
+        "单位名称",
+        "部门名称",
+        "组织名称",
+        "机构全称",
+        "单位全称",
+        "unit",
+        "unit name",
+    ),
+    "kind": ("type", "类型", "机构类型", "单位类型", "机构类别", "部门类型", "unit type"),
     "function": ("警种", "职能", "警种/职能", "警种职能", "业务类别"),
-    "category": ("类别", "机构类别"),
-    "establishment": ("编制", "编制数", "核定编制", "编制人数"),
-    "police": ("民警", "民警实有", "民警人数", "实有民警", "民警数", "民警实有数"),
-    "auxiliaries": ("辅警", "辅警人数", "辅警数", "辅警实有"),
+    "category": ("类别", "机构性质", "category"),
+    "establishment": (
+        "编制",
+        "编制数",
+        "核定编制",
+        "编制人数",
+        "民警编制",
+        "编制民警",
+        "政法专项编制",
+    ),
+    "police": (
+        "民警",
+        "民警实有",
+        "民警人数",
+        "实有民警",
+        "民警数",
+        "民警实有数",
+        "实有人数",
+        "民警实有人数",
+        "officers",
+    ),
+    "auxiliaries": ("辅警", "辅警人数", "辅警数", "辅警实有", "实有辅警", "辅警实有数"),
     "leaders": ("领导职数", "领导", "领导人数"),
-    "duty_roster": ("24小时值班", "值班备勤", "值班", "24小时值班备勤"),
+    "duty_roster": ("24小时值班", "值班备勤", "值班", "24小时值班备勤", "24h值班"),
     "community_share": ("社区工作占比", "社区占比", "社区警务占比"),
     "guided_by": ("业务指导", "业务指导部门", "业务指导单位编号", "指导部门编号"),
     "dispatched_by": ("调度", "指挥调度", "调度单位编号", "情指调度"),
-}
-
-#: Chinese (and other) names of each unit kind; the codes themselves are always accepted.
-KIND_ALIASES: dict[str, tuple[str, ...]] = {
-    "ministry": ("公安部", "部"),
-    "province": ("省公安厅", "公安厅", "省厅", "厅", "自治区公安厅"),
-    "city": ("市公安局", "市局", "地市公安局", "州公安局"),
-    "county": (
-        "县(市、区)公安局/公安分局",
-        "县(市、区)公安局",
-        "县公安局",
-        "区公安局",
-        "县级公安局",
-        "县局",
-        "公安分局",
-        "分局",
-    ),
-    "department": ("内设机构", "部门", "处", "科", "科室", "处室", "支队", "大队", "中队"),
-    "command_center": ("情报指挥中心", "情指中心", "指挥中心", "情指行中心", "command_centre"),
-    "station": ("派出所", "所"),
-    "team": ("派出所内的队", "队", "警务队", "社区警务队", "案件办理队"),
-    "office": ("派出所综合指挥室", "综合指挥室", "综合室", "室"),
-    "community_post": (
-        "社区警务室",
-        "警务室",
-        "警务站",
-        "警务工作站",
-        "社区警务站",
-        "警务区",
-        "最小作战单元",
-    ),
-    "group": ("片区", "警务片区", "体系", "中心所", "协调机构"),
 }
 
 #: Chinese names of the categories (《公安机关组织管理条例》 art. 7).
@@ -144,15 +196,21 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "leadership": ("领导", "局领导", "领导班子"),
 }
 
-_TRUE = frozenset({"是", "true", "t", "1", "y", "yes", "有"})
-_FALSE = frozenset({"否", "false", "f", "0", "n", "no", "无"})
+#: What a root's parent cell may say (when no unit has that id).
+ROOT_PARENTS = frozenset({"0", "-1", "无", "none", "null", "root", "-", "—", "/", "n/a", "na"})
+#: Rows that are a checksum of the whole table, and subtotal rows.
+_TOTAL_WORDS = frozenset({"合计", "总计", "共计", "总数", "全局合计", "全局总计", "total"})
+_SUBTOTAL_WORDS = frozenset({"小计", "subtotal"})
+
+_TRUE = frozenset({"是", "true", "t", "1", "y", "yes", "有", "√", "✓", "✔", "对"})
+_FALSE = frozenset({"否", "false", "f", "0", "n", "no", "无", "×", "✗", "✘", "错"})
 _INT_COLUMNS = ("establishment", "police", "auxiliaries", "leaders")
+_FIGURES = ("police", "auxiliaries")
 _ID_SEP = re.compile(r"[;；,，、\s]+")
+_PATH_SEP = re.compile(r"\s*[/\\>＞→]\s*")
+_HEADER_SCAN = 30
 
-
-def _norm(text: str) -> str:
-    """Full-width to half-width, lower case, no spaces, underscores or hyphens."""
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text)).lower()
+_norm = norm_label
 
 
 def _lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -164,8 +222,15 @@ def _lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 _COLUMN_LOOKUP = _lookup(COLUMN_ALIASES)
-_KIND_LOOKUP = _lookup(KIND_ALIASES)
 _CATEGORY_LOOKUP = _lookup(CATEGORY_ALIASES)
+
+
+def _kind_aliases() -> dict[str, tuple[str, ...]]:
+    return load_kind_rules().aliases()
+
+
+#: Names of each unit kind (from ``seeds/kind_rules.yaml``); the codes always work too.
+KIND_ALIASES: dict[str, tuple[str, ...]] = _kind_aliases()
 
 
 def resolve_column(header: str) -> str | None:
@@ -174,102 +239,17 @@ def resolve_column(header: str) -> str | None:
 
 
 def resolve_kind(text: str) -> str | None:
-    """A unit kind from its code or a Chinese name (``分局`` → ``county``), else ``None``."""
-    return _KIND_LOOKUP.get(_norm(text))
+    """A unit kind from its code or a name that always means it (``分局`` → ``county``).
+
+    Bare 科所队 names (队, 所, 室) depend on the unit and give ``None`` here; the importer
+    resolves them by :class:`orgmodel.kind_rules.KindRules`.
+    """
+    return load_kind_rules().name_kind(text)
 
 
 def resolve_category(text: str) -> str | None:
     """A category from its code or Chinese name (``执法勤务`` → ``duty``), else ``None``."""
     return _CATEGORY_LOOKUP.get(_norm(text))
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-def _decode(data: bytes, p: Path) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{p}: neither UTF-8 nor GBK/GB18030 text (byte {e.start}); "
-            "save the spreadsheet as CSV UTF-8 or as .xlsx"
-        ) from e
-
-
-def _read_csv(p: Path) -> list[tuple[int, list[Any]]]:
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError as e:
-        raise InputError(f"{p}: no such file") from e
-    except IsADirectoryError as e:
-        raise InputError(f"{p}: is a folder, not a spreadsheet") from e
-    try:
-        text = _decode(data, p)
-    except UnicodeDecodeError as e:
-        raise InputError(f"{p}: the file starts with a byte-order mark but is not valid") from e
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = max((",", "\t", ";"), key=first.count)
-    rows: list[tuple[int, list[Any]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        # Rows as the spreadsheet shows them: one per record, blank lines included.
-        for n, rec in enumerate(reader, start=1):
-            rows.append((n, list(rec)))
-    except csv.Error as e:
-        raise InputError(f"{p}: malformed CSV near line {reader.line_num}: {e}") from e
-    return rows
-
-
-def _read_xlsx(
-    p: Path, sheet: str | None
-) -> tuple[list[tuple[int, list[Any]]], dict[str, str], list[ValidationIssue]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a folder, not a spreadsheet")
-    try:
-        wb = load_workbook(p, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise InputError(f"{p}: not a readable .xlsx workbook ({e})") from e
-    try:
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                raise InputError(f"{p}: no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
-            ws = wb[sheet]
-        else:
-            ws = wb.active or wb.worksheets[0]
-        rows = [
-            (n, list(r)) for n, r in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
-        ]
-        meta: dict[str, str] = {}
-        issues: list[ValidationIssue] = []
-        if META_SHEET in wb.sheetnames and wb[META_SHEET] is not ws:
-            for n, r in enumerate(wb[META_SHEET].iter_rows(min_row=2, values_only=True), start=2):
-                key, value = (_text(c) for c in [*r, None, None][:2])
-                if not key:
-                    continue
-                if key not in META_FIELDS:
-                    issues.append(
-                        ValidationIssue(
-                            f"unknown field {key!r} (known: {', '.join(META_FIELDS)})",
-                            where=f"{p.name} sheet {META_SHEET} row {n}, column A",
-                        )
-                    )
-                meta[key] = value
-        return rows, meta, issues
-    finally:
-        wb.close()
 
 
 def _col_letter(j: int) -> str:
@@ -281,21 +261,110 @@ def _col_letter(j: int) -> str:
     return s
 
 
-def _text(v: Any) -> str:
-    """A cell as text: numbers from Excel without a spurious ``.0``."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, dt.datetime | dt.date | dt.time):
-        return v.isoformat()
-    return str(v).strip()
+_text = cell_text
 
 
 def _empty(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
+
+
+# -- the header ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    """Where the header is, what each column holds, and the columns left out."""
+
+    first: int  # index into rows of the header's first row
+    last: int  # index of its last row (data starts after it)
+    columns: dict[str, int]
+    headers: list[str]
+    ignored: list[int] = field(default_factory=list)
+    repeated: list[tuple[int, str, int]] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return len(self.columns)
+
+    def is_header(self) -> bool:
+        return self.score >= 2 and ("id" in self.columns or "name" in self.columns)
+
+
+def _header_of(
+    upper: list[str], lower: list[str] | None
+) -> tuple[dict[str, int], list[str], list[int], list[tuple[int, str, int]]]:
+    texts: list[str] = []
+    width = max(len(upper), len(lower or []))
+    for j in range(width):
+        u = upper[j] if j < len(upper) else ""
+        if lower is None:
+            texts.append(u)
+            continue
+        lo = lower[j] if j < len(lower) else ""
+        if not lo or lo == u:
+            texts.append(u)
+        elif u and resolve_column(u + lo):
+            texts.append(u + lo)
+        elif resolve_column(lo) or not u:
+            texts.append(lo)
+        else:
+            texts.append(f"{u} {lo}")
+    columns: dict[str, int] = {}
+    ignored: list[int] = []
+    repeated: list[tuple[int, str, int]] = []
+    for j, h in enumerate(texts):
+        f = resolve_column(h) if h else None
+        if f is None:
+            ignored.append(j)
+        elif f in columns:
+            repeated.append((j, f, columns[f]))
+        else:
+            columns[f] = j
+    return columns, texts, ignored, repeated
+
+
+def _find_header(rows: list[tuple[int, list[Any]]]) -> _Header | None:
+    """The header among the first rows: the row (or pair of rows) naming most columns."""
+    best: _Header | None = None
+    scanned = 0
+    for i, (_, cells) in enumerate(rows):
+        if all(map(_empty, cells)):
+            continue
+        scanned += 1
+        if scanned > _HEADER_SCAN:
+            break
+        upper = [_text(c) for c in cells]
+        cands = [_Header(i, i, *_header_of(upper, None))]
+        if i + 1 < len(rows) and not all(map(_empty, rows[i + 1][1])):
+            lower = [_text(c) for c in rows[i + 1][1]]
+            cands.append(_Header(i, i + 1, *_header_of(upper, lower)))
+        for h in cands:
+            if h.is_header() and (best is None or h.score > best.score):
+                best = h
+    return best
+
+
+# -- one data row -------------------------------------------------------------------------
+
+
+@dataclass
+class _Record:
+    """A data row as read, before parents, kinds and totals are worked out."""
+
+    row: int
+    id: str
+    parent_text: str | None
+    name: str | None
+    kind_text: str | None
+    function: str | None
+    category: str | None
+    ints: dict[str, int | None]
+    duty: bool | None
+    share: float | None
+    refs: list[tuple[str, str, str]]  # (column, other id, location)
+    parent: str | None = None
+    kind: str | None = None
+    rule_function: str | None = None
 
 
 class _RowReader:
@@ -306,14 +375,15 @@ class _RowReader:
         fname: str,
         row: int,
         cells: Sequence[Any],
-        columns: dict[str, int],
-        headers: list[str],
+        header: _Header,
         catalogue: FunctionCatalogue,
         issues: list[ValidationIssue],
+        uncached: dict[str, list[str]],
     ) -> None:
         self.fname, self.row, self.cells = fname, row, cells
-        self.columns, self.headers, self.catalogue = columns, headers, catalogue
+        self.columns, self.headers, self.catalogue = header.columns, header.headers, catalogue
         self.issues = issues
+        self.uncached = uncached
         self.unit: str | None = None
 
     def loc(self, field: str) -> str:
@@ -327,16 +397,28 @@ class _RowReader:
         j = self.columns.get(field)
         if j is None or j >= len(self.cells) or _empty(self.cells[j]):
             return None
-        return self.cells[j]
+        v = self.cells[j]
+        if isinstance(v, Uncached):
+            self.uncached.setdefault(field, []).append(v.cell)
+            return None
+        return v
 
     def text(self, field: str) -> str | None:
         v = self.raw(field)
         return None if v is None else _text(v)
 
-    def integer(self, field: str) -> tuple[int | None, bool]:
+    def ident(self, field: str) -> str | None:
+        v = self.raw(field)
+        try:
+            return normalize_id(v)
+        except IdError as e:
+            self.bad(field, f"{field} {e}")
+            return None
+
+    def integer(self, field: str) -> int | None:
         v = self.raw(field)
         if v is None:
-            return None, True
+            return None
         n: int | None = None
         if isinstance(v, int) and not isinstance(v, bool):
             n = v
@@ -344,17 +426,19 @@ class _RowReader:
             n = int(v)
         elif isinstance(v, str):
             t = unicodedata.normalize("NFKC", v).strip()
+            if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", t):
+                t = t.replace(",", "")
             if re.fullmatch(r"[+-]?\d+", t):
                 n = int(t)
             elif re.fullmatch(r"[+-]?\d+\.0*", t):
                 n = int(float(t))
         if n is None:
             self.bad(field, f"{field} must be a whole number, got {_text(v)!r}")
-            return None, False
+            return None
         if n < 0:
             self.bad(field, f"{field} must not be negative, got {n}")
-            return None, False
-        return n, True
+            return None
+        return n
 
     def boolean(self, field: str) -> bool | None:
         v = self.raw(field)
@@ -367,7 +451,7 @@ class _RowReader:
             return True
         if t in _FALSE:
             return False
-        self.bad(field, f"{field} must be 是/否 (true/false, 1/0, Y/N), got {_text(v)!r}")
+        self.bad(field, f"{field} must be 是/否 (√/×, Y/N, true/false, 1/0), got {_text(v)!r}")
         return None
 
     def share(self, field: str) -> float | None:
@@ -389,25 +473,11 @@ class _RowReader:
             return None
         return x
 
-    def kind(self) -> str | None:
-        t = self.text("kind")
-        if t is None:
-            self.bad("kind", "kind is empty")
-            return None
-        k = resolve_kind(t)
-        if k is None:
-            self.bad(
-                "kind",
-                f"unknown kind {t!r} (use a code — {', '.join(KIND_NAMES)} — or a Chinese "
-                "name such as 派出所, 分局, 大队, 社区警务室)",
-            )
-        return k
-
     def function(self) -> str | None:
         t = self.text("function")
         if t is None:
             return None
-        code = self.catalogue.resolve(t)
+        code = self.catalogue.resolve(t) or self.catalogue.resolve(unicodedata.normalize("NFKC", t))
         if code is None:
             self.bad(
                 "function",
@@ -432,180 +502,562 @@ class _RowReader:
 
     def ids(self, field: str) -> list[str]:
         t = self.text(field)
-        return [] if t is None else [x for x in _ID_SEP.split(t) if x]
+        out: list[str] = []
+        for x in _ID_SEP.split(t or ""):
+            if not x:
+                continue
+            try:
+                i = normalize_id(x)
+            except IdError as e:
+                self.bad(field, f"{field} {e}")
+                continue
+            if i:
+                out.append(i)
+        return out
 
 
-def _header(
-    rows: list[tuple[int, list[Any]]], fname: str, source: str
-) -> tuple[int, dict[str, int], list[str], list[ValidationIssue]]:
-    """The header row: its number, column → index, the header texts, and header issues."""
-    idx = next((i for i, (_, cells) in enumerate(rows) if not all(map(_empty, cells))), None)
-    if idx is None:
-        raise InputError(f"{source}: the spreadsheet is empty (no header row)")
-    n, cells = rows[idx]
-    headers = [_text(c) for c in cells]
-    columns: dict[str, int] = {}
-    issues: list[ValidationIssue] = []
-    for j, h in enumerate(headers):
-        if not h:
-            continue
-        loc = f"{fname} row {n}, column {_col_letter(j)} ({h})"
-        field = resolve_column(h)
-        if field is None:
-            issues.append(
+def _total_word(cells: Sequence[Any], header: _Header) -> str | None:
+    """合计/总计 (or 小计) when the row is a checksum row, else None."""
+    look = [header.columns[f] for f in ("id", "name") if f in header.columns]
+    look += [j for j in range(min(3, len(cells))) if j not in look]
+    for j in look:
+        if j < len(cells) and isinstance(cells[j], str):
+            t = _norm(cells[j]).rstrip(":：")
+            if t in _TOTAL_WORDS or t in _SUBTOTAL_WORDS:
+                return t
+    return None
+
+
+# -- the whole table ----------------------------------------------------------------------
+
+
+class _Table:
+    """Reads one sheet into units, collecting every problem and every warning."""
+
+    def __init__(
+        self,
+        rows: list[tuple[int, list[Any]]],
+        header: _Header,
+        fname: str,
+        *,
+        catalogue: FunctionCatalogue,
+        rules: KindRules,
+        totals: bool,
+    ) -> None:
+        self.rows, self.header, self.fname = rows, header, fname
+        self.catalogue, self.rules, self.totals = catalogue, rules, totals
+        self.issues: list[ValidationIssue] = []
+        self.warnings: list[ValidationIssue] = []
+        self.records: list[_Record] = []
+        self.by_id: dict[str, _Record] = {}
+        self.checksums: list[tuple[int, str, dict[str, int]]] = []
+        self.uncached: dict[str, list[str]] = {}
+        self.bad_parent: set[str] = set()
+
+    def col_loc(self, field: str) -> str:
+        j = self.header.columns[field]
+        return f"column {_col_letter(j)} ({self.header.headers[j]})"
+
+    # .. header ..........................................................................
+
+    def check_header(self) -> bool:
+        h, fname = self.header, self.fname
+        n = self.rows[h.first][0]
+        for j, f, first in h.repeated:
+            self.issues.append(
                 ValidationIssue(
-                    f"unknown column {h!r} (known: {', '.join(COLUMNS)} or their Chinese "
-                    "names; rename or delete it)",
-                    where=loc,
+                    f"column {h.headers[j]!r} repeats {f!r}, already given in column "
+                    f"{_col_letter(first)} ({h.headers[first]})",
+                    where=f"{fname} row {n}, column {_col_letter(j)} ({h.headers[j]})",
                 )
             )
-        elif field in columns:
-            first = columns[field]
-            issues.append(
-                ValidationIssue(
-                    f"column {h!r} repeats {field!r}, already given in column "
-                    f"{_col_letter(first)} ({headers[first]})",
-                    where=loc,
-                )
-            )
-        else:
-            columns[field] = j
-    for req in REQUIRED_COLUMNS:
-        if req not in columns:
+        missing = [r for r in REQUIRED_COLUMNS if r not in h.columns and r != "parent_id"]
+        for req in missing:
             names = "/".join(COLUMN_ALIASES[req][:3])
-            issues.append(
+            self.issues.append(
                 ValidationIssue(
                     f"missing required column {req!r} ({names})", where=f"{fname} row {n}"
                 )
             )
-    return idx, columns, headers, issues
-
-
-def _parse(
-    rows: list[tuple[int, list[Any]]],
-    p: Path,
-    *,
-    org_id: str | None,
-    org_name: str | None,
-    catalogue: FunctionCatalogue,
-    meta: dict[str, str],
-    meta_issues: list[ValidationIssue],
-) -> OrgGraph:
-    from orgmodel.model import ParentBureau, Unit
-
-    source, fname = str(p), p.name
-    hidx, columns, headers, issues = _header(rows, fname, source)
-    issues = meta_issues + issues
-    if any(i.message.startswith("missing required column") for i in issues):
-        raise OrgValidationError(issues, source)
-
-    units: list[Unit] = []
-    row_of: dict[str, int] = {}
-    refs: list[tuple[str, str, str, str]] = []  # (column, upper, lower, location)
-    kinds_ok = True
-    for n, cells in rows[hidx + 1 :]:
-        if all(_empty(c) for c in cells):
-            continue
-        r = _RowReader(fname, n, cells, columns, headers, catalogue, issues)
-        for j in range(len(headers), len(cells)):
-            if not _empty(cells[j]):
-                issues.append(
-                    ValidationIssue(
-                        f"value {_text(cells[j])!r} in a column without a header",
-                        where=f"{fname} row {n}, column {_col_letter(j)}",
-                    )
+        ignored = []
+        for j in h.ignored:
+            values = any(
+                j < len(cells) and not _empty(cells[j]) for _, cells in self.rows[h.last + 1 :]
+            )
+            if h.headers[j] or values:
+                ignored.append(f"{_col_letter(j)} ({h.headers[j] or 'no header'})")
+        if ignored:
+            self.warnings.append(
+                ValidationIssue(
+                    f"columns not imported (not kept): {', '.join(ignored)}",
+                    where=f"{fname} row {n}",
                 )
-        for j, h in enumerate(headers):
-            if not h and j < len(cells) and not _empty(cells[j]):
-                issues.append(
-                    ValidationIssue(
-                        f"value {_text(cells[j])!r} in a column without a header",
-                        where=f"{fname} row {n}, column {_col_letter(j)}",
-                    )
+            )
+        if "police" not in h.columns:
+            self.warnings.append(
+                ValidationIssue(
+                    "no 民警 (police) column: every unit has 0 police; name the column 民警实有 "
+                    "if the figures are there",
+                    where=f"{fname} row {n}",
                 )
-        uid = r.text("id")
-        r.unit = uid
-        keep = uid is not None and uid not in row_of
-        if uid is None:
-            r.bad("id", "id is empty")
-        elif uid in row_of:
-            r.bad("id", f"duplicate id {uid!r}, already used in row {row_of[uid]}")
-        name = r.text("name")
-        if name is None:
-            r.bad("name", "name is empty")
-        kind = r.kind()
-        kinds_ok = kinds_ok and kind is not None
-        function = r.function()
-        category = r.category()
-        ints = {f: r.integer(f)[0] for f in _INT_COLUMNS}
-        duty = r.boolean("duty_roster")
-        share = r.share("community_share")
-        parent = r.text("parent_id")
-        if uid is None or not keep:
-            continue
-        for col in ("guided_by", "dispatched_by"):
-            if col in columns:
-                refs += [(col, other, uid, r.loc(col)) for other in r.ids(col)]
-        row_of[uid] = n
-        units.append(
-            Unit(
-                id=uid,
-                name=name or uid,
-                # A bad kind is reported above; a neutral stand-in keeps the structural
-                # checks below from repeating it.
-                kind=kind or "department",
-                parent=parent,
-                function=function,
-                category=category,
-                establishment=ints["establishment"],
-                police=ints["police"] or 0,
-                auxiliaries=ints["auxiliaries"] or 0,
-                leaders=ints["leaders"],
-                duty_roster=duty,
-                community_share=share,
+            )
+        return not missing and not h.repeated
+
+    # .. rows ............................................................................
+
+    def read_rows(self) -> None:
+        h = self.header
+        for n, cells in self.rows[h.last + 1 :]:
+            if all(_empty(c) for c in cells):
+                continue
+            word = _total_word(cells, h)
+            if word is not None:
+                self.read_checksum(n, cells, word)
+                continue
+            r = _RowReader(self.fname, n, cells, h, self.catalogue, self.issues, self.uncached)
+            uid = r.ident("id")
+            r.unit = uid
+            if uid is None and "id" not in self.uncached:
+                if not any(i.where == r.loc("id") for i in self.issues):
+                    r.bad("id", "id is empty")
+            elif uid is not None and uid in self.by_id:
+                r.bad("id", f"duplicate id {uid!r}, already used in row {self.by_id[uid].row}")
+                uid = None
+            name = r.text("name")
+            if name is None:
+                r.bad("name", "name is empty")
+            kind_text = r.text("kind")
+            if kind_text is None:
+                r.bad("kind", "kind is empty")
+            parent_text: str | None = None
+            if "parent_id" in h.columns:
+                pv = r.raw("parent_id")
+                try:
+                    parent_text = normalize_id(pv)
+                except IdError as e:
+                    r.bad("parent_id", f"parent {e}")
+                    parent_text = None
+            rec = _Record(
+                row=n,
+                id=uid or "",
+                parent_text=parent_text,
+                name=name,
+                kind_text=kind_text,
+                function=r.function(),
+                category=r.category(),
+                ints={f: r.integer(f) for f in _INT_COLUMNS},
+                duty=r.boolean("duty_roster"),
+                share=r.share("community_share"),
+                refs=[],
+            )
+            for col in ("guided_by", "dispatched_by"):
+                if col in h.columns:
+                    rec.refs += [(col, other, r.loc(col)) for other in r.ids(col)]
+            if uid is None:
+                continue
+            self.by_id[uid] = rec
+            self.records.append(rec)
+
+    def read_checksum(self, n: int, cells: Sequence[Any], word: str) -> None:
+        if word in _SUBTOTAL_WORDS:
+            self.warnings.append(
+                ValidationIssue(
+                    f"a {word} (subtotal) row: skipped, not checked", where=f"{self.fname} row {n}"
+                )
+            )
+            return
+        scratch: list[ValidationIssue] = []
+        r = _RowReader(self.fname, n, cells, self.header, self.catalogue, scratch, {})
+        figures = {f: v for f in ("police", "auxiliaries") if (v := r.integer(f)) is not None}
+        self.checksums.append((n, word, figures))
+
+    def report_uncached(self) -> None:
+        for f, cells in self.uncached.items():
+            shown = ", ".join(cells[:12]) + (f" … ({len(cells)} cells)" if len(cells) > 12 else "")
+            self.issues.append(
+                ValidationIssue(
+                    f"formulas saved without their values ({shown}): "
+                    "a program wrote this workbook and nothing computed them, so the figures "
+                    "are unknown (never read as 0). Open the file in Excel or WPS and save it, "
+                    "or export values only (选择性粘贴 → 数值), then import again",
+                    where=f"{self.fname}, {self.col_loc(f)}",
+                )
+            )
+
+    # .. parents .........................................................................
+
+    def resolve_parents(self) -> None:
+        h = self.header
+        recs = self.records
+        if "parent_id" not in h.columns or all(r.parent_text is None for r in recs):
+            self.parents_from_codes()
+            return
+        by_name: dict[str, list[_Record]] = {}
+        for r in recs:
+            if r.name:
+                by_name.setdefault(_name_key(r.name), []).append(r)
+        pending: list[_Record] = []
+        for r in recs:
+            t = r.parent_text
+            if t is None or (t not in self.by_id and _norm(t) in ROOT_PARENTS):
+                r.parent = None
+            elif t in self.by_id:
+                r.parent = t
+            elif len(by_name.get(_name_key(t), [])) == 1:
+                r.parent = by_name[_name_key(t)][0].id
+            elif len(by_name.get(_name_key(t), [])) > 1:
+                rows = ", ".join(str(x.row) for x in by_name[_name_key(t)])
+                self.parent_issue(
+                    r,
+                    f"parent {t!r} names {len(by_name[_name_key(t)])} units (rows {rows}): "
+                    "give its id, or a path such as 城关派出所/社区警务队",
+                )
+            elif len(_PATH_SEP.split(t)) > 1:
+                pending.append(r)
+            else:
+                self.parent_issue(
+                    r, f"parent {t!r} is neither an id nor the name of a unit in the table"
+                )
+        # Paths name ancestors by name: resolve as their own parents become known.
+        resolved: set[str] = {r.id for r in recs if r not in pending}
+        for _ in range(len(pending) + 1):
+            progress = False
+            for r in list(pending):
+                found = self.by_path(_PATH_SEP.split(r.parent_text or ""), by_name, resolved)
+                if found is None:
+                    continue
+                pending.remove(r)
+                resolved.add(r.id)
+                progress = True
+                if isinstance(found, str):
+                    r.parent = found
+                else:
+                    self.parent_issue(r, found[0])
+            if not progress:
+                break
+        for r in pending:
+            self.parent_issue(
+                r, f"parent path {r.parent_text!r} does not lead to a unit of the table"
+            )
+
+    def by_path(
+        self, parts: list[str], by_name: dict[str, list[_Record]], resolved: set[str]
+    ) -> str | tuple[str] | None:
+        """The id a path names; (message,) when it names several; None while undecided."""
+        parts = [p for p in parts if p]
+        cands = by_name.get(_name_key(parts[-1]), []) if parts else []
+        if any(c.id not in resolved for c in cands):
+            return None
+        hits = []
+        for c in cands:
+            cur: _Record | None = c
+            ok = True
+            for want in reversed(parts[:-1]):
+                cur = self.by_id.get(cur.parent) if cur and cur.parent else None
+                if cur is None or _name_key(cur.name or "") != _name_key(want):
+                    ok = False
+                    break
+            if ok:
+                hits.append(c)
+        if len(hits) == 1:
+            return hits[0].id
+        if not hits:
+            return (f"parent path {'/'.join(parts)!r} does not lead to a unit of the table",)
+        rows = ", ".join(str(c.row) for c in hits)
+        return (f"parent path {'/'.join(parts)!r} fits {len(hits)} units (rows {rows})",)
+
+    def parent_issue(self, r: _Record, message: str) -> None:
+        # Keep the text as the parent: the unit is no second root, and the model's own
+        # "does not exist" for it is dropped in favour of this message.
+        r.parent = r.parent_text
+        self.bad_parent.add(r.id)
+        where = f"{self.fname} row {r.row}"
+        if "parent_id" in self.header.columns:
+            where += f", {self.col_loc('parent_id')}"
+        self.issues.append(ValidationIssue(message, r.id, where))
+
+    def parents_from_codes(self) -> None:
+        """Parents implied by hierarchical codes: 01 → 0101 → 010101 (longest prefix)."""
+        recs = self.records
+        ids = set(self.by_id)
+        roots: list[_Record] = []
+        for r in recs:
+            r.parent = next(
+                (r.id[:k] for k in range(len(r.id) - 1, 0, -1) if r.id[:k] in ids), None
+            )
+            if r.parent is None:
+                roots.append(r)
+        n = self.rows[self.header.first][0]
+        if len(recs) == 1:
+            return
+        if len(roots) == 1:
+            self.warnings.append(
+                ValidationIssue(
+                    "no parent column: each unit's parent is the unit whose code is the "
+                    f"longest start of its own (hierarchical codes, root {roots[0].id!r})",
+                    where=f"{self.fname} row {n}",
+                )
+            )
+            return
+        has_col = "parent_id" in self.header.columns
+        self.issues.append(
+            ValidationIssue(
+                (
+                    "the parent column is empty"
+                    if has_col
+                    else "missing required column 'parent_id' (parent/上级编号/上级机构编号)"
+                )
+                + "; nor are the ids hierarchical codes (01, 0101, 010101) that imply it",
+                where=f"{self.fname} row {n}",
             )
         )
+        for r in recs:
+            r.parent = None
 
-    guides: list[tuple[str, str]] = []
-    dispatches: list[tuple[str, str]] = []
-    edge_loc: dict[str, str] = {}
-    for col, other, uid, loc in refs:
-        if other not in row_of:
-            issues.append(ValidationIssue(f"{col}: unit {other!r} is not in the table", uid, loc))
-            continue
-        if col == "guided_by":
-            guides.append((other, uid))
-            edge_loc[f"GUIDES {other!r} → {uid!r}"] = loc
+    # .. kinds ...........................................................................
+
+    def resolve_kinds(self) -> None:
+        children: dict[str | None, list[_Record]] = {}
+        for r in self.records:
+            p = r.parent if r.parent in self.by_id else None
+            children.setdefault(p, []).append(r)
+        seen: set[str] = set()
+        queue = list(children.get(None, []))
+        # Tree order, so a bare 队 knows whether its parent is a bureau or a 派出所.
+        order: list[_Record] = []
+        while queue:
+            r = queue.pop(0)
+            if r.id in seen:
+                continue
+            seen.add(r.id)
+            order.append(r)
+            queue.extend(children.get(r.id, []))
+        order += [r for r in self.records if r.id not in seen]
+        for r in order:
+            self.resolve_kind(r)
+
+    def resolve_kind(self, r: _Record) -> None:
+        t = r.kind_text
+        if t is None:
+            return
+        k = self.rules.name_kind(t)
+        if k is not None:
+            r.kind = k
+            return
+        where = f"{self.fname} row {r.row}, {self.col_loc('kind')}"
+        if not self.rules.is_bare(t):
+            self.issues.append(
+                ValidationIssue(
+                    f"unknown kind {t!r} (use a code — {', '.join(KIND_NAMES)} — or a Chinese "
+                    "name such as 派出所, 分局, 大队, 社区警务室)",
+                    r.id,
+                    where,
+                )
+            )
+            return
+        parent = self.by_id.get(r.parent) if r.parent else None
+        pk = parent.kind if parent else None
+        got = self.rules.infer(t, r.name or "", pk)
+        if got is None:
+            choices = ", ".join(f"{KIND_NAMES[c]} ({c})" for c in self.rules.choices(t))
+            under = (
+                f"under {parent.name!r} ({KIND_NAMES.get(pk or '', pk or '?')})"
+                if parent
+                else "at the top"
+            )
+            self.issues.append(
+                ValidationIssue(
+                    f"类型 {t!r} of {r.name!r} {under} can be more than one kind: write one "
+                    f"of {choices}",
+                    r.id,
+                    where,
+                )
+            )
+            return
+        r.kind, r.rule_function = got
+
+    # .. figures .........................................................................
+
+    def apply_totals(self) -> None:
+        """Subtree totals → own figures: own = total − Σ children's totals.
+
+        民警 (police) that would go negative are refused, naming the row. A 辅警 column that
+        cannot be totals (some unit has fewer than its sub-units) is read as own figures, with
+        a warning: HR reports often total 民警 by 派出所 but list 辅警 per unit.
+        """
+        children: dict[str, list[_Record]] = {}
+        for r in self.records:
+            if r.parent in self.by_id:
+                children.setdefault(r.parent, []).append(r)
+        for f in _FIGURES:
+            if f not in self.header.columns:
+                continue
+            given = {r.id: r.ints[f] or 0 for r in self.records}
+            own: dict[str, int] = {}
+            short: list[tuple[_Record, int, str]] = []
+            bureau_notes: list[ValidationIssue] = []
+            for r in self.records:
+                kids = children.get(r.id)
+                if not kids:
+                    continue
+                below = sum(given[c.id] for c in kids)
+                total = given[r.id]
+                if total >= below:
+                    own[r.id] = total - below
+                    continue
+                parts = ", ".join(f"{c.name} {given[c.id]}" for c in kids[:6])
+                parts += " …" if len(kids) > 6 else ""
+                where = f"{self.fname} row {r.row}, {self.col_loc(f)}"
+                if r.kind in BUREAU_KINDS:
+                    # A bureau's row holds its leadership (局领导); its total is the 合计 row.
+                    bureau_notes.append(
+                        ValidationIssue(
+                            f"--totals: {f} {total} is less than its sub-units' {below}, so it "
+                            "is read as the bureau's own (局领导), not a total",
+                            r.id,
+                            where,
+                        )
+                    )
+                    continue
+                short.append((r, below, parts))
+            if short and f != "police":
+                r, below, _ = short[0]
+                self.warnings.append(
+                    ValidationIssue(
+                        f"--totals: the {f} column is not subtree totals ({r.name} has "
+                        f"{given[r.id]}, its sub-units {below}"
+                        + (f", and {len(short) - 1} more" if len(short) > 1 else "")
+                        + "), so its figures are read as each unit's own",
+                        where=f"{self.fname}, {self.col_loc(f)}",
+                    )
+                )
+                continue
+            for r, below, parts in short:
+                total = given[r.id]
+                self.issues.append(
+                    ValidationIssue(
+                        f"--totals: {f} {total} must include its sub-units', but they sum to "
+                        f"{below} ({parts}); own = total − sub-units would be {total - below}",
+                        r.id,
+                        f"{self.fname} row {r.row}, {self.col_loc(f)}",
+                    )
+                )
+            self.warnings += bureau_notes
+            for uid, v in own.items():
+                self.by_id[uid].ints[f] = v
+
+    def warn_if_totals(self) -> None:
+        """Figures that look like subtree totals, read as own figures."""
+        if "police" not in self.header.columns:
+            return
+        children: dict[str, int] = {}
+        for r in self.records:
+            if r.parent in self.by_id:
+                children[r.parent] = children.get(r.parent, 0) + (r.ints["police"] or 0)
+        parents = [
+            (self.by_id[p], s)
+            for p, s in children.items()
+            if self.by_id[p].kind not in BUREAU_KINDS
+        ]
+        if len(parents) < 2 or not any(s > 0 for _, s in parents):
+            return
+        if all((p.ints["police"] or 0) >= s for p, s in parents):
+            self.warnings.append(
+                ValidationIssue(
+                    f"every unit below the bureau that has sub-units ({len(parents)}) has at "
+                    "least as many 民警 as its sub-units together: the figures look like "
+                    "subtree totals (a 派出所 including its posts). If they are, import with "
+                    "--totals; as read, each figure is the unit's own",
+                    where=f"{self.fname}, {self.col_loc('police')}",
+                )
+            )
+
+    def check_sums(self) -> None:
+        for n, word, figures in self.checksums:
+            for f, v in figures.items():
+                total = sum(r.ints[f] or 0 for r in self.records)
+                if v != total:
+                    self.warnings.append(
+                        ValidationIssue(
+                            f"{word} row: {f} {v}, but the units add up to {total} "
+                            f"(difference {v - total:+d})",
+                            where=f"{self.fname} row {n}, {self.col_loc(f)}",
+                        )
+                    )
+
+    # .. all .............................................................................
+
+    def read(self) -> None:
+        ok = self.check_header()
+        if not ok:
+            return
+        self.read_rows()
+        self.report_uncached()
+        self.resolve_parents()
+        self.resolve_kinds()
+        if self.totals:
+            self.apply_totals()
         else:
-            dispatches.append((other, uid))
-            edge_loc[f"DISPATCHES {other!r} → {uid!r}"] = loc
+            self.warn_if_totals()
+        self.check_sums()
 
-    roots = [u for u in units if u.parent is None]
-    name_default = roots[0].name if len(roots) == 1 else ""
-    where = {uid: f"{fname} row {n}" for uid, n in row_of.items()}
-    parent_bureau = None
-    if meta.get("parent_bureau"):
-        fns = _ID_SEP.split(meta.get("parent_bureau_functions", ""))
-        parent_bureau = ParentBureau(meta["parent_bureau"], tuple(f for f in fns if f))
-    try:
-        org = OrgGraph(
-            units,
-            guides if kinds_ok else (),
-            dispatches if kinds_ok else (),
-            id=org_id if org_id is not None else meta.get("id") or p.stem,
-            name=org_name if org_name is not None else meta.get("name") or name_default,
-            description=meta.get("description", ""),
-            parent_bureau=parent_bureau,
-            catalogue=catalogue,
-            where=where,
-            source=source,
+
+def _name_key(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _pick_sheet(book: Workbook, sheet: str | None, p: Path) -> tuple[Sheet, _Header | None]:
+    names = [n for n in book.names if n != META_SHEET] or book.names
+    if sheet is not None:
+        for s in book.sheets:
+            if s.name == sheet or _norm(s.name) == _norm(sheet):
+                return s, _find_header(s.rows)
+        raise InputError(f"{p}: no sheet {sheet!r} (sheets: {', '.join(book.names)})")
+    active = book.sheets[book.active]
+    if active.name == META_SHEET and len(book.sheets) > 1:
+        active = next(s for s in book.sheets if s.name != META_SHEET)
+    head = _find_header(active.rows)
+    if head is not None or len(names) == 1:
+        return active, head
+    found = [(s, h) for s in book.sheets if s.name != META_SHEET and (h := _find_header(s.rows))]
+    if len(found) == 1:
+        s, h = found[0]
+        book.notes.append(
+            f"read sheet {s.name!r}: the first sheet, {active.name!r}, has no header row"
         )
-    except OrgValidationError as e:
-        located = [_locate(i, units, row_of, edge_loc, fname) for i in e.issues]
-        raise OrgValidationError(issues + located, source) from None
-    if issues:
-        raise OrgValidationError(issues, source)
-    return org
+        return s, h
+    shown = ", ".join(repr(n) for n in names)
+    if found:
+        with_header = ", ".join(repr(s.name) for s, _ in found)
+        raise InputError(
+            f"{p}: sheets {with_header} each have a header row: choose one with "
+            f"--sheet (sheets: {shown})"
+        )
+    raise InputError(
+        f"{p}: no sheet has a header row naming the columns (编号, 上级编号, 名称, 类型 …); "
+        f"sheets: {shown}. Choose one with --sheet, or see docs/format.md"
+    )
+
+
+def _meta(book: Workbook, p: Path) -> tuple[dict[str, str], list[ValidationIssue]]:
+    meta: dict[str, str] = {}
+    issues: list[ValidationIssue] = []
+    sheet = next((s for s in book.sheets if s.name == META_SHEET), None)
+    if sheet is None:
+        return meta, issues
+    for n, r in sheet.rows[1:]:
+        key, value = (_text(c) for c in [*r, None, None][:2])
+        if not key:
+            continue
+        if key not in META_FIELDS:
+            issues.append(
+                ValidationIssue(
+                    f"unknown field {key!r} (known: {', '.join(META_FIELDS)})",
+                    where=f"{p.name} sheet {META_SHEET} row {n}, column A",
+                )
+            )
+        meta[key] = value
+    return meta, issues
 
 
 def _rows_text(fname: str, rows: Iterable[int]) -> str:
@@ -655,9 +1107,11 @@ def load_table(
     id: str | None = None,
     name: str | None = None,
     sheet: str | None = None,
+    totals: bool = False,
     catalogue: FunctionCatalogue | None = None,
+    kind_rules: KindRules | None = None,
 ) -> OrgGraph:
-    """Import an organisation from an HR spreadsheet (``.csv`` or ``.xlsx``).
+    """Import an organisation from an HR spreadsheet (``.csv``, ``.xlsx`` or ``.xls``).
 
     Parameters
     ----------
@@ -667,18 +1121,27 @@ def load_table(
     id, name : str, optional
         The organisation's id and name; by default the file's stem and the root unit's name.
     sheet : str, optional
-        The worksheet of an ``.xlsx`` workbook; the active one by default.
+        The worksheet of a workbook; by default the active one, or else the one sheet whose
+        rows hold a header.
+    totals : bool
+        Police and auxiliaries are subtree totals (a 派出所's figure includes its teams,
+        office and posts): each unit's own figure is its total minus its children's totals.
     catalogue : FunctionCatalogue, optional
         The function catalogue (警种) used to resolve ``function``; the seed one by default.
+    kind_rules : KindRules, optional
+        How 类型 cells become kinds; ``seeds/kind_rules.yaml`` by default.
 
     Returns
     -------
     OrgGraph
+        With :attr:`~orgmodel.model.OrgGraph.warnings`: columns ignored, 合计 rows that differ
+        from the units' sum, figures that look like totals, placements the model warns about.
 
     Raises
     ------
     InputError
-        The file is missing, of an unknown type, not decodable or not a workbook.
+        The file is missing, of an unknown type, not decodable or not a workbook, or no
+        sheet has a header.
     OrgValidationError
         Listing every bad cell (file, row, column) and every rule of the model broken.
 
@@ -694,21 +1157,137 @@ def load_table(
     ('县局', '某县公安局', 'station', 25)
     """
     p = Path(path)
-    suffix = p.suffix.lower()
-    meta: dict[str, str] = {}
-    meta_issues: list[ValidationIssue] = []
-    if suffix == ".csv":
-        rows = _read_csv(p)
-    elif suffix in (".xlsx", ".xlsm"):
-        rows, meta, meta_issues = _read_xlsx(p, sheet)
-    elif suffix == ".xls":
-        raise InputError(f"{p}: old Excel .xls files cannot be read; save it as .xlsx or CSV")
-    else:
-        raise InputError(f"{p}: unknown spreadsheet type {suffix!r} (use .csv or .xlsx)")
+    book = read_workbook(p)
+    meta, meta_issues = _meta(book, p)
+    sh, header = _pick_sheet(book, sheet, p)
     cat = catalogue if catalogue is not None else load_catalogue()
+    rules = kind_rules if kind_rules is not None else load_kind_rules()
     return _parse(
-        rows, p, org_id=id, org_name=name, catalogue=cat, meta=meta, meta_issues=meta_issues
+        sh.rows,
+        header,
+        p,
+        org_id=id,
+        org_name=name,
+        catalogue=cat,
+        rules=rules,
+        totals=totals,
+        meta=meta,
+        meta_issues=meta_issues,
+        notes=book.notes,
     )
+
+
+def _parse(
+    rows: list[tuple[int, list[Any]]],
+    header: _Header | None,
+    p: Path,
+    *,
+    org_id: str | None,
+    org_name: str | None,
+    catalogue: FunctionCatalogue,
+    rules: KindRules,
+    totals: bool,
+    meta: dict[str, str],
+    meta_issues: list[ValidationIssue],
+    notes: list[str],
+) -> OrgGraph:
+    source, fname = str(p), p.name
+    if header is None:
+        if all(all(map(_empty, cells)) for _, cells in rows):
+            raise InputError(f"{source}: the spreadsheet is empty (no header row)")
+        n = next(n for n, cells in rows if not all(map(_empty, cells)))
+        raise OrgValidationError(
+            [
+                ValidationIssue(
+                    "no header row naming the columns (编号/id, 上级编号/parent_id, 名称/name, "
+                    f"类型/kind …) in the first {_HEADER_SCAN} rows; see docs/format.md",
+                    where=f"{fname} row {n}",
+                )
+            ],
+            source,
+        )
+    t = _Table(rows, header, fname, catalogue=catalogue, rules=rules, totals=totals)
+    t.read()
+    issues = meta_issues + t.issues
+    if not t.records and not issues:
+        issues.append(ValidationIssue("no units below the header", where=fname))
+    if any(i.message.startswith("missing required column") for i in issues) or not t.records:
+        raise OrgValidationError(issues, source)
+
+    units: list[Unit] = []
+    row_of: dict[str, int] = {}
+    for r in t.records:
+        row_of[r.id] = r.row
+        units.append(
+            Unit(
+                id=r.id,
+                name=r.name or r.id,
+                # A bad kind is reported above; a neutral stand-in keeps the structural
+                # checks below from repeating it.
+                kind=r.kind or "department",
+                parent=r.parent,
+                function=r.function or r.rule_function,
+                category=r.category,
+                establishment=r.ints["establishment"],
+                police=r.ints["police"] or 0,
+                auxiliaries=r.ints["auxiliaries"] or 0,
+                leaders=r.ints["leaders"],
+                duty_roster=r.duty,
+                community_share=r.share,
+            )
+        )
+    kinds_ok = all(r.kind is not None for r in t.records)
+    guides: list[tuple[str, str]] = []
+    dispatches: list[tuple[str, str]] = []
+    edge_loc: dict[str, str] = {}
+    for r in t.records:
+        for col, other, loc in r.refs:
+            if other not in row_of:
+                issues.append(
+                    ValidationIssue(f"{col}: unit {other!r} is not in the table", r.id, loc)
+                )
+            elif col == "guided_by":
+                guides.append((other, r.id))
+                edge_loc[f"GUIDES {other!r} → {r.id!r}"] = loc
+            else:
+                dispatches.append((other, r.id))
+                edge_loc[f"DISPATCHES {other!r} → {r.id!r}"] = loc
+
+    roots = [u for u in units if u.parent is None]
+    name_default = roots[0].name if len(roots) == 1 else ""
+    where = {uid: f"{fname} row {n}" for uid, n in row_of.items()}
+    parent_bureau = None
+    if meta.get("parent_bureau"):
+        fns = _ID_SEP.split(meta.get("parent_bureau_functions", ""))
+        parent_bureau = ParentBureau(meta["parent_bureau"], tuple(f for f in fns if f))
+    warnings = [ValidationIssue(n, where=fname) for n in notes] + t.warnings
+    try:
+        org = OrgGraph(
+            units,
+            guides if kinds_ok else (),
+            dispatches if kinds_ok else (),
+            id=org_id if org_id is not None else meta.get("id") or p.stem,
+            name=org_name if org_name is not None else meta.get("name") or name_default,
+            description=meta.get("description", ""),
+            parent_bureau=parent_bureau,
+            catalogue=catalogue,
+            where=where,
+            warnings=warnings,
+            source=source,
+        )
+    except OrgValidationError as e:
+        located = [
+            _locate(i, units, row_of, edge_loc, fname)
+            for i in e.issues
+            if not (i.unit in t.bad_parent and i.message.startswith("parent "))
+        ]
+        if not kinds_ok:
+            # Placement rules judged stand-in kinds; only real kinds are worth a message.
+            located = [i for i in located if "must sit inside a 派出所" not in i.message]
+        raise OrgValidationError(issues + located, source) from None
+    if issues:
+        raise OrgValidationError(issues, source)
+    return org
 
 
 # -- writing ------------------------------------------------------------------------------
