@@ -149,6 +149,8 @@ class ValidationIssue:
     message: str
     unit: str | None = None
     where: str | None = None
+    #: The unit field at fault (``police``), where one is.
+    field: str | None = None
 
     def __str__(self) -> str:
         place = ", ".join(
@@ -354,35 +356,40 @@ class OrgGraph:
     def _check_unit(self, u: Unit, loc: str | None) -> list[ValidationIssue]:
         out: list[ValidationIssue] = []
 
-        def bad(msg: str) -> None:
-            out.append(ValidationIssue(msg, u.id, loc))
+        def bad(msg: str, field: str | None = None) -> None:
+            out.append(ValidationIssue(msg, u.id, loc, field))
 
         if not isinstance(u.name, str) or not u.name.strip():
-            bad("unit has no name")
+            bad("unit has no name", "name")
         if u.kind not in KIND_NAMES:
-            bad(f"unknown kind {u.kind!r} (known: {', '.join(KINDS)})")
+            bad(f"unknown kind {u.kind!r} (known: {', '.join(KINDS)})", "kind")
         for f in _INT_FIELDS:
             v = getattr(u, f)
             if v is None and f in ("establishment", "leaders"):
                 continue
             if isinstance(v, bool) or not isinstance(v, int):
-                bad(f"{f} must be a whole number, got {v!r}")
+                bad(f"{f} must be a whole number, got {v!r}", f)
             elif v < 0:
-                bad(f"{f} must not be negative, got {v}")
+                bad(f"{f} must not be negative, got {v}", f)
         if u.function is not None:
             if u.function not in self.catalogue:
-                bad(f"unknown function code {u.function!r}")
+                bad(f"unknown function code {u.function!r}", "function")
             elif u.kind not in FUNCTION_KINDS:
-                bad(f"a {u.kind} unit has no function (functions belong to departments)")
+                bad(
+                    f"a {u.kind} unit has no function (functions belong to departments)", "function"
+                )
         if u.category is not None and u.category not in CATEGORIES:
-            bad(f"unknown category {u.category!r} (known: {', '.join(sorted(CATEGORIES))})")
+            bad(
+                f"unknown category {u.category!r} (known: {', '.join(sorted(CATEGORIES))})",
+                "category",
+            )
         if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
-            bad(f"duty_roster must be true or false, got {u.duty_roster!r}")
+            bad(f"duty_roster must be true or false, got {u.duty_roster!r}", "duty_roster")
         cs = u.community_share
         if cs is not None and (
             isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
         ):
-            bad(f"community_share must be a number between 0 and 1, got {cs!r}")
+            bad(f"community_share must be a number between 0 and 1, got {cs!r}", "community_share")
         if u.kind in GROUP_KINDS and (u.police or u.auxiliaries or u.establishment):
             bad(
                 "a group (片区/体系) holds no establishment and no officers of its own "
