@@ -630,7 +630,8 @@ def placement_issues(
                 )
         elif kind == "station" and p is not None and p in kinds:
             pk = kinds[p]["kind"]
-            if pk not in BUREAU_KINDS:
+            # Under a station is an error of its own; under a group (片区) is by design.
+            if pk in ("department", "command_center"):
                 warnings.append(
                     ValidationIssue(
                         f"a 派出所 (station) under {kinds[p]['name']!r} "

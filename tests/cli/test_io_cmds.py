@@ -98,7 +98,7 @@ def test_import_error_keeps_existing_output(tmp_path: Path) -> None:
     out.write_text("old", "utf-8")
     r = runner.invoke(app, ["import", str(src), "-o", str(out)])
     assert r.exit_code == 1
-    assert "missing required column 'parent_id'" in r.output
+    assert "missing required column 'kind'" in r.output
     assert out.read_text("utf-8") == "old"
     assert files(tmp_path) == ["bad.csv", "org.yaml"]
 
