@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, ViewerDep
@@ -39,6 +40,8 @@ from orgmodel.charts import (
     officer_flows_figure,
 )
 from orgmodel.charts._style import figure_json
+from orgmodel.charts.orgchart import org_chart_data
+from orgmodel.focus import find_units, subtree
 from orgmodel.model import OrgGraph
 from orgmodel.restructure import diff_orgs
 
@@ -71,6 +74,16 @@ ByQ = Annotated[
     Query(description="funnel: one funnel per level or per category (one overall if omitted)."),
 ]
 StyleQ = Annotated[Literal["icicle", "sunburst"], Query(description="hierarchy: the shape.")]
+RootQ = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_ID,
+        description="Re-root on this unit id: the chart shows it and the units under it only.",
+    ),
+]
+DepthQ = Annotated[int, Query(ge=0, le=12, description="orgchart: levels below the root shipped.")]
+MaxNodesQ = Annotated[int, Query(ge=1, le=2000, description="orgchart: boxes shipped at most.")]
 Ref = Annotated[
     str,
     Query(
@@ -100,6 +113,11 @@ _FILES: dict[str, tuple[Path, str]] = {
     "dashboard.js": (_STATIC / "dashboard.js", "text/javascript; charset=utf-8"),
     "dashboard.css": (_STATIC / "dashboard.css", "text/css; charset=utf-8"),
     "plotly.min.js": (_PLOTLY_JS, "text/javascript; charset=utf-8"),
+    # Apache ECharts, vendored with its licence (api/static/vendor/echarts): the org chart.
+    "echarts.min.js": (
+        _STATIC / "vendor" / "echarts" / "echarts.min.js",
+        "text/javascript; charset=utf-8",
+    ),
 }
 
 
@@ -137,6 +155,15 @@ def _cache(request: Request) -> _FigureCache:
 def _store_key(request: Request) -> int:
     # Two apps in one process (tests) have different stores: keep their figures apart.
     return id(request.app.state.service)
+
+
+def focus(org: OrgGraph, root: str | None) -> OrgGraph:
+    """``org`` re-rooted at ``root`` (404 when no such unit); ``org`` itself without one."""
+    if root is None or root == org.root:
+        return org
+    if root not in org:
+        raise ApiProblem(404, "unit-not-found", f"no unit {root!r} in {org.name or org.id}")
+    return subtree(org, root)
 
 
 def org_figure(
@@ -194,13 +221,15 @@ async def org_chart(
     max_level: MaxLevelQ = None,
     by: ByQ = None,
     style: StyleQ = "icicle",
+    root: RootQ = None,
 ) -> Response:
-    """hierarchy (icicle/sunburst), graph (块 and 条 in layers), spans, funnel or mirror."""
+    """hierarchy (icicle/sunburst), graph (块 and 条 in layers), spans, funnel or mirror;
+    with ``root``, of that unit and the units under it."""
     org, v = await service.load_org(org_id, version)
-    key = (_store_key(request), "org", org_id, v, kind, max_level, by, style)
+    key = (_store_key(request), "org", org_id, v, kind, max_level, by, style, root)
 
     def make() -> str:
-        fig = org_figure(org, kind, max_level=max_level, by=by, style=style)
+        fig = org_figure(focus(org, root), kind, max_level=max_level, by=by, style=style)
         return figure_json(fig)
 
     return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
@@ -221,29 +250,34 @@ async def scenario_chart(
     max_level: MaxLevelQ = None,
     by: ByQ = None,
     style: StyleQ = "icicle",
+    root: RootQ = None,
 ) -> Response:
     """The scenario's result (same kinds as an organisation), or: compare (base vs result),
-    flows (officers old unit → new unit) and flows_category (by category)."""
+    flows (officers old unit → new unit) and flows_category (by category); with ``root``, of
+    that unit and the units under it (in the base and in the result)."""
     rec, result = await service.load_scenario(scenario_id)
-    key = (_store_key(request), "scenario", scenario_id, kind, max_level, by, style)
+    key = (_store_key(request), "scenario", scenario_id, kind, max_level, by, style, root)
     if kind not in SCENARIO_EXTRA:
 
         def make_org() -> str:
-            fig = org_figure(result, kind, max_level=max_level, by=by, style=style)
+            fig = org_figure(focus(result, root), kind, max_level=max_level, by=by, style=style)
             return figure_json(fig)
 
         return _json(await run_in_threadpool(_cache(request).get_or_make, key, make_org))
     base, _ = await service.load_org(rec.base_id, rec.base_version)
 
     def make() -> str:
+        before, after = focus(base, root), focus(result, root)
         if kind == "compare":
-            fig = compare_figure({"改革前": base, "改革后": result})
+            fig = compare_figure({"改革前": before, "改革后": after})
         else:
-            replay = _replay(base, rec.plan)
-            lineage = replay.lineage if replay is not None and replay.org == result else None
-            diff = diff_orgs(base, result, lineage=lineage, metrics=False)
+            lineage = None
+            if root is None:  # the plan's lineage names units outside a re-rooted part
+                replay = _replay(base, rec.plan)
+                lineage = replay.lineage if replay is not None and replay.org == result else None
+            diff = diff_orgs(before, after, lineage=lineage, metrics=False)
             fig = officer_flows_figure(
-                diff, base, result, by="category" if kind == "flows_category" else "unit"
+                diff, before, after, by="category" if kind == "flows_category" else "unit"
             )
         return figure_json(fig)
 
@@ -257,24 +291,166 @@ async def scenario_chart(
     summary="Headline metrics of two organisations or scenarios (Plotly JSON)",
 )
 async def compare_chart(
-    request: Request, a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep
+    request: Request,
+    a: Ref,
+    b: Ref,
+    caller: ViewerDep,
+    service: ServiceDep,
+    root: RootQ = None,
 ) -> Response:
-    """Grouped bars of the headline metrics of ``a`` and ``b`` (org:ID, org:ID@V, scenario:ID)."""
+    """Grouped bars of the headline metrics of ``a`` and ``b`` (org:ID, org:ID@V, scenario:ID);
+    with ``root``, of that unit and the units under it, on both sides."""
     oa, sa = await service.load_subject(parse_subject(a))
     ob, sb = await service.load_subject(parse_subject(b))
-    key = (_store_key(request), "compare", sa, sb)
+    key = (_store_key(request), "compare", sa, sb, root)
 
     def label(s: Subject, org: OrgGraph) -> str:
         name = org.name or s.id
         return f"{name}（方案 {s.id}）" if s.type == "scenario" else f"{name} v{s.version}"
 
     def make() -> str:
-        la, lb = label(sa, oa), label(sb, ob)
+        fa, fb = focus(oa, root), focus(ob, root)
+        la, lb = label(sa, fa), label(sb, fb)
         if lb == la:
             lb += "（对比）"
-        return figure_json(compare_figure({la: oa, lb: ob}))
+        return figure_json(compare_figure({la: fa, lb: fb}))
 
     return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
+
+
+class OrgChartBox(BaseModel):
+    """One box of the org chart (组织架构图)."""
+
+    id: str
+    name: str = Field(description="Chinese name")
+    kind: str = Field(description="Unit kind, or 'rest' for the box summing hidden siblings")
+    kind_name: str = Field(description="Short Chinese kind name")
+    police: int = Field(description="民警 posted in the unit itself")
+    auxiliaries: int = Field(description="辅警 posted in the unit itself")
+    total_police: int = Field(description="民警 in the unit and all units under it")
+    total_auxiliaries: int = Field(description="辅警 in the unit and all units under it")
+    units: int = Field(description="Units in its subtree, itself included")
+    hollow: int = Field(description="空壳: shortfall F − police of a hollow unit, else 0")
+    hidden_loss: float = Field(description="隐性流失 (officers, expected value, 1 decimal)")
+    more: int = Field(description="Children not shipped: ask again with root = this id")
+    children: list[OrgChartBox] | None = None
+
+
+class UnitPathItem(BaseModel):
+    id: str
+    name: str
+
+
+class OrgChartOut(BaseModel):
+    """The org chart from ``root`` down, cut on the server for big organisations."""
+
+    root: str
+    path: list[UnitPathItem] = Field(description="Ancestors above root, from the top down")
+    units: int = Field(description="Units under root, itself included")
+    shown: int = Field(description="Boxes shipped")
+    tree: OrgChartBox
+
+
+class UnitHit(BaseModel):
+    """A unit found by name or id."""
+
+    id: str
+    name: str
+    kind: str
+    kind_name: str
+    depth: int = Field(description="REPORTS_TO hops from the organisation's root")
+    path: str = Field(description="Names of its ancestors, joined by ' › '")
+
+
+async def _chart_data(org: OrgGraph, root: str | None, depth: int, max_nodes: int) -> Any:
+    if root is not None and root not in org:
+        raise ApiProblem(404, "unit-not-found", f"no unit {root!r} in {org.name or org.id}")
+    return await run_in_threadpool(org_chart_data, org, root=root, depth=depth, max_nodes=max_nodes)
+
+
+@router.get(
+    "/orgs/{org_id}/orgchart",
+    response_model=OrgChartOut,
+    responses=_ERRORS,
+    summary="The org chart of an organisation (组织架构图)",
+)
+async def org_orgchart(
+    org_id: OrgId,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+    root: RootQ = None,
+    depth: DepthQ = 3,
+    max_nodes: MaxNodesQ = 400,
+) -> Any:
+    """Boxes with name, kind, 民警/辅警, hollow shortfall and hidden loss, from ``root`` down
+    ``depth`` levels and at most ``max_nodes`` boxes; a box with ``more`` > 0 has children
+    not shipped (ask again with ``root`` = its id)."""
+    org, _ = await service.load_org(org_id, version)
+    return await _chart_data(org, root, depth, max_nodes)
+
+
+@router.get(
+    "/scenarios/{scenario_id}/orgchart",
+    response_model=OrgChartOut,
+    responses=_ERRORS,
+    summary="The org chart of a scenario's result",
+)
+async def scenario_orgchart(
+    scenario_id: ScenarioId,
+    caller: ViewerDep,
+    service: ServiceDep,
+    root: RootQ = None,
+    depth: DepthQ = 3,
+    max_nodes: MaxNodesQ = 400,
+) -> Any:
+    """As for an organisation, of the organisation the scenario's plan produces."""
+    _, result = await service.load_scenario(scenario_id)
+    return await _chart_data(result, root, depth, max_nodes)
+
+
+SearchQ = Annotated[
+    str, Query(min_length=1, max_length=100, description="Part of a unit's name (汉字) or id")
+]
+LimitQ = Annotated[int, Query(ge=1, le=100, description="Results at most")]
+
+
+@router.get(
+    "/orgs/{org_id}/search",
+    response_model=list[UnitHit],
+    responses=_ERRORS,
+    summary="Find units by name or id",
+)
+async def org_search(
+    org_id: OrgId,
+    q: SearchQ,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+    limit: LimitQ = 20,
+) -> Any:
+    """Units whose name or id contains ``q`` (full/half width and case ignored): exact
+    matches first, then names starting with ``q``, then the rest, upper units first."""
+    org, _ = await service.load_org(org_id, version)
+    return find_units(org, q, limit=limit)
+
+
+@router.get(
+    "/scenarios/{scenario_id}/search",
+    response_model=list[UnitHit],
+    responses=_ERRORS,
+    summary="Find units of a scenario's result by name or id",
+)
+async def scenario_search(
+    scenario_id: ScenarioId,
+    q: SearchQ,
+    caller: ViewerDep,
+    service: ServiceDep,
+    limit: LimitQ = 20,
+) -> Any:
+    """As for an organisation, in the organisation the scenario's plan produces."""
+    _, result = await service.load_scenario(scenario_id)
+    return find_units(result, q, limit=limit)
 
 
 # -- the dashboard page -----------------------------------------------------------------------

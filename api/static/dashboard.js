@@ -10,7 +10,7 @@
   const WIDE = new Set(["graph", "mirror"]);
 
   const $ = (id) => document.getElementById(id);
-  const state = { kinds: null, subjects: [], generation: 0, token: "" };
+  const state = { kinds: null, subjects: [], generation: 0, token: "", root: "", rootName: "" };
 
   function token() {
     try {
@@ -105,6 +105,7 @@
     const wanted = readHash();
     if (wanted.a && state.subjects.some((s) => s.ref === wanted.a)) a.value = wanted.a;
     if (wanted.b && state.subjects.some((s) => s.ref === wanted.b)) b.value = wanted.b;
+    if (wanted.root) state.root = wanted.root;
   }
 
   function readHash() {
@@ -117,16 +118,27 @@
   }
 
   function writeHash(a, b) {
-    const h = "a=" + encodeURIComponent(a) + (b ? "&b=" + encodeURIComponent(b) : "");
+    let h = "a=" + encodeURIComponent(a) + (b ? "&b=" + encodeURIComponent(b) : "");
+    if (state.root) h += "&root=" + encodeURIComponent(state.root);
     history.replaceState(null, "", "#" + h);
   }
 
   // -- charts -------------------------------------------------------------------------------
 
-  function chartPath(ref, kind) {
+  // "org:ID" or "scenario:ID" → "/orgs/ID" or "/scenarios/ID"
+  function subjectPath(ref) {
     const [type, id] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
-    const base = type === "scenario" ? "/scenarios/" : "/orgs/";
-    return base + encodeURIComponent(id) + "/charts/" + kind;
+    return (type === "scenario" ? "/scenarios/" : "/orgs/") + encodeURIComponent(id);
+  }
+
+  // The unit every chart is re-rooted on (the search box sets it), as a query string.
+  function withRoot(path) {
+    if (!state.root) return path;
+    return path + (path.includes("?") ? "&" : "?") + "root=" + encodeURIComponent(state.root);
+  }
+
+  function chartPath(ref, kind) {
+    return withRoot(subjectPath(ref) + "/charts/" + kind);
   }
 
   function subjectLabel(ref) {
@@ -196,6 +208,11 @@
     document.body.dataset.compare = b;
     setStatus("正在绘图…", false);
     for (const old of document.querySelectorAll("#charts .js-plotly-plot")) Plotly.purge(old);
+    for (const old of document.querySelectorAll("#charts .orgchart")) {
+      const inst = echarts.getInstanceByDom(old);
+      if (inst) inst.dispose();
+    }
+    showFocus();
     const main = $("charts");
     main.replaceChildren();
     const jobs = [];
@@ -209,10 +226,11 @@
       });
     };
     const aScenario = a.startsWith("scenario:");
+    jobs.push(orgChartSection(main, a, generation));
     if (b) {
       add("主要指标对比", [
         [a + "|" + b, "compare",
-         "/charts/compare?a=" + encodeURIComponent(a) + "&b=" + encodeURIComponent(b)],
+         withRoot("/charts/compare?a=" + encodeURIComponent(a) + "&b=" + encodeURIComponent(b))],
       ]);
     }
     if (aScenario) {
@@ -239,6 +257,285 @@
       document.body.dataset.state = "ready";
     }
   }
+
+
+  // -- org chart (组织架构图, Apache ECharts tree) ---------------------------------------------
+
+  const KIND_COLOR = {
+    ministry: "#4a1486", province: "#6a51a3", city: "#2171b5", county: "#08519c",
+    department: "#807dba", command_center: "#d94801", station: "#238b45", team: "#41ab5d",
+    office: "#41ab5d", community_post: "#74c476", group: "#8c6d31", rest: "#969696",
+  };
+  const OPEN_LEVELS = 1; // levels shown open at first; deeper shipped levels start collapsed
+
+  function num(x) {
+    return Number(x).toLocaleString("zh-CN", { maximumFractionDigits: 1 });
+  }
+
+  function boxItem(n, level, items) {
+    const item = {
+      name: n.name,
+      uid: n.id,
+      raw: n,
+      collapsed: level >= OPEN_LEVELS,
+      children: n.children ? n.children.map((c) => boxItem(c, level + 1, items)) : [],
+    };
+    items.set(n.id, item);
+    return item;
+  }
+
+  function boxLabel(item) {
+    const n = item.raw;
+    const hidden = n.more || (item.collapsed ? item.children.length : 0);
+    const lines = ["{name|" + n.name + "}"];
+    const whole = n.units > 1 ? "（含下级）" : "";
+    lines.push("{kind|" + n.kind_name + "}  {num|民警 " + num(n.total_police) + " · 辅警 " +
+      num(n.total_auxiliaries) + whole + "}");
+    const marks = [];
+    if (n.hollow > 0) marks.push("{hollow|空壳 缺" + n.hollow + "人}");
+    if (n.hidden_loss >= 0.5) marks.push("{loss|隐性流失 " + num(n.hidden_loss) + "}");
+    if (hidden > 0) marks.push("{more|▸ 下级 " + hidden + " 个}");
+    if (marks.length) lines.push(marks.join(" "));
+    return lines.join("\n");
+  }
+
+  function boxTooltip(n) {
+    const rows = [
+      "<b>" + n.name + "</b>（" + n.kind_name + "）",
+      "本级民警 " + num(n.police) + "，辅警 " + num(n.auxiliaries),
+      "含下级：民警 " + num(n.total_police) + "，辅警 " + num(n.total_auxiliaries) +
+        "，单位 " + num(n.units) + " 个",
+    ];
+    if (n.kind === "rest") return rows[0] + "<br>" + rows[2];
+    rows.push(n.hollow > 0 ? "空壳单位：比固定岗位少 " + n.hollow + " 名民警" : "不是空壳单位");
+    rows.push("隐性流失（期望值）：" + num(n.hidden_loss) + " 名");
+    rows.push("单击展开/收起；双击以此单位为范围");
+    return rows.join("<br>");
+  }
+
+  // Every box the chart shows now: open nodes show their children.
+  function visible(item, out) {
+    out.push(item);
+    if (!item.collapsed) for (const c of item.children) visible(c, out);
+    return out;
+  }
+
+  // Rows the tree needs: one per visible leaf, and one more between neighbouring subtrees
+  // (ECharts' tidy tree keeps cousins twice as far apart as siblings).
+  function rows(item) {
+    if (item.collapsed || !item.children.length) return 1;
+    const inner = item.children.reduce((acc, c) => acc + rows(c), 0);
+    return inner + (item.children.some((c) => !c.collapsed && c.children.length) ? 1 : 0);
+  }
+
+  function styleItems(item) {
+    for (const it of visible(item, [])) {
+      const n = it.raw;
+      const color = KIND_COLOR[n.kind] || "#636363";
+      const closed = n.more > 0 || (it.collapsed && it.children.length);
+      it.symbol = "rect";
+      it.symbolSize = [10, 10];
+      it.itemStyle = { color: closed ? color : "#fff", borderColor: color, borderWidth: 2 };
+      it.label = {
+        formatter: boxLabel(it),
+        backgroundColor: n.kind === "rest" ? "#f4f4f4" : "#fff",
+        borderColor: n.hollow > 0 ? "#b2182b" : color,
+        borderType: n.hollow > 0 ? "dashed" : "solid",
+        borderWidth: n.hollow > 0 ? 2 : 1,
+        borderRadius: 3,
+        padding: [4, 7],
+        rich: {
+          name: { fontSize: 13, fontWeight: "bold", color: "#1a1a1a", lineHeight: 18 },
+          kind: { fontSize: 11, color: "#fff", backgroundColor: color, padding: [1, 4],
+            borderRadius: 2 },
+          num: { fontSize: 11, color: "#333", lineHeight: 17 },
+          hollow: { fontSize: 11, color: "#b2182b", fontWeight: "bold", lineHeight: 17 },
+          loss: { fontSize: 11, color: "#d94801", lineHeight: 17 },
+          more: { fontSize: 11, color: "#08519c", lineHeight: 17 },
+        },
+      };
+    }
+  }
+
+  function drawTree(box, chart, tree) {
+    styleItems(tree);
+    const shown = visible(tree, []);
+    const height = Math.max(300, rows(tree) * 64 + 60);
+    box.style.height = height + "px";
+    chart.resize();
+    chart.setOption(
+      {
+        tooltip: { trigger: "item", confine: true,
+          formatter: (p) => (p.data && p.data.raw ? boxTooltip(p.data.raw) : "") },
+        series: [{
+          type: "tree", data: [tree], orient: "LR", roam: false, expandAndCollapse: false,
+          left: 30, right: 250, top: 30, bottom: 30, edgeShape: "polyline",
+          lineStyle: { color: "#9aa7b8", width: 1.2 },
+          label: { position: "right", verticalAlign: "middle", align: "left",
+            fontFamily: getComputedStyle(document.body).fontFamily },
+          animationDurationUpdate: 300,
+        }],
+      },
+      { notMerge: true }
+    );
+    box.dataset.boxes = String(shown.length);
+    box.dataset.hollow = String(shown.filter((it) => it.raw.hollow > 0).length);
+  }
+
+  async function drawOrgChart(box, ref, generation) {
+    const path = (root, depth) =>
+      subjectPath(ref) + "/orgchart?depth=" + depth + (root ? "&root=" + encodeURIComponent(root) : "");
+    const data = await api(path(state.root, 3));
+    if (generation !== state.generation) return;
+    box.replaceChildren();
+    const items = new Map();
+    const tree = boxItem(data.tree, 0, items);
+    tree.collapsed = false;
+    const chart = echarts.init(box, null, { renderer: "canvas" });
+    drawTree(box, chart, tree);
+    box.dataset.units = String(data.units);
+    box.dataset.root = data.root;
+    const note = box.parentElement.querySelector(".chart-note");
+    if (note) {
+      const up = data.path.map((p) => p.name).join(" › ");
+      note.textContent = (up ? "上级：" + up + "。 " : "") + "共 " + num(data.units) +
+        " 个单位；单击方框展开或收起下级，双击以该单位为范围。红色虚线框为空壳单位。";
+    }
+    chart.on("click", async (p) => {
+      const item = p.data && items.get(p.data.uid);
+      if (!item || item.raw.kind === "rest") return;
+      if (item.raw.more > 0) {
+        box.dataset.state = "loading";
+        try {
+          const sub = await api(path(item.uid, 2));
+          item.children = (sub.tree.children || []).map((c) => boxItem(c, 1, items));
+          for (const c of item.children) c.collapsed = true;
+          item.raw.more = 0;
+          item.collapsed = false;
+        } catch (err) {
+          setStatus(err instanceof ApiError ? explain(err) : String(err), true);
+        }
+      } else if (item.children.length) {
+        item.collapsed = !item.collapsed;
+      }
+      drawTree(box, chart, tree);
+      box.dataset.state = "drawn";
+    });
+    chart.on("dblclick", (p) => {
+      const item = p.data && items.get(p.data.uid);
+      if (item && item.raw.kind !== "rest") setRoot(item.uid, item.raw.name);
+    });
+    box.dataset.state = "drawn";
+  }
+
+  function orgChartSection(main, ref, generation) {
+    const sec = document.createElement("section");
+    const h = document.createElement("h2");
+    h.textContent = "组织架构图";
+    const note = document.createElement("p");
+    note.className = "chart-note";
+    const box = document.createElement("div");
+    box.className = "orgchart";
+    box.dataset.kind = "orgchart";
+    box.dataset.subject = ref;
+    box.dataset.state = "loading";
+    const msg = document.createElement("div");
+    msg.className = "msg";
+    msg.textContent = "加载中…";
+    box.appendChild(msg);
+    sec.append(h, note, box);
+    main.appendChild(sec);
+    return drawOrgChart(box, ref, generation).catch((err) => {
+      if (generation !== state.generation) return;
+      box.dataset.state = "failed";
+      const m = document.createElement("div");
+      m.className = "msg";
+      m.textContent = err instanceof ApiError ? explain(err) : "绘图失败：" + err;
+      box.replaceChildren(m);
+      throw err;
+    });
+  }
+
+  // -- search and focus -----------------------------------------------------------------------
+
+  function setRoot(id, name) {
+    state.root = id || "";
+    state.rootName = name || "";
+    render();
+  }
+
+  function showFocus() {
+    const f = $("focus");
+    f.hidden = !state.root;
+    $("focus-name").textContent = state.rootName || state.root;
+    document.body.dataset.root = state.root;
+  }
+
+  let searchTimer = 0;
+  let searchSeq = 0;
+
+  async function search(q) {
+    const list = $("hits");
+    const a = $("pick-a").value;
+    if (!q || !a) {
+      list.hidden = true;
+      return;
+    }
+    const seq = ++searchSeq;
+    let hits;
+    try {
+      hits = await api(subjectPath(a) + "/search?limit=15&q=" + encodeURIComponent(q));
+    } catch (err) {
+      if (seq === searchSeq) setStatus(err instanceof ApiError ? explain(err) : String(err), true);
+      return;
+    }
+    if (seq !== searchSeq) return;
+    list.replaceChildren();
+    if (!hits.length) {
+      const li = document.createElement("li");
+      li.className = "none";
+      li.textContent = "没有名称或编号含“" + q + "”的单位";
+      list.appendChild(li);
+    }
+    for (const h of hits) {
+      const li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.dataset.id = h.id;
+      li.textContent = h.name + "（" + h.kind_name + "，" + h.id + "）";
+      if (h.path) {
+        const sm = document.createElement("small");
+        sm.textContent = h.path;
+        li.appendChild(sm);
+      }
+      li.addEventListener("click", () => {
+        list.hidden = true;
+        $("search").value = h.name;
+        setRoot(h.id, h.name);
+      });
+      list.appendChild(li);
+    }
+    list.hidden = false;
+    document.body.dataset.hits = String(hits.length);
+  }
+
+  $("search").addEventListener("input", (ev) => {
+    clearTimeout(searchTimer);
+    const q = ev.target.value.trim();
+    searchTimer = setTimeout(() => search(q), 200);
+  });
+  $("search").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      const first = $("hits").querySelector("li[data-id]");
+      if (first) first.click();
+    } else if (ev.key === "Escape") {
+      $("hits").hidden = true;
+    }
+  });
+  $("unfocus").addEventListener("click", () => {
+    $("search").value = "";
+    setRoot("", "");
+  });
 
   // -- start ----------------------------------------------------------------------------------
 
@@ -285,7 +582,12 @@
     }
     start();
   });
-  $("pick-a").addEventListener("change", render);
+  $("pick-a").addEventListener("change", () => {
+    state.root = "";
+    state.rootName = "";
+    $("search").value = "";
+    render();
+  });
   $("pick-b").addEventListener("change", render);
   start();
 })();

@@ -159,4 +159,86 @@ def test_openapi_lists_chart_routes(client: TestClient) -> None:
 
 def test_static_dir_has_only_served_files() -> None:
     static = Path(__file__).resolve().parents[2] / "api" / "static"
-    assert {p.name for p in static.iterdir()} == {"index.html", "dashboard.js", "dashboard.css"}
+    assert {p.name for p in static.iterdir()} == {
+        "index.html",
+        "dashboard.js",
+        "dashboard.css",
+        "vendor",
+    }
+    # ECharts is vendored with its licence and notice (Apache-2.0)
+    vendor = static / "vendor" / "echarts"
+    assert {p.name for p in vendor.iterdir()} == {
+        "echarts.min.js",
+        "LICENSE",
+        "NOTICE",
+        "README.md",
+    }
+    assert "Apache License" in (vendor / "LICENSE").read_text()
+
+
+def test_echarts_served_from_the_package(client: TestClient) -> None:
+    r = client.get("/static/echarts.min.js")
+    assert r.status_code == 200
+    assert "Apache Software Foundation" in r.text[:2000]
+
+
+def test_orgchart_endpoint(client: TestClient) -> None:
+    h = auth(VIEWER)
+    r = client.get("/api/v1/orgs/test-county/orgchart?depth=1", headers=h)
+    assert r.status_code == 200, r.text
+    d = r.json()
+    t = d["tree"]
+    # 5 + 12 + 8 + 20 + 3 = 48 police in 5 units
+    assert (t["name"], t["total_police"], d["units"]) == ("测试县公安局", 48, 5)
+    assert [c["name"] for c in t["children"]] == ["刑侦大队", "治安大队", "城关派出所"]
+    assert t["children"][2]["more"] == 1  # the post is shipped when the station is opened
+    sub = client.get("/api/v1/orgs/test-county/orgchart?root=s1", headers=h).json()
+    assert sub["path"] == [{"id": "b", "name": "测试县公安局"}]
+    assert sub["tree"]["children"][0]["name"] == "东街社区警务室"
+    r = client.get("/api/v1/orgs/test-county/orgchart?root=nope", headers=h)
+    assert r.status_code == 404 and "nope" in r.json()["detail"]
+    assert client.get("/api/v1/orgs/test-county/orgchart?depth=99", headers=h).status_code == 422
+    scen = client.get("/api/v1/scenarios/merge/orgchart", headers=h).json()
+    # 刑侦 and 治安 merged into 刑侦大队: 12 + 8 = 20
+    assert [(c["id"], c["total_police"]) for c in scen["tree"]["children"]] == [
+        ("xj", 20),
+        ("s1", 23),
+    ]
+
+
+def test_search_endpoint(client: TestClient) -> None:
+    h = auth(VIEWER)
+    hits = client.get("/api/v1/orgs/test-county/search", params={"q": "大队"}, headers=h).json()
+    assert [x["id"] for x in hits] == ["xj", "za"]
+    assert hits[0]["path"] == "测试县公安局" and hits[0]["kind_name"] == "内设机构"
+    one = client.get("/api/v1/orgs/test-county/search?q=P1", headers=h).json()
+    assert [x["name"] for x in one] == ["东街社区警务室"]
+    assert client.get("/api/v1/orgs/test-county/search?q=", headers=h).status_code == 422
+    assert client.get("/api/v1/orgs/test-county/search?q=x").status_code == 401
+    scen = client.get("/api/v1/scenarios/merge/search?q=治安", headers=h).json()
+    assert scen == []  # merged away
+
+
+@pytest.mark.parametrize("kind", ORG_KINDS)
+def test_every_org_chart_takes_a_root(client: TestClient, kind: str) -> None:
+    h = auth(VIEWER)
+    fig = client.get(f"/api/v1/orgs/test-county/charts/{kind}?root=s1", headers=h).json()
+    assert "城关派出所" in fig["layout"]["title"]["text"]
+    data = json.dumps(fig["data"], ensure_ascii=False)
+    if kind == "mirror":  # the bureau above the new root is the row it is compared with
+        assert "上级: 测试县公安局" in data
+    else:
+        assert "测试县公安局" not in data
+    r = client.get(f"/api/v1/orgs/test-county/charts/{kind}?root=zz", headers=h)
+    assert r.status_code == 404
+
+
+def test_scenario_and_compare_charts_take_a_root(client: TestClient) -> None:
+    h = auth(VIEWER)
+    for kind in ("compare", "flows", "flows_category", "hierarchy"):
+        r = client.get(f"/api/v1/scenarios/merge/charts/{kind}?root=s1", headers=h)
+        assert r.status_code == 200, (kind, r.text)
+    fig = client.get(
+        "/api/v1/charts/compare?a=org:test-county&b=scenario:merge&root=s1", headers=h
+    ).json()
+    assert all("城关派出所" in t["name"] for t in fig["data"])

@@ -1,0 +1,133 @@
+"""What an analyst does on the dashboard: read the org chart, open a unit, find a unit by its
+Chinese name and re-root every chart on it.
+
+Screenshots: tests/output/orgchart-county.png (the county's org chart, 城关派出所 opened),
+search-hits.png (the search box with its hits), dashboard-rooted.png (every chart of 城关派出所).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser._live import LiveServer, beyond_loopback, same_origin_only
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    srv = LiveServer(tmp_path_factory.mktemp("analyst"))
+    yield srv
+    srv.stop()
+
+
+def wait_ready(pg: Any, subject: str, root: str = "") -> None:
+    pg.wait_for_function(
+        "([s, r]) => document.body.dataset.state === 'ready'"
+        " && document.body.dataset.subject === s && (document.body.dataset.root || '') === r",
+        arg=[subject, root],
+        timeout=60_000,
+    )
+
+
+def org_chart(pg: Any) -> dict[str, Any]:
+    return pg.evaluate(
+        """() => { const b = document.querySelector('.orgchart');
+            return {state: b.dataset.state, boxes: Number(b.dataset.boxes),
+                    units: Number(b.dataset.units), root: b.dataset.root,
+                    hollow: Number(b.dataset.hollow), canvas: b.querySelectorAll('canvas').length}
+        }"""
+    )
+
+
+def box_position(pg: Any, name: str) -> dict[str, float] | None:
+    """Scroll the org chart's box of a unit into view; where it is in the viewport."""
+    return pg.evaluate(
+        """(name) => {
+            const el = document.querySelector('.orgchart');
+            const data = echarts.getInstanceByDom(el).getModel().getSeriesByIndex(0).getData();
+            for (let i = 0; i < data.count(); i++) {
+                if (data.getName(i) === name) {
+                    const g = data.getItemGraphicEl(i);  // the symbol, in canvas pixels
+                    const [gx, gy] = g.transformCoordToGlobal(0, 0);
+                    const p = {x: gx, y: gy};
+                    const top = el.getBoundingClientRect().top + window.scrollY;
+                    window.scrollTo(0, Math.max(0, top + p.y - 450));
+                    const r = el.getBoundingClientRect();
+                    return {x: r.left + p.x, y: r.top + p.y};
+                }
+            }
+            return null; }""",
+        name,
+    )
+
+
+def test_org_chart_search_and_reroot(
+    page: tuple[Any, Any], server: LiveServer, output_dir: Path
+) -> None:
+    pg, log = page
+    foreign = same_origin_only(pg, server.url)
+    pg.goto(server.url + "/#a=org:mirror-county")
+    wait_ready(pg, "org:mirror-county")
+
+    # The org chart: the bureau and its direct units, drawn by ECharts on a canvas.
+    oc = org_chart(pg)
+    assert oc["state"] == "drawn" and oc["canvas"] >= 1
+    assert oc["units"] == 74 and oc["root"] == "bureau"
+    first = oc["boxes"]
+    assert first > 20  # the bureau and its 20-odd 内设机构 and 派出所
+    assert oc["hollow"] >= 1  # hollow units are marked (red dashed boxes)
+
+    # Clicking 城关派出所 opens it: its teams and 社区警务室 appear.
+    pos = box_position(pg, "城关派出所")
+    assert pos is not None
+    pg.mouse.click(pos["x"], pos["y"])
+    pg.wait_for_function(
+        "n => Number(document.querySelector('.orgchart').dataset.boxes) > n", arg=first
+    )
+    opened = org_chart(pg)["boxes"]
+    assert box_position(pg, "东关社区警务室") is not None
+    pg.evaluate("window.scrollTo(0, 0)")
+    pg.locator("section").first.screenshot(path=str(output_dir / "orgchart-county.png"))
+    # … and clicking it again closes it.
+    pos = box_position(pg, "城关派出所")
+    assert pos is not None
+    pg.mouse.click(pos["x"], pos["y"])
+    pg.wait_for_function(
+        "n => Number(document.querySelector('.orgchart').dataset.boxes) < n", arg=opened
+    )
+
+    # Search by Chinese name: the hits list the unit with its kind and where it sits.
+    pg.fill("#search", "城关")
+    pg.wait_for_selector("#hits li[data-id]")
+    hits = pg.eval_on_selector_all("#hits li[data-id]", "els => els.map(e => e.textContent)")
+    assert hits[0].startswith("城关派出所（派出所，st-chengguan）")
+    assert "河西县公安局" in hits[0]
+    pg.screenshot(path=str(output_dir / "search-hits.png"))
+
+    # Picking it re-roots every chart and the org chart on that station.
+    pg.click("#hits li[data-id='st-chengguan']")
+    wait_ready(pg, "org:mirror-county", "st-chengguan")
+    assert "root=st-chengguan" in pg.url
+    assert pg.is_visible("#focus") and pg.text_content("#focus-name") == "城关派出所"
+    oc = org_chart(pg)
+    assert oc["root"] == "st-chengguan" and oc["units"] < 74
+    titles = pg.evaluate(
+        """() => [...document.querySelectorAll('#charts .chart')].map(el =>
+            el._fullLayout && el._fullLayout.title ? el._fullLayout.title.text : '')"""
+    )
+    assert titles and all("城关派出所" in t for t in titles if t), titles
+    assert pg.evaluate("document.body.dataset.state") == "ready"
+    pg.screenshot(path=str(output_dir / "dashboard-rooted.png"), full_page=True)
+
+    # 返回全局 brings the whole organisation back.
+    pg.click("#unfocus")
+    wait_ready(pg, "org:mirror-county")
+    assert org_chart(pg)["units"] == 74
+
+    assert foreign == [] and beyond_loopback(log.requests) == []
+    assert log.errors == []
