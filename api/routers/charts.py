@@ -37,8 +37,10 @@ from orgmodel.charts import (
     compare_figure,
     hierarchy_figure,
     layered_graph_figure,
+    mirror_heatmap_figure,
     officer_flows_figure,
 )
+from orgmodel.charts._measures import changed_bureaus
 from orgmodel.charts._style import figure_json
 from orgmodel.charts.orgchart import org_chart_data
 from orgmodel.focus import find_units, subtree
@@ -80,6 +82,15 @@ RootQ = Annotated[
         min_length=1,
         max_length=MAX_ID,
         description="Re-root on this unit id: the chart shows it and the units under it only.",
+    ),
+]
+VersusQ = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=2 * MAX_ID,
+        description="mirror: bureaus that differ from this org or scenario (org:ID, "
+        "scenario:ID) come first",
     ),
 ]
 DepthQ = Annotated[int, Query(ge=0, le=12, description="orgchart: levels below the root shipped.")]
@@ -173,8 +184,12 @@ def org_figure(
     max_level: int | None = None,
     by: str | None = None,
     style: str = "icicle",
+    versus: OrgGraph | None = None,
 ) -> go.Figure:
-    """One figure of an organisation, by the chart kinds of :data:`ORG_CHARTS`."""
+    """One figure of an organisation, by the chart kinds of :data:`ORG_CHARTS`; ``versus``
+    (another organisation) puts the bureaus that differ from it first in the mirror heatmap."""
+    if kind == "mirror" and versus is not None:
+        return mirror_heatmap_figure(org, first=changed_bureaus(versus, org))
     if kind == "hierarchy":
         return hierarchy_figure(org, style=style)
     if kind == "graph":
@@ -222,14 +237,20 @@ async def org_chart(
     by: ByQ = None,
     style: StyleQ = "icicle",
     root: RootQ = None,
+    versus: VersusQ = None,
 ) -> Response:
     """hierarchy (icicle/sunburst), graph (块 and 条 in layers), spans, funnel or mirror;
     with ``root``, of that unit and the units under it."""
     org, v = await service.load_org(org_id, version)
-    key = (_store_key(request), "org", org_id, v, kind, max_level, by, style, root)
+    other: OrgGraph | None = None
+    sv: Subject | None = None
+    if versus is not None and kind == "mirror":
+        other, sv = await service.load_subject(parse_subject(versus))
+    key = (_store_key(request), "org", org_id, v, kind, max_level, by, style, root, sv)
 
     def make() -> str:
-        fig = org_figure(focus(org, root), kind, max_level=max_level, by=by, style=style)
+        vs = focus(other, root) if other is not None else None
+        fig = org_figure(focus(org, root), kind, max_level=max_level, by=by, style=style, versus=vs)
         return figure_json(fig)
 
     return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
@@ -257,14 +278,23 @@ async def scenario_chart(
     that unit and the units under it (in the base and in the result)."""
     rec, result = await service.load_scenario(scenario_id)
     key = (_store_key(request), "scenario", scenario_id, kind, max_level, by, style, root)
+
+    base, _ = await service.load_org(rec.base_id, rec.base_version)
     if kind not in SCENARIO_EXTRA:
 
         def make_org() -> str:
-            fig = org_figure(focus(result, root), kind, max_level=max_level, by=by, style=style)
+            # the mirror heatmap puts the bureaus the plan changed first
+            fig = org_figure(
+                focus(result, root),
+                kind,
+                max_level=max_level,
+                by=by,
+                style=style,
+                versus=focus(base, root) if kind == "mirror" else None,
+            )
             return figure_json(fig)
 
         return _json(await run_in_threadpool(_cache(request).get_or_make, key, make_org))
-    base, _ = await service.load_org(rec.base_id, rec.base_version)
 
     def make() -> str:
         before, after = focus(base, root), focus(result, root)

@@ -137,8 +137,14 @@
     return path + (path.includes("?") ? "&" : "?") + "root=" + encodeURIComponent(state.root);
   }
 
-  function chartPath(ref, kind) {
-    return withRoot(subjectPath(ref) + "/charts/" + kind);
+  // versus: for an organisation's mirror heatmap, the other subject, so the bureaus that
+  // differ come first (a scenario's heatmap does this against its base by itself).
+  function chartPath(ref, kind, versus) {
+    let path = subjectPath(ref) + "/charts/" + kind;
+    if (versus && kind === "mirror" && ref.startsWith("org:")) {
+      path += "?versus=" + encodeURIComponent(versus);
+    }
+    return withRoot(path);
   }
 
   function subjectLabel(ref) {
@@ -241,8 +247,8 @@
       }
     }
     for (const k of state.kinds.org) {
-      const specs = [[a, k.kind, chartPath(a, k.kind)]];
-      if (b) specs.push([b, k.kind, chartPath(b, k.kind)]);
+      const specs = [[a, k.kind, chartPath(a, k.kind, b)]];
+      if (b) specs.push([b, k.kind, chartPath(b, k.kind, a)]);
       add(k.title, specs, WIDE.has(k.kind));
     }
     const results = await Promise.allSettled(jobs);

@@ -15,6 +15,7 @@ from orgmodel.norms import Norms, load_norms
 
 __all__ = [
     "bureau_departments",
+    "changed_bureaus",
     "norms_or_default",
     "parent_functions",
     "subtree_sums",
@@ -60,6 +61,20 @@ def bureau_departments(org: OrgGraph) -> dict[str, dict[str, list[str]]]:
             if b is not None:
                 out[b].setdefault(a["function"], []).append(u)
     return out
+
+
+def changed_bureaus(before: OrgGraph, after: OrgGraph) -> list[str]:
+    """Bureaus of ``after`` whose departments differ from ``before`` (function → police), or
+    that ``before`` lacks; in ``after``'s order. What the mirror heatmap shows first."""
+
+    def cells(org: OrgGraph) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for b, fns in bureau_departments(org).items():
+            out[b] = {f: sum(org.attrs(u)["police"] for u in us) for f, us in fns.items()}
+        return out
+
+    old, new = cells(before), cells(after)
+    return [b for b in new if old.get(b) != new[b]]
 
 
 def parent_functions(org: OrgGraph) -> dict[str, set[str] | None]:

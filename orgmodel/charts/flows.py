@@ -16,7 +16,14 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from orgmodel.charts._style import CATEGORY_NAMES, KIND_COLORS, KIND_SHORT, fmt_num, styled
+from orgmodel.charts._style import (
+    CATEGORY_NAMES,
+    KIND_COLORS,
+    KIND_SHORT,
+    fmt_num,
+    function_name,
+    styled,
+)
 from orgmodel.model import OrgGraph
 
 __all__ = ["Flow", "flows_from_diff", "officer_flows_figure"]
@@ -26,7 +33,6 @@ Flow = tuple[str | None, str | None, float]
 
 _HIRED = "新招录"
 _RETIRED = "退出"
-_OTHER = "其他单位"
 _OFFICERS = {"police": "民警", "auxiliaries": "辅警"}
 CATEGORY_COLORS = {
     "leadership": "#08519c",
@@ -54,6 +60,22 @@ def flows_from_diff(
     else:
         raise ValueError(f"by must be 'unit' or 'category', got {by!r}")
     return [(r["from"], r["to"], r[officers]) for r in rows if r[officers]]
+
+
+_GROUP = "group:"
+
+
+def _group_of(org: OrgGraph, uid: str | None, none: str) -> str:
+    """The function level a unit's officers are grouped under in the long tail of a Sankey
+    (``none``: the name of the missing side, 新招录 or 退出)."""
+    if uid is None:
+        return none
+    if uid not in org:
+        return uid
+    a = org.attrs(uid)
+    if a["function"]:
+        return function_name(org, a["function"])
+    return KIND_SHORT.get(a["kind"], a["kind"])
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -91,8 +113,10 @@ def officer_flows_figure(
         Keep flows from a unit to the same unit id (officers who stayed). Off by default, so
         the bands sum to the officers moved.
     max_links : int
-        The largest flows are drawn one by one; the rest are merged into one band
-        "其他单位 → 其他单位" (its total is kept), so large plans stay readable.
+        The largest flows are drawn one by one; the rest are grouped by function level (警种,
+        or the kind for units without one: 派出所, 警务室 …), one band per pair of groups
+        ("刑侦（其余单位）→ 刑侦（其余单位）"), so a large plan still says which functions
+        its officers moved between. Every node label carries the officers through it.
     title : str, optional
 
     Returns
@@ -118,6 +142,10 @@ def officer_flows_figure(
     links = sorted(merged.items(), key=lambda kv: -kv[1])
     rest = links[max_links:] if len(links) > max_links else []
     links = links[: max_links if rest else None]
+    grouped: dict[tuple[str, str], float] = {}
+    for (s, d), n in rest:
+        key = (_group_of(before, s, _HIRED), _group_of(after, d, _RETIRED))
+        grouped[key] = grouped.get(key, 0.0) + n
 
     node_index: dict[tuple[str, str | None], int] = {}
     labels: list[str] = []
@@ -137,8 +165,9 @@ def officer_flows_figure(
             label = CATEGORY_NAMES.get(uid, uid)
             color = CATEGORY_COLORS.get(uid, "#636363")
             hover = label
-        elif uid == _OTHER:
-            label, color, hover = _OTHER, "#bdbdbd", _OTHER
+        elif uid.startswith(_GROUP):
+            label = uid[len(_GROUP) :] + "（其余单位）"
+            color, hover = "#bdbdbd", label
         elif uid in org:
             a = org.attrs(uid)
             label = org.name_of(uid)
@@ -164,16 +193,22 @@ def officer_flows_figure(
         values.append(n)
         link_colors.append(_rgba(colors[i], 0.35))
         link_hover.append(f"{labels[i]} → {labels[j]}: {fmt_num(n)} 名{what}")
-    if rest:
-        total = sum(n for _, n in rest)
-        i, j = node("old", _OTHER, before), node("new", _OTHER, after)
+    for (gs, gd), n in sorted(grouped.items(), key=lambda kv: -kv[1]):
+        i = node("old", None if gs == _HIRED else _GROUP + gs, before)
+        j = node("new", None if gd == _RETIRED else _GROUP + gd, after)
         src_idx.append(i)
         dst_idx.append(j)
-        values.append(total)
-        link_colors.append("rgba(189,189,189,0.4)")
-        link_hover.append(f"其余 {len(rest)} 条流向合计: {fmt_num(total)} 名{what}")
+        values.append(n)
+        link_colors.append("rgba(150,150,150,0.35)")
+        link_hover.append(f"{labels[i]} → {labels[j]}: {fmt_num(n)} 名{what}")
 
     moved = sum(values)
+    # numbers on the bands: each node says how many officers pass through it
+    through = [0.0] * len(labels)
+    for i, j, n in zip(src_idx, dst_idx, values, strict=True):
+        through[i] += n
+        through[j] += n
+    labels = [f"{lab} {fmt_num(t)}" for lab, t in zip(labels, through, strict=True)]
     trace: dict[str, Any] = {
         "arrangement": "snap",
         "node": {

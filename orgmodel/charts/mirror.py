@@ -48,6 +48,7 @@ def mirror_heatmap_figure(
     norms: Norms | None = None,
     *,
     max_bureaus: int = 60,
+    first: Sequence[str] = (),
     title: str | None = None,
 ) -> go.Figure:
     """Bureaus × functions heatmap of 上下对口.
@@ -60,6 +61,10 @@ def mirror_heatmap_figure(
     max_bureaus : int
         At most this many bureau rows (root first, breadth-first); the rest are left out and
         counted in a note.
+    first : sequence of str
+        Bureau ids shown before all others (those a restructuring changed, see
+        :func:`orgmodel.charts._measures.changed_bureaus`), so that at scale the rows that
+        tell the story are never the ones cut off. The note counts them.
     title : str, optional
 
     Returns
@@ -78,6 +83,10 @@ def mirror_heatmap_figure(
         pb = org.parent_bureau
         rows.append(("上级: " + pb.name, "", None, frozenset(pb.functions)))
     bureaus = [b for b in bf if bf[b]]
+    lead = [b for b in dict.fromkeys(first) if bf.get(b)]
+    if lead:
+        chosen = set(lead)
+        bureaus = lead + [b for b in bureaus if b not in chosen]
     left_out = max(0, len(bureaus) - max_bureaus)
     for b in bureaus[:max_bureaus]:
         label = org.name_of(b)
@@ -161,9 +170,12 @@ def mirror_heatmap_figure(
         plot_bgcolor="#f7f7f7",
     )
     margin_top = 150
-    if left_out:
+    note = f"另有 {left_out} 个局未显示" if left_out else ""
+    if lead:
+        note = f"有变化的 {len(lead)} 个局排在前面" + (f"；{note}" if note else "")
+    if note:
         fig.add_annotation(
-            text=f"另有 {left_out} 个局未显示",
+            text=note,
             xref="paper",
             yref="paper",
             x=0,

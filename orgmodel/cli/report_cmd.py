@@ -7,6 +7,7 @@ flows. plotly.js is embedded, so the file opens without a network or a server.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -14,6 +15,7 @@ import typer
 from orgmodel.charts.report import report_html
 from orgmodel.cli import app
 from orgmodel.errors import InputError
+from orgmodel.focus import subtree
 from orgmodel.io import load_org
 from orgmodel.io._atomic import atomic_output
 from orgmodel.norms import load_norms
@@ -32,20 +34,35 @@ def report(
     ),
     norms: Path | None = typer.Option(None, "--norms", help="Staffing norms file."),
     title: str | None = typer.Option(None, "--title", help="Page title."),
+    root: str | None = typer.Option(
+        None,
+        "--root",
+        help="Unit id: report on that unit and the units under it only (every chart and "
+        "number re-rooted; find ids with the dashboard's search or `orgmodel show`).",
+    ),
 ) -> None:
     """Write an offline HTML report (图表报告) of an organisation, a comparison or a plan."""
     if compare is not None and plan is not None:
         raise InputError("give either --compare or --plan, not both")
     n = load_norms(norms)
-    base = load_org(org)
-    sources = [str(org)]
+    whole = load_org(org)
+    base = whole if root is None else subtree(whole, root)
+    sources = [str(org)] + ([f"范围：{base.name}（{root}）"] if root is not None else [])
     if plan is not None:
-        result = apply_plan(base, load_plan(plan), norms=n)
-        diff = diff_orgs(base, result.org, n, result.lineage)
+        result = apply_plan(whole, load_plan(plan), norms=n)
+        if root is None:
+            diff = diff_orgs(base, result.org, n, result.lineage)
+        else:
+            # the plan runs on the whole organisation; the report shows the chosen part, whose
+            # flows are estimated (the plan's lineage names units outside it)
+            result = replace(result, base=base, org=subtree(result.org, root))
+            diff = diff_orgs(base, result.org, n)
         page = report_html(base, n, scenario=result, diff=diff, title=title,
                            sources=[*sources, str(plan)])  # fmt: skip
     elif compare is not None:
-        page = report_html(base, n, compare=load_org(compare), title=title,
+        other = load_org(compare)
+        other = other if root is None else subtree(other, root)
+        page = report_html(base, n, compare=other, title=title,
                            sources=[*sources, str(compare)])  # fmt: skip
     else:
         page = report_html(base, n, title=title, sources=sources)

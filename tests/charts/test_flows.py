@@ -37,22 +37,27 @@ def test_sankey_sums_to_officers_moved(county: OrgGraph, after: OrgGraph) -> Non
     # moved: 12 + 40 + 3 hired + 1 retired = 56; the 20 who stayed are not drawn
     assert sum(s.link.value) == 56
     assert len(s.link.value) == 4
-    labels = list(s.node.label)
+    labels = [x.rsplit(" ", 1)[0] for x in s.node.label]  # name, then officers
     pairs = {(labels[a], labels[b]): v for a, b, v in zip(s.link.source, s.link.target,
                                                            s.link.value, strict=True)}  # fmt: skip
     assert pairs[("交警大队", "侦查大部")] == 40
     assert pairs[("新招录", "城关派出所")] == 3
     assert pairs[("东街社区警务室", "退出")] == 1
     assert "56" in fig.layout.title.text
+    # numbers on the bands: 交警大队 sends 40; 侦查大部 takes 40 + 12 = 52
+    assert {"交警大队 40", "侦查大部 52", "新招录 3"} <= set(s.node.label)
 
 
 def test_sankey_unchanged_and_aggregation(county: OrgGraph, after: OrgGraph) -> None:
     s = officer_flows_figure(FLOWS, county, after, include_unchanged=True).data[0]
     assert sum(s.link.value) == 76
     s = officer_flows_figure(FLOWS, county, after, max_links=2).data[0]
-    # the two largest (40, 12) stay; hired 3 + retired 1 merge into one band of 4
-    assert list(s.link.value) == [40, 12, 4]
-    assert "其他单位" in list(s.node.label)
+    # the two largest (40, 12) stay; the rest is grouped by function level: hired → 派出所 3,
+    # 警务室 → retired 1, not one grey "other" block
+    assert list(s.link.value) == [40, 12, 3, 1]
+    assert {"派出所（其余单位） 3", "警务室（其余单位） 1", "新招录 3", "退出 1"} <= set(
+        s.node.label
+    )
 
 
 def test_sankey_nothing_moved(county: OrgGraph, after: OrgGraph) -> None:
@@ -83,7 +88,7 @@ def test_sankey_of_an_applied_plan(county: OrgGraph) -> None:
     moved = off["moved"]["police"] + off["hired"]["police"] + off["retired"]["police"]
     assert sum(values) == moved
     s = fig.data[0]
-    labels = list(s.node.label)
+    labels = [x.rsplit(" ", 1)[0] for x in s.node.label]  # name, then officers
     out_of: dict[str, float] = {}
     into: dict[str, float] = {}
     for a, b, v in zip(s.link.source, s.link.target, s.link.value, strict=True):
@@ -96,6 +101,6 @@ def test_sankey_of_an_applied_plan(county: OrgGraph) -> None:
     # by category: every officer of the result (and the retired) is in some band
     cat = officer_flows_figure(diff, county, r.org, by="category").data[0]
     assert sum(cat.link.value) == r.org.total_police() + off["retired"]["police"]
-    assert "基层一线" in list(cat.node.label)
+    assert "基层一线" in [x.rsplit(" ", 1)[0] for x in cat.node.label]
     with pytest.raises(ValueError, match="category"):
         officer_flows_figure(FLOWS, county, r.org, by="category")

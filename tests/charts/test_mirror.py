@@ -34,3 +34,21 @@ def test_mirror_heatmap_row_limit(city: OrgGraph) -> None:
     fig = mirror_heatmap_figure(city, max_bureaus=1)
     assert len(fig.data[0].y) == 1
     assert "另有 1 个局" in fig.layout.annotations[0].text
+
+
+def test_changed_bureaus_come_first_and_the_cut_is_counted(city: OrgGraph) -> None:
+    from orgmodel.charts._measures import changed_bureaus
+
+    units = [u for u in city.units()]
+    for u in units:
+        if u.id == "ctx":
+            u.police = 20  # the county's 刑侦大队 grows: the county's row changed
+    after = city.with_units(units)
+    assert changed_bureaus(city, after) == ["cty"]
+    assert changed_bureaus(city, city) == []
+    plain = mirror_heatmap_figure(after, max_bureaus=1)
+    assert plain.data[0].y[0].startswith("某市公安局")
+    fig = mirror_heatmap_figure(after, max_bureaus=1, first=changed_bureaus(city, after))
+    # bureaus: city, cty; the changed county first, one row kept, the city cut and counted
+    assert [y.split("（")[0] for y in fig.data[0].y] == ["某县公安局"]
+    assert fig.layout.annotations[0].text == "有变化的 1 个局排在前面；另有 1 个局未显示"

@@ -103,3 +103,21 @@ def test_report_command_errors(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["report", org, "-o", str(tmp_path / "nope" / "r.html")])
     assert r.exit_code == 1
     assert "does not exist" in r.output
+
+
+def test_report_command_root(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    org = str(SEEDS / "orgs" / "mirror-county.yaml")
+    r = CliRunner().invoke(app, ["report", org, "--root", "st-chengguan", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    # every chart and number is of 城关派出所 alone: its title, its charts
+    assert "<title>城关派出所 组织结构分析报告</title>" in page
+    assert "范围：城关派出所（st-chengguan）" in page
+    assert len(manifest(page)) == 5
+    plan = str(SEEDS / "plans" / "dabumen-county.yaml")
+    r = CliRunner().invoke(app, ["report", org, "--root", "bureau", "--plan", plan, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["report", org, "--root", "nope", "-o", str(out)])
+    assert r.exit_code == 1
+    assert "no unit 'nope'" in r.output
