@@ -16,7 +16,7 @@ from typing import Any
 from orgmodel.model import OrgGraph, OrgValidationError
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.ops import OPERATIONS
-from orgmodel.restructure.plan import OP_NAMES, Plan, PlanError
+from orgmodel.restructure.plan import OP_NAMES, Plan, PlanError, check_op
 from orgmodel.restructure.workspace import OpError, Workspace
 
 __all__ = ["Flow", "Lineage", "ScenarioResult", "Step", "apply_plan", "scenario_identity"]
@@ -266,6 +266,7 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
         fn = OPERATIONS.get(name)
         if fn is None:
             raise PlanError(f"unknown operation {name!r}", index=i, op=name, source=plan.source)
+        check_op(i, op, plan.source)  # a Plan built by hand meets the same models
         try:
             steps.append(Step(i, name, fn(ws, op)))
         except OpError as e:

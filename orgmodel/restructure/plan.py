@@ -42,6 +42,7 @@ __all__ = [
     "PlanError",
     "PlanFile",
     "Selector",
+    "check_op",
     "load_plan",
     "plan_from_dict",
     "plan_json_schema",
@@ -615,7 +616,8 @@ def _message(e: ValidationError, model: type[BaseModel]) -> str:
     return f"{where}: {msg}{shown}" if where else f"{msg}{shown}"
 
 
-def _check_op(i: int, raw: Any, source: str) -> dict[str, Any]:
+def check_op(i: int, raw: Any, source: str) -> dict[str, Any]:
+    """Validate one operation against its model; a :class:`PlanError` names what is wrong."""
     if not isinstance(raw, dict):
         raise PlanError("an operation must be a mapping with an 'op' field", index=i, source=source)
     name = raw.get("op")
@@ -682,7 +684,7 @@ def plan_from_dict(
     base = data.get("base")
     if base is not None and (not isinstance(base, str) or not base):
         raise PlanError("'base' must be the id of an organisation", source=source)
-    checked = tuple(_check_op(i, o, source) for i, o in enumerate(ops))
+    checked = tuple(check_op(i, o, source) for i, o in enumerate(ops))
     try:
         PlanFile.model_validate({**data, "ops": []})
     except ValidationError as e:
