@@ -62,7 +62,9 @@ def test_serve_restart_keeps_orgs_and_scenarios(tmp_path: Path) -> None:
     up_in = time.monotonic() - t0
     try:
         assert url.startswith("http://127.0.0.1:")
-        assert up_in < 10, f"took {up_in:.1f} s to come up"
+        # A smoke bound, not a speed target (those live in benchmarks/): an empty store seeds
+        # 3 organisations and 10 scenarios, about a second per LadybugDB save on 2 busy cores.
+        assert up_in < 25, f"took {up_in:.1f} s to come up"
         with httpx.Client(base_url=url, timeout=30) as c:
             h = c.get("/health").json()
             assert h["local_mode"] is True and h["store"] == "ladybug"
