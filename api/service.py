@@ -434,7 +434,12 @@ class OrgService:
                 self._queries += 1
             try:
                 return self.store.query(
-                    cypher, params, timeout_s=timeout, limits=self.settings.query_limits
+                    cypher,
+                    params,
+                    timeout_s=timeout,
+                    limits=self.settings.query_limits,
+                    # one row past the limit tells the caller the answer was cut
+                    max_rows=None if limit is None else limit + 1,
                 )
             finally:
                 with self._queries_done:

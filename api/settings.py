@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from orgmodel.errors import InputError
-from orgmodel.store.query_door import DoorLimits
+from orgmodel.store.query_door import DEFAULT_QUERY_TIMEOUT_S, DoorLimits
 
 __all__ = [
     "DEFAULT_STORE",
@@ -193,7 +193,7 @@ class Settings:
     host: str = LOOPBACK_HOST
     port: int = 8000
     max_upload_bytes: int = 5 * 1024 * 1024
-    query_timeout_s: float = 10.0
+    query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
     query_max_rows: int = 10_000
     query_limits: DoorLimits = field(default_factory=DoorLimits)
     seed: bool = True
@@ -243,7 +243,7 @@ class Settings:
             "port": port if port is not None else num("ORGMODEL_PORT", int, 8000),
             "tokens": tokens,
             "max_upload_bytes": num("ORGMODEL_MAX_UPLOAD_BYTES", int, 5 * 1024 * 1024),
-            "query_timeout_s": num("ORGMODEL_QUERY_TIMEOUT", float, 10.0),
+            "query_timeout_s": num("ORGMODEL_QUERY_TIMEOUT", float, DEFAULT_QUERY_TIMEOUT_S),
             "query_limits": DoorLimits.from_env(env),
         }
         kw.update(overrides)

@@ -25,6 +25,7 @@ from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.io.orgfile import load_org, write_org
 from orgmodel.store import GraphStore, open_store, store_uri
+from orgmodel.store.query_door import DEFAULT_QUERY_TIMEOUT_S
 
 __all__ = ["db_app", "parse_params"]
 
@@ -258,13 +259,21 @@ def query(
     file: Path | None = typer.Option(
         None, "--file", "-f", help="Read the statement from a file, e.g. cypher/analytics/…"
     ),
+    timeout: float | None = typer.Option(
+        None,
+        "--timeout",
+        help="Stop the query after this many seconds (default: $ORGMODEL_QUERY_TIMEOUT, else 10).",
+    ),
     store: str | None = STORE_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Run one read-only Cypher statement; writes are refused by the engine.
+    """Run one read-only Cypher statement through the query door (docs/security.md).
 
-    A query using ``$norms`` (cypher/analytics/hidden_loss.cypher) gets the shipped staffing
-    norms unless ``--param norms=…`` is given.
+    The same limits as the API hold: reading clauses and listed functions only, the size
+    limits ($ORGMODEL_QUERY_MAX_CHARS, _DEPTH, _LIST), the time limit and the engine's
+    memory ceiling ($ORGMODEL_BUFFER_POOL_MB). A query using ``$norms``
+    (cypher/analytics/hidden_loss.cypher) gets the shipped staffing norms unless
+    ``--param norms=…`` is given.
     """
     if (cypher is None) == (file is None):
         raise InputError("give the Cypher statement as an argument or with --file, not both")
@@ -279,8 +288,16 @@ def query(
         from orgmodel.store.analytics import norms_param
 
         params["norms"] = norms_param()
+    if timeout is None:
+        raw = os.environ.get("ORGMODEL_QUERY_TIMEOUT", "").strip()
+        try:
+            timeout = float(raw) if raw else DEFAULT_QUERY_TIMEOUT_S
+        except ValueError:
+            raise InputError(f"ORGMODEL_QUERY_TIMEOUT: not a number: {raw!r}") from None
+    if not timeout > 0:
+        raise InputError(f"--timeout must be more than 0 seconds, got {timeout:g}")
     with _store(store) as s:
-        rows = s.query(cypher, params)
+        rows = s.query(cypher, params, timeout_s=timeout)
     if as_json:
         _echo_json(rows)
         return

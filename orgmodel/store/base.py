@@ -301,6 +301,7 @@ class GraphStore(ABC):
         *,
         timeout_s: float | None = None,
         limits: DoorLimits | None = None,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
         """Run one read-only Cypher statement; rows as dicts of plain (JSON-ready) values.
 
@@ -309,7 +310,8 @@ class GraphStore(ABC):
         environment when omitted): reading clauses and listed functions only, within the
         size limits. The engine runs the door's rendering of it, read-only. With ``timeout_s``
         the engine itself stops the statement after that long (LadybugDB's query timeout and
-        interrupt, Neo4j's transaction timeout) and :class:`QueryTimeout` is raised.
+        interrupt, Neo4j's transaction timeout) and :class:`QueryTimeout` is raised. At most
+        ``max_rows`` rows are fetched.
 
         Raises
         ------

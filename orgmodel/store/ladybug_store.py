@@ -8,8 +8,12 @@ transaction at a time).
 
 - A save is one transaction: units and edges are bulk-imported with ``COPY FROM`` CSV files
   written to a temporary folder, then the version node; a failure anywhere rolls it all back.
-- :meth:`LadybugStore.query` runs the user's single statement inside
-  ``BEGIN TRANSACTION READ ONLY``: the engine refuses any write clause.
+- :meth:`LadybugStore.query` runs the user's single statement, as the query door rendered
+  it, inside ``BEGIN TRANSACTION READ ONLY``. Its work is bounded three ways: the engine's
+  query timeout, a watchdog that interrupts the connection one second after it (the engine
+  checks its clock between chunks of work), and the buffer pool — the engine's memory
+  ceiling, ``ORGMODEL_BUFFER_POOL_MB`` (default 1024) — past which a query fails instead of
+  growing the process.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from orgmodel.store.base import (
 from orgmodel.store.cypher_store import CypherStore
 from orgmodel.store.query_door import DoorLimits, check_params, pass_query
 
-__all__ = ["DEFAULT_PATH", "LadybugStore"]
+__all__ = ["DEFAULT_BUFFER_POOL_MB", "DEFAULT_PATH", "LadybugStore", "buffer_pool_mb"]
 
 #: Where the embedded store lives unless a path (or ``ORGMODEL_STORE``) says otherwise.
 DEFAULT_PATH = Path("data") / "orgmodel.lbdb"
@@ -52,6 +56,28 @@ ENGINE = "ladybug"
 _READ_ONLY_MSG = "read-only transaction"
 _LOCK_MSG = "Could not set lock on file"
 _LOCK_PID = re.compile(r"held by PID (\d+)")
+_BUFFER_FULL = "buffer pool is full"
+
+#: The engine's memory ceiling (its buffer pool) unless ``ORGMODEL_BUFFER_POOL_MB`` says.
+DEFAULT_BUFFER_POOL_MB = 1024
+#: How long after the engine's own time limit the watchdog interrupts a query.
+INTERRUPT_GRACE_S = 1.0
+
+
+def buffer_pool_mb(env: Mapping[str, str] | None = None) -> int:
+    """The buffer pool size in MiB: ``ORGMODEL_BUFFER_POOL_MB``, else 1024.
+
+    Raises
+    ------
+    StoreError
+        The variable is not a whole number of at least 64.
+    """
+    raw = (os.environ if env is None else env).get("ORGMODEL_BUFFER_POOL_MB", "").strip()
+    if not raw:
+        return DEFAULT_BUFFER_POOL_MB
+    if not raw.isdigit() or int(raw) < 64:
+        raise StoreError(f"ORGMODEL_BUFFER_POOL_MB: expected a whole number ≥ 64, got {raw!r}")
+    return int(raw)
 
 
 @dataclass
@@ -67,12 +93,14 @@ _OPEN: dict[str, _Shared] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def _open_shared(path: str, *, in_memory: bool) -> _Shared:
+def _open_shared(path: str, *, in_memory: bool, pool_mb: int) -> _Shared:
     with _OPEN_LOCK:
         shared = None if in_memory else _OPEN.get(path)
         if shared is None:
             try:
-                db = ladybug.Database(":memory:" if in_memory else path)
+                db = ladybug.Database(
+                    ":memory:" if in_memory else path, buffer_pool_size=pool_mb * 1024 * 1024
+                )
             except RuntimeError as e:
                 if _LOCK_MSG in str(e):
                     m = _LOCK_PID.search(str(e))
@@ -174,6 +202,42 @@ class _LadybugTx:
         step("dispatches")
 
 
+class _Watchdog:
+    """Interrupts a connection's running query when its time is up (plus a grace period).
+
+    The engine's own timeout is checked between chunks of work; the interrupt makes sure a
+    stopped query stops. The lock keeps the interrupt off a connection that has finished.
+    """
+
+    def __init__(self, conn: ladybug.Connection, timeout_s: float | None) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+        self.done = False
+        self.timer = (
+            None
+            if timeout_s is None
+            else threading.Timer(timeout_s + INTERRUPT_GRACE_S, self._interrupt)
+        )
+        if self.timer is not None:
+            self.timer.daemon = True
+
+    def _interrupt(self) -> None:
+        with self.lock:
+            if not self.done:
+                self.conn.interrupt()
+
+    def __enter__(self) -> _Watchdog:
+        if self.timer is not None:
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.done = True
+        if self.timer is not None:
+            self.timer.cancel()
+
+
 def _rollback(conn: ladybug.Connection) -> None:
     # LadybugDB has already rolled back a transaction whose statement failed.
     with contextlib.suppress(RuntimeError):
@@ -183,6 +247,9 @@ def _rollback(conn: ladybug.Connection) -> None:
 class LadybugStore(CypherStore):
     """The embedded LadybugDB store at ``path`` (``":memory:"`` for a throw-away one).
 
+    ``pool_mb`` is the engine's buffer pool in MiB (its memory ceiling; default
+    :func:`buffer_pool_mb`). Stores on one path in one process share the first one's pool.
+
     Raises
     ------
     StoreLocked
@@ -191,7 +258,9 @@ class LadybugStore(CypherStore):
 
     engine = ENGINE
 
-    def __init__(self, path: str | os.PathLike[str] = DEFAULT_PATH) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] = DEFAULT_PATH, *, pool_mb: int | None = None
+    ) -> None:
         self._in_memory = str(path) == ":memory:"
         if self._in_memory:
             self.path = ":memory:"
@@ -202,7 +271,10 @@ class LadybugStore(CypherStore):
             p.parent.mkdir(parents=True, exist_ok=True)
             self.path = str(p)
         self.uri = self.path
-        self._shared: _Shared | None = _open_shared(self.path, in_memory=self._in_memory)
+        self.pool_mb = buffer_pool_mb() if pool_mb is None else pool_mb
+        self._shared: _Shared | None = _open_shared(
+            self.path, in_memory=self._in_memory, pool_mb=self.pool_mb
+        )
 
     def _db(self) -> _Shared:
         if self._shared is None:
@@ -249,14 +321,16 @@ class LadybugStore(CypherStore):
         *,
         timeout_s: float | None = None,
         limits: DoorLimits | None = None,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run one read-only statement; with ``timeout_s`` the engine interrupts it after that
-        long and :class:`QueryTimeout` is raised (the engine checks its clock between chunks of
-        work, so the interruption may come somewhat later)."""
+        """Run one read-only statement (at most ``max_rows`` rows are fetched); with
+        ``timeout_s`` the engine stops it after that long — its own query timeout, and a
+        watchdog interrupt :data:`INTERRUPT_GRACE_S` later should the engine not have
+        checked its clock — and :class:`QueryTimeout` is raised."""
         lim = limits or DoorLimits.from_env()
         cypher = pass_query(cypher, lim)
         check_params(params or {}, lim)
-        with self._connection() as conn:
+        with self._connection() as conn, _Watchdog(conn, timeout_s):
             if timeout_s is not None:
                 conn.set_query_timeout(max(1, int(timeout_s * 1000)))
             conn.execute("BEGIN TRANSACTION READ ONLY")
@@ -274,13 +348,27 @@ class LadybugStore(CypherStore):
                     raise _query_error(prepared.get_error_message())
                 try:
                     result = conn.execute(prepared, dict(params or {}))
+                    if isinstance(result, list):
+                        result = result[-1]
+                    cols = result.get_column_names()
+                    rows: list[dict[str, Any]] = []
+                    while result.has_next() and (max_rows is None or len(rows) < max_rows):
+                        rows.append(
+                            {k: plain(v) for k, v in zip(cols, result.get_next(), strict=True)}
+                        )
                 except (RuntimeError, TypeError, ValueError) as e:
                     if timeout_s is not None and "Interrupted" in str(e):
                         raise QueryTimeout(
                             f"query interrupted: it ran longer than the limit of {timeout_s:g} s"
                         ) from None
+                    if _BUFFER_FULL in str(e):
+                        raise QueryError(
+                            "query stopped: it needs more memory than the store's buffer pool "
+                            f"of {self.pool_mb} MiB (ORGMODEL_BUFFER_POOL_MB); narrow it with "
+                            "WHERE or LIMIT"
+                        ) from None
                     raise _query_error(str(e)) from None
-                return [{k: plain(v) for k, v in row.items()} for row in _rows(result)]
+                return rows
             finally:
                 _rollback(conn)
 

@@ -158,6 +158,7 @@ class Neo4jStore(CypherStore):
         *,
         timeout_s: float | None = None,
         limits: DoorLimits | None = None,
+        max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
         # The door refuses CALL (every procedure, apoc.* included) and file access before
         # the server sees the query; READ access mode refuses writes behind it.
@@ -168,10 +169,12 @@ class Neo4jStore(CypherStore):
         # The server enforces the limit: a transaction timeout stops the query there too.
         @neo4j.unit_of_work(timeout=timeout_s)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return [
-                {k: plain(v) for k, v in rec.items()}
-                for rec in tx.run(_q(cypher), dict(params or {}))
-            ]
+            rows: list[dict[str, Any]] = []
+            for rec in tx.run(_q(cypher), dict(params or {})):
+                if max_rows is not None and len(rows) >= max_rows:
+                    break
+                rows.append({k: plain(v) for k, v in rec.items()})
+            return rows
 
         try:
             with self._session(neo4j.READ_ACCESS) as s:

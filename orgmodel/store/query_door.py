@@ -52,6 +52,7 @@ from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
 __all__ = [
     "ALLOWED_CLAUSES",
+    "DEFAULT_QUERY_TIMEOUT_S",
     "DoorLimits",
     "QueryRefused",
     "QuerySyntaxError",
@@ -59,6 +60,9 @@ __all__ = [
     "check_params",
     "pass_query",
 ]
+
+#: How long a user query may run unless a setting says otherwise (``ORGMODEL_QUERY_TIMEOUT``).
+DEFAULT_QUERY_TIMEOUT_S = 10.0
 
 #: The clauses a user query may use (the door's allowlist).
 ALLOWED_CLAUSES = (

@@ -176,3 +176,18 @@ def test_parse_params() -> None:
     }
     with pytest.raises(InputError, match="NAME=VALUE"):
         parse_params(["novalue"])
+
+
+def test_query_time_limit(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    heavy = (
+        "UNWIND range(1, 1000) AS x UNWIND range(1, 1000) AS y UNWIND range(1, 1000) AS z "
+        "RETURN count(*) + sum(x * y * z) AS n"
+    )
+    code, out = db("query", heavy, "--store", store, "--timeout", "0.3")
+    assert code == 1 and "ran longer than the limit of 0.3 s" in out
+    monkeypatch.setenv("ORGMODEL_QUERY_TIMEOUT", "0.2")
+    code, out = db("query", heavy, "--store", store)
+    assert code == 1 and "limit of 0.2 s" in out
+    monkeypatch.setenv("ORGMODEL_QUERY_MAX_LIST", "10")
+    code, out = db("query", "UNWIND range(1, 11) AS i RETURN i", "--store", store)
+    assert code == 1 and "refused: range()" in out
