@@ -8,6 +8,7 @@ any error applies nothing and names the operation; the base organisation is neve
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -168,6 +169,9 @@ def _lineage(ws: Workspace) -> Lineage:
     return Lineage(origins, flows, (stayed[0], stayed[1]), renamed)
 
 
+_BEFORE = re.compile(r"\s*[(（]\s*改革前\s*[)）]\s*$")
+
+
 def scenario_identity(org: OrgGraph, plan: Plan) -> tuple[str, str]:
     """The id and name of the scenario a plan makes of an organisation.
 
@@ -180,10 +184,14 @@ def scenario_identity(org: OrgGraph, plan: Plan) -> tuple[str, str]:
     >>> base = OrgGraph([Unit("b", "河西县公安局", "county")], id="hexi", name="河西县公安局")
     >>> scenario_identity(base, plan_from_dict({"id": "dabumen", "name": "大部门方案", "ops": []}))
     ('hexi--dabumen', '河西县公安局 (大部门方案)')
+    >>> before = OrgGraph([Unit("b", "泰州高新区分局", "county")], id="tz", name="泰州高新区分局（改革前）")
+    >>> scenario_identity(before, plan_from_dict({"name": "三队两室", "ops": []}))[1]
+    '泰州高新区分局 (三队两室)'
     """
     spec = plan.scenario or {}
     sid = spec.get("id") or f"{org.id or 'org'}--{plan.id}"
-    base_name = org.name or org.id or "organisation"
+    # a base exported as "… (改革前)" names the state before; the scenario is not that state
+    base_name = _BEFORE.sub("", org.name or "").strip() or org.id or "organisation"
     name = spec.get("name") or f"{base_name} ({plan.name})"
     return str(sid), str(name)
 
