@@ -185,6 +185,21 @@ class _NeedsUnits(_Selecting):
         return self
 
 
+class _Shared(_Op):
+    """Operations that share officers among several receiving units (``rule``, ``weights``)."""
+
+    rule: Rule | None = None
+    weights: Weights | None = None
+
+    @model_validator(mode="after")
+    def _rule_and_weights(self) -> _Shared:
+        if self.rule == "weights" and self.weights is None:
+            raise ValueError("rule: weights needs a 'weights' mapping (unit id → weight)")
+        if self.weights is not None and self.rule not in (None, "weights"):
+            raise ValueError(f"'weights' goes with rule: weights, not rule: {self.rule}")
+        return self
+
+
 class _PerBureau(_Op):
     scope: UnitId | None = Field(None, description="default: the root")
     bureaus: BureauKind | Units | None = Field(
@@ -208,6 +223,24 @@ class Split(_Op):
     into: Annotated[int, Field(ge=2)] | Annotated[list[SplitPart], Field(min_length=2)]
     shares: list[Annotated[float, Field(gt=0)]] | None = None
 
+    @model_validator(mode="after")
+    def _parts(self) -> Split:
+        n = self.into if isinstance(self.into, int) else len(self.into)
+        if self.shares is not None and len(self.shares) != n:
+            raise ValueError(f"shares must list one number per part ({n})")
+        if isinstance(self.into, list):
+            given = [p.police is not None for p in self.into]
+            if any(given) and not all(given):
+                raise ValueError(
+                    "give police for every part, or for none (then shares or equal parts)"
+                )
+            if all(given) and self.shares is not None:
+                raise ValueError("give the parts' police or shares, not both")
+            ids = [p.id for p in self.into]
+            if len(set(ids)) != len(ids):
+                raise ValueError("part ids must differ")
+        return self
+
 
 class Move(_NeedsUnits):
     """Move units (with their subtrees) under another unit."""
@@ -216,7 +249,7 @@ class Move(_NeedsUnits):
     to: Units
 
 
-class Close(_Op):
+class Close(_Shared):
     """Close a unit; its officers go to one or several units (or retire)."""
 
     op: Literal["close"]
@@ -224,8 +257,12 @@ class Close(_Op):
     to: Units | None = None
     children_to: Units | None = None
     retire: bool = False
-    rule: Rule | None = None
-    weights: Weights | None = None
+
+    @model_validator(mode="after")
+    def _where(self) -> Close:
+        if self.to is not None and self.retire:
+            raise ValueError("give either 'to' or 'retire: true', not both")
+        return self
 
 
 class Create(_Op):
@@ -239,8 +276,16 @@ class Create(_Op):
     hire: bool = False
     adopt: Units | None = None
 
+    @model_validator(mode="after")
+    def _staffed(self) -> Create:
+        if self.hire and self.from_ is not None:
+            raise ValueError("give either 'from' or 'hire', not both")
+        if (self.police or self.auxiliaries) and not self.hire and self.from_ is None:
+            raise ValueError("a new unit's officers come 'from' a unit or by 'hire: true'")
+        return self
 
-class Transfer(_Op):
+
+class Transfer(_Shared):
     """Transfer officers from one or several units to one or several units."""
 
     op: Literal["transfer"]
@@ -248,8 +293,12 @@ class Transfer(_Op):
     to: Units
     police: Count = 0
     auxiliaries: Count = 0
-    rule: Rule | None = None
-    weights: Weights | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> Transfer:
+        if not self.police and not self.auxiliaries:
+            raise ValueError("transfer needs police and/or auxiliaries")
+        return self
 
 
 class Hire(_Op):
@@ -280,7 +329,7 @@ class SetAttrs(_NeedsUnits):
     """Set attributes of units."""
 
     op: Literal["set"]
-    attrs: dict[str, Any]
+    attrs: Annotated[dict[str, Any], Field(min_length=1)]
 
 
 class ApplyTemplate(_PerBureau):
@@ -291,7 +340,7 @@ class ApplyTemplate(_PerBureau):
     keep_unmapped: bool | None = None
 
 
-class Sink(_PerBureau):
+class Sink(_PerBureau, _Shared):
     """警力下沉: move organ officers down to stations."""
 
     op: Literal["sink"]
@@ -300,10 +349,14 @@ class Sink(_PerBureau):
     auxiliaries_share: Share | None = None
     from_: Units | None = Field(None, alias="from")
     to: Units | None = None
-    rule: Rule | None = None
-    weights: Weights | None = None
     land: Literal["station", "community"] | None = None
     keep_leaders: bool | None = None
+
+    @model_validator(mode="after")
+    def _how_many(self) -> Sink:
+        if (self.share is None) == (self.police is None):
+            raise ValueError("give either share (of the source units' police) or police")
+        return self
 
 
 class TwoTeamsOneOffice(_Selecting):
@@ -349,12 +402,21 @@ class Dispatch(_Op):
     to: Units
 
 
-class Undispatch(_Op):
+class _EdgeFilter(_Op):
+    from_: Units | None = Field(None, alias="from")
+    to: Units | None = None
+
+    @model_validator(mode="after")
+    def _which(self) -> _EdgeFilter:
+        if self.from_ is None and self.to is None:
+            raise ValueError("say which edges: 'from' and/or 'to'")
+        return self
+
+
+class Undispatch(_EdgeFilter):
     """Remove DISPATCHES edges from and/or to the units named."""
 
     op: Literal["undispatch"]
-    from_: Units | None = Field(None, alias="from")
-    to: Units | None = None
 
 
 class Guide(_Op):
@@ -365,12 +427,10 @@ class Guide(_Op):
     to: Units
 
 
-class Unguide(_Op):
+class Unguide(_EdgeFilter):
     """Remove GUIDES edges from and/or to the units named."""
 
     op: Literal["unguide"]
-    from_: Units | None = Field(None, alias="from")
-    to: Units | None = None
 
 
 class IntegrateCommand(_PerBureau):
@@ -390,6 +450,12 @@ class StaffPattern(BaseModel):
     police: Count
     auxiliaries: Count | None = None
     leaders: Count | None = None
+
+    @model_validator(mode="after")
+    def _leaders_are_police(self) -> StaffPattern:
+        if self.leaders is not None and self.leaders > self.police:
+            raise ValueError("leaders are police too; leaders cannot exceed police")
+        return self
 
 
 class Staff(_NeedsUnits):

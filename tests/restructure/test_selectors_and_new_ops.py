@@ -6,6 +6,7 @@ s1 城关派出所 12 (aux 6) ⊃ p1 东街社区警务室 2 · s2 城东派出�
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -296,3 +297,36 @@ def test_staff_by_hiring_returns_a_surplus_to_the_parent(org: OrgGraph) -> None:
         org, plan({"op": "staff", "unit": "p1", "pattern": {"police": 1}, "pool": "hire"})
     )
     assert (police(r.org, "p1"), police(r.org, "s1"), r.hired["police"]) == (1, 13, 0)
+
+
+@pytest.mark.parametrize(
+    ("op", "message"),
+    [
+        ({"op": "sink", "share": 0.2, "police": 3}, "give either share"),
+        ({"op": "close", "unit": "d3", "to": "s1", "retire": True}, "not both"),
+        (
+            {
+                "op": "transfer",
+                "from": "d1",
+                "to": ["s1", "s2"],
+                "police": 2,
+                "rule": "even",
+                "weights": {"s1": 1},
+            },
+            "'weights' goes with rule: weights",
+        ),
+        ({"op": "split", "unit": "d1", "into": 3, "shares": [1, 2]}, "one number per part (3)"),
+        (
+            {"op": "staff", "units": "p1", "pattern": {"police": 1, "leaders": 2}},
+            "leaders cannot exceed police",
+        ),
+        ({"op": "unguide"}, "say which edges"),
+        ({"op": "bundle", "units": "s1"}, "give 'units' and 'into', or 'groups'"),
+    ],
+)
+def test_the_models_refuse_a_plan_before_anything_runs(op: dict[str, Any], message: str) -> None:
+    from orgmodel.restructure import plan_from_dict
+
+    with pytest.raises(PlanError, match=re.escape(message)) as e:
+        plan_from_dict({"name": "t", "ops": [{"op": "hire", "unit": "s1", "police": 1}, op]})
+    assert e.value.index == 1 and e.value.op == op["op"]
