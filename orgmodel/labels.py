@@ -11,7 +11,10 @@ module spells a metric's name. Each entry has
   loss), ``share`` (a ratio 0–1, shown as a percentage) or ``count`` (units, edges, layers,
   hops, or an average of such counts);
 - ``direction``: ``higher`` (higher is better), ``lower`` (lower is better) or ``None`` (a
-  size, neither good nor bad).
+  size, neither good nor bad);
+- ``expected``: the number is an expected value (期望值: hidden loss, deployable officers),
+  shown with one decimal and said to be one; every other ``officers`` number is a head count,
+  shown whole.
 
 The module imports nothing from the rest of orgmodel, so the norms, the metrics and every
 face can read it without an import cycle. It also holds the labels of the officer-accounting
@@ -57,6 +60,9 @@ class MetricLabel:
     en: str
     unit: str
     direction: str | None = None
+    #: An expected value (期望值), not a head count: hidden loss and deployable officers are
+    #: estimates with fractions, shown with one decimal and said to be expected values.
+    expected: bool = False
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -74,8 +80,10 @@ class MetricLabel:
         return asdict(self)
 
 
-def _m(id: str, zh: str, en: str, unit: str, direction: str | None = None) -> MetricLabel:
-    return MetricLabel(id, zh, en, unit, direction)
+def _m(
+    id: str, zh: str, en: str, unit: str, direction: str | None = None, expected: bool = False
+) -> MetricLabel:
+    return MetricLabel(id, zh, en, unit, direction, expected)
 
 
 #: Every metric orgmodel reports, in the order tables show them.
@@ -98,9 +106,9 @@ METRICS: dict[str, MetricLabel] = {
         _m("fixed_posts", "固定岗位", "fixed posts", "officers", "lower"),
         _m("overhead", "固定岗位占用警力", "absorbed overhead", "officers", "lower"),
         _m("hollow_units", "空壳单位数", "hollow units", "count", "lower"),
-        _m("hidden_loss", "隐性流失警力", "hidden workforce loss", "officers", "lower"),
+        _m("hidden_loss", "隐性流失警力", "hidden workforce loss", "officers", "lower", True),
         _m("hidden_loss_share", "隐性流失占比", "hidden loss share", "share", "lower"),
-        _m("deployable", "可部署警力", "deployable officers", "officers", "higher"),
+        _m("deployable", "可部署警力", "deployable officers", "officers", "higher", True),
         _m("mirror_index", "上下对口指数", "mirror index", "share", "lower"),
         _m("guides", "条线指导关系数", "GUIDES edges", "count", "lower"),
         _m("mirror_units", "对口小单位数", "mirror units", "count", "lower"),
@@ -196,7 +204,7 @@ def labels_table() -> list[dict[str, Any]]:
     Examples
     --------
     >>> labels_table()[0]
-    {'id': 'units', 'zh': '单位数', 'en': 'units', 'unit': 'count', 'direction': None}
+    {'id': 'units', 'zh': '单位数', 'en': 'units', 'unit': 'count', 'direction': None, 'expected': False}
     """
     return [m.to_dict() for m in METRICS.values()]
 

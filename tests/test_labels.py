@@ -31,5 +31,8 @@ def test_units_and_directions() -> None:
         "en": "station share (county-level bureaus)",
         "unit": "share",
         "direction": "higher",
+        "expected": False,
     }
     assert rows["police"]["direction"] is None  # a size: neither better nor worse
+    # expected values (期望值) are the estimates with fractions; head counts are not
+    assert {r["id"] for r in rows.values() if r["expected"]} == {"hidden_loss", "deployable"}

@@ -42,8 +42,10 @@ from orgmodel.charts import (
 )
 from orgmodel.charts._measures import changed_bureaus
 from orgmodel.charts._style import figure_json
+from orgmodel.charts.numbers import change_list, delta_rows, numbers_panel
 from orgmodel.charts.orgchart import org_chart_data
 from orgmodel.focus import find_units, subtree
+from orgmodel.metrics import headline
 from orgmodel.model import OrgGraph
 from orgmodel.restructure import diff_orgs
 
@@ -481,6 +483,84 @@ async def scenario_search(
     """As for an organisation, in the organisation the scenario's plan produces."""
     _, result = await service.load_scenario(scenario_id)
     return find_units(result, q, limit=limit)
+
+
+def _compare_numbers(
+    before: OrgGraph, after: OrgGraph, la: str, lb: str, lineage: Any = None
+) -> dict[str, Any]:
+    diff = diff_orgs(before, after, lineage=lineage, metrics=False)
+    return {
+        "a": la,
+        "b": lb,
+        "estimated": lineage is None,
+        "rows": delta_rows(headline(before), headline(after)),
+        "changes": change_list(diff, before, after),
+    }
+
+
+@router.get(
+    "/orgs/{org_id}/numbers",
+    responses=_ERRORS,
+    summary="The numbers panel of an organisation",
+)
+async def org_numbers(
+    org_id: OrgId,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+    root: RootQ = None,
+) -> dict[str, Any]:
+    """Headline table (label, unit, better direction, value and its text), policy checks
+    (pass/fail counts and the failing units) and hollow units (空壳), as the dashboard shows
+    them; with ``root``, of that unit and the units under it."""
+    org, _ = await service.load_org(org_id, version)
+    return await run_in_threadpool(lambda: numbers_panel(focus(org, root)))
+
+
+@router.get(
+    "/scenarios/{scenario_id}/numbers",
+    responses=_ERRORS,
+    summary="The numbers panel of a scenario, with its delta table and unit changes",
+)
+async def scenario_numbers(
+    scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep, root: RootQ = None
+) -> dict[str, Any]:
+    """The numbers of the scenario's result, and ``compare``: the delta table against its
+    base (coloured better/worse by each metric's direction) and the list of unit changes."""
+    rec, result = await service.load_scenario(scenario_id)
+    base, _ = await service.load_org(rec.base_id, rec.base_version)
+
+    def make() -> dict[str, Any]:
+        before, after = focus(base, root), focus(result, root)
+        lineage = None
+        if root is None:
+            replay = _replay(base, rec.plan)
+            lineage = replay.lineage if replay is not None and replay.org == result else None
+        out = numbers_panel(after)
+        out["compare"] = _compare_numbers(before, after, "改革前", "改革后", lineage)
+        return out
+
+    return await run_in_threadpool(make)
+
+
+@router.get(
+    "/numbers/compare",
+    responses=_ERRORS,
+    summary="Delta table and unit changes of two organisations or scenarios",
+)
+async def compare_numbers(
+    a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep, root: RootQ = None
+) -> dict[str, Any]:
+    """``b − a`` for every headline metric, with ``change`` better/worse by the metric's
+    direction, and the unit changes from ``a`` to ``b`` (units matched by id: estimated)."""
+    oa, sa = await service.load_subject(parse_subject(a))
+    ob, sb = await service.load_subject(parse_subject(b))
+
+    def make() -> dict[str, Any]:
+        fa, fb = focus(oa, root), focus(ob, root)
+        return _compare_numbers(fa, fb, fa.name or sa.id, fb.name or sb.id)
+
+    return await run_in_threadpool(make)
 
 
 # -- the dashboard page -----------------------------------------------------------------------

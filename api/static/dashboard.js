@@ -91,6 +91,7 @@
       const base = s.base ? s.base.name || orgNames.get(s.base.id) || s.base.id : "";
       state.subjects.push({
         ref: "scenario:" + s.id,
+        base: s.base ? "org:" + s.base.id : "",
         label: `方案：${s.name || s.id}（${s.id}，基于 ${base}）`,
       });
     }
@@ -232,6 +233,7 @@
       });
     };
     const aScenario = a.startsWith("scenario:");
+    jobs.push(numbersSection(main, a, b, generation));
     jobs.push(orgChartSection(main, a, generation));
     if (b) {
       add("主要指标对比", [
@@ -264,6 +266,128 @@
     }
   }
 
+
+
+  // -- numbers panel (主要数字) -------------------------------------------------------------------
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function table(head, rows, cls) {
+    const t = el("table", null, cls);
+    const tr = el("tr");
+    for (const h of head) tr.appendChild(el("th", h));
+    const thead = el("thead");
+    thead.appendChild(tr);
+    const tbody = el("tbody");
+    for (const r of rows) {
+      const row = el("tr");
+      for (const c of r) {
+        if (c instanceof Node) {
+          const td = el("td");
+          td.appendChild(c);
+          row.appendChild(td);
+        } else row.appendChild(el("td", c));
+      }
+      tbody.appendChild(row);
+    }
+    t.append(thead, tbody);
+    return t;
+  }
+
+  const CHANGE_WORD = { better: "好转", worse: "变差" };
+
+  function deltaCell(r) {
+    const span = el("span", r.delta + (CHANGE_WORD[r.change] ? "（" + CHANGE_WORD[r.change] + "）" : ""));
+    if (r.change) span.className = r.change;
+    return span;
+  }
+
+  function checksBlock(p) {
+    const box = el("div", null, "checks");
+    const pol = p.policy;
+    box.appendChild(el("h3", "政策检查"));
+    const sum = el("p", null, "counts");
+    sum.append(el("span", "通过 " + pol.passed + " 项", "better"), "，",
+      el("span", "未通过 " + pol.failed + " 项", pol.failed ? "worse" : ""),
+      pol.not_evaluated ? "，无法评估 " + pol.not_evaluated + " 项" : "");
+    box.appendChild(sum);
+    if (pol.failing.length) {
+      const d = el("details");
+      d.appendChild(el("summary", "未通过的单位（" + pol.failing_total + "）"));
+      d.appendChild(table(["规则", "单位", "实际", "要求"], pol.failing.map((f) =>
+        [f.description, f.unit_name || "", f.value, f.comparator + " " + f.threshold]), "fails"));
+      box.appendChild(d);
+    }
+    const hol = p.hollow;
+    box.appendChild(el("h3", "空壳单位"));
+    box.appendChild(el("p", hol.count + " 个单位的民警少于固定岗位，共缺 " + hol.shortfall + " 人", "counts"));
+    if (hol.units.length) {
+      const d = el("details");
+      d.appendChild(el("summary", "空壳单位名单（" + hol.count + "）"));
+      d.appendChild(table(["单位", "类型", "民警", "固定岗位", "缺"], hol.units.map((h) =>
+        [h.name, h.kind_name, String(h.police), String(h.fixed_posts), String(h.shortfall)]), "hollow"));
+      box.appendChild(d);
+    }
+    return box;
+  }
+
+  function compareBlock(c) {
+    const box = el("div", null, "delta");
+    box.appendChild(table(["指标", c.a, c.b, "变化"], c.rows.map((r) =>
+      [r.label, r.before, r.after, deltaCell(r)]), "numbers delta"));
+    box.appendChild(el("p", "绿色为好转、红色为变差（按各指标的好坏方向）；人数为整数，标“期望值”的是推算的期望值。" +
+      (c.estimated ? "两份数据按单位编号对应，流向为估计。" : ""), "chart-note"));
+    const ch = c.changes;
+    box.appendChild(el("h3", "单位变化（" + ch.total + " 项）"));
+    const ul = el("ul", null, "changes");
+    for (const line of ch.lines) ul.appendChild(el("li", line));
+    box.appendChild(ul);
+    if (ch.total > ch.lines.length) box.appendChild(el("p", "另有 " + (ch.total - ch.lines.length) + " 项未列出。", "chart-note"));
+    return box;
+  }
+
+  async function drawNumbers(box, a, b, generation) {
+    const own = await api(withRoot(subjectPath(a) + "/numbers"));
+    let cmp = own.compare || null;
+    const subject = state.subjects.find((x) => x.ref === a);
+    // a scenario against its own base: the plan's lineage makes the changes exact
+    if (b && !(subject && subject.base === b && cmp)) {
+      // the delta runs from the comparison subject (b) to the one shown (a)
+      cmp = await api(withRoot("/numbers/compare?a=" + encodeURIComponent(b) + "&b=" + encodeURIComponent(a)));
+    }
+    if (generation !== state.generation) return;
+    box.replaceChildren();
+    const left = el("div", null, "headline");
+    if (cmp) left.appendChild(compareBlock(cmp));
+    else left.appendChild(table(["指标", own.org.name], own.headline.map((r) => [r.label, r.text]), "numbers"));
+    if (!cmp) left.appendChild(el("p", "人数为整数；标“期望值”的是按定额和缺勤率推算的期望值。", "chart-note"));
+    box.append(left, checksBlock(own));
+    box.dataset.state = "drawn";
+    box.dataset.failed = String(own.policy.failed);
+    box.dataset.hollow = String(own.hollow.count);
+  }
+
+  function numbersSection(main, a, b, generation) {
+    const sec = el("section");
+    sec.appendChild(el("h2", "主要数字"));
+    const box = el("div", null, "numbers-panel");
+    box.dataset.kind = "numbers";
+    box.dataset.state = "loading";
+    box.appendChild(el("div", "加载中…", "msg"));
+    sec.appendChild(box);
+    main.appendChild(sec);
+    return drawNumbers(box, a, b, generation).catch((err) => {
+      if (generation !== state.generation) return;
+      box.dataset.state = "failed";
+      box.replaceChildren(el("div", err instanceof ApiError ? explain(err) : "出错了：" + err, "msg"));
+      throw err;
+    });
+  }
 
   // -- org chart (组织架构图, Apache ECharts tree) ---------------------------------------------
 

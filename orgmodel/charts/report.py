@@ -24,9 +24,17 @@ from plotly.offline import get_plotlyjs
 
 from orgmodel.charts import _measures as m
 from orgmodel.charts._style import FONT_FAMILY, KIND_SHORT, PLOTLY_CONFIG
-from orgmodel.charts.compare import HEADLINE_LABELS, SHARE_KEYS, compare_figure
+from orgmodel.charts.compare import compare_figure
 from orgmodel.charts.flows import officer_flows_figure
 from orgmodel.charts.mirror import mirror_heatmap_figure
+from orgmodel.charts.numbers import (
+    PANEL_KEYS,
+    change_list,
+    delta_rows,
+    format_value,
+    metric_label,
+    numbers_panel,
+)
 from orgmodel.charts.structure import hierarchy_figure, layered_graph_figure
 from orgmodel.charts.workforce import availability_funnel_figure, span_bands_figure
 from orgmodel.metrics import headline
@@ -35,26 +43,8 @@ from orgmodel.norms import Norms
 
 __all__ = ["REPORT_HEADLINE_KEYS", "report_html"]
 
-#: Headline rows of the report's table, in order.
-REPORT_HEADLINE_KEYS: tuple[str, ...] = (
-    "units",
-    "police",
-    "auxiliaries",
-    "departments",
-    "layers",
-    "mean_span",
-    "narrow_span_share",
-    "hollow_units",
-    "overhead",
-    "hidden_loss",
-    "hidden_loss_share",
-    "deployable",
-    "mirror_index",
-    "mirror_units",
-    "station_share",
-    "community_share",
-    "organ_share",
-)
+#: Headline rows of the report's table, in order (the dashboard's numbers panel shows the same).
+REPORT_HEADLINE_KEYS: tuple[str, ...] = PANEL_KEYS
 
 _CSS = """
 body { font-family: %(font)s; margin: 0; color: #222; background: #fafafa; }
@@ -68,7 +58,8 @@ table { border-collapse: collapse; font-size: 14px; background: #fff; }
 th, td { border: 1px solid #ddd; padding: 5px 12px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #eef3fa; }
-td.up { color: #b2182b; } td.down { color: #1a7837; }
+td.worse { color: #b2182b; font-weight: bold; } td.better { color: #1a7837; font-weight: bold; }
+ul.changes li { margin: 2px 0; font-size: 14px; }
 .chart { background: #fff; border: 1px solid #e3e3e3; border-radius: 4px; margin: 8px 0; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 @media (max-width: 1100px) { .pair { grid-template-columns: 1fr; } }
@@ -78,47 +69,84 @@ footer { color: #888; font-size: 12px; padding: 0 32px 24px; }
 """
 
 
-def _fmt(key: str, v: Any) -> str:
-    if v is None:
-        return "—"
-    if key in SHARE_KEYS or key.endswith("_share"):
-        return f"{v:.1%}"
-    if isinstance(v, float) and not v.is_integer():
-        return f"{v:,.1f}"
-    return f"{v:,.0f}"
-
-
-def _delta(key: str, a: Any, b: Any) -> tuple[str, str]:
-    if not isinstance(a, int | float) or not isinstance(b, int | float):
-        return "—", ""
-    d = b - a
-    if d == 0:
-        return "0", ""
-    sign = "+" if d > 0 else "−"
-    text = (
-        f"{sign}{abs(d) * 100:.1f} 个百分点"
-        if key in SHARE_KEYS or key.endswith("_share")
-        else f"{sign}{_fmt(key, abs(d))}"
-    )
-    return text, "up" if d > 0 else "down"
-
-
 def _headline_table(heads: Mapping[str, Mapping[str, Any]]) -> str:
+    """One column per organisation; with two, a 变化 column coloured better/worse by each
+    metric's direction (orgmodel.labels), never by the sign of the change."""
     labels = list(heads)
     show_delta = len(labels) == 2
     head = "".join(f"<th>{html.escape(x)}</th>" for x in labels)
     if show_delta:
         head += "<th>变化</th>"
     rows = []
+    deltas = (
+        {r["id"]: r for r in delta_rows(heads[labels[0]], heads[labels[1]])} if show_delta else {}
+    )
     for k in REPORT_HEADLINE_KEYS:
-        cells = "".join(f"<td>{_fmt(k, heads[x].get(k))}</td>" for x in labels)
+        cells = "".join(f"<td>{format_value(k, heads[x].get(k))}</td>" for x in labels)
         if show_delta:
-            text, cls = _delta(k, heads[labels[0]].get(k), heads[labels[1]].get(k))
-            cells += f'<td class="{cls}">{text}</td>'
-        rows.append(f"<tr><td>{HEADLINE_LABELS[k]}</td>{cells}</tr>")
+            d = deltas[k]
+            cls = d["change"] or ""
+            mark = {"better": "（好转）", "worse": "（变差）"}.get(cls, "")
+            cells += f'<td class="{cls}">{d["delta"]}{mark}</td>'
+        rows.append(f"<tr><td>{html.escape(metric_label(k))}</td>{cells}</tr>")
     return (
         f'<table class="headline"><thead><tr><th>指标</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
+        "<p class='note'>人数为整数；标“期望值”的是按定额和缺勤率推算的期望值。"
+        + ("绿色为好转、红色为变差（按各指标的好坏方向），黑色为规模变化。" if show_delta else "")
+        + "</p>"
+    )
+
+
+def _checks_section(org: OrgGraph, norms: Norms, label: str | None = None) -> str:
+    """Policy checks (pass/fail counts, the failing units) and the hollow units."""
+    p = numbers_panel(org, norms=norms)
+    pol, hol = p["policy"], p["hollow"]
+    who = f"【{html.escape(label)}】" if label else ""
+    fails = "".join(
+        f"<tr><td>{html.escape(f['description'])}</td><td>{html.escape(f['unit_name'] or '')}</td>"
+        f"<td>{f['value']}</td><td>{html.escape(f['comparator'])} {f['threshold']}</td></tr>"
+        for f in pol["failing"]
+    )
+    more = pol["failing_total"] - len(pol["failing"])
+    hollow = "".join(
+        f"<tr><td>{html.escape(h['name'])}</td><td>{html.escape(h['kind_name'])}</td>"
+        f"<td>{h['police']}</td><td>{h['fixed_posts']}</td><td>{h['shortfall']}</td></tr>"
+        for h in hol["units"]
+    )
+    hmore = hol["count"] - len(hol["units"])
+    return (
+        f"<section class='checks'><h2>{who}政策检查</h2><p class='note'>通过 {pol['passed']} 项，"
+        f"未通过 {pol['failed']} 项，无法评估 {pol['not_evaluated']} 项。</p>"
+        + (
+            "<table class='fails'><thead><tr><th>规则</th><th>单位</th><th>实际</th>"
+            f"<th>要求</th></tr></thead><tbody>{fails}</tbody></table>"
+            if fails
+            else ""
+        )
+        + (f"<p class='note'>另有 {more} 项未通过未列出。</p>" if more > 0 else "")
+        + f"<h2>{who}空壳单位</h2><p class='note'>{hol['count']} 个单位的民警少于其固定岗位"
+        f"（领导、内勤和自设值班），共缺 {hol['shortfall']} 人。</p>"
+        + (
+            "<table class='hollow'><thead><tr><th>单位</th><th>类型</th><th>民警</th>"
+            f"<th>固定岗位</th><th>缺</th></tr></thead><tbody>{hollow}</tbody></table>"
+            if hollow
+            else ""
+        )
+        + (f"<p class='note'>另有 {hmore} 个空壳单位未列出。</p>" if hmore > 0 else "")
+        + "</section>"
+    )
+
+
+def _changes_section(diff: Mapping[str, Any], before: OrgGraph, after: OrgGraph) -> str:
+    ch = change_list(diff, before, after)
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in ch["lines"])
+    more = ch["total"] - len(ch["lines"])
+    return (
+        f"<section><h2>单位变化</h2><p class='note'>共 {ch['total']} 项。</p>"
+        f"<ul class='changes'>{items}</ul>"
+        + (f"<p class='note'>另有 {more} 项未列出。</p>" if more > 0 else "")
+        + "</section>"
     )
 
 
@@ -264,6 +292,10 @@ def report_html(
 
             diff = diff_orgs(org, scenario.org, norms, scenario.lineage)
     elif compare is not None:
+        if diff is None:  # two snapshots: units matched by id, flows estimated
+            from orgmodel.restructure import diff_orgs
+
+            diff = diff_orgs(org, compare, norms, metrics=False)
         labels = [name, compare.name or compare.id]
         if labels[1] == labels[0]:
             labels[1] += "（对比）"
@@ -272,6 +304,11 @@ def report_html(
 
     page = _Page()
     page.add("<section><h2>主要指标</h2>" + _headline_table(heads) + "</section>")
+    page.add(_checks_section(org, norms, labels[0] if other is not None else None))
+    if other is not None:
+        page.add(_checks_section(other, norms, labels[1]))
+    if diff is not None and other is not None:
+        page.add(_changes_section(diff, org, other))
     if scenario is not None:
         plan = scenario.plan
         steps = "".join(

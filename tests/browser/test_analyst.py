@@ -131,3 +131,55 @@ def test_org_chart_search_and_reroot(
 
     assert foreign == [] and beyond_loopback(log.requests) == []
     assert log.errors == []
+
+
+def test_numbers_panel_and_comparison_deltas(
+    page: tuple[Any, Any], server: LiveServer, output_dir: Path
+) -> None:
+    pg, log = page
+    foreign = same_origin_only(pg, server.url)
+    pg.goto(server.url + "/#a=org:mirror-county")
+    wait_ready(pg, "org:mirror-county")
+    panel = pg.locator(".numbers-panel")
+    assert panel.get_attribute("data-state") == "drawn"
+    rows = pg.eval_on_selector_all(
+        ".numbers-panel table.numbers tbody tr",
+        "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))",
+    )
+    values = dict(rows)
+    assert values["民警"] == "497" and values["辅警"] == "467"  # head counts, whole
+    assert values["可部署警力（期望值）"] == "244.8"  # an expected value says so
+    # 14 hollow units, 19 failed checks in the county (the seed's 上下对口 county)
+    assert panel.get_attribute("data-hollow") == "14"
+    assert panel.get_attribute("data-failed") == "19"
+    pg.click(".numbers-panel details >> nth=0")  # open the failing units
+    assert pg.locator(".numbers-panel table.fails tbody tr").count() == 19
+    pg.locator("section").first.screenshot(path=str(output_dir / "numbers-county.png"))
+
+    # A scenario against its base: delta table coloured by each metric's direction.
+    pg.select_option("#pick-a", "scenario:dabumen-county")
+    pg.select_option("#pick-b", "org:mirror-county")
+    pg.wait_for_function(
+        "() => document.body.dataset.compare === 'org:mirror-county'"
+        " && document.body.dataset.state === 'ready'",
+        timeout=60_000,
+    )
+    delta = pg.eval_on_selector_all(
+        ".numbers-panel table.delta tbody tr",
+        """trs => trs.map(tr => ({label: tr.cells[0].textContent, before: tr.cells[1].textContent,
+            after: tr.cells[2].textContent, delta: tr.cells[3].textContent,
+            change: tr.cells[3].querySelector('span').className}))""",
+    )
+    by = {d["label"]: d for d in delta}
+    # 22 → 8 departments: fewer is better, so green although the number fell
+    assert by["内设机构数"]["before"] == "22" and by["内设机构数"]["after"] == "8"
+    assert by["内设机构数"]["change"] == "better"
+    assert by["可部署警力（期望值）"]["change"] == "better"  # 244.8 → 283.5, more is better
+    assert by["民警"]["change"] == "" and by["民警"]["delta"] == "0"  # a size: no colour
+    changes = pg.eval_on_selector_all(
+        ".numbers-panel ul.changes li", "els => els.map(e => e.textContent)"
+    )
+    assert any(c.startswith("合并：") and "侦查打击大队" in c for c in changes), changes
+    pg.locator("section").first.screenshot(path=str(output_dir / "numbers-compare.png"))
+    assert foreign == [] and beyond_loopback(log.requests) == []
+    assert log.errors == []

@@ -242,3 +242,29 @@ def test_scenario_and_compare_charts_take_a_root(client: TestClient) -> None:
         "/api/v1/charts/compare?a=org:test-county&b=scenario:merge&root=s1", headers=h
     ).json()
     assert all("城关派出所" in t["name"] for t in fig["data"])
+
+
+def test_numbers_panel_endpoints(client: TestClient) -> None:
+    h = auth(VIEWER)
+    p = client.get("/api/v1/orgs/test-county/numbers", headers=h).json()
+    rows = {r["id"]: r for r in p["headline"]}
+    # 5 + 12 + 8 + 20 + 3 = 48 police, a head count shown whole
+    assert rows["police"]["text"] == "48" and rows["police"]["label"] == "民警"
+    assert rows["deployable"]["label"] == "可部署警力（期望值）"
+    assert rows["hidden_loss_share"]["direction"] == "lower"
+    # the bureau (5 < F = 6) and 治安大队 (8 ≥ 3 fixed posts, not hollow): one hollow unit
+    assert p["hollow"]["count"] == 1 and p["hollow"]["units"][0]["name"] == "测试县公安局"
+    assert p["policy"]["passed"] + p["policy"]["failed"] + p["policy"]["not_evaluated"] >= 1
+    assert len(p["policy"]["failing"]) == p["policy"]["failing_total"]
+    s = client.get("/api/v1/scenarios/merge/numbers", headers=h).json()
+    c = s["compare"]
+    assert (c["a"], c["b"], c["estimated"]) == ("改革前", "改革后", False)
+    deltas = {r["id"]: r for r in c["rows"]}
+    # merging 治安 into 刑侦: 2 → 1 departments, better (fewer is better); police unchanged
+    assert (deltas["departments"]["delta"], deltas["departments"]["change"]) == ("−1", "better")
+    assert (deltas["police"]["delta"], deltas["police"]["change"]) == ("0", None)
+    assert c["changes"]["lines"] == ["合并：刑侦大队、治安大队 → 刑侦大队"]
+    x = client.get("/api/v1/numbers/compare?a=org:test-county&b=scenario:merge", headers=h).json()
+    assert x["estimated"] is True and {r["id"] for r in x["rows"]} >= {"police", "hidden_loss"}
+    rooted = client.get("/api/v1/orgs/test-county/numbers?root=s1", headers=h).json()
+    assert {r["id"]: r["text"] for r in rooted["headline"]}["police"] == "23"  # 20 + 3

@@ -1,0 +1,283 @@
+"""The numbers beside the charts: headline table, policy checks, hollow units, and — when two
+organisations are compared — the delta table and the list of unit changes.
+
+One function per panel, plain data out, so the dashboard (``GET …/numbers``) and the offline
+report show the same numbers in the same words. Labels, units and which way is better come
+from the one table of metric labels (:data:`orgmodel.labels.METRICS`): a change is coloured
+better or worse by the metric's direction, never by its sign. Head counts are whole numbers;
+expected values (隐性流失, 可部署警力) keep one decimal and say that they are expected values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from orgmodel.labels import METRICS
+from orgmodel.metrics import headline, metric_report
+from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.norms import Norms, PolicyRule
+
+__all__ = [
+    "PANEL_KEYS",
+    "change_list",
+    "delta_rows",
+    "format_delta",
+    "format_value",
+    "metric_label",
+    "numbers_panel",
+]
+
+#: Headline metrics shown in the numbers panel and the report, in order.
+PANEL_KEYS: tuple[str, ...] = (
+    "units",
+    "police",
+    "auxiliaries",
+    "departments",
+    "layers",
+    "mean_span",
+    "narrow_span_share",
+    "hollow_units",
+    "overhead",
+    "hidden_loss",
+    "hidden_loss_share",
+    "deployable",
+    "mirror_index",
+    "mirror_units",
+    "station_share",
+    "community_share",
+    "organ_share",
+)
+
+_FRACTIONAL_COUNTS = frozenset({"mean_span", "mean_command_path"})
+#: Unit fields as the change list names them.
+_FIELD_NAMES = {
+    "name": "名称",
+    "kind": "类型",
+    "function": "职能",
+    "category": "类别",
+    "establishment": "编制",
+    "police": "民警",
+    "auxiliaries": "辅警",
+    "leaders": "领导职数",
+    "duty_roster": "自设值班",
+    "community_share": "社区工作占比",
+    "parent": "上级",
+}
+
+
+def metric_label(key: str) -> str:
+    """The Chinese label of a metric; expected values say so (``可部署警力（期望值）``)."""
+    m = METRICS.get(key)
+    if m is None:
+        return key
+    return m.zh + ("（期望值）" if m.expected else "")
+
+
+def format_value(key: str, v: Any) -> str:
+    """A metric's value as the panel shows it: shares in %, head counts whole, expected values
+    and means with one decimal.
+
+    >>> format_value("police", 283.5), format_value("deployable", 244.8)
+    ('284', '244.8')
+    >>> format_value("station_share", 0.5364), format_value("hidden_loss_share", None)
+    ('53.6%', '—')
+    """
+    if v is None:
+        return "—"
+    m = METRICS.get(key)
+    unit = m.unit if m is not None else "count"
+    if unit == "share":
+        return f"{v:.1%}"
+    if (m is not None and m.expected) or key in _FRACTIONAL_COUNTS:
+        return f"{v:,.1f}"
+    return f"{round(v):,}"
+
+
+def format_delta(key: str, a: Any, b: Any) -> tuple[str, str | None]:
+    """``b − a`` as text, and whether the change is ``"better"``, ``"worse"`` or neither.
+
+    Better or worse follows the metric's direction in :data:`orgmodel.labels.METRICS`
+    (``lower`` is better for hidden loss, ``higher`` for the station share); a metric without
+    a direction (a size) is neither.
+
+    >>> format_delta("hidden_loss", 50.0, 40.5)
+    ('−9.5', 'better')
+    >>> format_delta("station_share", 0.40, 0.35)
+    ('−5.0 个百分点', 'worse')
+    >>> format_delta("police", 100, 100)
+    ('0', None)
+    """
+    if not isinstance(a, int | float) or not isinstance(b, int | float):
+        return "—", None
+    d = b - a
+    m = METRICS.get(key)
+    unit = m.unit if m is not None else "count"
+    if unit == "share":
+        if round(abs(d) * 100, 1) == 0:
+            return "0", None
+        text = f"{abs(d) * 100:.1f} 个百分点"
+    else:
+        text = format_value(key, abs(d))
+        if text in ("0", "0.0"):
+            return "0", None
+    text = ("+" if d > 0 else "−") + text
+    if m is None or m.direction is None:
+        return text, None
+    better = (d > 0) == (m.direction == "higher")
+    return text, "better" if better else "worse"
+
+
+def _headline_rows(heads: Mapping[str, Any], keys: Sequence[str]) -> list[dict[str, Any]]:
+    rows = []
+    for k in keys:
+        m = METRICS.get(k)
+        rows.append(
+            {
+                "id": k,
+                "label": metric_label(k),
+                "unit": m.unit if m is not None else "count",
+                "direction": m.direction if m is not None else None,
+                "expected": bool(m is not None and m.expected),
+                "value": heads.get(k),
+                "text": format_value(k, heads.get(k)),
+            }
+        )
+    return rows
+
+
+def numbers_panel(
+    org: OrgGraph,
+    *,
+    norms: Norms | None = None,
+    policy: Sequence[PolicyRule] | None = None,
+    keys: Sequence[str] = PANEL_KEYS,
+    limit: int = 30,
+) -> dict[str, Any]:
+    """The numbers of one organisation: headline table, policy checks and hollow units.
+
+    Parameters
+    ----------
+    org : OrgGraph
+    norms : Norms, optional
+    policy : sequence of PolicyRule, optional
+        The shipped policy rules by default.
+    keys : sequence of str
+        Headline metrics, in order.
+    limit : int
+        At most this many failing checks and hollow units listed (the counts are whole).
+
+    Returns
+    -------
+    dict
+        ``headline``: rows ``{id, label, unit, direction, expected, value, text}``;
+        ``policy``: ``{passed, failed, not_evaluated, failing, failing_total}`` with the
+        failing checks ``{rule, description, unit_id, unit_name, value, threshold, comparator}``
+        (value and threshold as text); ``hollow``: ``{count, shortfall, units}`` with the
+        hollow units ``{id, name, kind_name, police, fixed_posts, shortfall}``, largest
+        shortfall first.
+    """
+    report = metric_report(org, norms, policy)
+    heads = headline(report)
+    pol = report["policy"]
+    failing = [r for r in pol["results"] if r["passed"] is False]
+    wf = report["workforce"]
+    hollow = sorted(wf["hollow"], key=lambda h: (-h["shortfall"], h["name"]))
+    return {
+        "org": {"id": org.id, "name": org.name or org.id, "root": org.root},
+        "headline": _headline_rows(heads, keys),
+        "policy": {
+            "passed": pol["passed"],
+            "failed": pol["failed"],
+            "not_evaluated": pol["not_evaluated"],
+            "failing_total": len(failing),
+            "failing": [
+                {
+                    "rule": r["rule"],
+                    "description": r["description"],
+                    "unit_id": r["unit_id"],
+                    "unit_name": r["unit_name"],
+                    "comparator": r["comparator"],
+                    "value": format_value(r["metric"], r["value"]),
+                    "threshold": format_value(r["metric"], r["threshold"]),
+                }
+                for r in failing[:limit]
+            ],
+        },
+        "hollow": {
+            "count": len(hollow),
+            "shortfall": sum(h["shortfall"] for h in hollow),
+            "units": [
+                {
+                    "id": h["id"],
+                    "name": h["name"],
+                    "kind_name": KIND_NAMES.get(h["kind"], h["kind"]),
+                    "police": h["police"],
+                    "fixed_posts": h["fixed_posts"],
+                    "shortfall": h["shortfall"],
+                }
+                for h in hollow[:limit]
+            ],
+        },
+    }
+
+
+def delta_rows(
+    before: Mapping[str, Any], after: Mapping[str, Any], keys: Sequence[str] = PANEL_KEYS
+) -> list[dict[str, Any]]:
+    """The delta table of two headline dicts: ``{id, label, before, after, delta, change}``
+    with ``change`` ``"better"``, ``"worse"`` or ``None`` (see :func:`format_delta`)."""
+    rows = []
+    for k in keys:
+        text, change = format_delta(k, before.get(k), after.get(k))
+        rows.append(
+            {
+                "id": k,
+                "label": metric_label(k),
+                "before": format_value(k, before.get(k)),
+                "after": format_value(k, after.get(k)),
+                "delta": text,
+                "change": change,
+            }
+        )
+    return rows
+
+
+def change_list(
+    diff: Mapping[str, Any], before: OrgGraph, after: OrgGraph, *, limit: int = 50
+) -> dict[str, Any]:
+    """The unit changes of a :func:`~orgmodel.restructure.diff_orgs` result as Chinese lines.
+
+    Returns
+    -------
+    dict
+        ``counts`` (added, removed, merged, split, renamed, moved, changed), ``total`` and
+        ``lines`` (at most ``limit``), e.g. ``"合并：办公室、情报指挥中心 → 情报指挥中心"``.
+    """
+
+    def name(org: OrgGraph, uid: str) -> str:
+        return org.name_of(uid) if uid in org else uid
+
+    units = diff["units"]
+    lines: list[str] = []
+    for m in units.get("merged", []):
+        srcs = "、".join(name(before, u) for u in m["from"])
+        lines.append(f"合并：{srcs} → {m.get('name') or name(after, m['into'])}")
+    for s in units.get("split", []):
+        parts = "、".join(name(after, u) for u in s.get("into", []))
+        lines.append(f"拆分：{name(before, s.get('from', ''))} → {parts}")
+    for r in units.get("renamed", []):
+        lines.append(f"更名：{name(before, r['from'])} → {r.get('name') or name(after, r['to'])}")
+    for a in units.get("added", []):
+        uid = a["id"] if isinstance(a, Mapping) else a
+        lines.append(f"新设：{name(after, uid)}")
+    for a in units.get("removed", []):
+        uid = a["id"] if isinstance(a, Mapping) else a
+        lines.append(f"撤销：{name(before, uid)}")
+    for mv in units.get("moved", []):
+        uid = mv["id"] if isinstance(mv, Mapping) else mv
+        lines.append(f"调整隶属：{name(after, uid)}")
+    for c in units.get("changed", []):
+        fields = "、".join(_FIELD_NAMES.get(f, f) for f in c.get("fields", {}))
+        lines.append(f"调整：{c.get('name') or name(after, c['id'])}（{fields}）")
+    return {"counts": dict(diff.get("counts", {})), "total": len(lines), "lines": lines[:limit]}
