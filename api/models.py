@@ -180,6 +180,11 @@ class OrgSummary(_Out):
     saved_at: datetime | None = None
     author: str | None = None
     message: str | None = None
+    warnings: list[ProblemItem] = Field(
+        default_factory=list,
+        description="What the reader noticed in an upload that did not stop it (columns "
+        "ignored, a 合计 row that differs, a 派出所 under a 大队); empty elsewhere.",
+    )
 
 
 class UnitRef(_Out):

@@ -165,6 +165,10 @@ def _org_validation_errors(exc: OrgValidationError) -> list[dict[str, Any]]:
             e["unit"] = i.unit
         if i.where:
             e["where"] = i.where
+        if i.field:
+            # units[3] (line 9) → units[3].police, the path of the field in the document
+            base = i.where.split(" ", 1)[0] if i.where and i.where.startswith("units[") else ""
+            e["field"] = f"{base}.{i.field}" if base else i.field
         out.append(e)
     return out
 

@@ -372,13 +372,17 @@ class OrgGraph:
             elif v < 0:
                 bad(f"{f} must not be negative, got {v}", f)
         if u.function is not None:
-            if u.function not in self.catalogue:
+            if not isinstance(u.function, str):
+                bad(f"function must be a function code, got {u.function!r}", "function")
+            elif u.function not in self.catalogue:
                 bad(f"unknown function code {u.function!r}", "function")
             elif u.kind not in FUNCTION_KINDS:
                 bad(
                     f"a {u.kind} unit has no function (functions belong to departments)", "function"
                 )
-        if u.category is not None and u.category not in CATEGORIES:
+        if u.category is not None and (
+            not isinstance(u.category, str) or u.category not in CATEGORIES
+        ):
             bad(
                 f"unknown category {u.category!r} (known: {', '.join(sorted(CATEGORIES))})",
                 "category",

@@ -4,26 +4,24 @@ versions, units, one unit with its partners, export."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import networkx as nx
-import yaml
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi import Path as PathParam
-from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from api.deps import AdminDep, ServiceDep, ViewerDep
 from api.models import (
     MAX_ID,
     OrgDetail,
-    OrgDocument,
     OrgSummary,
     Problem,
+    ProblemItem,
     UnitDetail,
     UnitPage,
     VersionOut,
@@ -39,20 +37,37 @@ from api.shape import (
     unit_ref,
     version_out,
 )
-from orgmodel.io import dump_org, org_from_dict
-from orgmodel.io.graphml import read_graphml, to_networkx
-from orgmodel.io.tabular import export_table, load_table
+from orgmodel.errors import InputError
+from orgmodel.io import READ_SUFFIXES, dump_org, read_upload
+from orgmodel.io.graphml import to_networkx
+from orgmodel.io.tabular import export_table
 from orgmodel.metrics.shares import subtree_police
 from orgmodel.model import DISPATCHES, GUIDES, OrgGraph
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])
 
 OrgId = Annotated[str, PathParam(min_length=1, max_length=MAX_ID, description="Organisation id.")]
+SheetQ = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Worksheet of an uploaded workbook (default: the active one, or the one "
+        "sheet with a header row).",
+    ),
+]
+TotalsQ = Annotated[
+    bool,
+    Query(
+        description="The spreadsheet's 民警/辅警 figures are subtree totals (a 派出所's "
+        "includes its teams and posts): own = total − sub-units."
+    ),
+]
 VersionQ = Annotated[
     int | None, Query(ge=1, description="A saved version (the latest when omitted).")
 ]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLS = "application/vnd.ms-excel"
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 _ERRORS: dict[int | str, dict[str, Any]] = {
     s: {"model": Problem, "description": d}
@@ -103,97 +118,58 @@ def _media(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def _pydantic_errors(e: ValidationError, raw: Any) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    units = raw.get("units") if isinstance(raw, dict) else None
-    for err in e.errors():
-        loc = list(err.get("loc", ()))
-        field = ""
-        for p in loc:
-            field += f"[{p}]" if isinstance(p, int) else (f".{p}" if field else str(p))
-        item: dict[str, Any] = {"field": field or "body", "message": err.get("msg", "invalid")}
-        if (
-            len(loc) >= 2
-            and loc[0] == "units"
-            and isinstance(loc[1], int)
-            and isinstance(units, list)
-        ):
-            row = units[loc[1]] if loc[1] < len(units) else None
-            if isinstance(row, dict) and isinstance(row.get("id"), str):
-                item["unit"] = row["id"]
-            item["where"] = f"units[{loc[1]}]"
-        out.append(item)
-    return out
-
-
-def org_from_data(data: Any, source: str) -> OrgGraph:
-    """Check the shape with :class:`OrgDocument`, then every rule of the model."""
-    try:
-        doc = OrgDocument.model_validate(data)
-    except ValidationError as e:
-        errors = _pydantic_errors(e, data)
-        shown = "; ".join(
-            (f"unit {x['unit']!r} " if "unit" in x else "") + f"{x['field']}: {x['message']}"
-            for x in errors[:5]
-        )
-        raise ApiProblem(
-            422,
-            "invalid-organisation",
-            f"{len(errors)} problem(s) in the organisation: {shown}",
-            errors=errors,
-        ) from None
-    return org_from_dict(doc.to_file_dict(), source)
-
-
 def _safe_name(filename: str | None, default: str) -> str:
     name = Path(filename or "").name
     name = re.sub(r"[^\w.\-一-鿿]+", "_", name)[:100]
     return name if name and not name.startswith(".") else default
 
 
-def _parse_text(body: bytes, fmt: str, source: str) -> OrgGraph:
-    text = body.decode("utf-8-sig")
-    try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except json.JSONDecodeError as e:
-        raise ApiProblem(
-            400,
-            "malformed-body",
-            f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}",
-        ) from None
-    except yaml.YAMLError as e:
-        raise ApiProblem(400, "malformed-body", f"{source}: malformed YAML: {e}") from None
-    return org_from_data(data, source)
+def parse_org_upload(
+    body: bytes,
+    filename: str,
+    org_id: str | None,
+    name: str | None,
+    *,
+    sheet: str | None = None,
+    totals: bool = False,
+) -> OrgGraph:
+    """An organisation from an uploaded file, by its suffix (blocking; run in a thread).
 
-
-def parse_org_upload(body: bytes, filename: str, org_id: str | None, name: str | None) -> OrgGraph:
-    """An organisation from an uploaded file, by its suffix (blocking; run in a thread)."""
+    The library's one reader (:func:`orgmodel.io.read_upload`) reads it, so an upload gets the
+    message the CLI gives for the same file: file, row or line, unit.
+    """
     suffix = Path(filename).suffix.lower()
-    if suffix in (".json", ".yaml", ".yml"):
+    if suffix not in READ_SUFFIXES:
+        raise ApiProblem(
+            415,
+            "unsupported-media-type",
+            f"{filename}: unknown file type {suffix or '(none)'!r}; upload .csv, .xlsx, .xls, "
+            ".yaml, .json or .graphml",
+        )
+    text_format = suffix in (".json", ".yaml", ".yml")
+    if text_format:
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ApiProblem(
                 400, "not-utf8", f"{filename}: not UTF-8 text (invalid byte at offset {e.start})"
             ) from None
-        return _parse_text(body, "json" if suffix == ".json" else "yaml", filename)
-    if suffix not in (".csv", ".xlsx", ".xlsm", ".graphml"):
-        raise ApiProblem(
-            415,
-            "unsupported-media-type",
-            f"{filename}: unknown file type {suffix or '(none)'!r}; upload .csv, .xlsx, "
-            ".yaml, .json or .graphml",
-        )
-    with tempfile.TemporaryDirectory(prefix="orgmodel-upload-") as d:
-        p = Path(d) / filename
-        p.write_bytes(body)
-        if suffix == ".graphml":
-            return read_graphml(p)
-        return load_table(p, id=org_id, name=name)
+    try:
+        return read_upload(body, filename, id=org_id, name=name, sheet=sheet, totals=totals)
+    except InputError as e:
+        if text_format:
+            # UTF-8 was checked above: what is left is malformed JSON or YAML.
+            raise ApiProblem(400, "malformed-body", str(e)) from None
+        raise
 
 
 async def read_org_body(
-    request: Request, org_id: str | None, name: str | None
+    request: Request,
+    org_id: str | None,
+    name: str | None,
+    *,
+    sheet: str | None = None,
+    totals: bool = False,
 ) -> tuple[OrgGraph, str]:
     """The organisation in the request body (any accepted type) and the message given."""
     from starlette.concurrency import run_in_threadpool
@@ -213,12 +189,18 @@ async def read_org_body(
         body = await upload.read()
         fname = _safe_name(upload.filename, "upload.csv")
         for k, v in form.multi_items():
-            if k == "id" and isinstance(v, str) and v:
+            if not isinstance(v, str):
+                continue
+            if k == "id" and v:
                 org_id = v
-            elif k == "name" and isinstance(v, str) and v:
+            elif k == "name" and v:
                 name = v
-            elif k == "message" and isinstance(v, str):
+            elif k == "message":
                 message = v
+            elif k == "sheet" and v:
+                sheet = v
+            elif k == "totals":
+                totals = v.strip().lower() in ("1", "true", "yes", "on", "是")
     else:
         body = await request.body()
         if media in ("", "application/json") or media.endswith("+json"):
@@ -229,22 +211,25 @@ async def read_org_body(
             fname = "upload.csv"
         elif media == XLSX:
             fname = "upload.xlsx"
+        elif media == XLS:
+            fname = "upload.xls"
         else:
             raise ApiProblem(
                 415,
                 "unsupported-media-type",
                 f"Content-Type {media!r} is not accepted here: send application/json, "
-                "application/yaml, text/csv, an XLSX workbook or multipart/form-data",
+                "application/yaml, text/csv, an XLSX or XLS workbook or multipart/form-data",
             )
     if not body.strip():
         raise ApiProblem(400, "empty-body", "the request body is empty: send an organisation")
-    if fname in ("request.json", "request.yaml"):
-        org = await run_in_threadpool(
-            _parse_text, body, "json" if fname.endswith("json") else "yaml", "request body"
-        )
-    else:
-        org = await run_in_threadpool(parse_org_upload, body, fname, org_id, name)
+    org = await run_in_threadpool(
+        partial(parse_org_upload, sheet=sheet, totals=totals), body, fname, org_id, name
+    )
     return org, message
+
+
+def _warnings(org: OrgGraph) -> list[ProblemItem]:
+    return [ProblemItem(message=w.message, unit=w.unit, where=w.where) for w in org.warnings]
 
 
 @router.get("", response_model=list[OrgSummary], responses=_ERRORS, summary="List organisations")
@@ -276,17 +261,21 @@ async def create_org(
     ] = None,
     name: Annotated[str | None, Query(description="Name for a spreadsheet upload.")] = None,
     message: Annotated[str, Query(max_length=2000, description="Why (kept in the log).")] = "",
+    sheet: SheetQ = None,
+    totals: TotalsQ = False,
 ) -> OrgSummary:
     """Create a new organisation from the file format (JSON/YAML) or an HR spreadsheet.
 
     Fails with 409 if the id exists already: add a version with ``PUT`` instead.
     """
-    org, form_message = await read_org_body(request, id, name)
+    org, form_message = await read_org_body(request, id, name, sheet=sheet, totals=totals)
     check_id(org.id)
     saved = await service.save_org(org, caller.name, message or form_message, 0)
     response.headers["ETag"] = etag(saved.version)
     response.headers["Location"] = str(request.url_for("get_org", org_id=org.id))
-    return org_summary(saved, org.description)
+    out = org_summary(saved, org.description)
+    out.warnings = _warnings(org)
+    return out
 
 
 @router.get("/{org_id}", response_model=OrgDetail, responses=_ERRORS, summary="Get an organisation")
@@ -321,6 +310,8 @@ async def replace_org(
         str | None, Header(description='ETag of the version the change is based on ("v3").')
     ] = None,
     message: Annotated[str, Query(max_length=2000)] = "",
+    sheet: SheetQ = None,
+    totals: TotalsQ = False,
 ) -> OrgSummary:
     """Save the body as the next version of the organisation.
 
@@ -329,7 +320,7 @@ async def replace_org(
     """
     current = await service.latest_version(org_id)
     check_if_match(if_match, current, f"organisation {org_id!r}", required=True)
-    org, form_message = await read_org_body(request, org_id, None)
+    org, form_message = await read_org_body(request, org_id, None, sheet=sheet, totals=totals)
     if org.id != org_id:
         raise ApiProblem(
             422,
@@ -349,7 +340,9 @@ async def replace_org(
             ) from None
         raise
     response.headers["ETag"] = etag(saved.version)
-    return org_summary(saved, org.description)
+    out = org_summary(saved, org.description)
+    out.warnings = _warnings(org)
+    return out
 
 
 @router.delete(

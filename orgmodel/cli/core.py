@@ -9,15 +9,22 @@ from rich.console import Console
 from rich.rule import Rule
 
 from orgmodel.cli import app
-from orgmodel.io import load_org
+from orgmodel.cli.io_cmds import SHEET_HELP, TOTALS_HELP, echo_warnings
+from orgmodel.io import load_any, load_org
 
 
 @app.command()
 def validate(
-    org: Path = typer.Argument(..., help="Organisation file (.yaml, .yml, .json)."),
+    org: Path = typer.Argument(
+        ...,
+        help="Organisation: .yaml, .yml, .json, an HR spreadsheet (.csv, .xlsx, .xls) or .graphml.",
+    ),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    totals: bool = typer.Option(False, "--totals", help=TOTALS_HELP),
 ) -> None:
-    """Validate an organisation file; list every problem found, naming each unit."""
-    g = load_org(org)
+    """Validate an organisation; list every problem found, naming each unit and row."""
+    g = load_any(org, sheet=sheet, totals=totals)
+    echo_warnings(g)
     typer.echo(f"ok: {g.name or g.id} — {len(g)} units, {g.total_police()} police (民警)")
 
 

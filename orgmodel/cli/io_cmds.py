@@ -15,12 +15,28 @@ import typer
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.io._atomic import atomic_output
-from orgmodel.io.graphml import read_graphml, write_graphml
-from orgmodel.io.orgfile import dump_org, load_org
-from orgmodel.io.tabular import TABLE_SUFFIXES, export_table, load_table
+from orgmodel.io.graphml import write_graphml
+from orgmodel.io.orgfile import dump_org
+from orgmodel.io.reader import load_any
+from orgmodel.io.tabular import export_table
 from orgmodel.model import OrgGraph
 
-__all__ = ["EXPORT_FORMATS", "load_any", "save_as"]
+__all__ = ["EXPORT_FORMATS", "SHEET_HELP", "TOTALS_HELP", "echo_warnings", "load_any", "save_as"]
+
+SHEET_HELP = (
+    "Worksheet of a workbook (default: the active one, or the one sheet with a header row)."
+)
+TOTALS_HELP = (
+    "民警/辅警 figures are subtree totals (a 派出所's includes its teams and posts): "
+    "own = total − sub-units."
+)
+
+
+def echo_warnings(org: OrgGraph) -> None:
+    """Print what the reader and the model noticed, one ``warning:`` line each, on stderr."""
+    for w in org.warnings:
+        typer.echo(f"warning: {w}", err=True)
+
 
 #: Export formats and the file suffix each one implies.
 EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
@@ -30,20 +46,6 @@ EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
     "yaml": (".yaml", ".yml"),
     "json": (".json",),
 }
-
-
-def load_any(path: Path) -> OrgGraph:
-    """An organisation from any file orgmodel reads, by suffix.
-
-    ``.yaml``/``.yml``/``.json`` (the organisation format), ``.csv``/``.xlsx`` (HR spreadsheet)
-    or ``.graphml``.
-    """
-    suffix = path.suffix.lower()
-    if suffix in TABLE_SUFFIXES:
-        return load_table(path)
-    if suffix == ".graphml":
-        return read_graphml(path)
-    return load_org(path)
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -86,7 +88,7 @@ def _check_output(output: Path) -> None:
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="HR spreadsheet: .csv (UTF-8 or GBK) or .xlsx."),
+    file: Path = typer.Argument(..., help="HR spreadsheet: .csv (UTF-8 or GBK), .xlsx or .xls."),
     output: Path = typer.Option(
         ..., "-o", "--output", help="Organisation file to write (.yaml, .yml or .json)."
     ),
@@ -96,21 +98,21 @@ def import_(
     name: str | None = typer.Option(
         None, "--name", help="Organisation name (default: the root unit's name)."
     ),
-    sheet: str | None = typer.Option(
-        None, "--sheet", help="Worksheet of an .xlsx workbook (default: the active one)."
-    ),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    totals: bool = typer.Option(False, "--totals", help=TOTALS_HELP),
 ) -> None:
     """Import an HR spreadsheet (机构花名册) into an organisation file.
 
-    Columns: id, parent_id, name, kind, function, police, auxiliaries … (docs/format.md).
-
-    Chinese headers (编号, 上级编号, 名称, 类型, 警种, 民警 …) and kind names work too.
+    Columns: id, parent_id, name, kind, function, police, auxiliaries … (docs/format.md,
+    "From your HR spreadsheet"). Chinese and 用友/金蝶 headers (编号/编码, 上级编号/上级部门,
+    名称, 类型, 警种, 民警实有 …), title rows, 合计 rows and other columns are handled.
     """
     fmt = _format_of(output, None)
     if fmt not in ("yaml", "json"):
         raise InputError(f"{output}: import writes an organisation file (.yaml, .yml or .json)")
     _check_output(output)
-    org = load_table(file, id=org_id, name=name, sheet=sheet)
+    org = load_any(file, id=org_id, name=name, sheet=sheet, totals=totals)
+    echo_warnings(org)
     save_as(org, output, fmt)
     typer.echo(
         f"imported {len(org)} units, {org.total_police()} police (民警) from {file} → {output}"
@@ -134,5 +136,6 @@ def export(
     f = _format_of(output, fmt)
     _check_output(output)
     org = load_any(org_file)
+    echo_warnings(org)
     save_as(org, output, f)
     typer.echo(f"exported {len(org)} units as {f} → {output}")

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from orgmodel.cli import app
-from orgmodel.io import load_org
+from orgmodel.cli.io_cmds import SHEET_HELP, TOTALS_HELP, echo_warnings
+from orgmodel.io import load_any
 from orgmodel.labels import METRICS
 from orgmodel.metrics import metric_report
 from orgmodel.model import KIND_NAMES
@@ -27,7 +28,10 @@ LIST_LIMIT = 15
 
 @app.command()
 def metrics(
-    org: Path = typer.Argument(..., help="Organisation file (.yaml, .yml, .json)."),
+    org: Path = typer.Argument(
+        ...,
+        help="Organisation: .yaml, .yml, .json, an HR spreadsheet (.csv, .xlsx, .xls) or .graphml.",
+    ),
     as_json: bool = typer.Option(
         False,
         "--json",
@@ -40,9 +44,12 @@ def metrics(
     policy: Path | None = typer.Option(
         None, "--policy", help="Policy rules file (default: the shipped seeds/policy.yaml)."
     ),
+    sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
+    totals: bool = typer.Option(False, "--totals", help=TOTALS_HELP),
 ) -> None:
     """Measure an organisation: span and layers, 警力隐性流失, 上下对口, frontline shares, policy."""
-    g = load_org(org)
+    g = load_any(org, sheet=sheet, totals=totals)
+    echo_warnings(g)
     report = metric_report(g, load_norms(norms), load_policy(policy))
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")

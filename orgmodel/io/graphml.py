@@ -26,6 +26,7 @@ import networkx as nx
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
 from orgmodel.io._atomic import atomic_output
+from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.model import (
     EDGE_TYPES,
     NODE_FIELDS,
@@ -119,6 +120,14 @@ def _graph_element_id(p: Path) -> str:
     return ""
 
 
+def _nid(node: object) -> str:
+    """A node id as every reader stores ids (see :func:`orgmodel.io.ids.normalize_id`)."""
+    try:
+        return normalize_id(str(node)) or str(node)
+    except IdError:
+        return str(node)
+
+
 def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None) -> OrgGraph:
     """Read an organisation from a GraphML file written by :func:`write_graphml`.
 
@@ -144,11 +153,11 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
         raise InputError(f"{p}: the graph is undirected; orgmodel GraphML is directed")
 
     issues: list[ValidationIssue] = []
-    parent: dict[str, str | None] = {str(n): None for n in g.nodes}
+    parent: dict[str, str | None] = {_nid(n): None for n in g.nodes}
     guides: list[tuple[str, str]] = []
     dispatches: list[tuple[str, str]] = []
     for u, v, t in g.edges(data="type"):
-        u, v = str(u), str(v)
+        u, v = _nid(u), _nid(v)
         if t == REPORTS_TO:
             if parent[u] is not None:
                 issues.append(
@@ -172,7 +181,7 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
     units: list[Unit] = []
     where: dict[str, str] = {}
     for n, a in g.nodes(data=True):
-        uid = str(n)
+        uid = _nid(n)
         where[uid] = f"node {uid!r}"
         for req in ("name", "kind"):
             if not a.get(req):

@@ -58,7 +58,9 @@ def normalize_id(value: Any) -> str | None:
                 "Format the id column as text (设置单元格格式 → 文本) and enter the ids again"
             )
         return repr(value)
-    t = unicodedata.normalize("NFKC", str(value)).strip()
+    if not isinstance(value, str):
+        raise IdError(f"must be text or a number, got {value!r}")
+    t = unicodedata.normalize("NFKC", value).strip()
     if not t:
         return None
     if _INTEGRAL.fullmatch(t):

@@ -29,6 +29,7 @@ import yaml
 
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
+from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.model import (
     UNIT_FIELDS,
     OrgGraph,
@@ -63,10 +64,18 @@ def _edge_pairs(
     if not isinstance(raw, list):
         return pairs, [ValidationIssue(f"'{key}' must be a list", where=where)]
     for i, e in enumerate(raw):
+        ends = None
         if isinstance(e, dict) and set(e) == {"from", "to"}:
-            pairs.append((str(e["from"]), str(e["to"])))
+            ends = (e["from"], e["to"])
         elif isinstance(e, list | tuple) and len(e) == 2:
-            pairs.append((str(e[0]), str(e[1])))
+            ends = (e[0], e[1])
+        if ends is not None:
+            try:
+                a, b = normalize_id(ends[0]), normalize_id(ends[1])
+            except IdError as err:
+                issues.append(ValidationIssue(f"{key}[{i}]: {err}", where=where))
+                continue
+            pairs.append((a or "", b or ""))
         else:
             issues.append(ValidationIssue(f"{key}[{i}] must be {{from: ID, to: ID}}", where=where))
     return pairs, issues
@@ -109,27 +118,30 @@ def org_from_dict(
             issues.append(ValidationIssue("a unit must be a mapping", where=loc))
             continue
         extra = sorted(set(row) - known)
-        uid = row.get("id")
-        if uid is None or (isinstance(uid, str) and not uid):
-            issues.append(ValidationIssue("unit has no id", where=loc))
+        try:
+            uid = normalize_id(row.get("id"))
+            parent = normalize_id(row.get("parent"))
+        except IdError as err:
+            issues.append(ValidationIssue(f"id {err}", where=loc, field="id"))
             continue
-        uid = str(uid)
-        if extra:
-            issues.append(ValidationIssue(f"unknown field(s) {', '.join(extra)}", uid, loc))
+        if uid is None:
+            issues.append(ValidationIssue("unit has no id", where=loc, field="id"))
+            continue
+        for x in extra:
+            issues.append(ValidationIssue(f"unknown field {x!r}", uid, loc, field=str(x)))
         for req in ("name", "kind"):
             if row.get(req) in (None, ""):
-                issues.append(ValidationIssue(f"missing {req}", uid, loc))
+                issues.append(ValidationIssue(f"missing {req}", uid, loc, field=req))
         if uid in where:
             issues.append(ValidationIssue("duplicate unit id", uid, loc))
             continue
         where[uid] = loc
-        parent = row.get("parent")
         units.append(
             Unit(
                 id=uid,
                 name=str(row.get("name") or ""),
                 kind=str(row.get("kind") or ""),
-                parent=None if parent is None or parent == "" else str(parent),
+                parent=parent,
                 function=row.get("function"),
                 category=row.get("category"),
                 establishment=row.get("establishment"),

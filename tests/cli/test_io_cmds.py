@@ -110,7 +110,7 @@ def test_import_error_keeps_existing_output(tmp_path: Path) -> None:
         (["org.csv", "-o", "o.csv"], "import writes an organisation file"),
         (["org.csv", "-o", "o.txt"], "cannot tell the format from '.txt'"),
         (["org.csv", "-o", "nofolder/o.yaml"], "folder nofolder does not exist"),
-        (["org.txt", "-o", "o.yaml"], "unknown spreadsheet type '.txt'"),
+        (["org.txt", "-o", "o.yaml"], "unknown file type '.txt'"),
     ],
 )
 def test_import_usage_errors(

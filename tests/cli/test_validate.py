@@ -72,7 +72,7 @@ BAD = {
     ),
     "unknown field": (
         "units:\n  - {id: r, name: 局, kind: county, polic: 3}\n",
-        "unit 'r': unknown field(s) polic",
+        "unit 'r': unknown field 'polic'",
     ),
     "malformed yaml": ("units: [\n  - {id: r\n", "malformed YAML"),
     "not a mapping": ("- just\n- a list\n", "expected a mapping with 'units'"),
@@ -112,7 +112,7 @@ def test_wrong_suffix(tmp_path: Path) -> None:
     p.write_text(GOOD, encoding="utf-8")
     r = runner.invoke(app, ["validate", str(p)])
     assert r.exit_code == 1
-    assert "unknown organisation file type '.txt'" in r.output
+    assert "unknown file type '.txt'; orgmodel reads .yaml, .yml, .json, .csv" in r.output
 
 
 def test_not_utf8(tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_unknown_field_names_unit_and_line(tmp_path: Path) -> None:
     with pytest.raises(OrgValidationError) as e:
         load_org(p)
     # units[1] is on line 6 of the file.
-    assert "units[1] (line 6), unit 'xz': unknown field(s) colour" in str(e.value)
+    assert "units[1] (line 6), unit 'xz': unknown field 'colour'" in str(e.value)
 
 
 def test_line_numbers_for_every_issue(tmp_path: Path) -> None:
