@@ -40,7 +40,10 @@ CREATE NODE TABLE IF NOT EXISTS OrgVersion(
     created_at TIMESTAMP,
     units INT64,
     police INT64,
-    auxiliaries INT64
+    auxiliaries INT64,
+    guides INT64,
+    dispatches INT64,
+    complete BOOLEAN
 );
 
 CREATE NODE TABLE IF NOT EXISTS Unit(
@@ -68,6 +71,8 @@ CREATE NODE TABLE IF NOT EXISTS Scenario(
     base_version INT64,
     result_org_id STRING,
     plan STRING,
+    plan_name STRING,
+    plan_ops INT64,
     author STRING,
     message STRING,
     created_at TIMESTAMP
@@ -92,3 +97,12 @@ CREATE REL TABLE IF NOT EXISTS HAS_VERSION(FROM Org TO OrgVersion);
 CREATE REL TABLE IF NOT EXISTS ROOT(FROM OrgVersion TO Unit);
 CREATE REL TABLE IF NOT EXISTS BASED_ON(FROM Scenario TO OrgVersion);
 CREATE REL TABLE IF NOT EXISTS RESULT(FROM Scenario TO OrgVersion);
+
+// Columns added since the first release: a store made by an older orgmodel gains them when
+// opened (its versions were saved whole in one transaction: complete; its scenarios get the
+// summary of their plan once, by the recovery pass at open).
+ALTER TABLE OrgVersion ADD IF NOT EXISTS guides INT64;
+ALTER TABLE OrgVersion ADD IF NOT EXISTS dispatches INT64;
+ALTER TABLE OrgVersion ADD IF NOT EXISTS complete BOOLEAN DEFAULT true;
+ALTER TABLE Scenario ADD IF NOT EXISTS plan_name STRING;
+ALTER TABLE Scenario ADD IF NOT EXISTS plan_ops INT64;

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from orgmodel.store.base import (
     SCENARIO_PREFIX,
+    AlreadyExists,
     AuditEntry,
     GraphStore,
     NotFound,
@@ -37,6 +38,7 @@ __all__ = [
     "DEFAULT_STORE",
     "NEO4J_SCHEMES",
     "SCENARIO_PREFIX",
+    "AlreadyExists",
     "AuditEntry",
     "DoorLimits",
     "GraphStore",

@@ -118,6 +118,8 @@ def org_rows(org: OrgGraph, org_id: str, version: int) -> OrgRows:
         "units": len(org),
         "police": org.total_police(),
         "auxiliaries": org.total_auxiliaries(),
+        "guides": len(org.guides),
+        "dispatches": len(org.dispatches),
     }
     return OrgRows(
         units=units,
@@ -187,6 +189,24 @@ def plan_text(plan: Mapping[str, Any] | str) -> str:
 def plan_data(text: str) -> Any:
     """A stored plan's text parsed back (JSON is YAML, so one parser reads both)."""
     return yaml.safe_load(text)
+
+
+def plan_summary(plan: Mapping[str, Any] | str) -> tuple[str, int]:
+    """A plan's name and number of operations, kept with its scenario for listings.
+
+    Text is parsed here (once, when the scenario is saved); a plan that cannot be read
+    summarises as ``("", 0)``.
+    """
+    data: Any = plan
+    if isinstance(plan, str):
+        try:
+            data = plan_data(plan)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return "", 0
+    if not isinstance(data, Mapping):
+        return "", 0
+    ops = data.get("ops")
+    return str(data.get("name") or ""), len(ops) if isinstance(ops, list) else 0
 
 
 def read_only_refusal(engine_message: str) -> ReadOnlyQueryError:

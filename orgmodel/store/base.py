@@ -12,8 +12,13 @@ Two implementations share this interface: :class:`~orgmodel.store.ladybug_store.
 
 Guarantees every implementation keeps:
 
-- a save is one transaction: it is all there, or (on any failure) nothing of it is, and the
-  previous version stays loadable and unchanged;
+- a save is all there, or (on any failure) nothing of it is, and the previous version stays
+  loadable and unchanged — across a kill -9 too. A save writes the version's units, edges
+  and version node (marked incomplete) first, and only once that is committed marks it
+  complete and moves the organisation's ``latest`` pointer to it. Readers see complete
+  versions only. When the store opens, :meth:`GraphStore.recover` removes what a killed
+  save left behind (incomplete versions, and versions whose units or edges do not add up
+  to what was saved) and points each organisation at its last complete version;
 - saves to one organisation are serialised; with ``expected_version`` a save whose base is
   no longer the latest version is refused with :class:`VersionConflict`;
 - values travel as query parameters, never spliced into Cypher text;
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCENARIO_PREFIX",
+    "AlreadyExists",
     "AuditEntry",
     "GraphStore",
     "NotFound",
@@ -95,6 +101,10 @@ class StoreLocked(StoreError):
     """The embedded store is held by another process (one writer process at a time)."""
 
 
+class AlreadyExists(StoreError):
+    """An immutable record (a scenario) with this id exists already; nothing was written."""
+
+
 @dataclass(frozen=True, slots=True)
 class OrgVersion:
     """One saved version of an organisation (immutable once written)."""
@@ -139,6 +149,10 @@ class ScenarioRecord:
     created_at: datetime
     units: int
     police: int
+    #: The plan's name and number of operations, parsed once when the scenario was saved
+    #: (listings show them without parsing the plan again).
+    plan_name: str = ""
+    plan_ops: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +200,10 @@ class GraphStore(ABC):
     Use as a context manager (``with open_store(uri) as store: ...``) or call :meth:`close`.
     """
 
-    #: Called with each write step's name ("units", "reports_to", "guides", "dispatches",
-    #: "version") inside the save transaction; tests raise from it to inject a failure.
+    #: Called with each write step's name inside a save: "units", "reports_to", "guides",
+    #: "dispatches" and "commit" (the end of the first transaction, just before it commits),
+    #: then "version" (inside the second, which marks the version complete and latest).
+    #: Tests raise from it to inject a failure, or kill the process there.
     step_hook: StepHook | None = None
 
     uri: str
@@ -264,14 +280,20 @@ class GraphStore(ABC):
         result: OrgGraph,
         author: str,
         message: str = "",
+        *,
+        plan_name: str | None = None,
+        plan_ops: int | None = None,
     ) -> ScenarioRecord:
         """Save a restructuring scenario: the plan, its base version and the resulting org.
+
+        ``plan_name`` and ``plan_ops`` (the plan's name and number of operations) are kept
+        with it for listings; when not given they are read from ``plan`` here.
 
         Raises
         ------
         NotFound
             The base version does not exist.
-        StoreError
+        AlreadyExists
             A scenario with this id exists already (scenarios are immutable).
         """
 
@@ -325,6 +347,23 @@ class GraphStore(ABC):
         QueryError
             The statement is not valid (:class:`~orgmodel.store.query_door.QuerySyntaxError`)
             or fails.
+        """
+
+    @abstractmethod
+    def recover(self) -> list[str]:
+        """Remove what interrupted saves left behind; say what was removed.
+
+        Called when the store opens. Removes versions never marked complete (a save killed
+        between its two transactions), units of no version, and — where the engine's commit
+        is not atomic across a kill — versions whose units or edges do not number what the
+        save recorded; points each organisation at its last complete version (deleting an
+        organisation left with none) and drops scenarios whose result was removed. Each
+        removal is logged as a warning and kept in the audit log (action ``recover``).
+
+        Returns
+        -------
+        list of str
+            One line per thing removed or repaired (empty for a clean store).
         """
 
     @abstractmethod

@@ -9,11 +9,13 @@ here once, so both stores behave the same.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import uuid
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from orgmodel.model import OrgGraph, OrgValidationError
 from orgmodel.store._common import (
@@ -22,11 +24,13 @@ from orgmodel.store._common import (
     now_utc,
     org_from_rows,
     org_rows,
+    plan_summary,
     plan_text,
     version_key,
 )
 from orgmodel.store.base import (
     SCENARIO_PREFIX,
+    AlreadyExists,
     AuditEntry,
     GraphStore,
     NotFound,
@@ -39,6 +43,9 @@ from orgmodel.store.base import (
 )
 
 __all__ = ["CypherStore", "Tx"]
+
+log = logging.getLogger("orgmodel.store")
+T = TypeVar("T")
 
 
 class Tx(Protocol):
@@ -68,6 +75,45 @@ class CypherStore(GraphStore):
 
     # -- organisations ------------------------------------------------------------------------
 
+    #: The engine's commit is atomic across a kill -9 (Neo4j): both phases of a save share
+    #: one transaction. LadybugDB's is not for bulk COPY (a kill during COMMIT kept the small
+    #: writes and lost the copied units), so it commits the units and edges first.
+    one_transaction_saves: bool = False
+    #: Recovery may count every version's units and edges and repair every organisation's
+    #: latest pointer: no other process can be writing (the embedded store's one writer
+    #: holds the file lock). Otherwise it only touches what it found incomplete.
+    exclusive_recovery: bool = False
+
+    def _save_lock(self) -> AbstractContextManager[Any]:
+        """Held across both phases of a save (the embedded store's one-writer lock)."""
+        return contextlib.nullcontext()
+
+    def _two_phase(
+        self,
+        org_id: str,
+        first: Callable[[Tx], tuple[int, T]],
+        second: Callable[[Tx, int, T], None],
+    ) -> T:
+        """Run a save: ``first`` writes a version marked incomplete and returns its number;
+        ``second`` marks it complete. Separate commits unless :attr:`one_transaction_saves`;
+        if the second fails, the incomplete version is removed again."""
+        with self._save_lock():
+            with self._write() as tx:
+                version, out = first(tx)
+                self._step("commit")
+                if self.one_transaction_saves:
+                    second(tx, version, out)
+                    return out
+            try:
+                with self._write() as tx:
+                    second(tx, version, out)
+            except BaseException:
+                # If this fails too, recover() removes the version when the store next opens.
+                with contextlib.suppress(Exception), self._write() as tx:
+                    tx.run("write/delete_version", {"org_id": org_id, "version": version})
+                raise
+            return out
+
     def save_org(
         self,
         org: OrgGraph,
@@ -78,41 +124,52 @@ class CypherStore(GraphStore):
         if not isinstance(org, OrgGraph):
             raise StoreError(f"save_org expects an OrgGraph, got {type(org).__name__}")
         org_id = check_store_id(org.id)
-        with self._write() as tx:
-            now = now_utc()
+        now = now_utc()
+
+        def first(tx: Tx) -> tuple[int, dict[str, Any]]:
             rows = tx.run("write/lock_org", {"org_id": org_id, "now": now})
             latest = int(rows[0]["latest"] or 0) if rows else 0
             if expected_version is not None and expected_version != latest:
                 raise VersionConflict(org_id, expected_version, latest)
             version = latest + 1
+            self._clear_leftover(tx, org_id, version)
             data = org_rows(org, org_id, version)
             tx.write_rows(data, self._step)
-            tx.run(
-                "write/version",
-                {
-                    **data.header,
-                    "org_id": org_id,
-                    "version": version,
-                    "key": version_key(org_id, version),
-                    "root_key": data.root_key,
-                    "author": author,
-                    "message": message,
-                    "now": now,
-                },
-            )
+            params = {
+                **data.header,
+                "org_id": org_id,
+                "version": version,
+                "key": version_key(org_id, version),
+                "root_key": data.root_key,
+                "author": author,
+                "message": message,
+                "now": now,
+            }
+            tx.run("write/version", params)
+            return version, params
+
+        def second(tx: Tx, version: int, params: dict[str, Any]) -> None:
+            tx.run("write/version_complete", params)
             self._step("version")
             self._audit(tx, author, "save", org_id, version, None, message, org.name)
+
+        params = self._two_phase(org_id, first, second)
         return OrgVersion(
             org_id=org_id,
-            version=version,
+            version=params["version"],
             name=org.name,
             author=author,
             message=message,
             created_at=now,
-            units=data.header["units"],
-            police=data.header["police"],
-            auxiliaries=data.header["auxiliaries"],
+            units=params["units"],
+            police=params["police"],
+            auxiliaries=params["auxiliaries"],
         )
+
+    def _clear_leftover(self, tx: Tx, org_id: str, version: int) -> None:
+        """Remove an incomplete version with this number that a failed save left behind."""
+        if tx.run("read/version_any", {"key": version_key(org_id, version)})[0]["n"]:
+            tx.run("write/delete_version", {"org_id": org_id, "version": version})
 
     def load_org(self, org_id: str, version: int | None = None) -> OrgGraph:
         with self._read() as tx:
@@ -194,45 +251,62 @@ class CypherStore(GraphStore):
         result: OrgGraph,
         author: str,
         message: str = "",
+        *,
+        plan_name: str | None = None,
+        plan_ops: int | None = None,
     ) -> ScenarioRecord:
         check_store_id(scenario_id, "scenario id")
         text = plan_text(plan)
+        if plan_name is None or plan_ops is None:
+            plan_name, plan_ops = plan_summary(plan)
         res_id = SCENARIO_PREFIX + scenario_id
-        with self._write() as tx:
-            now = now_utc()
-            base_key = version_key(base_id, base_version)
+        now = now_utc()
+        base_key = version_key(base_id, base_version)
+
+        def exists(tx: Tx) -> None:
+            if tx.run("read/scenario_exists", {"scenario_id": scenario_id})[0]["n"]:
+                raise AlreadyExists(
+                    f"a scenario {scenario_id!r} exists already (scenarios are immutable; "
+                    "choose another id)"
+                )
+
+        def first(tx: Tx) -> tuple[int, dict[str, Any]]:
             if not tx.run("read/version_exists", {"key": base_key})[0]["n"]:
                 raise NotFound(
                     f"scenario {scenario_id!r}: its base {base_id!r} version {base_version} "
                     f"is not in the store {self.uri} (push it first)"
                 )
-            if tx.run("read/scenario_exists", {"scenario_id": scenario_id})[0]["n"]:
-                raise StoreError(
-                    f"a scenario {scenario_id!r} exists already (scenarios are immutable; "
-                    "choose another id)"
-                )
+            exists(tx)
+            self._clear_leftover(tx, res_id, 1)
             data = org_rows(result, res_id, 1)
             tx.write_rows(data, self._step)
-            tx.run(
-                "write/scenario",
-                {
-                    **data.header,
-                    "org_id": res_id,
-                    "version": 1,
-                    "key": version_key(res_id, 1),
-                    "root_key": data.root_key,
-                    "scenario_id": scenario_id,
-                    "base_id": base_id,
-                    "base_version": base_version,
-                    "base_key": base_key,
-                    "plan": text,
-                    "author": author,
-                    "message": message,
-                    "now": now,
-                },
-            )
+            params = {
+                **data.header,
+                "org_id": res_id,
+                "version": 1,
+                "key": version_key(res_id, 1),
+                "root_key": data.root_key,
+                "scenario_id": scenario_id,
+                "base_id": base_id,
+                "base_version": base_version,
+                "base_key": base_key,
+                "plan": text,
+                "plan_name": plan_name,
+                "plan_ops": plan_ops,
+                "author": author,
+                "message": message,
+                "now": now,
+            }
+            tx.run("write/version", params)
+            return 1, params
+
+        def second(tx: Tx, version: int, params: dict[str, Any]) -> None:
+            exists(tx)
+            tx.run("write/scenario", params)
             self._step("version")
             self._audit(tx, author, "scenario", base_id, base_version, scenario_id, message, "")
+
+        params = self._two_phase(res_id, first, second)
         return ScenarioRecord(
             scenario_id=scenario_id,
             base_id=base_id,
@@ -241,8 +315,10 @@ class CypherStore(GraphStore):
             author=author,
             message=message,
             created_at=now,
-            units=data.header["units"],
-            police=data.header["police"],
+            units=params["units"],
+            police=params["police"],
+            plan_name=plan_name,
+            plan_ops=plan_ops,
         )
 
     def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:
@@ -269,6 +345,105 @@ class CypherStore(GraphStore):
                 tx, SCENARIO_PREFIX + scenario_id, 1, f"scenario {scenario_id} result"
             )
         return _scenario(rows[0]), org
+
+    # -- recovery -----------------------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        with self._read() as tx:
+            versions = tx.run("recover/versions")
+            orgs = tx.run("recover/orgs")
+            scenarios = tx.run("recover/scenarios")
+            counts: dict[str, dict[tuple[str, int], int]] = {}
+            if self.exclusive_recovery:
+                for part in ("units", "reports_to", "guides", "dispatches"):
+                    counts[part] = {
+                        (r["org_id"], int(r["version"])): int(r["n"])
+                        for r in tx.run(f"recover/{part}")
+                    }
+        bad: dict[tuple[str, int], str] = {}
+        known: set[tuple[str, int]] = set()
+        for v in versions:
+            key = (v["org_id"], int(v["version"]))
+            known.add(key)
+            if not v["complete"]:
+                bad[key] = "never marked complete"
+            elif counts:
+                why = _count_mismatch(v, key, counts)
+                if why:
+                    bad[key] = why
+        for key in counts.get("units", {}):
+            if key not in known:
+                bad[key] = "units of no version"
+        lines: list[str] = []
+        complete: dict[str, int] = {}
+        for org_id, version in known - set(bad):
+            complete[org_id] = max(complete.get(org_id, 0), version)
+        fixes: list[tuple[str, str, dict[str, Any]]] = []
+        for (org_id, version), why in sorted(bad.items()):
+            fixes.append(
+                (
+                    "write/delete_version",
+                    f"{org_id} version {version}: {why}",
+                    {"org_id": org_id, "version": version},
+                )
+            )
+        touched = {org_id for org_id, _ in bad}
+        for o in orgs:
+            org_id, latest = o["org_id"], int(o["latest"] or 0)
+            if not self.exclusive_recovery and org_id not in touched:
+                continue  # another process may have saved it since `versions` was read
+            last = complete.get(org_id, 0)
+            if last == 0:
+                fixes.append(
+                    ("write/delete_org", f"{org_id}: no complete version left", {"org_id": org_id})
+                )
+            elif last != latest:
+                fixes.append(
+                    (
+                        "recover/set_latest",
+                        f"{org_id}: latest {latest} → {last}",
+                        {"org_id": org_id, "latest": last},
+                    )
+                )
+        summaries: list[dict[str, Any]] = []
+        for s in scenarios:
+            res = s["result_org_id"] or SCENARIO_PREFIX + s["scenario_id"]
+            if complete.get(res) != 1 and (self.exclusive_recovery or res in touched):
+                fixes.append(
+                    (
+                        "write/delete_scenario",
+                        f"scenario {s['scenario_id']}: its result was not saved whole",
+                        {"scenario_id": s["scenario_id"]},
+                    )
+                )
+            elif s["stale"]:
+                name, ops = plan_summary(s["plan"] or "")
+                summaries.append(
+                    {"scenario_id": s["scenario_id"], "plan_name": name, "plan_ops": ops}
+                )
+        if not fixes and not summaries:
+            return lines
+        with self._write() as tx:
+            for query, line, params in fixes:
+                tx.run(query, params)
+                lines.append(line)
+            for p in summaries:
+                tx.run("recover/set_plan_summary", p)
+            if fixes:
+                detail = "; ".join(lines)
+                self._audit(
+                    tx,
+                    "orgmodel",
+                    "recover",
+                    None,
+                    None,
+                    None,
+                    "removed what interrupted saves left behind",
+                    detail,
+                )
+        for line in lines:
+            log.warning("store %s: recovered from an interrupted save: %s", self.uri, line)
+        return lines
 
     # -- audit --------------------------------------------------------------------------------
 
@@ -320,6 +495,24 @@ class CypherStore(GraphStore):
         )
 
 
+def _count_mismatch(
+    v: Mapping[str, Any], key: tuple[str, int], counts: Mapping[str, Mapping[tuple[str, int], int]]
+) -> str:
+    """Why a version's stored units or edges do not add up to what its save recorded."""
+    units = counts["units"].get(key, 0)
+    expected = {
+        "units": v["units"],
+        "reports_to": None if v["units"] is None else max(0, int(v["units"]) - 1),
+        "guides": v["guides"],
+        "dispatches": v["dispatches"],
+    }
+    for part, want in expected.items():
+        have = units if part == "units" else counts[part].get(key, 0)
+        if want is not None and int(want) != have:
+            return f"{have} {part} stored, {want} saved"
+    return ""
+
+
 def _version(r: Mapping[str, Any]) -> OrgVersion:
     return OrgVersion(
         org_id=r["org_id"],
@@ -336,6 +529,8 @@ def _version(r: Mapping[str, Any]) -> OrgVersion:
 
 def _scenario(r: Mapping[str, Any]) -> ScenarioRecord:
     return ScenarioRecord(
+        plan_name=r.get("plan_name") or "",
+        plan_ops=int(r.get("plan_ops") or 0),
         scenario_id=r["scenario_id"],
         base_id=r["base_id"],
         base_version=int(r["base_version"]),

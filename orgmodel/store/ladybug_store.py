@@ -6,8 +6,14 @@ PID. Inside a process every :class:`LadybugStore` on the same path shares one
 ``ladybug.Database``, and writes are serialised by a lock (LadybugDB admits one write
 transaction at a time).
 
-- A save is one transaction: units and edges are bulk-imported with ``COPY FROM`` CSV files
-  written to a temporary folder, then the version node; a failure anywhere rolls it all back.
+- A save is two transactions: units and edges are bulk-imported with ``COPY FROM`` CSV files
+  written to a temporary folder, with the version node marked incomplete; once that has
+  committed, a second small one marks it complete and moves the organisation's latest
+  pointer. LadybugDB's COMMIT of a bulk COPY is not atomic across a kill -9 (a kill during
+  it kept the version node and lost the units), so the pointer must not travel with the
+  units. On opening, :meth:`~orgmodel.store.cypher_store.CypherStore.recover` removes what
+  a killed save left (an incomplete version, or one whose units and edges do not number what
+  was saved).
 - :meth:`LadybugStore.query` runs the user's single statement, as the query door rendered
   it, inside ``BEGIN TRANSACTION READ ONLY``. Its work is bounded three ways: the engine's
   query timeout, a watchdog that interrupts the connection one second after it (the engine
@@ -87,6 +93,7 @@ class _Shared:
     db: ladybug.Database
     write_lock: threading.RLock = field(default_factory=threading.RLock)
     refs: int = 0
+    recovered: bool = False
 
 
 _OPEN: dict[str, _Shared] = {}
@@ -257,6 +264,7 @@ class LadybugStore(CypherStore):
     """
 
     engine = ENGINE
+    exclusive_recovery = True
 
     def __init__(
         self, path: str | os.PathLike[str] = DEFAULT_PATH, *, pool_mb: int | None = None
@@ -275,6 +283,18 @@ class LadybugStore(CypherStore):
         self._shared: _Shared | None = _open_shared(
             self.path, in_memory=self._in_memory, pool_mb=self.pool_mb
         )
+        shared = self._shared
+        with shared.write_lock:
+            if not shared.recovered:  # once per process: the first opener repairs the file
+                try:
+                    self.recover()
+                except BaseException:
+                    self.close()
+                    raise
+                shared.recovered = True
+
+    def _save_lock(self) -> threading.RLock:
+        return self._db().write_lock
 
     def _db(self) -> _Shared:
         if self._shared is None:

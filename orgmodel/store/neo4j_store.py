@@ -91,6 +91,9 @@ class Neo4jStore(CypherStore):
     """
 
     engine = ENGINE
+    # A Neo4j commit is atomic: both phases of a save share one transaction, so no other
+    # process ever sees (or, recovering, removes) a version still being written.
+    one_transaction_saves = True
 
     def __init__(
         self,
@@ -111,6 +114,7 @@ class Neo4jStore(CypherStore):
         try:
             self._driver.verify_connectivity()
             self._apply_schema()
+            self.recover()
         except AuthError as e:
             self._driver.close()
             raise StoreError(

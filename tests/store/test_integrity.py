@@ -7,16 +7,18 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from orgmodel.model import OrgGraph
 from orgmodel.store import GraphStore, StoreLocked, VersionConflict, open_store
+from orgmodel.store.cypher_store import CypherStore
 from tests.store.conftest import seed_orgs
 
 REPO = Path(__file__).resolve().parents[2]
-STEPS = ("units", "reports_to", "guides", "dispatches", "version")
+STEPS = ("units", "reports_to", "guides", "dispatches", "commit", "version")
 
 
 class Boom(RuntimeError):
@@ -217,3 +219,47 @@ def test_stores_in_one_process_share_the_database(store_path: Path) -> None:
         assert b.load_org(org.id) == org
     with open_store(str(store_path)) as c:
         assert c.load_org(org.id) == org
+
+
+def test_recover_removes_incomplete_and_hollow_versions(store_path: Path) -> None:
+    """What a killed save can leave — a version never marked complete (killed between the two
+    transactions), and, from before saves had two, a "latest" version whose units were lost
+    in its COMMIT — is removed when the store opens; latest falls back to version 1."""
+    from orgmodel.store._common import org_rows, version_key
+
+    org = seed_orgs()[1]
+    with open_store(str(store_path)) as s:
+        assert s.save_org(org, "a", "v1").version == 1
+        assert isinstance(s, CypherStore)
+        with s._write() as tx:  # phase 1 of version 2 only
+            data = org_rows(_variant(org, 1), org.id, 2)
+            tx.write_rows(data, lambda step: None)
+            params = {
+                **data.header,
+                "org_id": org.id,
+                "version": 2,
+                "key": version_key(org.id, 2),
+                "root_key": data.root_key,
+                "author": "killed",
+                "message": "",
+                "now": datetime.now(UTC),
+            }
+            tx.run("write/version", params)
+            # Version 3: marked complete and latest, but without units (the old failure).
+            tx.run("write/version", {**params, "version": 3, "key": version_key(org.id, 3)})
+            tx.run(
+                "write/version_complete", {**params, "version": 3, "key": version_key(org.id, 3)}
+            )
+        # Neither is served: version 2 is not complete, and latest names the hollow version 3.
+        assert [v.version for v in s.list_versions(org.id)] == [1, 3]
+    with open_store(str(store_path)) as s:  # recovery runs at open
+        assert [v.version for v in s.list_versions(org.id)] == [1]
+        assert s.list_orgs()[0].latest == 1
+        assert s.load_org(org.id) == org
+        assert _count_units(s, org.id) == [{"v": 1, "n": len(org)}]
+        [entry] = [a for a in s.audit_log() if a.action == "recover"]
+        assert f"{org.id} version 2: never marked complete" in entry.detail
+        assert f"{org.id} version 3: 0 units stored, {len(org)} saved" in entry.detail
+        assert f"{org.id}: latest 3 → 1" in entry.detail
+        assert s.recover() == []  # clean now
+        assert s.save_org(_variant(org, 1), "b").version == 2
