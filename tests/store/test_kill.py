@@ -14,6 +14,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,9 +30,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 #: The steps a save announces (GraphStore.step_hook), and "saved" after it returns.
 #: "commit" is the end of the first transaction: a kill just after it lands in its COMMIT.
-TARGETS = ("commit", "units", "commit", "version", "commit", "reports_to", "saved", "guides")
+TARGETS = ("commit", "units", "commit", "version", "reports_to", "commit", "saved", "guides")
 MAX_KILLS = 20
+#: Kills stop after this long, once at least MIN_KILLS (two of them in a COMMIT) are done.
 TIME_BOX_S = 15.0
+MIN_KILLS = 3
 
 # A zygote: imports orgmodel and reads the organisation once, then forks one pusher per line
 # on stdin, so each kill costs a fork, not a Python start-up. A pusher opens the store and
@@ -116,9 +119,14 @@ def test_kill_9_at_random_points_of_saves_leaves_whole_versions(tmp_path: Path) 
     assert zygote.stdin is not None and zygote.stdout is not None
     killed_at: list[str] = []
     t0 = time.monotonic()
+    # A pusher that dies by itself would leave us waiting for its next line: end it all.
+    watchdog = threading.Timer(120, zygote.kill)
+    watchdog.start()
     try:
         assert zygote.stdout.readline().strip() == "ready"
-        while len(killed_at) < MAX_KILLS and time.monotonic() - t0 < TIME_BOX_S:
+        while len(killed_at) < MAX_KILLS and (
+            time.monotonic() - t0 < TIME_BOX_S or len(killed_at) < MIN_KILLS
+        ):
             target = TARGETS[len(killed_at) % len(TARGETS)]
             zygote.stdin.write(f"{len(killed_at)}\n")
             zygote.stdin.flush()
@@ -136,9 +144,9 @@ def test_kill_9_at_random_points_of_saves_leaves_whole_versions(tmp_path: Path) 
             killed_at.append(target)
             _check(store, org)
     finally:
+        watchdog.cancel()
         zygote.kill()
         zygote.wait()
-    # Bounded by count and time; on a loaded machine fewer kills fit, but some must have hit
-    # the COMMIT of the units.
-    assert len(killed_at) >= 3, killed_at
-    assert killed_at.count("commit") >= 2, killed_at
+    # Bounded by count and time; on a loaded machine fewer kills fit, but at least two of
+    # them came inside the COMMIT of the units.
+    assert len(killed_at) >= MIN_KILLS and killed_at.count("commit") >= 2, killed_at
