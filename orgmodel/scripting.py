@@ -1,0 +1,286 @@
+"""The scripting API behind ``import orgmodel as om``: read, measure, restructure, compare.
+
+Made to feel like pandas and networkx in a notebook: one short call per step, keyword-only
+options with the same names everywhere (``norms=``, ``policy=``, ``root=``), results that
+print as a table in Jupyter (``_repr_html_``) and turn into DataFrames (``.to_frame()``;
+pandas is an optional extra: ``pip install orgmodel[pandas]``).
+
+>>> import orgmodel as om
+>>> org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+>>> r = om.metrics(org)
+>>> r["police"], r.headline["hollow_units"]
+(497, 14)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from orgmodel.focus import subtree
+from orgmodel.io import load_any
+from orgmodel.metrics import headline, metric_report
+from orgmodel.metrics._frame import Frame
+from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.norms import Norms, PolicyRule
+from orgmodel.restructure import ScenarioResult, apply_plan, diff_orgs, load_plan, plan_from_dict
+from orgmodel.restructure.plan import Plan
+
+__all__ = ["Comparison", "MetricReport", "apply", "compare", "metrics", "read"]
+
+
+def _numbers() -> Any:
+    # imported when first used: orgmodel.charts brings plotly, which `import orgmodel` need not
+    from orgmodel.charts import numbers
+
+    return numbers
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - the extra is installed by make test
+        raise ImportError("to_frame() needs pandas: pip install 'orgmodel[pandas]'") from e
+    return pd
+
+
+def read(path: str | Path) -> OrgGraph:
+    """Read an organisation from any supported file, by its suffix.
+
+    ``.yaml``/``.yml``/``.json`` (orgmodel's format), ``.csv``/``.xlsx``/``.xls`` (an HR
+    export) or ``.graphml``.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file. ``OrgValidationError``: the organisation breaks a rule
+        of the model (every problem listed).
+    """
+    return load_any(path)
+
+
+def _table_html(rows: Sequence[Sequence[str]], head: Sequence[str]) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
+    )
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class MetricReport(Mapping[str, Any]):
+    """Every metric of an organisation (:func:`orgmodel.metrics.metric_report`).
+
+    As a mapping it gives the headline numbers (``r["hidden_loss"]``); ``r.report`` is the
+    whole nested report (``span``, ``workforce``, ``mirror``, ``shares``, ``policy``,
+    ``norms``). ``r.to_frame()`` is one row per unit; ``r.to_frame("headline")`` one row per
+    headline metric; ``r.to_frame("policy")`` one row per policy check.
+    """
+
+    def __init__(self, org: OrgGraph, report: dict[str, Any], norms: Norms | None) -> None:
+        self.org = org
+        self.report = report
+        self.norms = norms
+        self.headline: dict[str, Any] = headline(report)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.headline[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.headline)
+
+    def __len__(self) -> int:
+        return len(self.headline)
+
+    def __repr__(self) -> str:
+        h = self.headline
+        loss = _numbers().format_value("hidden_loss", h["hidden_loss"])
+        return (
+            f"<MetricReport {self.org.name or self.org.id}: {h['units']} units, "
+            f"{h['police']} police, hidden loss {loss}>"
+        )
+
+    def _repr_html_(self) -> str:
+        nb = _numbers()
+        rows = [
+            (nb.metric_label(k), nb.format_value(k, self.headline.get(k))) for k in nb.PANEL_KEYS
+        ]
+        title = html.escape(self.org.name or self.org.id)
+        return f"<b>{title}</b>" + _table_html(rows, ("指标", "值"))
+
+    def units(self) -> list[dict[str, Any]]:
+        """One record per unit: identity, strength and its own staffing measures."""
+        fr = Frame(self.org, self.norms)
+        node, staffing = fr.node, fr.staffing
+        spans = fr.spans
+        depths = self.org.depths()
+        hollow = set(staffing.hollow)
+        police = fr.subtree_sums({u: node[u]["police"] for u in fr.order})
+        out = []
+        for u in fr.order:
+            a = node[u]
+            fixed = staffing.fixed.get(u)
+            out.append(
+                {
+                    "id": u,
+                    "name": a["name"],
+                    "kind": a["kind"],
+                    "kind_name": KIND_NAMES.get(a["kind"], a["kind"]),
+                    "parent": fr.parents[u],
+                    "layer": depths[u],
+                    "function": a["function"],
+                    "category": self.org.category_of(u),
+                    "police": a["police"],
+                    "auxiliaries": a["auxiliaries"],
+                    "people": a["police"] + a["auxiliaries"],
+                    "subtree_police": round(police[u]),
+                    "span": spans.get(u, 0),
+                    "fixed_posts": fixed,
+                    "hollow": u in hollow,
+                    "shortfall": (fixed - a["police"]) if u in hollow and fixed else 0,
+                    "hidden_loss": staffing.loss.get(u, 0.0),
+                }
+            )
+        return out
+
+    def to_frame(self, what: str = "units") -> Any:
+        """A pandas DataFrame: ``"units"`` (index: unit id), ``"headline"`` (index: metric
+        id; columns label, value, unit, direction) or ``"policy"`` (one row per check).
+
+        Raises
+        ------
+        ImportError
+            pandas is not installed (``pip install 'orgmodel[pandas]'``).
+        ValueError
+            ``what`` is none of these.
+        """
+        pd = _pandas()
+        if what == "units":
+            return pd.DataFrame.from_records(self.units(), index="id")
+        if what == "headline":
+            from orgmodel.labels import METRICS
+
+            rows = [
+                {
+                    "metric": k,
+                    "label": _numbers().metric_label(k),
+                    "value": v,
+                    "unit": METRICS[k].unit if k in METRICS else None,
+                    "direction": METRICS[k].direction if k in METRICS else None,
+                }
+                for k, v in self.headline.items()
+            ]
+            return pd.DataFrame.from_records(rows, index="metric")
+        if what == "policy":
+            return pd.DataFrame.from_records(self.report["policy"]["results"])
+        raise ValueError(f"to_frame: what must be 'units', 'headline' or 'policy', not {what!r}")
+
+
+def metrics(
+    org: OrgGraph,
+    *,
+    norms: Norms | None = None,
+    policy: Sequence[PolicyRule] | None = None,
+    root: str | None = None,
+) -> MetricReport:
+    """Measure an organisation (or, with ``root``, one unit and the units under it).
+
+    Parameters
+    ----------
+    org : OrgGraph
+    norms : Norms, optional
+        Staffing norms (the shipped ``seeds/norms.yaml`` by default).
+    policy : sequence of PolicyRule, optional
+        Policy rules (the shipped ``seeds/policy.yaml`` by default).
+    root : str, optional
+        A unit id: measure its subtree alone (:func:`orgmodel.focus.subtree`).
+    """
+    part = subtree(org, root) if root is not None else org
+    return MetricReport(part, metric_report(part, norms, policy), norms)
+
+
+def apply(
+    org: OrgGraph, plan: Plan | Mapping[str, Any] | str | Path, *, norms: Norms | None = None
+) -> ScenarioResult:
+    """Apply a restructuring plan; the base is never changed.
+
+    ``plan`` is a :class:`~orgmodel.restructure.plan.Plan`, a dict in the plan-file format
+    (docs/plans.md) or the path of a plan file. The result's ``.org`` is the new organisation,
+    ``.steps`` the Chinese step list, ``.lineage`` where every officer went.
+
+    Raises
+    ------
+    PlanError
+        The plan is malformed or an operation cannot apply (nothing is applied).
+    """
+    if isinstance(plan, str | Path):
+        plan = load_plan(plan)
+    elif isinstance(plan, Mapping):
+        plan = plan_from_dict(dict(plan))
+    return apply_plan(org, plan, norms=norms)
+
+
+class Comparison(Mapping[str, Any]):
+    """Two organisations compared (:func:`orgmodel.restructure.diff_orgs`).
+
+    As a mapping: the diff (``units``, ``counts``, ``officers``, ``metrics``, ``freed``).
+    ``c.to_frame()`` is the delta table (one row per headline metric with before, after,
+    delta and whether the change is better or worse by the metric's direction).
+    """
+
+    def __init__(
+        self, before: OrgGraph, after: OrgGraph, diff: dict[str, Any], exact: bool
+    ) -> None:
+        self.before, self.after, self.diff, self.exact = before, after, diff, exact
+        self.rows: list[dict[str, Any]] = _numbers().delta_rows(headline(before), headline(after))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.diff[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.diff)
+
+    def __len__(self) -> int:
+        return len(self.diff)
+
+    def __repr__(self) -> str:
+        c = self.diff["counts"]
+        return (
+            f"<Comparison {self.before.name or self.before.id} → {self.after.name or self.after.id}:"
+            f" {sum(c.values())} unit changes, {'exact' if self.exact else 'estimated'} flows>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (r["label"], r["before"], r["after"], r["delta"], r["change"] or "") for r in self.rows
+        ]
+        return _table_html(rows, ("指标", "之前", "之后", "变化", "好坏"))
+
+    def to_frame(self) -> Any:
+        """The delta table as a DataFrame (index: metric id)."""
+        pd = _pandas()
+        return pd.DataFrame.from_records(self.rows, index="id")
+
+
+def compare(
+    a: OrgGraph | ScenarioResult,
+    b: OrgGraph | None = None,
+    *,
+    norms: Norms | None = None,
+    lineage: Any = None,
+) -> Comparison:
+    """Compare two organisations, or a plan's result with its base.
+
+    ``compare(result)`` (a :func:`apply` result) uses the plan's lineage: flows are exact.
+    ``compare(a, b)`` matches units by id (two yearly snapshots): flows are estimated.
+    """
+    if isinstance(a, ScenarioResult):
+        before, after, lineage = a.base, a.org, a.lineage
+    else:
+        if b is None:
+            raise TypeError("compare(a, b) needs two organisations, or one apply() result")
+        before, after = a, b
+    return Comparison(
+        before, after, diff_orgs(before, after, norms, lineage), exact=lineage is not None
+    )
