@@ -323,6 +323,15 @@ def _header_of(
     return columns, texts, ignored, repeated
 
 
+def _continues(upper: list[str], lower: list[str]) -> bool:
+    """Whether every text of ``lower`` repeats or completes the header text above it."""
+    for j, lo in enumerate(lower):
+        u = upper[j] if j < len(upper) else ""
+        if lo and lo != u and not resolve_column(u + lo) and not resolve_column(lo):
+            return False
+    return any(lower)
+
+
 def _find_header(rows: list[tuple[int, list[Any]]]) -> _Header | None:
     """The header among the first rows: the row (or pair of rows) naming most columns."""
     best: _Header | None = None
@@ -335,9 +344,19 @@ def _find_header(rows: list[tuple[int, list[Any]]]) -> _Header | None:
             break
         upper = [_text(c) for c in cells]
         cands = [_Header(i, i, *_header_of(upper, None))]
+        lower: list[str] = []
         if i + 1 < len(rows) and not all(map(_empty, rows[i + 1][1])):
             lower = [_text(c) for c in rows[i + 1][1]]
-            cands.append(_Header(i, i + 1, *_header_of(upper, lower)))
+            pair = _Header(i, i + 1, *_header_of(upper, lower))
+            # A pair counts only where the upper row names a column (not a title above).
+            if any(
+                pair.headers[j] != (lower[j] if j < len(lower) else "")
+                for j in pair.columns.values()
+            ):
+                cands.append(pair)
+        if len(cands) == 2 and cands[1].score == cands[0].score and _continues(upper, lower):
+            # 民警 over 实有: the second row finishes the header, it is not a unit.
+            cands = [cands[1]]
         for h in cands:
             if h.is_header() and (best is None or h.score > best.score):
                 best = h
@@ -699,7 +718,7 @@ class _Table:
         pending: list[_Record] = []
         for r in recs:
             t = r.parent_text
-            if t is None or (t not in self.by_id and _norm(t) in ROOT_PARENTS):
+            if t is None or (t not in self.by_id and t.lower() in ROOT_PARENTS):
                 r.parent = None
             elif t in self.by_id:
                 r.parent = t

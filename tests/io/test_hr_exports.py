@@ -1,0 +1,84 @@
+"""HR exports as offices write them (issue 11), through the library's one reader.
+
+Each case of :mod:`tests.hr_cases` is one habit of real exports, with the numbers, warnings or
+refusal worked out there by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orgmodel.errors import InputError
+from orgmodel.io import load_any, read_upload
+from orgmodel.io.orgfile import dump_org
+from orgmodel.metrics import metric_report
+from orgmodel.model import OrgValidationError
+from tests.hr_cases import CASES, Case
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_each_kind_of_export(tmp_path: Path, kind: str) -> None:
+    c: Case = CASES[kind]
+    p = c.write(tmp_path)
+    if c.error:
+        with pytest.raises((OrgValidationError, InputError)) as e:
+            load_any(p, totals=c.totals, sheet=c.sheet)
+        for text in c.error:
+            assert text in str(e.value)
+        return
+    org = load_any(p, totals=c.totals, sheet=c.sheet)
+    assert (len(org), org.total_police()) == (c.units, c.police)
+    for uid, want in c.check.items():
+        u = org.unit(uid)
+        assert {f: getattr(u, f) for f in want} == want, uid
+    warnings = "\n".join(map(str, org.warnings))
+    for text in c.warnings:
+        assert text in warnings
+    if not c.warnings:
+        assert org.warnings == ()
+    for text in c.absent:
+        assert text not in dump_org(org)
+
+
+def test_upload_reads_the_bytes_like_the_file(tmp_path: Path) -> None:
+    for kind in ("merged cells", "科所队 undecided", "old .xls"):
+        c = CASES[kind]
+        p = c.write(tmp_path)
+        try:
+            want: object = dump_org(load_any(p))
+        except OrgValidationError as e:
+            want = [str(i) for i in e.issues]
+        try:
+            got: object = dump_org(read_upload(p.read_bytes(), p.name, id=p.stem))
+        except OrgValidationError as e:
+            got = [str(i) for i in e.issues]
+            assert str(tmp_path) not in str(e)  # the upload's name, not a temporary folder
+        assert got == want
+
+
+def test_kesuodui_shares(tmp_path: Path) -> None:
+    # Read by rule: 大队 队 are departments (20 + 9), 看守所 a department (15), 政工室 a
+    # department (3); organ = 6 + 12 + 20 + 9 + 15 + 3 = 65 of 95 police; stations
+    # 4 + 10 + 2 + 3 + 9 + 2 = 30. Read as frontline, 看守所 would have been a station.
+    org = load_any(CASES["科所队 kinds"].write(tmp_path))
+    shares = metric_report(org)["shares"]
+    assert (shares["organ_police"], shares["station_police"], shares["police"]) == (65, 30, 95)
+    assert shares["station_share"] == pytest.approx(30 / 95)
+
+
+def test_ids_match_across_years(tmp_path: Path) -> None:
+    # This year's export written by pandas (101.0) and next year's typed in full width: one id.
+    a = load_any(CASES["float ids"].write(tmp_path))
+    p = tmp_path / "next.csv"
+    p.write_text(
+        (tmp_path / "float_ids.csv")
+        .read_text("utf-8-sig")
+        .replace("101.0", "１０１")
+        .replace("106.0", " 106 "),
+        "utf-8",
+    )
+    b = load_any(p)
+    assert sorted(a.order()) == sorted(b.order())
+    assert all(a.parent(u) == b.parent(u) for u in a.order())
