@@ -1,10 +1,12 @@
-"""What both stores share: rows of an organisation, rebuilding one, engine refusals.
+"""What both stores share: rows of an organisation, rebuilding one, engine refusals, and
+the type check of a user query's parameters.
 
-The check of user queries lives in :mod:`orgmodel.store.query_door`.
+The check of user queries themselves lives in :mod:`orgmodel.store.query_door`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from typing import Any
 import yaml
 
 from orgmodel.model import OrgGraph, ParentBureau, Unit
-from orgmodel.store.base import ReadOnlyQueryError
+from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
 __all__: list[str] = []
 
@@ -223,6 +225,10 @@ def plain(value: Any) -> Any:
     """A query result value as plain JSON-ready data (nodes and rels as property dicts)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if hasattr(value, "to_native") and not isinstance(value, Mapping):
+        # neo4j.time.DateTime / Date / Time; a naive DateTime (ArcadeDB returns them) is UTC.
+        with contextlib.suppress(ValueError, TypeError):
+            value = value.to_native()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
@@ -251,3 +257,59 @@ def plain(value: Any) -> Any:
     if nodes is not None:  # neo4j Path
         return {"nodes": [plain(n) for n in nodes], "rels": [plain(r) for r in value]}
     return str(value)
+
+
+# -- parameters of a user query -------------------------------------------------------------
+
+_SCALARS = (bool, int, float, str, datetime, date)
+
+
+def check_param_types(params: Mapping[str, Any], where: str = "") -> None:
+    """Refuse parameter values a store cannot type: a clear QueryError, never a driver crash.
+
+    Both engines get the same rules, so a query that runs on one runs on the other: text,
+    numbers (integers within 64 bits), booleans, dates and datetimes, ``None``, lists of one
+    type and maps with text keys, nested.
+
+    Raises
+    ------
+    QueryError
+        Naming the parameter (``$name``, ``$name.key``, ``$name[i]``) and what is wrong.
+    """
+    for k, v in params.items():
+        _check_value(v, f"{where}{k}")
+
+
+def _check_value(v: Any, name: str) -> None:
+    if v is None or isinstance(v, _SCALARS):
+        if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
+            raise QueryError(f"parameter ${name}: {v} does not fit a 64-bit integer")
+        return
+    if isinstance(v, Mapping):
+        if not all(isinstance(k, str) for k in v):
+            raise QueryError(f"parameter ${name}: map keys must be text")
+        check_param_types(v, f"{name}.")
+        return
+    if isinstance(v, list | tuple):
+        kinds = {_kind(x) for x in v if x is not None}
+        if len(kinds) > 1:
+            raise QueryError(
+                f"parameter ${name}: a list must hold values of one type, got "
+                f"{', '.join(sorted(kinds))}"
+            )
+        for i, x in enumerate(v):
+            _check_value(x, f"{name}[{i}]")
+        return
+    raise QueryError(f"parameter ${name}: unsupported value of type {type(v).__name__}")
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int | float):
+        return "number"
+    if isinstance(v, Mapping):
+        return "map"
+    if isinstance(v, list | tuple):
+        return "list"
+    return type(v).__name__

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
+import time
 import uuid
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -42,7 +44,19 @@ from orgmodel.store.base import (
     check_store_id,
 )
 
-__all__ = ["CypherStore", "Tx"]
+__all__ = ["CypherStore", "Tx", "WriteConflict"]
+
+_T = TypeVar("_T")
+
+#: Attempts of a write that a concurrent write made the engine refuse (see WriteConflict).
+WRITE_ATTEMPTS = 5
+
+
+class WriteConflict(StoreError):
+    """The engine refused a write transaction because a concurrent one changed the same data
+    first (a unique key written twice, a record changed underneath, a deadlock). Nothing of
+    it was written; the store retries it, and a save that still loses is a VersionConflict."""
+
 
 log = logging.getLogger("orgmodel.store")
 T = TypeVar("T")
@@ -124,6 +138,33 @@ class CypherStore(GraphStore):
         if not isinstance(org, OrgGraph):
             raise StoreError(f"save_org expects an OrgGraph, got {type(org).__name__}")
         org_id = check_store_id(org.id)
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                # A retry re-reads the latest version: with expected_version it then raises
+                # VersionConflict itself; without, it saves as the next version.
+                return self._save_org(org, org_id, author, message, expected_version)
+            except WriteConflict:
+                if attempt == WRITE_ATTEMPTS:
+                    latest = self._latest(org_id)
+                    raise VersionConflict(
+                        org_id, latest - 1 if expected_version is None else expected_version, latest
+                    ) from None
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")
+
+    def _latest(self, org_id: str) -> int:
+        with self._read() as tx:
+            rows = tx.run("read/latest", {"org_id": org_id})
+        return int(rows[0]["latest"] or 0) if rows else 0
+
+    def _save_org(
+        self,
+        org: OrgGraph,
+        org_id: str,
+        author: str,
+        message: str,
+        expected_version: int | None,
+    ) -> OrgVersion:
         now = now_utc()
 
         def first(tx: Tx) -> tuple[int, dict[str, Any]]:
@@ -221,6 +262,23 @@ class CypherStore(GraphStore):
         return [_version(r) for r in rows]
 
     def delete_org(self, org_id: str, author: str, message: str = "") -> int:
+        return self._retrying(lambda: self._delete_org(org_id, author, message))
+
+    def _retrying(self, write: Callable[[], _T]) -> _T:
+        """Run a write again when a concurrent one made the engine refuse it."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return write()
+            except WriteConflict as e:
+                if attempt == WRITE_ATTEMPTS:
+                    raise StoreError(
+                        f"the write kept losing to concurrent writes ({WRITE_ATTEMPTS} tries); "
+                        f"nothing was written. Last: {e}"
+                    ) from None
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")
+
+    def _delete_org(self, org_id: str, author: str, message: str) -> int:
         with self._write() as tx:
             rows = tx.run("read/versions", {"org_id": org_id})
             if not rows or org_id.startswith(SCENARIO_PREFIX):
@@ -259,6 +317,32 @@ class CypherStore(GraphStore):
         text = plan_text(plan)
         if plan_name is None or plan_ops is None:
             plan_name, plan_ops = plan_summary(plan)
+        return self._retrying(
+            lambda: self._save_scenario(
+                scenario_id,
+                base_id,
+                base_version,
+                text,
+                result,
+                author,
+                message,
+                plan_name,
+                plan_ops,
+            )
+        )
+
+    def _save_scenario(
+        self,
+        scenario_id: str,
+        base_id: str,
+        base_version: int,
+        text: str,
+        result: OrgGraph,
+        author: str,
+        message: str,
+        plan_name: str,
+        plan_ops: int,
+    ) -> ScenarioRecord:
         res_id = SCENARIO_PREFIX + scenario_id
         now = now_utc()
         base_key = version_key(base_id, base_version)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime
 import os
 import re
 import shutil
@@ -41,7 +40,7 @@ from typing import Any
 
 import ladybug
 
-from orgmodel.store._common import OrgRows, plain, read_only_refusal
+from orgmodel.store._common import OrgRows, check_param_types, plain, read_only_refusal
 from orgmodel.store._cypher import load_query, split_statements
 from orgmodel.store.base import (
     QueryError,
@@ -357,7 +356,7 @@ class LadybugStore(CypherStore):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", DeprecationWarning)
-                    _check_params(params or {})
+                    check_param_types(params or {})
                     try:
                         prepared = conn.prepare(cypher, dict(params or {}))
                     except (RuntimeError, TypeError, ValueError) as e:  # a parameter's type
@@ -402,50 +401,6 @@ class LadybugStore(CypherStore):
 
     def __repr__(self) -> str:
         return f"LadybugStore({self.path!r})"
-
-
-_SCALARS = (bool, int, float, str, datetime.datetime, datetime.date)
-
-
-def _check_params(params: Mapping[str, Any], where: str = "") -> None:
-    """Refuse parameter values LadybugDB cannot type: a clear QueryError, not a crash."""
-    for k, v in params.items():
-        _check_value(v, f"{where}{k}")
-
-
-def _check_value(v: Any, name: str) -> None:
-    if v is None or isinstance(v, _SCALARS):
-        if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
-            raise QueryError(f"parameter ${name}: {v} does not fit a 64-bit integer")
-        return
-    if isinstance(v, Mapping):
-        if not all(isinstance(k, str) for k in v):
-            raise QueryError(f"parameter ${name}: map keys must be text")
-        _check_params(v, f"{name}.")
-        return
-    if isinstance(v, list | tuple):
-        kinds = {_kind(x) for x in v if x is not None}
-        if len(kinds) > 1:
-            raise QueryError(
-                f"parameter ${name}: a list must hold values of one type, got "
-                f"{', '.join(sorted(kinds))}"
-            )
-        for i, x in enumerate(v):
-            _check_value(x, f"{name}[{i}]")
-        return
-    raise QueryError(f"parameter ${name}: unsupported value of type {type(v).__name__}")
-
-
-def _kind(v: Any) -> str:
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int | float):
-        return "number"
-    if isinstance(v, Mapping):
-        return "map"
-    if isinstance(v, list | tuple):
-        return "list"
-    return type(v).__name__
 
 
 def _query_error(message: str) -> StoreError:

@@ -4,11 +4,19 @@ For a bureau that runs Neo4j, or has outgrown one machine. The graph is the same
 embedded store (``cypher/schema.neo4j.cypher`` declares its constraints and indexes), so the
 analytic queries of ``cypher/analytics/`` paste into Neo4j Browser unchanged.
 
-- A save is one explicit transaction: it first touches the ``Org`` node (taking its write
-  lock, so concurrent saves to one organisation queue), checks the expected version, then
-  writes the units and edges in ``UNWIND`` batches and the version node, and commits.
-- :meth:`Neo4jStore.query` runs in a session with ``default_access_mode=READ_ACCESS`` through
-  ``execute_read``: the server refuses every write clause and write procedure.
+- A save is one explicit transaction in a WRITE session (a cluster routes it to the leader):
+  it first touches the ``Org`` node (taking its write lock, so concurrent saves to one
+  organisation queue), checks the expected version, then writes the units and edges in
+  ``UNWIND`` batches and the version node, and commits. A server that does not lock but
+  refuses the later of two conflicting commits (a unique key written twice, a record changed
+  under the transaction) gets the same answer: :class:`VersionConflict`, or a retry of a save
+  that asked for no particular version.
+- Reads run in READ sessions (a cluster routes them to followers); every session shares the
+  store's bookmark manager, so a read sees the store's own earlier writes.
+- :meth:`Neo4jStore.query` is read-only on any Bolt server: the shared guard first, then an
+  explicit transaction in READ access mode that is always rolled back, and a result whose
+  summary counts any update is refused. Neo4j refuses writes in READ mode by itself; a server
+  that ignores the mode (ArcadeDB) still changes nothing, because nothing is committed.
 """
 
 from __future__ import annotations
@@ -20,12 +28,18 @@ from typing import Any, LiteralString, cast
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
-from orgmodel.store._common import UNIT_COLUMNS, OrgRows, plain, read_only_refusal
+from orgmodel.store._common import (
+    UNIT_COLUMNS,
+    OrgRows,
+    check_param_types,
+    plain,
+    read_only_refusal,
+)
 from orgmodel.store._cypher import load_query, split_statements
 from orgmodel.store.base import QueryError, QueryTimeout, StoreError
-from orgmodel.store.cypher_store import CypherStore, batches
+from orgmodel.store.cypher_store import CypherStore, WriteConflict, batches
 from orgmodel.store.query_door import DoorLimits, check_params, pass_query
 
 __all__ = ["BATCH_SIZE", "Neo4jStore"]
@@ -34,11 +48,30 @@ ENGINE = "neo4j"
 #: Rows per UNWIND batch of a bulk write.
 BATCH_SIZE = 10_000
 
+_WRITES = ("w", "rw", "s")
+_QUERY_TYPES = {"w": "write", "rw": "read-write", "s": "schema"}
+# Error codes of a write that lost to a concurrent one: a unique key the other wrote first,
+# a deadlock, or (optimistic servers) a record changed under the transaction.
+_CONFLICT_CODES = ("ConstraintValidationFailed", "DeadlockDetected", "TransientError")
+_CONFLICT_WORDS = ("concurrent modification", "concurrentmodification", "duplicated key")
+
 
 def _q(text: str) -> LiteralString:
     # Query texts come from cypher/ files or the user's own query; every value travels as a
     # parameter. (A Query object would be refused by Transaction.run.)
     return cast(LiteralString, text)
+
+
+def _is_conflict(e: Neo4jError) -> bool:
+    code = e.code or ""
+    msg = (e.message or "").lower()
+    return any(c in code for c in _CONFLICT_CODES) or any(w in msg for w in _CONFLICT_WORDS)
+
+
+def _message(e: Neo4jError | DriverError) -> str:
+    if isinstance(e, Neo4jError):
+        return f"{e.code}: {e.message}" if e.code else str(e.message or e)
+    return str(e)
 
 
 class _Neo4jTx:
@@ -73,7 +106,7 @@ class _Neo4jTx:
 
 
 class Neo4jStore(CypherStore):
-    """A store on a Neo4j server.
+    """A store on a Neo4j server (or any server that speaks Bolt and Cypher).
 
     Parameters
     ----------
@@ -87,7 +120,9 @@ class Neo4jStore(CypherStore):
     Raises
     ------
     StoreError
-        The server cannot be reached, or refuses the credentials.
+        The server cannot be reached, refuses the credentials, has no such database, or the
+        user may not create the schema's constraints and indexes when they are missing. The
+        driver is closed before the error is raised.
     """
 
     engine = ENGINE
@@ -111,22 +146,49 @@ class Neo4jStore(CypherStore):
         self.uri = uri
         self.database = database
         self._driver = GraphDatabase.driver(uri, auth=(user, password))
+        # One bookmark manager for every session of this store: a read in one session waits
+        # for (sees) the writes committed by the store's other sessions, also on followers.
+        self._bookmarks = GraphDatabase.bookmark_manager()
+        where = f"Neo4j at {uri}" + (f", database {database!r}" if database else "")
         try:
             self._driver.verify_connectivity()
+            self.server_agent: str = self._driver.get_server_info().agent
             self._apply_schema()
             self.recover()
         except AuthError as e:
             self._driver.close()
             raise StoreError(
-                f"Neo4j at {uri} refused the credentials of user {user!r} (NEO4J_USER / "
+                f"{where} refused the credentials of user {user!r} (NEO4J_USER / "
                 f"NEO4J_PASSWORD): {e.message}"
             ) from None
         except (ServiceUnavailable, OSError) as e:
             self._driver.close()
             raise StoreError(f"cannot reach Neo4j at {uri}: {e}") from None
+        except Neo4jError as e:
+            self._driver.close()
+            code = e.code or ""
+            if "DatabaseNotFound" in code:
+                raise StoreError(
+                    f"{where}: the server has no database {database or '(default)'!r} — set "
+                    "NEO4J_DATABASE to an existing one, or create it (CREATE DATABASE … in "
+                    f"Neo4j Enterprise). Server: {e.message}"
+                ) from None
+            if "Forbidden" in code or "Security" in code:
+                raise StoreError(
+                    f"{where}: user {user!r} may not create the store's constraints and "
+                    "indexes (cypher/schema.neo4j.cypher), and they are not there yet. Run "
+                    "that file once as an administrator, or grant the user schema rights "
+                    f"(Neo4j: GRANT INDEX MANAGEMENT, CONSTRAINT MANAGEMENT). Server: {e.message}"
+                ) from None
+            raise StoreError(f"{where}: cannot set up the store: {_message(e)}") from None
+        except DriverError as e:
+            self._driver.close()
+            raise StoreError(f"{where}: cannot set up the store: {e}") from None
 
     def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
-        return self._driver.session(database=self.database, default_access_mode=mode)
+        return self._driver.session(
+            database=self.database, default_access_mode=mode, bookmark_manager=self._bookmarks
+        )
 
     def _apply_schema(self) -> None:
         with self._session() as s:
@@ -135,25 +197,35 @@ class Neo4jStore(CypherStore):
 
     @contextmanager
     def _write(self) -> Iterator[_Neo4jTx]:
-        with self._session() as s, s.begin_transaction() as tx:
-            try:
-                yield _Neo4jTx(tx)
-            except BaseException:
-                # A transaction the server has already failed may refuse the rollback; the
-                # original error is the one to report.
-                with contextlib.suppress(Exception):
-                    tx.rollback()
-                raise
-            tx.commit()
+        try:
+            with self._session() as s, s.begin_transaction() as tx:
+                try:
+                    yield _Neo4jTx(tx)
+                except BaseException:
+                    # A transaction the server has already failed may refuse the rollback;
+                    # the original error is the one to report.
+                    with contextlib.suppress(Exception):
+                        tx.rollback()
+                    raise
+                tx.commit()
+        except Neo4jError as e:
+            if _is_conflict(e):
+                raise WriteConflict(f"a concurrent write won: {_message(e)}") from None
+            raise StoreError(f"the write to {self.uri} failed: {_message(e)}") from None
+        except DriverError as e:
+            raise StoreError(f"the write to {self.uri} failed: {e}") from None
 
     @contextmanager
     def _read(self) -> Iterator[_Neo4jTx]:
-        with self._session(neo4j.READ_ACCESS) as s, s.begin_transaction() as tx:
-            try:
-                yield _Neo4jTx(tx)
-            finally:
-                with contextlib.suppress(Exception):
-                    tx.rollback()
+        try:
+            with self._session(neo4j.READ_ACCESS) as s, s.begin_transaction() as tx:
+                try:
+                    yield _Neo4jTx(tx)
+                finally:
+                    with contextlib.suppress(Exception):
+                        tx.rollback()
+        except (Neo4jError, DriverError) as e:
+            raise StoreError(f"the read from {self.uri} failed: {_message(e)}") from None
 
     def query(
         self,
@@ -164,35 +236,53 @@ class Neo4jStore(CypherStore):
         limits: DoorLimits | None = None,
         max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        # The door refuses CALL (every procedure, apoc.* included) and file access before
-        # the server sees the query; READ access mode refuses writes behind it.
+        """Run one read-only statement (see the module docstring for the layers that keep it
+        read-only); with ``timeout_s`` the server stops the transaction after that long."""
+        # The door refuses CALL (every procedure, apoc.* included), writes, schema commands
+        # and file access before the server sees the query; behind it the read transaction.
         lim = limits or DoorLimits.from_env()
         cypher = pass_query(cypher, lim)
         check_params(params or {}, lim)
-
-        # The server enforces the limit: a transaction timeout stops the query there too.
-        @neo4j.unit_of_work(timeout=timeout_s)
-        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            rows: list[dict[str, Any]] = []
-            for rec in tx.run(_q(cypher), dict(params or {})):
-                if max_rows is not None and len(rows) >= max_rows:
-                    break
-                rows.append({k: plain(v) for k, v in rec.items()})
-            return rows
-
+        check_param_types(params or {})
         try:
-            with self._session(neo4j.READ_ACCESS) as s:
-                return s.execute_read(work)
+            with (
+                self._session(neo4j.READ_ACCESS) as s,
+                s.begin_transaction(timeout=timeout_s) as tx,
+            ):
+                try:
+                    result = tx.run(_q(cypher), dict(params or {}))
+                    rows: list[dict[str, Any]] = []
+                    for rec in result:
+                        if max_rows is not None and len(rows) >= max_rows:
+                            break
+                        rows.append({k: plain(v) for k, v in rec.items()})
+                    summary = result.consume()
+                finally:
+                    # Never committed: whatever a server that ignores READ mode did is undone.
+                    with contextlib.suppress(Exception):
+                        tx.rollback()
         except Neo4jError as e:
             code = e.code or ""
             msg = e.message or str(e)
-            if "TransactionTimedOut" in code:
+            if "TransactionTimedOut" in code or "Terminated" in code:
                 raise QueryTimeout(
                     f"the query ran longer than the limit of {timeout_s:g} s and was stopped"
+                    if timeout_s is not None
+                    else f"the server stopped the query: {msg}"
                 ) from None
             if "AccessMode" in code or "Forbidden" in code or "read access" in msg.lower():
                 raise read_only_refusal(msg) from None
             raise QueryError(f"query failed: {code}: {msg}") from None
+        except DriverError as e:
+            raise QueryError(f"query failed: {e}") from None
+        c = summary.counters
+        # "w"/"rw": a write clause ran (a MERGE that only matched still counts), "s": schema.
+        if c.contains_updates or c.contains_system_updates or summary.query_type in _WRITES:
+            raise read_only_refusal(
+                f"the server ran it as a {_QUERY_TYPES.get(summary.query_type or '', 'write')} "
+                f"query ({c}); rolled back"
+            )
+        return rows
 
     def close(self) -> None:
         self._driver.close()
