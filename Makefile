@@ -34,13 +34,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy orgmodel api
 
+# The Neo4j store tests run against a real Bolt server: the one of NEO4J_URI when set, else
+# ArcadeDB, installed once into .cache/ and started on loopback for this run only
+# (tests/bolt_server.py prints which, and stops it however pytest ends).
 pytest: $(STAMP) sysdeps
-	$(BIN)/pytest -n 2
+	$(BIN)/python -m tests.bolt_server -- $(BIN)/pytest -n 2
 
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m tests.bolt_server -- $(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .cache .mypy_cache .pytest_cache .ruff_cache

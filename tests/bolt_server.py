@@ -42,6 +42,7 @@ _READY = "ArcadeDB Server started"
 _START_TIMEOUT_S = 90.0
 #: Set for the command when this module started the server (tests name it in their header).
 SERVER_ENV = "ORGMODEL_BOLT_SERVER"
+ARCADEDB_HTTP_ENV = "ARCADEDB_HTTP"
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,12 @@ class BoltServer:
     password: str
     database: str
     description: str
+    #: ArcadeDB's HTTP API (tests use it as root to make a database and a restricted user).
+    http_url: str = ""
 
     def env(self) -> dict[str, str]:
         return {
+            ARCADEDB_HTTP_ENV: self.http_url,
             "NEO4J_URI": self.uri,
             "NEO4J_USER": self.user,
             "NEO4J_PASSWORD": self.password,
@@ -93,7 +97,7 @@ def _die_with_parent() -> None:
 
 
 @contextlib.contextmanager
-def arcadedb(heap: str = "1g", quiet: bool = False) -> Iterator[BoltServer]:
+def arcadedb(heap: str = "2g", quiet: bool = False) -> Iterator[BoltServer]:
     """Start ArcadeDB with its Bolt plugin on 127.0.0.1; stop it when the block ends.
 
     Raises
@@ -150,6 +154,7 @@ def arcadedb(heap: str = "1g", quiet: bool = False) -> Iterator[BoltServer]:
             password=password,
             database=database,
             description=f"ArcadeDB {version} (Bolt plugin) on 127.0.0.1:{bolt}, started for this run",
+            http_url=f"http://127.0.0.1:{http}",
         )
     finally:
         if proc.poll() is None:

@@ -237,6 +237,12 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "iso_format"):  # neo4j.time types
         return value.iso_format()
+    labels = getattr(value, "labels", None)
+    if labels is not None and hasattr(value, "items"):  # neo4j Node (a Mapping too: before dicts)
+        return {"_label": ":".join(sorted(labels)), **{k: plain(v) for k, v in value.items()}}
+    rtype = getattr(value, "type", None)
+    if isinstance(rtype, str) and hasattr(value, "items"):  # neo4j Relationship
+        return {"_label": rtype, **{k: plain(v) for k, v in value.items()}}
     if isinstance(value, Mapping):  # a LadybugDB node or rel is a dict with _ID, _LABEL …
         out: dict[str, Any] = {}
         for k, v in value.items():
@@ -245,12 +251,6 @@ def plain(value: Any) -> Any:
                 continue  # internal offsets, meaningless outside the engine
             out["_label" if key.upper() == "_LABEL" else key] = plain(v)
         return out
-    labels = getattr(value, "labels", None)
-    if labels is not None and hasattr(value, "items"):  # neo4j Node
-        return {"_label": ":".join(sorted(labels)), **{k: plain(v) for k, v in value.items()}}
-    rtype = getattr(value, "type", None)
-    if isinstance(rtype, str) and hasattr(value, "items"):  # neo4j Relationship
-        return {"_label": rtype, **{k: plain(v) for k, v in value.items()}}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     nodes = getattr(value, "nodes", None)

@@ -49,6 +49,10 @@ ENGINE = "neo4j"
 BATCH_SIZE = 10_000
 
 _WRITES = ("w", "rw", "s")
+# A write refused by READ mode or rights (Neo4j), or failing on the way (a server that ignores
+# READ mode): either way the query tried to change the graph, and nothing was committed.
+_REFUSED_CODES = ("AccessMode", "Forbidden", "ConstraintValidationFailed")
+_WRITE_FAILURES = ("deleteconnectednode", "cannot delete node")
 _QUERY_TYPES = {"w": "write", "rw": "read-write", "s": "schema"}
 # Error codes of a write that lost to a concurrent one: a unique key the other wrote first,
 # a deadlock, or (optimistic servers) a record changed under the transaction.
@@ -270,7 +274,11 @@ class Neo4jStore(CypherStore):
                     if timeout_s is not None
                     else f"the server stopped the query: {msg}"
                 ) from None
-            if "AccessMode" in code or "Forbidden" in code or "read access" in msg.lower():
+            if (
+                any(c in code for c in _REFUSED_CODES)
+                or any(w in msg.lower() for w in _WRITE_FAILURES)
+                or "read access" in msg.lower()
+            ):
                 raise read_only_refusal(msg) from None
             raise QueryError(f"query failed: {code}: {msg}") from None
         except DriverError as e:

@@ -1,9 +1,11 @@
 """Fixtures of the store tests: seed organisations, a generated one, and stores to test.
 
 Every test gets its own LadybugDB file under ``tmp_path``. Tests parametrised over
-``engine`` also run on Neo4j when ``NEO4J_URI`` is set (with ``NEO4J_USER`` /
-``NEO4J_PASSWORD``); they use organisation ids with a random suffix and delete them after,
-so a shared server is left as it was.
+``engine`` also run on the Bolt server of ``NEO4J_URI`` (with ``NEO4J_USER`` /
+``NEO4J_PASSWORD``): in ``make test`` an ArcadeDB that tests/bolt_server.py starts, or a
+real Neo4j when the caller sets ``NEO4J_URI``. They use organisation and scenario ids with a
+random suffix, look only at their own, and delete them after, so a shared server is left as
+it was. Behaviour only Neo4j has is skipped on ArcadeDB with :func:`neo4j_only`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ SEED_FILES = sorted(seed_path("orgs").glob("*.yaml"))
 #: The generated organisation of the tests: 1 province, 2 cities, 2 counties each.
 GENERATED = (1, 2, 2, 7)
 
-NEO4J_SKIP = "Neo4j tests need a server: set NEO4J_URI (and NEO4J_USER / NEO4J_PASSWORD)"
+NEO4J_SKIP = (
+    "Neo4j tests need a Bolt server: set NEO4J_URI (and NEO4J_USER / NEO4J_PASSWORD), or run "
+    "them as `make test` does (python -m tests.bolt_server -- pytest …), which starts ArcadeDB"
+)
 ENGINES = [
     "ladybug",
     pytest.param(
@@ -91,3 +96,19 @@ def any_store(engine: str, store_path: Path) -> Iterator[tuple[GraphStore, str]]
             for o in s.list_orgs():
                 if o.org_id.endswith(suffix):
                     s.delete_org(o.org_id, "pytest")
+
+
+def is_arcadedb(store: GraphStore) -> bool:
+    """The store is a Neo4jStore on ArcadeDB (its Bolt agent names it)."""
+    return "arcadedb" in str(getattr(store, "server_agent", "")).lower()
+
+
+def neo4j_only(store: GraphStore, behaviour: str) -> None:
+    """Skip the test on ArcadeDB, which lacks ``behaviour`` (Neo4j has it)."""
+    if is_arcadedb(store):
+        pytest.skip(f"Neo4j-only: {behaviour} ({store.server_agent})")  # type: ignore[attr-defined]
+
+
+def open_neo4j() -> GraphStore:
+    """The Neo4j store of ``NEO4J_URI`` (the tests' Bolt server)."""
+    return open_store(os.environ["NEO4J_URI"])

@@ -15,7 +15,7 @@ import pytest
 from orgmodel.model import OrgGraph
 from orgmodel.store import GraphStore, StoreLocked, VersionConflict, open_store
 from orgmodel.store.cypher_store import CypherStore
-from tests.store.conftest import seed_orgs
+from tests.store.conftest import renamed, seed_orgs
 
 REPO = Path(__file__).resolve().parents[2]
 STEPS = ("units", "reports_to", "guides", "dispatches", "commit", "version")
@@ -41,10 +41,13 @@ def _count_units(store: GraphStore, org_id: str) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_failure_midway_leaves_previous_version(store: GraphStore, step: str) -> None:
-    org = seed_orgs()[1]
+def test_failure_midway_leaves_previous_version(
+    any_store: tuple[GraphStore, str], step: str
+) -> None:
+    store, suffix = any_store
+    org = renamed(seed_orgs()[1], seed_orgs()[1].id + suffix)
     store.save_org(org, "a", "v1")
-    audit_before = store.audit_log()
+    audit_before = store.audit_log(org.id)
 
     def hook(name: str) -> None:
         if name == step:
@@ -56,17 +59,21 @@ def test_failure_midway_leaves_previous_version(store: GraphStore, step: str) ->
     store.step_hook = None
     # Nothing of version 2 is anywhere: units, edges, version node, Org.latest, audit.
     assert [v.version for v in store.list_versions(org.id)] == [1]
-    assert store.list_orgs()[0].latest == 1
+    assert [o.latest for o in store.list_orgs() if o.org_id == org.id] == [1]
     assert _count_units(store, org.id) == [{"v": 1, "n": len(org)}]
-    assert store.query("MATCH ()-[r:REPORTS_TO]->() RETURN count(r) AS n") == [{"n": len(org) - 1}]
+    assert store.query(
+        "MATCH (a:Unit)-[r:REPORTS_TO]->() WHERE a.org_id = $o RETURN count(r) AS n",
+        {"o": org.id},
+    ) == [{"n": len(org) - 1}]
     assert store.load_org(org.id) == org
-    assert store.audit_log() == audit_before
+    assert store.audit_log(org.id) == audit_before
     # ... and the next save works and is numbered 2.
     assert store.save_org(_variant(org, 1), "b", "v2").version == 2
 
 
-def test_failure_of_a_first_save_leaves_nothing(store: GraphStore) -> None:
-    org = seed_orgs()[0]
+def test_failure_of_a_first_save_leaves_nothing(any_store: tuple[GraphStore, str]) -> None:
+    store, suffix = any_store
+    org = renamed(seed_orgs()[0], seed_orgs()[0].id + suffix)
 
     def hook(name: str) -> None:
         raise Boom(name)
@@ -75,8 +82,10 @@ def test_failure_of_a_first_save_leaves_nothing(store: GraphStore) -> None:
     with pytest.raises(Boom):
         store.save_org(org, "a")
     store.step_hook = None
-    assert store.list_orgs() == []
-    assert store.query("MATCH (u:Unit) RETURN count(u) AS n") == [{"n": 0}]
+    assert [o for o in store.list_orgs() if o.org_id == org.id] == []
+    assert store.query(
+        "MATCH (u:Unit) WHERE u.org_id = $o RETURN count(u) AS n", {"o": org.id}
+    ) == [{"n": 0}]
 
 
 CRASH = """
@@ -119,10 +128,12 @@ def test_process_killed_midway_leaves_previous_version(store_path: Path) -> None
         assert s.save_org(_variant(org, 1), "b").version == 2
 
 
-def test_concurrent_saves_never_mix(store: GraphStore) -> None:
+def test_concurrent_saves_never_mix(any_store: tuple[GraphStore, str]) -> None:
     """Two threads save different variants of one organisation, many times over: every
-    version is exactly one of them, numbered 1..n without gaps."""
-    org = seed_orgs()[1]
+    version is exactly one of them, numbered 1..n without gaps. (LadybugDB and Neo4j queue
+    the saves; a server without locks refuses the later commit and the store retries it.)"""
+    store, suffix = any_store
+    org = renamed(seed_orgs()[1], seed_orgs()[1].id + suffix)
     variants = {0: _variant(org, 0), 1: _variant(org, 100)}
     errors: list[BaseException] = []
 
@@ -148,9 +159,10 @@ def test_concurrent_saves_never_mix(store: GraphStore) -> None:
         assert v.police == variants[k].total_police()
 
 
-def test_stale_expected_version_is_rejected(store: GraphStore) -> None:
+def test_stale_expected_version_is_rejected(any_store: tuple[GraphStore, str]) -> None:
     """Two editors both start from version 1; the second to save gets a conflict."""
-    org = seed_orgs()[1]
+    store, suffix = any_store
+    org = renamed(seed_orgs()[1], seed_orgs()[1].id + suffix)
     store.save_org(org, "a")
     barrier = threading.Barrier(2)
     results: dict[int, object] = {}
@@ -169,13 +181,14 @@ def test_stale_expected_version_is_rejected(store: GraphStore) -> None:
     for t in threads:
         t.join()
     conflicts = [r for r in results.values() if isinstance(r, VersionConflict)]
-    assert len(conflicts) == 1
+    assert len(conflicts) == 1, results
     assert "expected version 1" in str(conflicts[0])
     assert "latest version is 2" in str(conflicts[0])
     assert [v.version for v in store.list_versions(org.id)] == [1, 2]
+    other = renamed(seed_orgs()[0], seed_orgs()[0].id + suffix)
     with pytest.raises(VersionConflict, match="does not exist yet"):
-        store.save_org(seed_orgs()[0], "x", expected_version=3)
-    assert store.save_org(seed_orgs()[0], "x", expected_version=0).version == 1
+        store.save_org(other, "x", expected_version=3)
+    assert store.save_org(other, "x", expected_version=0).version == 1
 
 
 HOLDER = """

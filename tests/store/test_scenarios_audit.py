@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 
+from orgmodel.model import OrgGraph
 from orgmodel.restructure.apply import apply_plan
 from orgmodel.restructure.plan import load_plan
 from orgmodel.seeds import seed_path
 from orgmodel.store import GraphStore, NotFound, StoreError
-from tests.store.conftest import seed_orgs
+from tests.store.conftest import renamed, seed_orgs
 
 PLAN = seed_path("plans", "taizhou-gxq-sandui-liangshi.yaml")
 
 
-def _taizhou() -> tuple[object, object]:
+def _taizhou(suffix: str = "") -> tuple[OrgGraph, OrgGraph]:
     org = next(o for o in seed_orgs() if o.id == "taizhou-gxq-before")
-    return org, apply_plan(org, load_plan(PLAN)).org
+    return renamed(org, org.id + suffix), apply_plan(org, load_plan(PLAN)).org
 
 
-def test_scenario_saved_listed_loaded(store: GraphStore) -> None:
-    org, after = _taizhou()
+def _mine(items: list[Any], suffix: str, attr: str) -> list[Any]:
+    """The items of this test (a shared server holds others' too)."""
+    return [x for x in items if (getattr(x, attr) or "").endswith(suffix)]
+
+
+def test_scenario_saved_listed_loaded(any_store: tuple[GraphStore, str]) -> None:
+    store, sfx = any_store
+    org, after = _taizhou(sfx)
     store.save_org(org, "规划员", "before")
     text = PLAN.read_text(encoding="utf-8")
-    rec = store.save_scenario("sandui", org.id, 1, text, after, "规划员", "三队两室")
+    rec = store.save_scenario("sandui" + sfx, org.id, 1, text, after, "规划员", "三队两室")
     assert (rec.base_id, rec.base_version, rec.units, rec.police) == (
         org.id,
         1,
@@ -32,74 +40,78 @@ def test_scenario_saved_listed_loaded(store: GraphStore) -> None:
         after.total_police(),
     )
     assert after.total_police() == org.total_police() == 183  # the published case: conserved
-    [listed] = store.list_scenarios()
-    assert listed.scenario_id == "sandui" and listed.plan == text  # YAML text kept as is
+    [listed] = _mine(store.list_scenarios(), sfx, "scenario_id")
+    assert listed.scenario_id == "sandui" + sfx and listed.plan == text  # YAML text kept as is
     assert store.list_scenarios(org.id) == [listed]
     assert store.list_scenarios("other") == []
-    rec2, loaded = store.load_scenario("sandui")
+    rec2, loaded = store.load_scenario("sandui" + sfx)
     assert rec2 == listed
     assert loaded == after
     # The base is untouched, and the result is not listed as an organisation.
     assert store.load_org(org.id) == org
-    assert [o.org_id for o in store.list_orgs()] == [org.id]
+    assert [o.org_id for o in _mine(store.list_orgs(), sfx, "org_id")] == [org.id]
     # A plan given as data is kept as JSON text.
-    rec3 = store.save_scenario("as-dict", org.id, 1, {"ops": [{"op": "noop"}]}, org, "x")
+    rec3 = store.save_scenario("as-dict" + sfx, org.id, 1, {"ops": [{"op": "noop"}]}, org, "x")
     assert '"op": "noop"' in rec3.plan
     # The result's units are queryable like any version's.
     rows = store.query(
         "MATCH (u:Unit) WHERE u.org_id = $o AND u.version = 1 RETURN count(u) AS n",
-        {"o": "scenario:sandui"},
+        {"o": "scenario:sandui" + sfx},
     )
     assert rows == [{"n": len(after)}]
 
 
-def test_scenario_errors(store: GraphStore) -> None:
-    org, after = _taizhou()
+def test_scenario_errors(any_store: tuple[GraphStore, str]) -> None:
+    store, sfx = any_store
+    org, after = _taizhou(sfx)
     with pytest.raises(NotFound, match="push it first"):
-        store.save_scenario("s", org.id, 1, "ops: []", after, "x")
+        store.save_scenario("s" + sfx, org.id, 1, "ops: []", after, "x")
     store.save_org(org, "a")
-    store.save_scenario("s", org.id, 1, "ops: []", after, "x")
+    store.save_scenario("s" + sfx, org.id, 1, "ops: []", after, "x")
     with pytest.raises(StoreError, match="exists already"):
-        store.save_scenario("s", org.id, 1, "ops: []", after, "x")
+        store.save_scenario("s" + sfx, org.id, 1, "ops: []", after, "x")
     with pytest.raises(NotFound):
-        store.load_scenario("missing")
+        store.load_scenario("missing" + sfx)
     with pytest.raises(StoreError, match="cannot be stored"):
         store.save_scenario("a b", org.id, 1, "ops: []", after, "x")
 
 
-def test_delete_org_cascades_to_its_scenarios(store: GraphStore) -> None:
-    org, after = _taizhou()
-    other = seed_orgs()[0]
+def test_delete_org_cascades_to_its_scenarios(any_store: tuple[GraphStore, str]) -> None:
+    store, sfx = any_store
+    org, after = _taizhou(sfx)
+    other = renamed(seed_orgs()[0], seed_orgs()[0].id + sfx)
     store.save_org(org, "a")
     store.save_org(org, "a")
     store.save_org(other, "a")
-    store.save_scenario("s", org.id, 2, "ops: []", after, "x")
+    store.save_scenario("s" + sfx, org.id, 2, "ops: []", after, "x")
     assert store.delete_org(org.id, "管理员", "obsolete") == 2
-    assert [o.org_id for o in store.list_orgs()] == [other.id]
-    assert store.list_scenarios() == []
+    assert [o.org_id for o in _mine(store.list_orgs(), sfx, "org_id")] == [other.id]
+    assert _mine(store.list_scenarios(), sfx, "scenario_id") == []
     with pytest.raises(NotFound):
         store.load_org(org.id)
     assert store.query(
-        "MATCH (u:Unit) WHERE u.org_id <> $o RETURN count(u) AS n", {"o": other.id}
+        "MATCH (u:Unit) WHERE u.org_id <> $o AND u.org_id ENDS WITH $s RETURN count(u) AS n",
+        {"o": other.id, "s": sfx},
     ) == [{"n": 0}]
     assert store.load_org(other.id) == other
     entry = store.audit_log(org.id)[0]
     assert (entry.action, entry.author, entry.message) == ("delete", "管理员", "obsolete")
-    assert "2 versions" in entry.detail and "1 scenarios: s" in entry.detail
+    assert "2 versions" in entry.detail and f"1 scenarios: s{sfx}" in entry.detail
     with pytest.raises(NotFound):
         store.delete_org(org.id, "x")
 
 
-def test_audit_log_records_every_write(store: GraphStore) -> None:
-    org, after = _taizhou()
-    other = seed_orgs()[0]
+def test_audit_log_records_every_write(any_store: tuple[GraphStore, str]) -> None:
+    store, sfx = any_store
+    org, after = _taizhou(sfx)
+    other = renamed(seed_orgs()[0], seed_orgs()[0].id + sfx)
     store.save_org(org, "张三", "导入")
     store.save_org(other, "李四", "import")
     store.save_org(org, "王五", "修改")
-    store.save_scenario("s", org.id, 2, "ops: []", after, "赵六", "方案")
-    log = store.audit_log()
+    store.save_scenario("s" + sfx, org.id, 2, "ops: []", after, "赵六", "方案")
+    log = _mine(store.audit_log(), sfx, "org_id")
     assert [(e.action, e.author, e.org_id, e.version, e.scenario_id, e.message) for e in log] == [
-        ("scenario", "赵六", org.id, 2, "s", "方案"),
+        ("scenario", "赵六", org.id, 2, "s" + sfx, "方案"),
         ("save", "王五", org.id, 2, None, "修改"),
         ("save", "李四", other.id, 1, None, "import"),
         ("save", "张三", org.id, 1, None, "导入"),
@@ -111,4 +123,4 @@ def test_audit_log_records_every_write(store: GraphStore) -> None:
     # Reads and refused queries leave no entry.
     store.load_org(org.id)
     store.query("MATCH (u:Unit) RETURN count(u) AS n")
-    assert len(store.audit_log()) == 4
+    assert len(_mine(store.audit_log(), sfx, "org_id")) == 4
