@@ -13,15 +13,17 @@ analytic queries of ``cypher/analytics/`` paste into Neo4j Browser unchanged.
   that asked for no particular version.
 - Reads run in READ sessions (a cluster routes them to followers); every session shares the
   store's bookmark manager, so a read sees the store's own earlier writes.
-- :meth:`Neo4jStore.query` is read-only on any Bolt server: the shared guard first, then an
-  explicit transaction in READ access mode that is always rolled back, and a result whose
-  summary counts any update is refused. Neo4j refuses writes in READ mode by itself; a server
-  that ignores the mode (ArcadeDB) still changes nothing, because nothing is committed.
+- :meth:`Neo4jStore.query` is read-only on any Bolt server: the query door first
+  (:mod:`orgmodel.store.query_door`: reading clauses only), then an explicit transaction in
+  READ access mode that is always rolled back, and a result whose summary counts any update
+  is refused. Neo4j refuses writes in READ mode by itself; a server that ignores the mode
+  (ArcadeDB) still changes nothing, because nothing is committed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, LiteralString, cast
@@ -48,6 +50,8 @@ ENGINE = "neo4j"
 #: Rows per UNWIND batch of a bulk write.
 BATCH_SIZE = 10_000
 
+#: Attempts of a user query the server answered with a transient error.
+_READ_ATTEMPTS = 4
 _WRITES = ("w", "rw", "s")
 # A write refused by READ mode or rights (Neo4j), or failing on the way (a server that ignores
 # READ mode): either way the query tried to change the graph, and nothing was committed.
@@ -248,41 +252,53 @@ class Neo4jStore(CypherStore):
         cypher = pass_query(cypher, lim)
         check_params(params or {}, lim)
         check_param_types(params or {})
-        try:
-            with (
-                self._session(neo4j.READ_ACCESS) as s,
-                s.begin_transaction(timeout=timeout_s) as tx,
-            ):
-                try:
-                    result = tx.run(_q(cypher), dict(params or {}))
-                    rows: list[dict[str, Any]] = []
-                    for rec in result:
-                        if max_rows is not None and len(rows) >= max_rows:
-                            break
-                        rows.append({k: plain(v) for k, v in rec.items()})
-                    summary = result.consume()
-                finally:
-                    # Never committed: whatever a server that ignores READ mode did is undone.
-                    with contextlib.suppress(Exception):
-                        tx.rollback()
-        except Neo4jError as e:
-            code = e.code or ""
-            msg = e.message or str(e)
-            if "TransactionTimedOut" in code or "Terminated" in code:
-                raise QueryTimeout(
-                    f"the query ran longer than the limit of {timeout_s:g} s and was stopped"
-                    if timeout_s is not None
-                    else f"the server stopped the query: {msg}"
-                ) from None
-            if (
-                any(c in code for c in _REFUSED_CODES)
-                or any(w in msg.lower() for w in _WRITE_FAILURES)
-                or "read access" in msg.lower()
-            ):
-                raise read_only_refusal(msg) from None
-            raise QueryError(f"query failed: {code}: {msg}") from None
-        except DriverError as e:
-            raise QueryError(f"query failed: {e}") from None
+        return self._run_read_only(cypher, params or {}, timeout_s, max_rows)
+
+    def _run_read_only(
+        self,
+        cypher: str,
+        params: Mapping[str, Any],
+        timeout_s: float | None,
+        max_rows: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run a statement in a READ transaction that is never committed; refuse it when the
+        server says it wrote. (The layer behind the query door, on any Bolt server.)"""
+        for attempt in range(1, _READ_ATTEMPTS + 1):
+            try:
+                return self._read_only_once(cypher, params, timeout_s, max_rows)
+            except Neo4jError as e:
+                # A busy server (a commit in flight, a follower catching up) says try again.
+                if not e.is_retryable() or attempt == _READ_ATTEMPTS:
+                    raise self._query_error(e, timeout_s) from None
+            except DriverError as e:
+                if not e.is_retryable() or attempt == _READ_ATTEMPTS:
+                    raise QueryError(f"query failed: {e}") from None
+            time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    def _read_only_once(
+        self,
+        cypher: str,
+        params: Mapping[str, Any],
+        timeout_s: float | None,
+        max_rows: int | None,
+    ) -> list[dict[str, Any]]:
+        with (
+            self._session(neo4j.READ_ACCESS) as s,
+            s.begin_transaction(timeout=timeout_s) as tx,
+        ):
+            try:
+                result = tx.run(_q(cypher), dict(params))
+                rows: list[dict[str, Any]] = []
+                for rec in result:
+                    if max_rows is not None and len(rows) >= max_rows:
+                        break  # the rest is discarded by consume()
+                    rows.append({k: plain(v) for k, v in rec.items()})
+                summary = result.consume()
+            finally:
+                # Never committed: whatever a server that ignores READ mode did is undone.
+                with contextlib.suppress(Exception):
+                    tx.rollback()
         c = summary.counters
         # "w"/"rw": a write clause ran (a MERGE that only matched still counts), "s": schema.
         if c.contains_updates or c.contains_system_updates or summary.query_type in _WRITES:
@@ -291,6 +307,24 @@ class Neo4jStore(CypherStore):
                 f"query ({c}); rolled back"
             )
         return rows
+
+    @staticmethod
+    def _query_error(e: Neo4jError, timeout_s: float | None) -> StoreError:
+        code = e.code or ""
+        msg = e.message or str(e)
+        if "TransactionTimedOut" in code or "Terminated" in code:
+            return QueryTimeout(
+                f"the query ran longer than the limit of {timeout_s:g} s and was stopped"
+                if timeout_s is not None
+                else f"the server stopped the query: {msg}"
+            )
+        if (
+            any(c in code for c in _REFUSED_CODES)
+            or any(w in msg.lower() for w in _WRITE_FAILURES)
+            or "read access" in msg.lower()
+        ):
+            return read_only_refusal(msg)
+        return QueryError(f"query failed: {code}: {msg}")
 
     def close(self) -> None:
         self._driver.close()

@@ -113,21 +113,35 @@ def test_writes_refused_on_neo4j(neo: tuple[GraphStore, str], cypher: str) -> No
     assert store.query("MATCH (o:Org {id: 'intruder'}) RETURN count(o) AS n") == [{"n": 0}]
 
 
-def test_detach_delete_everything_leaves_every_unit(neo: tuple[GraphStore, str]) -> None:
-    """The issue's case: on a server that ignores READ mode the query runs, yet every unit of
-    every organisation is still there afterwards (the transaction is rolled back)."""
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "MATCH (u) DETACH DELETE u",
+        "MATCH (u:Unit) SET u.police = 0 RETURN count(u) AS n",
+        "MERGE (o:Org {id: 'intruder'}) RETURN o.id AS id",
+    ],
+)
+def test_read_transaction_alone_keeps_every_unit(neo: tuple[GraphStore, str], cypher: str) -> None:
+    """The layer behind the query door, on its own: the statement reaches the server (Neo4j
+    refuses it in READ mode; ArcadeDB runs it), and every unit of every organisation is still
+    there afterwards, because the transaction is rolled back and the write refused."""
     store, suffix = neo
-    count = "MATCH (u:Unit) WHERE u.org_id ENDS WITH $s RETURN count(u) AS n"
+    assert isinstance(store, Neo4jStore)
+    count = (
+        "MATCH (u:Unit) WHERE u.org_id ENDS WITH $s RETURN count(u) AS n, sum(u.police) AS police"
+    )
     before = store.query(count, {"s": suffix})
     # The seeds' and the generated organisation's units, each saved once.
-    assert before == [{"n": sum(len(o) for o in [*seed_orgs(), generated_org()])}]
+    assert before[0]["n"] == sum(len(o) for o in [*seed_orgs(), generated_org()])
+    assert before[0]["police"] == sum(o.total_police() for o in [*seed_orgs(), generated_org()])
     with pytest.raises(ReadOnlyQueryError, match="nothing was changed"):
-        store.query("MATCH (u) DETACH DELETE u")
+        store._run_read_only(cypher, {}, None)
     assert store.query(count, {"s": suffix}) == before
     assert store.query(
         "MATCH (a:Unit)-[r:REPORTS_TO]->() WHERE a.org_id ENDS WITH $s RETURN count(r) AS n",
         {"s": suffix},
     ) == [{"n": before[0]["n"] - len(seed_orgs()) - 1}]  # every unit but each root reports
+    assert store.query("MATCH (o:Org {id: 'intruder'}) RETURN count(o) AS n") == [{"n": 0}]
 
 
 @pytest.mark.parametrize(
