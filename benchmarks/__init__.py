@@ -77,6 +77,8 @@ class Case:
     requires: Callable[[], str | None] | None = None
     #: Size-independent (e.g. a load test of a seed organisation): run at the first size only.
     once: bool = False
+    #: Largest organisation (units) the case runs on; larger sizes show as skipped.
+    max_units: int | None = None
 
     def unavailable(self) -> str | None:
         """Why the case cannot run here, or ``None`` when it can."""
@@ -93,6 +95,7 @@ def case(
     *,
     requires: Callable[[], str | None] | None = None,
     once: bool = False,
+    max_units: int | None = None,
 ) -> Callable[[Prepare], Prepare]:
     """Register a benchmark case (see the module docstring).
 
@@ -103,7 +106,7 @@ def case(
     def register(prepare: Prepare) -> Prepare:
         if name in CASES:
             raise ValueError(f"benchmark case {name!r} registered twice")
-        CASES[name] = Case(name, description, prepare, requires, once)
+        CASES[name] = Case(name, description, prepare, requires, once, max_units)
         return prepare
 
     return register

@@ -115,6 +115,8 @@ def run_case(case: Case, size: Size, org_path: Path, units: int, scratch: Path) 
     """Run a case in a subprocess and read its result line."""
     row = Row(case.name, size.name, units)
     reason = case.unavailable()
+    if not reason and case.max_units is not None and units > case.max_units:
+        reason = f"above {case.max_units:,} units for this case here"
     if reason:
         row.note = f"skipped: {reason}"
         return row

@@ -189,7 +189,7 @@ def main(argv: list[str]) -> int:
     with arcadedb() as server:
         print(
             f"bolt server: {server.description} ({time.monotonic() - t:.1f} s); "
-            f"Neo4j store tests use NEO4J_URI={server.uri}",
+            f"the Neo4j store tests and benchmarks use NEO4J_URI={server.uri}",
             flush=True,
         )
         child = subprocess.Popen(argv, env={**os.environ, **server.env()})
