@@ -192,6 +192,9 @@ class Neo4jStore(CypherStore):
         except DriverError as e:
             self._driver.close()
             raise StoreError(f"{where}: cannot set up the store: {e}") from None
+        except BaseException:  # recovery's own StoreError, or an interrupt: no driver left open
+            self._driver.close()
+            raise
 
     def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
         return self._driver.session(
