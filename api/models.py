@@ -295,6 +295,11 @@ class MetricLabelOut(_Out):
     direction: Literal["higher", "lower"] | None = Field(
         default=None, description="Which way is better; null for a size."
     )
+    expected: bool = Field(
+        default=False,
+        description="An expected value (期望值: hidden loss, deployable officers), not a head "
+        "count.",
+    )
 
 
 class MetricLabelsOut(_Out):
