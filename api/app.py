@@ -17,10 +17,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
+from api.deps import refuse_unknown_query
 from api.limits import BodyLimitMiddleware
 from api.models import OrgDocument, Problem, ScenarioCreate
 from api.problems import PROBLEM_JSON, install_problem_handlers
@@ -200,6 +201,8 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
 
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
+    # every API route refuses query parameters it does not take
+    app.router.dependencies.append(Depends(refuse_unknown_query))
     for r in (orgs.router, metrics.router, labels.router, scenarios.router, query.router):
         app.include_router(r, prefix=API_PREFIX)
     _include_charts(app)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -140,3 +140,31 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ViewerDep = Annotated[Caller, Depends(require_viewer)]
 PlannerDep = Annotated[Caller, Depends(require_planner)]
 AdminDep = Annotated[Caller, Depends(require_admin)]
+
+
+def _declared_query(dependant: Any) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _declared_query(sub)
+    return names
+
+
+async def refuse_unknown_query(request: Request) -> None:
+    """Refuse query parameters a route does not take (422), naming them and the ones it does:
+    a misspelt filter (``?knd=station``) must not silently return everything."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _declared_query(dependant)
+    extra = sorted(set(request.query_params) - known)
+    if extra:
+        takes = ", ".join(sorted(known)) or "none"
+        raise ApiProblem(
+            422,
+            "unknown-parameter",
+            f"unknown query parameter{'s' if len(extra) > 1 else ''} "
+            f"{', '.join(repr(x) for x in extra)} (this route takes: {takes})",
+        )

@@ -10,6 +10,7 @@ apply, so a client can point at the row or operation to fix.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -173,6 +174,20 @@ def _org_validation_errors(exc: OrgValidationError) -> list[dict[str, Any]]:
     return out
 
 
+_STORE_PATH = re.compile(r" (in|from) the store \S+")
+
+
+def _without_store_path(request: Request, text: str) -> str:
+    """A store's message without where the store lives on the server: a caller learns which
+    organisation or scenario is missing, never the server's file paths or database URI."""
+    text = _STORE_PATH.sub(r" \1 the store", text)
+    settings = getattr(request.app.state, "settings", None)
+    where = str(getattr(settings, "store", "") or "")
+    if where:
+        text = text.replace(where, "the store")
+    return text
+
+
 def _store_error_status(exc: Exception) -> tuple[int, str] | None:
     """Status for the graph store's errors, matched by class name (the store is optional)."""
     for cls in type(exc).__mro__:
@@ -265,7 +280,14 @@ def install_problem_handlers(app: FastAPI) -> None:
             # A query the door refused names the clause, function or limit it refused.
             clause = getattr(exc, "clause", None)
             extra: dict[str, Any] = {"clause": clause} if isinstance(clause, str) else {}
-            return problem_response(request, status, slug, str(exc), errors=errors, **extra)
+            return problem_response(
+                request,
+                status,
+                slug,
+                _without_store_path(request, str(exc)),
+                errors=errors,
+                **extra,
+            )
         if isinstance(exc, InputError):
             return problem_response(request, 422, "invalid-input", str(exc))
         return problem_response(request, 400, "bad-request", str(exc))

@@ -298,6 +298,12 @@ class OrgService:
     async def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:
         return await self._store(self.store.list_scenarios, base_id)
 
+    async def delete_scenario(self, scenario_id: str, author: str, message: str = "") -> None:
+        try:
+            await self._write(self.store.delete_scenario, scenario_id, author, message)
+        finally:
+            self._invalidate()
+
     async def get_scenario(self, scenario_id: str) -> ScenarioRecord:
         return await self._store(self.store.get_scenario, scenario_id)
 

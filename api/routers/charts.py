@@ -143,6 +143,10 @@ class _FigureCache:
         self._d: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
     def get_or_make(self, key: Hashable, make: Callable[[], str]) -> str:
         with self._lock:
             hit = self._d.get(key)

@@ -41,8 +41,9 @@ from orgmodel.errors import InputError
 from orgmodel.io import READ_SUFFIXES, dump_org, read_upload
 from orgmodel.io.graphml import to_networkx
 from orgmodel.io.tabular import export_table
+from orgmodel.kind_rules import load_kind_rules
 from orgmodel.metrics.shares import subtree_police
-from orgmodel.model import DISPATCHES, GUIDES, OrgGraph
+from orgmodel.model import DISPATCHES, GUIDES, KINDS, OrgGraph
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])
 
@@ -384,14 +385,48 @@ async def list_units(
     caller: ViewerDep,
     service: ServiceDep,
     version: VersionQ = None,
-    kind: Annotated[str | None, Query(description="Only units of this kind.")] = None,
-    function: Annotated[str | None, Query(description="Only units of this function.")] = None,
+    kind: Annotated[
+        str | None,
+        Query(
+            max_length=50,
+            description="Only units of this kind: a code (station) or a Chinese name the "
+            "importer knows (派出所, 分局, 社区警务室 …).",
+        ),
+    ] = None,
+    function: Annotated[
+        str | None,
+        Query(
+            max_length=50,
+            description="Only units of this function: a catalogue code (criminal) or its "
+            "Chinese name (刑侦).",
+        ),
+    ] = None,
     parent: Annotated[str | None, Query(description="Only direct children of this unit.")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> UnitPage:
     """Units breadth-first from the root (parents before children), one page at a time."""
+    if kind is not None:
+        # one home of kind names: the importer's rules (codes and Chinese names)
+        code = load_kind_rules().name_kind(kind)
+        if code is None:
+            raise ApiProblem(
+                422,
+                "invalid-filter",
+                f"kind: unknown unit kind {kind!r} (a code such as {', '.join(KINDS[:4])} …, "
+                "or a Chinese name such as 派出所)",
+            )
+        kind = code
     org, _ = await service.load_org(org_id, version)
+    if function is not None:
+        fn = org.catalogue.resolve(function)
+        if fn is None:
+            raise ApiProblem(
+                422,
+                "invalid-filter",
+                f"function: unknown function {function!r} (a catalogue code or Chinese name)",
+            )
+        function = fn
     if parent is not None:
         if parent not in org:
             raise ApiProblem(404, "not-found", f"no unit {parent!r} in {org_id!r}")

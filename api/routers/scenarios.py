@@ -234,6 +234,24 @@ async def get_scenario(
     return scenario_detail(rec, base, result, log)
 
 
+@router.delete(
+    "/scenarios/{scenario_id}",
+    status_code=204,
+    responses=_ERRORS,
+    summary="Delete a scenario (planner)",
+)
+async def delete_scenario(
+    request: Request, scenario_id: ScenarioId, caller: PlannerDep, service: ServiceDep
+) -> Response:
+    """Delete a what-if scenario and its result; the base organisation is not touched. The
+    audit log keeps a ``delete`` entry."""
+    await service.delete_scenario(scenario_id, caller.name, "deleted through the API")
+    cache = getattr(request.app.state, "chart_cache", None)
+    if cache is not None:  # its figures must not outlive it (an id may be reused)
+        cache.clear()
+    return Response(status_code=204)
+
+
 @router.get(
     "/scenarios/{scenario_id}/diff",
     response_model=DiffOut,

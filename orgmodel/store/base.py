@@ -271,6 +271,17 @@ class GraphStore(ABC):
     # -- scenarios ----------------------------------------------------------------------------
 
     @abstractmethod
+    def delete_scenario(self, scenario_id: str, author: str, message: str = "") -> None:
+        """Delete a scenario and its result graph; its base is not touched. The audit log
+        keeps a ``delete`` entry.
+
+        Raises
+        ------
+        NotFound
+            No such scenario.
+        """
+
+    @abstractmethod
     def save_scenario(
         self,
         scenario_id: str,

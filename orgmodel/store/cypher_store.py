@@ -300,6 +300,18 @@ class CypherStore(GraphStore):
 
     # -- scenarios ----------------------------------------------------------------------------
 
+    def delete_scenario(self, scenario_id: str, author: str, message: str = "") -> None:
+        with self._write() as tx:
+            rows = tx.run("read/scenario", {"scenario_id": scenario_id})
+            if not rows:
+                raise NotFound(f"no scenario {scenario_id!r} in the store {self.uri}")
+            base = _scenario(rows[0])
+            tx.run("write/delete_graph", {"org_id": SCENARIO_PREFIX + scenario_id})
+            tx.run("write/delete_scenario", {"scenario_id": scenario_id})
+            self._audit(
+                tx, author, "delete", base.base_id, base.base_version, scenario_id, message, ""
+            )
+
     def save_scenario(
         self,
         scenario_id: str,

@@ -1,0 +1,80 @@
+"""The API as a planner's script meets it: DELETE for scenarios, filters that validate their
+values (Chinese kind names as the importer knows them), unknown query parameters refused, and
+404s that never name the server's store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.api._helpers import ADMIN, PLANNER, SMALL_ORG, VIEWER, TestClient, auth, make_client
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with make_client(tmp_path_factory.mktemp("planner-script")) as c:
+        assert c.post("/api/v1/orgs", json=SMALL_ORG, headers=auth(ADMIN)).status_code == 201
+        yield c
+
+
+def test_delete_scenario(client: TestClient) -> None:
+    plan = {"name": "并队", "ops": [{"op": "merge", "units": ["xj", "za"], "into": "xj"}]}
+    body = {"base": "test-county", "id": "what-if", "plan": plan}
+    assert client.post("/api/v1/scenarios", json=body, headers=auth(PLANNER)).status_code == 201
+    # a viewer may not delete; a planner may; then it is gone, and the base is untouched
+    assert client.delete("/api/v1/scenarios/what-if", headers=auth(VIEWER)).status_code == 403
+    assert client.delete("/api/v1/scenarios/what-if", headers=auth(PLANNER)).status_code == 204
+    assert client.get("/api/v1/scenarios/what-if", headers=auth(VIEWER)).status_code == 404
+    assert client.delete("/api/v1/scenarios/what-if", headers=auth(PLANNER)).status_code == 404
+    ids = [s["id"] for s in client.get("/api/v1/scenarios", headers=auth(VIEWER)).json()]
+    assert "what-if" not in ids
+    org = client.get("/api/v1/orgs/test-county", headers=auth(VIEWER)).json()
+    assert org["police"] == 48  # 5 + 12 + 8 + 20 + 3
+    # the id can be used again, and its charts are the new scenario's, not a cached old one
+    assert client.post("/api/v1/scenarios", json=body, headers=auth(PLANNER)).status_code == 201
+    r = client.get("/api/v1/scenarios/what-if/charts/spans", headers=auth(VIEWER))
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "total"),
+    [("kind=派出所", 1), ("kind=station", 1), ("kind=内设机构", 2), ("function=刑侦", 1)],
+)
+def test_filters_take_codes_and_chinese_names(client: TestClient, query: str, total: int) -> None:
+    r = client.get(f"/api/v1/orgs/test-county/units?{query}", headers=auth(VIEWER))
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == total
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("kind=stationx", "unknown unit kind 'stationx'"),
+        ("function=zz", "unknown function 'zz'"),
+        ("knd=station", "unknown query parameter 'knd'"),
+    ],
+)
+def test_bad_filters_are_422(client: TestClient, query: str, says: str) -> None:
+    r = client.get(f"/api/v1/orgs/test-county/units?{query}", headers=auth(VIEWER))
+    assert r.status_code == 422
+    assert says in r.json()["detail"]
+
+
+def test_unknown_query_parameter_refused_everywhere(client: TestClient) -> None:
+    r = client.get("/api/v1/orgs/test-county/charts/spans?rooot=s1", headers=auth(VIEWER))
+    assert r.status_code == 422
+    assert "'rooot'" in r.json()["detail"] and "root" in r.json()["detail"]
+    r = client.get("/api/v1/orgs?verbose=1", headers=auth(VIEWER))
+    assert r.status_code == 422
+
+
+def test_404_never_names_the_store(client: TestClient, tmp_path: Path) -> None:
+    store = str(client.app.state.settings.store)  # type: ignore[attr-defined]
+    for path in ("/api/v1/orgs/nope", "/api/v1/scenarios/nope", "/api/v1/orgs/nope/versions"):
+        r = client.get(path, headers=auth(VIEWER))
+        assert r.status_code == 404
+        text = r.text
+        assert store not in text and "lbdb" not in text and "/tmp" not in text, text
+        assert "nope" in r.json()["detail"]
