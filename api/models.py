@@ -147,7 +147,12 @@ class ParentBureauIn(BaseModel):
 
 
 class OrgDocument(BaseModel):
-    """An organisation in the file format (``docs/format.md``), as JSON."""
+    """An organisation in the file format (``docs/format.md``), as JSON.
+
+    This is the contract shown in the OpenAPI document. Bodies are read and checked by the
+    library's one reader (:func:`orgmodel.io.read_upload`), not by this model, so the API
+    gives the CLI's messages.
+    """
 
     model_config = ConfigDict(extra="forbid")
 

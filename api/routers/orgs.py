@@ -91,13 +91,14 @@ _ORG_BODY = {
     "requestBody": {
         "required": True,
         "description": "The organisation: the file format as JSON or YAML (docs/format.md), "
-        "or an HR spreadsheet (CSV in UTF-8/GBK, or XLSX) sent as the body or as the "
+        "or an HR spreadsheet (CSV in UTF-8/GBK, XLSX or XLS) sent as the body or as the "
         "multipart field `file`.",
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/OrgDocument"}},
             "application/yaml": {"schema": {"type": "string"}},
             "text/csv": {"schema": {"type": "string"}},
             XLSX: {"schema": {"type": "string", "format": "binary"}},
+            XLS: {"schema": {"type": "string", "format": "binary"}},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
