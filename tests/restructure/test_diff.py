@@ -84,14 +84,21 @@ def test_diff_without_lineage_matches_ids_and_estimates_flows() -> None:
         ]
     )
     d = diff_orgs(a, b, metrics=False)
-    # y is removed (its 4 leave), s grows by 2 (unexplained: counted as hired)
+    # y is removed (releases 4), s grows by 2 (gains 2): moved min(4, 2) = 2, retired 4 − 2 =
+    # 2, hired 0; stayed x 6 + s min(10, 12) = 16. 20 = 16 + 2 + 2 and 18 = 16 + 2 + 0.
     assert [u["id"] for u in d["units"]["removed"]] == ["y"]
-    assert d["officers"]["retired"]["police"] == 4 and d["officers"]["hired"]["police"] == 2
+    o = d["officers"]
+    assert (o["stayed"]["police"], o["moved"]["police"]) == (16, 2)
+    assert (o["retired"]["police"], o["hired"]["police"]) == (2, 0)
+    assert o["method"] == "estimated"
     assert d["units"]["changed"] == [{"id": "s", "name": "派出所", "fields": {"police": [10, 12]}}]
     _accounted(d)
-    # with a lineage (b's s continues a's s and y) the 4 of y flow into s: 2 stay, 2 retire
+    # with a lineage (b's s continues a's s and y) s and y are one: 14 → 12, so 12 stay and 2
+    # retire; stayed 6 + 12 = 18
     d = diff_orgs(a, b, lineage={"s": ["s", "y"]}, metrics=False)
     assert d["units"]["merged"] == [{"into": "s", "name": "派出所", "from": ["s", "y"]}]
+    o = d["officers"]
+    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (18, 0, 2)
     _accounted(d)
 
 
