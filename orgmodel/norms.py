@@ -1,7 +1,8 @@
 """Staffing norms (编制与勤务定额) and policy rules (政策指标), both loaded from data files.
 
 Norms give, per unit kind, leader posts L, admin posts A, 24/7 duty posts D, officers per
-24/7 post k and an efficient unit size S (DOMAIN.md, "Hidden workforce loss"), plus the
+24/7 post k and an efficient unit size S (DOMAIN.md, "Hidden workforce loss"), the posts a
+team or office adds to its station's establishment (``added_posts``, "Establishments"), plus the
 absence rate of the availability funnel and the span thresholds. Policy rules name a
 metric, a scope, a comparator and a threshold, with the Chinese description and the source
 of the threshold.
@@ -45,6 +46,10 @@ class KindNorm:
     officers_per_post: int
     efficient_size: int
     duty_roster: bool
+    #: Posts a unit of this kind adds to its station's establishment beyond the station's own
+    #: (teams and offices only; shipped 0: the station's leaders lead its teams and its office
+    #: runs its one roster — DOMAIN.md, "Establishments").
+    added_posts: int = 0
 
     def fixed_posts(self, duty_roster: bool) -> int:
         """F = L + A + (D × k if the unit runs its own 24/7 roster else 0)."""
@@ -169,7 +174,13 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
             officers_per_post=_num(row, "officers_per_post", where, default=k),
             efficient_size=s,
             duty_roster=roster,
+            added_posts=_num(row, "added_posts", where, default=0),
         )
+        if kinds[kind].added_posts and kind not in ("team", "office"):
+            raise InputError(
+                f"{where}: added_posts is for teams and offices (the posts they add to their "
+                "station's establishment)"
+            )
     span = data.get("span") or {}
     if not isinstance(span, dict):
         raise InputError(f"{source}: span must be a mapping")
@@ -227,7 +238,9 @@ COMPARATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
     "==": operator.eq,
 }
-POLICY_SCOPES = ("org", "province", "city", "county", "station")
+#: Where a rule is measured: the whole organisation, each unit of a kind, each county-level
+#: bureau (县级公安机关, DOMAIN.md "Frontline shares"), or the aggregate over them.
+POLICY_SCOPES = ("org", "province", "city", "county", "station", "county_level", "aggregate")
 
 
 @dataclass(frozen=True, slots=True)

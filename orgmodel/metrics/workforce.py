@@ -3,21 +3,32 @@
 Every unit, however small, carries fixed posts — its leaders (领导职数), its clerks (内勤/文秘)
 and, when it keeps its own 24/7 duty roster (值班备勤), five officers for every round-the-clock
 post. A bureau built "上下对口" has 20–30 small units, so a large share of its officers sits
-in those fixed posts. DOMAIN.md ("Hidden workforce loss") defines, with the staffing norms
-of the unit's kind (leader posts L, admin posts A, 24/7 duty posts D, officers per 24/7 post
-k, efficient size S):
+in those fixed posts. DOMAIN.md ("Hidden workforce loss", "Establishments") defines, with the
+staffing norms of the unit's kind (leader posts L, admin posts A, 24/7 duty posts D, officers
+per 24/7 post k, efficient size S):
 
-- fixed posts F(u) = L + A + (D × k if duty_roster(u) else 0)
-- absorbed overhead O(u) = min(police(u), F(u))
-- hollow unit (空壳): police(u) < F(u); its shortfall is F(u) − police(u)
-- hidden loss(u) = O(u) × max(0, 1 − police(u) / S): the part of the overhead that exists
-  only because the unit is small. A unit at or above S has none.
-- hidden loss of an org = Σ hidden loss(u); hidden loss share = that / Σ police.
+- an establishment (编制单元) is where fixed posts are counted: a 派出所 with its teams (队),
+  its office (综合指挥室) and its community posts is one — its leaders lead the teams, its
+  office runs its one roster; every other unit is its own;
+- fixed posts F(e) = L + A + (D × k if duty_roster else 0) of the head unit; for a station,
+  D × k once if the station or any member keeps a roster, plus the members' ``added_posts``
+  (norms; shipped 0);
+- police(e) = Σ police of its units; absorbed overhead O(e) = min(police(e), F(e));
+- hollow (空壳): police(e) < F(e); its shortfall is F(e) − police(e);
+- hidden loss(e) = O(e) × max(0, 1 − police(e) / S(head kind)): the part of the overhead
+  that exists only because the establishment is small. At or above S there is none.
+- hidden loss of an org = Σ hidden loss(e); hidden loss share = that / Σ police.
 - availability funnel (after HMIC's "visible and available" count): police → − leaders →
-  − admin → − duty rosters → − absence → deployable officers, by level or by category.
+  − admin → − duty rosters → − absence → deployable officers, by level or by category. An
+  establishment's posts are filled by its head's officers first, then its members', so its
+  one roster is deducted once.
 
-A unit's own ``leaders`` and ``duty_roster`` override the norms of its kind. All functions
-are one pass over the units and return plain data.
+The law that follows: rebuilding a station as 两队一室 with the same officers never raises
+fixed posts, hidden loss or hollow units — it only regroups the station's officers.
+
+A unit's own ``leaders`` and ``duty_roster`` override the norms of its kind (inside a
+station, a team's or office's leaders are the station's: they add no posts). All functions
+are one or two passes over the units and return plain data.
 """
 
 from __future__ import annotations
@@ -34,9 +45,12 @@ __all__ = [
     "FUNNEL_STAGES",
     "absorbed_overhead",
     "availability_funnel",
+    "establishment_of",
+    "establishments",
     "fixed_posts",
     "hidden_loss",
     "hollow_units",
+    "unit_staffing",
     "workforce_report",
 ]
 
@@ -50,12 +64,36 @@ FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
     ("deployable", "减缺勤 = 可用警力"),
 )
 
-#: How many units the report lists by hidden loss.
+#: How many establishments the report lists by hidden loss.
 TOP_HIDDEN_LOSS = 20
 
 
+def establishment_of(org: OrgGraph) -> dict[str, str]:
+    """The establishment (编制单元) of every unit, named by its head unit.
+
+    Returns
+    -------
+    dict
+        Unit id → head id: the station for a station's teams, office and community posts
+        (also those under its teams); the unit itself for every other unit.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county", police=5),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=2),
+    ...     Unit("t", "社区警务队", "team", parent="s", function="community_policing", police=9),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="t", police=3),
+    ... ])
+    >>> establishment_of(org)
+    {'b': 'b', 's': 's', 't': 's', 'p': 's'}
+    """
+    return Frame(org).staffing.head
+
+
 def fixed_posts(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
-    """Fixed posts F of every unit.
+    """Each unit's part of its establishment's fixed posts.
 
     Parameters
     ----------
@@ -66,12 +104,10 @@ def fixed_posts(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     Returns
     -------
     dict
-        Unit id → F(u).
-
-    Notes
-    -----
-    F(u) = L + A + (D × k if duty_roster(u) else 0), L and duty_roster from the unit when it
-    sets them, else from the norms of its kind.
+        Unit id → posts: F(u) = L + A + (D × k if it keeps a roster) for a unit that is its
+        own establishment; for a station, its establishment's L + A + D × k (once); for a
+        team or office in a station, the ``added_posts`` of its kind (shipped 0); for a
+        community post in a station, 0. The values sum to the organisation's fixed posts.
 
     Examples
     --------
@@ -81,67 +117,69 @@ def fixed_posts(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     ...     Unit("s", "城关派出所", "station", parent="b", police=20),
     ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
     ... ])
-    >>> fixed_posts(org)  # county 4+2; station 2+1+1×5; post 0
+    >>> fixed_posts(org)  # county 4+2; station 2+1+1×5; the post is in the station's
     {'b': 6, 's': 8, 'p': 0}
     """
     return Frame(org, norms).staffing.fixed
 
 
 def absorbed_overhead(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
-    """Officers absorbed by fixed posts in every unit.
+    """Officers of every unit absorbed by its establishment's fixed posts.
 
     Returns
     -------
     dict
-        Unit id → O(u) = min(police(u), F(u)).
+        Unit id → officers of that unit in fixed posts. For a unit that is its own
+        establishment, O(u) = min(police(u), F(u)); a station's posts are filled by the
+        station's own officers first, then its members'. Per establishment they sum to
+        O(e) = min(police(e), F(e)).
 
     Examples
     --------
     >>> from orgmodel.model import OrgGraph, Unit
     >>> org = OrgGraph([
     ...     Unit("b", "某县公安局", "county", police=5),
-    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
-    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=2),
+    ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=30),
     ... ])
-    >>> absorbed_overhead(org)  # min(5, 6), min(20, 8), min(3, 0)
-    {'b': 5, 's': 8, 'p': 0}
+    >>> absorbed_overhead(org)  # min(5, 6); the station's 8 posts: 2 from s, 6 from p
+    {'b': 5, 's': 2, 'p': 6}
     """
-    fr = Frame(org, norms)
-    node = fr.node
-    return {u: min(node[u]["police"], f) for u, f in fr.staffing.fixed.items()}
+    return Frame(org, norms).staffing.overhead
 
 
 def hollow_units(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
-    """Hollow units (空壳): units with fewer officers than their fixed posts.
+    """Hollow establishments (空壳): fewer officers than their fixed posts.
 
     Returns
     -------
     dict
-        Unit id → shortfall F(u) − police(u), for units with police(u) < F(u).
+        Head unit id → shortfall F(e) − police(e), for establishments with police(e) < F(e).
 
     Examples
     --------
     >>> from orgmodel.model import OrgGraph, Unit
     >>> org = OrgGraph([
     ...     Unit("b", "某县公安局", "county", police=5),
-    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=2),
     ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
     ... ])
-    >>> hollow_units(org)  # the bureau: 6 - 5
-    {'b': 1}
+    >>> hollow_units(org)  # the bureau: 6 − 5; the station: 8 − (2 + 3)
+    {'b': 1, 's': 3}
     """
-    fr = Frame(org, norms)
-    node, fixed = fr.node, fr.staffing.fixed
-    return {u: fixed[u] - node[u]["police"] for u in fr.staffing.hollow}
+    st = Frame(org, norms).staffing
+    return {u: st.est_fixed[u] - st.est_police[u] for u in st.hollow}
 
 
 def hidden_loss(org: OrgGraph, norms: Norms | None = None) -> dict[str, float]:
-    """Hidden workforce loss (警力隐性流失) of every unit.
+    """Hidden workforce loss (警力隐性流失), on the head unit of every establishment.
 
     Returns
     -------
     dict
-        Unit id → O(u) × max(0, 1 − police(u) / S(kind)); 0.0 for units at or above S.
+        Unit id → O(e) × max(0, 1 − police(e) / S(head kind)) for the head of an
+        establishment e; 0.0 for the members of a station's establishment and for
+        establishments at or above S.
 
     Notes
     -----
@@ -156,11 +194,98 @@ def hidden_loss(org: OrgGraph, norms: Norms | None = None) -> dict[str, float]:
     ...     Unit("s", "城关派出所", "station", parent="b", police=20),
     ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
     ... ])
-    >>> loss = hidden_loss(org)  # b: 5 × (1 − 5/30); s: 8 × (1 − 20/40); p: 0
-    >>> round(loss["b"], 4), loss["s"], loss["p"]
-    (4.1667, 4.0, 0.0)
+    >>> loss = hidden_loss(org)  # b: 5 × (1 − 5/30); s: 8 × (1 − 23/40); p: in s
+    >>> round(loss["b"], 4), round(loss["s"], 4), loss["p"]
+    (4.1667, 3.4, 0.0)
     """
     return Frame(org, norms).staffing.loss
+
+
+def establishments(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[str, Any]]:
+    """Every establishment (编制单元) with its figures.
+
+    Returns
+    -------
+    dict
+        Head unit id → ``{name, kind, members (units, the head included), police, people
+        (police + auxiliaries), fixed_posts, overhead, shortfall, hidden_loss}``.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county", police=5),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=2),
+    ...     Unit("o", "综合指挥室", "office", parent="s", function="station_command", police=4),
+    ...     Unit("t", "社区警务队", "team", parent="s", function="community_policing", police=30),
+    ... ])
+    >>> e = establishments(org)["s"]  # F = 2 + 1 + 1×5 once; 36 police
+    >>> e["members"], e["police"], e["fixed_posts"], e["overhead"], e["shortfall"]
+    (3, 36, 8, 8, 0)
+    >>> round(e["hidden_loss"], 1)  # 8 × (1 − 36/40)
+    0.8
+    """
+    fr = Frame(org, norms)
+    return _establishment_rows(fr)
+
+
+def _establishment_rows(fr: Frame) -> dict[str, dict[str, Any]]:
+    st, node = fr.staffing, fr.node
+    out: dict[str, dict[str, Any]] = {}
+    for h, pe in st.est_police.items():
+        f = st.est_fixed[h]
+        out[h] = {
+            "name": node[h]["name"],
+            "kind": node[h]["kind"],
+            "members": st.est_members[h],
+            "police": pe,
+            "people": st.est_people[h],
+            "fixed_posts": f,
+            "overhead": min(pe, f),
+            "shortfall": max(0, f - pe),
+            "hidden_loss": st.loss[h],
+        }
+    return out
+
+
+def unit_staffing(org: OrgGraph, norms: Norms | None = None) -> list[dict[str, Any]]:
+    """Per-unit staffing rows, each naming the establishment the unit belongs to.
+
+    Returns
+    -------
+    list of dict
+        One row per unit, breadth-first: ``{id, name, kind, police, people, fixed_posts,
+        overhead, hidden_loss, establishment: {id, name}}`` with the unit's own part of
+        its establishment's posts (:func:`fixed_posts`, :func:`absorbed_overhead`,
+        :func:`hidden_loss`).
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> org = OrgGraph([
+    ...     Unit("b", "某县公安局", "county", police=5),
+    ...     Unit("s", "城关派出所", "station", parent="b", police=2),
+    ...     Unit("t", "社区警务队", "team", parent="s", function="community_policing", police=9),
+    ... ])
+    >>> [(r["id"], r["establishment"]["name"]) for r in unit_staffing(org)]
+    [('b', '某县公安局'), ('s', '城关派出所'), ('t', '城关派出所')]
+    """
+    fr = Frame(org, norms)
+    st, node = fr.staffing, fr.node
+    return [
+        {
+            "id": u,
+            "name": node[u]["name"],
+            "kind": node[u]["kind"],
+            "police": node[u]["police"],
+            "people": node[u]["police"] + node[u]["auxiliaries"],
+            "fixed_posts": st.fixed[u],
+            "overhead": st.overhead[u],
+            "hidden_loss": st.loss[u],
+            "establishment": fr.ref(st.head[u]),
+        }
+        for u in fr.order
+    ]
 
 
 def availability_funnel(
@@ -229,13 +354,17 @@ def workforce_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any
     Returns
     -------
     dict
-        ``police``, ``auxiliaries``, ``fixed_posts`` (ΣF), ``overhead`` (ΣO),
-        ``overhead_share``, ``hollow_units`` (count), ``shortfall`` (Σ shortfall),
+        ``police``, ``auxiliaries``, ``people`` (police + auxiliaries), ``establishments``
+        (count; ``station_establishments``: stations with teams, office or posts),
+        ``fixed_posts`` (ΣF), ``overhead`` (ΣO),
+        ``overhead_share``, ``hollow_units`` (hollow establishments), ``shortfall`` (Σ shortfall),
         ``hidden_loss`` (Σ), ``hidden_loss_share``, ``deployable``, ``deployable_share``,
         ``by_kind`` (kind → units, police, fixed_posts, overhead, hollow_units,
-        hidden_loss), ``hollow`` (list of ``{id, name, kind, police, fixed_posts,
-        shortfall}``, largest shortfall first), ``top_hidden_loss`` (up to 20
-        ``{id, name, kind, police, efficient_size, overhead, hidden_loss}``) and
+        hidden_loss; a station's figures carry its establishment's), ``hollow`` (hollow
+        establishments, ``{id, name, kind, members, police, people, fixed_posts,
+        shortfall}`` of the head unit and the whole establishment, largest shortfall first),
+        ``top_hidden_loss`` (up to 20 establishments, ``{id, name, kind, members, police,
+        people, fixed_posts, efficient_size, overhead, hidden_loss}``) and
         ``funnel`` (``{"level": …, "category": …}``, see :func:`availability_funnel`).
 
     Examples
@@ -295,23 +424,29 @@ def _funnel(fr: Frame, by: str) -> dict[str, Any]:
 
 def _workforce_report(fr: Frame) -> dict[str, Any]:
     norms, node, st = fr.norms, fr.node, fr.staffing
-    fixed, loss = st.fixed, st.loss
+    loss = st.loss
     police = sum(c[1] for c in st.by_kind.values())
     total_f = sum(c[2] for c in st.by_kind.values())
     total_o = sum(c[3] for c in st.by_kind.values())
-    hollow = [
-        {"id": u, "name": node[u]["name"], "kind": node[u]["kind"], "police": node[u]["police"],
-         "fixed_posts": fixed[u], "shortfall": fixed[u] - node[u]["police"]}
-        for u in st.hollow
-    ]  # fmt: skip
+
+    def est_row(u: str) -> dict[str, Any]:
+        return {"id": u, "name": node[u]["name"], "kind": node[u]["kind"],
+                "members": st.est_members[u], "police": st.est_police[u],
+                "people": st.est_people[u], "fixed_posts": st.est_fixed[u]}  # fmt: skip
+
+    hollow = [{**est_row(u), "shortfall": st.est_fixed[u] - st.est_police[u]} for u in st.hollow]
     hollow.sort(key=lambda r: -r["shortfall"])
     total_loss = sum(st.kind_loss.values())
     top = heapq.nlargest(TOP_HIDDEN_LOSS, (u for u in loss if loss[u] > 0), key=loss.__getitem__)
     level = _funnel(fr, "level")
     deployable = level["total"]["deployable"]
+    in_stations = sum(1 for h in st.est_members if st.est_members[h] > 1)
     return {
         "police": police,
         "auxiliaries": st.auxiliaries,
+        "people": police + st.auxiliaries,
+        "establishments": st.establishments,
+        "station_establishments": in_stations,
         "fixed_posts": total_f,
         "overhead": total_o,
         "overhead_share": ratio(total_o, police),
@@ -335,12 +470,9 @@ def _workforce_report(fr: Frame) -> dict[str, Any]:
         "hollow": hollow,
         "top_hidden_loss": [
             {
-                "id": u,
-                "name": node[u]["name"],
-                "kind": node[u]["kind"],
-                "police": node[u]["police"],
+                **est_row(u),
                 "efficient_size": norms[node[u]["kind"]].efficient_size,
-                "overhead": min(node[u]["police"], fixed[u]),
+                "overhead": min(st.est_police[u], st.est_fixed[u]),
                 "hidden_loss": loss[u],
             }
             for u in top

@@ -34,6 +34,7 @@ def norms_param(norms: Norms | None = None) -> list[dict[str, Any]]:
             "officers_per_post": kn.officers_per_post,
             "efficient_size": kn.efficient_size,
             "duty_roster": kn.duty_roster,
+            "added_posts": kn.added_posts,
         }
         for kind, kn in norms.kinds.items()
     ]

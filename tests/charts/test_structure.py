@@ -27,11 +27,12 @@ def test_hierarchy_colour_is_hidden_loss_share(county: OrgGraph) -> None:
     t = hierarchy_figure(county).data[0]
     colors = dict(zip(t.ids, t.marker.colors, strict=True))
     # Hidden loss, default norms: b 5·(1−5/30)=25/6; d1 3·(1−12/30)=1.8; d2 0 (40 ≥ S=30);
-    # s 8·(1−20/40)=4 (F = 2+1+1·5); p 0. Subtree share of b: (25/6+1.8+4)/80.
-    assert colors["b"] == pytest.approx((25 / 6 + 1.8 + 4) / 80)
+    # s with its post p is one establishment of 23: 8·(1−23/40)=3.4 (F = 2+1+1·5); p 0.
+    # Subtree share of b: (25/6+1.8+3.4)/80.
+    assert colors["b"] == pytest.approx((25 / 6 + 1.8 + 3.4) / 80)
     assert colors["d1"] == pytest.approx(1.8 / 12)
     assert colors["d2"] == 0
-    assert colors["s"] == pytest.approx(4 / 23)
+    assert colors["s"] == pytest.approx(3.4 / 23)
 
 
 def test_hierarchy_hover_names_every_field(county: OrgGraph) -> None:

@@ -23,8 +23,13 @@ EXPECTED: dict[str, tuple[Callable[[OrgGraph], dict[str, Any]], str, str]] = {
     "layers": (span.layers, "unit", "layer"),
     "station_share": (shares.station_shares, "bureau", "station_share"),
     "mirror_pairs": (mirror.mirror_by_bureau, "bureau", "mirror"),
-    "hidden_loss": (workforce.hidden_loss, "unit", "hidden_loss"),
+    "hidden_loss": (lambda org: est(org, "hidden_loss"), "unit", "hidden_loss"),
 }
+
+
+def est(org: OrgGraph, column: str, norms: Any = None) -> dict[str, Any]:
+    """A column of every establishment (a station with its teams, office and posts is one)."""
+    return {h: e[column] for h, e in workforce.establishments(org, norms).items()}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +64,8 @@ def test_hidden_loss_follows_the_norms_passed(store: GraphStore) -> None:
         kn["duty_roster"] = True
     norms = norms_from_dict(data)
     rows = run_analytic(store, "hidden_loss", org.id, 2, norms=norms)
-    assert {r["unit"]: r["hidden_loss"] for r in rows} == workforce.hidden_loss(org, norms)
-    assert {r["unit"]: r["hidden_loss"] for r in rows} != workforce.hidden_loss(org)
+    assert {r["unit"]: r["hidden_loss"] for r in rows} == est(org, "hidden_loss", norms)
+    assert {r["unit"]: r["hidden_loss"] for r in rows} != est(org, "hidden_loss")
     assert {p["kind"] for p in norms_param(norms)} == set(norms.kinds)
 
 
@@ -68,5 +73,5 @@ def test_hollow_and_overhead_columns(store: GraphStore) -> None:
     org = ORGS[0]
     rows = {r["unit"]: r for r in run_analytic(store, "hidden_loss", org.id)}
     assert {u for u, r in rows.items() if r["hollow"]} == set(workforce.hollow_units(org))
-    assert {u: r["overhead"] for u, r in rows.items()} == workforce.absorbed_overhead(org)
-    assert {u: r["fixed_posts"] for u, r in rows.items()} == workforce.fixed_posts(org)
+    for column in ("overhead", "fixed_posts", "police", "members"):
+        assert {u: r[column] for u, r in rows.items()} == est(org, column)
