@@ -3,6 +3,9 @@
 // station_share(B) = police in B's stations (派出所 with their teams, offices and community
 // posts) / police in B's whole subtree. The Ministry's target is at least 40%; Beijing
 // Xicheng reports 64.5%. Null when the bureau's subtree has no police.
+// This is the county-level share of orgmodel.metrics.station_shares when county bureaus do
+// not head other 分局 and no city bureau commands a 派出所 directly (true of the seeds); the
+// library also handles those cases (a 分局 measured without the 分局 below it).
 //
 // Parameters: $org_id, $version.
 MATCH (b:Unit)

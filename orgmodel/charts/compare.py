@@ -28,6 +28,7 @@ SHARE_KEYS: tuple[str, ...] = (
     "hidden_loss_share",
     "organ_share",
     "station_share",
+    "station_share_all",
     "community_share",
     "mirror_index",
     "narrow_span_share",

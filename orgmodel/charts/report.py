@@ -37,6 +37,7 @@ from orgmodel.charts.numbers import (
 )
 from orgmodel.charts.structure import hierarchy_figure, layered_graph_figure
 from orgmodel.charts.workforce import availability_funnel_figure, span_bands_figure
+from orgmodel.labels import METRICS
 from orgmodel.metrics import headline
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms
@@ -320,7 +321,7 @@ def report_html(
         page.add(
             f"<section><h2>改革方案：{html.escape(plan.name or '')}</h2>"
             f"<p class='note'>{desc}</p><ol class='steps'>{steps}</ol>"
-            f"<p class='note'>新招录民警 {hired.get('police', 0)} 名、退出 "
+            f"<p class='note'>新招录民警 {hired.get('police', 0)} 名、减员 "
             f"{retired.get('police', 0)} 名；其余警力守恒。</p></section>"
         )
     if other is not None:
@@ -333,9 +334,10 @@ def report_html(
         off = diff["officers"]
         page.section(
             "警力流向（原单位 → 新单位）",
-            f"调动民警 {off['moved']['police']} 名，新招录 {off['hired']['police']} 名，"
-            f"退出 {off['retired']['police']} 名；留在原单位的 {off['stayed']['police']} 名"
-            "不在图中。",
+            f"民警 {off['police_a']} → {off['police_b']} 名：留任 {off['stayed']['police']}、"
+            f"调动 {off['moved']['police']}、新招录 {off['hired']['police']}、"
+            f"减员 {off['retired']['police']} 名（{off['method_label']}）；留任的民警不在图中。"
+            "改革前 = 留任 + 调动 + 减员，改革后 = 留任 + 调动 + 新招录。",
             [(officer_flows_figure(diff, org, scenario.org), "flows")],
         )
         page.section(

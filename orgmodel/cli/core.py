@@ -40,8 +40,8 @@ def demo(
 ) -> None:
     """The main job on the seeds: 河西县公安局's metric report, the county before and after
     the 大部门 plan side by side, then the API and dashboard on the embedded store."""
-    from orgmodel.cli.metrics_cmd import render_report
-    from orgmodel.cli.plan_cmds import print_dabumen_demo
+    from orgmodel.cli.metrics_cmd import render_report, render_shares
+    from orgmodel.cli.plan_cmds import print_dabumen_demo, print_two_teams_demo
     from orgmodel.metrics import metric_report
     from orgmodel.seeds import seed_path
 
@@ -51,6 +51,13 @@ def demo(
     render_report(metric_report(county), con)
     con.print(Rule("大部门制改革: seeds/plans/dabumen-county.yaml, 改革前 ↔ 改革后"))
     print_dabumen_demo(con)
+    con.print(
+        Rule("两队一室: seeds/plans/two-teams-one-office.yaml (派出所连同其队、室为一个编制单元)")
+    )
+    print_two_teams_demo(con)
+    city = load_org(seed_path("orgs", "mirror-city.yaml"))
+    con.print(Rule(f"{city.name}: 派出所警力占比 (县级公安机关, seeds/orgs/mirror-city.yaml)"))
+    render_shares(metric_report(city, policy=[])["shares"], con)
     if serve:
         from api.server import serve as run
         from api.settings import Settings

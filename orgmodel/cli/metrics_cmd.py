@@ -20,7 +20,7 @@ from orgmodel.metrics import metric_report
 from orgmodel.model import KIND_NAMES
 from orgmodel.norms import load_norms, load_policy
 
-__all__ = ["metrics", "render_report"]
+__all__ = ["metrics", "render_report", "render_shares"]
 
 #: Rows shown per unit list in the tables; the JSON output always has every row.
 LIST_LIMIT = 15
@@ -90,11 +90,13 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     o = r["org"]
     console.rule(f"[bold]{o['name'] or o['root']['name']}[/bold]  ({o['id'] or o['root']['id']})")
     kinds = Table(title="组织 Organisation", title_justify="left")
-    for col in ("单位类型 kind", "单位 units", "民警 police"):
+    for col in ("单位类型 kind", "单位 units", "民警 police", "人数 people"):
         kinds.add_column(col, justify="right" if col != "单位类型 kind" else "left")
     for k, v in o["by_kind"].items():
-        kinds.add_row(f"{v['name']} ({k})", _num(v["units"]), _num(v["police"]))
-    kinds.add_row("合计 total", _num(o["units"]), _num(o["police"]), style="bold")
+        kinds.add_row(f"{v['name']} ({k})", _num(v["units"]), _num(v["police"]), _num(v["people"]))
+    kinds.add_row(
+        "合计 total", _num(o["units"]), _num(o["police"]), _num(o["people"]), style="bold"
+    )
     console.print(kinds)
     console.print(
         f"辅警 auxiliaries {_num(o['auxiliaries'])} · GUIDES {_num(o['guides'])} · "
@@ -163,6 +165,9 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             "警力隐性流失 Hidden workforce loss",
             [
                 ("民警 police", _num(w["police"])),
+                ("人数 people (民警+辅警)", _num(w["people"])),
+                ("编制单元 establishments", f"{_num(w['establishments'])} "
+                 f"(派出所连同其队、室、警务室 {_num(w['station_establishments'])})"),
                 ("固定岗位 fixed posts", _num(w["fixed_posts"])),
                 ("岗位吸收警力 absorbed overhead", f"{_num(w['overhead'])} "
                  f"({_pct(w['overhead_share'])})"),
@@ -197,14 +202,16 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             )
         console.print(t)
     if w["hollow"]:
-        t = Table(title="空壳单位 hollow units", title_justify="left")
-        for col in ("id", "名称 name", "民警", "固定岗位", "缺口 short"):
-            t.add_column(
-                col, justify="right" if col in ("民警", "固定岗位", "缺口 short") else "left"
-            )
+        t = Table(
+            title="空壳单位 hollow units (per establishment: a 派出所 with its teams, office and "
+            "posts is one)",
+            title_justify="left",
+        )
+        for col in ("id", "名称 name", "单位 units", "民警", "固定岗位", "缺口 short"):
+            t.add_column(col, justify="left" if col in ("id", "名称 name") else "right")
         for row in w["hollow"][:LIST_LIMIT]:
-            t.add_row(row["id"], row["name"], _num(row["police"]), _num(row["fixed_posts"]),
-                      _num(row["shortfall"]))  # fmt: skip
+            t.add_row(row["id"], row["name"], _num(row["members"]), _num(row["police"]),
+                      _num(row["fixed_posts"]), _num(row["shortfall"]))  # fmt: skip
         console.print(t)
         _more(console, w["hollow"])
 
@@ -243,26 +250,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         console.print(t)
         _more(console, m["units"])
 
-    sh = r["shares"]
-    console.print()
-    console.print(
-        _kv(
-            "一线警力 Frontline shares",
-            [
-                (METRICS[k].both, _pct(sh[k]))
-                for k in ("station_share", "station_share_all", "community_share", "organ_share")
-            ],
-        )
-    )
-    if sh["counties"]:
-        t = Table(title="县级公安机关 county bureaus", title_justify="left")
-        for col in ("id", "名称 name", "民警", "派出所民警", "占比 share"):
-            t.add_column(col)
-        for row in sh["counties"][:LIST_LIMIT]:
-            t.add_row(row["id"], row["name"], _num(row["police"]), _num(row["station_police"]),
-                      _pct(row["station_share"]))  # fmt: skip
-        console.print(t)
-        _more(console, sh["counties"])
+    render_shares(r["shares"], console)
 
     p = r["policy"]
     console.print()
@@ -273,6 +261,19 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     )
     for col in ("规则 rule", "单位 unit", "值 value", "阈值 threshold", "结果"):
         t.add_column(col)
+    for br in p["by_rule"]:
+        if br["checks"] > 1:
+            t.add_row(
+                f"{br['description']} ({br['rule']})",
+                f"{br['checks']} 个单位 units",
+                "",
+                f"{br['comparator']} {br['threshold']:g}",
+                f"{br['passed']}/{br['checks']} 达标 pass"
+                + (f", {br['not_evaluated']} 未评估" if br["not_evaluated"] else ""),
+                style="bold",
+            )
+    if any(br["checks"] > 1 for br in p["by_rule"]):
+        t.add_section()
     for row in p["results"][: LIST_LIMIT * 2]:
         verdict = (
             "[green]✓ pass[/green]"
@@ -300,7 +301,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         f"narrow < {n['span']['narrow_below']}, wide > {n['span']['wide_above']})",
         title_justify="left",
     )
-    for col in ("kind", "L 领导", "A 内勤", "D 值班岗", "k", "S 有效规模", "24/7"):
+    for col in ("kind", "L 领导", "A 内勤", "D 值班岗", "k", "S 有效规模", "24/7", "+所内"):
         t.add_column(col, justify="left" if col == "kind" else "right")
     for kind, kn in n["kinds"].items():
         t.add_row(
@@ -311,5 +312,42 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             str(kn["officers_per_post"]),
             str(kn["efficient_size"]),
             "yes" if kn["duty_roster"] else "no",
+            str(kn.get("added_posts", 0)) if kind in ("team", "office") else "",
         )
     console.print(t)
+
+
+def render_shares(sh: dict[str, Any], console: Console) -> None:
+    """Print the frontline shares: the county-level aggregate, all police, each county-level
+    bureau (县级公安机关) with 人数."""
+    console.print()
+    console.print(
+        _kv(
+            "一线警力 Frontline shares",
+            [
+                (f"{METRICS['county_level_bureaus'].both}", _num(sh["county_level_bureaus"])),
+                *(
+                    (METRICS[k].both, _pct(sh[k]))
+                    for k in (
+                        "station_share",
+                        "station_share_all",
+                        "community_share",
+                        "organ_share",
+                    )
+                ),
+            ],
+        )
+    )
+    if sh["county_level"]:
+        t = Table(
+            title="县级公安机关 county-level bureaus (each without the county-level bureaus "
+            "below it)",
+            title_justify="left",
+        )
+        for col in ("id", "名称 name", "民警", "人数", "派出所民警", "占比 share"):
+            t.add_column(col)
+        for row in sh["county_level"][:LIST_LIMIT]:
+            t.add_row(row["id"], row["name"], _num(row["police"]), _num(row["people"]),
+                      _num(row["station_police"]), _pct(row["station_share"]))  # fmt: skip
+        console.print(t)
+        _more(console, sh["county_level"])

@@ -26,7 +26,7 @@ from rich.text import Text
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.io.orgfile import load_org, write_org
-from orgmodel.labels import CATEGORY_NAMES, METRICS
+from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES, METRICS
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, load_norms
@@ -38,7 +38,7 @@ from orgmodel.restructure import (
     plan_json_schema,
 )
 
-__all__ = ["print_apply", "print_comparison", "print_dabumen_demo"]
+__all__ = ["print_apply", "print_comparison", "print_dabumen_demo", "print_two_teams_demo"]
 
 
 def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
@@ -167,11 +167,17 @@ def _officers_table(diff: Mapping[str, Any], limit: int) -> Table:
         )
     if len(flows) > limit:
         t.add_row(f"… {len(flows) - limit:,} more flows", "", "", "")
-    t.caption = (
-        f"民警 {o['police_a']:,} → {o['police_b']:,}: 留任 {o['stayed']['police']:,}, "
-        f"调动 {o['moved']['police']:,}, 新招录 {o['hired']['police']:,}, "
-        f"减员 {o['retired']['police']:,}"
-    )
+    lines = []
+    for field, name in (("police", "民警"), ("auxiliaries", "辅警")):
+        lines.append(
+            f"{name} {o[field + '_a']:,} → {o[field + '_b']:,}: "
+            + ", ".join(
+                f"{ACCOUNT_LABELS[k]} {o[k][field]:,}"
+                for k in ("stayed", "moved", "hired", "retired")
+            )
+        )
+    lines.append(f"人数 (民警+辅警) {o['people_a']:,} → {o['people_b']:,} · {o['method_label']}")
+    t.caption = "\n".join(lines)
     return t
 
 
@@ -272,6 +278,36 @@ def print_dabumen_demo(console: Console | None = None) -> dict[str, Any]:
     return diff
 
 
+def print_two_teams_demo(console: Console | None = None) -> dict[str, Any]:
+    """The seed county before and after 两队一室 (seeds/plans/two-teams-one-office.yaml):
+    fixed posts, hollow units and hidden loss, establishments counted once. Returns the diff."""
+    from orgmodel.seeds import seed_path
+
+    base = load_org(seed_path("orgs", "mirror-county.yaml"))
+    result = apply_plan(base, load_plan(seed_path("plans", "two-teams-one-office.yaml")))
+    diff = diff_orgs(base, result.org, lineage=result.lineage)
+    m = diff["metrics"]
+    t = Table(title=f"方案: {result.plan.name}", title_justify="left")
+    t.add_column("指标")
+    t.add_column("改革前", justify="right")
+    t.add_column("改革后", justify="right")
+    for k in ("establishments", "fixed_posts", "hollow_units", "hidden_loss",
+              "hidden_loss_share", "community_share"):  # fmt: skip
+        t.add_row(METRICS[k].both, _fmt(k, m["before"][k]), _fmt(k, m["after"][k]))
+    con = console or Console()
+    con.print(t)
+    o = diff["officers"]
+    con.print(
+        f"民警 {o['police_a']:,} → {o['police_b']:,}: "
+        + ", ".join(
+            f"{ACCOUNT_LABELS[k]} {o[k]['police']:,}"
+            for k in ("stayed", "moved", "hired", "retired")
+        )
+        + f" ({o['method_label']})"
+    )
+    return diff
+
+
 def _norms(path: Path | None) -> Norms:
     return load_norms(path) if path is not None else load_norms()
 
@@ -340,17 +376,52 @@ def plan_schema_cmd() -> None:
     typer.echo(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
 
 
+def _lineage_for(path: Path, a: OrgGraph, b: OrgGraph) -> dict[str, list[str]]:
+    """``new id → old ids`` from a lineage map (CSV/YAML/JSON) or from a plan applied to ``a``."""
+    from orgmodel.io.lineage import check_lineage, lineage_origins, read_lineage
+
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = None  # read_lineage names the problem
+        if isinstance(data, dict) and "ops" in data:
+            result = apply_plan(a, load_plan(path))
+            return {
+                uid: list(origs)
+                for uid, origs in result.lineage.origins.items()
+                if uid in b and all(o in a for o in origs)
+            }
+    lineage = read_lineage(path)
+    check_lineage(lineage, a, b, str(path))
+    return lineage_origins(lineage)
+
+
 @app.command("compare")
 def compare_cmd(
     a: Path = typer.Argument(..., help="First organisation file (before)."),
     b: Path = typer.Argument(..., help="Second organisation file (after)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     norms: Path | None = typer.Option(None, "--norms", help="Staffing norms file."),
+    lineage: Path | None = typer.Option(
+        None,
+        "--lineage",
+        help="Lineage map old id → new id (CSV old,new; YAML/JSON mapping) or the plan that "
+        "led from A to B: units are matched through it, not by id alone.",
+    ),
 ) -> None:
-    """Compare two organisation files side by side (units matched by id)."""
+    """Compare two organisation files side by side.
+
+    Units are matched by id, or through ``--lineage``. Officer flows between two snapshots
+    are estimated (估算) from headcounts: stayed, moved, hired and retired always add up to
+    both totals (docs/metrics.md); ``orgmodel apply`` gives exact flows.
+    """
     n = _norms(norms)
     oa, ob = _load(a), _load(b)
-    diff = diff_orgs(oa, ob, n)
+    origins = _lineage_for(lineage, oa, ob) if lineage is not None else None
+    diff = diff_orgs(oa, ob, n, lineage=origins)
     if as_json:
         typer.echo(json.dumps(diff, ensure_ascii=False))
         return

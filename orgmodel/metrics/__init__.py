@@ -50,9 +50,12 @@ from orgmodel.metrics.workforce import (
     FUNNEL_STAGES,
     absorbed_overhead,
     availability_funnel,
+    establishment_of,
+    establishments,
     fixed_posts,
     hidden_loss,
     hollow_units,
+    unit_staffing,
     workforce_report,
 )
 
@@ -68,6 +71,8 @@ __all__ = [
     "bureau_functions",
     "command_paths",
     "community_shares",
+    "establishment_of",
+    "establishments",
     "evaluate_policy",
     "fixed_posts",
     "headline",
@@ -93,6 +98,7 @@ __all__ = [
     "station_shares",
     "subtree_police",
     "supervision_ratios",
+    "unit_staffing",
     "wide_spans",
     "workforce_report",
 ]

@@ -7,11 +7,17 @@ every ``county``, ``>=`` 0.40. Evaluating the rules gives one row per rule and s
 with the measured value and pass/fail (DOMAIN.md, "Frontline shares and policy checks").
 
 Scope ``org`` measures the whole organisation (its root's subtree); scope ``county``,
-``city``, ``province`` or ``station`` measures each unit of that kind over its own subtree.
-Every metric is a ratio of subtree sums, so all units are measured in one bottom-up pass:
+``city``, ``province`` or ``station`` measures each unit of that kind over its own subtree;
+scope ``county_level`` measures each county-level bureau (县级公安机关, DOMAIN.md "Frontline
+shares") over its own region — its subtree without the county-level bureaus below it — and
+scope ``aggregate`` gives one row, the sums over all county-level bureaus (the 40% target is
+``station_share`` ≥ 0.40 in every ``county_level`` bureau). Every metric is a ratio of
+subtree sums, so all units are measured in one bottom-up pass:
 
-- ``station_share`` = police in station subtrees / police (for a county: DOMAIN.md's
-  station share);
+- ``station_share`` = police in station subtrees / police, both counted only inside
+  county-level bureaus (for a county-level bureau: DOMAIN.md's station share; for the root:
+  the aggregate over its county-level bureaus);
+- ``station_share_all`` = police in station subtrees / all police, higher organs included;
 - ``community_share`` = police in community teams and posts inside stations / police in
   stations (for a station: DOMAIN.md's community share);
 - ``organ_share`` = police in bureau units, departments and command centres / police;
@@ -43,6 +49,10 @@ _Pair = tuple[Mapping[str, float], Mapping[str, float]]
 
 
 def _station_share(fr: Frame) -> _Pair:
+    return fr.county_level_sums
+
+
+def _station_share_all(fr: Frame) -> _Pair:
     return fr.sums["station"], fr.sums["total"]
 
 
@@ -91,7 +101,7 @@ def _mean_command_path(fr: Frame) -> _Pair:
 
 _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
     "station_share": _station_share,
-    "station_share_all": _station_share,
+    "station_share_all": _station_share_all,
     "community_share": _community_share,
     "organ_share": _organ_share,
     "hidden_loss_share": _hidden_loss_share,
@@ -195,8 +205,12 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
     pairs: dict[str, _Pair] = {}
     rows: list[dict[str, Any]] = []
     for rule in rules:
-        scope = fr.units_of_kind.get(rule.scope, [])
-        scope_units = [fr.org.root] if rule.scope == "org" else scope
+        if rule.scope == "org":
+            scope_units = [fr.org.root]
+        elif rule.scope in ("county_level", "aggregate"):
+            scope_units = fr.county_level[0]
+        else:
+            scope_units = fr.units_of_kind.get(rule.scope, [])
         base = {
             "rule": rule.id,
             "description": rule.description,
@@ -206,7 +220,7 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
         }
         tail = {"threshold": rule.threshold, "comparator": rule.comparator, "source": rule.source}
         if not scope_units:
-            kind_name = KIND_NAMES.get(rule.scope, rule.scope)
+            kind_name = _SCOPE_NAMES.get(rule.scope) or KIND_NAMES.get(rule.scope, rule.scope)
             rows.append(
                 {
                     **base,
@@ -223,13 +237,24 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
         if rule.metric not in pairs:
             pairs[rule.metric] = _PAIRS[rule.metric](fr)
         num, den = pairs[rule.metric]
-        for u in scope_units:
-            v = num[u] / den[u] if den[u] else None
+        if rule.scope in ("county_level", "aggregate"):
+            # Each county-level bureau over its own region, so no unit is counted twice.
+            own_num, own_den = fr.own_region(dict(num)), fr.own_region(dict(den))
+            if rule.scope == "aggregate":
+                root = fr.org.root
+                measured = [(root, sum(own_num.values()), sum(own_den.values()))]
+            else:
+                measured = [(b, own_num[b], own_den[b]) for b in scope_units]
+        else:
+            measured = [(u, num[u], den[u]) for u in scope_units]
+        for u, n, d in measured:
+            v = n / d if d else None
             rows.append(
                 {
                     **base,
                     "unit_id": u,
-                    "unit_name": node[u]["name"],
+                    "unit_name": node[u]["name"]
+                    + (" 所属县级公安机关合计" if rule.scope == "aggregate" else ""),
                     "value": v,
                     **tail,
                     "passed": None if v is None else rule.holds(v),
@@ -237,6 +262,10 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+#: Chinese names of the scopes that are not a unit kind.
+_SCOPE_NAMES = {"county_level": "县级公安机关", "aggregate": "县级公安机关"}
 
 
 def policy_report(

@@ -1,12 +1,21 @@
 """Frontline shares: 警力下沉 (officers moved down) and 机关化 (officers kept in the organs).
 
 The reform asks that officers sit where the work is: in 派出所 and in the community. The
-Ministry's national target is that 派出所 hold at least 40% of a county bureau's officers;
-Beijing Xicheng reports 64.5%, and 61.59% of its household-registration stations' officers
-in community policing. DOMAIN.md ("Frontline shares and policy checks") defines:
+Ministry's national target is that 派出所 hold at least 40% of every county-level bureau's
+officers; Beijing Xicheng reports 64.5%, and 61.59% of its household-registration stations'
+officers in community policing. DOMAIN.md ("Frontline shares and policy checks") defines:
 
-- station share of a county bureau = police in its stations (with their teams, offices and
-  posts) / police in the whole county subtree;
+- a county-level bureau (县级公安机关) is the bureau nearest above a station (a county bureau
+  or 分局, or a city bureau that commands stations directly); a county bureau that only heads
+  other 分局 is not one. A county bureau with no bureau below it counts even without
+  stations (its share is then 0, not undefined);
+- station share of a county-level bureau = police in its stations (with their teams, offices
+  and posts) / police in its subtree, leaving out the subtrees of county-level bureaus below
+  it, so no officer is counted twice;
+- the headline station share of any organisation is the aggregate over its county-level
+  bureaus: Σ their station police / Σ their police. The organs of a city, province or
+  ministry are not in that denominator (Tianjin reports 53.6% of its 15 分局 this way). The
+  share of all police, higher organs included, is ``station_share_all`` — a different figure;
 - community share of a station = police in community teams (teams with function
   ``community_policing``) and community posts / police in the station subtree;
 - organ share (机关化) = police in departments, command centres and the bureau units
@@ -62,29 +71,31 @@ def subtree_police(org: OrgGraph) -> dict[str, int]:
 
 
 def station_shares(org: OrgGraph) -> dict[str, float | None]:
-    """Station share (派出所警力占比) of every county bureau.
+    """Station share (派出所警力占比) of every county-level bureau (县级公安机关).
 
     Returns
     -------
     dict
-        County bureau id → police in station subtrees under it / police in its subtree
-        (``None`` for a county bureau with no police).
+        County-level bureau id → police in its stations / police in its own region (its
+        subtree without the subtrees of county-level bureaus below it); ``None`` for a
+        bureau with no police.
 
     Examples
     --------
     >>> from orgmodel.model import OrgGraph, Unit
     >>> org = OrgGraph([
-    ...     Unit("b", "某县公安局", "county", police=5),
-    ...     Unit("s", "城关派出所", "station", parent="b", police=20),
+    ...     Unit("c", "某市公安局", "city", police=100),
+    ...     Unit("k", "某区分局", "county", parent="c", police=5),
+    ...     Unit("s", "城关派出所", "station", parent="k", police=20),
     ...     Unit("p", "东街社区警务室", "community_post", parent="s", police=3),
     ... ])
-    >>> station_shares(org)  # (20 + 3) / 28
-    {'b': 0.8214285714285714}
+    >>> station_shares(org)  # the city heads a 分局, so only k: (20 + 3) / 28
+    {'k': 0.8214285714285714}
     """
     fr = Frame(org)
-    node, sums = fr.node, fr.sums
-    tot, sta = sums["total"], sums["station"]
-    return {u: ratio(sta[u], tot[u]) for u in fr.order if node[u]["kind"] == "county"}
+    num, den = fr.county_level_sums
+    own_num, own_den = fr.own_region(num), fr.own_region(den)
+    return {b: ratio(own_num[b], own_den[b]) for b in fr.county_level[0]}
 
 
 def community_shares(org: OrgGraph) -> dict[str, float | None]:
@@ -147,12 +158,17 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``police`` (total), ``organ_police``, ``station_police``, ``community_police``,
-        ``organ_share``, ``station_share`` (station police / total), ``community_share``
-        (community police / station police, over the whole organisation), ``counties``
-        (list of ``{id, name, police, station_police, station_share}``) and ``stations``
-        (list of ``{id, name, bureau {id, name}, police, community_police,
-        community_share}``).
+        ``police`` (total), ``organ_police``, ``station_police`` (all station subtrees),
+        ``community_police``, ``organ_share``, ``county_level_bureaus`` (count),
+        ``county_level_police`` and ``county_level_station_police`` (Σ over county-level
+        bureaus), ``station_share`` (their ratio: the headline, DOMAIN.md's aggregate),
+        ``station_share_all`` (station police / all police, higher organs included),
+        ``community_share`` (community police / station police, over the whole
+        organisation), ``county_level`` (list of ``{id, name, kind, police, people,
+        station_police, station_share}``, each over its own region) and ``stations`` (list
+        of ``{id, name, bureau {id, name}, police, people, community_police,
+        community_share}``). ``police`` and ``people`` (police + auxiliaries) of a station
+        include its teams, office and posts.
 
     Examples
     --------
@@ -165,6 +181,8 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
     >>> r = shares_report(org)
     >>> r["police"], r["organ_police"], r["station_police"], r["community_police"]
     (28, 5, 23, 3)
+    >>> r["county_level_bureaus"], round(r["station_share"], 3)  # (20 + 3) / 28
+    (1, 0.821)
     """
     return _shares_report(Frame(org))
 
@@ -172,15 +190,21 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
 def _shares_report(fr: Frame) -> dict[str, Any]:
     node, sums, near = fr.node, fr.sums, fr.bureau
     tot, sta, com = sums["total"], sums["station"], sums["community"]
-    counties = [
+    bureaus = fr.county_level[0]
+    num, den = fr.county_level_sums
+    own_num, own_den = fr.own_region(num), fr.own_region(den)
+    own_aux = fr.own_region(fr.subtree_sums_aux)
+    county_level = [
         {
-            "id": u,
-            "name": node[u]["name"],
-            "police": tot[u],
-            "station_police": sta[u],
-            "station_share": ratio(sta[u], tot[u]),
+            "id": b,
+            "name": node[b]["name"],
+            "kind": node[b]["kind"],
+            "police": int(own_den[b]),
+            "people": int(own_den[b] + own_aux[b]),
+            "station_police": int(own_num[b]),
+            "station_share": ratio(own_num[b], own_den[b]),
         }
-        for u in fr.units_of_kind.get("county", ())
+        for b in bureaus
     ]
     stations = [
         {
@@ -188,6 +212,7 @@ def _shares_report(fr: Frame) -> dict[str, Any]:
             "name": node[u]["name"],
             "bureau": fr.ref(near[u]),
             "police": tot[u],
+            "people": tot[u] + int(fr.subtree_sums_aux[u]),
             "community_police": com[u],
             "community_share": ratio(com[u], tot[u]),
         }
@@ -195,6 +220,8 @@ def _shares_report(fr: Frame) -> dict[str, Any]:
     ]
     root = fr.org.root
     organ = sums["organ"][root]
+    cl_police = sum(r["police"] for r in county_level)
+    cl_station = sum(r["station_police"] for r in county_level)
     # Org-wide community share: over the police in stations, as for one station.
     community_police = sums["station_community"][root]
     return {
@@ -203,9 +230,12 @@ def _shares_report(fr: Frame) -> dict[str, Any]:
         "station_police": sta[root],
         "community_police": community_police,
         "organ_share": ratio(organ, tot[root]),
-        "station_share": ratio(sta[root], tot[root]),
+        "county_level_bureaus": len(county_level),
+        "county_level_police": cl_police,
+        "county_level_station_police": cl_station,
+        "station_share": ratio(cl_station, cl_police),
         "station_share_all": ratio(sta[root], tot[root]),
         "community_share": ratio(community_police, sta[root]),
-        "counties": counties,
+        "county_level": county_level,
         "stations": stations,
     }

@@ -62,6 +62,7 @@ HEADLINE_KEYS: dict[str, tuple[str, str]] = {
     "layers": ("layers", "layers"),
     "mean_command_path": ("layers", "mean_command_path"),
     "max_command_path": ("layers", "max_command_path"),
+    "establishments": ("workforce", "establishments"),
     "fixed_posts": ("workforce", "fixed_posts"),
     "overhead": ("workforce", "overhead"),
     "hollow_units": ("workforce", "hollow_units"),
@@ -71,6 +72,7 @@ HEADLINE_KEYS: dict[str, tuple[str, str]] = {
     "mirror_index": ("mirror", "mirror_index"),
     "guides": ("mirror", "guides"),
     "mirror_units": ("mirror", "mirror_units"),
+    "county_level_bureaus": ("shares", "county_level_bureaus"),
     "station_share": ("shares", "station_share"),
     "station_share_all": ("shares", "station_share_all"),
     "community_share": ("shares", "community_share"),
@@ -91,8 +93,9 @@ def org_summary(org: OrgGraph) -> dict[str, Any]:
     -------
     dict
         ``id``, ``name``, ``description``, ``root`` (``{id, name, kind}``), ``units``,
-        ``police``, ``auxiliaries``, ``establishment`` (Σ over units that give one),
-        ``by_kind`` (kind → ``{name (中文), units, police}``), ``parent_bureau``
+        ``police``, ``auxiliaries``, ``people`` (police + auxiliaries, 人数),
+        ``establishment`` (Σ 编制数 over units that give one),
+        ``by_kind`` (kind → ``{name (中文), units, police, people}``), ``parent_bureau``
         (``{name, functions}`` or ``None``), ``guides`` and ``dispatches`` (edge counts).
 
     Examples
@@ -105,7 +108,7 @@ def org_summary(org: OrgGraph) -> dict[str, Any]:
     ... ])
     >>> s = org_summary(org)
     >>> s["units"], s["police"], s["by_kind"]["station"]
-    (3, 28, {'name': '派出所', 'units': 1, 'police': 20})
+    (3, 28, {'name': '派出所', 'units': 1, 'police': 20, 'people': 20})
     """
     return _org_summary(Frame(org))
 
@@ -131,7 +134,12 @@ def _org_summary(fr: Frame) -> dict[str, Any]:
         "people": sum(c[1] for c in by_kind.values()) + st.auxiliaries,
         "establishment": st.establishment,
         "by_kind": {
-            k: {"name": KIND_NAMES[k], "units": by_kind[k][0], "police": by_kind[k][1]}
+            k: {
+                "name": KIND_NAMES[k],
+                "units": by_kind[k][0],
+                "police": by_kind[k][1],
+                "people": by_kind[k][1] + st.kind_aux[k],
+            }
             for k in KIND_NAMES
             if k in by_kind
         },
@@ -216,9 +224,10 @@ def headline(
         managing_units, mean_span, narrow_span_share, wide_span_share, layers,
         mean_command_path, max_command_path, fixed_posts, overhead, hollow_units,
         hidden_loss, hidden_loss_share, deployable, mirror_index, guides, mirror_units,
-        station_share (police in station subtrees / total), community_share (police in
-        community teams and posts / police in stations) and organ_share. Undefined ratios
-        are ``None``.
+        county_level_bureaus, station_share (the aggregate over county-level bureaus: their
+        station police / their police), station_share_all (station police / all police),
+        community_share (police in community teams and posts / police in stations) and
+        organ_share. Undefined ratios are ``None``.
 
     Examples
     --------

@@ -177,3 +177,48 @@ def test_demo_function_prints_side_by_side() -> None:
     assert "改革前: 河西县公安局" in text and "改革后: 河西县公安局" in text
     assert "侦查打击大队" in text and "刑事侦查大队" in text
     assert d["metrics"]["after"]["departments"] == 8
+
+
+EXPORT_2023 = """\
+id: hr-2023
+name: 某县公安局
+units:
+  - {id: r, name: 某县公安局, kind: county, police: 10}
+  - {id: s1, parent: r, name: 城关派出所, kind: station, police: 150}
+  - {id: s2, parent: r, name: 东关派出所, kind: station, police: 130}
+  - {id: s3, parent: r, name: 西关派出所, kind: station, police: 120}
+"""
+
+EXPORT_2024 = """\
+id: hr-2024
+name: 某县公安局
+units:
+  - {id: r, name: 某县公安局, kind: county, police: 10}
+  - {id: zx, parent: r, name: 中心派出所, kind: station, police: 398}
+"""
+
+
+def test_compare_two_exports_with_a_lineage_map(tmp_path: Path) -> None:
+    a, b = tmp_path / "2023.yaml", tmp_path / "2024.yaml"
+    a.write_text(EXPORT_2023, encoding="utf-8")
+    b.write_text(EXPORT_2024, encoding="utf-8")
+    ids = tmp_path / "ids.csv"
+    ids.write_text("old,new\ns1,zx\ns2,zx\ns3,zx\n", encoding="utf-8")
+    # By id only: s1–s3 release 400, zx gains 398 → moved 398, retired 2, stayed r's 10.
+    res = runner.invoke(app, ["compare", str(a), str(b), "--json"])
+    o = json.loads(res.output)["officers"]
+    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (10, 398, 2)
+    assert o["hired"]["police"] == 0 and o["method"] == "estimated"
+    # Through the map: zx continues s1–s3, 400 → 398: stayed 10 + 398, retired 2.
+    res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids), "--json"])
+    assert res.exit_code == 0, res.output
+    o = json.loads(res.output)["officers"]
+    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (408, 0, 2)
+    assert json.loads(res.output)["units"]["merged"][0]["from"] == ["s1", "s2", "s3"]
+    res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids)])
+    assert res.exit_code == 0, res.output
+    assert "留任 408" in res.output and "减员 2" in res.output and "估算" in res.output
+    # A map naming a unit that is not there is an error naming the file and the id.
+    ids.write_text("old,new\ns9,zx\n", encoding="utf-8")
+    res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids)])
+    assert res.exit_code != 0 and "s9" in res.output and "ids.csv" in res.output

@@ -47,9 +47,11 @@ def test_shipped_rules_on_the_county(county: OrgGraph) -> None:
     # community share per station: s1 14 / 58, s2 2 / 8, both below 0.6159
     assert by[("community-share-xicheng", "s1")]["value"] == pytest.approx(14 / 58)
     assert by[("community-share-xicheng", "s2")]["passed"] is False
-    # organ share 72 / 138 = 0.52 > 0.40: fails; hidden loss 23.325 / 138 = 0.169 > 0.10: fails
+    # organ share 72 / 138 = 0.52 > 0.40: fails; hidden loss 19.0 / 138 = 0.138 > 0.10: fails
+    # (19.0: establishments, worked out in test_workforce.py)
     assert by[("organ-share-max", "r")]["passed"] is False
-    assert by[("hidden-loss-max", "r")]["value"] == pytest.approx(23.325 / 138)
+    assert by[("hidden-loss-max", "r")]["value"] == pytest.approx(19.0 / 138)
+    assert by[("hidden-loss-max", "r")]["passed"] is False
     assert all(r["source"] for r in rows)
 
 
@@ -100,3 +102,31 @@ def test_policy_report_counts(county: OrgGraph) -> None:
     assert (rep["passed"], rep["failed"], rep["not_evaluated"]) == (1, 5, 0)
     first = rep["by_rule"][0]
     assert first["rule"] == "station-share-40" and first["passed"] == 1
+
+
+def test_county_level_and_aggregate_scopes() -> None:
+    from tests.metrics.test_shares import two_fenju_city
+
+    org = two_fenju_city()
+    rows = evaluate_policy(
+        org,
+        [
+            rule("station_share", "county_level", ">=", 0.4, "each"),
+            rule("station_share", "aggregate", ">=", 0.4, "agg"),
+            rule("station_share_all", "org", ">=", 0.4, "all"),
+        ],
+    )
+    each = {r["unit_id"]: r for r in rows if r["rule"] == "each"}
+    # c 30 / 230 = 13% fails; k1 100 / 130 = 77% passes; k2 30 / 70 = 43% passes
+    assert {u: r["passed"] for u, r in each.items()} == {"c": False, "k1": True, "k2": True}
+    assert each["k2"]["value"] == pytest.approx(30 / 70)
+    (agg,) = [r for r in rows if r["rule"] == "agg"]
+    assert agg["value"] == pytest.approx(160 / 430) and agg["passed"] is False
+    assert "县级公安机关合计" in agg["unit_name"]
+    rep = policy_report(org, [rule("station_share", "county_level", ">=", 0.4)])
+    assert (rep["by_rule"][0]["checks"], rep["by_rule"][0]["passed"]) == (3, 2)
+
+
+def test_shipped_40_percent_rule_is_per_county_level_bureau() -> None:
+    (r40,) = [r for r in load_policy() if r.id == "station-share-40"]
+    assert (r40.metric, r40.scope, r40.threshold) == ("station_share", "county_level", 0.4)

@@ -35,7 +35,12 @@ def test_org_section(county: OrgGraph) -> None:
     org = metric_report(county)["org"]
     assert org["root"] == {"id": "r", "name": "某县公安局", "kind": "county"}
     assert org["units"] == 14 and org["police"] == 138 and org["auxiliaries"] == 30
-    assert org["by_kind"]["community_post"] == {"name": "社区警务室", "units": 4, "police": 8}
+    assert org["by_kind"]["community_post"] == {
+        "name": "社区警务室",
+        "units": 4,
+        "police": 8,
+        "people": 8,  # posts hold no auxiliaries
+    }
     assert org["parent_bureau"] == {
         "name": "某市公安局",
         "functions": ["criminal", "traffic", "command"],
@@ -59,15 +64,17 @@ def test_headline(county: OrgGraph) -> None:
         "layers": 4,
         "mean_command_path": 2.0,
         "max_command_path": 2,
-        "fixed_posts": 48,
-        "overhead": 46,
-        "hollow_units": 2,
-        "hidden_loss": 23.325,
-        "hidden_loss_share": 23.325 / 138,
-        "deployable": 82.8,
+        "establishments": 7,  # r d1 d1a d2 cc, and s1, s2 with their teams, office, posts
+        "fixed_posts": 40,  # tests/metrics/test_workforce.py works these out
+        "overhead": 39,
+        "hollow_units": 1,
+        "hidden_loss": 19.0,
+        "hidden_loss_share": 19.0 / 138,
+        "deployable": 89.1,
         "mirror_index": 2 / 3,
         "guides": 0,
         "mirror_units": 3,
+        "county_level_bureaus": 1,  # the county itself
         "station_share": 66 / 138,
         "station_share_all": 66 / 138,
         "community_share": 16 / 66,
@@ -86,8 +93,8 @@ def test_custom_norms_are_used_and_echoed(county: OrgGraph) -> None:
     norms = norms_from_dict(data, "mine.yaml")
     rep = metric_report(county, norms, policy=[])
     assert rep["norms"]["absence_rate"] == 0.5 and rep["norms"]["source"] == "mine.yaml"
-    # after duty rosters 44 + 40 + 8 = 92 officers; half are away
-    assert rep["workforce"]["deployable"] == pytest.approx(46.0)
+    # after duty rosters 44 + 47 + 8 = 99 officers (test_workforce.py); half are away
+    assert rep["workforce"]["deployable"] == pytest.approx(49.5)
     assert rep["policy"]["checks"] == 0
 
 
