@@ -24,9 +24,9 @@ def test_boxes_carry_strength_hollow_and_hidden_loss(county: OrgGraph) -> None:
     # 刑侦大队: F = 2 + 1 = 3, O = 3, loss = 3 × (1 − 12/30) = 1.8; 交警大队 at S: none
     assert (kids["d1"]["hollow"], kids["d1"]["hidden_loss"]) == (0, 1.8)
     assert kids["d2"]["hidden_loss"] == 0
-    # the station: 20 + 3 = 23 police under it; F = 2 + 1 + 1 × 5 = 8, and the metric suite
-    # takes its hidden loss as 8 × (1 − 20/40) = 4.0 (as hidden_loss's own doctest does)
-    assert (kids["s"]["total_police"], kids["s"]["hidden_loss"]) == (23, 4.0)
+    # the station: 20 + 3 = 23 police under it; with its post it is one establishment
+    # (DOMAIN.md): F = 2 + 1 + 1 × 5 = 8, hidden loss 8 × (1 − 23/40) = 3.4
+    assert (kids["s"]["total_police"], kids["s"]["hidden_loss"]) == (23, 3.4)
     # depth 1: the post is not shipped, the station says it has one child more
     assert kids["s"]["more"] == 1 and "children" not in kids["s"]
     assert kids["d1"]["more"] == 0
