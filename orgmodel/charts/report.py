@@ -37,7 +37,6 @@ from orgmodel.charts.numbers import (
 )
 from orgmodel.charts.structure import hierarchy_figure, layered_graph_figure
 from orgmodel.charts.workforce import availability_funnel_figure, span_bands_figure
-from orgmodel.labels import METRICS
 from orgmodel.metrics import headline
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms
