@@ -148,9 +148,11 @@ def test_numbers_panel_and_comparison_deltas(
     )
     values = dict(rows)
     assert values["民警"] == "497" and values["辅警"] == "467"  # head counts, whole
-    assert values["可部署警力（期望值）"] == "244.8"  # an expected value says so
-    # 14 hollow units, 19 failed checks in the county (the seed's 上下对口 county)
-    assert panel.get_attribute("data-hollow") == "14"
+    # an expected value says so; 240.3: each 派出所 counted once with its teams and posts
+    assert values["可部署警力（期望值）"] == "240.3"
+    # 9 hollow units (establishments: a 派出所 with its teams and posts is one), 19 failed
+    # checks in the county (the seed's 上下对口 county)
+    assert panel.get_attribute("data-hollow") == "9"
     assert panel.get_attribute("data-failed") == "19"
     pg.click(".numbers-panel details >> nth=0")  # open the failing units
     assert pg.locator(".numbers-panel table.fails tbody tr").count() == 19
@@ -174,7 +176,7 @@ def test_numbers_panel_and_comparison_deltas(
     # 22 → 8 departments: fewer is better, so green although the number fell
     assert by["内设机构数"]["before"] == "22" and by["内设机构数"]["after"] == "8"
     assert by["内设机构数"]["change"] == "better"
-    assert by["可部署警力（期望值）"]["change"] == "better"  # 244.8 → 283.5, more is better
+    assert by["可部署警力（期望值）"]["change"] == "better"  # more is better
     assert by["民警"]["change"] == "" and by["民警"]["delta"] == "0"  # a size: no colour
     changes = pg.eval_on_selector_all(
         ".numbers-panel ul.changes li", "els => els.map(e => e.textContent)"
