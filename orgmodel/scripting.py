@@ -138,8 +138,13 @@ class MetricReport(Mapping[str, Any]):
                     "span": spans.get(u, 0),
                     "fixed_posts": fixed,
                     "hollow": u in hollow,
-                    "shortfall": (fixed - a["police"]) if u in hollow and fixed else 0,
+                    # a hollow establishment's shortfall, on its head (a 派出所 with its
+                    # teams, office and posts is one establishment)
+                    "shortfall": staffing.est_fixed[u] - staffing.est_police[u]
+                    if u in hollow
+                    else 0,
                     "hidden_loss": staffing.loss.get(u, 0.0),
+                    "establishment": staffing.head[u],
                 }
             )
         return out
