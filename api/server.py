@@ -1,45 +1,57 @@
-"""Running the service under uvicorn: :func:`serve` (what ``orgmodel serve`` and ``make demo``
-call).
+"""Running the service: :func:`serve` (what ``orgmodel serve`` and ``make demo`` call).
 
-The store is opened (and seeded when empty) before the socket is bound, so when the URL is
-printed the service answers at once. ``port=0`` picks a free port; the printed URL has the
-real one.
+The server runs under a supervisor — gunicorn's arbiter over one uvicorn worker — that
+restarts the worker if it dies: an engine crash (a segmentation fault on some query) costs
+the requests in flight, not the service. One worker, because the embedded LadybugDB store is
+one file that one process opens. The arbiter binds the socket and opens the store once to
+seed it when empty; the worker opens the store and serves. When a worker dies while running
+user queries, the arbiter logs who ran them and the SHA-256 of each query, never its text
+(:mod:`api.crashlog`). A worker whose event loop stops answering for ``WORKER_TIMEOUT_S``
+is killed and replaced the same way.
+
+``port=0`` picks a free port; the printed URL has the real one.
 """
 
 from __future__ import annotations
 
-import socket
+import contextlib
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
-import uvicorn
+from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
+from uvicorn_worker import UvicornWorker
 
 from api.app import create_app
+from api.crashlog import INFLIGHT_ENV, dead_worker_queries
 from api.settings import Settings
 
-__all__ = ["serve"]
+__all__ = ["WORKER_TIMEOUT_S", "OrgmodelWorker", "serve"]
+
+#: Seconds a worker's event loop may go without a heartbeat before the arbiter replaces it.
+WORKER_TIMEOUT_S = 30
 
 
-class _Server(uvicorn.Server):
-    """A uvicorn server that reports its URL once it listens."""
+class OrgmodelWorker(UvicornWorker):
+    """The uvicorn worker, as ``orgmodel serve`` ran uvicorn before: no proxy headers (the
+    client address decides local mode), no Server header, a heartbeat well inside the
+    arbiter's timeout."""
 
-    on_ready: Callable[[str], None] | None = None
+    CONFIG_KWARGS: dict[str, Any] = {  # noqa: RUF012 (uvicorn-worker's own class attribute)
+        "loop": "auto",
+        "http": "auto",
+        "proxy_headers": False,
+        "server_header": False,
+        "timeout_graceful_shutdown": 5,
+    }
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        if not self.started or self.on_ready is None:
-            return
-        host, port = self.config.host, self.config.port
-        for srv in getattr(self, "servers", []):
-            for s in srv.sockets:
-                name = s.getsockname()
-                host, port = name[0], name[1]
-                break
-        shown = f"[{host}]" if ":" in host else host
-        if host in ("0.0.0.0", "::"):
-            shown = "127.0.0.1"
-        self.on_ready(f"http://{shown}:{port}/")
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.config.timeout_notify = max(1, self.timeout // 4)
 
 
 def _print_ready(settings: Settings, loaded: list[str]) -> Callable[[str], None]:
@@ -59,15 +71,97 @@ def _print_ready(settings: Settings, loaded: list[str]) -> Callable[[str], None]
     return ready
 
 
-def serve(settings: Settings, *, log_level: str = "warning", **uvicorn_options: Any) -> None:
-    """Open the store, seed it if empty, and serve until interrupted (Ctrl-C).
+class _Arbiter(Arbiter):
+    """Ctrl-C stops gracefully, like SIGTERM: the worker finishes its requests and closes
+    the store (gunicorn's own SIGINT would kill it after the graceful timeout)."""
+
+    def handle_int(self) -> None:
+        self.handle_term()
+
+
+class _Supervisor(BaseApplication):
+    """gunicorn's arbiter, configured from :class:`Settings` instead of a config file."""
+
+    def __init__(self, settings: Settings, loaded: list[str], log_level: str) -> None:
+        self.settings = settings
+        self.loaded = loaded
+        self.log_level = log_level
+        self.url = ""
+        self.restarts = 0
+        self.inflight_dir = tempfile.mkdtemp(prefix="orgmodel-inflight-")
+        os.environ[INFLIGHT_ENV] = self.inflight_dir
+        super().__init__()
+
+    def load_config(self) -> None:
+        host = self.settings.host
+        bind = f"[{host}]:{self.settings.port}" if ":" in host else f"{host}:{self.settings.port}"
+        for key, value in {
+            "bind": [bind],
+            "workers": 1,
+            "worker_class": f"{OrgmodelWorker.__module__}.{OrgmodelWorker.__qualname__}",
+            "timeout": WORKER_TIMEOUT_S,
+            "graceful_timeout": 5,
+            "loglevel": self.log_level,
+            "accesslog": None,
+            "proc_name": "orgmodel-serve",
+            "when_ready": self._when_ready,
+            "post_worker_init": self._post_worker_init,
+            "child_exit": self._child_exit,
+        }.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        # In the worker, after the fork: the store is opened here, by the process that serves.
+        return create_app(self.settings)
+
+    def _when_ready(self, server: Any) -> None:
+        host, port = self.settings.host, self.settings.port
+        for listener in server.LISTENERS:
+            name = listener.sock.getsockname()
+            host, port = name[0], name[1]
+            break
+        shown = f"[{host}]" if ":" in host else host
+        if host in ("0.0.0.0", "::"):
+            shown = "127.0.0.1"
+        self.url = f"http://{shown}:{port}/"
+
+    def _post_worker_init(self, worker: Any) -> None:
+        if self.restarts:
+            print(f"worker restarted (pid {os.getpid()}); serving {self.url} again", flush=True)
+        else:
+            _print_ready(self.settings, self.loaded)(self.url)
+
+    def _child_exit(self, server: Any, worker: Any) -> None:
+        # In the arbiter: a worker has ended. Queries it left in flight were running when it
+        # died; say who ran them and which (by hash), never what.
+        self.restarts += 1
+        for rec in dead_worker_queries(self.inflight_dir, worker.pid):
+            server.log.error(
+                "worker %s died while running a query: caller %s, query sha256 %s "
+                "(%s characters), started %s",
+                worker.pid,
+                rec.get("caller"),
+                rec.get("sha256"),
+                rec.get("chars"),
+                rec.get("started"),
+            )
+
+    def run(self) -> None:
+        _Arbiter(self).run()
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.inflight_dir, ignore_errors=True)
+
+
+def serve(settings: Settings, *, log_level: str = "warning") -> None:
+    """Seed the store if empty, then serve under the supervisor until interrupted (Ctrl-C).
 
     Parameters
     ----------
     settings : Settings
         Store, host, port, tokens and limits; :meth:`Settings.check_bind` is applied first.
     log_level : str
-        uvicorn's log level.
+        The server's log level (gunicorn's and uvicorn's).
 
     Raises
     ------
@@ -79,24 +173,16 @@ def serve(settings: Settings, *, log_level: str = "warning", **uvicorn_options: 
     settings.check_bind()
     from api.service import OrgService
 
+    # Seed in the arbiter, then let go of the store before the worker opens it.
     service = OrgService.open(settings)
-    loaded = service.seed_if_empty() if settings.seed else []
-    app = create_app(settings, service=service)
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=log_level,
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=5,
-        **uvicorn_options,
-    )
-    server = _Server(config)
-    server.on_ready = _print_ready(settings, loaded)
     try:
-        server.run()
+        loaded = service.seed_if_empty() if settings.seed else []
     finally:
         service.close()
-    if not server.started:  # e.g. the port is taken (uvicorn has said so)
-        sys.exit(1)
+    sup = _Supervisor(settings, loaded, log_level)
+    try:
+        sup.run()
+    finally:
+        sup.cleanup()
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()

@@ -27,6 +27,7 @@ import anyio
 import yaml
 from starlette.concurrency import run_in_threadpool
 
+from api.crashlog import inflight
 from api.problems import ApiProblem
 from api.settings import Settings
 from orgmodel.metrics.mirror import mirror_report
@@ -427,9 +428,13 @@ class OrgService:
     # -- query --------------------------------------------------------------------------------
 
     async def query(
-        self, cypher: str, params: Mapping[str, Any], limit: int | None
+        self, cypher: str, params: Mapping[str, Any], limit: int | None, caller: str = "?"
     ) -> tuple[list[dict[str, Any]], float]:
-        """Run a read-only Cypher query with the time limit; rows and elapsed milliseconds."""
+        """Run a read-only Cypher query with the time limit; rows and elapsed milliseconds.
+
+        ``caller`` (token name, role, address) is kept with the query's hash while it runs,
+        so a supervisor can say who ran a query that crashed the worker (:mod:`api.crashlog`).
+        """
         timeout = self.settings.query_timeout_s
         t0 = time.perf_counter()
 
@@ -439,20 +444,22 @@ class OrgService:
             with self._queries_done:
                 self._queries += 1
             try:
-                return self.store.query(
-                    cypher,
-                    params,
-                    timeout_s=timeout,
-                    limits=self.settings.query_limits,
-                    # one row past the limit tells the caller the answer was cut
-                    max_rows=None if limit is None else limit + 1,
-                )
+                with inflight(caller, cypher):
+                    return self.store.query(
+                        cypher,
+                        params,
+                        timeout_s=timeout,
+                        limits=self.settings.query_limits,
+                        # one row past the limit tells the caller the answer was cut
+                        max_rows=None if limit is None else limit + 1,
+                    )
             finally:
                 with self._queries_done:
                     self._queries -= 1
                     self._queries_done.notify_all()
 
-        # The engine interrupts the query itself; the grace period covers its coarse clock.
+        # The engine stops the query itself (its timeout, then the store's interrupt a second
+        # later); the grace period here only bounds the wait should both fail.
         try:
             with anyio.fail_after(timeout + 5.0):
                 rows = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)

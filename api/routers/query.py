@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from api.deps import PlannerDep, ServiceDep, SettingsDep, require_json
 from api.models import Problem, QueryIn, QueryOut
@@ -29,16 +29,20 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     summary="Run Cypher (planner)",
 )
 async def run_query(
-    body: QueryIn, caller: PlannerDep, service: ServiceDep, settings: SettingsDep
+    body: QueryIn, caller: PlannerDep, service: ServiceDep, settings: SettingsDep, request: Request
 ) -> QueryOut:
     """Run one read-only Cypher statement; values travel as ``params``, never in the text.
 
-    The store runs it in a read-only transaction: CREATE, MERGE, SET, DELETE and the like
-    are refused (403) and nothing changes. Organisations are ``(:Unit)`` nodes keyed by
+    The query door lets through reading clauses (MATCH, OPTIONAL MATCH, WITH, UNWIND, WHERE,
+    RETURN, ORDER BY, SKIP, LIMIT, UNION) and the listed functions only, within size limits;
+    anything else — CALL, LOAD FROM, COPY, writes, a second statement — is refused (403,
+    ``clause`` names it) and nothing runs (docs/security.md, "Query door"). Organisations are ``(:Unit)`` nodes keyed by
     ``org_id`` and ``version`` (see docs/store.md for the schema).
     """
     limit = min(body.limit or settings.query_max_rows, settings.query_max_rows)
-    rows, ms = await service.query(body.cypher, body.params, limit)
+    client = request.client.host if request.client else "?"
+    who = f"{caller.name} ({caller.role.name}) from {client}"
+    rows, ms = await service.query(body.cypher, body.params, limit, caller=who)
     columns = list(rows[0]) if rows else []
     return QueryOut(
         columns=columns, rows=rows[:limit], truncated=len(rows) > limit, elapsed_ms=round(ms, 2)
