@@ -14,6 +14,7 @@ from rich.table import Table
 
 from orgmodel.cli import app
 from orgmodel.cli.io_cmds import SHEET_HELP, TOTALS_HELP, echo_warnings
+from orgmodel.errors import InputError
 from orgmodel.io import load_any
 from orgmodel.labels import METRICS
 from orgmodel.metrics import metric_report
@@ -46,15 +47,79 @@ def metrics(
     ),
     sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
     totals: bool = typer.Option(False, "--totals", help=TOTALS_HELP),
+    fmt: str = typer.Option(
+        "table",
+        "--format",
+        help="table (default), json, csv (one row per unit, UTF-8 with BOM for Excel) or xlsx "
+        "(sheets 主要指标, 单位, 政策检查; needs -o).",
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write csv/xlsx here."),
 ) -> None:
     """Measure an organisation: span and layers, 警力隐性流失, 上下对口, frontline shares, policy."""
+    if fmt not in ("table", "json", "csv", "xlsx"):
+        raise InputError(f"--format: {fmt!r} is none of table, json, csv, xlsx")
+    if fmt == "xlsx" and output is None:
+        raise InputError("--format xlsx needs -o FILE.xlsx")
     g = load_any(org, sheet=sheet, totals=totals)
     echo_warnings(g)
-    report = metric_report(g, load_norms(norms), load_policy(policy))
-    if as_json:
+    n, rules = load_norms(norms), load_policy(policy)
+    report = metric_report(g, n, rules)
+    if fmt in ("csv", "xlsx"):
+        from orgmodel.scripting import MetricReport
+
+        export_metrics(MetricReport(g, report, n), fmt, output)
+        return
+    if as_json or fmt == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
     render_report(report, Console())
+
+
+def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
+    """Per-unit metrics as CSV (stdout or ``output``) or an XLSX workbook with the headline,
+    the units and the policy checks. Written atomically: an error leaves no partial file."""
+    import csv
+    import io
+
+    from orgmodel.charts.numbers import PANEL_KEYS, format_value, metric_label
+    from orgmodel.io._atomic import atomic_output
+
+    units = r.units()
+    cols = list(units[0]) if units else []
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(units)
+        if output is None:
+            sys.stdout.write(buf.getvalue())
+            return
+        with atomic_output(output) as tmp:
+            tmp.write_text(buf.getvalue(), encoding="utf-8-sig")
+        typer.echo(f"wrote {output} ({len(units)} units)", err=True)
+        return
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "主要指标"
+    ws.append(["指标", "值", "说明"])
+    for k in PANEL_KEYS:
+        ws.append([metric_label(k), format_value(k, r.headline.get(k)), k])
+    wu = wb.create_sheet("单位")
+    wu.append(cols)
+    for u in units:
+        wu.append([u[c] for c in cols])
+    wp = wb.create_sheet("政策检查")
+    checks = r.report["policy"]["results"]
+    pcols = ["rule", "description", "unit_id", "unit_name", "value", "threshold", "passed"]
+    wp.append(pcols)
+    for c in checks:
+        wp.append([c.get(k) for k in pcols])
+    assert output is not None
+    with atomic_output(output) as tmp:
+        wb.save(tmp)
+    typer.echo(f"wrote {output} ({len(units)} units, {len(checks)} checks)", err=True)
 
 
 def _num(v: Any, digits: int = 1) -> str:
