@@ -23,6 +23,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.deps import refuse_unknown_query
 from api.limits import BodyLimitMiddleware
+from api.local_guard import LocalModeGuard
 from api.models import OrgDocument, Problem, ScenarioCreate
 from api.problems import PROBLEM_JSON, install_problem_handlers
 from api.routers import health, labels, metrics, orgs, query, scenarios
@@ -198,6 +199,8 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
         return response
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    if settings.local_mode:  # outermost: Host and CSRF checks before any body is read
+        app.add_middleware(LocalModeGuard)
 
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)

@@ -196,6 +196,8 @@ def _store_error_status(exc: Exception) -> tuple[int, str] | None:
                 return 404, "not-found"
             case "VersionConflict":
                 return 409, "version-conflict"
+            case "AlreadyExists":
+                return 409, "exists"
             case "QueryRefused":
                 return 403, "query-refused"
             case "ReadOnlyQueryError":
@@ -291,6 +293,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         if isinstance(exc, InputError):
             return problem_response(request, 422, "invalid-input", str(exc))
         return problem_response(request, 400, "bad-request", str(exc))
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        # A body nested deeper than the parsers' recursion (checked first where the library
+        # reads it; this catches any other door).
+        return problem_response(
+            request,
+            400,
+            "too-deep",
+            "the request body nests too deeply to be read",
+            errors=[{"in": "body", "field": "body", "message": "nested too deeply"}],
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

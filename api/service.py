@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from api.crashlog import inflight
 from api.problems import ApiProblem
 from api.settings import Settings
+from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.metrics.mirror import mirror_report
 from orgmodel.metrics.policy import policy_report
 from orgmodel.metrics.shares import shares_report
@@ -602,6 +603,12 @@ def parse_plan(
             "give the plan either as 'plan' (a JSON object) or as 'plan_text' (YAML or JSON)",
         )
     if plan_text is not None:
+        try:
+            check_nesting(plan_text, source)
+        except NestingError as e:
+            raise ApiProblem(
+                400, "too-deep", str(e), errors=[{"field": "plan_text", "message": str(e)}]
+            ) from None
         try:
             data = yaml.safe_load(plan_text)
         except yaml.YAMLError as e:

@@ -17,6 +17,7 @@ immutable afterwards: restructuring builds a new one (see :mod:`orgmodel.restruc
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
@@ -37,6 +38,7 @@ __all__ = [
     "KINDS",
     "KIND_LEVELS",
     "KIND_NAMES",
+    "MAX_HEADCOUNT",
     "ORGAN_KINDS",
     "REPORTS_TO",
     "OrgGraph",
@@ -128,6 +130,25 @@ UNIT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Unit))
 #: Node attribute names: every Unit field except ``id`` and ``parent``.
 NODE_FIELDS: tuple[str, ...] = tuple(f for f in UNIT_FIELDS if f not in ("id", "parent"))
 _INT_FIELDS = ("establishment", "police", "auxiliaries", "leaders")
+
+#: Largest headcount (police, auxiliaries, establishment, leaders) one unit may hold: the
+#: whole of China's 公安 has about two million police, so a larger figure is a typo or a
+#: column mix-up — and would overflow the stores' 64-bit integers long before 10^20.
+MAX_HEADCOUNT = 10_000_000
+
+# Control characters (a lone carriage return from an Excel cell, a tab, NUL …) in an id or a
+# name break CSV round trips and the stores' bulk import; they are never meant.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _control_char(text: str) -> str | None:
+    """A description of the first control character in ``text`` (``None``: there is none)."""
+    m = _CONTROL.search(text)
+    if m is None:
+        return None
+    ch = m.group()
+    names = {"\r": "carriage return", "\n": "line break", "\t": "tab", "\x00": "NUL"}
+    return f"{names.get(ch, 'control character')} U+{ord(ch):04X} at position {m.start() + 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +290,9 @@ class OrgGraph:
             if u.id in parent:
                 found.append(ValidationIssue("duplicate unit id", u.id, loc))
                 continue
+            bad_char = _control_char(u.id)
+            if bad_char:
+                found.append(ValidationIssue(f"the unit id holds a {bad_char}", u.id, loc, "id"))
             found.extend(self._check_unit(u, loc))
             parent[u.id] = u.parent
             g.add_node(u.id, **{k: getattr(u, k) for k in NODE_FIELDS})
@@ -361,6 +385,11 @@ class OrgGraph:
 
         if not isinstance(u.name, str) or not u.name.strip():
             bad("unit has no name", "name")
+        elif bad_char := _control_char(u.name):
+            bad(
+                f"the name holds a {bad_char}: remove it (Excel writes one for a line break)",
+                "name",
+            )
         if u.kind not in KIND_NAMES:
             bad(f"unknown kind {u.kind!r} (known: {', '.join(KINDS)})", "kind")
         for f in _INT_FIELDS:
@@ -371,6 +400,8 @@ class OrgGraph:
                 bad(f"{f} must be a whole number, got {v!r}", f)
             elif v < 0:
                 bad(f"{f} must not be negative, got {v}", f)
+            elif v > MAX_HEADCOUNT:
+                bad(f"{f} {v} is more than {MAX_HEADCOUNT:,}, not a headcount of one unit", f)
         if u.function is not None:
             if not isinstance(u.function, str):
                 bad(f"function must be a function code, got {u.function!r}", "function")

@@ -40,6 +40,7 @@ from api.shape import (
 from orgmodel.errors import InputError
 from orgmodel.io import READ_SUFFIXES, dump_org, read_upload
 from orgmodel.io.graphml import to_networkx
+from orgmodel.io.nesting import NestingError
 from orgmodel.io.tabular import export_table
 from orgmodel.kind_rules import load_kind_rules
 from orgmodel.metrics.shares import subtree_police
@@ -158,6 +159,10 @@ def parse_org_upload(
             ) from None
     try:
         return read_upload(body, filename, id=org_id, name=name, sheet=sheet, totals=totals)
+    except NestingError as e:
+        raise ApiProblem(
+            400, "too-deep", str(e), errors=[{"field": "body", "message": str(e)}]
+        ) from None
     except InputError as e:
         if text_format:
             # UTF-8 was checked above: what is left is malformed JSON or YAML.

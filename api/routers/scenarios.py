@@ -27,6 +27,7 @@ from api.problems import ApiProblem
 from api.routers.orgs import YAML_TYPES, export_bytes, export_response
 from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
+from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.store import NotFound, OrgVersion
 
 router = APIRouter(tags=["scenarios"])
@@ -87,7 +88,12 @@ async def _create_request(
             "or application/yaml (the plan file, base in the query)",
         )
     try:
+        check_nesting(body.decode("utf-8", "replace"), "request body")
         data = json.loads(body)
+    except NestingError as e:
+        raise ApiProblem(
+            400, "too-deep", str(e), errors=[{"field": "body", "message": str(e)}]
+        ) from None
     except json.JSONDecodeError as e:
         raise ApiProblem(
             400, "malformed-body", f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"

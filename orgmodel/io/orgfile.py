@@ -30,6 +30,7 @@ import yaml
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
 from orgmodel.io.ids import IdError, normalize_id
+from orgmodel.io.nesting import check_nesting
 from orgmodel.model import (
     UNIT_FIELDS,
     OrgGraph,
@@ -223,7 +224,17 @@ def read_org(
     *,
     catalogue: FunctionCatalogue | None = None,
 ) -> OrgGraph:
-    """Parse an organisation from YAML or JSON text."""
+    """Parse an organisation from YAML or JSON text.
+
+    Raises
+    ------
+    InputError
+        Malformed JSON/YAML, or nested deeper than :data:`orgmodel.io.nesting.MAX_NESTING`
+        (:class:`~orgmodel.io.nesting.NestingError`, before any parsing).
+    OrgValidationError
+        The organisation breaks a rule of the model.
+    """
+    check_nesting(text, source)
     try:
         data = json.loads(text) if fmt == "json" else yaml.load(text, Loader=_YAML_LOADER)
     except json.JSONDecodeError as e:

@@ -80,4 +80,10 @@ def make_client(
         seed=seed,
         **settings,
     )
-    return TestClient(create_app(s), client=LOOPBACK, raise_server_exceptions=False)
+    # A loopback Host: local mode refuses any other name (DNS rebinding).
+    return TestClient(
+        create_app(s),
+        client=LOOPBACK,
+        base_url="http://127.0.0.1",
+        raise_server_exceptions=False,
+    )

@@ -148,7 +148,7 @@ def test_local_mode_serves_loopback_as_admin(tmp_path: Path) -> None:
 
 def test_local_mode_refuses_other_clients(tmp_path: Path) -> None:
     with make_client(tmp_path, tokens=False) as c:
-        far = TestClient(c.app, client=("10.1.2.3", 40000))
+        far = TestClient(c.app, client=("10.1.2.3", 40000), base_url="http://127.0.0.1")
         r = far.get("/api/v1/orgs")
         assert r.status_code == 403
         assert r.json()["type"] == "urn:orgmodel:problem:local-mode"

@@ -1,0 +1,166 @@
+"""Issue 9, the API's part: local mode resists browsers (through the real uvicorn process),
+plausible bad input gets a 4xx problem naming the field, concurrent creates of one scenario
+id get 409, and ``--host ::1`` serves."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.local_guard import is_loopback_host
+from tests.api._helpers import ADMIN, PLANNER, SMALL_ORG, auth, small_org
+from tests.api.test_live_server import start, stop
+
+PROBLEM = "application/problem+json"
+MERGE = {"name": "合并", "ops": [{"op": "merge", "units": ["xj", "za"], "into": "xj"}]}
+
+
+def _problem(r: httpx.Response, status: int, field: str | None = None) -> dict[str, object]:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    doc = r.json()
+    if field is not None:
+        fields = [str(e.get("field")) for e in doc.get("errors", [])]
+        assert any(f == field or f.endswith(f".{field}") for f in fields), doc
+    return doc
+
+
+# -- 7: local mode against browsers -----------------------------------------------------------
+
+
+def test_loopback_host_names() -> None:
+    for ok in ("127.0.0.1", "127.0.0.1:8000", "localhost", "LOCALHOST:1", "[::1]", "[::1]:8000"):
+        assert is_loopback_host(ok), ok
+    for bad in ("evil.example", "127.0.0.1.evil.example", "localhost.:80", "[::1]x", "", "::1"):
+        assert not is_loopback_host(bad), bad
+
+
+@pytest.mark.slow
+def test_local_mode_refuses_rebinding_and_cross_site_writes(tmp_path: Path) -> None:
+    proc, url = start(tmp_path / "local.lbdb", "--no-seed")
+    port = url.rsplit(":", 1)[1]
+    try:
+        with httpx.Client(base_url=url, timeout=30) as c:
+            # DNS rebinding: the page's own name arrives in Host.
+            r = c.get("/api/v1/orgs", headers={"Host": f"rebind.example:{port}"})
+            assert "rebind.example" in str(_problem(r, 400, "Host")["detail"])
+            assert c.get("/api/v1/orgs", headers={"Host": f"localhost:{port}"}).json() == []
+            # A cross-site multipart form POST, as a browser sends it without a preflight.
+            form = {"file": ("org.json", json.dumps(SMALL_ORG).encode(), "application/json")}
+            evil = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
+            _problem(c.post("/api/v1/orgs", files=form, headers=evil), 403, "Origin")
+            # The same form without Origin (old browsers, privacy settings): no JSON type and
+            # no custom header, so still refused.
+            _problem(c.post("/api/v1/orgs", files=form), 403, "X-Requested-With")
+            # JSON from another origin is refused too; nothing was created by any of them.
+            _problem(c.post("/api/v1/orgs", json=SMALL_ORG, headers=evil), 403, "Origin")
+            _problem(c.delete("/api/v1/orgs/x"), 403, "X-Requested-With")
+            assert c.get("/api/v1/orgs").json() == []
+            # The server's own origin, and scripts (JSON, or the custom header) get through.
+            own = {"Origin": url}
+            assert c.post("/api/v1/orgs", json=SMALL_ORG, headers=own).status_code == 201
+            r = c.post(
+                "/api/v1/orgs",
+                files=form,
+                headers={"X-Requested-With": "orgmodel"},
+            )
+            assert r.status_code == 409, r.text  # past the guard: the org exists already
+            assert [o["id"] for o in c.get("/api/v1/orgs").json()] == ["test-county"]
+    finally:
+        stop(proc)
+
+
+def _ipv6_loopback() -> bool:
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")
+def test_serve_on_ipv6_loopback(tmp_path: Path) -> None:
+    proc, url = start(tmp_path / "v6.lbdb", "--no-seed", "--host", "::1")
+    try:
+        assert url.startswith("http://[::1]:"), url
+        with httpx.Client(base_url=url, timeout=30) as c:
+            assert c.get("/health").json()["local_mode"] is True
+            assert c.post("/api/v1/orgs", json=SMALL_ORG).status_code == 201
+            assert [o["id"] for o in c.get("/api/v1/orgs").json()] == ["test-county"]
+    finally:
+        stop(proc)
+
+
+# -- 6: plausible bad input -------------------------------------------------------------------
+
+
+def _unit_changed(**changes: object) -> dict[str, object]:
+    d = small_org()
+    d["units"] = copy.deepcopy(d["units"])
+    d["units"][3].update(changes)  # 城关派出所
+    return d
+
+
+def test_control_characters_and_huge_headcounts_name_the_field(client: TestClient) -> None:
+    h = auth(ADMIN)
+    r = client.post(
+        "/api/v1/orgs", json=_unit_changed(name="城关\r派出所") | {"id": "cr"}, headers=h
+    )
+    doc = _problem(r, 422, "name")
+    assert "carriage return U+000D" in str(doc["detail"])
+    d = _unit_changed(id="s\r1") | {"id": "cr-id"}
+    d["units"][4]["parent"] = "s\r1"
+    _problem(client.post("/api/v1/orgs", json=d, headers=h), 422, "id")
+    r = client.post("/api/v1/orgs", json=_unit_changed(police=10**20) | {"id": "big"}, headers=h)
+    assert "more than 10,000,000" in str(_problem(r, 422, "police")["detail"])
+    # YAML bodies reach the same checks.
+    yaml_body = 'orgmodel: 1\nid: y\nname: y\nunits:\n- {id: b, name: "局\\r", kind: county}\n'
+    r = client.post(
+        "/api/v1/orgs",
+        content=yaml_body.encode(),
+        headers={**h, "Content-Type": "application/yaml"},
+    )
+    _problem(r, 422, "name")
+    assert [o["id"] for o in client.get("/api/v1/orgs", headers=h).json()] == ["test-county"]
+
+
+def test_deeply_nested_bodies_are_refused(client: TestClient) -> None:
+    h = auth(ADMIN)
+    deep_json = b'{"units": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    deep_yaml = b"units: " + b"[" * 20_000 + b"]" * 20_000 + b"\n"
+    json_h = {**h, "Content-Type": "application/json"}
+    yaml_h = {**h, "Content-Type": "application/yaml"}
+    _problem(client.post("/api/v1/orgs", content=deep_json, headers=json_h), 400, "body")
+    _problem(client.post("/api/v1/orgs", content=deep_yaml, headers=yaml_h), 400, "body")
+    r = client.post("/api/v1/scenarios", content=deep_json, headers=json_h)
+    _problem(r, 400, "body")
+    r = client.post("/api/v1/scenarios?base=test-county", content=deep_yaml, headers=yaml_h)
+    _problem(r, 400, "plan_text")
+    # Deep YAML inside a JSON string: the JSON body is refused whole (the check counts
+    # brackets without parsing).
+    plan = {"base": "test-county", "plan_text": "ops: " + "[" * 20_000 + "]" * 20_000}
+    _problem(client.post("/api/v1/scenarios", json=plan, headers=h), 400, "body")
+
+
+def test_concurrent_creates_of_one_scenario_id_get_one_201_and_409s(client: TestClient) -> None:
+    async def race() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as ac:
+            body = {"base": "test-county", "plan": MERGE, "id": "same"}
+            return await asyncio.gather(
+                *(ac.post("/api/v1/scenarios", json=body, headers=auth(PLANNER)) for _ in range(6))
+            )
+
+    statuses = sorted(r.status_code for r in asyncio.run(race()))
+    assert statuses == [201, 409, 409, 409, 409, 409], statuses
