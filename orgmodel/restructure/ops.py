@@ -809,6 +809,17 @@ def op_bundle(ws: Workspace, op: Op) -> str:
                 raise OpError(f"group {g.get('id')!r} needs its units")
     else:
         specs = [(op["into"], op["units"])]
+    if not specs:
+        raise OpError("groups: give at least one group")
+    named: dict[str, str] = {}
+    for spec, ref in specs:
+        for u in resolve_units(ws, ref, "units"):
+            other = named.setdefault(u, str(spec.get("id")))
+            if other != spec.get("id"):
+                raise OpError(
+                    f"{ws.label(u)} is named by two groups ({other!r} and {spec.get('id')!r}); "
+                    "a unit belongs to one group"
+                )
     made = []
     for spec, ref in specs:
         gid, n = _bundle_one(ws, spec, ref)

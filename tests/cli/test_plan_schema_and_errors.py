@@ -51,6 +51,18 @@ ERRORS = {
         "ops[0] (dispatch): 东区刑侦大队（k1-xj） is a department (内设机构), not a command "
         "centre: only a 情指中心 (command_center) dispatches",
     ),
+    "a unit in two groups": (
+        # before the fix the second group was silently nested inside the first
+        "- op: bundle\n  groups:\n"
+        "  - {id: g1, name: 甲片区, units: [k1-s1]}\n"
+        "  - {id: g2, name: 乙片区, units: [k1-s1]}\n",
+        "ops[0] (bundle): 东门派出所（k1-s1） is named by two groups ('g1' and 'g2'); "
+        "a unit belongs to one group",
+    ),
+    "bundle with no groups": (
+        "- {op: bundle, groups: []}\n",
+        "ops[0] (bundle): groups: give at least one group",
+    ),
     "bundle across bureaus": (
         "- op: bundle\n  units: {kind: station}\n  into: {id: pq, name: 城区片区}\n",
         "ops[0] (bundle): bundle across bureaus: a group (片区/体系) lies inside one bureau, but "
