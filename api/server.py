@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -52,6 +53,15 @@ class OrgmodelWorker(UvicornWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.config.timeout_notify = max(1, self.timeout // 4)
+
+    async def callback_notify(self) -> None:
+        # An arbiter killed with SIGKILL cannot stop its worker, which would keep serving and
+        # keep the store file locked: a worker whose parent changed stops gracefully itself.
+        if os.getppid() != self.ppid:
+            self.log.warning("the supervisor is gone: this worker stops and releases the store")
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        await super().callback_notify()
 
 
 def _print_ready(settings: Settings, loaded: list[str]) -> Callable[[str], None]:

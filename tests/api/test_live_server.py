@@ -29,6 +29,7 @@ def start(
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, **(env or {})},
+        start_new_session=True,  # so a failed start can end the worker with its arbiter
     )
     assert proc.stdout is not None
     # generous: an empty store seeds 3 organisations and 10 scenarios first (about a second
@@ -43,7 +44,7 @@ def start(
         if "up: open " in line:
             url = line.split("up: open ", 1)[1].split()[0]
             return proc, url.rstrip("/")
-    proc.kill()
+    os.killpg(proc.pid, signal.SIGKILL)
     raise AssertionError("server did not come up:\n" + "".join(lines))
 
 
@@ -52,7 +53,7 @@ def stop(proc: subprocess.Popen[str]) -> None:
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
 

@@ -85,3 +85,34 @@ def test_a_crashed_worker_comes_back_and_the_crash_is_logged(tmp_path: Path) -> 
     assert f"query sha256 {digest}" in log
     assert "worker restarted" in log
     assert MARKER not in log and "range(1, 1000)" not in log
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_a_worker_whose_supervisor_was_killed_stops_and_frees_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "orphan.lbdb"
+    proc, _ = start(store, "--no-seed")
+    [worker] = [p for p in server_pids(proc.pid) if p != proc.pid]
+    proc.kill()  # SIGKILL: the arbiter cannot pass anything on to its worker
+    proc.wait()
+    # The worker notices its parent changed at its next heartbeat (every 7 s) and stops.
+    deadline = time.monotonic() + 40
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(worker):
+        os.kill(worker, signal.SIGKILL)
+        raise AssertionError("the orphaned worker kept running (and the store locked)")
+    # The store is free: a new server opens it.
+    again, url = start(store, "--no-seed")
+    try:
+        with httpx.Client(base_url=url, timeout=10) as c:
+            assert c.get("/health").status_code == 200
+    finally:
+        stop(again)
