@@ -45,6 +45,8 @@ class Sheet:
 
     name: str
     rows: list[tuple[int, list[Any]]]
+    #: merged ranges as (first row, last row, first column, last column), 0-based, inclusive
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -163,7 +165,9 @@ def _read_xlsx(data: bytes, p: Path) -> Workbook:
                 for m in ws.merged_cells.ranges
             ]
             _fill_merged(grid, ranges)
-            sheets.append(Sheet(ws.title, [(n, row) for n, row in enumerate(grid, start=1)]))
+            sheets.append(
+                Sheet(ws.title, [(n, row) for n, row in enumerate(grid, start=1)], ranges)
+            )
         active = wb.worksheets.index(wb.active) if wb.active in wb.worksheets else 0
         return Workbook(sheets, active)
     finally:
@@ -201,8 +205,9 @@ def _read_xls(data: bytes, p: Path) -> Workbook:
                 else:
                     cells.append(v)
             grid.append(cells)
-        _fill_merged(grid, [(r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells])
-        sheets.append(Sheet(sh.name, [(n, row) for n, row in enumerate(grid, start=1)]))
+        ranges = [(r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
+        _fill_merged(grid, ranges)
+        sheets.append(Sheet(sh.name, [(n, row) for n, row in enumerate(grid, start=1)], ranges))
     return Workbook(sheets, active)
 
 

@@ -1036,9 +1036,17 @@ def _pick_sheet(book: Workbook, sheet: str | None, p: Path) -> tuple[Sheet, _Hea
     if active.name == META_SHEET and len(book.sheets) > 1:
         active = next(s for s in book.sheets if s.name != META_SHEET)
     head = _find_header(active.rows)
-    if head is not None or len(names) == 1:
+    if len(names) == 1:
         return active, head
     found = [(s, h) for s in book.sheets if s.name != META_SHEET and (h := _find_header(s.rows))]
+    if head is not None and len(found) == 1:
+        return active, head
+    if head is not None:  # one sheet a year, say: reading the active one could be the wrong year
+        with_header = ", ".join(repr(s.name) for s, _ in found)
+        raise InputError(
+            f"{p}: sheets {with_header} each have a header row, and which one holds the "
+            f"organisation is not clear: choose one with --sheet (e.g. --sheet {found[-1][0].name!r})"
+        )
     if len(found) == 1:
         s, h = found[0]
         book.notes.append(
@@ -1056,6 +1064,28 @@ def _pick_sheet(book: Workbook, sheet: str | None, p: Path) -> tuple[Sheet, _Hea
         f"{p}: no sheet has a header row naming the columns (编号, 上级编号, 名称, 类型 …); "
         f"sheets: {shown}. Choose one with --sheet, or see docs/format.md"
     )
+
+
+def _refuse_merged_figures(sh: Sheet, header: _Header, p: Path) -> None:
+    """A count merged over several units' rows is one figure for all of them: copying it to
+    every row (as a merged 是 is) would count its officers once per row, so it is refused."""
+    figure_cols = {c: f for f, c in header.columns.items() if f in _INT_COLUMNS}
+    bad: list[str] = []
+    for r0, r1, c0, c1 in sh.merged:
+        if r1 <= r0 or r1 <= header.last:
+            continue
+        for c in range(c0, c1 + 1):
+            if c in figure_cols:
+                top, bottom = sh.rows[r0][0], sh.rows[min(r1, len(sh.rows) - 1)][0]
+                col = header.headers[c] if c < len(header.headers) else figure_cols[c]
+                bad.append(f"{col} {_col_letter(c)}{top}:{_col_letter(c)}{bottom}")
+    if bad:
+        raise InputError(
+            f"{p}: sheet {sh.name!r}: merged cells in a count column ({'; '.join(bad)}): a "
+            "merged figure is one number for several units, and copying it to each row would "
+            "count those officers more than once. Unmerge the cells and give each unit its own "
+            "figure."
+        )
 
 
 def _meta(book: Workbook, p: Path) -> tuple[dict[str, str], list[ValidationIssue]]:
@@ -1179,6 +1209,8 @@ def load_table(
     book = read_workbook(p)
     meta, meta_issues = _meta(book, p)
     sh, header = _pick_sheet(book, sheet, p)
+    if header is not None:
+        _refuse_merged_figures(sh, header, p)
     cat = catalogue if catalogue is not None else load_catalogue()
     rules = kind_rules if kind_rules is not None else load_kind_rules()
     return _parse(
