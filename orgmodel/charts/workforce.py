@@ -14,20 +14,11 @@ import plotly.graph_objects as go
 from orgmodel.charts._measures import norms_or_default
 from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
 from orgmodel.metrics.span import span_bands
-from orgmodel.metrics.workforce import availability_funnel
+from orgmodel.metrics.workforce import FUNNEL_STAGES, availability_funnel
 from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = ["availability_funnel_figure", "span_bands_figure"]
-
-#: Funnel stages: (key in the metric's group, Chinese label).
-FUNNEL_STEPS: tuple[tuple[str, str], ...] = (
-    ("police", "民警实有"),
-    ("after_leaders", "减领导职数"),
-    ("after_admin", "减内勤文秘"),
-    ("after_duty", "减值班备勤"),
-    ("deployable", "减缺勤 = 可部署警力"),
-)
 
 _BY_LABELS = {"level": "按层级", "category": "按机构类别"}
 
@@ -110,7 +101,7 @@ def availability_funnel_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        ``funnel`` traces (one, or one per group) over the five stages of ``FUNNEL_STEPS``.
+        ``funnel`` traces (one, or one per group) over the five stages of ``FUNNEL_STAGES``.
 
     See Also
     --------
@@ -119,10 +110,10 @@ def availability_funnel_figure(
     norms = norms_or_default(norms)
     f = availability_funnel(org, norms, by or "level")
     groups = [f["total"]] if by is None else f["groups"]
-    stages = [lab for _, lab in FUNNEL_STEPS]
+    stages = [lab for _, lab in FUNNEL_STAGES]
     fig = go.Figure()
     for i, g in enumerate(groups):
-        values = [float(g[k]) for k, _ in FUNNEL_STEPS]
+        values = [float(g[k]) for k, _ in FUNNEL_STAGES]
         police = values[0]
         fig.add_trace(
             go.Funnel(

@@ -23,6 +23,13 @@ from orgmodel.norms import load_norms, load_policy
 
 __all__ = ["metrics", "render_report", "render_shares"]
 
+
+def _lab(metric: str) -> str:
+    """A metric's label as the CLI's tables show it: 中文 english, from the one table."""
+    m = METRICS[metric]
+    return f"{m.zh} {m.en}"
+
+
 #: Rows shown per unit list in the tables; the JSON output always has every row.
 LIST_LIMIT = 15
 
@@ -229,18 +236,18 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         _kv(
             "警力隐性流失 Hidden workforce loss",
             [
-                ("民警 police", _num(w["police"])),
-                ("人数 people (民警+辅警)", _num(w["people"])),
-                ("编制单元 establishments", f"{_num(w['establishments'])} "
+                (_lab("police"), _num(w["police"])),
+                (_lab("people"), _num(w["people"])),
+                (_lab("establishments"), f"{_num(w['establishments'])} "
                  f"(派出所连同其队、室、警务室 {_num(w['station_establishments'])})"),
-                ("固定岗位 fixed posts", _num(w["fixed_posts"])),
-                ("岗位吸收警力 absorbed overhead", f"{_num(w['overhead'])} "
+                (_lab("fixed_posts"), _num(w["fixed_posts"])),
+                (_lab("overhead"), f"{_num(w['overhead'])} "
                  f"({_pct(w['overhead_share'])})"),
-                ("空壳单位 hollow units", f"{_num(w['hollow_units'])} "
+                (_lab("hollow_units"), f"{_num(w['hollow_units'])} "
                  f"(short {_num(w['shortfall'])})"),
-                ("隐性流失 hidden loss", f"{_num(w['hidden_loss'])} "
+                (_lab("hidden_loss"), f"{_num(w['hidden_loss'])} "
                  f"({_pct(w['hidden_loss_share'])})"),
-                ("可用警力 deployable", f"{_num(w['deployable'])} "
+                (_lab("deployable"), f"{_num(w['deployable'])} "
                  f"({_pct(w['deployable_share'])})"),
             ],
         )

@@ -36,6 +36,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import CATEGORY_LABELS, LEVEL_LABELS, ratio
 from orgmodel.model import OrgGraph
@@ -61,7 +62,7 @@ FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
     ("after_leaders", "减领导职数"),
     ("after_admin", "减内勤文秘"),
     ("after_duty", "减24小时值班备勤"),
-    ("deployable", "减缺勤 = 可用警力"),
+    ("deployable", f"减缺勤 = {METRICS['deployable'].zh}"),
 )
 
 #: How many establishments the report lists by hidden loss.

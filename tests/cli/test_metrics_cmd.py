@@ -136,3 +136,17 @@ def test_bad_input_exits_1_with_a_message(
     assert res.exit_code == 1
     assert "error:" in res.output and message in res.output
     assert "Traceback" not in res.output
+
+
+def test_workforce_labels_come_from_the_one_label_table() -> None:
+    from orgmodel.labels import METRICS
+
+    r = CliRunner().invoke(app, ["metrics", "seeds/orgs/mirror-county.yaml"])
+    assert r.exit_code == 0, r.output
+    for metric in ("people", "establishments", "fixed_posts", "overhead", "hollow_units",
+                   "hidden_loss", "deployable"):  # fmt: skip
+        m = METRICS[metric]
+        assert f"{m.zh} {m.en.split()[0]}" in r.output, metric  # a long label may wrap
+    j = CliRunner().invoke(app, ["metrics", "seeds/orgs/mirror-county.yaml", "--json"])
+    stages = json.loads(j.output)["workforce"]["funnel"]["level"]["stages"]
+    assert stages[-1]["label"] == f"减缺勤 = {METRICS['deployable'].zh}"
