@@ -270,18 +270,23 @@ class Comparison(Mapping[str, Any]):
 
 def compare(
     a: OrgGraph | ScenarioResult,
-    b: OrgGraph | None = None,
+    b: OrgGraph | ScenarioResult | None = None,
     *,
     norms: Norms | None = None,
     lineage: Any = None,
 ) -> Comparison:
     """Compare two organisations, or a plan's result with its base.
 
-    ``compare(result)`` (a :func:`apply` result) uses the plan's lineage: flows are exact.
+    ``compare(result)`` (a :func:`apply` result) uses the plan's lineage: flows are exact;
+    so does ``compare(org, result)`` when ``org`` is the organisation the plan was applied to.
     ``compare(a, b)`` matches units by id (two yearly snapshots): flows are estimated.
     """
     if isinstance(a, ScenarioResult):
         before, after, lineage = a.base, a.org, a.lineage
+    elif isinstance(b, ScenarioResult):
+        before, after = a, b.org
+        if b.base is a and lineage is None:
+            lineage = b.lineage
     else:
         if b is None:
             raise TypeError("compare(a, b) needs two organisations, or one apply() result")

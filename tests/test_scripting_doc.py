@@ -40,3 +40,15 @@ def test_keyword_only_options_and_html() -> None:
     assert "better" in c._repr_html_()
     with pytest.raises(TypeError, match="two organisations"):
         om.compare(org)
+
+
+def test_compare_an_org_with_its_apply_result_uses_the_plan_lineage() -> None:
+    import orgmodel as om
+
+    org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    after = om.apply(org, om.seed_path("plans", "dabumen-county.yaml"))
+    both = om.compare(org, after)  # as a scripter writes it: before, after
+    assert both.exact and str(both) == str(om.compare(after))
+    # Against a different organisation the lineage does not apply: matched by id, estimated.
+    other = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    assert not om.compare(other, after).exact
