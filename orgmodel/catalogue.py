@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from orgmodel.errors import InputError
-from orgmodel.seeds import seed_path
+from orgmodel.seeds import read_data_yaml, seed_path
 
 __all__ = ["Function", "FunctionCatalogue", "load_catalogue"]
 
@@ -141,10 +139,4 @@ def _default_catalogue() -> FunctionCatalogue:
 
 
 def _load(p: Path) -> FunctionCatalogue:
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise InputError(f"{p}: function catalogue not found") from e
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: not valid UTF-8 YAML: {e}") from e
-    return _parse(data, str(p))
+    return _parse(read_data_yaml(p, "function catalogue"), str(p))

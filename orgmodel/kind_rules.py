@@ -17,11 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from orgmodel.errors import InputError
 from orgmodel.model import KIND_NAMES
-from orgmodel.seeds import seed_path
+from orgmodel.seeds import read_data_yaml, seed_path
 
 __all__ = ["BareRule", "KindRules", "load_kind_rules", "norm_label"]
 
@@ -180,10 +178,4 @@ def _default() -> KindRules:
 
 
 def _load(p: Path) -> KindRules:
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise InputError(f"{p}: kind rules not found") from e
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: not valid UTF-8 YAML: {e}") from e
-    return _parse(data, str(p))
+    return _parse(read_data_yaml(p, "kind rules"), str(p))

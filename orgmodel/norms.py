@@ -17,12 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from orgmodel.errors import InputError
 from orgmodel.labels import POLICY_METRIC_IDS
 from orgmodel.model import GROUP_KINDS, KINDS
-from orgmodel.seeds import seed_path
+from orgmodel.seeds import read_data_yaml, seed_path
 
 __all__ = [
     "COMPARATORS",
@@ -206,29 +204,18 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     )
 
 
-def _read_yaml(path: Path, what: str) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise InputError(f"{path}: {what} file not found") from e
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text") from e
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: malformed YAML: {e}") from e
-
-
 def load_norms(path: str | Path | None = None) -> Norms:
     """Load staffing norms; the shipped ``seeds/norms.yaml`` by default."""
     if path is None:
         return _default_norms()
     p = Path(path)
-    return norms_from_dict(_read_yaml(p, "norms"), str(p))
+    return norms_from_dict(read_data_yaml(p, "norms"), str(p))
 
 
 @lru_cache(maxsize=1)
 def _default_norms() -> Norms:
     p = seed_path("norms.yaml")
-    return norms_from_dict(_read_yaml(p, "norms"), "seeds/norms.yaml")
+    return norms_from_dict(read_data_yaml(p, "norms"), "seeds/norms.yaml")
 
 
 COMPARATORS: dict[str, Callable[[float, float], bool]] = {
@@ -312,5 +299,5 @@ def load_policy(path: str | Path | None = None) -> list[PolicyRule]:
     """Load policy rules; the shipped ``seeds/policy.yaml`` by default."""
     p = Path(path) if path is not None else seed_path("policy.yaml")
     return policy_from_dict(
-        _read_yaml(p, "policy"), str(p) if path is not None else "seeds/policy.yaml"
+        read_data_yaml(p, "policy"), str(p) if path is not None else "seeds/policy.yaml"
     )

@@ -8,8 +8,13 @@ by the user's own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-__all__ = ["cypher_dir", "seed_path", "seeds_dir"]
+import yaml
+
+from orgmodel.errors import InputError
+
+__all__ = ["cypher_dir", "read_data_yaml", "seed_path", "seeds_dir"]
 
 _PKG = Path(__file__).resolve().parent
 
@@ -35,3 +40,22 @@ def cypher_dir() -> Path:
     raise FileNotFoundError(
         "orgmodel Cypher files not found (neither cypher/ nor orgmodel/_cypher)"
     )
+
+
+def read_data_yaml(path: Path, what: str) -> Any:
+    """Parse a data file (norms, policy, catalogue, kind rules …) that a user may replace.
+
+    Raises
+    ------
+    InputError
+        The file is missing, not UTF-8, or malformed YAML; the message names the file and
+        ``what`` it should have been (e.g. "norms").
+    """
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise InputError(f"{path}: {what} file not found") from e
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text") from e
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}: malformed YAML: {e}") from e

@@ -183,3 +183,23 @@ def test_mirror_city_guides_mirror_every_same_function_pair() -> None:
     police = org.total_police()
     assert 2000 <= police <= 5000
     assert 0.6 * police <= org.total_auxiliaries() <= 1.4 * police
+
+
+def test_every_data_file_reader_names_the_file_and_the_problem(tmp_path: Path) -> None:
+    from orgmodel.catalogue import load_catalogue
+    from orgmodel.errors import InputError
+    from orgmodel.kind_rules import load_kind_rules
+    from orgmodel.norms import load_norms
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [\n", encoding="utf-8")
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("名称: 刑侦".encode("gbk"))
+    for load, what in ((load_catalogue, "function catalogue"), (load_kind_rules, "kind rules"),
+                       (load_norms, "norms")):  # fmt: skip
+        with pytest.raises(InputError, match=rf"none\.yaml: {what} file not found"):
+            load(tmp_path / "none.yaml")
+        with pytest.raises(InputError, match=r"bad\.yaml: malformed YAML"):
+            load(bad)
+        with pytest.raises(InputError, match=r"gbk\.yaml: not UTF-8 text"):
+            load(gbk)
