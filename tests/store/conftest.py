@@ -20,7 +20,7 @@ import pytest
 
 from orgmodel.generate import generate_org
 from orgmodel.io import load_org
-from orgmodel.model import OrgGraph
+from orgmodel.model import OrgGraph, Unit
 from orgmodel.seeds import seed_path
 from orgmodel.store import GraphStore, open_store
 
@@ -58,6 +58,34 @@ def seed_orgs() -> list[OrgGraph]:
 def generated_org() -> OrgGraph:
     p, c, k, seed = GENERATED
     return generate_org(p, c, k, seed=seed)
+
+
+@cache
+def nested_bureaus_org() -> OrgGraph:
+    """A city that commands a 派出所 directly, a 分局 that only heads another 分局, and a 分局
+    with no stations: the county-level cases the seeds do not have.
+
+    County-level bureaus and their own regions (DOMAIN.md, "Frontline shares"):
+    - c commands s0 directly, so it is one; its region is c 100 + cd 10 + s0 8 + k1 5 + d1 7
+      = 130 police (k1 heads only k2, so k1 is not one and stays in c's region), stations 8:
+      8 / 130;
+    - k2 heads s2: 4 + 20 + 6 = 30 police, stations 20 + 6 = 26: 26 / 30;
+    - k3 has no bureau below it and no station: 0 / 9 = 0.
+    """
+    return OrgGraph(
+        [
+            Unit("c", "临海市公安局", "city", police=100),
+            Unit("cd", "临海市公安局治安支队", "department", parent="c", police=10),
+            Unit("s0", "港区派出所", "station", parent="c", police=8),
+            Unit("k1", "东城区分局", "county", parent="c", police=5),
+            Unit("d1", "东城区分局治安大队", "department", parent="k1", police=7),
+            Unit("k2", "新港分局", "county", parent="k1", police=4),
+            Unit("s2", "新港派出所", "station", parent="k2", police=20),
+            Unit("t2", "新港派出所社区警务队", "team", parent="s2", police=6),
+            Unit("k3", "西山区分局", "county", parent="c", police=9),
+        ],
+        id="nested-bureaus",
+    )
 
 
 def renamed(org: OrgGraph, new_id: str) -> OrgGraph:

@@ -13,9 +13,9 @@ from orgmodel.model import OrgGraph
 from orgmodel.norms import load_norms, norms_from_dict
 from orgmodel.store import GraphStore, open_store
 from orgmodel.store.analytics import analytic_names, norms_param, run_analytic
-from tests.store.conftest import generated_org, seed_orgs
+from tests.store.conftest import generated_org, nested_bureaus_org, seed_orgs
 
-ORGS = [*seed_orgs(), generated_org()]
+ORGS = [*seed_orgs(), generated_org(), nested_bureaus_org()]
 
 # query name → (metric function, key column, value column)
 EXPECTED: dict[str, tuple[Callable[[OrgGraph], dict[str, Any]], str, str]] = {
@@ -53,6 +53,14 @@ def test_analytic_query_equals_metric(store: GraphStore, org: OrgGraph, name: st
     got = {r[key]: r[value] for r in rows}
     assert len(got) == len(rows)  # one row per unit / bureau
     assert got == metric(org)  # exact: same arithmetic, same floats
+
+
+def test_station_share_of_nested_bureaus(store: GraphStore) -> None:
+    """A city commanding a station, a 分局 heading only a 分局, and one with no stations."""
+    rows = run_analytic(store, "station_share", "nested-bureaus", 1)
+    got = {r["bureau"]: (r["police"], r["station_police"]) for r in rows}
+    # worked in nested_bureaus_org's docstring: c 8 of 130, k2 26 of 30, k3 0 of 9; k1 none
+    assert got == {"c": (130, 8), "k2": (30, 26), "k3": (9, 0)}
 
 
 def test_hidden_loss_follows_the_norms_passed(store: GraphStore) -> None:

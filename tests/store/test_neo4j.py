@@ -41,6 +41,7 @@ from tests.store.conftest import (
     generated_org,
     is_arcadedb,
     neo4j_only,
+    nested_bureaus_org,
     open_neo4j,
     renamed,
     seed_orgs,
@@ -58,7 +59,7 @@ def neo() -> Iterator[tuple[GraphStore, str]]:
     suffix = "-t" + uuid.uuid4().hex[:8]
     with open_neo4j() as s:
         try:
-            for org in [*seed_orgs(), generated_org()]:
+            for org in [*seed_orgs(), generated_org(), nested_bureaus_org()]:
                 s.save_org(renamed(org, org.id + suffix), "pytest")
             yield s, suffix
         finally:
@@ -82,7 +83,7 @@ def _db() -> str | None:
 def test_analytics_on_neo4j_equal_metrics(neo: tuple[GraphStore, str], name: str) -> None:
     store, suffix = neo
     metric, key, value = EXPECTED[name]
-    for org in [*seed_orgs(), generated_org()]:
+    for org in [*seed_orgs(), generated_org(), nested_bureaus_org()]:
         rows = run_analytic(store, name, org.id + suffix, 1)
         assert {r[key]: r[value] for r in rows} == metric(org), (name, org.id)
 
@@ -132,8 +133,12 @@ def test_read_transaction_alone_keeps_every_unit(neo: tuple[GraphStore, str], cy
     )
     before = store.query(count, {"s": suffix})
     # The seeds' and the generated organisation's units, each saved once.
-    assert before[0]["n"] == sum(len(o) for o in [*seed_orgs(), generated_org()])
-    assert before[0]["police"] == sum(o.total_police() for o in [*seed_orgs(), generated_org()])
+    assert before[0]["n"] == sum(
+        len(o) for o in [*seed_orgs(), generated_org(), nested_bureaus_org()]
+    )
+    assert before[0]["police"] == sum(
+        o.total_police() for o in [*seed_orgs(), generated_org(), nested_bureaus_org()]
+    )
     with pytest.raises(ReadOnlyQueryError, match="nothing was changed"):
         store._run_read_only(cypher, {}, None)
     assert store.query(count, {"s": suffix}) == before
