@@ -13,22 +13,47 @@ Edges of the underlying :class:`networkx.DiGraph` carry a ``type`` attribute:
 Node attributes are the fields of :class:`Unit` (without ``parent``, which is the
 REPORTS_TO edge). An :class:`OrgGraph` validates on construction and is treated as
 immutable afterwards: restructuring builds a new one (see :mod:`orgmodel.restructure`).
+
+The columnar core
+-----------------
+An :class:`OrgGraph` keeps its units as columns (:class:`Columns`): numpy arrays indexed by
+row — parent row (``-1`` for the root), kind and function codes, category, police,
+auxiliaries, leaders, establishment, duty roster, community share — with the ids and names
+as lists and an id ↔ row map (:attr:`OrgGraph.index`). The breadth-first order
+(:attr:`OrgGraph.bfs_rows`) and the levels (:attr:`OrgGraph.level_bounds`) are computed
+once, at construction. Metrics run over these arrays (:mod:`orgmodel.metrics`).
+
+Two ways in, the same checks and the same errors:
+
+- ``OrgGraph(units, guides, dispatches, ...)`` from :class:`Unit` records;
+- :meth:`OrgGraph.from_columns` ``(ids, names, parent, kind, *, function=…, police=…, …)``
+  straight from columns — lists as a reader has them (``None`` where a field is not
+  given) or numpy arrays (``-1`` / ``NaN`` for not given) — for large files: no record per
+  unit is made.
+
+Checks run on whole columns; when one fails, the organisation is checked unit by unit and
+:class:`OrgValidationError` lists every problem with its unit and place. The
+:class:`networkx.DiGraph` (:attr:`OrgGraph.graph`, :meth:`OrgGraph.to_networkx`) is built
+only when asked for.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 
 __all__ = [
     "BUREAU_KINDS",
+    "CATEGORY_CODES",
     "DEPARTMENT_KINDS",
     "DISPATCHES",
     "EDGE_TYPES",
@@ -41,6 +66,7 @@ __all__ = [
     "MAX_HEADCOUNT",
     "ORGAN_KINDS",
     "REPORTS_TO",
+    "Columns",
     "OrgGraph",
     "OrgValidationError",
     "ParentBureau",
@@ -193,11 +219,330 @@ class OrgValidationError(ValueError):
         super().__init__("\n".join(lines))
 
 
-class OrgGraph:
-    """A validated organisation graph around a :class:`networkx.DiGraph`.
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """The columnar core of an :class:`OrgGraph`: one row per unit, in file order.
 
-    Build it from :class:`Unit` records and the GUIDES / DISPATCHES pairs; construction checks
-    every rule of the model and raises :class:`OrgValidationError` listing all violations.
+    Every array has one entry per unit (row ``i`` is ``ids[i]``). Optional fields use a
+    sentinel for "not given": ``-1`` in the integer columns, ``NaN`` in ``community_share``.
+    The arrays are shared between an organisation and the scenarios built from it
+    (copy-on-write): never write into them.
+
+    Attributes
+    ----------
+    ids, names : list of str
+        Unit ids and Chinese names.
+    parent : numpy.ndarray of int64
+        Row of the command parent (REPORTS_TO), ``-1`` for the root.
+    kind : numpy.ndarray of int8
+        Index into :data:`KINDS`.
+    function : numpy.ndarray of int32
+        Index into ``functions``, ``-1`` for none.
+    functions : tuple of str
+        The function codes the ``function`` column indexes.
+    category : numpy.ndarray of int8
+        Index into :data:`CATEGORY_CODES`, ``-1`` for none (the default applies).
+    establishment, leaders : numpy.ndarray of int64
+        编制数 and 领导职数, ``-1`` for none (leaders then take the norm).
+    police, auxiliaries : numpy.ndarray of int64
+        民警实有 and 辅警 posted in the unit itself.
+    duty_roster : numpy.ndarray of int8
+        ``1`` true, ``0`` false, ``-1`` none (the norm of the kind applies).
+    community_share : numpy.ndarray of float64
+        ``NaN`` for none.
+    """
+
+    ids: list[str]
+    names: list[str]
+    parent: np.ndarray
+    kind: np.ndarray
+    function: np.ndarray
+    functions: tuple[str, ...]
+    category: np.ndarray
+    establishment: np.ndarray
+    police: np.ndarray
+    auxiliaries: np.ndarray
+    leaders: np.ndarray
+    duty_roster: np.ndarray
+    community_share: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row_dict(self, i: int) -> dict[str, Any]:
+        """Row ``i`` as a node attribute dict (every field of :data:`NODE_FIELDS`)."""
+        fn = int(self.function[i])
+        cat = int(self.category[i])
+        est = int(self.establishment[i])
+        lead = int(self.leaders[i])
+        roster = int(self.duty_roster[i])
+        cs = float(self.community_share[i])
+        return {
+            "name": self.names[i],
+            "kind": KINDS[self.kind[i]],
+            "function": None if fn < 0 else self.functions[fn],
+            "category": None if cat < 0 else CATEGORY_CODES[cat],
+            "establishment": None if est < 0 else est,
+            "police": int(self.police[i]),
+            "auxiliaries": int(self.auxiliaries[i]),
+            "leaders": None if lead < 0 else lead,
+            "duty_roster": None if roster < 0 else bool(roster),
+            "community_share": None if cs != cs else cs,
+        }
+
+
+#: Category codes, in the order of :attr:`Columns.category`.
+CATEGORY_CODES: tuple[str, ...] = ("management", "duty", "frontline", "leadership")
+_KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
+_CATEGORY_CODE: dict[str, int] = {c: i for i, c in enumerate(CATEGORY_CODES)}
+
+
+def _kind_mask(kinds: Iterable[str]) -> np.ndarray:
+    """A boolean lookup table over kind codes: ``table[kind_code]``."""
+    t = np.zeros(len(KINDS), dtype=bool)
+    for k in kinds:
+        t[_KIND_CODE[k]] = True
+    return t
+
+
+_BUREAU_T = _kind_mask(BUREAU_KINDS)
+_FUNCTION_KIND_T = _kind_mask(FUNCTION_KINDS)
+_STATION = _KIND_CODE["station"]
+_GROUP = _KIND_CODE["group"]
+
+
+class _Invalid(Exception):
+    """The fast checks found a problem: the precise report comes from the full validation."""
+
+
+def _int_column(values: Any, name: str, optional: bool) -> np.ndarray:
+    """A whole-number column from a list (``None`` allowed when optional) or an array."""
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind not in "iu":
+            raise _Invalid(name)
+        arr = values.astype(np.int64, copy=False)
+        lo = -1 if optional else 0
+        if arr.size and (arr.min() < lo or arr.max() > MAX_HEADCOUNT):
+            raise _Invalid(name)
+        return arr
+    vals = list(values)
+    if optional:
+        if any(v is not None and type(v) is not int for v in vals):
+            raise _Invalid(name)
+        arr = np.array([-1 if v is None else v for v in vals], dtype=np.int64)
+        if arr.size and (arr.max() > MAX_HEADCOUNT or (arr < -1).any()):
+            raise _Invalid(name)
+        # -1 from the file is an error, not "none": only None means none.
+        if arr.size and (arr == -1).sum() != sum(1 for v in vals if v is None):
+            raise _Invalid(name)
+        return arr
+    if any(type(v) is not int for v in vals):
+        raise _Invalid(name)
+    arr = np.array(vals, dtype=np.int64) if vals else np.zeros(0, dtype=np.int64)
+    if arr.size and (arr.min() < 0 or arr.max() > MAX_HEADCOUNT):
+        raise _Invalid(name)
+    return arr
+
+
+def _columns(
+    ids: Sequence[str],
+    names: Sequence[str],
+    parent: Any,
+    kind: Any,
+    function: Any,
+    category: Any,
+    establishment: Any,
+    police: Any,
+    auxiliaries: Any,
+    leaders: Any,
+    duty_roster: Any,
+    community_share: Any,
+    catalogue: FunctionCatalogue,
+) -> tuple[Columns, dict[str, int]]:
+    """Columns from raw inputs, checking every per-unit rule; raises :class:`_Invalid`."""
+    ids = list(ids)
+    names = list(names)
+    n = len(ids)
+    if not n or len(names) != n:
+        raise _Invalid("size")
+    if any(type(u) is not str or not u for u in ids):
+        raise _Invalid("id")
+    index = {u: i for i, u in enumerate(ids)}
+    if len(index) != n:
+        raise _Invalid("duplicate")
+    if _CONTROL.search("".join(ids)):
+        raise _Invalid("id control")
+    if any(type(s) is not str for s in names) or not all(s.strip() for s in names):
+        raise _Invalid("name")
+    if _CONTROL.search("".join(names)):
+        raise _Invalid("name control")
+    # kind
+    if isinstance(kind, np.ndarray):
+        if kind.dtype.kind not in "iu" or (
+            kind.size and (kind.min() < 0 or kind.max() >= len(KINDS))
+        ):
+            raise _Invalid("kind")
+        kind_a = kind.astype(np.int8)
+    else:
+        try:
+            kind_a = np.array([_KIND_CODE[k] for k in kind], dtype=np.int8)
+        except (KeyError, TypeError):
+            raise _Invalid("kind") from None
+    # parent
+    if isinstance(parent, np.ndarray):
+        if parent.dtype.kind not in "iu":
+            raise _Invalid("parent")
+        parent_a = parent.astype(np.int64)
+        if parent_a.size and (parent_a.min() < -1 or parent_a.max() >= n):
+            raise _Invalid("parent")
+    else:
+        try:
+            parent_a = np.array([-1 if p is None else index[p] for p in parent], dtype=np.int64)
+        except (KeyError, TypeError):
+            raise _Invalid("parent") from None
+    if len(kind_a) != n or len(parent_a) != n:
+        raise _Invalid("size")
+    # function (codes of the catalogue) and category
+    if function is None:
+        fn_a = np.full(n, -1, dtype=np.int32)
+        functions: tuple[str, ...] = ()
+    elif isinstance(function, tuple) and len(function) == 2 and isinstance(function[0], np.ndarray):
+        fn_a = function[0].astype(np.int32)
+        functions = tuple(function[1])
+        if any(f not in catalogue for f in functions):
+            raise _Invalid("function")
+    else:
+        table: dict[Any, int] = {None: -1}
+        codes: list[str] = []
+        vals = []
+        for f in function:
+            c = table.get(f) if f is None or type(f) is str else None
+            if c is None:
+                if type(f) is not str or f not in catalogue:
+                    raise _Invalid("function")
+                c = table[f] = len(codes)
+                codes.append(f)
+            vals.append(c)
+        fn_a = np.array(vals, dtype=np.int32)
+        functions = tuple(codes)
+    if len(fn_a) != n or ((fn_a >= 0) & ~_FUNCTION_KIND_T[kind_a]).any():
+        raise _Invalid("function kind")
+    if category is None:
+        cat_a = np.full(n, -1, dtype=np.int8)
+    elif isinstance(category, np.ndarray):
+        cat_a = category.astype(np.int8)
+    else:
+        try:
+            cat_a = np.array(
+                [-1 if c is None else _CATEGORY_CODE[c] for c in category], dtype=np.int8
+            )
+        except (KeyError, TypeError):
+            raise _Invalid("category") from None
+    zeros = np.zeros(n, dtype=np.int64)
+    police_a = zeros if police is None else _int_column(police, "police", False)
+    aux_a = zeros if auxiliaries is None else _int_column(auxiliaries, "auxiliaries", False)
+    none_i = np.full(n, -1, dtype=np.int64)
+    est_a = none_i if establishment is None else _int_column(establishment, "establishment", True)
+    lead_a = none_i if leaders is None else _int_column(leaders, "leaders", True)
+    if duty_roster is None:
+        roster_a = np.full(n, -1, dtype=np.int8)
+    elif isinstance(duty_roster, np.ndarray):
+        roster_a = duty_roster.astype(np.int8)
+        if roster_a.size and (roster_a.min() < -1 or roster_a.max() > 1):
+            raise _Invalid("duty_roster")
+    else:
+        rl = list(duty_roster)
+        if any(v is not None and type(v) is not bool for v in rl):
+            raise _Invalid("duty_roster")
+        roster_a = np.array([-1 if v is None else int(v) for v in rl], dtype=np.int8)
+    if community_share is None:
+        cs_a = np.full(n, np.nan)
+    elif isinstance(community_share, np.ndarray):
+        cs_a = community_share.astype(np.float64)
+    else:
+        cl = list(community_share)
+        if any(
+            v is not None and (type(v) is bool or not isinstance(v, int | float) or v != v)
+            for v in cl
+        ):
+            raise _Invalid("community_share")
+        cs_a = np.array([np.nan if v is None else float(v) for v in cl], dtype=np.float64)
+    bad_cs = ~np.isnan(cs_a) & ((cs_a < 0) | (cs_a > 1))
+    if bad_cs.any():
+        raise _Invalid("community_share")
+    for a in (cat_a, police_a, aux_a, est_a, lead_a, roster_a, cs_a):
+        if len(a) != n:
+            raise _Invalid("size")
+    group = kind_a == _GROUP
+    if group.any() and (police_a[group].any() or aux_a[group].any() or (est_a[group] > 0).any()):
+        raise _Invalid("group")
+    cols = Columns(
+        ids, names, parent_a, kind_a, fn_a, functions, cat_a, est_a, police_a, aux_a,
+        lead_a, roster_a, cs_a,
+    )  # fmt: skip
+    return cols, index
+
+
+@dataclass(frozen=True, eq=False)
+class _Tree:
+    """The command tree of a set of columns: breadth-first order and levels, built once."""
+
+    #: Rows breadth-first from the root (children in file order).
+    order: np.ndarray
+    #: REPORTS_TO hops from the root, by row.
+    depth: np.ndarray
+    #: Position in ``order`` where each level starts, and the end: level d is
+    #: ``order[bounds[d]:bounds[d + 1]]``.
+    bounds: np.ndarray
+
+
+def _tree(parent: np.ndarray) -> _Tree | None:
+    """Breadth-first order of a parent column; ``None`` when it is not one rooted tree."""
+    n = len(parent)
+    roots = np.flatnonzero(parent < 0)
+    if len(roots) != 1 or (parent == np.arange(n)).any():
+        return None
+    has_p = parent >= 0
+    child_rows = np.flatnonzero(has_p)
+    ps = parent[child_rows]
+    child_sorted = child_rows[np.argsort(ps, kind="stable")]
+    counts = np.bincount(ps, minlength=n)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    depth = np.full(n, -1, dtype=np.int64)
+    frontier = roots.astype(np.int64)
+    parts = [frontier]
+    bounds = [0, 1]
+    d = 0
+    depth[frontier] = 0
+    while True:
+        c = counts[frontier]
+        total = int(c.sum())
+        if not total:
+            break
+        first = np.repeat(starts[frontier] - (np.cumsum(c) - c), c)
+        frontier = child_sorted[first + np.arange(total)]
+        d += 1
+        depth[frontier] = d
+        parts.append(frontier)
+        bounds.append(bounds[-1] + total)
+    order = np.concatenate(parts)
+    if len(order) < n:
+        return None
+    return _Tree(order, depth, np.array(bounds, dtype=np.int64))
+
+
+class OrgGraph:
+    """A validated organisation graph: columns at the core, networkx on demand.
+
+    Build it from :class:`Unit` records and the GUIDES / DISPATCHES pairs, or from columns
+    with :meth:`from_columns`; construction checks every rule of the model and raises
+    :class:`OrgValidationError` listing all violations.
+
+    The units live in a :class:`Columns` table (numpy arrays indexed by row, an id ↔ row
+    map) with the breadth-first order and levels computed once; metrics run over those
+    arrays. :attr:`graph` (a :class:`networkx.DiGraph`) is built the first time it is asked
+    for, and :meth:`to_networkx` gives a fresh copy to change freely.
 
     Parameters
     ----------
@@ -243,7 +588,6 @@ class OrgGraph:
     (['s'], 's', 3)
     """
 
-    graph: nx.DiGraph
     root: str
     id: str
     name: str
@@ -267,224 +611,319 @@ class OrgGraph:
         warnings: Iterable[ValidationIssue] = (),
         source: str | None = None,
     ) -> None:
+        units = list(units)
+        self._setup(
+            lambda cat: _columns(
+                [u.id for u in units],
+                [u.name for u in units],
+                [u.parent for u in units],
+                [u.kind for u in units],
+                [u.function for u in units],
+                [u.category for u in units],
+                [u.establishment for u in units],
+                [u.police for u in units],
+                [u.auxiliaries for u in units],
+                [u.leaders for u in units],
+                [u.duty_roster for u in units],
+                [u.community_share for u in units],
+                cat,
+            ),
+            lambda: units,
+            guides,
+            dispatches,
+            id=id,
+            name=name,
+            description=description,
+            parent_bureau=parent_bureau,
+            catalogue=catalogue,
+            where=where,
+            issues=issues,
+            warnings=warnings,
+            source=source,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        ids: Sequence[str],
+        names: Sequence[str],
+        parent: Sequence[str | None] | np.ndarray,
+        kind: Sequence[str] | np.ndarray,
+        *,
+        function: Sequence[str | None] | tuple[np.ndarray, Sequence[str]] | None = None,
+        category: Sequence[str | None] | np.ndarray | None = None,
+        establishment: Sequence[int | None] | np.ndarray | None = None,
+        police: Sequence[int] | np.ndarray | None = None,
+        auxiliaries: Sequence[int] | np.ndarray | None = None,
+        leaders: Sequence[int | None] | np.ndarray | None = None,
+        duty_roster: Sequence[bool | None] | np.ndarray | None = None,
+        community_share: Sequence[float | None] | np.ndarray | None = None,
+        guides: Iterable[tuple[str, str]] = (),
+        dispatches: Iterable[tuple[str, str]] = (),
+        id: str = "",
+        name: str = "",
+        description: str = "",
+        parent_bureau: ParentBureau | None = None,
+        catalogue: FunctionCatalogue | None = None,
+        where: Mapping[str, str] | None = None,
+        issues: Iterable[ValidationIssue] = (),
+        warnings: Iterable[ValidationIssue] = (),
+        source: str | None = None,
+    ) -> OrgGraph:
+        """An organisation straight from columns (one entry per unit, in file order).
+
+        The fast way in for readers of large files: no :class:`Unit` record is made. The
+        checks are the model's, vectorised; when one fails, the organisation is checked unit
+        by unit and :class:`OrgValidationError` carries exactly the messages, units and
+        places the :class:`Unit` constructor gives.
+
+        Parameters
+        ----------
+        ids, names : sequence of str
+            Unit ids and Chinese names.
+        parent : sequence of str or None, or numpy.ndarray of int
+            Parent ids (``None`` for the root), or parent rows (``-1`` for the root).
+        kind : sequence of str, or numpy.ndarray of int
+            Kind names, or indices into :data:`KINDS`.
+        function : sequence of str or None, or (codes array, code table), optional
+            Function codes; or an int array indexing a table of codes (``-1`` for none).
+        category : sequence of str or None, or numpy.ndarray of int, optional
+            Categories, or indices into :data:`CATEGORY_CODES` (``-1`` for none).
+        establishment, leaders : sequence of int or None, or numpy.ndarray, optional
+            ``None`` (in an array: ``-1``) where not given.
+        police, auxiliaries : sequence of int, or numpy.ndarray, optional
+            0 when the column is not given.
+        duty_roster : sequence of bool or None, or numpy.ndarray, optional
+            In an array: ``1``, ``0``, or ``-1`` for none.
+        community_share : sequence of float or None, or numpy.ndarray, optional
+            In an array: ``NaN`` for none.
+        guides, dispatches, id, name, description, parent_bureau, catalogue, where, issues, warnings, source
+            As for the constructor.
+
+        Returns
+        -------
+        OrgGraph
+
+        Raises
+        ------
+        OrgValidationError
+            Every rule broken, as the constructor reports it.
+
+        Examples
+        --------
+        >>> org = OrgGraph.from_columns(
+        ...     ["b", "s"], ["某县公安局", "城关派出所"], [None, "b"], ["county", "station"],
+        ...     police=[5, 20],
+        ... )
+        >>> org.children("b"), org.total_police(), org.columns.police.tolist()
+        (['s'], 25, [5, 20])
+        """
+        cols_in = (
+            ids, names, parent, kind, function, category, establishment, police, auxiliaries,
+            leaders, duty_roster, community_share,
+        )  # fmt: skip
+
+        def units() -> list[Unit]:
+            return _units_from_raw(*cols_in)
+
+        self = cls.__new__(cls)
+        self._setup(
+            lambda cat: _columns(*cols_in, cat),
+            units,
+            guides,
+            dispatches,
+            id=id,
+            name=name,
+            description=description,
+            parent_bureau=parent_bureau,
+            catalogue=catalogue,
+            where=where,
+            issues=issues,
+            warnings=warnings,
+            source=source,
+        )
+        return self
+
+    def _setup(
+        self,
+        make_columns: Callable[[FunctionCatalogue], tuple[Columns, dict[str, int]]],
+        make_units: Callable[[], list[Unit]],
+        guides: Iterable[tuple[str, str]],
+        dispatches: Iterable[tuple[str, str]],
+        *,
+        id: str,
+        name: str,
+        description: str,
+        parent_bureau: ParentBureau | None,
+        catalogue: FunctionCatalogue | None,
+        where: Mapping[str, str] | None,
+        issues: Iterable[ValidationIssue],
+        warnings: Iterable[ValidationIssue],
+        source: str | None,
+    ) -> None:
         self.id = id
         self.name = name
         self.description = description
         self.parent_bureau = parent_bureau
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
-        where = where or {}
-        found: list[ValidationIssue] = list(issues)
-        if parent_bureau is not None:
-            for fn in parent_bureau.functions:
-                if fn not in self.catalogue:
-                    found.append(ValidationIssue(f"parent_bureau: unknown function code {fn!r}"))
-        g: nx.DiGraph = nx.DiGraph()
-        parent: dict[str, str | None] = {}
-        units = list(units)
-
-        for u in units:
-            loc = where.get(u.id)
-            if not isinstance(u.id, str) or not u.id:
-                found.append(ValidationIssue("unit has no id", None, loc))
-                continue
-            if u.id in parent:
-                found.append(ValidationIssue("duplicate unit id", u.id, loc))
-                continue
-            bad_char = _control_char(u.id)
-            if bad_char:
-                found.append(ValidationIssue(f"the unit id holds a {bad_char}", u.id, loc, "id"))
-            found.extend(self._check_unit(u, loc))
-            parent[u.id] = u.parent
-            g.add_node(u.id, **{k: getattr(u, k) for k in NODE_FIELDS})
-
-        roots = [uid for uid, p in parent.items() if p is None]
-        if not units:
-            found.append(ValidationIssue("the organisation has no units"))
-        elif len(roots) == 0:
-            found.append(ValidationIssue("no root unit (every unit names a parent)"))
-        elif len(roots) > 1:
-            found.append(
-                ValidationIssue(
-                    f"more than one root unit: {', '.join(roots[:10])}"
-                    + (" …" if len(roots) > 10 else "")
-                    + " (exactly one unit may have no parent)"
-                )
-            )
-        children: dict[str, list[str]] = {uid: [] for uid in parent}
-        for uid, p in parent.items():
-            if p is None:
-                continue
-            if p == uid:
-                found.append(ValidationIssue("unit is its own parent", uid, where.get(uid)))
-            elif p not in parent:
-                found.append(ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid)))
-            else:
-                children[p].append(uid)
-                g.add_edge(uid, p, type=REPORTS_TO)
-                if g.nodes[uid]["kind"] == "station" and g.nodes[p]["kind"] == "station":
-                    found.append(
-                        ValidationIssue(
-                            f"a station under the station {p!r}: bundle stations under a "
-                            "group (片区, 中心所) instead",
-                            uid,
-                            where.get(uid),
-                        )
-                    )
-
-        # Breadth-first order from the root; units not reached sit on a cycle.
-        order: list[str] = []
-        depth: dict[str, int] = {}
-        if len(roots) >= 1:
-            queue = deque(roots)
-            for r in roots:
-                depth[r] = 0
-            while queue:
-                uid = queue.popleft()
-                order.append(uid)
-                for c in children[uid]:
-                    if c not in depth:
-                        depth[c] = depth[uid] + 1
-                        queue.append(c)
-        if len(order) < len(parent):
-            on_cycle = [
-                uid
-                for uid in parent
-                if uid not in depth and parent[uid] in parent and parent[uid] != uid
-            ]
-            if on_cycle:
-                shown = ", ".join(on_cycle[:10]) + (" …" if len(on_cycle) > 10 else "")
-                found.append(
-                    ValidationIssue(f"REPORTS_TO cycle: units {shown} never reach the root")
-                )
-
-        placement_errors, placement_warnings = placement_issues(g, parent, where)
-        found.extend(placement_errors)
-        for upper, lower in guides:
-            found.extend(self._check_guides(g, parent, upper, lower))
-        for cc, target in dispatches:
-            found.extend(self._check_dispatch(g, cc, target))
-
-        if found:
-            raise OrgValidationError(found, source)
-
+        issues = list(issues)
+        guides = list(guides)
+        dispatches = list(dispatches)
+        try:
+            if issues:
+                raise _Invalid("reader")
+            if parent_bureau is not None and any(
+                fn not in self.catalogue for fn in parent_bureau.functions
+            ):
+                raise _Invalid("parent_bureau")
+            cols, index = make_columns(self.catalogue)
+            tree = _tree(cols.parent)
+            if tree is None:
+                raise _Invalid("tree")
+            self._cols, self._index, self._tree = cols, index, tree
+            placement_warnings = self._check_structure(where or {})
+            self._guides = self._checked_guides(guides)
+            self._dispatches = self._checked_dispatches(dispatches)
+        except _Invalid:
+            found = _legacy_issues(
+                make_units(), guides, dispatches, parent_bureau, self.catalogue, where or {},
+                issues,
+            )  # fmt: skip
+            if not found:  # pragma: no cover - the fast checks and the full ones agree
+                found = [ValidationIssue("the organisation is invalid")]
+            raise OrgValidationError(found, source) from None
         self.warnings: tuple[ValidationIssue, ...] = (*warnings, *placement_warnings)
-        self.graph = g
-        self.root = roots[0]
-        self._parent = parent
-        self._children = children
-        self._order = order
-        self._depth = depth
+        self.root = cols.ids[int(tree.order[0])]
 
     # -- validation -------------------------------------------------------------------------
 
-    def _check_unit(self, u: Unit, loc: str | None) -> list[ValidationIssue]:
-        out: list[ValidationIssue] = []
-
-        def bad(msg: str, field: str | None = None) -> None:
-            out.append(ValidationIssue(msg, u.id, loc, field))
-
-        if not isinstance(u.name, str) or not u.name.strip():
-            bad("unit has no name", "name")
-        elif bad_char := _control_char(u.name):
-            bad(
-                f"the name holds a {bad_char}: remove it (Excel writes one for a line break)",
-                "name",
-            )
-        if u.kind not in KIND_NAMES:
-            bad(f"unknown kind {u.kind!r} (known: {', '.join(KINDS)})", "kind")
-        for f in _INT_FIELDS:
-            v = getattr(u, f)
-            if v is None and f in ("establishment", "leaders"):
-                continue
-            if isinstance(v, bool) or not isinstance(v, int):
-                bad(f"{f} must be a whole number, got {v!r}", f)
-            elif v < 0:
-                bad(f"{f} must not be negative, got {v}", f)
-            elif v > MAX_HEADCOUNT:
-                bad(f"{f} {v} is more than {MAX_HEADCOUNT:,}, not a headcount of one unit", f)
-        if u.function is not None:
-            if not isinstance(u.function, str):
-                bad(f"function must be a function code, got {u.function!r}", "function")
-            elif u.function not in self.catalogue:
-                bad(f"unknown function code {u.function!r}", "function")
-            elif u.kind not in FUNCTION_KINDS:
-                bad(
-                    f"a {u.kind} unit has no function (functions belong to departments)", "function"
+    def _check_structure(self, where: Mapping[str, str]) -> list[ValidationIssue]:
+        """Stations under stations and team/office placement (raising :class:`_Invalid`);
+        the placement warnings."""
+        cols, tree = self._cols, self._tree
+        kind, parent = cols.kind, cols.parent
+        pk = np.where(parent >= 0, kind[np.maximum(parent, 0)], -1)
+        if ((kind == _STATION) & (pk == _STATION)).any():
+            raise _Invalid("station under station")
+        inner = _kind_mask(_STATION_INNER)
+        if inner[kind].any():
+            # Nearest enclosing unit that is not a team, office or community post.
+            skip = _kind_mask(_STATION_INNER | {"community_post"})[kind]
+            enc = np.arange(len(kind))
+            order, b = tree.order, tree.bounds
+            for d in range(1, len(b) - 1):
+                rows = order[b[d] : b[d + 1]]
+                s = skip[rows]
+                enc[rows[s]] = enc[parent[rows[s]]]
+            tio = np.flatnonzero(inner[kind])
+            if (kind[enc[parent[tio]]] != _STATION).any():
+                raise _Invalid("placement")
+        warn_rows = np.flatnonzero(
+            (kind == _STATION) & np.isin(pk, [_KIND_CODE[k] for k in DEPARTMENT_KINDS])
+        )
+        out = []
+        for i in warn_rows.tolist():
+            p = int(parent[i])
+            pkn = KINDS[kind[p]]
+            uid = cols.ids[i]
+            out.append(
+                ValidationIssue(
+                    f"a 派出所 (station) under {cols.names[p]!r} "
+                    f"({KIND_NAMES.get(pkn, pkn)}), not directly under a bureau: it still "
+                    "counts as a 派出所 in the station share; check its parent",
+                    uid,
+                    where.get(uid),
                 )
-        if u.category is not None and (
-            not isinstance(u.category, str) or u.category not in CATEGORIES
-        ):
-            bad(
-                f"unknown category {u.category!r} (known: {', '.join(sorted(CATEGORIES))})",
-                "category",
-            )
-        if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
-            bad(f"duty_roster must be true or false, got {u.duty_roster!r}", "duty_roster")
-        cs = u.community_share
-        if cs is not None and (
-            isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
-        ):
-            bad(f"community_share must be a number between 0 and 1, got {cs!r}", "community_share")
-        if u.kind in GROUP_KINDS and (u.police or u.auxiliaries or u.establishment):
-            bad(
-                "a group (片区/体系) holds no establishment and no officers of its own "
-                f"(police {u.police}, auxiliaries {u.auxiliaries}, "
-                f"establishment {u.establishment})"
             )
         return out
 
-    def _check_guides(
-        self, g: nx.DiGraph, parent: Mapping[str, str | None], upper: str, lower: str
-    ) -> list[ValidationIssue]:
-        label = f"GUIDES {upper!r} → {lower!r}"
-        missing = [x for x in (upper, lower) if x not in g]
-        if missing:
-            return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
-        a, b = g.nodes[upper], g.nodes[lower]
-        if a["kind"] != "department" or b["kind"] != "department":
-            return [ValidationIssue(f"{label}: GUIDES links departments only")]
-        if a["function"] is None or a["function"] != b["function"]:
-            return [
-                ValidationIssue(
-                    f"{label}: functions differ ({a['function']!r} vs {b['function']!r}); "
-                    "GUIDES links departments of the same function"
-                )
-            ]
-        bu, bl = _bureau_of(parent, g, upper), _bureau_of(parent, g, lower)
-        if bu is None or bl is None or bu == bl or not _is_ancestor(parent, bu, bl):
-            return [
-                ValidationIssue(
-                    f"{label}: GUIDES runs from a bureau's department to a department of a "
-                    "bureau below it"
-                )
-            ]
-        if g.has_edge(upper, lower):
-            return [ValidationIssue(f"{label}: duplicate edge")]
-        g.add_edge(upper, lower, type=GUIDES)
-        return []
+    def _row_bureau(self, i: int) -> int:
+        kind, parent = self._cols.kind, self._cols.parent
+        while i >= 0 and not _BUREAU_T[kind[i]]:
+            i = int(parent[i])
+        return i
 
-    def _check_dispatch(self, g: nx.DiGraph, cc: str, target: str) -> list[ValidationIssue]:
-        label = f"DISPATCHES {cc!r} → {target!r}"
-        missing = [x for x in (cc, target) if x not in g]
-        if missing:
-            return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
-        if g.nodes[cc]["kind"] != "command_center":
-            return [ValidationIssue(f"{label}: only a command_center dispatches")]
-        if cc == target or g.has_edge(cc, target):
-            return [ValidationIssue(f"{label}: self-dispatch or duplicate edge")]
-        g.add_edge(cc, target, type=DISPATCHES)
-        return []
+    def _checked_guides(self, guides: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        cols, index = self._cols, self._index
+        dept = _KIND_CODE["department"]
+        seen: set[tuple[str, str]] = set()
+        for pair in guides:
+            upper, lower = pair
+            a, b = index.get(upper), index.get(lower)
+            if a is None or b is None or cols.kind[a] != dept or cols.kind[b] != dept:
+                raise _Invalid("guides")
+            if cols.function[a] < 0 or (cols.functions[cols.function[a]] != _function_of(cols, b)):
+                raise _Invalid("guides")
+            bu, bl = self._row_bureau(a), self._row_bureau(b)
+            if bu < 0 or bl < 0 or bu == bl or not self._row_above(bu, bl):
+                raise _Invalid("guides")
+            if (upper, lower) in seen:
+                raise _Invalid("guides")
+            seen.add((upper, lower))
+        # The order networkx gave them: by the upper unit's row, then as given.
+        return sorted(((u, v) for u, v in guides), key=lambda e: index[e[0]])
+
+    def _row_above(self, anc: int, i: int) -> bool:
+        parent = self._cols.parent
+        p = int(parent[i])
+        while p >= 0:
+            if p == anc:
+                return True
+            p = int(parent[p])
+        return False
+
+    def _checked_dispatches(self, dispatches: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        cols, index = self._cols, self._index
+        cc = _KIND_CODE["command_center"]
+        seen: set[tuple[str, str]] = set()
+        for pair in dispatches:
+            src, target = pair
+            a, b = index.get(src), index.get(target)
+            if a is None or b is None or cols.kind[a] != cc:
+                raise _Invalid("dispatches")
+            if a == b or cols.parent[a] == b or (src, target) in seen:
+                raise _Invalid("dispatches")
+            seen.add((src, target))
+        return sorted(((u, v) for u, v in dispatches), key=lambda e: index[e[0]])
+
+    # -- the columns ------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> Columns:
+        """The columnar table of the units, in file order (read it; do not change it)."""
+        return self._cols
+
+    @property
+    def index(self) -> Mapping[str, int]:
+        """Unit id → row in :attr:`columns`."""
+        return self._index
+
+    @property
+    def bfs_rows(self) -> np.ndarray:
+        """Rows breadth-first from the root (every parent before its children)."""
+        return self._tree.order
+
+    @property
+    def level_bounds(self) -> np.ndarray:
+        """Where each level starts in :attr:`bfs_rows` (and the end): level ``d`` is
+        ``bfs_rows[level_bounds[d]:level_bounds[d + 1]]``."""
+        return self._tree.bounds
+
+    @property
+    def depth_by_row(self) -> np.ndarray:
+        """REPORTS_TO hops from the root, by row."""
+        return self._tree.depth
 
     # -- access -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self._cols.ids)
 
     def __contains__(self, unit_id: object) -> bool:
-        return unit_id in self._parent
+        return unit_id in self._index
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
+        return iter(self.order())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, OrgGraph):
@@ -505,26 +944,61 @@ class OrgGraph:
     def __repr__(self) -> str:
         return f"OrgGraph(id={self.id!r}, name={self.name!r}, units={len(self)})"
 
+    @cached_property
+    def _order(self) -> list[str]:
+        ids = self._cols.ids
+        return [ids[i] for i in self._tree.order.tolist()]
+
+    @cached_property
+    def _parent(self) -> dict[str, str | None]:
+        ids = self._cols.ids
+        return {
+            u: (ids[p] if p >= 0 else None)
+            for u, p in zip(ids, self._cols.parent.tolist(), strict=True)
+        }
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        ids = self._cols.ids
+        out: dict[str, list[str]] = {u: [] for u in ids}
+        for u, p in zip(ids, self._cols.parent.tolist(), strict=True):
+            if p >= 0:
+                out[ids[p]].append(u)
+        return out
+
+    @cached_property
+    def _depth(self) -> dict[str, int]:
+        ids = self._cols.ids
+        depth = self._tree.depth.tolist()
+        return {ids[i]: depth[i] for i in self._tree.order.tolist()}
+
     def parent(self, unit_id: str) -> str | None:
         """The command parent (REPORTS_TO target) of a unit, ``None`` for the root."""
-        return self._parent[unit_id]
+        p = int(self._cols.parent[self._index[unit_id]])
+        return self._cols.ids[p] if p >= 0 else None
 
     def children(self, unit_id: str) -> list[str]:
         """Direct REPORTS_TO children of a unit, in file order."""
         return self._children[unit_id]
 
     def attrs(self, unit_id: str) -> dict[str, Any]:
-        """The node attribute dict of a unit (read it; do not change it)."""
-        return self.graph.nodes[unit_id]
+        """The node attribute dict of a unit (every field of :class:`Unit` but ``id`` and
+        ``parent``; a fresh dict)."""
+        return self._cols.row_dict(self._index[unit_id])
 
     def unit(self, unit_id: str) -> Unit:
         """A unit as a :class:`Unit` record."""
-        a = self.graph.nodes[unit_id]
-        return Unit(id=unit_id, parent=self._parent[unit_id], **{k: a[k] for k in NODE_FIELDS})
+        i = self._index[unit_id]
+        p = int(self._cols.parent[i])
+        return Unit(
+            id=unit_id,
+            parent=self._cols.ids[p] if p >= 0 else None,
+            **self._cols.row_dict(i),
+        )
 
     def units(self) -> Iterator[Unit]:
         """Every unit, root first, parents before children (breadth-first)."""
-        return (self.unit(u) for u in self._order)
+        return (self.unit(u) for u in self.order())
 
     def order(self) -> list[str]:
         """Unit ids breadth-first from the root: every parent comes before its children."""
@@ -532,7 +1006,7 @@ class OrgGraph:
 
     def depth(self, unit_id: str) -> int:
         """REPORTS_TO hops from the root (the root is 0)."""
-        return self._depth[unit_id]
+        return int(self._tree.depth[self._index[unit_id]])
 
     def depths(self) -> Mapping[str, int]:
         """Depth of every unit (REPORTS_TO hops from the root)."""
@@ -545,16 +1019,42 @@ class OrgGraph:
     @property
     def guides(self) -> list[tuple[str, str]]:
         """GUIDES edges as (upper department, lower department)."""
-        return [(u, v) for u, v, t in self.graph.edges(data="type") if t == GUIDES]
+        return list(self._guides)
 
     @property
     def dispatches(self) -> list[tuple[str, str]]:
         """DISPATCHES edges as (command centre, unit)."""
-        return [(u, v) for u, v, t in self.graph.edges(data="type") if t == DISPATCHES]
+        return list(self._dispatches)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The organisation as a :class:`networkx.DiGraph`, built on first use (read it; do
+        not change it — :meth:`to_networkx` gives a copy of your own)."""
+        return self.to_networkx()
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A new :class:`networkx.DiGraph` of the organisation.
+
+        Nodes carry the fields of :class:`Unit` (without ``id`` and ``parent``); edges a
+        ``type``: ``REPORTS_TO`` (child → parent), ``GUIDES`` and ``DISPATCHES``.
+        """
+        cols = self._cols
+        g: nx.DiGraph = nx.DiGraph()
+        g.add_nodes_from((u, cols.row_dict(i)) for i, u in enumerate(cols.ids))
+        ids = cols.ids
+        g.add_edges_from(
+            (u, ids[p], {"type": REPORTS_TO})
+            for u, p in zip(ids, cols.parent.tolist(), strict=True)
+            if p >= 0
+        )
+        g.add_edges_from((u, v, {"type": GUIDES}) for u, v in self._guides)
+        g.add_edges_from((u, v, {"type": DISPATCHES}) for u, v in self._dispatches)
+        return g
 
     def bureau_of(self, unit_id: str) -> str | None:
         """The nearest bureau (公安部/厅/局/分局) at or above a unit."""
-        return _bureau_of(self._parent, self.graph, unit_id)
+        b = self._row_bureau(self._index[unit_id])
+        return self._cols.ids[b] if b >= 0 else None
 
     def category_of(self, unit_id: str) -> str:
         """A unit's category: its own, else its function's default, else by kind.
@@ -563,30 +1063,32 @@ class OrgGraph:
         and so are groups (片区, 体系: a command layer without posts of its own);
         stations, teams, offices and posts are ``frontline``.
         """
-        a = self.graph.nodes[unit_id]
-        if a["category"]:
-            return str(a["category"])
-        kind = a["kind"]
+        i = self._index[unit_id]
+        cols = self._cols
+        c = int(cols.category[i])
+        if c >= 0:
+            return CATEGORY_CODES[c]
+        kind = KINDS[cols.kind[i]]
         if kind in BUREAU_KINDS or kind in GROUP_KINDS:
             return "leadership"
         if kind in FRONTLINE_KINDS:
             return "frontline"
-        fn = a["function"]
+        fn = _function_of(cols, i)
         if fn and fn in self.catalogue:
             return self.catalogue[fn].category
         return "management"
 
     def name_of(self, unit_id: str) -> str:
         """The Chinese name of a unit."""
-        return str(self.graph.nodes[unit_id]["name"])
+        return self._cols.names[self._index[unit_id]]
 
     def total_police(self) -> int:
         """Σ police over every unit (民警实有总数)."""
-        return sum(a["police"] for _, a in self.graph.nodes(data=True))
+        return int(self._cols.police.sum())
 
     def total_auxiliaries(self) -> int:
         """Σ auxiliaries over every unit (辅警总数)."""
-        return sum(a["auxiliaries"] for _, a in self.graph.nodes(data=True))
+        return int(self._cols.auxiliaries.sum())
 
     def with_units(
         self,
@@ -606,6 +1108,70 @@ class OrgGraph:
             parent_bureau=self.parent_bureau,
             catalogue=self.catalogue,
         )
+
+
+def _function_of(cols: Columns, i: int) -> str | None:
+    f = int(cols.function[i])
+    return cols.functions[f] if f >= 0 else None
+
+
+def _units_from_raw(
+    ids: Any, names: Any, parent: Any, kind: Any, function: Any, category: Any,
+    establishment: Any, police: Any, auxiliaries: Any, leaders: Any, duty_roster: Any,
+    community_share: Any,
+) -> list[Unit]:  # fmt: skip
+    """Unit records from the raw inputs of :meth:`OrgGraph.from_columns` (for the full
+    check's messages: values are kept as given, arrays' sentinels read as none)."""
+    ids = list(ids)
+    n = len(ids)
+
+    def col(values: Any, default: Any, none: Any = None) -> list[Any]:
+        if values is None:
+            return [default] * n
+        if isinstance(values, np.ndarray):
+            out = values.tolist()
+            if none is not None:
+                out = [None if (v == none or v != v) else v for v in out]
+            return out
+        return list(values)
+
+    if isinstance(parent, np.ndarray):
+        parent = [ids[p] if 0 <= p < n else (None if p < 0 else str(p)) for p in parent.tolist()]
+    if isinstance(kind, np.ndarray):
+        kind = [KINDS[k] if 0 <= k < len(KINDS) else str(k) for k in kind.tolist()]
+    if isinstance(function, tuple) and len(function) == 2 and isinstance(function[0], np.ndarray):
+        table = list(function[1])
+        function = [table[f] if f >= 0 else None for f in function[0].tolist()]
+    if isinstance(category, np.ndarray):
+        category = [CATEGORY_CODES[c] if c >= 0 else None for c in category.tolist()]
+    if isinstance(duty_roster, np.ndarray):
+        duty_roster = [None if v < 0 else bool(v) for v in duty_roster.tolist()]
+    names_l, parent_l, kind_l = list(names), col(parent, None), col(kind, "")
+    fn_l, cat_l = col(function, None), col(category, None)
+    est_l, police_l = col(establishment, None, -1), col(police, 0)
+    aux_l, lead_l = col(auxiliaries, 0), col(leaders, None, -1)
+    roster_l, cs_l = col(duty_roster, None), col(community_share, None, np.nan)
+
+    def at(values: list[Any], i: int) -> Any:
+        return values[i] if i < len(values) else None
+
+    return [
+        Unit(
+            id=ids[i],
+            name=at(names_l, i),
+            kind=at(kind_l, i),
+            parent=at(parent_l, i),
+            function=at(fn_l, i),
+            category=at(cat_l, i),
+            establishment=at(est_l, i),
+            police=at(police_l, i),
+            auxiliaries=at(aux_l, i),
+            leaders=at(lead_l, i),
+            duty_roster=at(roster_l, i),
+            community_share=at(cs_l, i),
+        )
+        for i in range(n)
+    ]
 
 
 #: Kinds that live inside a 派出所 (DOMAIN.md: "派出所内的队", "派出所综合指挥室").
@@ -698,3 +1264,200 @@ def _is_ancestor(parent: Mapping[str, str | None], anc: str, unit_id: str) -> bo
         p = parent.get(p)
         seen += 1
     return False
+
+
+def _legacy_issues(
+    units: list[Unit],
+    guides: Iterable[tuple[str, str]],
+    dispatches: Iterable[tuple[str, str]],
+    parent_bureau: ParentBureau | None,
+    catalogue: FunctionCatalogue,
+    where: Mapping[str, str],
+    issues: Iterable[ValidationIssue],
+) -> list[ValidationIssue]:
+    """Every rule broken, unit by unit: the full check behind :class:`OrgValidationError`.
+
+    The constructors check columns at once and come here only when something is wrong, so
+    that the messages, units and places are those of a unit-by-unit reading of the file.
+    """
+    found: list[ValidationIssue] = list(issues)
+    if parent_bureau is not None:
+        for fn in parent_bureau.functions:
+            if fn not in catalogue:
+                found.append(ValidationIssue(f"parent_bureau: unknown function code {fn!r}"))
+    g: nx.DiGraph = nx.DiGraph()
+    parent: dict[str, str | None] = {}
+    for u in units:
+        loc = where.get(u.id) if isinstance(u.id, str) else None
+        if not isinstance(u.id, str) or not u.id:
+            found.append(ValidationIssue("unit has no id", None, loc))
+            continue
+        if u.id in parent:
+            found.append(ValidationIssue("duplicate unit id", u.id, loc))
+            continue
+        bad_char = _control_char(u.id)
+        if bad_char:
+            found.append(ValidationIssue(f"the unit id holds a {bad_char}", u.id, loc, "id"))
+        found.extend(_check_unit(u, loc, catalogue))
+        parent[u.id] = u.parent
+        g.add_node(u.id, **{k: getattr(u, k) for k in NODE_FIELDS})
+
+    roots = [uid for uid, p in parent.items() if p is None]
+    if not units:
+        found.append(ValidationIssue("the organisation has no units"))
+    elif len(roots) == 0:
+        found.append(ValidationIssue("no root unit (every unit names a parent)"))
+    elif len(roots) > 1:
+        found.append(
+            ValidationIssue(
+                f"more than one root unit: {', '.join(roots[:10])}"
+                + (" …" if len(roots) > 10 else "")
+                + " (exactly one unit may have no parent)"
+            )
+        )
+    children: dict[str, list[str]] = {uid: [] for uid in parent}
+    for uid, p in parent.items():
+        if p is None:
+            continue
+        if p == uid:
+            found.append(ValidationIssue("unit is its own parent", uid, where.get(uid)))
+        elif not isinstance(p, str) or p not in parent:
+            found.append(ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid)))
+        else:
+            children[p].append(uid)
+            g.add_edge(uid, p, type=REPORTS_TO)
+            if g.nodes[uid]["kind"] == "station" and g.nodes[p]["kind"] == "station":
+                found.append(
+                    ValidationIssue(
+                        f"a station under the station {p!r}: bundle stations under a "
+                        "group (片区, 中心所) instead",
+                        uid,
+                        where.get(uid),
+                    )
+                )
+
+    # Breadth-first from the root; units not reached sit on a cycle.
+    depth: dict[str, int] = {}
+    queue = deque(roots)
+    for r in roots:
+        depth[r] = 0
+    while queue:
+        uid = queue.popleft()
+        for c in children[uid]:
+            if c not in depth:
+                depth[c] = depth[uid] + 1
+                queue.append(c)
+    if len(depth) < len(parent):
+        on_cycle = [
+            uid
+            for uid in parent
+            if uid not in depth and parent[uid] in parent and parent[uid] != uid
+        ]
+        if on_cycle:
+            shown = ", ".join(on_cycle[:10]) + (" …" if len(on_cycle) > 10 else "")
+            found.append(ValidationIssue(f"REPORTS_TO cycle: units {shown} never reach the root"))
+
+    placement_errors, _ = placement_issues(g, parent, where)
+    found.extend(placement_errors)
+    for upper, lower in guides:
+        found.extend(_check_guides(g, parent, upper, lower))
+    for cc, target in dispatches:
+        found.extend(_check_dispatch(g, cc, target))
+    return found
+
+
+def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[ValidationIssue]:
+    out: list[ValidationIssue] = []
+
+    def bad(msg: str, field: str | None = None) -> None:
+        out.append(ValidationIssue(msg, u.id, loc, field))
+
+    if not isinstance(u.name, str) or not u.name.strip():
+        bad("unit has no name", "name")
+    elif bad_char := _control_char(u.name):
+        bad(
+            f"the name holds a {bad_char}: remove it (Excel writes one for a line break)",
+            "name",
+        )
+    if not isinstance(u.kind, str) or u.kind not in KIND_NAMES:
+        bad(f"unknown kind {u.kind!r} (known: {', '.join(KINDS)})", "kind")
+    for f in _INT_FIELDS:
+        v = getattr(u, f)
+        if v is None and f in ("establishment", "leaders"):
+            continue
+        if isinstance(v, bool) or not isinstance(v, int):
+            bad(f"{f} must be a whole number, got {v!r}", f)
+        elif v < 0:
+            bad(f"{f} must not be negative, got {v}", f)
+        elif v > MAX_HEADCOUNT:
+            bad(f"{f} {v} is more than {MAX_HEADCOUNT:,}, not a headcount of one unit", f)
+    if u.function is not None:
+        if not isinstance(u.function, str):
+            bad(f"function must be a function code, got {u.function!r}", "function")
+        elif u.function not in catalogue:
+            bad(f"unknown function code {u.function!r}", "function")
+        elif u.kind not in FUNCTION_KINDS:
+            bad(f"a {u.kind} unit has no function (functions belong to departments)", "function")
+    if u.category is not None and (not isinstance(u.category, str) or u.category not in CATEGORIES):
+        bad(
+            f"unknown category {u.category!r} (known: {', '.join(sorted(CATEGORIES))})",
+            "category",
+        )
+    if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
+        bad(f"duty_roster must be true or false, got {u.duty_roster!r}", "duty_roster")
+    cs = u.community_share
+    if cs is not None and (
+        isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
+    ):
+        bad(f"community_share must be a number between 0 and 1, got {cs!r}", "community_share")
+    if u.kind in GROUP_KINDS and (u.police or u.auxiliaries or u.establishment):
+        bad(
+            "a group (片区/体系) holds no establishment and no officers of its own "
+            f"(police {u.police}, auxiliaries {u.auxiliaries}, "
+            f"establishment {u.establishment})"
+        )
+    return out
+
+
+def _check_guides(
+    g: nx.DiGraph, parent: Mapping[str, str | None], upper: str, lower: str
+) -> list[ValidationIssue]:
+    label = f"GUIDES {upper!r} → {lower!r}"
+    missing = [x for x in (upper, lower) if x not in g]
+    if missing:
+        return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
+    a, b = g.nodes[upper], g.nodes[lower]
+    if a["kind"] != "department" or b["kind"] != "department":
+        return [ValidationIssue(f"{label}: GUIDES links departments only")]
+    if a["function"] is None or a["function"] != b["function"]:
+        return [
+            ValidationIssue(
+                f"{label}: functions differ ({a['function']!r} vs {b['function']!r}); "
+                "GUIDES links departments of the same function"
+            )
+        ]
+    bu, bl = _bureau_of(parent, g, upper), _bureau_of(parent, g, lower)
+    if bu is None or bl is None or bu == bl or not _is_ancestor(parent, bu, bl):
+        return [
+            ValidationIssue(
+                f"{label}: GUIDES runs from a bureau's department to a department of a "
+                "bureau below it"
+            )
+        ]
+    if g.has_edge(upper, lower):
+        return [ValidationIssue(f"{label}: duplicate edge")]
+    g.add_edge(upper, lower, type=GUIDES)
+    return []
+
+
+def _check_dispatch(g: nx.DiGraph, cc: str, target: str) -> list[ValidationIssue]:
+    label = f"DISPATCHES {cc!r} → {target!r}"
+    missing = [x for x in (cc, target) if x not in g]
+    if missing:
+        return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
+    if g.nodes[cc]["kind"] != "command_center":
+        return [ValidationIssue(f"{label}: only a command_center dispatches")]
+    if cc == target or g.has_edge(cc, target):
+        return [ValidationIssue(f"{label}: self-dispatch or duplicate edge")]
+    g.add_edge(cc, target, type=DISPATCHES)
+    return []
