@@ -1,26 +1,44 @@
-"""Per-unit columns shared by the metrics, each computed once, in one pass, when first asked.
+"""Per-unit columns shared by the metrics, each computed once, vectorised, when first asked.
 
 :class:`Frame` wraps an organisation and the norms. A public metric function builds one and
 reads the columns it needs; :func:`orgmodel.metrics.suite.metric_report` builds one for the
 whole report, so that a column used by several sections (the nearest bureau, subtree
-totals, staffing) is computed once. Top-down columns walk :meth:`OrgGraph.order` (parents
-first); bottom-up ones walk it reversed (children first). Nothing here searches descendants.
+totals, staffing) is computed once.
+
+Everything here works on numpy arrays indexed by *position*: the unit's place in the
+breadth-first order of :meth:`OrgGraph.order` (the root is 0, every parent comes before its
+children, and each level is one contiguous slice, ``bounds[d]:bounds[d + 1]``). So:
+
+- a top-down column (nearest bureau, nearest dispatched unit, level) is one fancy-indexing
+  step per level: ``near[level] = near[parent[level]]`` where the unit itself does not set it;
+- a bottom-up column (subtree sums) is one ``bincount`` per level, deepest first, adding a
+  level into the level above it;
+- group-bys (funnels, bands, kinds) are ``bincount`` over a key column.
+
+Sums of integers are exact whatever the order. Sums of floats are accumulated in the same
+order as a loop over the units would (``bincount`` and ``np.add.at`` add in index order), so
+every figure is the one the unit-by-unit definition gives, to the last bit. Nothing searches
+descendants. The dict-valued properties (:attr:`Frame.spans`, :attr:`Frame.bureau` …) are
+the per-unit answers of the public functions, built from the arrays when asked for.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Any
+
+import numpy as np
 
 from orgmodel.metrics._util import norms_or_default
 from orgmodel.model import (
     BUREAU_KINDS,
+    CATEGORY_CODES,
     DEPARTMENT_KINDS,
-    DISPATCHES,
     FRONTLINE_KINDS,
-    GUIDES,
+    GROUP_KINDS,
     KIND_LEVELS,
+    KINDS,
     ORGAN_KINDS,
     OrgGraph,
 )
@@ -33,200 +51,377 @@ __all__: list[str] = []
 #: The function of a community team (社区警务队).
 COMMUNITY_FUNCTION = "community_policing"
 
-
 #: Kinds that belong to the establishment (编制单元) of the 派出所 they sit in.
 STATION_MEMBER_KINDS = frozenset({"team", "office", "community_post"})
+
+KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
+
+
+def kind_table(kinds: frozenset[str] | set[str]) -> np.ndarray:
+    """Boolean lookup over kind codes: ``kind_table(BUREAU_KINDS)[kind]``."""
+    t = np.zeros(len(KINDS), dtype=bool)
+    for k in kinds:
+        t[KIND_CODE[k]] = True
+    return t
+
+
+_BUREAU_T = kind_table(BUREAU_KINDS)
+_ORGAN_T = kind_table(ORGAN_KINDS)
+_DEPT_T = kind_table(DEPARTMENT_KINDS)
+_FRONT_T = kind_table(FRONTLINE_KINDS)
+_MEMBER_T = kind_table(STATION_MEMBER_KINDS)
+_STATION = KIND_CODE["station"]
+_POST = KIND_CODE["community_post"]
+_TEAM = KIND_CODE["team"]
+_COUNTY = KIND_CODE["county"]
+#: KIND_LEVELS by kind code (-1: the unit takes its parent's level).
+_KIND_LEVEL = np.array([KIND_LEVELS.get(k, -1) for k in KINDS], dtype=np.int64)
+_LEADERSHIP = CATEGORY_CODES.index("leadership")
+_FRONTLINE = CATEGORY_CODES.index("frontline")
+_MANAGEMENT = CATEGORY_CODES.index("management")
+
+
+class _NodeView(Mapping[str, dict[str, Any]]):
+    """Unit id → its attribute dict, built from the columns when read."""
+
+    def __init__(self, org: OrgGraph) -> None:
+        self._org = org
+
+    def __getitem__(self, u: str) -> dict[str, Any]:
+        return self._org.attrs(u)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._org.order())
+
+    def __len__(self) -> int:
+        return len(self._org)
 
 
 class Staffing:
     """Result of the staffing pass (see :attr:`Frame.staffing`).
 
-    Per unit: ``fixed`` is the unit's own contribution to fixed posts (a station head: L + A
-    + D·k once; a team or office: its ``added_posts``; a community post in a station: 0),
-    ``overhead`` the officers of that unit absorbed by its establishment's posts, ``loss``
-    the establishment's hidden loss on its head (0 on the members). Per establishment head:
-    ``est_police``, ``est_people`` and ``est_fixed``.
+    Per unit (arrays by position): ``fixed_a`` is the unit's own contribution to fixed posts
+    (a station head: L + A + D·k once; a team or office: its ``added_posts``; a community
+    post in a station: 0), ``overhead_a`` the officers of that unit absorbed by its
+    establishment's posts, ``loss_a`` the establishment's hidden loss on its head (0 on the
+    members), ``head_a`` the establishment head. Per head: ``est_police_a``,
+    ``est_people_a``, ``est_fixed_a`` and ``est_members_a`` (0 on members). The dict
+    attributes (``fixed``, ``head``, ``est_police`` …) give the same by unit id.
     """
 
-    def __init__(self) -> None:
-        self.fixed: dict[str, int] = {}
-        self.overhead: dict[str, int] = {}
-        self.loss: dict[str, float] = {}
-        #: Establishment head of every unit (itself, except a station's members).
-        self.head: dict[str, str] = {}
-        self.est_police: dict[str, int] = {}
-        self.est_people: dict[str, int] = {}
-        self.est_fixed: dict[str, int] = {}
-        self.est_members: dict[str, int] = {}
+    def __init__(self, ids: list[str]) -> None:
+        self._ids = ids
+        self.fixed_a = np.zeros(0, dtype=np.int64)
+        self.overhead_a = np.zeros(0, dtype=np.int64)
+        self.loss_a = np.zeros(0)
+        self.head_a = np.zeros(0, dtype=np.int64)
+        self.is_head = np.zeros(0, dtype=bool)
+        self.est_police_a = np.zeros(0, dtype=np.int64)
+        self.est_people_a = np.zeros(0, dtype=np.int64)
+        self.est_fixed_a = np.zeros(0, dtype=np.int64)
+        self.est_members_a = np.zeros(0, dtype=np.int64)
+        self.hollow_a = np.zeros(0, dtype=np.int64)
         #: group key → [units, police, leaders, admin, duty] deductions.
-        self.by_level: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-        self.by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        self.by_level: dict[str, list[int]] = {}
+        self.by_category: dict[str, list[int]] = {}
         #: kind → [units, police, fixed posts, overhead, hollow units]; loss apart (float).
-        self.by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-        self.kind_loss: dict[str, float] = defaultdict(float)
-        self.kind_aux: dict[str, int] = defaultdict(int)
-        #: Hollow establishments (空壳), by their head.
-        self.hollow: list[str] = []
+        self.by_kind: dict[str, list[int]] = {}
+        self.kind_loss: dict[str, float] = {}
+        self.kind_aux: dict[str, int] = {}
         self.auxiliaries = 0
         self.establishment = 0
         self.establishments = 0
         #: kind → [Σ (police − L) / L, units with L > 0]: supervision ratios.
-        self.supervision: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+        self.supervision: dict[str, list[float]] = {}
+
+    def _by_unit(self, a: np.ndarray) -> dict[str, Any]:
+        return dict(zip(self._ids, a.tolist(), strict=True))
+
+    def _by_head(self, a: np.ndarray) -> dict[str, Any]:
+        ids = self._ids
+        heads = np.flatnonzero(self.is_head)
+        return dict(zip((ids[h] for h in heads.tolist()), a[heads].tolist(), strict=True))
+
+    @cached_property
+    def fixed(self) -> dict[str, int]:
+        return self._by_unit(self.fixed_a)
+
+    @cached_property
+    def overhead(self) -> dict[str, int]:
+        return self._by_unit(self.overhead_a)
+
+    @cached_property
+    def loss(self) -> dict[str, float]:
+        return self._by_unit(self.loss_a)
+
+    @cached_property
+    def head(self) -> dict[str, str]:
+        ids = self._ids
+        return dict(zip(ids, (ids[h] for h in self.head_a.tolist()), strict=True))
+
+    @cached_property
+    def est_police(self) -> dict[str, int]:
+        return self._by_head(self.est_police_a)
+
+    @cached_property
+    def est_people(self) -> dict[str, int]:
+        return self._by_head(self.est_people_a)
+
+    @cached_property
+    def est_fixed(self) -> dict[str, int]:
+        return self._by_head(self.est_fixed_a)
+
+    @cached_property
+    def est_members(self) -> dict[str, int]:
+        return self._by_head(self.est_members_a)
+
+    @cached_property
+    def hollow(self) -> list[str]:
+        """Hollow establishments (空壳), by their head, breadth-first."""
+        ids = self._ids
+        return [ids[h] for h in self.hollow_a.tolist()]
+
+
+def _first_seen(keys: np.ndarray, nkeys: int) -> np.ndarray:
+    """Position of the first occurrence of every key (``len(keys)`` when absent)."""
+    first = np.full(nkeys, len(keys), dtype=np.int64)
+    np.minimum.at(first, keys[::-1], np.arange(len(keys) - 1, -1, -1))
+    return first
 
 
 class Frame:
-    """An organisation, its norms and lazily computed per-unit columns."""
+    """An organisation, its norms and lazily computed per-unit columns (see the module)."""
 
     def __init__(self, org: OrgGraph, norms: Norms | None = None) -> None:
         self.org = org
         self.norms = norms_or_default(norms)
-        self.order = org.order()
-        self.parents = org.parents()
-        # The node attribute dicts themselves (networkx's node store): reading them directly
-        # avoids a view lookup per unit, which matters at 650k units.
-        node = getattr(org.graph, "_node", None)
-        self.node: dict[str, dict[str, Any]] = (
-            node if isinstance(node, dict) else dict(org.graph.nodes(data=True))
-        )
+        self.order: list[str] = org.order()
+        self.n = n = len(self.order)
+        cols = org.columns
+        rows = org.bfs_rows
+        self.rows = rows
+        self.bounds: list[int] = org.level_bounds.tolist()
+        inv = np.empty(n, dtype=np.int64)
+        inv[rows] = np.arange(n)
+        self.pos_of_row = inv
+        p = cols.parent[rows]
+        self.ppos = np.where(p >= 0, inv[np.maximum(p, 0)], -1)
+        self.kind = cols.kind[rows].astype(np.int64)
+        self.police = cols.police[rows]
+        self.aux = cols.auxiliaries[rows]
+        self.fn = cols.function[rows]
+        self.functions = cols.functions
+        self.depth = np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+
+    # -- small helpers ------------------------------------------------------------------------
+
+    @property
+    def parents(self) -> Mapping[str, str | None]:
+        """The parent of every unit, by id."""
+        return self.org.parents()
+
+    @cached_property
+    def node(self) -> Mapping[str, dict[str, Any]]:
+        """Unit id → attribute dict (built when read; prefer the arrays in loops)."""
+        return _NodeView(self.org)
+
+    @cached_property
+    def names(self) -> list[str]:
+        """Chinese names by position."""
+        names = self.org.columns.names
+        return [names[r] for r in self.rows.tolist()]
+
+    def kind_name(self, i: int) -> str:
+        """The kind of the unit at position ``i``."""
+        return KINDS[self.kind[i]]
+
+    def function_of(self, i: int) -> str | None:
+        """The function code of the unit at position ``i``."""
+        f = int(self.fn[i])
+        return self.functions[f] if f >= 0 else None
 
     def ref(self, u: str | None) -> dict[str, Any] | None:
         """A unit as reports show it: id and Chinese name (``None`` stays ``None``)."""
-        return None if u is None else {"id": u, "name": self.node[u]["name"]}
+        return None if u is None else {"id": u, "name": self.org.name_of(u)}
+
+    def refp(self, i: int) -> dict[str, Any] | None:
+        """The unit at position ``i`` as reports show it (``-1``: ``None``)."""
+        return None if i < 0 else {"id": self.order[i], "name": self.names[i]}
+
+    def levels(self, top_down: bool = True) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of every level below the root, top-down or bottom-up."""
+        b = self.bounds
+        ds = range(1, len(b) - 1)
+        for d in ds if top_down else reversed(ds):
+            yield b[d], b[d + 1]
+
+    def down(self, own: np.ndarray) -> np.ndarray:
+        """Top-down: every position takes ``own`` where it is not ``-1``, else its parent's
+        value (the root keeps its own)."""
+        out = own.copy()
+        ppos = self.ppos
+        for s, e in self.levels():
+            seg = out[s:e]
+            m = seg < 0
+            if m.any():
+                seg[m] = out[ppos[s:e][m]]
+        return out
+
+    def up(self, values: np.ndarray, reset: np.ndarray | None = None) -> np.ndarray:
+        """Bottom-up subtree sums of an integer column (exact).
+
+        With ``reset`` (a boolean column), a unit where it is true counts its whole subtree
+        total instead: ``out[u] = up(values)[u]`` there — used for "police in stations".
+        """
+        b = self.bounds
+        if reset is not None:
+            return self._up_with(reset, self.up(values))
+        out = values.astype(np.int64)
+        ppos = self.ppos
+        for d in range(len(b) - 2, 0, -1):
+            s, e = b[d], b[d + 1]
+            ps = b[d - 1]
+            add = np.bincount(ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
+            out[ps:s] += add.astype(np.int64)
+        return out
+
+    def up_float(self, values: np.ndarray) -> np.ndarray:
+        """Bottom-up subtree sums of a float column, added in the order of a loop over the
+        reversed breadth-first order (so the result is that loop's, to the last bit)."""
+        out = values.astype(np.float64).copy()
+        ppos, b = self.ppos, self.bounds
+        for d in range(len(b) - 2, 0, -1):
+            s, e = b[d], b[d + 1]
+            np.add.at(out, ppos[s:e][::-1], out[s:e][::-1])
+        return out
+
+    def positions_of_kind(self, kind: str) -> np.ndarray:
+        """Positions of the units of a kind, breadth-first."""
+        return np.flatnonzero(self.kind == KIND_CODE[kind])
+
+    def ids_at(self, positions: np.ndarray) -> list[str]:
+        """Unit ids of positions."""
+        order = self.order
+        return [order[i] for i in positions.tolist()]
+
+    # -- columns ------------------------------------------------------------------------------
+
+    @cached_property
+    def near_bureau(self) -> np.ndarray:
+        """Position of the nearest bureau at or above every unit (``-1``: none)."""
+        own = np.where(_BUREAU_T[self.kind], np.arange(self.n), -1)
+        if own[0] < 0:
+            own[0] = -2  # the root without a bureau: none, and so its descendants
+        out = self.down(own)
+        out[out == -2] = -1
+        return out
 
     @cached_property
     def bureau(self) -> dict[str, str | None]:
-        """Nearest bureau at or above every unit (top-down)."""
-        node, parents = self.node, self.parents
-        out: dict[str, str | None] = {}
-        for u in self.order:
-            if node[u]["kind"] in BUREAU_KINDS:
-                out[u] = u
-            else:
-                p = parents[u]
-                out[u] = out[p] if p is not None else None
-        return out
+        """Nearest bureau at or above every unit, by id."""
+        order = self.order
+        return {
+            u: (order[b] if b >= 0 else None)
+            for u, b in zip(order, self.near_bureau.tolist(), strict=True)
+        }
 
     @cached_property
     def units_of_kind(self) -> dict[str, list[str]]:
         """Units of every kind, breadth-first."""
-        node = self.node
-        out: dict[str, list[str]] = defaultdict(list)
-        for u in self.order:
-            out[node[u]["kind"]].append(u)
+        present = np.flatnonzero(np.bincount(self.kind, minlength=len(KINDS)))
+        first = _first_seen(self.kind, len(KINDS))
+        out: dict[str, list[str]] = {}
+        for k in sorted(present.tolist(), key=lambda k: first[k]):
+            out[KINDS[k]] = self.ids_at(np.flatnonzero(self.kind == k))
         return out
 
     @cached_property
     def edges(self) -> tuple[int, int, set[str]]:
         """(GUIDES edges, DISPATCHES edges, units a command centre dispatches)."""
-        guides = dispatches = 0
-        targets: set[str] = set()
-        for _, v, t in self.org.graph.edges(data="type"):
-            if t == GUIDES:
-                guides += 1
-            elif t == DISPATCHES:
-                dispatches += 1
-                targets.add(v)
-        return guides, dispatches, targets
+        d = self.org.dispatches
+        return len(self.org.guides), len(d), {v for _, v in d}
+
+    @cached_property
+    def span(self) -> np.ndarray:
+        """Direct REPORTS_TO children of every unit, by position (0 for a leaf)."""
+        return np.bincount(self.ppos[1:], minlength=self.n)
 
     @cached_property
     def spans(self) -> dict[str, int]:
         """Direct REPORTS_TO children of every managing unit."""
-        children = self.org.children
-        out: dict[str, int] = {}
-        for u in self.order:
-            n = len(children(u))
-            if n:
-                out[u] = n
-        return out
+        m = np.flatnonzero(self.span)
+        return dict(zip(self.ids_at(m), self.span[m].tolist(), strict=True))
+
+    @cached_property
+    def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(positions of the community posts, their command paths, reached by dispatch)."""
+        n = self.n
+        dispatched = self.edges[2]
+        own = np.full(n, -1, dtype=np.int64)
+        own[0] = -2
+        if dispatched:
+            idx = self.org.index
+            pos = self.pos_of_row[[idx[v] for v in dispatched]]
+            own[pos] = pos
+        near = self.down(own)
+        posts = np.flatnonzero(self.kind == _POST)
+        depth = self.depth
+        b = self.near_bureau[posts]
+        hops = depth[posts] - np.where(b >= 0, depth[np.maximum(b, 0)], 0)
+        t = near[posts]
+        alt = 1 + depth[posts] - depth[np.maximum(t, 0)]
+        via = (t >= 0) & (alt < hops)
+        return posts, np.where(via, alt, hops), via
 
     @cached_property
     def paths(self) -> tuple[dict[str, int], set[str]]:
-        """(command path of every community post, posts reached faster by dispatch); the
-        same top-down pass fills :attr:`by_layer` and :attr:`deepest_frontline`."""
-        node, parents = self.node, self.parents
-        depth = self.org.depths()
-        bureau = self.bureau
-        dispatched = self.edges[2]
-        near: dict[str, str | None] = {}
-        paths: dict[str, int] = {}
-        via: set[str] = set()
-        by_layer: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        deepest = -1
-        for u in self.order:
-            p = parents[u]
-            a = node[u]
-            d = depth[u]
-            row = by_layer[d]
-            row[0] += 1
-            row[1] += a["police"]
-            near[u] = u if u in dispatched else (near[p] if p is not None else None)
-            kind = a["kind"]
-            if d > deepest and kind in FRONTLINE_KINDS:
-                deepest = d
-            if kind != "community_post":
-                continue
-            b = bureau[u]
-            hops = depth[u] - (depth[b] if b is not None else 0)
-            t = near[u]
-            if t is not None and 1 + depth[u] - depth[t] < hops:
-                hops = 1 + depth[u] - depth[t]
-                via.add(u)
-            paths[u] = hops
-        self._by_layer = dict(by_layer)
-        self._deepest_frontline = deepest
-        return paths, via
+        """(command path of every community post, posts reached faster by dispatch)."""
+        posts, hops, via = self.path_arrays
+        ids = self.ids_at(posts)
+        return (
+            dict(zip(ids, hops.tolist(), strict=True)),
+            set(self.ids_at(posts[via])),
+        )
 
     @property
     def by_layer(self) -> dict[int, list[int]]:
-        """Layer → [units, police] (filled by the :attr:`paths` pass)."""
-        _ = self.paths
-        return self._by_layer
+        """Layer → [units, police]."""
+        units = np.diff(self.bounds)
+        police = np.bincount(self.depth, weights=self.police, minlength=len(units))
+        return {d: [int(u), int(p)] for d, (u, p) in enumerate(zip(units, police, strict=True))}
 
     @property
     def deepest_frontline(self) -> int:
-        """Deepest layer of a frontline unit, −1 when there is none (:attr:`paths` pass)."""
-        _ = self.paths
-        return self._deepest_frontline
+        """Deepest layer of a frontline unit, −1 when there is none."""
+        f = _FRONT_T[self.kind]
+        return int(self.depth[f].max()) if f.any() else -1
 
     @property
     def departments(self) -> list[str]:
-        """Departments and command centres, breadth-first (:attr:`structure` pass)."""
-        _ = self.structure
-        return self._departments
+        """Departments and command centres, breadth-first."""
+        return self.ids_at(self.department_positions)
 
     @cached_property
-    def sums(self) -> dict[str, dict[str, int]]:
-        """Subtree sums of police (bottom-up): ``total``, ``station`` (in station subtrees),
+    def department_positions(self) -> np.ndarray:
+        """Positions of the departments and command centres, breadth-first."""
+        return np.flatnonzero(_DEPT_T[self.kind])
+
+    @cached_property
+    def sums_arrays(self) -> dict[str, np.ndarray]:
+        """Subtree sums of police by position: ``total``, ``station`` (in station subtrees),
         ``community`` (in community teams and posts), ``station_community`` (community
         police inside stations) and ``organ`` (in bureau units, departments, centres)."""
-        node, parents, order = self.node, self.parents, self.order
-        tot: dict[str, int] = {u: node[u]["police"] for u in order}
-        organ: dict[str, int] = {
-            u: (tot[u] if node[u]["kind"] in ORGAN_KINDS else 0) for u in order
-        }
-        sta: dict[str, int] = dict.fromkeys(order, 0)
-        com: dict[str, int] = dict.fromkeys(order, 0)
-        scom: dict[str, int] = dict.fromkeys(order, 0)
-        for u in reversed(order):
-            a = node[u]
-            kind = a["kind"]
-            if kind == "community_post" or (kind == "team" and a["function"] == COMMUNITY_FUNCTION):
-                com[u] = tot[u]
-            if kind == "station":
-                sta[u] = tot[u]
-                scom[u] = com[u]
-            p = parents[u]
-            if p is not None:
-                tot[p] += tot[u]
-                # Most units add nothing here: skip the writes.
-                if sta[u]:
-                    sta[p] += sta[u]
-                if com[u]:
-                    com[p] += com[u]
-                if scom[u]:
-                    scom[p] += scom[u]
-                if organ[u]:
-                    organ[p] += organ[u]
+        kind, police = self.kind, self.police
+        tot = self.up(police)
+        organ = self.up(np.where(_ORGAN_T[kind], police, 0))
+        is_com = (kind == _POST) | (
+            (kind == _TEAM) & (self.fn == self._function_code(COMMUNITY_FUNCTION))
+        )
+        com = self._up_with(is_com, tot)
+        is_sta = kind == _STATION
+        sta = self._up_with(is_sta, tot)
+        # Community police of a station's subtree, counted at the station and summed above.
+        scom = self._up_with(is_sta, com)
         return {
             "total": tot,
             "station": sta,
@@ -235,86 +430,159 @@ class Frame:
             "organ": organ,
         }
 
+    def _up_with(self, reset: np.ndarray, value: np.ndarray) -> np.ndarray:
+        """Bottom-up sums where a unit with ``reset`` counts ``value`` instead of its
+        children's sum."""
+        b, ppos = self.bounds, self.ppos
+        out = np.zeros(self.n, dtype=np.int64)
+        for d in range(len(b) - 2, -1, -1):
+            s, e = b[d], b[d + 1]
+            m = reset[s:e]
+            if m.any():
+                out[s:e][m] = value[s:e][m]
+            if d:
+                ps = b[d - 1]
+                add = np.bincount(ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
+                out[ps:s] += add.astype(np.int64)
+        return out
+
+    def _function_code(self, code: str) -> int:
+        try:
+            return self.functions.index(code)
+        except ValueError:
+            return -2
+
     @cached_property
-    def county_level(self) -> tuple[list[str], dict[str, str | None]]:
-        """(county-level bureaus breadth-first, nearest county-level bureau at or above every
-        unit — ``None`` above them, e.g. a city's own organs).
+    def sums(self) -> dict[str, dict[str, int]]:
+        """:attr:`sums_arrays` by unit id."""
+        order = self.order
+        return {
+            k: dict(zip(order, a.tolist(), strict=True)) for k, a in self.sums_arrays.items()
+        }
+
+    @cached_property
+    def county_level_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of the county-level bureaus breadth-first, position of the nearest
+        county-level bureau at or above every unit — ``-1`` above them, e.g. a city's own
+        organs).
 
         A county-level bureau (县级公安机关) is the bureau nearest above a station — a county
         bureau or 分局, or a city bureau that commands stations directly — and a county bureau
         with no bureau below it (even without stations: its share is 0); a county bureau that
         only heads other 分局 is not one (DOMAIN.md, "Frontline shares").
         """
-        node, parents, near, order = self.node, self.parents, self.bureau, self.order
-        marked: set[str] = set()
-        has_lower: set[str] = set()
-        for u in reversed(order):
-            kind = node[u]["kind"]
-            p = parents[u]
-            if kind == "station" and p is not None:
-                b = near[p]
-                if b is not None:
-                    marked.add(b)
-            if p is not None and (kind in BUREAU_KINDS or u in has_lower):
-                has_lower.add(p)
-        for u in self.units_of_kind.get("county", ()):
-            if u not in has_lower:
-                marked.add(u)
-        cl: dict[str, str | None] = {}
-        ordered: list[str] = []
-        for u in order:
-            if u in marked:
-                cl[u] = u
-                ordered.append(u)
-            else:
-                p = parents[u]
-                cl[u] = cl[p] if p is not None else None
-        return ordered, cl
+        kind, ppos, near = self.kind, self.ppos, self.near_bureau
+        n = self.n
+        marked = np.zeros(n, dtype=bool)
+        st = np.flatnonzero((kind == _STATION) & (ppos >= 0))
+        b = near[ppos[st]]
+        marked[b[b >= 0]] = True
+        is_b = _BUREAU_T[kind].astype(np.int64)
+        below = self.up(is_b) - is_b
+        marked |= (kind == _COUNTY) & (below == 0)
+        own = np.where(marked, np.arange(n), -1)
+        if own[0] < 0:
+            own[0] = -2
+        cl = self.down(own)
+        cl[cl == -2] = -1
+        return np.flatnonzero(marked), cl
 
     @cached_property
-    def county_level_sums(self) -> tuple[dict[str, float], dict[str, float]]:
+    def county_level(self) -> tuple[list[str], dict[str, str | None]]:
+        """:attr:`county_level_arrays` by unit id."""
+        bureaus, cl = self.county_level_arrays
+        order = self.order
+        return self.ids_at(bureaus), {
+            u: (order[c] if c >= 0 else None) for u, c in zip(order, cl.tolist(), strict=True)
+        }
+
+    @cached_property
+    def in_station(self) -> np.ndarray:
+        """Whether every unit is a station or lies inside one."""
+        own = np.where(self.kind == _STATION, 1, -1)
+        if own[0] < 0:
+            own[0] = 0
+        out = self.down(own)
+        return out == 1
+
+    @cached_property
+    def county_level_sums(self) -> tuple[np.ndarray, np.ndarray]:
         """Subtree sums over the units inside county-level bureaus only (organs of a city,
         province or ministry above them left out): (police in station subtrees, police)."""
-        node, parents, order = self.node, self.parents, self.order
-        cl = self.county_level[1]
-        in_station: dict[str, bool] = {}
-        sta: dict[str, float] = {}
-        tot: dict[str, float] = {}
-        for u in order:
-            p = parents[u]
-            ins = node[u]["kind"] == "station" or (p is not None and in_station[p])
-            in_station[u] = ins
-            if cl[u] is not None:
-                n = node[u]["police"]
-                if n:
-                    tot[u] = n
-                    if ins:
-                        sta[u] = n
-        return self.subtree_sums(sta), self.subtree_sums(tot)
+        inside = self.county_level_arrays[1] >= 0
+        tot = np.where(inside, self.police, 0)
+        sta = np.where(self.in_station, tot, 0)
+        return self.up(sta).astype(np.float64), self.up(tot).astype(np.float64)
 
     @cached_property
-    def subtree_sums_aux(self) -> dict[str, float]:
-        """Auxiliaries in every unit's subtree."""
-        node = self.node
-        return self.subtree_sums({u: float(node[u]["auxiliaries"]) for u in self.order})
+    def subtree_aux(self) -> np.ndarray:
+        """Auxiliaries in every unit's subtree, by position."""
+        return self.up(self.aux)
 
-    def own_region(self, subtree: dict[str, Any]) -> dict[str, float]:
+    @property
+    def subtree_sums_aux(self) -> dict[str, float]:
+        """Auxiliaries in every unit's subtree, by id."""
+        return dict(zip(self.order, self.subtree_aux.astype(np.float64).tolist(), strict=True))
+
+    def own_region(self, subtree: np.ndarray | Mapping[str, float]) -> dict[str, float]:
         """A subtree sum over each county-level bureau's own region: its subtree without the
         subtrees of the county-level bureaus below it (so no officer is counted twice)."""
-        bureaus, cl = self.county_level
-        parents = self.parents
-        out: dict[str, float] = {b: float(subtree[b]) for b in bureaus}
-        for c in bureaus:
-            p = parents[c]
-            up = cl[p] if p is not None else None
-            if up is not None:
-                out[up] -= subtree[c]
+        arr = self._as_array(subtree)
+        return dict(zip(self.ids_at(self.county_level_arrays[0]), self.own_region_a(arr).tolist(), strict=True))
+
+    def own_region_a(self, subtree: np.ndarray) -> np.ndarray:
+        """:meth:`own_region` as an array over the county-level bureaus (breadth-first)."""
+        bureaus, cl = self.county_level_arrays
+        out = subtree[bureaus].astype(np.float64)
+        if len(bureaus):
+            p = self.ppos[bureaus]
+            up = np.where(p >= 0, cl[np.maximum(p, 0)], -1)
+            has = up >= 0
+            slot = np.searchsorted(bureaus, up[has])
+            np.subtract.at(out, slot, subtree[bureaus[has]].astype(np.float64))
+        return out
+
+    def _as_array(self, values: np.ndarray | Mapping[str, float]) -> np.ndarray:
+        if isinstance(values, np.ndarray):
+            return values
+        return np.array([values.get(u, 0.0) for u in self.order], dtype=np.float64)
+
+    @cached_property
+    def category(self) -> np.ndarray:
+        """Category code of every unit (:meth:`OrgGraph.category_of`), by position."""
+        cols = self.org.columns
+        own = cols.category[self.rows].astype(np.int64)
+        cat_t = self.org.catalogue
+        fn_cat = np.array(
+            [
+                CATEGORY_CODES.index(cat_t[f].category)
+                if f in cat_t and cat_t[f].category in CATEGORY_CODES
+                else _MANAGEMENT
+                for f in self.functions
+            ]
+            + [_MANAGEMENT],
+            dtype=np.int64,
+        )
+        by_fn = fn_cat[np.where(self.fn >= 0, self.fn, len(self.functions))]
+        lead = kind_table(BUREAU_KINDS | GROUP_KINDS)[self.kind]
+        front = _FRONT_T[self.kind]
+        dflt = np.where(lead, _LEADERSHIP, np.where(front, _FRONTLINE, by_fn))
+        return np.where(own >= 0, own, dflt)
+
+    @cached_property
+    def level(self) -> np.ndarray:
+        """KIND_LEVELS of every unit, inside units taking their parent's (``-1``: none)."""
+        own = _KIND_LEVEL[self.kind].copy()
+        if own[0] < 0:
+            own[0] = -2
+        out = self.down(own)
+        out[out == -2] = -1
         return out
 
     @cached_property
     def staffing(self) -> Staffing:
         """Fixed posts, hidden loss and the funnel deductions of every establishment and unit
-        (two top-down passes; see :mod:`orgmodel.metrics.workforce` for the formulas).
+        (see :mod:`orgmodel.metrics.workforce` for the formulas).
 
         A station with its teams, office and community posts is one establishment (编制单元):
         its fixed posts are the station's L + A, D·k once if the station or any member keeps
@@ -323,155 +591,176 @@ class Frame:
         members' in breadth-first order, so each unit's funnel deductions never exceed its own
         officers. Every other unit is its own establishment.
         """
-        org, node, parents, norms, order = self.org, self.node, self.parents, self.norms, self.order
-        # kind → (L, A, D × k, roster by default, S, added posts)
-        kinds = {
-            k: (n.leaders, n.admin, n.duty_posts * n.officers_per_post, n.duty_roster,
-                n.efficient_size, n.added_posts)
-            for k, n in norms.kinds.items()
-        }  # fmt: skip
-        st = Staffing()
-        head, fixed, over, loss, hollow = st.head, st.fixed, st.overhead, st.loss, st.hollow
-        est_p, est_x, est_f, est_n = st.est_police, st.est_people, st.est_fixed, st.est_members
-        # Pass 1: establishment heads and their totals (police, people, any roster, added posts).
-        roster_any: dict[str, bool] = {}
-        added: dict[str, int] = {}
-        for u in order:
-            a = node[u]
-            kind = a["kind"]
-            p = parents[u]
-            h = u
-            if kind in STATION_MEMBER_KINDS and p is not None:
-                hp = head[p]
-                if node[hp]["kind"] == "station":
-                    h = hp
-            head[u] = h
-            kn = kinds[kind]
-            r = kn[3] if a["duty_roster"] is None else a["duty_roster"]
-            if h == u:
-                est_p[u] = a["police"]
-                est_x[u] = a["police"] + a["auxiliaries"]
-                est_n[u] = 1
-                roster_any[u] = bool(r)
-                added[u] = 0
-            else:
-                est_p[h] += a["police"]
-                est_x[h] += a["police"] + a["auxiliaries"]
-                est_n[h] += 1
-                if r:
-                    roster_any[h] = True
-                added[h] += kn[5]
-        st.establishments = len(est_p)
-        # Pass 2: each unit's share of its establishment's posts, the establishment's figures.
-        cat_memo: dict[tuple[Any, str, Any], str] = {}
-        level: dict[str, int | None] = {}
-        # What is left to fill of each establishment's [leader, admin, duty] posts.
-        left: dict[str, list[int]] = {}
-        # One accumulator row per (level, category, kind), split into the groupings after the
-        # pass: [units, police, leaders, admin, duty, F, O, hollow, loss, aux, establishment,
-        # Σ supervision ratio, units with leader posts]
-        combos: dict[tuple[str, str, str], list[Any]] = {}
-        for u in order:
-            a = node[u]
-            kind = a["kind"]
-            p = a["police"]
-            dl, adm_n, dk, _, s, add_n = kinds[kind]
-            lead_n = dl if a["leaders"] is None else a["leaders"]
-            h = head[u]
-            hollow_here = 0
-            x = 0.0
-            if h == u:
-                duty_n = dk if roster_any[u] else 0
-                f = lead_n + adm_n + duty_n
-                ft = f + added[u]
-                est_f[u] = ft
-                pe = est_p[u]
-                o = pe if pe < ft else ft
-                x = o * (1.0 - pe / s) if pe < s else 0.0
-                if pe < ft:
-                    hollow.append(u)
-                    hollow_here = 1
-                rem = left[u] = [lead_n + added[u], adm_n, duty_n]
-            else:
-                f = add_n
-                rem = left[h]
-            lead = p if p < rem[0] else rem[0]
-            adm = min(p - lead, rem[1])
-            duty = min(p - lead - adm, rem[2])
-            rem[0] -= lead
-            rem[1] -= adm
-            rem[2] -= duty
-            fixed[u] = f
-            over[u] = lead + adm + duty
-            loss[u] = x
-            lvl = KIND_LEVELS.get(kind)
-            if lvl is None:
-                q = parents[u]
-                lvl = level[q] if q is not None else None
-            level[u] = lvl
-            ckey = (a["category"], kind, a["function"])
-            cat = cat_memo.get(ckey)
-            if cat is None:
-                cat = cat_memo[ckey] = org.category_of(u)
-            key = ("?" if lvl is None else str(lvl), cat, kind)
-            row = combos.get(key)
-            if row is None:
-                row = combos[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0.0, 0, 0, 0.0, 0]
-            row[0] += 1
-            row[1] += p
-            row[2] += lead
-            row[3] += adm
-            row[4] += duty
-            row[5] += f
-            row[6] += lead + adm + duty
-            row[7] += hollow_here
-            row[8] += x
-            row[9] += a["auxiliaries"]
-            row[10] += a["establishment"] or 0
-            if lead_n:
-                row[11] += (p - lead_n) / lead_n
-                row[12] += 1
-        for (lvl_key, cat, kind), row in combos.items():
-            for target in (st.by_level[lvl_key], st.by_category[cat]):
+        n, kind, police, aux = self.n, self.kind, self.police, self.aux
+        norms = self.norms
+        nk = len(KINDS)
+
+        def per_kind(f: Any, dtype: Any = np.int64) -> np.ndarray:
+            return np.array(
+                [f(norms.kinds[k]) if k in norms.kinds else 0 for k in KINDS], dtype=dtype
+            )
+
+        L_k = per_kind(lambda k: k.leaders)
+        A_k = per_kind(lambda k: k.admin)
+        DK_k = per_kind(lambda k: k.duty_posts * k.officers_per_post)
+        R_k = per_kind(lambda k: k.duty_roster, bool)
+        S_k = per_kind(lambda k: k.efficient_size)
+        ADD_k = per_kind(lambda k: k.added_posts)
+        cols = self.org.columns
+        own_lead = cols.leaders[self.rows]
+        own_roster = cols.duty_roster[self.rows]
+        lead_n = np.where(own_lead >= 0, own_lead, L_k[kind])
+        roster = np.where(own_roster >= 0, own_roster == 1, R_k[kind])
+        st = Staffing(self.order)
+
+        # Establishment heads: a station member whose parent's head is a station joins it.
+        member = _MEMBER_T[kind]
+        head = np.arange(n)
+        ppos = self.ppos
+        for s, e in self.levels():
+            m = member[s:e]
+            if m.any():
+                rows = np.flatnonzero(m) + s
+                hp = head[ppos[rows]]
+                join = kind[hp] == _STATION
+                head[rows[join]] = hp[join]
+        is_head = head == np.arange(n)
+        est_p = np.bincount(head, weights=police, minlength=n).astype(np.int64)
+        est_x = est_p + np.bincount(head, weights=aux, minlength=n).astype(np.int64)
+        est_n = np.bincount(head, minlength=n)
+        roster_any = np.bincount(head, weights=roster, minlength=n) > 0
+        added = np.bincount(head, weights=np.where(is_head, 0, ADD_k[kind]), minlength=n)
+        added = added.astype(np.int64)
+        # Heads: their establishment's posts, overhead, hollowness and loss.
+        duty_n = np.where(roster_any, DK_k[kind], 0)
+        f_head = lead_n + A_k[kind] + duty_n
+        est_f = f_head + added
+        s_k = S_k[kind]
+        o = np.minimum(est_p, est_f)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.where(est_p < s_k, o * (1.0 - est_p / s_k), 0.0)
+        x = np.where(is_head, x, 0.0)
+        hollow = is_head & (est_p < est_f)
+        fixed = np.where(is_head, f_head, ADD_k[kind])
+        # Fill each establishment's [leader, admin, duty] posts from its units in
+        # breadth-first order, head first: a sequential fill of one bucket of capacity C
+        # by amounts a_j has taken min(C, Σ_{j ≤ i} a_j) after unit i.
+        caps = (
+            (lead_n + added)[head],
+            A_k[kind][head],
+            duty_n[head],
+        )
+        order_in = np.argsort(head, kind="stable")  # grouped by head, breadth-first inside
+        grp = head[order_in]
+        starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
+        take = []
+        rest = police.copy()
+        for cap in caps:
+            a = rest[order_in]
+            cs = np.cumsum(a)
+            base = np.repeat(cs[starts] - a[starts], np.diff(np.r_[starts, len(a)]))
+            incl = cs - base
+            c = cap[order_in]
+            took_sorted = np.minimum(c, incl) - np.minimum(c, incl - a)
+            took = np.empty(n, dtype=np.int64)
+            took[order_in] = took_sorted
+            take.append(took)
+            rest = rest - took
+        lead, adm, duty = take
+        over = lead + adm + duty
+
+        st.fixed_a, st.overhead_a, st.loss_a, st.head_a = fixed, over, x, head
+        st.is_head = is_head
+        st.est_police_a = np.where(is_head, est_p, 0)
+        st.est_people_a = np.where(is_head, est_x, 0)
+        st.est_fixed_a = np.where(is_head, est_f, 0)
+        st.est_members_a = np.where(is_head, est_n, 0)
+        st.hollow_a = np.flatnonzero(hollow)
+        st.establishments = int(is_head.sum())
+
+        # Group-bys over (level, category, kind), in order of first appearance, as one loop
+        # over the units accumulating into rows would have created them.
+        lvl = self.level
+        lvl_key = np.where(lvl < 0, 9, lvl)  # 9: "?"
+        cat = self.category
+        ncat = len(CATEGORY_CODES)
+        key = (lvl_key * ncat + cat) * nk + kind
+        nkeys = 10 * ncat * nk
+        first = _first_seen(key, nkeys)
+        present = np.flatnonzero(first < n)
+        present = present[np.argsort(first[present], kind="stable")]
+
+        def sums(w: np.ndarray, dtype: Any = np.int64) -> list[Any]:
+            return np.bincount(key, weights=w, minlength=nkeys)[present].astype(dtype).tolist()
+
+        est_cols = cols.establishment[self.rows]
+        has_l = lead_n != 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sup = np.where(has_l, (police - lead_n) / np.where(has_l, lead_n, 1), 0.0)
+        combos = zip(
+            present.tolist(),
+            np.bincount(key, minlength=nkeys)[present].tolist(),
+            sums(police),
+            sums(lead),
+            sums(adm),
+            sums(duty),
+            sums(fixed),
+            sums(over),
+            sums(hollow.astype(np.int64)),
+            sums(x, float),
+            sums(aux),
+            sums(np.maximum(est_cols, 0)),
+            sums(sup, float),
+            sums(has_l.astype(np.int64)),
+            strict=True,
+        )
+        for k, *row in combos:
+            kd = k % nk
+            c = (k // nk) % ncat
+            lv = k // nk // ncat
+            lvl_s = "?" if lv == 9 else str(lv)
+            kname, cname = KINDS[kd], CATEGORY_CODES[c]
+            for target in (
+                st.by_level.setdefault(lvl_s, [0, 0, 0, 0, 0]),
+                st.by_category.setdefault(cname, [0, 0, 0, 0, 0]),
+            ):
                 for j in range(5):
                     target[j] += row[j]
-            k = st.by_kind[kind]
-            k[0] += row[0]
-            k[1] += row[1]
-            k[2] += row[5]
-            k[3] += row[6]
-            k[4] += row[7]
-            st.kind_loss[kind] += row[8]
+            kk = st.by_kind.setdefault(kname, [0, 0, 0, 0, 0])
+            kk[0] += row[0]
+            kk[1] += row[1]
+            kk[2] += row[5]
+            kk[3] += row[6]
+            kk[4] += row[7]
+            st.kind_loss[kname] = st.kind_loss.get(kname, 0.0) + row[8]
             st.auxiliaries += row[9]
-            st.kind_aux[kind] += row[9]
+            st.kind_aux[kname] = st.kind_aux.get(kname, 0) + row[9]
             st.establishment += row[10]
             if row[12]:
-                sv = st.supervision[kind]
+                sv = st.supervision.setdefault(kname, [0.0, 0])
                 sv[0] += row[11]
                 sv[1] += row[12]
         return st
 
     @cached_property
     def structure(self) -> tuple[dict[str, set[str]], dict[str, str | None]]:
-        """(D(B): functions of every bureau's departments, parent bureau of every bureau);
-        the same pass lists the departments and command centres in :attr:`departments`."""
-        node, parents, near = self.node, self.parents, self.bureau
-        funcs: dict[str, set[str]] = {}
+        """(D(B): functions of every bureau's departments, parent bureau of every bureau)."""
+        order, near, ppos = self.order, self.near_bureau, self.ppos
+        bureaus = np.flatnonzero(_BUREAU_T[self.kind])
+        funcs: dict[str, set[str]] = {order[b]: set() for b in bureaus.tolist()}
         upper: dict[str, str | None] = {}
-        depts: list[str] = []
-        for u in self.order:
-            a = node[u]
-            kind = a["kind"]
-            if kind in BUREAU_KINDS:
-                funcs[u] = set()
-                p = parents[u]
-                upper[u] = near[p] if p is not None else None
-            elif kind in DEPARTMENT_KINDS:
-                depts.append(u)
-                b = near[u]
-                if a["function"] and b is not None:
-                    funcs[b].add(a["function"])
-        self._departments = depts
+        for b in bureaus.tolist():
+            p = int(ppos[b])
+            nb = int(near[p]) if p >= 0 else -1
+            upper[order[b]] = order[nb] if nb >= 0 else None
+        d = self.department_positions
+        d = d[(self.fn[d] >= 0) & (near[d] >= 0)]
+        if len(d):
+            nf = len(self.functions)
+            pairs = np.unique(near[d] * nf + self.fn[d])
+            fns = self.functions
+            for b, f in zip((pairs // nf).tolist(), (pairs % nf).tolist(), strict=True):
+                funcs[order[b]].add(fns[f])
         return funcs, upper
 
     def parent_functions(self, b: str) -> set[str] | None:
@@ -484,12 +773,6 @@ class Frame:
             return set(self.org.parent_bureau.functions)
         return None
 
-    def subtree_sums(self, values: dict[str, float]) -> dict[str, float]:
-        """Σ of a per-unit value over every unit's subtree (bottom-up)."""
-        parents = self.parents
-        out: dict[str, float] = {u: values.get(u, 0.0) for u in self.order}
-        for u in reversed(self.order):
-            p = parents[u]
-            if p is not None:
-                out[p] += out[u]
-        return out
+    def subtree_sums(self, values: Mapping[str, float]) -> dict[str, float]:
+        """Σ of a per-unit value over every unit's subtree (bottom-up), by id."""
+        return dict(zip(self.order, self.up_float(self._as_array(values)).tolist(), strict=True))

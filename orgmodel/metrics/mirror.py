@@ -21,8 +21,9 @@ have no mirror value (0/0) and are left out of the index.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
+
+import numpy as np
 
 from orgmodel.metrics._frame import DEPARTMENT_KINDS, Frame
 from orgmodel.metrics._util import ratio
@@ -187,42 +188,43 @@ def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
     return _mirror_report(Frame(org, norms))
 
 
-def _mirror_units(fr: Frame) -> list[str]:
-    node, near, kinds = fr.node, fr.bureau, fr.norms.kinds
-    pfs: dict[str, set[str] | None] = {}
-    out: list[str] = []
-    for u in fr.departments:
-        a = node[u]
-        if a["kind"] not in DEPARTMENT_KINDS or not a["function"]:
-            continue
-        b = near[u]
-        if b is None:
-            continue
+def _mirror_positions(fr: Frame) -> list[int]:
+    near, kinds = fr.near_bureau, fr.norms.kinds
+    d = fr.department_positions
+    d = d[(fr.fn[d] >= 0) & (near[d] >= 0)]
+    pfs: dict[int, set[str] | None] = {}
+    out: list[int] = []
+    for i, b in zip(d.tolist(), near[d].tolist(), strict=True):
         if b not in pfs:
-            pfs[b] = fr.parent_functions(b)
+            pfs[b] = fr.parent_functions(fr.order[b])
         pf = pfs[b]
-        if pf and a["function"] in pf and a["police"] < kinds[a["kind"]].efficient_size:
-            out.append(u)
+        if (
+            pf
+            and fr.function_of(i) in pf
+            and int(fr.police[i]) < kinds[fr.kind_name(i)].efficient_size
+        ):
+            out.append(i)
     return out
 
 
+def _mirror_units(fr: Frame) -> list[str]:
+    order = fr.order
+    return [order[i] for i in _mirror_positions(fr)]
+
+
 def _mirror_report(fr: Frame) -> dict[str, Any]:
-    org, node, near, norms = fr.org, fr.node, fr.bureau, fr.norms
+    org, near, norms = fr.org, fr.near_bureau, fr.norms
     funcs, upper = fr.structure
-    dept_count: dict[str, int] = defaultdict(int)
-    dept_police: dict[str, int] = defaultdict(int)
-    departments = police = 0
-    for u in fr.departments:
-        a = node[u]
-        departments += 1
-        police += a["police"]
-        b = near[u]
-        if b is not None:
-            dept_count[b] += 1
-            dept_police[b] += a["police"]
+    d = fr.department_positions
+    departments = len(d)
+    police = int(fr.police[d].sum())
+    db = near[d]
+    d_in = db >= 0
+    dept_count = np.bincount(db[d_in], minlength=fr.n)
+    dept_police = np.bincount(db[d_in], weights=fr.police[d][d_in], minlength=fr.n)
     rows: list[dict[str, Any]] = []
     shared_total = func_total = 0
-    for b, d in funcs.items():
+    for b, f in funcs.items():
         pf = fr.parent_functions(b)
         p = upper[b]
         if p is not None:
@@ -231,38 +233,41 @@ def _mirror_report(fr: Frame) -> dict[str, Any]:
             parent_ref = {"id": None, "name": org.parent_bureau.name}
         else:
             parent_ref = None
-        shared = len(d & pf) if pf is not None else None
-        if d and shared is not None:
+        shared = len(f & pf) if pf is not None else None
+        if f and shared is not None:
             shared_total += shared
-            func_total += len(d)
+            func_total += len(f)
+        bp = org.index[b]
+        i = int(fr.pos_of_row[bp])
+        n_d, p_d = int(dept_count[i]), int(dept_police[i])
         rows.append(
             {
                 "id": b,
-                "name": node[b]["name"],
-                "kind": node[b]["kind"],
+                "name": fr.names[i],
+                "kind": fr.kind_name(i),
                 "parent_bureau": parent_ref,
-                "departments": dept_count[b],
-                "department_police": dept_police[b],
-                "mean_department_size": ratio(dept_police[b], dept_count[b]),
-                "functions": len(d),
+                "departments": n_d,
+                "department_police": p_d,
+                "mean_department_size": ratio(p_d, n_d),
+                "functions": len(f),
                 "shared_functions": shared,
-                "mirror": ratio(shared, len(d)) if shared is not None else None,
+                "mirror": ratio(shared, len(f)) if shared is not None else None,
             }
         )
-    units = _mirror_units(fr)
+    units = _mirror_positions(fr)
     cat = org.catalogue
     unit_rows = []
-    for u in units:
-        a = node[u]
+    for i in units:
+        fn = fr.function_of(i)
         unit_rows.append(
             {
-                "id": u,
-                "name": a["name"],
-                "function": a["function"],
-                "function_name": cat[a["function"]].name if a["function"] in cat else None,
-                "police": a["police"],
-                "efficient_size": norms[a["kind"]].efficient_size,
-                "bureau": fr.ref(near[u]),
+                "id": fr.order[i],
+                "name": fr.names[i],
+                "function": fn,
+                "function_name": cat[fn].name if fn is not None and fn in cat else None,
+                "police": int(fr.police[i]),
+                "efficient_size": norms[fr.kind_name(i)].efficient_size,
+                "bureau": fr.refp(int(near[i])),
             }
         )
     return {

@@ -32,8 +32,10 @@ has the single row of a rule whose scope matches no unit — a rule never passes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from orgmodel.labels import METRICS, POLICY_METRIC_IDS
 from orgmodel.metrics._frame import Frame
@@ -45,7 +47,8 @@ __all__ = ["POLICY_METRICS", "evaluate_policy", "metric_by_unit", "policy_report
 #: Metrics a policy rule may name → Chinese label (from :mod:`orgmodel.labels`).
 POLICY_METRICS: dict[str, str] = {k: METRICS[k].zh for k in POLICY_METRIC_IDS}
 
-_Pair = tuple[Mapping[str, float], Mapping[str, float]]
+#: (numerator, denominator) of a metric over every unit's subtree, by position.
+_Pair = tuple[np.ndarray, np.ndarray]
 
 
 def _station_share(fr: Frame) -> _Pair:
@@ -53,50 +56,54 @@ def _station_share(fr: Frame) -> _Pair:
 
 
 def _station_share_all(fr: Frame) -> _Pair:
-    return fr.sums["station"], fr.sums["total"]
+    return fr.sums_arrays["station"], fr.sums_arrays["total"]
 
 
 def _community_share(fr: Frame) -> _Pair:
-    return fr.sums["station_community"], fr.sums["station"]
+    return fr.sums_arrays["station_community"], fr.sums_arrays["station"]
 
 
 def _organ_share(fr: Frame) -> _Pair:
-    return fr.sums["organ"], fr.sums["total"]
+    return fr.sums_arrays["organ"], fr.sums_arrays["total"]
 
 
 def _hidden_loss_share(fr: Frame) -> _Pair:
-    return fr.subtree_sums(fr.staffing.loss), fr.sums["total"]
+    return fr.up_float(fr.staffing.loss_a), fr.sums_arrays["total"]
 
 
 def _mirror_index(fr: Frame) -> _Pair:
-    shared: dict[str, float] = {}
-    total: dict[str, float] = {}
+    shared = np.zeros(fr.n, dtype=np.int64)
+    total = np.zeros(fr.n, dtype=np.int64)
+    index, pos = fr.org.index, fr.pos_of_row
     for b, d in fr.structure[0].items():
         pf = fr.parent_functions(b)
         if d and pf is not None:
-            shared[b] = len(d & pf)
-            total[b] = len(d)
-    return fr.subtree_sums(shared), fr.subtree_sums(total)
+            i = pos[index[b]]
+            shared[i] = len(d & pf)
+            total[i] = len(d)
+    return fr.up(shared), fr.up(total)
 
 
 def _span_share(which: str) -> Callable[[Frame], _Pair]:
     def pair(fr: Frame) -> _Pair:
-        sp, norms = fr.spans, fr.norms
+        sp, norms = fr.span, fr.norms
+        managing = sp > 0
         if which == "narrow":
-            hit = {u: 1.0 for u, n in sp.items() if n < norms.narrow_below}
+            hit = managing & (sp < norms.narrow_below)
         else:
-            hit = {u: 1.0 for u, n in sp.items() if n > norms.wide_above}
-        return fr.subtree_sums(hit), fr.subtree_sums(dict.fromkeys(sp, 1.0))
+            hit = managing & (sp > norms.wide_above)
+        return fr.up(hit.astype(np.int64)), fr.up(managing.astype(np.int64))
 
     return pair
 
 
 def _mean_command_path(fr: Frame) -> _Pair:
-    paths = fr.paths[0]
-    return (
-        fr.subtree_sums({u: float(h) for u, h in paths.items()}),
-        fr.subtree_sums(dict.fromkeys(paths, 1.0)),
-    )
+    posts, hops, _ = fr.path_arrays
+    h = np.zeros(fr.n, dtype=np.int64)
+    c = np.zeros(fr.n, dtype=np.int64)
+    h[posts] = hops
+    c[posts] = 1
+    return fr.up(h), fr.up(c)
 
 
 _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
@@ -157,7 +164,10 @@ def metric_by_unit(
 
 def _metric_by_unit(fr: Frame, metric: str) -> dict[str, float | None]:
     num, den = _PAIRS[metric](fr)
-    return {u: (num[u] / den[u] if den[u] else None) for u in fr.order}
+    return {
+        u: (n / d if d else None)
+        for u, n, d in zip(fr.order, num.tolist(), den.tolist(), strict=True)
+    }
 
 
 def evaluate_policy(
@@ -201,16 +211,17 @@ def evaluate_policy(
 
 
 def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
-    node = fr.node
     pairs: dict[str, _Pair] = {}
     rows: list[dict[str, Any]] = []
     for rule in rules:
         if rule.scope == "org":
-            scope_units = [fr.org.root]
+            scope = np.zeros(1, dtype=np.int64)
         elif rule.scope in ("county_level", "aggregate"):
-            scope_units = fr.county_level[0]
+            scope = fr.county_level_arrays[0]
+        elif rule.scope in KIND_NAMES:
+            scope = fr.positions_of_kind(rule.scope)
         else:
-            scope_units = fr.units_of_kind.get(rule.scope, [])
+            scope = np.zeros(0, dtype=np.int64)
         base = {
             "rule": rule.id,
             "description": rule.description,
@@ -219,7 +230,7 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
             "scope": rule.scope,
         }
         tail = {"threshold": rule.threshold, "comparator": rule.comparator, "source": rule.source}
-        if not scope_units:
+        if not len(scope):
             kind_name = _SCOPE_NAMES.get(rule.scope) or KIND_NAMES.get(rule.scope, rule.scope)
             rows.append(
                 {
@@ -237,23 +248,26 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
         if rule.metric not in pairs:
             pairs[rule.metric] = _PAIRS[rule.metric](fr)
         num, den = pairs[rule.metric]
+        measured: list[tuple[int, Any, Any]]
         if rule.scope in ("county_level", "aggregate"):
             # Each county-level bureau over its own region, so no unit is counted twice.
-            own_num, own_den = fr.own_region(dict(num)), fr.own_region(dict(den))
+            own_num = fr.own_region_a(num.astype(np.float64)).tolist()
+            own_den = fr.own_region_a(den.astype(np.float64)).tolist()
             if rule.scope == "aggregate":
-                root = fr.org.root
-                measured = [(root, sum(own_num.values()), sum(own_den.values()))]
+                measured = [(0, sum(own_num), sum(own_den))]
             else:
-                measured = [(b, own_num[b], own_den[b]) for b in scope_units]
+                measured = list(zip(scope.tolist(), own_num, own_den, strict=True))
         else:
-            measured = [(u, num[u], den[u]) for u in scope_units]
-        for u, n, d in measured:
+            measured = list(
+                zip(scope.tolist(), num[scope].tolist(), den[scope].tolist(), strict=True)
+            )
+        for i, n, d in measured:
             v = n / d if d else None
             rows.append(
                 {
                     **base,
-                    "unit_id": u,
-                    "unit_name": node[u]["name"]
+                    "unit_id": fr.order[i],
+                    "unit_name": fr.names[i]
                     + (" 所属县级公安机关合计" if rule.scope == "aggregate" else ""),
                     "value": v,
                     **tail,

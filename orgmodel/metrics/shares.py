@@ -30,7 +30,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgmodel.metrics._frame import ORGAN_KINDS, Frame
+import numpy as np
+
+from orgmodel.metrics._frame import ORGAN_KINDS, Frame, kind_table
 from orgmodel.metrics._util import ratio
 from orgmodel.model import OrgGraph
 
@@ -67,7 +69,7 @@ def subtree_police(org: OrgGraph) -> dict[str, int]:
     >>> subtree_police(org)
     {'b': 28, 's': 23, 'p': 3}
     """
-    return Frame(org).sums["total"]
+    return Frame(org).sums["total"]  # by id, from the arrays
 
 
 def station_shares(org: OrgGraph) -> dict[str, float | None]:
@@ -94,8 +96,9 @@ def station_shares(org: OrgGraph) -> dict[str, float | None]:
     """
     fr = Frame(org)
     num, den = fr.county_level_sums
-    own_num, own_den = fr.own_region(num), fr.own_region(den)
-    return {b: ratio(own_num[b], own_den[b]) for b in fr.county_level[0]}
+    own_num, own_den = fr.own_region_a(num).tolist(), fr.own_region_a(den).tolist()
+    bureaus = fr.ids_at(fr.county_level_arrays[0])
+    return {b: ratio(n, d) for b, n, d in zip(bureaus, own_num, own_den, strict=True)}
 
 
 def community_shares(org: OrgGraph) -> dict[str, float | None]:
@@ -119,9 +122,10 @@ def community_shares(org: OrgGraph) -> dict[str, float | None]:
     {'s': 0.13043478260869565}
     """
     fr = Frame(org)
-    node, sums = fr.node, fr.sums
-    tot, com = sums["total"], sums["community"]
-    return {u: ratio(com[u], tot[u]) for u in fr.order if node[u]["kind"] == "station"}
+    sums = fr.sums_arrays
+    st = fr.positions_of_kind("station")
+    tot, com = sums["total"][st].tolist(), sums["community"][st].tolist()
+    return {u: ratio(c, t) for u, c, t in zip(fr.ids_at(st), com, tot, strict=True)}
 
 
 def organ_share(org: OrgGraph) -> float | None:
@@ -144,12 +148,9 @@ def organ_share(org: OrgGraph) -> float | None:
     >>> organ_share(org)  # 5 / 28
     0.17857142857142858
     """
-    organ = total = 0
-    for _, a in org.graph.nodes(data=True):
-        total += a["police"]
-        if a["kind"] in ORGAN_KINDS:
-            organ += a["police"]
-    return ratio(organ, total)
+    cols = org.columns
+    organ = int(cols.police[kind_table(ORGAN_KINDS)[cols.kind]].sum())
+    return ratio(organ, int(cols.police.sum()))
 
 
 def shares_report(org: OrgGraph) -> dict[str, Any]:
@@ -188,54 +189,64 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
 
 
 def _shares_report(fr: Frame) -> dict[str, Any]:
-    node, sums, near = fr.node, fr.sums, fr.bureau
+    sums, near = fr.sums_arrays, fr.near_bureau
     tot, sta, com = sums["total"], sums["station"], sums["community"]
-    bureaus = fr.county_level[0]
+    bureaus = fr.county_level_arrays[0]
     num, den = fr.county_level_sums
-    own_num, own_den = fr.own_region(num), fr.own_region(den)
-    own_aux = fr.own_region(fr.subtree_sums_aux)
+    own_num, own_den = fr.own_region_a(num).tolist(), fr.own_region_a(den).tolist()
+    own_aux = fr.own_region_a(fr.subtree_aux.astype(np.float64)).tolist()
     county_level = [
         {
-            "id": b,
-            "name": node[b]["name"],
-            "kind": node[b]["kind"],
-            "police": int(own_den[b]),
-            "people": int(own_den[b] + own_aux[b]),
-            "station_police": int(own_num[b]),
-            "station_share": ratio(own_num[b], own_den[b]),
+            "id": fr.order[b],
+            "name": fr.names[b],
+            "kind": fr.kind_name(b),
+            "police": int(d),
+            "people": int(d + a),
+            "station_police": int(n),
+            "station_share": ratio(n, d),
         }
-        for b in bureaus
+        for b, n, d, a in zip(bureaus.tolist(), own_num, own_den, own_aux, strict=True)
     ]
+    st = fr.positions_of_kind("station")
+    aux = fr.subtree_aux
     stations = [
         {
-            "id": u,
-            "name": node[u]["name"],
-            "bureau": fr.ref(near[u]),
-            "police": tot[u],
-            "people": tot[u] + int(fr.subtree_sums_aux[u]),
-            "community_police": com[u],
-            "community_share": ratio(com[u], tot[u]),
+            "id": fr.order[u],
+            "name": fr.names[u],
+            "bureau": fr.refp(b),
+            "police": t,
+            "people": t + a,
+            "community_police": c,
+            "community_share": ratio(c, t),
         }
-        for u in fr.units_of_kind.get("station", ())
+        for u, b, t, a, c in zip(
+            st.tolist(),
+            near[st].tolist(),
+            tot[st].tolist(),
+            aux[st].tolist(),
+            com[st].tolist(),
+            strict=True,
+        )
     ]
-    root = fr.org.root
-    organ = sums["organ"][root]
+    organ = int(sums["organ"][0])
+    total = int(tot[0])
+    station = int(sta[0])
     cl_police = sum(r["police"] for r in county_level)
     cl_station = sum(r["station_police"] for r in county_level)
     # Org-wide community share: over the police in stations, as for one station.
-    community_police = sums["station_community"][root]
+    community_police = int(sums["station_community"][0])
     return {
-        "police": tot[root],
+        "police": total,
         "organ_police": organ,
-        "station_police": sta[root],
+        "station_police": station,
         "community_police": community_police,
-        "organ_share": ratio(organ, tot[root]),
+        "organ_share": ratio(organ, total),
         "county_level_bureaus": len(county_level),
         "county_level_police": cl_police,
         "county_level_station_police": cl_station,
         "station_share": ratio(cl_station, cl_police),
-        "station_share_all": ratio(sta[root], tot[root]),
-        "community_share": ratio(community_police, sta[root]),
+        "station_share_all": ratio(station, total),
+        "community_share": ratio(community_police, station),
         "county_level": county_level,
         "stations": stations,
     }

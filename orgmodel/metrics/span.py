@@ -23,9 +23,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
+
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import ratio
-from orgmodel.model import FRONTLINE_KINDS, OrgGraph
+from orgmodel.model import KINDS, OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = [
@@ -189,13 +191,16 @@ def supervision_ratios(org: OrgGraph, norms: Norms | None = None) -> dict[str, f
     9.0
     """
     fr = Frame(org, norms)
-    node, kinds = fr.node, fr.norms.kinds
-    out: dict[str, float | None] = {}
-    for u in fr.order:
-        a = node[u]
-        lead = kinds[a["kind"]].leaders if a["leaders"] is None else a["leaders"]
-        out[u] = (a["police"] - lead) / lead if lead else None
-    return out
+    kinds = fr.norms.kinds
+    own = org.columns.leaders[fr.rows].tolist()
+    default = [kinds[k].leaders if k in kinds else 0 for k in KINDS]
+    lead = [
+        d if o < 0 else o for o, d in zip(own, (default[k] for k in fr.kind.tolist()), strict=True)
+    ]
+    return {
+        u: ((p - ld) / ld if ld else None)
+        for u, p, ld in zip(fr.order, fr.police.tolist(), lead, strict=True)
+    }
 
 
 def layers(org: OrgGraph) -> dict[str, int]:
@@ -235,14 +240,9 @@ def org_layers(org: OrgGraph) -> int:
     >>> org_layers(org)
     3
     """
-    node = org.graph.nodes
-    deepest = -1
-    deepest_any = 0
-    for u, d in org.depths().items():
-        deepest_any = max(deepest_any, d)
-        if d > deepest and node[u]["kind"] in FRONTLINE_KINDS:
-            deepest = d
-    return 1 + (deepest if deepest >= 0 else deepest_any)
+    fr = Frame(org)
+    deepest = fr.deepest_frontline
+    return 1 + (deepest if deepest >= 0 else int(fr.depth[-1]))
 
 
 def command_paths(org: OrgGraph) -> dict[str, int]:
@@ -334,37 +334,42 @@ def layers_report(org: OrgGraph) -> dict[str, Any]:
 
 
 def _bands(fr: Frame) -> dict[str, dict[str, Any]]:
-    counts: Counter[str | None] = Counter(map(fr.norms.band_of, fr.spans.values()))
-    total = len(fr.spans)
+    values, counts = np.unique(fr.span[fr.span > 0], return_counts=True)
+    by_band: Counter[str | None] = Counter()
+    for v, c in zip(values.tolist(), counts.tolist(), strict=True):
+        by_band[fr.norms.band_of(v)] += c
+    total = int(counts.sum())
     return {
-        label: {"count": counts[label], "share": ratio(counts[label], total)}
+        label: {"count": by_band[label], "share": ratio(by_band[label], total)}
         for label in fr.norms.band_labels()
     }
 
 
 def _span_report(fr: Frame) -> dict[str, Any]:
-    norms, node, sp = fr.norms, fr.node, fr.spans
-    n = len(sp)
-    edges = sum(sp.values())
+    norms, span, kind = fr.norms, fr.span, fr.kind
+    managing = np.flatnonzero(span)
+    sp = span[managing]
+    n = len(managing)
+    edges = int(sp.sum())
 
-    def row(u: str) -> dict[str, Any]:
-        return {"id": u, "name": node[u]["name"], "kind": node[u]["kind"], "span": sp[u]}
+    def row(i: int) -> dict[str, Any]:
+        return {
+            "id": fr.order[i],
+            "name": fr.names[i],
+            "kind": KINDS[kind[i]],
+            "span": int(span[i]),
+        }
 
-    kind_count: Counter[str] = Counter()
-    kind_span: Counter[str] = Counter()
-    narrow: list[dict[str, Any]] = []
-    wide: list[dict[str, Any]] = []
-    for u, s in sp.items():
-        kind = node[u]["kind"]
-        kind_count[kind] += 1
-        kind_span[kind] += s
-        if s < norms.narrow_below:
-            narrow.append(row(u))
-        if s > norms.wide_above:
-            wide.append(row(u))
+    narrow = [row(i) for i in managing[sp < norms.narrow_below].tolist()]
+    wide = [row(i) for i in managing[sp > norms.wide_above].tolist()]
+    mk = kind[managing]
+    kind_count = np.bincount(mk, minlength=len(KINDS))
+    kind_span = np.bincount(mk, weights=sp, minlength=len(KINDS))
+    seen, first = np.unique(mk, return_index=True)
+    kinds_seen = seen[np.argsort(first)].tolist()
     sup = fr.staffing.supervision
-    top = max(sp, key=sp.__getitem__) if sp else None
-    ordered = sorted(sp.values())
+    top = int(managing[np.argmax(sp)]) if n else None
+    ordered = np.sort(sp).tolist()
     median = (
         None
         if not ordered
@@ -390,30 +395,35 @@ def _span_report(fr: Frame) -> dict[str, Any]:
             "by_kind": {k: v[0] / v[1] for k, v in sup.items() if v[1]},
         },
         "by_kind": {
-            k: {"managing_units": kind_count[k], "mean_span": kind_span[k] / kind_count[k]}
-            for k in kind_count
+            KINDS[k]: {
+                "managing_units": int(kind_count[k]),
+                "mean_span": int(kind_span[k]) / int(kind_count[k]),
+            }
+            for k in kinds_seen
         },
     }
 
 
 def _layers_report(fr: Frame) -> dict[str, Any]:
-    node = fr.node
-    paths, via = fr.paths
+    posts, hops, via = fr.path_arrays
     by_layer, deepest = fr.by_layer, fr.deepest_frontline
     max_depth = max(by_layer)
-    dist = Counter(paths.values())
+    values, counts = np.unique(hops, return_counts=True)
+    dist = dict(zip(values.tolist(), counts.tolist(), strict=True))
     longest: list[dict[str, Any]] = []
-    if paths:
+    if len(posts):
         top = max(dist)
-        bureau = fr.bureau
-        for u, h in paths.items():
-            if h == top:
-                longest.append(
-                    {"id": u, "name": node[u]["name"], "hops": h, "bureau": fr.ref(bureau[u])}
-                )
-                if len(longest) >= REPORT_LIST_LIMIT:
-                    break
-    n = len(paths)
+        near = fr.near_bureau
+        for i in posts[hops == top][:REPORT_LIST_LIMIT].tolist():
+            longest.append(
+                {
+                    "id": fr.order[i],
+                    "name": fr.names[i],
+                    "hops": top,
+                    "bureau": fr.refp(int(near[i])),
+                }
+            )
+    n = len(posts)
     return {
         "layers": 1 + (deepest if deepest >= 0 else max_depth),
         "max_depth": max_depth,
@@ -427,7 +437,7 @@ def _layers_report(fr: Frame) -> dict[str, Any]:
             "max": max(dist) if dist else None,
             "min": min(dist) if dist else None,
             "distribution": [{"hops": h, "posts": dist[h]} for h in sorted(dist)],
-            "via_command_centre": len(via),
+            "via_command_centre": int(via.sum()),
             "longest": longest,
         },
     }

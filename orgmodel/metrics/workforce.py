@@ -33,13 +33,14 @@ are one or two passes over the units and return plain data.
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
+
+import numpy as np
 
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import CATEGORY_LABELS, LEVEL_LABELS, ratio
-from orgmodel.model import OrgGraph
+from orgmodel.model import KINDS, OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = [
@@ -168,8 +169,11 @@ def hollow_units(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     >>> hollow_units(org)  # the bureau: 6 − 5; the station: 8 − (2 + 3)
     {'b': 1, 's': 3}
     """
-    st = Frame(org, norms).staffing
-    return {u: st.est_fixed[u] - st.est_police[u] for u in st.hollow}
+    fr = Frame(org, norms)
+    st = fr.staffing
+    h = st.hollow_a
+    short = (st.est_fixed_a[h] - st.est_police_a[h]).tolist()
+    return dict(zip(fr.ids_at(h), short, strict=True))
 
 
 def hidden_loss(org: OrgGraph, norms: Norms | None = None) -> dict[str, float]:
@@ -231,20 +235,29 @@ def establishments(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[
 
 
 def _establishment_rows(fr: Frame) -> dict[str, dict[str, Any]]:
-    st, node = fr.staffing, fr.node
+    st = fr.staffing
+    heads = np.flatnonzero(st.is_head)
     out: dict[str, dict[str, Any]] = {}
-    for h, pe in st.est_police.items():
-        f = st.est_fixed[h]
-        out[h] = {
-            "name": node[h]["name"],
-            "kind": node[h]["kind"],
-            "members": st.est_members[h],
+    cols = zip(
+        heads.tolist(),
+        st.est_members_a[heads].tolist(),
+        st.est_police_a[heads].tolist(),
+        st.est_people_a[heads].tolist(),
+        st.est_fixed_a[heads].tolist(),
+        st.loss_a[heads].tolist(),
+        strict=True,
+    )
+    for h, members, pe, people, f, loss in cols:
+        out[fr.order[h]] = {
+            "name": fr.names[h],
+            "kind": fr.kind_name(h),
+            "members": members,
             "police": pe,
-            "people": st.est_people[h],
+            "people": people,
             "fixed_posts": f,
             "overhead": min(pe, f),
             "shortfall": max(0, f - pe),
-            "hidden_loss": st.loss[h],
+            "hidden_loss": loss,
         }
     return out
 
@@ -272,20 +285,33 @@ def unit_staffing(org: OrgGraph, norms: Norms | None = None) -> list[dict[str, A
     [('b', '某县公安局'), ('s', '城关派出所'), ('t', '城关派出所')]
     """
     fr = Frame(org, norms)
-    st, node = fr.staffing, fr.node
+    st = fr.staffing
+    head = st.head_a.tolist()
+    cols = zip(
+        fr.order,
+        fr.names,
+        fr.kind.tolist(),
+        fr.police.tolist(),
+        fr.aux.tolist(),
+        st.fixed_a.tolist(),
+        st.overhead_a.tolist(),
+        st.loss_a.tolist(),
+        head,
+        strict=True,
+    )
     return [
         {
             "id": u,
-            "name": node[u]["name"],
-            "kind": node[u]["kind"],
-            "police": node[u]["police"],
-            "people": node[u]["police"] + node[u]["auxiliaries"],
-            "fixed_posts": st.fixed[u],
-            "overhead": st.overhead[u],
-            "hidden_loss": st.loss[u],
-            "establishment": fr.ref(st.head[u]),
+            "name": name,
+            "kind": KINDS[k],
+            "police": p,
+            "people": p + a,
+            "fixed_posts": f,
+            "overhead": o,
+            "hidden_loss": x,
+            "establishment": fr.refp(h),
         }
-        for u in fr.order
+        for u, name, k, p, a, f, o, x, h in cols
     ]
 
 
@@ -424,24 +450,29 @@ def _funnel(fr: Frame, by: str) -> dict[str, Any]:
 
 
 def _workforce_report(fr: Frame) -> dict[str, Any]:
-    norms, node, st = fr.norms, fr.node, fr.staffing
-    loss = st.loss
+    norms, st = fr.norms, fr.staffing
     police = sum(c[1] for c in st.by_kind.values())
     total_f = sum(c[2] for c in st.by_kind.values())
     total_o = sum(c[3] for c in st.by_kind.values())
 
-    def est_row(u: str) -> dict[str, Any]:
-        return {"id": u, "name": node[u]["name"], "kind": node[u]["kind"],
-                "members": st.est_members[u], "police": st.est_police[u],
-                "people": st.est_people[u], "fixed_posts": st.est_fixed[u]}  # fmt: skip
+    def est_row(h: int) -> dict[str, Any]:
+        return {"id": fr.order[h], "name": fr.names[h], "kind": fr.kind_name(h),
+                "members": int(st.est_members_a[h]), "police": int(st.est_police_a[h]),
+                "people": int(st.est_people_a[h]), "fixed_posts": int(st.est_fixed_a[h])}  # fmt: skip
 
-    hollow = [{**est_row(u), "shortfall": st.est_fixed[u] - st.est_police[u]} for u in st.hollow]
+    hollow = [
+        {**est_row(h), "shortfall": int(st.est_fixed_a[h] - st.est_police_a[h])}
+        for h in st.hollow_a.tolist()
+    ]
     hollow.sort(key=lambda r: -r["shortfall"])
     total_loss = sum(st.kind_loss.values())
-    top = heapq.nlargest(TOP_HIDDEN_LOSS, (u for u in loss if loss[u] > 0), key=loss.__getitem__)
+    loss = st.loss_a
+    lossy = np.flatnonzero(loss > 0)
+    # The largest first; among equal losses, breadth-first (as a stable sort would).
+    top = lossy[np.lexsort((lossy, -loss[lossy]))][:TOP_HIDDEN_LOSS].tolist()
     level = _funnel(fr, "level")
     deployable = level["total"]["deployable"]
-    in_stations = sum(1 for h in st.est_members if st.est_members[h] > 1)
+    in_stations = int((st.est_members_a > 1).sum())
     return {
         "police": police,
         "auxiliaries": st.auxiliaries,
@@ -471,12 +502,12 @@ def _workforce_report(fr: Frame) -> dict[str, Any]:
         "hollow": hollow,
         "top_hidden_loss": [
             {
-                **est_row(u),
-                "efficient_size": norms[node[u]["kind"]].efficient_size,
-                "overhead": min(st.est_police[u], st.est_fixed[u]),
-                "hidden_loss": loss[u],
+                **est_row(h),
+                "efficient_size": norms[fr.kind_name(h)].efficient_size,
+                "overhead": int(min(st.est_police_a[h], st.est_fixed_a[h])),
+                "hidden_loss": float(loss[h]),
             }
-            for u in top
+            for h in top
         ],
         "funnel": {"level": level, "category": _funnel(fr, "category")},
     }
