@@ -456,9 +456,7 @@ class Frame:
     def sums(self) -> dict[str, dict[str, int]]:
         """:attr:`sums_arrays` by unit id."""
         order = self.order
-        return {
-            k: dict(zip(order, a.tolist(), strict=True)) for k, a in self.sums_arrays.items()
-        }
+        return {k: dict(zip(order, a.tolist(), strict=True)) for k, a in self.sums_arrays.items()}
 
     @cached_property
     def county_level_arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -528,7 +526,13 @@ class Frame:
         """A subtree sum over each county-level bureau's own region: its subtree without the
         subtrees of the county-level bureaus below it (so no officer is counted twice)."""
         arr = self._as_array(subtree)
-        return dict(zip(self.ids_at(self.county_level_arrays[0]), self.own_region_a(arr).tolist(), strict=True))
+        return dict(
+            zip(
+                self.ids_at(self.county_level_arrays[0]),
+                self.own_region_a(arr).tolist(),
+                strict=True,
+            )
+        )
 
     def own_region_a(self, subtree: np.ndarray) -> np.ndarray:
         """:meth:`own_region` as an array over the county-level bureaus (breadth-first)."""
