@@ -219,6 +219,84 @@ def _totals(d: Path) -> Path:
     return write_csv(d, "totals.csv", HEAD, body)
 
 
+def _totals_whole(d: Path) -> Path:
+    body = rows()
+    # As _totals, and the bureau's row is the county's whole total: 77.
+    body[0][5], body[4][5], body[5][5], body[8][5] = 77, 19, 12, 11
+    return write_csv(d, "totals_whole.csv", HEAD, body)
+
+
+def _own_big_station(d: Path) -> Path:
+    # Own figures where every 派出所 has more 民警 than its sub-units (城南 17 > 10 + 3,
+    # 社区警务队 10 > 2, 双河 9 > 2): ordinary, not totals. Only the bureau (6) is smaller.
+    body = rows()
+    body[4][5] = 17
+    return write_csv(d, "own_big_station.csv", HEAD, body)
+
+
+def _totals_checksum(d: Path) -> Path:
+    # _totals (the bureau's row its own 6) with a 合计 row holding the real total, 77.
+    body = rows()
+    body[4][5], body[5][5], body[8][5] = 19, 12, 11
+    body.append(["合计", "", "", "", "", 77, 42, ""])
+    return write_csv(d, "totals_checksum.csv", HEAD, body)
+
+
+def _footer(d: Path) -> Path:
+    p = d / "footer.csv"
+    p.write_text(
+        csv_text(HEAD, rows())
+        + ",,,,,,,\n"
+        + "注：1.民警实有数不含借调人员,,,,,,,\n"
+        + "2.辅警含文职辅警,,,,,,,\n"
+        + "制表人：王某某,,,审核人：李某,,填报日期：2024-07-01,,\n"
+        + "审核人：,,,,,,,\n"
+        + ",,,,,,,\n"
+        + "以上数据截至2024年6月30日,,,,,,,\n",
+        encoding="utf-8-sig",
+    )
+    return p
+
+
+def _footer_xlsx(d: Path) -> Path:
+    grid: list[list[Any]] = [["临川县公安局警力花名册"], HEAD, *rows(), []]
+    grid.append(["注：民警实有数为2024年6月30日数，不含借调、援外人员。"])
+    grid.append([])
+    grid.append(["单位负责人（签字）：", None, None, "制表人：赵某", None, "联系电话：13800000000"])
+
+    def edit(wb: Any) -> None:
+        ws = wb.active
+        ws.merge_cells("A1:H1")
+        ws.merge_cells("A14:H15")  # the note, merged over two lines and the 民警 column
+
+    return write_xlsx(d, "footer.xlsx", {"花名册": grid}, edit=edit)
+
+
+def _subtotals(d: Path) -> Path:
+    b = rows()
+    body = [
+        *b[0:4],
+        ["", "", "机关小计", "", "", 6 + 12 + 20 + 9, 0 + 4 + 6 + 3, ""],  # 47, 13
+        *b[4:8],
+        ["", "", "城南派出所小计", "", "", 4 + 10 + 2 + 3, 6 + 12 + 3 + 2, ""],  # 19, 23
+        *b[8:10],
+        ["", "", "双河派出所小计", "", "", 12, 5 + 1, ""],  # 9 + 2 = 11, not 12
+        ["总计", "", "", "", "", 77, 42, ""],
+    ]
+    return write_csv(d, "subtotals.csv", HEAD, body)
+
+
+def _scientific_column(d: Path) -> Path:
+    # Excel turned a column of 12-digit codes into 1.30102E+11: the root and both stations
+    # (and the parent cells naming them) lost their digits.
+    body = rows()
+    code = {"b": "1.30102E+11", "s1": "1.30102E+11", "s2": "1.30102E+11"}
+    for r in body:
+        r[0] = code.get(r[0], r[0])
+        r[1] = code.get(r[1], r[1])
+    return write_csv(d, "scientific_column.csv", HEAD, body)
+
+
 def _totals_negative(d: Path) -> Path:
     body = rows()
     body[4][5], body[5][5], body[8][5] = 14, 12, 11  # 城南: 14 < 12 + 3
@@ -362,10 +440,13 @@ CASES: dict[str, Case] = {
         Case(
             "scientific ids",
             _scientific,
+            # One message: the children of the lost id get no "parent not found", no
+            # "can be more than one kind", and no REPORTS_TO cycle.
             error=[
+                "1 problem in the organisation",
                 "scientific.csv row 6, column A (机构编号)",
-                "1.30102E+11",
-                "scientific notation",
+                "id '1.30102E+11' is a number in scientific notation",
+                "The rest of the table was not checked",
             ],
         ),
         Case(
@@ -404,10 +485,79 @@ CASES: dict[str, Case] = {
             ],
         ),
         Case(
+            "subtree totals with the bureau's total",
+            _totals_whole,
+            totals=True,
+            # the bureau: 77 − (12 + 20 + 9 + 19 + 11) = 6
+            check={"b": {"police": 6}, "s1": {"police": 4}, "s2": {"police": 9}},
+            warnings=["the auxiliaries column is not subtree totals"],
+        ),
+        Case(
             "subtree totals, no --totals",
-            _totals,
-            police=6 + 12 + 20 + 9 + 19 + 12 + 2 + 3 + 11 + 2,
-            warnings=["look like subtree totals", "--totals"],
+            _totals_whole,
+            # as read: 77 + 12 + 20 + 9 + 19 + 12 + 2 + 3 + 11 + 2 = 167
+            police=167,
+            warnings=[
+                "totals_whole.csv, column F (民警实有)",
+                "the 民警 figures may be subtree totals",
+                "(4, the bureau included)",
+                "As read, each figure is the unit's own: 167 民警 in all",
+                # 城南派出所 19 − (12 + 3) = 4; 社区警务队 12 − 2 = 10
+                "Read as subtree totals (--totals), own = total − sub-units (e.g. 城南派出所 "
+                "19 − 15 = 4; 社区警务队 12 − 2 = 10): 77 民警 in all",
+                "import again with --totals",
+            ],
+        ),
+        # Every 派出所 above its sub-units, the bureau below: own figures, no warning.
+        Case("own figures, stations above their posts", _own_big_station, police=77 - 4 + 17),
+        Case(
+            "subtree totals with a 合计 row, no --totals",
+            _totals_checksum,
+            # as read 6 + 12 + 20 + 9 + 19 + 12 + 2 + 3 + 11 + 2 = 96
+            police=96,
+            warnings=[
+                "totals_checksum.csv row 12, column F (民警实有)",
+                "合计 row: police 77, but the units add up to 96 (difference -19); read as "
+                "subtree totals (--totals) they add up to 77",
+            ],
+        ),
+        Case(
+            "notes and sign-off below the table",
+            _footer,
+            warnings=[
+                "footer.csv rows 13, 14, 15, 16, 18",
+                "the table ends at row 13: the notes and sign-off below it (注, 制表人, 审核人, "
+                "2 lines of text) are not units: skipped, not kept",
+            ],
+            absent=["王某某", "李某"],
+        ),
+        Case(
+            "notes and sign-off below a workbook's table",
+            _footer_xlsx,
+            warnings=["footer.xlsx rows 14, 15, 16", "(注, 单位负责人) are not units"],
+            absent=["赵某", "13800000000"],
+        ),
+        Case(
+            "小计 rows",
+            _subtotals,
+            warnings=[
+                "subtotals.csv row 14, column F (民警实有)",
+                "双河派出所小计 row: police 12, but 双河派出所 and its sub-units add up to 11 "
+                "(difference +1)",
+                "合计/小计 rows checked, not imported as units: row 6 (机关小计), row 11 "
+                "(城南派出所小计), row 15 (总计): they match",
+            ],
+        ),
+        Case(
+            "scientific ids, a whole column",
+            _scientific_column,
+            error=[
+                "1 problem in the organisation",
+                "scientific_column.csv rows 2, 3, 4, 5, 6, 7, 9, 10, 11, column A (机构编号), "
+                "column B (上级机构编号)",
+                "ids whose digits Excel has lost (A2 '1.30102E+11', B3 '1.30102E+11',",
+                "The rest of the table was not checked",
+            ],
         ),
         Case(
             "totals that go negative",

@@ -41,7 +41,7 @@ from orgmodel.errors import InputError
 from orgmodel.io import READ_SUFFIXES, dump_org, read_upload
 from orgmodel.io.graphml import to_networkx
 from orgmodel.io.nesting import NestingError
-from orgmodel.io.tabular import export_table
+from orgmodel.io.tabular import API_SWITCHES, export_table
 from orgmodel.kind_rules import load_kind_rules
 from orgmodel.metrics.shares import subtree_police
 from orgmodel.model import DISPATCHES, GUIDES, KINDS, OrgGraph
@@ -158,7 +158,16 @@ def parse_org_upload(
                 400, "not-utf8", f"{filename}: not UTF-8 text (invalid byte at offset {e.start})"
             ) from None
     try:
-        return read_upload(body, filename, id=org_id, name=name, sheet=sheet, totals=totals)
+        # Messages name the API's own switches (?totals=true, ?sheet=), not the CLI's.
+        return read_upload(
+            body,
+            filename,
+            id=org_id,
+            name=name,
+            sheet=sheet,
+            totals=totals,
+            switches=API_SWITCHES,
+        )
     except NestingError as e:
         raise ApiProblem(
             400, "too-deep", str(e), errors=[{"field": "body", "message": str(e)}]

@@ -16,7 +16,13 @@ from pathlib import Path
 from orgmodel.errors import InputError
 from orgmodel.io.graphml import read_graphml
 from orgmodel.io.orgfile import load_org, read_org
-from orgmodel.io.tabular import TABLE_SUFFIXES, load_table
+from orgmodel.io.tabular import (
+    API_SWITCHES,
+    CLI_SWITCHES,
+    TABLE_SUFFIXES,
+    Switches,
+    load_table,
+)
 from orgmodel.model import OrgGraph, OrgValidationError
 
 __all__ = ["ORG_SUFFIXES", "READ_SUFFIXES", "load_any", "read_upload"]
@@ -33,6 +39,7 @@ def load_any(
     name: str | None = None,
     sheet: str | None = None,
     totals: bool = False,
+    switches: Switches = CLI_SWITCHES,
 ) -> OrgGraph:
     """An organisation from any file orgmodel reads, by its suffix.
 
@@ -44,6 +51,9 @@ def load_any(
     id, name, sheet, totals
         For spreadsheets only (see :func:`orgmodel.io.tabular.load_table`): the
         organisation's id and name, the worksheet, figures given as subtree totals.
+    switches : Switches
+        How messages name the ``totals`` and ``sheet`` options: the command line's
+        ``--totals`` by default; :func:`read_upload` passes the HTTP API's ``?totals=true``.
 
     Raises
     ------
@@ -55,7 +65,7 @@ def load_any(
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        return load_table(p, id=id, name=name, sheet=sheet, totals=totals)
+        return load_table(p, id=id, name=name, sheet=sheet, totals=totals, switches=switches)
     if suffix == ".graphml":
         return read_graphml(p)
     if suffix in ORG_SUFFIXES:
@@ -73,9 +83,11 @@ def read_upload(
     name: str | None = None,
     sheet: str | None = None,
     totals: bool = False,
+    switches: Switches = API_SWITCHES,
 ) -> OrgGraph:
     """An organisation from an uploaded file's bytes, read exactly as :func:`load_any` would
-    read the file ``filename`` (messages name ``filename``).
+    read the file ``filename`` (messages name ``filename``, and the options as the HTTP API
+    spells them, ``?totals=true`` and ``?sheet=``, unless ``switches`` says otherwise).
 
     ``filename`` must be a bare file name (no folders). Spreadsheets and GraphML are written
     to a private temporary folder for the readers and removed afterwards.
@@ -99,7 +111,7 @@ def read_upload(
         p = Path(d) / Path(filename).name
         p.write_bytes(body)
         try:
-            return load_any(p, id=id, name=name, sheet=sheet, totals=totals)
+            return load_any(p, id=id, name=name, sheet=sheet, totals=totals, switches=switches)
         except InputError as e:
             # Name the upload, not the temporary folder.
             raise InputError(str(e).replace(str(p), p.name)) from None

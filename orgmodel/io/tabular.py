@@ -57,7 +57,9 @@ from orgmodel.model import (
 )
 
 __all__ = [
+    "API_SWITCHES",
     "CATEGORY_ALIASES",
+    "CLI_SWITCHES",
     "COLUMNS",
     "COLUMN_ALIASES",
     "KIND_ALIASES",
@@ -66,6 +68,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "ROOT_PARENTS",
     "TABLE_SUFFIXES",
+    "Switches",
     "export_table",
     "load_table",
     "resolve_category",
@@ -198,9 +201,6 @@ CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
 
 #: What a root's parent cell may say (when no unit has that id).
 ROOT_PARENTS = frozenset({"0", "-1", "无", "none", "null", "root", "-", "—", "/", "n/a", "na"})
-#: Rows that are a checksum of the whole table, and subtotal rows.
-_TOTAL_WORDS = frozenset({"合计", "总计", "共计", "总数", "全局合计", "全局总计", "total"})
-_SUBTOTAL_WORDS = frozenset({"小计", "subtotal"})
 
 _TRUE = frozenset({"是", "true", "t", "1", "y", "yes", "有", "√", "✓", "✔", "对"})
 _FALSE = frozenset({"否", "false", "f", "0", "n", "no", "无", "×", "✗", "✘", "错"})
@@ -211,6 +211,26 @@ _PATH_SEP = re.compile(r"\s*[/\\>＞→]\s*")
 _HEADER_SCAN = 30
 
 _norm = norm_label
+
+
+@dataclass(frozen=True)
+class Switches:
+    """How the door a file came through spells the reader's options, so that a message
+    names the switch the user can actually use there (``--totals`` on the command line,
+    ``?totals=true`` on the HTTP API). The reader is the same for every door."""
+
+    totals: str = "--totals"
+    sheet: str = "--sheet {name}"
+
+    def sheet_for(self, name: str) -> str:
+        """The switch that picks the sheet ``name``."""
+        return self.sheet.format(name=repr(name) if self.sheet.startswith("--") else name)
+
+
+#: The command line's spelling (``orgmodel import FILE --totals --sheet NAME``).
+CLI_SWITCHES = Switches()
+#: The HTTP API's query parameters (``POST /api/v1/orgs?totals=true&sheet=NAME``).
+API_SWITCHES = Switches(totals="?totals=true", sheet="?sheet={name}")
 
 
 def _lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -398,11 +418,13 @@ class _RowReader:
         catalogue: FunctionCatalogue,
         issues: list[ValidationIssue],
         uncached: dict[str, list[str]],
+        lost: list[tuple[int, str, str, str]] | None = None,
     ) -> None:
         self.fname, self.row, self.cells = fname, row, cells
         self.columns, self.headers, self.catalogue = header.columns, header.headers, catalogue
         self.issues = issues
         self.uncached = uncached
+        self.lost = lost
         self.unit: str | None = None
 
     def loc(self, field: str) -> str:
@@ -427,11 +449,15 @@ class _RowReader:
         return None if v is None else _text(v)
 
     def ident(self, field: str) -> str | None:
+        """The cell as an id; an id whose digits Excel lost goes to ``lost`` (when kept)."""
         v = self.raw(field)
         try:
             return normalize_id(v)
         except IdError as e:
-            self.bad(field, f"{field} {e}")
+            if self.lost is not None:
+                self.lost.append((self.row, field, _text(v), str(e)))
+            else:
+                self.bad(field, f"{field} {e}")
             return None
 
     def integer(self, field: str) -> int | None:
@@ -535,16 +561,161 @@ class _RowReader:
         return out
 
 
-def _total_word(cells: Sequence[Any], header: _Header) -> str | None:
-    """合计/总计 (or 小计) when the row is a checksum row, else None."""
+@dataclass(frozen=True)
+class _Checksum:
+    """A 合计/小计 row: what it says and what it sums."""
+
+    row: int
+    label: str  # as written: 合计, 东桥派出所小计, 小计（机关）
+    word: str  # 合计, 小计 …
+    scope: str | None  # the unit or group it names (东桥派出所), None for the whole table
+    grand: bool  # a total of the whole table, not a subtotal
+    figures: dict[str, int]
+
+
+_SUM_WORDS = "小计|合计|总计|共计|总数|subtotal|grandtotal|total"
+#: ``东桥派出所小计``, ``机关合计：``, ``小计（东桥派出所）``, ``合计``
+_SUM_LABEL = re.compile(
+    rf"^(?P<pre>.*?)(?P<word>{_SUM_WORDS})[:]?(?:\((?P<post>[^()]*)\))?[:]?$", re.IGNORECASE
+)
+
+
+def _checksum_label(cells: Sequence[Any], header: _Header) -> tuple[str, str, str | None] | None:
+    """(label, word, scope) when the row is a 合计/小计 row, else None.
+
+    The id, name and first three cells are looked at: a subtotal is often written where the
+    unit's name goes (``东桥派出所小计``) with no id.
+    """
     look = [header.columns[f] for f in ("id", "name") if f in header.columns]
     look += [j for j in range(min(3, len(cells))) if j not in look]
     for j in look:
-        if j < len(cells) and isinstance(cells[j], str):
-            t = _norm(cells[j]).rstrip(":：")
-            if t in _TOTAL_WORDS or t in _SUBTOTAL_WORDS:
-                return t
+        if j < len(cells) and isinstance(cells[j], str) and cells[j].strip():
+            label = cells[j].strip()
+            m = _SUM_LABEL.match(re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", label)))
+            if m is None:
+                continue
+            word = m["word"].lower()
+            scope = (m["pre"] or m["post"] or "").strip() or None
+            if word == "total" and scope and scope.lower() in ("sub", "grand"):
+                word, scope = scope.lower() + "total", None
+            return label, word, scope
     return None
+
+
+#: The labels of notes and sign-off lines under an HR table: 注：…, 制表人：…, 审核人：,
+#: 填报日期：, 单位负责人（签字）：… (compared after NFKC, so ： is :).
+_FOOTER_LABEL = re.compile(
+    r"\s*(?P<label>注|附注|备注|说明|填表说明|填报说明|制表|制表人|填表人|填报人|统计人|经办人|"
+    r"审核|审核人|复核|复核人|审批|审批人|负责人|单位负责人|部门负责人|主管领导|分管领导|"
+    r"领导签字|签字|签章|盖章|单位盖章|填报单位|填报日期|制表日期|填表日期|报送日期|统计日期|"
+    r"统计时间|日期|截止日期|截止时间|截至|数据截至|联系人|联系电话|电话|数据来源|来源|"
+    r"note|notes|prepared by|checked by|approved by|date)"
+    r"\s*(?:\d{1,2}|\([^()]{0,12}\))?\s*[:]",
+    re.IGNORECASE,
+)
+#: A section heading inside the table: 一、局机关, （二）派出所, 第三部分.
+_HEADING = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+\s*[、.]|\([一二三四五六七八九十\d]+\)|第[一二三四五六七八九十\d]+部分)"
+)
+
+
+def _filled(cells: Sequence[Any]) -> list[tuple[int, str]]:
+    return [(j, _text(c)) for j, c in enumerate(cells) if not _empty(c)]
+
+
+def _row_roles(rows: list[tuple[int, list[Any]]], header: _Header) -> dict[int, str]:
+    """Rows below the header that are not units, by index into ``rows``: notes and sign-off
+    below the table (``footer:注``, ``footer:`` for a line of text) and section headings
+    (``heading:一、局机关``). 合计/小计 rows are left to :func:`_checksum_label`.
+
+    The table ends at the first 注：/制表人：-style line, or at the blank row after which
+    only lines of text follow (no unit: no id, name and kind together, no figure). Below
+    its end such lines are footers; inside the table a numbered heading, or one text merged
+    across the row or written in column A that no unit names as its parent, is a heading.
+    Anything else is read as a unit, so a broken unit row is reported, never skipped.
+    """
+    cols = header.columns
+    need = [cols[f] for f in ("id", "name", "kind") if f in cols]
+    figure_cols = [cols[f] for f in _INT_COLUMNS if f in cols]
+    parent_col = cols.get("parent_id")
+
+    def cell(cells: Sequence[Any], j: int) -> Any:
+        return cells[j] if j < len(cells) else None
+
+    body: list[tuple[int, list[Any]]] = []
+    blank_before: set[int] = set()
+    seen_data = False
+    gap = False
+    for i in range(header.last + 1, len(rows)):
+        cells = rows[i][1]
+        if all(map(_empty, cells)):
+            gap = seen_data
+            continue
+        if gap:
+            blank_before.add(i)
+        gap = False
+        seen_data = True
+        body.append((i, cells))
+
+    def text_line(cells: Sequence[Any]) -> bool:
+        """Not a unit: lacks one of id, name and kind (or holds one text merged across the
+        row), and holds no figure."""
+        unit_like = all(not _empty(cell(cells, j)) for j in need)
+        unit_like = unit_like and len({t for _, t in _filled(cells)}) > 1
+        figure = any(
+            isinstance(v := cell(cells, j), int | float)
+            or (isinstance(v, str) and re.fullmatch(r"\s*[+-]?[\d,]+(\.\d+)?\s*", v))
+            for j in figure_cols
+        )
+        return not unit_like and not figure
+
+    kind: dict[int, str] = {}
+    for i, cells in body:
+        f = _filled(cells)
+        if _checksum_label(cells, header) is not None:
+            kind[i] = "checksum"
+            continue
+        m = _FOOTER_LABEL.match(unicodedata.normalize("NFKC", f[0][1]))
+        if m is not None and text_line(cells):
+            kind[i] = "footer:" + f[0][1][: len(m["label"])]
+        elif text_line(cells):
+            kind[i] = "text"
+        else:
+            kind[i] = "unit"
+    # The end of the table: the first 注：-style line, or a blank row after which no unit
+    # or checksum row follows.
+    end = next((i for i, _ in body if kind[i].startswith("footer:")), len(rows))
+    for i, _ in body:
+        if i >= end:
+            break
+        if i in blank_before and all(kind[k] == "text" for k, _ in body if k >= i):
+            end = i
+            break
+    # Trailing lines of text below the last unit end the table too.
+    trailing = len(rows)
+    for i, _ in reversed(body):
+        if kind[i] != "text":
+            break
+        trailing = i
+    end = min(end, trailing)
+    named_parents = (
+        {_text(cell(c, parent_col)) for _, c in body} if parent_col is not None else set()
+    )
+    roles: dict[int, str] = {}
+    for i, cells in body:
+        k = kind[i]
+        if i >= end and k != "unit" and k != "checksum":
+            roles[i] = k if k.startswith("footer:") else "footer:"
+            continue
+        if k != "text":
+            continue
+        f = _filled(cells)
+        values = {t for _, t in f}
+        first = unicodedata.normalize("NFKC", f[0][1])
+        merged_or_a = len(values) == 1 and (len(f) > 1 or f[0][0] == 0)
+        if _HEADING.match(first) or (merged_or_a and f[0][1] not in named_parents):
+            roles[i] = "heading:" + f[0][1]
+    return roles
 
 
 # -- the whole table ----------------------------------------------------------------------
@@ -562,15 +733,22 @@ class _Table:
         catalogue: FunctionCatalogue,
         rules: KindRules,
         totals: bool,
+        switches: Switches = CLI_SWITCHES,
     ) -> None:
         self.rows, self.header, self.fname = rows, header, fname
         self.catalogue, self.rules, self.totals = catalogue, rules, totals
+        self.switches = switches
         self.issues: list[ValidationIssue] = []
         self.warnings: list[ValidationIssue] = []
         self.records: list[_Record] = []
         self.by_id: dict[str, _Record] = {}
-        self.checksums: list[tuple[int, str, dict[str, int]]] = []
+        self.checksums: list[_Checksum] = []
+        #: for each checksum row, the records read since the previous one (its block)
+        self.blocks: dict[int, list[_Record]] = {}
         self.uncached: dict[str, list[str]] = {}
+        #: ids whose digits Excel lost: (row, field, text, why)
+        self.lost: list[tuple[int, str, str, str]] = []
+        self.skipped: list[tuple[int, str]] = []
         self.bad_parent: set[str] = set()
 
     def col_loc(self, field: str) -> str:
@@ -626,17 +804,28 @@ class _Table:
 
     def read_rows(self) -> None:
         h = self.header
-        for n, cells in self.rows[h.last + 1 :]:
+        roles = _row_roles(self.rows, h)
+        block: list[_Record] = []
+        for i in range(h.last + 1, len(self.rows)):
+            n, cells = self.rows[i]
             if all(_empty(c) for c in cells):
                 continue
-            word = _total_word(cells, h)
-            if word is not None:
-                self.read_checksum(n, cells, word)
+            if i in roles:
+                self.skipped.append((n, roles[i]))
                 continue
-            r = _RowReader(self.fname, n, cells, h, self.catalogue, self.issues, self.uncached)
+            found = _checksum_label(cells, h)
+            if found is not None:
+                self.read_checksum(n, cells, *found)
+                self.blocks[n] = block
+                block = []
+                continue
+            r = _RowReader(
+                self.fname, n, cells, h, self.catalogue, self.issues, self.uncached, self.lost
+            )
+            lost = len(self.lost)
             uid = r.ident("id")
             r.unit = uid
-            if uid is None and "id" not in self.uncached:
+            if uid is None and "id" not in self.uncached and len(self.lost) == lost:
                 if not any(i.where == r.loc("id") for i in self.issues):
                     r.bad("id", "id is empty")
             elif uid is not None and uid in self.by_id:
@@ -650,12 +839,7 @@ class _Table:
                 r.bad("kind", "kind is empty")
             parent_text: str | None = None
             if "parent_id" in h.columns:
-                pv = r.raw("parent_id")
-                try:
-                    parent_text = normalize_id(pv)
-                except IdError as e:
-                    r.bad("parent_id", f"parent {e}")
-                    parent_text = None
+                parent_text = r.ident("parent_id")
             rec = _Record(
                 row=n,
                 id=uid or "",
@@ -676,19 +860,76 @@ class _Table:
                 continue
             self.by_id[uid] = rec
             self.records.append(rec)
+            block.append(rec)
 
-    def read_checksum(self, n: int, cells: Sequence[Any], word: str) -> None:
-        if word in _SUBTOTAL_WORDS:
+    def report_skipped(self) -> None:
+        """Say once which rows were not read as units: notes, sign-off and headings."""
+        foot = [(n, k.split(":", 1)[1]) for n, k in self.skipped if k.startswith("footer:")]
+        heads = [(n, k.split(":", 1)[1]) for n, k in self.skipped if k.startswith("heading:")]
+        if heads:
+            shown = ", ".join(f"{n} ({t!r})" for n, t in heads[:8]) + (
+                " …" if len(heads) > 8 else ""
+            )
             self.warnings.append(
                 ValidationIssue(
-                    f"a {word} (subtotal) row: skipped, not checked", where=f"{self.fname} row {n}"
+                    f"section headings, not units: skipped (row{'s' if len(heads) > 1 else ''} "
+                    f"{shown})",
+                    where=_rows_text(self.fname, (n for n, _ in heads)),
+                )
+            )
+        if foot:
+            # Labels only: a sign-off line holds people's names, which are never repeated.
+            labels = list(dict.fromkeys(t for _, t in foot if t))
+            lines = sum(1 for _, t in foot if not t)
+            what = ", ".join(
+                labels + ([f"{lines} line{'s' if lines > 1 else ''} of text"] if lines else [])
+            )
+            self.warnings.append(
+                ValidationIssue(
+                    f"the table ends at row {foot[0][0]}: the notes and sign-off below it "
+                    f"({what}) are not units: skipped, not kept",
+                    where=_rows_text(self.fname, (n for n, _ in foot)),
+                )
+            )
+
+    def report_lost(self) -> None:
+        """One message for every id whose digits Excel lost (1.30102E+11): nothing can be
+        matched to those units, so nothing below (parents, kinds, the tree) is checked."""
+        lost = self.lost
+        if not lost:
+            return
+        row, f, _, why = lost[0]
+        if len(lost) == 1:
+            self.issues.append(
+                ValidationIssue(
+                    f"{'id' if f == 'id' else 'parent'} {why}. The rest of the table was not "
+                    "checked: units and parents cannot be matched while an id is lost",
+                    where=f"{self.fname} row {row}, {self.col_loc(f)}",
                 )
             )
             return
+        cells = ", ".join(
+            f"{_col_letter(self.header.columns[c])}{n} {t!r}" for n, c, t, _ in lost[:12]
+        ) + (f" … ({len(lost)} cells)" if len(lost) > 12 else "")
+        cols = ", ".join(dict.fromkeys(self.col_loc(c) for _, c, _, _ in lost))
+        self.issues.append(
+            ValidationIssue(
+                f"ids whose digits Excel has lost ({cells}): numbers in scientific notation "
+                "or longer than 15 digits. Format the id and parent columns as text "
+                "(设置单元格格式 → 文本) in the source and export again. The rest of the "
+                "table was not checked: units and parents cannot be matched while ids are lost",
+                where=f"{_rows_text(self.fname, dict.fromkeys(n for n, _, _, _ in lost))}, {cols}",
+            )
+        )
+
+    def read_checksum(
+        self, n: int, cells: Sequence[Any], label: str, word: str, scope: str | None
+    ) -> None:
         scratch: list[ValidationIssue] = []
         r = _RowReader(self.fname, n, cells, self.header, self.catalogue, scratch, {})
-        figures = {f: v for f in ("police", "auxiliaries") if (v := r.integer(f)) is not None}
-        self.checksums.append((n, word, figures))
+        figures = {f: v for f in _FIGURES if (v := r.integer(f)) is not None}
+        grand = scope is None and word not in ("小计", "subtotal")
+        self.checksums.append(_Checksum(n, label, word, scope, grand, figures))
 
     def report_uncached(self) -> None:
         for f, cells in self.uncached.items():
@@ -931,7 +1172,8 @@ class _Table:
                     # A bureau's row holds its leadership (局领导); its total is the 合计 row.
                     bureau_notes.append(
                         ValidationIssue(
-                            f"--totals: {f} {total} is less than its sub-units' {below}, so it "
+                            f"{self.as_totals}: {f} {total} is less than its sub-units' {below}, "
+                            "so it "
                             "is read as the bureau's own (局领导), not a total",
                             r.id,
                             where,
@@ -943,7 +1185,7 @@ class _Table:
                 r, below, _ = short[0]
                 self.warnings.append(
                     ValidationIssue(
-                        f"--totals: the {f} column is not subtree totals ({r.name} has "
+                        f"{self.as_totals}: the {f} column is not subtree totals ({r.name} has "
                         f"{given[r.id]}, its sub-units {below}"
                         + (f", and {len(short) - 1} more" if len(short) > 1 else "")
                         + "), so its figures are read as each unit's own",
@@ -955,7 +1197,7 @@ class _Table:
                 total = given[r.id]
                 self.issues.append(
                     ValidationIssue(
-                        f"--totals: {f} {total} must include its sub-units', but they sum to "
+                        f"{self.as_totals}: {f} {total} must include its sub-units', but they sum to "
                         f"{below} ({parts}); own = total − sub-units would be {total - below}",
                         r.id,
                         f"{self.fname} row {r.row}, {self.col_loc(f)}",
@@ -965,44 +1207,150 @@ class _Table:
             for uid, v in own.items():
                 self.by_id[uid].ints[f] = v
 
+    @property
+    def as_totals(self) -> str:
+        return f"read as subtree totals ({self.switches.totals})"
+
+    def children(self) -> dict[str, list[_Record]]:
+        out: dict[str, list[_Record]] = {}
+        for r in self.records:
+            if r.parent in self.by_id and r.parent != r.id:
+                out.setdefault(r.parent, []).append(r)
+        return out
+
+    def totals_reading(self, f: str) -> dict[str, int]:
+        """Each unit's own figure if column ``f`` held subtree totals, as :meth:`apply_totals`
+        reads it: total − Σ children's totals; a bureau below its sub-units keeps its figure
+        (局领导). A negative result stays negative (``--totals`` refuses it)."""
+        kids = self.children()
+        given = {r.id: r.ints[f] or 0 for r in self.records}
+        own: dict[str, int] = {}
+        for r in self.records:
+            below = sum(given[c.id] for c in kids.get(r.id, []))
+            t = given[r.id]
+            own[r.id] = t if (t < below and r.kind in BUREAU_KINDS) else t - below
+        return own
+
+    def subtree_sum(self, uid: str, figs: dict[str, int], kids: dict[str, list[_Record]]) -> int:
+        total, stack, seen = 0, [uid], set()
+        while stack:
+            u = stack.pop()
+            if u in seen:
+                continue
+            seen.add(u)
+            total += figs.get(u, 0)
+            stack.extend(c.id for c in kids.get(u, []))
+        return total
+
     def warn_if_totals(self) -> None:
-        """Figures that look like subtree totals, read as own figures."""
+        """Figures that look like subtree totals, read as own figures.
+
+        The evidence: every unit with sub-units — the bureau too — has at least as many 民警
+        as its sub-units together, and at least two units have sub-units. Own figures rarely
+        do that: a bureau's own row (局领导) or a 派出所's with teams holds fewer than the
+        units below it. A 合计 row that equals the sum as read settles it: no warning. The
+        warning gives both readings' totals, so the user can check which is right.
+        """
         if "police" not in self.header.columns:
             return
-        children: dict[str, int] = {}
-        for r in self.records:
-            if r.parent in self.by_id:
-                children[r.parent] = children.get(r.parent, 0) + (r.ints["police"] or 0)
-        parents = [
-            (self.by_id[p], s)
-            for p, s in children.items()
-            if self.by_id[p].kind not in BUREAU_KINDS
-        ]
-        if len(parents) < 2 or not any(s > 0 for _, s in parents):
+        kids = self.children()
+        given = {r.id: r.ints["police"] or 0 for r in self.records}
+        parents = [(self.by_id[p], sum(given[c.id] for c in cs)) for p, cs in kids.items()]
+        if len(parents) < 2 or not any(below > 0 for _, below in parents):
             return
-        if all((p.ints["police"] or 0) >= s for p, s in parents):
-            self.warnings.append(
-                ValidationIssue(
-                    f"every unit below the bureau that has sub-units ({len(parents)}) has at "
-                    "least as many 民警 as its sub-units together: the figures look like "
-                    "subtree totals (a 派出所 including its posts). If they are, import with "
-                    "--totals; as read, each figure is the unit's own",
-                    where=f"{self.fname}, {self.col_loc('police')}",
-                )
+        if any(given[p.id] < below for p, below in parents):
+            return
+        own_total = sum(given.values())
+        if any(c.grand and c.figures.get("police") == own_total for c in self.checksums):
+            return
+        reading = self.totals_reading("police")
+        tot_total = sum(reading.values())
+        shown = [(p, below) for p, below in parents if below > 0 and p.parent is not None][:2]
+        if not shown:
+            shown = [(p, below) for p, below in parents if below > 0][:1]
+        eg = "; ".join(
+            f"{p.name} {given[p.id]} − {below} = {given[p.id] - below}" for p, below in shown
+        )
+        sw = self.switches.totals
+        self.warnings.append(
+            ValidationIssue(
+                f"the 民警 figures may be subtree totals: every unit with sub-units "
+                f"({len(parents)}, the bureau included) has at least as many 民警 as its "
+                f"sub-units together. As read, each figure is the unit's own: {own_total} "
+                f"民警 in all. Read as subtree totals ({sw}), own = total − sub-units "
+                f"(e.g. {eg}): {tot_total} 民警 in all. If {tot_total} is the right total, "
+                f"import again with {sw}",
+                where=f"{self.fname}, {self.col_loc('police')}",
             )
+        )
 
     def check_sums(self) -> None:
-        for n, word, figures in self.checksums:
-            for f, v in figures.items():
-                total = sum(r.ints[f] or 0 for r in self.records)
-                if v != total:
-                    self.warnings.append(
-                        ValidationIssue(
-                            f"{word} row: {f} {v}, but the units add up to {total} "
-                            f"(difference {v - total:+d})",
-                            where=f"{self.fname} row {n}, {self.col_loc(f)}",
-                        )
+        """Compare each 合计/小计 row with what the units add up to, and report it.
+
+        A 合计 (no unit named) is the whole table; ``东桥派出所小计`` is that unit with its
+        sub-units; any other 小计 is the units read since the checksum row above it. Figures
+        are compared as imported (after ``--totals``, each unit's own, summed)."""
+        if not self.checksums:
+            return
+        kids = self.children()
+        by_name: dict[str, list[_Record]] = {}
+        for r in self.records:
+            by_name.setdefault(_name_key(r.name or ""), []).append(r)
+        alt_police = None if self.totals else self.totals_reading("police")
+        ok: list[str] = []
+        for c in self.checksums:
+            named = by_name.get(_name_key(c.scope)) if c.scope else None
+            unit = named[0] if named and len(named) == 1 else None
+            block = self.blocks.get(c.row, [])
+            if c.grand:
+                what, members = "the units add up to", list(self.by_id)
+            elif unit is not None:
+                what, members = f"{unit.name} and its sub-units add up to", []
+            else:
+                rows = f"rows {block[0].row}–{block[-1].row}" if block else "no rows"
+                what, members = f"the units above it ({rows}) add up to", [r.id for r in block]
+            matched = True
+            for f, v in c.figures.items():
+                figs = {r.id: r.ints[f] or 0 for r in self.records}
+                if unit is not None:
+                    total = self.subtree_sum(unit.id, figs, kids)
+                else:
+                    total = sum(figs[u] for u in members)
+                if v == total:
+                    continue
+                matched = False
+                hint = ""
+                if f == "police" and alt_police is not None:
+                    alt = (
+                        self.subtree_sum(unit.id, alt_police, kids)
+                        if unit is not None
+                        else sum(alt_police[u] for u in members)
                     )
+                    if alt == v and alt != total:
+                        hint = (
+                            f"; read as subtree totals ({self.switches.totals}) they add up to "
+                            f"{v}: if the figures are totals, import again with "
+                            f"{self.switches.totals}"
+                        )
+                self.warnings.append(
+                    ValidationIssue(
+                        f"{c.label} row: {f} {v}, but {what} {total} "
+                        f"(difference {v - total:+d}){hint}",
+                        where=f"{self.fname} row {c.row}, {self.col_loc(f)}",
+                    )
+                )
+            if matched and c.figures:
+                ok.append(f"{c.row} ({c.label})")
+        if ok:
+            self.warnings.append(
+                ValidationIssue(
+                    "合计/小计 rows checked, not imported as units: row "
+                    + ", row ".join(ok)
+                    + (": it matches" if len(ok) == 1 else ": they match")
+                    + " the units' figures",
+                    where=self.fname,
+                )
+            )
 
     # .. all .............................................................................
 
@@ -1011,7 +1359,11 @@ class _Table:
         if not ok:
             return
         self.read_rows()
+        self.report_skipped()
         self.report_uncached()
+        if self.lost:
+            self.report_lost()
+            return
         self.resolve_parents()
         self.resolve_kinds()
         if self.totals:
@@ -1025,7 +1377,9 @@ def _name_key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
 
 
-def _pick_sheet(book: Workbook, sheet: str | None, p: Path) -> tuple[Sheet, _Header | None]:
+def _pick_sheet(
+    book: Workbook, sheet: str | None, p: Path, switches: Switches = CLI_SWITCHES
+) -> tuple[Sheet, _Header | None]:
     names = [n for n in book.names if n != META_SHEET] or book.names
     if sheet is not None:
         for s in book.sheets:
@@ -1045,7 +1399,7 @@ def _pick_sheet(book: Workbook, sheet: str | None, p: Path) -> tuple[Sheet, _Hea
         with_header = ", ".join(repr(s.name) for s, _ in found)
         raise InputError(
             f"{p}: sheets {with_header} each have a header row, and which one holds the "
-            f"organisation is not clear: choose one with --sheet (e.g. --sheet {found[-1][0].name!r})"
+            f"organisation is not clear: choose one with {switches.sheet_for(found[-1][0].name)}"
         )
     if len(found) == 1:
         s, h = found[0]
@@ -1058,11 +1412,12 @@ def _pick_sheet(book: Workbook, sheet: str | None, p: Path) -> tuple[Sheet, _Hea
         with_header = ", ".join(repr(s.name) for s, _ in found)
         raise InputError(
             f"{p}: sheets {with_header} each have a header row: choose one with "
-            f"--sheet (sheets: {shown})"
+            f"{switches.sheet_for(found[0][0].name)} (sheets: {shown})"
         )
     raise InputError(
         f"{p}: no sheet has a header row naming the columns (编号, 上级编号, 名称, 类型 …); "
-        f"sheets: {shown}. Choose one with --sheet, or see docs/format.md"
+        f"sheets: {shown}. Choose one with {switches.sheet_for(names[0])}, or see "
+        "docs/format.md"
     )
 
 
@@ -1071,8 +1426,13 @@ def _refuse_merged_figures(sh: Sheet, header: _Header, p: Path) -> None:
     every row (as a merged 是 is) would count its officers once per row, so it is refused."""
     figure_cols = {c: f for f, c in header.columns.items() if f in _INT_COLUMNS}
     bad: list[str] = []
+    roles: dict[int, str] | None = None
     for r0, r1, c0, c1 in sh.merged:
         if r1 <= r0 or r1 <= header.last:
+            continue
+        if roles is None:
+            roles = _row_roles(sh.rows, header)
+        if r0 in roles:  # a note or heading merged over lines, not a unit's figure
             continue
         for c in range(c0, c1 + 1):
             if c in figure_cols:
@@ -1159,6 +1519,7 @@ def load_table(
     totals: bool = False,
     catalogue: FunctionCatalogue | None = None,
     kind_rules: KindRules | None = None,
+    switches: Switches = CLI_SWITCHES,
 ) -> OrgGraph:
     """Import an organisation from an HR spreadsheet (``.csv``, ``.xlsx`` or ``.xls``).
 
@@ -1179,6 +1540,9 @@ def load_table(
         The function catalogue (警种) used to resolve ``function``; the seed one by default.
     kind_rules : KindRules, optional
         How 类型 cells become kinds; ``seeds/kind_rules.yaml`` by default.
+    switches : Switches
+        How messages name ``totals`` and ``sheet``: :data:`CLI_SWITCHES` (``--totals``) or
+        :data:`API_SWITCHES` (``?totals=true``), for the door the file came through.
 
     Returns
     -------
@@ -1208,7 +1572,7 @@ def load_table(
     p = Path(path)
     book = read_workbook(p)
     meta, meta_issues = _meta(book, p)
-    sh, header = _pick_sheet(book, sheet, p)
+    sh, header = _pick_sheet(book, sheet, p, switches)
     if header is not None:
         _refuse_merged_figures(sh, header, p)
     cat = catalogue if catalogue is not None else load_catalogue()
@@ -1225,6 +1589,7 @@ def load_table(
         meta=meta,
         meta_issues=meta_issues,
         notes=book.notes,
+        switches=switches,
     )
 
 
@@ -1241,6 +1606,7 @@ def _parse(
     meta: dict[str, str],
     meta_issues: list[ValidationIssue],
     notes: list[str],
+    switches: Switches = CLI_SWITCHES,
 ) -> OrgGraph:
     source, fname = str(p), p.name
     if header is None:
@@ -1257,12 +1623,15 @@ def _parse(
             ],
             source,
         )
-    t = _Table(rows, header, fname, catalogue=catalogue, rules=rules, totals=totals)
+    t = _Table(
+        rows, header, fname, catalogue=catalogue, rules=rules, totals=totals, switches=switches
+    )
     t.read()
     issues = meta_issues + t.issues
     if not t.records and not issues:
         issues.append(ValidationIssue("no units below the header", where=fname))
-    if any(i.message.startswith("missing required column") for i in issues) or not t.records:
+    missing = any(i.message.startswith("missing required column") for i in issues)
+    if missing or not t.records or t.lost:
         raise OrgValidationError(issues, source)
 
     units: list[Unit] = []
