@@ -27,7 +27,7 @@ import numpy as np
 
 from orgmodel.metrics._frame import DEPARTMENT_KINDS, Frame
 from orgmodel.metrics._util import ratio
-from orgmodel.model import OrgGraph
+from orgmodel.model import KINDS, OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = [
@@ -192,19 +192,20 @@ def _mirror_positions(fr: Frame) -> list[int]:
     near, kinds = fr.near_bureau, fr.norms.kinds
     d = fr.department_positions
     d = d[(fr.fn[d] >= 0) & (near[d] >= 0)]
-    pfs: dict[int, set[str] | None] = {}
-    out: list[int] = []
-    for i, b in zip(d.tolist(), near[d].tolist(), strict=True):
-        if b not in pfs:
-            pfs[b] = fr.parent_functions(fr.order[b])
-        pf = pfs[b]
-        if (
-            pf
-            and fr.function_of(i) in pf
-            and int(fr.police[i]) < kinds[fr.kind_name(i)].efficient_size
-        ):
-            out.append(i)
-    return out
+    if not len(d):
+        return []
+    # D(P) of every bureau with departments, as a bureau × function table.
+    bureaus, slot = np.unique(near[d], return_inverse=True)
+    fn_index = {f: j for j, f in enumerate(fr.functions)}
+    in_parent = np.zeros((len(bureaus), len(fr.functions) + 1), dtype=bool)
+    for row, b in enumerate(bureaus.tolist()):
+        for f in fr.parent_functions(fr.order[b]) or ():
+            j = fn_index.get(f)
+            if j is not None:
+                in_parent[row, j] = True
+    size = np.array([kinds[k].efficient_size if k in kinds else 0 for k in KINDS])
+    hit = in_parent[slot, fr.fn[d]] & (fr.police[d] < size[fr.kind[d]])
+    return d[hit].tolist()
 
 
 def _mirror_units(fr: Frame) -> list[str]:

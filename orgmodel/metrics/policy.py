@@ -261,22 +261,37 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
             measured = list(
                 zip(scope.tolist(), num[scope].tolist(), den[scope].tolist(), strict=True)
             )
+        suffix = " 所属县级公安机关合计" if rule.scope == "aggregate" else ""
+        rid, desc, metric, mname, scope_name = (
+            rule.id, rule.description, rule.metric, base["metric_name"], rule.scope,
+        )  # fmt: skip
+        threshold, comparator, source, holds = (
+            rule.threshold, rule.comparator, rule.source, rule.holds,
+        )  # fmt: skip
+        order, names = fr.order, fr.names
         for i, n, d in measured:
             v = n / d if d else None
             rows.append(
                 {
-                    **base,
-                    "unit_id": fr.order[i],
-                    "unit_name": fr.names[i]
-                    + (" 所属县级公安机关合计" if rule.scope == "aggregate" else ""),
+                    "rule": rid,
+                    "description": desc,
+                    "metric": metric,
+                    "metric_name": mname,
+                    "scope": scope_name,
+                    "unit_id": order[i],
+                    "unit_name": names[i] + suffix,
                     "value": v,
-                    **tail,
-                    "passed": None if v is None else rule.holds(v),
-                    "note": None if v is not None else "指标无定义 (undefined: denominator is 0)",
+                    "threshold": threshold,
+                    "comparator": comparator,
+                    "source": source,
+                    "passed": None if v is None else holds(v),
+                    "note": None if v is not None else _UNDEFINED,
                 }
             )
     return rows
 
+
+_UNDEFINED = "指标无定义 (undefined: denominator is 0)"
 
 #: Chinese names of the scopes that are not a unit kind.
 _SCOPE_NAMES = {"county_level": "县级公安机关", "aggregate": "县级公安机关"}
