@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench sysdeps clean
+.PHONY: install demo test lint typecheck pytest bench sysdeps clean i18n
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,24 @@ pytest: $(STAMP) sysdeps
 	$(BIN)/python -m tests.bolt_server -- $(BIN)/pytest -n 2
 
 test: lint typecheck pytest
+
+# Catalogues (orgmodel/locale): extract the msgids of orgmodel/ with Babel (babel.cfg; keywords
+# _, N_, ngettext and lazy), update the Chinese .po (new msgids arrive untranslated: translate
+# them, then run this again) and compile the .mo. Both files are committed; tests/test_i18n.py
+# checks that the .mo is the .po compiled and that every msgid has a translation.
+LOCALES := orgmodel/locale
+POT := .cache/orgmodel.pot
+i18n: $(STAMP)
+	mkdir -p .cache
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy --no-location --sort-output \
+	  --project orgmodel --copyright-holder "orgmodel contributors" -o $(POT) .
+	@if [ -f $(LOCALES)/zh/LC_MESSAGES/orgmodel.po ]; then \
+	  $(BIN)/pybabel --quiet update -i $(POT) -d $(LOCALES) -D orgmodel -l zh \
+	    --no-fuzzy-matching --ignore-obsolete; \
+	else \
+	  $(BIN)/pybabel --quiet init -i $(POT) -d $(LOCALES) -D orgmodel -l zh; \
+	fi
+	$(BIN)/pybabel compile -d $(LOCALES) -D orgmodel --statistics
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bolt_server -- $(BIN)/python -m benchmarks.run

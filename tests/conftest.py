@@ -1,4 +1,5 @@
-"""Session-wide test settings: the header says which Bolt server the Neo4j tests use."""
+"""Session-wide test settings: the header says which Bolt server the Neo4j tests use; the
+command line speaks English in tests (tests/test_i18n.py checks the Chinese default)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import os
 import pytest
 
 from tests.bolt_server import SERVER_ENV
+
+# The CLI reads the language as gettext does: LANGUAGE first (orgmodel.i18n.language_from_env).
+# Tests assert on English messages ("error: …"), so pin the language for CliRunner runs and
+# for every subprocess (the library itself speaks English whatever the environment says).
+os.environ["LANGUAGE"] = "en"
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from orgmodel.cli import app
 from orgmodel.errors import InputError
+from orgmodel.i18n import N_, _, ngettext
 from orgmodel.io.orgfile import load_org, write_org
 from orgmodel.store import GraphStore, open_store, store_uri
 from orgmodel.store.query_door import DEFAULT_QUERY_TIMEOUT_S
@@ -31,8 +32,10 @@ __all__ = ["db_app", "parse_params"]
 
 db_app = typer.Typer(
     name="db",
-    help="Graph store: push / pull organisation versions, list, log, and read-only Cypher "
-    "queries (LadybugDB file by default, or Neo4j via bolt:// / neo4j:// URIs).",
+    help=N_(
+        "Graph store: push / pull organisation versions, list, log, and read-only Cypher "
+        "queries (LadybugDB file by default, or Neo4j via bolt:// / neo4j:// URIs)."
+    ),
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
@@ -41,10 +44,12 @@ STORE_OPT = typer.Option(
     None,
     "--store",
     "-s",
-    help="Store URI: a LadybugDB file path, or bolt:// neo4j:// neo4j+s:// (credentials "
-    "from NEO4J_USER / NEO4J_PASSWORD). Default: $ORGMODEL_STORE, else data/orgmodel.lbdb.",
+    help=N_(
+        "Store URI: a LadybugDB file path, or bolt:// neo4j:// neo4j+s:// (credentials "
+        "from NEO4J_USER / NEO4J_PASSWORD). Default: $ORGMODEL_STORE, else data/orgmodel.lbdb."
+    ),
 )
-JSON_OPT = typer.Option(False, "--json", help="Print JSON instead of a table.")
+JSON_OPT = typer.Option(False, "--json", help=N_("Print JSON instead of a table."))
 
 
 @contextmanager
@@ -83,7 +88,9 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
         key, sep, raw = p.partition("=")
         key = key.strip().lstrip("$")
         if not sep or not key.isidentifier():
-            raise InputError(f"--param {p!r}: write it as NAME=VALUE, e.g. org_id=mirror-county")
+            raise InputError(
+                _("--param {p!r}: write it as NAME=VALUE, e.g. org_id=mirror-county").format(p=p)
+            )
         try:
             out[key] = json.loads(raw)
         except json.JSONDecodeError:
@@ -91,50 +98,58 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     return out
 
 
-@db_app.command("push")
+@db_app.command(
+    "push", help=N_("Save an organisation file as the next version of its organisation (its id).")
+)
 def push(
-    org: Path = typer.Argument(..., help="Organisation file (.yaml, .yml, .json)."),
+    org: Path = typer.Argument(..., help=N_("Organisation file (.yaml, .yml, .json).")),
     store: str | None = STORE_OPT,
-    message: str = typer.Option("", "--message", "-m", help="Why this version (kept in the log)."),
+    message: str = typer.Option(
+        "", "--message", "-m", help=N_("Why this version (kept in the log).")
+    ),
     author: str | None = typer.Option(
-        None, "--author", help="Who saves (default: $ORGMODEL_AUTHOR, else the login name)."
+        None, "--author", help=N_("Who saves (default: $ORGMODEL_AUTHOR, else the login name).")
     ),
     expect_version: int | None = typer.Option(
         None,
         "--expect-version",
-        help="Refuse the save unless the store's latest version is this one (0: a new org).",
+        help=N_("Refuse the save unless the store's latest version is this one (0: a new org)."),
     ),
 ) -> None:
-    """Save an organisation file as the next version of its organisation (its id)."""
     g = load_org(org)
     with _store(store) as s:
         v = s.save_org(g, _author(author), message, expected_version=expect_version)
         uri = s.uri
     typer.echo(
-        f"pushed {v.org_id} version {v.version}: {g.name} — {v.units} units, "
-        f"{v.police} police (民警) → {uri}"
-    )
+        _("pushed {org} version {version}: {name} — {units} units, {police} police (民警) → {uri}")
+        .format(org=v.org_id, version=v.version, name=g.name, units=v.units, police=v.police,
+                uri=uri)
+    )  # fmt: skip
 
 
-@db_app.command("pull")
+@db_app.command("pull", help=N_("Write a stored version of an organisation to a file."))
 def pull(
-    org_id: str = typer.Argument(..., help="Organisation id in the store."),
-    output: Path = typer.Option(..., "--output", "-o", help="File to write (.yaml or .json)."),
-    version: int | None = typer.Option(None, "--version", "-v", help="Version (latest default)."),
+    org_id: str = typer.Argument(..., help=N_("Organisation id in the store.")),
+    output: Path = typer.Option(..., "--output", "-o", help=N_("File to write (.yaml or .json).")),
+    version: int | None = typer.Option(
+        None, "--version", "-v", help=N_("Version (latest default).")
+    ),
     store: str | None = STORE_OPT,
 ) -> None:
-    """Write a stored version of an organisation to a file."""
     with _store(store) as s:
         if version is None:
             version = s.list_versions(org_id)[-1].version
         g = s.load_org(org_id, version)
     write_org(g, output)
-    typer.echo(f"pulled {org_id} version {version}: {len(g)} units → {output}")
+    typer.echo(
+        _("pulled {org} version {version}: {units} units → {path}").format(
+            org=org_id, version=version, units=len(g), path=output
+        )
+    )
 
 
-@db_app.command("list")
+@db_app.command("list", help=N_("List the organisations in the store with their latest version."))
 def list_orgs(store: str | None = STORE_OPT, as_json: bool = JSON_OPT) -> None:
-    """List the organisations in the store with their latest version."""
     with _store(store) as s:
         orgs = s.list_orgs()
         uri = s.uri
@@ -153,11 +168,14 @@ def list_orgs(store: str | None = STORE_OPT, as_json: bool = JSON_OPT) -> None:
         )
         return
     if not orgs:
-        typer.echo(f"no organisations in {uri} (add one with `orgmodel db push ORG`)")
+        typer.echo(
+            _("no organisations in {uri} (add one with `orgmodel db push ORG`)").format(uri=uri)
+        )
         return
-    t = Table(title=f"组织 (organisations) — {uri}", title_justify="left")
-    for col in ("id", "名称 name", "latest", "versions", "updated (UTC)"):
-        t.add_column(col, justify="right" if col in ("latest", "versions") else "left")
+    t = Table(title=_("organisations — {uri}").format(uri=uri), title_justify="left")
+    right = (_("latest"), _("versions"))
+    for col in ("id", _("name"), *right, _("updated (UTC)")):
+        t.add_column(col, justify="right" if col in right else "left")
     for o in orgs:
         t.add_row(
             o.org_id,
@@ -169,13 +187,15 @@ def list_orgs(store: str | None = STORE_OPT, as_json: bool = JSON_OPT) -> None:
     Console().print(t)
 
 
-@db_app.command("log")
+@db_app.command(
+    "log",
+    help=N_("The versions of an organisation, newest first, and the writes recorded for it."),
+)
 def log(
-    org_id: str = typer.Argument(..., help="Organisation id in the store."),
+    org_id: str = typer.Argument(..., help=N_("Organisation id in the store.")),
     store: str | None = STORE_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """The versions of an organisation, newest first, and the writes recorded for it."""
     with _store(store) as s:
         versions = s.list_versions(org_id)
         audit = s.audit_log(org_id)
@@ -209,8 +229,9 @@ def log(
         )
         return
     t = Table(title=f"{org_id} — {versions[-1].name}", title_justify="left")
-    for col in ("version", "saved (UTC)", "author", "message", "units", "police"):
-        t.add_column(col, justify="right" if col in ("version", "units", "police") else "left")
+    right = (_("version"), _("units"), _("police"))
+    for col in (right[0], _("saved (UTC)"), _("author"), _("message"), *right[1:]):
+        t.add_column(col, justify="right" if col in right else "left")
     for v in reversed(versions):
         t.add_row(
             str(v.version),
@@ -223,8 +244,15 @@ def log(
     Console().print(t)
     scen = [e for e in audit if e.action != "save"]
     if scen:
-        t2 = Table(title="other writes (scenarios, deletes)", title_justify="left")
-        for col in ("at (UTC)", "action", "author", "scenario", "base version", "message"):
+        t2 = Table(title=_("other writes (scenarios, deletes)"), title_justify="left")
+        for col in (
+            _("at (UTC)"),
+            _("action"),
+            _("author"),
+            _("scenario"),
+            _("base version"),
+            _("message"),
+        ):
             t2.add_column(col)
         for e in scen:
             t2.add_row(
@@ -248,40 +276,46 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-@db_app.command("query")
+@db_app.command(
+    "query",
+    help=N_(
+        "Run one read-only Cypher statement through the query door (docs/security.md).\n\n"
+        "The same limits as the API hold: reading clauses and listed functions only, the size "
+        "limits ($ORGMODEL_QUERY_MAX_CHARS, _DEPTH, _LIST), the time limit and the engine's "
+        "memory ceiling ($ORGMODEL_BUFFER_POOL_MB). A query using $norms "
+        "(cypher/analytics/hidden_loss.cypher) gets the shipped staffing norms unless "
+        "--param norms=… is given."
+    ),
+)
 def query(
     cypher: str | None = typer.Argument(
-        None, help="One read-only Cypher statement (or use --file)."
+        None, help=N_("One read-only Cypher statement (or use --file).")
     ),
     param: list[str] = typer.Option(
-        [], "--param", "-p", help="Query parameter NAME=VALUE (VALUE read as JSON if it is)."
+        [], "--param", "-p", help=N_("Query parameter NAME=VALUE (VALUE read as JSON if it is).")
     ),
     file: Path | None = typer.Option(
-        None, "--file", "-f", help="Read the statement from a file, e.g. cypher/analytics/…"
+        None, "--file", "-f", help=N_("Read the statement from a file, e.g. cypher/analytics/…")
     ),
     timeout: float | None = typer.Option(
         None,
         "--timeout",
-        help="Stop the query after this many seconds (default: $ORGMODEL_QUERY_TIMEOUT, else 10).",
+        help=N_(
+            "Stop the query after this many seconds (default: $ORGMODEL_QUERY_TIMEOUT, else 10)."
+        ),
     ),
     store: str | None = STORE_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Run one read-only Cypher statement through the query door (docs/security.md).
-
-    The same limits as the API hold: reading clauses and listed functions only, the size
-    limits ($ORGMODEL_QUERY_MAX_CHARS, _DEPTH, _LIST), the time limit and the engine's
-    memory ceiling ($ORGMODEL_BUFFER_POOL_MB). A query using ``$norms``
-    (cypher/analytics/hidden_loss.cypher) gets the shipped staffing norms unless
-    ``--param norms=…`` is given.
-    """
     if (cypher is None) == (file is None):
-        raise InputError("give the Cypher statement as an argument or with --file, not both")
+        raise InputError(_("give the Cypher statement as an argument or with --file, not both"))
     if file is not None:
         try:
             cypher = file.read_text(encoding="utf-8")
         except OSError as e:
-            raise InputError(f"{file}: cannot read: {e.strerror}") from e
+            raise InputError(
+                _("{path}: cannot read: {reason}").format(path=file, reason=e.strerror)
+            ) from e
     assert cypher is not None
     params = parse_params(param)
     if "$norms" in cypher and "norms" not in params:
@@ -293,16 +327,20 @@ def query(
         try:
             timeout = float(raw) if raw else DEFAULT_QUERY_TIMEOUT_S
         except ValueError:
-            raise InputError(f"ORGMODEL_QUERY_TIMEOUT: not a number: {raw!r}") from None
+            raise InputError(
+                _("ORGMODEL_QUERY_TIMEOUT: not a number: {raw!r}").format(raw=raw)
+            ) from None
     if not timeout > 0:
-        raise InputError(f"--timeout must be more than 0 seconds, got {timeout:g}")
+        raise InputError(
+            _("--timeout must be more than 0 seconds, got {timeout:g}").format(timeout=timeout)
+        )
     with _store(store) as s:
         rows = s.query(cypher, params, timeout_s=timeout)
     if as_json:
         _echo_json(rows)
         return
     if not rows:
-        typer.echo("(no rows)")
+        typer.echo(_("(no rows)"))
         return
     t = Table(show_header=True, header_style="bold")
     for col in rows[0]:
@@ -310,4 +348,4 @@ def query(
     for r in rows:
         t.add_row(*(_cell(r.get(c)) for c in rows[0]))
     Console().print(t)
-    typer.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    typer.echo(ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)))

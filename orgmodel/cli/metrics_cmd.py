@@ -13,10 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from orgmodel.cli import app
-from orgmodel.cli.io_cmds import SHEET_HELP, TOTALS_HELP, echo_warnings
+from orgmodel.cli.io_cmds import ORG_HELP, SHEET_HELP, TOTALS_HELP, echo_warnings
 from orgmodel.errors import InputError
+from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_any
-from orgmodel.labels import METRICS
+from orgmodel.labels import label
 from orgmodel.metrics import metric_report
 from orgmodel.model import KIND_NAMES
 from orgmodel.norms import load_norms, load_policy
@@ -25,48 +26,52 @@ __all__ = ["metrics", "render_report", "render_shares"]
 
 
 def _lab(metric: str) -> str:
-    """A metric's label as the CLI's tables show it: 中文 english, from the one table."""
-    m = METRICS[metric]
-    return f"{m.zh} {m.en}"
+    """A metric's label in the command's language, from the one table (orgmodel.labels)."""
+    return label(metric, lang=get_language())
 
 
 #: Rows shown per unit list in the tables; the JSON output always has every row.
 LIST_LIMIT = 15
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Measure an organisation: span and layers, 警力隐性流失, 上下对口, frontline shares, "
+        "policy."
+    )
+)
 def metrics(
-    org: Path = typer.Argument(
-        ...,
-        help="Organisation: .yaml, .yml, .json, an HR spreadsheet (.csv, .xlsx, .xls) or .graphml.",
-    ),
+    org: Path = typer.Argument(..., help=ORG_HELP),
     as_json: bool = typer.Option(
         False,
         "--json",
-        help="Print one JSON object (keys org, span, layers, workforce, "
-        "mirror, shares, policy, norms) instead of tables.",
+        help=N_(
+            "Print one JSON object (keys org, span, layers, workforce, "
+            "mirror, shares, policy, norms) instead of tables."
+        ),
     ),
     norms: Path | None = typer.Option(
-        None, "--norms", help="Staffing norms file (default: the shipped seeds/norms.yaml)."
+        None, "--norms", help=N_("Staffing norms file (default: the shipped seeds/norms.yaml).")
     ),
     policy: Path | None = typer.Option(
-        None, "--policy", help="Policy rules file (default: the shipped seeds/policy.yaml)."
+        None, "--policy", help=N_("Policy rules file (default: the shipped seeds/policy.yaml).")
     ),
     sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
     totals: bool = typer.Option(False, "--totals", help=TOTALS_HELP),
     fmt: str = typer.Option(
         "table",
         "--format",
-        help="table (default), json, csv (one row per unit, UTF-8 with BOM for Excel) or xlsx "
-        "(sheets 主要指标, 单位, 政策检查; needs -o).",
+        help=N_(
+            "table (default), json, csv (one row per unit, UTF-8 with BOM for Excel) or xlsx "
+            "(sheets 主要指标, 单位, 政策检查; needs -o)."
+        ),
     ),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write csv/xlsx here."),
+    output: Path | None = typer.Option(None, "-o", "--output", help=N_("Write csv/xlsx here.")),
 ) -> None:
-    """Measure an organisation: span and layers, 警力隐性流失, 上下对口, frontline shares, policy."""
     if fmt not in ("table", "json", "csv", "xlsx"):
-        raise InputError(f"--format: {fmt!r} is none of table, json, csv, xlsx")
+        raise InputError(_("--format: {fmt!r} is none of table, json, csv, xlsx").format(fmt=fmt))
     if fmt == "xlsx" and output is None:
-        raise InputError("--format xlsx needs -o FILE.xlsx")
+        raise InputError(_("--format xlsx needs -o FILE.xlsx"))
     g = load_any(org, sheet=sheet, totals=totals)
     echo_warnings(g)
     n, rules = load_norms(norms), load_policy(policy)
@@ -103,7 +108,9 @@ def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
             return
         with atomic_output(output) as tmp:
             tmp.write_text(buf.getvalue(), encoding="utf-8-sig")
-        typer.echo(f"wrote {output} ({len(units)} units)", err=True)
+        typer.echo(
+            _("wrote {path} ({units} units)").format(path=output, units=len(units)), err=True
+        )
         return
     from openpyxl import Workbook
 
@@ -126,7 +133,12 @@ def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
     assert output is not None
     with atomic_output(output) as tmp:
         wb.save(tmp)
-    typer.echo(f"wrote {output} ({len(units)} units, {len(checks)} checks)", err=True)
+    typer.echo(
+        _("wrote {path} ({units} units, {checks} checks)").format(
+            path=output, units=len(units), checks=len(checks)
+        ),
+        err=True,
+    )
 
 
 def _num(v: Any, digits: int = 1) -> str:
@@ -154,59 +166,92 @@ def _kv(title: str, rows: Sequence[tuple[str, str]]) -> Table:
 
 def _more(console: Console, rows: Sequence[Any]) -> None:
     if len(rows) > LIST_LIMIT:
-        console.print(f"  … and {len(rows) - LIST_LIMIT:,} more (see --json)")
+        console.print(_("  … and {n:,} more (see --json)").format(n=len(rows) - LIST_LIMIT))
+
+
+def _count(v: Any) -> str:
+    """A head count, whole (officers are people: never "283.5 民警")."""
+    return "—" if v is None else f"{round(v):,}"
+
+
+def _metric(key: str, v: Any) -> str:
+    """A metric's value as the panel shows it: head counts whole, expected values with one
+    decimal (orgmodel.charts.numbers.format_value)."""
+    from orgmodel.charts.numbers import format_value
+
+    return format_value(key, v)
+
+
+def _expected(metric: str) -> str:
+    """A metric's label, saying when its number is an expected value (期望值)."""
+    from orgmodel.labels import METRICS
+
+    m = METRICS.get(metric)
+    text = _lab(metric)
+    return text + _(" (expected value)") if m is not None and m.expected else text
 
 
 def render_report(r: dict[str, Any], console: Console) -> None:
-    """Print a metric report as readable tables with Chinese names."""
+    """Print a metric report as readable tables, in the command's language (unit names and
+    kinds stay Chinese: they are the names planners use)."""
     o = r["org"]
     console.rule(f"[bold]{o['name'] or o['root']['name']}[/bold]  ({o['id'] or o['root']['id']})")
-    kinds = Table(title="组织 Organisation", title_justify="left")
-    for col in ("单位类型 kind", "单位 units", "民警 police", "人数 people"):
-        kinds.add_column(col, justify="right" if col != "单位类型 kind" else "left")
+    kinds = Table(title=_("Organisation"), title_justify="left")
+    kind_col = _("kind")
+    for col in (kind_col, _("units"), _("police"), _("people")):
+        kinds.add_column(col, justify="right" if col != kind_col else "left")
     for k, v in o["by_kind"].items():
-        kinds.add_row(f"{v['name']} ({k})", _num(v["units"]), _num(v["police"]), _num(v["people"]))
+        kinds.add_row(
+            f"{v['name']} ({k})", _num(v["units"]), _count(v["police"]), _count(v["people"])
+        )
     kinds.add_row(
-        "合计 total", _num(o["units"]), _num(o["police"]), _num(o["people"]), style="bold"
+        _("total"), _num(o["units"]), _count(o["police"]), _count(o["people"]), style="bold"
     )
     console.print(kinds)
     console.print(
-        f"辅警 auxiliaries {_num(o['auxiliaries'])} · GUIDES {_num(o['guides'])} · "
-        f"DISPATCHES {_num(o['dispatches'])}"
-        + (f" · 上级 {o['parent_bureau']['name']}" if o["parent_bureau"] else "")
+        _("auxiliaries {auxiliaries} · GUIDES {guides} · DISPATCHES {dispatches}").format(
+            auxiliaries=_count(o["auxiliaries"]),
+            guides=_num(o["guides"]),
+            dispatches=_num(o["dispatches"]),
+        )
+        + (
+            _(" · parent bureau {name}").format(name=o["parent_bureau"]["name"])
+            if o["parent_bureau"]
+            else ""
+        )
     )
 
     s = r["span"]
     console.print()
     console.print(
         _kv(
-            "管理幅度 Span of control",
+            _("Span of control"),
             [
-                ("管理单位 managing units", _num(s["managing_units"])),
-                ("平均幅度 mean span", _num(s["mean_span"])),
-                ("中位幅度 median span", _num(s["median_span"])),
+                (_("managing units"), _num(s["managing_units"])),
+                (_("mean span"), _num(s["mean_span"])),
+                (_("median span"), _num(s["median_span"])),
                 (
-                    "最大幅度 max span",
+                    _("max span"),
                     "—"
                     if s["max_span"] is None
                     else f"{s['max_span']['span']} {s['max_span']['name']}",
                 ),
-                (f"过窄 narrow (< {s['narrow_below']})", _pct(s["narrow_share"])),
-                (f"过宽 wide (> {s['wide_above']})", _pct(s["wide_share"])),
-                ("每个领导职数的民警 officers per leader post", _num(s["supervision"]["mean"])),
+                (_("narrow (< {n})").format(n=s["narrow_below"]), _pct(s["narrow_share"])),
+                (_("wide (> {n})").format(n=s["wide_above"]), _pct(s["wide_share"])),
+                (_("officers per leader post"), _num(s["supervision"]["mean"])),
             ],
         )
     )
-    bands = Table(title="幅度分布 span bands", title_justify="left")
-    bands.add_column("band")
-    bands.add_column("units", justify="right")
-    bands.add_column("share", justify="right")
+    bands = Table(title=_("span bands"), title_justify="left")
+    bands.add_column(_("band"))
+    bands.add_column(_("units"), justify="right")
+    bands.add_column(_("share"), justify="right")
     for b in s["bands"]:
         bands.add_row(b["band"], _num(b["count"]), _pct(b["share"]))
     console.print(bands)
     if s["narrow"]:
-        t = Table(title="过窄单位 narrow-span units", title_justify="left")
-        for col in ("id", "名称 name", "类型 kind", "span"):
+        t = Table(title=_("narrow-span units"), title_justify="left")
+        for col in ("id", _("name"), _("kind"), _("span")):
             t.add_column(col)
         for row in s["narrow"][:LIST_LIMIT]:
             t.add_row(row["id"], row["name"], KIND_NAMES.get(row["kind"], row["kind"]),
@@ -219,13 +264,13 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     console.print()
     console.print(
         _kv(
-            "层级 Layers and command paths (扁平化)",
+            _("Layers and command paths (扁平化)"),
             [
-                ("层级 layers", _num(ly["layers"])),
-                ("社区警务室 community posts", _num(cp["posts"])),
-                ("平均指挥链 mean command path", _num(cp["mean"], 2)),
-                ("最长指挥链 longest command path", _num(cp["max"])),
-                ("经情指中心直达 via command centre", _num(cp["via_command_centre"])),
+                (_("layers"), _num(ly["layers"])),
+                (_("community posts"), _num(cp["posts"])),
+                (_("mean command path"), _num(cp["mean"], 2)),
+                (_("longest command path"), _num(cp["max"])),
+                (_("via command centre"), _num(cp["via_command_centre"])),
             ],
         )
     )
@@ -234,20 +279,20 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     console.print()
     console.print(
         _kv(
-            "警力隐性流失 Hidden workforce loss",
+            _("Hidden workforce loss"),
             [
-                (_lab("police"), _num(w["police"])),
-                (_lab("people"), _num(w["people"])),
-                (_lab("establishments"), f"{_num(w['establishments'])} "
-                 f"(派出所连同其队、室、警务室 {_num(w['station_establishments'])})"),
-                (_lab("fixed_posts"), _num(w["fixed_posts"])),
-                (_lab("overhead"), f"{_num(w['overhead'])} "
+                (_lab("police"), _count(w["police"])),
+                (_lab("people"), _count(w["people"])),
+                (_lab("establishments"), _("{n} (派出所 with their teams, office and posts: {s})")
+                 .format(n=_num(w["establishments"]), s=_num(w["station_establishments"]))),
+                (_lab("fixed_posts"), _metric("fixed_posts", w["fixed_posts"])),
+                (_lab("overhead"), f"{_metric('overhead', w['overhead'])} "
                  f"({_pct(w['overhead_share'])})"),
-                (_lab("hollow_units"), f"{_num(w['hollow_units'])} "
-                 f"(short {_num(w['shortfall'])})"),
-                (_lab("hidden_loss"), f"{_num(w['hidden_loss'])} "
+                (_lab("hollow_units"), _("{n} (short {s})").format(
+                    n=_num(w["hollow_units"]), s=_count(w["shortfall"]))),
+                (_expected("hidden_loss"), f"{_metric('hidden_loss', w['hidden_loss'])} "
                  f"({_pct(w['hidden_loss_share'])})"),
-                (_lab("deployable"), f"{_num(w['deployable'])} "
+                (_expected("deployable"), f"{_metric('deployable', w['deployable'])} "
                  f"({_pct(w['deployable_share'])})"),
             ],
         )
@@ -255,16 +300,27 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     for by in ("level", "category"):
         f = w["funnel"][by]
         t = Table(
-            title=f"警力漏斗 availability funnel by {by} (absence {_pct(f['absence_rate'])})",
+            title=(
+                _("availability funnel by level (absence {rate}; expected values)")
+                if by == "level"
+                else _("availability funnel by category (absence {rate}; expected values)")
+            ).format(rate=_pct(f["absence_rate"])),
             title_justify="left",
         )
-        t.add_column("层级/类别" if by == "level" else "类别 category")
-        for label in ("民警", "−领导", "−内勤", "−值班", "−缺勤", "可用"):
-            t.add_column(label, justify="right")
+        t.add_column(_("level/category") if by == "level" else _("category"))
+        for col in (
+            _("police"),
+            _("−leaders"),
+            _("−admin"),
+            _("−duty"),
+            _("−absence"),
+            _("deployable"),
+        ):
+            t.add_column(col, justify="right")
         for g in [*f["groups"], f["total"]]:
             t.add_row(
                 g["label"],
-                _num(g["police"]),
+                _count(g["police"]),
                 _num(g["leaders"]),
                 _num(g["admin"]),
                 _num(g["duty"]),
@@ -275,15 +331,18 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         console.print(t)
     if w["hollow"]:
         t = Table(
-            title="空壳单位 hollow units (per establishment: a 派出所 with its teams, office and "
-            "posts is one)",
+            title=_(
+                "hollow units (per establishment: a 派出所 with its teams, office and posts is one)"
+            ),
             title_justify="left",
         )
-        for col in ("id", "名称 name", "单位 units", "民警", "固定岗位", "缺口 short"):
-            t.add_column(col, justify="left" if col in ("id", "名称 name") else "right")
+        left = ("id", _("name"))
+        for col in (*left, _("units"), _("police"), _("fixed posts"), _("short")):
+            t.add_column(col, justify="left" if col in left else "right")
         for row in w["hollow"][:LIST_LIMIT]:
-            t.add_row(row["id"], row["name"], _num(row["members"]), _num(row["police"]),
-                      _num(row["fixed_posts"]), _num(row["shortfall"]))  # fmt: skip
+            t.add_row(row["id"], row["name"], _num(row["members"]), _count(row["police"]),
+                      _metric("fixed_posts", row["fixed_posts"]),
+                      _count(row["shortfall"]))  # fmt: skip
         console.print(t)
         _more(console, w["hollow"])
 
@@ -291,31 +350,29 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     console.print()
     console.print(
         _kv(
-            "上下对口 Mirror index",
+            _("Mirror index (上下对口)"),
             [
-                ("对口指数 mirror index", _pct(m["mirror_index"])),
-                ("局 bureaus (measured)", f"{_num(m['bureaus'])} ({_num(m['bureaus_measured'])})"),
-                ("内设机构 departments", _num(m["departments"])),
-                ("每局内设机构 departments per bureau", _num(m["departments_per_bureau"])),
-                ("平均规模 mean department size", _num(m["mean_department_size"])),
-                ("业务指导 GUIDES edges", _num(m["guides"])),
-                ("对口小单位 mirror units", f"{_num(m['mirror_units'])} "
-                 f"({_num(m['mirror_unit_police'])} police)"),
+                (_lab("mirror_index"), _pct(m["mirror_index"])),
+                (_("bureaus (measured)"), f"{_num(m['bureaus'])} ({_num(m['bureaus_measured'])})"),
+                (_("departments"), _num(m["departments"])),
+                (_("departments per bureau"), _num(m["departments_per_bureau"])),
+                (_("mean department size"), _num(m["mean_department_size"])),
+                (_lab("guides"), _num(m["guides"])),
+                (_lab("mirror_units"), _("{n} ({police} police)").format(
+                    n=_num(m["mirror_units"]), police=_count(m["mirror_unit_police"]))),
             ],
         )
     )  # fmt: skip
     if m["units"]:
-        t = Table(
-            title="对口小单位 mirror units (function above, police < S)", title_justify="left"
-        )
-        for col in ("id", "名称 name", "警种", "民警", "S", "所属局 bureau"):
+        t = Table(title=_("mirror units (function above, police < S)"), title_justify="left")
+        for col in ("id", _("name"), _("function (警种)"), _("police"), "S", _("bureau")):
             t.add_column(col)
         for row in m["units"][:LIST_LIMIT]:
             t.add_row(
                 row["id"],
                 row["name"],
                 row["function_name"] or row["function"],
-                _num(row["police"]),
+                _count(row["police"]),
                 _num(row["efficient_size"]),
                 row["bureau"]["name"] if row["bureau"] else "—",
             )
@@ -327,30 +384,34 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     p = r["policy"]
     console.print()
     t = Table(
-        title=f"政策指标 Policy checks: {p['passed']} passed, {p['failed']} failed, "
-        f"{p['not_evaluated']} not evaluated",
+        title=_("Policy checks: {passed} passed, {failed} failed, {not_evaluated} not evaluated")
+        .format(passed=p["passed"], failed=p["failed"], not_evaluated=p["not_evaluated"]),
         title_justify="left",
-    )
-    for col in ("规则 rule", "单位 unit", "值 value", "阈值 threshold", "结果"):
+    )  # fmt: skip
+    for col in (_("rule"), _("unit"), _("value"), _("threshold"), _("result")):
         t.add_column(col)
     for br in p["by_rule"]:
         if br["checks"] > 1:
             t.add_row(
                 f"{br['description']} ({br['rule']})",
-                f"{br['checks']} 个单位 units",
+                _("{n} units").format(n=br["checks"]),
                 "",
                 f"{br['comparator']} {br['threshold']:g}",
-                f"{br['passed']}/{br['checks']} 达标 pass"
-                + (f", {br['not_evaluated']} 未评估" if br["not_evaluated"] else ""),
+                _("{passed}/{checks} pass").format(passed=br["passed"], checks=br["checks"])
+                + (
+                    _(", {n} not evaluated").format(n=br["not_evaluated"])
+                    if br["not_evaluated"]
+                    else ""
+                ),
                 style="bold",
             )
     if any(br["checks"] > 1 for br in p["by_rule"]):
         t.add_section()
     for row in p["results"][: LIST_LIMIT * 2]:
         verdict = (
-            "[green]✓ pass[/green]"
+            "[green]✓ " + _("pass") + "[/green]"
             if row["passed"]
-            else "[red]✗ fail[/red]"
+            else "[red]✗ " + _("fail") + "[/red]"
             if row["passed"] is False
             else "— " + (row["note"] or "")
         )
@@ -364,17 +425,30 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         )
     console.print(t)
     if len(p["results"]) > LIST_LIMIT * 2:
-        console.print(f"  … and {len(p['results']) - LIST_LIMIT * 2:,} more (see --json)")
+        console.print(
+            _("  … and {n:,} more (see --json)").format(n=len(p["results"]) - LIST_LIMIT * 2)
+        )
 
     n = r["norms"]
     console.print()
     t = Table(
-        title=f"定额 Norms used: {n['source']} (absence {_pct(n['absence_rate'])}, "
-        f"narrow < {n['span']['narrow_below']}, wide > {n['span']['wide_above']})",
+        title=_("Norms used: {source} (absence {absence}, narrow < {narrow}, wide > {wide})")
+        .format(source=n["source"], absence=_pct(n["absence_rate"]),
+                narrow=n["span"]["narrow_below"], wide=n["span"]["wide_above"]),
         title_justify="left",
-    )
-    for col in ("kind", "L 领导", "A 内勤", "D 值班岗", "k", "S 有效规模", "24/7", "+所内"):
-        t.add_column(col, justify="left" if col == "kind" else "right")
+    )  # fmt: skip
+    kind_col = _("kind")
+    for col in (
+        kind_col,
+        _("L leaders"),
+        _("A admin"),
+        _("D duty posts"),
+        "k",
+        _("S efficient size"),
+        "24/7",
+        _("+in station"),
+    ):
+        t.add_column(col, justify="left" if col == kind_col else "right")
     for kind, kn in n["kinds"].items():
         t.add_row(
             f"{KIND_NAMES.get(kind, kind)} ({kind})",
@@ -383,7 +457,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             str(kn["duty_posts"]),
             str(kn["officers_per_post"]),
             str(kn["efficient_size"]),
-            "yes" if kn["duty_roster"] else "no",
+            _("yes") if kn["duty_roster"] else _("no"),
             str(kn.get("added_posts", 0)) if kind in ("team", "office") else "",
         )
     console.print(t)
@@ -395,11 +469,11 @@ def render_shares(sh: dict[str, Any], console: Console) -> None:
     console.print()
     console.print(
         _kv(
-            "一线警力 Frontline shares",
+            _("Frontline shares"),
             [
-                (f"{METRICS['county_level_bureaus'].both}", _num(sh["county_level_bureaus"])),
+                (_lab("county_level_bureaus"), _num(sh["county_level_bureaus"])),
                 *(
-                    (METRICS[k].both, _pct(sh[k]))
+                    (_lab(k), _pct(sh[k]))
                     for k in (
                         "station_share",
                         "station_share_all",
@@ -412,14 +486,13 @@ def render_shares(sh: dict[str, Any], console: Console) -> None:
     )
     if sh["county_level"]:
         t = Table(
-            title="县级公安机关 county-level bureaus (each without the county-level bureaus "
-            "below it)",
+            title=_("county-level bureaus (each without the county-level bureaus below it)"),
             title_justify="left",
         )
-        for col in ("id", "名称 name", "民警", "人数", "派出所民警", "占比 share"):
+        for col in ("id", _("name"), _("police"), _("people"), _("station police"), _("share")):
             t.add_column(col)
         for row in sh["county_level"][:LIST_LIMIT]:
-            t.add_row(row["id"], row["name"], _num(row["police"]), _num(row["people"]),
-                      _num(row["station_police"]), _pct(row["station_share"]))  # fmt: skip
+            t.add_row(row["id"], row["name"], _count(row["police"]), _count(row["people"]),
+                      _count(row["station_police"]), _pct(row["station_share"]))  # fmt: skip
         console.print(t)
         _more(console, sh["county_level"])

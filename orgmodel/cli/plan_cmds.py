@@ -25,8 +25,10 @@ from rich.text import Text
 
 from orgmodel.cli import app
 from orgmodel.errors import InputError
+from orgmodel.i18n import N_, _, get_language
 from orgmodel.io.orgfile import load_org, write_org
 from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES, METRICS
+from orgmodel.labels import label as metric_label
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, load_norms
@@ -46,10 +48,58 @@ def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
         return "—"
     sign = "+" if delta and v > 0 else ""
     if key in HEADLINE_SHARES:
-        return f"{sign}{v * 100:.1f}{' pp' if delta else '%'}"
+        return f"{sign}{v * 100:.1f}{_(' pp') if delta else '%'}"
+    m = METRICS.get(key)
+    if m is not None and m.unit == "officers" and not m.expected:
+        return f"{sign}{round(v):,}"  # a head count is whole: never "283.5 民警"
     if isinstance(v, float) and not float(v).is_integer():
         return f"{sign}{v:,.1f}"
     return f"{sign}{int(v):,}"
+
+
+#: Officer accounting terms (orgmodel.labels.ACCOUNT_LABELS) as msgids of the catalogue.
+_ACCOUNTS = {
+    "stayed": N_("stayed"),
+    "moved": N_("moved"),
+    "hired": N_("hired"),
+    "retired": N_("retired"),
+    "exact": N_("exact, from the plan's lineage"),
+    "estimated": N_("estimated, no lineage of officers"),
+}
+#: Unit categories (orgmodel.labels.CATEGORY_NAMES) as msgids.
+_CATEGORIES = {
+    "leadership": N_("bureau leadership"),
+    "management": N_("general management"),
+    "duty": N_("law-enforcement duty"),
+    "frontline": N_("front line"),
+    "hired": N_("hired"),
+    "retired": N_("retired"),
+}
+
+
+def _account(key: str) -> str:
+    return _(_ACCOUNTS[key]) if key in _ACCOUNTS else ACCOUNT_LABELS.get(key, key)
+
+
+def _category(key: str) -> str:
+    return _(_CATEGORIES[key]) if key in _CATEGORIES else CATEGORY_NAMES.get(key, key)
+
+
+def _method(officers: Mapping[str, Any]) -> str:
+    return (
+        _account(officers.get("method", ""))
+        if officers.get("method")
+        else officers.get("method_label", "")
+    )
+
+
+def _label(key: str) -> str:
+    """A metric's label in the command's language; expected values say so (期望值)."""
+    m = METRICS.get(key)
+    text = (
+        metric_label(key, lang=get_language()) if m is not None else HEADLINE_LABELS.get(key, key)
+    )
+    return text + _(" (expected value)") if m is not None and m.expected else text
 
 
 def _delta_style(key: str, d: Any) -> str:
@@ -64,22 +114,26 @@ def _delta_style(key: str, d: Any) -> str:
 
 
 def metrics_table(
-    diff: Mapping[str, Any], a_label: str = "改革前", b_label: str = "改革后"
+    diff: Mapping[str, Any], a_label: str | None = None, b_label: str | None = None
 ) -> Table:
-    """Every headline metric before, after and delta, Chinese labels first."""
+    """Every headline metric before, after and delta, in the command's language; the change is
+    green when better and red when worse by the metric's direction (orgmodel.labels)."""
     m = diff["metrics"]
-    t = Table(title="指标对比 (headline metrics)", title_justify="left")
-    t.add_column("指标")
-    t.add_column("metric", style="dim")
-    t.add_column(a_label, justify="right")
-    t.add_column(b_label, justify="right")
-    t.add_column("变化", justify="right")
-    for k, label in HEADLINE_LABELS.items():
+    t = Table(
+        title=_("headline metrics (green: better, red: worse, by each metric's direction)"),
+        title_justify="left",
+    )
+    t.add_column(_("metric"))
+    t.add_column("id", style="dim")
+    t.add_column(a_label or _("before"), justify="right")
+    t.add_column(b_label or _("after"), justify="right")
+    t.add_column(_("change"), justify="right")
+    for k in HEADLINE_LABELS:
         if k not in m["before"]:
             continue
         d = m["delta"].get(k)
         t.add_row(
-            label,
+            _label(k),
             k,
             _fmt(k, m["before"][k]),
             _fmt(k, m["after"][k]),
@@ -94,8 +148,8 @@ def _structure(org: OrgGraph, title: str) -> Panel:
     for u in reversed(org.order()):
         sub[u] = org.attrs(u)["police"] + sum(sub[c] for c in org.children(u))
     t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    t.add_column("机构")
-    t.add_column("民警", justify="right")
+    t.add_column(_("unit"))
+    t.add_column(_("police"), justify="right")
     root = org.root
     t.add_row(Text(org.name_of(root), style="bold"), f"{sub[root]:,}")
     grouped: dict[str, list[str]] = {}
@@ -107,25 +161,25 @@ def _structure(org: OrgGraph, title: str) -> Panel:
             grouped.setdefault(kind, []).append(c)
     for kind, units in grouped.items():
         n = sum(sub[c] for c in units)
-        label = KIND_NAMES.get(kind, kind) if kind not in BUREAU_KINDS else "下级公安机关"
+        label = KIND_NAMES.get(kind, kind) if kind not in BUREAU_KINDS else _("lower bureaus")
         t.add_row(Text(f"  {label} ×{len(units)}", style="cyan"), f"{n:,}")
     return Panel(t, title=title, expand=False)
 
 
 def _units_table(diff: Mapping[str, Any], b: OrgGraph | None, limit: int) -> Table:
     u = diff["units"]
-    t = Table(title="机构变化 (units)", title_justify="left")
-    t.add_column("变化")
-    t.add_column("数量", justify="right")
-    t.add_column("例如")
+    t = Table(title=_("unit changes"), title_justify="left")
+    t.add_column(_("change"))
+    t.add_column(_("count"), justify="right")
+    t.add_column(_("for example"))
     labels = {
-        "merged": "合并 merged",
-        "split": "拆分 split",
-        "renamed": "更名 renamed",
-        "added": "新设 added",
-        "removed": "撤销 removed",
-        "moved": "调整隶属 moved",
-        "changed": "属性变化 changed",
+        "merged": _("merged"),
+        "split": _("split"),
+        "renamed": _("renamed"),
+        "added": _("added"),
+        "removed": _("removed"),
+        "moved": _("moved"),
+        "changed": _("changed"),
     }
     for key, label in labels.items():
         rows = u[key]
@@ -144,15 +198,15 @@ def _units_table(diff: Mapping[str, Any], b: OrgGraph | None, limit: int) -> Tab
 
 def _officers_table(diff: Mapping[str, Any], limit: int) -> Table:
     o = diff["officers"]
-    t = Table(title="警力流向 (officer flows)", title_justify="left")
-    t.add_column("从")
-    t.add_column("到")
-    t.add_column("民警", justify="right")
-    t.add_column("辅警", justify="right")
+    t = Table(title=_("officer flows"), title_justify="left")
+    t.add_column(_("from"))
+    t.add_column(_("to"))
+    t.add_column(_("police"), justify="right")
+    t.add_column(_("auxiliaries"), justify="right")
     for r in o["by_category"]:
         t.add_row(
-            CATEGORY_NAMES.get(r["from"], r["from"]),
-            CATEGORY_NAMES.get(r["to"], r["to"]),
+            _category(r["from"]),
+            _category(r["to"]),
             f"{r['police']:,}",
             f"{r['auxiliaries']:,}",
         )
@@ -160,23 +214,26 @@ def _officers_table(diff: Mapping[str, Any], limit: int) -> Table:
     flows = o["flows"]
     for r in flows[:limit]:
         t.add_row(
-            r["from_name"] or "新招录 (hired)",
-            r["to_name"] or "减员 (retired)",
+            r["from_name"] or _("hired"),
+            r["to_name"] or _("retired"),
             f"{r['police']:,}",
             f"{r['auxiliaries']:,}",
         )
     if len(flows) > limit:
-        t.add_row(f"… {len(flows) - limit:,} more flows", "", "", "")
+        t.add_row(_("… {n:,} more flows").format(n=len(flows) - limit), "", "", "")
     lines = []
-    for field, name in (("police", "民警"), ("auxiliaries", "辅警")):
+    for field, name in (("police", _("police")), ("auxiliaries", _("auxiliaries"))):
         lines.append(
             f"{name} {o[field + '_a']:,} → {o[field + '_b']:,}: "
             + ", ".join(
-                f"{ACCOUNT_LABELS[k]} {o[k][field]:,}"
-                for k in ("stayed", "moved", "hired", "retired")
+                f"{_account(k)} {o[k][field]:,}" for k in ("stayed", "moved", "hired", "retired")
             )
         )
-    lines.append(f"人数 (民警+辅警) {o['people_a']:,} → {o['people_b']:,} · {o['method_label']}")
+    lines.append(
+        _("people (police + auxiliaries) {a:,} → {b:,} · {method}").format(
+            a=o["people_a"], b=o["people_b"], method=_method(o)
+        )
+    )
     t.caption = "\n".join(lines)
     return t
 
@@ -186,9 +243,13 @@ def _freed_line(diff: Mapping[str, Any]) -> Text:
     if not f:
         return Text("")
     return Text(
-        f"释放警力: 固定岗位占用 {_fmt('overhead', f['overhead'], delta=True)}, "
-        f"隐性流失 {_fmt('hidden_loss', f['hidden_loss'], delta=True)} "
-        "(officers freed from overhead and from hidden loss; before − after)",
+        _(
+            "officers freed: from overhead {overhead}, from hidden loss {hidden_loss} "
+            "(expected value; before − after)"
+        ).format(
+            overhead=_fmt("overhead", f["overhead"], delta=True),
+            hidden_loss=_fmt("hidden_loss", f["hidden_loss"], delta=True),
+        ),
         style="bold",
     )
 
@@ -199,8 +260,8 @@ def print_comparison(
     diff: Mapping[str, Any] | None = None,
     *,
     console: Console | None = None,
-    a_label: str = "改革前",
-    b_label: str = "改革后",
+    a_label: str | None = None,
+    b_label: str | None = None,
     limit: int = 12,
 ) -> dict[str, Any]:
     """Print two organisations side by side: structure, metrics, unit changes, flows.
@@ -208,6 +269,8 @@ def print_comparison(
     Returns the diff (computed with :func:`diff_orgs` when not given).
     """
     con = console or Console()
+    a_label = a_label or _("before")
+    b_label = b_label or _("after")
     d = dict(diff) if diff is not None else diff_orgs(a, b)
     con.print(
         Columns(
@@ -232,11 +295,13 @@ def print_apply(
     con = console or Console()
     plan = result.plan
     steps = Table(
-        title=f"方案: {plan.name} → {result.org.name}", title_justify="left", show_header=True
+        title=_("plan: {plan} → {org}").format(plan=plan.name, org=result.org.name),
+        title_justify="left",
+        show_header=True,
     )
     steps.add_column("#", justify="right")
-    steps.add_column("操作")
-    steps.add_column("结果")
+    steps.add_column(_("operation"))
+    steps.add_column(_("result"))
     for s in result.steps:
         steps.add_row(str(s.index), s.op_name, s.summary)
     con.print(Group(Text(plan.description, style="dim") if plan.description else Text(""), steps))
@@ -244,19 +309,25 @@ def print_apply(
     if any(h.values()) or any(r.values()):
         con.print(
             Text(
-                f"新招录 hired: 民警 {h['police']}, 辅警 {h['auxiliaries']};  "
-                f"减员 retired: 民警 {r['police']}, 辅警 {r['auxiliaries']}",
+                _(
+                    "hired: police {hp}, auxiliaries {ha};  retired: police {rp}, auxiliaries {ra}"
+                ).format(hp=h["police"], ha=h["auxiliaries"], rp=r["police"], ra=r["auxiliaries"]),
                 style="yellow",
             )
         )
     else:
-        con.print(Text("民警、辅警总数不变 (officers conserved)", style="green"))
+        con.print(
+            Text(_("officers conserved: police and auxiliaries totals unchanged"), style="green")
+        )
     if result.dropped_guides or result.dropped_dispatches:
         con.print(
             Text(
-                f"条线关系: {len(result.dropped_guides)} GUIDES and "
-                f"{len(result.dropped_dispatches)} DISPATCHES edges no longer hold and were "
-                "dropped",
+                _(
+                    "line relations (条线): {guides} GUIDES and {dispatches} DISPATCHES edges no "
+                    "longer hold and were dropped"
+                ).format(
+                    guides=len(result.dropped_guides), dispatches=len(result.dropped_dispatches)
+                ),
                 style="dim",
             )
         )
@@ -287,23 +358,22 @@ def print_two_teams_demo(console: Console | None = None) -> dict[str, Any]:
     result = apply_plan(base, load_plan(seed_path("plans", "two-teams-one-office.yaml")))
     diff = diff_orgs(base, result.org, lineage=result.lineage)
     m = diff["metrics"]
-    t = Table(title=f"方案: {result.plan.name}", title_justify="left")
-    t.add_column("指标")
-    t.add_column("改革前", justify="right")
-    t.add_column("改革后", justify="right")
+    t = Table(title=_("plan: {plan}").format(plan=result.plan.name), title_justify="left")
+    t.add_column(_("metric"))
+    t.add_column(_("before"), justify="right")
+    t.add_column(_("after"), justify="right")
     for k in ("establishments", "fixed_posts", "hollow_units", "hidden_loss",
               "hidden_loss_share", "community_share"):  # fmt: skip
-        t.add_row(METRICS[k].both, _fmt(k, m["before"][k]), _fmt(k, m["after"][k]))
+        t.add_row(_label(k), _fmt(k, m["before"][k]), _fmt(k, m["after"][k]))
     con = console or Console()
     con.print(t)
     o = diff["officers"]
     con.print(
-        f"民警 {o['police_a']:,} → {o['police_b']:,}: "
+        f"{_('police')} {o['police_a']:,} → {o['police_b']:,}: "
         + ", ".join(
-            f"{ACCOUNT_LABELS[k]} {o[k]['police']:,}"
-            for k in ("stayed", "moved", "hired", "retired")
+            f"{_account(k)} {o[k]['police']:,}" for k in ("stayed", "moved", "hired", "retired")
         )
-        + f" ({o['method_label']})"
+        + f" ({_method(o)})"
     )
     return diff
 
@@ -320,28 +390,34 @@ def _load(path: Path) -> OrgGraph:
 
 def _check_out(path: Path) -> None:
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
-        raise InputError(f"{path}: the scenario is written as .yaml, .yml or .json")
+        raise InputError(
+            _("{path}: the scenario is written as .yaml, .yml or .json").format(path=path)
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"{path}: folder {folder} does not exist")
+        raise InputError(
+            _("{path}: folder {folder} does not exist").format(path=path, folder=folder)
+        )
 
 
-@app.command("apply")
+@app.command(
+    "apply",
+    help=N_(
+        "Apply a restructuring plan: write the scenario, print the diff and the metric deltas."
+        "\n\nThe plan is checked whole first; any error applies nothing and writes nothing."
+    ),
+)
 def apply_cmd(
     org: Path = typer.Argument(
-        ..., help="Organisation file (.yaml, .json, .csv, .xlsx, .graphml)."
+        ..., help=N_("Organisation file (.yaml, .json, .csv, .xlsx, .graphml).")
     ),
-    plan: Path = typer.Argument(..., help="Plan file (docs/plans.md)."),
+    plan: Path = typer.Argument(..., help=N_("Plan file (docs/plans.md).")),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="Write the scenario organisation here (.yaml or .json)."
+        None, "-o", "--output", help=N_("Write the scenario organisation here (.yaml or .json).")
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    norms: Path | None = typer.Option(None, "--norms", help="Staffing norms file."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print one JSON object.")),
+    norms: Path | None = typer.Option(None, "--norms", help=N_("Staffing norms file.")),
 ) -> None:
-    """Apply a restructuring plan: write the scenario, print the diff and the metric deltas.
-
-    The plan is checked whole first; any error applies nothing and writes nothing.
-    """
     if output is not None:
         _check_out(output)
     n = _norms(norms)
@@ -357,22 +433,24 @@ def apply_cmd(
     con = Console()
     print_apply(result, diff, console=con)
     if output is not None:
-        con.print(f"scenario written to {output}")
+        con.print(_("scenario written to {path}").format(path=output))
 
 
 plan_app = typer.Typer(
-    name="plan", help="Plan files (改革方案): their JSON Schema.", no_args_is_help=True
+    name="plan", help=N_("Plan files (改革方案): their JSON Schema."), no_args_is_help=True
 )
 app.add_typer(plan_app, name="plan")
 
 
-@plan_app.command("schema")
+@plan_app.command(
+    "schema",
+    help=N_(
+        "Print the JSON Schema of a plan file (generated from the models that validate plans)."
+        "\n\nPoint an editor at it (e.g. a # yaml-language-server: $schema=plan.schema.json "
+        "line) to complete and check plan files."
+    ),
+)
 def plan_schema_cmd() -> None:
-    """Print the JSON Schema of a plan file (generated from the models that validate plans).
-
-    Point an editor at it (e.g. a ``# yaml-language-server: $schema=plan.schema.json`` line)
-    to complete and check plan files.
-    """
     typer.echo(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
 
 
@@ -399,25 +477,29 @@ def _lineage_for(path: Path, a: OrgGraph, b: OrgGraph) -> dict[str, list[str]]:
     return lineage_origins(lineage)
 
 
-@app.command("compare")
+@app.command(
+    "compare",
+    help=N_(
+        "Compare two organisation files side by side.\n\n"
+        "Units are matched by id, or through --lineage. Officer flows between two snapshots "
+        "are estimated (估算) from headcounts: stayed, moved, hired and retired always add up "
+        "to both totals (docs/metrics.md); orgmodel apply gives exact flows."
+    ),
+)
 def compare_cmd(
-    a: Path = typer.Argument(..., help="First organisation file (before)."),
-    b: Path = typer.Argument(..., help="Second organisation file (after)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
-    norms: Path | None = typer.Option(None, "--norms", help="Staffing norms file."),
+    a: Path = typer.Argument(..., help=N_("First organisation file (before).")),
+    b: Path = typer.Argument(..., help=N_("Second organisation file (after).")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print one JSON object.")),
+    norms: Path | None = typer.Option(None, "--norms", help=N_("Staffing norms file.")),
     lineage: Path | None = typer.Option(
         None,
         "--lineage",
-        help="Lineage map old id → new id (CSV old,new; YAML/JSON mapping) or the plan that "
-        "led from A to B: units are matched through it, not by id alone.",
+        help=N_(
+            "Lineage map old id → new id (CSV old,new; YAML/JSON mapping) or the plan that "
+            "led from A to B: units are matched through it, not by id alone."
+        ),
     ),
 ) -> None:
-    """Compare two organisation files side by side.
-
-    Units are matched by id, or through ``--lineage``. Officer flows between two snapshots
-    are estimated (估算) from headcounts: stayed, moved, hired and retired always add up to
-    both totals (docs/metrics.md); ``orgmodel apply`` gives exact flows.
-    """
     n = _norms(norms)
     oa, ob = _load(a), _load(b)
     origins = _lineage_for(lineage, oa, ob) if lineage is not None else None

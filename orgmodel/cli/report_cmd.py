@@ -16,38 +16,47 @@ from orgmodel.charts.report import report_html
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.focus import subtree
+from orgmodel.i18n import N_, _
 from orgmodel.io import load_org
 from orgmodel.io._atomic import atomic_output
 from orgmodel.norms import load_norms
 from orgmodel.restructure import apply_plan, diff_orgs, load_plan
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Write an offline HTML report (图表报告) of an organisation, a comparison or a plan, "
+        "in the command's language (--lang)."
+    )
+)
 def report(
-    org: Path = typer.Argument(..., help="Organisation file (.yaml, .yml, .json)."),
-    output: Path = typer.Option(Path("report.html"), "-o", "--output", help="HTML file."),
+    org: Path = typer.Argument(..., help=N_("Organisation file (.yaml, .yml, .json).")),
+    output: Path = typer.Option(Path("report.html"), "-o", "--output", help=N_("HTML file.")),
     compare: Path | None = typer.Option(
-        None, "--compare", help="A second organisation file, shown side by side."
+        None, "--compare", help=N_("A second organisation file, shown side by side.")
     ),
     plan: Path | None = typer.Option(
-        None, "--plan", help="A restructuring plan: show before, after and officer flows."
+        None, "--plan", help=N_("A restructuring plan: show before, after and officer flows.")
     ),
-    norms: Path | None = typer.Option(None, "--norms", help="Staffing norms file."),
-    title: str | None = typer.Option(None, "--title", help="Page title."),
+    norms: Path | None = typer.Option(None, "--norms", help=N_("Staffing norms file.")),
+    title: str | None = typer.Option(None, "--title", help=N_("Page title.")),
     root: str | None = typer.Option(
         None,
         "--root",
-        help="Unit id: report on that unit and the units under it only (every chart and "
-        "number re-rooted; find ids with the dashboard's search or `orgmodel show`).",
+        help=N_(
+            "Unit id: report on that unit and the units under it only (every chart and "
+            "number re-rooted; find ids with the dashboard's search or `orgmodel show`)."
+        ),
     ),
 ) -> None:
-    """Write an offline HTML report (图表报告) of an organisation, a comparison or a plan."""
     if compare is not None and plan is not None:
-        raise InputError("give either --compare or --plan, not both")
+        raise InputError(_("give either --compare or --plan, not both"))
     n = load_norms(norms)
     whole = load_org(org)
     base = whole if root is None else subtree(whole, root)
-    sources = [str(org)] + ([f"范围：{base.name}（{root}）"] if root is not None else [])
+    sources = [str(org)] + (
+        [_("scope: {name} ({id})").format(name=base.name, id=root)] if root is not None else []
+    )
     if plan is not None:
         result = apply_plan(whole, load_plan(plan), norms=n)
         if root is None:
@@ -68,4 +77,4 @@ def report(
         page = report_html(base, n, title=title, sources=sources)
     with atomic_output(output) as tmp:
         tmp.write_text(page, encoding="utf-8")
-    typer.echo(f"wrote {output} ({len(page.encode()) / 1e6:.1f} MB)")
+    typer.echo(_("wrote {path} ({size:.1f} MB)").format(path=output, size=len(page.encode()) / 1e6))

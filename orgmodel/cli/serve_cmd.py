@@ -11,27 +11,33 @@ from pathlib import Path
 import typer
 
 from orgmodel.cli import app
+from orgmodel.i18n import N_
 
 
-@app.command()
+@app.command(
+    help=N_("Serve the HTTP API for planners (OpenAPI at /docs); print the URL to open once up.")
+)
 def serve(
     store: str = typer.Option(
         None,
         "--store",
-        help="Store: a file path (embedded LadybugDB) or bolt://… (Neo4j). "
-        "Default: $ORGMODEL_STORE, else ./data/orgmodel.lbdb.",
+        help=N_(
+            "Store: a file path (embedded LadybugDB) or bolt://… (Neo4j). "
+            "Default: $ORGMODEL_STORE, else ./data/orgmodel.lbdb."
+        ),
     ),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
-    port: int = typer.Option(8000, "--port", help="Port (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help=N_("Address to bind.")),
+    port: int = typer.Option(8000, "--port", help=N_("Port (0: any free port).")),
     tokens: Path = typer.Option(
         None,
         "--tokens",
-        help="Bearer tokens with roles (YAML/JSON); also $ORGMODEL_TOKENS. None: local mode.",
+        help=N_("Bearer tokens with roles (YAML/JSON); also $ORGMODEL_TOKENS. None: local mode."),
     ),
-    seed: bool = typer.Option(True, "--seed/--no-seed", help="Load the seeds into an empty store."),
-    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
+    seed: bool = typer.Option(
+        True, "--seed/--no-seed", help=N_("Load the seeds into an empty store.")
+    ),
+    log_level: str = typer.Option("warning", "--log-level", help=N_("uvicorn log level.")),
 ) -> None:
-    """Serve the HTTP API for planners (OpenAPI at /docs); print the URL to open once up."""
     from api.server import serve as run
     from api.settings import Settings
 

@@ -8,7 +8,7 @@ from orgmodel.cli import app
 
 
 def test_demo_prints_the_county_report_and_the_dabumen_comparison() -> None:
-    r = CliRunner().invoke(app, ["demo", "--no-serve"], env={"COLUMNS": "160"})
+    r = CliRunner().invoke(app, ["demo", "--no-serve", "--lang", "zh"], env={"COLUMNS": "160"})
     assert r.exit_code == 0, r.output
     out = r.output
     # the seed county's report, by its Chinese name, with its 497 police

@@ -55,7 +55,7 @@ def test_json_is_one_object_with_the_report_keys(org_file: Path) -> None:
 
 
 def test_tables_name_units_in_chinese(org_file: Path) -> None:
-    res = runner.invoke(app, ["metrics", str(org_file)], env={"COLUMNS": "160"})
+    res = runner.invoke(app, ["metrics", str(org_file), "--lang", "zh"], env={"COLUMNS": "160"})
     assert res.exit_code == 0, res.output
     for section in (
         "管理幅度",
@@ -69,7 +69,7 @@ def test_tables_name_units_in_chinese(org_file: Path) -> None:
     ):
         assert section in res.stdout
     assert "测试县公安局" in res.stdout and "城关派出所" in res.stdout
-    assert "pass" in res.stdout or "fail" in res.stdout
+    assert "达标" in res.stdout
 
 
 def test_taizhou_before_reform() -> None:
@@ -141,12 +141,18 @@ def test_bad_input_exits_1_with_a_message(
 def test_workforce_labels_come_from_the_one_label_table() -> None:
     from orgmodel.labels import METRICS
 
-    r = CliRunner().invoke(app, ["metrics", "seeds/orgs/mirror-county.yaml"])
-    assert r.exit_code == 0, r.output
+    # The label table speaks both languages: Chinese by default (--lang zh), English with
+    # --lang en; expected values say so in each.
+    zh = CliRunner().invoke(app, ["metrics", "seeds/orgs/mirror-county.yaml", "--lang", "zh"])
+    en = CliRunner().invoke(app, ["metrics", "seeds/orgs/mirror-county.yaml", "--lang", "en"])
+    assert zh.exit_code == 0 and en.exit_code == 0, zh.output + en.output
     for metric in ("people", "establishments", "fixed_posts", "overhead", "hollow_units",
                    "hidden_loss", "deployable"):  # fmt: skip
         m = METRICS[metric]
-        assert f"{m.zh} {m.en.split()[0]}" in r.output, metric  # a long label may wrap
+        assert m.zh in zh.output, metric
+        assert m.en.split()[0] in en.output, metric  # a long label may wrap
+    assert f"{METRICS['deployable'].zh}（期望值）" in zh.output
+    assert f"{METRICS['deployable'].en} (expected value)" in en.output
     j = CliRunner().invoke(app, ["metrics", "seeds/orgs/mirror-county.yaml", "--json"])
     stages = json.loads(j.output)["workforce"]["funnel"]["level"]["stages"]
     assert stages[-1]["label"] == f"减缺勤 = {METRICS['deployable'].zh}"

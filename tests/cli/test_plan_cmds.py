@@ -81,14 +81,23 @@ def files(tmp_path: Path) -> Path:
 def test_apply_writes_scenario_and_prints_diff(files: Path) -> None:
     out = files / "after.yaml"
     res = runner.invoke(
-        app, ["apply", str(files / "org.yaml"), str(files / "plan.yaml"), "-o", str(out)]
+        app,
+        [
+            "apply",
+            str(files / "org.yaml"),
+            str(files / "plan.yaml"),
+            "-o",
+            str(out),
+            "--lang",
+            "zh",
+        ],
     )
     assert res.exit_code == 0, res.output
     for text in (
         "合并侦查",
         "指标对比",
         "内设机构数",
-        "合并 merged",
+        "合并",
         "警力流向",
         "经济犯罪侦查大队",
     ):
@@ -139,9 +148,11 @@ def test_missing_plan_file(files: Path) -> None:
 def test_compare_two_files(files: Path) -> None:
     out = files / "after.yaml"
     runner.invoke(app, ["apply", str(files / "org.yaml"), str(files / "plan.yaml"), "-o", str(out)])
-    res = runner.invoke(app, ["compare", str(files / "org.yaml"), str(out)])
+    res = runner.invoke(app, ["compare", str(files / "org.yaml"), str(out), "--lang", "zh"])
     assert res.exit_code == 0, res.output
     assert "org.yaml" in res.output and "after.yaml" in res.output and "内设机构数" in res.output
+    res = runner.invoke(app, ["compare", str(files / "org.yaml"), str(out)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "internal departments" in res.output  # pinned English
     res = runner.invoke(app, ["compare", str(files / "org.yaml"), str(out), "--json"])
     d = json.loads(res.output)
     # matched by id: jz removed, xz changed (20 → 20 police) — s gained 5
@@ -170,9 +181,11 @@ def test_demo_function_prints_side_by_side() -> None:
     from rich.console import Console
 
     from orgmodel.cli.plan_cmds import print_dabumen_demo
+    from orgmodel.i18n import language
 
     buf = StringIO()
-    d = print_dabumen_demo(Console(file=buf, width=160))
+    with language("zh"):  # the library speaks English unless told (orgmodel.i18n)
+        d = print_dabumen_demo(Console(file=buf, width=160))
     text = buf.getvalue()
     assert "改革前: 河西县公安局" in text and "改革后: 河西县公安局" in text
     assert "侦查打击大队" in text and "刑事侦查大队" in text
@@ -215,7 +228,7 @@ def test_compare_two_exports_with_a_lineage_map(tmp_path: Path) -> None:
     o = json.loads(res.output)["officers"]
     assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (408, 0, 2)
     assert json.loads(res.output)["units"]["merged"][0]["from"] == ["s1", "s2", "s3"]
-    res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids)])
+    res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids), "--lang", "zh"])
     assert res.exit_code == 0, res.output
     assert "留任 408" in res.output and "减员 2" in res.output and "估算" in res.output
     # A map naming a unit that is not there is an error naming the file and the id.

@@ -1,0 +1,255 @@
+"""Languages: orgmodel's words and messages in 中文 and English, from gettext catalogues.
+
+Messages are written in English in the code (the gettext *msgid*) and translated through the
+catalogue ``orgmodel/locale/zh/LC_MESSAGES/orgmodel.po`` (compiled to ``orgmodel.mo``, both
+committed and shipped in the package). ``make i18n`` extracts the msgids with Babel, updates
+the ``.po`` and compiles the ``.mo``; a test checks that the committed ``.mo`` is the
+compilation of the ``.po`` and that every msgid in the code has a Chinese translation.
+
+Which language
+--------------
+- The **library** (``import orgmodel``) speaks English, the catalogues' source language,
+  whatever the environment says: exception messages and :func:`orgmodel.charts.report_html`
+  are the same on every machine. Choose another with :func:`set_language` or, for a block,
+  ``with language("zh"): ...``. The setting is a :class:`contextvars.ContextVar`, so threads
+  and asyncio tasks each keep their own.
+- The **command line** (``orgmodel ...``) speaks Chinese by default. ``--lang en`` or an
+  English locale in the environment (``LANG=en_US.UTF-8``) makes it speak English, ``--lang
+  zh`` forces Chinese. The environment is read as gettext reads it: the first non-empty of
+  ``LANGUAGE`` (a ``:``-separated list), ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` decides; a
+  value naming neither Chinese nor English (``C``, ``POSIX``, ``fr_FR``) leaves Chinese.
+
+Marking messages
+----------------
+``_("...")`` translates now; ``N_("...")`` only marks a msgid for extraction (translated
+later with ``_``, e.g. CLI help texts, translated when the help is shown); ``lazy("... {x}",
+x=...)`` builds a message that is translated and formatted each time it is turned into text,
+which is what library exceptions carry (their ``str()`` follows the language in force where
+they are shown). Placeholders use ``str.format`` names, never f-strings: Babel cannot
+extract an f-string.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CLI_DEFAULT",
+    "DOMAIN",
+    "LANGUAGES",
+    "LIBRARY_DEFAULT",
+    "LOCALE_DIR",
+    "N_",
+    "LazyText",
+    "_",
+    "get_language",
+    "gettext",
+    "language",
+    "language_from_env",
+    "lazy",
+    "ngettext",
+    "normalize_language",
+    "set_language",
+    "translations",
+]
+
+#: The gettext domain: ``<LOCALE_DIR>/<lang>/LC_MESSAGES/orgmodel.mo``.
+DOMAIN = "orgmodel"
+#: Where the catalogues live (inside the package, so an installed wheel has them).
+LOCALE_DIR = Path(__file__).parent / "locale"
+#: The languages orgmodel speaks: Chinese (the catalogue) and English (the msgids).
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+#: The library's language, whatever the environment: English, the source language.
+LIBRARY_DEFAULT = "en"
+#: The command line's language when neither ``--lang`` nor the environment names one.
+CLI_DEFAULT = "zh"
+
+_ENV_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_current: ContextVar[str] = ContextVar("orgmodel_language", default=LIBRARY_DEFAULT)
+
+
+def normalize_language(value: str | None) -> str | None:
+    """``"zh"`` or ``"en"`` for a language or locale name, else ``None``.
+
+    Examples
+    --------
+    >>> normalize_language("en_US.UTF-8"), normalize_language("zh-Hans"), normalize_language("zh_CN")
+    ('en', 'zh', 'zh')
+    >>> normalize_language("C.UTF-8") is None, normalize_language("fr_FR") is None
+    (True, True)
+    """
+    if not value:
+        return None
+    code = value.strip().split(".")[0].split("@")[0].replace("-", "_").lower()
+    base = code.split("_")[0]
+    return base if base in LANGUAGES else None
+
+
+def language_from_env(environ: Mapping[str, str] | None = None, default: str = CLI_DEFAULT) -> str:
+    """The language the environment asks for, read as gettext reads it.
+
+    The first non-empty of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` decides;
+    within it (``LANGUAGE`` may list several, ``:``-separated) the first entry naming Chinese
+    or English wins; otherwise ``default``.
+
+    Examples
+    --------
+    >>> language_from_env({"LANG": "en_GB.UTF-8"}), language_from_env({"LANG": "C.UTF-8"})
+    ('en', 'zh')
+    >>> language_from_env({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"})
+    'zh'
+    >>> language_from_env({"LANGUAGE": "fr:en", "LANG": "zh_CN.UTF-8"})
+    'en'
+    """
+    env = os.environ if environ is None else environ
+    for var in _ENV_VARS:
+        value = env.get(var)
+        if not value:
+            continue
+        for part in value.split(":"):
+            lang = normalize_language(part)
+            if lang is not None:
+                return lang
+        return default
+    return default
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The catalogue of ``lang`` (English: the msgids themselves).
+
+    Raises
+    ------
+    ValueError
+        ``lang`` is not one of :data:`LANGUAGES`.
+    FileNotFoundError
+        The compiled catalogue is missing (a broken install; ``make i18n`` compiles it).
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r} (use one of: {', '.join(LANGUAGES)})")
+    if lang == "en":
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
+
+
+def get_language() -> str:
+    """The language in force here: ``"zh"`` or ``"en"``."""
+    return _current.get()
+
+
+def set_language(lang: str) -> Token[str]:
+    """Speak ``lang`` (``"zh"``, ``"en"`` or a locale name such as ``"zh_CN.UTF-8"``) from now on
+    in this thread or task. Returns a token for :meth:`contextvars.ContextVar.reset`.
+
+    Raises
+    ------
+    ValueError
+        ``lang`` names neither Chinese nor English.
+    """
+    code = normalize_language(lang)
+    if code is None:
+        raise ValueError(f"unknown language {lang!r} (use one of: {', '.join(LANGUAGES)})")
+    translations(code)  # a missing catalogue fails here, not in the middle of a message
+    return _current.set(code)
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Speak ``lang`` inside a ``with`` block.
+
+    Examples
+    --------
+    >>> with language("zh"):
+    ...     gettext("span bands")
+    '幅度分布'
+    >>> gettext("span bands")
+    'span bands'
+    """
+    token = set_language(lang)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str) -> str:
+    """``message`` in the language in force."""
+    return translations(_current.get()).gettext(message)
+
+
+_ = gettext
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the language in force."""
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it (translate later with ``_``)."""
+    return message
+
+
+class LazyText:
+    """A message translated and formatted each time it becomes text (``str()``).
+
+    Library exceptions carry one, so the same error reads in English from a script and in
+    Chinese from the command line. Parameters that are themselves :class:`LazyText` are
+    translated too.
+    """
+
+    __slots__ = ("message", "params")
+
+    def __init__(self, message: str, params: Mapping[str, Any]) -> None:
+        self.message = message
+        self.params = dict(params)
+
+    def __str__(self) -> str:
+        text = gettext(self.message)
+        if not self.params:
+            return text
+        params = {k: str(v) if isinstance(v, LazyText) else v for k, v in self.params.items()}
+        return text.format(**params)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyText):
+            return (self.message, self.params) == (other.message, other.params)
+        return str(self) == other
+
+    def __hash__(self) -> int:
+        return hash(self.message)
+
+    def __add__(self, other: object) -> str:
+        return str(self) + str(other)
+
+    def __radd__(self, other: object) -> str:
+        return str(other) + str(self)
+
+    def __contains__(self, item: str) -> bool:
+        return item in str(self)
+
+
+def lazy(message: str, /, **params: Any) -> LazyText:
+    """A :class:`LazyText`: ``message`` (a msgid with ``{name}`` placeholders) and its values.
+
+    Examples
+    --------
+    >>> err = ValueError(lazy("{n} units", n=3))
+    >>> str(err)
+    '3 units'
+    >>> with language("zh"):
+    ...     str(err)
+    '3 个单位'
+    """
+    return LazyText(message, params)

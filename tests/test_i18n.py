@@ -1,0 +1,218 @@
+"""Chinese first: the catalogues are whole and compiled, and the command line speaks Chinese by
+default and English with ``--lang en`` or an English locale (orgmodel.i18n, orgmodel.cli._lang).
+
+tests/conftest.py pins the suite to English (LANGUAGE=en); the tests here that check the
+default take the language variables out of the environment first.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from typer.testing import CliRunner
+
+from orgmodel.cli import app
+from orgmodel.errors import InputError
+from orgmodel.i18n import (
+    DOMAIN,
+    LIBRARY_DEFAULT,
+    LOCALE_DIR,
+    get_language,
+    language,
+    language_from_env,
+    lazy,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = LOCALE_DIR / "zh" / "LC_MESSAGES" / f"{DOMAIN}.po"
+MO = PO.with_suffix(".mo")
+#: The keywords `make i18n` extracts with (Babel's defaults, which include N_, and lazy).
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy": None}
+LANG_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+COUNTY = str(ROOT / "seeds" / "orgs" / "mirror-county.yaml")
+
+
+def _catalogue():
+    with PO.open("rb") as f:
+        return read_po(f, locale="zh", domain=DOMAIN)
+
+
+def _code_msgids() -> set[str | tuple[str, ...]]:
+    """Every msgid in orgmodel/, extracted as `make i18n` does (babel.cfg, KEYWORDS)."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    ids: set[str | tuple[str, ...]] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
+        ids.add(message if isinstance(message, str) else tuple(message))
+    return ids
+
+
+def test_committed_mo_is_the_po_compiled() -> None:
+    # `make i18n` compiles with pybabel, which writes write_mo(catalogue, use_fuzzy=False)
+    buf = io.BytesIO()
+    write_mo(buf, _catalogue(), use_fuzzy=False)
+    assert buf.getvalue() == MO.read_bytes(), "orgmodel.mo is stale: run `make i18n`"
+
+
+def test_every_msgid_in_the_code_has_a_chinese_translation() -> None:
+    cat = _catalogue()
+    code = _code_msgids()
+    assert len(code) > 200  # the CLI's help, messages and the report, at least
+    missing, fuzzy, empty = [], [], []
+    for mid in sorted(code, key=str):
+        key = mid if isinstance(mid, str) else mid[0]
+        m = cat.get(key)
+        if m is None:
+            missing.append(mid)
+        elif m.fuzzy:
+            fuzzy.append(mid)
+        elif not (m.string if isinstance(m.string, str) else all(m.string)):
+            empty.append(mid)
+    assert not missing, f"not in the catalogue (run `make i18n`, then translate): {missing}"
+    assert not fuzzy and not empty, f"untranslated: {fuzzy + empty}"
+    stale = sorted(m.id for m in cat if m.id and (m.id if isinstance(m.id, str) else tuple(m.id)) not in code)  # fmt: skip
+    assert not stale, f"in the catalogue but no longer in the code (run `make i18n`): {stale}"
+
+
+def test_translations_keep_every_placeholder() -> None:
+    # A placeholder lost or renamed in a translation is a KeyError where the message is shown.
+    field = re.compile(r"\{([^{}:!]*)[^{}]*\}")
+    for m in _catalogue():
+        if not m.id:
+            continue
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        want = set(field.findall(ids[-1]))
+        for s in strings:
+            assert set(field.findall(s)) == want, (m.id, s)
+
+
+@pytest.mark.parametrize("name", ["orgmodel.i18n", "orgmodel.cli._lang"])
+def test_doctests(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_library_speaks_english_whatever_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert LIBRARY_DEFAULT == "en" and get_language() == "en"
+    err = InputError(lazy("{path}: folder {folder} does not exist", path="a.yaml", folder="x"))
+    assert str(err) == "a.yaml: folder x does not exist"
+    with language("zh"):
+        assert str(err) == "a.yaml：文件夹 x 不存在"  # the same error, shown in Chinese
+    assert get_language() == "en"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "zh"),
+        ({"LANG": "C.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),  # LC_ALL before LANG
+        ({"LC_MESSAGES": "en_GB", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANGUAGE": "fr:en", "LANG": "zh_CN.UTF-8"}, "en"),  # LANGUAGE first, a list
+        ({"LANGUAGE": "", "LANG": "en_US.UTF-8"}, "en"),  # empty counts as unset
+    ],
+)
+def test_the_environment_is_read_as_gettext_reads_it(env: dict[str, str], expected: str) -> None:
+    assert language_from_env(env) == expected
+
+
+@pytest.fixture
+def no_lang_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in LANG_VARS:
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.mark.usefixtures("no_lang_env")
+def test_cli_speaks_chinese_by_default_and_english_with_lang_en() -> None:
+    runner = CliRunner()
+    zh = runner.invoke(app, ["validate", COUNTY])
+    assert zh.exit_code == 0, zh.output
+    assert "校验通过：河西县公安局 — 74 个单位，497 名民警" in zh.output
+    en = runner.invoke(app, ["validate", COUNTY, "--lang", "en"])
+    assert en.exit_code == 0, en.output
+    assert "ok: 河西县公安局 — 74 units, 497 police (民警)" in en.output
+    # an error, each way: the `error:` prefix and the message are translated
+    bad = runner.invoke(app, ["metrics", COUNTY, "--format", "pdf"])
+    assert (
+        bad.exit_code == 1
+        and "错误：--format：'pdf' 不是 table、json、csv、xlsx 之一" in bad.output
+    )
+    bad = runner.invoke(app, ["--lang=en", "metrics", COUNTY, "--format", "pdf"])
+    assert bad.exit_code == 1
+    assert "error: --format: 'pdf' is none of table, json, csv, xlsx" in bad.output
+    # --lang zh wins over an English environment
+    os.environ["LANG"] = "en_US.UTF-8"
+    try:
+        assert "校验通过" in runner.invoke(app, ["validate", COUNTY, "--lang", "zh"]).output
+        assert "ok: " in runner.invoke(app, ["validate", COUNTY]).output
+    finally:
+        del os.environ["LANG"]
+    assert get_language() == "en"  # a command leaves the caller's language as it was
+
+
+@pytest.mark.usefixtures("no_lang_env")
+def test_help_in_both_languages() -> None:
+    runner = CliRunner()
+    zh = runner.invoke(app, ["metrics", "--help"], env={"COLUMNS": "200"})
+    assert zh.exit_code == 0, zh.output
+    # the command's help, an option's help and typer's panel titles
+    assert "测算一个组织：管理幅度与层级" in zh.output
+    assert "编制定额文件（默认为自带的 seeds/norms.yaml）。" in zh.output
+    assert "选项" in zh.output and "显示本帮助并退出。" in zh.output
+    assert "Staffing norms file" not in zh.output
+    en = runner.invoke(app, ["--lang", "en", "metrics", "--help"], env={"COLUMNS": "200"})
+    assert en.exit_code == 0, en.output
+    assert "Measure an organisation: span and layers" in en.output
+    assert "Staffing norms file (default: the shipped seeds/norms.yaml)." in en.output
+    assert "Options" in en.output and "Show this message and exit." in en.output
+    assert "测算一个组织" not in en.output
+    top = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert "命令" in top.output and "校验一个组织" in top.output and "--lang" in top.output
+
+
+@pytest.mark.usefixtures("no_lang_env")
+def test_a_bad_lang_is_refused() -> None:
+    r = CliRunner().invoke(app, ["--lang", "fr", "validate", COUNTY])
+    assert r.exit_code == 2 and "错误：--lang：'fr' 不是 zh, en 之一" in r.output
+    r = CliRunner().invoke(app, ["validate", COUNTY, "--lang"])
+    assert r.exit_code == 2 and "--lang 需要一个值：zh 或 en" in r.output
+
+
+def test_the_installed_command_reads_lang_from_the_environment() -> None:
+    # a real process, as a planner runs it: LANG=en_US.UTF-8 → English, LANG=zh_CN → Chinese
+    env = {k: v for k, v in os.environ.items() if k not in LANG_VARS}
+    code = "from orgmodel.cli import main; main()"
+    for lang, text in (
+        ("en_US.UTF-8", "ok: 河西县公安局"),
+        ("zh_CN.UTF-8", "校验通过：河西县公安局"),
+    ):
+        p = subprocess.run(
+            [sys.executable, "-c", code, "validate", COUNTY],
+            env={**env, "LANG": lang},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+        assert p.returncode == 0, p.stderr
+        assert text in p.stdout
