@@ -88,6 +88,24 @@ def test_every_msgid_in_the_code_has_a_chinese_translation() -> None:
     assert not stale, f"in the catalogue but no longer in the code (run `make i18n`): {stale}"
 
 
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    # Babel reads an f-string as one token: a _("…") inside it is never extracted, so it would
+    # stay English in Chinese output without the test above noticing.
+    import tokenize
+
+    marked = re.compile(r"\b(?:_|N_|gettext|ngettext|lazy)\(")
+    hits = []
+    for path in sorted((ROOT / "orgmodel").rglob("*.py")):
+        with path.open("rb") as f:
+            for tok in tokenize.tokenize(f.readline):
+                kind = tok.type
+                if kind == tokenize.STRING or kind == getattr(tokenize, "FSTRING_START", -1):
+                    prefix = tok.string.split("'")[0].split('"')[0].lower()
+                    if "f" in prefix and marked.search(tok.string):
+                        hits.append(f"{path.relative_to(ROOT)}:{tok.start[0]}")
+    assert not hits, f"take the message out of the f-string: {hits}"
+
+
 def test_translations_keep_every_placeholder() -> None:
     # A placeholder lost or renamed in a translation is a KeyError where the message is shown.
     field = re.compile(r"\{([^{}:!]*)[^{}]*\}")
@@ -101,7 +119,7 @@ def test_translations_keep_every_placeholder() -> None:
             assert set(field.findall(s)) == want, (m.id, s)
 
 
-@pytest.mark.parametrize("name", ["orgmodel.i18n", "orgmodel.cli._lang"])
+@pytest.mark.parametrize("name", ["orgmodel.i18n", "orgmodel.cli._lang", "orgmodel.charts.numbers"])
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

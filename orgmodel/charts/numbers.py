@@ -6,6 +6,9 @@ report show the same numbers in the same words. Labels, units and which way is b
 from the one table of metric labels (:data:`orgmodel.labels.METRICS`): a change is coloured
 better or worse by the metric's direction, never by its sign. Head counts are whole numbers;
 expected values (隐性流失, 可部署警力) keep one decimal and say that they are expected values.
+
+The words are Chinese (``lang="zh"``, the dashboard's language) unless ``lang="en"`` is given;
+they come from the metric label table and the gettext catalogue (:mod:`orgmodel.i18n`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from orgmodel.labels import METRICS
+from orgmodel.i18n import N_, _, language
+from orgmodel.labels import METRICS, label
 from orgmodel.metrics import headline, metric_report
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule
@@ -56,26 +60,32 @@ PANEL_KEYS: tuple[str, ...] = (
 _FRACTIONAL_COUNTS = frozenset({"mean_span", "mean_command_path"})
 #: Unit fields as the change list names them.
 _FIELD_NAMES = {
-    "name": "名称",
-    "kind": "类型",
-    "function": "职能",
-    "category": "类别",
-    "establishment": "编制",
-    "police": "民警",
-    "auxiliaries": "辅警",
-    "leaders": "领导职数",
-    "duty_roster": "自设值班",
-    "community_share": "社区工作占比",
-    "parent": "上级",
+    "name": N_("name"),
+    "kind": N_("kind"),
+    "function": N_("function"),
+    "category": N_("category"),
+    "establishment": N_("establishment"),
+    "police": N_("police"),
+    "auxiliaries": N_("auxiliaries"),
+    "leaders": N_("leader posts"),
+    "duty_roster": N_("own duty roster"),
+    "community_share": N_("community work share"),
+    "parent": N_("parent unit"),
 }
 
 
-def metric_label(key: str) -> str:
-    """The Chinese label of a metric; expected values say so (``可部署警力（期望值）``)."""
+def metric_label(key: str, *, lang: str = "zh") -> str:
+    """The label of a metric (Chinese by default); expected values say so
+    (``可部署警力（期望值）``, ``deployable officers (expected value)``).
+
+    >>> metric_label("deployable"), metric_label("deployable", lang="en")
+    ('可部署警力（期望值）', 'deployable officers (expected value)')
+    """
     m = METRICS.get(key)
     if m is None:
         return key
-    return m.zh + ("（期望值）" if m.expected else "")
+    with language(lang):
+        return label(key, lang=lang) + (_(" (expected value)") if m.expected else "")
 
 
 def format_value(key: str, v: Any) -> str:
@@ -98,7 +108,7 @@ def format_value(key: str, v: Any) -> str:
     return f"{round(v):,}"
 
 
-def format_delta(key: str, a: Any, b: Any) -> tuple[str, str | None]:
+def format_delta(key: str, a: Any, b: Any, *, lang: str = "zh") -> tuple[str, str | None]:
     """``b − a`` as text, and whether the change is ``"better"``, ``"worse"`` or neither.
 
     Better or worse follows the metric's direction in :data:`orgmodel.labels.METRICS`
@@ -120,7 +130,8 @@ def format_delta(key: str, a: Any, b: Any) -> tuple[str, str | None]:
     if unit == "share":
         if round(abs(d) * 100, 1) == 0:
             return "0", None
-        text = f"{abs(d) * 100:.1f} 个百分点"
+        with language(lang):
+            text = _("{n:.1f} percentage points").format(n=abs(d) * 100)
     else:
         text = format_value(key, abs(d))
         if text in ("0", "0.0"):
@@ -132,14 +143,16 @@ def format_delta(key: str, a: Any, b: Any) -> tuple[str, str | None]:
     return text, "better" if better else "worse"
 
 
-def _headline_rows(heads: Mapping[str, Any], keys: Sequence[str]) -> list[dict[str, Any]]:
+def _headline_rows(
+    heads: Mapping[str, Any], keys: Sequence[str], lang: str
+) -> list[dict[str, Any]]:
     rows = []
     for k in keys:
         m = METRICS.get(k)
         rows.append(
             {
                 "id": k,
-                "label": metric_label(k),
+                "label": metric_label(k, lang=lang),
                 "unit": m.unit if m is not None else "count",
                 "direction": m.direction if m is not None else None,
                 "expected": bool(m is not None and m.expected),
@@ -157,6 +170,7 @@ def numbers_panel(
     policy: Sequence[PolicyRule] | None = None,
     keys: Sequence[str] = PANEL_KEYS,
     limit: int = 30,
+    lang: str = "zh",
 ) -> dict[str, Any]:
     """The numbers of one organisation: headline table, policy checks and hollow units.
 
@@ -170,6 +184,8 @@ def numbers_panel(
         Headline metrics, in order.
     limit : int
         At most this many failing checks and hollow units listed (the counts are whole).
+    lang : str
+        ``"zh"`` (default) or ``"en"``: the language of the labels.
 
     Returns
     -------
@@ -189,7 +205,7 @@ def numbers_panel(
     hollow = sorted(wf["hollow"], key=lambda h: (-h["shortfall"], h["name"]))
     return {
         "org": {"id": org.id, "name": org.name or org.id, "root": org.root},
-        "headline": _headline_rows(heads, keys),
+        "headline": _headline_rows(heads, keys, lang),
         "policy": {
             "passed": pol["passed"],
             "failed": pol["failed"],
@@ -227,17 +243,21 @@ def numbers_panel(
 
 
 def delta_rows(
-    before: Mapping[str, Any], after: Mapping[str, Any], keys: Sequence[str] = PANEL_KEYS
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    keys: Sequence[str] = PANEL_KEYS,
+    *,
+    lang: str = "zh",
 ) -> list[dict[str, Any]]:
     """The delta table of two headline dicts: ``{id, label, before, after, delta, change}``
     with ``change`` ``"better"``, ``"worse"`` or ``None`` (see :func:`format_delta`)."""
     rows = []
     for k in keys:
-        text, change = format_delta(k, before.get(k), after.get(k))
+        text, change = format_delta(k, before.get(k), after.get(k), lang=lang)
         rows.append(
             {
                 "id": k,
-                "label": metric_label(k),
+                "label": metric_label(k, lang=lang),
                 "before": format_value(k, before.get(k)),
                 "after": format_value(k, after.get(k)),
                 "delta": text,
@@ -248,9 +268,15 @@ def delta_rows(
 
 
 def change_list(
-    diff: Mapping[str, Any], before: OrgGraph, after: OrgGraph, *, limit: int = 50
+    diff: Mapping[str, Any],
+    before: OrgGraph,
+    after: OrgGraph,
+    *,
+    limit: int = 50,
+    lang: str = "zh",
 ) -> dict[str, Any]:
-    """The unit changes of a :func:`~orgmodel.restructure.diff_orgs` result as Chinese lines.
+    """The unit changes of a :func:`~orgmodel.restructure.diff_orgs` result as lines of text
+    (Chinese by default, ``lang="en"`` for English).
 
     Returns
     -------
@@ -262,26 +288,41 @@ def change_list(
     def name(org: OrgGraph, uid: str) -> str:
         return org.name_of(uid) if uid in org else uid
 
-    units = diff["units"]
+    with language(lang):
+        lines = _change_lines(diff["units"], before, after, name)
+    return {"counts": dict(diff.get("counts", {})), "total": len(lines), "lines": lines[:limit]}
+
+
+def _change_lines(
+    units: Mapping[str, Any], before: OrgGraph, after: OrgGraph, name: Any
+) -> list[str]:
+    sep = _(", ")
     lines: list[str] = []
     for m in units.get("merged", []):
-        srcs = "、".join(name(before, u) for u in m["from"])
-        lines.append(f"合并：{srcs} → {m.get('name') or name(after, m['into'])}")
+        srcs = sep.join(name(before, u) for u in m["from"])
+        into = m.get("name") or name(after, m["into"])
+        lines.append(_("merged: {units} → {into}").format(units=srcs, into=into))
     for s in units.get("split", []):
-        parts = "、".join(name(after, u) for u in s.get("into", []))
-        lines.append(f"拆分：{name(before, s.get('from', ''))} → {parts}")
+        parts = sep.join(name(after, u) for u in s.get("into", []))
+        lines.append(
+            _("split: {unit} → {parts}").format(unit=name(before, s.get("from", "")), parts=parts)
+        )
     for r in units.get("renamed", []):
-        lines.append(f"更名：{name(before, r['from'])} → {r.get('name') or name(after, r['to'])}")
+        new = r.get("name") or name(after, r["to"])
+        lines.append(_("renamed: {old} → {new}").format(old=name(before, r["from"]), new=new))
     for a in units.get("added", []):
         uid = a["id"] if isinstance(a, Mapping) else a
-        lines.append(f"新设：{name(after, uid)}")
+        lines.append(_("added: {unit}").format(unit=name(after, uid)))
     for a in units.get("removed", []):
         uid = a["id"] if isinstance(a, Mapping) else a
-        lines.append(f"撤销：{name(before, uid)}")
+        lines.append(_("removed: {unit}").format(unit=name(before, uid)))
     for mv in units.get("moved", []):
         uid = mv["id"] if isinstance(mv, Mapping) else mv
-        lines.append(f"调整隶属：{name(after, uid)}")
+        lines.append(_("moved: {unit}").format(unit=name(after, uid)))
     for c in units.get("changed", []):
-        fields = "、".join(_FIELD_NAMES.get(f, f) for f in c.get("fields", {}))
-        lines.append(f"调整：{c.get('name') or name(after, c['id'])}（{fields}）")
-    return {"counts": dict(diff.get("counts", {})), "total": len(lines), "lines": lines[:limit]}
+        fields = sep.join(
+            _(_FIELD_NAMES[f]) if f in _FIELD_NAMES else f for f in c.get("fields", {})
+        )
+        unit = c.get("name") or name(after, c["id"])
+        lines.append(_("changed: {unit} ({fields})").format(unit=unit, fields=fields))
+    return lines

@@ -7,7 +7,9 @@ each figure's element id and trace count, so a test (or an analyst's script) can
 every chart drew.
 
 :func:`report_html` returns the page as a string; writing it is the caller's business
-(``orgmodel report``).
+(``orgmodel report``). The page's words are Chinese by default and English with ``lang="en"``
+(the gettext catalogue, :mod:`orgmodel.i18n`); unit names, kinds and policy rule descriptions
+are data and stay as written, and so do the figures' own titles.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from orgmodel.charts.numbers import (
 )
 from orgmodel.charts.structure import hierarchy_figure, layered_graph_figure
 from orgmodel.charts.workforce import availability_funnel_figure, span_bands_figure
+from orgmodel.i18n import N_, _, language
 from orgmodel.metrics import headline
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms
@@ -69,38 +72,51 @@ footer { color: #888; font-size: 12px; padding: 0 32px 24px; }
 """
 
 
-def _headline_table(heads: Mapping[str, Mapping[str, Any]]) -> str:
+def _headline_table(heads: Mapping[str, Mapping[str, Any]], lang: str) -> str:
     """One column per organisation; with two, a 变化 column coloured better/worse by each
     metric's direction (orgmodel.labels), never by the sign of the change."""
     labels = list(heads)
     show_delta = len(labels) == 2
     head = "".join(f"<th>{html.escape(x)}</th>" for x in labels)
     if show_delta:
-        head += "<th>变化</th>"
+        head += "<th>" + _("change") + "</th>"
     rows = []
     deltas = (
-        {r["id"]: r for r in delta_rows(heads[labels[0]], heads[labels[1]])} if show_delta else {}
+        {r["id"]: r for r in delta_rows(heads[labels[0]], heads[labels[1]], lang=lang)}
+        if show_delta
+        else {}
     )
     for k in REPORT_HEADLINE_KEYS:
         cells = "".join(f"<td>{format_value(k, heads[x].get(k))}</td>" for x in labels)
         if show_delta:
             d = deltas[k]
             cls = d["change"] or ""
-            mark = {"better": "（好转）", "worse": "（变差）"}.get(cls, "")
+            mark = {"better": _(" (better)"), "worse": _(" (worse)")}.get(cls, "")
             cells += f'<td class="{cls}">{d["delta"]}{mark}</td>'
-        rows.append(f"<tr><td>{html.escape(metric_label(k))}</td>{cells}</tr>")
+        rows.append(f"<tr><td>{html.escape(metric_label(k, lang=lang))}</td>{cells}</tr>")
     return (
-        f'<table class="headline"><thead><tr><th>指标</th>{head}</tr></thead>'
+        '<table class="headline"><thead><tr><th>' + _("metric") + f"</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-        "<p class='note'>人数为整数；标“期望值”的是按定额和缺勤率推算的期望值。"
-        + ("绿色为好转、红色为变差（按各指标的好坏方向），黑色为规模变化。" if show_delta else "")
+        "<p class='note'>"
+        + _(
+            "Head counts are whole numbers; numbers marked “expected value” are expected values "
+            "estimated from the norms and the absence rate."
+        )
+        + (
+            _(
+                "Green is better, red is worse (by each metric's direction), black is a change "
+                "of size."
+            )
+            if show_delta
+            else ""
+        )
         + "</p>"
     )
 
 
-def _checks_section(org: OrgGraph, norms: Norms, label: str | None = None) -> str:
+def _checks_section(org: OrgGraph, norms: Norms, lang: str, label: str | None = None) -> str:
     """Policy checks (pass/fail counts, the failing units) and the hollow units."""
-    p = numbers_panel(org, norms=norms)
+    p = numbers_panel(org, norms=norms, lang=lang)
     pol, hol = p["policy"], p["hollow"]
     who = f"【{html.escape(label)}】" if label else ""
     fails = "".join(
@@ -115,54 +131,101 @@ def _checks_section(org: OrgGraph, norms: Norms, label: str | None = None) -> st
         for h in hol["units"]
     )
     hmore = hol["count"] - len(hol["units"])
+
+    def th(*cols: str) -> str:
+        return "".join(f"<th>{c}</th>" for c in cols)
+
     return (
-        f"<section class='checks'><h2>{who}政策检查</h2><p class='note'>通过 {pol['passed']} 项，"
-        f"未通过 {pol['failed']} 项，无法评估 {pol['not_evaluated']} 项。</p>"
+        f"<section class='checks'><h2>{who}"
+        + _("Policy checks")
+        + "</h2><p class='note'>"
+        + _("{passed} passed, {failed} failed, {not_evaluated} could not be evaluated.").format(
+            passed=pol["passed"], failed=pol["failed"], not_evaluated=pol["not_evaluated"]
+        )
+        + "</p>"
         + (
-            "<table class='fails'><thead><tr><th>规则</th><th>单位</th><th>实际</th>"
-            f"<th>要求</th></tr></thead><tbody>{fails}</tbody></table>"
+            "<table class='fails'><thead><tr>"
+            + th(_("rule"), _("unit"), _("actual"), _("requirement"))
+            + f"</tr></thead><tbody>{fails}</tbody></table>"
             if fails
             else ""
         )
-        + (f"<p class='note'>另有 {more} 项未通过未列出。</p>" if more > 0 else "")
-        + f"<h2>{who}空壳单位</h2><p class='note'>{hol['count']} 个单位的民警少于其固定岗位"
-        f"（领导、内勤和自设值班），共缺 {hol['shortfall']} 人。</p>"
         + (
-            "<table class='hollow'><thead><tr><th>单位</th><th>类型</th><th>民警</th>"
-            f"<th>固定岗位</th><th>缺</th></tr></thead><tbody>{hollow}</tbody></table>"
+            "<p class='note'>" + _("{n} more failed checks not listed.").format(n=more) + "</p>"
+            if more > 0
+            else ""
+        )
+        + f"<h2>{who}"
+        + _("Hollow units")
+        + "</h2><p class='note'>"
+        + _(
+            "{count} units have fewer police than their fixed posts (leaders, admin and own "
+            "duty roster), {shortfall} short in all."
+        ).format(count=hol["count"], shortfall=hol["shortfall"])
+        + "</p>"
+        + (
+            "<table class='hollow'><thead><tr>"
+            + th(_("unit"), _("kind"), _("police"), _("fixed posts"), _("short"))
+            + f"</tr></thead><tbody>{hollow}</tbody></table>"
             if hollow
             else ""
         )
-        + (f"<p class='note'>另有 {hmore} 个空壳单位未列出。</p>" if hmore > 0 else "")
+        + (
+            "<p class='note'>" + _("{n} more hollow units not listed.").format(n=hmore) + "</p>"
+            if hmore > 0
+            else ""
+        )
         + "</section>"
     )
 
 
-def _changes_section(diff: Mapping[str, Any], before: OrgGraph, after: OrgGraph) -> str:
-    ch = change_list(diff, before, after)
+def _changes_section(diff: Mapping[str, Any], before: OrgGraph, after: OrgGraph, lang: str) -> str:
+    ch = change_list(diff, before, after, lang=lang)
     items = "".join(f"<li>{html.escape(x)}</li>" for x in ch["lines"])
     more = ch["total"] - len(ch["lines"])
     return (
-        f"<section><h2>单位变化</h2><p class='note'>共 {ch['total']} 项。</p>"
-        f"<ul class='changes'>{items}</ul>"
-        + (f"<p class='note'>另有 {more} 项未列出。</p>" if more > 0 else "")
+        "<section><h2>"
+        + _("Unit changes")
+        + "</h2><p class='note'>"
+        + _("{n} in all.").format(n=ch["total"])
+        + f"</p><ul class='changes'>{items}</ul>"
+        + (
+            "<p class='note'>" + _("{n} more not listed.").format(n=more) + "</p>"
+            if more > 0
+            else ""
+        )
         + "</section>"
     )
 
 
 def _norms_table(norms: Norms) -> str:
+    yes, no = _("yes"), _("no")
     rows = "".join(
         f"<tr><td>{KIND_SHORT.get(k, k)}（{KIND_NAMES.get(k, k)}）</td><td>{n.leaders}</td>"
         f"<td>{n.admin}</td><td>{n.duty_posts}</td><td>{n.officers_per_post}</td>"
-        f"<td>{n.efficient_size}</td><td>{'是' if n.duty_roster else '否'}</td></tr>"
+        f"<td>{n.efficient_size}</td><td>{yes if n.duty_roster else no}</td></tr>"
         for k, n in norms.kinds.items()
     )
+    heads = (
+        _("kind"),
+        _("leader posts L"),
+        _("admin A"),
+        _("duty posts D"),
+        _("officers per post k"),
+        _("efficient size S"),
+        _("own duty roster"),
+    )
+    source = html.escape(norms.source or _("default"))
     return (
-        f"<details><summary>本报告使用的编制与勤务定额（{html.escape(norms.source or '默认')}）"
-        f"</summary><p>缺勤率 {norms.absence_rate:.0%}；管理幅度窄: &lt;{norms.narrow_below}，"
-        f"宽: &gt;{norms.wide_above}</p><table><thead><tr><th>单位类型</th><th>领导职数 L</th>"
-        "<th>内勤 A</th><th>值守岗 D</th><th>每岗人数 k</th><th>有效规模 S</th>"
-        f"<th>自设值班</th></tr></thead><tbody>{rows}</tbody></table></details>"
+        "<details><summary>"
+        + _("Staffing and duty norms used in this report ({source})").format(source=source)
+        + "</summary><p>"
+        + _("absence rate {absence}; span narrow: &lt;{narrow}, wide: &gt;{wide}").format(
+            absence=f"{norms.absence_rate:.0%}", narrow=norms.narrow_below, wide=norms.wide_above
+        )
+        + "</p><table><thead><tr>"
+        + "".join(f"<th>{h}</th>" for h in heads)
+        + f"</tr></thead><tbody>{rows}</tbody></table></details>"
     )
 
 
@@ -195,10 +258,16 @@ class _Page:
         inner = "".join(self.fig(f, k) for f, k in figs)
         cls = "pair" if pair and len(figs) == 2 else "single"
         self.add(
-            f"<section><h2>{html.escape(title)}</h2><p class='note'>{note}</p>"
+            f"<section><h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>"
             f'<div class="{cls}">{inner}</div></section>'
         )
 
+
+#: How the officer flows were counted (diff_orgs' ``method``), as msgids.
+_METHODS = {
+    "exact": N_("exact, from the plan's lineage"),
+    "estimated": N_("estimated, no lineage of officers"),
+}
 
 #: Wide figures shown one under the other even when two organisations are compared.
 _WIDE = frozenset({"graph", "mirror"})
@@ -206,26 +275,45 @@ _WIDE = frozenset({"graph", "mirror"})
 _SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "hierarchy",
-        "组织层级",
-        "面积为民警人数（含下级），颜色为隐性流失占比：越深的块，越多警力被自身的领导、"
-        "内勤和值班岗位占用。",
+        N_("Hierarchy"),
+        N_(
+            "Area is the number of police (with the units below); colour is the hidden-loss "
+            "share: the darker a block, the more of its officers its own leader, admin and "
+            "duty posts absorb."
+        ),
     ),
     (
         "graph",
-        "组织图：块与条",
-        "实线为指挥隶属（块），虚线为上级业务部门对下级同类部门的业务指导（条）。"
-        "右上角下拉框可按层级筛选。",
+        N_("Org graph: blocks and lines"),
+        N_(
+            "Solid lines are command (块); dashed lines are a department's guidance of the "
+            "same department one level down (条). The drop-down at the top right filters by "
+            "level."
+        ),
     ),
-    ("spans", "管理幅度分布", "各管理单位直接下级数量的分布；窄幅度意味着层层设领导。"),
+    (
+        "spans",
+        N_("Span of control distribution"),
+        N_(
+            "How many direct subordinates each managing unit has; narrow spans mean leaders "
+            "on every layer."
+        ),
+    ),
     (
         "funnel",
-        "警力可用性漏斗",
-        "从民警实有数依次扣除领导职数、内勤文秘、自设值班备勤和缺勤，剩下的是可部署警力。",
+        N_("Workforce availability funnel"),
+        N_(
+            "From the police on the roll take away the leader posts, admin, own duty roster "
+            "and absence: what remains is the deployable workforce."
+        ),
     ),
     (
         "mirror",
-        "上下对口矩阵",
-        "行是各级局，列是警种；橙色/红色表示照搬上级设置的部门，红色表示规模低于有效规模。",
+        N_("Mirror matrix (上下对口)"),
+        N_(
+            "Rows are bureaus, columns are functions (警种); orange/red are departments copied "
+            "from the level above, red those smaller than the efficient size."
+        ),
     ),
 )
 
@@ -251,6 +339,7 @@ def report_html(
     diff: Mapping[str, Any] | None = None,
     title: str | None = None,
     sources: Sequence[str] = (),
+    lang: str = "zh",
 ) -> str:
     """One self-contained HTML page with the figures of an organisation.
 
@@ -272,6 +361,10 @@ def report_html(
         The page title; ``"<name> 组织结构分析报告"`` by default.
     sources : sequence of str
         File names to mention under the title.
+    lang : str
+        ``"zh"`` (default) or ``"en"``: the language of the page's words (headings, notes,
+        labels). Unit names, kinds, policy rule descriptions and the figures' titles are
+        written as they are.
 
     Returns
     -------
@@ -280,13 +373,27 @@ def report_html(
     """
     if compare is not None and scenario is not None:
         raise ValueError("give either compare or scenario, not both")
+    with language(lang) as code:
+        return _report(org, norms, compare, scenario, diff, title, sources, code)
+
+
+def _report(
+    org: OrgGraph,
+    norms: Norms | None,
+    compare: OrgGraph | None,
+    scenario: Any | None,
+    diff: Mapping[str, Any] | None,
+    title: str | None,
+    sources: Sequence[str],
+    lang: str,
+) -> str:
     norms = m.norms_or_default(norms)
     name = org.name or org.id
     other: OrgGraph | None = compare
     labels = [name]
     if scenario is not None:
         other = scenario.org
-        labels = ["改革前", "改革后"]
+        labels = [_("before"), _("after")]
         if diff is None:
             from orgmodel.restructure import diff_orgs
 
@@ -298,74 +405,110 @@ def report_html(
             diff = diff_orgs(org, compare, norms, metrics=False)
         labels = [name, compare.name or compare.id]
         if labels[1] == labels[0]:
-            labels[1] += "（对比）"
+            labels[1] += _(" (compared)")
     orgs = [org] if other is None else [org, other]
     heads = {lab: headline(o, norms) for lab, o in zip(labels, orgs, strict=True)}
 
     page = _Page()
-    page.add("<section><h2>主要指标</h2>" + _headline_table(heads) + "</section>")
-    page.add(_checks_section(org, norms, labels[0] if other is not None else None))
+    page.add(
+        "<section><h2>"
+        + _("Headline metrics")
+        + "</h2>"
+        + _headline_table(heads, lang)
+        + "</section>"
+    )
+    page.add(_checks_section(org, norms, lang, labels[0] if other is not None else None))
     if other is not None:
-        page.add(_checks_section(other, norms, labels[1]))
+        page.add(_checks_section(other, norms, lang, labels[1]))
     if diff is not None and other is not None:
-        page.add(_changes_section(diff, org, other))
+        page.add(_changes_section(diff, org, other, lang))
     if scenario is not None:
         plan = scenario.plan
         steps = "".join(
-            f"<li><b>{html.escape(s.op_name)}</b>：{html.escape(s.summary)}</li>"
+            "<li>"
+            + _("{operation}: {summary}").format(
+                operation=f"<b>{html.escape(s.op_name)}</b>", summary=html.escape(str(s.summary))
+            )
+            + "</li>"
             for s in scenario.steps
         )
         hired, retired = scenario.hired, scenario.retired
         desc = html.escape(getattr(plan, "description", "") or "")
+        heading = _("Restructuring plan: {name}").format(name=html.escape(plan.name or ""))
         page.add(
-            f"<section><h2>改革方案：{html.escape(plan.name or '')}</h2>"
-            f"<p class='note'>{desc}</p><ol class='steps'>{steps}</ol>"
-            f"<p class='note'>新招录民警 {hired.get('police', 0)} 名、减员 "
-            f"{retired.get('police', 0)} 名；其余警力守恒。</p></section>"
+            f"<section><h2>{heading}</h2>"
+            f"<p class='note'>{desc}</p><ol class='steps'>{steps}</ol><p class='note'>"
+            + _("{hired} police hired, {retired} retired; all other officers conserved.").format(
+                hired=hired.get("police", 0), retired=retired.get("police", 0)
+            )
+            + "</p></section>"
         )
     if other is not None:
         page.section(
-            "指标对比",
-            "三组分别为比例指标、警力人数和结构数量；图例可点选隐藏某一方。",
+            _("Metrics compared"),
+            _(
+                "The three groups are shares, numbers of officers and structure counts; click "
+                "a legend entry to hide one side."
+            ),
             [(compare_figure(dict(zip(labels, heads.values(), strict=True)), norms), "compare")],
         )
     if scenario is not None and diff is not None:
         off = diff["officers"]
+        method = _(_METHODS[off["method"]]) if off.get("method") in _METHODS else ""
         page.section(
-            "警力流向（原单位 → 新单位）",
-            f"民警 {off['police_a']} → {off['police_b']} 名：留任 {off['stayed']['police']}、"
-            f"调动 {off['moved']['police']}、新招录 {off['hired']['police']}、"
-            f"减员 {off['retired']['police']} 名（{off['method_label']}）；留任的民警不在图中。"
-            "改革前 = 留任 + 调动 + 减员，改革后 = 留任 + 调动 + 新招录。",
+            _("Officer flows (old unit → new unit)"),
+            _(
+                "Police {a} → {b}: stayed {stayed}, moved {moved}, hired {hired}, retired "
+                "{retired} ({method}); officers who stayed are not drawn. Before = stayed + "
+                "moved + retired; after = stayed + moved + hired."
+            ).format(
+                a=off["police_a"],
+                b=off["police_b"],
+                stayed=off["stayed"]["police"],
+                moved=off["moved"]["police"],
+                hired=off["hired"]["police"],
+                retired=off["retired"]["police"],
+                method=method or off.get("method_label", ""),
+            ),
             [(officer_flows_figure(diff, org, scenario.org), "flows")],
         )
         page.section(
-            "警力按机构类别流向",
-            "局领导、综合管理、执法勤务、基层一线之间的变化（含留在原类别的民警）。",
+            _("Officer flows by unit category"),
+            _(
+                "Changes between bureau leadership, general management, law-enforcement duty "
+                "and the front line (officers who stay in their category included)."
+            ),
             [(officer_flows_figure(diff, org, scenario.org, by="category"), "flows_category")],
         )
     for key, heading, note in _SECTIONS:
         figs = [(_org_figure(key, o, norms), key) for o in orgs]
         if len(orgs) == 2:
-            for (f, _), lab in zip(figs, labels, strict=True):
+            for (f, _key), lab in zip(figs, labels, strict=True):
                 t = f.layout.title.text or ""
                 f.update_layout(title_text=f"【{lab}】{t}")
-        page.section(heading, note, figs, pair=key not in _WIDE)
+        page.section(_(heading), _(note), figs, pair=key not in _WIDE)
     page.add(_norms_table(norms))
 
     heading = title or (
-        f"{name} 组织结构分析报告"
+        _("Organisation structure report: {name}").format(name=name)
         if other is None
-        else f"{name} 改革方案评估报告"
+        else _("Restructuring plan assessment: {name}").format(name=name)
         if scenario is not None
-        else f"{labels[0]} 与 {labels[1]} 对比报告"
+        else _("Comparison: {a} and {b}").format(a=labels[0], b=labels[1])
     )
     when = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    src = "；".join(html.escape(s) for s in sources)
-    sub = f"生成时间 {when}" + (f"；数据：{src}" if src else "")
+    src = _("; ").join(html.escape(s) for s in sources)
+    sub = _("generated {when}").format(when=when) + (
+        _("; data: {sources}").format(sources=src) if src else ""
+    )
     manifest = json.dumps(page.manifest, ensure_ascii=False)
+    footer = _(
+        "orgmodel public-security organisation model · metrics defined in DOMAIN.md · this "
+        "file opens offline"
+    )
+    html_lang = "zh-CN" if lang == "zh" else "en"
     return (
-        "<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html>\n<html lang='{html_lang}'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(heading)}</title>"
         f"<style>{_CSS % {'font': FONT_FAMILY}}</style>"
@@ -374,6 +517,6 @@ def report_html(
         "</head><body>"
         f"<header><h1>{html.escape(heading)}</h1><p>{sub}</p></header>"
         f"<main>{''.join(page.parts)}</main>"
-        "<footer>orgmodel 公安机关组织模型 · 指标定义见 DOMAIN.md · 本文件可离线打开</footer>"
+        f"<footer>{footer}</footer>"
         "</body></html>\n"
     )

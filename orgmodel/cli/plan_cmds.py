@@ -48,7 +48,8 @@ def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
         return "—"
     sign = "+" if delta and v > 0 else ""
     if key in HEADLINE_SHARES:
-        return f"{sign}{v * 100:.1f}{_(' pp') if delta else '%'}"
+        unit = _(" pp") if delta else "%"
+        return f"{sign}{v * 100:.1f}{unit}"
     m = METRICS.get(key)
     if m is not None and m.unit == "officers" and not m.expected:
         return f"{sign}{round(v):,}"  # a head count is whole: never "283.5 民警"
@@ -369,7 +370,8 @@ def print_two_teams_demo(console: Console | None = None) -> dict[str, Any]:
     con.print(t)
     o = diff["officers"]
     con.print(
-        f"{_('police')} {o['police_a']:,} → {o['police_b']:,}: "
+        _("police")
+        + f" {o['police_a']:,} → {o['police_b']:,}: "
         + ", ".join(
             f"{_account(k)} {o[k]['police']:,}" for k in ("stayed", "moved", "hired", "retired")
         )

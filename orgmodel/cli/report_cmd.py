@@ -16,7 +16,7 @@ from orgmodel.charts.report import report_html
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.focus import subtree
-from orgmodel.i18n import N_, _
+from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_org
 from orgmodel.io._atomic import atomic_output
 from orgmodel.norms import load_norms
@@ -67,14 +67,14 @@ def report(
             result = replace(result, base=base, org=subtree(result.org, root))
             diff = diff_orgs(base, result.org, n)
         page = report_html(base, n, scenario=result, diff=diff, title=title,
-                           sources=[*sources, str(plan)])  # fmt: skip
+                           sources=[*sources, str(plan)], lang=get_language())  # fmt: skip
     elif compare is not None:
         other = load_org(compare)
         other = other if root is None else subtree(other, root)
         page = report_html(base, n, compare=other, title=title,
-                           sources=[*sources, str(compare)])  # fmt: skip
+                           sources=[*sources, str(compare)], lang=get_language())  # fmt: skip
     else:
-        page = report_html(base, n, title=title, sources=sources)
+        page = report_html(base, n, title=title, sources=sources, lang=get_language())
     with atomic_output(output) as tmp:
         tmp.write_text(page, encoding="utf-8")
     typer.echo(_("wrote {path} ({size:.1f} MB)").format(path=output, size=len(page.encode()) / 1e6))

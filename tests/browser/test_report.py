@@ -37,6 +37,8 @@ def test_report_offline_every_chart_draws(page: tuple[Any, Any], tmp_path: Path,
             str(SEEDS / "plans" / "dabumen-county.yaml"),
             "-o",
             str(out),
+            "--lang",
+            "zh",
         ],
     )
     assert r.exit_code == 0, r.output

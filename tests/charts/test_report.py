@@ -74,6 +74,8 @@ def test_report_command(tmp_path: Path) -> None:
             str(SEEDS / "plans" / "dabumen-county.yaml"),
             "-o",
             str(out),
+            "--lang",
+            "zh",
         ],
     )
     assert r.exit_code == 0, r.output
@@ -89,6 +91,8 @@ def test_report_command(tmp_path: Path) -> None:
             str(SEEDS / "orgs" / "taizhou-gxq-before.yaml"),
             "-o",
             str(out),
+            "--lang",
+            "zh",
         ],
     )
     assert r.exit_code == 0, r.output
@@ -108,7 +112,9 @@ def test_report_command_errors(tmp_path: Path) -> None:
 def test_report_command_root(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     org = str(SEEDS / "orgs" / "mirror-county.yaml")
-    r = CliRunner().invoke(app, ["report", org, "--root", "st-chengguan", "-o", str(out)])
+    r = CliRunner().invoke(
+        app, ["report", org, "--root", "st-chengguan", "-o", str(out), "--lang", "zh"]
+    )
     assert r.exit_code == 0, r.output
     page = out.read_text(encoding="utf-8")
     # every chart and number is of 城关派出所 alone: its title, its charts
@@ -121,3 +127,22 @@ def test_report_command_root(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["report", org, "--root", "nope", "-o", str(out)])
     assert r.exit_code == 1
     assert "no unit 'nope'" in r.output
+
+
+def test_report_in_english(county: OrgGraph, tmp_path: Path) -> None:
+    # lang="en": the page's own words in English; unit names stay as written; Chinese is the
+    # default for report_html (and for `orgmodel report` without --lang en).
+    page = report_html(county, lang="en")
+    assert "<html lang='en'>" in page and "某县公安局" in page
+    for text in ("Headline metrics", "Policy checks", "Hollow units", "Hierarchy",
+                 "deployable officers (expected value)", "Organisation structure report"):  # fmt: skip
+        assert text in page, text
+    for text in ("主要指标", "政策检查", "空壳单位", "期望值", "组织结构分析报告"):
+        assert text not in page, text
+    zh = report_html(county)
+    assert "<html lang='zh-CN'>" in zh and "可部署警力（期望值）" in zh and "主要指标" in zh
+    out = tmp_path / "r.html"
+    org = str(SEEDS / "orgs" / "mirror-county.yaml")
+    r = CliRunner().invoke(app, ["report", org, "-o", str(out), "--lang", "en"])
+    assert r.exit_code == 0 and "wrote" in r.output
+    assert "Organisation structure report: 河西县公安局" in out.read_text(encoding="utf-8")
