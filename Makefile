@@ -58,6 +58,8 @@ i18n: $(STAMP)
 	else \
 	  $(BIN)/pybabel --quiet init -i $(POT) -d $(LOCALES) -D orgmodel -l zh; \
 	fi
+	@# no extraction date in the .po: running this twice changes nothing, merges stay clean
+	sed -i '/^"POT-Creation-Date: /d' $(LOCALES)/zh/LC_MESSAGES/orgmodel.po
 	$(BIN)/pybabel compile -d $(LOCALES) -D orgmodel --statistics
 
 bench: $(STAMP)
