@@ -250,7 +250,7 @@ def _footer(d: Path) -> Path:
         + "注：1.民警实有数不含借调人员,,,,,,,\n"
         + "2.辅警含文职辅警,,,,,,,\n"
         + "制表人：王某某,,,审核人：李某,,填报日期：2024-07-01,,\n"
-        + "审核人：,,,,,,,\n"
+        + "审核人：,,,联系电话：,,13800000000,,\n"  # the phone in the 民警 column
         + ",,,,,,,\n"
         + "以上数据截至2024年6月30日,,,,,,,\n",
         encoding="utf-8-sig",
@@ -284,6 +284,21 @@ def _subtotals(d: Path) -> Path:
         ["总计", "", "", "", "", 77, 42, ""],
     ]
     return write_csv(d, "subtotals.csv", HEAD, body)
+
+
+def _parts(d: Path) -> Path:
+    body = rows()
+    body.append(["合计", "", "", "", "", 77, 42, ""])
+    # stations: 城南 4 + 10 + 2 + 3 = 19 and 双河 9 + 2 = 11 → 30; 辅警 6 + 12 + 3 + 2 + 5 + 1 = 29
+    body.append(["其中：派出所", "", "", "", "", 30, 29, ""])
+    body.append(["其中：女民警", "", "", "", "", 12, "", ""])
+    return write_csv(d, "parts.csv", HEAD, body)
+
+
+def _last_row_no_kind(d: Path) -> Path:
+    body = rows()
+    body[-1][3:] = ["", "", "", "", ""]  # 双河警务室: no kind, no figures, still a unit
+    return write_csv(d, "last_no_kind.csv", HEAD, body)
 
 
 def _scientific_column(d: Path) -> Path:
@@ -529,7 +544,7 @@ CASES: dict[str, Case] = {
                 "the table ends at row 13: the notes and sign-off below it (注, 制表人, 审核人, "
                 "2 lines of text) are not units: skipped, not kept",
             ],
-            absent=["王某某", "李某"],
+            absent=["王某某", "李某", "13800000000"],
         ),
         Case(
             "notes and sign-off below a workbook's table",
@@ -547,6 +562,20 @@ CASES: dict[str, Case] = {
                 "合计/小计 rows checked, not imported as units: row 6 (机关小计), row 11 "
                 "(城南派出所小计), row 15 (总计): they match",
             ],
+        ),
+        Case(
+            "其中 rows",
+            _parts,
+            warnings=[
+                "row 12 (合计), row 13 (其中：派出所): they match the units' figures",
+                "其中 (of which) rows name no unit or kind of unit, so they are not checked; "
+                "not imported as units: row 14 (其中：女民警)",
+            ],
+        ),
+        Case(
+            "a last unit row without kind or figures",
+            _last_row_no_kind,
+            error=["last_no_kind.csv row 11, column D (机构类型), unit 's2-p1': kind is empty"],
         ),
         Case(
             "scientific ids, a whole column",

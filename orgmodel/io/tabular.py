@@ -455,7 +455,8 @@ class _RowReader:
             return normalize_id(v)
         except IdError as e:
             if self.lost is not None:
-                self.lost.append((self.row, field, _text(v), str(e)))
+                shown = f"{v:.5E}" if isinstance(v, float) else _text(v)  # as Excel shows it
+                self.lost.append((self.row, field, shown, str(e)))
             else:
                 self.bad(field, f"{field} {e}")
             return None
@@ -579,6 +580,9 @@ _SUM_LABEL = re.compile(
     rf"^(?P<pre>.*?)(?P<word>{_SUM_WORDS})[:]?(?:\((?P<post>[^()]*)\))?[:]?$", re.IGNORECASE
 )
 
+#: ``其中：派出所`` (of which: the 派出所), a breakdown row under a 合计.
+_PART_LABEL = re.compile(r"^其中[:]?(?P<scope>.*?)[:]?$")
+
 
 def _checksum_label(cells: Sequence[Any], header: _Header) -> tuple[str, str, str | None] | None:
     """(label, word, scope) when the row is a 合计/小计 row, else None.
@@ -591,7 +595,11 @@ def _checksum_label(cells: Sequence[Any], header: _Header) -> tuple[str, str, st
     for j in look:
         if j < len(cells) and isinstance(cells[j], str) and cells[j].strip():
             label = cells[j].strip()
-            m = _SUM_LABEL.match(re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", label)))
+            flat = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", label))
+            part = _PART_LABEL.match(flat)
+            if part is not None:
+                return label, "其中", part["scope"] or None
+            m = _SUM_LABEL.match(flat)
             if m is None:
                 continue
             word = m["word"].lower()
@@ -629,10 +637,11 @@ def _row_roles(rows: list[tuple[int, list[Any]]], header: _Header) -> dict[int, 
     (``heading:一、局机关``). 合计/小计 rows are left to :func:`_checksum_label`.
 
     The table ends at the first 注：/制表人：-style line, or at the blank row after which
-    only lines of text follow (no unit: no id, name and kind together, no figure). Below
+    only lines of text follow (no unit: not two of id, name and kind, no figure). Below
     its end such lines are footers; inside the table a numbered heading, or one text merged
     across the row or written in column A that no unit names as its parent, is a heading.
-    Anything else is read as a unit, so a broken unit row is reported, never skipped.
+    Anything else is read as a unit, so a broken unit row is reported, never skipped. A
+    注：/制表人：-style label decides alone: a phone number may sit in a count column.
     """
     cols = header.columns
     need = [cols[f] for f in ("id", "name", "kind") if f in cols]
@@ -658,9 +667,9 @@ def _row_roles(rows: list[tuple[int, list[Any]]], header: _Header) -> dict[int, 
         body.append((i, cells))
 
     def text_line(cells: Sequence[Any]) -> bool:
-        """Not a unit: lacks one of id, name and kind (or holds one text merged across the
-        row), and holds no figure."""
-        unit_like = all(not _empty(cell(cells, j)) for j in need)
+        """Not a unit: fills at most one of id, name and kind (or holds one text merged
+        across the row), and holds no figure."""
+        unit_like = sum(not _empty(cell(cells, j)) for j in need) >= min(2, len(need))
         unit_like = unit_like and len({t for _, t in _filled(cells)}) > 1
         figure = any(
             isinstance(v := cell(cells, j), int | float)
@@ -676,7 +685,7 @@ def _row_roles(rows: list[tuple[int, list[Any]]], header: _Header) -> dict[int, 
             kind[i] = "checksum"
             continue
         m = _FOOTER_LABEL.match(unicodedata.normalize("NFKC", f[0][1]))
-        if m is not None and text_line(cells):
+        if m is not None:  # the label decides: a phone number may sit in a count column
             kind[i] = "footer:" + f[0][1][: len(m["label"])]
         elif text_line(cells):
             kind[i] = "text"
@@ -928,7 +937,7 @@ class _Table:
         scratch: list[ValidationIssue] = []
         r = _RowReader(self.fname, n, cells, self.header, self.catalogue, scratch, {})
         figures = {f: v for f in _FIGURES if (v := r.integer(f)) is not None}
-        grand = scope is None and word not in ("小计", "subtotal")
+        grand = scope is None and word not in ("小计", "subtotal", "其中")
         self.checksums.append(_Checksum(n, label, word, scope, grand, figures))
 
     def report_uncached(self) -> None:
@@ -1231,17 +1240,6 @@ class _Table:
             own[r.id] = t if (t < below and r.kind in BUREAU_KINDS) else t - below
         return own
 
-    def subtree_sum(self, uid: str, figs: dict[str, int], kids: dict[str, list[_Record]]) -> int:
-        total, stack, seen = 0, [uid], set()
-        while stack:
-            u = stack.pop()
-            if u in seen:
-                continue
-            seen.add(u)
-            total += figs.get(u, 0)
-            stack.extend(c.id for c in kids.get(u, []))
-        return total
-
     def warn_if_totals(self) -> None:
         """Figures that look like subtree totals, read as own figures.
 
@@ -1296,37 +1294,34 @@ class _Table:
         by_name: dict[str, list[_Record]] = {}
         for r in self.records:
             by_name.setdefault(_name_key(r.name or ""), []).append(r)
-        alt_police = None if self.totals else self.totals_reading("police")
+        # What the figures would add up to read as subtree totals (for a hint), where that
+        # reading is possible (no unit but a bureau below its sub-units).
+        alt: dict[str, dict[str, int]] = {}
+        if not self.totals:
+            for f in _FIGURES:
+                if f in self.header.columns:
+                    reading = self.totals_reading(f)
+                    if all(v >= 0 for v in reading.values()):
+                        alt[f] = reading
         ok: list[str] = []
+        unchecked: list[str] = []
         for c in self.checksums:
-            named = by_name.get(_name_key(c.scope)) if c.scope else None
-            unit = named[0] if named and len(named) == 1 else None
-            block = self.blocks.get(c.row, [])
-            if c.grand:
-                what, members = "the units add up to", list(self.by_id)
-            elif unit is not None:
-                what, members = f"{unit.name} and its sub-units add up to", []
-            else:
-                rows = f"rows {block[0].row}–{block[-1].row}" if block else "no rows"
-                what, members = f"the units above it ({rows}) add up to", [r.id for r in block]
+            scope = self.checksum_scope(c, by_name, kids)
+            if scope is None:
+                unchecked.append(f"{c.row} ({c.label})")
+                continue
+            what, members = scope
             matched = True
             for f, v in c.figures.items():
                 figs = {r.id: r.ints[f] or 0 for r in self.records}
-                if unit is not None:
-                    total = self.subtree_sum(unit.id, figs, kids)
-                else:
-                    total = sum(figs[u] for u in members)
+                total = sum(figs.get(u, 0) for u in members)
                 if v == total:
                     continue
                 matched = False
                 hint = ""
-                if f == "police" and alt_police is not None:
-                    alt = (
-                        self.subtree_sum(unit.id, alt_police, kids)
-                        if unit is not None
-                        else sum(alt_police[u] for u in members)
-                    )
-                    if alt == v and alt != total:
+                if f in alt:
+                    other = sum(alt[f].get(u, 0) for u in members)
+                    if other == v:
                         hint = (
                             f"; read as subtree totals ({self.switches.totals}) they add up to "
                             f"{v}: if the figures are totals, import again with "
@@ -1341,6 +1336,14 @@ class _Table:
                 )
             if matched and c.figures:
                 ok.append(f"{c.row} ({c.label})")
+        if unchecked:
+            self.warnings.append(
+                ValidationIssue(
+                    "其中 (of which) rows name no unit or kind of unit, so they are not "
+                    f"checked; not imported as units: row {', row '.join(unchecked)}",
+                    where=self.fname,
+                )
+            )
         if ok:
             self.warnings.append(
                 ValidationIssue(
@@ -1351,6 +1354,45 @@ class _Table:
                     where=self.fname,
                 )
             )
+
+    def checksum_scope(
+        self, c: _Checksum, by_name: dict[str, list[_Record]], kids: dict[str, list[_Record]]
+    ) -> tuple[str, list[str]] | None:
+        """(what it sums, the ids summed) for a checksum row, None when it names nothing
+        known (a 其中 row such as 其中：女民警)."""
+        named = by_name.get(_name_key(c.scope)) if c.scope else None
+        if c.grand:
+            return "the units add up to", list(self.by_id)
+        if named and len(named) == 1:
+            unit = named[0]
+            return f"{unit.name} and its sub-units add up to", self.subtree(unit.id, kids)
+        if c.word == "其中":
+            kind = self.rules.name_kind(c.scope) if c.scope else None
+            if kind is None:
+                return None
+            tops = [
+                r.id
+                for r in self.records
+                if r.kind == kind
+                and not (r.parent in self.by_id and self.by_id[r.parent].kind == kind)
+            ]
+            members = [u for t in tops for u in self.subtree(t, kids)]
+            return f"the {KIND_NAMES.get(kind, kind)} units with their sub-units add up to", members
+        block = self.blocks.get(c.row, [])
+        rows = f"rows {block[0].row}–{block[-1].row}" if block else "no rows"
+        return f"the units above it ({rows}) add up to", [r.id for r in block]
+
+    def subtree(self, uid: str, kids: dict[str, list[_Record]]) -> list[str]:
+        out: list[str] = []
+        stack, seen = [uid], set()
+        while stack:
+            u = stack.pop()
+            if u in seen:
+                continue
+            seen.add(u)
+            out.append(u)
+            stack.extend(c.id for c in kids.get(u, []))
+        return out
 
     # .. all .............................................................................
 
