@@ -494,10 +494,16 @@ class _Tree:
     #: Position in ``order`` where each level starts, and the end: level d is
     #: ``order[bounds[d]:bounds[d + 1]]``.
     bounds: np.ndarray
+    #: Children of row i: ``kids[starts[i]:starts[i + 1]]``, in sibling order.
+    kids: np.ndarray
+    starts: np.ndarray
 
 
-def _tree(parent: np.ndarray) -> _Tree | None:
-    """Breadth-first order of a parent column; ``None`` when it is not one rooted tree."""
+def _tree(parent: np.ndarray, key: np.ndarray | None = None) -> _Tree | None:
+    """Breadth-first order of a parent column; ``None`` when it is not one rooted tree.
+
+    Siblings come in row order, or in the order of ``key`` when given.
+    """
     n = len(parent)
     roots = np.flatnonzero(parent < 0)
     if len(roots) != 1 or (parent == np.arange(n)).any():
@@ -505,7 +511,10 @@ def _tree(parent: np.ndarray) -> _Tree | None:
     has_p = parent >= 0
     child_rows = np.flatnonzero(has_p)
     ps = parent[child_rows]
-    child_sorted = child_rows[np.argsort(ps, kind="stable")]
+    if key is None:
+        child_sorted = child_rows[np.argsort(ps, kind="stable")]
+    else:
+        child_sorted = child_rows[np.lexsort((key[child_rows], ps))]
     counts = np.bincount(ps, minlength=n)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
@@ -529,7 +538,62 @@ def _tree(parent: np.ndarray) -> _Tree | None:
     order = np.concatenate(parts)
     if len(order) < n:
         return None
-    return _Tree(order, depth, np.array(bounds, dtype=np.int64))
+    return _Tree(order, depth, np.array(bounds, dtype=np.int64), child_sorted, starts)
+
+
+def _near_bureau_rows(cols: Columns, tree: _Tree) -> np.ndarray:
+    """Row of the nearest bureau at or above every row (``-1``: none), top-down."""
+    near = np.where(_BUREAU_T[cols.kind], np.arange(len(cols.kind)), -1)
+    order, b, parent = tree.order, tree.bounds, cols.parent
+    for d in range(1, len(b) - 1):
+        rows = order[b[d] : b[d + 1]]
+        m = near[rows] < 0
+        near[rows[m]] = near[parent[rows[m]]]
+    return near
+
+
+def edge_rows(index: Mapping[str, int], pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """Rows of both ends of every edge, shape (edges, 2); ``-1`` for an unknown id."""
+    out = np.array(
+        [(index.get(a, -1), index.get(b, -1)) for a, b in pairs], dtype=np.int64
+    ).reshape(-1, 2)
+    return out
+
+
+def guides_hold(cols: Columns, tree: _Tree, ends: np.ndarray) -> np.ndarray:
+    """Which GUIDES edges (rows of both ends, as from :func:`edge_rows`) hold: two
+    departments of the same function, the upper in a bureau above the lower's bureau."""
+    if not len(ends):
+        return np.zeros(0, dtype=bool)
+    a, b = ends[:, 0], ends[:, 1]
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    a0, b0 = np.maximum(a, 0), np.maximum(b, 0)
+    dept = _KIND_CODE["department"]
+    ok &= (cols.kind[a0] == dept) & (cols.kind[b0] == dept)
+    fa, fb = cols.function[a0], cols.function[b0]
+    ok &= (fa >= 0) & (fa == fb)
+    near = _near_bureau_rows(cols, tree)
+    bu, bl = near[a0], near[b0]
+    ok &= (bu >= 0) & (bl >= 0) & (bu != bl)
+    # The bureau strictly above each bureau; climb from the lower's until the upper's.
+    parent = cols.parent
+    up = np.where(parent >= 0, near[np.maximum(parent, 0)], -1)
+    cur, hit = bl.copy(), np.zeros(len(a), dtype=bool)
+    for _ in range(len(tree.bounds)):
+        cur = np.where(cur >= 0, up[np.maximum(cur, 0)], -1)
+        hit |= (cur >= 0) & (cur == bu)
+        if (cur < 0).all():
+            break
+    return ok & hit
+
+
+def dispatches_hold(cols: Columns, ends: np.ndarray) -> np.ndarray:
+    """Which DISPATCHES edges hold: from a command centre to another unit."""
+    if not len(ends):
+        return np.zeros(0, dtype=bool)
+    a, b = ends[:, 0], ends[:, 1]
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    return ok & (cols.kind[np.maximum(a, 0)] == _KIND_CODE["command_center"])
 
 
 class OrgGraph:
@@ -744,6 +808,54 @@ class OrgGraph:
         )
         return self
 
+    @classmethod
+    def derived(
+        cls,
+        base: OrgGraph,
+        cols: Columns,
+        guides: Sequence[tuple[str, str]],
+        dispatches: Sequence[tuple[str, str]],
+        touched: Iterable[Unit],
+        *,
+        id: str,
+        name: str,
+        description: str,
+        tree: _Tree | None = None,
+        guide_ends: np.ndarray | None = None,
+        dispatch_ends: np.ndarray | None = None,
+    ) -> OrgGraph | None:
+        """An organisation made from ``base`` by changing some rows (copy-on-write).
+
+        ``cols`` holds every unit (in the order of the breadth-first walk that made it);
+        only the ``touched`` units are checked one by one, the tree, placements and edges
+        over the whole. Returns ``None`` when a check fails: the caller then builds the
+        organisation from :class:`Unit` records for the precise error.
+        """
+        self = cls.__new__(cls)
+        self.id, self.name, self.description = id, name, description
+        self.parent_bureau = base.parent_bureau
+        self.catalogue = base.catalogue
+        try:
+            for u in touched:
+                if not isinstance(u.id, str) or not u.id or _control_char(u.id):
+                    raise _Invalid("id")
+                if _check_unit(u, None, self.catalogue):
+                    raise _Invalid("unit")
+            tree = tree if tree is not None else _tree(cols.parent)
+            if tree is None:
+                raise _Invalid("tree")
+            # The id ↔ row map is built when first asked for (ids are unique: the
+            # workspace never reuses one).
+            self._cols, self._tree = cols, tree
+            warnings = self._check_structure({})
+            self._guides = self._checked_guides(list(guides), guide_ends)
+            self._dispatches = self._checked_dispatches(list(dispatches), dispatch_ends)
+        except _Invalid:
+            return None
+        self.warnings = tuple(warnings)
+        self.root = cols.ids[int(tree.order[0])]
+        return self
+
     def _setup(
         self,
         make_columns: Callable[[FunctionCatalogue], tuple[Columns, dict[str, int]]],
@@ -843,48 +955,43 @@ class OrgGraph:
             i = int(parent[i])
         return i
 
-    def _checked_guides(self, guides: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        cols, index = self._cols, self._index
-        dept = _KIND_CODE["department"]
-        seen: set[tuple[str, str]] = set()
-        for pair in guides:
-            upper, lower = pair
-            a, b = index.get(upper), index.get(lower)
-            if a is None or b is None or cols.kind[a] != dept or cols.kind[b] != dept:
-                raise _Invalid("guides")
-            if cols.function[a] < 0 or (cols.functions[cols.function[a]] != _function_of(cols, b)):
-                raise _Invalid("guides")
-            bu, bl = self._row_bureau(a), self._row_bureau(b)
-            if bu < 0 or bl < 0 or bu == bl or not self._row_above(bu, bl):
-                raise _Invalid("guides")
-            if (upper, lower) in seen:
-                raise _Invalid("guides")
-            seen.add((upper, lower))
+    def _checked_guides(
+        self, guides: list[tuple[str, str]], ends: np.ndarray | None = None
+    ) -> list[tuple[str, str]]:
+        self._guide_ends = np.zeros((0, 2), dtype=np.int64)
+        if not guides:
+            return []
+        if any(type(u) is not str or type(v) is not str for u, v in guides):
+            raise _Invalid("guides")
+        if len(set(guides)) != len(guides):
+            raise _Invalid("guides")
+        if ends is None:
+            ends = edge_rows(self._index, guides)
+        if not guides_hold(self._cols, self._tree, ends).all():
+            raise _Invalid("guides")
         # The order networkx gave them: by the upper unit's row, then as given.
-        return sorted(((u, v) for u, v in guides), key=lambda e: index[e[0]])
+        order = np.argsort(ends[:, 0], kind="stable")
+        self._guide_ends = ends[order]
+        return [(guides[i][0], guides[i][1]) for i in order.tolist()]
 
-    def _row_above(self, anc: int, i: int) -> bool:
-        parent = self._cols.parent
-        p = int(parent[i])
-        while p >= 0:
-            if p == anc:
-                return True
-            p = int(parent[p])
-        return False
-
-    def _checked_dispatches(self, dispatches: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        cols, index = self._cols, self._index
-        cc = _KIND_CODE["command_center"]
-        seen: set[tuple[str, str]] = set()
-        for pair in dispatches:
-            src, target = pair
-            a, b = index.get(src), index.get(target)
-            if a is None or b is None or cols.kind[a] != cc:
-                raise _Invalid("dispatches")
-            if a == b or cols.parent[a] == b or (src, target) in seen:
-                raise _Invalid("dispatches")
-            seen.add((src, target))
-        return sorted(((u, v) for u, v in dispatches), key=lambda e: index[e[0]])
+    def _checked_dispatches(
+        self, dispatches: list[tuple[str, str]], ends: np.ndarray | None = None
+    ) -> list[tuple[str, str]]:
+        self._dispatch_ends = np.zeros((0, 2), dtype=np.int64)
+        if not dispatches:
+            return []
+        if any(type(u) is not str or type(v) is not str for u, v in dispatches):
+            raise _Invalid("dispatches")
+        if len(set(dispatches)) != len(dispatches):
+            raise _Invalid("dispatches")
+        if ends is None:
+            ends = edge_rows(self._index, dispatches)
+        cols = self._cols
+        if not dispatches_hold(cols, ends).all() or (cols.parent[ends[:, 0]] == ends[:, 1]).any():
+            raise _Invalid("dispatches")
+        order = np.argsort(ends[:, 0], kind="stable")
+        self._dispatch_ends = ends[order]
+        return [(dispatches[i][0], dispatches[i][1]) for i in order.tolist()]
 
     # -- the columns ------------------------------------------------------------------------
 
@@ -897,6 +1004,20 @@ class OrgGraph:
     def index(self) -> Mapping[str, int]:
         """Unit id → row in :attr:`columns`."""
         return self._index
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {u: i for i, u in enumerate(self._cols.ids)}
+
+    @property
+    def guide_rows(self) -> np.ndarray:
+        """Rows of the GUIDES edges' ends, shape (edges, 2), in :attr:`guides` order."""
+        return self._guide_ends
+
+    @property
+    def dispatch_rows(self) -> np.ndarray:
+        """Rows of the DISPATCHES edges' ends, shape (edges, 2), in :attr:`dispatches` order."""
+        return self._dispatch_ends
 
     @property
     def bfs_rows(self) -> np.ndarray:
@@ -958,15 +1079,6 @@ class OrgGraph:
         }
 
     @cached_property
-    def _children(self) -> dict[str, list[str]]:
-        ids = self._cols.ids
-        out: dict[str, list[str]] = {u: [] for u in ids}
-        for u, p in zip(ids, self._cols.parent.tolist(), strict=True):
-            if p >= 0:
-                out[ids[p]].append(u)
-        return out
-
-    @cached_property
     def _depth(self) -> dict[str, int]:
         ids = self._cols.ids
         depth = self._tree.depth.tolist()
@@ -979,7 +1091,9 @@ class OrgGraph:
 
     def children(self, unit_id: str) -> list[str]:
         """Direct REPORTS_TO children of a unit, in file order."""
-        return self._children[unit_id]
+        i = self._index[unit_id]
+        t, ids = self._tree, self._cols.ids
+        return [ids[c] for c in t.kids[t.starts[i] : t.starts[i + 1]].tolist()]
 
     def attrs(self, unit_id: str) -> dict[str, Any]:
         """The node attribute dict of a unit (every field of :class:`Unit` but ``id`` and

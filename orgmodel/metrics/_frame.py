@@ -360,8 +360,7 @@ class Frame:
         own = np.full(n, -1, dtype=np.int64)
         own[0] = -2
         if dispatched:
-            idx = self.org.index
-            pos = self.pos_of_row[[idx[v] for v in dispatched]]
+            pos = self.pos_of_row[np.unique(self.org.dispatch_rows[:, 1])]
             own[pos] = pos
         near = self.down(own)
         posts = np.flatnonzero(self.kind == _POST)
@@ -752,6 +751,7 @@ class Frame:
         order, near, ppos = self.order, self.near_bureau, self.ppos
         bureaus = np.flatnonzero(_BUREAU_T[self.kind])
         funcs: dict[str, set[str]] = {order[b]: set() for b in bureaus.tolist()}
+        self._bureau_pos = {order[b]: b for b in bureaus.tolist()}
         upper: dict[str, str | None] = {}
         for b in bureaus.tolist():
             p = int(ppos[b])
@@ -766,6 +766,12 @@ class Frame:
             for b, f in zip((pairs // nf).tolist(), (pairs % nf).tolist(), strict=True):
                 funcs[order[b]].add(fns[f])
         return funcs, upper
+
+    @property
+    def bureau_pos(self) -> dict[str, int]:
+        """Bureau id → position (from the :attr:`structure` pass)."""
+        _ = self.structure
+        return self._bureau_pos
 
     def parent_functions(self, b: str) -> set[str] | None:
         """D(P) of the parent bureau of bureau ``b`` (``org.parent_bureau`` for the root)."""

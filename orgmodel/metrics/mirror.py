@@ -238,8 +238,7 @@ def _mirror_report(fr: Frame) -> dict[str, Any]:
         if f and shared is not None:
             shared_total += shared
             func_total += len(f)
-        bp = org.index[b]
-        i = int(fr.pos_of_row[bp])
+        i = fr.bureau_pos[b]
         n_d, p_d = int(dept_count[i]), int(dept_police[i])
         rows.append(
             {

@@ -74,11 +74,10 @@ def _hidden_loss_share(fr: Frame) -> _Pair:
 def _mirror_index(fr: Frame) -> _Pair:
     shared = np.zeros(fr.n, dtype=np.int64)
     total = np.zeros(fr.n, dtype=np.int64)
-    index, pos = fr.org.index, fr.pos_of_row
     for b, d in fr.structure[0].items():
         pf = fr.parent_functions(b)
         if d and pf is not None:
-            i = pos[index[b]]
+            i = fr.bureau_pos[b]
             shared[i] = len(d & pf)
             total[i] = len(d)
     return fr.up(shared), fr.up(total)

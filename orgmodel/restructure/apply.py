@@ -160,11 +160,9 @@ def _lineage(ws: Workspace) -> Lineage:
             if n:
                 agg.setdefault((src, None), [0, 0])[col] += n
     # Units never touched keep all their officers.
-    for uid, u in ws.units.items():
-        if uid not in ws.pmix:
-            stayed[0] += u.police
-        if uid not in ws.amix:
-            stayed[1] += u.auxiliaries
+    for col, what, books in ((0, "police", ws.pmix), (1, "auxiliaries", ws.amix)):
+        moved = sum(getattr(ws.units[uid], what) for uid in books if uid in ws.units)
+        stayed[col] += ws.units.total(what) - moved
     flows = tuple(Flow(s, t, p, a) for (s, t), (p, a) in agg.items())
     return Lineage(origins, flows, (stayed[0], stayed[1]), renamed)
 
@@ -243,8 +241,9 @@ def apply_plan(
 
     Notes
     -----
-    Every operation runs on a :class:`~orgmodel.restructure.workspace.Workspace` (plain dicts
-    copied from the base); the validated :class:`OrgGraph` is built once, at the end.
+    Every operation runs on a :class:`~orgmodel.restructure.workspace.Workspace` (units
+    copied from the base's columns only when an operation reads them); the scenario is
+    the base's columns with the touched rows written over, checked once, at the end.
 
     Examples
     --------
@@ -279,19 +278,36 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
             steps.append(Step(i, name, fn(ws, op)))
         except OpError as e:
             raise PlanError(str(e), index=i, op=name, source=plan.source) from None
-    guides, dispatches, dropped_g, dropped_d = ws.final_edges()
     sid, sname = scenario_identity(org, plan)
-    try:
-        scenario = org.with_units(
-            ws.ordered_units(),
-            guides,
-            dispatches,
-            id=sid,
-            name=sname,
-            description=plan.description or org.description,
+    description = plan.description or org.description
+    scenario: OrgGraph | None = None
+    built = ws.result_columns()
+    if built is not None:
+        cols, tree, touched, to_result = built
+        guides, dispatches, dropped_g, dropped_d, g_ends, d_ends = ws.final_edges_on(
+            cols, tree, to_result
         )
-    except OrgValidationError as e:
-        raise PlanError(f"the resulting organisation is invalid: {e}", source=plan.source) from e
+        scenario = OrgGraph.derived(
+            org, cols, guides, dispatches, touched,
+            id=sid, name=sname, description=description, tree=tree,
+            guide_ends=g_ends, dispatch_ends=d_ends,
+        )  # fmt: skip
+    if scenario is None:
+        # Something does not hold: build it unit by unit for the precise message.
+        guides, dispatches, dropped_g, dropped_d = ws.final_edges()
+        try:
+            scenario = org.with_units(
+                ws.ordered_units(),
+                guides,
+                dispatches,
+                id=sid,
+                name=sname,
+                description=description,
+            )
+        except OrgValidationError as e:
+            raise PlanError(
+                f"the resulting organisation is invalid: {e}", source=plan.source
+            ) from e
     return ScenarioResult(
         base=org,
         org=scenario,

@@ -1,9 +1,12 @@
-"""The working copy a plan runs on: plain dicts of :class:`Unit` records, no graph.
+"""The working copy a plan runs on: copy-on-write :class:`Unit` records over the base columns.
 
-Restructuring a national organisation (~650k units) must not rebuild a validated graph
-after every operation, so a plan runs on a :class:`Workspace` — units by id, children lists,
-GUIDES / DISPATCHES as ordered sets — and the :class:`~orgmodel.model.OrgGraph` is built once
-at the end. The base organisation is only read: its units are copied on the way in.
+Restructuring a national organisation (~650k units) must not copy or rebuild what a plan
+does not touch. A plan runs on a :class:`Workspace`: ``units`` and ``children`` read like
+dicts of every unit, but a :class:`Unit` record (or a children list) is copied from the base
+organisation's columns only when an operation first reads it; GUIDES / DISPATCHES are
+ordered sets. At the end, :meth:`Workspace.result_columns` writes the copied rows over the
+base columns and :meth:`OrgGraph.derived` checks the touched units one by one and the tree
+and edges as a whole. The base organisation is only read.
 
 The workspace also keeps the books that make the result explainable:
 
@@ -18,20 +21,29 @@ The workspace also keeps the books that make the result explainable:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from orgmodel.model import (
     BUREAU_KINDS,
     CATEGORIES,
+    CATEGORY_CODES,
     DEPARTMENT_KINDS,
     FUNCTION_KINDS,
     GROUP_KINDS,
     KIND_NAMES,
+    KINDS,
+    Columns,
     OrgGraph,
     Unit,
+    _Tree,
+    _tree,
+    dispatches_hold,
+    guides_hold,
 )
 from orgmodel.norms import Norms
 
@@ -79,6 +91,112 @@ def largest_remainder(weights: list[float], total: int) -> list[int]:
     return out
 
 
+class _Units(MutableMapping[str, Unit]):
+    """Unit id → :class:`Unit`, copied from the base organisation when first read."""
+
+    def __init__(self, base: OrgGraph) -> None:
+        self.base = base
+        #: Units read (and perhaps changed) so far, and units created by the plan.
+        self.own: dict[str, Unit] = {}
+        #: Base units removed by the plan.
+        self.gone: set[str] = set()
+        #: Units created by the plan, in creation order.
+        self.created: list[str] = []
+
+    def __getitem__(self, uid: str) -> Unit:
+        u = self.own.get(uid)
+        if u is None:
+            if uid in self.gone or uid not in self.base:
+                raise KeyError(uid)
+            u = self.own[uid] = self.base.unit(uid)
+        return u
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self.own or (uid not in self.gone and uid in self.base)
+
+    def __setitem__(self, uid: str, unit: Unit) -> None:
+        if uid not in self.own and uid not in self.base:
+            self.created.append(uid)
+        self.own[uid] = unit
+
+    def __delitem__(self, uid: str) -> None:
+        if uid not in self:
+            raise KeyError(uid)
+        self.own.pop(uid, None)
+        if uid in self.base:
+            self.gone.add(uid)
+        else:
+            self.created.remove(uid)
+
+    def __iter__(self) -> Iterator[str]:
+        for uid in self.base.order():
+            if uid not in self.gone:
+                yield uid
+        yield from self.created
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.gone) + len(self.created)
+
+    def total(self, field: str) -> int:
+        """Σ of ``police`` or ``auxiliaries`` over the current units."""
+        col = getattr(self.base.columns, field)
+        index = self.base.index
+        out = int(col.sum())
+        for uid in self.gone:
+            out -= int(col[index[uid]])
+        for uid, u in self.own.items():
+            if uid in index:
+                out -= int(col[index[uid]])
+            out += getattr(u, field)
+        return out
+
+
+class _Children(MutableMapping[str, list[str]]):
+    """Unit id → its children list, copied from the base organisation when first read."""
+
+    def __init__(self, units: _Units) -> None:
+        self.units = units
+        self.own: dict[str, list[str]] = {}
+
+    def __getitem__(self, uid: str) -> list[str]:
+        kids = self.own.get(uid)
+        if kids is None:
+            if uid not in self.units:
+                raise KeyError(uid)
+            base = self.units.base
+            kids = self.own[uid] = list(base.children(uid)) if uid in base else []
+        return kids
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self.own or uid in self.units
+
+    def __setitem__(self, uid: str, kids: list[str]) -> None:
+        self.own[uid] = kids
+
+    def __delitem__(self, uid: str) -> None:
+        self.own.pop(uid, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+class _Ever:
+    """Ids used by the base or by the plan (a removed id is never reused)."""
+
+    def __init__(self, base: OrgGraph) -> None:
+        self.base = base
+        self.added: set[str] = set()
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self.base or uid in self.added
+
+    def add(self, uid: str) -> None:
+        self.added.add(uid)
+
+
 def _take(mix: dict[str | None, int], n: int) -> dict[str | None, int]:
     """Remove ``n`` officers from a mix, proportionally to where they came from."""
     total = sum(mix.values())
@@ -110,12 +228,8 @@ class Workspace:
         self.base = org
         self.norms = norms
         self.catalogue = org.catalogue
-        nodes = org.graph.nodes
-        parents = org.parents()
-        self.units: dict[str, Unit] = {
-            uid: Unit(id=uid, parent=parents[uid], **nodes[uid]) for uid in org.order()
-        }
-        self.children: dict[str, list[str]] = {uid: list(org.children(uid)) for uid in self.units}
+        self.units = _Units(org)
+        self.children = _Children(self.units)
         self.root = org.root
         self.guides: dict[tuple[str, str], None] = dict.fromkeys(org.guides)
         self.dispatches: dict[tuple[str, str], None] = dict.fromkeys(org.dispatches)
@@ -127,7 +241,7 @@ class Workspace:
         self.hired_a = 0
         self.origins: dict[str, set[str]] = {}
         self.redirect: dict[str, str] = {}
-        self.ever: set[str] = set(self.units)
+        self.ever = _Ever(org)
         #: Folder for relative template paths (the plan file's folder).
         self.base_dir: Path | None = None
 
@@ -445,6 +559,166 @@ class Workspace:
             elif not ok:
                 dropped_d.append((a, b))
         return list(guides), list(disp), dropped_g, dropped_d
+
+    def result_columns(self) -> tuple[Columns, _Tree, list[Unit], np.ndarray] | None:
+        """The organisation the plan made, as columns in breadth-first order (copy-on-write).
+
+        Rows of the units no operation read are the base's; the rows of the units read,
+        changed or created are written from their records. Returns ``(columns, tree,
+        touched units)``, or ``None`` when the result is not one tree (the caller then
+        builds it unit by unit for the precise error).
+        """
+        base = self.base
+        b = base.columns
+        index = base.index
+        n = len(b.ids)
+        own, created = self.units.own, self.units.created
+        m = len(created)
+        ids = b.ids + created
+        row = {uid: n + j for j, uid in enumerate(created)}
+
+        def at(uid: str) -> int:
+            r = index.get(uid)
+            return row[uid] if r is None else r
+
+        def grow(a: np.ndarray, fill: Any) -> np.ndarray:
+            return np.concatenate([a, np.full(m, fill, dtype=a.dtype)])
+
+        names = b.names + [""] * m
+        parent, kind = grow(b.parent, -1), grow(b.kind, 0)
+        function, category = grow(b.function, -1), grow(b.category, -1)
+        est, police, aux = grow(b.establishment, -1), grow(b.police, 0), grow(b.auxiliaries, 0)
+        leaders, roster = grow(b.leaders, -1), grow(b.duty_roster, -1)
+        share = grow(b.community_share, np.nan)
+        functions = list(b.functions)
+        fn_code = {f: i for i, f in enumerate(functions)}
+        kind_code = {k: i for i, k in enumerate(KINDS)}
+        cat_code = {c: i for i, c in enumerate(CATEGORY_CODES)}
+        touched: list[Unit] = []
+        try:
+            for uid, u in own.items():
+                r = at(uid)
+                touched.append(u)
+                names[r] = u.name
+                parent[r] = -1 if u.parent is None else at(u.parent)
+                kind[r] = kind_code[u.kind]
+                if u.function is None:
+                    function[r] = -1
+                else:
+                    if u.function not in fn_code:
+                        fn_code[u.function] = len(functions)
+                        functions.append(u.function)
+                    function[r] = fn_code[u.function]
+                category[r] = -1 if u.category is None else cat_code[u.category]
+                est[r] = -1 if u.establishment is None else u.establishment
+                police[r], aux[r] = u.police, u.auxiliaries
+                leaders[r] = -1 if u.leaders is None else u.leaders
+                roster[r] = -1 if u.duty_roster is None else int(u.duty_roster)
+                share[r] = np.nan if u.community_share is None else u.community_share
+        except (KeyError, TypeError, ValueError, OverflowError):
+            return None
+        # Siblings in the order of the children lists the plan read or changed; the base's
+        # (row order) elsewhere.
+        key = np.arange(n + m)
+        for uid, kids in self.children.own.items():
+            if uid in self.units:
+                for j, c in enumerate(kids):
+                    key[at(c)] = j
+        keep = np.ones(n + m, dtype=bool)
+        if self.units.gone:
+            keep[[index[u] for u in self.units.gone]] = False
+        kept = np.flatnonzero(keep)
+        new_row = np.full(n + m, -1, dtype=np.int64)
+        new_row[kept] = np.arange(len(kept))
+        p = parent[kept]
+        p_new = np.where(p >= 0, new_row[np.maximum(p, 0)], -1)
+        if ((p >= 0) & (p_new < 0)).any():
+            return None  # a unit under a removed one
+        walk = _tree(p_new, key[kept])
+        if walk is None:
+            return None
+        # Breadth-first rows, as the organisation is written and read back.
+        rows = kept[walk.order]
+        pos = np.empty(len(kept), dtype=np.int64)
+        pos[walk.order] = np.arange(len(kept))
+        p_bfs = p_new[walk.order]
+        p_bfs = np.where(p_bfs >= 0, pos[np.maximum(p_bfs, 0)], -1)
+        r_list = rows.tolist()
+        cols = Columns(
+            [ids[r] for r in r_list],
+            [names[r] for r in r_list],
+            p_bfs,
+            kind[rows],
+            function[rows],
+            tuple(functions),
+            category[rows],
+            est[rows],
+            police[rows],
+            aux[rows],
+            leaders[rows],
+            roster[rows],
+            share[rows],
+        )
+        tree = _tree(p_bfs)
+        if tree is None:  # pragma: no cover - the walk above found one tree
+            return None
+        to_result = np.full(n + m, -1, dtype=np.int64)
+        to_result[rows] = np.arange(len(rows))
+        return cols, tree, touched, to_result
+
+    def final_edges_on(
+        self, cols: Columns, tree: _Tree, new_row: np.ndarray
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list, list, np.ndarray, np.ndarray]:
+        """:meth:`final_edges`, checked over the result's columns at once; also the rows of
+        the kept edges' ends. ``new_row`` maps a base row (then the created units, in
+        creation order) to its row in the result (``-1``: gone)."""
+        index = self.base.index
+        n = len(self.base)
+        created = {u: n + j for j, u in enumerate(self.units.created)}
+
+        def ends_of(edges: list[tuple[str, str]]) -> np.ndarray:
+            ext = np.array(
+                [
+                    (index.get(a, created.get(a, -1)), index.get(b, created.get(b, -1)))
+                    for a, b in edges
+                ],
+                dtype=np.int64,
+            ).reshape(-1, 2)
+            return np.where(ext >= 0, new_row[np.maximum(ext, 0)], -1)
+
+        def resolved(edges: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+            red = self.redirect
+            if not red:
+                return list(edges)
+            out = []
+            for a, b in edges:
+                ra = self.resolve(a) if a in red else a
+                rb = self.resolve(b) if b in red else b
+                out.append((ra or "", rb or ""))
+            return out
+
+        def split(
+            edges: list[tuple[str, str]], moved: list[tuple[str, str]], ends: np.ndarray,
+            holds: np.ndarray,
+        ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], np.ndarray]:  # fmt: skip
+            kept: dict[tuple[str, str], int] = {}
+            dropped = []
+            for j, (e, r, ok) in enumerate(zip(edges, moved, holds.tolist(), strict=True)):
+                if ok:
+                    kept.setdefault(r, j)
+                else:
+                    dropped.append(e)
+            return list(kept), dropped, ends[list(kept.values())].reshape(-1, 2)
+
+        g = list(self.guides)
+        gr = resolved(g)
+        ge = ends_of(gr)
+        guides, dropped_g, g_ends = split(g, gr, ge, guides_hold(cols, tree, ge))
+        d = list(self.dispatches)
+        dr = resolved(d)
+        de = ends_of(dr)
+        disp, dropped_d, d_ends = split(d, dr, de, dispatches_hold(cols, de))
+        return guides, disp, dropped_g, dropped_d, g_ends, d_ends
 
     def ordered_units(self) -> list[Unit]:
         """Units parents first (breadth-first from the root), ready for an OrgGraph."""
