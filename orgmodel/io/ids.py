@@ -25,6 +25,14 @@ class IdError(ValueError):
     """An id that cannot be trusted (its digits were lost on the way)."""
 
 
+def _plain(text: str) -> bool:
+    """An ASCII id that no rule below changes: not blank at either end, not a number."""
+    return bool(text) and text[0] not in _NUMERIC_START and text[0] > " " and text[-1] > " "
+
+
+_NUMERIC_START = frozenset("+-0123456789.")
+
+
 def normalize_id(value: Any) -> str | None:
     """The canonical text of an id: NFKC (full width → half width), stripped, integral
     floats without ``.0``; ``None`` for an empty cell.
@@ -45,6 +53,8 @@ def normalize_id(value: Any) -> str | None:
     Traceback (most recent call last):
     IdError: '1.30102E+11' is a number in scientific notation
     """
+    if type(value) is str and value.isascii() and _plain(value):
+        return value  # the common case, already canonical: NFKC leaves ASCII as it is
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):

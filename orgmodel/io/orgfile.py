@@ -21,10 +21,14 @@ Errors name the file and the unit's place in it (``units[12]``, and the line for
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import orjson
 import yaml
 
 from orgmodel.catalogue import FunctionCatalogue
@@ -42,6 +46,7 @@ from orgmodel.model import (
 
 __all__ = [
     "FORMAT_VERSION",
+    "YAML_C_LOADER",
     "dump_org",
     "load_org",
     "org_from_dict",
@@ -51,6 +56,10 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+log = logging.getLogger("orgmodel.io")
+#: Whether YAML is read by libyaml's C loader (PyYAML built without libyaml falls back to
+#: its pure-Python loader, about ten times slower; a warning says so once).
+YAML_C_LOADER: bool = hasattr(yaml, "CSafeLoader")
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -82,6 +91,186 @@ def _edge_pairs(
     return pairs, issues
 
 
+class _Where(Mapping[str, str]):
+    """Where each unit sits in the file (``units[12]``, with the line for YAML), worked out
+    only for the units an error names: a national file has 650,000 of them."""
+
+    def __init__(self, index: dict[str, int], lines: dict[int, int] | None) -> None:
+        self._index = index
+        self._lines = lines
+
+    def __getitem__(self, uid: str) -> str:
+        return _loc(self._index[uid], self._lines)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._index
+
+
+def _loc(i: int, lines: dict[int, int] | None) -> str:
+    return f"units[{i}]" + (f" (line {lines[i]})" if lines and i in lines else "")
+
+
+class _BadId:
+    """An id that :func:`normalize_id` refused, kept in its column with the reason."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: IdError) -> None:
+        self.error = error
+
+
+def _checked_id(value: Any) -> str | _BadId | None:
+    try:
+        return normalize_id(value)
+    except IdError as err:
+        return _BadId(err)
+
+
+def _ids(raw: list[Any]) -> list[Any]:
+    """Normalised ids; an id refused stays in its place as a :class:`_BadId`."""
+    try:
+        return list(map(normalize_id, raw))
+    except IdError:
+        return list(map(_checked_id, raw))
+
+
+#: The unit fields as columns, in :class:`Unit` order after id, name, kind and parent,
+#: each with its value when the field is left out.
+_VALUE_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("function", None),
+    ("category", None),
+    ("establishment", None),
+    ("police", 0),
+    ("auxiliaries", 0),
+    ("leaders", None),
+    ("duty_roster", None),
+    ("community_share", None),
+)
+
+
+def _unit_columns(
+    raw_units: list[Any], lines: dict[int, int] | None
+) -> tuple[dict[str, list[Any]], dict[str, int], list[ValidationIssue]]:
+    """The file's units as columns (one list per :class:`Unit` field, values as given), the
+    file position of each id, and the problems of the rows themselves: not a mapping, a bad
+    or missing id, unknown or missing fields, a duplicate id. Rows without a usable id are
+    left out of the columns.
+
+    Each column is one comprehension over the rows; the per-row checks run only for the
+    rows that fail a whole-column test, so a clean national file costs a few passes.
+    """
+    found: list[tuple[int, ValidationIssue]] = []
+    rows: list[Any] = raw_units
+    pos: list[int] | None = None  # file position of each kept row, when some are dropped
+    if not all(type(r) is dict for r in rows):
+        pos = [i for i, r in enumerate(rows) if isinstance(r, dict)]
+        kept = set(pos)
+        found += [
+            (i, ValidationIssue("a unit must be a mapping", where=_loc(i, lines)))
+            for i in range(len(rows))
+            if i not in kept
+        ]
+        rows = [rows[i] for i in pos]
+
+    def at(k: int) -> int:
+        return k if pos is None else pos[k]
+
+    ids, parents = _ids([r.get("id") for r in rows]), _ids([r.get("parent") for r in rows])
+    drop: set[int] = set()
+    if any(type(x) is not str for x in ids) or any(type(x) is _BadId for x in parents):
+        for k, (uid, parent) in enumerate(zip(ids, parents, strict=True)):
+            bad = uid if type(uid) is _BadId else parent if type(parent) is _BadId else None
+            if bad is not None:
+                assert isinstance(bad, _BadId)
+                found.append(
+                    (
+                        at(k),
+                        ValidationIssue(f"id {bad.error}", where=_loc(at(k), lines), field="id"),
+                    )
+                )
+                drop.add(k)
+            elif uid is None:
+                found.append(
+                    (at(k), ValidationIssue("unit has no id", where=_loc(at(k), lines), field="id"))
+                )
+                drop.add(k)
+    names = [r.get("name") for r in rows]
+    kinds = [r.get("kind") for r in rows]
+    known = frozenset(UNIT_FIELDS)
+    odd: list[int] = []
+    if not set().union(*rows) <= known or _blank(names) or _blank(kinds):
+        odd = [
+            k
+            for k, r in enumerate(rows)
+            if not r.keys() <= known or r.get("name") in (None, "") or r.get("kind") in (None, "")
+        ]
+    for k in odd:
+        if k in drop:
+            continue
+        r, uid, loc = rows[k], ids[k], _loc(at(k), lines)
+        for x in sorted(set(r) - known, key=str):
+            found.append((at(k), ValidationIssue(f"unknown field {x!r}", uid, loc, field=str(x))))
+        for req in ("name", "kind"):
+            if r.get(req) in (None, ""):
+                found.append((at(k), ValidationIssue(f"missing {req}", uid, loc, field=req)))
+    index: dict[str, int] = {}
+    if not drop and len(set(ids)) == len(ids):
+        index = dict(zip(ids, range(len(ids)) if pos is None else pos, strict=True))
+    else:
+        for k, uid in enumerate(ids):
+            if k in drop:
+                continue
+            if uid in index:
+                found.append((at(k), ValidationIssue("duplicate unit id", uid, _loc(at(k), lines))))
+                drop.add(k)
+            else:
+                index[uid] = at(k)
+    cols: dict[str, list[Any]] = {
+        "id": ids,
+        "name": [x if type(x) is str else str(x or "") for x in names],
+        "kind": [x if type(x) is str else str(x or "") for x in kinds],
+        "parent": parents,
+    }
+    for f, default in _VALUE_FIELDS:
+        cols[f] = [r.get(f, default) for r in rows]
+    if drop:
+        keep = [k for k in range(len(rows)) if k not in drop]
+        cols = {f: [c[k] for k in keep] for f, c in cols.items()}
+    found.sort(key=lambda t: t[0])  # file order, each row's own problems in check order
+    return cols, index, [i for _, i in found]
+
+
+def _blank(values: list[Any]) -> bool:
+    return None in values or "" in values
+
+
+def _build(cols: dict[str, list[Any]], **kw: Any) -> OrgGraph:
+    """An :class:`OrgGraph` from unit columns: straight into the columnar core where the
+    model has it (:meth:`OrgGraph.from_columns`), else through :class:`Unit` records."""
+    from_columns = getattr(OrgGraph, "from_columns", None)
+    if from_columns is not None:
+        return cast(
+            OrgGraph,
+            from_columns(
+                cols["id"],
+                cols["name"],
+                cols["parent"],
+                cols["kind"],
+                **{f: cols[f] for f, _ in _VALUE_FIELDS},
+                **kw,
+            ),
+        )
+    units = list(map(Unit, *(cols[f] for f in UNIT_FIELDS)))
+    guides, dispatches = kw.pop("guides"), kw.pop("dispatches")
+    return OrgGraph(units, guides, dispatches, **kw)
+
+
 def org_from_dict(
     data: Any,
     source: str = "<organisation>",
@@ -109,50 +298,7 @@ def org_from_dict(
     raw_units = data.get("units")
     if not isinstance(raw_units, list):
         raise OrgValidationError([ValidationIssue("'units' must be a list of units")], source)
-    issues: list[ValidationIssue] = []
-    units: list[Unit] = []
-    where: dict[str, str] = {}
-    known = set(UNIT_FIELDS)
-    for i, row in enumerate(raw_units):
-        loc = f"units[{i}]" + (f" (line {lines[i]})" if lines and i in lines else "")
-        if not isinstance(row, dict):
-            issues.append(ValidationIssue("a unit must be a mapping", where=loc))
-            continue
-        extra = sorted(set(row) - known)
-        try:
-            uid = normalize_id(row.get("id"))
-            parent = normalize_id(row.get("parent"))
-        except IdError as err:
-            issues.append(ValidationIssue(f"id {err}", where=loc, field="id"))
-            continue
-        if uid is None:
-            issues.append(ValidationIssue("unit has no id", where=loc, field="id"))
-            continue
-        for x in extra:
-            issues.append(ValidationIssue(f"unknown field {x!r}", uid, loc, field=str(x)))
-        for req in ("name", "kind"):
-            if row.get(req) in (None, ""):
-                issues.append(ValidationIssue(f"missing {req}", uid, loc, field=req))
-        if uid in where:
-            issues.append(ValidationIssue("duplicate unit id", uid, loc))
-            continue
-        where[uid] = loc
-        units.append(
-            Unit(
-                id=uid,
-                name=str(row.get("name") or ""),
-                kind=str(row.get("kind") or ""),
-                parent=parent,
-                function=row.get("function"),
-                category=row.get("category"),
-                establishment=row.get("establishment"),
-                police=row.get("police", 0),
-                auxiliaries=row.get("auxiliaries", 0),
-                leaders=row.get("leaders"),
-                duty_roster=row.get("duty_roster"),
-                community_share=row.get("community_share"),
-            )
-        )
+    cols, index, issues = _unit_columns(raw_units, lines)
     pb = data.get("parent_bureau")
     parent_bureau: ParentBureau | None = None
     if pb is not None:
@@ -172,16 +318,16 @@ def org_from_dict(
     guides, gi = _edge_pairs(data.get("guides"), "guides", "guides")
     dispatches, di = _edge_pairs(data.get("dispatches"), "dispatches", "dispatches")
     issues += gi + di
-    return OrgGraph(
-        units,
-        guides,
-        dispatches,
+    return _build(
+        cols,
+        guides=guides,
+        dispatches=dispatches,
         id=str(data.get("id") or ""),
         name=str(data.get("name") or ""),
         description=str(data.get("description") or ""),
         parent_bureau=parent_bureau,
         catalogue=catalogue,
-        where=where,
+        where=_Where(index, lines),
         issues=issues,
         source=source,
     )
@@ -217,37 +363,84 @@ def _unit_lines(text: str) -> dict[int, int]:
     return {}
 
 
+def _parse(text: str | bytes, fmt: str, source: str) -> Any:
+    """JSON (orjson; the standard library names what is wrong with a file orjson refuses,
+    and reads what only it accepts, such as an integer beyond 64 bits, which the model then
+    refuses by name) or YAML (libyaml's C loader where PyYAML has it)."""
+    if fmt == "json":
+        check_nesting(text, source, indentation=False)
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+        if isinstance(text, bytes):
+            text = _utf8(text, source)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(
+                f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+            ) from e
+    if isinstance(text, bytes):
+        text = _utf8(text, source)
+    check_nesting(text, source)
+    if not YAML_C_LOADER:
+        _slow_yaml_note()
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError as e:
+        raise InputError(f"{source}: malformed YAML: {e}") from e
+
+
+@functools.cache
+def _slow_yaml_note() -> None:
+    log.warning(
+        "PyYAML has no libyaml here (yaml.CSafeLoader): YAML files are read by the "
+        "pure-Python loader, about ten times slower; JSON files are read fast either way"
+    )
+
+
+def _utf8(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{source}: not UTF-8 text (byte {e.start}); save the file as UTF-8"
+        ) from e
+
+
 def read_org(
-    text: str,
+    text: str | bytes,
     fmt: str = "yaml",
     source: str = "<organisation>",
     *,
     catalogue: FunctionCatalogue | None = None,
 ) -> OrgGraph:
-    """Parse an organisation from YAML or JSON text.
+    """Parse an organisation from YAML or JSON text (``bytes``: UTF-8).
+
+    JSON is read by orjson (the national organisation's 100 MB in well under a second);
+    YAML by libyaml's C loader when PyYAML was built with it (else the pure-Python loader,
+    about ten times slower: :data:`YAML_C_LOADER` says which).
 
     Raises
     ------
     InputError
-        Malformed JSON/YAML, or nested deeper than :data:`orgmodel.io.nesting.MAX_NESTING`
-        (:class:`~orgmodel.io.nesting.NestingError`, before any parsing).
+        Malformed JSON/YAML, not UTF-8, or nested deeper than
+        :data:`orgmodel.io.nesting.MAX_NESTING` (:class:`~orgmodel.io.nesting.NestingError`,
+        before any parsing).
     OrgValidationError
         The organisation breaks a rule of the model.
     """
-    check_nesting(text, source)
-    try:
-        data = json.loads(text) if fmt == "json" else yaml.load(text, Loader=_YAML_LOADER)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
-        ) from e
-    except yaml.YAMLError as e:
-        raise InputError(f"{source}: malformed YAML: {e}") from e
+    data = _parse(text, fmt, source)
     try:
         return org_from_dict(data, source, catalogue=catalogue)
     except OrgValidationError:
         if fmt == "json":
-            raise
+            # orjson reads an integer beyond 64 bits as a float: the standard library keeps
+            # it whole, so the messages are exactly those of the file as written.
+            return org_from_dict(json.loads(text), source, catalogue=catalogue)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
         return org_from_dict(data, source, catalogue=catalogue, lines=_unit_lines(text))
 
 
@@ -273,14 +466,13 @@ def load_org(path: str | Path, *, catalogue: FunctionCatalogue | None = None) ->
     p = Path(path)
     fmt = _fmt_of(p)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError as e:
         raise InputError(f"{p}: no such file") from e
     except IsADirectoryError as e:
         raise InputError(f"{p}: is a folder, not an organisation file") from e
-    except UnicodeDecodeError as e:
-        raise InputError(f"{p}: not UTF-8 text (byte {e.start}); save the file as UTF-8") from e
-    return read_org(text, fmt, str(p), catalogue=catalogue)
+    # orjson checks the UTF-8 of what it reads; the decoder then names the bad byte.
+    return read_org(raw if fmt == "json" else _utf8(raw, str(p)), fmt, str(p), catalogue=catalogue)
 
 
 def dump_org(org: OrgGraph, fmt: str = "yaml") -> str:
