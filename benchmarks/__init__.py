@@ -17,6 +17,11 @@ includes what ``prepare`` loads, which is what a user of that operation would pa
 A case that cannot run yet (a module not built) gives ``requires``, a function returning the
 reason or ``None``; it then shows as skipped instead of failing.
 
+A case may name an *anchor*: a bare baseline case (``anchor-*``: the same work done with the
+plainest tools — ``orjson.loads`` and numpy arrays, a bare networkx build, a bare LadybugDB COPY
+or Arrow read). The runner runs the anchor at the same size in the same run and shows the
+ratio of CPU seconds, so the comparison holds however busy the machine is.
+
 Sizes are (provinces, cities per province, counties per city) of :mod:`orgmodel.generate`;
 the generated files are cached in ``data/bench/`` keyed by size, seed and generator version.
 """
@@ -79,6 +84,11 @@ class Case:
     once: bool = False
     #: Largest organisation (units) the case runs on; larger sizes show as skipped.
     max_units: int | None = None
+    #: The bare baseline this case is measured against: another case, run at the same size
+    #: in the same run; the table shows this case's CPU seconds over the anchor's.
+    anchor: str | None = None
+    #: The ratio to the anchor this case aims at (shown beside the ratio; not asserted).
+    target: float | None = None
 
     def unavailable(self) -> str | None:
         """Why the case cannot run here, or ``None`` when it can."""
@@ -96,17 +106,24 @@ def case(
     requires: Callable[[], str | None] | None = None,
     once: bool = False,
     max_units: int | None = None,
+    anchor: str | None = None,
+    target: float | None = None,
 ) -> Callable[[Prepare], Prepare]:
     """Register a benchmark case (see the module docstring).
 
     An action may return a dict with ``bench_note`` (shown in the table's note column) and
     ``bench_report`` (text printed after the table, e.g. a latency table).
+
+    ``anchor`` names the bare baseline case (a plain ``orjson.loads``, a bare COPY …) that the
+    table divides this case's CPU seconds by, with ``target`` the ratio aimed at.
     """
 
     def register(prepare: Prepare) -> Prepare:
         if name in CASES:
             raise ValueError(f"benchmark case {name!r} registered twice")
-        CASES[name] = Case(name, description, prepare, requires, once, max_units)
+        CASES[name] = Case(
+            name, description, prepare, requires, once, max_units, anchor, target
+        )
         return prepare
 
     return register

@@ -9,8 +9,10 @@ Usage (``make bench`` runs the first)::
 
 Each (case, size) runs in a fresh Python subprocess, so the peak memory shown (ru_maxrss)
 belongs to that case alone. ``seconds`` is wall time, ``cpu s`` the process's CPU time (the
-steadier figure on a shared machine). Nothing here asserts on timings: the table is for
-reading.
+steadier figure on a shared machine; all threads, so an engine's parallel COPY counts whole).
+``× anchor`` is a case's CPU seconds over its bare baseline's at the same size in the same
+run (see :mod:`benchmarks`), with the target ratio. Nothing here asserts on timings: the
+table is for reading.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Row:
     peak_mib: float | None = None
     note: str = ""
     report: str = ""
+    ratio: str = ""
 
 
 def parse_size(text: str) -> Size:
@@ -147,9 +150,37 @@ def run_case(case: Case, size: Size, org_path: Path, units: int, scratch: Path) 
     return row
 
 
+def add_ratios(rows: list[Row]) -> None:
+    """Fill each row's ratio to its case's anchor at the same size (CPU seconds)."""
+    cpu = {(r.case, r.size): r.cpu_seconds for r in rows}
+    for r in rows:
+        c = CASES.get(r.case)
+        if c is None or c.anchor is None or r.cpu_seconds is None:
+            continue
+        base = cpu.get((c.anchor, r.size))
+        if not base:
+            r.ratio = f"({c.anchor} missing)"
+            continue
+        r.ratio = f"{r.cpu_seconds / base:.2f}× {c.anchor}" + (
+            f" (≤ {c.target:g})" if c.target is not None else ""
+        )
+
+
+def with_anchors(names: list[str]) -> list[str]:
+    """The cases to run: those named, each preceded by its anchor when not named too."""
+    out: list[str] = []
+    for n in names:
+        a = CASES[n].anchor
+        if a is not None and a not in out and a not in names:
+            out.append(a)
+        if n not in out:
+            out.append(n)
+    return out
+
+
 def format_table(rows: list[Row]) -> str:
     """The result table as text, one row per (size, case)."""
-    head = ("case", "size", "units", "seconds", "cpu s", "peak MiB", "note")
+    head = ("case", "size", "units", "seconds", "cpu s", "peak MiB", "× anchor", "note")
     body = [
         (
             r.case,
@@ -158,6 +189,7 @@ def format_table(rows: list[Row]) -> str:
             "—" if r.seconds is None else f"{r.seconds:.2f}",
             "—" if r.cpu_seconds is None else f"{r.cpu_seconds:.2f}",
             "—" if r.peak_mib is None else f"{r.peak_mib:,.0f}",
+            r.ratio,
             r.note,
         )
         for r in rows
@@ -165,7 +197,7 @@ def format_table(rows: list[Row]) -> str:
     widths = [
         max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)
     ]
-    right = {2, 3, 4, 5}
+    right = {2, 3, 4, 5, 6}
 
     def fmt(cells: tuple[str, ...]) -> str:
         parts = [
@@ -217,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         raise SystemExit(f"error: unknown case(s) {', '.join(unknown)} (known: {', '.join(CASES)})")
     sizes = [parse_size(s.strip()) for s in args.sizes.split(",") if s.strip()]
+    names = with_anchors(names)
 
     scratch = args.data_dir / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -238,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             elif row.note:
                 _log(f"  {row.note}")
             rows.append(row)
+    add_ratios(rows)
     print(format_table(rows), flush=True)
     for row in rows:
         if row.report:

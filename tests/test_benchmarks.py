@@ -22,6 +22,7 @@ def test_tiny_run_prints_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "seconds",
         "cpu s",
         "peak MiB",
+        "× anchor",
         "note",
     ]
     row = next(ln for ln in lines if ln.startswith("load"))
@@ -31,6 +32,10 @@ def test_tiny_run_prints_table(tmp_path: Path, capsys: pytest.CaptureFixture[str
     float(cells[3])
     float(cells[4])
     float(cells[5].replace(",", ""))
+    # the load is measured against its bare anchor, run at the same size in the same run
+    anchor = next(ln for ln in lines if ln.startswith("anchor-load"))
+    assert float(cells[6].split("×")[0]) > 0 and "anchor-load (≤ 1.5)" in cells[6]
+    assert [c.strip() for c in anchor.split("|")][6] == ""
     # the generated file is cached for the next run
     assert len(list(tmp_path.glob("org-P1-C2-K2-s0-*.json"))) == 2  # the file and its meta
 
@@ -44,6 +49,28 @@ def test_registry_and_sizes() -> None:
     assert parse_size("2x3x4").counties == 4
     with pytest.raises(SystemExit, match="unknown size"):
         parse_size("huge")
+
+
+def test_ratio_to_the_anchor_at_the_same_size() -> None:
+    from benchmarks.cases import load_all
+    from benchmarks.run import add_ratios, with_anchors
+
+    load_all()
+    assert with_anchors(["load", "store-save"]) == [
+        "anchor-load",
+        "load",
+        "anchor-copy",
+        "store-save",
+    ]
+    rows = [
+        Row("anchor-load", "10k", 10, 1.0, 0.5),
+        Row("load", "10k", 10, 2.0, 0.6),  # 0.6 / 0.5 = 1.20
+        Row("load", "100k", 100, 2.0, 0.6),  # no anchor at 100k in this run
+    ]
+    add_ratios(rows)
+    assert rows[1].ratio == "1.20× anchor-load (≤ 1.5)"
+    assert rows[2].ratio == "(anchor-load missing)"
+    assert rows[0].ratio == ""
 
 
 def test_unavailable_case_is_skipped(tmp_path: Path) -> None:

@@ -24,7 +24,12 @@ def generate(ctx: BenchContext) -> Callable[[], object]:
     return run
 
 
-@case("load", "read the JSON file into a validated OrgGraph (load_org)")
+@case(
+    "load",
+    "read the JSON file into a validated OrgGraph (load_org)",
+    anchor="anchor-load",
+    target=1.5,
+)
 def load(ctx: BenchContext) -> Callable[[], object]:
     from orgmodel.io import load_org
 

@@ -54,7 +54,12 @@ def _server(store: object) -> dict[str, str]:
     return {"bench_note": "on " + str(getattr(store, "server_agent", "?"))}
 
 
-@case("store-save", "save the organisation as a new version to LadybugDB (COPY FROM bulk import)")
+@case(
+    "store-save",
+    "save the organisation as a new version to LadybugDB (COPY FROM Arrow, two phases)",
+    anchor="anchor-copy",
+    target=2,
+)
 def store_save(ctx: BenchContext) -> Callable[[], object]:
     from orgmodel.io import load_org
     from orgmodel.store import open_store
@@ -73,7 +78,12 @@ def store_save(ctx: BenchContext) -> Callable[[], object]:
     return run
 
 
-@case("store-load", "load the latest version back from LadybugDB into a validated OrgGraph")
+@case(
+    "store-load",
+    "load the latest version back from LadybugDB into a validated OrgGraph (get_as_arrow)",
+    anchor="anchor-arrow",
+    target=2,
+)
 def store_load(ctx: BenchContext) -> Callable[[], object]:
     from orgmodel.io import load_org
     from orgmodel.store import open_store

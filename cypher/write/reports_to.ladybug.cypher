@@ -1,2 +1,3 @@
-// Bulk import of one version's REPORTS_TO edges (child/from key, parent/to key) from a CSV file.
-COPY REPORTS_TO FROM '{file}' (HEADER = false, QUOTE = '"', ESCAPE = '"', PARALLEL = {parallel})
+// Bulk import of one version's REPORTS_TO edges (from key, to key): COPY FROM the Arrow table the store builds from
+// the organisation's columns, passed as the parameter $rows (no file, no text spliced).
+COPY REPORTS_TO FROM $rows

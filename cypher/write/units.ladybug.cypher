@@ -1,4 +1,3 @@
-// Bulk import of one version's units (LadybugDB COPY FROM a CSV file the store writes; the
-// columns follow schema.ladybug.cypher). {file} is the store's own temporary file, the only
-// text spliced into a query: COPY takes no parameter for its source.
-COPY Unit FROM '{file}' (HEADER = false, QUOTE = '"', ESCAPE = '"', PARALLEL = {parallel})
+// Bulk import of one version's units (the columns of schema.ladybug.cypher's Unit table, breadth-first): COPY FROM the Arrow table the store builds from
+// the organisation's columns, passed as the parameter $rows (no file, no text spliced).
+COPY Unit FROM $rows

@@ -2,7 +2,8 @@
 
 Each engine supplies a write transaction and a read-only snapshot that run named queries of
 ``cypher/`` with parameters (:class:`Tx`), plus its own bulk path for a version's units and
-edges (:meth:`Tx.write_rows`: COPY FROM files in LadybugDB, UNWIND batches in Neo4j).
+edges (:meth:`Tx.write_rows`: COPY FROM Arrow tables in LadybugDB, UNWIND batches in Neo4j) and its
+read of a version's units as an Arrow table (:meth:`Tx.table`: ``get_as_arrow`` in LadybugDB).
 Everything else — versioning, the conflict check, scenarios, deletes, the audit log — is
 here once, so both stores behave the same.
 """
@@ -19,12 +20,14 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
+import pyarrow as pa
+
 from orgmodel.model import OrgGraph, OrgValidationError
 from orgmodel.store._common import (
     OrgRows,
     as_utc,
     now_utc,
-    org_from_rows,
+    org_from_table,
     org_rows,
     plan_summary,
     plan_text,
@@ -71,6 +74,10 @@ class Tx(Protocol):
 
     def write_rows(self, rows: OrgRows, step: Callable[[str], None]) -> None:
         """Bulk-write a version's units and edges, calling ``step`` after each part."""
+        ...
+
+    def table(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """The unit rows of ``cypher/<name>.cypher`` as an Arrow table."""
         ...
 
 
@@ -231,11 +238,11 @@ class CypherStore(GraphStore):
                 raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
             raise NotFound(f"{org_id!r} has no version {version} (versions 1–{known[0]['latest']})")
         params = {"org_id": org_id, "version": version}
-        units = tx.run("read/units", params)
+        units = tx.table("read/units", params)
         guides = [(r["source"], r["target"]) for r in tx.run("read/guides", params)]
         dispatches = [(r["source"], r["target"]) for r in tx.run("read/dispatches", params)]
         try:
-            return org_from_rows(head[0], units, guides, dispatches, f"store: {label}")
+            return org_from_table(head[0], units, guides, dispatches, f"store: {label}")
         except OrgValidationError as e:
             raise StoreError(f"the stored {label} does not validate any more:\n{e}") from e
 

@@ -6,14 +6,17 @@ PID. Inside a process every :class:`LadybugStore` on the same path shares one
 ``ladybug.Database``, and writes are serialised by a lock (LadybugDB admits one write
 transaction at a time).
 
-- A save is two transactions: units and edges are bulk-imported with ``COPY FROM`` CSV files
-  written to a temporary folder, with the version node marked incomplete; once that has
+- A save is two transactions: units and edges are bulk-imported with ``COPY FROM`` Arrow
+  tables built from the organisation's columns (:func:`~orgmodel.store._common.org_rows`),
+  with the version node marked incomplete; once that has
   committed, a second small one marks it complete and moves the organisation's latest
   pointer. LadybugDB's COMMIT of a bulk COPY is not atomic across a kill -9 (a kill during
   it kept the version node and lost the units), so the pointer must not travel with the
   units. On opening, :meth:`~orgmodel.store.cypher_store.CypherStore.recover` removes what
   a killed save left (an incomplete version, or one whose units and edges do not number what
   was saved).
+- A load reads the units with the engine's Arrow result (``get_as_arrow``) straight into
+  the organisation's columns (:meth:`~orgmodel.model.OrgGraph.from_columns`).
 - :meth:`LadybugStore.query` runs the user's single statement, as the query door rendered
   it, inside ``BEGIN TRANSACTION READ ONLY``. Its work is bounded three ways: the engine's
   query timeout, a watchdog that interrupts the connection one second after it (the engine
@@ -25,11 +28,8 @@ transaction at a time).
 from __future__ import annotations
 
 import contextlib
-import csv
 import os
 import re
-import shutil
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import ladybug
+import pyarrow as pa
 
 from orgmodel.store._common import OrgRows, check_param_types, plain, read_only_refusal
 from orgmodel.store._cypher import load_query, split_statements
@@ -154,9 +155,8 @@ def _rows(result: Any) -> list[dict[str, Any]]:
 class _LadybugTx:
     """A transaction on one connection; runs the named queries of ``cypher/``."""
 
-    def __init__(self, conn: ladybug.Connection, tmp: Path | None = None) -> None:
+    def __init__(self, conn: ladybug.Connection) -> None:
         self.conn = conn
-        self.tmp = tmp
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -164,48 +164,27 @@ class _LadybugTx:
             out = _rows(self.conn.execute(stmt, dict(params or {})))
         return out
 
-    def _copy(self, name: str, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        assert self.tmp is not None
-        path = self.tmp / f"{name.split('/')[-1]}.csv"
-        with path.open("w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerows(
-                [
-                    ""
-                    if v is None
-                    else ("true" if v else "false")
-                    if v is True or v is False
-                    else v
-                    for v in r
-                ]
-                for r in rows
-            )
-        # More line breaks than rows: a value holds one, which the parallel reader refuses.
-        with path.open("rb") as f:
-            breaks = sum(
-                chunk.count(b"\n") + chunk.count(b"\r")
-                for chunk in iter(lambda: f.read(1 << 20), b"")
-            )
-        multiline = breaks != len(rows)
-        # The one text spliced into a query: our own temporary file's path (COPY takes no
-        # parameter for its source), escaped as a Cypher string.
-        literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
-        text = load_query(name, ENGINE).replace("{file}", literal)
-        text = text.replace("{parallel}", "false" if multiline else "true")
-        for stmt in split_statements(text):
-            self.conn.execute(stmt)
+    def table(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """The rows of ``cypher/<name>.cypher`` as an Arrow table (the engine's own
+        ``get_as_arrow``: no Python object per value)."""
+        result: Any = None
+        for stmt in split_statements(load_query(name, ENGINE)):
+            result = self.conn.execute(stmt, dict(params or {}))
+        if isinstance(result, list):
+            result = result[-1]
+        return result.get_as_arrow()
+
+    def _copy(self, name: str, rows: pa.Table) -> None:
+        if rows.num_rows:
+            for stmt in split_statements(load_query(name, ENGINE)):
+                self.conn.execute(stmt, {"rows": rows})
 
     def write_rows(self, rows: OrgRows, step: Callable[[str], None]) -> None:
-        self._copy("write/units", rows.units)
+        self._copy("write/units", rows.table)
         step("units")
-        self._copy("write/reports_to", list(rows.reports_to))
-        step("reports_to")
-        self._copy("write/guides", list(rows.guides))
-        step("guides")
-        self._copy("write/dispatches", list(rows.dispatches))
-        step("dispatches")
+        for edge in ("reports_to", "guides", "dispatches"):
+            self._copy(f"write/{edge}", rows.edges[edge])
+            step(edge)
 
 
 class _Watchdog:
@@ -312,17 +291,13 @@ class LadybugStore(CypherStore):
     def _write(self) -> Iterator[_LadybugTx]:
         shared = self._db()
         with shared.write_lock, self._connection() as conn:
-            tmp = Path(tempfile.mkdtemp(prefix="orgmodel-copy-"))
+            conn.execute("BEGIN TRANSACTION")
             try:
-                conn.execute("BEGIN TRANSACTION")
-                try:
-                    yield _LadybugTx(conn, tmp)
-                except BaseException:
-                    _rollback(conn)
-                    raise
-                conn.execute("COMMIT")
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+                yield _LadybugTx(conn)
+            except BaseException:
+                _rollback(conn)
+                raise
+            conn.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[_LadybugTx]:

@@ -29,15 +29,16 @@ from contextlib import contextmanager
 from typing import Any, LiteralString, cast
 
 import neo4j
+import pyarrow as pa
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
 from orgmodel.store._common import (
-    UNIT_COLUMNS,
     OrgRows,
     check_param_types,
     plain,
     read_only_refusal,
+    rows_table,
 )
 from orgmodel.store._cypher import load_query, split_statements
 from orgmodel.store.base import QueryError, QueryTimeout, StoreError
@@ -97,19 +98,15 @@ class _Neo4jTx:
             for chunk in batches(rows, BATCH_SIZE):
                 self.tx.run(_q(stmt), {"rows": chunk}).consume()
 
+    def table(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """The unit rows of ``cypher/<name>.cypher`` as an Arrow table."""
+        return rows_table(self.run(name, params))
+
     def write_rows(self, rows: OrgRows, step: Callable[[str], None]) -> None:
-        units = [
-            {k: v for k, v in zip(UNIT_COLUMNS, r, strict=True) if v is not None}
-            for r in rows.units
-        ]
-        self._batched("write/units", units)
+        self._batched("write/units", rows.unit_rows())
         step("units")
-        for name, pairs in (
-            ("reports_to", rows.reports_to),
-            ("guides", rows.guides),
-            ("dispatches", rows.dispatches),
-        ):
-            self._batched(f"write/{name}", [{"from": a, "to": b} for a, b in pairs])
+        for name in ("reports_to", "guides", "dispatches"):
+            self._batched(f"write/{name}", [{"from": a, "to": b} for a, b in rows.pairs(name)])
             step(name)
 
 
