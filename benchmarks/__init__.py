@@ -121,9 +121,7 @@ def case(
     def register(prepare: Prepare) -> Prepare:
         if name in CASES:
             raise ValueError(f"benchmark case {name!r} registered twice")
-        CASES[name] = Case(
-            name, description, prepare, requires, once, max_units, anchor, target
-        )
+        CASES[name] = Case(name, description, prepare, requires, once, max_units, anchor, target)
         return prepare
 
     return register
