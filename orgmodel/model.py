@@ -326,6 +326,13 @@ def _int_column(values: Any, name: str, optional: bool) -> np.ndarray:
             raise _Invalid(name)
         return arr
     vals = list(values)
+    try:
+        return _int_list_column(vals, name, optional)
+    except OverflowError:  # beyond 64 bits: the unit-by-unit check names it
+        raise _Invalid(name) from None
+
+
+def _int_list_column(vals: list[Any], name: str, optional: bool) -> np.ndarray:
     if optional:
         if any(v is not None and type(v) is not int for v in vals):
             raise _Invalid(name)
