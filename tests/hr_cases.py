@@ -286,6 +286,21 @@ def _subtotals(d: Path) -> Path:
     return write_csv(d, "subtotals.csv", HEAD, body)
 
 
+def _bare_subtotals(d: Path) -> Path:
+    b = rows()
+    body = [
+        b[0],  # the bureau's row heads the first block, but its 小计 is 城南's alone
+        *b[4:8],
+        ["", "", "小计", "", "", 4 + 10 + 2 + 3, 6 + 12 + 3 + 2, ""],  # 19, 23
+        *b[1:4],
+        ["", "", "小计", "", "", 12 + 20 + 9, 4 + 6 + 3, ""],  # 41, 13
+        *b[8:10],
+        ["", "", "小计", "", "", 9 + 2, 5 + 1 + 1, ""],  # 11, but 辅警 7 ≠ 6
+        ["合计", "", "", "", "", 77, 42, ""],
+    ]
+    return write_csv(d, "bare_subtotals.csv", HEAD, body)
+
+
 def _parts(d: Path) -> Path:
     body = rows()
     body.append(["合计", "", "", "", "", 77, 42, ""])
@@ -564,12 +579,22 @@ CASES: dict[str, Case] = {
             ],
         ),
         Case(
+            "bare 小计 rows",
+            _bare_subtotals,
+            warnings=[
+                "bare_subtotals.csv row 14, column G (辅警人数)",
+                "小计 row: auxiliaries 7, but the units above it (rows 12–13) add up to 6 "
+                "(difference +1)",
+                "row 7 (小计), row 11 (小计), row 15 (合计): they match the units' figures",
+            ],
+        ),
+        Case(
             "其中 rows",
             _parts,
             warnings=[
                 "row 12 (合计), row 13 (其中：派出所): they match the units' figures",
-                "其中 (of which) rows name no unit or kind of unit, so they are not checked; "
-                "not imported as units: row 14 (其中：女民警)",
+                "合计/小计/其中 rows not imported as units and not checked: row 14 (其中：女民警: "
+                "names no unit or kind of unit)",
             ],
         ),
         Case(

@@ -572,6 +572,7 @@ class _Checksum:
     scope: str | None  # the unit or group it names (东桥派出所), None for the whole table
     grand: bool  # a total of the whole table, not a subtotal
     figures: dict[str, int]
+    uncached: bool = False  # its figures are formulas saved without values
 
 
 _SUM_WORDS = "小计|合计|总计|共计|总数|subtotal|grandtotal|total"
@@ -580,6 +581,8 @@ _SUM_LABEL = re.compile(
     rf"^(?P<pre>.*?)(?P<word>{_SUM_WORDS})[:]?(?:\((?P<post>[^()]*)\))?[:]?$", re.IGNORECASE
 )
 
+#: A quick test before the full match (most cells are units' ids and names).
+_SUM_HINT = re.compile(r"计|总数|其中|total|ｔｏｔａｌ", re.IGNORECASE)
 #: ``其中：派出所`` (of which: the 派出所), a breakdown row under a 合计.
 _PART_LABEL = re.compile(r"^其中[:]?(?P<scope>.*?)[:]?$")
 
@@ -593,7 +596,7 @@ def _checksum_label(cells: Sequence[Any], header: _Header) -> tuple[str, str, st
     look = [header.columns[f] for f in ("id", "name") if f in header.columns]
     look += [j for j in range(min(3, len(cells))) if j not in look]
     for j in look:
-        if j < len(cells) and isinstance(cells[j], str) and cells[j].strip():
+        if j < len(cells) and isinstance(cells[j], str) and _SUM_HINT.search(cells[j]):
             label = cells[j].strip()
             flat = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", label))
             part = _PART_LABEL.match(flat)
@@ -636,8 +639,9 @@ def _row_roles(rows: list[tuple[int, list[Any]]], header: _Header) -> dict[int, 
     below the table (``footer:注``, ``footer:`` for a line of text) and section headings
     (``heading:一、局机关``). 合计/小计 rows are left to :func:`_checksum_label`.
 
-    The table ends at the first 注：/制表人：-style line, or at the blank row after which
-    only lines of text follow (no unit: not two of id, name and kind, no figure). Below
+    The table ends at the first 注：/制表人：-style line, or where only lines of text follow
+    (blank rows or not; a line of text fills at most one of id, name and kind, or repeats
+    one text merged across the row, and holds no figure). Below
     its end such lines are footers; inside the table a numbered heading, or one text merged
     across the row or written in column A that no unit names as its parent, is a heading.
     Anything else is read as a unit, so a broken unit row is reported, never skipped. A
@@ -651,56 +655,42 @@ def _row_roles(rows: list[tuple[int, list[Any]]], header: _Header) -> dict[int, 
     def cell(cells: Sequence[Any], j: int) -> Any:
         return cells[j] if j < len(cells) else None
 
-    body: list[tuple[int, list[Any]]] = []
-    blank_before: set[int] = set()
-    seen_data = False
-    gap = False
-    for i in range(header.last + 1, len(rows)):
-        cells = rows[i][1]
-        if all(map(_empty, cells)):
-            gap = seen_data
-            continue
-        if gap:
-            blank_before.add(i)
-        gap = False
-        seen_data = True
-        body.append((i, cells))
+    body = [
+        (i, rows[i][1])
+        for i in range(header.last + 1, len(rows))
+        if not all(map(_empty, rows[i][1]))
+    ]
 
     def text_line(cells: Sequence[Any]) -> bool:
         """Not a unit: fills at most one of id, name and kind (or holds one text merged
         across the row), and holds no figure."""
-        unit_like = sum(not _empty(cell(cells, j)) for j in need) >= min(2, len(need))
-        unit_like = unit_like and len({t for _, t in _filled(cells)}) > 1
-        figure = any(
+        present = [str(v) for j in need if not _empty(v := cell(cells, j))]
+        if len(present) >= min(2, len(need)) and (
+            len(set(present)) > 1 or len({t for _, t in _filled(cells)}) > 1
+        ):
+            return False  # a unit (perhaps a broken one, to be reported)
+        return not any(
             isinstance(v := cell(cells, j), int | float)
             or (isinstance(v, str) and re.fullmatch(r"\s*[+-]?[\d,]+(\.\d+)?\s*", v))
             for j in figure_cols
         )
-        return not unit_like and not figure
 
     kind: dict[int, str] = {}
     for i, cells in body:
-        f = _filled(cells)
         if _checksum_label(cells, header) is not None:
             kind[i] = "checksum"
             continue
-        m = _FOOTER_LABEL.match(unicodedata.normalize("NFKC", f[0][1]))
+        first = _text(next(c for c in cells if not _empty(c)))
+        m = _FOOTER_LABEL.match(unicodedata.normalize("NFKC", first))
         if m is not None:  # the label decides: a phone number may sit in a count column
-            kind[i] = "footer:" + f[0][1][: len(m["label"])]
+            kind[i] = "footer:" + first[: len(m["label"])]
         elif text_line(cells):
             kind[i] = "text"
         else:
             kind[i] = "unit"
-    # The end of the table: the first 注：-style line, or a blank row after which no unit
-    # or checksum row follows.
+    # The end of the table: the first 注：-style line.
     end = next((i for i, _ in body if kind[i].startswith("footer:")), len(rows))
-    for i, _ in body:
-        if i >= end:
-            break
-        if i in blank_before and all(kind[k] == "text" for k, _ in body if k >= i):
-            end = i
-            break
-    # Trailing lines of text below the last unit end the table too.
+    # Lines of text below the last unit (after a blank row or not) end the table too.
     trailing = len(rows)
     for i, _ in reversed(body):
         if kind[i] != "text":
@@ -935,10 +925,13 @@ class _Table:
         self, n: int, cells: Sequence[Any], label: str, word: str, scope: str | None
     ) -> None:
         scratch: list[ValidationIssue] = []
-        r = _RowReader(self.fname, n, cells, self.header, self.catalogue, scratch, {})
+        uncached: dict[str, list[str]] = {}
+        r = _RowReader(self.fname, n, cells, self.header, self.catalogue, scratch, uncached)
         figures = {f: v for f in _FIGURES if (v := r.integer(f)) is not None}
         grand = scope is None and word not in ("小计", "subtotal", "其中")
-        self.checksums.append(_Checksum(n, label, word, scope, grand, figures))
+        self.checksums.append(
+            _Checksum(n, label, word, scope, grand, figures, uncached=bool(uncached))
+        )
 
     def report_uncached(self) -> None:
         for f, cells in self.uncached.items():
@@ -1308,14 +1301,22 @@ class _Table:
         for c in self.checksums:
             scope = self.checksum_scope(c, by_name, kids)
             if scope is None:
-                unchecked.append(f"{c.row} ({c.label})")
+                unchecked.append(f"{c.row} ({c.label}: names no unit or kind of unit)")
                 continue
-            what, members = scope
+            if not c.figures:
+                why = (
+                    "formulas saved without their values"
+                    if c.uncached
+                    else "no 民警 or 辅警 figure to compare"
+                )
+                unchecked.append(f"{c.row} ({c.label}: {why})")
+                continue
+            what, members, *others = scope
             matched = True
             for f, v in c.figures.items():
                 figs = {r.id: r.ints[f] or 0 for r in self.records}
                 total = sum(figs.get(u, 0) for u in members)
-                if v == total:
+                if v == total or any(v == sum(figs.get(u, 0) for u in o) for o in others):
                     continue
                 matched = False
                 hint = ""
@@ -1339,8 +1340,8 @@ class _Table:
         if unchecked:
             self.warnings.append(
                 ValidationIssue(
-                    "其中 (of which) rows name no unit or kind of unit, so they are not "
-                    f"checked; not imported as units: row {', row '.join(unchecked)}",
+                    "合计/小计/其中 rows not imported as units and not checked: row "
+                    + ", row ".join(unchecked),
                     where=self.fname,
                 )
             )
@@ -1357,9 +1358,13 @@ class _Table:
 
     def checksum_scope(
         self, c: _Checksum, by_name: dict[str, list[_Record]], kids: dict[str, list[_Record]]
-    ) -> tuple[str, list[str]] | None:
-        """(what it sums, the ids summed) for a checksum row, None when it names nothing
-        known (a 其中 row such as 其中：女民警)."""
+    ) -> tuple[str, list[str], *tuple[list[str], ...]] | None:
+        """(what it sums, the ids summed, other sets it may sum) for a checksum row, None
+        when it names nothing known (a 其中 row such as 其中：女民警).
+
+        A bare 小计 sums the rows above it up to the previous checksum row; where the first
+        of those rows is the bureau (at the top of the table, not of the block), it may also
+        sum only the units whose sub-units all lie in the block."""
         named = by_name.get(_name_key(c.scope)) if c.scope else None
         if c.grand:
             return "the units add up to", list(self.by_id)
@@ -1380,7 +1385,10 @@ class _Table:
             return f"the {KIND_NAMES.get(kind, kind)} units with their sub-units add up to", members
         block = self.blocks.get(c.row, [])
         rows = f"rows {block[0].row}–{block[-1].row}" if block else "no rows"
-        return f"the units above it ({rows}) add up to", [r.id for r in block]
+        ids = [r.id for r in block]
+        inside = set(ids)
+        closed = [u for u in ids if set(self.subtree(u, kids)) <= inside]
+        return f"the units above it ({rows}) add up to", ids, closed
 
     def subtree(self, uid: str, kids: dict[str, list[_Record]]) -> list[str]:
         out: list[str] = []
