@@ -254,22 +254,30 @@ def _mirror_report(fr: Frame) -> dict[str, Any]:
                 "mirror": ratio(shared, len(f)) if shared is not None else None,
             }
         )
-    units = _mirror_positions(fr)
+    units = np.array(_mirror_positions(fr), dtype=np.int64)
     cat = org.catalogue
-    unit_rows = []
-    for i in units:
-        fn = fr.function_of(i)
-        unit_rows.append(
-            {
-                "id": fr.order[i],
-                "name": fr.names[i],
-                "function": fn,
-                "function_name": cat[fn].name if fn is not None and fn in cat else None,
-                "police": int(fr.police[i]),
-                "efficient_size": norms[fr.kind_name(i)].efficient_size,
-                "bureau": fr.refp(int(near[i])),
-            }
+    fn_names = [cat[f].name if f in cat else None for f in fr.functions]
+    sizes = [norms.kinds[k].efficient_size if k in norms.kinds else 0 for k in KINDS]
+    order, names, functions = fr.order, fr.names, fr.functions
+    unit_rows = [
+        {
+            "id": order[i],
+            "name": names[i],
+            "function": functions[f],
+            "function_name": fn_names[f],
+            "police": p,
+            "efficient_size": sizes[k],
+            "bureau": {"id": order[b], "name": names[b]},
+        }
+        for i, f, p, k, b in zip(
+            units.tolist(),
+            fr.fn[units].tolist(),
+            fr.police[units].tolist(),
+            fr.kind[units].tolist(),
+            near[units].tolist(),
+            strict=True,
         )
+    ]
     return {
         "mirror_index": ratio(shared_total, func_total),
         "bureaus_measured": sum(1 for r in rows if r["mirror"] is not None),

@@ -209,11 +209,12 @@ def _shares_report(fr: Frame) -> dict[str, Any]:
     ]
     st = fr.positions_of_kind("station")
     aux = fr.subtree_aux
+    order, names = fr.order, fr.names
     stations = [
         {
-            "id": fr.order[u],
-            "name": fr.names[u],
-            "bureau": fr.refp(b),
+            "id": order[u],
+            "name": names[u],
+            "bureau": {"id": order[b], "name": names[b]} if b >= 0 else None,
             "police": t,
             "people": t + a,
             "community_police": c,

@@ -352,16 +352,16 @@ def _span_report(fr: Frame) -> dict[str, Any]:
     n = len(managing)
     edges = int(sp.sum())
 
-    def row(i: int) -> dict[str, Any]:
-        return {
-            "id": fr.order[i],
-            "name": fr.names[i],
-            "kind": KINDS[kind[i]],
-            "span": int(span[i]),
-        }
+    order, names = fr.order, fr.names
 
-    narrow = [row(i) for i in managing[sp < norms.narrow_below].tolist()]
-    wide = [row(i) for i in managing[sp > norms.wide_above].tolist()]
+    def rows(sel: np.ndarray) -> list[dict[str, Any]]:
+        return [
+            {"id": order[i], "name": names[i], "kind": KINDS[k], "span": s}
+            for i, k, s in zip(sel.tolist(), kind[sel].tolist(), span[sel].tolist(), strict=True)
+        ]
+
+    narrow = rows(managing[sp < norms.narrow_below])
+    wide = rows(managing[sp > norms.wide_above])
     mk = kind[managing]
     kind_count = np.bincount(mk, minlength=len(KINDS))
     kind_span = np.bincount(mk, weights=sp, minlength=len(KINDS))
@@ -382,7 +382,7 @@ def _span_report(fr: Frame) -> dict[str, Any]:
         "edges": edges,
         "mean_span": ratio(edges, n),
         "median_span": median,
-        "max_span": None if top is None else row(top),
+        "max_span": None if top is None else rows(np.array([top]))[0],
         "bands": [{"band": k, **v} for k, v in _bands(fr).items()],
         "narrow_below": norms.narrow_below,
         "wide_above": norms.wide_above,

@@ -460,10 +460,17 @@ def _workforce_report(fr: Frame) -> dict[str, Any]:
                 "members": int(st.est_members_a[h]), "police": int(st.est_police_a[h]),
                 "people": int(st.est_people_a[h]), "fixed_posts": int(st.est_fixed_a[h])}  # fmt: skip
 
+    order, names = fr.order, fr.names
+    h = st.hollow_a
     hollow = [
-        {**est_row(h), "shortfall": int(st.est_fixed_a[h] - st.est_police_a[h])}
-        for h in st.hollow_a.tolist()
-    ]
+        {"id": order[i], "name": names[i], "kind": KINDS[k], "members": m, "police": p,
+         "people": x, "fixed_posts": f, "shortfall": f - p}
+        for i, k, m, p, x, f in zip(
+            h.tolist(), fr.kind[h].tolist(), st.est_members_a[h].tolist(),
+            st.est_police_a[h].tolist(), st.est_people_a[h].tolist(),
+            st.est_fixed_a[h].tolist(), strict=True,
+        )
+    ]  # fmt: skip
     hollow.sort(key=lambda r: -r["shortfall"])
     total_loss = sum(st.kind_loss.values())
     loss = st.loss_a

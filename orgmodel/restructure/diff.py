@@ -22,6 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
+
 from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES
 from orgmodel.model import NODE_FIELDS, OrgGraph
 from orgmodel.norms import Norms, load_norms
@@ -92,6 +94,141 @@ class _Groups:
         self.groups = list(members.values())
 
 
+class _Attrs:
+    """Unit id → attribute dict, read from the columns."""
+
+    def __init__(self, org: OrgGraph) -> None:
+        self.org = org
+
+    def __getitem__(self, uid: str) -> dict[str, Any]:
+        return self.org.attrs(uid)
+
+
+def _unit_changes(
+    a: OrgGraph, b: OrgGraph, raw: Mapping[str, Iterable[str]]
+) -> tuple[list[dict[str, Any]], ...]:
+    """Units added, removed, merged, split, renamed, moved and changed, each list in
+    breadth-first order of its side.
+
+    A unit of ``b`` continues the units ``raw`` (the lineage) gives it, else the unit of
+    ``a`` with its id. The units matched one to one by id — nearly all of them after a plan
+    — are compared column by column at once; only the units that differ are looked at one
+    by one.
+    """
+    ca, cb = a.columns, b.columns
+    a_index = a.index
+    na_rows, nb_rows = len(ca.ids), len(cb.ids)
+    # b row → a row it continues by id (-1: none), -2: its origins come from the lineage
+    lineage_rows: dict[int, tuple[str, ...]] = {}
+    same = np.empty(nb_rows, dtype=np.int64)
+    for j, uid in enumerate(cb.ids):
+        if uid in raw:
+            lineage_rows[j] = tuple(o for o in raw[uid] if o in a_index)
+            same[j] = -2
+        else:
+            same[j] = a_index.get(uid, -1)
+    # successors of every a row
+    n_succ = np.bincount(same[same >= 0], minlength=na_rows)
+    succ_extra: dict[int, list[int]] = defaultdict(list)
+    for j, origs in lineage_rows.items():
+        for o in origs:
+            r = a_index[o]
+            n_succ[r] += 1
+            succ_extra[r].append(j)
+    pos_b = np.empty(nb_rows, dtype=np.int64)
+    pos_b[b.bfs_rows] = np.arange(nb_rows)
+    pos_a = np.empty(na_rows, dtype=np.int64)
+    pos_a[a.bfs_rows] = np.arange(na_rows)
+
+    def in_b_order(rows: Iterable[int]) -> list[int]:
+        return sorted(rows, key=lambda j: pos_b[j])
+
+    def in_a_order(rows: Iterable[int]) -> list[int]:
+        return sorted(rows, key=lambda i: pos_a[i])
+
+    added_rows = np.flatnonzero(same == -1).tolist() + [j for j, o in lineage_rows.items() if not o]
+    added = [_ref(b, cb.ids[j]) for j in in_b_order(added_rows)]
+    merged = [
+        {"into": cb.ids[j], "name": cb.names[j], "from": list(lineage_rows[j])}
+        for j in in_b_order(j for j, o in lineage_rows.items() if len(o) > 1)
+    ]
+    removed = [_ref(a, ca.ids[i]) for i in in_a_order(np.flatnonzero(n_succ == 0).tolist())]
+
+    def successors(i: int) -> list[str]:
+        rows = np.flatnonzero(same == i).tolist() + succ_extra.get(i, [])
+        return [cb.ids[j] for j in in_b_order(rows)]
+
+    split = [
+        {"from": ca.ids[i], "name": ca.names[i], "into": successors(i)}
+        for i in in_a_order(np.flatnonzero(n_succ > 1).tolist())
+    ]
+    # One to one: (b row, a row) pairs, by id and through the lineage.
+    one = np.flatnonzero(same >= 0)
+    one = one[n_succ[same[one]] == 1]
+    extra = [
+        (j, a_index[o[0]])
+        for j, o in lineage_rows.items()
+        if len(o) == 1 and n_succ[a_index[o[0]]] == 1
+    ]
+    bj = np.concatenate([one, np.array([j for j, _ in extra], dtype=np.int64)])
+    ai = np.concatenate([same[one], np.array([i for _, i in extra], dtype=np.int64)])
+    # Renamed: continued under another id (only through the lineage).
+    renamed = [
+        {"from": ca.ids[i], "to": cb.ids[j], "name": cb.names[j]}
+        for j, i in sorted(extra, key=lambda e: pos_b[e[0]])
+        if ca.ids[i] != cb.ids[j]
+    ]
+    # Moved: the new parent does not continue the old one.
+    pa, pb = ca.parent[ai], cb.parent[bj]
+    pb_same = np.where(pb >= 0, same[np.maximum(pb, 0)], -1)
+    maybe = (pa >= 0) & (pb_same != pa)
+    moved_rows = []
+    for k in np.flatnonzero(maybe).tolist():
+        j, i, p_a, p_b = int(bj[k]), int(ai[k]), int(pa[k]), int(pb[k])
+        if p_b >= 0 and pb_same[k] == -2 and ca.ids[p_a] in lineage_rows[p_b]:
+            continue  # the new parent continues the old one through the lineage
+        moved_rows.append((j, i, p_a, p_b))
+    moved = [
+        {
+            "id": cb.ids[j],
+            "name": cb.names[j],
+            "from_parent": ca.ids[p_a],
+            "to_parent": cb.ids[p_b] if p_b >= 0 else None,
+        }
+        for j, i, p_a, p_b in sorted(moved_rows, key=lambda r: pos_b[r[0]])
+    ]
+    # Changed: any attribute differs (compared column by column, then unit by unit).
+    fmap = np.array(
+        [ca.functions.index(f) if f in ca.functions else -3 for f in cb.functions] + [-1],
+        dtype=np.int64,
+    )
+    fb = cb.function[bj].astype(np.int64)
+    differs = (
+        (ca.kind[ai] != cb.kind[bj])
+        | (ca.function[ai] != fmap[np.where(fb >= 0, fb, len(cb.functions))])
+        | (ca.category[ai] != cb.category[bj])
+        | (ca.establishment[ai] != cb.establishment[bj])
+        | (ca.police[ai] != cb.police[bj])
+        | (ca.auxiliaries[ai] != cb.auxiliaries[bj])
+        | (ca.leaders[ai] != cb.leaders[bj])
+        | (ca.duty_roster[ai] != cb.duty_roster[bj])
+    )
+    sa, sb = ca.community_share[ai], cb.community_share[bj]
+    differs |= ~((sa == sb) | (np.isnan(sa) & np.isnan(sb)))
+    names_a, names_b = ca.names, cb.names
+    differs |= np.array(
+        [names_a[i] != names_b[j] for i, j in zip(ai.tolist(), bj.tolist(), strict=True)],
+        dtype=bool,
+    )
+    changed = []
+    for k in sorted(np.flatnonzero(differs).tolist(), key=lambda k: pos_b[bj[k]]):
+        aa, ab = ca.row_dict(int(ai[k])), cb.row_dict(int(bj[k]))
+        fields = {f: [aa[f], ab[f]] for f in NODE_FIELDS if aa[f] != ab[f]}
+        if fields:
+            changed.append({"id": cb.ids[int(bj[k])], "name": ab["name"], "fields": fields})
+    return added, removed, merged, split, renamed, moved, changed
+
+
 def _couple(
     supply: list[list[Any]], demand: list[list[Any]], limit: int | None = None
 ) -> list[tuple[Any, Any, int]]:
@@ -128,7 +265,7 @@ def _estimated_accounting(
     auxiliaries), stayed pairs ``(a unit, b unit, police, auxiliaries)`` for the categories).
     """
     groups = _Groups(a, b, origins).groups
-    na, nb = a.graph.nodes, b.graph.nodes
+    na, nb = _Attrs(a), _Attrs(b)
     flows: dict[tuple[str | None, str | None], list[int]] = defaultdict(lambda: [0, 0])
     stayed_pairs: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     stayed = [0, 0]
@@ -287,43 +424,14 @@ def _diff(
     lineage: Lineage | Mapping[str, Iterable[str]] | None,
     metrics: bool,
 ) -> dict[str, Any]:
-    origins = _origins_map(a, b, lineage)
-    succ: dict[str, list[str]] = defaultdict(list)
-    for uid, origs in origins.items():
-        for o in origs:
-            succ[o].append(uid)
-    na, nb = dict(a.graph.nodes(data=True)), dict(b.graph.nodes(data=True))
-    pa_of, pb_of = a.parents(), b.parents()
-
-    added, removed, merged, split, renamed, moved, changed = [], [], [], [], [], [], []
-    for uid in b:
-        origs = origins[uid]
-        if not origs:
-            added.append(_ref(b, uid))
-        elif len(origs) > 1:
-            merged.append({"into": uid, "name": nb[uid]["name"], "from": list(origs)})
-    for uid in a:
-        s = succ.get(uid)
-        if not s:
-            removed.append(_ref(a, uid))
-        elif len(s) > 1:
-            split.append({"from": uid, "name": na[uid]["name"], "into": list(s)})
-    for uid in b:
-        origs = origins[uid]
-        if len(origs) != 1:
-            continue
-        old = origs[0]
-        if len(succ[old]) != 1:
-            continue
-        if old != uid:
-            renamed.append({"from": old, "to": uid, "name": nb[uid]["name"]})
-        pa, pb = pa_of[old], pb_of[uid]
-        if pa is not None and pb not in succ.get(pa, ()):
-            moved.append({"id": uid, "name": nb[uid]["name"], "from_parent": pa, "to_parent": pb})
-        aa, ab = na[old], nb[uid]
-        fields = {f: [aa[f], ab[f]] for f in NODE_FIELDS if aa[f] != ab[f]}
-        if fields:
-            changed.append({"id": uid, "name": ab["name"], "fields": fields})
+    raw: Mapping[str, Iterable[str]]
+    if lineage is None:
+        raw = {}
+    elif isinstance(lineage, Lineage):
+        raw = lineage.origins
+    else:
+        raw = lineage
+    added, removed, merged, split, renamed, moved, changed = _unit_changes(a, b, raw)
 
     # Officers (DOMAIN.md, "Comparing two organisations: officer accounting").
     exact = isinstance(lineage, Lineage)
@@ -331,7 +439,7 @@ def _diff(
     if isinstance(lineage, Lineage):
         flows, stayed = list(lineage.flows), lineage.stayed
     else:
-        flows, stayed, stayed_pairs = _estimated_accounting(a, b, origins)
+        flows, stayed, stayed_pairs = _estimated_accounting(a, b, _origins_map(a, b, lineage))
     hired = [0, 0]
     retired = [0, 0]
     moved_n = [0, 0]
