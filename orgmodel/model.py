@@ -1016,6 +1016,12 @@ class OrgGraph:
     def _index(self) -> dict[str, int]:
         return {u: i for i, u in enumerate(self._cols.ids)}
 
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Results derived from this organisation, kept with it (it never changes): the
+        metric suite keeps its headline numbers here, per norms, for :func:`diff_orgs`."""
+        return {}
+
     @property
     def guide_rows(self) -> np.ndarray:
         """Rows of the GUIDES edges' ends, shape (edges, 2), in :attr:`guides` order."""

@@ -18,11 +18,12 @@ from typing import Any
 
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
-from orgmodel.metrics.mirror import _mirror_report
+from orgmodel.metrics._util import norms_or_default, ratio
+from orgmodel.metrics.mirror import _mirror_positions, _mirror_report
 from orgmodel.metrics.policy import _policy_report
 from orgmodel.metrics.shares import _shares_report
 from orgmodel.metrics.span import _layers_report, _span_report
-from orgmodel.metrics.workforce import _workforce_report
+from orgmodel.metrics.workforce import _funnel, _workforce_report
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule, load_policy
 
@@ -192,7 +193,7 @@ def metric_report(
     layers = _layers_report(fr)
     layers["mean_command_path"] = layers["command_path"]["mean"]
     layers["max_command_path"] = layers["command_path"]["max"]
-    return {
+    report = {
         "org": _org_summary(fr),
         "span": _span_report(fr),
         "layers": layers,
@@ -202,6 +203,78 @@ def metric_report(
         "policy": _policy_report(fr, load_policy() if policy is None else policy),
         "norms": fr.norms.to_dict(),
     }
+    _remember(org, fr.norms, _pick(report))
+    return report
+
+
+def _pick(report: Mapping[str, Any]) -> dict[str, float | int | None]:
+    return {key: report[section][field] for key, (section, field) in HEADLINE_KEYS.items()}
+
+
+def _remember(org: OrgGraph, norms: Norms, numbers: dict[str, float | int | None]) -> None:
+    """Keep an organisation's headline numbers with it, per norms (an organisation never
+    changes; the norms object is kept too, so that its identity stays its own)."""
+    org.memo[("headline", id(norms))] = (norms, dict(numbers))
+
+
+def _recall(org: OrgGraph, norms: Norms) -> dict[str, float | int | None] | None:
+    hit = org.memo.get(("headline", id(norms)))
+    if hit is None or hit[0] is not norms:
+        return None
+    return dict(hit[1])
+
+
+def _headline(fr: Frame) -> dict[str, float | int | None]:
+    """The headline numbers alone: the suite's passes without the per-unit lists."""
+    st, span, norms = fr.staffing, fr.span, fr.norms
+    managing = span[span > 0]
+    n = len(managing)
+    edges = int(managing.sum())
+    police = sum(c[1] for c in st.by_kind.values())
+    total_loss = sum(st.kind_loss.values())
+    layers = _layers_report(fr)
+    sums = fr.sums_arrays
+    num, den = fr.county_level_sums
+    cl_station = sum(int(v) for v in fr.own_region_a(num).tolist())
+    cl_police = sum(int(v) for v in fr.own_region_a(den).tolist())
+    total, station = int(sums["total"][0]), int(sums["station"][0])
+    community, organ = int(sums["station_community"][0]), int(sums["organ"][0])
+    shared = functions = 0
+    for b, d in fr.structure[0].items():
+        pf = fr.parent_functions(b)
+        if d and pf is not None:
+            shared += len(d & pf)
+            functions += len(d)
+    out: dict[str, float | int | None] = {
+        "units": len(fr.org),
+        "police": police,
+        "auxiliaries": st.auxiliaries,
+        "people": police + st.auxiliaries,
+        "departments": len(fr.department_positions),
+        "managing_units": n,
+        "mean_span": ratio(edges, n),
+        "narrow_span_share": ratio(int((managing < norms.narrow_below).sum()), n),
+        "wide_span_share": ratio(int((managing > norms.wide_above).sum()), n),
+        "layers": layers["layers"],
+        "mean_command_path": layers["command_path"]["mean"],
+        "max_command_path": layers["command_path"]["max"],
+        "establishments": st.establishments,
+        "fixed_posts": sum(c[2] for c in st.by_kind.values()),
+        "overhead": sum(c[3] for c in st.by_kind.values()),
+        "hollow_units": len(st.hollow_a),
+        "hidden_loss": total_loss,
+        "hidden_loss_share": ratio(total_loss, police),
+        "deployable": _funnel(fr, "level")["total"]["deployable"],
+        "mirror_index": ratio(shared, functions),
+        "guides": fr.edges[0],
+        "mirror_units": len(_mirror_positions(fr)),
+        "county_level_bureaus": len(fr.county_level_arrays[0]),
+        "station_share": ratio(cl_station, cl_police),
+        "station_share_all": ratio(station, total),
+        "community_share": ratio(community, station),
+        "organ_share": ratio(organ, total),
+    }
+    return {key: out[key] for key in HEADLINE_KEYS}
 
 
 def headline(
@@ -242,7 +315,12 @@ def headline(
     (28, 3, 1, None)
     """
     if isinstance(org_or_report, OrgGraph):
-        report: Mapping[str, Any] = metric_report(org_or_report, norms, policy=[])
-    else:
-        report = org_or_report
-    return {key: report[section][field] for key, (section, field) in HEADLINE_KEYS.items()}
+        # A report already computed for this organisation and these norms is reused;
+        # otherwise only the passes the headline needs run (no per-unit lists).
+        n = norms_or_default(norms)
+        numbers = _recall(org_or_report, n)
+        if numbers is None:
+            numbers = _headline(Frame(org_or_report, n))
+            _remember(org_or_report, n, numbers)
+        return numbers
+    return _pick(org_or_report)

@@ -18,7 +18,7 @@ import pytest
 
 from orgmodel.catalogue import load_catalogue
 from orgmodel.generate import generate_org
-from orgmodel.metrics import metric_report
+from orgmodel.metrics import headline, metric_report
 from orgmodel.model import OrgGraph, Unit
 from orgmodel.norms import Norms, load_norms, load_policy
 
@@ -422,3 +422,12 @@ def test_the_suite_equals_the_reference(seed: int) -> None:
         if row["metric"] == "station_share" and row["scope"] == "county_level":
             num, den = want["county_level"][row["unit_id"]]
             assert _close(row["value"], num / den if den else None)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_headline_alone_equals_the_report_and_is_kept(seed: int) -> None:
+    fresh, reported = varied(seed), varied(seed)
+    numbers = headline(fresh)  # the passes the headline needs, no per-unit lists
+    assert numbers == headline(metric_report(reported))
+    # kept with the organisation: asked again (as diff_orgs does), the same numbers
+    assert headline(fresh) == numbers and headline(reported) == numbers
