@@ -313,12 +313,39 @@ class MetricLabelsOut(_Out):
     metrics: list[MetricLabelOut]
 
 
+class ListPage(_Out):
+    """How much of one per-unit list of a report is shown (``page`` of ``pages``)."""
+
+    total: int = Field(description="Rows in the whole list.")
+    page: int = Field(description="The page shown (1-based).")
+    limit: int = Field(description="Rows per page.")
+    pages: int = Field(description="Pages in all.")
+    shown: int = Field(description="Rows on this page.")
+
+
+#: Rows per page of a per-unit list unless ``limit`` says.
+DEFAULT_LIST_LIMIT = 100
+#: The most rows per page a request may ask for.
+MAX_LIST_LIMIT = 10_000
+
+
 class MetricsOut(_Out):
-    """A metric report (the whole suite, or one part plus the norms echoed)."""
+    """A metric report (the whole suite, or one part plus the norms echoed).
+
+    Per-unit lists (``span.narrow``, ``span.wide``, ``workforce.hollow``, ``mirror.by_bureau``,
+    ``mirror.units``, ``shares.county_level``, ``shares.stations``, ``policy.results``) hold
+    one page (query ``page``, ``limit``); ``lists`` gives each list's total. Every unit's
+    measures in one file: ``orgmodel metrics ORG --per-unit FILE.parquet``.
+    """
 
     subject: OrgRef
     part: str | None = None
     report: dict[str, Any]
+    lists: dict[str, ListPage] = Field(
+        default_factory=dict,
+        description="For each per-unit list in the report ('section.key'): its total rows "
+        "and the page shown.",
+    )
 
 
 # -- scenarios --------------------------------------------------------------------------------
@@ -378,13 +405,16 @@ class DiffOut(_Out):
 
 
 class ScenarioMetricsOut(_Out):
-    """Metric reports before and after, and the change in every numeric figure."""
+    """Metric reports before and after, and the change in every numeric figure (per-unit
+    lists paged as in :class:`MetricsOut`)."""
 
     base: OrgRef
     result: OrgRef
     before: dict[str, Any]
     after: dict[str, Any]
     deltas: dict[str, Any] = Field(description="after − before for each numeric figure.")
+    lists_before: dict[str, ListPage] = Field(default_factory=dict)
+    lists_after: dict[str, ListPage] = Field(default_factory=dict)
 
 
 class CompareOut(_Out):

@@ -9,14 +9,36 @@ from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 
 from api.deps import ServiceDep, ViewerDep, require_json
-from api.models import MAX_ID, MetricPart, MetricsOut, MetricsRequest, Problem
+from api.models import (
+    DEFAULT_LIST_LIMIT,
+    MAX_ID,
+    MAX_LIST_LIMIT,
+    ListPage,
+    MetricPart,
+    MetricsOut,
+    MetricsRequest,
+    Problem,
+)
 from api.service import Subject
 from api.shape import subject_ref
+from orgmodel.io.per_unit import page_lists
 
 router = APIRouter(prefix="/orgs/{org_id}/metrics", tags=["metrics"])
 
 OrgId = Annotated[str, PathParam(min_length=1, max_length=MAX_ID)]
 VersionQ = Annotated[int | None, Query(ge=1, description="Latest when omitted.")]
+PageQ = Annotated[
+    int, Query(ge=1, description="Page of each per-unit list (1-based; see `lists`).")
+]
+LimitQ = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=MAX_LIST_LIMIT,
+        description="Rows per page of each per-unit list (narrow and wide spans, hollow "
+        "units, mirror units, bureaus, county-level bureaus, stations, policy checks).",
+    ),
+]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "Malformed body"},
     401: {"model": Problem, "description": "No or unknown bearer token"},
@@ -33,6 +55,8 @@ async def _measure(
     version: int | None,
     part: str | None,
     body: MetricsRequest | None = None,
+    page: int = 1,
+    limit: int = DEFAULT_LIST_LIMIT,
 ) -> MetricsOut:
     if body is not None and body.version is not None:
         version = body.version
@@ -42,15 +66,27 @@ async def _measure(
         body.norms if body else None,
         body.policy if body else None,
     )
-    return MetricsOut(subject=subject_ref(subject, org), part=part, report=report)
+    shown, lists = page_lists(report, limit, page)
+    return MetricsOut(
+        subject=subject_ref(subject, org),
+        part=part,
+        report=shown,
+        lists={k: ListPage(**v) for k, v in lists.items()},
+    )
 
 
 @router.get("", response_model=MetricsOut, responses=_ERRORS, summary="The whole metric suite")
 async def suite(
-    org_id: OrgId, caller: ViewerDep, service: ServiceDep, version: VersionQ = None
+    org_id: OrgId,
+    caller: ViewerDep,
+    service: ServiceDep,
+    version: VersionQ = None,
+    page: PageQ = 1,
+    limit: LimitQ = DEFAULT_LIST_LIMIT,
 ) -> MetricsOut:
-    """Every metric (org, span, layers, workforce, mirror, shares, policy) with the norms used."""
-    return await _measure(service, org_id, version, None)
+    """Every metric (org, span, layers, workforce, mirror, shares, policy) with the norms used;
+    per-unit lists one page at a time."""
+    return await _measure(service, org_id, version, None, None, page, limit)
 
 
 @router.post(
@@ -61,10 +97,15 @@ async def suite(
     summary="The suite with other norms/policy",
 )
 async def suite_with(
-    org_id: OrgId, body: MetricsRequest, caller: ViewerDep, service: ServiceDep
+    org_id: OrgId,
+    body: MetricsRequest,
+    caller: ViewerDep,
+    service: ServiceDep,
+    page: PageQ = 1,
+    limit: LimitQ = DEFAULT_LIST_LIMIT,
 ) -> MetricsOut:
     """The suite with norms and/or policy rules given in the body (same shape as the files)."""
-    return await _measure(service, org_id, None, None, body)
+    return await _measure(service, org_id, None, None, body, page, limit)
 
 
 @router.get("/{part}", response_model=MetricsOut, responses=_ERRORS, summary="One metric part")
@@ -74,9 +115,11 @@ async def one_part(
     caller: ViewerDep,
     service: ServiceDep,
     version: VersionQ = None,
+    page: PageQ = 1,
+    limit: LimitQ = DEFAULT_LIST_LIMIT,
 ) -> MetricsOut:
     """One part of the suite (with the ``org`` summary and the ``norms`` echoed)."""
-    return await _measure(service, org_id, version, part)
+    return await _measure(service, org_id, version, part, None, page, limit)
 
 
 @router.post(
@@ -92,6 +135,8 @@ async def one_part_with(
     body: MetricsRequest,
     caller: ViewerDep,
     service: ServiceDep,
+    page: PageQ = 1,
+    limit: LimitQ = DEFAULT_LIST_LIMIT,
 ) -> MetricsOut:
     """One part with norms and/or policy rules given in the body."""
-    return await _measure(service, org_id, None, part, body)
+    return await _measure(service, org_id, None, part, body, page, limit)

@@ -13,9 +13,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import PlannerDep, ServiceDep, ViewerDep
 from api.models import (
+    DEFAULT_LIST_LIMIT,
     MAX_ID,
     CompareOut,
     DiffOut,
+    ListPage,
     OrgRef,
     Problem,
     ScenarioCreate,
@@ -24,10 +26,12 @@ from api.models import (
     ScenarioSummary,
 )
 from api.problems import ApiProblem
+from api.routers.metrics import LimitQ, PageQ
 from api.routers.orgs import YAML_TYPES, export_bytes, export_response
 from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
 from orgmodel.io.nesting import NestingError, check_nesting
+from orgmodel.io.per_unit import page_lists
 from orgmodel.store import NotFound, OrgVersion
 
 router = APIRouter(tags=["scenarios"])
@@ -284,18 +288,27 @@ async def scenario_diff(scenario_id: ScenarioId, caller: ViewerDep, service: Ser
     summary="Metrics before and after, and their deltas",
 )
 async def scenario_metrics(
-    scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep
+    scenario_id: ScenarioId,
+    caller: ViewerDep,
+    service: ServiceDep,
+    page: PageQ = 1,
+    limit: LimitQ = DEFAULT_LIST_LIMIT,
 ) -> ScenarioMetricsOut:
-    """The metric suite of the base version and of the scenario, with the headline deltas."""
+    """The metric suite of the base version and of the scenario, with the headline deltas;
+    per-unit lists one page at a time (``lists_before``, ``lists_after`` give the totals)."""
     rec = await service.get_scenario(scenario_id)
     before, bs, borg = await service.report(Subject("org", rec.base_id, rec.base_version))
     after, sc, sorg = await service.report(Subject("scenario", scenario_id))
+    b, lb = page_lists(before, limit, page)
+    a, la = page_lists(after, limit, page)
     return ScenarioMetricsOut(
         base=subject_ref(bs, borg),
         result=subject_ref(sc, sorg),
-        before=before,
-        after=after,
+        before=b,
+        after=a,
         deltas=deltas(before, after),
+        lists_before={k: ListPage(**v) for k, v in lb.items()},
+        lists_after={k: ListPage(**v) for k, v in la.items()},
     )
 
 

@@ -17,6 +17,7 @@ from orgmodel.cli.io_cmds import ORG_HELP, SHEET_HELP, TOTALS_HELP, echo_warning
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_any
+from orgmodel.io.per_unit import PER_UNIT_SUFFIXES, page_lists, write_per_unit
 from orgmodel.labels import label
 from orgmodel.metrics import metric_report
 from orgmodel.model import KIND_NAMES
@@ -30,8 +31,11 @@ def _lab(metric: str) -> str:
     return label(metric, lang=get_language())
 
 
-#: Rows shown per unit list in the tables; the JSON output always has every row.
+#: Rows shown per unit list in the tables (the count of the rest follows).
 LIST_LIMIT = 15
+#: Rows per per-unit list in ``--json`` unless ``--limit`` says (0: all): the national
+#: organisation's full report is 50 MB.
+JSON_LIMIT = 1000
 
 
 @app.command(
@@ -67,22 +71,55 @@ def metrics(
         ),
     ),
     output: Path | None = typer.Option(None, "-o", "--output", help=N_("Write csv/xlsx here.")),
+    per_unit: Path | None = typer.Option(
+        None,
+        "--per-unit",
+        help=N_(
+            "Also write every unit's measures (one row per unit: span, posts, hollow, "
+            "hidden loss, establishment) to FILE.parquet or FILE.csv."
+        ),
+    ),
+    limit: int = typer.Option(
+        JSON_LIMIT,
+        "--limit",
+        min=0,
+        help=N_(
+            "--json: rows per per-unit list (narrow spans, hollow units, stations, policy "
+            "checks); the key 'lists' gives each list's total. 0: every row."
+        ),
+    ),
+    page: int = typer.Option(1, "--page", min=1, help=N_("--json: which page of each list.")),
 ) -> None:
     if fmt not in ("table", "json", "csv", "xlsx"):
         raise InputError(_("--format: {fmt!r} is none of table, json, csv, xlsx").format(fmt=fmt))
     if fmt == "xlsx" and output is None:
         raise InputError(_("--format xlsx needs -o FILE.xlsx"))
+    if per_unit is not None and per_unit.suffix.lower() not in PER_UNIT_SUFFIXES:
+        raise InputError(
+            _("--per-unit {path}: unknown file type {suffix!r}; use .parquet or .csv").format(
+                path=per_unit, suffix=per_unit.suffix or "(none)"
+            )
+        )
     g = load_any(org, sheet=sheet, totals=totals)
     echo_warnings(g)
     n, rules = load_norms(norms), load_policy(policy)
     report = metric_report(g, n, rules)
+    if per_unit is not None:
+        from orgmodel.scripting import MetricReport
+
+        records = MetricReport(g, report, n).units()
+        write_per_unit(records, per_unit)
+        typer.echo(_("wrote {path} ({n:,} units)").format(path=per_unit, n=len(records)), err=True)
     if fmt in ("csv", "xlsx"):
         from orgmodel.scripting import MetricReport
 
         export_metrics(MetricReport(g, report, n), fmt, output)
         return
     if as_json or fmt == "json":
-        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        out, lists = page_lists(report, limit or None, page)
+        if any(v["shown"] < v["total"] for v in lists.values()):
+            out["lists"] = lists  # what was cut, and how much there is
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return
     render_report(report, Console())
 
@@ -164,9 +201,14 @@ def _kv(title: str, rows: Sequence[tuple[str, str]]) -> Table:
     return t
 
 
-def _more(console: Console, rows: Sequence[Any]) -> None:
-    if len(rows) > LIST_LIMIT:
-        console.print(_("  … and {n:,} more (see --json)").format(n=len(rows) - LIST_LIMIT))
+def _more(console: Console, rows: Sequence[Any], shown: int = LIST_LIMIT) -> None:
+    if len(rows) > shown:
+        console.print(
+            _(
+                "  … and {n:,} more of {total:,} (every unit: --per-unit FILE.csv; "
+                "every row: --json --limit 0)"
+            ).format(n=len(rows) - shown, total=len(rows))
+        )
 
 
 def _count(v: Any) -> str:
@@ -424,10 +466,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             verdict,
         )
     console.print(t)
-    if len(p["results"]) > LIST_LIMIT * 2:
-        console.print(
-            _("  … and {n:,} more (see --json)").format(n=len(p["results"]) - LIST_LIMIT * 2)
-        )
+    _more(console, p["results"], LIST_LIMIT * 2)
 
     n = r["norms"]
     console.print()

@@ -223,3 +223,32 @@ def test_metric_labels_are_the_library_table(seeded: TestClient) -> None:
     assert r.status_code == 200
     assert r.json()["metrics"] == labels_table()
     assert seeded.get("/api/v1/metric-labels").status_code == 401
+
+
+def test_metrics_lists_are_paged_with_their_totals(seeded: TestClient) -> None:
+    url = "/api/v1/orgs/mirror-county/metrics/shares"
+    d = seeded.get(url, params={"limit": 4, "page": 2}, headers=V).json()
+    # 15 派出所 in the seed county: page 2 of 4 rows is stations 5–8, of ceil(15 / 4) = 4 pages
+    whole = metric_report(load_org(seed_path("orgs", "mirror-county.yaml")))
+    assert d["report"]["shares"]["stations"] == whole["shares"]["stations"][4:8]
+    assert d["lists"]["shares.stations"] == {
+        "total": 15,
+        "page": 2,
+        "limit": 4,
+        "pages": 4,
+        "shown": 4,
+    }
+    # by default a page is 100 rows: every one of the seed county's
+    d = seeded.get(url, headers=V).json()
+    assert len(d["report"]["shares"]["stations"]) == 15
+    assert d["lists"]["shares.stations"]["pages"] == 1
+    assert seeded.get(url, params={"limit": 0}, headers=V).status_code == 422
+    m = seeded.get(
+        "/api/v1/scenarios/dabumen-county/metrics", params={"limit": 2}, headers=V
+    ).json()
+    assert len(m["before"]["shares"]["stations"]) == 2
+    assert m["lists_before"]["shares.stations"]["total"] == 15
+    # documented in the OpenAPI schema
+    spec = seeded.get("/openapi.json").json()
+    params = spec["paths"]["/api/v1/orgs/{org_id}/metrics"]["get"]["parameters"]
+    assert {"page", "limit"} <= {p["name"] for p in params}

@@ -1,0 +1,138 @@
+"""Per-unit lists of a metric report, kept usable at national scale.
+
+A metric report (:func:`orgmodel.metrics.metric_report`) lists units in several places —
+narrow and wide spans, hollow establishments (空壳单位), mirror units (对口小单位), bureaus,
+county-level bureaus (县级公安机关), stations, policy checks. On the national organisation
+(~650,000 units) they make the JSON 50 MB. So the faces show them a page at a time, with the
+count of the whole list (:func:`page_lists`: the CLI's ``--json`` and the API's ``page`` and
+``limit``), and write every unit's measures to a file on request (:func:`write_per_unit`:
+``orgmodel metrics … --per-unit FILE.parquet|csv``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from orgmodel.errors import InputError
+from orgmodel.io._atomic import atomic_output
+
+__all__ = ["PER_UNIT_LISTS", "PER_UNIT_SUFFIXES", "page_lists", "write_per_unit"]
+
+#: The report's per-unit lists as (section, key): each grows with the organisation.
+#: (``workforce.top_hidden_loss`` and ``layers.command_path.longest`` are top-20s already.)
+PER_UNIT_LISTS: tuple[tuple[str, str], ...] = (
+    ("span", "narrow"),
+    ("span", "wide"),
+    ("workforce", "hollow"),
+    ("mirror", "by_bureau"),
+    ("mirror", "units"),
+    ("shares", "county_level"),
+    ("shares", "stations"),
+    ("policy", "results"),
+)
+#: File types :func:`write_per_unit` writes.
+PER_UNIT_SUFFIXES: tuple[str, ...] = (".parquet", ".csv")
+
+
+def page_lists(
+    report: Mapping[str, Any], limit: int | None, page: int = 1
+) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+    """One page of every per-unit list of a report, and what each list holds in all.
+
+    Parameters
+    ----------
+    report : mapping
+        A metric report, whole or one part (sections not in it are skipped).
+    limit : int or None
+        Rows per page; ``None`` keeps every row (the counts are still given).
+    page : int
+        1-based page number; a page past the end is empty.
+
+    Returns
+    -------
+    (dict, dict)
+        The report with each list cut to its page (the sections it cuts are copies; the
+        input is not changed), and for each list present, keyed ``"section.key"``:
+        ``total`` rows, ``page``, ``limit`` (0: no limit), ``pages`` and rows ``shown``.
+
+    Raises
+    ------
+    ValueError
+        ``limit`` below 1 or ``page`` below 1.
+
+    Examples
+    --------
+    >>> r = {"span": {"narrow": [1, 2, 3, 4, 5], "mean_span": 2.0}}
+    >>> out, lists = page_lists(r, limit=2, page=3)
+    >>> out["span"]["narrow"], lists["span.narrow"]
+    ([5], {'total': 5, 'page': 3, 'limit': 2, 'pages': 3, 'shown': 1})
+    """
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    if page < 1:
+        raise ValueError(f"page must be at least 1, got {page}")
+    out = dict(report)
+    lists: dict[str, dict[str, int]] = {}
+    for section, key in PER_UNIT_LISTS:
+        part = out.get(section)
+        if not isinstance(part, Mapping) or not isinstance(part.get(key), list):
+            continue
+        rows: list[Any] = part[key]
+        if limit is None:
+            shown = rows
+            pages = 1
+        else:
+            shown = rows[(page - 1) * limit : page * limit]
+            pages = max(1, math.ceil(len(rows) / limit))
+        if shown is not rows:
+            part = out[section] = {**part, key: shown}
+        lists[f"{section}.{key}"] = {
+            "total": len(rows),
+            "page": page if limit is not None else 1,
+            "limit": limit or 0,
+            "pages": pages,
+            "shown": len(shown),
+        }
+    return out, lists
+
+
+def write_per_unit(records: Sequence[Mapping[str, Any]], path: str | Path) -> Path:
+    """Write one row per unit to ``path``: Parquet (``.parquet``) or CSV (``.csv``, UTF-8
+    with BOM so that Excel shows 汉字). Written whole or not at all.
+
+    Parameters
+    ----------
+    records : sequence of mapping
+        One record per unit with the same keys (:meth:`orgmodel.scripting.MetricReport.units`).
+    path : str or Path
+        The file; its suffix picks the format.
+
+    Raises
+    ------
+    InputError
+        The suffix is neither ``.parquet`` nor ``.csv``.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in PER_UNIT_SUFFIXES:
+        raise InputError(
+            f"--per-unit {p}: unknown file type {suffix or '(none)'!r}; use .parquet or .csv"
+        )
+    cols = list(records[0]) if records else []
+    with atomic_output(p) as tmp:
+        if suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pydict({c: [r[c] for r in records] for c in cols})
+            pq.write_table(table, tmp)
+        else:
+            with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+                w.writeheader()
+                w.writerows(records)
+    return p
