@@ -21,3 +21,18 @@ def pytest_report_header(config: pytest.Config) -> str:
         return "neo4j store tests: no Bolt server (NEO4J_URI unset): they are skipped"
     what = os.environ.get(SERVER_ENV) or "set by the caller"
     return f"neo4j store tests: {uri} ({what})"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what tests recorded as ``record_property("timing", text)`` (the browser speed
+    test's first-chart time): measured, shown, never asserted; shown under xdist too."""
+    lines = [
+        f"{rep.nodeid}: {value}"
+        for rep in terminalreporter.stats.get("passed", [])
+        for key, value in getattr(rep, "user_properties", [])
+        if key == "timing"
+    ]
+    if lines:
+        terminalreporter.write_sep("-", "timings (measured, not asserted)")
+        for line in lines:
+            terminalreporter.write_line(line)

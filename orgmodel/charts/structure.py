@@ -32,7 +32,7 @@ from orgmodel.charts._style import (
 from orgmodel.model import BUREAU_KINDS, KINDS, OrgGraph
 from orgmodel.norms import Norms
 
-__all__ = ["hierarchy_figure", "layered_graph_figure"]
+__all__ = ["MORE_SUFFIX", "hierarchy_figure", "layered_graph_figure"]
 
 
 def _depth_cut(org: OrgGraph, max_units: int, max_level: int | None) -> int:
@@ -56,13 +56,63 @@ def _depth_cut(org: OrgGraph, max_units: int, max_level: int | None) -> int:
     return cut
 
 
+#: Suffix of the id of a "more" box: the children of a unit that did not fit, summed.
+MORE_SUFFIX = "/…"
+
+
+def _icicle_cut(
+    org: OrgGraph, sub_police: Mapping[str, float], max_units: int, max_depth: int | None
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Which units the icicle shows, and which children it sums into a "more" box.
+
+    Whole layers are taken from the root down while they fit in ``max_units`` boxes. The
+    first layer that does not fit is taken in part: each parent keeps its ``k`` children with
+    the most police (``k`` the same for all, as many as fit) and one "more" box sums the
+    rest. Nothing deeper is shown: the boxes at the cut keep their subtree totals.
+
+    Returns the units shown (parents before children) and parent → its children in its
+    "more" box (only parents that have one).
+    """
+    depths = org.depths()
+    by_depth: dict[int, list[str]] = {}
+    for u in org.order():
+        by_depth.setdefault(depths[u], []).append(u)
+    deepest = max(by_depth)
+    limit = deepest if max_depth is None else max(0, min(max_depth, deepest))
+    shown: list[str] = list(by_depth[0])
+    more: dict[str, list[str]] = {}
+    for d in range(1, limit + 1):
+        level = by_depth.get(d, [])
+        if len(shown) + len(level) <= max_units or max_depth is not None:
+            shown += level
+            continue
+        groups: dict[str, list[str]] = {}
+        for u in level:
+            groups.setdefault(org.parent(u) or "", []).append(u)
+        # one box per parent for what does not fit, the rest shared out evenly
+        room = max_units - len(shown) - len(groups)
+        k = room // len(groups) if room > 0 else 0
+        if k == 0 and d > 1:
+            break
+        k = max(k, 0)
+        for p, kids in groups.items():
+            ranked = sorted(kids, key=lambda u: -sub_police[u])
+            keep = set(ranked[:k])
+            shown += [u for u in kids if u in keep]
+            rest = [u for u in kids if u not in keep]
+            if rest:
+                more[p] = rest
+        break
+    return shown, more
+
+
 def hierarchy_figure(
     org: OrgGraph,
     norms: Norms | None = None,
     *,
     style: str = "icicle",
     max_depth: int | None = None,
-    max_units: int = 3000,
+    max_units: int = 500,
     color_max: float = 0.8,
     title: str | None = None,
 ) -> go.Figure:
@@ -77,8 +127,11 @@ def hierarchy_figure(
     max_depth : int, optional
         Show units down to this depth (REPORTS_TO hops from the root); all by default.
     max_units : int
-        Larger organisations are cut at the deepest depth with at most this many units
-        above it; the units at the cut keep their subtree totals.
+        At most about this many boxes, so that a browser draws the figure in well under a
+        second (3,000 boxes of a 20k-unit organisation took it 2–4 s). Whole layers are
+        shown from the root while they fit; in the first layer that does not, each unit keeps
+        its children with the most police and one "more" box (``其他 N 个单位``, id
+        ``<parent>/…``) sums the rest. Boxes at the cut keep their subtree totals.
     color_max : float
         The share at the dark end of the colour scale (higher shares saturate). Fixed, so
         that two organisations drawn side by side read on the same scale.
@@ -90,6 +143,9 @@ def hierarchy_figure(
     plotly.graph_objects.Figure
         One ``icicle`` (or ``sunburst``) trace; ``values`` are subtree police
         (``branchvalues="total"``), ``marker.colors`` the subtree hidden-loss share.
+        ``customdata`` is ``[id, name]`` of the unit to re-root on to see what a box hides
+        (the box itself when its units below are not drawn; a "more" box's parent), or
+        ``["", ""]``.
     """
     if style not in ("icicle", "sunburst"):
         raise ValueError(f"style must be 'icicle' or 'sunburst', got {style!r}")
@@ -99,27 +155,52 @@ def hierarchy_figure(
     sub_police = m.subtree_sums(org, police)
     sub_loss = m.subtree_sums(org, {u: s["hidden_loss"] for u, s in stats.items()})
     sub_units = m.subtree_sums(org, dict.fromkeys(org.order(), 1.0))
-    cut = _depth_cut(org, max_units, max_depth)
-    depths = org.depths()
+    shown, more = _icicle_cut(org, sub_police, max_units, max_depth)
+    drawn = set(shown)
 
-    ids, labels, parents, values, colors, hover = [], [], [], [], [], []
-    for u in org.order():
-        if depths[u] > cut:
-            continue
+    ids: list[str] = []
+    labels: list[str] = []
+    parents: list[str] = []
+    values: list[float] = []
+    colors: list[float] = []
+    hover: list[str] = []
+    expand: list[list[str]] = []
+    for u in shown:
         p = org.parent(u)
         share = sub_loss[u] / sub_police[u] if sub_police[u] else 0.0
+        kids = org.children(u)
         extra = (
             f"含下级: {sub_units[u] - 1:.0f} 个单位, 民警合计 {fmt_num(sub_police[u])}, "
             f"隐性流失合计 {fmt_num(sub_loss[u])} ({share:.1%})"
-            if org.children(u)
+            if kids
             else f"隐性流失占比: {share:.1%}"
         )
+        cut = bool(kids) and not any(c in drawn for c in kids) and u not in more
+        if cut:
+            extra += "<br>下级未画出：单击以该单位为范围"
         ids.append(u)
         labels.append(org.name_of(u))
         parents.append(p if p is not None else "")
         values.append(sub_police[u])
         colors.append(share)
         hover.append(unit_hover(org, u, stats[u], extra))
+        expand.append([u, org.name_of(u)] if cut else ["", ""])
+    for p, rest in more.items():
+        pol = sum(sub_police[u] for u in rest)
+        loss = sum(sub_loss[u] for u in rest)
+        n_units = sum(sub_units[u] for u in rest)
+        share = loss / pol if pol else 0.0
+        ids.append(p + MORE_SUFFIX)
+        labels.append(f"其他 {len(rest)} 个单位")
+        parents.append(p)
+        values.append(pol)
+        colors.append(share)
+        hover.append(
+            f"<b>{org.name_of(p)} 的其他 {len(rest)} 个下级</b><br>"
+            f"含 {n_units:.0f} 个单位, 民警合计 {fmt_num(pol)}, "
+            f"隐性流失合计 {fmt_num(loss)} ({share:.1%})<br>单击以 {org.name_of(p)} 为范围"
+        )
+        expand.append([p, org.name_of(p)])
 
     cls = go.Icicle if style == "icicle" else go.Sunburst
     trace = cls(
@@ -138,13 +219,16 @@ def hierarchy_figure(
         },
         hovertext=hover,
         hoverinfo="text",
+        customdata=expand,
         maxdepth=4 if len(ids) > 400 else -1,
         name="组织层级",
     )
     fig = go.Figure(trace)
-    if cut < max(depths.values()) and max_depth is None:
+    if (len(shown) < len(org) and max_depth is None) or more:
+        hidden = len(org) - len(shown)
         fig.add_annotation(
-            text=f"共 {len(org)} 个单位，仅显示前 {cut + 1} 层（下级合计计入上级）",
+            text=f"共 {len(org)} 个单位，图中画出 {len(shown)} 个；其余 {hidden} 个合计计入上级"
+            "或“其他”框（单击以其为范围）",
             xref="paper",
             yref="paper",
             x=0,

@@ -132,7 +132,10 @@ def test_page_and_static_files(client: TestClient) -> None:
     page = r.text
     assert "公安机关组织分析看板" in page
     # everything the page loads comes from this server
-    assert "/static/plotly.min.js" in page and "http" not in page
+    assert "/static/echarts.min.js" in page and "http" not in page
+    # plotly.js is loaded by the script once the org chart is drawn, from this server too
+    script = client.get("/static/dashboard.js").text
+    assert '"/static/plotly.min.js"' in script and "http" not in script
     js = client.get("/static/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000
     assert js.headers["content-type"].startswith("text/javascript")

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from orgmodel.charts import hierarchy_figure, layered_graph_figure
+from orgmodel.charts.structure import MORE_SUFFIX
 from orgmodel.generate import generate_org
 from orgmodel.model import OrgGraph
 
@@ -109,6 +110,34 @@ def test_large_org_is_cut_and_fast() -> None:
     assert time.perf_counter() - t0 < 10
     assert sum(len(t.x) for t in fig.data[3:]) <= 300
     assert len(ice.data[0].ids) <= 500
-    assert any("仅显示" in a.text or "最多显示" in a.text for a in ice.layout.annotations)
+    assert any("图中画出" in a.text for a in ice.layout.annotations)
     # the root's value is still the whole organisation
     assert ice.data[0].values[0] == org.total_police()
+
+
+def test_hierarchy_more_boxes_sum_what_they_leave_out() -> None:
+    org = generate_org(1, 3, 4, seed=1)  # ~2,900 units
+    tr = hierarchy_figure(org, max_units=200).data[0]
+    assert len(tr.ids) <= 200 + len({p for p in tr.parents if p})  # + one "more" box a parent
+    ids = list(tr.ids)
+    value = dict(zip(ids, tr.values, strict=True))
+    more = [i for i in ids if i.endswith(MORE_SUFFIX)]
+    assert more  # the first layer that does not fit is summed into "more" boxes
+    for box, label, parent, to in zip(ids, tr.labels, tr.parents, tr.customdata, strict=True):
+        if box in more:
+            assert parent == box[: -len(MORE_SUFFIX)] and label.startswith("其他 ")
+            assert list(to) == [parent, org.name_of(parent)]  # a click re-roots on the parent
+    # branchvalues "total": a drawn parent = its own police + its drawn children + its "more"
+    # box, so nothing is lost by the cut
+    kids: dict[str, list[str]] = {}
+    for box, parent in zip(ids, tr.parents, strict=True):
+        if parent:
+            kids.setdefault(parent, []).append(box)
+    for p, ks in kids.items():
+        own = org.attrs(p)["police"]
+        assert value[p] == pytest.approx(own + sum(value[k] for k in ks)), p
+    # a box whose units below are not drawn names itself as the unit to re-root on
+    leaves = [i for i in ids if i not in kids and i not in more and org.children(i)]
+    assert leaves
+    for i in leaves:
+        assert list(tr.customdata[ids.index(i)]) == [i, org.name_of(i)]
