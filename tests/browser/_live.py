@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["LiveServer", "Network", "beyond_loopback", "same_origin_only"]
+__all__ = ["LiveServer", "Network", "beyond_loopback", "full_page_shot", "same_origin_only"]
 
 
 class LiveServer:
@@ -93,3 +93,25 @@ def beyond_loopback(urls: list[str]) -> list[str]:
         if parts.hostname != "127.0.0.1":
             out.append(url)
     return out
+
+
+def full_page_shot(pg: Any, path: Path | str) -> None:
+    """A full-page screenshot with the sticky picker bar in its place at the top.
+
+    Chromium captures a full page by growing the viewport; a ``position: sticky`` bar is then
+    drawn where the last scroll left it, over a chart. The bar is made static for the shot
+    and the page scrolled to the top, then both are put back.
+    """
+    y = pg.evaluate("window.scrollY")
+    pg.evaluate(
+        """() => { const s = document.createElement('style'); s.id = 'shot-static-nav';
+            s.textContent = 'nav { position: static !important; }';
+            document.head.appendChild(s); window.scrollTo(0, 0); }"""
+    )
+    try:
+        pg.screenshot(path=str(path), full_page=True)
+    finally:
+        pg.evaluate(
+            "(y) => { document.getElementById('shot-static-nav').remove(); window.scrollTo(0, y); }",
+            y,
+        )
