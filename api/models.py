@@ -9,9 +9,18 @@ JSON objects inside typed envelopes.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.report_models import MetricReport
+
+if TYPE_CHECKING:
+    # Routes pass the library's report dicts and pydantic validates them into MetricReport
+    # (mypy, without pydantic's plugin, would ask for the model itself).
+    Report = MetricReport | dict[str, Any]
+else:
+    Report = MetricReport
 
 __all__ = [
     "MAX_ID",
@@ -340,7 +349,7 @@ class MetricsOut(_Out):
 
     subject: OrgRef
     part: str | None = None
-    report: dict[str, Any]
+    report: Report
     lists: dict[str, ListPage] = Field(
         default_factory=dict,
         description="For each per-unit list in the report ('section.key'): its total rows "
@@ -410,8 +419,8 @@ class ScenarioMetricsOut(_Out):
 
     base: OrgRef
     result: OrgRef
-    before: dict[str, Any]
-    after: dict[str, Any]
+    before: Report
+    after: Report
     deltas: dict[str, Any] = Field(description="after − before for each numeric figure.")
     lists_before: dict[str, ListPage] = Field(default_factory=dict)
     lists_after: dict[str, ListPage] = Field(default_factory=dict)
@@ -422,8 +431,8 @@ class CompareOut(_Out):
 
     a: OrgRef
     b: OrgRef
-    metrics_a: dict[str, Any]
-    metrics_b: dict[str, Any]
+    metrics_a: Report
+    metrics_b: Report
     deltas: dict[str, Any]
     diff: dict[str, Any]
 
