@@ -12,11 +12,13 @@ The page itself holds no data; every figure it shows comes through the token-che
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import quote
 
 import plotly
 import plotly.graph_objects as go
@@ -29,6 +31,13 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServiceDep, ViewerDep
 from api.models import MAX_ID, Problem
 from api.problems import ApiProblem
+from api.report_models import (
+    ChartKindsOut,
+    CompareNumbersOut,
+    NumbersOut,
+    PlotlyFigure,
+    ScenarioNumbersOut,
+)
 from api.routers.scenarios import _replay
 from api.service import Subject, parse_subject
 from orgmodel.charts import (
@@ -42,6 +51,7 @@ from orgmodel.charts import (
 )
 from orgmodel.charts._measures import changed_bureaus
 from orgmodel.charts._style import figure_json
+from orgmodel.charts.export import ExportUnavailable, figure_image
 from orgmodel.charts.numbers import change_list, delta_rows, numbers_panel
 from orgmodel.charts.orgchart import org_chart_data
 from orgmodel.focus import find_units, subtree
@@ -50,6 +60,8 @@ from orgmodel.model import OrgGraph
 from orgmodel.restructure import diff_orgs
 
 __all__ = ["ORG_KINDS", "SCENARIO_KINDS", "page_router", "router"]
+
+T = TypeVar("T")
 
 router = APIRouter(tags=["charts"])
 page_router = APIRouter(include_in_schema=False)
@@ -97,6 +109,14 @@ VersusQ = Annotated[
 ]
 DepthQ = Annotated[int, Query(ge=0, le=12, description="orgchart: levels below the root shipped.")]
 MaxNodesQ = Annotated[int, Query(ge=1, le=2000, description="orgchart: boxes shipped at most.")]
+FormatQ = Annotated[
+    Literal["json", "svg", "png"],
+    Query(
+        alias="format",
+        description="json: Plotly JSON for the dashboard; svg or png: the figure as a file, "
+        "drawn offline by Kaleido in the server's chromium (a few seconds)",
+    ),
+]
 Ref = Annotated[
     str,
     Query(
@@ -114,10 +134,42 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 _FIGURE: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "A Plotly figure: `{data, layout}` for Plotly.react",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    }
+        "model": PlotlyFigure,
+        "description": "A Plotly figure: `{data, layout, config}`; with format=svg or png, "
+        "the figure as that file",
+        "content": {
+            "image/svg+xml": {"schema": {"type": "string"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    503: {"model": Problem, "description": "format=svg/png: no chromium to draw it with"},
 }
+_MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+async def _answer(
+    request: Request, key: tuple[Any, ...], make: Callable[[], str], fmt: str, name: str
+) -> Response:
+    """The figure's JSON, or (``fmt`` svg/png) the figure drawn as that file."""
+    cache = _cache(request)
+    text = await run_in_threadpool(cache.get_or_make, key, make)
+    if fmt == "json":
+        return _json(text)
+
+    def draw() -> bytes:
+        try:
+            return figure_image(json.loads(text), fmt)  # type: ignore[arg-type]
+        except ExportUnavailable as e:
+            raise ApiProblem(503, "export-unavailable", str(e)) from e
+
+    data = await run_in_threadpool(cache.get_or_make, (*key, fmt), draw)
+    filename = quote(f"{name}.{fmt}")
+    return Response(
+        content=data,
+        media_type=_MEDIA[fmt],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
+
 
 _STATIC = Path(__file__).resolve().parents[1] / "static"
 _PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -135,19 +187,20 @@ _FILES: dict[str, tuple[Path, str]] = {
 
 
 class _FigureCache:
-    """Figure JSON by (subject, kind, options). Versions and scenarios never change, so an
-    entry stays valid; an organisation's latest version is resolved before the lookup."""
+    """Figure JSON (and the org chart's and numbers panel's answers) by (subject, kind,
+    options). Versions and scenarios never change, so an entry stays valid; an
+    organisation's latest version is resolved before the lookup."""
 
     def __init__(self, size: int = 128) -> None:
         self.size = size
-        self._d: OrderedDict[Hashable, str] = OrderedDict()
+        self._d: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
             self._d.clear()
 
-    def get_or_make(self, key: Hashable, make: Callable[[], str]) -> str:
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
         with self._lock:
             hit = self._d.get(key)
             if hit is not None:
@@ -214,6 +267,7 @@ def _json(text: str) -> Response:
 @router.get(
     "/charts",
     summary="Chart kinds",
+    response_model=ChartKindsOut,
     responses=_ERRORS,
 )
 async def chart_kinds(caller: ViewerDep) -> dict[str, Any]:
@@ -244,6 +298,7 @@ async def org_chart(
     style: StyleQ = "icicle",
     root: RootQ = None,
     versus: VersusQ = None,
+    fmt: FormatQ = "json",
 ) -> Response:
     """hierarchy (icicle/sunburst), graph (块 and 条 in layers), spans, funnel or mirror;
     with ``root``, of that unit and the units under it."""
@@ -259,7 +314,7 @@ async def org_chart(
         fig = org_figure(focus(org, root), kind, max_level=max_level, by=by, style=style, versus=vs)
         return figure_json(fig)
 
-    return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
+    return await _answer(request, key, make, fmt, f"{org.name or org_id}-{kind}")
 
 
 @router.get(
@@ -278,6 +333,7 @@ async def scenario_chart(
     by: ByQ = None,
     style: StyleQ = "icicle",
     root: RootQ = None,
+    fmt: FormatQ = "json",
 ) -> Response:
     """The scenario's result (same kinds as an organisation), or: compare (base vs result),
     flows (officers old unit → new unit) and flows_category (by category); with ``root``, of
@@ -300,7 +356,7 @@ async def scenario_chart(
             )
             return figure_json(fig)
 
-        return _json(await run_in_threadpool(_cache(request).get_or_make, key, make_org))
+        return await _answer(request, key, make_org, fmt, f"{scenario_id}-{kind}")
 
     def make() -> str:
         before, after = focus(base, root), focus(result, root)
@@ -317,7 +373,7 @@ async def scenario_chart(
             )
         return figure_json(fig)
 
-    return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
+    return await _answer(request, key, make, fmt, f"{scenario_id}-{kind}")
 
 
 @router.get(
@@ -398,10 +454,22 @@ class UnitHit(BaseModel):
     path: str = Field(description="Names of its ancestors, joined by ' › '")
 
 
-async def _chart_data(org: OrgGraph, root: str | None, depth: int, max_nodes: int) -> Any:
+async def _chart_data(
+    request: Request,
+    subject: tuple[str, ...],
+    org: OrgGraph,
+    root: str | None,
+    depth: int,
+    max_nodes: int,
+) -> Any:
     if root is not None and root not in org:
         raise ApiProblem(404, "unit-not-found", f"no unit {root!r} in {org.name or org.id}")
-    return await run_in_threadpool(org_chart_data, org, root=root, depth=depth, max_nodes=max_nodes)
+    key = (_store_key(request), "orgchart", *subject, root, depth, max_nodes)
+
+    def make() -> Any:
+        return org_chart_data(org, root=root, depth=depth, max_nodes=max_nodes)
+
+    return await run_in_threadpool(_cache(request).get_or_make, key, make)
 
 
 @router.get(
@@ -411,6 +479,7 @@ async def _chart_data(org: OrgGraph, root: str | None, depth: int, max_nodes: in
     summary="The org chart of an organisation (组织架构图)",
 )
 async def org_orgchart(
+    request: Request,
     org_id: OrgId,
     caller: ViewerDep,
     service: ServiceDep,
@@ -422,8 +491,8 @@ async def org_orgchart(
     """Boxes with name, kind, 民警/辅警, hollow shortfall and hidden loss, from ``root`` down
     ``depth`` levels and at most ``max_nodes`` boxes; a box with ``more`` > 0 has children
     not shipped (ask again with ``root`` = its id)."""
-    org, _ = await service.load_org(org_id, version)
-    return await _chart_data(org, root, depth, max_nodes)
+    org, v = await service.load_org(org_id, version)
+    return await _chart_data(request, ("org", org_id, str(v)), org, root, depth, max_nodes)
 
 
 @router.get(
@@ -433,6 +502,7 @@ async def org_orgchart(
     summary="The org chart of a scenario's result",
 )
 async def scenario_orgchart(
+    request: Request,
     scenario_id: ScenarioId,
     caller: ViewerDep,
     service: ServiceDep,
@@ -442,7 +512,7 @@ async def scenario_orgchart(
 ) -> Any:
     """As for an organisation, of the organisation the scenario's plan produces."""
     _, result = await service.load_scenario(scenario_id)
-    return await _chart_data(result, root, depth, max_nodes)
+    return await _chart_data(request, ("scenario", scenario_id), result, root, depth, max_nodes)
 
 
 SearchQ = Annotated[
@@ -504,10 +574,12 @@ def _compare_numbers(
 
 @router.get(
     "/orgs/{org_id}/numbers",
+    response_model=NumbersOut,
     responses=_ERRORS,
     summary="The numbers panel of an organisation",
 )
 async def org_numbers(
+    request: Request,
     org_id: OrgId,
     caller: ViewerDep,
     service: ServiceDep,
@@ -517,12 +589,16 @@ async def org_numbers(
     """Headline table (label, unit, better direction, value and its text), policy checks
     (pass/fail counts and the failing units) and hollow units (空壳), as the dashboard shows
     them; with ``root``, of that unit and the units under it."""
-    org, _ = await service.load_org(org_id, version)
-    return await run_in_threadpool(lambda: numbers_panel(focus(org, root)))
+    org, v = await service.load_org(org_id, version)
+    key = (_store_key(request), "numbers", org_id, v, root)
+    return await run_in_threadpool(
+        _cache(request).get_or_make, key, lambda: numbers_panel(focus(org, root))
+    )
 
 
 @router.get(
     "/scenarios/{scenario_id}/numbers",
+    response_model=ScenarioNumbersOut,
     responses=_ERRORS,
     summary="The numbers panel of a scenario, with its delta table and unit changes",
 )
@@ -549,6 +625,7 @@ async def scenario_numbers(
 
 @router.get(
     "/numbers/compare",
+    response_model=CompareNumbersOut,
     responses=_ERRORS,
     summary="Delta table and unit changes of two organisations or scenarios",
 )
