@@ -1017,6 +1017,34 @@ class OrgGraph:
         return {u: i for i, u in enumerate(self._cols.ids)}
 
     @cached_property
+    def preorder(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Depth-first order (parents first, children in file order): ``(rows in that
+        order, place of every row in it, subtree size of every row)``. The subtree of row
+        ``i`` is ``rows[place[i] : place[i] + size[i]]``."""
+        t, parent = self._tree, self._cols.parent
+        n = len(parent)
+        size = np.ones(n, dtype=np.int64)
+        order, b = t.order, t.bounds.tolist()
+        for d in range(len(b) - 2, 0, -1):
+            rows = order[b[d] : b[d + 1]]
+            np.add.at(size, parent[rows], size[rows])
+        # Offset of each child below its parent: 1 + the sizes of the siblings before it.
+        kids = t.kids
+        ks = size[kids]
+        cum = np.cumsum(ks) - ks
+        first = t.starts[:-1]
+        owner = parent[kids]
+        offset = np.empty(n, dtype=np.int64)
+        offset[kids] = 1 + cum - cum[np.minimum(first[owner], len(kids) - 1)]
+        place = np.zeros(n, dtype=np.int64)
+        for d in range(1, len(b) - 1):
+            rows = order[b[d] : b[d + 1]]
+            place[rows] = place[parent[rows]] + offset[rows]
+        rows_pre = np.empty(n, dtype=np.int64)
+        rows_pre[place] = np.arange(n)
+        return rows_pre, place, size
+
+    @cached_property
     def memo(self) -> dict[Any, Any]:
         """Results derived from this organisation, kept with it (it never changes): the
         metric suite keeps its headline numbers here, per norms, for :func:`diff_orgs`."""

@@ -142,13 +142,10 @@ class _Units(MutableMapping[str, Unit]):
         col = getattr(self.base.columns, field)
         index = self.base.index
         out = int(col.sum())
-        for uid in self.gone:
-            out -= int(col[index[uid]])
-        for uid, u in self.own.items():
-            if uid in index:
-                out -= int(col[index[uid]])
-            out += getattr(u, field)
-        return out
+        rows = [index[u] for u in self.gone] + [index[u] for u in self.own if u in index]
+        if rows:
+            out -= int(col[np.array(rows, dtype=np.int64)].sum())
+        return out + sum(getattr(u, field) for u in self.own.values())
 
 
 class _Children(MutableMapping[str, list[str]]):
@@ -230,6 +227,8 @@ class Workspace:
         self.catalogue = org.catalogue
         self.units = _Units(org)
         self.children = _Children(self.units)
+        #: Whether a unit has moved, been created or removed (the base's order no longer holds).
+        self.reshaped = False
         self.root = org.root
         self.guides: dict[tuple[str, str], None] = dict.fromkeys(org.guides)
         self.dispatches: dict[tuple[str, str], None] = dict.fromkeys(org.dispatches)
@@ -286,13 +285,37 @@ class Workspace:
             cur = self.units[cur].parent
         return False
 
+    def kind_of(self, uid: str) -> str:
+        """A unit's kind (read without copying the unit)."""
+        u = self.units.own.get(uid)
+        if u is not None:
+            return u.kind
+        base = self.base
+        return KINDS[base.columns.kind[base.index[uid]]]
+
+    def kids(self, uid: str) -> list[str]:
+        """A unit's children (read it; without copying the list)."""
+        k = self.children.own.get(uid)
+        if k is not None:
+            return k
+        return self.base.children(uid) if uid in self.base else []
+
     def subtree(self, top: str) -> Iterator[str]:
         """``top`` and every unit below it, parents first (depth-first)."""
+        if not self.reshaped and top in self.base:
+            # No unit has moved, come or gone: the base's depth-first order holds.
+            base = self.base
+            rows, place, size = base.preorder
+            i = base.index[top]
+            ids = base.columns.ids
+            for r in rows[place[i] : place[i] + size[i]].tolist():
+                yield ids[r]
+            return
         stack = [top]
         while stack:
             u = stack.pop()
             yield u
-            stack.extend(reversed(self.children[u]))
+            stack.extend(reversed(self.kids(u)))
 
     def bureau_of(self, uid: str | None) -> str | None:
         """The nearest bureau at or above a unit."""
@@ -307,24 +330,39 @@ class Workspace:
         """Units below a bureau that are not inside a lower bureau (optionally of some kinds)."""
         want = frozenset(kinds) if kinds is not None else None
         out = []
-        stack = list(reversed(self.children[bureau]))
+        stack = list(reversed(self.kids(bureau)))
         while stack:
             u = stack.pop()
-            k = self.units[u].kind
+            k = self.kind_of(u)
             if k in BUREAU_KINDS:
                 continue
             if want is None or k in want:
                 out.append(u)
-            stack.extend(reversed(self.children[u]))
+            stack.extend(reversed(self.kids(u)))
         return out
 
     def bureaus(self, scope: str, kind: str | None) -> list[str]:
         """Bureaus of a kind at or below ``scope`` (every bureau when ``kind`` is None)."""
-        return [
-            u
-            for u in self.subtree(scope)
-            if self.units[u].kind in BUREAU_KINDS and (kind is None or self.units[u].kind == kind)
-        ]
+        if not self.reshaped and scope in self.base:
+            base = self.base
+            rows, place, size = base.preorder
+            i = base.index[scope]
+            lo, hi = place[i], place[i] + size[i]
+            sub = rows[lo:hi]
+            k = base.columns.kind[sub].copy()
+            for uid, own in self.units.own.items():  # kinds a plan has set
+                p = place[base.index[uid]]
+                if lo <= p < hi:
+                    k[p - lo] = KINDS.index(own.kind) if own.kind in KINDS else -1
+            hit = np.isin(k, [KINDS.index(x) for x in BUREAU_KINDS if kind is None or x == kind])
+            ids = base.columns.ids
+            return [ids[r] for r in sub[hit].tolist()]
+        out = []
+        for u in self.subtree(scope):
+            k = self.kind_of(u)
+            if k in BUREAU_KINDS and (kind is None or k == kind):
+                out.append(u)
+        return out
 
     def leader_posts(self, uid: str) -> int:
         """Leader posts of a unit: its own ``leaders``, else the norm for its kind."""
@@ -417,6 +455,7 @@ class Workspace:
             hint = " (officers come with 'police'/'from'/'hire')" if "police" in extra else ""
             raise OpError(f"unknown unit field(s) {', '.join(extra)}{hint}")
         uid = self.check_new_id(spec.get("id"))
+        self.reshaped = True
         p = spec.get("parent", parent)
         if p is None:
             raise OpError(f"new unit {uid!r} needs a parent")
@@ -457,6 +496,7 @@ class Workspace:
             raise OpError(f"cannot move the root {uid!r}")
         if self.is_in_subtree(new_parent, uid):
             raise OpError(f"cannot move {uid!r} under its own descendant {new_parent!r}")
+        self.reshaped = True
         u = self.units[uid]
         if u.parent == new_parent and index is None:
             return
@@ -470,6 +510,7 @@ class Workspace:
         """Remove an empty leaf unit; its edges follow ``redirect_to`` or are dropped."""
         u = self.units[uid]
         assert not self.children[uid] and not u.police and not u.auxiliaries, uid
+        self.reshaped = True
         assert u.parent is not None
         self.children[u.parent].remove(uid)
         del self.units[uid]
@@ -594,27 +635,29 @@ class Workspace:
         fn_code = {f: i for i, f in enumerate(functions)}
         kind_code = {k: i for i, k in enumerate(KINDS)}
         cat_code = {c: i for i, c in enumerate(CATEGORY_CODES)}
-        touched: list[Unit] = []
+        touched = list(own.values())
         try:
-            for uid, u in own.items():
-                r = at(uid)
-                touched.append(u)
-                names[r] = u.name
-                parent[r] = -1 if u.parent is None else at(u.parent)
-                kind[r] = kind_code[u.kind]
-                if u.function is None:
-                    function[r] = -1
-                else:
-                    if u.function not in fn_code:
-                        fn_code[u.function] = len(functions)
-                        functions.append(u.function)
-                    function[r] = fn_code[u.function]
-                category[r] = -1 if u.category is None else cat_code[u.category]
-                est[r] = -1 if u.establishment is None else u.establishment
-                police[r], aux[r] = u.police, u.auxiliaries
-                leaders[r] = -1 if u.leaders is None else u.leaders
-                roster[r] = -1 if u.duty_roster is None else int(u.duty_roster)
-                share[r] = np.nan if u.community_share is None else u.community_share
+            rs = [at(uid) for uid in own]
+            for u in touched:
+                if u.function is not None and u.function not in fn_code:
+                    fn_code[u.function] = len(functions)
+                    functions.append(u.function)
+            if rs:
+                r = np.array(rs, dtype=np.int64)
+                for j, u in zip(rs, touched, strict=True):
+                    names[j] = u.name
+                parent[r] = [-1 if u.parent is None else at(u.parent) for u in touched]
+                kind[r] = [kind_code[u.kind] for u in touched]
+                function[r] = [-1 if u.function is None else fn_code[u.function] for u in touched]
+                category[r] = [-1 if u.category is None else cat_code[u.category] for u in touched]
+                est[r] = [-1 if u.establishment is None else u.establishment for u in touched]
+                police[r] = [u.police for u in touched]
+                aux[r] = [u.auxiliaries for u in touched]
+                leaders[r] = [-1 if u.leaders is None else u.leaders for u in touched]
+                roster[r] = [-1 if u.duty_roster is None else int(u.duty_roster) for u in touched]
+                share[r] = [
+                    np.nan if u.community_share is None else u.community_share for u in touched
+                ]
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
         # Siblings in the order of the children lists the plan read or changed; the base's
