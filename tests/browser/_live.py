@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["LiveServer", "Network", "beyond_loopback", "full_page_shot", "same_origin_only"]
+__all__ = ["LiveServer", "Network", "beyond_loopback", "page_shot", "same_origin_only"]
 
 
 class LiveServer:
@@ -95,12 +95,14 @@ def beyond_loopback(urls: list[str]) -> list[str]:
     return out
 
 
-def full_page_shot(pg: Any, path: Path | str) -> None:
-    """A full-page screenshot with the sticky picker bar in its place at the top.
+def page_shot(pg: Any, path: Path | str, locator: Any = None) -> None:
+    """A screenshot with the sticky picker bar in its place at the top: the full page, or
+    (``locator``) one element.
 
-    Chromium captures a full page by growing the viewport; a ``position: sticky`` bar is then
-    drawn where the last scroll left it, over a chart. The bar is made static for the shot
-    and the page scrolled to the top, then both are put back.
+    Chromium captures a full page by growing the viewport, and an element by scrolling it
+    into view; a ``position: sticky`` bar is then drawn where the scroll left it, over a
+    chart or over the element's top. The bar is made static for the shot and the page
+    scrolled to the top, then both are put back.
     """
     y = pg.evaluate("window.scrollY")
     pg.evaluate(
@@ -109,7 +111,10 @@ def full_page_shot(pg: Any, path: Path | str) -> None:
             document.head.appendChild(s); window.scrollTo(0, 0); }"""
     )
     try:
-        pg.screenshot(path=str(path), full_page=True)
+        if locator is None:
+            pg.screenshot(path=str(path), full_page=True)
+        else:
+            locator.screenshot(path=str(path))
     finally:
         pg.evaluate(
             "(y) => { document.getElementById('shot-static-nav').remove(); window.scrollTo(0, y); }",

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser._live import LiveServer, beyond_loopback, full_page_shot, same_origin_only
+from tests.browser._live import LiveServer, beyond_loopback, page_shot, same_origin_only
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +92,7 @@ def test_org_chart_search_and_reroot(
     opened = org_chart(pg)["boxes"]
     assert box_position(pg, "东关社区警务室") is not None
     pg.evaluate("window.scrollTo(0, 0)")
-    pg.locator("section:has(.orgchart)").screenshot(path=str(output_dir / "orgchart-county.png"))
+    page_shot(pg, output_dir / "orgchart-county.png", pg.locator("section:has(.orgchart)"))
     # … and clicking it again closes it.
     pos = box_position(pg, "城关派出所")
     assert pos is not None
@@ -122,7 +122,7 @@ def test_org_chart_search_and_reroot(
     )
     assert titles and all("城关派出所" in t for t in titles if t), titles
     assert pg.evaluate("document.body.dataset.state") == "ready"
-    full_page_shot(pg, output_dir / "dashboard-rooted.png")
+    page_shot(pg, output_dir / "dashboard-rooted.png")
 
     # 返回全局 brings the whole organisation back.
     pg.click("#unfocus")
@@ -156,9 +156,7 @@ def test_numbers_panel_and_comparison_deltas(
     assert panel.get_attribute("data-failed") == "19"
     pg.click(".numbers-panel details >> nth=0")  # open the failing units
     assert pg.locator(".numbers-panel table.fails tbody tr").count() == 19
-    pg.locator("section:has(.numbers-panel)").screenshot(
-        path=str(output_dir / "numbers-county.png")
-    )
+    page_shot(pg, output_dir / "numbers-county.png", pg.locator("section:has(.numbers-panel)"))
 
     # A scenario against its base: delta table coloured by each metric's direction.
     pg.select_option("#pick-a", "scenario:dabumen-county")
@@ -184,8 +182,6 @@ def test_numbers_panel_and_comparison_deltas(
         ".numbers-panel ul.changes li", "els => els.map(e => e.textContent)"
     )
     assert any(c.startswith("合并：") and "侦查打击大队" in c for c in changes), changes
-    pg.locator("section:has(.numbers-panel)").screenshot(
-        path=str(output_dir / "numbers-compare.png")
-    )
+    page_shot(pg, output_dir / "numbers-compare.png", pg.locator("section:has(.numbers-panel)"))
     assert foreign == [] and beyond_loopback(log.requests) == []
     assert log.errors == []

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser._live import LiveServer, full_page_shot, same_origin_only
+from tests.browser._live import LiveServer, page_shot, same_origin_only
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_dashboard_local_mode(
     check_all_drawn(charts)
     assert "河西县公安局" in charts[0]["title"]
     assert pg.evaluate("document.body.dataset.state") == "ready"
-    full_page_shot(pg, output_dir / "dashboard-county.png")
+    page_shot(pg, output_dir / "dashboard-county.png")
 
     # Switching the organisation redraws every chart with the other organisation's data.
     pg.select_option("#pick-a", "org:mirror-city")
@@ -90,7 +90,7 @@ def test_dashboard_local_mode(
     assert {c["subject"] for c in charts} == {"org:mirror-city"}
     assert "临江市公安局" in charts[0]["title"]
     assert "#a=org%3Amirror-city" in pg.url or "#a=org:mirror-city" in pg.url
-    full_page_shot(pg, output_dir / "dashboard-city.png")
+    page_shot(pg, output_dir / "dashboard-city.png")
 
     # A scenario compared with its base: headline bars, both Sankeys, then every chart in pairs.
     pg.select_option("#pick-a", "scenario:dabumen-county")
@@ -111,9 +111,9 @@ def test_dashboard_local_mode(
     assert captions[:2] == ["方案：县局大部门制改革（dabumen-county，基于 河西县公安局）",
                             "河西县公安局（组织 mirror-county，v1，497 名民警）"]  # fmt: skip
     assert charts[0]["traces"] == 6  # 3 panels × 2 subjects
-    full_page_shot(pg, output_dir / "dashboard-scenario-vs-base.png")
-    pg.locator("section:has(.chart[data-kind=flows])").screenshot(
-        path=str(output_dir / "dashboard-flows.png")
+    page_shot(pg, output_dir / "dashboard-scenario-vs-base.png")
+    page_shot(
+        pg, output_dir / "dashboard-flows.png", pg.locator("section:has(.chart[data-kind=flows])")
     )
 
     assert log.errors == []
@@ -147,6 +147,6 @@ def test_dashboard_with_token(
     charts = drawn_charts(pg)
     check_all_drawn(charts)
     assert "泰州" in charts[0]["title"]
-    full_page_shot(pg, output_dir / "dashboard-token-taizhou.png")
+    page_shot(pg, output_dir / "dashboard-token-taizhou.png")
     assert log.errors == []
     assert foreign == []
