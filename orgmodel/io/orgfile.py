@@ -33,7 +33,7 @@ import yaml
 
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
-from orgmodel.io.ids import IdError, normalize_id
+from orgmodel.io.ids import _NUMERIC_START, IdError, normalize_id
 from orgmodel.io.nesting import check_nesting
 from orgmodel.model import (
     UNIT_FIELDS,
@@ -73,6 +73,13 @@ def _edge_pairs(
         return pairs, issues
     if not isinstance(raw, list):
         return pairs, [ValidationIssue(f"'{key}' must be a list", where=where)]
+    if all(type(e) is dict and len(e) == 2 and "from" in e and "to" in e for e in raw):
+        ends_a = _ids([e["from"] for e in raw])
+        ends_b = _ids([e["to"] for e in raw])
+        if not any(type(x) is not str for x in ends_a) and not any(
+            type(x) is not str for x in ends_b
+        ):
+            return list(zip(ends_a, ends_b, strict=True)), issues
     for i, e in enumerate(raw):
         ends = None
         if isinstance(e, dict) and set(e) == {"from", "to"}:
@@ -133,11 +140,18 @@ def _checked_id(value: Any) -> str | _BadId | None:
 
 
 def _ids(raw: list[Any]) -> list[Any]:
-    """Normalised ids; an id refused stays in its place as a :class:`_BadId`."""
-    try:
-        return list(map(normalize_id, raw))
-    except IdError:
-        return list(map(_checked_id, raw))
+    """Normalised ids; an id refused stays in its place as a :class:`_BadId`.
+
+    An ASCII id that no rule of :func:`normalize_id` changes (the ids of every generated
+    and most exported files) is taken as it is, tested inline: a function call per id
+    would cost more than the parse."""
+    num = _NUMERIC_START
+    return [
+        x
+        if type(x) is str and x.isascii() and x and x[0] not in num and x[0] > " " < x[-1]
+        else _checked_id(x)
+        for x in raw
+    ]
 
 
 #: The unit fields as columns, in :class:`Unit` order after id, name, kind and parent,
@@ -220,9 +234,10 @@ def _unit_columns(
             if r.get(req) in (None, ""):
                 found.append((at(k), ValidationIssue(f"missing {req}", uid, loc, field=req)))
     index: dict[str, int] = {}
-    if not drop and len(set(ids)) == len(ids):
+    if not drop:
         index = dict(zip(ids, range(len(ids)) if pos is None else pos, strict=True))
-    else:
+    if drop or len(index) < len(ids):  # a duplicate id: the first one stands
+        index = {}
         for k, uid in enumerate(ids):
             if k in drop:
                 continue

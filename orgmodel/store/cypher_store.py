@@ -77,7 +77,8 @@ class Tx(Protocol):
         ...
 
     def table(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        """The unit rows of ``cypher/<name>.cypher`` as an Arrow table."""
+        """The rows of ``cypher/<name>.cypher`` as an Arrow table (``read/units`` typed as
+        the Unit table)."""
         ...
 
 
@@ -239,8 +240,9 @@ class CypherStore(GraphStore):
             raise NotFound(f"{org_id!r} has no version {version} (versions 1–{known[0]['latest']})")
         params = {"org_id": org_id, "version": version}
         units = tx.table("read/units", params)
-        guides = [(r["source"], r["target"]) for r in tx.run("read/guides", params)]
-        dispatches = [(r["source"], r["target"]) for r in tx.run("read/dispatches", params)]
+        guides, dispatches = (
+            _pairs(tx.table(f"read/{edge}", params)) for edge in ("guides", "dispatches")
+        )
         try:
             return org_from_table(head[0], units, guides, dispatches, f"store: {label}")
         except OrgValidationError as e:
@@ -596,6 +598,13 @@ class CypherStore(GraphStore):
                 "detail": detail,
             },
         )
+
+
+def _pairs(t: pa.Table) -> list[tuple[str, str]]:
+    """(source, target) pairs of an edge query's table."""
+    if t.num_rows == 0:
+        return []
+    return list(zip(t.column("source").to_pylist(), t.column("target").to_pylist(), strict=True))
 
 
 def _count_mismatch(

@@ -99,8 +99,11 @@ class _Neo4jTx:
                 self.tx.run(_q(stmt), {"rows": chunk}).consume()
 
     def table(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        """The unit rows of ``cypher/<name>.cypher`` as an Arrow table."""
-        return rows_table(self.run(name, params))
+        """The rows of ``cypher/<name>.cypher`` as an Arrow table (units typed as stored)."""
+        rows = self.run(name, params)
+        if name == "read/units":
+            return rows_table(rows)
+        return pa.Table.from_pylist(rows)
 
     def write_rows(self, rows: OrgRows, step: Callable[[str], None]) -> None:
         self._batched("write/units", rows.unit_rows())
