@@ -107,9 +107,8 @@ def metrics(
     if per_unit is not None:
         from orgmodel.scripting import MetricReport
 
-        records = MetricReport(g, report, n).units()
-        write_per_unit(records, per_unit)
-        typer.echo(_("wrote {path} ({n:,} units)").format(path=per_unit, n=len(records)), err=True)
+        write_per_unit(MetricReport(g, report, n).unit_columns(), per_unit)
+        typer.echo(_("wrote {path} ({n:,} units)").format(path=per_unit, n=len(g)), err=True)
     if fmt in ("csv", "xlsx"):
         from orgmodel.scripting import MetricReport
 

@@ -100,14 +100,15 @@ def page_lists(
     return out, lists
 
 
-def write_per_unit(records: Sequence[Mapping[str, Any]], path: str | Path) -> Path:
+def write_per_unit(columns: Mapping[str, Sequence[Any]], path: str | Path) -> Path:
     """Write one row per unit to ``path``: Parquet (``.parquet``) or CSV (``.csv``, UTF-8
     with BOM so that Excel shows 汉字). Written whole or not at all.
 
     Parameters
     ----------
-    records : sequence of mapping
-        One record per unit with the same keys (:meth:`orgmodel.scripting.MetricReport.units`).
+    columns : mapping of str to sequence
+        One column per measure, one entry per unit
+        (:meth:`orgmodel.scripting.MetricReport.unit_columns`).
     path : str or Path
         The file; its suffix picks the format.
 
@@ -122,17 +123,15 @@ def write_per_unit(records: Sequence[Mapping[str, Any]], path: str | Path) -> Pa
         raise InputError(
             f"--per-unit {p}: unknown file type {suffix or '(none)'!r}; use .parquet or .csv"
         )
-    cols = list(records[0]) if records else []
     with atomic_output(p) as tmp:
         if suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pydict({c: [r[c] for r in records] for c in cols})
-            pq.write_table(table, tmp)
+            pq.write_table(pa.table({k: list(v) for k, v in columns.items()}), tmp)
         else:
             with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-                w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
-                w.writeheader()
-                w.writerows(records)
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow(list(columns))
+                w.writerows(zip(*columns.values(), strict=True))
     return p

@@ -85,6 +85,13 @@ def test_per_unit_file_has_every_unit(tmp_path: Path, suffix: str) -> None:
     assert sum(int(r["police"]) for r in rows) == 497
     assert rows[0]["name"] == "河西县公安局"
     assert {"span", "hollow", "hidden_loss", "establishment"} <= set(rows[0])
+    # docs/scripting.md: the seed county has 9 hollow establishments, 23 officers short
+    hollow = [r for r in rows if str(r["hollow"]) in ("True", "true")]
+    assert len(hollow) == 9
+    assert sum(int(r["shortfall"]) for r in rows) == 23
+    # the root's span: its 21 departments, the command centre and 15 派出所 report to it
+    assert int(rows[0]["span"]) == 37
+    assert int(rows[0]["subtree_police"]) == 497
 
 
 def test_per_unit_file_type_refused_before_work(tmp_path: Path) -> None:
@@ -94,4 +101,4 @@ def test_per_unit_file_type_refused_before_work(tmp_path: Path) -> None:
     assert res.exit_code != 0 and "unknown file type '.xlsx'" in res.output
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(InputError, match=r"use \.parquet or \.csv"):
-        write_per_unit([{"id": "a"}], tmp_path / "u.txt")
+        write_per_unit({"id": ["a"]}, tmp_path / "u.txt")
