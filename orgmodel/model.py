@@ -1045,6 +1045,31 @@ class OrgGraph:
         return rows_pre, place, size
 
     @cached_property
+    def category_rows(self) -> np.ndarray:
+        """:meth:`category_of` of every row, as indices into :data:`CATEGORY_CODES`."""
+        cols, cat = self._cols, self.catalogue
+        management = CATEGORY_CODES.index("management")
+        by_fn = np.array(
+            [
+                CATEGORY_CODES.index(cat[f].category)
+                if f in cat and cat[f].category in CATEGORY_CODES
+                else management
+                for f in cols.functions
+            ]
+            + [management],
+            dtype=np.int64,
+        )
+        fn = by_fn[np.where(cols.function >= 0, cols.function, len(cols.functions))]
+        lead = _kind_mask(BUREAU_KINDS | GROUP_KINDS)[cols.kind]
+        front = _kind_mask(FRONTLINE_KINDS)[cols.kind]
+        default = np.where(
+            lead,
+            CATEGORY_CODES.index("leadership"),
+            np.where(front, CATEGORY_CODES.index("frontline"), fn),
+        )
+        return np.where(cols.category >= 0, cols.category.astype(np.int64), default)
+
+    @cached_property
     def memo(self) -> dict[Any, Any]:
         """Results derived from this organisation, kept with it (it never changes): the
         metric suite keeps its headline numbers here, per norms, for :func:`diff_orgs`."""

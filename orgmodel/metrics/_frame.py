@@ -36,7 +36,6 @@ from orgmodel.model import (
     CATEGORY_CODES,
     DEPARTMENT_KINDS,
     FRONTLINE_KINDS,
-    GROUP_KINDS,
     KIND_LEVELS,
     KINDS,
     ORGAN_KINDS,
@@ -553,24 +552,7 @@ class Frame:
     @cached_property
     def category(self) -> np.ndarray:
         """Category code of every unit (:meth:`OrgGraph.category_of`), by position."""
-        cols = self.org.columns
-        own = cols.category[self.rows].astype(np.int64)
-        cat_t = self.org.catalogue
-        fn_cat = np.array(
-            [
-                CATEGORY_CODES.index(cat_t[f].category)
-                if f in cat_t and cat_t[f].category in CATEGORY_CODES
-                else _MANAGEMENT
-                for f in self.functions
-            ]
-            + [_MANAGEMENT],
-            dtype=np.int64,
-        )
-        by_fn = fn_cat[np.where(self.fn >= 0, self.fn, len(self.functions))]
-        lead = kind_table(BUREAU_KINDS | GROUP_KINDS)[self.kind]
-        front = _FRONT_T[self.kind]
-        dflt = np.where(lead, _LEADERSHIP, np.where(front, _FRONTLINE, by_fn))
-        return np.where(own >= 0, own, dflt)
+        return self.org.category_rows[self.rows]
 
     @cached_property
     def level(self) -> np.ndarray:

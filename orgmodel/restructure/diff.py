@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES
-from orgmodel.model import NODE_FIELDS, OrgGraph
+from orgmodel.model import CATEGORY_CODES, NODE_FIELDS, OrgGraph
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.apply import Flow, Lineage, _gc_paused
 
@@ -577,19 +577,31 @@ def _stayed_by_category(
     A unit renamed by the plan (``Lineage.renamed``: new id → base id) is the same unit.
     """
     renames = renames or {}
-    inflow: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    cb = b.columns
+    a_index, b_index = a.index, b.index
+    nb = len(cb.ids)
+    in_p = np.zeros(nb, dtype=np.int64)
+    in_x = np.zeros(nb, dtype=np.int64)
     for f in flows:
         if f.target is not None:
-            inflow[f.target][0] += f.police
-            inflow[f.target][1] += f.auxiliaries
-    for uid in b:
-        old = uid if uid in a else renames.get(uid)
-        if old is None or old not in a:
-            continue
-        ab = b.attrs(uid)
-        got = inflow.get(uid, [0, 0])
-        p, x = ab["police"] - got[0], ab["auxiliaries"] - got[1]
-        if p > 0 or x > 0:
-            key = (a.category_of(old), b.category_of(uid))
-            by_cat[key][0] += max(0, p)
-            by_cat[key][1] += max(0, x)
+            j = b_index[f.target]
+            in_p[j] += f.police
+            in_x[j] += f.auxiliaries
+    old = np.array(
+        [
+            a_index.get(u, -1) if u in a_index else a_index.get(renames.get(u, ""), -1)
+            for u in cb.ids
+        ],
+        dtype=np.int64,
+    )
+    p = cb.police - in_p
+    x = cb.auxiliaries - in_x
+    keep = (old >= 0) & ((p > 0) | (x > 0))
+    nc = len(CATEGORY_CODES)
+    key = a.category_rows[old[keep]] * nc + b.category_rows[keep]
+    sp = np.bincount(key, weights=np.maximum(0, p[keep]), minlength=nc * nc)
+    sx = np.bincount(key, weights=np.maximum(0, x[keep]), minlength=nc * nc)
+    for k in np.flatnonzero(np.bincount(key, minlength=nc * nc)).tolist():
+        cell = by_cat[(CATEGORY_CODES[k // nc], CATEGORY_CODES[k % nc])]
+        cell[0] += int(sp[k])
+        cell[1] += int(sx[k])
