@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.seeds import read_data_yaml, seed_path
 
 __all__ = ["Function", "FunctionCatalogue", "load_catalogue"]
@@ -90,20 +91,26 @@ class FunctionCatalogue:
 
 def _parse(data: object, source: str) -> FunctionCatalogue:
     if not isinstance(data, dict) or not isinstance(data.get("functions"), list):
-        raise InputError(f"{source}: expected a mapping with a list under 'functions'")
+        raise InputError(
+            lazy("{source}: expected a mapping with a list under 'functions'", source=source)
+        )
     out: dict[str, Function] = {}
     for i, row in enumerate(data["functions"]):
         where = f"{source}: functions[{i}]"
         if not isinstance(row, dict):
-            raise InputError(f"{where}: expected a mapping")
+            raise InputError(lazy("{where}: expected a mapping", where=where))
         missing = [k for k in ("code", "name", "name_en", "category") if not row.get(k)]
         if missing:
-            raise InputError(f"{where}: missing {', '.join(missing)}")
+            raise InputError(lazy("{where}: missing {join}", where=where, join=", ".join(missing)))
         code = str(row["code"])
         if code in out:
-            raise InputError(f"{where}: duplicate function code {code!r}")
+            raise InputError(
+                lazy("{where}: duplicate function code {code!r}", where=where, code=code)
+            )
         if row["category"] not in ("management", "duty", "frontline"):
-            raise InputError(f"{where}: category must be management, duty or frontline")
+            raise InputError(
+                lazy("{where}: category must be management, duty or frontline", where=where)
+            )
         out[code] = Function(
             code=code,
             name=str(row["name"]),
@@ -116,7 +123,14 @@ def _parse(data: object, source: str) -> FunctionCatalogue:
     for f in out.values():
         unknown = [c for c in f.covers if c not in out]
         if unknown:
-            raise InputError(f"{source}: {f.code} covers unknown functions {unknown}")
+            raise InputError(
+                lazy(
+                    "{source}: {code} covers unknown functions {unknown}",
+                    source=source,
+                    code=f.code,
+                    unknown=unknown,
+                )
+            )
     return FunctionCatalogue(out, source)
 
 

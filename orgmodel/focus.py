@@ -19,6 +19,7 @@ import unicodedata
 from typing import Any
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, KIND_NAMES, OrgGraph, ParentBureau
 
 __all__ = ["find_units", "subtree"]
@@ -60,7 +61,13 @@ def subtree(org: OrgGraph, unit_id: str) -> OrgGraph:
     ('b', 2, 25, ('criminal',))
     """
     if unit_id not in org:
-        raise InputError(f"no unit {unit_id!r} in organisation {org.id or org.name!r}")
+        raise InputError(
+            lazy(
+                "no unit {unit_id!r} in organisation {value!r}",
+                unit_id=unit_id,
+                value=org.id or org.name,
+            )
+        )
     if unit_id == org.root:
         return org
     keep: list[str] = [unit_id]

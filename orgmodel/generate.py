@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.io.orgfile import FORMAT_VERSION
 from orgmodel.model import DISPATCHES, GUIDES, UNIT_FIELDS, OrgGraph, Unit
 
@@ -139,15 +140,21 @@ def check_scale(provinces: int, cities: int, counties: int) -> None:
     """
     for label, v in (("provinces", provinces), ("cities", cities), ("counties", counties)):
         if isinstance(v, bool) or not isinstance(v, int):
-            raise InputError(f"{label} must be a whole number, got {v!r}")
+            raise InputError(lazy("{label} must be a whole number, got {v!r}", label=label, v=v))
         if v < 0:
-            raise InputError(f"{label} must not be negative, got {v}")
+            raise InputError(lazy("{label} must not be negative, got {v}", label=label, v=v))
     if provinces < 1:
-        raise InputError("provinces must be at least 1 (a ministry needs a province below it)")
+        raise InputError(
+            lazy("provinces must be at least 1 (a ministry needs a province below it)")
+        )
     if provinces * cities * counties > 200_000:
         raise InputError(
-            f"{provinces}×{cities}×{counties} counties is more than 200,000 "
-            "(national scale is 31×11×8 = 2,728)"
+            lazy(
+                "{provinces}×{cities}×{counties} counties is more than 200,000 (national scale is 31×11×8 = 2,728)",
+                provinces=provinces,
+                cities=cities,
+                counties=counties,
+            )
         )
 
 
@@ -173,7 +180,9 @@ class _Gen:
         bureau_fns = [c for c in catalogue.codes("bureau") if c != "command"]
         for code in ("command", "community_policing", "case_handling", "station_command"):
             if code not in catalogue:
-                raise InputError(f"the function catalogue has no {code!r}, which generate needs")
+                raise InputError(
+                    lazy("the function catalogue has no {code!r}, which generate needs", code=code)
+                )
         self.functions = bureau_fns
         self.catalogue = catalogue
 
@@ -492,7 +501,13 @@ def write_generated(
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".json", ".yaml", ".yml"):
-        raise InputError(f"{p}: unknown organisation file type {suffix!r} (use .json or .yaml)")
+        raise InputError(
+            lazy(
+                "{p}: unknown organisation file type {suffix!r} (use .json or .yaml)",
+                p=p,
+                suffix=suffix,
+            )
+        )
     check_scale(provinces, cities, counties)
     as_json = suffix == ".json"
     ident = org_identity(provinces, cities, counties, seed)

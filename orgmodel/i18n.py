@@ -25,7 +25,7 @@ Marking messages
 later with ``_``, e.g. CLI help texts, translated when the help is shown); ``lazy("... {x}",
 x=...)`` builds a message that is translated and formatted each time it is turned into text,
 which is what library exceptions carry (their ``str()`` follows the language in force where
-they are shown). Placeholders use ``str.format`` names, never f-strings: Babel cannot
+they are shown; as a ``str`` they hold the English text, see :class:`LazyText`). Placeholders use ``str.format`` names, never f-strings: Babel cannot
 extract an f-string.
 """
 
@@ -198,46 +198,38 @@ def N_(message: str) -> str:
     return message
 
 
-class LazyText:
-    """A message translated and formatted each time it becomes text (``str()``).
+class LazyText(str):
+    """A message whose text is English (the msgid formatted) and which is translated each time
+    it is shown.
 
-    Library exceptions carry one, so the same error reads in English from a script and in
-    Chinese from the command line. Parameters that are themselves :class:`LazyText` are
-    translated too.
+    As a ``str`` it holds the English text, so comparisons, ``startswith``, hashing, JSON and
+    the API see the same words on every machine; ``str()``, ``format()``, f-strings and
+    ``print`` show it in the language in force. Library exceptions and validation issues carry
+    one, so the same error reads in English from a script and in Chinese from the command
+    line. Parameters that are themselves :class:`LazyText` are translated too.
     """
 
-    __slots__ = ("message", "params")
+    message: str
+    params: dict[str, Any]
 
-    def __init__(self, message: str, params: Mapping[str, Any]) -> None:
+    def __new__(cls, message: str, params: Mapping[str, Any]) -> LazyText:
+        # the English text: nested messages as their English text too
+        raw = {k: str.__str__(v) if isinstance(v, LazyText) else v for k, v in params.items()}
+        english = message.format(**raw) if params else message
+        self = super().__new__(cls, english)
         self.message = message
         self.params = dict(params)
+        return self
 
     def __str__(self) -> str:
         text = gettext(self.message)
-        if not self.params:
-            return text
-        params = {k: str(v) if isinstance(v, LazyText) else v for k, v in self.params.items()}
-        return text.format(**params)
+        return text.format(**self.params) if self.params else text
 
-    def __repr__(self) -> str:
-        return repr(str(self))
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, LazyText):
-            return (self.message, self.params) == (other.message, other.params)
-        return str(self) == other
-
-    def __hash__(self) -> int:
-        return hash(self.message)
-
-    def __add__(self, other: object) -> str:
-        return str(self) + str(other)
-
-    def __radd__(self, other: object) -> str:
-        return str(other) + str(self)
-
-    def __contains__(self, item: str) -> bool:
-        return item in str(self)
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LazyText, (self.message, self.params))
 
 
 def lazy(message: str, /, **params: Any) -> LazyText:

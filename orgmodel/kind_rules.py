@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.model import KIND_NAMES
 from orgmodel.seeds import read_data_yaml, seed_path
 
@@ -106,18 +107,27 @@ def _strings(v: Any, where: str) -> tuple[str, ...]:
         return (v,)
     if isinstance(v, list) and all(isinstance(x, str) for x in v):
         return tuple(v)
-    raise InputError(f"{where}: expected a list of names")
+    raise InputError(lazy("{where}: expected a list of names", where=where))
 
 
 def _kind(v: Any, where: str) -> str:
     if v not in KIND_NAMES:
-        raise InputError(f"{where}: unknown kind {v!r} (known: {', '.join(KIND_NAMES)})")
+        raise InputError(
+            lazy(
+                "{where}: unknown kind {v!r} (known: {join})",
+                where=where,
+                v=v,
+                join=", ".join(KIND_NAMES),
+            )
+        )
     return str(v)
 
 
 def _parse(data: Any, source: str) -> KindRules:
     if not isinstance(data, dict) or not isinstance(data.get("names"), dict):
-        raise InputError(f"{source}: expected a mapping with 'names' and 'bare'")
+        raise InputError(
+            lazy("{source}: expected a mapping with 'names' and 'bare'", source=source)
+        )
     names: dict[str, str] = {}
     given: dict[str, str] = {}
     for kind in KIND_NAMES:
@@ -127,26 +137,43 @@ def _parse(data: Any, source: str) -> KindRules:
         for label in _strings(labels, f"{source}: names.{kind}"):
             key = norm_label(label)
             if key in names and names[key] != kind:
-                raise InputError(f"{source}: names.{kind}: {label!r} already names {names[key]}")
+                raise InputError(
+                    lazy(
+                        "{source}: names.{kind}: {label!r} already names {value}",
+                        source=source,
+                        kind=kind,
+                        label=label,
+                        value=names[key],
+                    )
+                )
             names[key] = kind
             given[label] = kind
     bare: dict[str, tuple[tuple[BareRule, ...], tuple[str, ...]]] = {}
     raw_bare = data.get("bare") or {}
     if not isinstance(raw_bare, dict):
-        raise InputError(f"{source}: 'bare' must be a mapping")
+        raise InputError(lazy("{source}: 'bare' must be a mapping", source=source))
     for label, spec in raw_bare.items():
         where = f"{source}: bare.{label}"
         if not isinstance(spec, dict) or not isinstance(spec.get("rules"), list):
-            raise InputError(f"{where}: expected {{choices: [...], rules: [...]}}")
+            raise InputError(
+                lazy("{where}: expected {{choices: [...], rules: [...]}}", where=where)
+            )
         key = norm_label(str(label))
         if key in names:
-            raise InputError(f"{where}: {label!r} is also under names ({names[key]})")
+            raise InputError(
+                lazy(
+                    "{where}: {label!r} is also under names ({value})",
+                    where=where,
+                    label=label,
+                    value=names[key],
+                )
+            )
         choices = tuple(_kind(c, where) for c in _strings(spec.get("choices"), where))
         rules = []
         for i, r in enumerate(spec["rules"]):
             w = f"{where}.rules[{i}]"
             if not isinstance(r, dict) or set(r) - {"name", "parent", "kind", "function"}:
-                raise InputError(f"{w}: expected {{name, parent, kind, function}}")
+                raise InputError(lazy("{w}: expected {{name, parent, kind, function}}", w=w))
             rules.append(
                 BareRule(
                     kind=_kind(r.get("kind"), w),

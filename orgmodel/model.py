@@ -50,6 +50,7 @@ import networkx as nx
 import numpy as np
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
+from orgmodel.i18n import gettext, lazy, ngettext
 
 __all__ = [
     "BUREAU_KINDS",
@@ -200,10 +201,12 @@ class ValidationIssue:
     field: str | None = None
 
     def __str__(self) -> str:
-        place = ", ".join(
-            p for p in (self.where, f"unit {self.unit!r}" if self.unit else None) if p
+        unit = gettext("unit {unit!r}").format(unit=self.unit) if self.unit else None
+        place = gettext(", ").join(p for p in (self.where, unit) if p)
+        message = str(self.message)  # a LazyText shows in the language in force
+        return (
+            gettext("{place}: {message}").format(place=place, message=message) if place else message
         )
-        return f"{place}: {self.message}" if place else self.message
 
 
 class OrgValidationError(ValueError):
@@ -212,9 +215,14 @@ class OrgValidationError(ValueError):
     def __init__(self, issues: list[ValidationIssue], source: str | None = None) -> None:
         self.issues = issues
         self.source = source
-        head = f"{source}: " if source else ""
+        head = gettext("{source}: ").format(source=source) if source else ""
         n = len(issues)
-        lines = [f"{head}{n} problem{'s' if n != 1 else ''} in the organisation:"]
+        lines = [
+            head
+            + ngettext(
+                "{n} problem in the organisation:", "{n} problems in the organisation:", n
+            ).format(n=n)
+        ]
         lines += [f"  - {i}" for i in issues]
         super().__init__("\n".join(lines))
 
@@ -909,7 +917,7 @@ class OrgGraph:
                 issues,
             )  # fmt: skip
             if not found:  # pragma: no cover - the fast checks and the full ones agree
-                found = [ValidationIssue("the organisation is invalid")]
+                found = [ValidationIssue(lazy("the organisation is invalid"))]
             raise OrgValidationError(found, source) from None
         self.warnings: tuple[ValidationIssue, ...] = (*warnings, *placement_warnings)
         self.root = cols.ids[int(tree.order[0])]
@@ -947,9 +955,11 @@ class OrgGraph:
             uid = cols.ids[i]
             out.append(
                 ValidationIssue(
-                    f"a 派出所 (station) under {cols.names[p]!r} "
-                    f"({KIND_NAMES.get(pkn, pkn)}), not directly under a bureau: it still "
-                    "counts as a 派出所 in the station share; check its parent",
+                    lazy(
+                        "a 派出所 (station) under {value!r} ({get}), not directly under a bureau: it still counts as a 派出所 in the station share; check its parent",
+                        value=cols.names[p],
+                        get=KIND_NAMES.get(pkn, pkn),
+                    ),
                     uid,
                     where.get(uid),
                 )
@@ -1402,9 +1412,14 @@ def placement_issues(
                 ck = kinds[cur]["kind"]
                 errors.append(
                     ValidationIssue(
-                        f"{'an' if kind == 'office' else 'a'} {kind} ({KIND_NAMES[kind]}) must sit inside a 派出所 (station), "
-                        f"but it is under {kinds[cur]['name']!r} ({KIND_NAMES.get(ck, ck)}); "
-                        "if it is a 大队/中队/科室 of the bureau, its kind is department",
+                        lazy(
+                            "{value} {kind} ({value2}) must sit inside a 派出所 (station), but it is under {name!r} ({get}); if it is a 大队/中队/科室 of the bureau, its kind is department",
+                            value="an" if kind == "office" else "a",
+                            kind=kind,
+                            value2=KIND_NAMES[kind],
+                            name=kinds[cur]["name"],
+                            get=KIND_NAMES.get(ck, ck),
+                        ),
                         uid,
                         where.get(uid),
                     )
@@ -1415,9 +1430,11 @@ def placement_issues(
             if pk in ("department", "command_center"):
                 warnings.append(
                     ValidationIssue(
-                        f"a 派出所 (station) under {kinds[p]['name']!r} "
-                        f"({KIND_NAMES.get(pk, pk)}), not directly under a bureau: it still "
-                        "counts as a 派出所 in the station share; check its parent",
+                        lazy(
+                            "a 派出所 (station) under {name!r} ({get}), not directly under a bureau: it still counts as a 派出所 in the station share; check its parent",
+                            name=kinds[p]["name"],
+                            get=KIND_NAMES.get(pk, pk),
+                        ),
                         uid,
                         where.get(uid),
                     )
@@ -1464,29 +1481,35 @@ def _legacy_issues(
     if parent_bureau is not None:
         for fn in parent_bureau.functions:
             if fn not in catalogue:
-                found.append(ValidationIssue(f"parent_bureau: unknown function code {fn!r}"))
+                found.append(
+                    ValidationIssue(lazy("parent_bureau: unknown function code {fn!r}", fn=fn))
+                )
     g: nx.DiGraph = nx.DiGraph()
     parent: dict[str, str | None] = {}
     for u in units:
         loc = where.get(u.id) if isinstance(u.id, str) else None
         if not isinstance(u.id, str) or not u.id:
-            found.append(ValidationIssue("unit has no id", None, loc))
+            found.append(ValidationIssue(lazy("unit has no id"), None, loc))
             continue
         if u.id in parent:
-            found.append(ValidationIssue("duplicate unit id", u.id, loc))
+            found.append(ValidationIssue(lazy("duplicate unit id"), u.id, loc))
             continue
         bad_char = _control_char(u.id)
         if bad_char:
-            found.append(ValidationIssue(f"the unit id holds a {bad_char}", u.id, loc, "id"))
+            found.append(
+                ValidationIssue(
+                    lazy("the unit id holds a {bad_char}", bad_char=bad_char), u.id, loc, "id"
+                )
+            )
         found.extend(_check_unit(u, loc, catalogue))
         parent[u.id] = u.parent
         g.add_node(u.id, **{k: getattr(u, k) for k in NODE_FIELDS})
 
     roots = [uid for uid, p in parent.items() if p is None]
     if not units:
-        found.append(ValidationIssue("the organisation has no units"))
+        found.append(ValidationIssue(lazy("the organisation has no units")))
     elif len(roots) == 0:
-        found.append(ValidationIssue("no root unit (every unit names a parent)"))
+        found.append(ValidationIssue(lazy("no root unit (every unit names a parent)")))
     elif len(roots) > 1:
         found.append(
             ValidationIssue(
@@ -1500,17 +1523,21 @@ def _legacy_issues(
         if p is None:
             continue
         if p == uid:
-            found.append(ValidationIssue("unit is its own parent", uid, where.get(uid)))
+            found.append(ValidationIssue(lazy("unit is its own parent"), uid, where.get(uid)))
         elif not isinstance(p, str) or p not in parent:
-            found.append(ValidationIssue(f"parent {p!r} does not exist", uid, where.get(uid)))
+            found.append(
+                ValidationIssue(lazy("parent {p!r} does not exist", p=p), uid, where.get(uid))
+            )
         else:
             children[p].append(uid)
             g.add_edge(uid, p, type=REPORTS_TO)
             if g.nodes[uid]["kind"] == "station" and g.nodes[p]["kind"] == "station":
                 found.append(
                     ValidationIssue(
-                        f"a station under the station {p!r}: bundle stations under a "
-                        "group (片区, 中心所) instead",
+                        lazy(
+                            "a station under the station {p!r}: bundle stations under a group (片区, 中心所) instead",
+                            p=p,
+                        ),
                         uid,
                         where.get(uid),
                     )
@@ -1535,7 +1562,11 @@ def _legacy_issues(
         ]
         if on_cycle:
             shown = ", ".join(on_cycle[:10]) + (" …" if len(on_cycle) > 10 else "")
-            found.append(ValidationIssue(f"REPORTS_TO cycle: units {shown} never reach the root"))
+            found.append(
+                ValidationIssue(
+                    lazy("REPORTS_TO cycle: units {shown} never reach the root", shown=shown)
+                )
+            )
 
     placement_errors, _ = placement_issues(g, parent, where)
     found.extend(placement_errors)
@@ -1553,48 +1584,85 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
         out.append(ValidationIssue(msg, u.id, loc, field))
 
     if not isinstance(u.name, str) or not u.name.strip():
-        bad("unit has no name", "name")
+        bad(lazy("unit has no name"), "name")
     elif bad_char := _control_char(u.name):
         bad(
-            f"the name holds a {bad_char}: remove it (Excel writes one for a line break)",
+            lazy(
+                "the name holds a {bad_char}: remove it (Excel writes one for a line break)",
+                bad_char=bad_char,
+            ),
             "name",
         )
     if not isinstance(u.kind, str) or u.kind not in KIND_NAMES:
-        bad(f"unknown kind {u.kind!r} (known: {', '.join(KINDS)})", "kind")
+        bad(
+            lazy("unknown kind {kind!r} (known: {join})", kind=u.kind, join=", ".join(KINDS)),
+            "kind",
+        )
     for f in _INT_FIELDS:
         v = getattr(u, f)
         if v is None and f in ("establishment", "leaders"):
             continue
         if isinstance(v, bool) or not isinstance(v, int):
-            bad(f"{f} must be a whole number, got {v!r}", f)
+            bad(lazy("{f} must be a whole number, got {v!r}", f=f, v=v), f)
         elif v < 0:
-            bad(f"{f} must not be negative, got {v}", f)
+            bad(lazy("{f} must not be negative, got {v}", f=f, v=v), f)
         elif v > MAX_HEADCOUNT:
-            bad(f"{f} {v} is more than {MAX_HEADCOUNT:,}, not a headcount of one unit", f)
+            bad(
+                lazy(
+                    "{f} {v} is more than {MAX_HEADCOUNT:,}, not a headcount of one unit",
+                    f=f,
+                    v=v,
+                    MAX_HEADCOUNT=MAX_HEADCOUNT,
+                ),
+                f,
+            )
     if u.function is not None:
         if not isinstance(u.function, str):
-            bad(f"function must be a function code, got {u.function!r}", "function")
+            bad(
+                lazy("function must be a function code, got {function!r}", function=u.function),
+                "function",
+            )
         elif u.function not in catalogue:
-            bad(f"unknown function code {u.function!r}", "function")
+            bad(lazy("unknown function code {function!r}", function=u.function), "function")
         elif u.kind not in FUNCTION_KINDS:
-            bad(f"a {u.kind} unit has no function (functions belong to departments)", "function")
+            bad(
+                lazy(
+                    "a {kind} unit has no function (functions belong to departments)", kind=u.kind
+                ),
+                "function",
+            )
     if u.category is not None and (not isinstance(u.category, str) or u.category not in CATEGORIES):
         bad(
-            f"unknown category {u.category!r} (known: {', '.join(sorted(CATEGORIES))})",
+            lazy(
+                "unknown category {category!r} (known: {join})",
+                category=u.category,
+                join=", ".join(sorted(CATEGORIES)),
+            ),
             "category",
         )
     if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
-        bad(f"duty_roster must be true or false, got {u.duty_roster!r}", "duty_roster")
+        bad(
+            lazy(
+                "duty_roster must be true or false, got {duty_roster!r}", duty_roster=u.duty_roster
+            ),
+            "duty_roster",
+        )
     cs = u.community_share
     if cs is not None and (
         isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
     ):
-        bad(f"community_share must be a number between 0 and 1, got {cs!r}", "community_share")
+        bad(
+            lazy("community_share must be a number between 0 and 1, got {cs!r}", cs=cs),
+            "community_share",
+        )
     if u.kind in GROUP_KINDS and (u.police or u.auxiliaries or u.establishment):
         bad(
-            "a group (片区/体系) holds no establishment and no officers of its own "
-            f"(police {u.police}, auxiliaries {u.auxiliaries}, "
-            f"establishment {u.establishment})"
+            lazy(
+                "a group (片区/体系) holds no establishment and no officers of its own (police {police}, auxiliaries {auxiliaries}, establishment {establishment})",
+                police=u.police,
+                auxiliaries=u.auxiliaries,
+                establishment=u.establishment,
+            )
         )
     return out
 
@@ -1605,27 +1673,36 @@ def _check_guides(
     label = f"GUIDES {upper!r} → {lower!r}"
     missing = [x for x in (upper, lower) if x not in g]
     if missing:
-        return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
+        return [
+            ValidationIssue(lazy("{label}: unit {m!r} does not exist", label=label, m=m))
+            for m in missing
+        ]
     a, b = g.nodes[upper], g.nodes[lower]
     if a["kind"] != "department" or b["kind"] != "department":
-        return [ValidationIssue(f"{label}: GUIDES links departments only")]
+        return [ValidationIssue(lazy("{label}: GUIDES links departments only", label=label))]
     if a["function"] is None or a["function"] != b["function"]:
         return [
             ValidationIssue(
-                f"{label}: functions differ ({a['function']!r} vs {b['function']!r}); "
-                "GUIDES links departments of the same function"
+                lazy(
+                    "{label}: functions differ ({function!r} vs {function2!r}); GUIDES links departments of the same function",
+                    label=label,
+                    function=a["function"],
+                    function2=b["function"],
+                )
             )
         ]
     bu, bl = _bureau_of(parent, g, upper), _bureau_of(parent, g, lower)
     if bu is None or bl is None or bu == bl or not _is_ancestor(parent, bu, bl):
         return [
             ValidationIssue(
-                f"{label}: GUIDES runs from a bureau's department to a department of a "
-                "bureau below it"
+                lazy(
+                    "{label}: GUIDES runs from a bureau's department to a department of a bureau below it",
+                    label=label,
+                )
             )
         ]
     if g.has_edge(upper, lower):
-        return [ValidationIssue(f"{label}: duplicate edge")]
+        return [ValidationIssue(lazy("{label}: duplicate edge", label=label))]
     g.add_edge(upper, lower, type=GUIDES)
     return []
 
@@ -1634,10 +1711,13 @@ def _check_dispatch(g: nx.DiGraph, cc: str, target: str) -> list[ValidationIssue
     label = f"DISPATCHES {cc!r} → {target!r}"
     missing = [x for x in (cc, target) if x not in g]
     if missing:
-        return [ValidationIssue(f"{label}: unit {m!r} does not exist") for m in missing]
+        return [
+            ValidationIssue(lazy("{label}: unit {m!r} does not exist", label=label, m=m))
+            for m in missing
+        ]
     if g.nodes[cc]["kind"] != "command_center":
-        return [ValidationIssue(f"{label}: only a command_center dispatches")]
+        return [ValidationIssue(lazy("{label}: only a command_center dispatches", label=label))]
     if cc == target or g.has_edge(cc, target):
-        return [ValidationIssue(f"{label}: self-dispatch or duplicate edge")]
+        return [ValidationIssue(lazy("{label}: self-dispatch or duplicate edge", label=label))]
     g.add_edge(cc, target, type=DISPATCHES)
     return []

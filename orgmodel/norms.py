@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.labels import POLICY_METRIC_IDS
 from orgmodel.model import GROUP_KINDS, KINDS
 from orgmodel.seeds import read_data_yaml, seed_path
@@ -117,11 +118,13 @@ def _num(
 ) -> Any:
     v = d.get(key, default)
     if v is None:
-        raise InputError(f"{where}: missing {key}")
+        raise InputError(lazy("{where}: missing {key}", where=where, key=key))
     ok = isinstance(v, int | float) if real else isinstance(v, int)
     if isinstance(v, bool) or not ok or v < 0:
         kind = "a non-negative number" if real else "a non-negative whole number"
-        raise InputError(f"{where}: {key} must be {kind}, got {v!r}")
+        raise InputError(
+            lazy("{where}: {key} must be {kind}, got {v!r}", where=where, key=key, kind=kind, v=v)
+        )
     return v
 
 
@@ -138,32 +141,46 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
         A kind is missing or unknown, or a value is not a non-negative number.
     """
     if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
-        raise InputError(f"{source}: expected a mapping with 'kinds'")
+        raise InputError(lazy("{source}: expected a mapping with 'kinds'", source=source))
     k = _num(data, "officers_per_post", source, default=5)
     absence = _num(data, "absence_rate", source, real=True, default=0.1)
     if absence >= 1:
-        raise InputError(f"{source}: absence_rate must be below 1, got {absence}")
+        raise InputError(
+            lazy(
+                "{source}: absence_rate must be below 1, got {absence}",
+                source=source,
+                absence=absence,
+            )
+        )
     kinds: dict[str, KindNorm] = {}
     unknown = sorted(set(data["kinds"]) - set(KINDS))
     if unknown:
-        raise InputError(f"{source}: unknown unit kinds in norms: {', '.join(unknown)}")
+        raise InputError(
+            lazy(
+                "{source}: unknown unit kinds in norms: {join}",
+                source=source,
+                join=", ".join(unknown),
+            )
+        )
     for kind in KINDS:
         where = f"{source}: kinds.{kind}"
         row = data["kinds"].get(kind)
         if row is None and kind in GROUP_KINDS:
             row = _GROUP_NORM
         if not isinstance(row, dict):
-            raise InputError(f"{where}: missing (every kind needs norms)")
+            raise InputError(lazy("{where}: missing (every kind needs norms)", where=where))
         s = _num(row, "efficient_size", where)
         if s == 0:
-            raise InputError(f"{where}: efficient_size must be at least 1")
+            raise InputError(lazy("{where}: efficient_size must be at least 1", where=where))
         roster = row.get("duty_roster", False)
         if not isinstance(roster, bool):
-            raise InputError(f"{where}: duty_roster must be true or false")
+            raise InputError(lazy("{where}: duty_roster must be true or false", where=where))
         if kind in GROUP_KINDS and any(row.get(k) for k in ("leaders", "admin", "duty_posts")):
             raise InputError(
-                f"{where}: a group (片区/体系) has no posts of its own; leaders, admin and "
-                "duty_posts must be 0"
+                lazy(
+                    "{where}: a group (片区/体系) has no posts of its own; leaders, admin and duty_posts must be 0",
+                    where=where,
+                )
             )
         kinds[kind] = KindNorm(
             leaders=_num(row, "leaders", where),
@@ -176,12 +193,14 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
         )
         if kinds[kind].added_posts and kind not in ("team", "office"):
             raise InputError(
-                f"{where}: added_posts is for teams and offices (the posts they add to their "
-                "station's establishment)"
+                lazy(
+                    "{where}: added_posts is for teams and offices (the posts they add to their station's establishment)",
+                    where=where,
+                )
             )
     span = data.get("span") or {}
     if not isinstance(span, dict):
-        raise InputError(f"{source}: span must be a mapping")
+        raise InputError(lazy("{source}: span must be a mapping", source=source))
     bands_raw = span.get("bands", [[1, 1], [2, 3], [4, 7], [8, 12], [13, 16], [17, None]])
     bands: list[tuple[int, int | None]] = []
     for i, b in enumerate(bands_raw):
@@ -191,7 +210,13 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
             or not isinstance(b[0], int)
             or (b[1] is not None and (not isinstance(b[1], int) or b[1] < b[0]))
         ):
-            raise InputError(f"{source}: span.bands[{i}] must be [low, high] or [low, null]")
+            raise InputError(
+                lazy(
+                    "{source}: span.bands[{i}] must be [low, high] or [low, null]",
+                    source=source,
+                    i=i,
+                )
+            )
         bands.append((b[0], b[1]))
     return Norms(
         kinds=kinds,
@@ -250,37 +275,57 @@ class PolicyRule:
 def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
     """Build the policy rules from the file's data, checking every field."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise InputError(f"{source}: expected a mapping with a list under 'rules'")
+        raise InputError(
+            lazy("{source}: expected a mapping with a list under 'rules'", source=source)
+        )
     rules: list[PolicyRule] = []
     seen: set[str] = set()
     for i, r in enumerate(data["rules"]):
         where = f"{source}: rules[{i}]"
         if not isinstance(r, dict):
-            raise InputError(f"{where}: expected a mapping")
+            raise InputError(lazy("{where}: expected a mapping", where=where))
         missing = [
             k
             for k in ("id", "description", "metric", "scope", "comparator", "threshold")
             if k not in r
         ]
         if missing:
-            raise InputError(f"{where}: missing {', '.join(missing)}")
+            raise InputError(lazy("{where}: missing {join}", where=where, join=", ".join(missing)))
         where = f"{source}: rule {r['id']!r}"
         if r["id"] in seen:
-            raise InputError(f"{where}: duplicate rule id")
+            raise InputError(lazy("{where}: duplicate rule id", where=where))
         seen.add(r["id"])
         if r["metric"] not in POLICY_METRIC_IDS:
             raise InputError(
-                f"{where}: unknown metric {r['metric']!r} (known: {', '.join(POLICY_METRIC_IDS)})"
+                lazy(
+                    "{where}: unknown metric {metric!r} (known: {join})",
+                    where=where,
+                    metric=r["metric"],
+                    join=", ".join(POLICY_METRIC_IDS),
+                )
             )
         if r["scope"] not in POLICY_SCOPES:
             raise InputError(
-                f"{where}: unknown scope {r['scope']!r} (known: {', '.join(POLICY_SCOPES)})"
+                lazy(
+                    "{where}: unknown scope {scope!r} (known: {join})",
+                    where=where,
+                    scope=r["scope"],
+                    join=", ".join(POLICY_SCOPES),
+                )
             )
         if r["comparator"] not in COMPARATORS:
-            raise InputError(f"{where}: unknown comparator {r['comparator']!r}")
+            raise InputError(
+                lazy(
+                    "{where}: unknown comparator {comparator!r}",
+                    where=where,
+                    comparator=r["comparator"],
+                )
+            )
         t = r["threshold"]
         if isinstance(t, bool) or not isinstance(t, int | float):
-            raise InputError(f"{where}: threshold must be a number, got {t!r}")
+            raise InputError(
+                lazy("{where}: threshold must be a number, got {t!r}", where=where, t=t)
+            )
         rules.append(
             PolicyRule(
                 id=str(r["id"]),

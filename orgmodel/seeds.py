@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 
 __all__ = ["cypher_dir", "read_data_yaml", "seed_path", "seeds_dir"]
 
@@ -54,8 +55,8 @@ def read_data_yaml(path: Path, what: str) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise InputError(f"{path}: {what} file not found") from e
+        raise InputError(lazy("{path}: {what} file not found", path=path, what=what)) from e
     except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text") from e
+        raise InputError(lazy("{path}: not UTF-8 text", path=path)) from e
     except yaml.YAMLError as e:
-        raise InputError(f"{path}: malformed YAML: {e}") from e
+        raise InputError(lazy("{path}: malformed YAML: {e}", path=path, e=e)) from e

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 
 __all__ = ["atomic_output"]
 
@@ -22,9 +23,9 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"{p}: folder {folder} does not exist")
+        raise InputError(lazy("{p}: folder {folder} does not exist", p=p, folder=folder))
     if p.is_dir():
-        raise InputError(f"{p}: is a folder; give a file name")
+        raise InputError(lazy("{p}: is a folder; give a file name", p=p))
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{p.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)

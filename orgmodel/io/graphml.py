@@ -25,6 +25,7 @@ import networkx as nx
 
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.io._atomic import atomic_output
 from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.model import (
@@ -144,13 +145,13 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
     try:
         g = nx.read_graphml(p, force_multigraph=False)
     except FileNotFoundError as e:
-        raise InputError(f"{p}: no such file") from e
+        raise InputError(lazy("{p}: no such file", p=p)) from e
     except IsADirectoryError as e:
-        raise InputError(f"{p}: is a folder, not a GraphML file") from e
+        raise InputError(lazy("{p}: is a folder, not a GraphML file", p=p)) from e
     except (ParseError, nx.NetworkXError, ValueError, KeyError) as e:
-        raise InputError(f"{p}: not well-formed GraphML: {e}") from e
+        raise InputError(lazy("{p}: not well-formed GraphML: {e}", p=p, e=e)) from e
     if not g.is_directed():
-        raise InputError(f"{p}: the graph is undirected; orgmodel GraphML is directed")
+        raise InputError(lazy("{p}: the graph is undirected; orgmodel GraphML is directed", p=p))
 
     issues: list[ValidationIssue] = []
     parent: dict[str, str | None] = {_nid(n): None for n in g.nodes}
@@ -162,7 +163,11 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
             if parent[u] is not None:
                 issues.append(
                     ValidationIssue(
-                        f"more than one REPORTS_TO edge (to {parent[u]!r} and {v!r})",
+                        lazy(
+                            "more than one REPORTS_TO edge (to {value!r} and {v!r})",
+                            value=parent[u],
+                            v=v,
+                        ),
                         u,
                         f"node {u!r}",
                     )
@@ -175,7 +180,13 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
         else:
             issues.append(
                 ValidationIssue(
-                    f"edge {u!r} → {v!r}: type must be one of {', '.join(EDGE_TYPES)}, got {t!r}"
+                    lazy(
+                        "edge {u!r} → {v!r}: type must be one of {join}, got {t!r}",
+                        u=u,
+                        v=v,
+                        join=", ".join(EDGE_TYPES),
+                        t=t,
+                    )
                 )
             )
     units: list[Unit] = []
@@ -185,7 +196,7 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
         where[uid] = f"node {uid!r}"
         for req in ("name", "kind"):
             if not a.get(req):
-                issues.append(ValidationIssue(f"node has no {req}", uid, where[uid]))
+                issues.append(ValidationIssue(lazy("node has no {req}", req=req), uid, where[uid]))
         fields = {k: a[k] for k in NODE_FIELDS if k in a}
         for k in _INTS:
             if k in fields:

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import Any
 
+from orgmodel.i18n import lazy
+
 __all__ = ["IdError", "normalize_id"]
 
 _INTEGRAL = re.compile(r"[+-]?\d+\.0+")
@@ -64,12 +66,14 @@ def normalize_id(value: Any) -> str | None:
             return str(int(value))
         if value.is_integer():
             raise IdError(
-                f"{value:.6g} is a number of more than 15 digits: Excel has rounded it. "
-                "Format the id column as text (设置单元格格式 → 文本) and enter the ids again"
+                lazy(
+                    "{value:.6g} is a number of more than 15 digits: Excel has rounded it. Format the id column as text (设置单元格格式 → 文本) and enter the ids again",
+                    value=value,
+                )
             )
         return repr(value)
     if not isinstance(value, str):
-        raise IdError(f"must be text or a number, got {value!r}")
+        raise IdError(lazy("must be text or a number, got {value!r}", value=value))
     t = unicodedata.normalize("NFKC", value).strip()
     if not t:
         return None
@@ -77,7 +81,9 @@ def normalize_id(value: Any) -> str | None:
         return t.split(".", 1)[0]
     if _SCIENTIFIC.fullmatch(t):
         raise IdError(
-            f"{t!r} is a number in scientific notation: Excel has dropped its digits. Format "
-            "the id column as text (设置单元格格式 → 文本) in the source and export again"
+            lazy(
+                "{t!r} is a number in scientific notation: Excel has dropped its digits. Format the id column as text (设置单元格格式 → 文本) in the source and export again",
+                t=t,
+            )
         )
     return t

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 
 __all__ = ["check_lineage", "lineage_origins", "read_lineage"]
 
@@ -49,15 +50,22 @@ def read_lineage(path: str | Path) -> dict[str, list[str]]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError as e:
-        raise InputError(f"{p}: lineage file not found") from e
+        raise InputError(lazy("{p}: lineage file not found", p=p)) from e
     except UnicodeDecodeError as e:
-        raise InputError(f"{p}: not UTF-8 text (byte {e.start})") from e
+        raise InputError(lazy("{p}: not UTF-8 text (byte {start})", p=p, start=e.start)) from e
     if p.suffix.lower() == ".csv":
         return _from_csv(text, str(p))
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as e:
-        raise InputError(f"{p}: malformed {p.suffix.lstrip('.').upper() or 'YAML'}: {e}") from e
+        raise InputError(
+            lazy(
+                "{p}: malformed {value}: {e}",
+                p=p,
+                value=p.suffix.lstrip(".").upper() or "YAML",
+                e=e,
+            )
+        ) from e
     return lineage_from_data(data, str(p))
 
 
@@ -71,7 +79,14 @@ def _from_csv(text: str, source: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for i, r in enumerate(rows, start=first):
         if len(r) < 2 or not r[0].strip() or not r[1].strip():
-            raise InputError(f"{source} row {i}: expected two ids, old,new; got {r!r}")
+            raise InputError(
+                lazy(
+                    "{source} row {i}: expected two ids, old,new; got {r!r}",
+                    source=source,
+                    i=i,
+                    r=r,
+                )
+            )
         old, new = r[0].strip(), r[1].strip()
         targets = out.setdefault(old, [])
         if new not in targets:
@@ -84,7 +99,9 @@ def lineage_from_data(data: Any, source: str = "<lineage>") -> dict[str, list[st
     if isinstance(data, dict) and set(data) == {"lineage"}:
         data = data["lineage"]
     if not isinstance(data, dict):
-        raise InputError(f"{source}: a lineage map is a mapping old id → new id")
+        raise InputError(
+            lazy("{source}: a lineage map is a mapping old id → new id", source=source)
+        )
     out: dict[str, list[str]] = {}
     for old, new in data.items():
         news = [new] if isinstance(new, str | int) else new
@@ -93,7 +110,13 @@ def lineage_from_data(data: Any, source: str = "<lineage>") -> dict[str, list[st
             or not news
             or not all(isinstance(n, str | int) for n in news)
         ):
-            raise InputError(f"{source}: {old!r}: expected a new id or a list of new ids")
+            raise InputError(
+                lazy(
+                    "{source}: {old!r}: expected a new id or a list of new ids",
+                    source=source,
+                    old=old,
+                )
+            )
         out[str(old)] = [str(n) for n in news]
     return out
 

@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 
 __all__ = ["MAX_NESTING", "NestingError", "check_nesting"]
 
@@ -70,8 +71,11 @@ def check_nesting(
         deepest = max(deepest, len(indents) - 1)
     if deepest > limit:
         raise NestingError(
-            f"{source}: the document nests more than {limit} levels deep; an organisation "
-            "file or a plan needs a handful"
+            lazy(
+                "{source}: the document nests more than {limit} levels deep; an organisation file or a plan needs a handful",
+                source=source,
+                limit=limit,
+            )
         )
 
 

@@ -33,6 +33,7 @@ import yaml
 
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.io.ids import _NUMERIC_START, IdError, normalize_id
 from orgmodel.io.nesting import check_nesting
 from orgmodel.model import (
@@ -72,7 +73,7 @@ def _edge_pairs(
     if raw is None:
         return pairs, issues
     if not isinstance(raw, list):
-        return pairs, [ValidationIssue(f"'{key}' must be a list", where=where)]
+        return pairs, [ValidationIssue(lazy("'{key}' must be a list", key=key), where=where)]
     if all(type(e) is dict and len(e) == 2 and "from" in e and "to" in e for e in raw):
         ends_a = _ids([e["from"] for e in raw])
         ends_b = _ids([e["to"] for e in raw])
@@ -90,11 +91,17 @@ def _edge_pairs(
             try:
                 a, b = normalize_id(ends[0]), normalize_id(ends[1])
             except IdError as err:
-                issues.append(ValidationIssue(f"{key}[{i}]: {err}", where=where))
+                issues.append(
+                    ValidationIssue(lazy("{key}[{i}]: {err}", key=key, i=i, err=err), where=where)
+                )
                 continue
             pairs.append((a or "", b or ""))
         else:
-            issues.append(ValidationIssue(f"{key}[{i}] must be {{from: ID, to: ID}}", where=where))
+            issues.append(
+                ValidationIssue(
+                    lazy("{key}[{i}] must be {{from: ID, to: ID}}", key=key, i=i), where=where
+                )
+            )
     return pairs, issues
 
 
@@ -186,7 +193,7 @@ def _unit_columns(
         pos = [i for i, r in enumerate(rows) if isinstance(r, dict)]
         kept = set(pos)
         found += [
-            (i, ValidationIssue("a unit must be a mapping", where=_loc(i, lines)))
+            (i, ValidationIssue(lazy("a unit must be a mapping"), where=_loc(i, lines)))
             for i in range(len(rows))
             if i not in kept
         ]
@@ -205,13 +212,22 @@ def _unit_columns(
                 found.append(
                     (
                         at(k),
-                        ValidationIssue(f"id {bad.error}", where=_loc(at(k), lines), field="id"),
+                        ValidationIssue(
+                            lazy("id {error}", error=bad.error),
+                            where=_loc(at(k), lines),
+                            field="id",
+                        ),
                     )
                 )
                 drop.add(k)
             elif uid is None:
                 found.append(
-                    (at(k), ValidationIssue("unit has no id", where=_loc(at(k), lines), field="id"))
+                    (
+                        at(k),
+                        ValidationIssue(
+                            lazy("unit has no id"), where=_loc(at(k), lines), field="id"
+                        ),
+                    )
                 )
                 drop.add(k)
     names = [r.get("name") for r in rows]
@@ -229,10 +245,14 @@ def _unit_columns(
             continue
         r, uid, loc = rows[k], ids[k], _loc(at(k), lines)
         for x in sorted(set(r) - known, key=str):
-            found.append((at(k), ValidationIssue(f"unknown field {x!r}", uid, loc, field=str(x))))
+            found.append(
+                (at(k), ValidationIssue(lazy("unknown field {x!r}", x=x), uid, loc, field=str(x)))
+            )
         for req in ("name", "kind"):
             if r.get(req) in (None, ""):
-                found.append((at(k), ValidationIssue(f"missing {req}", uid, loc, field=req)))
+                found.append(
+                    (at(k), ValidationIssue(lazy("missing {req}", req=req), uid, loc, field=req))
+                )
     index: dict[str, int] = {}
     if not drop:
         index = dict(zip(ids, range(len(ids)) if pos is None else pos, strict=True))
@@ -242,7 +262,9 @@ def _unit_columns(
             if k in drop:
                 continue
             if uid in index:
-                found.append((at(k), ValidationIssue("duplicate unit id", uid, _loc(at(k), lines))))
+                found.append(
+                    (at(k), ValidationIssue(lazy("duplicate unit id"), uid, _loc(at(k), lines)))
+                )
                 drop.add(k)
             else:
                 index[uid] = at(k)
@@ -302,17 +324,25 @@ def org_from_dict(
     """
     if not isinstance(data, dict):
         raise OrgValidationError(
-            [ValidationIssue("expected a mapping with 'units' at the top level")], source
+            [ValidationIssue(lazy("expected a mapping with 'units' at the top level"))], source
         )
     version = data.get("orgmodel", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise OrgValidationError(
-            [ValidationIssue(f"unsupported format version {version!r} (this is {FORMAT_VERSION})")],
+            [
+                ValidationIssue(
+                    lazy(
+                        "unsupported format version {version!r} (this is {FORMAT_VERSION})",
+                        version=version,
+                        FORMAT_VERSION=FORMAT_VERSION,
+                    )
+                )
+            ],
             source,
         )
     raw_units = data.get("units")
     if not isinstance(raw_units, list):
-        raise OrgValidationError([ValidationIssue("'units' must be a list of units")], source)
+        raise OrgValidationError([ValidationIssue(lazy("'units' must be a list of units"))], source)
     cols, index, issues = _unit_columns(raw_units, lines)
     pb = data.get("parent_bureau")
     parent_bureau: ParentBureau | None = None
@@ -324,7 +354,7 @@ def org_from_dict(
         ):
             issues.append(
                 ValidationIssue(
-                    "parent_bureau must be {name: 上级公安机关名称, functions: [code, ...]}",
+                    lazy("parent_bureau must be {name: 上级公安机关名称, functions: [code, ...]}"),
                     where="parent_bureau",
                 )
             )
@@ -394,7 +424,13 @@ def _parse(text: str | bytes, fmt: str, source: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as e:
             raise InputError(
-                f"{source}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+                lazy(
+                    "{source}: malformed JSON at line {lineno}, column {colno}: {msg}",
+                    source=source,
+                    lineno=e.lineno,
+                    colno=e.colno,
+                    msg=e.msg,
+                )
             ) from e
     if isinstance(text, bytes):
         text = _utf8(text, source)
@@ -404,7 +440,7 @@ def _parse(text: str | bytes, fmt: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as e:
-        raise InputError(f"{source}: malformed YAML: {e}") from e
+        raise InputError(lazy("{source}: malformed YAML: {e}", source=source, e=e)) from e
 
 
 @functools.cache
@@ -420,7 +456,11 @@ def _utf8(raw: bytes, source: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(
-            f"{source}: not UTF-8 text (byte {e.start}); save the file as UTF-8"
+            lazy(
+                "{source}: not UTF-8 text (byte {start}); save the file as UTF-8",
+                source=source,
+                start=e.start,
+            )
         ) from e
 
 
@@ -465,7 +505,13 @@ def _fmt_of(path: Path) -> str:
         return "json"
     if suf in (".yaml", ".yml"):
         return "yaml"
-    raise InputError(f"{path}: unknown organisation file type {suf!r} (use .yaml, .yml or .json)")
+    raise InputError(
+        lazy(
+            "{path}: unknown organisation file type {suf!r} (use .yaml, .yml or .json)",
+            path=path,
+            suf=suf,
+        )
+    )
 
 
 def load_org(path: str | Path, *, catalogue: FunctionCatalogue | None = None) -> OrgGraph:
@@ -483,9 +529,9 @@ def load_org(path: str | Path, *, catalogue: FunctionCatalogue | None = None) ->
     try:
         raw = p.read_bytes()
     except FileNotFoundError as e:
-        raise InputError(f"{p}: no such file") from e
+        raise InputError(lazy("{p}: no such file", p=p)) from e
     except IsADirectoryError as e:
-        raise InputError(f"{p}: is a folder, not an organisation file") from e
+        raise InputError(lazy("{p}: is a folder, not an organisation file", p=p)) from e
     # orjson checks the UTF-8 of what it reads; the decoder then names the bad byte.
     return read_org(raw if fmt == "json" else _utf8(raw, str(p)), fmt, str(p), catalogue=catalogue)
 

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.io.graphml import read_graphml
 from orgmodel.io.orgfile import load_org, read_org
 from orgmodel.io.tabular import (
@@ -71,7 +72,12 @@ def load_any(
     if suffix in ORG_SUFFIXES:
         return load_org(p)
     raise InputError(
-        f"{p}: unknown file type {suffix or '(none)'!r}; orgmodel reads {', '.join(READ_SUFFIXES)}"
+        lazy(
+            "{p}: unknown file type {value!r}; orgmodel reads {join}",
+            p=p,
+            value=suffix or "(none)",
+            join=", ".join(READ_SUFFIXES),
+        )
     )
 
 
@@ -98,14 +104,21 @@ def read_upload(
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise InputError(
-                f"{filename}: not UTF-8 text (invalid byte at offset {e.start}); save the "
-                "file as UTF-8"
+                lazy(
+                    "{filename}: not UTF-8 text (invalid byte at offset {start}); save the file as UTF-8",
+                    filename=filename,
+                    start=e.start,
+                )
             ) from None
         return read_org(text, "json" if suffix == ".json" else "yaml", filename)
     if suffix not in READ_SUFFIXES:
         raise InputError(
-            f"{filename}: unknown file type {suffix or '(none)'!r}; upload one of "
-            f"{', '.join(READ_SUFFIXES)}"
+            lazy(
+                "{filename}: unknown file type {value!r}; upload one of {join}",
+                filename=filename,
+                value=suffix or "(none)",
+                join=", ".join(READ_SUFFIXES),
+            )
         )
     with tempfile.TemporaryDirectory(prefix="orgmodel-upload-") as d:
         p = Path(d) / Path(filename).name

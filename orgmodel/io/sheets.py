@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 
 __all__ = ["Sheet", "Uncached", "Workbook", "cell_text", "read_workbook"]
 
@@ -68,12 +69,16 @@ def _decode(data: bytes, p: Path) -> str:
         try:
             return data[3:].decode("utf-8", errors="strict")
         except UnicodeDecodeError as e:
-            raise InputError(f"{p}: the file starts with a byte-order mark but is not valid") from e
+            raise InputError(
+                lazy("{p}: the file starts with a byte-order mark but is not valid", p=p)
+            ) from e
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as e:
-            raise InputError(f"{p}: the file starts with a byte-order mark but is not valid") from e
+            raise InputError(
+                lazy("{p}: the file starts with a byte-order mark but is not valid", p=p)
+            ) from e
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -82,8 +87,11 @@ def _decode(data: bytes, p: Path) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as e:
         raise InputError(
-            f"{p}: neither UTF-8 nor GBK/GB18030 text (byte {e.start}); "
-            "save the spreadsheet as CSV UTF-8 or as .xlsx"
+            lazy(
+                "{p}: neither UTF-8 nor GBK/GB18030 text (byte {start}); save the spreadsheet as CSV UTF-8 or as .xlsx",
+                p=p,
+                start=e.start,
+            )
         ) from e
 
 
@@ -98,7 +106,9 @@ def _csv_rows(text: str, p: Path) -> list[tuple[int, list[Any]]]:
         for n, rec in enumerate(reader, start=1):
             rows.append((n, list(rec)))
     except csv.Error as e:
-        raise InputError(f"{p}: malformed CSV near line {reader.line_num}: {e}") from e
+        raise InputError(
+            lazy("{p}: malformed CSV near line {line_num}: {e}", p=p, line_num=reader.line_num, e=e)
+        ) from e
     return rows
 
 
@@ -106,9 +116,9 @@ def _read_bytes(p: Path) -> bytes:
     try:
         return p.read_bytes()
     except FileNotFoundError as e:
-        raise InputError(f"{p}: no such file") from e
+        raise InputError(lazy("{p}: no such file", p=p)) from e
     except IsADirectoryError as e:
-        raise InputError(f"{p}: is a folder, not a spreadsheet") from e
+        raise InputError(lazy("{p}: is a folder, not a spreadsheet", p=p)) from e
 
 
 def _fill_merged(rows: list[list[Any]], ranges: list[tuple[int, int, int, int]]) -> None:
@@ -135,7 +145,7 @@ def _read_xlsx(data: bytes, p: Path) -> Workbook:
         try:
             return load_workbook(io.BytesIO(data), data_only=data_only)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-            raise InputError(f"{p}: not a readable .xlsx workbook ({e})") from e
+            raise InputError(lazy("{p}: not a readable .xlsx workbook ({e})", p=p, e=e)) from e
 
     wb = load(False)
     cached: Any = None
@@ -182,7 +192,9 @@ def _read_xls(data: bytes, p: Path) -> Workbook:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
     except (xlrd.XLRDError, AssertionError, IndexError, ValueError, KeyError) as e:
-        raise InputError(f"{p}: not a readable .xls workbook ({e}); save it as .xlsx") from e
+        raise InputError(
+            lazy("{p}: not a readable .xls workbook ({e}); save it as .xlsx", p=p, e=e)
+        ) from e
     sheets: list[Sheet] = []
     active = 0
     for i, sh in enumerate(book.sheets()):
@@ -236,7 +248,13 @@ def read_workbook(path: str | Path) -> Workbook:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm", ".xls"):
-        raise InputError(f"{p}: unknown spreadsheet type {suffix!r} (use .csv, .xlsx or .xls)")
+        raise InputError(
+            lazy(
+                "{p}: unknown spreadsheet type {suffix!r} (use .csv, .xlsx or .xls)",
+                p=p,
+                suffix=suffix,
+            )
+        )
     data = _read_bytes(p)
     if suffix == ".csv":
         return Workbook([Sheet(p.stem, _csv_rows(_decode(data, p), p))])
@@ -246,15 +264,17 @@ def read_workbook(path: str | Path) -> Workbook:
             book.notes.append(f"{p.name} is an .xlsx workbook named .xls; read as .xlsx")
         return book
     if suffix != ".xls":
-        raise InputError(f"{p}: not a readable .xlsx workbook (not a zip archive)")
+        raise InputError(lazy("{p}: not a readable .xlsx workbook (not a zip archive)", p=p))
     if data.startswith(_OLE):
         return _read_xls(data, p)
     markup = _looks_like_markup(data)
     if markup:
         raise InputError(
-            f"{p}: this is {markup} saved with an .xls name, not an Excel workbook. "
-            "Open it in Excel or WPS and save it as .xlsx (文件 → 另存为 → Excel 工作簿), "
-            "or save it as CSV, then import that file"
+            lazy(
+                "{p}: this is {markup} saved with an .xls name, not an Excel workbook. Open it in Excel or WPS and save it as .xlsx (文件 → 另存为 → Excel 工作簿), or save it as CSV, then import that file",
+                p=p,
+                markup=markup,
+            )
         )
     try:
         text = _decode(data, p)
@@ -264,7 +284,9 @@ def read_workbook(path: str | Path) -> Workbook:
         book = Workbook([Sheet(p.stem, _csv_rows(text, p))])
         book.notes.append(f"{p.name} is delimited text named .xls; read as CSV")
         return book
-    raise InputError(f"{p}: not an Excel .xls workbook; save it as .xlsx or CSV and import that")
+    raise InputError(
+        lazy("{p}: not an Excel .xls workbook; save it as .xlsx or CSV and import that", p=p)
+    )
 
 
 def _col_letter(j: int) -> str:

@@ -41,6 +41,7 @@ from typing import Any
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.io._atomic import atomic_output
 from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.io.sheets import Sheet, Uncached, Workbook, cell_text, read_workbook
@@ -458,7 +459,7 @@ class _RowReader:
                 shown = f"{v:.5E}" if isinstance(v, float) else _text(v)  # as Excel shows it
                 self.lost.append((self.row, field, shown, str(e)))
             else:
-                self.bad(field, f"{field} {e}")
+                self.bad(field, lazy("{field} {e}", field=field, e=e))
             return None
 
     def integer(self, field: str) -> int | None:
@@ -479,10 +480,13 @@ class _RowReader:
             elif re.fullmatch(r"[+-]?\d+\.0*", t):
                 n = int(float(t))
         if n is None:
-            self.bad(field, f"{field} must be a whole number, got {_text(v)!r}")
+            self.bad(
+                field,
+                lazy("{field} must be a whole number, got {text!r}", field=field, text=_text(v)),
+            )
             return None
         if n < 0:
-            self.bad(field, f"{field} must not be negative, got {n}")
+            self.bad(field, lazy("{field} must not be negative, got {n}", field=field, n=n))
             return None
         return n
 
@@ -497,7 +501,14 @@ class _RowReader:
             return True
         if t in _FALSE:
             return False
-        self.bad(field, f"{field} must be 是/否 (√/×, Y/N, true/false, 1/0), got {_text(v)!r}")
+        self.bad(
+            field,
+            lazy(
+                "{field} must be 是/否 (√/×, Y/N, true/false, 1/0), got {text!r}",
+                field=field,
+                text=_text(v),
+            ),
+        )
         return None
 
     def share(self, field: str) -> float | None:
@@ -515,7 +526,15 @@ class _RowReader:
                 x = None
         if x is None or not 0 <= x <= 1:
             hint = " (write 0.6 or 60%)" if x is not None and 1 < x <= 100 else ""
-            self.bad(field, f"{field} must be a share between 0 and 1, got {_text(v)!r}{hint}")
+            self.bad(
+                field,
+                lazy(
+                    "{field} must be a share between 0 and 1, got {text!r}{hint}",
+                    field=field,
+                    text=_text(v),
+                    hint=hint,
+                ),
+            )
             return None
         return x
 
@@ -527,8 +546,10 @@ class _RowReader:
         if code is None:
             self.bad(
                 "function",
-                f"unknown function {t!r} (use a code or a Chinese name of the catalogue, "
-                "such as criminal or 刑侦)",
+                lazy(
+                    "unknown function {t!r} (use a code or a Chinese name of the catalogue, such as criminal or 刑侦)",
+                    t=t,
+                ),
             )
         return code
 
@@ -540,8 +561,10 @@ class _RowReader:
         if c is None or c not in CATEGORIES:
             self.bad(
                 "category",
-                f"unknown category {t!r} (management/综合管理, duty/执法勤务, "
-                "frontline/一线, leadership/领导)",
+                lazy(
+                    "unknown category {t!r} (management/综合管理, duty/执法勤务, frontline/一线, leadership/领导)",
+                    t=t,
+                ),
             )
             return None
         return c
@@ -555,7 +578,7 @@ class _RowReader:
             try:
                 i = normalize_id(x)
             except IdError as e:
-                self.bad(field, f"{field} {e}")
+                self.bad(field, lazy("{field} {e}", field=field, e=e))
                 continue
             if i:
                 out.append(i)
@@ -762,8 +785,13 @@ class _Table:
         for j, f, first in h.repeated:
             self.issues.append(
                 ValidationIssue(
-                    f"column {h.headers[j]!r} repeats {f!r}, already given in column "
-                    f"{_col_letter(first)} ({h.headers[first]})",
+                    lazy(
+                        "column {value!r} repeats {f!r}, already given in column {col_letter} ({value2})",
+                        value=h.headers[j],
+                        f=f,
+                        col_letter=_col_letter(first),
+                        value2=h.headers[first],
+                    ),
                     where=f"{fname} row {n}, column {_col_letter(j)} ({h.headers[j]})",
                 )
             )
@@ -772,7 +800,8 @@ class _Table:
             names = "/".join(COLUMN_ALIASES[req][:3])
             self.issues.append(
                 ValidationIssue(
-                    f"missing required column {req!r} ({names})", where=f"{fname} row {n}"
+                    lazy("missing required column {req!r} ({names})", req=req, names=names),
+                    where=f"{fname} row {n}",
                 )
             )
         ignored = []
@@ -785,15 +814,16 @@ class _Table:
         if ignored:
             self.warnings.append(
                 ValidationIssue(
-                    f"columns not imported (not kept): {', '.join(ignored)}",
+                    lazy("columns not imported (not kept): {join}", join=", ".join(ignored)),
                     where=f"{fname} row {n}",
                 )
             )
         if "police" not in h.columns:
             self.warnings.append(
                 ValidationIssue(
-                    "no 民警 (police) column: every unit has 0 police; name the column 民警实有 "
-                    "if the figures are there",
+                    lazy(
+                        "no 民警 (police) column: every unit has 0 police; name the column 民警实有 if the figures are there"
+                    ),
                     where=f"{fname} row {n}",
                 )
             )
@@ -826,16 +856,23 @@ class _Table:
             r.unit = uid
             if uid is None and "id" not in self.uncached and len(self.lost) == lost:
                 if not any(i.where == r.loc("id") for i in self.issues):
-                    r.bad("id", "id is empty")
+                    r.bad("id", lazy("id is empty"))
             elif uid is not None and uid in self.by_id:
-                r.bad("id", f"duplicate id {uid!r}, already used in row {self.by_id[uid].row}")
+                r.bad(
+                    "id",
+                    lazy(
+                        "duplicate id {uid!r}, already used in row {row}",
+                        uid=uid,
+                        row=self.by_id[uid].row,
+                    ),
+                )
                 uid = None
             name = r.text("name")
             if name is None:
-                r.bad("name", "name is empty")
+                r.bad("name", lazy("name is empty"))
             kind_text = r.text("kind")
             if kind_text is None:
-                r.bad("kind", "kind is empty")
+                r.bad("kind", lazy("kind is empty"))
             parent_text: str | None = None
             if "parent_id" in h.columns:
                 parent_text = r.ident("parent_id")
@@ -871,8 +908,11 @@ class _Table:
             )
             self.warnings.append(
                 ValidationIssue(
-                    f"section headings, not units: skipped (row{'s' if len(heads) > 1 else ''} "
-                    f"{shown})",
+                    lazy(
+                        "section headings, not units: skipped (row{s} {shown})",
+                        s="s" if len(heads) > 1 else "",
+                        shown=shown,
+                    ),
                     where=_rows_text(self.fname, (n for n, _ in heads)),
                 )
             )
@@ -885,8 +925,11 @@ class _Table:
             )
             self.warnings.append(
                 ValidationIssue(
-                    f"the table ends at row {foot[0][0]}: the notes and sign-off below it "
-                    f"({what}) are not units: skipped, not kept",
+                    lazy(
+                        "the table ends at row {value}: the notes and sign-off below it ({what}) are not units: skipped, not kept",
+                        value=foot[0][0],
+                        what=what,
+                    ),
                     where=_rows_text(self.fname, (n for n, _ in foot)),
                 )
             )
@@ -901,8 +944,11 @@ class _Table:
         if len(lost) == 1:
             self.issues.append(
                 ValidationIssue(
-                    f"{'id' if f == 'id' else 'parent'} {why}. The rest of the table was not "
-                    "checked: units and parents cannot be matched while an id is lost",
+                    lazy(
+                        "{value} {why}. The rest of the table was not checked: units and parents cannot be matched while an id is lost",
+                        value="id" if f == "id" else "parent",
+                        why=why,
+                    ),
                     where=f"{self.fname} row {row}, {self.col_loc(f)}",
                 )
             )
@@ -913,10 +959,10 @@ class _Table:
         cols = ", ".join(dict.fromkeys(self.col_loc(c) for _, c, _, _ in lost))
         self.issues.append(
             ValidationIssue(
-                f"ids whose digits Excel has lost ({cells}): numbers in scientific notation "
-                "or longer than 15 digits. Format the id and parent columns as text "
-                "(设置单元格格式 → 文本) in the source and export again. The rest of the "
-                "table was not checked: units and parents cannot be matched while ids are lost",
+                lazy(
+                    "ids whose digits Excel has lost ({cells}): numbers in scientific notation or longer than 15 digits. Format the id and parent columns as text (设置单元格格式 → 文本) in the source and export again. The rest of the table was not checked: units and parents cannot be matched while ids are lost",
+                    cells=cells,
+                ),
                 where=f"{_rows_text(self.fname, dict.fromkeys(n for n, _, _, _ in lost))}, {cols}",
             )
         )
@@ -938,10 +984,10 @@ class _Table:
             shown = ", ".join(cells[:12]) + (f" … ({len(cells)} cells)" if len(cells) > 12 else "")
             self.issues.append(
                 ValidationIssue(
-                    f"formulas saved without their values ({shown}): "
-                    "a program wrote this workbook and nothing computed them, so the figures "
-                    "are unknown (never read as 0). Open the file in Excel or WPS and save it, "
-                    "or export values only (选择性粘贴 → 数值), then import again",
+                    lazy(
+                        "formulas saved without their values ({shown}): a program wrote this workbook and nothing computed them, so the figures are unknown (never read as 0). Open the file in Excel or WPS and save it, or export values only (选择性粘贴 → 数值), then import again",
+                        shown=shown,
+                    ),
                     where=f"{self.fname}, {self.col_loc(f)}",
                 )
             )
@@ -971,14 +1017,19 @@ class _Table:
                 rows = ", ".join(str(x.row) for x in by_name[_name_key(t)])
                 self.parent_issue(
                     r,
-                    f"parent {t!r} names {len(by_name[_name_key(t)])} units (rows {rows}): "
-                    "give its id, or a path such as 城关派出所/社区警务队",
+                    lazy(
+                        "parent {t!r} names {n} units (rows {rows}): give its id, or a path such as 城关派出所/社区警务队",
+                        t=t,
+                        n=len(by_name[_name_key(t)]),
+                        rows=rows,
+                    ),
                 )
             elif len(_PATH_SEP.split(t)) > 1:
                 pending.append(r)
             else:
                 self.parent_issue(
-                    r, f"parent {t!r} is neither an id nor the name of a unit in the table"
+                    r,
+                    lazy("parent {t!r} is neither an id nor the name of a unit in the table", t=t),
                 )
         # Paths name ancestors by name: resolve as their own parents become known.
         resolved: set[str] = {r.id for r in recs if r not in pending}
@@ -999,7 +1050,11 @@ class _Table:
                 break
         for r in pending:
             self.parent_issue(
-                r, f"parent path {r.parent_text!r} does not lead to a unit of the table"
+                r,
+                lazy(
+                    "parent path {parent_text!r} does not lead to a unit of the table",
+                    parent_text=r.parent_text,
+                ),
             )
 
     def by_path(
@@ -1055,8 +1110,10 @@ class _Table:
         if len(roots) == 1:
             self.warnings.append(
                 ValidationIssue(
-                    "no parent column: each unit's parent is the unit whose code is the "
-                    f"longest start of its own (hierarchical codes, root {roots[0].id!r})",
+                    lazy(
+                        "no parent column: each unit's parent is the unit whose code is the longest start of its own (hierarchical codes, root {id!r})",
+                        id=roots[0].id,
+                    ),
                     where=f"{self.fname} row {n}",
                 )
             )
@@ -1110,8 +1167,11 @@ class _Table:
         if not self.rules.is_bare(t):
             self.issues.append(
                 ValidationIssue(
-                    f"unknown kind {t!r} (use a code — {', '.join(KIND_NAMES)} — or a Chinese "
-                    "name such as 派出所, 分局, 大队, 社区警务室)",
+                    lazy(
+                        "unknown kind {t!r} (use a code — {join} — or a Chinese name such as 派出所, 分局, 大队, 社区警务室)",
+                        t=t,
+                        join=", ".join(KIND_NAMES),
+                    ),
                     r.id,
                     where,
                 )
@@ -1129,8 +1189,13 @@ class _Table:
             )
             self.issues.append(
                 ValidationIssue(
-                    f"类型 {t!r} of {r.name!r} {under} can be more than one kind: write one "
-                    f"of {choices}",
+                    lazy(
+                        "类型 {t!r} of {name!r} {under} can be more than one kind: write one of {choices}",
+                        t=t,
+                        name=r.name,
+                        under=under,
+                        choices=choices,
+                    ),
                     r.id,
                     where,
                 )
@@ -1174,9 +1239,13 @@ class _Table:
                     # A bureau's row holds its leadership (局领导); its total is the 合计 row.
                     bureau_notes.append(
                         ValidationIssue(
-                            f"{self.as_totals}: {f} {total} is less than its sub-units' {below}, "
-                            "so it "
-                            "is read as the bureau's own (局领导), not a total",
+                            lazy(
+                                "{as_totals}: {f} {total} is less than its sub-units' {below}, so it is read as the bureau's own (局领导), not a total",
+                                as_totals=self.as_totals,
+                                f=f,
+                                total=total,
+                                below=below,
+                            ),
                             r.id,
                             where,
                         )
@@ -1199,8 +1268,15 @@ class _Table:
                 total = given[r.id]
                 self.issues.append(
                     ValidationIssue(
-                        f"{self.as_totals}: {f} {total} must include its sub-units', but they sum to "
-                        f"{below} ({parts}); own = total − sub-units would be {total - below}",
+                        lazy(
+                            "{as_totals}: {f} {total} must include its sub-units', but they sum to {below} ({parts}); own = total − sub-units would be {value}",
+                            as_totals=self.as_totals,
+                            f=f,
+                            total=total,
+                            below=below,
+                            parts=parts,
+                            value=total - below,
+                        ),
                         r.id,
                         f"{self.fname} row {r.row}, {self.col_loc(f)}",
                     )
@@ -1265,12 +1341,14 @@ class _Table:
         sw = self.switches.totals
         self.warnings.append(
             ValidationIssue(
-                f"the 民警 figures may be subtree totals: every unit with sub-units "
-                f"({len(parents)}, the bureau included) has at least as many 民警 as its "
-                f"sub-units together. As read, each figure is the unit's own: {own_total} "
-                f"民警 in all. Read as subtree totals ({sw}), own = total − sub-units "
-                f"(e.g. {eg}): {tot_total} 民警 in all. If {tot_total} is the right total, "
-                f"import again with {sw}",
+                lazy(
+                    "the 民警 figures may be subtree totals: every unit with sub-units ({n}, the bureau included) has at least as many 民警 as its sub-units together. As read, each figure is the unit's own: {own_total} 民警 in all. Read as subtree totals ({sw}), own = total − sub-units (e.g. {eg}): {tot_total} 民警 in all. If {tot_total} is the right total, import again with {sw}",
+                    n=len(parents),
+                    own_total=own_total,
+                    sw=sw,
+                    eg=eg,
+                    tot_total=tot_total,
+                ),
                 where=f"{self.fname}, {self.col_loc('police')}",
             )
         )
@@ -1330,8 +1408,16 @@ class _Table:
                         )
                 self.warnings.append(
                     ValidationIssue(
-                        f"{c.label} row: {f} {v}, but {what} {total} "
-                        f"(difference {v - total:+d}){hint}",
+                        lazy(
+                            "{label} row: {f} {v}, but {what} {total} (difference {value:+d}){hint}",
+                            label=c.label,
+                            f=f,
+                            v=v,
+                            what=what,
+                            total=total,
+                            value=v - total,
+                            hint=hint,
+                        ),
                         where=f"{self.fname} row {c.row}, {self.col_loc(f)}",
                     )
                 )
@@ -1435,7 +1521,14 @@ def _pick_sheet(
         for s in book.sheets:
             if s.name == sheet or _norm(s.name) == _norm(sheet):
                 return s, _find_header(s.rows)
-        raise InputError(f"{p}: no sheet {sheet!r} (sheets: {', '.join(book.names)})")
+        raise InputError(
+            lazy(
+                "{p}: no sheet {sheet!r} (sheets: {join})",
+                p=p,
+                sheet=sheet,
+                join=", ".join(book.names),
+            )
+        )
     active = book.sheets[book.active]
     if active.name == META_SHEET and len(book.sheets) > 1:
         active = next(s for s in book.sheets if s.name != META_SHEET)
@@ -1448,8 +1541,12 @@ def _pick_sheet(
     if head is not None:  # one sheet a year, say: reading the active one could be the wrong year
         with_header = ", ".join(repr(s.name) for s, _ in found)
         raise InputError(
-            f"{p}: sheets {with_header} each have a header row, and which one holds the "
-            f"organisation is not clear: choose one with {switches.sheet_for(found[-1][0].name)}"
+            lazy(
+                "{p}: sheets {with_header} each have a header row, and which one holds the organisation is not clear: choose one with {sheet_for}",
+                p=p,
+                with_header=with_header,
+                sheet_for=switches.sheet_for(found[-1][0].name),
+            )
         )
     if len(found) == 1:
         s, h = found[0]
@@ -1461,13 +1558,21 @@ def _pick_sheet(
     if found:
         with_header = ", ".join(repr(s.name) for s, _ in found)
         raise InputError(
-            f"{p}: sheets {with_header} each have a header row: choose one with "
-            f"{switches.sheet_for(found[0][0].name)} (sheets: {shown})"
+            lazy(
+                "{p}: sheets {with_header} each have a header row: choose one with {sheet_for} (sheets: {shown})",
+                p=p,
+                with_header=with_header,
+                sheet_for=switches.sheet_for(found[0][0].name),
+                shown=shown,
+            )
         )
     raise InputError(
-        f"{p}: no sheet has a header row naming the columns (编号, 上级编号, 名称, 类型 …); "
-        f"sheets: {shown}. Choose one with {switches.sheet_for(names[0])}, or see "
-        "docs/format.md"
+        lazy(
+            "{p}: no sheet has a header row naming the columns (编号, 上级编号, 名称, 类型 …); sheets: {shown}. Choose one with {sheet_for}, or see docs/format.md",
+            p=p,
+            shown=shown,
+            sheet_for=switches.sheet_for(names[0]),
+        )
     )
 
 
@@ -1491,10 +1596,12 @@ def _refuse_merged_figures(sh: Sheet, header: _Header, p: Path) -> None:
                 bad.append(f"{col} {_col_letter(c)}{top}:{_col_letter(c)}{bottom}")
     if bad:
         raise InputError(
-            f"{p}: sheet {sh.name!r}: merged cells in a count column ({'; '.join(bad)}): a "
-            "merged figure is one number for several units, and copying it to each row would "
-            "count those officers more than once. Unmerge the cells and give each unit its own "
-            "figure."
+            lazy(
+                "{p}: sheet {name!r}: merged cells in a count column ({join}): a merged figure is one number for several units, and copying it to each row would count those officers more than once. Unmerge the cells and give each unit its own figure.",
+                p=p,
+                name=sh.name,
+                join="; ".join(bad),
+            )
         )
 
 
@@ -1511,7 +1618,11 @@ def _meta(book: Workbook, p: Path) -> tuple[dict[str, str], list[ValidationIssue
         if key not in META_FIELDS:
             issues.append(
                 ValidationIssue(
-                    f"unknown field {key!r} (known: {', '.join(META_FIELDS)})",
+                    lazy(
+                        "unknown field {key!r} (known: {join})",
+                        key=key,
+                        join=", ".join(META_FIELDS),
+                    ),
                     where=f"{p.name} sheet {META_SHEET} row {n}, column A",
                 )
             )
@@ -1661,13 +1772,17 @@ def _parse(
     source, fname = str(p), p.name
     if header is None:
         if all(all(map(_empty, cells)) for _, cells in rows):
-            raise InputError(f"{source}: the spreadsheet is empty (no header row)")
+            raise InputError(
+                lazy("{source}: the spreadsheet is empty (no header row)", source=source)
+            )
         n = next(n for n, cells in rows if not all(map(_empty, cells)))
         raise OrgValidationError(
             [
                 ValidationIssue(
-                    "no header row naming the columns (编号/id, 上级编号/parent_id, 名称/name, "
-                    f"类型/kind …) in the first {_HEADER_SCAN} rows; see docs/format.md",
+                    lazy(
+                        "no header row naming the columns (编号/id, 上级编号/parent_id, 名称/name, 类型/kind …) in the first {HEADER_SCAN} rows; see docs/format.md",
+                        HEADER_SCAN=_HEADER_SCAN,
+                    ),
                     where=f"{fname} row {n}",
                 )
             ],
@@ -1679,7 +1794,7 @@ def _parse(
     t.read()
     issues = meta_issues + t.issues
     if not t.records and not issues:
-        issues.append(ValidationIssue("no units below the header", where=fname))
+        issues.append(ValidationIssue(lazy("no units below the header"), where=fname))
     missing = any(i.message.startswith("missing required column") for i in issues)
     if missing or not t.records or t.lost:
         raise OrgValidationError(issues, source)
@@ -1714,7 +1829,11 @@ def _parse(
         for col, other, loc in r.refs:
             if other not in row_of:
                 issues.append(
-                    ValidationIssue(f"{col}: unit {other!r} is not in the table", r.id, loc)
+                    ValidationIssue(
+                        lazy("{col}: unit {other!r} is not in the table", col=col, other=other),
+                        r.id,
+                        loc,
+                    )
                 )
             elif col == "guided_by":
                 guides.append((other, r.id))
@@ -1818,7 +1937,9 @@ def export_table(org: OrgGraph, path: str | Path, *, fmt: str | None = None) -> 
     p = Path(path)
     fmt = fmt or p.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
-        raise InputError(f"{p}: cannot write a table as {fmt!r} (use .csv or .xlsx)")
+        raise InputError(
+            lazy("{p}: cannot write a table as {fmt!r} (use .csv or .xlsx)", p=p, fmt=fmt)
+        )
     rows = table_rows(org)
     with atomic_output(p) as tmp:
         if fmt == "csv":

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgmodel.i18n import lazy
 from orgmodel.model import OrgGraph, OrgValidationError
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.ops import OPERATIONS
@@ -272,7 +273,9 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
         name = str(op.get("op"))
         fn = OPERATIONS.get(name)
         if fn is None:
-            raise PlanError(f"unknown operation {name!r}", index=i, op=name, source=plan.source)
+            raise PlanError(
+                lazy("unknown operation {name!r}", name=name), index=i, op=name, source=plan.source
+            )
         check_op(i, op, plan.source)  # a Plan built by hand meets the same models
         try:
             steps.append(Step(i, name, fn(ws, op)))
@@ -306,7 +309,7 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
             )
         except OrgValidationError as e:
             raise PlanError(
-                f"the resulting organisation is invalid: {e}", source=plan.source
+                lazy("the resulting organisation is invalid: {e}", e=e), source=plan.source
             ) from e
     return ScenarioResult(
         base=org,

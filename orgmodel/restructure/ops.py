@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from orgmodel.i18n import lazy
 from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, GROUP_KINDS, KIND_NAMES
 from orgmodel.restructure.select import resolve_units, show_ref
 from orgmodel.restructure.templates import load_template
@@ -53,14 +54,21 @@ def _select(ws: Workspace, op: Op) -> list[str]:
     for key in ("unit", "units", "select"):
         if key in op:
             return resolve_units(ws, op[key], key)
-    raise OpError("say which units: 'unit', 'units' or 'select'")
+    raise OpError(lazy("say which units: 'unit', 'units' or 'select'"))
 
 
 def _one(ws: Workspace, ref: Any, what: str) -> str:
     """A reference that must name exactly one unit."""
     found = resolve_units(ws, ref, what)
     if len(found) != 1:
-        raise OpError(f"{what} must name one unit; {show_ref(ref)} names {len(found)}")
+        raise OpError(
+            lazy(
+                "{what} must name one unit; {show_ref} names {n}",
+                what=what,
+                show_ref=show_ref(ref),
+                n=len(found),
+            )
+        )
     return found[0]
 
 
@@ -75,14 +83,32 @@ def _scope_bureaus(ws: Workspace, op: Op, default_kind: str | None) -> list[str]
         if not found and ws.units[scope].kind in BUREAU_KINDS and "bureaus" not in op:
             found = [scope]
         if not found:
-            raise OpError(f"no {sel or 'bureau'} bureau at or below {ws.label(scope)}")
+            raise OpError(
+                lazy(
+                    "no {value} bureau at or below {label}",
+                    value=sel or "bureau",
+                    label=ws.label(scope),
+                )
+            )
         return found
     found = [b for b in resolve_units(ws, sel, "bureaus") if ws.is_in_subtree(b, scope)]
     for b in found:
         if ws.units[b].kind not in BUREAU_KINDS:
-            raise OpError(f"bureaus: {ws.label(b)} is a {ws.units[b].kind}, not a bureau")
+            raise OpError(
+                lazy(
+                    "bureaus: {label} is a {kind}, not a bureau",
+                    label=ws.label(b),
+                    kind=ws.units[b].kind,
+                )
+            )
     if not found:
-        raise OpError(f"bureaus: {show_ref(sel)} names no bureau at or below {ws.label(scope)}")
+        raise OpError(
+            lazy(
+                "bureaus: {show_ref} names no bureau at or below {label}",
+                show_ref=show_ref(sel),
+                label=ws.label(scope),
+            )
+        )
     return found
 
 
@@ -103,7 +129,12 @@ def _distribution(
         assert isinstance(weights, dict)
         unknown = sorted(set(weights) - set(dests))
         if unknown:
-            raise OpError(f"weights name units that do not receive officers here: {unknown}")
+            raise OpError(
+                lazy(
+                    "weights name units that do not receive officers here: {unknown}",
+                    unknown=unknown,
+                )
+            )
         w = [float(weights.get(d, 0)) for d in dests]
     elif rule == "establishment":
         w = [float(ws.units[d].establishment or 0) for d in dests]
@@ -113,7 +144,7 @@ def _distribution(
             float(sum(getattr(ws.units[x], f) for x in ws.subtree(d) for f in field)) for d in dests
         ]
     if rule in ("weights", "establishment") and dests and not any(w):
-        raise OpError(f"rule {rule}: every receiving unit has weight 0")
+        raise OpError(lazy("rule {rule}: every receiving unit has weight 0", rule=rule))
     return w
 
 
@@ -125,24 +156,34 @@ def op_merge(ws: Workspace, op: Op) -> str:
     srcs = resolve_units(ws, op["units"], "units")
     for s in srcs:
         if s == ws.root:
-            raise OpError(f"cannot merge the root {s!r}")
+            raise OpError(lazy("cannot merge the root {s!r}", s=s))
     into = op["into"]
     if isinstance(into, str):
         target = ws.get(into, "unit (into)").id
         for s in srcs:
             if s != target and ws.is_in_subtree(target, s):
-                raise OpError(f"cannot merge {s!r} into its own descendant {target!r}")
+                raise OpError(
+                    lazy(
+                        "cannot merge {s!r} into its own descendant {target!r}", s=s, target=target
+                    )
+                )
     elif isinstance(into, dict):
         parent = into.get("parent")
         if parent is None:
             parents = {ws.units[s].parent for s in srcs}
             if len(parents) != 1:
-                raise OpError("the merged units have different parents; give into.parent")
+                raise OpError(lazy("the merged units have different parents; give into.parent"))
             parent = parents.pop()
         parent = ws.get(parent, "parent").id
         for s in srcs:
             if ws.is_in_subtree(parent, s):
-                raise OpError(f"cannot merge {s!r} into a unit under its own descendant {parent!r}")
+                raise OpError(
+                    lazy(
+                        "cannot merge {s!r} into a unit under its own descendant {parent!r}",
+                        s=s,
+                        parent=parent,
+                    )
+                )
         first = srcs[0]
         spec = dict(into)
         spec.setdefault("kind", ws.units[first].kind)
@@ -150,7 +191,7 @@ def op_merge(ws: Workspace, op: Op) -> str:
         idx = sib.index(first) if first in sib else None
         target = ws.new_unit({**spec, "parent": parent}, index=idx).id
     else:
-        raise OpError("into must be a unit id or a mapping describing the new unit")
+        raise OpError(lazy("into must be a unit id or a mapping describing the new unit"))
     merged = [s for s in srcs if s != target]
     names = ws.labels(merged)
     for s in merged:
@@ -170,33 +211,45 @@ def op_split(ws: Workspace, op: Op) -> str:
     """Split a unit into parts (listed, N equal parts or by shares), with officers and children."""
     uid = _one(ws, op["unit"], "unit")
     if uid == ws.root:
-        raise OpError(f"cannot split the root {uid!r}")
+        raise OpError(lazy("cannot split the root {uid!r}", uid=uid))
     unit = ws.units[uid]
     raw = op["into"]
     if isinstance(raw, int) and not isinstance(raw, bool):
         if raw < 2:
-            raise OpError("into must be at least 2 parts")
+            raise OpError(lazy("into must be at least 2 parts"))
         parts: list[dict[str, Any]] = [
             {"id": f"{uid}-{k}", "name": _part_name(unit.name, k)} for k in range(1, raw + 1)
         ]
     elif isinstance(raw, list) and len(raw) >= 2 and all(isinstance(p, dict) for p in raw):
         parts = [dict(p) for p in raw]
     else:
-        raise OpError("into must be a number of parts or a list of at least two parts")
+        raise OpError(lazy("into must be a number of parts or a list of at least two parts"))
     shares = op.get("shares")
     weights = [float(x) for x in shares] if shares is not None else [1.0] * len(parts)
     given = ["police" in p for p in parts]
     if all(given):
         police = [_count(p, "police") for p in parts]
         if sum(police) != unit.police:
-            raise OpError(f"the parts hold {sum(police)} police but {uid!r} has {unit.police}")
+            raise OpError(
+                lazy(
+                    "the parts hold {sum} police but {uid!r} has {police}",
+                    sum=sum(police),
+                    uid=uid,
+                    police=unit.police,
+                )
+            )
     else:
         police = largest_remainder(weights, unit.police)
     if any("auxiliaries" in p for p in parts):
         aux = [_count(p, "auxiliaries") for p in parts]
         if sum(aux) != unit.auxiliaries:
             raise OpError(
-                f"the parts hold {sum(aux)} auxiliaries but {uid!r} has {unit.auxiliaries}"
+                lazy(
+                    "the parts hold {sum} auxiliaries but {uid!r} has {auxiliaries}",
+                    sum=sum(aux),
+                    uid=uid,
+                    auxiliaries=unit.auxiliaries,
+                )
             )
     elif all(given):
         aux = [unit.auxiliaries] + [0] * (len(parts) - 1)
@@ -206,12 +259,12 @@ def op_split(ws: Workspace, op: Op) -> str:
     for p in parts:
         kids = p.get("children", [])
         if not isinstance(kids, list):
-            raise OpError("a part's children must be a list of unit ids")
+            raise OpError(lazy("a part's children must be a list of unit ids"))
         for c in kids:
             if c not in ws.children[uid]:
-                raise OpError(f"{c!r} is not a child of {uid!r}")
+                raise OpError(lazy("{c!r} is not a child of {uid!r}", c=c, uid=uid))
             if c in claimed:
-                raise OpError(f"child {c!r} is given to two parts")
+                raise OpError(lazy("child {c!r} is given to two parts", c=c))
             claimed[c] = str(p.get("id"))
     parent = unit.parent
     assert parent is not None
@@ -268,26 +321,34 @@ def op_close(ws: Workspace, op: Op) -> str:
     its children go to ``children_to``."""
     uid = _one(ws, op["unit"], "unit")
     if uid == ws.root:
-        raise OpError(f"cannot close the root {uid!r}")
+        raise OpError(lazy("cannot close the root {uid!r}", uid=uid))
     retire = _flag(op, "retire")
     name = ws.units[uid].name
     p, a = ws.units[uid].police, ws.units[uid].auxiliaries
     to_ref = op.get("to")
     targets = resolve_units(ws, to_ref, "to") if to_ref is not None else []
     if not targets and not retire and (p or a or "children_to" not in op):
-        raise OpError("close needs 'to' (where its officers go) or 'retire: true'")
+        raise OpError(lazy("close needs 'to' (where its officers go) or 'retire: true'"))
     for t in targets:
         if ws.is_in_subtree(t, uid):
-            raise OpError(f"cannot close {uid!r} into its own descendant {t!r}")
+            raise OpError(lazy("cannot close {uid!r} into its own descendant {t!r}", uid=uid, t=t))
     if "children_to" in op:
         kids_to: str | None = _one(ws, op["children_to"], "children_to")
     else:
         kids_to = targets[0] if len(targets) == 1 else None
     if ws.children[uid]:
         if kids_to is None:
-            raise OpError(f"{uid!r} has children; say where they go with 'children_to'")
+            raise OpError(
+                lazy("{uid!r} has children; say where they go with 'children_to'", uid=uid)
+            )
         if ws.is_in_subtree(kids_to, uid):
-            raise OpError(f"cannot move the children of {uid!r} under its descendant {kids_to!r}")
+            raise OpError(
+                lazy(
+                    "cannot move the children of {uid!r} under its descendant {kids_to!r}",
+                    uid=uid,
+                    kids_to=kids_to,
+                )
+            )
     if retire:
         ws.move_all(uid, None)
     elif len(targets) == 1:
@@ -316,7 +377,7 @@ def op_create(ws: Workspace, op: Op) -> str:
     if isinstance(spec, dict) and spec.get("parent") is not None:
         for a in adopt:
             if a in ws.units and ws.is_in_subtree(spec["parent"], a):
-                raise OpError(f"the new unit's parent lies inside adopted unit {a!r}")
+                raise OpError(lazy("the new unit's parent lies inside adopted unit {a!r}", a=a))
     u = ws.new_unit(spec)
     ws.move(None if hire else src, u.id, police, "police")
     ws.move(None if hire else src, u.id, aux, "auxiliaries")
@@ -331,14 +392,22 @@ def op_transfer(ws: Workspace, op: Op) -> str:
     srcs = resolve_units(ws, op["from"], "from")
     dsts = resolve_units(ws, op["to"], "to")
     if set(srcs) & set(dsts):
-        raise OpError("from and to name the same unit")
+        raise OpError(lazy("from and to name the same unit"))
     p, a = _count(op, "police"), _count(op, "auxiliaries")
     w = _distribution(ws, op, dsts) if len(dsts) > 1 else [1.0]
     for field, n in (("police", p), ("auxiliaries", a)):
         if len(srcs) == 1:
             have = getattr(ws.units[srcs[0]], field)
             if n > have:
-                raise OpError(f"cannot transfer {n} {field} from {srcs[0]!r}: it has {have}")
+                raise OpError(
+                    lazy(
+                        "cannot transfer {n} {field} from {value!r}: it has {have}",
+                        n=n,
+                        field=field,
+                        value=srcs[0],
+                        have=have,
+                    )
+                )
             picks = [(srcs[0], n)] if n else []
         else:
             picks = ws.draw(srcs, n, field)
@@ -362,7 +431,15 @@ def op_retire(ws: Workspace, op: Op) -> str:
     for field, n in (("police", p), ("auxiliaries", a)):
         have = getattr(ws.units[uid], field)
         if n > have:
-            raise OpError(f"cannot retire {n} {field} from {uid!r}: it has {have}")
+            raise OpError(
+                lazy(
+                    "cannot retire {n} {field} from {uid!r}: it has {have}",
+                    n=n,
+                    field=field,
+                    uid=uid,
+                    have=have,
+                )
+            )
         ws.move(uid, None, n, field)
     return f"{ws.label(uid)} 减员民警 {p} 人、辅警 {a} 人"
 
@@ -372,7 +449,7 @@ def op_remove_layer(ws: Workspace, op: Op) -> str:
     units = _select(ws, op)
     for u in units:
         if u == ws.root:
-            raise OpError(f"cannot remove the root {u!r} as a layer")
+            raise OpError(lazy("cannot remove the root {u!r} as a layer", u=u))
     names = ws.labels(units)
     moved = 0
     for u in units:
@@ -424,9 +501,13 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
                 if keep_unmapped:
                     continue
                 raise OpError(
-                    f"template {tpl.id!r} maps no large department for function "
-                    f"{u.function!r} (unit {c!r} of bureau {b!r}); map it, or keep such "
-                    "departments with keep_unmapped: true"
+                    lazy(
+                        "template {id!r} maps no large department for function {function!r} (unit {c!r} of bureau {b!r}); map it, or keep such departments with keep_unmapped: true",
+                        id=tpl.id,
+                        function=u.function,
+                        c=c,
+                        b=b,
+                    )
                 )
             groups.setdefault(d.code, []).append(c)
         if not groups:
@@ -506,7 +587,7 @@ def op_sink(ws: Workspace, op: Op) -> str:
     dst_filter = resolve_units(ws, op["to"], "to") if "to" in op else None
     for d in dst_filter or ():
         if ws.units[d].kind in GROUP_KINDS:
-            raise OpError(f"to: {ws.label(d)} is a group; it holds no officers")
+            raise OpError(lazy("to: {label} is a group; it holds no officers", label=ws.label(d)))
     pooled = src_filter is not None and "bureaus" not in op and "scope" not in op
     rounds: list[tuple[str, list[str], list[str]]] = []
     if pooled:
@@ -536,17 +617,26 @@ def op_sink(ws: Workspace, op: Op) -> str:
                 continue
             rounds.append((b, organ, stations))
         if not rounds:
-            raise OpError(f"from: no unit of {show_ref(op['from'])} is an organ of these bureaus")
+            raise OpError(
+                lazy(
+                    "from: no unit of {show_ref} is an organ of these bureaus",
+                    show_ref=show_ref(op["from"]),
+                )
+            )
     moved_p = moved_a = 0
     if dst_filter is not None and not pooled:
         # 'to' narrows the stations: bureaus left with none of them take no part
         rounds = [r for r in rounds if r[2]]
         if not rounds:
-            raise OpError(f"to: {show_ref(op['to'])} names no station of these bureaus")
+            raise OpError(
+                lazy(
+                    "to: {show_ref} names no station of these bureaus", show_ref=show_ref(op["to"])
+                )
+            )
     for b, organ, stations in rounds:
         where = f"bureau {b!r}: " if b else ""
         if not stations:
-            raise OpError(f"{where}no stations to sink officers to")
+            raise OpError(lazy("{where}no stations to sink officers to", where=where))
         w = _distribution(ws, op, stations)
         keep = {u: ws.leader_posts(u) for u in organ} if keep_leaders else {}
         total = sum(ws.units[u].police for u in organ)
@@ -554,7 +644,7 @@ def op_sink(ws: Workspace, op: Op) -> str:
         try:
             picks = ws.draw(organ, want, "police", keep)
         except OpError as e:
-            raise OpError(f"{where}{e}") from None
+            raise OpError(lazy("{where}{e}", where=where, e=e)) from None
         dests = [_community_unit(ws, s) if land == "community" else s for s in stations]
         _pour(ws, picks, dests, largest_remainder(w, want), "police")
         moved_p += want
@@ -638,7 +728,7 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
         stations = [u for u in ws.subtree(ws.root) if ws.units[u].kind == "station"]
     for s in stations:
         if ws.units[s].kind != "station":
-            raise OpError(f"{s!r} is a {ws.units[s].kind}, not a station")
+            raise OpError(lazy("{s!r} is a {kind}, not a station", s=s, kind=ws.units[s].kind))
     cs = _share(op, "community_share", 0.6) or 0.0
     office_n = _count(op, "office", 3)
     keep_opt = _count(op, "keep") if "keep" in op else None
@@ -728,7 +818,7 @@ def op_mirror(ws: Workspace, op: Op) -> str:
             try:
                 picks = ws.draw(sources, n * len(missing), "police")
             except OpError as e:
-                raise OpError(f"bureau {b!r}: pool {pool}: {e}") from None
+                raise OpError(lazy("bureau {b!r}: pool {pool}: {e}", b=b, pool=pool, e=e)) from None
         for f in missing:
             fn = ws.catalogue[f]
             suffix = "室" if fn.category == "management" else "大队"
@@ -765,15 +855,18 @@ def _bundle_one(ws: Workspace, spec: Mapping[str, Any], ref: Any) -> tuple[str, 
     home: dict[str, list[str]] = {}
     for u in units:
         if u == ws.root:
-            raise OpError(f"cannot bundle the root {u!r}")
+            raise OpError(lazy("cannot bundle the root {u!r}", u=u))
         parent = ws.units[u].parent
         b = ws.bureau_of(parent)
         home.setdefault(str(b), []).append(u)
     if len(home) > 1:
         shown = "; ".join(f"{ws.labels(us)} of {ws.label(b)}" for b, us in list(home.items())[:3])
         raise OpError(
-            f"bundle across bureaus: a group (片区/体系) lies inside one bureau, but the units "
-            f"belong to {len(home)} bureaus ({shown})"
+            lazy(
+                "bundle across bureaus: a group (片区/体系) lies inside one bureau, but the units belong to {n} bureaus ({shown})",
+                n=len(home),
+                shown=shown,
+            )
         )
     parents = list(dict.fromkeys(ws.units[u].parent for u in units))
     if len(parents) != 1:
@@ -806,19 +899,23 @@ def op_bundle(ws: Workspace, op: Op) -> str:
         specs = [(g, g.get("units")) for g in op["groups"]]
         for g, ref in specs:
             if ref is None:
-                raise OpError(f"group {g.get('id')!r} needs its units")
+                raise OpError(lazy("group {get!r} needs its units", get=g.get("id")))
     else:
         specs = [(op["into"], op["units"])]
     if not specs:
-        raise OpError("groups: give at least one group")
+        raise OpError(lazy("groups: give at least one group"))
     named: dict[str, str] = {}
     for spec, ref in specs:
         for u in resolve_units(ws, ref, "units"):
             other = named.setdefault(u, str(spec.get("id")))
             if other != spec.get("id"):
                 raise OpError(
-                    f"{ws.label(u)} is named by two groups ({other!r} and {spec.get('id')!r}); "
-                    "a unit belongs to one group"
+                    lazy(
+                        "{label} is named by two groups ({other!r} and {get!r}); a unit belongs to one group",
+                        label=ws.label(u),
+                        other=other,
+                        get=spec.get("id"),
+                    )
                 )
     made = []
     for spec, ref in specs:
@@ -831,8 +928,12 @@ def _command_centre(ws: Workspace, uid: str) -> str:
     u = ws.units[uid]
     if u.kind != "command_center":
         raise OpError(
-            f"{ws.label(uid)} is a {u.kind} ({KIND_NAMES.get(u.kind, u.kind)}), not a command "
-            "centre: only a 情指中心 (command_center) dispatches"
+            lazy(
+                "{label} is a {kind} ({get}), not a command centre: only a 情指中心 (command_center) dispatches",
+                label=ws.label(uid),
+                kind=u.kind,
+                get=KIND_NAMES.get(u.kind, u.kind),
+            )
         )
     return uid
 
@@ -856,9 +957,11 @@ def op_dispatch(ws: Workspace, op: Op) -> str:
             parent = ws.units[b].parent
             b = ws.bureau_of(parent) if parent is not None else None
         if cc is None:
-            raise OpError(f"no command centre named in 'from' sits above {ws.label(t)}")
+            raise OpError(
+                lazy("no command centre named in 'from' sits above {label}", label=ws.label(t))
+            )
         if cc == t:
-            raise OpError(f"{ws.label(t)} cannot dispatch itself")
+            raise OpError(lazy("{label} cannot dispatch itself", label=ws.label(t)))
         if (cc, t) not in ws.dispatches:
             ws.dispatches[(cc, t)] = None
             added += 1
@@ -874,7 +977,7 @@ def _drop_edges(ws: Workspace, op: Op, edges: dict[tuple[str, str], None], what:
         if (src is None or ws.resolve(e[0]) in src) and (dst is None or ws.resolve(e[1]) in dst)
     ]
     if not gone:
-        raise OpError(f"no {what} edge matches")
+        raise OpError(lazy("no {what} edge matches", what=what))
     for e in gone:
         del edges[e]
     return len(gone)
@@ -894,7 +997,10 @@ def op_guide(ws: Workspace, op: Op) -> str:
     for u in (*uppers, *lowers):
         if ws.units[u].kind != "department" or not ws.units[u].function:
             raise OpError(
-                f"{ws.label(u)} is not a department with a function; GUIDES links departments"
+                lazy(
+                    "{label} is not a department with a function; GUIDES links departments",
+                    label=ws.label(u),
+                )
             )
     added = 0
     for low in lowers:
@@ -912,7 +1018,11 @@ def op_guide(ws: Workspace, op: Op) -> str:
                 best = (depth, up)
         if best is None:
             raise OpError(
-                f"no department of function {fn!r} in 'from' sits in a bureau above {ws.label(low)}"
+                lazy(
+                    "no department of function {fn!r} in 'from' sits in a bureau above {label}",
+                    fn=fn,
+                    label=ws.label(low),
+                )
             )
         if (best[1], low) not in ws.guides:
             ws.guides[(best[1], low)] = None
@@ -947,7 +1057,7 @@ def op_integrate_command(ws: Workspace, op: Op) -> str:
     for f in raw:
         code = ws.catalogue.resolve(f) if isinstance(f, str) else None
         if code is None:
-            raise OpError(f"functions: unknown function {f!r}")
+            raise OpError(lazy("functions: unknown function {f!r}", f=f))
         fns.add(code)
     fns.add("intel_command")
     name = op.get("name") or "情报指挥中心"
@@ -958,7 +1068,11 @@ def op_integrate_command(ws: Workspace, op: Op) -> str:
         members = [c for c in ws.own_units(b, DEPARTMENT_KINDS) if ws.units[c].function in fns]
         if not members:
             raise OpError(
-                f"bureau {ws.label(b)} has no internal unit of function(s) {', '.join(sorted(fns - {'intel_command'}))}"
+                lazy(
+                    "bureau {label} has no internal unit of function(s) {join}",
+                    label=ws.label(b),
+                    join=", ".join(sorted(fns - {"intel_command"})),
+                )
             )
         cid = f"{b}-intel_command"
         attrs = {
@@ -1028,7 +1142,11 @@ def op_staff(ws: Workspace, op: Op) -> str:
     for t in targets:
         if ws.units[t].kind in GROUP_KINDS or ws.units[t].kind in BUREAU_KINDS:
             raise OpError(
-                f"{ws.label(t)} is a {ws.units[t].kind}; staff sets posts, teams and units"
+                lazy(
+                    "{label} is a {kind}; staff sets posts, teams and units",
+                    label=ws.label(t),
+                    kind=ws.units[t].kind,
+                )
             )
     # pool key → (its units, the targets it serves)
     pools: dict[str, tuple[list[str], list[str]]] = {}
@@ -1040,12 +1158,14 @@ def op_staff(ws: Workspace, op: Op) -> str:
             if pool == "parent":
                 home = ws.units[t].parent
                 if home is None:
-                    raise OpError(f"{ws.label(t)} has no parent to draw from")
+                    raise OpError(lazy("{label} has no parent to draw from", label=ws.label(t)))
                 srcs = [home]
             else:
                 home = _station_of(ws, t)
                 if home is None:
-                    raise OpError(f"{ws.label(t)} is not inside a station; give a pool")
+                    raise OpError(
+                        lazy("{label} is not inside a station; give a pool", label=ws.label(t))
+                    )
                 srcs = [
                     x
                     for x in ws.subtree(home)
@@ -1055,7 +1175,7 @@ def op_staff(ws: Workspace, op: Op) -> str:
     else:
         srcs = [x for x in resolve_units(ws, pool, "pool") if x not in tset]
         if not srcs:
-            raise OpError("pool: every unit of the pool is itself being staffed")
+            raise OpError(lazy("pool: every unit of the pool is itself being staffed"))
         pools[srcs[0]] = (srcs, list(targets))
     moved = {"police": 0, "auxiliaries": 0}
     for key, (srcs, served) in pools.items():
@@ -1079,8 +1199,15 @@ def op_staff(ws: Workspace, op: Op) -> str:
             avail = sum(max(0, getattr(ws.units[s], field) - keep.get(s, 0)) for s in srcs)
             if total > avail:
                 raise OpError(
-                    f"pool short: {len(served)} unit(s) of {ws.label(key)} need {total} more "
-                    f"{field} but its pool can give only {avail} (short by {total - avail})"
+                    lazy(
+                        "pool short: {n} unit(s) of {label} need {total} more {field} but its pool can give only {avail} (short by {value})",
+                        n=len(served),
+                        label=ws.label(key),
+                        total=total,
+                        field=field,
+                        avail=avail,
+                        value=total - avail,
+                    )
                 )
             picks = ws.draw(srcs, total, field, keep)
             dests = [t for t, k in need.items() if k > 0]

@@ -33,6 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 
 __all__ = [
     "OPERATION_MODELS",
@@ -73,7 +74,9 @@ class PlanError(InputError):
             where.append(source)
         if index is not None:
             where.append(f"ops[{index}]" + (f" ({op})" if op else ""))
-        super().__init__(": ".join([*where, reason]) if where else reason)
+        super().__init__(
+            lazy("{where}: {reason}", where=": ".join(where), reason=reason) if where else reason
+        )
 
 
 # -- building blocks ---------------------------------------------------------------------------
@@ -685,13 +688,15 @@ def _message(e: ValidationError, model: type[BaseModel]) -> str:
 def check_op(i: int, raw: Any, source: str) -> dict[str, Any]:
     """Validate one operation against its model; a :class:`PlanError` names what is wrong."""
     if not isinstance(raw, dict):
-        raise PlanError("an operation must be a mapping with an 'op' field", index=i, source=source)
+        raise PlanError(
+            lazy("an operation must be a mapping with an 'op' field"), index=i, source=source
+        )
     name = raw.get("op")
     model = OPERATION_MODELS.get(name) if isinstance(name, str) else None
     if model is None:
         known = ", ".join(OPERATION_MODELS)
         raise PlanError(
-            f"unknown operation {name!r} (known: {known})",
+            lazy("unknown operation {name!r} (known: {known})", name=name, known=known),
             index=i,
             op=str(name) if name is not None else None,
             source=source,
@@ -739,24 +744,28 @@ def plan_from_dict(
     ('move', 1)
     """
     if not isinstance(data, dict):
-        raise PlanError("a plan must be a mapping with 'name' and 'ops'", source=source)
+        raise PlanError(lazy("a plan must be a mapping with 'name' and 'ops'"), source=source)
     top = set(PlanFile.model_fields)
     unknown = sorted(set(data) - top)
     if unknown:
-        raise PlanError(f"unknown top-level field(s) {', '.join(unknown)}", source=source)
+        raise PlanError(
+            lazy("unknown top-level field(s) {join}", join=", ".join(unknown)), source=source
+        )
     ops = data.get("ops")
     if not isinstance(ops, list):
-        raise PlanError("'ops' must be a list of operations", source=source)
+        raise PlanError(lazy("'ops' must be a list of operations"), source=source)
     base = data.get("base")
     if base is not None and (not isinstance(base, str) or not base):
-        raise PlanError("'base' must be the id of an organisation", source=source)
+        raise PlanError(lazy("'base' must be the id of an organisation"), source=source)
     checked = tuple(check_op(i, o, source) for i, o in enumerate(ops))
     try:
         PlanFile.model_validate({**data, "ops": []})
     except ValidationError as e:
         err = e.errors(include_url=False)[0]
         where = ".".join(str(x) for x in err["loc"])
-        raise PlanError(f"{where}: {err['msg']}", source=source) from None
+        raise PlanError(
+            lazy("{where}: {msg}", where=where, msg=err["msg"]), source=source
+        ) from None
     stem = Path(source).stem if not source.startswith("<") else ""
     pid = data.get("id") or _ID_RE.sub("-", default_id or "").strip("-") or "plan"
     return Plan(
@@ -783,13 +792,13 @@ def load_plan(path: str | Path) -> Plan:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError as e:
-        raise PlanError("no such plan file", source=str(p)) from e
+        raise PlanError(lazy("no such plan file"), source=str(p)) from e
     except IsADirectoryError as e:
-        raise PlanError("is a folder, not a plan file", source=str(p)) from e
+        raise PlanError(lazy("is a folder, not a plan file"), source=str(p)) from e
     except UnicodeDecodeError as e:
-        raise PlanError(f"not UTF-8 text (byte {e.start})", source=str(p)) from e
+        raise PlanError(lazy("not UTF-8 text (byte {start})", start=e.start), source=str(p)) from e
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise PlanError(f"malformed YAML: {e}", source=str(p)) from e
+        raise PlanError(lazy("malformed YAML: {e}", e=e), source=str(p)) from e
     return plan_from_dict(data, str(p), base_dir=p.parent, default_id=p.stem)

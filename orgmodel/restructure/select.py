@@ -17,6 +17,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
+from orgmodel.i18n import lazy
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES
 
 if TYPE_CHECKING:
@@ -57,19 +58,29 @@ def resolve_units(ws: Workspace, ref: Any, what: str = "units") -> list[str]:
     if isinstance(ref, dict):
         out = _select(ws, ref, what)
         if not out:
-            raise OpError(f"{what}: selector {show_ref(ref)} matches no unit")
+            raise OpError(
+                lazy(
+                    "{what}: selector {show_ref} matches no unit", what=what, show_ref=show_ref(ref)
+                )
+            )
         return out
     if isinstance(ref, list) and ref:
         seen: dict[str, None] = {}
         for item in ref:
             if isinstance(item, str) and item in seen:
-                raise OpError(f"{what}: unit {item!r} is listed twice")
+                raise OpError(lazy("{what}: unit {item!r} is listed twice", what=what, item=item))
             if isinstance(item, list):
-                raise OpError(f"{what}: a list holds ids and selectors, not lists")
+                raise OpError(lazy("{what}: a list holds ids and selectors, not lists", what=what))
             for u in resolve_units(ws, item, what):
                 seen.setdefault(u, None)
         return list(seen)
-    raise OpError(f"{what}: expected a unit id, a selector or a non-empty list, got {ref!r}")
+    raise OpError(
+        lazy(
+            "{what}: expected a unit id, a selector or a non-empty list, got {ref!r}",
+            what=what,
+            ref=ref,
+        )
+    )
 
 
 def _select(ws: Workspace, sel: dict[str, Any], what: str) -> list[str]:
@@ -86,7 +97,12 @@ def _select(ws: Workspace, sel: dict[str, Any], what: str) -> list[str]:
         bad = sorted(str(k) for k in kinds if k not in KIND_NAMES)
         if bad:
             raise OpError(
-                f"{what}: unknown kind(s) {', '.join(bad)} (known: {', '.join(KIND_NAMES)})"
+                lazy(
+                    "{what}: unknown kind(s) {join} (known: {join2})",
+                    what=what,
+                    join=", ".join(bad),
+                    join2=", ".join(KIND_NAMES),
+                )
             )
     fns: set[str] | None = None
     if "function" in sel:
@@ -95,12 +111,20 @@ def _select(ws: Workspace, sel: dict[str, Any], what: str) -> list[str]:
             code = ws.catalogue.resolve(f) if isinstance(f, str) else None
             if code is None:
                 raise OpError(
-                    f"{what}: unknown function {f!r} (a code or Chinese name of the catalogue)"
+                    lazy(
+                        "{what}: unknown function {f!r} (a code or Chinese name of the catalogue)",
+                        what=what,
+                        f=f,
+                    )
                 )
             fns.add(code)
     pattern = sel.get("name")
     if pattern is not None and not isinstance(pattern, str):
-        raise OpError(f"{what}: name must be a pattern string, got {pattern!r}")
+        raise OpError(
+            lazy(
+                "{what}: name must be a pattern string, got {pattern!r}", what=what, pattern=pattern
+            )
+        )
     ids = set(resolve_units(ws, sel["ids"], what)) if "ids" in sel else None
     tops = resolve_units(ws, sel["within"], what) if "within" in sel else [ws.root]
     of = None
@@ -108,7 +132,13 @@ def _select(ws: Workspace, sel: dict[str, Any], what: str) -> list[str]:
         of = set(resolve_units(ws, sel["of"], what))
         for b in of:
             if ws.units[b].kind not in BUREAU_KINDS:
-                raise OpError(f"{what}: 'of' names bureaus; {ws.label(b)} is not one")
+                raise OpError(
+                    lazy(
+                        "{what}: 'of' names bureaus; {label} is not one",
+                        what=what,
+                        label=ws.label(b),
+                    )
+                )
     excluded = set(resolve_units(ws, sel["exclude"], what)) if "exclude" in sel else set()
     out: dict[str, None] = {}
     for top in tops:

@@ -29,6 +29,7 @@ import yaml
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.model import BUREAU_KINDS
 from orgmodel.seeds import seed_path
 
@@ -104,55 +105,86 @@ def template_from_dict(
     """
     cat = catalogue if catalogue is not None else load_catalogue()
     if not isinstance(data, dict) or not isinstance(data.get("departments"), list):
-        raise InputError(f"{source}: expected a mapping with a list under 'departments'")
+        raise InputError(
+            lazy("{source}: expected a mapping with a list under 'departments'", source=source)
+        )
     applies_to = str(data.get("applies_to", "county"))
     if applies_to not in BUREAU_KINDS:
-        raise InputError(f"{source}: applies_to must be a bureau kind, got {applies_to!r}")
+        raise InputError(
+            lazy(
+                "{source}: applies_to must be a bureau kind, got {applies_to!r}",
+                source=source,
+                applies_to=applies_to,
+            )
+        )
     pattern = str(data.get("id_pattern", "{bureau}-{code}"))
     if "{bureau}" not in pattern or "{code}" not in pattern:
-        raise InputError(f"{source}: id_pattern must contain {{bureau}} and {{code}}")
+        raise InputError(
+            lazy("{source}: id_pattern must contain {{bureau}} and {{code}}", source=source)
+        )
     depts: list[LargeDepartment] = []
     seen: dict[str, str] = {}
     for i, row in enumerate(data["departments"]):
         where = f"{source}: departments[{i}]"
         if not isinstance(row, dict) or not row.get("code") or not row.get("name"):
-            raise InputError(f"{where}: expected {{code, name, functions}}")
+            raise InputError(lazy("{where}: expected {{code, name, functions}}", where=where))
         code = str(row["code"])
         if code not in cat:
-            raise InputError(f"{where}: {code!r} is not a function of the catalogue")
+            raise InputError(
+                lazy("{where}: {code!r} is not a function of the catalogue", where=where, code=code)
+            )
         fns = row.get("functions")
         if fns is None:
             fns = list(cat[code].covers)
         if not isinstance(fns, list) or not all(isinstance(f, str) for f in fns):
-            raise InputError(f"{where}: functions must be a list of function codes")
+            raise InputError(
+                lazy("{where}: functions must be a list of function codes", where=where)
+            )
         for f in fns:
             if f not in cat:
-                raise InputError(f"{where}: unknown function code {f!r}")
+                raise InputError(lazy("{where}: unknown function code {f!r}", where=where, f=f))
             if f in seen:
-                raise InputError(f"{where}: function {f!r} is already mapped to {seen[f]!r}")
+                raise InputError(
+                    lazy(
+                        "{where}: function {f!r} is already mapped to {value!r}",
+                        where=where,
+                        f=f,
+                        value=seen[f],
+                    )
+                )
             seen[f] = code
         kind = str(row.get("kind", "department"))
         if kind not in _TEMPLATE_KINDS:
-            raise InputError(f"{where}: kind must be department or command_center")
+            raise InputError(
+                lazy("{where}: kind must be department or command_center", where=where)
+            )
         category = row.get("category")
         if category is not None and category not in ("management", "duty"):
-            raise InputError(f"{where}: category must be management or duty")
+            raise InputError(lazy("{where}: category must be management or duty", where=where))
         leaders = row.get("leaders")
         if leaders is not None and (not isinstance(leaders, int) or leaders < 0):
-            raise InputError(f"{where}: leaders must be a non-negative whole number")
+            raise InputError(
+                lazy("{where}: leaders must be a non-negative whole number", where=where)
+            )
         roster = row.get("duty_roster")
         if roster is not None and not isinstance(roster, bool):
-            raise InputError(f"{where}: duty_roster must be true or false")
+            raise InputError(lazy("{where}: duty_roster must be true or false", where=where))
         depts.append(
             LargeDepartment(code, str(row["name"]), tuple(fns), kind, category, leaders, roster)
         )
     codes = [d.code for d in depts]
     dup = sorted({c for c in codes if codes.count(c) > 1})
     if dup:
-        raise InputError(f"{source}: large department code(s) used twice: {', '.join(dup)}")
+        raise InputError(
+            lazy(
+                "{source}: large department code(s) used twice: {join}",
+                source=source,
+                join=", ".join(dup),
+            )
+        )
     keep = data.get("keep_unmapped", False)
     if not isinstance(keep, bool):
-        raise InputError(f"{source}: keep_unmapped must be true or false")
+        raise InputError(lazy("{source}: keep_unmapped must be true or false", source=source))
     return Template(
         id=str(data.get("id") or Path(source).stem),
         name=str(data.get("name") or ""),
@@ -196,6 +228,8 @@ def load_template(
             try:
                 data = yaml.safe_load(c.read_text(encoding="utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as e:
-                raise InputError(f"{c}: malformed template: {e}") from e
+                raise InputError(lazy("{c}: malformed template: {e}", c=c, e=e)) from e
             return template_from_dict(data, str(c), catalogue=catalogue)
-    raise InputError(f"template {ref_s!r} not found (a file, or a name in seeds/templates/)")
+    raise InputError(
+        lazy("template {ref_s!r} not found (a file, or a name in seeds/templates/)", ref_s=ref_s)
+    )

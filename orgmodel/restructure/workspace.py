@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel.i18n import lazy
 from orgmodel.model import (
     BUREAU_KINDS,
     CATEGORIES,
@@ -257,12 +258,18 @@ class Workspace:
         """One id or a list of ids, each checked to exist, no repeats."""
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items:
-            raise OpError(f"expected a {what} id or a non-empty list of ids, got {value!r}")
+            raise OpError(
+                lazy(
+                    "expected a {what} id or a non-empty list of ids, got {value!r}",
+                    what=what,
+                    value=value,
+                )
+            )
         seen: set[str] = set()
         for u in items:
             self.get(u, what)
             if u in seen:
-                raise OpError(f"{what} {u!r} is listed twice")
+                raise OpError(lazy("{what} {u!r} is listed twice", what=what, u=u))
             seen.add(u)
         return list(items)
 
@@ -396,7 +403,15 @@ class Workspace:
         else:
             have = getattr(self.units[src], field)
             if n > have:
-                raise OpError(f"unit {src!r} has {have} {field}, cannot give {n}")
+                raise OpError(
+                    lazy(
+                        "unit {src!r} has {have} {field}, cannot give {n}",
+                        src=src,
+                        have=have,
+                        field=field,
+                        n=n,
+                    )
+                )
             taken = _take(self._mix(src, field), n)
             setattr(self.units[src], field, have - n)
         if dst is None:
@@ -405,7 +420,10 @@ class Workspace:
             u = self.units[dst]
             if u.kind in GROUP_KINDS:
                 raise OpError(
-                    f"{self.label(dst)} is a group (片区/体系): it holds no officers of its own"
+                    lazy(
+                        "{label} is a group (片区/体系): it holds no officers of its own",
+                        label=self.label(dst),
+                    )
                 )
             _add(self._mix(dst, field), taken)
             setattr(u, field, getattr(u, field) + n)
@@ -425,7 +443,14 @@ class Workspace:
         keep = keep or {}
         avail = [max(0, getattr(self.units[s], field) - keep.get(s, 0)) for s in sources]
         if n > sum(avail):
-            raise OpError(f"asks for {n} {field} but the units named can give only {sum(avail)}")
+            raise OpError(
+                lazy(
+                    "asks for {n} {field} but the units named can give only {sum}",
+                    n=n,
+                    field=field,
+                    sum=sum(avail),
+                )
+            )
         return [(s, k) for s, k in zip(sources, largest_remainder(avail, n), strict=True) if k]
 
     # -- structure --------------------------------------------------------------------------
@@ -440,25 +465,29 @@ class Workspace:
     def check_new_id(self, uid: Any) -> str:
         """A fresh unit id: not in use and never used by this plan or the base."""
         if not isinstance(uid, str) or not uid:
-            raise OpError(f"a new unit needs a non-empty string id, got {uid!r}")
+            raise OpError(lazy("a new unit needs a non-empty string id, got {uid!r}", uid=uid))
         if uid in self.ever:
-            raise OpError(f"unit id {uid!r} is already taken")
+            raise OpError(lazy("unit id {uid!r} is already taken", uid=uid))
         return uid
 
     def new_unit(self, spec: Any, *, parent: str | None = None, index: int | None = None) -> Unit:
         """Create a unit from a mapping of its fields (no officers yet)."""
         if not isinstance(spec, dict):
-            raise OpError(f"a new unit must be a mapping of its fields, got {spec!r}")
+            raise OpError(
+                lazy("a new unit must be a mapping of its fields, got {spec!r}", spec=spec)
+            )
         allowed = {"id", "name", "parent", *SETTABLE}
         extra = sorted(set(spec) - allowed)
         if extra:
             hint = " (officers come with 'police'/'from'/'hire')" if "police" in extra else ""
-            raise OpError(f"unknown unit field(s) {', '.join(extra)}{hint}")
+            raise OpError(
+                lazy("unknown unit field(s) {join}{hint}", join=", ".join(extra), hint=hint)
+            )
         uid = self.check_new_id(spec.get("id"))
         self.reshaped = True
         p = spec.get("parent", parent)
         if p is None:
-            raise OpError(f"new unit {uid!r} needs a parent")
+            raise OpError(lazy("new unit {uid!r} needs a parent", uid=uid))
         self.get(p, "parent")
         unit = Unit(id=uid, name=str(spec.get("name") or ""), kind=str(spec.get("kind") or ""))
         unit.parent = p
@@ -478,11 +507,15 @@ class Workspace:
         trial = replace(unit)
         for k, v in attrs.items():
             if k in ("police", "auxiliaries"):
-                raise OpError(f"{k} changes only by transfer, hire or retire")
+                raise OpError(lazy("{k} changes only by transfer, hire or retire", k=k))
             if k == "parent":
-                raise OpError("a unit's parent changes only by move")
+                raise OpError(lazy("a unit's parent changes only by move"))
             if k not in SETTABLE:
-                raise OpError(f"unknown attribute {k!r} (settable: {', '.join(SETTABLE)})")
+                raise OpError(
+                    lazy(
+                        "unknown attribute {k!r} (settable: {join})", k=k, join=", ".join(SETTABLE)
+                    )
+                )
             setattr(trial, k, v)
         problems = check_unit_fields(trial, self)
         if problems:
@@ -493,9 +526,15 @@ class Workspace:
     def reparent(self, uid: str, new_parent: str, index: int | None = None) -> None:
         """Move a unit (with its subtree) under another unit."""
         if uid == self.root:
-            raise OpError(f"cannot move the root {uid!r}")
+            raise OpError(lazy("cannot move the root {uid!r}", uid=uid))
         if self.is_in_subtree(new_parent, uid):
-            raise OpError(f"cannot move {uid!r} under its own descendant {new_parent!r}")
+            raise OpError(
+                lazy(
+                    "cannot move {uid!r} under its own descendant {new_parent!r}",
+                    uid=uid,
+                    new_parent=new_parent,
+                )
+            )
         self.reshaped = True
         u = self.units[uid]
         if u.parent == new_parent and index is None:
