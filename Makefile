@@ -58,8 +58,10 @@ i18n: $(STAMP)
 	else \
 	  $(BIN)/pybabel --quiet init -i $(POT) -d $(LOCALES) -D orgmodel -l zh; \
 	fi
-	@# no extraction date in the .po: running this twice changes nothing, merges stay clean
-	sed -i '/^"POT-Creation-Date: /d' $(LOCALES)/zh/LC_MESSAGES/orgmodel.po
+	@# a fixed extraction date (Babel would stamp the time, and make one up when it is
+	@# missing): running this twice changes nothing, the .mo is reproducible, merges stay clean
+	sed -i 's/^"POT-Creation-Date: .*/"POT-Creation-Date: 2026-01-01 00:00+0000\\n"/' \
+	  $(LOCALES)/zh/LC_MESSAGES/orgmodel.po
 	$(BIN)/pybabel compile -d $(LOCALES) -D orgmodel --statistics
 
 bench: $(STAMP)
