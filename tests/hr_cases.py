@@ -258,6 +258,13 @@ def _footer(d: Path) -> Path:
     return p
 
 
+def _unit_below_note(d: Path) -> Path:
+    body = rows()
+    # A 注 line, then one more unit: the note is skipped, the unit is still read.
+    body.insert(9, ["注：双河派出所警务室为新设", "", "", "", "", "", "", ""])
+    return write_csv(d, "unit_below_note.csv", HEAD, body)
+
+
 def _footer_xlsx(d: Path) -> Path:
     grid: list[list[Any]] = [["临川县公安局警力花名册"], HEAD, *rows(), []]
     grid.append(["注：民警实有数为2024年6月30日数，不含借调、援外人员。"])
@@ -560,6 +567,15 @@ CASES: dict[str, Case] = {
                 "2 lines of text) are not units: skipped, not kept",
             ],
             absent=["王某某", "李某", "13800000000"],
+        ),
+        Case(
+            "a unit row below a note",
+            _unit_below_note,
+            check={"s2-p1": {"parent": "s2", "police": 2}},
+            warnings=[
+                "unit_below_note.csv row 11: the notes and sign-off from row 11 on (注) are not "
+                "units: skipped, not kept"
+            ],
         ),
         Case(
             "notes and sign-off below a workbook's table",

@@ -923,13 +923,22 @@ class _Table:
             what = ", ".join(
                 labels + ([f"{lines} line{'s' if lines > 1 else ''} of text"] if lines else [])
             )
+            start = foot[0][0]
+            if not any(r.row > start for r in self.records):
+                message = lazy(
+                    "the table ends at row {value}: the notes and sign-off below it ({what}) are not units: skipped, not kept",
+                    value=start,
+                    what=what,
+                )
+            else:  # a unit follows the notes: it is read, so the table does not end there
+                message = lazy(
+                    "the notes and sign-off from row {value} on ({what}) are not units: skipped, not kept",
+                    value=start,
+                    what=what,
+                )
             self.warnings.append(
                 ValidationIssue(
-                    lazy(
-                        "the table ends at row {value}: the notes and sign-off below it ({what}) are not units: skipped, not kept",
-                        value=foot[0][0],
-                        what=what,
-                    ),
+                    message,
                     where=_rows_text(self.fname, (n for n, _ in foot)),
                 )
             )
