@@ -590,8 +590,8 @@ CASES: dict[str, Case] = {
                 "subtotals.csv row 14, column F (民警实有)",
                 "双河派出所小计 row: police 12, but 双河派出所 and its sub-units add up to 11 "
                 "(difference +1)",
-                "合计/小计 rows checked, not imported as units: row 6 (机关小计), row 11 "
-                "(城南派出所小计), row 15 (总计): they match",
+                "合计/小计 rows checked, not imported as units: rows 6 (机关小计), 11 "
+                "(城南派出所小计), 15 (总计): they match",
             ],
         ),
         Case(
@@ -601,16 +601,16 @@ CASES: dict[str, Case] = {
                 "bare_subtotals.csv row 14, column G (辅警人数)",
                 "小计 row: auxiliaries 7, but the units above it (rows 12–13) add up to 6 "
                 "(difference +1)",
-                "row 7 (小计), row 11 (小计), row 15 (合计): they match the units' figures",
+                "rows 7 (小计), 11 (小计), 15 (合计): they match the units' figures",
             ],
         ),
         Case(
             "其中 rows",
             _parts,
             warnings=[
-                "row 12 (合计), row 13 (其中：派出所): they match the units' figures",
-                "合计/小计/其中 rows not imported as units and not checked: row 14 (其中：女民警: "
-                "names no unit or kind of unit)",
+                "rows 12 (合计), 13 (其中：派出所): they match the units' figures",
+                "合计/小计/其中 rows not imported as units and not checked, as they name no unit "
+                "or kind of unit: row 14 (其中：女民警)",
             ],
         ),
         Case(

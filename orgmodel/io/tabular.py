@@ -41,7 +41,7 @@ from typing import Any
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import N_, LazyText, lazy
 from orgmodel.io._atomic import atomic_output
 from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.io.sheets import Sheet, Uncached, Workbook, cell_text, read_workbook
@@ -920,9 +920,10 @@ class _Table:
             # Labels only: a sign-off line holds people's names, which are never repeated.
             labels = list(dict.fromkeys(t for _, t in foot if t))
             lines = sum(1 for _, t in foot if not t)
-            what = ", ".join(
-                labels + ([f"{lines} line{'s' if lines > 1 else ''} of text"] if lines else [])
-            )
+            what: str = ", ".join(labels)
+            if lines:
+                text = lazy("{n} line{s} of text", n=lines, s="s" if lines > 1 else "")
+                what = lazy("{labels}, {text}", labels=what, text=text) if labels else text
             start = foot[0][0]
             if not any(r.row > start for r in self.records):
                 message = lazy(
@@ -1384,19 +1385,13 @@ class _Table:
                     if all(v >= 0 for v in reading.values()):
                         alt[f] = reading
         ok: list[str] = []
-        unchecked: list[str] = []
+        # rows not checked, by why: names nothing known, formulas without values, no figure
+        unchecked: dict[str, list[str]] = {"scope": [], "uncached": [], "empty": []}
         for c in self.checksums:
             scope = self.checksum_scope(c, by_name, kids)
-            if scope is None:
-                unchecked.append(f"{c.row} ({c.label}: names no unit or kind of unit)")
-                continue
-            if not c.figures:
-                why = (
-                    "formulas saved without their values"
-                    if c.uncached
-                    else "no 民警 or 辅警 figure to compare"
-                )
-                unchecked.append(f"{c.row} ({c.label}: {why})")
+            if scope is None or not c.figures:
+                why = "scope" if scope is None else "uncached" if c.uncached else "empty"
+                unchecked[why].append(f"{c.row} ({c.label})")
                 continue
             what, members, *others = scope
             matched = True
@@ -1406,14 +1401,14 @@ class _Table:
                 if v == total or any(v == sum(figs.get(u, 0) for u in o) for o in others):
                     continue
                 matched = False
-                hint = ""
+                hint: str = ""
                 if f in alt:
                     other = sum(alt[f].get(u, 0) for u in members)
                     if other == v:
-                        hint = (
-                            f"; read as subtree totals ({self.switches.totals}) they add up to "
-                            f"{v}: if the figures are totals, import again with "
-                            f"{self.switches.totals}"
+                        hint = lazy(
+                            "; read as subtree totals ({switch}) they add up to {v}: if the figures are totals, import again with {switch}",
+                            switch=self.switches.totals,
+                            v=v,
                         )
                 self.warnings.append(
                     ValidationIssue(
@@ -1432,28 +1427,40 @@ class _Table:
                 )
             if matched and c.figures:
                 ok.append(f"{c.row} ({c.label})")
-        if unchecked:
-            self.warnings.append(
-                ValidationIssue(
-                    "合计/小计/其中 rows not imported as units and not checked: row "
-                    + ", row ".join(unchecked),
-                    where=self.fname,
+        why_text = {
+            "scope": N_(
+                "合计/小计/其中 rows not imported as units and not checked, as they name no unit or kind of unit: row{s} {rows}"
+            ),
+            "uncached": N_(
+                "合计/小计/其中 rows not imported as units and not checked, as their figures are formulas saved without their values: row{s} {rows}"
+            ),
+            "empty": N_(
+                "合计/小计/其中 rows not imported as units and not checked, as they hold no 民警 or 辅警 figure: row{s} {rows}"
+            ),
+        }
+        for why, rows in unchecked.items():
+            if rows:
+                self.warnings.append(
+                    ValidationIssue(
+                        lazy(why_text[why], s="s" if len(rows) > 1 else "", rows=", ".join(rows)),
+                        where=self.fname,
+                    )
                 )
-            )
         if ok:
             self.warnings.append(
                 ValidationIssue(
-                    "合计/小计 rows checked, not imported as units: row "
-                    + ", row ".join(ok)
-                    + (": it matches" if len(ok) == 1 else ": they match")
-                    + " the units' figures",
+                    lazy(
+                        "合计/小计 rows checked, not imported as units: row{s} {rows}: they match the units' figures",
+                        s="s" if len(ok) > 1 else "",
+                        rows=", ".join(ok),
+                    ),
                     where=self.fname,
                 )
             )
 
     def checksum_scope(
         self, c: _Checksum, by_name: dict[str, list[_Record]], kids: dict[str, list[_Record]]
-    ) -> tuple[str, list[str], *tuple[list[str], ...]] | None:
+    ) -> tuple[LazyText, list[str], *tuple[list[str], ...]] | None:
         """(what it sums, the ids summed, other sets it may sum) for a checksum row, None
         when it names nothing known (a 其中 row such as 其中：女民警).
 
@@ -1462,10 +1469,11 @@ class _Table:
         sum only the units whose sub-units all lie in the block."""
         named = by_name.get(_name_key(c.scope)) if c.scope else None
         if c.grand:
-            return "the units add up to", list(self.by_id)
+            return lazy("the units add up to"), list(self.by_id)
         if named and len(named) == 1:
             unit = named[0]
-            return f"{unit.name} and its sub-units add up to", self.subtree(unit.id, kids)
+            what = lazy("{name} and its sub-units add up to", name=unit.name)
+            return what, self.subtree(unit.id, kids)
         if c.word == "其中":
             kind = self.rules.name_kind(c.scope) if c.scope else None
             if kind is None:
@@ -1477,13 +1485,22 @@ class _Table:
                 and not (r.parent in self.by_id and self.by_id[r.parent].kind == kind)
             ]
             members = [u for t in tops for u in self.subtree(t, kids)]
-            return f"the {KIND_NAMES.get(kind, kind)} units with their sub-units add up to", members
+            what = lazy(
+                "the {kind} units with their sub-units add up to", kind=KIND_NAMES.get(kind, kind)
+            )
+            return what, members
         block = self.blocks.get(c.row, [])
-        rows = f"rows {block[0].row}–{block[-1].row}" if block else "no rows"
         ids = [r.id for r in block]
         inside = set(ids)
         closed = [u for u in ids if set(self.subtree(u, kids)) <= inside]
-        return f"the units above it ({rows}) add up to", ids, closed
+        if not block:
+            return lazy("the units above it (no rows) add up to"), ids, closed
+        what = lazy(
+            "the units above it (rows {first}–{last}) add up to",
+            first=block[0].row,
+            last=block[-1].row,
+        )
+        return what, ids, closed
 
     def subtree(self, uid: str, kids: dict[str, list[_Record]]) -> list[str]:
         out: list[str] = []
