@@ -18,11 +18,14 @@ transaction at a time).
 - A load reads the units with the engine's Arrow result (``get_as_arrow``) straight into
   the organisation's columns (:meth:`~orgmodel.model.OrgGraph.from_columns`).
 - :meth:`LadybugStore.query` runs the user's single statement, as the query door rendered
-  it, inside ``BEGIN TRANSACTION READ ONLY``. Its work is bounded three ways: the engine's
-  query timeout, a watchdog that interrupts the connection one second after it (the engine
-  checks its clock between chunks of work), and the buffer pool — the engine's memory
-  ceiling, ``ORGMODEL_BUFFER_POOL_MB`` (default 1024) — past which a query fails instead of
-  growing the process.
+  it, in a process of its own that opens the store read-only (:mod:`._query_proc`): killed
+  at the time limit, held to a memory ceiling (``ORGMODEL_QUERY_MEMORY_MB``, default 2048)
+  besides the engine's buffer pool (``ORGMODEL_BUFFER_POOL_MB``, default 1024), gone with
+  all its memory once it has answered. Saves wait for running queries (at most their time
+  limit) and new queries for a running save: the engine writes pages of the file in place
+  at a checkpoint, which a reader in another process must not see half done. A throw-away
+  in-memory store runs queries in the caller's process, bounded by the engine's timeout and
+  a watchdog interrupt.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import contextlib
 import os
 import re
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -43,6 +47,7 @@ import pyarrow as pa
 
 from orgmodel.store._common import OrgRows, check_param_types, plain, read_only_refusal
 from orgmodel.store._cypher import load_query, split_statements
+from orgmodel.store._query_proc import EngineError, QueryProcesses, query_memory_mb
 from orgmodel.store.base import (
     QueryError,
     QueryTimeout,
@@ -68,6 +73,8 @@ _BUFFER_FULL = "buffer pool is full"
 DEFAULT_BUFFER_POOL_MB = 1024
 #: How long after the engine's own time limit the watchdog interrupts a query.
 INTERRUPT_GRACE_S = 1.0
+#: The time limit of a query run with none (library callers): a day.
+NO_LIMIT_S = 86_400.0
 
 
 def buffer_pool_mb(env: Mapping[str, str] | None = None) -> int:
@@ -86,6 +93,56 @@ def buffer_pool_mb(env: Mapping[str, str] | None = None) -> int:
     return int(raw)
 
 
+class _Gate:
+    """Readers (query processes) beside each other, or one writer alone; a waiting writer
+    goes first, so a stream of queries cannot hold a save off for ever."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer: int | None = None  # thread id; re-entrant for the writer
+        self._depth = 0
+        self._waiting = 0
+
+    @contextmanager
+    def reading(self, timeout_s: float) -> Iterator[bool]:
+        """Enter as a reader within ``timeout_s``; yields whether it got in."""
+        with self._cond:
+            ok = self._cond.wait_for(
+                lambda: self._writer is None and self._waiting == 0, timeout=timeout_s
+            )
+            if ok:
+                self._readers += 1
+        try:
+            yield ok
+        finally:
+            if ok:
+                with self._cond:
+                    self._readers -= 1
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer != me:
+                self._waiting += 1
+                try:
+                    self._cond.wait_for(lambda: self._writer is None and self._readers == 0)
+                finally:
+                    self._waiting -= 1
+                self._writer = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
 @dataclass
 class _Shared:
     """One open database per path per process, shared by every store object on it."""
@@ -94,6 +151,8 @@ class _Shared:
     write_lock: threading.RLock = field(default_factory=threading.RLock)
     refs: int = 0
     recovered: bool = False
+    gate: _Gate = field(default_factory=_Gate)
+    processes: QueryProcesses | None = None
 
 
 _OPEN: dict[str, _Shared] = {}
@@ -133,6 +192,8 @@ def _release_shared(path: str, shared: _Shared) -> None:
         if shared.refs <= 0:
             if _OPEN.get(path) is shared:
                 del _OPEN[path]
+            if shared.processes is not None:
+                shared.processes.close()
             shared.db.close()
 
 
@@ -232,8 +293,9 @@ def _rollback(conn: ladybug.Connection) -> None:
 class LadybugStore(CypherStore):
     """The embedded LadybugDB store at ``path`` (``":memory:"`` for a throw-away one).
 
-    ``pool_mb`` is the engine's buffer pool in MiB (its memory ceiling; default
-    :func:`buffer_pool_mb`). Stores on one path in one process share the first one's pool.
+    ``pool_mb`` is the engine's buffer pool in MiB (default :func:`buffer_pool_mb`). Stores
+    on one path in one process share the first one's pool. ``memory_mb`` is the ceiling of a
+    user query's process (default :func:`~orgmodel.store._query_proc.query_memory_mb`).
 
     Raises
     ------
@@ -245,7 +307,11 @@ class LadybugStore(CypherStore):
     exclusive_recovery = True
 
     def __init__(
-        self, path: str | os.PathLike[str] = DEFAULT_PATH, *, pool_mb: int | None = None
+        self,
+        path: str | os.PathLike[str] = DEFAULT_PATH,
+        *,
+        pool_mb: int | None = None,
+        memory_mb: int | None = None,
     ) -> None:
         self._in_memory = str(path) == ":memory:"
         if self._in_memory:
@@ -258,6 +324,7 @@ class LadybugStore(CypherStore):
             self.path = str(p)
         self.uri = self.path
         self.pool_mb = buffer_pool_mb() if pool_mb is None else pool_mb
+        self.memory_mb = query_memory_mb() if memory_mb is None else memory_mb
         self._shared: _Shared | None = _open_shared(
             self.path, in_memory=self._in_memory, pool_mb=self.pool_mb
         )
@@ -290,7 +357,7 @@ class LadybugStore(CypherStore):
     @contextmanager
     def _write(self) -> Iterator[_LadybugTx]:
         shared = self._db()
-        with shared.write_lock, self._connection() as conn:
+        with shared.write_lock, shared.gate.writing(), self._connection() as conn:
             conn.execute("BEGIN TRANSACTION")
             try:
                 yield _LadybugTx(conn)
@@ -317,13 +384,64 @@ class LadybugStore(CypherStore):
         limits: DoorLimits | None = None,
         max_rows: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run one read-only statement (at most ``max_rows`` rows are fetched); with
-        ``timeout_s`` the engine stops it after that long — its own query timeout, and a
-        watchdog interrupt :data:`INTERRUPT_GRACE_S` later should the engine not have
-        checked its clock — and :class:`QueryTimeout` is raised."""
+        """Run one read-only statement (at most ``max_rows`` rows are fetched).
+
+        A store on a file runs it in a process of its own (:mod:`._query_proc`): killed at
+        ``timeout_s`` (then :class:`QueryTimeout`), held to ``memory_mb``; a save in
+        progress is waited for within the same limit. An in-memory store runs it here: the
+        engine stops it after ``timeout_s`` — its own query timeout, and a watchdog
+        interrupt :data:`INTERRUPT_GRACE_S` later should the engine not have checked its
+        clock.
+        """
         lim = limits or DoorLimits.from_env()
-        cypher = pass_query(cypher, lim)
+        cypher = pass_query(cypher, lim, params)
         check_params(params or {}, lim)
+        if not self._in_memory:
+            check_param_types(params or {})
+            return self._query_apart(cypher, params or {}, timeout_s, max_rows)
+        return self._query_here(cypher, params, timeout_s, max_rows)
+
+    def _query_apart(
+        self,
+        cypher: str,
+        params: Mapping[str, Any],
+        timeout_s: float | None,
+        max_rows: int | None,
+    ) -> list[dict[str, Any]]:
+        shared = self._db()
+        with _OPEN_LOCK:
+            if shared.processes is None:
+                shared.processes = QueryProcesses(self.path)
+            processes = shared.processes
+        limit = NO_LIMIT_S if timeout_s is None else timeout_s
+        deadline = time.monotonic() + limit
+        with shared.gate.reading(limit) as entered:
+            if not entered:
+                raise QueryTimeout(
+                    f"query not run: a save held the store for the whole limit of {limit:g} s; "
+                    "try again"
+                )
+            try:
+                cols, rows = processes.run(
+                    cypher,
+                    params,
+                    timeout_s=limit,
+                    deadline=deadline,
+                    max_rows=max_rows,
+                    pool_mb=self.pool_mb,
+                    memory_mb=self.memory_mb,
+                )
+            except EngineError as e:
+                raise _query_error(str(e)) from None
+        return [{k: plain(v) for k, v in zip(cols, row, strict=True)} for row in rows]
+
+    def _query_here(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        timeout_s: float | None,
+        max_rows: int | None,
+    ) -> list[dict[str, Any]]:
         with self._connection() as conn, _Watchdog(conn, timeout_s):
             if timeout_s is not None:
                 conn.set_query_timeout(max(1, int(timeout_s * 1000)))

@@ -252,7 +252,7 @@ class Neo4jStore(CypherStore):
         # The door refuses CALL (every procedure, apoc.* included), writes, schema commands
         # and file access before the server sees the query; behind it the read transaction.
         lim = limits or DoorLimits.from_env()
-        cypher = pass_query(cypher, lim)
+        cypher = pass_query(cypher, lim, params)
         check_params(params or {}, lim)
         check_param_types(params or {})
         return self._run_read_only(cypher, params or {}, timeout_s, max_rows)

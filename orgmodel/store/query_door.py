@@ -112,6 +112,11 @@ class DoorLimits:
     max_terms : int
         Most operands of one chain of operators (``a + b + …``): the engine's binder takes
         time quadratic in a chain's length (2,000 terms: 3 s before the time limit starts).
+    max_value : int
+        Largest string or list the door can see a query build, in characters or items: it
+        adds up literals and counts each stored value or parameter item as one, and follows
+        variables from clause to clause, so ``WITH s + s AS s`` repeated doubles ``s`` each
+        time (22 doublings of a short string are gigabytes, built in the engine's binder).
     """
 
     max_chars: int = 20_000
@@ -119,11 +124,13 @@ class DoorLimits:
     max_list_items: int = 1_000
     max_hops: int = 30
     max_terms: int = 256
+    max_value: int = 100_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DoorLimits:
-        """Limits from ``ORGMODEL_QUERY_MAX_CHARS``, ``ORGMODEL_QUERY_MAX_DEPTH`` and
-        ``ORGMODEL_QUERY_MAX_LIST`` (the defaults where unset).
+        """Limits from ``ORGMODEL_QUERY_MAX_CHARS``, ``ORGMODEL_QUERY_MAX_DEPTH``,
+        ``ORGMODEL_QUERY_MAX_LIST`` and ``ORGMODEL_QUERY_MAX_VALUE`` (the defaults where
+        unset).
 
         Raises
         ------
@@ -146,7 +153,24 @@ _ENV_LIMITS = {
     "ORGMODEL_QUERY_MAX_CHARS": "max_chars",
     "ORGMODEL_QUERY_MAX_DEPTH": "max_depth",
     "ORGMODEL_QUERY_MAX_LIST": "max_list_items",
+    "ORGMODEL_QUERY_MAX_VALUE": "max_value",
 }
+
+#: Functions whose result is one number, truth value or date, whatever their arguments'
+#: size (what the door counts of a value's growth, below).
+# fmt: off
+_SMALL_RESULT = frozenset((
+    "count", "sum", "avg", "stdev", "stddev", "stdevp", "percentilecont", "percentiledisc",
+    "abs", "ceil", "ceiling", "floor", "round", "sign", "sqrt", "exp", "ln", "log", "log10",
+    "log2", "pow", "pi", "to_int64", "to_int32", "to_double", "to_float", "to_boolean",
+    "tointeger", "tofloat", "toboolean", "starts_with", "ends_with", "contains", "size",
+    "length", "list_contains", "list_has", "list_position", "array_contains",
+    "regexp_matches", "date", "timestamp", "current_date", "current_timestamp", "date_part",
+    "datetime",
+))
+# fmt: on
+#: Ceiling of the door's size arithmetic (far past any limit).
+_HUGE = 1 << 62
 
 
 @cache
@@ -407,6 +431,11 @@ class _Parser:
         self.limits = limits
         self.depth = 0
         self.functions = allowed_functions()
+        # The growth the door can see: an upper estimate of each variable's size (characters
+        # or items), and a stack of sums for the expressions being read.
+        self.sizes: dict[str, int] = {}
+        self.param_sizes: dict[str, int] = {}
+        self.acc: list[int] = [0]
 
     # token helpers
     @property
@@ -476,6 +505,32 @@ class _Parser:
     def unnest(self) -> None:
         self.depth -= 1
 
+    # the size of values the query builds
+    def grow(self, n: int) -> None:
+        self.acc[-1] = min(self.acc[-1] + n, _HUGE)
+
+    def measured(self, read: Any, what: str, pos: int) -> tuple[str, int]:
+        """Read with ``read()``; its text and the size of the value it builds, refused past
+        ``max_value``."""
+        self.acc.append(0)
+        try:
+            out = read()
+        finally:
+            size = self.acc.pop()
+        if size > self.limits.max_value:
+            shown = f"{size:,}" if size < _HUGE else "more than 10¹⁸"
+            raise QueryRefused(
+                "value size",
+                f"refused: {what} at {_where(self.text, pos)} builds a string or list of "
+                f"about {shown} characters or items (each stored value counted as one), more "
+                f"than the limit of {self.limits.max_value:,} (ORGMODEL_QUERY_MAX_VALUE) — "
+                "repeated concatenation grows a value exponentially; nothing was run",
+            )
+        return out, size
+
+    def clause_expr(self, what: str) -> tuple[str, int]:
+        return self.measured(self.expr, what, self.tok.pos)
+
     def symbolic(self, what: str) -> str:
         """A name where the grammar wants one (after AS, '.', ':' …): any word, re-quoted."""
         t = self.tok
@@ -509,6 +564,7 @@ class _Parser:
 
     def single(self) -> str:
         clauses: list[str] = []
+        self.sizes = {}
         while True:
             t = self.tok
             if self.is_word("MATCH"):
@@ -520,19 +576,23 @@ class _Parser:
                 clauses.append(self.match(optional=True))
             elif self.is_word("UNWIND"):
                 self.i += 1
-                e = self.expr()
+                numbers = self.is_word("RANGE") and self.is_op("(", tok=self.peek())
+                e, size = self.clause_expr("UNWIND")
                 self.expect_word("AS")
+                var = self.tok.value
                 clauses.append(f"UNWIND {e} AS {self.symbolic('a variable')}")
+                # an element is no larger than its list (a number, for range)
+                self.sizes[var] = 1 if numbers else size
             elif self.is_word("WITH"):
                 self.i += 1
-                c = "WITH " + self.projection()
+                c = "WITH " + self.projection("WITH")
                 if self.is_word("WHERE"):
                     self.i += 1
-                    c += " WHERE " + self.expr()
+                    c += " WHERE " + self.clause_expr("WITH … WHERE")[0]
                 clauses.append(c)
             elif self.is_word("RETURN"):
                 self.i += 1
-                clauses.append("RETURN " + self.projection())
+                clauses.append("RETURN " + self.projection("RETURN"))
                 return " ".join(clauses)
             elif t.kind == "word" and t.upper in _REFUSED:
                 raise self.refuse_word(t)
@@ -548,22 +608,25 @@ class _Parser:
         c = ("OPTIONAL MATCH " if optional else "MATCH ") + self.pattern()
         if self.is_word("WHERE"):
             self.i += 1
-            c += " WHERE " + self.expr()
+            c += " WHERE " + self.clause_expr("MATCH … WHERE")[0]
         return c
 
-    def projection(self) -> str:
+    def projection(self, clause: str) -> str:
         out = []
         if self.is_word("DISTINCT"):
             self.i += 1
             out.append("DISTINCT")
+        # WITH x, … AS y: the variables after it are those it names (all of them after *).
+        after: dict[str, int] = {}
         if self.is_op("*"):
             self.i += 1
             items = ["*"]
+            after = dict(self.sizes)
         else:
-            items = [self.item()]
+            items = [self.item(clause, after)]
         while self.is_op(","):
             self.i += 1
-            items.append(self.item())
+            items.append(self.item(clause, after))
         out.append(", ".join(items))
         if self.is_word("ORDER"):
             self.i += 1
@@ -579,17 +642,41 @@ class _Parser:
         if self.is_word("LIMIT"):
             self.i += 1
             out.append("LIMIT " + self.expr())
+        self.sizes = after
         return " ".join(out)
 
-    def item(self) -> str:
-        e = self.expr()
+    def item(self, clause: str, after: dict[str, int]) -> str:
+        start, first = self.tok, self.i
+        # the name the item will have, for the message: its alias, else its first word
+        j = self.i
+        depth = 0
+        while self.toks[j].kind != "end":
+            if self.is_op("(", "[", "{", tok=self.toks[j]):
+                depth += 1
+            elif self.is_op(")", "]", "}", tok=self.toks[j]):
+                depth -= 1
+            elif depth == 0 and (
+                self.is_op(",", tok=self.toks[j])
+                or self.is_word("AS", "ORDER", "SKIP", "LIMIT", "WHERE", tok=self.toks[j])
+                or self.toks[j].upper in _CLAUSE_END
+            ):
+                break
+            j += 1
+        alias = self.toks[j + 1] if self.is_word("AS", tok=self.toks[j]) else None
+        what = f"{clause} … AS {alias.value}" if alias is not None else clause
+        e, size = self.measured(self.expr, what, start.pos)
         if self.is_word("AS"):
             self.i += 1
-            return f"{e} AS {self.symbolic('a name after AS')}"
+            name_tok = self.tok
+            out = f"{e} AS {self.symbolic('a name after AS')}"
+            after[name_tok.value] = size
+            return out
+        if start.kind in ("word", "name") and self.i == first + 1:
+            after[start.value] = size  # a variable carried on
         return e
 
     def sort_key(self) -> str:
-        e = self.expr()
+        e = self.clause_expr("ORDER BY")[0]
         if self.is_word("ASC", "ASCENDING", "DESC", "DESCENDING"):
             e += " " + self.take().value.upper()
         return e
@@ -824,12 +911,15 @@ class _Parser:
         t = self.tok
         if t.kind == "int" or t.kind == "float":
             self.i += 1
+            self.grow(1)
             return t.value
         if t.kind == "string":
             self.i += 1
+            self.grow(max(1, len(t.value)))
             return _string(t.value)
         if t.kind == "param":
             self.i += 1
+            self.grow(self.param_sizes.get(t.value, 1))
             return "$" + (t.value if t.value.isdigit() else _name(t.value))
         if self.is_op("("):
             self.i += 1
@@ -844,12 +934,14 @@ class _Parser:
             self.i += 1
             if self.is_op("("):
                 raise self.refuse_function(t.value, t)
+            self.grow(self.sizes.get(t.value, 1))
             return _name(t.value)
         if t.kind != "word":
             self.fail("expected an expression")
         u = t.upper
         if u in ("TRUE", "FALSE", "NULL"):
             self.i += 1
+            self.grow(1)
             return u
         if u == "CASE":
             return self.case()
@@ -874,6 +966,7 @@ class _Parser:
             name = ".".join(self.toks[k].value for k in range(self.i, j, 2))
             return self.call(name, t, j)
         self.i += 1
+        self.grow(self.sizes.get(t.value, 1))
         return _name(t.value)
 
     def refuse_function(self, name: str, t: _Tok) -> QueryRefused:
@@ -898,20 +991,34 @@ class _Parser:
             distinct = "DISTINCT "
         args: list[str] = []
         arg_toks: list[list[_Tok]] = []
+        sizes: list[int] = []
         if not self.is_op(")"):
             while True:
                 start = self.i
-                args.append(self.expr())
+                arg, size = self.measured(self.expr, f"{name}()", self.tok.pos)
+                args.append(arg)
+                sizes.append(size)
                 arg_toks.append(self.toks[start : self.i])
                 if not self.is_op(","):
                     break
                 self.i += 1
         self.expect_op(")")
-        if name.lower() == "range":
-            self.check_range(arg_toks, t)
-        return f"{name.lower()}({distinct}{', '.join(args)})"
+        low = name.lower()
+        if low == "range":
+            self.grow(self.check_range(arg_toks, t))
+        elif low in _SMALL_RESULT:
+            self.grow(1)
+        elif low == "collect":
+            # one value per row: count the rows as a full list's worth
+            self.grow(min((sizes[0] if sizes else 1) * self.limits.max_list_items, _HUGE))
+        elif low == "replace" and len(sizes) == 3:
+            # every character of the first may become the third
+            self.grow(min(sizes[0] * max(1, sizes[2]), _HUGE))
+        else:
+            self.grow(sum(sizes) or 1)
+        return f"{low}({distinct}{', '.join(args)})"
 
-    def check_range(self, args: list[list[_Tok]], t: _Tok) -> None:
+    def check_range(self, args: list[list[_Tok]], t: _Tok) -> int:
         def literal(ts: list[_Tok]) -> int | None:
             if len(ts) == 1 and ts[0].kind == "int":
                 return int(ts[0].value)
@@ -924,8 +1031,9 @@ class _Parser:
             lo, hi = vals[0], vals[1]
             step = vals[2] if len(vals) == 3 else 1
             assert lo is not None and hi is not None and step is not None
-            if step != 0 and max(0, (hi - lo) // step + 1) <= self.limits.max_list_items:
-                return
+            n = max(0, (hi - lo) // step + 1) if step != 0 else -1
+            if 0 <= n <= self.limits.max_list_items:
+                return n
         raise QueryRefused(
             "list size",
             f"refused: range() at {_where(self.text, t.pos)} must have literal integer bounds "
@@ -1015,12 +1123,22 @@ class _Parser:
 
     def quantifier(self, word: str) -> str:
         self.i += 2  # word and '('
+        name = self.tok.value
         var = self.symbolic("a variable")
         self.expect_word("IN")
-        src = self.expr()
+        src, size = self.measured(self.expr, f"{word.lower()}()", self.tok.pos)
         self.expect_word("WHERE")
-        cond = self.expr()
+        outer = self.sizes.get(name)
+        self.sizes[name] = size
+        try:
+            cond = self.measured(self.expr, f"{word.lower()}() … WHERE", self.tok.pos)[0]
+        finally:
+            if outer is None:
+                self.sizes.pop(name, None)
+            else:
+                self.sizes[name] = outer
         self.expect_op(")")
+        self.grow(1)
         return f"{word.lower()}({var} IN {src} WHERE {cond})"
 
     def subquery(self, word: str) -> str:
@@ -1031,13 +1149,18 @@ class _Parser:
             if self.tok.kind == "word" and self.tok.upper in _REFUSED:
                 raise self.refuse_word(self.tok)
             self.fail(f"expected MATCH inside {word} {{ … }}")
-        body = self.match(optional=False)
+        inner = dict(self.sizes)
+        body = self.measured(lambda: self.match(optional=False), f"{word} {{ … }}", self.tok.pos)[0]
+        self.sizes = inner
         self.expect_op("}")
         self.unnest()
+        self.grow(1)
         return f"{word} {{ {body} }}"
 
 
-def pass_query(cypher: str, limits: DoorLimits | None = None) -> str:
+def pass_query(
+    cypher: str, limits: DoorLimits | None = None, params: Mapping[str, Any] | None = None
+) -> str:
     """Check a user query at the door; return the text the engine is to run.
 
     Parameters
@@ -1046,6 +1169,8 @@ def pass_query(cypher: str, limits: DoorLimits | None = None) -> str:
         One Cypher statement from a user.
     limits : DoorLimits, optional
         Sizes allowed (the defaults without one).
+    params : mapping, optional
+        The query's parameters: their sizes count towards the values it builds.
 
     Returns
     -------
@@ -1081,7 +1206,26 @@ def pass_query(cypher: str, limits: DoorLimits | None = None) -> str:
     if len(toks) == 1:
         raise QuerySyntaxError("empty query: only comments")
     _check_depth(toks, cypher, lim.max_depth)
-    return _Parser(cypher, toks, lim).query()
+    parser = _Parser(cypher, toks, lim)
+    parser.param_sizes = {str(k): _value_size(v) for k, v in (params or {}).items()}
+    return parser.query()
+
+
+def _value_size(value: Any) -> int:
+    """Characters and items in a parameter's value (iterative: any depth)."""
+    total, stack = 0, [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str | bytes):
+            total += max(1, len(v))
+        elif isinstance(v, Mapping):
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple):
+            total += 1
+            stack.extend(v)
+        else:
+            total += 1
+    return total
 
 
 def check_params(params: Mapping[str, Any], limits: DoorLimits | None = None) -> None:

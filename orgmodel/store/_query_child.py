@@ -1,0 +1,115 @@
+"""The process a user query runs in (LadybugDB): started by :mod:`orgmodel.store._query_proc`.
+
+Run as a script (``python _query_child.py``), not imported: it loads only the standard
+library and ``ladybug``, so a spare one is ready in a fraction of a second. It reads one job
+from stdin, opens the store read-only, runs the query, writes one answer to stdout and
+exits — whatever the query allocated goes with the process.
+
+Its limits are its own: an address-space limit (``RLIMIT_AS``), so that an allocation past
+the ceiling fails as an error rather than growing the machine; the engine's query timeout;
+and ``SIGALRM`` a little after it, whose default action ends the process even while the
+engine holds it (constant folding at bind time, for one, does not look at the timeout). The
+parent kills it anyway at the time limit or when its resident memory passes the ceiling,
+and it dies with its parent (``PR_SET_PDEATHSIG``).
+
+Frames on both pipes are an 8-byte big-endian length and a pickle. The job is a dict
+(``path``, ``cypher``, ``params``, ``timeout_ms``, ``max_rows``, ``pool_bytes``,
+``max_db_bytes``, ``as_bytes``, ``max_answer_bytes``); the answer is ``("ok", columns,
+rows)`` or ``("error", kind, message)`` with kind one of ``memory``, ``buffer``,
+``interrupted``, ``too-big``, ``engine``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import resource
+import signal
+import struct
+import sys
+from typing import Any
+
+_LEN = struct.Struct(">Q")
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _read_job(stream: Any) -> dict[str, Any] | None:
+    head = stream.read(_LEN.size)
+    if len(head) < _LEN.size:
+        return None
+    (n,) = _LEN.unpack(head)
+    job: dict[str, Any] = pickle.loads(stream.read(n))
+    return job
+
+
+def _answer(stream: Any, value: tuple[Any, ...]) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LEN.pack(len(data)) + data)
+    stream.flush()
+
+
+def _kind(message: str) -> str:
+    if "bad_alloc" in message or "Cannot allocate memory" in message:
+        return "memory"
+    if "buffer pool is full" in message:
+        return "buffer"
+    if "Interrupted" in message:
+        return "interrupted"
+    return "engine"
+
+
+def _run(job: dict[str, Any]) -> tuple[Any, ...]:
+    import ladybug
+
+    db = ladybug.Database(
+        job["path"],
+        read_only=True,
+        buffer_pool_size=job["pool_bytes"],
+        max_db_size=job["max_db_bytes"],
+    )
+    conn = ladybug.Connection(db)
+    conn.set_query_timeout(job["timeout_ms"])
+    result = conn.execute(job["cypher"], dict(job["params"]))
+    if isinstance(result, list):
+        result = result[-1]
+    cols = result.get_column_names()
+    rows: list[Any] = []
+    max_rows = job["max_rows"]
+    while result.has_next() and (max_rows is None or len(rows) < max_rows):
+        rows.append(result.get_next())
+    return ("ok", cols, rows)
+
+
+def main() -> None:
+    _die_with_parent()
+    import ladybug  # noqa: F401  (loaded before the job comes: the spare is warm)
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    job = _read_job(stdin)
+    if job is None:
+        return
+    signal.alarm(int(job["timeout_ms"] / 1000) + 3)
+    resource.setrlimit(resource.RLIMIT_AS, (job["as_bytes"], job["as_bytes"]))
+    try:
+        answer = _run(job)
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > job["max_answer_bytes"]:
+            answer = ("error", "too-big", str(len(data)))
+            data = pickle.dumps(answer)
+        stdout.write(_LEN.pack(len(data)) + data)
+        stdout.flush()
+    except MemoryError:
+        _answer(stdout, ("error", "memory", "out of memory"))
+    except Exception as e:
+        _answer(stdout, ("error", _kind(str(e)), str(e)))
+
+
+if __name__ == "__main__":
+    main()
