@@ -27,7 +27,7 @@ import anyio
 import yaml
 from starlette.concurrency import run_in_threadpool
 
-from api.crashlog import inflight
+from api.crashlog import inflight, query_hash
 from api.problems import ApiProblem
 from api.settings import Settings
 from orgmodel.io.nesting import NestingError, check_nesting
@@ -46,6 +46,7 @@ from orgmodel.store import (
     GraphStore,
     NotFound,
     OrgVersion,
+    QueryCrashed,
     ScenarioRecord,
     StoreError,
     open_store,
@@ -459,11 +460,20 @@ class OrgService:
                     self._queries -= 1
                     self._queries_done.notify_all()
 
-        # The engine stops the query itself (its timeout, then the store's interrupt a second
-        # later); the grace period here only bounds the wait should both fail.
+        # The store stops the query at the limit (on a file it kills the query's process);
+        # the grace period here only bounds the wait should that fail.
         try:
-            with anyio.fail_after(timeout + 5.0):
+            with anyio.fail_after(timeout + 2.0):
                 rows = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+        except QueryCrashed:
+            log.error(
+                "the engine crashed on a query (its own process; the server carries on): "
+                "caller %s, query sha256 %s (%d characters)",
+                caller,
+                query_hash(cypher),
+                len(cypher),
+            )
+            raise
         except TimeoutError:
             raise ApiProblem(
                 504,

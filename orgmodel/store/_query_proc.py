@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from orgmodel.store.base import QueryError, QueryTimeout, StoreError
+from orgmodel.store.base import QueryCrashed, QueryError, QueryTimeout, StoreError
 
 __all__ = [
     "DEFAULT_QUERY_MEMORY_MB",
@@ -60,10 +60,6 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 _CHILD = Path(__file__).with_name("_query_child.py")
 _LEN = struct.Struct(">Q")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-class QueryCrashed(QueryError):
-    """The engine died on a user query (a crash in its own process); nothing else was lost."""
 
 
 def query_memory_mb(env: Mapping[str, str] | None = None) -> int:

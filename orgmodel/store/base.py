@@ -97,6 +97,10 @@ class QueryTimeout(QueryError):
     """A user query ran longer than its time limit and was interrupted; nothing was changed."""
 
 
+class QueryCrashed(QueryError):
+    """The engine died on a user query, in the query's own process; nothing else was lost."""
+
+
 class StoreLocked(StoreError):
     """The embedded store is held by another process (one writer process at a time)."""
 

@@ -146,6 +146,57 @@ def test_parameter_sizes_refused(store: GraphStore) -> None:
     check_params({"norms": [{"kind": "station", "leaders": 2}] * 10})  # a real one passes
 
 
+# The break test's query: 22 doublings of a string, 400 characters, gigabytes in the binder.
+DOUBLING = "WITH '" + "x" * 128 + "' AS s " + "WITH s + s AS s " * 22 + "RETURN size(s) AS n"
+
+
+def test_repeated_self_concatenation_refused_naming_the_clause(store: GraphStore) -> None:
+    msg = refused(store, DOUBLING, "value size")
+    # 128 · 2⁹ = 65,536 passes; the 10th doubling makes 131,072 > 100,000. Its expression
+    # starts at column len("WITH '") + 128 + len("' AS s ") + 9 · 16 + len("WITH ") + 1
+    # = 6 + 128 + 7 + 144 + 5 + 1 = 291.
+    assert "WITH … AS s at line 1, column 291" in msg
+    assert "about 131,072 characters" in msg and "ORGMODEL_QUERY_MAX_VALUE" in msg
+
+
+@pytest.mark.parametrize(
+    ("q", "params"),
+    [
+        # a stored value counts as one: 2¹⁷ = 131,072 copies of a unit's name
+        ("MATCH (u:Unit) WITH u.name AS s " + "WITH s + s AS s " * 17 + "RETURN s", {}),
+        # a parameter counts by its size: 1,000 · 2⁷ = 128,000
+        ("WITH $p AS s " + "WITH s + s + '' AS s " * 7 + "RETURN s", {"p": "y" * 1000}),
+        # replace() multiplies: 400 · 400 = 160,000
+        ("WITH '" + "a" * 400 + "' AS s RETURN replace(s, 'a', s) AS t", {}),
+        # collect() holds a value per row, counted as a full list's (1,000): 200 · 1,000
+        ("MATCH (u:Unit) RETURN collect(u.name + '" + "z" * 199 + "') AS l", {}),
+        # also inside a function whose own result is small: size(s + s) builds s + s first
+        ("WITH '" + "b" * 60_000 + "' AS s RETURN size(s + s) AS n", {}),
+    ],
+    ids=["stored", "parameter", "replace", "collect", "inside"],
+)
+def test_value_growth_the_door_sees(store: GraphStore, q: str, params: dict[str, object]) -> None:
+    lim = DoorLimits(max_chars=100_000)
+    with pytest.raises(QueryRefused) as info:
+        pass_query(q, lim, params)
+    assert info.value.clause == "value size", str(info.value)
+
+
+def test_ordinary_concatenation_passes(store: GraphStore) -> None:
+    rows = store.query(
+        "MATCH (u:Unit) WITH u.name + '（' + u.kind + '）' AS label, u "
+        "WITH label + '/' + u.id AS s RETURN s ORDER BY s LIMIT 1"
+    )
+    assert len(rows) == 1 and "（" in rows[0]["s"]
+    # 16 doublings of one stored value: 65,536 ≤ 100,000
+    pass_query("MATCH (u:Unit) WITH u.name AS s " + "WITH s + s AS s " * 16 + "RETURN s")
+    # the element of range() is a number, whatever the range's length
+    pass_query("UNWIND range(1, 1000) AS i WITH collect(i + i) AS l RETURN l + l AS l")
+    lim = DoorLimits(max_value=10)
+    with pytest.raises(QueryRefused, match="more than the limit of 10 "):
+        pass_query("RETURN 'abcdefghijk' AS s", lim)
+
+
 @pytest.mark.parametrize(
     ("q", "clause"),
     [
@@ -224,8 +275,14 @@ def test_allowlists_are_data_in_one_place() -> None:
 
 
 def test_limits_from_the_environment() -> None:
-    lim = DoorLimits.from_env({"ORGMODEL_QUERY_MAX_DEPTH": "4", "ORGMODEL_QUERY_MAX_LIST": "3"})
-    assert (lim.max_depth, lim.max_list_items, lim.max_chars) == (4, 3, 20_000)
+    lim = DoorLimits.from_env(
+        {
+            "ORGMODEL_QUERY_MAX_DEPTH": "4",
+            "ORGMODEL_QUERY_MAX_LIST": "3",
+            "ORGMODEL_QUERY_MAX_VALUE": "500",
+        }
+    )
+    assert (lim.max_depth, lim.max_list_items, lim.max_chars, lim.max_value) == (4, 3, 20_000, 500)
     with pytest.raises(QueryRefused, match="more than 3 items"):
         pass_query("RETURN [1, 2, 3, 4] AS l", lim)
     assert pass_query("RETURN [1, 2, 3] AS l", lim) == "RETURN [1, 2, 3] AS l"

@@ -1,0 +1,101 @@
+"""User queries run in a process of their own, through a real ``orgmodel serve`` (issue 9,
+after the break test): a query that grows the engine's memory outside its buffer pool is
+stopped at the memory ceiling while ``/health`` keeps answering; a 504 comes at the time
+limit, not seconds after it; and afterwards the server's CPU and memory are back at idle.
+
+The door's own value limit is lifted here (``ORGMODEL_QUERY_MAX_VALUE``), so that the
+process's ceiling is what stops the doubling query; with the shipped limit the door refuses
+it first (tests/api/test_query_door_live.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api._proc import tree_cpu_s, tree_rss_mb
+from tests.api.test_live_server import start, stop
+
+LIMIT_S = 3
+MEMORY_MB = 512
+ENV = {
+    "ORGMODEL_QUERY_TIMEOUT": str(LIMIT_S),
+    "ORGMODEL_QUERY_MEMORY_MB": str(MEMORY_MB),
+    "ORGMODEL_BUFFER_POOL_MB": "256",
+    "ORGMODEL_QUERY_MAX_VALUE": str(10**15),
+}
+# 400 characters; 128 × 2²² characters = 512 MiB in its last string alone, built while the
+# engine binds the query (constant folding), outside its buffer pool.
+DOUBLING = "WITH '" + "x" * 128 + "' AS s " + "WITH s + s AS s " * 22 + "RETURN size(s) AS n"
+# 10⁹ rows: minutes of work.
+HEAVY = (
+    "UNWIND range(1, 1000) AS x UNWIND range(1, 1000) AS y UNWIND range(1, 1000) AS z "
+    "WITH x, y, z WHERE (x + y + z) % 7 = 3 RETURN count(*) AS n"
+)
+
+
+def idle_cpu_s(root: int, over_s: float = 2.0) -> float:
+    before = tree_cpu_s(root)
+    time.sleep(over_s)
+    return tree_cpu_s(root) - before
+
+
+@pytest.mark.slow
+def test_memory_ceiling_time_limit_and_idle_after(tmp_path: Path) -> None:
+    proc, url = start(tmp_path / "q.lbdb", "--no-seed", env=ENV)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as c:
+            ok = c.post("/api/v1/query", json={"cypher": "RETURN 40 + 2 AS x"})
+            assert ok.status_code == 200 and ok.json()["rows"] == [{"x": 42}]
+            time.sleep(1.0)  # the spare query process has loaded the engine
+            base_rss = tree_rss_mb(proc.pid)
+
+            # 1. Memory: stopped at the ceiling, the server answering all along.
+            answer: list[httpx.Response] = []
+            t = threading.Thread(
+                target=lambda: answer.append(
+                    httpx.post(url + "/api/v1/query", json={"cypher": DOUBLING}, timeout=60)
+                )
+            )
+            t.start()
+            slowest, peak = 0.0, base_rss
+            while t.is_alive():
+                h0 = time.monotonic()
+                assert c.get("/health").status_code == 200
+                slowest = max(slowest, time.monotonic() - h0)
+                peak = max(peak, tree_rss_mb(proc.pid))
+                time.sleep(0.1)
+            t.join()
+            [r] = answer
+            assert r.status_code == 400, r.text
+            assert f"memory ceiling of {MEMORY_MB} MiB" in r.json()["detail"], r.text
+            # /health never waited on the query (it stalled 27 s when queries ran in the
+            # worker); a bound on responsiveness, generous for 2 busy cores.
+            assert slowest < 2.0, f"/health took {slowest:.2f} s during the query"
+            # The ceiling held: the query process was stopped near 512 MiB (polled every
+            # 50 ms), not at the 2.4 GB the break test saw.
+            assert peak - base_rss < MEMORY_MB + 512, f"peak {peak - base_rss:.0f} MB over idle"
+
+            # 2. Time: the 504 comes at the limit (3 s), not seconds after.
+            t0 = time.monotonic()
+            r = c.post("/api/v1/query", json={"cypher": HEAVY})
+            took = time.monotonic() - t0
+            assert r.status_code == 504, r.text
+            assert LIMIT_S <= took < LIMIT_S + 3, f"504 after {took:.1f} s for a {LIMIT_S} s limit"
+
+            # 3. Idle again: no CPU burnt, memory back where it was (the query's process is
+            # gone; a fresh spare waits in its place).
+            time.sleep(1.0)
+            busy = idle_cpu_s(proc.pid)
+            assert busy < 0.2, f"server still busy: {busy:.2f} s of CPU in 2 s"
+            grown = tree_rss_mb(proc.pid) - base_rss
+            assert grown < 64, f"server holds {grown:.0f} MB more than before the queries"
+            assert c.get("/health").status_code == 200
+            again = c.post("/api/v1/query", json={"cypher": "RETURN 1 AS one"})
+            assert again.json()["rows"] == [{"one": 1}]
+    finally:
+        stop(proc)
+    assert proc.returncode in (0, 130)
