@@ -9,8 +9,10 @@ Its limits are its own: an address-space limit (``RLIMIT_AS``), so that an alloc
 the ceiling fails as an error rather than growing the machine; the engine's query timeout;
 and ``SIGALRM`` a little after it, whose default action ends the process even while the
 engine holds it (constant folding at bind time, for one, does not look at the timeout). The
-parent kills it anyway at the time limit or when its resident memory passes the ceiling,
-and it dies with its parent (``PR_SET_PDEATHSIG``).
+parent kills it anyway at the time limit or when its resident memory passes the ceiling.
+Should the parent die first, a spare reads the end of its input and exits, and a running
+query ends by its alarm. (Not ``PR_SET_PDEATHSIG``: that follows the thread that started the
+process, and the server's threads come and go.)
 
 Frames on both pipes are an 8-byte big-endian length and a pickle. The job is a dict
 (``path``, ``cypher``, ``params``, ``timeout_ms``, ``max_rows``, ``pool_bytes``,
@@ -21,7 +23,6 @@ rows)`` or ``("error", kind, message)`` with kind one of ``memory``, ``buffer``,
 
 from __future__ import annotations
 
-import contextlib
 import pickle
 import resource
 import signal
@@ -30,14 +31,6 @@ import sys
 from typing import Any
 
 _LEN = struct.Struct(">Q")
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _read_job(stream: Any) -> dict[str, Any] | None:
@@ -88,7 +81,6 @@ def _run(job: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def main() -> None:
-    _die_with_parent()
     import ladybug  # noqa: F401  (loaded before the job comes: the spare is warm)
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer

@@ -3,15 +3,24 @@ buffer pool as a memory ceiling, and a cap on the rows fetched."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import resource
+import signal
+import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import ladybug
 import pytest
 
-from orgmodel.store import QueryError, QueryTimeout
+from orgmodel.store import DoorLimits, QueryCrashed, QueryError, QueryTimeout
+from orgmodel.store._query_proc import QueryProcesses, query_memory_mb
 from orgmodel.store.base import StoreError
 from orgmodel.store.ladybug_store import INTERRUPT_GRACE_S, LadybugStore, buffer_pool_mb
+from tests.store.conftest import seed_orgs
 
 # 1000³ = 10⁹ rows: minutes of work, in a query of 150 characters that the door lets through.
 CARTESIAN = (
@@ -73,3 +82,113 @@ def test_buffer_pool_setting() -> None:
     assert buffer_pool_mb({"ORGMODEL_BUFFER_POOL_MB": "256"}) == 256
     with pytest.raises(StoreError, match="ORGMODEL_BUFFER_POOL_MB"):
         buffer_pool_mb({"ORGMODEL_BUFFER_POOL_MB": "lots"})
+
+
+# -- a store on a file: each query in a process of its own --------------------------------------
+
+# 22 doublings of a 128-character string: the engine builds 512 MiB strings while it binds
+# the query, outside its buffer pool and deaf to its own timeout.
+DOUBLING = "WITH '" + "x" * 128 + "' AS s " + "WITH s + s AS s " * 22 + "RETURN size(s) AS n"
+NO_VALUE_LIMIT = DoorLimits(max_value=10**15)
+
+
+@pytest.fixture()
+def on_file(tmp_path: Path) -> Iterator[LadybugStore]:
+    with LadybugStore(tmp_path / "q.lbdb", pool_mb=128, memory_mb=384) as s:
+        yield s
+
+
+def _record_processes(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    taken: list[subprocess.Popen[bytes]] = []
+    original = QueryProcesses._take
+
+    def take(self: QueryProcesses) -> subprocess.Popen[bytes]:
+        proc = original(self)
+        taken.append(proc)
+        return proc
+
+    monkeypatch.setattr(QueryProcesses, "_take", take)
+    return taken
+
+
+def test_a_query_process_is_killed_at_the_limit(
+    on_file: LadybugStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = _record_processes(monkeypatch)
+    t0 = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"limit of 1 s"):
+        on_file.query(CARTESIAN, timeout_s=1)
+    took = time.monotonic() - t0
+    assert 1 <= took < 1 + 2, f"stopped after {took:.1f} s"  # the limit, not seconds later
+    [proc] = taken
+    assert proc.poll() is not None  # gone, with whatever it held
+    assert on_file.query("RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_memory_past_the_ceiling_stops_the_query_not_the_caller(on_file: LadybugStore) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(QueryError, match=r"query memory ceiling of 384 MiB"):
+        on_file.query(DOUBLING, timeout_s=60, limits=NO_VALUE_LIMIT)
+    # the caller's own peak did not move by the hundreds of MiB the query took
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 64, f"the caller grew {grown_mb:.0f} MiB"
+    assert on_file.query("RETURN 2 AS two") == [{"two": 2}]
+
+
+def test_an_engine_crash_costs_the_query_only(
+    on_file: LadybugStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = _record_processes(monkeypatch)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            on_file.query(CARTESIAN, timeout_s=30)
+        except BaseException as e:
+            errors.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.monotonic() + 20
+    while not taken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)
+    os.kill(taken[0].pid, signal.SIGSEGV)  # what the engine's crashes do to its process
+    t.join(timeout=20)
+    [e] = errors
+    assert isinstance(e, QueryCrashed) and "the engine crashed on it (signal" in str(e), e
+    assert on_file.query("RETURN 3 AS three") == [{"three": 3}]
+
+
+def test_a_save_waits_for_a_running_query_which_sees_the_store_whole(
+    on_file: LadybugStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine writes pages in place at a checkpoint: a query process must not read them
+    # half written, so a save waits for running queries, and queries after it see it.
+    taken = _record_processes(monkeypatch)
+    ended: list[str] = []
+
+    def run() -> None:
+        with contextlib.suppress(QueryTimeout):
+            on_file.query(CARTESIAN, timeout_s=1.5)
+        ended.append("query")
+
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.monotonic() + 20
+    while not taken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    org = seed_orgs()[0]
+    on_file.save_org(org, "tester", "save during a query")
+    ended.append("save")
+    t.join()
+    assert ended == ["query", "save"]
+    [row] = on_file.query("MATCH (u:Unit {org_id: $id}) RETURN count(*) AS n", {"id": org.id})
+    assert row["n"] == len(list(org.units())) == 252, row
+
+
+def test_query_memory_setting() -> None:
+    assert query_memory_mb({}) == 2048
+    assert query_memory_mb({"ORGMODEL_QUERY_MEMORY_MB": "512"}) == 512
+    with pytest.raises(StoreError, match="ORGMODEL_QUERY_MEMORY_MB"):
+        query_memory_mb({"ORGMODEL_QUERY_MEMORY_MB": "100"})
