@@ -12,6 +12,8 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +27,7 @@ from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, ngettext
 from orgmodel.io.orgfile import load_org, write_org
-from orgmodel.store import GraphStore, open_store, store_uri
+from orgmodel.store import GraphStore, QueryTimeout, open_store, store_uri
 from orgmodel.store.query_door import DEFAULT_QUERY_TIMEOUT_S
 
 __all__ = ["db_app", "parse_params"]
@@ -334,18 +336,48 @@ def query(
         raise InputError(
             _("--timeout must be more than 0 seconds, got {timeout:g}").format(timeout=timeout)
         )
-    with _store(store) as s:
+    console = Console()
+    # The time limit covers the query, fetching its rows and rendering them: nothing is
+    # printed until the whole answer is ready within it.
+    with _store(store) as s, _time_limit(timeout):
         rows = s.query(cypher, params, timeout_s=timeout)
-    if as_json:
-        _echo_json(rows)
+        if as_json:
+            text = json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n"
+        elif not rows:
+            text = _("(no rows)") + "\n"
+        else:
+            t = Table(show_header=True, header_style="bold")
+            for col in rows[0]:
+                t.add_column(col)
+            for r in rows:
+                t.add_row(*(_cell(r.get(c)) for c in rows[0]))
+            with console.capture() as captured:
+                console.print(t)
+            n = len(rows)
+            text = captured.get() + ngettext("{n} row", "{n} rows", n).format(n=n) + "\n"
+    typer.echo(text, nl=False)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`QueryTimeout` in the main thread once ``seconds`` have passed (a timer
+    signal: rendering a large answer is Python work that nothing else could stop)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    if not rows:
-        typer.echo(_("(no rows)"))
-        return
-    t = Table(show_header=True, header_style="bold")
-    for col in rows[0]:
-        t.add_column(col)
-    for r in rows:
-        t.add_row(*(_cell(r.get(c)) for c in rows[0]))
-    Console().print(t)
-    typer.echo(ngettext("{n} row", "{n} rows", len(rows)).format(n=len(rows)))
+
+    def expired(signum: int, frame: object) -> None:
+        raise QueryTimeout(
+            _(
+                "query stopped: it and the rendering of its answer ran longer than the limit "
+                "of {seconds:g} s; narrow it with WHERE or LIMIT, or give --timeout"
+            ).format(seconds=seconds)
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -14,7 +14,7 @@ Should the parent die first, a spare reads the end of its input and exits, and a
 query ends by its alarm. (Not ``PR_SET_PDEATHSIG``: that follows the thread that started the
 process, and the server's threads come and go.)
 
-Frames on both pipes are an 8-byte big-endian length and a pickle. The job is a dict
+Once loaded it writes one byte, ``R``. Frames on both pipes are an 8-byte big-endian length and a pickle. The job is a dict
 (``path``, ``cypher``, ``params``, ``timeout_ms``, ``max_rows``, ``pool_bytes``,
 ``max_db_bytes``, ``as_bytes``, ``max_answer_bytes``); the answer is ``("ok", columns,
 rows)`` or ``("error", kind, message)`` with kind one of ``memory``, ``buffer``,
@@ -31,6 +31,8 @@ import sys
 from typing import Any
 
 _LEN = struct.Struct(">Q")
+#: Written once the engine is loaded: the time limit starts when the job is sent after it.
+READY = b"R"
 
 
 def _read_job(stream: Any) -> dict[str, Any] | None:
@@ -84,6 +86,8 @@ def main() -> None:
     import ladybug  # noqa: F401  (loaded before the job comes: the spare is warm)
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdout.write(READY)
+    stdout.flush()
     job = _read_job(stdin)
     if job is None:
         return

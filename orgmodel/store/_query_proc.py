@@ -7,7 +7,8 @@ some queries crash it. So :class:`QueryProcesses` runs each user query in a fres
 (:mod:`orgmodel.store._query_child`) that opens the store read-only, and:
 
 - kills it at the time limit — the limit holds to the poll interval (50 ms), whatever
-  the engine is doing;
+  the engine is doing (the clock counts from the moment the process has loaded the engine,
+  and includes any wait for a save or a free slot);
 - kills it when its resident memory passes the ceiling, and holds its address space to the
   ceiling plus the regions the engine reserves, so that an allocation past it fails inside
   the engine as an error;
@@ -54,6 +55,8 @@ DEFAULT_QUERY_MEMORY_MB = 2048
 MAX_PROCESSES = 2
 #: How often the parent looks at the process's memory and clock, in seconds.
 POLL_S = 0.05
+#: How long a query process may take to start (load Python and the engine), in seconds.
+STARTUP_S = 60.0
 #: Most bytes of an answer (pickled rows) the process may hand back; past it, an error.
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 
@@ -210,12 +213,19 @@ class QueryProcesses:
         }
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         assert proc.stdin is not None and proc.stdout is not None
+        fd = proc.stdout.fileno()
+        # Starting Python and loading the engine is not the query's time: the clock stops
+        # while a process that is not ready yet gets ready (a spare usually is).
+        left = deadline - time.monotonic()
+        ready, _, _ = select.select([fd], [], [], STARTUP_S)
+        if not ready or os.read(fd, 1) != b"R":
+            raise QueryCrashed("query not run: its process did not start")
+        deadline = max(deadline, time.monotonic() + left)
         try:
             proc.stdin.write(_LEN.pack(len(data)) + data)
             proc.stdin.close()
         except OSError:
             raise QueryCrashed("query not run: its process ended before it started") from None
-        fd = proc.stdout.fileno()
         buf = bytearray()
         want: int | None = None
         while True:

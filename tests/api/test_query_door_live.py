@@ -41,6 +41,11 @@ def test_attacks_get_403_and_a_timed_out_query_leaves_the_server_idle(tmp_path: 
         ("RETURN " + "(" * 400 + "1" + ")" * 400, "nesting depth"),
         ("/* x */ CALL checkpoint_threshold=1", "CALL (setting)"),
         ("UNWIND range(1, 10000000000) AS i RETURN count(i)", "list size"),
+        # the break test's 400 characters: 22 doublings of a string, gigabytes in the binder
+        (
+            "WITH '" + "x" * 128 + "' AS s " + "WITH s + s AS s " * 22 + "RETURN size(s)",
+            "value size",
+        ),
     ]
     env = {"ORGMODEL_QUERY_TIMEOUT": "1", "ORGMODEL_BUFFER_POOL_MB": "256"}
     proc, url = start(tmp_path / "door.lbdb", "--tokens", str(tokens), "--no-seed", env=env)
@@ -61,7 +66,7 @@ def test_attacks_get_403_and_a_timed_out_query_leaves_the_server_idle(tmp_path: 
             t0 = time.monotonic()
             r = c.post("/api/v1/query", json={"cypher": HEAVY}, headers=h)
             assert r.status_code == 504, r.text
-            assert time.monotonic() - t0 < 10  # limit 1 s + the interrupt's grace
+            assert time.monotonic() - t0 < 1 + 3  # the limit holds (it took 18 s for 10 s)
             assert c.get("/health").status_code == 200
             # Idle again: over two seconds the server burns under 0.2 s of CPU …
             time.sleep(0.5)

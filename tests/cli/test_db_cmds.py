@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,19 @@ def test_query_time_limit(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORGMODEL_QUERY_MAX_LIST", "10")
     code, out = db("query", "UNWIND range(1, 11) AS i RETURN i", "--store", store)
     assert code == 1 and "refused: range()" in out
+
+
+def test_the_time_limit_covers_rendering_the_answer(store: str) -> None:
+    # 1,000 × 20 = 20,000 rows: the query and the fetch take about a second; drawing them
+    # as a table takes tens of seconds (2.4 s per 1,000 rows on the 2-core test machine).
+    many = "UNWIND range(1, 1000) AS i UNWIND range(1, 20) AS j RETURN i, j, '派出所' AS kind"
+    code, out = db("query", many, "--store", store, "--timeout", "6", "--json")
+    assert code == 0, out
+    assert len(json.loads(out)) == 20_000  # query and fetch fit in the limit …
+    t0 = time.monotonic()
+    code, out = db("query", many, "--store", store, "--timeout", "6")
+    took = time.monotonic() - t0
+    # … the table does not, and the limit stops it: nothing half printed, one error line.
+    assert code == 1 and "rendering of its answer ran longer than the limit of 6 s" in out
+    assert "│" not in out and out.count("\n") == 1, out[:200]
+    assert took < 6 + 3, f"stopped after {took:.1f} s"
