@@ -182,8 +182,9 @@ class Settings:
     query_timeout_s : float
         Longest a Cypher query or metric computation may run (504 after it).
     query_limits : DoorLimits
-        Sizes a user query may have at the query door (length, nesting, list items);
-        ``ORGMODEL_QUERY_MAX_CHARS``, ``ORGMODEL_QUERY_MAX_DEPTH``, ``ORGMODEL_QUERY_MAX_LIST``.
+        Sizes a user query may have at the query door (length, nesting, list items, the
+        values it builds); ``ORGMODEL_QUERY_MAX_CHARS``, ``ORGMODEL_QUERY_MAX_DEPTH``,
+        ``ORGMODEL_QUERY_MAX_LIST``, ``ORGMODEL_QUERY_MAX_VALUE``.
     seed : bool
         Load the seed organisations and plans into an empty store on start.
     """

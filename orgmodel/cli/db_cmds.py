@@ -283,8 +283,10 @@ def _cell(v: Any) -> str:
     help=N_(
         "Run one read-only Cypher statement through the query door (docs/security.md).\n\n"
         "The same limits as the API hold: reading clauses and listed functions only, the size "
-        "limits ($ORGMODEL_QUERY_MAX_CHARS, _DEPTH, _LIST), the time limit and the engine's "
-        "memory ceiling ($ORGMODEL_BUFFER_POOL_MB). A query using $norms "
+        "limits ($ORGMODEL_QUERY_MAX_CHARS, _DEPTH, _LIST, _VALUE), the time limit — which "
+        "here covers fetching and rendering the answer too — and the memory ceilings of the "
+        "query's own process ($ORGMODEL_QUERY_MEMORY_MB) and of the engine's buffer pool "
+        "($ORGMODEL_BUFFER_POOL_MB). A query using $norms "
         "(cypher/analytics/hidden_loss.cypher) gets the shipped staffing norms unless "
         "--param norms=… is given."
     ),
@@ -303,7 +305,8 @@ def query(
         None,
         "--timeout",
         help=N_(
-            "Stop the query after this many seconds (default: $ORGMODEL_QUERY_TIMEOUT, else 10)."
+            "Stop the query, with fetching and rendering its answer, after this many seconds "
+            "(default: $ORGMODEL_QUERY_TIMEOUT, else 10)."
         ),
     ),
     store: str | None = STORE_OPT,

@@ -432,7 +432,9 @@ class _Parser:
         self.depth = 0
         self.functions = allowed_functions()
         # The growth the door can see: an upper estimate of each variable's size (characters
-        # or items), and a stack of sums for the expressions being read.
+        # or items), and a stack of sums for the expressions being read. Keys are lower case:
+        # LadybugDB's variables ignore case (`s` and `S` are one), Neo4j's do not, so two
+        # spellings share the larger estimate.
         self.sizes: dict[str, int] = {}
         self.param_sizes: dict[str, int] = {}
         self.acc: list[int] = [0]
@@ -582,7 +584,7 @@ class _Parser:
                 var = self.tok.value
                 clauses.append(f"UNWIND {e} AS {self.symbolic('a variable')}")
                 # an element is no larger than its list (a number, for range)
-                self.sizes[var] = 1 if numbers else size
+                _bind(self.sizes, var, 1 if numbers else size)
             elif self.is_word("WITH"):
                 self.i += 1
                 c = "WITH " + self.projection("WITH")
@@ -669,10 +671,10 @@ class _Parser:
             self.i += 1
             name_tok = self.tok
             out = f"{e} AS {self.symbolic('a name after AS')}"
-            after[name_tok.value] = size
+            _bind(after, name_tok.value, size)
             return out
         if start.kind in ("word", "name") and self.i == first + 1:
-            after[start.value] = size  # a variable carried on
+            _bind(after, start.value, size)  # a variable carried on
         return e
 
     def sort_key(self) -> str:
@@ -919,7 +921,7 @@ class _Parser:
             return _string(t.value)
         if t.kind == "param":
             self.i += 1
-            self.grow(self.param_sizes.get(t.value, 1))
+            self.grow(self.param_sizes.get(t.value.lower(), 1))
             return "$" + (t.value if t.value.isdigit() else _name(t.value))
         if self.is_op("("):
             self.i += 1
@@ -934,7 +936,7 @@ class _Parser:
             self.i += 1
             if self.is_op("("):
                 raise self.refuse_function(t.value, t)
-            self.grow(self.sizes.get(t.value, 1))
+            self.grow(self.sizes.get(t.value.lower(), 1))
             return _name(t.value)
         if t.kind != "word":
             self.fail("expected an expression")
@@ -966,7 +968,7 @@ class _Parser:
             name = ".".join(self.toks[k].value for k in range(self.i, j, 2))
             return self.call(name, t, j)
         self.i += 1
-        self.grow(self.sizes.get(t.value, 1))
+        self.grow(self.sizes.get(t.value.lower(), 1))
         return _name(t.value)
 
     def refuse_function(self, name: str, t: _Tok) -> QueryRefused:
@@ -1128,8 +1130,9 @@ class _Parser:
         self.expect_word("IN")
         src, size = self.measured(self.expr, f"{word.lower()}()", self.tok.pos)
         self.expect_word("WHERE")
+        name = name.lower()
         outer = self.sizes.get(name)
-        self.sizes[name] = size
+        self.sizes[name] = max(size, outer or 0)
         try:
             cond = self.measured(self.expr, f"{word.lower()}() … WHERE", self.tok.pos)[0]
         finally:
@@ -1207,8 +1210,14 @@ def pass_query(
         raise QuerySyntaxError("empty query: only comments")
     _check_depth(toks, cypher, lim.max_depth)
     parser = _Parser(cypher, toks, lim)
-    parser.param_sizes = {str(k): _value_size(v) for k, v in (params or {}).items()}
+    for k, v in (params or {}).items():
+        _bind(parser.param_sizes, str(k), _value_size(v))
     return parser.query()
+
+
+def _bind(sizes: dict[str, int], name: str, size: int) -> None:
+    key = name.lower()
+    sizes[key] = max(size, sizes.get(key, 0))
 
 
 def _value_size(value: Any) -> int:

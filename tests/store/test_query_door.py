@@ -172,8 +172,10 @@ def test_repeated_self_concatenation_refused_naming_the_clause(store: GraphStore
         ("MATCH (u:Unit) RETURN collect(u.name + '" + "z" * 199 + "') AS l", {}),
         # also inside a function whose own result is small: size(s + s) builds s + s first
         ("WITH '" + "b" * 60_000 + "' AS s RETURN size(s + s) AS n", {}),
+        # LadybugDB's variables ignore case: s and S are one, 1,000 · 2⁷ again
+        ("WITH $P AS s " + "WITH s + S AS S WITH S + s AS s " * 4 + "RETURN s", {"p": "y" * 1000}),
     ],
-    ids=["stored", "parameter", "replace", "collect", "inside"],
+    ids=["stored", "parameter", "replace", "collect", "inside", "case"],
 )
 def test_value_growth_the_door_sees(store: GraphStore, q: str, params: dict[str, object]) -> None:
     lim = DoorLimits(max_chars=100_000)
