@@ -14,7 +14,8 @@ Should the parent die first, a spare reads the end of its input and exits, and a
 query ends by its alarm. (Not ``PR_SET_PDEATHSIG``: that follows the thread that started the
 process, and the server's threads come and go.)
 
-Once loaded it writes one byte, ``R``. Frames on both pipes are an 8-byte big-endian length and a pickle. The job is a dict
+Once loaded it writes one byte, ``R``, and once it has opened the store ``O``. Frames on
+both pipes are an 8-byte big-endian length and a pickle. The job is a dict
 (``path``, ``cypher``, ``params``, ``timeout_ms``, ``max_rows``, ``pool_bytes``,
 ``max_db_bytes``, ``as_bytes``, ``max_answer_bytes``); the answer is ``("ok", columns,
 rows)`` or ``("error", kind, message)`` with kind one of ``memory``, ``buffer``,
@@ -31,8 +32,10 @@ import sys
 from typing import Any
 
 _LEN = struct.Struct(">Q")
-#: Written once the engine is loaded: the time limit starts when the job is sent after it.
+#: Written once the engine is loaded, and once the store is open: the query's time limit
+#: counts from then.
 READY = b"R"
+OPENED = b"O"
 
 
 def _read_job(stream: Any) -> dict[str, Any] | None:
@@ -60,7 +63,7 @@ def _kind(message: str) -> str:
     return "engine"
 
 
-def _run(job: dict[str, Any]) -> tuple[Any, ...]:
+def _run(job: dict[str, Any], stdout: Any) -> tuple[Any, ...]:
     import ladybug
 
     db = ladybug.Database(
@@ -70,6 +73,9 @@ def _run(job: dict[str, Any]) -> tuple[Any, ...]:
         max_db_size=job["max_db_bytes"],
     )
     conn = ladybug.Connection(db)
+    conn.execute("RETURN 1")  # the connection starts on its first statement (0.1 s)
+    stdout.write(OPENED)
+    stdout.flush()
     conn.set_query_timeout(job["timeout_ms"])
     result = conn.execute(job["cypher"], dict(job["params"]))
     if isinstance(result, list):
@@ -94,7 +100,7 @@ def main() -> None:
     signal.alarm(int(job["timeout_ms"] / 1000) + 3)
     resource.setrlimit(resource.RLIMIT_AS, (job["as_bytes"], job["as_bytes"]))
     try:
-        answer = _run(job)
+        answer = _run(job, stdout)
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         if len(data) > job["max_answer_bytes"]:
             answer = ("error", "too-big", str(len(data)))

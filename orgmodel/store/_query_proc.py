@@ -227,6 +227,17 @@ class QueryProcesses:
         except OSError:
             raise QueryCrashed("query not run: its process ended before it started") from None
         buf = bytearray()
+        # Opening the store is not the query's time either (it is bounded: the file and its
+        # log); past STARTUP_S it counts as a failure to start.
+        left = deadline - time.monotonic()
+        ready, _, _ = select.select([fd], [], [], STARTUP_S)
+        first = os.read(fd, 1) if ready else b""
+        if first == b"O":
+            deadline = max(deadline, time.monotonic() + left)
+        elif not first:
+            raise QueryCrashed("query not run: its process could not open the store")
+        else:
+            buf += first  # an answer already: the store did not open
         want: int | None = None
         while True:
             left = deadline - time.monotonic()
