@@ -76,6 +76,7 @@ def _run(job: dict[str, Any], stdout: Any) -> tuple[Any, ...]:
     conn.execute("RETURN 1")  # the connection starts on its first statement (0.1 s)
     stdout.write(OPENED)
     stdout.flush()
+    signal.alarm(int(job["timeout_ms"] / 1000) + 3)
     conn.set_query_timeout(job["timeout_ms"])
     result = conn.execute(job["cypher"], dict(job["params"]))
     if isinstance(result, list):
@@ -97,7 +98,6 @@ def main() -> None:
     job = _read_job(stdin)
     if job is None:
         return
-    signal.alarm(int(job["timeout_ms"] / 1000) + 3)
     resource.setrlimit(resource.RLIMIT_AS, (job["as_bytes"], job["as_bytes"]))
     try:
         answer = _run(job, stdout)
