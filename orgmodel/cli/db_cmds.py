@@ -378,7 +378,9 @@ def _time_limit(seconds: float) -> Iterator[None]:
         )
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Again every half second: an exception raised by a signal handler that happens to run
+    # inside a finaliser (a weakref callback, __del__) is swallowed; the next one lands.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:

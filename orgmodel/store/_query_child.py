@@ -17,7 +17,7 @@ process, and the server's threads come and go.)
 Once loaded it writes one byte, ``R``, and once it has opened the store ``O``. Frames on
 both pipes are an 8-byte big-endian length and a pickle. The job is a dict
 (``path``, ``cypher``, ``params``, ``timeout_ms``, ``max_rows``, ``pool_bytes``,
-``max_db_bytes``, ``as_bytes``, ``max_answer_bytes``); the answer is ``("ok", columns,
+``max_db_bytes``, ``extra_as_bytes``, ``max_answer_bytes``); the answer is ``("ok", columns,
 rows)`` or ``("error", kind, message)`` with kind one of ``memory``, ``buffer``,
 ``interrupted``, ``too-big``, ``engine``.
 """
@@ -98,7 +98,11 @@ def main() -> None:
     job = _read_job(stdin)
     if job is None:
         return
-    resource.setrlimit(resource.RLIMIT_AS, (job["as_bytes"], job["as_bytes"]))
+    # What the process has mapped so far (Python, the engine's code) plus the job's share.
+    with open("/proc/self/statm", "rb") as f:
+        mapped = int(f.read().split()[0]) * resource.getpagesize()
+    limit = mapped + job["extra_as_bytes"]
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         answer = _run(job, stdout)
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)

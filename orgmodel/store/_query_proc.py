@@ -208,7 +208,9 @@ class QueryProcesses:
             "max_rows": max_rows,
             "pool_bytes": pool * 1024 * 1024,
             "max_db_bytes": region,
-            "as_bytes": region + (pool + memory_mb) * 1024 * 1024,
+            # on top of what the loaded process maps: the regions the engine reserves (the
+            # file's pages, the buffer pool) and the ceiling for everything else
+            "extra_as_bytes": region + (pool + memory_mb) * 1024 * 1024,
             "max_answer_bytes": MAX_ANSWER_BYTES,
         }
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
