@@ -111,6 +111,9 @@ class QueryProcesses:
         self._lock = threading.Lock()
         self._spare: subprocess.Popen[bytes] | None = None
         self._closed = False
+        #: What each running query's process is doing, by pid: "starting", "opening" (the
+        #: store), "running" (the query).
+        self.stages: dict[int, str] = {}
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
@@ -178,11 +181,13 @@ class QueryProcesses:
             )
         try:
             proc = self._take()
+            self.stages[proc.pid] = "starting"
             try:
                 return self._run(
                     proc, cypher, params, deadline, timeout_s, max_rows, pool_mb, memory_mb
                 )
             finally:
+                self.stages.pop(proc.pid, None)
                 _end(proc)
         finally:
             self._slots.release()
@@ -221,7 +226,8 @@ class QueryProcesses:
         left = deadline - time.monotonic()
         ready, _, _ = select.select([fd], [], [], STARTUP_S)
         if not ready or os.read(fd, 1) != b"R":
-            raise QueryCrashed("query not run: its process did not start")
+            raise QueryCrashed(f"query not run: its process did not start ({_how(proc)})")
+        self.stages[proc.pid] = "opening"
         deadline = max(deadline, time.monotonic() + left)
         try:
             proc.stdin.write(_LEN.pack(len(data)) + data)
@@ -236,8 +242,11 @@ class QueryProcesses:
         first = os.read(fd, 1) if ready else b""
         if first == b"O":
             deadline = max(deadline, time.monotonic() + left)
+            self.stages[proc.pid] = "running"
         elif not first:
-            raise QueryCrashed("query not run: its process could not open the store")
+            raise QueryCrashed(
+                f"query not run: its process ended ({_how(proc)}) while opening the store"
+            )
         else:
             buf += first  # an answer already: the store did not open
         want: int | None = None
@@ -267,10 +276,9 @@ class QueryProcesses:
                 raise QueryTimeout(
                     f"query stopped: it ran longer than the limit of {timeout_s:g} s"
                 )
-            why = f"signal {-code}" if code < 0 else f"exit status {code}"
             raise QueryCrashed(
-                f"query failed: the engine crashed on it ({why}); the server carries on. "
-                "See docs/known-issues.md"
+                f"query failed: the engine crashed on it ({_how(proc)}); the server carries "
+                "on. See docs/known-issues.md"
             )
         answer = pickle.loads(bytes(buf[_LEN.size : _LEN.size + want]))
         if answer[0] == "ok":
@@ -306,6 +314,15 @@ def _too_big(n: int) -> QueryError:
         f"query stopped: its answer is {n / 2**20:.0f} MiB, more than "
         f"{MAX_ANSWER_BYTES // 2**20} MiB; return fewer rows or smaller values"
     )
+
+
+def _how(proc: subprocess.Popen[bytes]) -> str:
+    """How a process that closed its output ended: "signal 11", "exit status 1" …"""
+    try:
+        code = proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        return "still running"
+    return f"signal {-code}" if code < 0 else f"exit status {code}"
 
 
 def _end(proc: subprocess.Popen[bytes]) -> None:

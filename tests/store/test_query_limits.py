@@ -143,16 +143,18 @@ def test_an_engine_crash_costs_the_query_only(
 
     def run() -> None:
         try:
-            on_file.query(CARTESIAN, timeout_s=30)
+            on_file.query(CARTESIAN, timeout_s=60)
         except BaseException as e:
             errors.append(e)
 
     t = threading.Thread(target=run)
     t.start()
-    deadline = time.monotonic() + 20
-    while not taken and time.monotonic() < deadline:
+    deadline = time.monotonic() + 50
+    while time.monotonic() < deadline:  # until the engine runs the query (a busy machine: s)
+        processes = on_file._db().processes
+        if taken and processes is not None and processes.stages.get(taken[0].pid) == "running":
+            break
         time.sleep(0.05)
-    time.sleep(1.5)
     os.kill(taken[0].pid, signal.SIGSEGV)  # what the engine's crashes do to its process
     t.join(timeout=20)
     [e] = errors
