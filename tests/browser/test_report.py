@@ -73,6 +73,11 @@ def test_report_offline_every_chart_draws(page: tuple[Any, Any], tmp_path: Path,
     assert log.errors == []
     assert pg.title() == "河西县公安局 改革方案评估报告"
     pg.screenshot(path=str(output_dir / "report-top.png"))
-    pg.locator("section").nth(3).screenshot(path=str(output_dir / "report-flows.png"))
-    pg.locator("section").nth(9).screenshot(path=str(output_dir / "report-mirror.png"))
+    # each shot is the section holding that chart (by the manifest), not the n-th section
+    first_of: dict[str, str] = {}
+    for d in drawn:
+        first_of.setdefault(d["kind"], d["id"])
+    for kind in ("flows", "mirror"):
+        section = pg.locator(f"section:has(#{first_of[kind]})")
+        section.screenshot(path=str(output_dir / f"report-{kind}.png"))
     (output_dir / "report-drawn.json").write_text(json.dumps(drawn, ensure_ascii=False, indent=1))
