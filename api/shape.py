@@ -25,7 +25,7 @@ from api.models import (
 )
 from api.problems import ApiProblem
 from api.service import Subject
-from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.model import KIND_NAMES, KINDS, OrgGraph
 from orgmodel.store import OrgVersion, ScenarioRecord
 from orgmodel.store._common import plan_data
 
@@ -144,7 +144,7 @@ def unit_out(org: OrgGraph, uid: str) -> UnitOut:
 
 
 def org_detail(org: OrgGraph, v: OrgVersion) -> OrgDetail:
-    kinds = Counter(a["kind"] for _, a in org.graph.nodes(data=True))
+    kinds = Counter(KINDS[k] for k in org.columns.kind.tolist())  # no networkx graph
     pb = org.parent_bureau
     return OrgDetail(
         **org_summary(v, org.description).model_dump(),

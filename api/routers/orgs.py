@@ -44,7 +44,7 @@ from orgmodel.io.nesting import NestingError
 from orgmodel.io.tabular import API_SWITCHES, export_table
 from orgmodel.kind_rules import load_kind_rules
 from orgmodel.metrics.shares import subtree_police
-from orgmodel.model import DISPATCHES, GUIDES, KINDS, OrgGraph
+from orgmodel.model import KINDS, OrgGraph
 
 router = APIRouter(prefix="/orgs", tags=["organisations"])
 
@@ -478,11 +478,11 @@ async def get_unit(
     org, _ = await service.load_org(org_id, version)
     if unit_id not in org:
         raise ApiProblem(404, "not-found", f"no unit {unit_id!r} in organisation {org_id!r}")
-    g = org.graph
-    guided_by = [u for u, _, t in g.in_edges(unit_id, data="type") if t == GUIDES]
-    guides = [v for _, v, t in g.out_edges(unit_id, data="type") if t == GUIDES]
-    dispatched_by = [u for u, _, t in g.in_edges(unit_id, data="type") if t == DISPATCHES]
-    dispatches = [v for _, v, t in g.out_edges(unit_id, data="type") if t == DISPATCHES]
+    # From the edge lists (no networkx graph of a national organisation per request).
+    guided_by = [u for u, v in org.guides if v == unit_id]
+    guides = [v for u, v in org.guides if u == unit_id]
+    dispatched_by = [u for u, v in org.dispatches if v == unit_id]
+    dispatches = [v for u, v in org.dispatches if u == unit_id]
     parent = org.parent(unit_id)
     bureau = org.bureau_of(unit_id)
     return UnitDetail(
