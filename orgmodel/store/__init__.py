@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from orgmodel.i18n import lazy
 from orgmodel.store.base import (
     SCENARIO_PREFIX,
     AlreadyExists,
@@ -98,8 +99,11 @@ def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
         u = u.split("://", 1)[1]
     elif scheme:
         raise StoreError(
-            f"unknown store URI {u!r}: give a file path for the embedded LadybugDB store, or "
-            f"a Neo4j URI ({', '.join(s + '://' for s in NEO4J_SCHEMES)})"
+            lazy(
+                "unknown store URI {u!r}: give a file path for the embedded LadybugDB store, or a Neo4j URI ({join})",
+                u=u,
+                join=", ".join(s + "://" for s in NEO4J_SCHEMES),
+            )
         )
     from orgmodel.store.ladybug_store import LadybugStore
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from orgmodel.i18n import lazy
 from orgmodel.model import CATEGORY_CODES, KINDS, OrgGraph, ParentBureau
 from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
@@ -305,9 +306,10 @@ def read_only_refusal(engine_message: str) -> ReadOnlyQueryError:
     """The clear message for a write the engine refused in a read-only transaction."""
     first = engine_message.strip().splitlines()[0] if engine_message.strip() else ""
     return ReadOnlyQueryError(
-        "refused: the store runs queries read-only, and this one would change the graph "
-        "(CREATE, MERGE, SET, DELETE, REMOVE, DROP/ALTER and write procedures are not allowed); "
-        f"nothing was changed. Engine: {first}"
+        lazy(
+            "refused: the store runs queries read-only, and this one would change the graph (CREATE, MERGE, SET, DELETE, REMOVE, DROP/ALTER and write procedures are not allowed); nothing was changed. Engine: {first}",
+            first=first,
+        )
     )
 
 
@@ -373,24 +375,35 @@ def check_param_types(params: Mapping[str, Any], where: str = "") -> None:
 def _check_value(v: Any, name: str) -> None:
     if v is None or isinstance(v, _SCALARS):
         if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
-            raise QueryError(f"parameter ${name}: {v} does not fit a 64-bit integer")
+            raise QueryError(
+                lazy("parameter ${name}: {v} does not fit a 64-bit integer", name=name, v=v)
+            )
         return
     if isinstance(v, Mapping):
         if not all(isinstance(k, str) for k in v):
-            raise QueryError(f"parameter ${name}: map keys must be text")
+            raise QueryError(lazy("parameter ${name}: map keys must be text", name=name))
         check_param_types(v, f"{name}.")
         return
     if isinstance(v, list | tuple):
         kinds = {_kind(x) for x in v if x is not None}
         if len(kinds) > 1:
             raise QueryError(
-                f"parameter ${name}: a list must hold values of one type, got "
-                f"{', '.join(sorted(kinds))}"
+                lazy(
+                    "parameter ${name}: a list must hold values of one type, got {join}",
+                    name=name,
+                    join=", ".join(sorted(kinds)),
+                )
             )
         for i, x in enumerate(v):
             _check_value(x, f"{name}[{i}]")
         return
-    raise QueryError(f"parameter ${name}: unsupported value of type {type(v).__name__}")
+    raise QueryError(
+        lazy(
+            "parameter ${name}: unsupported value of type {name2}",
+            name=name,
+            name2=type(v).__name__,
+        )
+    )
 
 
 def _kind(v: Any) -> str:

@@ -37,6 +37,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from orgmodel.errors import OrgmodelError
+from orgmodel.i18n import lazy
 from orgmodel.model import OrgGraph
 
 if TYPE_CHECKING:
@@ -188,8 +189,11 @@ def check_store_id(value: str, what: str = "organisation id") -> str:
     """
     if not isinstance(value, str) or not _ID_RE.match(value):
         raise StoreError(
-            f"{what} {value!r} cannot be stored: use 1–200 characters without spaces, quotes, "
-            "'@', ':', '/' or '\\' (e.g. 'mirror-county')"
+            lazy(
+                "{what} {value!r} cannot be stored: use 1–200 characters without spaces, quotes, '@', ':', '/' or '\\' (e.g. 'mirror-county')",
+                what=what,
+                value=value,
+            )
         )
     return value
 

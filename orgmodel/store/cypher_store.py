@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
 
+from orgmodel.i18n import lazy
 from orgmodel.model import OrgGraph, OrgValidationError
 from orgmodel.store._common import (
     OrgRows,
@@ -144,7 +145,9 @@ class CypherStore(GraphStore):
         expected_version: int | None = None,
     ) -> OrgVersion:
         if not isinstance(org, OrgGraph):
-            raise StoreError(f"save_org expects an OrgGraph, got {type(org).__name__}")
+            raise StoreError(
+                lazy("save_org expects an OrgGraph, got {name}", name=type(org).__name__)
+            )
         org_id = check_store_id(org.id)
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
@@ -225,7 +228,13 @@ class CypherStore(GraphStore):
             if version is None:
                 rows = tx.run("read/latest", {"org_id": org_id})
                 if not rows or not rows[0]["latest"]:
-                    raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
+                    raise NotFound(
+                        lazy(
+                            "no organisation {org_id!r} in the store {uri}",
+                            org_id=org_id,
+                            uri=self.uri,
+                        )
+                    )
                 version = int(rows[0]["latest"])
             return self._load_graph(tx, org_id, version, f"{org_id} version {version}")
 
@@ -233,11 +242,28 @@ class CypherStore(GraphStore):
         head = tx.run("read/version", {"key": version_key(org_id, version)})
         if not head:
             if org_id.startswith(SCENARIO_PREFIX):
-                raise NotFound(f"no scenario {org_id[len(SCENARIO_PREFIX) :]!r} in {self.uri}")
+                raise NotFound(
+                    lazy(
+                        "no scenario {value!r} in {uri}",
+                        value=org_id[len(SCENARIO_PREFIX) :],
+                        uri=self.uri,
+                    )
+                )
             known = tx.run("read/latest", {"org_id": org_id})
             if not known or not known[0]["latest"]:
-                raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
-            raise NotFound(f"{org_id!r} has no version {version} (versions 1–{known[0]['latest']})")
+                raise NotFound(
+                    lazy(
+                        "no organisation {org_id!r} in the store {uri}", org_id=org_id, uri=self.uri
+                    )
+                )
+            raise NotFound(
+                lazy(
+                    "{org_id!r} has no version {version} (versions 1–{latest})",
+                    org_id=org_id,
+                    version=version,
+                    latest=known[0]["latest"],
+                )
+            )
         params = {"org_id": org_id, "version": version}
         units = tx.table("read/units", params)
         guides, dispatches = (
@@ -246,7 +272,9 @@ class CypherStore(GraphStore):
         try:
             return org_from_table(head[0], units, guides, dispatches, f"store: {label}")
         except OrgValidationError as e:
-            raise StoreError(f"the stored {label} does not validate any more:\n{e}") from e
+            raise StoreError(
+                lazy("the stored {label} does not validate any more:\n{e}", label=label, e=e)
+            ) from e
 
     def list_orgs(self) -> list[OrgSummary]:
         with self._read() as tx:
@@ -267,7 +295,9 @@ class CypherStore(GraphStore):
         with self._read() as tx:
             rows = tx.run("read/versions", {"org_id": org_id})
         if not rows:
-            raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
+            raise NotFound(
+                lazy("no organisation {org_id!r} in the store {uri}", org_id=org_id, uri=self.uri)
+            )
         return [_version(r) for r in rows]
 
     def delete_org(self, org_id: str, author: str, message: str = "") -> int:
@@ -281,8 +311,11 @@ class CypherStore(GraphStore):
             except WriteConflict as e:
                 if attempt == WRITE_ATTEMPTS:
                     raise StoreError(
-                        f"the write kept losing to concurrent writes ({WRITE_ATTEMPTS} tries); "
-                        f"nothing was written. Last: {e}"
+                        lazy(
+                            "the write kept losing to concurrent writes ({WRITE_ATTEMPTS} tries); nothing was written. Last: {e}",
+                            WRITE_ATTEMPTS=WRITE_ATTEMPTS,
+                            e=e,
+                        )
                     ) from None
                 time.sleep(random.uniform(0.01, 0.05) * attempt)
         raise AssertionError("unreachable")
@@ -291,7 +324,11 @@ class CypherStore(GraphStore):
         with self._write() as tx:
             rows = tx.run("read/versions", {"org_id": org_id})
             if not rows or org_id.startswith(SCENARIO_PREFIX):
-                raise NotFound(f"no organisation {org_id!r} in the store {self.uri}")
+                raise NotFound(
+                    lazy(
+                        "no organisation {org_id!r} in the store {uri}", org_id=org_id, uri=self.uri
+                    )
+                )
             scenarios = tx.run("read/scenarios_of", {"base_id": org_id})
             for s in scenarios:
                 sid = s["scenario_id"]
@@ -313,7 +350,13 @@ class CypherStore(GraphStore):
         with self._write() as tx:
             rows = tx.run("read/scenario", {"scenario_id": scenario_id})
             if not rows:
-                raise NotFound(f"no scenario {scenario_id!r} in the store {self.uri}")
+                raise NotFound(
+                    lazy(
+                        "no scenario {scenario_id!r} in the store {uri}",
+                        scenario_id=scenario_id,
+                        uri=self.uri,
+                    )
+                )
             base = _scenario(rows[0])
             tx.run("write/delete_graph", {"org_id": SCENARIO_PREFIX + scenario_id})
             tx.run("write/delete_scenario", {"scenario_id": scenario_id})
@@ -378,8 +421,13 @@ class CypherStore(GraphStore):
         def first(tx: Tx) -> tuple[int, dict[str, Any]]:
             if not tx.run("read/version_exists", {"key": base_key})[0]["n"]:
                 raise NotFound(
-                    f"scenario {scenario_id!r}: its base {base_id!r} version {base_version} "
-                    f"is not in the store {self.uri} (push it first)"
+                    lazy(
+                        "scenario {scenario_id!r}: its base {base_id!r} version {base_version} is not in the store {uri} (push it first)",
+                        scenario_id=scenario_id,
+                        base_id=base_id,
+                        base_version=base_version,
+                        uri=self.uri,
+                    )
                 )
             exists(tx)
             self._clear_leftover(tx, res_id, 1)
@@ -438,14 +486,26 @@ class CypherStore(GraphStore):
         with self._read() as tx:
             rows = tx.run("read/scenario", {"scenario_id": scenario_id})
         if not rows:
-            raise NotFound(f"no scenario {scenario_id!r} in the store {self.uri}")
+            raise NotFound(
+                lazy(
+                    "no scenario {scenario_id!r} in the store {uri}",
+                    scenario_id=scenario_id,
+                    uri=self.uri,
+                )
+            )
         return _scenario(rows[0])
 
     def load_scenario(self, scenario_id: str) -> tuple[ScenarioRecord, OrgGraph]:
         with self._read() as tx:
             rows = tx.run("read/scenario", {"scenario_id": scenario_id})
             if not rows:
-                raise NotFound(f"no scenario {scenario_id!r} in the store {self.uri}")
+                raise NotFound(
+                    lazy(
+                        "no scenario {scenario_id!r} in the store {uri}",
+                        scenario_id=scenario_id,
+                        uri=self.uri,
+                    )
+                )
             org = self._load_graph(
                 tx, SCENARIO_PREFIX + scenario_id, 1, f"scenario {scenario_id} result"
             )

@@ -45,6 +45,7 @@ from typing import Any
 import ladybug
 import pyarrow as pa
 
+from orgmodel.i18n import lazy
 from orgmodel.store._common import OrgRows, check_param_types, plain, read_only_refusal
 from orgmodel.store._cypher import load_query, split_statements
 from orgmodel.store._query_proc import EngineError, QueryProcesses, query_memory_mb
@@ -89,7 +90,9 @@ def buffer_pool_mb(env: Mapping[str, str] | None = None) -> int:
     if not raw:
         return DEFAULT_BUFFER_POOL_MB
     if not raw.isdigit() or int(raw) < 64:
-        raise StoreError(f"ORGMODEL_BUFFER_POOL_MB: expected a whole number ≥ 64, got {raw!r}")
+        raise StoreError(
+            lazy("ORGMODEL_BUFFER_POOL_MB: expected a whole number ≥ 64, got {raw!r}", raw=raw)
+        )
     return int(raw)
 
 
@@ -177,7 +180,7 @@ def _open_shared(path: str, *, in_memory: bool, pool_mb: int) -> _Shared:
                         "time — stop that process, or go through its API, or point "
                         "--store / ORGMODEL_STORE at another path"
                     ) from None
-                raise StoreError(f"cannot open the store {path}: {e}") from e
+                raise StoreError(lazy("cannot open the store {path}: {e}", path=path, e=e)) from e
             shared = _Shared(db)
             _apply_schema(db)
             if not in_memory:
@@ -319,7 +322,9 @@ class LadybugStore(CypherStore):
         else:
             p = Path(path).expanduser().resolve()
             if p.is_dir():
-                raise StoreError(f"{p} is a folder; give the store's file path, e.g. {p}/x.lbdb")
+                raise StoreError(
+                    lazy("{p} is a folder; give the store's file path, e.g. {p}/x.lbdb", p=p)
+                )
             p.parent.mkdir(parents=True, exist_ok=True)
             self.path = str(p)
         self.uri = self.path
@@ -343,7 +348,7 @@ class LadybugStore(CypherStore):
 
     def _db(self) -> _Shared:
         if self._shared is None:
-            raise StoreError(f"the store {self.uri} is closed")
+            raise StoreError(lazy("the store {uri} is closed", uri=self.uri))
         return self._shared
 
     @contextmanager
@@ -475,9 +480,10 @@ class LadybugStore(CypherStore):
                         ) from None
                     if _BUFFER_FULL in str(e):
                         raise QueryError(
-                            "query stopped: it needs more memory than the store's buffer pool "
-                            f"of {self.pool_mb} MiB (ORGMODEL_BUFFER_POOL_MB); narrow it with "
-                            "WHERE or LIMIT"
+                            lazy(
+                                "query stopped: it needs more memory than the store's buffer pool of {pool_mb} MiB (ORGMODEL_BUFFER_POOL_MB); narrow it with WHERE or LIMIT",
+                                pool_mb=self.pool_mb,
+                            )
                         ) from None
                     raise _query_error(str(e)) from None
                 return rows
@@ -500,5 +506,5 @@ def _query_error(message: str) -> StoreError:
     if _READ_ONLY_MSG in message:
         return read_only_refusal(message)
     if "multiple statements" in message:
-        return ReadOnlyQueryError("refused: one statement per query")
-    return QueryError(f"query failed: {message.strip()}")
+        return ReadOnlyQueryError(lazy("refused: one statement per query"))
+    return QueryError(lazy("query failed: {strip}", strip=message.strip()))

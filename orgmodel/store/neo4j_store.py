@@ -33,6 +33,7 @@ import pyarrow as pa
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+from orgmodel.i18n import lazy
 from orgmodel.store._common import (
     OrgRows,
     check_param_types,
@@ -148,8 +149,10 @@ class Neo4jStore(CypherStore):
     ) -> None:
         if password is None:
             raise StoreError(
-                f"no password for the Neo4j store {uri}: set NEO4J_PASSWORD (and NEO4J_USER, "
-                "default 'neo4j') in the environment"
+                lazy(
+                    "no password for the Neo4j store {uri}: set NEO4J_PASSWORD (and NEO4J_USER, default 'neo4j') in the environment",
+                    uri=uri,
+                )
             )
         self.uri = uri
         self.database = database
@@ -166,32 +169,47 @@ class Neo4jStore(CypherStore):
         except AuthError as e:
             self._driver.close()
             raise StoreError(
-                f"{where} refused the credentials of user {user!r} (NEO4J_USER / "
-                f"NEO4J_PASSWORD): {e.message}"
+                lazy(
+                    "{where} refused the credentials of user {user!r} (NEO4J_USER / NEO4J_PASSWORD): {message}",
+                    where=where,
+                    user=user,
+                    message=e.message,
+                )
             ) from None
         except (ServiceUnavailable, OSError) as e:
             self._driver.close()
-            raise StoreError(f"cannot reach Neo4j at {uri}: {e}") from None
+            raise StoreError(lazy("cannot reach Neo4j at {uri}: {e}", uri=uri, e=e)) from None
         except Neo4jError as e:
             self._driver.close()
             code = e.code or ""
             if "DatabaseNotFound" in code:
                 raise StoreError(
-                    f"{where}: the server has no database {database or '(default)'!r} — set "
-                    "NEO4J_DATABASE to an existing one, or create it (CREATE DATABASE … in "
-                    f"Neo4j Enterprise). Server: {e.message}"
+                    lazy(
+                        "{where}: the server has no database {value!r} — set NEO4J_DATABASE to an existing one, or create it (CREATE DATABASE … in Neo4j Enterprise). Server: {message}",
+                        where=where,
+                        value=database or "(default)",
+                        message=e.message,
+                    )
                 ) from None
             if "Forbidden" in code or "Security" in code:
                 raise StoreError(
-                    f"{where}: user {user!r} may not create the store's constraints and "
-                    "indexes (cypher/schema.neo4j.cypher), and they are not there yet. Run "
-                    "that file once as an administrator, or grant the user schema rights "
-                    f"(Neo4j: GRANT INDEX MANAGEMENT, CONSTRAINT MANAGEMENT). Server: {e.message}"
+                    lazy(
+                        "{where}: user {user!r} may not create the store's constraints and indexes (cypher/schema.neo4j.cypher), and they are not there yet. Run that file once as an administrator, or grant the user schema rights (Neo4j: GRANT INDEX MANAGEMENT, CONSTRAINT MANAGEMENT). Server: {message}",
+                        where=where,
+                        user=user,
+                        message=e.message,
+                    )
                 ) from None
-            raise StoreError(f"{where}: cannot set up the store: {_message(e)}") from None
+            raise StoreError(
+                lazy(
+                    "{where}: cannot set up the store: {message}", where=where, message=_message(e)
+                )
+            ) from None
         except DriverError as e:
             self._driver.close()
-            raise StoreError(f"{where}: cannot set up the store: {e}") from None
+            raise StoreError(
+                lazy("{where}: cannot set up the store: {e}", where=where, e=e)
+            ) from None
         except BaseException:  # recovery's own StoreError, or an interrupt: no driver left open
             self._driver.close()
             raise
@@ -221,10 +239,14 @@ class Neo4jStore(CypherStore):
                 tx.commit()
         except Neo4jError as e:
             if _is_conflict(e):
-                raise WriteConflict(f"a concurrent write won: {_message(e)}") from None
-            raise StoreError(f"the write to {self.uri} failed: {_message(e)}") from None
+                raise WriteConflict(
+                    lazy("a concurrent write won: {message}", message=_message(e))
+                ) from None
+            raise StoreError(
+                lazy("the write to {uri} failed: {message}", uri=self.uri, message=_message(e))
+            ) from None
         except DriverError as e:
-            raise StoreError(f"the write to {self.uri} failed: {e}") from None
+            raise StoreError(lazy("the write to {uri} failed: {e}", uri=self.uri, e=e)) from None
 
     @contextmanager
     def _read(self) -> Iterator[_Neo4jTx]:
@@ -236,7 +258,9 @@ class Neo4jStore(CypherStore):
                     with contextlib.suppress(Exception):
                         tx.rollback()
         except (Neo4jError, DriverError) as e:
-            raise StoreError(f"the read from {self.uri} failed: {_message(e)}") from None
+            raise StoreError(
+                lazy("the read from {uri} failed: {message}", uri=self.uri, message=_message(e))
+            ) from None
 
     def query(
         self,
@@ -275,7 +299,7 @@ class Neo4jStore(CypherStore):
                     raise self._query_error(e, timeout_s) from None
             except DriverError as e:
                 if not e.is_retryable() or attempt == _READ_ATTEMPTS:
-                    raise QueryError(f"query failed: {e}") from None
+                    raise QueryError(lazy("query failed: {e}", e=e)) from None
             time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
 
@@ -327,7 +351,7 @@ class Neo4jStore(CypherStore):
             or "read access" in msg.lower()
         ):
             return read_only_refusal(msg)
-        return QueryError(f"query failed: {code}: {msg}")
+        return QueryError(lazy("query failed: {code}: {msg}", code=code, msg=msg))
 
     def close(self) -> None:
         self._driver.close()

@@ -47,6 +47,7 @@ from typing import Any, NoReturn
 import yaml
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.seeds import seed_path
 from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
@@ -144,7 +145,9 @@ class DoorLimits:
             if not raw:
                 continue
             if not raw.isdigit() or int(raw) < 1:
-                raise InputError(f"{var}: expected a positive whole number, got {raw!r}")
+                raise InputError(
+                    lazy("{var}: expected a positive whole number, got {raw!r}", var=var, raw=raw)
+                )
             kw[name] = int(raw)
         return cls(**kw)
 
@@ -274,7 +277,9 @@ def _tokens(text: str) -> list[_Tok]:
         if two == "/*":
             j = text.find("*/", i + 2)
             if j < 0:
-                raise QuerySyntaxError(f"unterminated /* comment at {_where(text, i)}")
+                raise QuerySyntaxError(
+                    lazy("unterminated /* comment at {where}", where=_where(text, i))
+                )
             i = j + 2
             continue
         if ch in "'\"":
@@ -282,7 +287,9 @@ def _tokens(text: str) -> list[_Tok]:
             j = i + 1
             while True:
                 if j >= n:
-                    raise QuerySyntaxError(f"unterminated string at {_where(text, i)}")
+                    raise QuerySyntaxError(
+                        lazy("unterminated string at {where}", where=_where(text, i))
+                    )
                 c = text[j]
                 if c == ch:
                     break
@@ -302,12 +309,19 @@ def _tokens(text: str) -> list[_Tok]:
                         cp = int(hexd, 16)
                         if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
                             raise QuerySyntaxError(
-                                f"invalid escape \\{e}{hexd} at {_where(text, j)}"
+                                lazy(
+                                    "invalid escape \\{e}{hexd} at {where}",
+                                    e=e,
+                                    hexd=hexd,
+                                    where=_where(text, j),
+                                )
                             )
                         buf.append(chr(cp))
                         j += 2 + width
                         continue
-                    raise QuerySyntaxError(f"invalid escape in a string at {_where(text, j)}")
+                    raise QuerySyntaxError(
+                        lazy("invalid escape in a string at {where}", where=_where(text, j))
+                    )
                 buf.append(c)
                 j += 1
             out.append(_Tok("string", "".join(buf), i))
@@ -319,7 +333,9 @@ def _tokens(text: str) -> list[_Tok]:
             while True:
                 k = text.find("`", j)
                 if k < 0:
-                    raise QuerySyntaxError(f"unterminated `name` at {_where(text, i)}")
+                    raise QuerySyntaxError(
+                        lazy("unterminated `name` at {where}", where=_where(text, i))
+                    )
                 buf.append(text[j:k])
                 if text[k + 1 : k + 2] == "`":  # a doubled backtick is one backtick
                     buf.append("`")
@@ -328,7 +344,7 @@ def _tokens(text: str) -> list[_Tok]:
                 break
             name = "".join(buf)
             if not name:
-                raise QuerySyntaxError(f"empty `` name at {_where(text, i)}")
+                raise QuerySyntaxError(lazy("empty `` name at {where}", where=_where(text, i)))
             out.append(_Tok("name", name, i))
             i = k + 1
             continue
@@ -337,7 +353,7 @@ def _tokens(text: str) -> list[_Tok]:
             assert m is not None
             s = m.group(0)
             if i + len(s) < n and (text[i + len(s)].isalnum() or text[i + len(s)] == "_"):
-                raise QuerySyntaxError(f"malformed number at {_where(text, i)}")
+                raise QuerySyntaxError(lazy("malformed number at {where}", where=_where(text, i)))
             out.append(_Tok("float" if any(c in s for c in ".eE") else "int", s, i))
             i += len(s)
             continue
@@ -353,7 +369,9 @@ def _tokens(text: str) -> list[_Tok]:
             while j < n and (text[j].isalnum() or text[j] == "_"):
                 j += 1
             if j == i + 1:
-                raise QuerySyntaxError(f"'$' without a parameter name at {_where(text, i)}")
+                raise QuerySyntaxError(
+                    lazy("'$' without a parameter name at {where}", where=_where(text, i))
+                )
             out.append(_Tok("param", text[i + 1 : j], i))
             i = j
             continue
@@ -365,7 +383,9 @@ def _tokens(text: str) -> list[_Tok]:
             out.append(_Tok("op", ch, i))
             i += 1
             continue
-        raise QuerySyntaxError(f"unexpected character {ch!r} at {_where(text, i)}")
+        raise QuerySyntaxError(
+            lazy("unexpected character {ch!r} at {where}", ch=ch, where=_where(text, i))
+        )
     out.append(_Tok("end", "", n))
     return out
 
@@ -382,8 +402,11 @@ def _check_depth(tokens: Iterable[_Tok], text: str, limit: int) -> None:
             if depth > limit:
                 raise QueryRefused(
                     "nesting depth",
-                    f"refused: brackets nested deeper than {limit} at {_where(text, t.pos)} "
-                    "(ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                    lazy(
+                        "refused: brackets nested deeper than {limit} at {where} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                        limit=limit,
+                        where=_where(text, t.pos),
+                    ),
                 )
         elif t.kind == "op" and t.value in ")]}":
             depth -= 1
@@ -476,8 +499,13 @@ class _Parser:
             raise self.refuse_word(t)
         near = "the end of the query" if t.kind == "end" else repr(self.text[t.pos : t.pos + 20])
         raise QuerySyntaxError(
-            f"not a query the door reads: {what} at {_where(self.text, t.pos)}, near {near}. "
-            f"Allowed clauses: {', '.join(ALLOWED_CLAUSES)}"
+            lazy(
+                "not a query the door reads: {what} at {where}, near {near}. Allowed clauses: {join}",
+                what=what,
+                where=_where(self.text, t.pos),
+                near=near,
+                join=", ".join(ALLOWED_CLAUSES),
+            )
         )
 
     def refuse_word(self, t: _Tok) -> QueryRefused:
@@ -490,9 +518,13 @@ class _Parser:
             clause, why = "CALL (setting)", "changes database settings"
         return QueryRefused(
             clause,
-            f"refused: {clause} at {_where(self.text, t.pos)}: it {why}. The query door lets "
-            f"through reading clauses only ({', '.join(ALLOWED_CLAUSES)}), read-only: "
-            "nothing was changed",
+            lazy(
+                "refused: {clause} at {where}: it {why}. The query door lets through reading clauses only ({join}), read-only: nothing was changed",
+                clause=clause,
+                where=_where(self.text, t.pos),
+                why=why,
+                join=", ".join(ALLOWED_CLAUSES),
+            ),
         )
 
     def nest(self) -> None:
@@ -500,8 +532,11 @@ class _Parser:
         if self.depth > self.limits.max_depth:
             raise QueryRefused(
                 "nesting depth",
-                f"refused: expressions nested deeper than {self.limits.max_depth} at "
-                f"{_where(self.text, self.tok.pos)} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                lazy(
+                    "refused: expressions nested deeper than {max_depth} at {where} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                    max_depth=self.limits.max_depth,
+                    where=_where(self.text, self.tok.pos),
+                ),
             )
 
     def unnest(self) -> None:
@@ -557,8 +592,10 @@ class _Parser:
             if self.tok.kind != "end":
                 raise QueryRefused(
                     "second statement",
-                    f"refused: one statement per query — a second one starts at "
-                    f"{_where(self.text, self.tok.pos)}; nothing was run",
+                    lazy(
+                        "refused: one statement per query — a second one starts at {where}; nothing was run",
+                        where=_where(self.text, self.tok.pos),
+                    ),
                 )
         if self.tok.kind != "end":
             self.fail("expected the end of the query")
@@ -600,7 +637,9 @@ class _Parser:
                 raise self.refuse_word(t)
             elif t.kind == "end" and not clauses:
                 raise QuerySyntaxError(
-                    "empty query: give one Cypher statement, e.g. MATCH (u:Unit) RETURN u.name"
+                    lazy(
+                        "empty query: give one Cypher statement, e.g. MATCH (u:Unit) RETURN u.name"
+                    )
                 )
             else:
                 self.fail("expected a clause (or RETURN to end the query)")
@@ -770,8 +809,10 @@ class _Parser:
         if hi is None or hi > self.limits.max_hops:
             raise QueryRefused(
                 "variable-length pattern",
-                f"refused: a variable-length relationship needs an upper bound of at most "
-                f"{self.limits.max_hops} hops (e.g. *1..{self.limits.max_hops}); nothing was run",
+                lazy(
+                    "refused: a variable-length relationship needs an upper bound of at most {max_hops} hops (e.g. *1..{max_hops}); nothing was run",
+                    max_hops=self.limits.max_hops,
+                ),
             )
         return f"*{'' if lo is None else lo}..{hi}"
 
@@ -797,8 +838,11 @@ class _Parser:
         if terms > self.limits.max_terms:
             raise QueryRefused(
                 "expression length",
-                f"refused: more than {self.limits.max_terms} operands in one chain of operators "
-                f"at {_where(self.text, self.tok.pos)}; nothing was run",
+                lazy(
+                    "refused: more than {max_terms} operands in one chain of operators at {where}; nothing was run",
+                    max_terms=self.limits.max_terms,
+                    where=_where(self.text, self.tok.pos),
+                ),
             )
         return terms
 
@@ -806,8 +850,11 @@ class _Parser:
         if n > self.limits.max_depth:
             raise QueryRefused(
                 "nesting depth",
-                f"refused: more than {self.limits.max_depth} prefix operators in a row at "
-                f"{_where(self.text, self.tok.pos)} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                lazy(
+                    "refused: more than {max_depth} prefix operators in a row at {where} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                    max_depth=self.limits.max_depth,
+                    where=_where(self.text, self.tok.pos),
+                ),
             )
 
     def xor_expr(self) -> str:
@@ -974,9 +1021,11 @@ class _Parser:
     def refuse_function(self, name: str, t: _Tok) -> QueryRefused:
         return QueryRefused(
             f"function {name}",
-            f"refused: function {name}() at {_where(self.text, t.pos)} is not one the query door "
-            "lets through (table functions, procedures and file readers never are; the allowed "
-            "functions are listed in seeds/query_door.yaml); nothing was run",
+            lazy(
+                "refused: function {name}() at {where} is not one the query door lets through (table functions, procedures and file readers never are; the allowed functions are listed in seeds/query_door.yaml); nothing was run",
+                name=name,
+                where=_where(self.text, t.pos),
+            ),
         )
 
     def call(self, name: str, t: _Tok, paren: int) -> str:
@@ -1038,9 +1087,11 @@ class _Parser:
                 return n
         raise QueryRefused(
             "list size",
-            f"refused: range() at {_where(self.text, t.pos)} must have literal integer bounds "
-            f"and at most {self.limits.max_list_items} elements (ORGMODEL_QUERY_MAX_LIST); "
-            "nothing was run",
+            lazy(
+                "refused: range() at {where} must have literal integer bounds and at most {max_list_items} elements (ORGMODEL_QUERY_MAX_LIST); nothing was run",
+                where=_where(self.text, t.pos),
+                max_list_items=self.limits.max_list_items,
+            ),
         )
 
     def list_literal(self) -> str:
@@ -1053,9 +1104,11 @@ class _Parser:
                 if len(items) > self.limits.max_list_items:
                     raise QueryRefused(
                         "list size",
-                        f"refused: a list at {_where(self.text, start.pos)} holds more than "
-                        f"{self.limits.max_list_items} items (ORGMODEL_QUERY_MAX_LIST); "
-                        "nothing was run",
+                        lazy(
+                            "refused: a list at {where} holds more than {max_list_items} items (ORGMODEL_QUERY_MAX_LIST); nothing was run",
+                            where=_where(self.text, start.pos),
+                            max_list_items=self.limits.max_list_items,
+                        ),
                     )
                 if not self.is_op(","):
                     break
@@ -1074,7 +1127,10 @@ class _Parser:
                 if len(items) > self.limits.max_list_items:
                     raise QueryRefused(
                         "list size",
-                        f"refused: a map holds more than {self.limits.max_list_items} entries",
+                        lazy(
+                            "refused: a map holds more than {max_list_items} entries",
+                            max_list_items=self.limits.max_list_items,
+                        ),
                     )
                 if not self.is_op(","):
                     break
@@ -1197,17 +1253,20 @@ def pass_query(
     lim = limits or DoorLimits()
     if not isinstance(cypher, str) or not cypher.strip():
         raise QuerySyntaxError(
-            "empty query: give one Cypher statement, e.g. MATCH (u:Unit) RETURN u.name"
+            lazy("empty query: give one Cypher statement, e.g. MATCH (u:Unit) RETURN u.name")
         )
     if len(cypher) > lim.max_chars:
         raise QueryRefused(
             "query length",
-            f"refused: the query has {len(cypher):,} characters, more than the limit of "
-            f"{lim.max_chars:,} (ORGMODEL_QUERY_MAX_CHARS); nothing was run",
+            lazy(
+                "refused: the query has {n:,} characters, more than the limit of {max_chars:,} (ORGMODEL_QUERY_MAX_CHARS); nothing was run",
+                n=len(cypher),
+                max_chars=lim.max_chars,
+            ),
         )
     toks = _tokens(cypher)
     if len(toks) == 1:
-        raise QuerySyntaxError("empty query: only comments")
+        raise QuerySyntaxError(lazy("empty query: only comments"))
     _check_depth(toks, cypher, lim.max_depth)
     parser = _Parser(cypher, toks, lim)
     for k, v in (params or {}).items():
@@ -1255,14 +1314,21 @@ def check_params(params: Mapping[str, Any], limits: DoorLimits | None = None) ->
             if depth > lim.max_depth:
                 raise QueryRefused(
                     "parameter depth",
-                    f"refused: parameter ${name.split('.')[0].split('[')[0]} nests deeper than "
-                    f"{lim.max_depth} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                    lazy(
+                        "refused: parameter ${value} nests deeper than {max_depth} (ORGMODEL_QUERY_MAX_DEPTH); nothing was run",
+                        value=name.split(".")[0].split("[")[0],
+                        max_depth=lim.max_depth,
+                    ),
                 )
             if len(value) > lim.max_list_items:
                 raise QueryRefused(
                     "parameter size",
-                    f"refused: parameter ${name} holds {len(value):,} items, more than "
-                    f"{lim.max_list_items:,} (ORGMODEL_QUERY_MAX_LIST); nothing was run",
+                    lazy(
+                        "refused: parameter ${name} holds {n:,} items, more than {max_list_items:,} (ORGMODEL_QUERY_MAX_LIST); nothing was run",
+                        name=name,
+                        n=len(value),
+                        max_list_items=lim.max_list_items,
+                    ),
                 )
             items = value.values() if isinstance(value, Mapping) else value
             stack.extend((v, depth + 1, name) for v in items)
