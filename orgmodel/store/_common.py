@@ -218,13 +218,26 @@ def unit_columns(table: pa.Table) -> dict[str, Any]:
 
     roster = col("duty_roster")
     roster_codes = pc.if_else(pc.is_null(roster), -1, pc.cast(roster, pa.int8()))
+    ids = col("id").combine_chunks()
+    functions = pc.drop_null(pc.unique(col("function"))).to_pylist()
+    # Parents, kinds, functions and categories as codes, joined by Arrow's hash lookup; a
+    # value found nowhere (a stored version that no longer validates) goes as text, so that
+    # the model names it.
+    coded = {
+        "parent": _codes(col("parent"), ids),
+        "kind": _codes(col("kind"), pa.array(KINDS, pa.string())),
+        "function": _codes(col("function"), pa.array(functions, pa.string())),
+        "category": _codes(col("category"), pa.array(CATEGORY_CODES, pa.string())),
+    }
+    text = {k: col(k).to_pylist() for k, v in coded.items() if v is None}
+    fn = coded["function"]
     return {
-        "ids": col("id").to_pylist(),
+        "ids": ids.to_pylist(),
         "names": col("name").to_pylist(),
-        "parent": col("parent").to_pylist(),
-        "kind": col("kind").to_pylist(),
-        "function": col("function").to_pylist(),
-        "category": col("category").to_pylist(),
+        "parent": text.get("parent", coded["parent"]),
+        "kind": text.get("kind", coded["kind"]),
+        "function": text.get("function", None if fn is None else (fn, functions)),
+        "category": text.get("category", coded["category"]),
         "establishment": ints("establishment", -1),
         "police": ints("police", 0),
         "auxiliaries": ints("auxiliaries", 0),
@@ -235,6 +248,14 @@ def unit_columns(table: pa.Table) -> dict[str, Any]:
             dtype=np.float64,
         ),
     }
+
+
+def _codes(values: pa.ChunkedArray, table: pa.Array) -> np.ndarray | None:
+    """Each value's place in ``table`` (``-1`` for none); ``None`` if a value is not there."""
+    idx = pc.index_in(values, value_set=table)
+    if idx.null_count != values.null_count:
+        return None
+    return np.asarray(idx.fill_null(-1).to_numpy(), dtype=np.int64)
 
 
 def rows_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
