@@ -29,6 +29,8 @@ from benchmarks import BenchContext, case
 CLIENTS = 50
 REQUESTS_PER_CLIENT = 40  # 2,000 requests in all
 TIME_LIMIT_S = 90.0
+#: A request without an answer after this long counts as an error.
+REQUEST_TIMEOUT_S = 60.0
 _MAIN = "from orgmodel.cli import main; main()"
 #: Loopback only, on a free port.
 _LOOPBACK = ("--host", "127.0.0.1", "--port", "0")
@@ -104,7 +106,7 @@ async def _load(url: str) -> dict[str, Any]:
     deadline = time.monotonic() + TIME_LIMIT_S
 
     async def client(n: int) -> None:
-        async with httpx.AsyncClient(base_url=url, timeout=60) as c:
+        async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT_S) as c:
             for i in range(REQUESTS_PER_CLIENT):
                 if time.monotonic() > deadline:
                     return
@@ -112,7 +114,12 @@ async def _load(url: str) -> dict[str, Any]:
                 label, method, path, _ = which
                 body = _body(label, n, i)
                 t = time.perf_counter()
-                r = await c.request(method, path, json=body)
+                try:
+                    r = await c.request(method, path, json=body)
+                except httpx.TimeoutException:  # counted, not fatal: the run stays bounded
+                    key = f"{label}: no answer in {REQUEST_TIMEOUT_S:g} s"
+                    errors[key] = errors.get(key, 0) + 1
+                    continue
                 ms = (time.perf_counter() - t) * 1000
                 if r.status_code >= 400:
                     key = f"{label}: {r.status_code}"
