@@ -9,7 +9,7 @@ pandas is an optional extra: ``pip install orgmodel[pandas]``).
 >>> org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
 >>> r = om.metrics(org)
 >>> r["police"], r.headline["hollow_units"]
-(497, 14)
+(497, 9)
 """
 
 from __future__ import annotations
@@ -46,6 +46,28 @@ def _pandas() -> Any:
     except ImportError as e:  # pragma: no cover - the extra is installed by make test
         raise ImportError("to_frame() needs pandas: pip install 'orgmodel[pandas]'") from e
     return pd
+
+
+def _check(org: Any, norms: Any, policy: Any = None, *, call: str) -> None:
+    """A clear TypeError for an argument of the wrong type (not an AttributeError deep inside)."""
+    if not isinstance(org, OrgGraph):
+        raise TypeError(
+            f"{call}: org must be an OrgGraph (om.read(path) reads a file), "
+            f"not {type(org).__name__}"
+        )
+    if norms is not None and not isinstance(norms, Norms):
+        raise TypeError(
+            f"{call}: norms= must be Norms (om.load_norms(path) reads a file), "
+            f"not {type(norms).__name__}"
+        )
+    if policy is not None and (
+        isinstance(policy, str | bytes | Path | Mapping)
+        or not all(isinstance(rule, PolicyRule) for rule in policy)
+    ):
+        raise TypeError(
+            f"{call}: policy= must be a list of PolicyRule (om.load_policy(path) reads a file), "
+            f"not {type(policy).__name__}"
+        )
 
 
 def read(path: str | Path) -> OrgGraph:
@@ -206,6 +228,7 @@ def metrics(
     root : str, optional
         A unit id: measure its subtree alone (:func:`orgmodel.focus.subtree`).
     """
+    _check(org, norms, policy, call="metrics")
     part = subtree(org, root) if root is not None else org
     return MetricReport(part, metric_report(part, norms, policy), norms)
 
@@ -224,10 +247,16 @@ def apply(
     PlanError
         The plan is malformed or an operation cannot apply (nothing is applied).
     """
+    _check(org, norms, call="apply")
     if isinstance(plan, str | Path):
         plan = load_plan(plan)
     elif isinstance(plan, Mapping):
         plan = plan_from_dict(dict(plan))
+    elif not isinstance(plan, Plan):
+        raise TypeError(
+            f"apply: plan must be a Plan, a plan dict or a plan file's path, "
+            f"not {type(plan).__name__}"
+        )
     return apply_plan(org, plan, norms=norms)
 
 
@@ -296,6 +325,8 @@ def compare(
         if b is None:
             raise TypeError("compare(a, b) needs two organisations, or one apply() result")
         before, after = a, b
+    _check(before, norms, call="compare")
+    _check(after, None, call="compare")
     return Comparison(
         before, after, diff_orgs(before, after, norms, lineage), exact=lineage is not None
     )
