@@ -184,7 +184,16 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "民警实有人数",
         "officers",
     ),
-    "auxiliaries": ("辅警", "辅警人数", "辅警数", "辅警实有", "实有辅警", "辅警实有数"),
+    "auxiliaries": (
+        "辅警",
+        "辅警人数",
+        "辅警数",
+        "辅警实有",
+        "实有辅警",
+        "辅警实有数",
+        "警务辅助人员",
+        "警务辅助人员数",
+    ),
     "leaders": ("领导职数", "领导", "领导人数"),
     "duty_roster": ("24小时值班", "值班备勤", "值班", "24小时值班备勤", "24h值班"),
     "community_share": ("社区工作占比", "社区占比", "社区警务占比"),
@@ -254,9 +263,14 @@ def _kind_aliases() -> dict[str, tuple[str, ...]]:
 KIND_ALIASES: dict[str, tuple[str, ...]] = _kind_aliases()
 
 
+#: A unit of measure after a header (``民警（人）``, ``辅警(名)``): not part of its name.
+_HEADER_UNIT = re.compile(r"[（(]\s*(?:人|名|个|人数|单位：?人)\s*[）)]\s*$")
+
+
 def resolve_column(header: str) -> str | None:
-    """The column a header names (``民警实有`` → ``police``), or ``None`` if unknown."""
-    return _COLUMN_LOOKUP.get(_norm(header))
+    """The column a header names (``民警实有`` → ``police``, ``民警（人）`` → ``police``),
+    or ``None`` if unknown."""
+    return _COLUMN_LOOKUP.get(_norm(_HEADER_UNIT.sub("", header)))
 
 
 def resolve_kind(text: str) -> str | None:
@@ -325,6 +339,10 @@ def _header_of(
         if not lo or lo == u:
             texts.append(u)
         elif u and resolve_column(u + lo):
+            texts.append(u + lo)
+        elif resolve_column(u) in _FIGURES and resolve_column(lo) not in _FIGURES:
+            # 辅警 over 编制: a detail of the 辅警 column that no field holds (辅警编制), not
+            # the bureau's 编制; it is ignored like any other column.
             texts.append(u + lo)
         elif resolve_column(lo) or not u:
             texts.append(lo)

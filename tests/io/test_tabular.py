@@ -476,3 +476,43 @@ def test_spreadsheet_example_in_docs(tmp_path: Path) -> None:
     assert (len(org), org.total_police()) == (6, 75)
     assert org.dispatches == [("hx-cc", "cg")]
     assert org.unit("cg-dj").community_share == 1.0
+
+
+def test_header_with_unit_of_measure(tmp_path: Path) -> None:
+    # 民警（人）, 警务辅助人员(名): the unit after the header is not its name. Before, both
+    # columns were ignored and the county imported with 0 police and 0 auxiliaries.
+    text = (
+        "编号,上级编号,名称,类型,民警（人）,警务辅助人员(名)\n"
+        "qh,,青禾县公安局,县公安局,6,2\n"
+        "xz,qh,刑事侦查大队,大队,20,5\n"
+        "cd,qh,城东派出所,派出所,10,12\n"
+    )
+    org = load_table(write(tmp_path, text))
+    # police 6 + 20 + 10 = 36; auxiliaries 2 + 5 + 12 = 19
+    assert sum(u.police for u in org.units()) == 36
+    assert sum(u.auxiliaries for u in org.units()) == 19
+    assert resolve_column("辅警 ( 人 )") == "auxiliaries"
+    assert resolve_column("民警（含借调）") is None
+
+
+def test_two_row_header_with_auxiliaries_over_establishment(tmp_path: Path) -> None:
+    # 民警 over 编制|实有 and 辅警 over 编制|实有: 辅警编制 is no field (ignored), not a
+    # second 编制 column (which refused the file before).
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["编号", "上级编号", "名称", "类型", "民警", None, "辅警", None])
+    ws.append([None, None, None, None, "编制", "实有", "编制", "实有"])
+    for c in "ABCD":
+        ws.merge_cells(f"{c}1:{c}2")
+    ws.merge_cells("E1:F1")
+    ws.merge_cells("G1:H1")
+    ws.append(["qh", None, "青禾县公安局", "县公安局", 8, 6, 3, 2])
+    ws.append(["cd", "qh", "城东派出所", "派出所", 12, 10, 15, 12])
+    p = tmp_path / "two.xlsx"
+    wb.save(p)
+    org = load_table(p)
+    assert [org.unit(u).police for u in ("qh", "cd")] == [6, 10]
+    assert [org.unit(u).auxiliaries for u in ("qh", "cd")] == [2, 12]
+    assert [org.unit(u).establishment for u in ("qh", "cd")] == [8, 12]
+    assert any("G (辅警编制)" in w.message for w in org.warnings)
