@@ -388,6 +388,7 @@ class ScenarioSummary(_Out):
 
     id: str
     name: str = ""
+    ops: int = Field(0, ge=0, description="Number of operations in the plan.")
     base: OrgRef
     created_at: datetime | None = None
     author: str | None = None

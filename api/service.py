@@ -1,7 +1,9 @@
 """The service behind the routes: one graph store per process, caches, and the library calls.
 
 Routes stay thin: they parse, call one method here, and shape the answer. Everything that
-blocks — the store, metrics, restructuring — runs in the threadpool. The store is opened
+blocks runs in the threadpool: the store, and the heavy work — reading plans, applying them,
+metrics, diffs, exports — through :class:`api.work.WorkGate`, a few jobs at a time
+(:meth:`OrgService.heavy`; 503 with ``Retry-After`` when too many wait). The store is opened
 once per process; the embedded LadybugDB store is one ``Database`` object shared by every
 request, and every call into the store is serialised by one lock. Saved versions and
 scenarios are immutable, so loaded organisations and default-norm metric reports are cached
@@ -30,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from api.crashlog import inflight, query_hash
 from api.problems import ApiProblem
 from api.settings import Settings
+from api.work import WorkGate
 from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.metrics.mirror import mirror_report
 from orgmodel.metrics.policy import policy_report
@@ -51,6 +54,7 @@ from orgmodel.store import (
     StoreError,
     open_store,
 )
+from orgmodel.store._common import plan_data
 from orgmodel.store.base import check_store_id
 
 __all__ = ["METRIC_PARTS", "OrgService", "Subject", "parse_subject"]
@@ -157,6 +161,7 @@ class OrgService:
         self._latest: dict[str, int] = {}
         self._queries = 0
         self._queries_done = threading.Condition()
+        self.gate = WorkGate(settings.work)
 
     @classmethod
     def open(cls, settings: Settings) -> OrgService:
@@ -191,9 +196,18 @@ class OrgService:
         """
         return await run_in_threadpool(functools.partial(fn, *args, **kwargs))
 
-    async def _compute(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Pure library work (metrics, plans, diffs) in the threadpool, in parallel."""
-        return await run_in_threadpool(fn, *args, **kwargs)
+    async def heavy(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Heavy work (parsing a plan or an upload, applying a plan, metrics, diffs, exports)
+        in a worker thread, at most ``settings.work.heavy_workers`` at once.
+
+        Raises
+        ------
+        ApiProblem
+            503 ``busy`` with ``Retry-After`` when the workers are taken and the queue is full.
+        """
+        return await self.gate.run(fn, *args, **kwargs)
+
+    _compute = heavy
 
     async def _single_flight(self, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
         """Run ``make`` once for concurrent callers asking for the same thing."""
@@ -359,14 +373,18 @@ class OrgService:
             )
         result = await self._compute(apply_plan, base, plan)
         rec = await self._write(
-            self.store.save_scenario,
-            sid,
-            base_id,
-            v,
-            plan_source,
-            result.org,
-            author,
-            message or plan.name,
+            functools.partial(
+                self.store.save_scenario,
+                sid,
+                base_id,
+                v,
+                plan_source,
+                result.org,
+                author,
+                message or plan.name,
+                plan_name=plan.name,
+                plan_ops=len(plan.ops),
+            )
         )
         self._replays.put(sid, result)
         return rec, result.to_dict()
@@ -592,8 +610,6 @@ def deltas(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any
 
 def replay_plan(base: OrgGraph, plan_text: str) -> Any:
     """Re-apply a stored plan to its base; ``None`` if it cannot be (blocking)."""
-    from orgmodel.store._common import plan_data
-
     try:
         plan = plan_from_dict(plan_data(plan_text), "stored plan")
         check_plan_files(plan)
@@ -605,7 +621,11 @@ def replay_plan(base: OrgGraph, plan_text: str) -> Any:
 def parse_plan(
     plan: Mapping[str, Any] | None, plan_text: str | None, source: str = "request body: plan"
 ) -> tuple[Plan, Mapping[str, Any] | str]:
-    """A plan from a JSON object or from YAML/JSON text (422 naming what is wrong)."""
+    """A plan from a JSON object or from YAML/JSON text (422 naming what is wrong).
+
+    Blocking (a plan of thousands of operations takes a while): run it through
+    :meth:`OrgService.heavy`.
+    """
     if (plan is None) == (plan_text is None):
         raise ApiProblem(
             422,
@@ -620,7 +640,7 @@ def parse_plan(
                 400, "too-deep", str(e), errors=[{"field": "plan_text", "message": str(e)}]
             ) from None
         try:
-            data = yaml.safe_load(plan_text)
+            data = plan_data(plan_text)
         except yaml.YAMLError as e:
             raise PlanError(f"malformed YAML: {e}", source=source) from None
         return plan_from_dict(data, source), plan_text

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from orgmodel.errors import InputError
 from orgmodel.store.query_door import DEFAULT_QUERY_TIMEOUT_S, DoorLimits
@@ -40,6 +42,7 @@ __all__ = [
     "Role",
     "Settings",
     "TokenRecord",
+    "WorkLimits",
     "is_loopback",
     "load_tokens",
     "parse_tokens",
@@ -164,6 +167,56 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class WorkLimits(BaseSettings):
+    """How much heavy work the server does at once, and how much more it lets wait.
+
+    Heavy work — reading a plan or an uploaded organisation, applying a plan, metric
+    reports, diffs, exports — runs in worker threads, never on the event loop, so that
+    ``/health`` and listings answer while it runs. At most ``heavy_workers`` such jobs run at
+    once; up to ``heavy_queue`` more wait their turn; a request beyond that gets 503
+    ``busy`` with ``Retry-After: retry_after_s`` instead of piling up.
+
+    Read from ``ORGMODEL_HEAVY_WORKERS``, ``ORGMODEL_HEAVY_QUEUE`` and
+    ``ORGMODEL_RETRY_AFTER``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ORGMODEL_", extra="ignore", frozen=True)
+
+    heavy_workers: int = Field(2, ge=1, le=256, description="heavy jobs running at once")
+    heavy_queue: int = Field(32, ge=0, le=100_000, description="heavy jobs waiting, at most")
+    retry_after_s: int = Field(
+        2, ge=1, le=3600, alias="ORGMODEL_RETRY_AFTER", description="Retry-After of a 503"
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WorkLimits:
+        """The limits from ``env`` (the process environment by default).
+
+        Raises
+        ------
+        InputError
+            A value that is not a whole number in range, naming the variable.
+        """
+        try:
+            if env is None or env is os.environ:
+                return cls()  # type: ignore[call-arg]  # the fields come from the environment
+            # Every field given, so that the process environment does not fill any in.
+            fields = cls.model_fields
+            data: dict[str, Any] = {
+                "heavy_workers": env.get("ORGMODEL_HEAVY_WORKERS")
+                or fields["heavy_workers"].default,
+                "heavy_queue": env.get("ORGMODEL_HEAVY_QUEUE") or fields["heavy_queue"].default,
+                "ORGMODEL_RETRY_AFTER": env.get("ORGMODEL_RETRY_AFTER")
+                or fields["retry_after_s"].default,
+            }
+            return cls(**data)
+        except ValidationError as e:
+            err = e.errors()[0]
+            loc = str(err["loc"][0]) if err.get("loc") else "?"
+            var = loc if loc.startswith("ORGMODEL_") else f"ORGMODEL_{loc.upper()}"
+            raise InputError(f"{var}: {err['msg']}") from None
+
+
 @dataclass
 class Settings:
     """Everything :func:`api.app.create_app` needs; build it with :meth:`from_env` or directly.
@@ -187,6 +240,9 @@ class Settings:
         ``ORGMODEL_QUERY_MAX_LIST``, ``ORGMODEL_QUERY_MAX_VALUE``.
     seed : bool
         Load the seed organisations and plans into an empty store on start.
+    work : WorkLimits
+        Heavy jobs at once and waiting (``ORGMODEL_HEAVY_WORKERS``, ``ORGMODEL_HEAVY_QUEUE``,
+        ``ORGMODEL_RETRY_AFTER``).
     """
 
     store: str | None = DEFAULT_STORE
@@ -199,6 +255,7 @@ class Settings:
     query_limits: DoorLimits = field(default_factory=DoorLimits)
     seed: bool = True
     max_page: int = 1000
+    work: WorkLimits = field(default_factory=WorkLimits.from_env)
 
     @property
     def local_mode(self) -> bool:
@@ -219,8 +276,8 @@ class Settings:
         """Settings from arguments, falling back to ``ORGMODEL_*`` environment variables.
 
         ``ORGMODEL_STORE``, ``ORGMODEL_HOST``, ``ORGMODEL_PORT``, ``ORGMODEL_TOKENS_FILE``,
-        ``ORGMODEL_TOKENS``, ``ORGMODEL_MAX_UPLOAD_BYTES``, ``ORGMODEL_QUERY_TIMEOUT``.
-        Tokens from the file and from ``ORGMODEL_TOKENS`` are merged.
+        ``ORGMODEL_TOKENS``, ``ORGMODEL_MAX_UPLOAD_BYTES``, ``ORGMODEL_QUERY_TIMEOUT`` and
+        those of :class:`WorkLimits`. Tokens from the file and from ``ORGMODEL_TOKENS`` are merged.
         """
         env = os.environ if env is None else env
         tokens: dict[str, TokenRecord] = {}
@@ -246,6 +303,7 @@ class Settings:
             "max_upload_bytes": num("ORGMODEL_MAX_UPLOAD_BYTES", int, 5 * 1024 * 1024),
             "query_timeout_s": num("ORGMODEL_QUERY_TIMEOUT", float, DEFAULT_QUERY_TIMEOUT_S),
             "query_limits": DoorLimits.from_env(env),
+            "work": WorkLimits.from_env(env),
         }
         kw.update(overrides)
         return cls(**kw)

@@ -168,9 +168,12 @@ def subject_ref(s: Subject, org: OrgGraph) -> OrgRef:
 
 
 def scenario_summary(rec: ScenarioRecord, base_name: str = "", **kw: Any) -> Any:
+    """A listing's entry: the plan's name and size come from the summary stored with the
+    scenario (:attr:`ScenarioRecord.plan_name`, ``plan_ops``); the plan is not parsed."""
     return ScenarioSummary(
         id=rec.scenario_id,
-        name=_plan_name(rec),
+        name=rec.plan_name,
+        ops=rec.plan_ops,
         base=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base_name),
         created_at=rec.created_at,
         author=rec.author,
@@ -178,11 +181,6 @@ def scenario_summary(rec: ScenarioRecord, base_name: str = "", **kw: Any) -> Any
         police_after=rec.police,
         **kw,
     )
-
-
-def _plan_name(rec: ScenarioRecord) -> str:
-    data = _plan_dict(rec)
-    return str(data.get("name") or "") if isinstance(data, dict) else ""
 
 
 def _plan_dict(rec: ScenarioRecord) -> Any:
@@ -195,10 +193,14 @@ def _plan_dict(rec: ScenarioRecord) -> Any:
 def scenario_detail(
     rec: ScenarioRecord, base: OrgGraph, result: OrgGraph, log: list[Any]
 ) -> ScenarioDetail:
+    """One scenario with its plan parsed back: blocking on a large plan, so the routes run it
+    in the threadpool (:meth:`api.service.OrgService.heavy`)."""
     plan = _plan_dict(rec)
+    name = rec.plan_name or (str(plan.get("name") or "") if isinstance(plan, dict) else "")
     return ScenarioDetail(
         id=rec.scenario_id,
-        name=_plan_name(rec),
+        name=name,
+        ops=rec.plan_ops,
         base=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base.name),
         created_at=rec.created_at,
         author=rec.author,

@@ -26,7 +26,6 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, ViewerDep
 from api.models import MAX_ID, Problem
@@ -39,7 +38,7 @@ from api.report_models import (
     ScenarioNumbersOut,
 )
 from api.routers.scenarios import _replay
-from api.service import Subject, parse_subject
+from api.service import OrgService, Subject, parse_subject
 from orgmodel.charts import (
     ORG_CHARTS,
     availability_funnel_figure,
@@ -147,12 +146,19 @@ _FIGURE: dict[int | str, dict[str, Any]] = {
 _MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 
 
+async def _heavy(request: Request, fn: Callable[..., Any], *args: Any) -> Any:
+    """Drawing is heavy work: in a worker thread, through the service's work gate (503 busy
+    when it is full; :mod:`api.work`)."""
+    service: OrgService = request.app.state.service
+    return await service.heavy(fn, *args)
+
+
 async def _answer(
     request: Request, key: tuple[Any, ...], make: Callable[[], str], fmt: str, name: str
 ) -> Response:
     """The figure's JSON, or (``fmt`` svg/png) the figure drawn as that file."""
     cache = _cache(request)
-    text = await run_in_threadpool(cache.get_or_make, key, make)
+    text = await _heavy(request, cache.get_or_make, key, make)
     if fmt == "json":
         return _json(text)
 
@@ -162,7 +168,7 @@ async def _answer(
         except ExportUnavailable as e:
             raise ApiProblem(503, "export-unavailable", str(e)) from e
 
-    data = await run_in_threadpool(cache.get_or_make, (*key, fmt), draw)
+    data = await _heavy(request, cache.get_or_make, (*key, fmt), draw)
     filename = quote(f"{name}.{fmt}")
     return Response(
         content=data,
@@ -407,7 +413,7 @@ async def compare_chart(
             lb += "（对比）"
         return figure_json(compare_figure({la: fa, lb: fb}))
 
-    return _json(await run_in_threadpool(_cache(request).get_or_make, key, make))
+    return _json(await _heavy(request, _cache(request).get_or_make, key, make))
 
 
 class OrgChartBox(BaseModel):
@@ -469,7 +475,7 @@ async def _chart_data(
     def make() -> Any:
         return org_chart_data(org, root=root, depth=depth, max_nodes=max_nodes)
 
-    return await run_in_threadpool(_cache(request).get_or_make, key, make)
+    return await _heavy(request, _cache(request).get_or_make, key, make)
 
 
 @router.get(
@@ -591,8 +597,8 @@ async def org_numbers(
     them; with ``root``, of that unit and the units under it."""
     org, v = await service.load_org(org_id, version)
     key = (_store_key(request), "numbers", org_id, v, root)
-    return await run_in_threadpool(
-        _cache(request).get_or_make, key, lambda: numbers_panel(focus(org, root))
+    return await _heavy(
+        request, _cache(request).get_or_make, key, lambda: numbers_panel(focus(org, root))
     )
 
 
@@ -620,7 +626,7 @@ async def scenario_numbers(
         out["compare"] = _compare_numbers(before, after, "改革前", "改革后", lineage)
         return out
 
-    return await run_in_threadpool(make)
+    return await service.heavy(make)
 
 
 @router.get(
@@ -641,7 +647,7 @@ async def compare_numbers(
         fa, fb = focus(oa, root), focus(ob, root)
         return _compare_numbers(fa, fb, fa.name or sa.id, fb.name or sb.id)
 
-    return await run_in_threadpool(make)
+    return await service.heavy(make)
 
 
 # -- the dashboard page -----------------------------------------------------------------------

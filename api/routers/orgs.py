@@ -27,7 +27,7 @@ from api.models import (
     VersionOut,
 )
 from api.problems import ApiProblem
-from api.service import check_id
+from api.service import OrgService, check_id
 from api.shape import (
     check_if_match,
     etag,
@@ -188,8 +188,6 @@ async def read_org_body(
     totals: bool = False,
 ) -> tuple[OrgGraph, str]:
     """The organisation in the request body (any accepted type) and the message given."""
-    from starlette.concurrency import run_in_threadpool
-
     media = _media(request)
     message = ""
     if media == "multipart/form-data":
@@ -238,7 +236,8 @@ async def read_org_body(
             )
     if not body.strip():
         raise ApiProblem(400, "empty-body", "the request body is empty: send an organisation")
-    org = await run_in_threadpool(
+    service: OrgService = request.app.state.service
+    org = await service.heavy(
         partial(parse_org_upload, sheet=sheet, totals=totals), body, fname, org_id, name
     )
     return org, message
@@ -558,10 +557,8 @@ async def export_org(
     format: Annotated[ExportFormat, Query(description="File format.")] = "yaml",
 ) -> Response:
     """The organisation as a file: the format of docs/format.md, GraphML for Gephi, or CSV."""
-    from starlette.concurrency import run_in_threadpool
-
     org, v = await service.load_org(org_id, version)
-    body = await run_in_threadpool(export_bytes, org, format)
+    body = await service.heavy(export_bytes, org, format)
     resp = export_response(org, format, f"{org_id}-v{v}", body)
     resp.headers["ETag"] = etag(v)
     return resp

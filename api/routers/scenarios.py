@@ -4,12 +4,12 @@ side-by-side comparison of any two organisations or scenarios."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi import Path as PathParam
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import PlannerDep, ServiceDep, ViewerDep
 from api.models import (
@@ -32,6 +32,7 @@ from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
 from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.io.per_unit import page_lists
+from orgmodel.restructure import Plan
 from orgmodel.store import NotFound, OrgVersion
 
 router = APIRouter(tags=["scenarios"])
@@ -68,15 +69,13 @@ _CREATE_BODY = {
 }
 
 
-async def _create_request(
-    request: Request, base: str | None, base_version: int | None, sid: str | None
-) -> ScenarioCreate:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    if not body.strip():
-        raise ApiProblem(400, "empty-body", "the request body is empty: send a plan")
+def parse_create(
+    media: str, body: bytes, base: str | None, base_version: int | None, sid: str | None
+) -> tuple[ScenarioCreate, Plan, Mapping[str, Any] | str]:
+    """The request, the plan and its source from a create's body (blocking: a plan of
+    thousands of operations takes a while to read; routes run it through the work gate)."""
     if media in YAML_TYPES:
-        return _validated(
+        req = _validated(
             {
                 "base": base,
                 "base_version": base_version,
@@ -84,32 +83,44 @@ async def _create_request(
                 "id": sid,
             }
         )
-    if media not in ("", "application/json") and not media.endswith("+json"):
+    elif media not in ("", "application/json") and not media.endswith("+json"):
         raise ApiProblem(
             415,
             "unsupported-media-type",
             f"Content-Type {media!r} is not accepted: send application/json (a ScenarioCreate) "
             "or application/yaml (the plan file, base in the query)",
         )
-    try:
-        check_nesting(body.decode("utf-8", "replace"), "request body")
-        data = json.loads(body)
-    except NestingError as e:
+    else:
+        try:
+            check_nesting(body.decode("utf-8", "replace"), "request body")
+            data = json.loads(body)
+        except NestingError as e:
+            raise ApiProblem(
+                400, "too-deep", str(e), errors=[{"field": "body", "message": str(e)}]
+            ) from None
+        except json.JSONDecodeError as e:
+            raise ApiProblem(
+                400,
+                "malformed-body",
+                f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}",
+            ) from None
+        req = _validated(data)
+        req = req.model_copy(
+            update={
+                k: v
+                for k, v in (("base", base), ("base_version", base_version), ("id", sid))
+                if v is not None and getattr(req, k) is None
+            }
+        )
+    if not req.base:
         raise ApiProblem(
-            400, "too-deep", str(e), errors=[{"field": "body", "message": str(e)}]
-        ) from None
-    except json.JSONDecodeError as e:
-        raise ApiProblem(
-            400, "malformed-body", f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}"
-        ) from None
-    req = _validated(data)
-    return req.model_copy(
-        update={
-            k: v
-            for k, v in (("base", base), ("base_version", base_version), ("id", sid))
-            if v is not None and getattr(req, k) is None
-        }
-    )
+            422,
+            "invalid-request",
+            "name the base organisation: 'base' in the body or ?base=ID",
+            errors=[{"field": "base", "message": "missing"}],
+        )
+    plan, source = parse_plan(req.plan, req.plan_text)
+    return req, plan, source
 
 
 def _validated(data: Any) -> ScenarioCreate:
@@ -159,15 +170,12 @@ async def create_scenario(
     ``op``) and the reason, and nothing is saved. With ``If-Match`` the base must still be at
     that version (412 otherwise).
     """
-    req = await _create_request(request, base, base_version, id)
-    if not req.base:
-        raise ApiProblem(
-            422,
-            "invalid-request",
-            "name the base organisation: 'base' in the body or ?base=ID",
-            errors=[{"field": "base", "message": "missing"}],
-        )
-    plan, source = parse_plan(req.plan, req.plan_text)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if not body.strip():
+        raise ApiProblem(400, "empty-body", "the request body is empty: send a plan")
+    req, plan, source = await service.heavy(parse_create, media, body, base, base_version, id)
+    assert req.base is not None  # parse_create refuses a request without one
     current = await service.latest_version(req.base)
     check_if_match(if_match, current, f"organisation {req.base!r}", required=False)
     rec, summary = await service.create_scenario(
@@ -182,7 +190,7 @@ async def create_scenario(
     base_org, _ = await service.load_org(rec.base_id, rec.base_version)
     _, result = await service.load_scenario(rec.scenario_id)
     response.headers["Location"] = str(request.url_for("get_scenario", scenario_id=rec.scenario_id))
-    return scenario_detail(rec, base_org, result, summary.get("steps", []))
+    return await service.heavy(scenario_detail, rec, base_org, result, summary.get("steps", []))
 
 
 @router.get(
@@ -197,7 +205,9 @@ async def list_scenarios(
     base: Annotated[str | None, Query(max_length=MAX_ID, description="Only of this base.")] = None,
 ) -> list[ScenarioSummary]:
     """Every scenario (or those of one base organisation), oldest first, each with its base
-    version's name, units and police (from the version records: no organisation is loaded)."""
+    version's name, units and police (from the version records: no organisation is loaded)
+    and its plan's name and number of operations (stored with the scenario: no plan is
+    parsed)."""
     records = await service.list_scenarios(base)
     bases: dict[str, dict[int, OrgVersion]] = {}
     for r in records:
@@ -241,7 +251,7 @@ async def get_scenario(
     rec, base, result = await _scenario_parts(service, scenario_id)
     replay = await service.replay(rec, base)
     log = replay.to_dict()["steps"] if replay is not None else []
-    return scenario_detail(rec, base, result, log)
+    return await service.heavy(scenario_detail, rec, base, result, log)
 
 
 @router.delete(
@@ -326,7 +336,7 @@ async def export_scenario(
 ) -> Response:
     """The scenario's resulting organisation as a file."""
     _, org = await service.load_scenario(scenario_id)
-    body = await run_in_threadpool(export_bytes, org, format)
+    body = await service.heavy(export_bytes, org, format)
     return export_response(org, format, f"scenario-{scenario_id}", body)
 
 
