@@ -21,10 +21,10 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
-from api.deps import refuse_unknown_query
+from api.deps import authenticate_first, refuse_unknown_query
 from api.limits import BodyLimitMiddleware
 from api.local_guard import LocalModeGuard
-from api.models import OrgDocument, Problem, ScenarioCreate
+from api.models import MetricsRequest, OrgDocument, Problem, QueryIn, ScenarioCreate
 from api.problems import PROBLEM_JSON, install_problem_handlers
 from api.routers import health, labels, metrics, orgs, query, scenarios
 from api.routers.health import __version__
@@ -100,6 +100,47 @@ def _include_charts(app: FastAPI) -> None:
         app.include_router(page)
 
 
+_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options"})
+_ALLOW = {
+    "description": "The methods this path takes",
+    "schema": {"type": "string"},
+}
+_RETRY_AFTER = {
+    "description": "Seconds to wait before trying again",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
+def _state_requirements(method: str, op: dict[str, Any], allowed: str) -> None:
+    """Say in the spec what the server requires and sends (issue 9, point 8).
+
+    ``If-Match`` is required on PUT (the route answers 428 without it: it reads the header
+    itself to say so, so FastAPI declares it optional); a 405 carries ``Allow`` (the methods
+    of the path); a 503 — the work queue full, or the store unavailable — carries
+    ``Retry-After`` when the server is busy.
+    """
+    responses = op["responses"]
+    if method == "put":
+        for param in op.get("parameters", []):
+            if param.get("in") == "header" and param.get("name", "").lower() == "if-match":
+                param["required"] = True
+    responses.setdefault(
+        "405",
+        {
+            "description": f"Method not allowed: this path takes {allowed}",
+            "headers": {"Allow": _ALLOW},
+        },
+    )
+    responses.setdefault(
+        "503",
+        {
+            "description": "Busy: too many heavy requests running and waiting (Retry-After "
+            "says when to try again); or the store is unavailable",
+            "headers": {"Retry-After": _RETRY_AFTER},
+        },
+    )
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """OpenAPI with the body models of the multi-type routes, and problem+json errors."""
     if app.openapi_schema:
@@ -111,7 +152,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
     )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in (OrgDocument, ScenarioCreate, Problem):
+    for model in (OrgDocument, ScenarioCreate, MetricsRequest, QueryIn, Problem):
         js = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, sub in js.pop("$defs", {}).items():
             components.setdefault(name, sub)
@@ -120,15 +161,18 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     components.pop("ValidationError", None)
     problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
     for path in schema.get("paths", {}).values():
-        for op in path.values():
+        allowed = ", ".join(sorted(m.upper() for m in path if m in _METHODS))
+        for method, op in path.items():
             if not isinstance(op, dict) or "responses" not in op:
                 continue
             responses = op["responses"]
+            _state_requirements(method, op, allowed)
             for status, resp in list(responses.items()):
                 if status.startswith(("4", "5")):
                     responses[status] = {
                         "description": resp.get("description", "Problem"),
                         "content": {PROBLEM_JSON: problem},
+                        **({"headers": resp["headers"]} if "headers" in resp else {}),
                     }
             responses.setdefault(
                 "default",
@@ -204,7 +248,9 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
 
     app.include_router(health.router)
     app.include_router(health.router, prefix=API_PREFIX)
-    # every API route refuses query parameters it does not take
+    # every API route checks its caller first (401/403 before any 422), then refuses query
+    # parameters it does not take
+    app.router.dependencies.append(Depends(authenticate_first))
     app.router.dependencies.append(Depends(refuse_unknown_query))
     for r in (orgs.router, metrics.router, labels.router, scenarios.router, query.router):
         app.include_router(r, prefix=API_PREFIX)

@@ -9,12 +9,15 @@ refused with 403. Reuse these in any router (the charts router does).
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ValidationError
 
 from api.problems import ApiProblem
 from api.service import OrgService
@@ -23,15 +26,22 @@ from api.settings import Role, Settings, TokenRecord, is_loopback
 __all__ = [
     "Caller",
     "Role",
+    "authenticate",
+    "authenticate_first",
+    "check_role",
     "get_caller",
     "get_service",
     "get_settings",
+    "read_json_body",
     "require",
     "require_admin",
     "require_json",
     "require_planner",
     "require_viewer",
+    "required_role",
 ]
+
+M = TypeVar("M", bound=BaseModel)
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -70,11 +80,15 @@ def _match(tokens: dict[str, TokenRecord], given: str) -> TokenRecord | None:
     return found
 
 
-def get_caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
-    """The authenticated caller (401 without a valid bearer token, unless in local mode)."""
+def authenticate(request: Request) -> Caller:
+    """Who sends ``request``: the role of its bearer token, or admin in local mode.
+
+    Raises
+    ------
+    ApiProblem
+        401 without a bearer token or with an unknown one; in local mode, 403 for a client
+        that is not on loopback.
+    """
     settings = get_settings(request)
     if settings.local_mode:
         host = request.client.host if request.client else ""
@@ -86,14 +100,15 @@ def get_caller(
                 "127.0.0.1 only",
             )
         return Caller(Role.admin, "local user", local=True)
-    if credentials is None or credentials.scheme.lower() != "bearer":
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise ApiProblem(
             401,
             "unauthenticated",
             "send a bearer token: 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": 'Bearer realm="orgmodel"'},
         )
-    rec = _match(dict(settings.tokens), credentials.credentials)
+    rec = _match(dict(settings.tokens), token.strip())
     if rec is None:
         raise ApiProblem(
             401,
@@ -102,6 +117,30 @@ def get_caller(
             headers={"WWW-Authenticate": 'Bearer realm="orgmodel", error="invalid_token"'},
         )
     return Caller(rec.role, rec.name)
+
+
+def check_role(caller: Caller, role: Role) -> Caller:
+    """``caller`` if its role is at least ``role``; 403 otherwise."""
+    if caller.role < role:
+        raise ApiProblem(
+            403,
+            "forbidden",
+            f"this needs the {role.name} role; your token has the {caller.role.name} role",
+        )
+    return caller
+
+
+def get_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The authenticated caller (401 without a valid bearer token, unless in local mode).
+
+    :func:`authenticate_first` has usually done it already, before any parameter was read;
+    ``credentials`` puts the bearer scheme into the OpenAPI document.
+    """
+    done = getattr(request.state, "caller", None)
+    return done if isinstance(done, Caller) else authenticate(request)
 
 
 def require_json(request: Request) -> None:
@@ -116,18 +155,17 @@ def require_json(request: Request) -> None:
 
 
 def require(role: Role) -> Callable[..., Caller]:
-    """A dependency granting access to callers whose role is at least ``role`` (else 403)."""
+    """A dependency granting access to callers whose role is at least ``role`` (else 403).
+
+    The dependency carries ``required_role``: :func:`authenticate_first` reads it to check
+    the caller before the request's parameters are looked at.
+    """
 
     def dependency(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
-        if caller.role < role:
-            raise ApiProblem(
-                403,
-                "forbidden",
-                f"this needs the {role.name} role; your token has the {caller.role.name} role",
-            )
-        return caller
+        return check_role(caller, role)
 
     dependency.__name__ = f"require_{role.name}"
+    dependency.required_role = role  # type: ignore[attr-defined]
     return dependency
 
 
@@ -140,6 +178,68 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ViewerDep = Annotated[Caller, Depends(require_viewer)]
 PlannerDep = Annotated[Caller, Depends(require_planner)]
 AdminDep = Annotated[Caller, Depends(require_admin)]
+
+
+def required_role(route: object) -> Role | None:
+    """The role a route's dependencies require (the highest, if several); ``None``: none."""
+    found: Role | None = None
+    stack = [getattr(route, "dependant", None)]
+    while stack:
+        dep = stack.pop()
+        if dep is None:
+            continue
+        role = getattr(getattr(dep, "call", None), "required_role", None)
+        if isinstance(role, Role) and (found is None or role > found):
+            found = role
+        stack.extend(getattr(dep, "dependencies", ()))
+    return found
+
+
+def authenticate_first(request: Request) -> None:
+    """401 or 403 before anything of the request is validated (issue 9, point 8).
+
+    The first dependency of every API route: it finds the role the route requires (the
+    ``required_role`` of its :func:`require` dependency) and checks the caller, so that an
+    unauthenticated request with a bad query string or body gets 401, never a 422 that tells
+    a stranger how the request is checked. Routes read their JSON bodies themselves
+    (:func:`read_json_body`), after this: FastAPI would parse a declared body before any
+    dependency runs. Routes that require no role (``/health``) pass.
+    """
+    role = required_role(request.scope.get("route"))
+    if role is not None:
+        request.state.caller = check_role(authenticate(request), role)
+
+
+async def read_json_body(request: Request, model: type[M]) -> M:
+    """The request's JSON body as ``model``; errors as FastAPI's own (400 malformed JSON,
+    422 naming each field), raised only after the caller was authenticated."""
+    raw = await request.body()
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except json.JSONDecodeError as e:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "json_invalid",
+                    "loc": ("body", e.pos),
+                    "msg": "JSON decode error",
+                    "input": {},
+                    "ctx": {"error": e.msg},
+                }
+            ]
+        ) from None
+    except UnicodeDecodeError:
+        raise ApiProblem(400, "not-utf8", "the request body is not UTF-8 text") from None
+    if data is None:
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise RequestValidationError(
+            [{**err, "loc": ("body", *err.get("loc", ()))} for err in e.errors()]
+        ) from None
 
 
 def _declared_query(dependant: Any) -> set[str]:

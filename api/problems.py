@@ -232,6 +232,31 @@ def _plan_errors(exc: Exception) -> list[dict[str, Any]] | None:
     return [e]
 
 
+def _path_patterns(app: Any) -> list[tuple[re.Pattern[str], str]]:
+    """Each path of the app's OpenAPI document as a pattern, with the methods it takes."""
+    cached: list[tuple[re.Pattern[str], str]] | None = getattr(app.state, "allow_patterns", None)
+    if cached is None:
+        cached = []
+        for template, ops in app.openapi().get("paths", {}).items():
+            methods = sorted(m.upper() for m in ops if m in _HTTP_METHODS)
+            parts = re.split(r"(\{[^}/]+\})", template)
+            regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+            cached.append((re.compile(f"^{regex}$"), ", ".join(methods)))
+        app.state.allow_patterns = cached
+    return cached
+
+
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` header of a 405: every method the request's path takes (Starlette lists
+    only those of the first route that matched the path, one of several)."""
+    path = request.url.path
+    found = [allow for pattern, allow in _path_patterns(request.app) if pattern.match(path)]
+    return found[0] if found else ""
+
+
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "options"})
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Route every exception to a problem+json response."""
 
@@ -255,14 +280,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no such resource: {request.url.path}"
         elif exc.status_code == 405:
-            detail = f"{request.method} is not allowed on {request.url.path}"
+            allow = allowed_methods(request) or headers.get("Allow", "")
+            if allow:
+                headers["Allow"] = allow
+            detail = f"{request.method} is not allowed on {request.url.path}" + (
+                f": it takes {allow}" if allow else ""
+            )
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return problem_response(
-            request, exc.status_code, slug, detail, headers=getattr(exc, "headers", None)
-        )
+        return problem_response(request, exc.status_code, slug, detail, headers=headers or None)
 
     @app.exception_handler(OrgValidationError)
     async def _org_invalid(request: Request, exc: OrgValidationError) -> JSONResponse:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 
-from api.deps import ServiceDep, ViewerDep, require_json
+from api.deps import ServiceDep, ViewerDep, read_json_body, require_json
 from api.models import (
     DEFAULT_LIST_LIMIT,
     MAX_ID,
@@ -46,6 +46,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such organisation or version"},
     415: {"model": Problem, "description": "The body is not JSON"},
     422: {"model": Problem, "description": "Norms or policy override invalid (field named)"},
+}
+# The body is read by the route after the caller is checked (api.deps.read_json_body).
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/MetricsRequest"}}
+        },
+    }
 }
 
 
@@ -94,17 +103,19 @@ async def suite(
     response_model=MetricsOut,
     responses=_ERRORS,
     dependencies=[Depends(require_json)],
+    openapi_extra=_BODY,
     summary="The suite with other norms/policy",
 )
 async def suite_with(
     org_id: OrgId,
-    body: MetricsRequest,
+    request: Request,
     caller: ViewerDep,
     service: ServiceDep,
     page: PageQ = 1,
     limit: LimitQ = DEFAULT_LIST_LIMIT,
 ) -> MetricsOut:
     """The suite with norms and/or policy rules given in the body (same shape as the files)."""
+    body = await read_json_body(request, MetricsRequest)
     return await _measure(service, org_id, None, None, body, page, limit)
 
 
@@ -127,16 +138,18 @@ async def one_part(
     response_model=MetricsOut,
     responses=_ERRORS,
     dependencies=[Depends(require_json)],
+    openapi_extra=_BODY,
     summary="One part, other norms/policy",
 )
 async def one_part_with(
     org_id: OrgId,
     part: MetricPart,
-    body: MetricsRequest,
+    request: Request,
     caller: ViewerDep,
     service: ServiceDep,
     page: PageQ = 1,
     limit: LimitQ = DEFAULT_LIST_LIMIT,
 ) -> MetricsOut:
     """One part with norms and/or policy rules given in the body."""
+    body = await read_json_body(request, MetricsRequest)
     return await _measure(service, org_id, None, part, body, page, limit)

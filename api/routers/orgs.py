@@ -529,7 +529,7 @@ def export_response(org: OrgGraph, fmt: str, filename: str, body: bytes) -> Resp
     )
 
 
-_EXPORT_CONTENT = {
+EXPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The organisation file",
         "content": {
@@ -546,7 +546,7 @@ _EXPORT_CONTENT = {
 @router.get(
     "/{org_id}/export",
     response_class=Response,
-    responses=_EXPORT_CONTENT,
+    responses=EXPORT_CONTENT,
     summary="Export (YAML, JSON, GraphML, CSV)",
 )
 async def export_org(

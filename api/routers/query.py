@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import PlannerDep, ServiceDep, SettingsDep, require_json
+from api.deps import PlannerDep, ServiceDep, SettingsDep, read_json_body, require_json
 from api.models import Problem, QueryIn, QueryOut
 
 router = APIRouter(tags=["query"])
@@ -26,10 +26,16 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     response_model=QueryOut,
     responses=_ERRORS,
     dependencies=[Depends(require_json)],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryIn"}}},
+        }
+    },
     summary="Run Cypher (planner)",
 )
 async def run_query(
-    body: QueryIn, caller: PlannerDep, service: ServiceDep, settings: SettingsDep, request: Request
+    caller: PlannerDep, service: ServiceDep, settings: SettingsDep, request: Request
 ) -> QueryOut:
     """Run one read-only Cypher statement; values travel as ``params``, never in the text.
 
@@ -39,6 +45,7 @@ async def run_query(
     ``clause`` names it) and nothing runs (docs/security.md, "Query door"). Organisations are ``(:Unit)`` nodes keyed by
     ``org_id`` and ``version`` (see docs/store.md for the schema).
     """
+    body = await read_json_body(request, QueryIn)
     limit = min(body.limit or settings.query_max_rows, settings.query_max_rows)
     client = request.client.host if request.client else "?"
     who = f"{caller.name} ({caller.role.name}) from {client}"

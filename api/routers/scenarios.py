@@ -27,7 +27,7 @@ from api.models import (
 )
 from api.problems import ApiProblem
 from api.routers.metrics import LimitQ, PageQ
-from api.routers.orgs import YAML_TYPES, export_bytes, export_response
+from api.routers.orgs import EXPORT_CONTENT, YAML_TYPES, export_bytes, export_response
 from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
 from orgmodel.io.nesting import NestingError, check_nesting
@@ -325,7 +325,7 @@ async def scenario_metrics(
 @router.get(
     "/scenarios/{scenario_id}/export",
     response_class=Response,
-    responses=_ERRORS,
+    responses={**EXPORT_CONTENT, **_ERRORS},
     summary="Export the scenario's organisation",
 )
 async def export_scenario(
