@@ -154,6 +154,7 @@ class OrgService:
         self._orgs = _LRU(64)
         self._reports = _LRU(256)
         self._replays = _LRU(64)
+        self._plans = _LRU(64)
         self._diffs = _LRU(64)
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
         # The embedded store has one writer process (this one): latest versions can be cached.
@@ -233,7 +234,7 @@ class OrgService:
 
     def _invalidate(self) -> None:
         """After a delete: ids (and version numbers) may be reused, so forget everything."""
-        for cache in (self._orgs, self._reports, self._replays, self._diffs):
+        for cache in (self._orgs, self._reports, self._replays, self._diffs, self._plans):
             cache.clear()
         self._latest.clear()
 
@@ -396,12 +397,30 @@ class OrgService:
             return False
         return True
 
+    async def stored_plan(self, rec: ScenarioRecord) -> Any:
+        """A scenario's plan parsed back from its text (``{"text": …}`` if it cannot be).
+
+        Parsed once per scenario (in the work gate: a plan of thousands of operations takes
+        seconds of YAML) and cached, as scenarios are immutable.
+        """
+        key = ("plan", rec.scenario_id, rec.created_at)
+        hit = self._plans.get(key)
+        if hit is None:
+            hit = await self.heavy(stored_plan_data, rec.plan)
+            self._plans.put(key, hit)
+        return hit
+
+    def remember_plan(self, rec: ScenarioRecord, data: Any) -> None:
+        """Keep the plan a create has just parsed, so reading the scenario does not again."""
+        self._plans.put(("plan", rec.scenario_id, rec.created_at), data)
+
     async def replay(self, rec: ScenarioRecord, base: OrgGraph) -> Any:
         """The stored plan re-applied to its base (for the exact lineage and the step log);
         ``None`` if it cannot be re-applied. Cached: base versions and plans are immutable."""
         hit = self._replays.get(rec.scenario_id)
         if hit is None:
-            hit = await self._compute(replay_plan, base, rec.plan)
+            data = await self.stored_plan(rec)
+            hit = await self._compute(replay_plan, base, data)
             self._replays.put(rec.scenario_id, hit if hit is not None else False)
         return hit or None
 
@@ -608,20 +627,32 @@ def deltas(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any
     }
 
 
-def replay_plan(base: OrgGraph, plan_text: str) -> Any:
-    """Re-apply a stored plan to its base; ``None`` if it cannot be (blocking)."""
+def stored_plan_data(text: str) -> Any:
+    """A stored plan's text parsed back; ``{"text": text}`` if it does not parse (a plan
+    stored by another tool). Blocking."""
     try:
-        plan = plan_from_dict(plan_data(plan_text), "stored plan")
-        check_plan_files(plan)
-        return apply_plan(base, plan)
+        return plan_data(text)
+    except Exception:
+        return {"text": text}
+
+
+def replay_plan(base: OrgGraph, plan: str | Mapping[str, Any]) -> Any:
+    """Re-apply a stored plan (its text, or its text parsed) to its base; ``None`` if it
+    cannot be (blocking)."""
+    try:
+        data = plan_data(plan) if isinstance(plan, str) else dict(plan)
+        parsed = plan_from_dict(data, "stored plan")
+        check_plan_files(parsed)
+        return apply_plan(base, parsed)
     except Exception:  # a plan stored by another tool or an older orgmodel
         return None
 
 
 def parse_plan(
     plan: Mapping[str, Any] | None, plan_text: str | None, source: str = "request body: plan"
-) -> tuple[Plan, Mapping[str, Any] | str]:
-    """A plan from a JSON object or from YAML/JSON text (422 naming what is wrong).
+) -> tuple[Plan, Mapping[str, Any] | str, Any]:
+    """A plan from a JSON object or from YAML/JSON text (422 naming what is wrong): the
+    plan, what to store (the text as given, or the object) and the data read.
 
     Blocking (a plan of thousands of operations takes a while): run it through
     :meth:`OrgService.heavy`.
@@ -643,9 +674,9 @@ def parse_plan(
             data = plan_data(plan_text)
         except yaml.YAMLError as e:
             raise PlanError(f"malformed YAML: {e}", source=source) from None
-        return plan_from_dict(data, source), plan_text
+        return plan_from_dict(data, source), plan_text, data
     assert plan is not None
-    return plan_from_dict(dict(plan), source), dict(plan)
+    return plan_from_dict(dict(plan), source), dict(plan), dict(plan)
 
 
 def check_plan_files(plan: Plan) -> None:

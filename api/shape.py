@@ -191,11 +191,15 @@ def _plan_dict(rec: ScenarioRecord) -> Any:
 
 
 def scenario_detail(
-    rec: ScenarioRecord, base: OrgGraph, result: OrgGraph, log: list[Any]
+    rec: ScenarioRecord, base: OrgGraph, result: OrgGraph, log: list[Any], plan: Any = None
 ) -> ScenarioDetail:
-    """One scenario with its plan parsed back: blocking on a large plan, so the routes run it
-    in the threadpool (:meth:`api.service.OrgService.heavy`)."""
-    plan = _plan_dict(rec)
+    """One scenario with its plan (``plan``: already parsed; else parsed back here).
+
+    Blocking on a large plan, so the routes run it through the work gate
+    (:meth:`api.service.OrgService.heavy`).
+    """
+    if plan is None:
+        plan = _plan_dict(rec)
     name = rec.plan_name or (str(plan.get("name") or "") if isinstance(plan, dict) else "")
     return ScenarioDetail(
         id=rec.scenario_id,

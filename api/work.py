@@ -77,13 +77,16 @@ class WorkGate:
             ``heavy_queue`` jobs are waiting already. Whatever ``fn`` raises is re-raised.
         """
         cap = self._cap()
-        if cap.available_tokens < 1 and self.waiting >= self.limits.heavy_queue:
-            raise self.busy_problem()
-        self.waiting += 1
         try:
-            await cap.acquire()
-        finally:
-            self.waiting -= 1
+            cap.acquire_nowait()
+        except anyio.WouldBlock:
+            if self.waiting >= self.limits.heavy_queue:
+                raise self.busy_problem() from None
+            self.waiting += 1
+            try:
+                await cap.acquire()
+            finally:
+                self.waiting -= 1
         self.running += 1
         try:
             return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))

@@ -71,7 +71,7 @@ _CREATE_BODY = {
 
 def parse_create(
     media: str, body: bytes, base: str | None, base_version: int | None, sid: str | None
-) -> tuple[ScenarioCreate, Plan, Mapping[str, Any] | str]:
+) -> tuple[ScenarioCreate, Plan, Mapping[str, Any] | str, Any]:
     """The request, the plan and its source from a create's body (blocking: a plan of
     thousands of operations takes a while to read; routes run it through the work gate)."""
     if media in YAML_TYPES:
@@ -119,8 +119,8 @@ def parse_create(
             "name the base organisation: 'base' in the body or ?base=ID",
             errors=[{"field": "base", "message": "missing"}],
         )
-    plan, source = parse_plan(req.plan, req.plan_text)
-    return req, plan, source
+    plan, source, data = parse_plan(req.plan, req.plan_text)
+    return req, plan, source, data
 
 
 def _validated(data: Any) -> ScenarioCreate:
@@ -174,7 +174,7 @@ async def create_scenario(
     body = await request.body()
     if not body.strip():
         raise ApiProblem(400, "empty-body", "the request body is empty: send a plan")
-    req, plan, source = await service.heavy(parse_create, media, body, base, base_version, id)
+    req, plan, source, data = await service.heavy(parse_create, media, body, base, base_version, id)
     assert req.base is not None  # parse_create refuses a request without one
     current = await service.latest_version(req.base)
     check_if_match(if_match, current, f"organisation {req.base!r}", required=False)
@@ -190,7 +190,10 @@ async def create_scenario(
     base_org, _ = await service.load_org(rec.base_id, rec.base_version)
     _, result = await service.load_scenario(rec.scenario_id)
     response.headers["Location"] = str(request.url_for("get_scenario", scenario_id=rec.scenario_id))
-    return await service.heavy(scenario_detail, rec, base_org, result, summary.get("steps", []))
+    service.remember_plan(rec, data)
+    return await service.heavy(
+        scenario_detail, rec, base_org, result, summary.get("steps", []), data
+    )
 
 
 @router.get(
@@ -251,7 +254,8 @@ async def get_scenario(
     rec, base, result = await _scenario_parts(service, scenario_id)
     replay = await service.replay(rec, base)
     log = replay.to_dict()["steps"] if replay is not None else []
-    return await service.heavy(scenario_detail, rec, base, result, log)
+    plan = await service.stored_plan(rec)
+    return await service.heavy(scenario_detail, rec, base, result, log, plan)
 
 
 @router.delete(

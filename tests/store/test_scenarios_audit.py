@@ -124,3 +124,79 @@ def test_audit_log_records_every_write(any_store: tuple[GraphStore, str]) -> Non
     store.load_org(org.id)
     store.query("MATCH (u:Unit) RETURN count(u) AS n")
     assert len(_mine(store.audit_log(), sfx, "org_id")) == 4
+
+
+# -- the plan's summary: listings never parse a plan (issue 9, point 5) -----------------------
+
+
+def _forget_summary(store: GraphStore, scenario_id: str) -> None:
+    """Make a scenario look as one saved before summaries were kept (no plan_name/plan_ops)."""
+    stmt = "MATCH (s:Scenario {id: $sid}) SET s.plan_name = NULL, s.plan_ops = NULL"
+    with store._write() as tx:  # type: ignore[attr-defined]
+        if hasattr(tx, "conn"):  # LadybugDB
+            tx.conn.execute(stmt, {"sid": scenario_id})
+        else:  # Neo4j
+            tx.tx.run(stmt, {"sid": scenario_id})
+
+
+def test_plan_summary_is_stored_with_the_scenario(
+    any_store: tuple[GraphStore, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, sfx = any_store
+    org, after = _taizhou(sfx)
+    store.save_org(org, "规划员")
+    text = PLAN.read_text(encoding="utf-8")
+    plan = load_plan(PLAN)
+    store.save_scenario("yaml" + sfx, org.id, 1, text, after, "x")
+    store.save_scenario("dict" + sfx, org.id, 1, {"name": "两步", "ops": [{}, {}]}, org, "x")
+    store.save_scenario("given" + sfx, org.id, 1, text, after, "x", plan_name="给定", plan_ops=7)
+    store.save_scenario("garbage" + sfx, org.id, 1, "ops: [unclosed", org, "x")
+    # Listing and reading back parse no plan: the parser is out of reach from here on.
+    import orgmodel.store._common as common
+    import orgmodel.store.cypher_store as cs
+
+    def parse(*_: object) -> None:
+        raise AssertionError("a listing parsed a stored plan")
+
+    for module in (common, cs):
+        for name in ("plan_data", "plan_summary"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, parse)
+    got = {
+        r.scenario_id.removesuffix(sfx): (r.plan_name, r.plan_ops)
+        for r in _mine(store.list_scenarios(org.id), sfx, "scenario_id")
+    }
+    assert got == {
+        # the seed plan: its own name, and its ops counted from the file
+        "yaml": (plan.name, len(plan.ops)),
+        "dict": ("两步", 2),
+        "given": ("给定", 7),
+        "garbage": ("", 0),  # unreadable: summarised as empty, the text kept as given
+    }
+    assert len(plan.ops) > 0 and plan.name
+    assert store.get_scenario("given" + sfx).plan_ops == 7
+
+
+def test_old_scenarios_get_their_summary_once_on_open(
+    any_store: tuple[GraphStore, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, sfx = any_store
+    org, after = _taizhou(sfx)
+    store.save_org(org, "规划员")
+    plan = {"name": "旧方案", "ops": [{"op": "noop"}] * 3}
+    store.save_scenario("old" + sfx, org.id, 1, plan, after, "x")
+    _forget_summary(store, "old" + sfx)
+    [rec] = _mine(store.list_scenarios(org.id), sfx, "scenario_id")
+    assert (rec.plan_name, rec.plan_ops) == ("", 0)  # what an older store holds
+    store.recover()  # what opening the store runs
+    [rec] = _mine(store.list_scenarios(org.id), sfx, "scenario_id")
+    assert (rec.plan_name, rec.plan_ops) == ("旧方案", 3)
+    # Once: the next opening finds nothing to summarise, and parses nothing.
+    import orgmodel.store.cypher_store as cs
+
+    calls: list[str] = []
+    monkeypatch.setattr(cs, "plan_summary", lambda p: calls.append(p) or ("", 0))
+    store.recover()
+    assert not [c for c in calls if "旧方案" in c]
+    [rec] = _mine(store.list_scenarios(org.id), sfx, "scenario_id")
+    assert (rec.plan_name, rec.plan_ops) == ("旧方案", 3)
