@@ -220,7 +220,10 @@ def _plan_errors(exc: Exception) -> list[dict[str, Any]] | None:
     op = getattr(exc, "op", None)
     reason = getattr(exc, "reason", None)
     if op_index is None and op is None:
-        return None
+        # The plan ran but its result breaks a rule of the model (a control character in a
+        # name, a headcount of 10²⁰): name each unit and field of the result at fault.
+        cause = exc.__cause__
+        return _org_validation_errors(cause) if isinstance(cause, OrgValidationError) else None
     e: dict[str, Any] = {"message": str(reason or exc)}
     if op_index is not None:
         e["op_index"] = op_index

@@ -712,9 +712,11 @@ def _scenario_id(base_id: str, plan: Plan) -> str:
     return f"{base_id}.{slug or 'plan'}.{stamp}-{secrets.token_hex(2)}"
 
 
-def check_id(value: str, what: str = "organisation id") -> str:
-    """An id usable as a store key (422 naming it otherwise)."""
+def check_id(value: str, what: str = "organisation id", field: str = "id") -> str:
+    """An id usable as a store key (422 naming it and its ``field`` otherwise)."""
     try:
         return check_store_id(value, what)
     except StoreError as e:
-        raise ApiProblem(422, "invalid-id", str(e)) from None
+        raise ApiProblem(
+            422, "invalid-id", str(e), errors=[{"field": field, "message": str(e)}]
+        ) from None

@@ -164,3 +164,139 @@ def test_concurrent_creates_of_one_scenario_id_get_one_201_and_409s(client: Test
 
     statuses = sorted(r.status_code for r in asyncio.run(race()))
     assert statuses == [201, 409, 409, 409, 409, 409], statuses
+
+
+# -- 8: the order of checks, and what the OpenAPI document states ------------------------------
+
+#: Routes that take a body, with a minimal path and the role they need.
+BODY_ROUTES = [
+    ("POST", "/api/v1/orgs", "admin"),
+    ("PUT", "/api/v1/orgs/test-county", "admin"),
+    ("POST", "/api/v1/scenarios", "planner"),
+    ("POST", "/api/v1/orgs/test-county/metrics", "viewer"),
+    ("POST", "/api/v1/orgs/test-county/metrics/span", "viewer"),
+    ("POST", "/api/v1/query", "planner"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "role"), BODY_ROUTES)
+def test_401_comes_before_any_validation(
+    client: TestClient, method: str, path: str, role: str
+) -> None:
+    json_h = {"Content-Type": "application/json"}
+    bad_bodies = [b"{not json", b'{"units": 5, "cypher": 7, "norms": []}', b"[" * 100 + b"]" * 100]
+    for body in bad_bodies:
+        for headers in ({}, {"Authorization": "Bearer not-a-known-token"}):
+            r = client.request(method, path, content=body, headers={**json_h, **headers})
+            doc = _problem(r, 401)
+            assert r.headers["WWW-Authenticate"].startswith("Bearer"), doc
+        # a bad query string too
+        r = client.request(method, path + "?no_such_parameter=1", content=body, headers=json_h)
+        _problem(r, 401)
+    # The checks are there: an admin with the same bodies gets them.
+    for body in bad_bodies:
+        r = client.request(
+            method, path, content=body, headers={**json_h, **auth(ADMIN), "If-Match": '"v1"'}
+        )
+        assert r.status_code in (400, 422), (r.status_code, r.text)
+
+
+def test_403_comes_before_body_validation(client: TestClient) -> None:
+    viewer = auth("viewer-token-0123456789")
+    for method, path, role in BODY_ROUTES:
+        if role == "viewer":
+            continue
+        r = client.request(
+            method, path, content=b"{not json", headers={**viewer, "Content-Type": "text/csv"}
+        )
+        assert "needs the" in str(_problem(r, 403)["detail"]), (method, path)
+
+
+def test_openapi_states_if_match_allow_and_export_types(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    put = spec["paths"]["/api/v1/orgs/{org_id}"]["put"]
+    [if_match] = [p for p in put["parameters"] if p["name"].lower() == "if-match"]
+    assert (if_match["in"], if_match["required"]) == ("header", True)
+    assert "428" in put["responses"]
+    for path, ops in spec["paths"].items():
+        methods = sorted(m.upper() for m in ops)
+        for m, op in ops.items():
+            allow = op["responses"]["405"]["headers"]["Allow"]
+            assert allow["schema"] == {"type": "string"}, (m, path)
+            assert ", ".join(methods) in op["responses"]["405"]["description"], (m, path)
+            assert "Retry-After" in op["responses"]["503"]["headers"], (m, path)
+    types = {"application/yaml", "application/json", "application/graphml+xml", "text/csv"}
+    for path in ("/api/v1/orgs/{org_id}/export", "/api/v1/scenarios/{scenario_id}/export"):
+        assert set(spec["paths"][path]["get"]["responses"]["200"]["content"]) == types
+    # What the server does matches: 428 without If-Match, Allow with every method on a 405.
+    h = auth(ADMIN)
+    r = client.put("/api/v1/orgs/test-county", json=SMALL_ORG, headers=h)
+    _problem(r, 428)
+    r = client.delete("/api/v1/scenarios", headers=h)
+    _problem(r, 405)
+    assert r.headers["Allow"] == "GET, POST"  # two routes share the path: both listed
+    r = client.patch("/api/v1/orgs/test-county", headers=h)
+    assert _problem(r, 405) and r.headers["Allow"] == "DELETE, GET, PUT"
+    for fmt, media in (("yaml", "application/yaml"), ("csv", "text/csv")):
+        r = client.get(f"/api/v1/orgs/test-county/export?format={fmt}", headers=h)
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+
+
+@pytest.mark.slow
+def test_bad_input_through_the_real_server(tmp_path: Path) -> None:
+    """Each input class of issue 9, point 6, sent to a real ``orgmodel serve``: a 4xx
+    problem naming the field, nothing stored; six racing creates of one id: one 201."""
+    proc, url = start(tmp_path / "input.lbdb", "--no-seed")
+    yaml_h = {"Content-Type": "application/yaml", "X-Requested-With": "t"}
+    json_h = {"Content-Type": "application/json"}
+    try:
+        with httpx.Client(base_url=url, timeout=60) as c:
+            assert c.post("/api/v1/orgs", json=SMALL_ORG).status_code == 201
+            # a lone carriage return in a unit's name and id, in an organisation's id
+            _problem(c.post("/api/v1/orgs", json=_unit_changed(name="城关\r派出所")), 422, "name")
+            d = _unit_changed(id="s\r1") | {"id": "cr-id"}
+            d["units"][4]["parent"] = "s\r1"
+            _problem(c.post("/api/v1/orgs", json=d), 422, "id")
+            _problem(c.post("/api/v1/orgs", json=small_org(id="org\rid")), 422, "id")
+            # police of 10^20: in the organisation, and as the result of a plan
+            _problem(c.post("/api/v1/orgs", json=_unit_changed(police=10**20)), 422, "police")
+            hire = {"name": "招录", "ops": [{"op": "hire", "unit": "s1", "police": 10**20}]}
+            r = c.post("/api/v1/scenarios", json={"base": "test-county", "plan": hire})
+            assert _problem(r, 422, "police")["errors"][0]["unit"] == "s1"  # type: ignore[index]
+            # a carriage return that a plan writes into a name, and into a scenario's id
+            rename = {"ops": [{"op": "set", "unit": "s1", "attrs": {"name": "城关\r所"}}]}
+            r = c.post("/api/v1/scenarios", json={"base": "test-county", "plan": rename})
+            _problem(r, 422, "name")
+            r = c.post(
+                "/api/v1/scenarios", json={"base": "test-county", "id": "a\rb", "plan": MERGE}
+            )
+            _problem(r, 422, "id")
+            # JSON nested 100,000 deep, YAML 20,000 deep
+            deep_json = b'{"units": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+            deep_yaml = b"units: " + b"[" * 20_000 + b"]" * 20_000 + b"\n"
+            _problem(c.post("/api/v1/orgs", content=deep_json, headers=json_h), 400, "body")
+            _problem(c.post("/api/v1/orgs", content=deep_yaml, headers=yaml_h), 400, "body")
+            r = c.post("/api/v1/scenarios", content=deep_json, headers=json_h)
+            _problem(r, 400, "body")
+            r = c.post("/api/v1/scenarios?base=test-county", content=deep_yaml, headers=yaml_h)
+            _problem(r, 400, "plan_text")
+            r = c.post("/api/v1/orgs/test-county/metrics", content=deep_json, headers=json_h)
+            _problem(r, 400, "body")
+            # nothing of it was stored
+            assert [o["id"] for o in c.get("/api/v1/orgs").json()] == ["test-county"]
+            assert c.get("/api/v1/scenarios").json() == []
+
+        async def race() -> list[int]:
+            async with httpx.AsyncClient(base_url=url, timeout=60) as ac:
+                body = {"base": "test-county", "plan": MERGE, "id": "same"}
+                rs = await asyncio.gather(
+                    *(ac.post("/api/v1/scenarios", json=body) for _ in range(6))
+                )
+            for r in rs:
+                if r.status_code == 409:
+                    _problem(r, 409)
+            return sorted(r.status_code for r in rs)
+
+        assert asyncio.run(race()) == [201, 409, 409, 409, 409, 409]
+    finally:
+        stop(proc)
