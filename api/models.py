@@ -56,6 +56,8 @@ __all__ = [
 
 MAX_ID = 200
 MetricPart = Literal["span", "layers", "workforce", "mirror", "shares", "policy"]
+#: The kinds of ``orgmodel.model.KINDS``, spelt out for the OpenAPI document and the type
+#: checker (a test keeps the two equal).
 Kind = Literal[
     "ministry",
     "province",
@@ -67,6 +69,7 @@ Kind = Literal[
     "team",
     "office",
     "community_post",
+    "group",
 ]
 
 

@@ -533,7 +533,8 @@ EXPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The organisation file",
         "content": {
-            "application/yaml": {"schema": {"type": "string"}},
+            # the same document in YAML as in JSON (docs/format.md)
+            "application/yaml": {"schema": {"$ref": "#/components/schemas/OrgDocument"}},
             "application/json": {"schema": {"$ref": "#/components/schemas/OrgDocument"}},
             "application/graphml+xml": {"schema": {"type": "string"}},
             "text/csv": {"schema": {"type": "string"}},

@@ -107,12 +107,15 @@ def test_every_scenario_read_route_answers_a_real_scenario(path: str) -> None:
     assert len(SCENARIO_IDS) >= 5, SCENARIO_IDS  # the seed plans' scenarios are there
     op = schema[path]["GET"]
     params = [p for p in SPEC["paths"][path]["get"].get("parameters", []) if p.get("required")]
+    # every export format; elsewhere the defaults
+    formats = ["yaml", "json", "graphml", "csv"] if path.endswith("/export") else [None]
     for sid in (SCENARIO_IDS[0], "dabumen-county"):
-        path_params = {"scenario_id": sid}
-        query: dict[str, Any] = {}
-        for p in params:
-            if p["name"] != "scenario_id":
-                (path_params if p["in"] == "path" else query)[p["name"]] = _value(p)
-        case = op.Case(path_parameters=path_params, query=query or None)
-        response = case.call_and_validate(headers=auth(ADMIN), checks=CHECKS)
-        assert response.status_code == 200, (path, sid, response.text[:300])
+        for fmt in formats:
+            path_params = {"scenario_id": sid}
+            query: dict[str, Any] = {} if fmt is None else {"format": fmt}
+            for p in params:
+                if p["name"] != "scenario_id":
+                    (path_params if p["in"] == "path" else query)[p["name"]] = _value(p)
+            case = op.Case(path_parameters=path_params, query=query or None)
+            response = case.call_and_validate(headers=auth(ADMIN), checks=CHECKS)
+            assert response.status_code == 200, (path, sid, fmt, response.text[:300])

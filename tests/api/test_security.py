@@ -300,3 +300,14 @@ def test_bad_input_through_the_real_server(tmp_path: Path) -> None:
         assert asyncio.run(race()) == [201, 409, 409, 409, 409, 409]
     finally:
         stop(proc)
+
+
+def test_the_documents_unit_kinds_are_the_models() -> None:
+    """The spec's kinds are the model's: an exported bundle (kind ``group``) once broke the
+    export's schema, which schemathesis found with a real scenario id."""
+    from typing import get_args
+
+    from api.models import Kind
+    from orgmodel.model import KINDS
+
+    assert set(get_args(Kind)) == set(KINDS)
