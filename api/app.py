@@ -131,14 +131,16 @@ def _state_requirements(method: str, op: dict[str, Any], allowed: str) -> None:
             "headers": {"Allow": _ALLOW},
         },
     )
-    responses.setdefault(
-        "503",
-        {
-            "description": "Busy: too many heavy requests running and waiting (Retry-After "
-            "says when to try again); or the store is unavailable",
-            "headers": {"Retry-After": _RETRY_AFTER},
-        },
+    busy = (
+        "Busy: too many heavy requests running and waiting (Retry-After says when to try "
+        "again); or the store is unavailable"
     )
+    own = responses.get("503")
+    responses["503"] = {
+        **(own or {}),
+        "description": f"{own['description']}; or: {busy}" if own else busy,
+        "headers": {**(own or {}).get("headers", {}), "Retry-After": _RETRY_AFTER},
+    }
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
