@@ -183,7 +183,7 @@ class WorkLimits(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ORGMODEL_", extra="ignore", frozen=True)
 
     heavy_workers: int = Field(2, ge=1, le=256, description="heavy jobs running at once")
-    heavy_queue: int = Field(32, ge=0, le=100_000, description="heavy jobs waiting, at most")
+    heavy_queue: int = Field(256, ge=0, le=100_000, description="heavy jobs waiting, at most")
     retry_after_s: int = Field(
         2, ge=1, le=3600, alias="ORGMODEL_RETRY_AFTER", description="Retry-After of a 503"
     )

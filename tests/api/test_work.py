@@ -172,7 +172,7 @@ def test_work_limits_are_settings() -> None:
     )
     assert (s.work.heavy_workers, s.work.heavy_queue, s.work.retry_after_s) == (3, 0, 9)
     assert Settings.from_env(env={}).work == WorkLimits(
-        heavy_workers=2, heavy_queue=32, ORGMODEL_RETRY_AFTER=2
+        heavy_workers=2, heavy_queue=256, ORGMODEL_RETRY_AFTER=2
     )
     from orgmodel.errors import InputError
 
