@@ -37,6 +37,9 @@ _settings = Settings(store=str(_store), tokens=TOKENS)
 _service = OrgService.open(_settings)
 _service.seed_if_empty()
 app = create_app(_settings, service=_service)
+# Built once here: schemathesis then only fetches it (its loader gives up after 10 s, which
+# building the document on a loaded machine can take).
+SPEC = app.openapi()
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 CHECKS = [
     not_a_server_error,
@@ -87,7 +90,6 @@ def test_api(case: schemathesis.Case) -> None:
     case.call_and_validate(headers=auth(ADMIN), checks=CHECKS)
 
 
-SPEC = app.openapi()
 SCENARIO_READS = sorted(
     path for path, ops in SPEC["paths"].items() if "{scenario_id}" in path and "get" in ops
 )
