@@ -97,7 +97,7 @@ class UnitSpan(UnitBrief):
 class SpanBand(_Section):
     band: str = Field(examples=["2-3"])
     count: int
-    share: float
+    share: float | None = Field(description="Of all managing units; null when there are none")
 
 
 class Supervision(_Section):
