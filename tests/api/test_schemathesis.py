@@ -41,6 +41,9 @@ app = create_app(_settings, service=_service)
 # building the document on a loaded machine can take).
 SPEC = app.openapi()
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+#: How long a request may take: a chart drawn as PNG (chromium) outlasts schemathesis's own
+#: 10 s while the whole suite runs on 2 cores. Bounded all the same.
+READ_LIMIT_S = 60
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -89,7 +92,7 @@ def flatmap_query(ctx: Any, query: dict[str, Any]) -> Any:
     derandomize=True,
 )
 def test_api(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=auth(ADMIN), checks=CHECKS)
+    case.call_and_validate(headers=auth(ADMIN), checks=CHECKS, timeout=READ_LIMIT_S)
 
 
 SCENARIO_READS = sorted(
@@ -121,5 +124,7 @@ def test_every_scenario_read_route_answers_a_real_scenario(path: str) -> None:
                 if p["name"] != "scenario_id":
                     (path_params if p["in"] == "path" else query)[p["name"]] = _value(p)
             case = op.Case(path_parameters=path_params, query=query or None)
-            response = case.call_and_validate(headers=auth(ADMIN), checks=CHECKS)
+            response = case.call_and_validate(
+                headers=auth(ADMIN), checks=CHECKS, timeout=READ_LIMIT_S
+            )
             assert response.status_code == 200, (path, sid, fmt, response.text[:300])
