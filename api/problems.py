@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from orgmodel.errors import InputError, OrgmodelError
+from orgmodel.i18n import language
 from orgmodel.model import OrgValidationError
 
 __all__ = [
@@ -307,6 +308,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OrgmodelError)
     async def _orgmodel(request: Request, exc: OrgmodelError) -> JSONResponse:
+        # English whatever language the process runs in (`orgmodel serve` leaves the CLI's,
+        # Chinese by default): the API's words are the same on every machine.
+        with language("en"):
+            text = str(exc)
         mapped = _store_error_status(exc)
         if mapped is not None:
             status, slug = mapped
@@ -318,13 +323,13 @@ def install_problem_handlers(app: FastAPI) -> None:
                 request,
                 status,
                 slug,
-                _without_store_path(request, str(exc)),
+                _without_store_path(request, text),
                 errors=errors,
                 **extra,
             )
         if isinstance(exc, InputError):
-            return problem_response(request, 422, "invalid-input", str(exc))
-        return problem_response(request, 400, "bad-request", str(exc))
+            return problem_response(request, 422, "invalid-input", text)
+        return problem_response(request, 400, "bad-request", text)
 
     @app.exception_handler(RecursionError)
     async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
