@@ -516,3 +516,20 @@ def test_two_row_header_with_auxiliaries_over_establishment(tmp_path: Path) -> N
     assert [org.unit(u).auxiliaries for u in ("qh", "cd")] == [2, 12]
     assert [org.unit(u).establishment for u in ("qh", "cd")] == [8, 12]
     assert any("G (辅警编制)" in w.message for w in org.warnings)
+
+
+def test_bare_dui_named_zhongdui(tmp_path: Path) -> None:
+    # 队 named …中队: inside a 派出所 a team (frontline), under a 大队 a department. Before, a
+    # 派出所's 巡逻中队 became a 机关 department and its 5 police left the station share.
+    text = (
+        "编号,上级编号,名称,类型,民警\n"
+        "qh,,青禾县公安局,县公安局,6\n"
+        "cd,qh,城东派出所,派出所,10\n"
+        "cd-xl,cd,巡逻中队,队,5\n"
+        "jj,qh,交通管理大队,队,30\n"
+        "jj-1,jj,城区中队,队,10\n"
+    )
+    org = load_table(write(tmp_path, text))
+    assert org.unit("cd-xl").kind == "team"
+    assert org.unit("jj-1").kind == "department"
+    assert org.unit("jj").kind == "department"
