@@ -114,12 +114,15 @@ def _record_processes(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[
 def test_a_query_process_is_killed_at_the_limit(
     on_file: LadybugStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    assert on_file.query("RETURN 0 AS zero") == [{"zero": 0}]  # a spare is now loading
     taken = _record_processes(monkeypatch)
     t0 = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"limit of 1 s"):
         on_file.query(CARTESIAN, timeout_s=1)
     took = time.monotonic() - t0
-    assert 1 <= took < 1 + 2, f"stopped after {took:.1f} s"  # the limit, not seconds later
+    # the limit, not seconds later (opening the store is not counted: up to a second or two
+    # on a busy machine)
+    assert 1 <= took < 1 + 3, f"stopped after {took:.1f} s"
     [proc] = taken
     assert proc.poll() is not None  # gone, with whatever it held
     assert on_file.query("RETURN 1 AS one") == [{"one": 1}]
