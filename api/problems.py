@@ -276,13 +276,38 @@ def install_problem_handlers(app: FastAPI) -> None:
             **exc.extra,
         )
 
+    def _auth_first(request: Request) -> JSONResponse | None:
+        # FastAPI reads a JSON body before it runs the route's dependencies, so a malformed
+        # body would answer 400 to a caller without a token: authentication comes first.
+        if not request.url.path.startswith("/api/"):
+            return None
+        from fastapi.security import HTTPAuthorizationCredentials
+
+        from api.deps import get_caller
+
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        creds = (
+            HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip())
+            if scheme and token.strip()
+            else None
+        )
+        try:
+            get_caller(request, creds)
+        except ApiProblem as p:
+            return problem_response(request, p.status, p.slug, p.detail, headers=p.headers)
+        return None
+
     @app.exception_handler(RequestValidationError)
     async def _request_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if (refused := _auth_first(request)) is not None:
+            return refused
         status, slug, errors = _validation_errors(exc)
         return problem_response(request, status, slug, _describe(errors), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and (refused := _auth_first(request)) is not None:
+            return refused
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and detail == "Not Found":

@@ -279,6 +279,23 @@ def test_auth_problems(client: TestClient) -> None:
     problem(client.delete("/api/v1/orgs/test-county", headers=V), 403, "forbidden")
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/query", b"[[["),  # malformed JSON: FastAPI parses it before the route's deps
+        ("/api/v1/orgs/test-county/metrics", b"{not json"),
+        ("/api/v1/query", b'{"cypher": ' + b"[" * 5000 + b"]" * 5000 + b"}"),  # too deep to parse
+    ],
+)
+def test_401_comes_before_body_errors(client: TestClient, path: str, body: bytes) -> None:
+    ct = {"Content-Type": "application/json"}
+    problem(client.post(path, content=body, headers=ct), 401, "unauthenticated")
+    bad = {**ct, **auth("wrong-token-123456")}
+    problem(client.post(path, content=body, headers=bad), 401, "invalid-token")
+    # with a valid token the body's own problem is still reported
+    assert client.post(path, content=body, headers={**ct, **P}).status_code == 400
+
+
 def test_unexpected_error_is_a_500_problem(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
