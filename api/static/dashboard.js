@@ -433,8 +433,14 @@
     const own = await limited(() => api(withRoot(subjectPath(a) + "/numbers")));
     let cmp = own.compare || null;
     const subject = state.subjects.find((x) => x.ref === a);
+    const other = state.subjects.find((x) => x.ref === b);
+    if (b && other && other.base === a) {
+      // a base shown against one of its scenarios: the reform still runs base → scenario,
+      // exact through the plan's lineage (reversed, it would read as making things worse)
+      cmp = (await limited(() => api(withRoot(subjectPath(b) + "/numbers")))).compare || null;
+    }
     // a scenario against its own base: the plan's lineage makes the changes exact
-    if (b && !(subject && subject.base === b && cmp)) {
+    if (b && !(subject && subject.base === b && cmp) && !(other && other.base === a && cmp)) {
       // the delta runs from the comparison subject (b) to the one shown (a)
       cmp = await api(withRoot("/numbers/compare?a=" + encodeURIComponent(b) + "&b=" + encodeURIComponent(a)));
     }

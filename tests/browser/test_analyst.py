@@ -183,5 +183,22 @@ def test_numbers_panel_and_comparison_deltas(
     )
     assert any(c.startswith("合并：") and "侦查打击大队" in c for c in changes), changes
     page_shot(pg, output_dir / "numbers-compare.png", pg.locator("section:has(.numbers-panel)"))
+
+    # The base shown against its scenario: the reform still reads base → scenario (22 → 8,
+    # better), with the plan's exact changes, not reversed as a reform that made things worse.
+    pg.select_option("#pick-a", "org:mirror-county")
+    pg.select_option("#pick-b", "scenario:dabumen-county")
+    pg.wait_for_function(
+        "() => document.body.dataset.compare === 'scenario:dabumen-county'"
+        " && document.body.dataset.state === 'ready'",
+        timeout=60_000,
+    )
+    rows = pg.eval_on_selector_all(
+        ".numbers-panel table.delta tbody tr",
+        """trs => trs.map(tr => [tr.cells[0].textContent, tr.cells[1].textContent,
+            tr.cells[2].textContent, tr.cells[3].querySelector('span').className])""",
+    )
+    dept = next(r for r in rows if r[0] == "内设机构数")
+    assert dept[1:] == ["22", "8", "better"], dept
     assert foreign == [] and beyond_loopback(log.requests) == []
     assert log.errors == []
