@@ -144,7 +144,7 @@ class DoorLimits:
             raw = env.get(var, "").strip()
             if not raw:
                 continue
-            if not raw.isdigit() or int(raw) < 1:
+            if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
                 raise InputError(
                     lazy("{var}: expected a positive whole number, got {raw!r}", var=var, raw=raw)
                 )
@@ -348,7 +348,7 @@ def _tokens(text: str) -> list[_Tok]:
             out.append(_Tok("name", name, i))
             i = k + 1
             continue
-        if ch.isdigit():
+        if "0" <= ch <= "9":  # ASCII digits only: '¹'.isdigit() is true
             m = _NUMBER.match(text, i)
             assert m is not None
             s = m.group(0)
@@ -969,7 +969,7 @@ class _Parser:
         if t.kind == "param":
             self.i += 1
             self.grow(self.param_sizes.get(t.value.lower(), 1))
-            return "$" + (t.value if t.value.isdigit() else _name(t.value))
+            return "$" + (t.value if t.value.isascii() and t.value.isdigit() else _name(t.value))
         if self.is_op("("):
             self.i += 1
             e = self.expr()

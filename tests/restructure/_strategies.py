@@ -177,6 +177,8 @@ def _candidate(draw: st.DrawFn, org: OrgGraph, i: int) -> dict[str, Any] | None:
         return {"op": "mirror", "police": draw(st.integers(0, 3)), "pool": "hire"}
     counties = [u for u in units if org.attrs(u)["kind"] == "county"]
     if kind == "bundle":
+        if not counties:
+            return None
         return {
             "op": "bundle",
             "units": {"kind": "station", "of": draw(pick(counties))},

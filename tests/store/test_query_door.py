@@ -267,6 +267,13 @@ def test_syntax_errors_say_where(store: GraphStore) -> None:
         store.query("MATCH (u:Unit) RETURN u ORDER u")
 
 
+@pytest.mark.parametrize("q", ["¹", "RETURN ²", "RETURN 1¹"])
+def test_non_ascii_digits_are_a_syntax_error_not_a_crash(store: GraphStore, q: str) -> None:
+    # '¹'.isdigit() is true but no Cypher number: the door crashed (a 500 through the API)
+    with pytest.raises((QuerySyntaxError, QueryRefused)):
+        store.query(q)
+
+
 def test_allowlists_are_data_in_one_place() -> None:
     fns = allowed_functions()
     assert {"count", "sum", "coalesce", "length", "size", "min"} <= fns
