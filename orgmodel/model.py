@@ -888,6 +888,20 @@ class OrgGraph:
         warnings: Iterable[ValidationIssue],
         source: str | None,
     ) -> None:
+        if isinstance(name, str) and (bad_char := _control_char(name)):
+            # the organisation's own name, like every unit's (a lone CR from an Excel cell)
+            raise OrgValidationError(
+                [
+                    ValidationIssue(
+                        lazy(
+                            "the name holds a {bad_char}: remove it (Excel writes one for a line break)",
+                            bad_char=bad_char,
+                        ),
+                        field="name",
+                    )
+                ],
+                source,
+            )
         self.id = id
         self.name = name
         self.description = description

@@ -220,3 +220,12 @@ def test_station_under_a_department_is_a_warning() -> None:
         "unit 's': a 派出所 (station) under '治安大队' (内设机构), not directly under a bureau: "
         "it still counts as a 派出所 in the station share; check its parent",
     ]
+
+
+@pytest.mark.parametrize("name", ["河西县\r公安局", "河西县公安局\x00", "a\tb"])
+def test_organisation_name_with_a_control_character_is_refused(name: str) -> None:
+    # a unit's name was checked, the organisation's own name was not (stored as "a\rb")
+    with pytest.raises(OrgValidationError) as e:
+        OrgGraph([Unit("b", "某县公安局", "county", police=5)], id="x", name=name)
+    issue = e.value.issues[0]
+    assert issue.field == "name" and "U+00" in str(issue)
