@@ -60,16 +60,17 @@ def _percentile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[i]
 
 
-def _start_server(store: Path) -> tuple[subprocess.Popen[str], str]:
+def start_server(store: Path, *extra: str, wait_s: float = 60) -> tuple[subprocess.Popen[str], str]:
+    """``orgmodel serve`` on 127.0.0.1 (a free port, no tokens): the process and its URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", _MAIN, "serve", "--store", str(store), *_LOOPBACK],
+        [sys.executable, "-c", _MAIN, "serve", "--store", str(store), *_LOOPBACK, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={k: v for k, v in os.environ.items() if not k.startswith("ORGMODEL_TOKENS")},
     )
     assert proc.stdout is not None
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:
@@ -186,7 +187,7 @@ def api_load(ctx: BenchContext) -> Callable[[], object]:
     store = ctx.scratch / "api-load.lbdb"
     for p in store.parent.glob(store.name + "*"):
         shutil.rmtree(p) if p.is_dir() else p.unlink()
-    proc, url = _start_server(store)
+    proc, url = start_server(store)
 
     def run() -> object:
         try:

@@ -20,13 +20,12 @@ import contextlib
 import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks import BenchContext, case
+from benchmarks.cases.api_load import start_server
 
 CHROMIUM = Path(os.environ.get("ORGMODEL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -37,7 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIME_LIMIT_MS = 180_000
-_MAIN = "from orgmodel.cli import main; main()"
 
 
 def _requires() -> str | None:
@@ -48,26 +46,6 @@ def _requires() -> str | None:
     except ImportError:
         return "Playwright for Python is not installed (pip install playwright)"
     return None
-
-
-def _start_server(store: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _MAIN, "serve", "--store", str(store), "--port", "0", "--no-seed"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("ORGMODEL_TOKENS")},
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if "up: open " in line:
-            return proc, line.split("up: open ", 1)[1].split()[0].rstrip("/")
-    proc.kill()
-    raise RuntimeError("the API server did not come up")
 
 
 @case(
@@ -90,7 +68,7 @@ def first_chart(ctx: BenchContext) -> Callable[[], object]:
     org = load_org(ctx.org_path)
     with open_store(str(folder / "db.lbdb")) as store:
         store.save_org(org, "bench", "first_chart benchmark")
-    proc, url = _start_server(folder / "db.lbdb")
+    proc, url = start_server(folder / "db.lbdb", "--no-seed", wait_s=120)
     pw = sync_playwright().start()
     browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
