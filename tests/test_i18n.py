@@ -242,3 +242,64 @@ def test_the_installed_command_reads_lang_from_the_environment() -> None:
         )
         assert p.returncode == 0, p.stderr
         assert text in p.stdout
+
+
+#: click's usage errors, each in both languages: (arguments, Chinese text, English text). The
+#: click that typer vendors writes them in English f-strings; orgmodel.cli._lang rebuilds them.
+USAGE_ERRORS = [
+    (["metrics", "--bogus"], "没有这个选项：--bogus", "no such option: --bogus"),
+    (["metrics"], "缺少参数 'org'", "missing argument 'org'"),
+    (
+        ["metrics", COUNTY, "--limit", "abc"],
+        "'--limit' 的值无效：'abc' 不是整数",
+        "invalid value for '--limit': 'abc' is not a whole number",
+    ),
+    (
+        ["metrics", COUNTY, "--limit", "-1"],
+        "'--limit' 的值无效：不能小于 0，收到的是 -1",
+        "invalid value for '--limit': must be at least 0, got -1",
+    ),
+    (["metrics", COUNTY, "--norms"], "选项 --norms 需要一个值", "option --norms needs a value"),
+    (["metrics", COUNTY, "--json=3"], "选项 --json 不接受值", "option --json takes no value"),
+    (["validate", COUNTY, "x", "y"], "多余的参数：x y", "unexpected extra arguments: x y"),
+    (
+        ["db", "query", "--timeout", "soon", "RETURN 1"],
+        "'--timeout' 的值无效：'soon' 不是数字",
+        "invalid value for '--timeout': 'soon' is not a number",
+    ),
+]
+#: Words of click's English that must not show in Chinese output (and the reverse).
+CLICK_ENGLISH = ("Usage:", "Try '", "for help", "No such option", "Missing", "Invalid value",
+                 "Error", "[OPTIONS]", "Input should", "Got unexpected", "requires an")  # fmt: skip
+
+
+@pytest.mark.usefixtures("no_lang_env")
+@pytest.mark.parametrize(("args", "zh", "en"), USAGE_ERRORS, ids=lambda v: str(v)[:30])
+def test_usage_errors_in_both_languages(args: list[str], zh: str, en: str) -> None:
+    runner = CliRunner()
+    r = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert r.exit_code == 2, r.output
+    assert zh in r.output and "错误" in r.output, r.output
+    assert not [w for w in CLICK_ENGLISH if w in r.output], r.output
+    r = runner.invoke(app, ["--lang", "en", *args], env={"COLUMNS": "200"})
+    assert r.exit_code == 2, r.output
+    assert en in r.output and "错误" not in r.output and "值无效" not in r.output, r.output
+
+
+@pytest.mark.usefixtures("no_lang_env")
+def test_usage_line_and_help_hint_follow_the_language() -> None:
+    runner = CliRunner()
+    zh = runner.invoke(app, ["metrics", "--bogus"], env={"COLUMNS": "200"})
+    assert "用法：orgmodel metrics [选项] {org}" in zh.output
+    assert "运行 'orgmodel metrics --help' 查看帮助。" in zh.output
+    top = runner.invoke(app, ["db", "--help"], env={"COLUMNS": "200"})
+    assert "用法：orgmodel db [选项] 命令 [参数]..." in top.output and "Usage" not in top.output
+    en = runner.invoke(app, ["--lang", "en", "metrics", "--bogus"], env={"COLUMNS": "200"})
+    assert "Usage: orgmodel metrics [OPTIONS] {org}" in en.output
+    assert "Try 'orgmodel metrics --help' for help." in en.output
+    # the next run in the same process is untouched: click's own words are put back
+    from typer._click.formatting import HelpFormatter
+
+    f = HelpFormatter(width=80)
+    f.write_usage("x", "y")
+    assert f.getvalue().startswith("Usage: x y")

@@ -10,20 +10,38 @@ the click objects typer builds for that run. Typer's own words (``Options``, ``A
 ``[required]``, ``Error``) come from its ``gettext`` calls, which read no catalogue of ours:
 for the length of one command, :func:`framework_words` points them at orgmodel's catalogue
 (whose entries for them are in :mod:`orgmodel.cli._framework_msgs`), and puts them back
-afterwards. The click that typer vendors writes its few words (``Usage:``, ``Missing
-argument``) without gettext: those stay English.
+afterwards. The click that typer vendors writes its words (``Usage:``, ``No such option``,
+``Missing argument``, ``Invalid value``) without gettext, in f-strings: for those,
+:func:`usage_error_text` rebuilds the message of a usage error from the exception's own
+facts (the option, the parameter, the pydantic error behind a bad value) in the language in
+force, and :func:`framework_words` puts it, the ``Usage:`` prefix and the usage line's
+``[OPTIONS]`` in place of click's English.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from orgmodel.i18n import LANGUAGES, gettext, language_from_env, ngettext, normalize_language
+from orgmodel.i18n import (
+    LANGUAGES,
+    N_,
+    gettext,
+    language_from_env,
+    ngettext,
+    normalize_language,
+)
 
-__all__ = ["choose_language", "framework_words", "split_lang", "translate_help"]
+__all__ = [
+    "choose_language",
+    "framework_words",
+    "split_lang",
+    "translate_help",
+    "usage_error_text",
+]
 
 LANG_OPTION = "--lang"
 
@@ -94,6 +112,10 @@ def translate_help(cmd: Any) -> None:
         text = getattr(cmd, attr, None)
         if isinstance(text, str) and text:
             setattr(cmd, attr, gettext(text))
+    # the usage line's placeholders (click's English defaults)
+    for attr, msgid in _METAVARS.items():
+        if getattr(cmd, attr, None) == msgid:
+            setattr(cmd, attr, gettext(msgid))
     for p in getattr(cmd, "params", ()):
         text = getattr(p, "help", None)
         if isinstance(text, str) and text:
@@ -110,6 +132,161 @@ def translate_help(cmd: Any) -> None:
         cmd.get_help_option = get_help_option
     for sub in (getattr(cmd, "commands", None) or {}).values():
         translate_help(sub)
+
+
+#: The usage line's placeholders that click writes in English (``Usage: orgmodel [OPTIONS]
+#: COMMAND [ARGS]...``), by the command attribute that holds them.
+_METAVARS = {
+    "options_metavar": N_("[OPTIONS]"),
+    "subcommand_metavar": N_("COMMAND [ARGS]..."),
+}
+
+
+def _param_hint(e: Any) -> str | None:
+    """How click names the parameter of a bad or missing value (``'--limit'``, ``'org'``)."""
+    hint = getattr(e, "param_hint", None)
+    if hint is None and getattr(e, "param", None) is not None:
+        hint = e.param.get_error_hint()
+    if hint is not None and not isinstance(hint, str):
+        hint = " / ".join(repr(x) for x in hint)
+    return hint
+
+
+#: pydantic's error types behind a value typer could not convert, as orgmodel's msgids.
+_VALUE_ERRORS: dict[str, str] = {
+    "int_parsing": N_("{value!r} is not a whole number"),
+    "int_type": N_("{value!r} is not a whole number"),
+    "int_from_float": N_("{value!r} is not a whole number"),
+    "float_parsing": N_("{value!r} is not a number"),
+    "float_type": N_("{value!r} is not a number"),
+    "finite_number": N_("{value!r} is not a finite number"),
+    "bool_parsing": N_("{value!r} is neither true nor false"),
+    "bool_type": N_("{value!r} is neither true nor false"),
+    "greater_than_equal": N_("must be at least {ge}, got {value}"),
+    "greater_than": N_("must be more than {gt}, got {value}"),
+    "less_than_equal": N_("must be at most {le}, got {value}"),
+    "less_than": N_("must be less than {lt}, got {value}"),
+}
+
+#: English messages of click and typer (their f-strings) → orgmodel's msgid with the same
+#: named groups.
+_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.S), msgid)
+    for pattern, msgid in (
+        (r"Option '(?P<name>.+)' requires an argument\.", N_("option {name} needs a value")),
+        (
+            r"Option '(?P<name>.+)' requires (?P<n>\d+) arguments\.",
+            N_("option {name} needs {n} values"),
+        ),
+        (r"Option '(?P<name>.+)' does not take a value\.", N_("option {name} takes no value")),
+        (
+            r"Argument '(?P<name>.+)' takes (?P<n>\d+) values\.",
+            N_("argument {name} takes {n} values"),
+        ),
+        (
+            r"Got unexpected extra argument\(s\) \((?P<args>.*)\)",
+            N_("unexpected extra arguments: {args}"),
+        ),
+        (r"No such option: (?P<name>.+)", N_("no such option: {name}")),
+        (r"(?P<value>'.*') is not one of (?P<choices>.*)\.", N_("{value} is none of {choices}")),
+        (
+            r"(?P<what>File|Directory|Path) (?P<path>'.*') does not exist\.",
+            N_("{path} does not exist"),
+        ),
+        (r"(?P<what>File|Directory|Path) (?P<path>'.*') is a file\.", N_("{path} is a file")),
+        (
+            r"(?P<what>File|Directory|Path) (?P<path>'.*') is a directory\.",
+            N_("{path} is a folder"),
+        ),
+        (
+            r"(?P<what>File|Directory|Path) (?P<path>'.*') is not readable\.",
+            N_("{path} cannot be read"),
+        ),
+        (
+            r"(?P<what>File|Directory|Path) (?P<path>'.*') is not writable\.",
+            N_("{path} cannot be written"),
+        ),
+        (
+            r"Value (?P<value>.*) is not a valid (?P<type>\w+)\.",
+            N_("{value} is not a valid {type}"),
+        ),
+    )
+)
+
+
+def _translated(message: str) -> str:
+    """One of click's or typer's English messages in the language in force (itself when it is
+    none of :data:`_MESSAGES`: a message orgmodel wrote is translated already)."""
+    for pattern, msgid in _MESSAGES:
+        m = pattern.fullmatch(message.strip())
+        if m is not None:
+            return gettext(msgid).format(**m.groupdict())
+    return message
+
+
+def _bad_value(e: Any) -> str:
+    """Why a value was refused, from the pydantic error behind it where there is one."""
+    cause = e.__cause__
+    errors = getattr(cause, "errors", None)
+    if callable(errors):
+        try:
+            first = errors()[0]
+        except (IndexError, TypeError):
+            first = None
+        if first is not None and first.get("type") in _VALUE_ERRORS:
+            facts = {"value": first.get("input"), **(first.get("ctx") or {})}
+            try:
+                return gettext(_VALUE_ERRORS[first["type"]]).format(**facts)
+            except (KeyError, IndexError):
+                pass
+        if first is not None:
+            return gettext("{value!r} is not valid").format(value=first.get("input"))
+    return _translated(str(e.message))
+
+
+def usage_error_text(e: Any) -> str:
+    """The message of one of click's usage errors (``e``) in the language in force.
+
+    Click writes ``No such option: --bogus``, ``Missing argument 'org'.``, ``Invalid value
+    for '--limit': Input should be a valid integer ...`` in English f-strings; this builds
+    each again from the exception's facts with orgmodel's msgids. A message it does not know
+    (one orgmodel or typer wrote through gettext) is returned as the exception gives it.
+    """
+    kinds = {c.__name__ for c in type(e).__mro__}
+    if "MissingParameter" in kinds:
+        hint = _param_hint(e)
+        kind = str(
+            getattr(e, "param_type", None)
+            or getattr(getattr(e, "param", None), "param_type_name", "")
+        )
+        what = {
+            "argument": gettext("missing argument {name}"),
+            "option": gettext("missing option {name}"),
+        }.get(kind, gettext("missing parameter {name}"))
+        text = what.format(name=hint or "")
+        return (
+            gettext("{message}: {reason}").format(message=text, reason=_translated(e.message))
+            if e.message
+            else text
+        )
+    if "BadParameter" in kinds:
+        hint = _param_hint(e)
+        reason = _bad_value(e)
+        if hint is None:
+            return gettext("invalid value: {reason}").format(reason=reason)
+        return gettext("invalid value for {name}: {reason}").format(name=hint, reason=reason)
+    if "NoSuchOption" in kinds:
+        text = _translated(str(e.message))
+        if e.possibilities:
+            text = gettext("{message} (did you mean: {options}?)").format(
+                message=text, options=", ".join(sorted(e.possibilities))
+            )
+        return text
+    if "FileError" in kinds:
+        return gettext("cannot open file {name}: {reason}").format(
+            name=repr(e.ui_filename), reason=e.message
+        )
+    return _translated(str(getattr(e, "message", e)))
 
 
 #: Modules whose ``gettext``/``ngettext`` name the command's words; typer's panel titles.
@@ -156,7 +333,32 @@ def framework_words() -> Iterator[None]:
                 value = getattr(rich_utils, name, None)
                 if isinstance(value, str):
                     put(rich_utils, name, gettext(value))
+            show = getattr(rich_utils, "rich_format_error", None)
+            if show is not None:
+                put(rich_utils, "rich_format_error", _translated_error(show))
+        try:
+            formatting = importlib.import_module("typer._click.formatting")
+        except ImportError:  # pragma: no cover - a typer that no longer vendors click
+            formatting = None
+        if formatting is not None:
+            write_usage = formatting.HelpFormatter.write_usage
+
+            def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+                write_usage(self, prog, args, gettext("Usage: ") if prefix is None else prefix)
+
+            put(formatting.HelpFormatter, "write_usage", usage)
         yield
     finally:
         for obj, name, value in reversed(saved):
             setattr(obj, name, value)
+
+
+def _translated_error(show: Callable[[Any], None]) -> Callable[[Any], None]:
+    """typer's error box (``show``), showing :func:`usage_error_text` for the message."""
+
+    def show_translated(e: Any) -> None:
+        text = usage_error_text(e)
+        e.format_message = lambda: text  # this exception only, shown once
+        show(e)
+
+    return show_translated
