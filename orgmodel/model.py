@@ -202,7 +202,8 @@ class ValidationIssue:
 
     def __str__(self) -> str:
         unit = gettext("unit {unit!r}").format(unit=self.unit) if self.unit else None
-        place = gettext(", ").join(p for p in (self.where, unit) if p)
+        # str(): a place given as a LazyText (``org.csv row 5``) shows in the language in force
+        place = gettext(", ").join(str(p) for p in (self.where, unit) if p)
         message = str(self.message)  # a LazyText shows in the language in force
         return (
             gettext("{place}: {message}").format(place=place, message=message) if place else message
@@ -1527,9 +1528,10 @@ def _legacy_issues(
     elif len(roots) > 1:
         found.append(
             ValidationIssue(
-                f"more than one root unit: {', '.join(roots[:10])}"
-                + (" …" if len(roots) > 10 else "")
-                + " (exactly one unit may have no parent)"
+                lazy(
+                    "more than one root unit: {roots} (exactly one unit may have no parent)",
+                    roots=", ".join(roots[:10]) + (" …" if len(roots) > 10 else ""),
+                )
             )
         )
     children: dict[str, list[str]] = {uid: [] for uid in parent}

@@ -303,3 +303,44 @@ def test_usage_line_and_help_hint_follow_the_language() -> None:
     f = HelpFormatter(width=80)
     f.write_usage("x", "y")
     assert f.getvalue().startswith("Usage: x y")
+
+
+@pytest.mark.usefixtures("no_lang_env")
+def test_importer_locations_speak_the_messages_language(tmp_path: Path) -> None:
+    # row 3 has a bad 民警 figure (column E), row 4 a parent no unit has (column B)
+    csv = tmp_path / "org.csv"
+    csv.write_text(
+        "编号,上级编号,名称,类型,民警\nb,,某县公安局,county,5\n"
+        "s1,b,城关派出所,station,abc\ns2,zz,东关派出所,station,3\n",
+        encoding="utf-8",
+    )
+    # a YAML unit with a negative figure: units[1], on line 7
+    yml = tmp_path / "org.yaml"
+    yml.write_text(
+        "id: x\nname: X\nunits:\n  - id: b\n    name: 县局\n    kind: county\n"
+        "  - id: s\n    name: 所\n    kind: station\n    parent: b\n    police: -3\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    zh = runner.invoke(app, ["validate", str(csv)])
+    assert zh.exit_code == 1
+    assert "org.csv 第 3 行，E 列（民警）、单位 's1'：" in zh.output, zh.output
+    assert "org.csv 第 4 行，B 列（上级编号）、单位 's2'：" in zh.output, zh.output
+    assert not re.search(r"\b(row|column|line|sheet)\b", zh.output), zh.output
+    en = runner.invoke(app, ["--lang", "en", "validate", str(csv)])
+    assert "org.csv row 3, column E (民警), unit 's1': " in en.output, en.output
+    assert "第" not in en.output and "列" not in en.output
+    zh = runner.invoke(app, ["validate", str(yml)])
+    assert "units[1]（第 7 行）、单位 's'：" in zh.output, zh.output
+    en = runner.invoke(app, ["validate", str(yml), "--lang", "en"])
+    assert "units[1] (line 7), unit 's': " in en.output, en.output
+    # the library keeps the English place as the issue's string (API, scripts, comparisons)
+    from orgmodel.io import load_any
+    from orgmodel.model import OrgValidationError
+
+    with pytest.raises(OrgValidationError) as err:
+        load_any(csv)
+    where = err.value.issues[0].where
+    assert where == "org.csv row 3, column E (民警)"
+    with language("zh"):
+        assert str(where) == "org.csv 第 3 行，E 列（民警）"

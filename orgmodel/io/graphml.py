@@ -193,7 +193,7 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
     where: dict[str, str] = {}
     for n, a in g.nodes(data=True):
         uid = _nid(n)
-        where[uid] = f"node {uid!r}"
+        where[uid] = lazy("node {uid!r}", uid=uid)
         for req in ("name", "kind"):
             if not a.get(req):
                 issues.append(ValidationIssue(lazy("node has no {req}", req=req), uid, where[uid]))

@@ -127,7 +127,9 @@ class _Where(Mapping[str, str]):
 
 
 def _loc(i: int, lines: dict[int, int] | None) -> str:
-    return f"units[{i}]" + (f" (line {lines[i]})" if lines and i in lines else "")
+    if lines and i in lines:
+        return lazy("units[{i}] (line {line})", i=i, line=lines[i])
+    return f"units[{i}]"
 
 
 class _BadId:

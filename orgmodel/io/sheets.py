@@ -261,7 +261,9 @@ def read_workbook(path: str | Path) -> Workbook:
     if data.startswith(b"PK"):
         book = _read_xlsx(data, p)
         if suffix == ".xls":
-            book.notes.append(f"{p.name} is an .xlsx workbook named .xls; read as .xlsx")
+            book.notes.append(
+                lazy("{name} is an .xlsx workbook named .xls; read as .xlsx", name=p.name)
+            )
         return book
     if suffix != ".xls":
         raise InputError(lazy("{p}: not a readable .xlsx workbook (not a zip archive)", p=p))
@@ -282,7 +284,7 @@ def read_workbook(path: str | Path) -> Workbook:
         text = ""
     if text and ("\t" in text or "," in text) and "\x00" not in text:
         book = Workbook([Sheet(p.stem, _csv_rows(text, p))])
-        book.notes.append(f"{p.name} is delimited text named .xls; read as CSV")
+        book.notes.append(lazy("{name} is delimited text named .xls; read as CSV", name=p.name))
         return book
     raise InputError(
         lazy("{p}: not an Excel .xls workbook; save it as .xlsx or CSV and import that", p=p)

@@ -448,7 +448,7 @@ class _RowReader:
 
     def loc(self, field: str) -> str:
         j = self.columns[field]
-        return f"{self.fname} row {self.row}, column {_col_letter(j)} ({self.headers[j]})"
+        return _at_cell(self.fname, self.row, j, self.headers[j])
 
     def bad(self, field: str, message: str) -> None:
         self.issues.append(ValidationIssue(message, self.unit, self.loc(field)))
@@ -793,7 +793,7 @@ class _Table:
 
     def col_loc(self, field: str) -> str:
         j = self.header.columns[field]
-        return f"column {_col_letter(j)} ({self.header.headers[j]})"
+        return _at_column(j, self.header.headers[j])
 
     # .. header ..........................................................................
 
@@ -810,7 +810,7 @@ class _Table:
                         col_letter=_col_letter(first),
                         value2=h.headers[first],
                     ),
-                    where=f"{fname} row {n}, column {_col_letter(j)} ({h.headers[j]})",
+                    where=_at_cell(fname, n, j, h.headers[j]),
                 )
             )
         missing = [r for r in REQUIRED_COLUMNS if r not in h.columns and r != "parent_id"]
@@ -819,7 +819,7 @@ class _Table:
             self.issues.append(
                 ValidationIssue(
                     lazy("missing required column {req!r} ({names})", req=req, names=names),
-                    where=f"{fname} row {n}",
+                    where=_at_row(fname, n),
                 )
             )
         ignored = []
@@ -833,7 +833,7 @@ class _Table:
             self.warnings.append(
                 ValidationIssue(
                     lazy("columns not imported (not kept): {join}", join=", ".join(ignored)),
-                    where=f"{fname} row {n}",
+                    where=_at_row(fname, n),
                 )
             )
         if "police" not in h.columns:
@@ -842,7 +842,7 @@ class _Table:
                     lazy(
                         "no 民警 (police) column: every unit has 0 police; name the column 民警实有 if the figures are there"
                     ),
-                    where=f"{fname} row {n}",
+                    where=_at_row(fname, n),
                 )
             )
         return not missing and not h.repeated
@@ -977,7 +977,7 @@ class _Table:
                         value="id" if f == "id" else "parent",
                         why=why,
                     ),
-                    where=f"{self.fname} row {row}, {self.col_loc(f)}",
+                    where=_and(_at_row(self.fname, row), self.col_loc(f)),
                 )
             )
             return
@@ -991,7 +991,7 @@ class _Table:
                     "ids whose digits Excel has lost ({cells}): numbers in scientific notation or longer than 15 digits. Format the id and parent columns as text (设置单元格格式 → 文本) in the source and export again. The rest of the table was not checked: units and parents cannot be matched while ids are lost",
                     cells=cells,
                 ),
-                where=f"{_rows_text(self.fname, dict.fromkeys(n for n, _, _, _ in lost))}, {cols}",
+                where=_and(_rows_text(self.fname, dict.fromkeys(n for n, _, _, _ in lost)), cols),
             )
         )
 
@@ -1009,14 +1009,16 @@ class _Table:
 
     def report_uncached(self) -> None:
         for f, cells in self.uncached.items():
-            shown = ", ".join(cells[:12]) + (f" … ({len(cells)} cells)" if len(cells) > 12 else "")
+            shown: str = ", ".join(cells[:12])
+            if len(cells) > 12:
+                shown = lazy("{cells} … ({n} cells)", cells=shown, n=len(cells))
             self.issues.append(
                 ValidationIssue(
                     lazy(
                         "formulas saved without their values ({shown}): a program wrote this workbook and nothing computed them, so the figures are unknown (never read as 0). Open the file in Excel or WPS and save it, or export values only (选择性粘贴 → 数值), then import again",
                         shown=shown,
                     ),
-                    where=f"{self.fname}, {self.col_loc(f)}",
+                    where=_and(self.fname, self.col_loc(f)),
                 )
             )
 
@@ -1107,18 +1109,30 @@ class _Table:
         if len(hits) == 1:
             return hits[0].id
         if not hits:
-            return (f"parent path {'/'.join(parts)!r} does not lead to a unit of the table",)
+            return (
+                lazy(
+                    "parent path {path!r} does not lead to a unit of the table",
+                    path="/".join(parts),
+                ),
+            )
         rows = ", ".join(str(c.row) for c in hits)
-        return (f"parent path {'/'.join(parts)!r} fits {len(hits)} units (rows {rows})",)
+        return (
+            lazy(
+                "parent path {path!r} fits {n} units (rows {rows})",
+                path="/".join(parts),
+                n=len(hits),
+                rows=rows,
+            ),
+        )
 
     def parent_issue(self, r: _Record, message: str) -> None:
         # Keep the text as the parent: the unit is no second root, and the model's own
         # "does not exist" for it is dropped in favour of this message.
         r.parent = r.parent_text
         self.bad_parent.add(r.id)
-        where = f"{self.fname} row {r.row}"
+        where: str = _at_row(self.fname, r.row)
         if "parent_id" in self.header.columns:
-            where += f", {self.col_loc('parent_id')}"
+            where = _and(where, self.col_loc("parent_id"))
         self.issues.append(ValidationIssue(message, r.id, where))
 
     def parents_from_codes(self) -> None:
@@ -1142,7 +1156,7 @@ class _Table:
                         "no parent column: each unit's parent is the unit whose code is the longest start of its own (hierarchical codes, root {id!r})",
                         id=roots[0].id,
                     ),
-                    where=f"{self.fname} row {n}",
+                    where=_at_row(self.fname, n),
                 )
             )
             return
@@ -1155,7 +1169,7 @@ class _Table:
                     else "missing required column 'parent_id' (parent/上级编号/上级机构编号)"
                 )
                 + "; nor are the ids hierarchical codes (01, 0101, 010101) that imply it",
-                where=f"{self.fname} row {n}",
+                where=_at_row(self.fname, n),
             )
         )
         for r in recs:
@@ -1191,7 +1205,7 @@ class _Table:
         if k is not None:
             r.kind = k
             return
-        where = f"{self.fname} row {r.row}, {self.col_loc('kind')}"
+        where = _and(_at_row(self.fname, r.row), self.col_loc("kind"))
         if not self.rules.is_bare(t):
             self.issues.append(
                 ValidationIssue(
@@ -1262,7 +1276,7 @@ class _Table:
                     continue
                 parts = ", ".join(f"{c.name} {given[c.id]}" for c in kids[:6])
                 parts += " …" if len(kids) > 6 else ""
-                where = f"{self.fname} row {r.row}, {self.col_loc(f)}"
+                where = _and(_at_row(self.fname, r.row), self.col_loc(f))
                 if r.kind in BUREAU_KINDS:
                     # A bureau's row holds its leadership (局领导); its total is the 合计 row.
                     bureau_notes.append(
@@ -1284,11 +1298,16 @@ class _Table:
                 r, below, _ = short[0]
                 self.warnings.append(
                     ValidationIssue(
-                        f"{self.as_totals}: the {f} column is not subtree totals ({r.name} has "
-                        f"{given[r.id]}, its sub-units {below}"
-                        + (f", and {len(short) - 1} more" if len(short) > 1 else "")
-                        + "), so its figures are read as each unit's own",
-                        where=f"{self.fname}, {self.col_loc(f)}",
+                        lazy(
+                            "{as_totals}: the {f} column is not subtree totals ({name} has {total}, its sub-units {below}{more}), so its figures are read as each unit's own",
+                            as_totals=self.as_totals,
+                            f=f,
+                            name=r.name,
+                            total=given[r.id],
+                            below=below,
+                            more=lazy(", and {n} more", n=len(short) - 1) if len(short) > 1 else "",
+                        ),
+                        where=_and(self.fname, self.col_loc(f)),
                     )
                 )
                 continue
@@ -1306,7 +1325,7 @@ class _Table:
                             value=total - below,
                         ),
                         r.id,
-                        f"{self.fname} row {r.row}, {self.col_loc(f)}",
+                        _and(_at_row(self.fname, r.row), self.col_loc(f)),
                     )
                 )
             self.warnings += bureau_notes
@@ -1315,7 +1334,7 @@ class _Table:
 
     @property
     def as_totals(self) -> str:
-        return f"read as subtree totals ({self.switches.totals})"
+        return lazy("read as subtree totals ({switch})", switch=self.switches.totals)
 
     def children(self) -> dict[str, list[_Record]]:
         out: dict[str, list[_Record]] = {}
@@ -1377,7 +1396,7 @@ class _Table:
                     eg=eg,
                     tot_total=tot_total,
                 ),
-                where=f"{self.fname}, {self.col_loc('police')}",
+                where=_and(self.fname, self.col_loc("police")),
             )
         )
 
@@ -1440,7 +1459,7 @@ class _Table:
                             value=v - total,
                             hint=hint,
                         ),
-                        where=f"{self.fname} row {c.row}, {self.col_loc(f)}",
+                        where=_and(_at_row(self.fname, c.row), self.col_loc(f)),
                     )
                 )
             if matched and c.figures:
@@ -1595,7 +1614,11 @@ def _pick_sheet(
     if len(found) == 1:
         s, h = found[0]
         book.notes.append(
-            f"read sheet {s.name!r}: the first sheet, {active.name!r}, has no header row"
+            lazy(
+                "read sheet {sheet!r}: the first sheet, {first!r}, has no header row",
+                sheet=s.name,
+                first=active.name,
+            )
         )
         return s, h
     shown = ", ".join(repr(n) for n in names)
@@ -1667,17 +1690,47 @@ def _meta(book: Workbook, p: Path) -> tuple[dict[str, str], list[ValidationIssue
                         key=key,
                         join=", ".join(META_FIELDS),
                     ),
-                    where=f"{p.name} sheet {META_SHEET} row {n}, column A",
+                    where=lazy(
+                        "{file} sheet {sheet} row {row}, column {column}",
+                        file=p.name,
+                        sheet=META_SHEET,
+                        row=n,
+                        column="A",
+                    ),
                 )
             )
         meta[key] = value
     return meta, issues
 
 
+def _at_row(fname: str, row: int) -> str:
+    """``org.csv row 5`` (``org.csv 第 5 行``): a place in a table, in the language shown."""
+    return lazy("{file} row {row}", file=fname, row=row)
+
+
+def _at_column(j: int | None, header: str) -> str:
+    """``column H (民警)`` (``H 列（民警）``); ``j`` None: the column by its header alone."""
+    if j is None:
+        return lazy("column {header}", header=header)
+    return lazy("column {column} ({header})", column=_col_letter(j), header=header)
+
+
+def _at_cell(fname: str, row: int, j: int, header: str) -> str:
+    """``org.csv row 5, column H (民警)``."""
+    return _and(_at_row(fname, row), _at_column(j, header))
+
+
+def _and(place: str, more: str) -> str:
+    """Two parts of a place (``org.csv row 5``, ``column H (民警)``) in the language shown."""
+    return lazy("{place}, {more}", place=place, more=more)
+
+
 def _rows_text(fname: str, rows: Iterable[int]) -> str:
     rs = sorted(rows)
     shown = ", ".join(map(str, rs[:10])) + (" …" if len(rs) > 10 else "")
-    return f"{fname} row{'s' if len(rs) != 1 else ''} {shown}"
+    if len(rs) == 1:
+        return lazy("{file} row {rows}", file=fname, rows=shown)
+    return lazy("{file} rows {rows}", file=fname, rows=shown)
 
 
 def _locate(
@@ -1711,7 +1764,7 @@ def _locate(
             return replace(issue, where=_rows_text(fname, (row_of[u] for u in stuck)))
     if m.startswith("more than one root"):
         roots = [row_of[u.id] for u in units if u.parent is None]
-        return replace(issue, where=_rows_text(fname, roots) + ", column parent_id")
+        return replace(issue, where=_and(_rows_text(fname, roots), _at_column(None, "parent_id")))
     return issue
 
 
@@ -1827,7 +1880,7 @@ def _parse(
                         "no header row naming the columns (编号/id, 上级编号/parent_id, 名称/name, 类型/kind …) in the first {HEADER_SCAN} rows; see docs/format.md",
                         HEADER_SCAN=_HEADER_SCAN,
                     ),
-                    where=f"{fname} row {n}",
+                    where=_at_row(fname, n),
                 )
             ],
             source,
@@ -1888,7 +1941,7 @@ def _parse(
 
     roots = [u for u in units if u.parent is None]
     name_default = roots[0].name if len(roots) == 1 else ""
-    where = {uid: f"{fname} row {n}" for uid, n in row_of.items()}
+    where = {uid: _at_row(fname, n) for uid, n in row_of.items()}
     parent_bureau = None
     if meta.get("parent_bureau"):
         fns = _ID_SEP.split(meta.get("parent_bureau_functions", ""))
