@@ -79,14 +79,19 @@ def page_lists(
     lists: dict[str, dict[str, int]] = {}
     for section, key in PER_UNIT_LISTS:
         part = out.get(section)
-        if not isinstance(part, Mapping) or not isinstance(part.get(key), list):
+        if not isinstance(part, Mapping):
             continue
-        rows: list[Any] = part[key]
+        rows = part.get(key)
+        if not isinstance(rows, Sequence) or isinstance(rows, str):
+            continue
+        # a report's lists are built from its columns when read (orgmodel.metrics.rows):
+        # a page builds its rows alone, and the page is a plain list
+        shown: list[Any]
         if limit is None:
-            shown = rows
+            shown = rows if isinstance(rows, list) else list(rows)
             pages = 1
         else:
-            shown = rows[(page - 1) * limit : page * limit]
+            shown = list(rows[(page - 1) * limit : page * limit])
             pages = max(1, math.ceil(len(rows) / limit))
         if shown is not rows:
             part = out[section] = {**part, key: shown}

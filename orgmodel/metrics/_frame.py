@@ -24,7 +24,7 @@ the per-unit answers of the public functions, built from the arrays when asked f
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -96,6 +96,35 @@ class _NodeView(Mapping[str, dict[str, Any]]):
         return len(self._org)
 
 
+class Labels:
+    """Ids and Chinese names of units by position, read from the organisation's columns.
+
+    What a report's per-unit rows keep (:class:`orgmodel.metrics.rows.Rows`) instead of the
+    whole frame: the organisation's own id and name lists and the breadth-first rows.
+    """
+
+    __slots__ = ("_ids", "_names", "_rows")
+
+    def __init__(self, ids: list[str], names: list[str], rows: np.ndarray) -> None:
+        self._ids, self._names, self._rows = ids, names, rows
+
+    def ids(self, positions: np.ndarray) -> list[str]:
+        """Unit ids of positions."""
+        ids = self._ids
+        return [ids[r] for r in self._rows[positions].tolist()]
+
+    def names(self, positions: np.ndarray) -> list[str]:
+        """Chinese names of positions."""
+        names = self._names
+        return [names[r] for r in self._rows[positions].tolist()]
+
+    def refs(self, positions: np.ndarray) -> list[dict[str, Any] | None]:
+        """``{id, name}`` of positions, ``None`` where a position is ``-1``."""
+        ids, names = self._ids, self._names
+        rows = np.where(positions >= 0, self._rows[np.maximum(positions, 0)], -1)
+        return [None if r < 0 else {"id": ids[r], "name": names[r]} for r in rows.tolist()]
+
+
 class Staffing:
     """Result of the staffing pass (see :attr:`Frame.staffing`).
 
@@ -108,8 +137,8 @@ class Staffing:
     attributes (``fixed``, ``head``, ``est_police`` …) give the same by unit id.
     """
 
-    def __init__(self, ids: list[str]) -> None:
-        self._ids = ids
+    def __init__(self, ids: Callable[[], list[str]]) -> None:
+        self._order = ids  # unit ids by position, built when a dict attribute is read
         self.fixed_a = np.zeros(0, dtype=np.int64)
         self.overhead_a = np.zeros(0, dtype=np.int64)
         self.loss_a = np.zeros(0)
@@ -132,6 +161,10 @@ class Staffing:
         self.establishments = 0
         #: kind → [Σ (police − L) / L, units with L > 0]: supervision ratios.
         self.supervision: dict[str, list[float]] = {}
+
+    @property
+    def _ids(self) -> list[str]:
+        return self._order()
 
     def _by_unit(self, a: np.ndarray) -> dict[str, Any]:
         return dict(zip(self._ids, a.tolist(), strict=True))
@@ -181,6 +214,35 @@ class Staffing:
         return [ids[h] for h in self.hollow_a.tolist()]
 
 
+class Bureaus:
+    """The bureaus of an organisation as tables (see :attr:`Frame.bureaus`).
+
+    ``pos``: their positions, breadth-first; ``up``: the position of each one's parent
+    bureau (the nearest bureau above its parent; ``-1``: none); ``slot``: position → row of
+    these tables (``-1`` for a unit that is no bureau); ``d_table[b, f]``: function ``f`` is
+    in D(B) (a department or command centre of B has it); ``p_table[b, f]``: ``f`` is in
+    D(P) of B's parent bureau (for the root: in the ``parent_bureau`` recorded with the
+    organisation); ``has_parent``: B has such a P. Per bureau, ``functions`` = |D(B)| and
+    ``shared`` = |D(B) ∩ D(P)| (0 without a P); ``measured``: it counts in the mirror
+    index (departments and a P).
+    """
+
+    def __init__(
+        self,
+        pos: np.ndarray,
+        up: np.ndarray,
+        slot: np.ndarray,
+        d_table: np.ndarray,
+        p_table: np.ndarray,
+        has_parent: np.ndarray,
+    ) -> None:
+        self.pos, self.up, self.slot = pos, up, slot
+        self.d_table, self.p_table, self.has_parent = d_table, p_table, has_parent
+        self.functions = d_table.sum(axis=1)
+        self.shared = (d_table & p_table).sum(axis=1)
+        self.measured = has_parent & (self.functions > 0)
+
+
 def _first_seen(keys: np.ndarray, nkeys: int) -> np.ndarray:
     """Position of the first occurrence of every key (``len(keys)`` when absent)."""
     first = np.full(nkeys, len(keys), dtype=np.int64)
@@ -194,8 +256,7 @@ class Frame:
     def __init__(self, org: OrgGraph, norms: Norms | None = None) -> None:
         self.org = org
         self.norms = norms_or_default(norms)
-        self.order: list[str] = org.order()
-        self.n = n = len(self.order)
+        self.n = n = len(org)
         cols = org.columns
         rows = org.bfs_rows
         self.rows = rows
@@ -213,6 +274,17 @@ class Frame:
         self.depth = np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
 
     # -- small helpers ------------------------------------------------------------------------
+
+    @cached_property
+    def order(self) -> list[str]:
+        """Unit ids by position (built when read; rows use :attr:`labels`)."""
+        return self.org.order()
+
+    @cached_property
+    def labels(self) -> Labels:
+        """Ids and Chinese names by position, for building report rows."""
+        cols = self.org.columns
+        return Labels(cols.ids, cols.names, self.rows)
 
     @property
     def parents(self) -> Mapping[str, str | None]:
@@ -300,8 +372,7 @@ class Frame:
 
     def ids_at(self, positions: np.ndarray) -> list[str]:
         """Unit ids of positions."""
-        order = self.order
-        return [order[i] for i in positions.tolist()]
+        return self.labels.ids(positions)
 
     # -- columns ------------------------------------------------------------------------------
 
@@ -335,10 +406,9 @@ class Frame:
         return out
 
     @cached_property
-    def edges(self) -> tuple[int, int, set[str]]:
-        """(GUIDES edges, DISPATCHES edges, units a command centre dispatches)."""
-        d = self.org.dispatches
-        return len(self.org.guides), len(d), {v for _, v in d}
+    def edges(self) -> tuple[int, int]:
+        """(GUIDES edges, DISPATCHES edges)."""
+        return len(self.org.guide_rows), len(self.org.dispatch_rows)
 
     @cached_property
     def span(self) -> np.ndarray:
@@ -355,10 +425,9 @@ class Frame:
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the community posts, their command paths, reached by dispatch)."""
         n = self.n
-        dispatched = self.edges[2]
         own = np.full(n, -1, dtype=np.int64)
         own[0] = -2
-        if dispatched:
+        if len(self.org.dispatch_rows):
             pos = self.pos_of_row[np.unique(self.org.dispatch_rows[:, 1])]
             own[pos] = pos
         near = self.down(own)
@@ -596,7 +665,7 @@ class Frame:
         own_roster = cols.duty_roster[self.rows]
         lead_n = np.where(own_lead >= 0, own_lead, L_k[kind])
         roster = np.where(own_roster >= 0, own_roster == 1, R_k[kind])
-        st = Staffing(self.order)
+        st = Staffing(lambda: self.order)
 
         # Establishment heads: a station member whose parent's head is a station joins it.
         member = _MEMBER_T[kind]
@@ -728,32 +797,55 @@ class Frame:
         return st
 
     @cached_property
-    def structure(self) -> tuple[dict[str, set[str]], dict[str, str | None]]:
-        """(D(B): functions of every bureau's departments, parent bureau of every bureau)."""
-        order, near, ppos = self.order, self.near_bureau, self.ppos
-        bureaus = np.flatnonzero(_BUREAU_T[self.kind])
-        funcs: dict[str, set[str]] = {order[b]: set() for b in bureaus.tolist()}
-        self._bureau_pos = {order[b]: b for b in bureaus.tolist()}
-        upper: dict[str, str | None] = {}
-        for b in bureaus.tolist():
-            p = int(ppos[b])
-            nb = int(near[p]) if p >= 0 else -1
-            upper[order[b]] = order[nb] if nb >= 0 else None
+    def bureaus(self) -> Bureaus:
+        """Every bureau's departments' functions D(B) and its parent bureau's D(P), as
+        tables (see :class:`Bureaus`)."""
+        near, ppos, fns = self.near_bureau, self.ppos, self.functions
+        pos = np.flatnonzero(_BUREAU_T[self.kind])
+        nb, nf = len(pos), len(fns)
+        slot = np.full(self.n, -1, dtype=np.int64)
+        slot[pos] = np.arange(nb)
+        d_table = np.zeros((nb, nf), dtype=bool)
         d = self.department_positions
         d = d[(self.fn[d] >= 0) & (near[d] >= 0)]
-        if len(d):
-            nf = len(self.functions)
-            pairs = np.unique(near[d] * nf + self.fn[d])
-            fns = self.functions
-            for b, f in zip((pairs // nf).tolist(), (pairs % nf).tolist(), strict=True):
-                funcs[order[b]].add(fns[f])
-        return funcs, upper
+        d_table[slot[near[d]], self.fn[d]] = True
+        p = ppos[pos]
+        up = np.where(p >= 0, near[np.maximum(p, 0)], -1)
+        up_slot = np.where(up >= 0, slot[np.maximum(up, 0)], -1)
+        has_parent = up_slot >= 0
+        p_table = np.zeros((nb, nf), dtype=bool)
+        p_table[has_parent] = d_table[up_slot[has_parent]]
+        pb = self.org.parent_bureau
+        if nb and pos[0] == 0 and pb is not None:
+            # the root measured against the parent bureau recorded with the organisation
+            has_parent[0] = True
+            index = {f: j for j, f in enumerate(fns)}
+            for f in pb.functions:
+                if f in index:
+                    p_table[0, index[f]] = True
+        return Bureaus(pos, up, slot, d_table, p_table, has_parent)
+
+    @cached_property
+    def structure(self) -> tuple[dict[str, set[str]], dict[str, str | None]]:
+        """(D(B): functions of every bureau's departments, parent bureau of every bureau),
+        by id."""
+        t, fns = self.bureaus, self.functions
+        ids = self.ids_at(t.pos)
+        upper = [
+            None if u < 0 else ids[k]
+            for u, k in zip(t.up.tolist(), t.slot[np.maximum(t.up, 0)].tolist(), strict=True)
+        ]
+        funcs = {
+            b: {fns[j] for j in np.flatnonzero(row).tolist()}
+            for b, row in zip(ids, t.d_table, strict=True)
+        }
+        return funcs, dict(zip(ids, upper, strict=True))
 
     @property
     def bureau_pos(self) -> dict[str, int]:
-        """Bureau id → position (from the :attr:`structure` pass)."""
-        _ = self.structure
-        return self._bureau_pos
+        """Bureau id → position."""
+        pos = self.bureaus.pos
+        return dict(zip(self.ids_at(pos), pos.tolist(), strict=True))
 
     def parent_functions(self, b: str) -> set[str] | None:
         """D(P) of the parent bureau of bureau ``b`` (``org.parent_bureau`` for the root)."""

@@ -27,6 +27,7 @@ import numpy as np
 
 from orgmodel.metrics._frame import DEPARTMENT_KINDS, Frame
 from orgmodel.metrics._util import ratio
+from orgmodel.metrics.rows import Rows, Section
 from orgmodel.model import KINDS, OrgGraph
 from orgmodel.norms import Norms
 
@@ -83,13 +84,12 @@ def mirror_by_bureau(org: OrgGraph) -> dict[str, float]:
     >>> mirror_by_bureau(org)  # the county has no departments, the city no parent
     {}
     """
-    fr = Frame(org)
-    out: dict[str, float] = {}
-    for b, d in fr.structure[0].items():
-        pf = fr.parent_functions(b)
-        if d and pf is not None:
-            out[b] = len(d & pf) / len(d)
-    return out
+    t = Frame(org).bureaus
+    m = np.flatnonzero(t.measured)
+    ids = Frame(org).ids_at(t.pos[m])
+    return {
+        b: s / f for b, s, f in zip(ids, t.shared[m].tolist(), t.functions[m].tolist(), strict=True)
+    }
 
 
 def mirror_index(org: OrgGraph) -> float | None:
@@ -119,14 +119,14 @@ def mirror_index(org: OrgGraph) -> float | None:
     >>> mirror_index(org)  # {criminal, public_order} ∩ {criminal, traffic}: 1 of 2
     0.5
     """
-    fr = Frame(org)
-    shared = total = 0
-    for b, d in fr.structure[0].items():
-        pf = fr.parent_functions(b)
-        if d and pf is not None:
-            shared += len(d & pf)
-            total += len(d)
-    return ratio(shared, total)
+    return _mirror_ratio(Frame(org))
+
+
+def _mirror_ratio(fr: Frame) -> float | None:
+    """Σ |D(B) ∩ D(P)| / Σ |D(B)| over the measured bureaus."""
+    t = fr.bureaus
+    m = t.measured
+    return ratio(int(t.shared[m].sum()), int(t.functions[m].sum()))
 
 
 def mirror_units(org: OrgGraph, norms: Norms | None = None) -> list[str]:
@@ -188,34 +188,25 @@ def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
     return _mirror_report(Frame(org, norms))
 
 
-def _mirror_positions(fr: Frame) -> list[int]:
-    near, kinds = fr.near_bureau, fr.norms.kinds
+def _mirror_positions(fr: Frame) -> np.ndarray:
+    """Positions of the mirror units, breadth-first."""
+    near, kinds, t = fr.near_bureau, fr.norms.kinds, fr.bureaus
     d = fr.department_positions
     d = d[(fr.fn[d] >= 0) & (near[d] >= 0)]
     if not len(d):
-        return []
-    # D(P) of every bureau with departments, as a bureau × function table.
-    bureaus, slot = np.unique(near[d], return_inverse=True)
-    fn_index = {f: j for j, f in enumerate(fr.functions)}
-    in_parent = np.zeros((len(bureaus), len(fr.functions) + 1), dtype=bool)
-    for row, b in enumerate(bureaus.tolist()):
-        for f in fr.parent_functions(fr.order[b]) or ():
-            j = fn_index.get(f)
-            if j is not None:
-                in_parent[row, j] = True
+        return d
     size = np.array([kinds[k].efficient_size if k in kinds else 0 for k in KINDS])
-    hit = in_parent[slot, fr.fn[d]] & (fr.police[d] < size[fr.kind[d]])
-    return d[hit].tolist()
+    hit = t.p_table[t.slot[near[d]], fr.fn[d]] & (fr.police[d] < size[fr.kind[d]])
+    return d[hit]
 
 
 def _mirror_units(fr: Frame) -> list[str]:
-    order = fr.order
-    return [order[i] for i in _mirror_positions(fr)]
+    return fr.ids_at(_mirror_positions(fr))
 
 
-def _mirror_report(fr: Frame) -> dict[str, Any]:
-    org, near, norms = fr.org, fr.near_bureau, fr.norms
-    funcs, upper = fr.structure
+def _mirror_report(fr: Frame) -> Section:
+    org, near, norms, t = fr.org, fr.near_bureau, fr.norms, fr.bureaus
+    labels = fr.labels
     d = fr.department_positions
     departments = len(d)
     police = int(fr.police[d].sum())
@@ -223,71 +214,87 @@ def _mirror_report(fr: Frame) -> dict[str, Any]:
     d_in = db >= 0
     dept_count = np.bincount(db[d_in], minlength=fr.n)
     dept_police = np.bincount(db[d_in], weights=fr.police[d][d_in], minlength=fr.n)
-    rows: list[dict[str, Any]] = []
-    shared_total = func_total = 0
-    for b, f in funcs.items():
-        pf = fr.parent_functions(b)
-        p = upper[b]
-        if p is not None:
-            parent_ref = fr.ref(p)
-        elif pf is not None and org.parent_bureau is not None:
-            parent_ref = {"id": None, "name": org.parent_bureau.name}
-        else:
-            parent_ref = None
-        shared = len(f & pf) if pf is not None else None
-        if f and shared is not None:
-            shared_total += shared
-            func_total += len(f)
-        i = fr.bureau_pos[b]
-        n_d, p_d = int(dept_count[i]), int(dept_police[i])
-        rows.append(
+    pos, up, nb = t.pos, t.up, len(t.pos)
+    kind = fr.kind[pos]
+    n_dept = dept_count[pos]
+    p_dept = dept_police[pos].astype(np.int64)
+    functions, shared, has_parent = t.functions, t.shared, t.has_parent
+    pb = org.parent_bureau
+    outside = None if pb is None else {"id": None, "name": pb.name}
+
+    def bureau_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        ups = up[at]
+        cols = zip(
+            labels.ids(pos[at]),
+            labels.names(pos[at]),
+            kind[at].tolist(),
+            labels.refs(ups),
+            (ups >= 0).tolist(),
+            has_parent[at].tolist(),
+            n_dept[at].tolist(),
+            p_dept[at].tolist(),
+            functions[at].tolist(),
+            shared[at].tolist(),
+            strict=True,
+        )
+        return [
             {
                 "id": b,
-                "name": fr.names[i],
-                "kind": fr.kind_name(i),
-                "parent_bureau": parent_ref,
+                "name": name,
+                "kind": KINDS[k],
+                "parent_bureau": ref if inside else (outside if hp else None),
                 "departments": n_d,
                 "department_police": p_d,
                 "mean_department_size": ratio(p_d, n_d),
-                "functions": len(f),
-                "shared_functions": shared,
-                "mirror": ratio(shared, len(f)) if shared is not None else None,
+                "functions": f,
+                "shared_functions": sh if hp else None,
+                "mirror": ratio(sh, f) if hp else None,
             }
-        )
-    units = np.array(_mirror_positions(fr), dtype=np.int64)
+            for b, name, k, ref, inside, hp, n_d, p_d, f, sh in cols
+        ]
+
+    units = _mirror_positions(fr)
     cat = org.catalogue
     fn_names = [cat[f].name if f in cat else None for f in fr.functions]
     sizes = [norms.kinds[k].efficient_size if k in norms.kinds else 0 for k in KINDS]
-    order, names, functions = fr.order, fr.names, fr.functions
-    unit_rows = [
-        {
-            "id": order[i],
-            "name": names[i],
-            "function": functions[f],
-            "function_name": fn_names[f],
-            "police": p,
-            "efficient_size": sizes[k],
-            "bureau": {"id": order[b], "name": names[b]},
-        }
-        for i, f, p, k, b in zip(
-            units.tolist(),
-            fr.fn[units].tolist(),
-            fr.police[units].tolist(),
-            fr.kind[units].tolist(),
-            near[units].tolist(),
+    fns = fr.functions
+    u_fn, u_police, u_kind, u_bureau = fr.fn[units], fr.police[units], fr.kind[units], near[units]
+
+    def unit_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        cols = zip(
+            labels.ids(units[at]),
+            labels.names(units[at]),
+            u_fn[at].tolist(),
+            u_police[at].tolist(),
+            u_kind[at].tolist(),
+            labels.refs(u_bureau[at]),
             strict=True,
         )
-    ]
-    return {
-        "mirror_index": ratio(shared_total, func_total),
-        "bureaus_measured": sum(1 for r in rows if r["mirror"] is not None),
-        "bureaus": len(rows),
-        "departments": departments,
-        "departments_per_bureau": ratio(departments, len(rows)),
-        "mean_department_size": ratio(police, departments),
-        "guides": fr.edges[0],
-        "mirror_units": len(units),
-        "mirror_unit_police": sum(r["police"] for r in unit_rows),
-        "by_bureau": rows,
-        "units": unit_rows,
-    }
+        return [
+            {
+                "id": u,
+                "name": name,
+                "function": fns[f],
+                "function_name": fn_names[f],
+                "police": p,
+                "efficient_size": sizes[k],
+                "bureau": b,
+            }
+            for u, name, f, p, k, b in cols
+        ]
+
+    return Section(
+        {
+            "mirror_index": _mirror_ratio(fr),
+            "bureaus_measured": int(t.measured.sum()),
+            "bureaus": nb,
+            "departments": departments,
+            "departments_per_bureau": ratio(departments, nb),
+            "mean_department_size": ratio(police, departments),
+            "guides": fr.edges[0],
+            "mirror_units": len(units),
+            "mirror_unit_police": int(u_police.sum()),
+            "by_bureau": Rows(nb, bureau_rows),
+            "units": Rows(len(units), unit_rows),
+        }
+    )

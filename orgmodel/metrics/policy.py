@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from orgmodel.labels import METRICS, POLICY_METRIC_IDS
-from orgmodel.metrics._frame import Frame
+from orgmodel.metrics._frame import Frame, Labels
+from orgmodel.metrics.rows import Rows, Section
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule, load_policy
 
@@ -72,14 +73,12 @@ def _hidden_loss_share(fr: Frame) -> _Pair:
 
 
 def _mirror_index(fr: Frame) -> _Pair:
+    t = fr.bureaus
+    m = t.measured
     shared = np.zeros(fr.n, dtype=np.int64)
     total = np.zeros(fr.n, dtype=np.int64)
-    for b, d in fr.structure[0].items():
-        pf = fr.parent_functions(b)
-        if d and pf is not None:
-            i = fr.bureau_pos[b]
-            shared[i] = len(d & pf)
-            total[i] = len(d)
+    shared[t.pos[m]] = t.shared[m]
+    total[t.pos[m]] = t.functions[m]
     return fr.up(shared), fr.up(total)
 
 
@@ -206,12 +205,16 @@ def evaluate_policy(
     >>> [(r["unit_name"], round(r["value"], 3), r["passed"]) for r in evaluate_policy(org, [rule])]
     [('某县公安局', 0.821, True)]
     """
-    return _evaluate(Frame(org, norms), load_policy() if rules is None else rules)
+    return _evaluate(Frame(org, norms), load_policy() if rules is None else rules)[0].copy()
 
 
-def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
+def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[int]]]:
+    """The rows of :func:`evaluate_policy` (built when read) and, rule by rule, the counts
+    ``[checks, passed, failed, not evaluated]`` of its rows."""
     pairs: dict[str, _Pair] = {}
-    rows: list[dict[str, Any]] = []
+    parts: list[Rows] = []
+    counts: list[list[int]] = []
+    labels = fr.labels
     for rule in rules:
         if rule.scope == "org":
             scope = np.zeros(1, dtype=np.int64)
@@ -221,7 +224,7 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
             scope = fr.positions_of_kind(rule.scope)
         else:
             scope = np.zeros(0, dtype=np.int64)
-        base = {
+        head = {
             "rule": rule.id,
             "description": rule.description,
             "metric": rule.metric,
@@ -231,63 +234,95 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> list[dict[str, Any]]:
         tail = {"threshold": rule.threshold, "comparator": rule.comparator, "source": rule.source}
         if not len(scope):
             kind_name = _SCOPE_NAMES.get(rule.scope) or KIND_NAMES.get(rule.scope, rule.scope)
-            rows.append(
-                {
-                    **base,
-                    "unit_id": None,
-                    "unit_name": None,
-                    "value": None,
-                    **tail,
-                    "passed": None,
-                    "note": f"本组织没有{kind_name} (no {rule.scope} unit in this organisation):"
-                    " rule not evaluated",
-                }
-            )
+            row = {
+                **head,
+                "unit_id": None,
+                "unit_name": None,
+                "value": None,
+                **tail,
+                "passed": None,
+                "note": f"本组织没有{kind_name} (no {rule.scope} unit in this organisation):"
+                " rule not evaluated",
+            }
+            parts.append(Rows.of([row]))
+            counts.append([1, 0, 0, 1])
             continue
         if rule.metric not in pairs:
             pairs[rule.metric] = _PAIRS[rule.metric](fr)
         num, den = pairs[rule.metric]
-        measured: list[tuple[int, Any, Any]]
+        suffix = ""
         if rule.scope in ("county_level", "aggregate"):
             # Each county-level bureau over its own region, so no unit is counted twice.
-            own_num = fr.own_region_a(num.astype(np.float64)).tolist()
-            own_den = fr.own_region_a(den.astype(np.float64)).tolist()
+            own_num = fr.own_region_a(num.astype(np.float64))
+            own_den = fr.own_region_a(den.astype(np.float64))
             if rule.scope == "aggregate":
-                measured = [(0, sum(own_num), sum(own_den))]
+                # one row: the sums in the order of the bureaus, as a loop adds them
+                scope = np.zeros(1, dtype=np.int64)  # on the root
+                n_at = np.array([sum(own_num.tolist())])
+                d_at = np.array([sum(own_den.tolist())])
+                suffix = " 所属县级公安机关合计"
             else:
-                measured = list(zip(scope.tolist(), own_num, own_den, strict=True))
+                n_at, d_at = own_num, own_den
         else:
-            measured = list(
-                zip(scope.tolist(), num[scope].tolist(), den[scope].tolist(), strict=True)
-            )
-        suffix = " 所属县级公安机关合计" if rule.scope == "aggregate" else ""
-        rid, desc, metric, mname, scope_name = (
-            rule.id, rule.description, rule.metric, base["metric_name"], rule.scope,
-        )  # fmt: skip
-        threshold, comparator, source, holds = (
-            rule.threshold, rule.comparator, rule.source, rule.holds,
-        )  # fmt: skip
-        order, names = fr.order, fr.names
-        for i, n, d in measured:
-            v = n / d if d else None
-            rows.append(
-                {
-                    "rule": rid,
-                    "description": desc,
-                    "metric": metric,
-                    "metric_name": mname,
-                    "scope": scope_name,
-                    "unit_id": order[i],
-                    "unit_name": names[i] + suffix,
-                    "value": v,
-                    "threshold": threshold,
-                    "comparator": comparator,
-                    "source": source,
-                    "passed": None if v is None else holds(v),
-                    "note": None if v is not None else _UNDEFINED,
-                }
-            )
-    return rows
+            n_at, d_at = num[scope], den[scope]
+        defined = d_at != 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(defined, n_at / np.where(defined, d_at, 1), np.nan)
+        passed = np.asarray(rule.holds(value), dtype=np.bool_) & defined  # type: ignore[arg-type]
+        ok = int(passed.sum())
+        undefined = len(scope) - int(defined.sum())
+        counts.append([len(scope), ok, len(scope) - ok - undefined, undefined])
+        parts.append(
+            Rows(len(scope), _check_rows(labels, rule, head, scope, suffix, value, defined, passed))
+        )
+    return Rows.chain(parts), counts
+
+
+def _check_rows(
+    labels: Labels,
+    rule: PolicyRule,
+    head: dict[str, Any],
+    scope: np.ndarray,
+    suffix: str,
+    value: np.ndarray,
+    defined: np.ndarray,
+    passed: np.ndarray,
+) -> Callable[[np.ndarray], list[dict[str, Any]]]:
+    """Builds the rows of one rule's checks (:class:`Rows`)."""
+    rid, desc, metric, mname, scope_name = (
+        rule.id, rule.description, rule.metric, head["metric_name"], rule.scope,
+    )  # fmt: skip
+    threshold, comparator, source = rule.threshold, rule.comparator, rule.source
+
+    def build(at: np.ndarray) -> list[dict[str, Any]]:
+        cols = zip(
+            labels.ids(scope[at]),
+            labels.names(scope[at]),
+            value[at].tolist(),
+            defined[at].tolist(),
+            passed[at].tolist(),
+            strict=True,
+        )
+        return [
+            {
+                "rule": rid,
+                "description": desc,
+                "metric": metric,
+                "metric_name": mname,
+                "scope": scope_name,
+                "unit_id": u,
+                "unit_name": name + suffix,
+                "value": v if ok else None,
+                "threshold": threshold,
+                "comparator": comparator,
+                "source": source,
+                "passed": p if ok else None,
+                "note": None if ok else _UNDEFINED,
+            }
+            for u, name, v, ok, p in cols
+        ]
+
+    return build
 
 
 _UNDEFINED = "指标无定义 (undefined: denominator is 0)"
@@ -324,8 +359,8 @@ def policy_report(
     return _policy_report(Frame(org, norms), load_policy() if rules is None else rules)
 
 
-def _policy_report(fr: Frame, rules: Sequence[PolicyRule]) -> dict[str, Any]:
-    rows = _evaluate(fr, rules)
+def _policy_report(fr: Frame, rules: Sequence[PolicyRule]) -> Section:
+    rows, counts = _evaluate(fr, rules)
     by_rule: dict[str, dict[str, Any]] = {}
     for rule in rules:
         by_rule[rule.id] = {
@@ -341,16 +376,20 @@ def _policy_report(fr: Frame, rules: Sequence[PolicyRule]) -> dict[str, Any]:
             "not_evaluated": 0,
             "source": rule.source,
         }
-    for r in rows:
-        s = by_rule[r["rule"]]
-        s["checks"] += 1
-        s["passed" if r["passed"] else "failed" if r["passed"] is False else "not_evaluated"] += 1
-    return {
-        "rules": len(rules),
-        "checks": len(rows),
-        "passed": sum(1 for r in rows if r["passed"] is True),
-        "failed": sum(1 for r in rows if r["passed"] is False),
-        "not_evaluated": sum(1 for r in rows if r["passed"] is None),
-        "by_rule": list(by_rule.values()),
-        "results": rows,
-    }
+    for rule, (checks, passed, failed, undefined) in zip(rules, counts, strict=True):
+        s = by_rule[rule.id]
+        s["checks"] += checks
+        s["passed"] += passed
+        s["failed"] += failed
+        s["not_evaluated"] += undefined
+    return Section(
+        {
+            "rules": len(rules),
+            "checks": len(rows),
+            "passed": sum(c[1] for c in counts),
+            "failed": sum(c[2] for c in counts),
+            "not_evaluated": sum(c[3] for c in counts),
+            "by_rule": list(by_rule.values()),
+            "results": rows,
+        }
+    )

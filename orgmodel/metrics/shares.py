@@ -34,7 +34,8 @@ import numpy as np
 
 from orgmodel.metrics._frame import ORGAN_KINDS, Frame, kind_table
 from orgmodel.metrics._util import ratio
-from orgmodel.model import OrgGraph
+from orgmodel.metrics.rows import Rows, Section
+from orgmodel.model import KINDS, OrgGraph
 
 __all__ = [
     "community_shares",
@@ -188,66 +189,86 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
     return _shares_report(Frame(org))
 
 
-def _shares_report(fr: Frame) -> dict[str, Any]:
-    sums, near = fr.sums_arrays, fr.near_bureau
+def _shares_report(fr: Frame) -> Section:
+    sums, near, labels = fr.sums_arrays, fr.near_bureau, fr.labels
     tot, sta, com = sums["total"], sums["station"], sums["community"]
     bureaus = fr.county_level_arrays[0]
     num, den = fr.county_level_sums
-    own_num, own_den = fr.own_region_a(num).tolist(), fr.own_region_a(den).tolist()
-    own_aux = fr.own_region_a(fr.subtree_aux.astype(np.float64)).tolist()
-    county_level = [
-        {
-            "id": fr.order[b],
-            "name": fr.names[b],
-            "kind": fr.kind_name(b),
-            "police": int(d),
-            "people": int(d + a),
-            "station_police": int(n),
-            "station_share": ratio(n, d),
-        }
-        for b, n, d, a in zip(bureaus.tolist(), own_num, own_den, own_aux, strict=True)
-    ]
-    st = fr.positions_of_kind("station")
-    aux = fr.subtree_aux
-    order, names = fr.order, fr.names
-    stations = [
-        {
-            "id": order[u],
-            "name": names[u],
-            "bureau": {"id": order[b], "name": names[b]} if b >= 0 else None,
-            "police": t,
-            "people": t + a,
-            "community_police": c,
-            "community_share": ratio(c, t),
-        }
-        for u, b, t, a, c in zip(
-            st.tolist(),
-            near[st].tolist(),
-            tot[st].tolist(),
-            aux[st].tolist(),
-            com[st].tolist(),
+    own_num, own_den = fr.own_region_a(num), fr.own_region_a(den)
+    own_people = own_den + fr.own_region_a(fr.subtree_aux.astype(np.float64))
+    cl_kind = fr.kind[bureaus]
+
+    def county_level_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        cols = zip(
+            labels.ids(bureaus[at]),
+            labels.names(bureaus[at]),
+            cl_kind[at].tolist(),
+            own_num[at].tolist(),
+            own_den[at].tolist(),
+            own_people[at].tolist(),
             strict=True,
         )
-    ]
+        return [
+            {
+                "id": b,
+                "name": name,
+                "kind": KINDS[k],
+                "police": int(d),
+                "people": int(x),
+                "station_police": int(n),
+                "station_share": ratio(n, d),
+            }
+            for b, name, k, n, d, x in cols
+        ]
+
+    st = fr.positions_of_kind("station")
+    st_bureau, st_police, st_com = near[st], tot[st], com[st]
+    st_people = st_police + fr.subtree_aux[st]
+
+    def station_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        cols = zip(
+            labels.ids(st[at]),
+            labels.names(st[at]),
+            labels.refs(st_bureau[at]),
+            st_police[at].tolist(),
+            st_people[at].tolist(),
+            st_com[at].tolist(),
+            strict=True,
+        )
+        return [
+            {
+                "id": u,
+                "name": name,
+                "bureau": b,
+                "police": t,
+                "people": x,
+                "community_police": c,
+                "community_share": ratio(c, t),
+            }
+            for u, name, b, t, x, c in cols
+        ]
+
     organ = int(sums["organ"][0])
     total = int(tot[0])
     station = int(sta[0])
-    cl_police = sum(r["police"] for r in county_level)
-    cl_station = sum(r["station_police"] for r in county_level)
+    cl_police = sum(int(d) for d in own_den.tolist())
+    cl_station = sum(int(n) for n in own_num.tolist())
     # Org-wide community share: over the police in stations, as for one station.
     community_police = int(sums["station_community"][0])
-    return {
-        "police": total,
-        "organ_police": organ,
-        "station_police": station,
-        "community_police": community_police,
-        "organ_share": ratio(organ, total),
-        "county_level_bureaus": len(county_level),
-        "county_level_police": cl_police,
-        "county_level_station_police": cl_station,
-        "station_share": ratio(cl_station, cl_police),
-        "station_share_all": ratio(station, total),
-        "community_share": ratio(community_police, station),
-        "county_level": county_level,
-        "stations": stations,
-    }
+    return Section(
+        {
+            "police": total,
+            "organ_police": organ,
+            "station_police": station,
+            "community_police": community_police,
+            "organ_share": ratio(organ, total),
+            "county_level_bureaus": len(bureaus),
+            "county_level_police": cl_police,
+            "county_level_station_police": cl_station,
+            "station_share": ratio(cl_station, cl_police),
+            "station_share_all": ratio(station, total),
+            "community_share": ratio(community_police, station),
+            "county_level": Rows(len(bureaus), county_level_rows),
+            "stations": Rows(len(st), station_rows),
+        }
+    )

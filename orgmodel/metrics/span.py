@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from orgmodel.metrics._frame import Frame
+from orgmodel.metrics._frame import Frame, _first_seen
 from orgmodel.metrics._util import ratio
+from orgmodel.metrics.rows import Rows, Section
 from orgmodel.model import KINDS, OrgGraph
 from orgmodel.norms import Norms
 
@@ -334,9 +335,11 @@ def layers_report(org: OrgGraph) -> dict[str, Any]:
 
 
 def _bands(fr: Frame) -> dict[str, dict[str, Any]]:
-    values, counts = np.unique(fr.span[fr.span > 0], return_counts=True)
+    counts = np.bincount(fr.span)
+    counts[0] = 0  # leaves are not managing units
+    values = np.flatnonzero(counts)
     by_band: Counter[str | None] = Counter()
-    for v, c in zip(values.tolist(), counts.tolist(), strict=True):
+    for v, c in zip(values.tolist(), counts[values].tolist(), strict=True):
         by_band[fr.norms.band_of(v)] += c
     total = int(counts.sum())
     return {
@@ -345,84 +348,95 @@ def _bands(fr: Frame) -> dict[str, dict[str, Any]]:
     }
 
 
-def _span_report(fr: Frame) -> dict[str, Any]:
+def _span_rows(fr: Frame, sel: np.ndarray) -> Rows:
+    """``{id, name, kind, span}`` of managing units at positions ``sel``."""
+    labels = fr.labels
+    kind, span = fr.kind[sel], fr.span[sel]
+
+    def build(at: np.ndarray) -> list[dict[str, Any]]:
+        cols = zip(
+            labels.ids(sel[at]),
+            labels.names(sel[at]),
+            kind[at].tolist(),
+            span[at].tolist(),
+            strict=True,
+        )
+        return [{"id": u, "name": name, "kind": KINDS[k], "span": s} for u, name, k, s in cols]
+
+    return Rows(len(sel), build)
+
+
+def _span_report(fr: Frame) -> Section:
     norms, span, kind = fr.norms, fr.span, fr.kind
     managing = np.flatnonzero(span)
     sp = span[managing]
     n = len(managing)
     edges = int(sp.sum())
-
-    order, names = fr.order, fr.names
-
-    def rows(sel: np.ndarray) -> list[dict[str, Any]]:
-        return [
-            {"id": order[i], "name": names[i], "kind": KINDS[k], "span": s}
-            for i, k, s in zip(sel.tolist(), kind[sel].tolist(), span[sel].tolist(), strict=True)
-        ]
-
-    narrow = rows(managing[sp < norms.narrow_below])
-    wide = rows(managing[sp > norms.wide_above])
+    narrow = _span_rows(fr, managing[sp < norms.narrow_below])
+    wide = _span_rows(fr, managing[sp > norms.wide_above])
     mk = kind[managing]
     kind_count = np.bincount(mk, minlength=len(KINDS))
     kind_span = np.bincount(mk, weights=sp, minlength=len(KINDS))
-    seen, first = np.unique(mk, return_index=True)
-    kinds_seen = seen[np.argsort(first)].tolist()
+    first = _first_seen(mk, len(KINDS))
+    kinds_seen = sorted(np.flatnonzero(kind_count).tolist(), key=first.__getitem__)
     sup = fr.staffing.supervision
     top = int(managing[np.argmax(sp)]) if n else None
-    ordered = np.sort(sp).tolist()
-    median = (
-        None
-        if not ordered
-        else float(ordered[n // 2])
-        if n % 2
-        else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    if n:
+        mid = np.partition(sp, [(n - 1) // 2, n // 2])
+        lo, hi = int(mid[(n - 1) // 2]), int(mid[n // 2])
+        median: float | None = float(hi) if n % 2 else (lo + hi) / 2
+    else:
+        median = None
+    return Section(
+        {
+            "managing_units": n,
+            "edges": edges,
+            "mean_span": ratio(edges, n),
+            "median_span": median,
+            "max_span": None if top is None else _span_rows(fr, np.array([top]))[0],
+            "bands": [{"band": k, **v} for k, v in _bands(fr).items()],
+            "narrow_below": norms.narrow_below,
+            "wide_above": norms.wide_above,
+            "narrow_share": ratio(len(narrow), n),
+            "wide_share": ratio(len(wide), n),
+            "narrow": narrow,
+            "wide": wide,
+            "supervision": {
+                "mean": ratio(sum(v[0] for v in sup.values()), sum(v[1] for v in sup.values())),
+                "by_kind": {k: v[0] / v[1] for k, v in sup.items() if v[1]},
+            },
+            "by_kind": {
+                KINDS[k]: {
+                    "managing_units": int(kind_count[k]),
+                    "mean_span": int(kind_span[k]) / int(kind_count[k]),
+                }
+                for k in kinds_seen
+            },
+        }
     )
-    return {
-        "managing_units": n,
-        "edges": edges,
-        "mean_span": ratio(edges, n),
-        "median_span": median,
-        "max_span": None if top is None else rows(np.array([top]))[0],
-        "bands": [{"band": k, **v} for k, v in _bands(fr).items()],
-        "narrow_below": norms.narrow_below,
-        "wide_above": norms.wide_above,
-        "narrow_share": ratio(len(narrow), n),
-        "wide_share": ratio(len(wide), n),
-        "narrow": narrow,
-        "wide": wide,
-        "supervision": {
-            "mean": ratio(sum(v[0] for v in sup.values()), sum(v[1] for v in sup.values())),
-            "by_kind": {k: v[0] / v[1] for k, v in sup.items() if v[1]},
-        },
-        "by_kind": {
-            KINDS[k]: {
-                "managing_units": int(kind_count[k]),
-                "mean_span": int(kind_span[k]) / int(kind_count[k]),
-            }
-            for k in kinds_seen
-        },
-    }
 
 
 def _layers_report(fr: Frame) -> dict[str, Any]:
     posts, hops, via = fr.path_arrays
     by_layer, deepest = fr.by_layer, fr.deepest_frontline
     max_depth = max(by_layer)
-    values, counts = np.unique(hops, return_counts=True)
-    dist = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    counts = np.bincount(hops) if len(hops) else np.zeros(0, dtype=np.int64)
+    values = np.flatnonzero(counts)
+    dist = dict(zip(values.tolist(), counts[values].tolist(), strict=True))
     longest: list[dict[str, Any]] = []
     if len(posts):
         top = max(dist)
-        near = fr.near_bureau
-        for i in posts[hops == top][:REPORT_LIST_LIMIT].tolist():
-            longest.append(
-                {
-                    "id": fr.order[i],
-                    "name": fr.names[i],
-                    "hops": top,
-                    "bureau": fr.refp(int(near[i])),
-                }
+        far = posts[hops == top][:REPORT_LIST_LIMIT]
+        labels = fr.labels
+        longest = [
+            {"id": u, "name": name, "hops": top, "bureau": b}
+            for u, name, b in zip(
+                labels.ids(far),
+                labels.names(far),
+                labels.refs(fr.near_bureau[far]),
+                strict=True,
             )
+        ]
     n = len(posts)
     return {
         "layers": 1 + (deepest if deepest >= 0 else max_depth),

@@ -19,7 +19,7 @@ from typing import Any
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import norms_or_default, ratio
-from orgmodel.metrics.mirror import _mirror_positions, _mirror_report
+from orgmodel.metrics.mirror import _mirror_positions, _mirror_ratio, _mirror_report
 from orgmodel.metrics.policy import _policy_report
 from orgmodel.metrics.shares import _shares_report
 from orgmodel.metrics.span import _layers_report, _span_report
@@ -119,7 +119,7 @@ def _org_summary(fr: Frame) -> dict[str, Any]:
     st = fr.staffing
     by_kind = st.by_kind
     pb = org.parent_bureau
-    guides, dispatches, _ = fr.edges
+    guides, dispatches = fr.edges
     return {
         "id": org.id,
         "name": org.name,
@@ -177,6 +177,12 @@ def metric_report(
         (:func:`~orgmodel.metrics.shares.shares_report`), ``policy``
         (:func:`~orgmodel.metrics.policy.policy_report`) and ``norms``
         (:meth:`Norms.to_dict`). Units appear everywhere with their id and Chinese name.
+        The sections with per-unit lists are :class:`~orgmodel.metrics.rows.Section` dicts
+        and the lists (narrow and wide spans, hollow establishments, bureaus, mirror units,
+        county-level bureaus, stations, policy checks) are
+        :class:`~orgmodel.metrics.rows.Rows`: read-only sequences built from the columns
+        when read, equal to the lists of the same rows; :func:`json.dumps` writes the
+        report as if they were lists.
 
     Examples
     --------
@@ -239,12 +245,6 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
     cl_police = sum(int(v) for v in fr.own_region_a(den).tolist())
     total, station = int(sums["total"][0]), int(sums["station"][0])
     community, organ = int(sums["station_community"][0]), int(sums["organ"][0])
-    shared = functions = 0
-    for b, d in fr.structure[0].items():
-        pf = fr.parent_functions(b)
-        if d and pf is not None:
-            shared += len(d & pf)
-            functions += len(d)
     out: dict[str, float | int | None] = {
         "units": len(fr.org),
         "police": police,
@@ -265,7 +265,7 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
         "hidden_loss": total_loss,
         "hidden_loss_share": ratio(total_loss, police),
         "deployable": _funnel(fr, "level")["total"]["deployable"],
-        "mirror_index": ratio(shared, functions),
+        "mirror_index": _mirror_ratio(fr),
         "guides": fr.edges[0],
         "mirror_units": len(_mirror_positions(fr)),
         "county_level_bureaus": len(fr.county_level_arrays[0]),

@@ -40,6 +40,7 @@ import numpy as np
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import CATEGORY_LABELS, LEVEL_LABELS, ratio
+from orgmodel.metrics.rows import Rows, Section
 from orgmodel.model import KINDS, OrgGraph
 from orgmodel.norms import Norms
 
@@ -449,72 +450,91 @@ def _funnel(fr: Frame, by: str) -> dict[str, Any]:
     }
 
 
-def _workforce_report(fr: Frame) -> dict[str, Any]:
+def _hollow_rows(fr: Frame) -> Rows:
+    """Hollow establishments, ``{id, name, kind, members, police, people, fixed_posts,
+    shortfall}`` of the head and the whole establishment, the largest shortfall first (and
+    breadth-first among equals)."""
+    st, labels = fr.staffing, fr.labels
+    h = st.hollow_a
+    short = st.est_fixed_a[h] - st.est_police_a[h]
+    by = np.argsort(-short, kind="stable")
+    h, short = h[by], short[by]
+    kind, members = fr.kind[h], st.est_members_a[h]
+    police, people, fixed = st.est_police_a[h], st.est_people_a[h], st.est_fixed_a[h]
+
+    def build(at: np.ndarray) -> list[dict[str, Any]]:
+        cols = zip(
+            labels.ids(h[at]), labels.names(h[at]), kind[at].tolist(), members[at].tolist(),
+            police[at].tolist(), people[at].tolist(), fixed[at].tolist(), short[at].tolist(),
+            strict=True,
+        )  # fmt: skip
+        return [
+            {"id": u, "name": name, "kind": KINDS[k], "members": m, "police": p,
+             "people": x, "fixed_posts": f, "shortfall": sf}
+            for u, name, k, m, p, x, f, sf in cols
+        ]  # fmt: skip
+
+    return Rows(len(h), build)
+
+
+def _workforce_report(fr: Frame) -> Section:
     norms, st = fr.norms, fr.staffing
     police = sum(c[1] for c in st.by_kind.values())
     total_f = sum(c[2] for c in st.by_kind.values())
     total_o = sum(c[3] for c in st.by_kind.values())
 
-    def est_row(h: int) -> dict[str, Any]:
-        return {"id": fr.order[h], "name": fr.names[h], "kind": fr.kind_name(h),
+    def est_row(h: int, u: str, name: str) -> dict[str, Any]:
+        return {"id": u, "name": name, "kind": fr.kind_name(h),
                 "members": int(st.est_members_a[h]), "police": int(st.est_police_a[h]),
                 "people": int(st.est_people_a[h]), "fixed_posts": int(st.est_fixed_a[h])}  # fmt: skip
 
-    order, names = fr.order, fr.names
-    h = st.hollow_a
-    hollow = [
-        {"id": order[i], "name": names[i], "kind": KINDS[k], "members": m, "police": p,
-         "people": x, "fixed_posts": f, "shortfall": f - p}
-        for i, k, m, p, x, f in zip(
-            h.tolist(), fr.kind[h].tolist(), st.est_members_a[h].tolist(),
-            st.est_police_a[h].tolist(), st.est_people_a[h].tolist(),
-            st.est_fixed_a[h].tolist(), strict=True,
-        )
-    ]  # fmt: skip
-    hollow.sort(key=lambda r: -r["shortfall"])
+    hollow = _hollow_rows(fr)
     total_loss = sum(st.kind_loss.values())
     loss = st.loss_a
     lossy = np.flatnonzero(loss > 0)
     # The largest first; among equal losses, breadth-first (as a stable sort would).
-    top = lossy[np.lexsort((lossy, -loss[lossy]))][:TOP_HIDDEN_LOSS].tolist()
+    top = lossy[np.lexsort((lossy, -loss[lossy]))][:TOP_HIDDEN_LOSS]
+    top_ids, top_names = fr.labels.ids(top), fr.labels.names(top)
     level = _funnel(fr, "level")
     deployable = level["total"]["deployable"]
     in_stations = int((st.est_members_a > 1).sum())
-    return {
-        "police": police,
-        "auxiliaries": st.auxiliaries,
-        "people": police + st.auxiliaries,
-        "establishments": st.establishments,
-        "station_establishments": in_stations,
-        "fixed_posts": total_f,
-        "overhead": total_o,
-        "overhead_share": ratio(total_o, police),
-        "hollow_units": len(hollow),
-        "shortfall": sum(r["shortfall"] for r in hollow),
-        "hidden_loss": total_loss,
-        "hidden_loss_share": ratio(total_loss, police),
-        "deployable": deployable,
-        "deployable_share": ratio(deployable, police),
-        "by_kind": {
-            kind: {
-                "units": c[0],
-                "police": c[1],
-                "fixed_posts": c[2],
-                "overhead": c[3],
-                "hollow_units": c[4],
-                "hidden_loss": st.kind_loss[kind],
-            }
-            for kind, c in st.by_kind.items()
-        },
-        "hollow": hollow,
-        "top_hidden_loss": [
-            {
-                **est_row(h),
-                "efficient_size": norms[fr.kind_name(h)].efficient_size,
-                "overhead": int(min(st.est_police_a[h], st.est_fixed_a[h])),
-                "hidden_loss": float(loss[h]),
-            }
-            for h in top
-        ],
-        "funnel": {"level": level, "category": _funnel(fr, "category")},
-    }
+    return Section(
+        {
+            "police": police,
+            "auxiliaries": st.auxiliaries,
+            "people": police + st.auxiliaries,
+            "establishments": st.establishments,
+            "station_establishments": in_stations,
+            "fixed_posts": total_f,
+            "overhead": total_o,
+            "overhead_share": ratio(total_o, police),
+            "hollow_units": len(hollow),
+            "shortfall": int((st.est_fixed_a[st.hollow_a] - st.est_police_a[st.hollow_a]).sum()),
+            "hidden_loss": total_loss,
+            "hidden_loss_share": ratio(total_loss, police),
+            "deployable": deployable,
+            "deployable_share": ratio(deployable, police),
+            "by_kind": {
+                kind: {
+                    "units": c[0],
+                    "police": c[1],
+                    "fixed_posts": c[2],
+                    "overhead": c[3],
+                    "hollow_units": c[4],
+                    "hidden_loss": st.kind_loss[kind],
+                }
+                for kind, c in st.by_kind.items()
+            },
+            "hollow": hollow,
+            "top_hidden_loss": [
+                {
+                    **est_row(h, u, name),
+                    "efficient_size": norms[fr.kind_name(h)].efficient_size,
+                    "overhead": int(min(st.est_police_a[h], st.est_fixed_a[h])),
+                    "hidden_loss": float(loss[h]),
+                }
+                for h, u, name in zip(top.tolist(), top_ids, top_names, strict=True)
+            ],
+            "funnel": {"level": level, "category": _funnel(fr, "category")},
+        }
+    )
