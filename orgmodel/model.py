@@ -93,7 +93,7 @@ KIND_NAMES: dict[str, str] = {
     "team": "派出所内的队",
     "office": "派出所综合指挥室",
     "community_post": "社区警务室",
-    "group": "片区/体系 (协调机构)",
+    "group": "片区/体系协调机构",
 }
 KINDS: tuple[str, ...] = tuple(KIND_NAMES)
 

@@ -127,7 +127,10 @@ def test_translations_keep_every_placeholder() -> None:
             assert want - names(s) <= PLURAL_ONLY, (m.id, s)
 
 
-@pytest.mark.parametrize("name", ["orgmodel.i18n", "orgmodel.cli._lang", "orgmodel.charts.numbers"])
+@pytest.mark.parametrize(
+    "name",
+    ["orgmodel.i18n", "orgmodel.cli._lang", "orgmodel.charts.numbers", "orgmodel.metrics._util"],
+)
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
@@ -344,3 +347,32 @@ def test_importer_locations_speak_the_messages_language(tmp_path: Path) -> None:
     assert where == "org.csv row 3, column E (民警)"
     with language("zh"):
         assert str(where) == "org.csv 第 3 行，E 列（民警）"
+
+
+@pytest.mark.usefixtures("no_lang_env")
+def test_funnel_rows_are_one_language_per_output() -> None:
+    runner = CliRunner()
+    zh = runner.invoke(app, ["metrics", COUNTY], env={"COLUMNS": "200"})
+    assert zh.exit_code == 0, zh.output
+    rows = [ln for ln in zh.output.splitlines() if ln.startswith("│ 合计") or "局领导" in ln]
+    assert rows and all("total" not in r and "leadership" not in r for r in rows), rows
+    assert (
+        "│ 县级 公安局/分局 " in zh.output and "(county)  " not in zh.output.split("层级/类别")[1]
+    )
+    en = runner.invoke(app, ["metrics", COUNTY, "--lang", "en"], env={"COLUMNS": "200"})
+    assert "│ total " in en.output and "合计" not in en.output
+    assert "局领导 (bureau leadership)" in en.output  # a Chinese term with its English gloss
+
+
+def test_norms_table_names_each_kind_once() -> None:
+    from orgmodel.charts.report import _norms_table
+    from orgmodel.norms import load_norms
+
+    with language("zh"):
+        zh = _norms_table(load_norms())
+    assert "<td>片区/体系协调机构</td>" in zh and "<td>派出所</td>" in zh
+    assert "（" not in re.sub(r"<summary>.*?</summary>", "", zh)  # no 简称（全称（…））
+    with language("en"):
+        en = _norms_table(load_norms())
+    assert "<td>派出所 (station)</td>" in en and "<td>片区/体系协调机构 (group)</td>" in en
+    assert "((" not in en and "（" not in en

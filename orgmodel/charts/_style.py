@@ -28,6 +28,7 @@ KIND_SHORT: dict[str, str] = {
     "team": "所内队",
     "office": "综合指挥室",
     "community_post": "警务室",
+    "group": "协调机构",
 }
 
 KIND_COLORS: dict[str, str] = {

@@ -25,7 +25,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from orgmodel.charts import _measures as m
-from orgmodel.charts._style import FONT_FAMILY, KIND_SHORT, PLOTLY_CONFIG
+from orgmodel.charts._style import FONT_FAMILY, PLOTLY_CONFIG
 from orgmodel.charts.compare import compare_figure
 from orgmodel.charts.flows import officer_flows_figure
 from orgmodel.charts.mirror import mirror_heatmap_figure
@@ -39,7 +39,7 @@ from orgmodel.charts.numbers import (
 )
 from orgmodel.charts.structure import hierarchy_figure, layered_graph_figure
 from orgmodel.charts.workforce import availability_funnel_figure, span_bands_figure
-from orgmodel.i18n import N_, _, language
+from orgmodel.i18n import N_, _, get_language, language
 from orgmodel.metrics import headline
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms
@@ -198,10 +198,17 @@ def _changes_section(diff: Mapping[str, Any], before: OrgGraph, after: OrgGraph,
     )
 
 
+def _kind_cell(kind: str) -> str:
+    """A kind in the norms table: its Chinese name; in English with the kind's code after it
+    (``派出所 (station)``), as the command line shows kinds."""
+    name = KIND_NAMES.get(kind, kind)
+    return name if get_language() == "zh" or name == kind else f"{name} ({kind})"
+
+
 def _norms_table(norms: Norms) -> str:
     yes, no = _("yes"), _("no")
     rows = "".join(
-        f"<tr><td>{KIND_SHORT.get(k, k)}（{KIND_NAMES.get(k, k)}）</td><td>{n.leaders}</td>"
+        f"<tr><td>{html.escape(_kind_cell(k))}</td><td>{n.leaders}</td>"
         f"<td>{n.admin}</td><td>{n.duty_posts}</td><td>{n.officers_per_post}</td>"
         f"<td>{n.efficient_size}</td><td>{yes if n.duty_roster else no}</td></tr>"
         for k, n in norms.kinds.items()

@@ -20,6 +20,7 @@ from orgmodel.io import load_any
 from orgmodel.io.per_unit import PER_UNIT_SUFFIXES, page_lists, write_per_unit
 from orgmodel.labels import label
 from orgmodel.metrics import metric_report
+from orgmodel.metrics._util import group_label
 from orgmodel.model import KIND_NAMES
 from orgmodel.norms import load_norms, load_policy
 
@@ -360,7 +361,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             t.add_column(col, justify="right")
         for g in [*f["groups"], f["total"]]:
             t.add_row(
-                g["label"],
+                group_label(g),
                 _count(g["police"]),
                 _num(g["leaders"]),
                 _num(g["admin"]),

@@ -39,7 +39,13 @@ import numpy as np
 
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
-from orgmodel.metrics._util import CATEGORY_LABELS, LEVEL_LABELS, ratio
+from orgmodel.metrics._util import (
+    CATEGORY_LABELS,
+    LEVEL_LABELS,
+    OTHER_LABEL,
+    TOTAL_LABEL,
+    ratio,
+)
 from orgmodel.metrics.rows import Rows, Section
 from orgmodel.model import KINDS, OrgGraph
 from orgmodel.norms import Norms
@@ -414,7 +420,7 @@ def _funnel(fr: Frame, by: str) -> dict[str, Any]:
     st = fr.staffing
     if by == "level":
         sums = st.by_level
-        labels = {str(k): v for k, v in LEVEL_LABELS.items()} | {"?": "其他 (other)"}
+        labels = {str(k): v for k, v in LEVEL_LABELS.items()} | {"?": OTHER_LABEL}
         order = sorted(sums, key=lambda k: (k == "?", k))
     else:
         sums = st.by_category
@@ -446,7 +452,7 @@ def _funnel(fr: Frame, by: str) -> dict[str, Any]:
         "absence_rate": rate,
         "stages": [{"key": k, "label": lab} for k, lab in FUNNEL_STAGES],
         "groups": [group(k, labels.get(k, k), *sums[k]) for k in order],
-        "total": group("total", "合计 (total)", *tot),
+        "total": group("total", TOTAL_LABEL, *tot),
     }
 
 
