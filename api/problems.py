@@ -26,6 +26,7 @@ from orgmodel.model import OrgValidationError
 __all__ = [
     "PROBLEM_JSON",
     "ApiProblem",
+    "english",
     "install_problem_handlers",
     "problem_response",
 ]
@@ -148,6 +149,15 @@ def _validation_errors(exc: RequestValidationError) -> tuple[int, str, list[dict
     return 422, "invalid-request", errors
 
 
+def english(message: object) -> str:
+    """``str(message)`` in English: the API's words are the same on every machine, whatever
+    language the process runs in (``orgmodel serve`` runs under the command line's, Chinese
+    by default), so a library error (its text a :class:`~orgmodel.i18n.LazyText`) is never
+    shown half translated inside an English ``detail``."""
+    with language("en"):
+        return str(message)
+
+
 def _describe(errors: list[dict[str, Any]]) -> str:
     shown = "; ".join(
         f"{e.get('in', '')} {e['field']}: {e['message']}".strip()
@@ -225,7 +235,7 @@ def _plan_errors(exc: Exception) -> list[dict[str, Any]] | None:
         # name, a headcount of 10²⁰): name each unit and field of the result at fault.
         cause = exc.__cause__
         return _org_validation_errors(cause) if isinstance(cause, OrgValidationError) else None
-    e: dict[str, Any] = {"message": str(reason or exc)}
+    e: dict[str, Any] = {"message": english(reason or exc)}
     if op_index is not None:
         e["op_index"] = op_index
     if op is not None:
@@ -327,7 +337,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         errors = _org_validation_errors(exc)
         n = len(errors)
         detail = f"{n} problem{'s' if n != 1 else ''} in the organisation: " + _describe(
-            [{"message": str(i)} for i in exc.issues]
+            [{"message": english(i)} for i in exc.issues]
         )
         return problem_response(request, 422, "invalid-organisation", detail, errors=errors)
 
@@ -335,8 +345,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _orgmodel(request: Request, exc: OrgmodelError) -> JSONResponse:
         # English whatever language the process runs in (`orgmodel serve` leaves the CLI's,
         # Chinese by default): the API's words are the same on every machine.
-        with language("en"):
-            text = str(exc)
+        text = english(exc)
         mapped = _store_error_status(exc)
         if mapped is not None:
             status, slug = mapped

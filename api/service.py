@@ -30,7 +30,7 @@ import yaml
 from starlette.concurrency import run_in_threadpool
 
 from api.crashlog import inflight, query_hash
-from api.problems import ApiProblem
+from api.problems import ApiProblem, english
 from api.settings import Settings
 from api.work import WorkGate
 from orgmodel.io.nesting import NestingError, check_nesting
@@ -668,7 +668,7 @@ def parse_plan(
             check_nesting(plan_text, source)
         except NestingError as e:
             raise ApiProblem(
-                400, "too-deep", str(e), errors=[{"field": "plan_text", "message": str(e)}]
+                400, "too-deep", english(e), errors=[{"field": "plan_text", "message": english(e)}]
             ) from None
         try:
             data = plan_data(plan_text)
@@ -718,5 +718,5 @@ def check_id(value: str, what: str = "organisation id", field: str = "id") -> st
         return check_store_id(value, what)
     except StoreError as e:
         raise ApiProblem(
-            422, "invalid-id", str(e), errors=[{"field": field, "message": str(e)}]
+            422, "invalid-id", english(e), errors=[{"field": field, "message": english(e)}]
         ) from None

@@ -16,6 +16,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
@@ -29,7 +30,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import ServiceDep, ViewerDep
 from api.models import MAX_ID, Problem
-from api.problems import ApiProblem
+from api.problems import ApiProblem, english
 from api.report_models import (
     ChartKindsOut,
     CompareNumbersOut,
@@ -54,6 +55,7 @@ from orgmodel.charts.export import ExportUnavailable, figure_image
 from orgmodel.charts.numbers import change_list, delta_rows, numbers_panel
 from orgmodel.charts.orgchart import org_chart_data
 from orgmodel.focus import find_units, subtree
+from orgmodel.i18n import language
 from orgmodel.metrics import headline
 from orgmodel.model import OrgGraph
 from orgmodel.restructure import diff_orgs
@@ -153,12 +155,19 @@ async def _heavy(request: Request, fn: Callable[..., Any], *args: Any) -> Any:
     return await service.heavy(fn, *args)
 
 
+def _in_chinese(make: Callable[[], T]) -> T:
+    """Draw a figure in the dashboard's language (its page is zh-CN): the charts' titles,
+    axes and legends follow the language in force, and the API's process may run in any."""
+    with language("zh"):
+        return make()
+
+
 async def _answer(
     request: Request, key: tuple[Any, ...], make: Callable[[], str], fmt: str, name: str
 ) -> Response:
     """The figure's JSON, or (``fmt`` svg/png) the figure drawn as that file."""
     cache = _cache(request)
-    text = await _heavy(request, cache.get_or_make, key, make)
+    text = await _heavy(request, cache.get_or_make, key, partial(_in_chinese, make))
     if fmt == "json":
         return _json(text)
 
@@ -166,7 +175,7 @@ async def _answer(
         try:
             return figure_image(json.loads(text), fmt)  # type: ignore[arg-type]
         except ExportUnavailable as e:
-            raise ApiProblem(503, "export-unavailable", str(e)) from e
+            raise ApiProblem(503, "export-unavailable", english(e)) from e
 
     data = await _heavy(request, cache.get_or_make, (*key, fmt), draw)
     filename = quote(f"{name}.{fmt}")
@@ -413,7 +422,9 @@ async def compare_chart(
             lb += "（对比）"
         return figure_json(compare_figure({la: fa, lb: fb}))
 
-    return _json(await _heavy(request, _cache(request).get_or_make, key, make))
+    return _json(
+        await _heavy(request, _cache(request).get_or_make, key, partial(_in_chinese, make))
+    )
 
 
 class OrgChartBox(BaseModel):

@@ -26,7 +26,7 @@ from api.models import (
     UnitPage,
     VersionOut,
 )
-from api.problems import ApiProblem
+from api.problems import ApiProblem, english
 from api.service import OrgService, check_id
 from api.shape import (
     check_if_match,
@@ -170,12 +170,12 @@ def parse_org_upload(
         )
     except NestingError as e:
         raise ApiProblem(
-            400, "too-deep", str(e), errors=[{"field": "body", "message": str(e)}]
+            400, "too-deep", english(e), errors=[{"field": "body", "message": english(e)}]
         ) from None
     except InputError as e:
         if text_format:
             # UTF-8 was checked above: what is left is malformed JSON or YAML.
-            raise ApiProblem(400, "malformed-body", str(e)) from None
+            raise ApiProblem(400, "malformed-body", english(e)) from None
         raise
 
 
@@ -350,7 +350,7 @@ async def replace_org(
             raise ApiProblem(
                 412,
                 "precondition-failed",
-                str(e),
+                english(e),
                 headers={"ETag": etag(getattr(e, "actual", current))},
             ) from None
         raise

@@ -25,7 +25,7 @@ from api.models import (
     ScenarioMetricsOut,
     ScenarioSummary,
 )
-from api.problems import ApiProblem
+from api.problems import ApiProblem, english
 from api.routers.metrics import LimitQ, PageQ
 from api.routers.orgs import EXPORT_CONTENT, YAML_TYPES, export_bytes, export_response
 from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
@@ -96,7 +96,7 @@ def parse_create(
             data = json.loads(body)
         except NestingError as e:
             raise ApiProblem(
-                400, "too-deep", str(e), errors=[{"field": "body", "message": str(e)}]
+                400, "too-deep", english(e), errors=[{"field": "body", "message": english(e)}]
             ) from None
         except json.JSONDecodeError as e:
             raise ApiProblem(

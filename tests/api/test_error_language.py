@@ -8,10 +8,11 @@ message translated to Chinese must still lose the store's path without leaving a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from orgmodel.i18n import language
-from tests.api._helpers import ADMIN, auth, make_client
+from tests.api._helpers import ADMIN, SMALL_ORG, auth, make_client
 
 
 def test_not_found_detail_is_english_under_a_chinese_cli(tmp_path: Path) -> None:
@@ -21,3 +22,31 @@ def test_not_found_detail_is_english_under_a_chinese_cli(tmp_path: Path) -> None
     detail = r.json()["detail"]
     assert detail == "no organisation 'nope' in the store", detail
     assert str(tmp_path) not in r.text
+
+
+def test_library_errors_in_details_are_english_under_a_chinese_cli(tmp_path: Path) -> None:
+    # An organisation that breaks two model rules, and a deeply nested body: their details and
+    # errors are assembled from the library's messages, which follow the language in force.
+    bad = {**SMALL_ORG, "id": "bad-county", "units": [*SMALL_ORG["units"]]}
+    bad["units"][1] = {**bad["units"][1], "police": -3, "parent": "nope"}
+    deep = "[" * 5000 + "]" * 5000
+    with language("zh"), make_client(tmp_path) as c:
+        r = c.post("/api/v1/orgs", json=bad, headers=auth(ADMIN))
+        nested = c.post(
+            "/api/v1/orgs",
+            content=deep,
+            headers={**auth(ADMIN), "Content-Type": "application/json"},
+        )
+    assert r.status_code == 422, r.text
+    body = r.json()
+    text = body["detail"] + " ".join(e["message"] for e in body["errors"])
+    assert "must not be negative" in text or "negative" in text, text
+    assert "parent 'nope' does not exist" in text, text
+    assert not CHINESE_WORDS.search(text), text  # no 不能为负, 上级, 单位, 问题
+    assert nested.status_code == 400, nested.text
+    assert not CHINESE_WORDS.search(nested.json()["detail"]), nested.text
+
+
+#: Words of orgmodel's Chinese catalogue that an English detail must not contain (unit names
+#: such as 刑侦大队 may appear: they are names).
+CHINESE_WORDS = re.compile("不能|不存在|上级|单位|问题|嵌套|层")
