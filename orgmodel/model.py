@@ -40,6 +40,7 @@ only when asked for.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -71,6 +72,7 @@ __all__ = [
     "OrgGraph",
     "OrgValidationError",
     "ParentBureau",
+    "RowIndex",
     "Unit",
     "ValidationIssue",
     "placement_issues",
@@ -306,6 +308,75 @@ _KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
 _CATEGORY_CODE: dict[str, int] = {c: i for i, c in enumerate(CATEGORY_CODES)}
 
 
+class RowIndex(Mapping[str, int]):
+    """Unit id → row of an organisation derived from a base by removing some rows and
+    appending new ones (copy-on-write): the base's map, shifted past the removed rows.
+
+    A lookup costs a dict lookup and a bisection; after many lookups the map is built as a
+    plain dict once (the same answers, faster).
+
+    Parameters
+    ----------
+    base : mapping of str to int
+        The base organisation's id → row.
+    gone : mapping of str to int
+        Base units removed, with their base rows.
+    created : sequence of str
+        Ids of the appended rows, in row order.
+    ids : list of str
+        Every id of the derived organisation, by row (what iteration gives).
+    """
+
+    def __init__(
+        self,
+        base: Mapping[str, int],
+        gone: Mapping[str, int],
+        created: Sequence[str],
+        ids: list[str],
+    ) -> None:
+        self._base = base
+        self._gone = set(gone)
+        self._gone_rows = sorted(gone.values())
+        first = len(ids) - len(created)
+        self._created = {u: first + j for j, u in enumerate(created)}
+        self._ids = ids
+        self._dict: dict[str, int] | None = None
+        self._left = max(64, len(ids) // 8)
+
+    def _full(self) -> dict[str, int]:
+        if self._dict is None:
+            self._dict = {u: i for i, u in enumerate(self._ids)}
+        return self._dict
+
+    def __getitem__(self, uid: str) -> int:
+        if self._dict is not None:
+            return self._dict[uid]
+        self._left -= 1
+        if self._left < 0:
+            return self._full()[uid]
+        r = self._base.get(uid)
+        if r is None:
+            return self._created[uid]
+        if self._gone_rows:
+            if uid in self._gone:
+                raise KeyError(uid)
+            return r - bisect_right(self._gone_rows, r)
+        return r
+
+    def __contains__(self, uid: object) -> bool:
+        try:
+            self[uid]  # type: ignore[index]
+        except (KeyError, TypeError):
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 def _kind_mask(kinds: Iterable[str]) -> np.ndarray:
     """A boolean lookup table over kind codes: ``table[kind_code]``."""
     t = np.zeros(len(KINDS), dtype=bool)
@@ -532,10 +603,18 @@ def _tree(parent: np.ndarray, key: np.ndarray | None = None) -> _Tree | None:
     else:
         child_sorted = child_rows[np.lexsort((key[child_rows], ps))]
     counts = np.bincount(ps, minlength=n)
+    return _tree_walk(child_sorted, counts, int(roots[0]))
+
+
+def _tree_walk(kids: np.ndarray, counts: np.ndarray, root: int) -> _Tree | None:
+    """The breadth-first walk of a tree given as children lists: ``kids`` grouped by parent
+    row (in sibling order inside a group), ``counts`` children per row. ``None`` when some
+    row is not reached from ``root`` (a cycle)."""
+    n = len(counts)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
     depth = np.full(n, -1, dtype=np.int64)
-    frontier = roots.astype(np.int64)
+    frontier = np.array([root], dtype=np.int64)
     parts = [frontier]
     bounds = [0, 1]
     d = 0
@@ -546,15 +625,17 @@ def _tree(parent: np.ndarray, key: np.ndarray | None = None) -> _Tree | None:
         if not total:
             break
         first = np.repeat(starts[frontier] - (np.cumsum(c) - c), c)
-        frontier = child_sorted[first + np.arange(total)]
+        frontier = kids[first + np.arange(total)]
         d += 1
         depth[frontier] = d
         parts.append(frontier)
         bounds.append(bounds[-1] + total)
+        if bounds[-1] > n:  # a cycle feeds the walk forever
+            return None
     order = np.concatenate(parts)
     if len(order) < n:
         return None
-    return _Tree(order, depth, np.array(bounds, dtype=np.int64), child_sorted, starts)
+    return _Tree(order, depth, np.array(bounds, dtype=np.int64), kids, starts)
 
 
 def _near_bureau_rows(cols: Columns, tree: _Tree) -> np.ndarray:
@@ -839,13 +920,20 @@ class OrgGraph:
         tree: _Tree | None = None,
         guide_ends: np.ndarray | None = None,
         dispatch_ends: np.ndarray | None = None,
+        index: Mapping[str, int] | None = None,
+        changed_rows: np.ndarray | None = None,
+        edges_checked: bool = False,
     ) -> OrgGraph | None:
         """An organisation made from ``base`` by changing some rows (copy-on-write).
 
-        ``cols`` holds every unit (in the order of the breadth-first walk that made it);
-        only the ``touched`` units are checked one by one, the tree, placements and edges
-        over the whole. Returns ``None`` when a check fails: the caller then builds the
-        organisation from :class:`Unit` records for the precise error.
+        ``cols`` holds every unit; only the ``touched`` units are checked one by one, the
+        tree, placements and edges over the whole — or, with ``changed_rows`` (the rows
+        whose kind or parent changed, and the new ones), the placements only around those
+        rows. ``index`` is the id ↔ row map when the caller has one (else it is built when
+        first asked for). With ``edges_checked`` the caller has checked that every edge
+        holds (``guide_ends`` / ``dispatch_ends`` are then required). Returns ``None`` when
+        a check fails: the caller then builds the organisation from :class:`Unit` records
+        for the precise error.
         """
         self = cls.__new__(cls)
         self.id, self.name, self.description = id, name, description
@@ -863,9 +951,20 @@ class OrgGraph:
             # The id ↔ row map is built when first asked for (ids are unique: the
             # workspace never reuses one).
             self._cols, self._tree = cols, tree
-            warnings = self._check_structure({})
-            self._guides = self._checked_guides(list(guides), guide_ends)
-            self._dispatches = self._checked_dispatches(list(dispatches), dispatch_ends)
+            if index is not None:
+                self.__dict__["_index"] = index
+            if changed_rows is not None and not (changed_rows == tree.order[0]).any():
+                self._check_structure_near(changed_rows)
+                warnings = self._placement_warnings({}, bfs=True)
+            else:
+                self._check_structure({})
+                warnings = self._placement_warnings({}, bfs=True)
+            if edges_checked and guide_ends is not None and dispatch_ends is not None:
+                self._guides, self._guide_ends = list(guides), guide_ends
+                self._dispatches, self._dispatch_ends = list(dispatches), dispatch_ends
+            else:
+                self._guides = self._checked_guides(list(guides), guide_ends)
+                self._dispatches = self._checked_dispatches(list(dispatches), dispatch_ends)
         except _Invalid:
             return None
         self.warnings = tuple(warnings)
@@ -960,9 +1059,23 @@ class OrgGraph:
             tio = np.flatnonzero(inner[kind])
             if (kind[enc[parent[tio]]] != _STATION).any():
                 raise _Invalid("placement")
+        return self._placement_warnings(where)
+
+    def _placement_warnings(
+        self, where: Mapping[str, str], *, bfs: bool = False
+    ) -> list[ValidationIssue]:
+        """Warnings for stations under a department or command centre, in row order (or in
+        breadth-first order)."""
+        cols = self._cols
+        kind, parent = cols.kind, cols.parent
+        pk = np.where(parent >= 0, kind[np.maximum(parent, 0)], -1)
         warn_rows = np.flatnonzero(
             (kind == _STATION) & np.isin(pk, [_KIND_CODE[k] for k in DEPARTMENT_KINDS])
         )
+        if bfs and len(warn_rows) > 1:
+            pos = np.empty(len(kind), dtype=np.int64)
+            pos[self._tree.order] = np.arange(len(kind))
+            warn_rows = warn_rows[np.argsort(pos[warn_rows])]
         out = []
         for i in warn_rows.tolist():
             p = int(parent[i])
@@ -980,6 +1093,39 @@ class OrgGraph:
                 )
             )
         return out
+
+    def _check_structure_near(self, rows: np.ndarray) -> None:
+        """:meth:`_check_structure`'s errors, looked for only where they can arise after
+        the ``rows`` (not the root) changed kind or parent, or were created: at those rows,
+        their children, and the teams and offices whose enclosing unit they are or lie on
+        the way to (raising :class:`_Invalid`)."""
+        cols, tree = self._cols, self._tree
+        kinds, parent = cols.kind, cols.parent
+        kids, starts = tree.kids, tree.starts
+        inner = _kind_mask(_STATION_INNER)
+        skip = _kind_mask(_STATION_INNER | {"community_post"})
+        for r in rows.tolist():
+            k = int(kinds[r])
+            p = int(parent[r])
+            ch = kids[starts[r] : starts[r + 1]]
+            if k == _STATION and (
+                (p >= 0 and kinds[p] == _STATION) or (kinds[ch] == _STATION).any()
+            ):
+                raise _Invalid("station under station")
+            # The team/office at r, and below r through other teams, offices and posts.
+            stack = [r]
+            while stack:
+                x = stack.pop()
+                kx = int(kinds[x])
+                if x != r and not skip[kx]:
+                    continue
+                if inner[kx]:
+                    cur = int(parent[x])
+                    while skip[kinds[cur]] and parent[cur] >= 0:
+                        cur = int(parent[cur])
+                    if kinds[cur] != _STATION:
+                        raise _Invalid("placement")
+                stack.extend(kids[starts[x] : starts[x + 1]].tolist())
 
     def _row_bureau(self, i: int) -> int:
         kind, parent = self._cols.kind, self._cols.parent

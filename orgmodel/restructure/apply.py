@@ -285,15 +285,14 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
     description = plan.description or org.description
     scenario: OrgGraph | None = None
     built = ws.result_columns()
-    if built is not None:
-        cols, tree, touched, to_result = built
-        guides, dispatches, dropped_g, dropped_d, g_ends, d_ends = ws.final_edges_on(
-            cols, tree, to_result
-        )
+    edges = ws.final_edges_on(built) if built is not None else None
+    if built is not None and edges is not None:
+        guides, dispatches, dropped_g, dropped_d, g_ends, d_ends = edges
         scenario = OrgGraph.derived(
-            org, cols, guides, dispatches, touched,
-            id=sid, name=sname, description=description, tree=tree,
-            guide_ends=g_ends, dispatch_ends=d_ends,
+            org, built.cols, guides, dispatches, built.touched,
+            id=sid, name=sname, description=description, tree=built.tree,
+            guide_ends=g_ends, dispatch_ends=d_ends, index=built.index,
+            changed_rows=built.changed, edges_checked=True,
         )  # fmt: skip
     if scenario is None:
         # Something does not hold: build it unit by unit for the precise message.

@@ -12,7 +12,7 @@ with ``pool: hire`` — and the workspace books every hire and retirement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 from orgmodel.i18n import lazy
@@ -968,7 +968,9 @@ def op_dispatch(ws: Workspace, op: Op) -> str:
     return f"{ws.labels(centres)} 直接调度 {ws.labels(targets)}（新增调度关系 {added} 条）"
 
 
-def _drop_edges(ws: Workspace, op: Op, edges: dict[tuple[str, str], None], what: str) -> int:
+def _drop_edges(
+    ws: Workspace, op: Op, edges: MutableMapping[tuple[str, str], None], what: str
+) -> int:
     src = set(resolve_units(ws, op["from"], "from")) if "from" in op else None
     dst = set(resolve_units(ws, op["to"], "to")) if "to" in op else None
     gone = [

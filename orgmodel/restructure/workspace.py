@@ -21,8 +21,10 @@ The workspace also keeps the books that make the result explainable:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +42,11 @@ from orgmodel.model import (
     KINDS,
     Columns,
     OrgGraph,
+    RowIndex,
     Unit,
     _Tree,
     _tree,
+    _tree_walk,
     dispatches_hold,
     guides_hold,
 )
@@ -181,6 +185,57 @@ class _Children(MutableMapping[str, list[str]]):
         return len(self.units)
 
 
+class _Edges(MutableMapping[tuple[str, str], None]):
+    """An ordered set of edges (a dict of edge → None): the base's list, with the plan's
+    removals and additions kept apart, so that a plan that never touches them costs
+    nothing. Iteration gives the base's edges still there, in order, then the added ones."""
+
+    def __init__(self, base: list[tuple[str, str]]) -> None:
+        self.base = base
+        #: Positions in ``base`` of the edges removed.
+        self.removed: set[int] = set()
+        self.added: dict[tuple[str, str], None] = {}
+        self._pos: dict[tuple[str, str], int] | None = None
+
+    def _at(self, e: object) -> int | None:
+        if self._pos is None:
+            self._pos = {x: i for i, x in enumerate(self.base)}
+        i = self._pos.get(e)  # type: ignore[call-overload]
+        return None if i is None or i in self.removed else i
+
+    def __contains__(self, e: object) -> bool:
+        return e in self.added or self._at(e) is not None
+
+    def __getitem__(self, e: tuple[str, str]) -> None:
+        if e not in self:
+            raise KeyError(e)
+        return None
+
+    def __setitem__(self, e: tuple[str, str], value: None) -> None:
+        if e not in self:
+            self.added[e] = None
+
+    def __delitem__(self, e: tuple[str, str]) -> None:
+        if e in self.added:
+            del self.added[e]
+            return
+        i = self._at(e)
+        if i is None:
+            raise KeyError(e)
+        self.removed.add(i)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        if self.removed:
+            gone = self.removed
+            yield from (e for i, e in enumerate(self.base) if i not in gone)
+        else:
+            yield from self.base
+        yield from self.added
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.removed) + len(self.added)
+
+
 class _Ever:
     """Ids used by the base or by the plan (a removed id is never reused)."""
 
@@ -231,8 +286,8 @@ class Workspace:
         #: Whether a unit has moved, been created or removed (the base's order no longer holds).
         self.reshaped = False
         self.root = org.root
-        self.guides: dict[tuple[str, str], None] = dict.fromkeys(org.guides)
-        self.dispatches: dict[tuple[str, str], None] = dict.fromkeys(org.dispatches)
+        self.guides = _Edges(org.guides)
+        self.dispatches = _Edges(org.dispatches)
         self.pmix: dict[str, dict[str | None, int]] = {}
         self.amix: dict[str, dict[str | None, int]] = {}
         self.retired_p: dict[str | None, int] = {}
@@ -289,14 +344,25 @@ class Workspace:
         while cur is not None:
             if cur == top:
                 return True
-            cur = self.units[cur].parent
+            cur = self.parent_of(cur)
         return False
+
+    def parent_of(self, uid: str) -> str | None:
+        """A unit's parent (read without copying the unit)."""
+        u = self.units.own.get(uid)
+        if u is not None:
+            return u.parent
+        if uid not in self.units:
+            raise KeyError(uid)
+        return self.base.parent(uid)
 
     def kind_of(self, uid: str) -> str:
         """A unit's kind (read without copying the unit)."""
         u = self.units.own.get(uid)
         if u is not None:
             return u.kind
+        if uid not in self.units:
+            raise KeyError(uid)
         base = self.base
         return KINDS[base.columns.kind[base.index[uid]]]
 
@@ -327,10 +393,9 @@ class Workspace:
     def bureau_of(self, uid: str | None) -> str | None:
         """The nearest bureau at or above a unit."""
         while uid is not None:
-            u = self.units[uid]
-            if u.kind in BUREAU_KINDS:
+            if self.kind_of(uid) in BUREAU_KINDS:
                 return uid
-            uid = u.parent
+            uid = self.parent_of(uid)
         return None
 
     def own_units(self, bureau: str, kinds: Iterable[str] | None = None) -> list[str]:
@@ -640,12 +705,15 @@ class Workspace:
                 dropped_d.append((a, b))
         return list(guides), list(disp), dropped_g, dropped_d
 
-    def result_columns(self) -> tuple[Columns, _Tree, list[Unit], np.ndarray] | None:
-        """The organisation the plan made, as columns in breadth-first order (copy-on-write).
+    def result_columns(self) -> Built | None:
+        """The organisation the plan made, as columns (copy-on-write).
 
-        Rows of the units no operation read are the base's; the rows of the units read,
-        changed or created are written from their records. Returns ``(columns, tree,
-        touched units)``, or ``None`` when the result is not one tree (the caller then
+        The result keeps the base's rows in their order, without the removed units, and
+        appends the created ones; a column the plan did not change is the base's own array.
+        Only the rows of the units read, changed or created are written from their records,
+        and the command tree is rebuilt from the base's children lists with only the lists
+        the plan holds replaced (no sort over the whole organisation). Returns ``None`` when
+        the result is not one tree or a value does not fit its column (the caller then
         builds it unit by unit for the precise error).
         """
         base = self.base
@@ -654,153 +722,303 @@ class Workspace:
         n = len(b.ids)
         own, created = self.units.own, self.units.created
         m = len(created)
-        ids = b.ids + created
-        row = {uid: n + j for j, uid in enumerate(created)}
+        gone = {u: index[u] for u in self.units.gone}
+        gone_rows = np.array(sorted(gone.values()), dtype=np.int64)
+        g = len(gone_rows)
+        nr = n - g + m
+        if g:
+            keep = np.ones(n, dtype=bool)
+            keep[gone_rows] = False
+            new_base = np.where(keep, np.arange(n) - np.cumsum(~keep), -1)
+        else:
+            new_base = np.arange(n)
+        new_row = np.concatenate([new_base, np.arange(n - g, nr)])
+        created_row = {uid: n - g + j for j, uid in enumerate(created)}
 
         def at(uid: str) -> int:
             r = index.get(uid)
-            return row[uid] if r is None else r
+            return created_row[uid] if r is None else int(new_base[r])
 
-        def grow(a: np.ndarray, fill: Any) -> np.ndarray:
-            return np.concatenate([a, np.full(m, fill, dtype=a.dtype)])
+        ids = _without(b.ids, gone_rows)
+        if m:
+            ids = ids + created
+        touched = list(own.values())
+        base_rows = np.array([index.get(uid, -1) for uid in own], dtype=np.int64)
+        tr = np.array([at(uid) for uid in own], dtype=np.int64)
+        from_base = base_rows >= 0
+        br = base_rows[from_base]
 
-        names = b.names + [""] * m
-        parent, kind = grow(b.parent, -1), grow(b.kind, 0)
-        function, category = grow(b.function, -1), grow(b.category, -1)
-        est, police, aux = grow(b.establishment, -1), grow(b.police, 0), grow(b.auxiliaries, 0)
-        leaders, roster = grow(b.leaders, -1), grow(b.duty_roster, -1)
-        share = grow(b.community_share, np.nan)
+        def column(a: np.ndarray, fill: Any, values: list[Any]) -> np.ndarray:
+            vals = np.array(values, dtype=a.dtype) if values else np.zeros(0, dtype=a.dtype)
+            if not g and not m:
+                if np.array_equal(a[br], vals) and not (vals != vals).any():
+                    return a  # the plan changed nothing in this column
+                out = a.copy()
+            else:
+                out = np.delete(a, gone_rows) if g else a
+                out = np.concatenate([out, np.full(m, fill, dtype=a.dtype)])
+            if len(tr):
+                out[tr] = vals
+            return out
+
         functions = list(b.functions)
         fn_code = {f: i for i, f in enumerate(functions)}
         kind_code = {k: i for i, k in enumerate(KINDS)}
         cat_code = {c: i for i, c in enumerate(CATEGORY_CODES)}
-        touched = list(own.values())
         try:
-            rs = [at(uid) for uid in own]
             for u in touched:
                 if u.function is not None and u.function not in fn_code:
                     fn_code[u.function] = len(functions)
                     functions.append(u.function)
-            if rs:
-                r = np.array(rs, dtype=np.int64)
-                for j, u in zip(rs, touched, strict=True):
-                    names[j] = u.name
-                parent[r] = [-1 if u.parent is None else at(u.parent) for u in touched]
-                kind[r] = [kind_code[u.kind] for u in touched]
-                function[r] = [-1 if u.function is None else fn_code[u.function] for u in touched]
-                category[r] = [-1 if u.category is None else cat_code[u.category] for u in touched]
-                est[r] = [-1 if u.establishment is None else u.establishment for u in touched]
-                police[r] = [u.police for u in touched]
-                aux[r] = [u.auxiliaries for u in touched]
-                leaders[r] = [-1 if u.leaders is None else u.leaders for u in touched]
-                roster[r] = [-1 if u.duty_roster is None else int(u.duty_roster) for u in touched]
-                share[r] = [
-                    np.nan if u.community_share is None else u.community_share for u in touched
-                ]
+            p_vals = [-1 if u.parent is None else at(u.parent) for u in touched]
+            kind = column(b.kind, 0, [kind_code[u.kind] for u in touched])
+            function = column(
+                b.function, -1, [-1 if u.function is None else fn_code[u.function] for u in touched]
+            )
+            category = column(
+                b.category,
+                -1,
+                [-1 if u.category is None else cat_code[u.category] for u in touched],
+            )
+            est = column(
+                b.establishment, -1,
+                [-1 if u.establishment is None else u.establishment for u in touched],
+            )  # fmt: skip
+            police = column(b.police, 0, [u.police for u in touched])
+            aux = column(b.auxiliaries, 0, [u.auxiliaries for u in touched])
+            leaders = column(
+                b.leaders, -1, [-1 if u.leaders is None else u.leaders for u in touched]
+            )
+            roster = column(
+                b.duty_roster, -1,
+                [-1 if u.duty_roster is None else int(u.duty_roster) for u in touched],
+            )  # fmt: skip
+            share = column(
+                b.community_share, np.nan,
+                [np.nan if u.community_share is None else u.community_share for u in touched],
+            )  # fmt: skip
+            # Parents: base rows shifted past the removed ones, then the touched rows'.
+            bp = b.parent
+            if g:
+                kept_p = np.delete(bp, gone_rows)
+                parent = np.where(kept_p >= 0, new_base[np.maximum(kept_p, 0)], -1)
+                parent = np.concatenate([parent, np.full(m, -1, dtype=np.int64)])
+            else:
+                parent = np.concatenate([bp, np.full(m, -1, dtype=np.int64)]) if m else bp.copy()
+            if len(tr):
+                parent[tr] = p_vals
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
-        # Siblings in the order of the children lists the plan read or changed; the base's
-        # (row order) elsewhere.
-        key = np.arange(n + m)
-        for uid, kids in self.children.own.items():
-            if uid in self.units:
-                for j, c in enumerate(kids):
-                    key[at(c)] = j
-        keep = np.ones(n + m, dtype=bool)
-        if self.units.gone:
-            keep[[index[u] for u in self.units.gone]] = False
-        kept = np.flatnonzero(keep)
-        new_row = np.full(n + m, -1, dtype=np.int64)
-        new_row[kept] = np.arange(len(kept))
-        p = parent[kept]
-        p_new = np.where(p >= 0, new_row[np.maximum(p, 0)], -1)
-        if ((p >= 0) & (p_new < 0)).any():
-            return None  # a unit under a removed one
-        walk = _tree(p_new, key[kept])
-        if walk is None:
-            return None
-        # Breadth-first rows, as the organisation is written and read back.
-        rows = kept[walk.order]
-        pos = np.empty(len(kept), dtype=np.int64)
-        pos[walk.order] = np.arange(len(kept))
-        p_bfs = p_new[walk.order]
-        p_bfs = np.where(p_bfs >= 0, pos[np.maximum(p_bfs, 0)], -1)
-        r_list = rows.tolist()
+        names = _without(b.names, gone_rows)
+        if m:
+            names = names + [""] * m
+        for j, u in zip(tr.tolist(), touched, strict=True):
+            if names[j] != u.name:
+                if names is b.names:
+                    names = list(names)  # copy-on-write: the base's list is shared
+                names[j] = u.name
         cols = Columns(
-            [ids[r] for r in r_list],
-            [names[r] for r in r_list],
-            p_bfs,
-            kind[rows],
-            function[rows],
-            tuple(functions),
-            category[rows],
-            est[rows],
-            police[rows],
-            aux[rows],
-            leaders[rows],
-            roster[rows],
-            share[rows],
-        )
-        tree = _tree(p_bfs)
-        if tree is None:  # pragma: no cover - the walk above found one tree
+            ids, names, parent, kind, function, tuple(functions), category, est, police, aux,
+            leaders, roster, share,
+        )  # fmt: skip
+        roots = np.flatnonzero(parent < 0)
+        if len(roots) != 1:
             return None
-        to_result = np.full(n + m, -1, dtype=np.int64)
-        to_result[rows] = np.arange(len(rows))
-        return cols, tree, touched, to_result
+        tree = self._result_tree(cols, new_base, gone_rows, created_row, at)
+        if tree is None:
+            return None
+        # Rows whose kind or parent changed, and the new ones: placements are checked there.
+        bpar = bp[br]
+        was_parent = np.where(bpar >= 0, new_base[np.maximum(bpar, 0)], -1)
+        trb = tr[from_base]
+        moved = (parent[trb] != was_parent) | (kind[trb] != b.kind[br])
+        changed = np.concatenate([trb[moved], np.arange(n - g, nr)])
+        # Base rows whose kind, function or parent changed (the edges at or below them are
+        # looked at again).
+        fmap = np.array([fn_code[f] for f in b.functions] + [-1], dtype=np.int64)
+        bf = b.function[br].astype(np.int64)
+        altered = br[moved | (function[trb] != fmap[np.where(bf >= 0, bf, len(b.functions))])]
+        if g or m:
+            rindex: Mapping[str, int] = RowIndex(index, gone, created, ids)
+        else:
+            rindex = index
+        return Built(cols, tree, touched, new_row, rindex, changed, gone_rows, altered)
+
+    def _result_tree(
+        self,
+        cols: Columns,
+        new_base: np.ndarray,
+        gone_rows: np.ndarray,
+        created_row: Mapping[str, int],
+        at: Any,
+    ) -> _Tree | None:
+        """The result's command tree: the base's children lists (shifted past the removed
+        rows), with the lists the plan holds put in their place; checked against the parent
+        column, else made by a sort of the whole (``None``: not one tree)."""
+        base = self.base
+        bt = base._tree
+        index = base.index
+        parent = cols.parent
+        nr = len(parent)
+        kids_own = self.children.own
+        try:
+            repl: dict[int, list[str] | None] = {int(r): None for r in gone_rows.tolist()}
+            for uid, kl in kids_own.items():
+                r = index.get(uid)
+                if r is not None and uid in self.units:
+                    repl[r] = kl
+            kr = new_base[bt.kids]
+            starts = bt.starts
+            pieces = []
+            prev = 0
+            for r in sorted(repl):
+                pieces.append(kr[prev : starts[r]])
+                lst = repl[r]
+                if lst:
+                    pieces.append(np.array([at(c) for c in lst], dtype=np.int64))
+                prev = int(starts[r + 1])
+            pieces.append(kr[prev:])
+            for uid in created_row:
+                kl = kids_own[uid]
+                if kl:
+                    pieces.append(np.array([at(c) for c in kl], dtype=np.int64))
+            kids = np.concatenate(pieces)
+        except KeyError:
+            kids = None
+        counts = np.bincount(parent[parent >= 0], minlength=nr)
+        ok = kids is not None and len(kids) == nr - 1 and bool((kids >= 0).all())
+        if ok:
+            assert kids is not None
+            seen = np.zeros(nr, dtype=bool)
+            seen[kids] = True
+            ok = int(seen.sum()) == nr - 1 and np.array_equal(
+                parent[kids], np.repeat(np.arange(nr), counts)
+            )
+        if ok:
+            assert kids is not None
+            return _tree_walk(kids, counts, int(np.flatnonzero(parent < 0)[0]))
+        # The lists and the parents disagree: sort the whole, siblings as the lists say.
+        key = np.arange(nr)
+        for uid, kl in kids_own.items():
+            if uid in self.units:
+                for j, c in enumerate(kl):
+                    if c in self.units:
+                        key[at(c)] = j
+        return _tree(parent, key)
 
     def final_edges_on(
-        self, cols: Columns, tree: _Tree, new_row: np.ndarray
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list, list, np.ndarray, np.ndarray]:
-        """:meth:`final_edges`, checked over the result's columns at once; also the rows of
-        the kept edges' ends. ``new_row`` maps a base row (then the created units, in
-        creation order) to its row in the result (``-1``: gone)."""
-        index = self.base.index
-        n = len(self.base)
-        created = {u: n + j for j, u in enumerate(self.units.created)}
+        self, built: Built
+    ) -> (
+        tuple[list[tuple[str, str]], list[tuple[str, str]], list, list, np.ndarray, np.ndarray]
+        | None
+    ):
+        """:meth:`final_edges` on the result's columns, looking one by one only at the edges
+        a plan may have changed: those it added, and those with an end removed or at or
+        below a unit it read or changed; every other base edge still holds. Also the rows of
+        the kept edges' ends. ``None`` when a kept DISPATCHES edge runs to its centre's own
+        parent (the caller then builds the organisation unit by unit for the error)."""
+        base = self.base
+        n = len(base)
+        mark = np.zeros(n, dtype=bool)
+        mark[built.altered] = True
+        mark[built.gone_rows] = True
+        parent = base.columns.parent
 
-        def ends_of(edges: list[tuple[str, str]]) -> np.ndarray:
-            ext = np.array(
+        def under_mark(rows: np.ndarray) -> np.ndarray:
+            """Whether each row, or a unit above it in the base, is marked."""
+            hit = mark[rows].copy()
+            at, cur = np.arange(len(rows)), rows
+            while len(cur):
+                cur = parent[cur]
+                alive = cur >= 0
+                at, cur = at[alive], cur[alive]
+                hit[at] |= mark[cur]
+            return hit
+
+        g = self._final(self.guides, base.guide_rows, built, under_mark, guides=True)
+        d = self._final(self.dispatches, base.dispatch_rows, built, lambda r: mark[r], guides=False)
+        if d is None or g is None:
+            return None
+        return g[0], d[0], g[1], d[1], g[2], d[2]
+
+    def _final(
+        self,
+        edges: _Edges,
+        base_ends: np.ndarray,
+        built: Built,
+        dirty: Any,
+        *,
+        guides: bool,
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], np.ndarray] | None:
+        cols, tree = built.cols, built.tree
+        nb = len(edges.base)
+        alive = np.ones(nb, dtype=bool)
+        if edges.removed:
+            alive[list(edges.removed)] = False
+        idx = np.flatnonzero(alive)
+        eb = base_ends[idx].reshape(-1, 2)
+        ends = built.new_row[eb] if len(eb) else np.zeros((0, 2), dtype=np.int64)
+        check = dirty(eb[:, 0]) | dirty(eb[:, 1]) if len(eb) else np.zeros(0, dtype=bool)
+        pairs: list[tuple[str, str]] = (
+            [edges.base[i] for i in idx.tolist()] if edges.removed else list(edges.base)
+        )
+        added = list(edges.added)
+        orig = pairs + added
+        if added:
+            rix = built.index
+
+            def row(uid: str) -> int:
+                r = rix.get(uid)
+                return -1 if r is None else int(r)
+
+            ends = np.concatenate(
                 [
-                    (index.get(a, created.get(a, -1)), index.get(b, created.get(b, -1)))
-                    for a, b in edges
-                ],
-                dtype=np.int64,
-            ).reshape(-1, 2)
-            return np.where(ext >= 0, new_row[np.maximum(ext, 0)], -1)
-
-        def resolved(edges: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-            red = self.redirect
-            if not red:
-                return list(edges)
-            out = []
-            for a, b in edges:
-                ra = self.resolve(a) if a in red else a
-                rb = self.resolve(b) if b in red else b
-                out.append((ra or "", rb or ""))
-            return out
-
-        def split(
-            edges: list[tuple[str, str]], moved: list[tuple[str, str]], ends: np.ndarray,
-            holds: np.ndarray,
-        ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], np.ndarray]:  # fmt: skip
-            kept: dict[tuple[str, str], int] = {}
-            dropped = []
-            for j, (e, r, ok) in enumerate(zip(edges, moved, holds.tolist(), strict=True)):
-                if ok:
-                    kept.setdefault(r, j)
-                else:
-                    dropped.append(e)
-            return list(kept), dropped, ends[list(kept.values())].reshape(-1, 2)
-
-        g = list(self.guides)
-        gr = resolved(g)
-        ge = ends_of(gr)
-        guides, dropped_g, g_ends = split(g, gr, ge, guides_hold(cols, tree, ge))
-        d = list(self.dispatches)
-        dr = resolved(d)
-        de = ends_of(dr)
-        disp, dropped_d, d_ends = split(d, dr, de, dispatches_hold(cols, de))
-        return guides, disp, dropped_g, dropped_d, g_ends, d_ends
+                    ends,
+                    np.array([(row(a), row(b)) for a, b in added], dtype=np.int64).reshape(-1, 2),
+                ]
+            )
+            check = np.concatenate([check, np.ones(len(added), dtype=bool)])
+            pairs = pairs + added
+        # Ends removed by the plan follow its redirects (a merged unit's edges go to the
+        # unit it was merged into).
+        red = self.redirect
+        if red:
+            rix = built.index
+            for j in np.flatnonzero(check).tolist():
+                a, b = pairs[j]
+                if a in red or b in red:
+                    ra = self.resolve(a) if a in red else a
+                    rb = self.resolve(b) if b in red else b
+                    pairs[j] = (ra or "", rb or "")
+                    for k, x in ((0, ra), (1, rb)):
+                        r = rix.get(x) if x else None
+                        ends[j, k] = -1 if r is None else r
+        ok = np.ones(len(pairs), dtype=bool)
+        cj = np.flatnonzero(check)
+        if len(cj):
+            ce = ends[cj]
+            if guides:
+                ok[cj] = (
+                    guides_hold(cols, tree, ce) if len(cj) > 256 else _guides_hold_few(cols, ce)
+                )
+            else:
+                ok[cj] = dispatches_hold(cols, ce)
+                kept = ce[ok[cj]]
+                if len(kept) and (cols.parent[kept[:, 0]] == kept[:, 1]).any():
+                    return None
+        dropped = [orig[j] for j in cj[~ok[cj]].tolist()]
+        keep = np.flatnonzero(ok)
+        if len(cj):
+            # The same edge reached twice (through a redirect): the first one stays.
+            ke = ends[keep]
+            key = ke[:, 0] * (len(cols) + 1) + ke[:, 1]
+            _, first = np.unique(key, return_index=True)
+            keep = keep[np.sort(first)]
+        # By the upper end's place in the breadth-first order (as the organisation is
+        # written), then as they came.
+        order = keep[np.lexsort((keep, built.bfs_pos[ends[keep, 0]]))]
+        out = [pairs[j] for j in order.tolist()]
+        return out, dropped, ends[order].reshape(-1, 2)
 
     def ordered_units(self) -> list[Unit]:
         """Units parents first (breadth-first from the root), ready for an OrgGraph."""
@@ -813,6 +1031,82 @@ class Workspace:
                 nxt.extend(self.children[u])
             level = nxt
         return out
+
+
+def _without(values: list[str], rows: np.ndarray) -> list[str]:
+    """A copy of a list without the entries at ``rows`` (sorted); the list itself when
+    there are none (copy-on-write: never change it)."""
+    if not len(rows):
+        return values
+    if len(rows) <= 64:
+        out = list(values)
+        for r in reversed(rows.tolist()):
+            del out[r]
+        return out
+    keep = np.ones(len(values), dtype=bool)
+    keep[rows] = False
+    return list(compress(values, keep.tolist()))
+
+
+def _guides_hold_few(cols: Columns, ends: np.ndarray) -> np.ndarray:
+    """:func:`~orgmodel.model.guides_hold` for a few edges, climbing the parent column
+    from each end (no pass over the whole organisation)."""
+    kind, fn, parent = cols.kind, cols.function, cols.parent
+    dept = KINDS.index("department")
+    bureau = {KINDS.index(k) for k in BUREAU_KINDS}
+
+    def near(r: int) -> int:
+        while r >= 0 and int(kind[r]) not in bureau:
+            r = int(parent[r])
+        return r
+
+    out = np.zeros(len(ends), dtype=bool)
+    for j, (a, b) in enumerate(ends.tolist()):
+        if a < 0 or b < 0 or a == b or kind[a] != dept or kind[b] != dept:
+            continue
+        if fn[a] < 0 or fn[a] != fn[b]:
+            continue
+        bu, bl = near(a), near(b)
+        if bu < 0 or bl < 0 or bu == bl:
+            continue
+        cur = bl
+        while True:
+            p = int(parent[cur])
+            cur = near(p) if p >= 0 else -1
+            if cur < 0:
+                break
+            if cur == bu:
+                out[j] = True
+                break
+    return out
+
+
+@dataclass(eq=False)
+class Built:
+    """The columns a plan made (:meth:`Workspace.result_columns`)."""
+
+    cols: Columns
+    tree: _Tree
+    #: The units read, changed or created, as records.
+    touched: list[Unit]
+    #: Row in the result of every base row, then of every created unit (``-1``: removed).
+    new_row: np.ndarray
+    #: Unit id → row in the result.
+    index: Mapping[str, int]
+    #: Rows whose kind or parent changed, and the created ones.
+    changed: np.ndarray
+    #: Base rows removed, sorted.
+    gone_rows: np.ndarray
+    #: Base rows kept whose kind, function or parent changed.
+    altered: np.ndarray
+
+    @cached_property
+    def bfs_pos(self) -> np.ndarray:
+        """Place of every row in the breadth-first order."""
+        order = self.tree.order
+        pos = np.empty(len(order), dtype=np.int64)
+        pos[order] = np.arange(len(order))
+        return pos
 
 
 def check_unit_fields(u: Unit, ws: Workspace) -> list[str]:
