@@ -573,22 +573,22 @@ def compute_report(
 ) -> dict[str, Any]:
     """The whole suite, or one part with the ``org`` summary and the ``norms`` echoed."""
     if part is None:
-        return metric_report(org, norms, policy)
+        return metric_report(org, norms=norms, policy=policy)
     section: dict[str, Any]
     if part == "span":
-        section = span_report(org, norms)
+        section = span_report(org, norms=norms)
     elif part == "layers":
         section = layers_report(org)
         section["mean_command_path"] = section["command_path"]["mean"]
         section["max_command_path"] = section["command_path"]["max"]
     elif part == "workforce":
-        section = workforce_report(org, norms)
+        section = workforce_report(org, norms=norms)
     elif part == "mirror":
-        section = mirror_report(org, norms)
+        section = mirror_report(org, norms=norms)
     elif part == "shares":
         section = shares_report(org)
     elif part == "policy":
-        section = policy_report(org, policy, norms)
+        section = policy_report(org, policy, norms=norms)
     else:  # pragma: no cover - the route's Literal refuses it
         raise ValueError(part)
     return {"org": org_summary(org), part: section, "norms": norms.to_dict()}

@@ -10,7 +10,8 @@ The scripting API, meant to be imported as ``om``::
     after = om.apply(org, "dabumen.yaml")      # a plan; the base is never changed
     om.compare(after).to_frame()               # before/after delta table, better/worse
 
-Options are keyword-only and named the same everywhere: ``norms=``, ``policy=``, ``root=``.
+Options are keyword-only and named the same everywhere: ``norms=``, ``policy=``, ``root=``
+(here and in the library beneath: ``metric_report(org, norms=n)``, ``diff_orgs(a, b, norms=n)``).
 docs/scripting.md walks through it; the building blocks are in :mod:`orgmodel.model`,
 :mod:`orgmodel.metrics`, :mod:`orgmodel.restructure`, :mod:`orgmodel.charts`.
 """
@@ -18,13 +19,14 @@ docs/scripting.md walks through it; the building blocks are in :mod:`orgmodel.mo
 from orgmodel.focus import find_units, subtree
 from orgmodel.model import OrgGraph, Unit
 from orgmodel.norms import load_norms, load_policy
-from orgmodel.scripting import Comparison, MetricReport, apply, compare, metrics, read
+from orgmodel.scripting import Comparison, MetricReport, Scenario, apply, compare, metrics, read
 from orgmodel.seeds import seed_path
 
 __all__ = [
     "Comparison",
     "MetricReport",
     "OrgGraph",
+    "Scenario",
     "Unit",
     "apply",
     "compare",

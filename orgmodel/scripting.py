@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,14 @@ import numpy as np
 
 from orgmodel.focus import subtree
 from orgmodel.io import load_any
-from orgmodel.metrics import headline, metric_report
+from orgmodel.metrics import headline, metric_report, policy_report
 from orgmodel.metrics._frame import Frame
 from orgmodel.model import CATEGORY_CODES, KIND_NAMES, KINDS, OrgGraph
 from orgmodel.norms import Norms, PolicyRule
 from orgmodel.restructure import ScenarioResult, apply_plan, diff_orgs, load_plan, plan_from_dict
 from orgmodel.restructure.plan import Plan
 
-__all__ = ["Comparison", "MetricReport", "apply", "compare", "metrics", "read"]
+__all__ = ["Comparison", "MetricReport", "Scenario", "apply", "compare", "metrics", "read"]
 
 
 def _numbers() -> Any:
@@ -209,8 +210,24 @@ class MetricReport(Mapping[str, Any]):
         raise ValueError(f"to_frame: what must be 'units', 'headline' or 'policy', not {what!r}")
 
 
+def _scenario_defaults(
+    org: Any, norms: Norms | None, policy: Sequence[PolicyRule] | None
+) -> tuple[Any, Norms | None, Sequence[PolicyRule] | None]:
+    """An :func:`apply` result stands for its organisation, with the norms and policy it
+    was made with unless others are given."""
+    if isinstance(org, Scenario):
+        return (
+            org.org,
+            norms if norms is not None else org.norms,
+            policy if policy is not None else org.policy,
+        )
+    if isinstance(org, ScenarioResult):
+        return org.org, norms, policy
+    return org, norms, policy
+
+
 def metrics(
-    org: OrgGraph,
+    org: OrgGraph | ScenarioResult,
     *,
     norms: Norms | None = None,
     policy: Sequence[PolicyRule] | None = None,
@@ -220,34 +237,74 @@ def metrics(
 
     Parameters
     ----------
-    org : OrgGraph
+    org : OrgGraph or ScenarioResult
+        An organisation, or an :func:`apply` result (its new organisation, measured with
+        the norms and policy the plan was applied with unless others are given).
     norms : Norms, optional
         Staffing norms (the shipped ``seeds/norms.yaml`` by default).
     policy : sequence of PolicyRule, optional
         Policy rules (the shipped ``seeds/policy.yaml`` by default).
     root : str, optional
         A unit id: measure its subtree alone (:func:`orgmodel.focus.subtree`).
+
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type, named.
     """
-    _check(org, norms, policy, call="metrics")
-    part = subtree(org, root) if root is not None else org
-    return MetricReport(part, metric_report(part, norms, policy), norms)
+    whole, norms, policy = _scenario_defaults(org, norms, policy)
+    _check(whole, norms, policy, call="metrics")
+    part = subtree(whole, root) if root is not None else whole
+    return MetricReport(part, metric_report(part, norms=norms, policy=policy), norms)
+
+
+@dataclass(frozen=True)
+class Scenario(ScenarioResult):
+    """What :func:`apply` returns: a :class:`~orgmodel.restructure.ScenarioResult` (``.org``,
+    ``.base``, ``.steps``, ``.lineage`` …) that remembers the ``norms`` and ``policy`` it was
+    made with, so that ``om.metrics(result)`` and ``om.compare(result)`` use them too."""
+
+    norms: Norms | None = None
+    policy: tuple[PolicyRule, ...] | None = None
 
 
 def apply(
-    org: OrgGraph, plan: Plan | Mapping[str, Any] | str | Path, *, norms: Norms | None = None
-) -> ScenarioResult:
+    org: OrgGraph,
+    plan: Plan | Mapping[str, Any] | str | Path,
+    *,
+    norms: Norms | None = None,
+    policy: Sequence[PolicyRule] | None = None,
+) -> Scenario:
     """Apply a restructuring plan; the base is never changed.
 
-    ``plan`` is a :class:`~orgmodel.restructure.plan.Plan`, a dict in the plan-file format
-    (docs/plans.md) or the path of a plan file. The result's ``.org`` is the new organisation,
-    ``.steps`` the Chinese step list, ``.lineage`` where every officer went.
+    Parameters
+    ----------
+    org : OrgGraph
+        The base organisation (read only).
+    plan : Plan, dict or path
+        A :class:`~orgmodel.restructure.plan.Plan`, a dict in the plan-file format
+        (docs/plans.md) or the path of a plan file.
+    norms : Norms, optional
+        Staffing norms the operations use (leader posts kept by ``sink`` and
+        ``two_teams_one_office``); the shipped norms by default.
+    policy : sequence of PolicyRule, optional
+        Policy rules, kept with the result for :func:`metrics` and :func:`compare` (applying
+        a plan does not use them).
+
+    Returns
+    -------
+    Scenario
+        ``.org`` is the new organisation, ``.steps`` the Chinese step list, ``.lineage``
+        where every officer went.
 
     Raises
     ------
     PlanError
         The plan is malformed or an operation cannot apply (nothing is applied).
+    TypeError
+        An argument of the wrong type, named.
     """
-    _check(org, norms, call="apply")
+    _check(org, norms, policy, call="apply")
     if isinstance(plan, str | Path):
         plan = load_plan(plan)
     elif isinstance(plan, Mapping):
@@ -257,7 +314,12 @@ def apply(
             f"apply: plan must be a Plan, a plan dict or a plan file's path, "
             f"not {type(plan).__name__}"
         )
-    return apply_plan(org, plan, norms=norms)
+    result = apply_plan(org, plan, norms=norms)
+    return Scenario(
+        **{f.name: getattr(result, f.name) for f in fields(ScenarioResult)},
+        norms=norms,
+        policy=tuple(policy) if policy is not None else None,
+    )
 
 
 class Comparison(Mapping[str, Any]):
@@ -265,14 +327,26 @@ class Comparison(Mapping[str, Any]):
 
     As a mapping: the diff (``units``, ``counts``, ``officers``, ``metrics``, ``freed``).
     ``c.to_frame()`` is the delta table (one row per headline metric with before, after,
-    delta and whether the change is better or worse by the metric's direction).
+    delta and whether the change is better or worse by the metric's direction);
+    ``c.to_frame("policy")`` the policy checks before and after, one row per rule.
     """
 
     def __init__(
-        self, before: OrgGraph, after: OrgGraph, diff: dict[str, Any], exact: bool
+        self,
+        before: OrgGraph,
+        after: OrgGraph,
+        diff: dict[str, Any],
+        exact: bool,
+        *,
+        norms: Norms | None = None,
+        policy: Sequence[PolicyRule] | None = None,
     ) -> None:
         self.before, self.after, self.diff, self.exact = before, after, diff, exact
-        self.rows: list[dict[str, Any]] = _numbers().delta_rows(headline(before), headline(after))
+        self.norms, self.policy_rules = norms, policy
+        # the headline numbers diff_orgs measured with these norms
+        m = diff["metrics"]
+        self.rows: list[dict[str, Any]] = _numbers().delta_rows(m["before"], m["after"])
+        self._policy: dict[str, Any] | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self.diff[key]
@@ -296,10 +370,54 @@ class Comparison(Mapping[str, Any]):
         ]
         return _table_html(rows, ("指标", "之前", "之后", "变化", "好坏"))
 
-    def to_frame(self) -> Any:
-        """The delta table as a DataFrame (index: metric id)."""
+    @property
+    def policy(self) -> dict[str, Any]:
+        """The policy checks (:func:`~orgmodel.metrics.policy_report`) of ``before`` and
+        ``after``, with the comparison's norms and policy (computed when first asked)."""
+        if self._policy is None:
+            self._policy = {
+                side: policy_report(org, self.policy_rules, norms=self.norms)
+                for side, org in (("before", self.before), ("after", self.after))
+            }
+        return self._policy
+
+    def to_frame(self, what: str = "metrics") -> Any:
+        """A pandas DataFrame: ``"metrics"`` is the delta table (index: metric id; label,
+        before, after, delta, change); ``"policy"`` one row per policy rule (index: rule id;
+        description, checks, failed and passed before and after, change ``better`` when
+        fewer checks fail, ``worse`` when more do).
+
+        Raises
+        ------
+        ImportError
+            pandas is not installed (``pip install 'orgmodel[pandas]'``).
+        ValueError
+            ``what`` is none of these.
+        """
         pd = _pandas()
-        return pd.DataFrame.from_records(self.rows, index="id")
+        if what == "metrics":
+            return pd.DataFrame.from_records(self.rows, index="id")
+        if what == "policy":
+            before = {r["rule"]: r for r in self.policy["before"]["by_rule"]}
+            rows = []
+            for r in self.policy["after"]["by_rule"]:
+                b = before.get(r["rule"], {})
+                fb, fa = b.get("failed", 0), r["failed"]
+                rows.append(
+                    {
+                        "rule": r["rule"],
+                        "description": r["description"],
+                        "checks_before": b.get("checks", 0),
+                        "checks_after": r["checks"],
+                        "failed_before": fb,
+                        "failed_after": fa,
+                        "passed_before": b.get("passed", 0),
+                        "passed_after": r["passed"],
+                        "change": "better" if fa < fb else "worse" if fa > fb else None,
+                    }
+                )
+            return pd.DataFrame.from_records(rows, index="rule")
+        raise ValueError(f"to_frame: what must be 'metrics' or 'policy', not {what!r}")
 
 
 def compare(
@@ -307,26 +425,55 @@ def compare(
     b: OrgGraph | ScenarioResult | None = None,
     *,
     norms: Norms | None = None,
+    policy: Sequence[PolicyRule] | None = None,
     lineage: Any = None,
 ) -> Comparison:
     """Compare two organisations, or a plan's result with its base.
 
-    ``compare(result)`` (a :func:`apply` result) uses the plan's lineage: flows are exact;
+    ``compare(result)`` (an :func:`apply` result) uses the plan's lineage: flows are exact;
     so does ``compare(org, result)`` when ``org`` is the organisation the plan was applied to.
     ``compare(a, b)`` matches units by id (two yearly snapshots): flows are estimated.
+
+    Parameters
+    ----------
+    a, b : OrgGraph or ScenarioResult
+    norms : Norms, optional
+        Staffing norms for both sides' metrics (an :func:`apply` result's own by default,
+        else the shipped ones).
+    policy : sequence of PolicyRule, optional
+        Policy rules for :attr:`Comparison.policy` (likewise).
+    lineage : Lineage or mapping, optional
+        Unit in ``b`` → the units of ``a`` it continues (see
+        :func:`~orgmodel.restructure.diff_orgs`).
+
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type, named.
     """
     if isinstance(a, ScenarioResult):
+        if b is not None:
+            raise TypeError(
+                "compare: give one apply() result, or two organisations (om.compare(a, b))"
+            )
         before, after, lineage = a.base, a.org, a.lineage
+        _, norms, policy = _scenario_defaults(a, norms, policy)
     elif isinstance(b, ScenarioResult):
         before, after = a, b.org
         if b.base is a and lineage is None:
             lineage = b.lineage
+        _, norms, policy = _scenario_defaults(b, norms, policy)
     else:
         if b is None:
             raise TypeError("compare(a, b) needs two organisations, or one apply() result")
         before, after = a, b
-    _check(before, norms, call="compare")
+    _check(before, norms, policy, call="compare")
     _check(after, None, call="compare")
     return Comparison(
-        before, after, diff_orgs(before, after, norms, lineage), exact=lineage is not None
+        before,
+        after,
+        diff_orgs(before, after, norms=norms, lineage=lineage),
+        exact=lineage is not None,
+        norms=norms,
+        policy=policy,
     )

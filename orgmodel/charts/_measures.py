@@ -46,8 +46,8 @@ def subtree_sums(org: OrgGraph, values: Mapping[str, float]) -> dict[str, float]
 
 def unit_stats(org: OrgGraph, norms: Norms | None) -> dict[str, Mapping[str, float]]:
     """Per unit: ``overhead`` (absorbed overhead O) and ``hidden_loss`` (警力隐性流失)."""
-    o = absorbed_overhead(org, norms)
-    h = hidden_loss(org, norms)
+    o = absorbed_overhead(org, norms=norms)
+    h = hidden_loss(org, norms=norms)
     return {u: {"overhead": o[u], "hidden_loss": h[u]} for u in org.order()}
 
 

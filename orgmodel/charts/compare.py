@@ -14,6 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.charts._measures import norms_or_default
 from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
 from orgmodel.metrics import HEADLINE_LABELS, headline
@@ -51,8 +52,9 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 Org = OrgGraph | Mapping[str, Any]
 
 
+@positional_deprecated("norms")
 def headlines_of(
-    orgs: Sequence[OrgGraph] | Mapping[str, Org], norms: Norms | None = None
+    orgs: Sequence[OrgGraph] | Mapping[str, Org], *, norms: Norms | None = None
 ) -> dict[str, Mapping[str, Any]]:
     """Label → headline numbers, for organisations or headlines given directly.
 
@@ -69,14 +71,15 @@ def headlines_of(
         while key in out:
             key = f"{label} ({n})"
             n += 1
-        out[key] = headline(o, norms) if isinstance(o, OrgGraph) else o
+        out[key] = headline(o, norms=norms) if isinstance(o, OrgGraph) else o
     return out
 
 
+@positional_deprecated("norms")
 def compare_figure(
     orgs: Sequence[OrgGraph] | Mapping[str, Org],
-    norms: Norms | None = None,
     *,
+    norms: Norms | None = None,
     title: str | None = None,
 ) -> go.Figure:
     """Grouped bars of headline metrics, one colour per organisation.
@@ -96,7 +99,7 @@ def compare_figure(
         panel, so ``len(fig.data) == 3 * len(orgs)``. The legend toggles an organisation in
         every panel at once.
     """
-    heads = headlines_of(orgs, norms_or_default(norms))
+    heads = headlines_of(orgs, norms=norms_or_default(norms))
     fig = make_subplots(
         rows=1,
         cols=len(PANELS),

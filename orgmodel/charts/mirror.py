@@ -16,6 +16,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.charts import _measures as m
 from orgmodel.charts._style import fmt_num, styled
 from orgmodel.metrics.mirror import mirror_by_bureau, mirror_units
@@ -43,10 +44,11 @@ def _discrete_scale(states: Mapping[int, tuple[str, str]]) -> list[list[Any]]:
     return scale
 
 
+@positional_deprecated("norms")
 def mirror_heatmap_figure(
     org: OrgGraph,
-    norms: Norms | None = None,
     *,
+    norms: Norms | None = None,
     max_bureaus: int = 40,
     first: Sequence[str] = (),
     title: str | None = None,
@@ -76,7 +78,7 @@ def mirror_heatmap_figure(
     """
     norms = m.norms_or_default(norms)
     bf = m.bureau_departments(org)
-    small_copies = set(mirror_units(org, norms))
+    small_copies = set(mirror_units(org, norms=norms))
     index = mirror_by_bureau(org)
     parent_of = m.parent_functions(org)
     rows: list[tuple[str, str, Mapping[str, Sequence[str]] | None, AbstractSet[str] | None]] = []

@@ -197,7 +197,7 @@ def numbers_panel(
         hollow units ``{id, name, kind_name, police, fixed_posts, shortfall}``, largest
         shortfall first.
     """
-    report = metric_report(org, norms, policy)
+    report = metric_report(org, norms=norms, policy=policy)
     heads = headline(report)
     pol = report["policy"]
     failing = [r for r in pol["results"] if r["passed"] is False]

@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.charts import _measures as m
 from orgmodel.charts._style import FONT_FAMILY, PLOTLY_CONFIG
 from orgmodel.charts.compare import compare_figure
@@ -327,20 +328,21 @@ _SECTIONS: tuple[tuple[str, str, str], ...] = (
 
 def _org_figure(key: str, org: OrgGraph, norms: Norms) -> go.Figure:
     if key == "hierarchy":
-        return hierarchy_figure(org, norms)
+        return hierarchy_figure(org, norms=norms)
     if key == "graph":
-        return layered_graph_figure(org, norms)
+        return layered_graph_figure(org, norms=norms)
     if key == "spans":
-        return span_bands_figure(org, norms)
+        return span_bands_figure(org, norms=norms)
     if key == "funnel":
-        return availability_funnel_figure(org, norms, by="category")
-    return mirror_heatmap_figure(org, norms)
+        return availability_funnel_figure(org, norms=norms, by="category")
+    return mirror_heatmap_figure(org, norms=norms)
 
 
+@positional_deprecated("norms")
 def report_html(
     org: OrgGraph,
-    norms: Norms | None = None,
     *,
+    norms: Norms | None = None,
     compare: OrgGraph | None = None,
     scenario: Any | None = None,
     diff: Mapping[str, Any] | None = None,
@@ -404,17 +406,17 @@ def _report(
         if diff is None:
             from orgmodel.restructure import diff_orgs
 
-            diff = diff_orgs(org, scenario.org, norms, scenario.lineage)
+            diff = diff_orgs(org, scenario.org, norms=norms, lineage=scenario.lineage)
     elif compare is not None:
         if diff is None:  # two snapshots: units matched by id, flows estimated
             from orgmodel.restructure import diff_orgs
 
-            diff = diff_orgs(org, compare, norms, metrics=False)
+            diff = diff_orgs(org, compare, norms=norms, metrics=False)
         labels = [name, compare.name or compare.id]
         if labels[1] == labels[0]:
             labels[1] += _(" (compared)")
     orgs = [org] if other is None else [org, other]
-    heads = {lab: headline(o, norms) for lab, o in zip(labels, orgs, strict=True)}
+    heads = {lab: headline(o, norms=norms) for lab, o in zip(labels, orgs, strict=True)}
 
     page = _Page()
     page.add(
@@ -457,7 +459,12 @@ def _report(
                 "The three groups are shares, numbers of officers and structure counts; click "
                 "a legend entry to hide one side."
             ),
-            [(compare_figure(dict(zip(labels, heads.values(), strict=True)), norms), "compare")],
+            [
+                (
+                    compare_figure(dict(zip(labels, heads.values(), strict=True)), norms=norms),
+                    "compare",
+                )
+            ],
         )
     if scenario is not None and diff is not None:
         off = diff["officers"]

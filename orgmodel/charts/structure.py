@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.charts import _measures as m
 from orgmodel.charts._style import (
     DISPATCH_COLOR,
@@ -106,10 +107,11 @@ def _icicle_cut(
     return shown, more
 
 
+@positional_deprecated("norms")
 def hierarchy_figure(
     org: OrgGraph,
-    norms: Norms | None = None,
     *,
+    norms: Norms | None = None,
     style: str = "icicle",
     max_depth: int | None = None,
     max_units: int = 500,
@@ -311,10 +313,11 @@ def _level_data(
     return xs, ys, hv, tx
 
 
+@positional_deprecated("norms")
 def layered_graph_figure(
     org: OrgGraph,
-    norms: Norms | None = None,
     *,
+    norms: Norms | None = None,
     max_level: int | None = None,
     max_nodes: int = 400,
     show_guides: bool = True,

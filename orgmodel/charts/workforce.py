@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.charts._measures import norms_or_default
 from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
 from orgmodel.metrics.span import span_bands
@@ -23,8 +24,9 @@ __all__ = ["availability_funnel_figure", "span_bands_figure"]
 _BY_LABELS = {"level": "按层级", "category": "按机构类别"}
 
 
+@positional_deprecated("norms")
 def span_bands_figure(
-    org: OrgGraph, norms: Norms | None = None, *, title: str | None = None
+    org: OrgGraph, *, norms: Norms | None = None, title: str | None = None
 ) -> go.Figure:
     """Span bands as a bar chart: share of managing units per band of direct reports.
 
@@ -45,7 +47,7 @@ def span_bands_figure(
     orgmodel.metrics.span.span_bands
     """
     norms = norms_or_default(norms)
-    bands = span_bands(org, norms)
+    bands = span_bands(org, norms=norms)
     labels = list(bands)
     shares = [bands[b]["share"] or 0.0 for b in labels]
     counts = [bands[b]["count"] for b in labels]
@@ -79,10 +81,11 @@ def span_bands_figure(
     )
 
 
+@positional_deprecated("norms")
 def availability_funnel_figure(
     org: OrgGraph,
-    norms: Norms | None = None,
     *,
+    norms: Norms | None = None,
     by: str | None = None,
     title: str | None = None,
 ) -> go.Figure:
@@ -108,7 +111,7 @@ def availability_funnel_figure(
     orgmodel.metrics.workforce.availability_funnel
     """
     norms = norms_or_default(norms)
-    f = availability_funnel(org, norms, by or "level")
+    f = availability_funnel(org, norms=norms, by=by or "level")
     groups = [f["total"]] if by is None else f["groups"]
     stages = [lab for _, lab in FUNNEL_STAGES]
     fig = go.Figure()

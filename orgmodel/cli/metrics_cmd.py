@@ -104,7 +104,7 @@ def metrics(
     g = load_any(org, sheet=sheet, totals=totals)
     echo_warnings(g)
     n, rules = load_norms(norms), load_policy(policy)
-    report = metric_report(g, n, rules)
+    report = metric_report(g, norms=n, policy=rules)
     if per_unit is not None:
         from orgmodel.scripting import MetricReport
 

@@ -425,7 +425,7 @@ def apply_cmd(
     n = _norms(norms)
     base = _load(org)
     result = apply_plan(base, load_plan(plan), norms=n)
-    diff = diff_orgs(base, result.org, n, lineage=result.lineage)
+    diff = diff_orgs(base, result.org, norms=n, lineage=result.lineage)
     if output is not None:
         write_org(result.org, output)
     if as_json:
@@ -505,7 +505,7 @@ def compare_cmd(
     n = _norms(norms)
     oa, ob = _load(a), _load(b)
     origins = _lineage_for(lineage, oa, ob) if lineage is not None else None
-    diff = diff_orgs(oa, ob, n, lineage=origins)
+    diff = diff_orgs(oa, ob, norms=n, lineage=origins)
     if as_json:
         typer.echo(json.dumps(diff, ensure_ascii=False))
         return

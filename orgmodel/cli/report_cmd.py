@@ -60,21 +60,21 @@ def report(
     if plan is not None:
         result = apply_plan(whole, load_plan(plan), norms=n)
         if root is None:
-            diff = diff_orgs(base, result.org, n, result.lineage)
+            diff = diff_orgs(base, result.org, norms=n, lineage=result.lineage)
         else:
             # the plan runs on the whole organisation; the report shows the chosen part, whose
             # flows are estimated (the plan's lineage names units outside it)
             result = replace(result, base=base, org=subtree(result.org, root))
-            diff = diff_orgs(base, result.org, n)
-        page = report_html(base, n, scenario=result, diff=diff, title=title,
+            diff = diff_orgs(base, result.org, norms=n)
+        page = report_html(base, norms=n, scenario=result, diff=diff, title=title,
                            sources=[*sources, str(plan)], lang=get_language())  # fmt: skip
     elif compare is not None:
         other = load_org(compare)
         other = other if root is None else subtree(other, root)
-        page = report_html(base, n, compare=other, title=title,
+        page = report_html(base, norms=n, compare=other, title=title,
                            sources=[*sources, str(compare)], lang=get_language())  # fmt: skip
     else:
-        page = report_html(base, n, title=title, sources=sources, lang=get_language())
+        page = report_html(base, norms=n, title=title, sources=sources, lang=get_language())
     with atomic_output(output) as tmp:
         tmp.write_text(page, encoding="utf-8")
     typer.echo(_("wrote {path} ({size:.1f} MB)").format(path=output, size=len(page.encode()) / 1e6))

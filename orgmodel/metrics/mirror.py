@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.metrics._frame import DEPARTMENT_KINDS, Frame
 from orgmodel.metrics._util import ratio
 from orgmodel.metrics.rows import Rows, Section
@@ -129,7 +130,8 @@ def _mirror_ratio(fr: Frame) -> float | None:
     return ratio(int(t.shared[m].sum()), int(t.functions[m].sum()))
 
 
-def mirror_units(org: OrgGraph, norms: Norms | None = None) -> list[str]:
+@positional_deprecated("norms")
+def mirror_units(org: OrgGraph, *, norms: Norms | None = None) -> list[str]:
     """Mirror units: departments copying a parent-bureau function, below efficient size.
 
     Returns
@@ -155,7 +157,8 @@ def mirror_units(org: OrgGraph, norms: Norms | None = None) -> list[str]:
     return _mirror_units(Frame(org, norms))
 
 
-def mirror_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
+@positional_deprecated("norms")
+def mirror_report(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, Any]:
     """上下对口 of an organisation: index, per-bureau table, departments and GUIDES edges.
 
     Returns

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.labels import METRICS, POLICY_METRIC_IDS
 from orgmodel.metrics._frame import Frame, Labels
 from orgmodel.metrics.rows import Rows, Section
@@ -118,8 +119,9 @@ _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
 assert set(_PAIRS) == set(POLICY_METRICS)
 
 
+@positional_deprecated("norms")
 def metric_by_unit(
-    org: OrgGraph, metric: str, norms: Norms | None = None
+    org: OrgGraph, metric: str, *, norms: Norms | None = None
 ) -> dict[str, float | None]:
     """A policy metric measured over every unit's subtree.
 
@@ -168,9 +170,11 @@ def _metric_by_unit(fr: Frame, metric: str) -> dict[str, float | None]:
     }
 
 
+@positional_deprecated("norms")
 def evaluate_policy(
     org: OrgGraph,
-    rules: Sequence[PolicyRule] | None = None,
+    policy: Sequence[PolicyRule] | None = None,
+    *,
     norms: Norms | None = None,
 ) -> list[dict[str, Any]]:
     """Evaluate policy rules: one row per rule and unit of its scope.
@@ -178,7 +182,7 @@ def evaluate_policy(
     Parameters
     ----------
     org : OrgGraph
-    rules : sequence of PolicyRule, optional
+    policy : sequence of PolicyRule, optional
         The rules (the shipped ``seeds/policy.yaml`` by default).
     norms : Norms, optional
         Staffing norms (for ``hidden_loss_share`` and the span thresholds).
@@ -205,7 +209,7 @@ def evaluate_policy(
     >>> [(r["unit_name"], round(r["value"], 3), r["passed"]) for r in evaluate_policy(org, [rule])]
     [('某县公安局', 0.821, True)]
     """
-    return _evaluate(Frame(org, norms), load_policy() if rules is None else rules)[0].copy()
+    return _evaluate(Frame(org, norms), load_policy() if policy is None else policy)[0].copy()
 
 
 def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[int]]]:
@@ -331,9 +335,11 @@ _UNDEFINED = "指标无定义 (undefined: denominator is 0)"
 _SCOPE_NAMES = {"county_level": "县级公安机关", "aggregate": "县级公安机关"}
 
 
+@positional_deprecated("norms")
 def policy_report(
     org: OrgGraph,
-    rules: Sequence[PolicyRule] | None = None,
+    policy: Sequence[PolicyRule] | None = None,
+    *,
     norms: Norms | None = None,
 ) -> dict[str, Any]:
     """Policy checks of an organisation with a pass/fail summary.
@@ -356,7 +362,7 @@ def policy_report(
     >>> r["rules"], r["checks"]
     (0, 0)
     """
-    return _policy_report(Frame(org, norms), load_policy() if rules is None else rules)
+    return _policy_report(Frame(org, norms), load_policy() if policy is None else policy)
 
 
 def _policy_report(fr: Frame, rules: Sequence[PolicyRule]) -> Section:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.metrics._frame import Frame, _first_seen
 from orgmodel.metrics._util import ratio
 from orgmodel.metrics.rows import Rows, Section
@@ -80,7 +81,8 @@ def spans(org: OrgGraph) -> dict[str, int]:
     return dict(Frame(org).spans)
 
 
-def span_bands(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[str, Any]]:
+@positional_deprecated("norms")
+def span_bands(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, dict[str, Any]]:
     """Count and share of managing units in each span band.
 
     Parameters
@@ -114,7 +116,8 @@ def span_bands(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[str,
     return _bands(Frame(org, norms))
 
 
-def narrow_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
+@positional_deprecated("norms")
+def narrow_spans(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, int]:
     """Managing units whose span is narrow (< ``norms.narrow_below``, 3 by default).
 
     Returns
@@ -137,7 +140,8 @@ def narrow_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     return {u: n for u, n in fr.spans.items() if n < fr.norms.narrow_below}
 
 
-def wide_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
+@positional_deprecated("norms")
+def wide_spans(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, int]:
     """Managing units whose span is wide (> ``norms.wide_above``, 15 by default).
 
     Returns
@@ -160,7 +164,8 @@ def wide_spans(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     return {u: n for u, n in fr.spans.items() if n > fr.norms.wide_above}
 
 
-def supervision_ratios(org: OrgGraph, norms: Norms | None = None) -> dict[str, float | None]:
+@positional_deprecated("norms")
+def supervision_ratios(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, float | None]:
     """Officers per leader post of every unit.
 
     Parameters
@@ -279,7 +284,8 @@ def command_paths(org: OrgGraph) -> dict[str, int]:
     return Frame(org).paths[0]
 
 
-def span_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
+@positional_deprecated("norms")
+def span_report(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, Any]:
     """Span of control of an organisation, with the narrow and wide units listed.
 
     Returns

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import norms_or_default, ratio
@@ -150,8 +151,10 @@ def _org_summary(fr: Frame) -> dict[str, Any]:
     }
 
 
+@positional_deprecated("norms", "policy")
 def metric_report(
     org: OrgGraph,
+    *,
     norms: Norms | None = None,
     policy: Sequence[PolicyRule] | None = None,
 ) -> dict[str, Any]:
@@ -277,8 +280,9 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
     return {key: out[key] for key in HEADLINE_KEYS}
 
 
+@positional_deprecated("norms")
 def headline(
-    org_or_report: OrgGraph | Mapping[str, Any], norms: Norms | None = None
+    org_or_report: OrgGraph | Mapping[str, Any], *, norms: Norms | None = None
 ) -> dict[str, float | int | None]:
     """The headline numbers of an organisation, flat.
 

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import (
@@ -101,7 +102,8 @@ def establishment_of(org: OrgGraph) -> dict[str, str]:
     return Frame(org).staffing.head
 
 
-def fixed_posts(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
+@positional_deprecated("norms")
+def fixed_posts(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, int]:
     """Each unit's part of its establishment's fixed posts.
 
     Parameters
@@ -132,7 +134,8 @@ def fixed_posts(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     return Frame(org, norms).staffing.fixed
 
 
-def absorbed_overhead(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
+@positional_deprecated("norms")
+def absorbed_overhead(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, int]:
     """Officers of every unit absorbed by its establishment's fixed posts.
 
     Returns
@@ -157,7 +160,8 @@ def absorbed_overhead(org: OrgGraph, norms: Norms | None = None) -> dict[str, in
     return Frame(org, norms).staffing.overhead
 
 
-def hollow_units(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
+@positional_deprecated("norms")
+def hollow_units(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, int]:
     """Hollow establishments (空壳): fewer officers than their fixed posts.
 
     Returns
@@ -183,7 +187,8 @@ def hollow_units(org: OrgGraph, norms: Norms | None = None) -> dict[str, int]:
     return dict(zip(fr.ids_at(h), short, strict=True))
 
 
-def hidden_loss(org: OrgGraph, norms: Norms | None = None) -> dict[str, float]:
+@positional_deprecated("norms")
+def hidden_loss(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, float]:
     """Hidden workforce loss (警力隐性流失), on the head unit of every establishment.
 
     Returns
@@ -213,7 +218,8 @@ def hidden_loss(org: OrgGraph, norms: Norms | None = None) -> dict[str, float]:
     return Frame(org, norms).staffing.loss
 
 
-def establishments(org: OrgGraph, norms: Norms | None = None) -> dict[str, dict[str, Any]]:
+@positional_deprecated("norms")
+def establishments(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, dict[str, Any]]:
     """Every establishment (编制单元) with its figures.
 
     Returns
@@ -269,7 +275,8 @@ def _establishment_rows(fr: Frame) -> dict[str, dict[str, Any]]:
     return out
 
 
-def unit_staffing(org: OrgGraph, norms: Norms | None = None) -> list[dict[str, Any]]:
+@positional_deprecated("norms")
+def unit_staffing(org: OrgGraph, *, norms: Norms | None = None) -> list[dict[str, Any]]:
     """Per-unit staffing rows, each naming the establishment the unit belongs to.
 
     Returns
@@ -322,8 +329,9 @@ def unit_staffing(org: OrgGraph, norms: Norms | None = None) -> list[dict[str, A
     ]
 
 
+@positional_deprecated("norms", "by")
 def availability_funnel(
-    org: OrgGraph, norms: Norms | None = None, by: str = "level"
+    org: OrgGraph, *, norms: Norms | None = None, by: str = "level"
 ) -> dict[str, Any]:
     """Availability funnel: how many officers are left to deploy after each deduction.
 
@@ -382,7 +390,8 @@ def _cat_rank(cat: str) -> tuple[int, str]:
     return (ranks.index(cat) if cat in ranks else len(ranks), cat)
 
 
-def workforce_report(org: OrgGraph, norms: Norms | None = None) -> dict[str, Any]:
+@positional_deprecated("norms")
+def workforce_report(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, Any]:
     """Hidden workforce loss of an organisation: totals, hollow units, funnels.
 
     Returns

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel._keywords import positional_deprecated
 from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES
 from orgmodel.model import CATEGORY_CODES, NODE_FIELDS, OrgGraph
 from orgmodel.norms import Norms, load_norms
@@ -351,12 +352,13 @@ def _category(org: OrgGraph, uid: str | None, end: str) -> str:
     return end if uid is None else org.category_of(uid)
 
 
+@positional_deprecated("norms", "lineage")
 def diff_orgs(
     a: OrgGraph,
     b: OrgGraph,
+    *,
     norms: Norms | None = None,
     lineage: Lineage | Mapping[str, Iterable[str]] | None = None,
-    *,
     metrics: bool = True,
 ) -> dict[str, Any]:
     """Compare two organisations: unit changes, officer flows, and the metrics' deltas.
@@ -534,7 +536,7 @@ def _diff(
         from orgmodel.metrics.suite import headline  # the suite is only needed here
 
         n = norms if norms is not None else load_norms()
-        before, after = headline(a, n), headline(b, n)
+        before, after = headline(a, norms=n), headline(b, norms=n)
         delta = {
             k: (after[k] - before[k])  # type: ignore[operator]
             if isinstance(before[k], int | float) and isinstance(after[k], int | float)

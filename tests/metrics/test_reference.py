@@ -362,7 +362,7 @@ def varied(seed: int) -> OrgGraph:
 def test_the_suite_equals_the_reference(seed: int) -> None:
     org = varied(seed)
     norms = load_norms()
-    report = metric_report(org, norms, load_policy())
+    report = metric_report(org, norms=norms, policy=load_policy())
     ref = Reference(org, norms)
     # the shapes above are there: a narrow span, a dispatched post, a 分局 in a county
     assert report["span"]["narrow"] and report["layers"]["command_path"]["via_command_centre"]

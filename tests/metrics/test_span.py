@@ -138,10 +138,10 @@ def test_span_histogram_counts_every_edge_once(org: OrgGraph) -> None:
     norms = load_norms()
     sp = spans(org)
     assert sum(sp.values()) == len(org) - 1  # every REPORTS_TO edge once
-    bands = span_bands(org, norms)
+    bands = span_bands(org, norms=norms)
     assert sum(b["count"] for b in bands.values()) == len(sp)
     assert all(s >= 1 for s in sp.values())
-    rep = span_report(org, norms)
+    rep = span_report(org, norms=norms)
     assert rep["edges"] == len(org) - 1
     paths = command_paths(org)
     depth = org.depths()

@@ -91,7 +91,7 @@ def test_custom_norms_are_used_and_echoed(county: OrgGraph) -> None:
     data = load_norms().to_dict()
     data["absence_rate"] = 0.5
     norms = norms_from_dict(data, "mine.yaml")
-    rep = metric_report(county, norms, policy=[])
+    rep = metric_report(county, norms=norms, policy=[])
     assert rep["norms"]["absence_rate"] == 0.5 and rep["norms"]["source"] == "mine.yaml"
     # after duty rosters 44 + 47 + 8 = 99 officers (test_workforce.py); half are away
     assert rep["workforce"]["deployable"] == pytest.approx(49.5)

@@ -183,15 +183,15 @@ def test_workforce_report(county: OrgGraph) -> None:
 @given(org_graphs())
 def test_overhead_and_hidden_loss_bounds(org: OrgGraph) -> None:
     norms = load_norms()
-    o = absorbed_overhead(org, norms)
-    loss = hidden_loss(org, norms)
+    o = absorbed_overhead(org, norms=norms)
+    loss = hidden_loss(org, norms=norms)
     head = establishment_of(org)
     for u in org:
         assert 0 <= o[u] <= org.attrs(u)["police"]  # overhead never exceeds police
         assert loss[u] >= 0
         if head[u] != u:
             assert loss[u] == 0  # an establishment's loss sits on its head
-    for h, e in establishments(org, norms).items():
+    for h, e in establishments(org, norms=norms).items():
         assert e["overhead"] == sum(o[u] for u in org if head[u] == h)
         assert e["police"] == sum(org.attrs(u)["police"] for u in org if head[u] == h)
         if e["police"] >= norms[e["kind"]].efficient_size:
@@ -204,11 +204,13 @@ def test_overhead_and_hidden_loss_bounds(org: OrgGraph) -> None:
 def test_funnel_stages_never_increase(org: OrgGraph) -> None:
     norms = load_norms()
     for by in ("level", "category"):
-        f = availability_funnel(org, norms, by=by)
+        f = availability_funnel(org, norms=norms, by=by)
         for g in [*f["groups"], f["total"]]:
             stages = [g["police"], g["after_leaders"], g["after_admin"], g["after_duty"]]
             stages.append(g["deployable"])
             assert all(a >= b for a, b in itertools.pairwise(stages))
             assert g["deployable"] >= 0
         assert f["total"]["police"] == org.total_police()
-    assert workforce_report(org, norms)["overhead"] == sum(absorbed_overhead(org, norms).values())
+    assert workforce_report(org, norms=norms)["overhead"] == sum(
+        absorbed_overhead(org, norms=norms).values()
+    )

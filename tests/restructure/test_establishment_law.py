@@ -31,7 +31,7 @@ def test_two_teams_one_office_never_raises_posts_loss_or_hollow_units(
         op["community_share"] = data.draw(st.floats(0, 1))
     r = apply_plan(org, plan_from_dict({"name": "两队一室", "ops": [op]}), norms=norms)
     assert r.hired["police"] == r.retired["police"] == 0  # the same officers
-    before, after = workforce_report(org, norms), workforce_report(r.org, norms)
+    before, after = workforce_report(org, norms=norms), workforce_report(r.org, norms=norms)
     assert after["police"] == before["police"]
     assert after["fixed_posts"] <= before["fixed_posts"]
     assert after["hidden_loss"] <= before["hidden_loss"] + 1e-9

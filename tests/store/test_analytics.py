@@ -29,7 +29,7 @@ EXPECTED: dict[str, tuple[Callable[[OrgGraph], dict[str, Any]], str, str]] = {
 
 def est(org: OrgGraph, column: str, norms: Any = None) -> dict[str, Any]:
     """A column of every establishment (a station with its teams, office and posts is one)."""
-    return {h: e[column] for h, e in workforce.establishments(org, norms).items()}
+    return {h: e[column] for h, e in workforce.establishments(org, norms=norms).items()}
 
 
 @pytest.fixture(scope="module")
