@@ -12,7 +12,8 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -242,16 +243,28 @@ async def read_json_body(request: Request, model: type[M]) -> M:
         ) from None
 
 
-def _declared_query(dependant: Any) -> set[str]:
-    names = {p.alias for p in dependant.query_params}
+def _takes_several(annotation: Any) -> bool:
+    """A query parameter declared as a list (``list[str] | None``) takes repeated values."""
+    if get_origin(annotation) in (Union, UnionType):
+        return any(_takes_several(a) for a in get_args(annotation))
+    origin = get_origin(annotation) or annotation
+    return isinstance(origin, type) and issubclass(origin, list | tuple | set | frozenset)
+
+
+def _declared_query(dependant: Any) -> dict[str, bool]:
+    """Query parameter name → whether it takes several values, over a route's dependencies."""
+    names = {p.alias: _takes_several(p.field_info.annotation) for p in dependant.query_params}
     for sub in dependant.dependencies:
-        names |= _declared_query(sub)
+        names.update(_declared_query(sub))
     return names
 
 
 async def refuse_unknown_query(request: Request) -> None:
     """Refuse query parameters a route does not take (422), naming them and the ones it does:
-    a misspelt filter (``?knd=station``) must not silently return everything."""
+    a misspelt filter (``?knd=station``) must not silently return everything. A parameter
+    that takes one value given twice (``?version=1&version=2``) is refused too, naming it,
+    rather than keeping one of the values silently; list filters (``/units?kind=…``) say
+    in the OpenAPI that they may be repeated."""
     if not request.query_params:
         return
     route = request.scope.get("route")
@@ -259,7 +272,7 @@ async def refuse_unknown_query(request: Request) -> None:
     if dependant is None:
         return
     known = _declared_query(dependant)
-    extra = sorted(set(request.query_params) - known)
+    extra = sorted(set(request.query_params) - set(known))
     if extra:
         takes = ", ".join(sorted(known)) or "none"
         raise ApiProblem(
@@ -267,4 +280,17 @@ async def refuse_unknown_query(request: Request) -> None:
             "unknown-parameter",
             f"unknown query parameter{'s' if len(extra) > 1 else ''} "
             f"{', '.join(repr(x) for x in extra)} (this route takes: {takes})",
+        )
+    repeated = sorted(
+        name
+        for name, several in known.items()
+        if not several and len(request.query_params.getlist(name)) > 1
+    )
+    if repeated:
+        raise ApiProblem(
+            422,
+            "repeated-parameter",
+            f"query parameter{'s' if len(repeated) > 1 else ''} "
+            f"{', '.join(repr(x) for x in repeated)} given more than once "
+            f"(each takes one value)",
         )

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import networkx as nx
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi import Path as PathParam
+from pydantic import StringConstraints
 from starlette.datastructures import UploadFile
 
 from api.deps import AdminDep, ServiceDep, ViewerDep
@@ -400,59 +401,68 @@ async def list_units(
     service: ServiceDep,
     version: VersionQ = None,
     kind: Annotated[
-        str | None,
+        list[Annotated[str, StringConstraints(max_length=50)]] | None,
         Query(
-            max_length=50,
+            max_length=20,
             description="Only units of this kind: a code (station) or a Chinese name the "
-            "importer knows (派出所, 分局, 社区警务室 …).",
+            "importer knows (派出所, 分局, 社区警务室 …). Repeat it for several kinds: "
+            "`kind=station&kind=community_post` is units of either kind.",
         ),
     ] = None,
     function: Annotated[
-        str | None,
+        list[Annotated[str, StringConstraints(max_length=50)]] | None,
         Query(
-            max_length=50,
+            max_length=20,
             description="Only units of this function: a catalogue code (criminal) or its "
-            "Chinese name (刑侦).",
+            "Chinese name (刑侦). Repeat it for several functions (units of any of them).",
         ),
     ] = None,
     parent: Annotated[str | None, Query(description="Only direct children of this unit.")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> UnitPage:
-    """Units breadth-first from the root (parents before children), one page at a time."""
+    """Units breadth-first from the root (parents before children), one page at a time.
+    Filters combine with AND; the values of one repeated filter with OR."""
+    kinds: set[str] | None = None
     if kind is not None:
         # one home of kind names: the importer's rules (codes and Chinese names)
-        code = load_kind_rules().name_kind(kind)
-        if code is None:
-            raise ApiProblem(
-                422,
-                "invalid-filter",
-                f"kind: unknown unit kind {kind!r} (a code such as {', '.join(KINDS[:4])} …, "
-                "or a Chinese name such as 派出所)",
-            )
-        kind = code
+        rules = load_kind_rules()
+        kinds = set()
+        for k in kind:
+            code = rules.name_kind(k)
+            if code is None:
+                raise ApiProblem(
+                    422,
+                    "invalid-filter",
+                    f"kind: unknown unit kind {k!r} (a code such as {', '.join(KINDS[:4])} …, "
+                    "or a Chinese name such as 派出所)",
+                )
+            kinds.add(code)
     org, _ = await service.load_org(org_id, version)
+    functions: set[str] | None = None
     if function is not None:
-        fn = org.catalogue.resolve(function)
-        if fn is None:
-            raise ApiProblem(
-                422,
-                "invalid-filter",
-                f"function: unknown function {function!r} (a catalogue code or Chinese name)",
-            )
-        function = fn
+        functions = set()
+        for f in function:
+            fn = org.catalogue.resolve(f)
+            if fn is None:
+                raise ApiProblem(
+                    422,
+                    "invalid-filter",
+                    f"function: unknown function {f!r} (a catalogue code or Chinese name)",
+                )
+            functions.add(fn)
     if parent is not None:
         if parent not in org:
             raise ApiProblem(404, "not-found", f"no unit {parent!r} in {org_id!r}")
         ids = list(org.children(parent))
     else:
         ids = org.order()
-    if kind is not None or function is not None:
+    if kinds is not None or functions is not None:
         ids = [
             u
             for u in ids
-            if (kind is None or org.attrs(u)["kind"] == kind)
-            and (function is None or org.attrs(u)["function"] == function)
+            if (kinds is None or org.attrs(u)["kind"] in kinds)
+            and (functions is None or org.attrs(u)["function"] in functions)
         ]
     page = ids[offset : offset + limit]
     return UnitPage(

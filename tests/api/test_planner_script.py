@@ -62,6 +62,55 @@ def test_bad_filters_are_422(client: TestClient, query: str, says: str) -> None:
     assert says in r.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        # a repeated list filter is OR: the station and the bureau
+        ("kind=station&kind=county", ["b", "s1"]),
+        ("kind=派出所&kind=社区警务室", ["s1", "p1"]),  # Chinese names, as the importer's
+        ("function=刑侦&function=public_order", ["xj", "za"]),
+        # different filters are AND: departments of either function, none of them a station
+        ("kind=station&function=刑侦&function=治安", []),
+        ("kind=内设机构&function=criminal", ["xj"]),
+    ],
+)
+def test_repeated_list_filters_are_any_of(client: TestClient, query: str, ids: list[str]) -> None:
+    r = client.get(f"/api/v1/orgs/test-county/units?{query}", headers=auth(VIEWER))
+    assert r.status_code == 200, r.text
+    assert [u["id"] for u in r.json()["items"]] == ids and r.json()["total"] == len(ids)
+
+
+def test_list_filters_say_they_repeat_in_the_openapi(client: TestClient) -> None:
+    op = client.get("/openapi.json").json()["paths"]["/api/v1/orgs/{org_id}/units"]["get"]
+    params = {p["name"]: p for p in op["parameters"]}
+    for name in ("kind", "function"):
+        schema = params[name]["schema"]
+        arrays = [s for s in schema["anyOf"] if s.get("type") == "array"]
+        assert arrays and arrays[0]["items"]["type"] == "string", schema
+        assert "Repeat it" in params[name]["description"]
+    assert params["limit"]["schema"]["type"] == "integer"  # one value only
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        # one bad value among several is named
+        ("/api/v1/orgs/test-county/units?kind=station&kind=stationx", "'stationx'"),
+        # a parameter that takes one value, given twice: refused and named, never one kept
+        ("/api/v1/orgs/test-county/units?limit=1&limit=2", "'limit' given more than once"),
+        ("/api/v1/orgs/test-county/units?parent=b&parent=s1", "'parent' given more than once"),
+        ("/api/v1/orgs/test-county/units?version=1&version=1", "'version' given more than once"),
+        ("/api/v1/orgs/test-county/charts/spans?root=b&root=s1", "'root' given more than once"),
+        ("/api/v1/compare?a=test-county&a=test-county&b=test-county", "'a' given more than once"),
+        ("/api/v1/scenarios?base=x&base=y", "'base' given more than once"),
+    ],
+)
+def test_repeated_single_value_parameters_are_422(client: TestClient, url: str, says: str) -> None:
+    r = client.get(url, headers=auth(VIEWER))
+    assert r.status_code == 422, r.text
+    assert says in r.json()["detail"]
+
+
 def test_unknown_query_parameter_refused_everywhere(client: TestClient) -> None:
     r = client.get("/api/v1/orgs/test-county/charts/spans?rooot=s1", headers=auth(VIEWER))
     assert r.status_code == 422
