@@ -1,9 +1,9 @@
 """The API contract: pydantic models of every request and response body.
 
 Units carry their Chinese ``name`` (and the Chinese name of their kind and function) in every
-answer; JSON is UTF-8 with Chinese kept as is. Metric reports, diffs and plans are the
-library's own plain-data reports (documented in ``docs/api.md`` and the README), carried as
-JSON objects inside typed envelopes.
+answer; JSON is UTF-8 with Chinese kept as is. Metric reports, diffs and headline deltas are
+the library's own reports, typed field by field in :mod:`api.report_models`; plans are the
+plan-file format (``docs/plans.md``) carried as JSON objects.
 """
 
 from __future__ import annotations
@@ -13,14 +13,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.report_models import MetricReport
+from api.report_models import HeadlineDeltas, MetricReport, OrgDiff
 
 if TYPE_CHECKING:
-    # Routes pass the library's report dicts and pydantic validates them into MetricReport
-    # (mypy, without pydantic's plugin, would ask for the model itself).
+    # Routes pass the library's report dicts and pydantic validates them into MetricReport,
+    # OrgDiff, HeadlineDeltas (mypy, without pydantic's plugin, would ask for the models).
     Report = MetricReport | dict[str, Any]
+    Diff = OrgDiff | dict[str, Any]
+    Deltas = HeadlineDeltas | dict[str, Any]
 else:
     Report = MetricReport
+    Diff = OrgDiff
+    Deltas = HeadlineDeltas
 
 __all__ = [
     "MAX_ID",
@@ -414,7 +418,7 @@ class DiffOut(_Out):
 
     a: OrgRef
     b: OrgRef
-    diff: dict[str, Any]
+    diff: Diff
 
 
 class ScenarioMetricsOut(_Out):
@@ -425,7 +429,7 @@ class ScenarioMetricsOut(_Out):
     result: OrgRef
     before: Report
     after: Report
-    deltas: dict[str, Any] = Field(description="after − before for each numeric figure.")
+    deltas: Deltas = Field(description="Headline numbers before and after, and after − before.")
     lists_before: dict[str, ListPage] = Field(default_factory=dict)
     lists_after: dict[str, ListPage] = Field(default_factory=dict)
 
@@ -437,8 +441,8 @@ class CompareOut(_Out):
     b: OrgRef
     metrics_a: Report
     metrics_b: Report
-    deltas: dict[str, Any]
-    diff: dict[str, Any]
+    deltas: Deltas = Field(description="Headline numbers of a and b, and b − a.")
+    diff: Diff
 
 
 # -- query ------------------------------------------------------------------------------------

@@ -15,18 +15,35 @@ library may grow, a client reading a typed field is never broken by that.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    create_model,
+    model_serializer,
+)
+
+from orgmodel.labels import METRICS
+from orgmodel.metrics.suite import HEADLINE_KEYS
 
 __all__ = [
     "ChartKindsOut",
     "CompareNumbersOut",
+    "HeadlineDelta",
+    "HeadlineDeltas",
+    "HeadlineNumbers",
     "LayersReport",
     "MetricReport",
     "MirrorReport",
     "NormsOut",
     "NumbersOut",
+    "OrgDiff",
     "OrgSummaryOut",
     "PlotlyFigure",
     "PolicyReport",
@@ -419,6 +436,247 @@ class MetricReport(_Section):
 
 
 _SECTIONS = frozenset(MetricReport.model_fields)
+
+
+# -- headline numbers, deltas and diffs ---------------------------------------------------------
+
+#: Headline figures that are whole counts (the others may be fractions or undefined: null).
+_WHOLE = frozenset(
+    {
+        "units",
+        "police",
+        "auxiliaries",
+        "people",
+        "departments",
+        "managing_units",
+        "layers",
+        "establishments",
+        "hollow_units",
+        "guides",
+        "mirror_units",
+        "county_level_bureaus",
+    }
+)
+
+
+def _headline_model(name: str, doc: str) -> type[_Section]:
+    # one field per headline key (orgmodel.metrics.HEADLINE_KEYS: the one home of the list),
+    # described by its label in orgmodel.labels
+    fields: dict[str, Any] = {
+        k: (
+            int if k in _WHOLE else Num | None,
+            Field(description=f"{METRICS[k].zh} ({METRICS[k].en}; {METRICS[k].unit})"),
+        )
+        for k in HEADLINE_KEYS
+    }
+    model: type[_Section] = create_model(name, __base__=_Section, __doc__=doc, **fields)
+    return model
+
+
+HeadlineNumbers = _headline_model(
+    "HeadlineNumbers",
+    "The headline numbers of an organisation (orgmodel.metrics.headline): head counts are "
+    "integers; shares are fractions 0–1; null where a ratio is undefined.",
+)
+HeadlineDelta = _headline_model(
+    "HeadlineDelta",
+    "after − before for each headline number (null where either side is undefined).",
+)
+
+
+class HeadlineDeltas(_Section):
+    """Headline numbers before and after, and after − before for each."""
+
+    before: HeadlineNumbers  # type: ignore[valid-type]
+    after: HeadlineNumbers  # type: ignore[valid-type]
+    delta: HeadlineDelta  # type: ignore[valid-type]
+
+
+class DiffSide(_Section):
+    id: str
+    name: str
+    units: int
+    police: int = Field(description="民警")
+    auxiliaries: int = Field(description="辅警")
+
+
+class UnitEnd(_Section):
+    """A unit on one side only (added or removed)."""
+
+    id: str
+    name: str = Field(description="Chinese name")
+    kind: str
+    parent: str | None
+
+
+class MergedUnits(_Section):
+    into: str
+    name: str
+    from_: list[str] = Field(alias="from", description="Ids of the units merged")
+
+
+class SplitUnit(_Section):
+    from_: str = Field(alias="from")
+    name: str
+    into: list[str]
+
+
+class RenamedUnit(_Section):
+    from_: str = Field(alias="from")
+    to: str
+    name: str
+
+
+class MovedUnit(_Section):
+    id: str
+    name: str
+    from_parent: str
+    to_parent: str | None
+
+
+class ChangedUnit(_Section):
+    id: str
+    name: str
+    fields: dict[str, list[Any]] = Field(
+        description="Field → [before, after], for each field that changed"
+    )
+
+
+class UnitChanges(_Section):
+    added: list[UnitEnd]
+    removed: list[UnitEnd]
+    merged: list[MergedUnits]
+    split: list[SplitUnit]
+    renamed: list[RenamedUnit]
+    moved: list[MovedUnit]
+    changed: list[ChangedUnit]
+
+
+class ChangeCounts(_Section):
+    added: int
+    removed: int
+    merged: int
+    split: int
+    renamed: int
+    moved: int
+    changed: int
+
+
+class Heads(_Section):
+    police: int = Field(description="民警")
+    auxiliaries: int = Field(description="辅警")
+
+
+class OfficerFlow(_Section):
+    """Officers from a unit of ``a`` to a unit of ``b`` (``from`` null: hired; ``to`` null:
+    retired)."""
+
+    from_: str | None = Field(alias="from")
+    from_name: str | None
+    to: str | None
+    to_name: str | None
+    police: int
+    auxiliaries: int
+
+
+class CategoryFlow(_Section):
+    from_: str = Field(alias="from", description="Category (or 'hired')")
+    to: str = Field(description="Category (or 'retired')")
+    police: int
+    auxiliaries: int
+
+
+class CategoryAccount(_Section):
+    """One category: before = stayed + moved_out + retired; after = stayed + moved_in +
+    hired."""
+
+    category: str
+    name: str = Field(description="Chinese name")
+    before: Heads
+    after: Heads
+    stayed: Heads
+    moved_out: Heads
+    moved_in: Heads
+    retired: Heads
+    hired: Heads
+
+
+class OfficerAccount(_Section):
+    """Officer accounting (留任, 调动, 减员, 新招录): before = stayed + moved + retired and
+    after = stayed + moved + hired."""
+
+    method: Literal["exact", "estimated"] = Field(
+        description="exact with a plan's lineage; estimated when units are matched by id"
+    )
+    method_label: str
+    police_a: int
+    police_b: int
+    auxiliaries_a: int
+    auxiliaries_b: int
+    people_a: int
+    people_b: int
+    stayed: Heads
+    moved: Heads
+    hired: Heads
+    retired: Heads
+    flows: list[OfficerFlow]
+    by_category: list[CategoryFlow]
+    categories: list[CategoryAccount]
+
+
+class Freed(_Section):
+    overhead: Num | None = Field(description="Absorbed overhead before − after")
+    hidden_loss: Num | None = Field(description="Hidden loss before − after (expected value)")
+
+
+class OrgDiff(_Section):
+    """What changed from ``a`` to ``b`` (orgmodel.restructure.diff_orgs): unit changes,
+    officer accounting, and the headline numbers before and after."""
+
+    a: DiffSide
+    b: DiffSide
+    units: UnitChanges
+    counts: ChangeCounts
+    officers: OfficerAccount
+    metrics: HeadlineDeltas | None
+    freed: Freed | None
+
+
+class _TypedDiffs:
+    """Diffs validated into :class:`OrgDiff` once per diff object. The service caches its
+    diffs, and validating a big one (about 0.2 s per 100,000 units) is not repeated for every
+    request; a few are kept, by identity (the dict is kept with its model, so its id stays
+    its own)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._items: OrderedDict[int, tuple[Mapping[str, Any], OrgDiff]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, diff: Mapping[str, Any]) -> OrgDiff | None:
+        """The model of ``diff`` if it was validated already."""
+        with self._lock:
+            hit = self._items.get(id(diff))
+            if hit is None or hit[0] is not diff:
+                return None
+            self._items.move_to_end(id(diff))
+            return hit[1]
+
+    def validate(self, diff: Mapping[str, Any]) -> OrgDiff:
+        """``diff`` validated (blocking: call it off the event loop)."""
+        hit = self.get(diff)
+        if hit is not None:
+            return hit
+        model = OrgDiff.model_validate(diff)
+        with self._lock:
+            self._items[id(diff)] = (diff, model)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return model
+
+
+#: The process's typed diffs (the API's scenario diff and compare routes).
+typed_diffs = _TypedDiffs()
 
 
 # -- the dashboard's numbers and charts ---------------------------------------------------------

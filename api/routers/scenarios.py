@@ -26,9 +26,10 @@ from api.models import (
     ScenarioSummary,
 )
 from api.problems import ApiProblem, english
+from api.report_models import OrgDiff, typed_diffs
 from api.routers.metrics import LimitQ, PageQ
 from api.routers.orgs import EXPORT_CONTENT, YAML_TYPES, export_bytes, export_response
-from api.service import Subject, deltas, parse_plan, parse_subject, replay_plan
+from api.service import OrgService, Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
 from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.io.per_unit import page_lists
@@ -276,6 +277,12 @@ async def delete_scenario(
     return Response(status_code=204)
 
 
+async def _typed(service: OrgService, d: dict[str, Any]) -> OrgDiff:
+    """The diff as its typed model: validated once per cached diff, off the event loop."""
+    hit = typed_diffs.get(d)
+    return hit if hit is not None else await service.heavy(typed_diffs.validate, d)
+
+
 @router.get(
     "/scenarios/{scenario_id}/diff",
     response_model=DiffOut,
@@ -291,7 +298,7 @@ async def scenario_diff(scenario_id: ScenarioId, caller: ViewerDep, service: Ser
     return DiffOut(
         a=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base.name),
         b=OrgRef(type="scenario", id=rec.scenario_id, name=result.name),
-        diff=d,
+        diff=await _typed(service, d),
     )
 
 
@@ -366,7 +373,7 @@ async def compare(a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep) -> Com
     sa, sb = parse_subject(a), parse_subject(b)
     ra, sa2, oa = await service.report(sa)
     rb, sb2, ob = await service.report(sb)
-    d = await service.diff((sa2, sb2), oa, ob)
+    d = await _typed(service, await service.diff((sa2, sb2), oa, ob))
     return CompareOut(
         a=subject_ref(sa2, oa),
         b=subject_ref(sb2, ob),

@@ -108,6 +108,8 @@ ANSWERS = [
     ),
     ("/api/v1/scenarios/{scenario_id}/metrics", "/api/v1/scenarios/dabumen-county/metrics", ""),
     ("/api/v1/compare", "/api/v1/compare?a=mirror-county&b=scenario:dabumen-county", ""),
+    ("/api/v1/compare", "/api/v1/compare?a=mirror-county&b=mirror-city", ""),
+    ("/api/v1/scenarios/{scenario_id}/diff", "/api/v1/scenarios/dabumen-county/diff", ""),
     ("/api/v1/orgs/{org_id}/numbers", "/api/v1/orgs/mirror-county/numbers", ""),
     ("/api/v1/scenarios/{scenario_id}/numbers", "/api/v1/scenarios/dabumen-county/numbers", ""),
     (
@@ -145,3 +147,92 @@ def test_real_answers_validate(
     if url == "/api/v1/orgs/mirror-county/metrics":
         bad = {**body, "report": {**body["report"], "workforce": {"police": "497"}}}
         assert not validator.is_valid(bad)
+
+
+def test_diff_and_deltas_have_typed_schemas(doc: dict[str, Any]) -> None:
+    # the scenario diff, the compare diff and both routes' deltas: typed, not a bare object
+    diff = resolve(
+        doc,
+        resolve(doc, response_schema(doc, "/api/v1/scenarios/{scenario_id}/diff"))["properties"][
+            "diff"
+        ],
+    )
+    compare = resolve(doc, response_schema(doc, "/api/v1/compare"))["properties"]
+    assert resolve(doc, compare["diff"]) == diff
+    scen = resolve(doc, response_schema(doc, "/api/v1/scenarios/{scenario_id}/metrics"))
+    deltas = resolve(doc, scen["properties"]["deltas"])
+    assert resolve(doc, compare["deltas"]) == deltas
+    props = diff["properties"]
+    assert set(props) == {"a", "b", "units", "counts", "officers", "metrics", "freed"}
+    counts = resolve(doc, props["counts"])["properties"]
+    assert set(counts) == {"added", "removed", "merged", "split", "renamed", "moved", "changed"}
+    assert all(types(doc, c) == {"integer"} for c in counts.values())
+    officers = resolve(doc, props["officers"])["properties"]
+    assert resolve(doc, officers["method"])["enum"] == ["exact", "estimated"]
+    assert types(doc, resolve(doc, officers["stayed"])["properties"]["police"]) == {"integer"}
+    flow = resolve(doc, resolve(doc, officers["flows"])["items"])["properties"]
+    assert set(flow) >= {"from", "from_name", "to", "to_name", "police", "auxiliaries"}
+    assert {t["type"] for t in flow["from"]["anyOf"]} == {"string", "null"}  # null: hired
+    merged = resolve(
+        doc, resolve(doc, resolve(doc, props["units"])["properties"]["merged"])["items"]
+    )
+    assert set(merged["properties"]) == {"into", "name", "from"}
+    # the headline numbers, before/after/delta: one field per headline key, typed
+    from orgmodel.metrics import HEADLINE_KEYS
+
+    before = resolve(doc, deltas["properties"]["before"])["properties"]
+    delta = resolve(doc, deltas["properties"]["delta"])["properties"]
+    assert list(before) == list(HEADLINE_KEYS) == list(delta)
+    assert types(doc, before["police"]) == {"integer"}  # head counts are whole
+    assert types(doc, before["hidden_loss"]) == {"integer", "number", "null"}
+    assert "民警" in before["police"]["description"]
+    assert resolve(doc, props["metrics"]) == deltas
+
+
+def test_diff_answer_balances_and_a_wrong_type_is_refused(
+    seeded: TestClient, doc: dict[str, Any]
+) -> None:
+    r = seeded.get("/api/v1/scenarios/dabumen-county/diff", headers=auth(VIEWER))
+    assert r.status_code == 200, r.text
+    d = r.json()["diff"]
+    off = d["officers"]
+    # the 大部门 plan only regroups the county's 497 officers: exact flows, none hired or
+    # retired, so before = stayed + moved = after = 497
+    assert off["method"] == "exact" and off["police_a"] == off["police_b"] == 497
+    assert off["stayed"]["police"] + off["moved"]["police"] == 497
+    assert off["hired"]["police"] == off["retired"]["police"] == 0
+    assert d["counts"]["merged"] == 7  # as docs/scripting.md counts them
+    assert d["metrics"]["before"]["departments"] == 22 and d["metrics"]["after"]["departments"] == 8
+    assert d["metrics"]["delta"]["departments"] == 8 - 22
+    path = "/api/v1/scenarios/{scenario_id}/diff"
+    validator = jsonschema_rs.Draft202012Validator(
+        {**response_schema(doc, path), "components": doc["components"]}
+    )
+    body = r.json()
+    assert validator.is_valid(body)
+    bad = {**body, "diff": {**d, "counts": {**d["counts"], "merged": "7"}}}
+    assert not validator.is_valid(bad)
+    bad = {**body, "diff": {**d, "officers": {**off, "method": "guessed"}}}
+    assert not validator.is_valid(bad)
+
+
+def test_a_cached_diff_is_validated_once() -> None:
+    from api.report_models import OrgDiff, _TypedDiffs
+    from orgmodel.model import OrgGraph, Unit
+    from orgmodel.restructure import diff_orgs
+
+    a = OrgGraph([Unit("b", "县局", "county"), Unit("s", "派出所", "station", "b", police=9)])
+    b = a.with_units(
+        [Unit("b", "县局", "county"), Unit("s", "城关派出所", "station", "b", police=9)]
+    )
+    memo = _TypedDiffs(size=2)
+    d = diff_orgs(a, b)
+    assert memo.get(d) is None
+    m = memo.validate(d)
+    assert isinstance(m, OrgDiff) and memo.get(d) is m and memo.validate(d) is m
+    assert m.counts.changed == 1 and m.officers.method == "estimated"  # type: ignore[attr-defined]
+    # an equal diff that is another object is validated on its own; at most `size` are kept
+    others = [diff_orgs(a, b) for _ in range(2)]
+    for o in others:
+        assert memo.validate(o) is not m
+    assert memo.get(d) is None and all(memo.get(o) is not None for o in others)
