@@ -16,6 +16,7 @@ docs/scripting.md walks through it; the building blocks are in :mod:`orgmodel.mo
 :mod:`orgmodel.metrics`, :mod:`orgmodel.restructure`, :mod:`orgmodel.charts`.
 """
 
+from orgmodel.errors import InputError, OrgWarning
 from orgmodel.focus import find_units, subtree
 from orgmodel.model import OrgGraph, Unit
 from orgmodel.norms import load_norms, load_policy
@@ -24,8 +25,10 @@ from orgmodel.seeds import seed_path
 
 __all__ = [
     "Comparison",
+    "InputError",
     "MetricReport",
     "OrgGraph",
+    "OrgWarning",
     "Scenario",
     "Unit",
     "apply",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError", "OrgmodelError"]
+__all__ = ["InputError", "OrgWarning", "OrgmodelError"]
 
 
 class OrgmodelError(Exception):
@@ -14,3 +14,9 @@ class InputError(OrgmodelError, ValueError):
 
     The message names the file (and row or field) at fault.
     """
+
+
+class OrgWarning(UserWarning):
+    """Something the reader or the model noticed that may make a number wrong (an
+    organisation's ``warnings``: figures that look like subtree totals, a sheet picked among
+    several …). ``om.read`` issues one per warning, so a script or notebook shows them."""

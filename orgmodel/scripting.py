@@ -15,6 +15,7 @@ pandas is an optional extra: ``pip install orgmodel[pandas]``).
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -22,8 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel.errors import InputError, OrgWarning
 from orgmodel.focus import subtree
+from orgmodel.i18n import lazy
 from orgmodel.io import load_any
+from orgmodel.io.per_unit import PER_UNIT_LISTS
+from orgmodel.io.tabular import TABLE_SUFFIXES, Switches
 from orgmodel.metrics import headline, metric_report, policy_report
 from orgmodel.metrics._frame import Frame
 from orgmodel.model import CATEGORY_CODES, KIND_NAMES, KINDS, OrgGraph
@@ -71,22 +76,69 @@ def _check(org: Any, norms: Any, policy: Any = None, *, call: str) -> None:
         )
 
 
-def read(path: str | Path) -> OrgGraph:
+#: How messages of the spreadsheet reader name its options in a script (``totals=True``).
+SCRIPT_SWITCHES = Switches(totals="totals=True", sheet="sheet={name!r}")
+
+
+def read(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    totals: bool = False,
+    id: str | None = None,
+    name: str | None = None,
+) -> OrgGraph:
     """Read an organisation from any supported file, by its suffix.
 
     ``.yaml``/``.yml``/``.json`` (orgmodel's format), ``.csv``/``.xlsx``/``.xls`` (an HR
     export) or ``.graphml``.
 
+    Parameters
+    ----------
+    path : str or Path
+    sheet : str, optional
+        Spreadsheets: the worksheet of a workbook (default: the active one, or the one sheet
+        with a header row).
+    totals : bool
+        Spreadsheets: the 民警/辅警 figures are subtree totals (a 派出所's includes its teams
+        and posts); each unit's own = its total − its sub-units'.
+    id, name : str, optional
+        Spreadsheets: the organisation's id (default: the file name without its suffix) and
+        name (default: the root unit's).
+
+    Warns
+    -----
+    OrgWarning
+        One per thing the reader noticed that may make a number wrong (the organisation's
+        ``warnings``), e.g. 民警 figures that look like subtree totals read without ``totals``.
+
     Raises
     ------
     InputError
-        Missing or unreadable file. ``OrgValidationError``: the organisation breaks a rule
-        of the model (every problem listed).
+        Missing or unreadable file, unknown suffix, a spreadsheet option given for another
+        format. ``OrgValidationError``: the organisation breaks a rule of the model (every
+        problem listed).
     """
-    return load_any(path)
+    p = Path(path)
+    if p.suffix.lower() not in TABLE_SUFFIXES:
+        given = [k for k, v in (("sheet", sheet), ("totals", totals), ("id", id), ("name", name))
+                 if v not in (None, False)]  # fmt: skip
+        if given:
+            raise InputError(
+                lazy(
+                    "{p}: {options} apply to spreadsheets ({suffixes}) only",
+                    p=p,
+                    options=", ".join(k + "=" for k in given),
+                    suffixes=", ".join(TABLE_SUFFIXES),
+                )
+            )
+    org = load_any(p, sheet=sheet, totals=totals, id=id, name=name, switches=SCRIPT_SWITCHES)
+    for w in org.warnings:  # a number that could be wrong is never silent
+        warnings.warn(OrgWarning(str(w)), stacklevel=2)
+    return org
 
 
-def _table_html(rows: Sequence[Sequence[str]], head: Sequence[str]) -> str:
+def _table_html(rows: Sequence[Sequence[Any]], head: Sequence[str]) -> str:
     th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
@@ -178,8 +230,18 @@ class MetricReport(Mapping[str, Any]):
         return [dict(zip(keys, row, strict=True)) for row in zip(*cols.values(), strict=True)]
 
     def to_frame(self, what: str = "units") -> Any:
-        """A pandas DataFrame: ``"units"`` (index: unit id), ``"headline"`` (index: metric
-        id; columns label, value, unit, direction) or ``"policy"`` (one row per check).
+        """A pandas DataFrame.
+
+        ``what`` is ``"units"`` (one row per unit, index: unit id), ``"headline"`` (index:
+        metric id; columns label, value, unit, direction), ``"policy"`` (one row per check) or
+        one of the report's per-unit lists, by its ``section.key`` or its short name:
+        ``"narrow"``/``"wide"`` (span.narrow, span.wide: 管理幅度过窄/过宽), ``"hollow"``
+        (workforce.hollow: 空壳单位), ``"bureaus"`` (mirror.by_bureau: 上下对口 per bureau),
+        ``"mirror_units"`` (mirror.units: 对口小单位), ``"county_level"``
+        (shares.county_level: 县级公安机关 and their station shares) and ``"stations"``
+        (shares.stations: 派出所 and their community shares). Lists are whole (not paged);
+        their rows have a unit ``id`` index, nested ``{id, name}`` fields become ``*_id`` and
+        ``*_name`` columns.
 
         Raises
         ------
@@ -205,9 +267,52 @@ class MetricReport(Mapping[str, Any]):
                 for k, v in self.headline.items()
             ]
             return pd.DataFrame.from_records(rows, index="metric")
-        if what == "policy":
-            return pd.DataFrame.from_records(self.report["policy"]["results"])
-        raise ValueError(f"to_frame: what must be 'units', 'headline' or 'policy', not {what!r}")
+        section, key = _LIST_NAMES.get(what, (None, None))
+        if section is None and "." in what and tuple(what.split(".", 1)) in PER_UNIT_LISTS:
+            section, key = what.split(".", 1)
+        if section is None or key is None:
+            names = ", ".join(repr(n) for n in ("units", "headline", *_LIST_NAMES))
+            raise ValueError(f"to_frame: what must be one of {names}, not {what!r}")
+        frame = pd.DataFrame.from_records(_flat(self.report[section][key]))
+        if "id" in frame.columns and frame["id"].is_unique:
+            frame = frame.set_index("id")
+        return frame
+
+
+#: Short names of the report's per-unit lists for :meth:`MetricReport.to_frame`.
+_LIST_NAMES: dict[str, tuple[str, str]] = {
+    "policy": ("policy", "results"),
+    "narrow": ("span", "narrow"),
+    "wide": ("span", "wide"),
+    "hollow": ("workforce", "hollow"),
+    "bureaus": ("mirror", "by_bureau"),
+    "mirror_units": ("mirror", "units"),
+    "county_level": ("shares", "county_level"),
+    "stations": ("shares", "stations"),
+}
+assert set(_LIST_NAMES.values()) == set(PER_UNIT_LISTS)  # every per-unit list has a name
+
+
+def _flat(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their nested ``{id, name}`` fields (a unit's bureau) as ``bureau_id`` and
+    ``bureau_name`` columns, the same in every row (``None`` where a row has none)."""
+    nested: dict[str, list[str]] = {}
+    for r in rows:
+        for k, v in r.items():
+            if isinstance(v, Mapping):
+                subs = nested.setdefault(k, [])
+                subs.extend(sub for sub in v if sub not in subs)
+    out = []
+    for r in rows:
+        flat: dict[str, Any] = {}
+        for k, v in r.items():
+            if k in nested:
+                inner = v if isinstance(v, Mapping) else {}
+                flat.update({f"{k}_{sub}": inner.get(sub) for sub in nested[k]})
+            else:
+                flat[k] = v
+        out.append(flat)
+    return out
 
 
 def _scenario_defaults(
@@ -258,7 +363,7 @@ def metrics(
     return MetricReport(part, metric_report(part, norms=norms, policy=policy), norms)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Scenario(ScenarioResult):
     """What :func:`apply` returns: a :class:`~orgmodel.restructure.ScenarioResult` (``.org``,
     ``.base``, ``.steps``, ``.lineage`` …) that remembers the ``norms`` and ``policy`` it was
@@ -266,6 +371,32 @@ class Scenario(ScenarioResult):
 
     norms: Norms | None = None
     policy: tuple[PolicyRule, ...] | None = None
+
+    def __repr__(self) -> str:
+        # short: the dataclass's own would print the plan and the whole lineage
+        return (
+            f"<Scenario {self.plan.name}: {self.base.name or self.base.id} → "
+            f"{len(self.base)} → {len(self.org)} units, {self.base.total_police()} → "
+            f"{self.org.total_police()} police, {len(self.steps)} steps>"
+        )
+
+    def _repr_html_(self, limit: int = 20) -> str:
+        title = html.escape(f"{self.plan.name}: {self.base.name or self.base.id}")
+        head = _table_html(
+            [
+                ("单位数", len(self.base), len(self.org)),
+                ("民警", self.base.total_police(), self.org.total_police()),
+                ("辅警", self.base.total_auxiliaries(), self.org.total_auxiliaries()),
+            ],
+            ("", "改革前", "改革后"),
+        )
+        steps = _table_html(
+            [(s.index + 1, s.op_name, s.summary) for s in self.steps[:limit]],
+            ("步骤", "操作", "说明"),
+        )
+        more = len(self.steps) - limit
+        tail = f"<p>另有 {more} 步</p>" if more > 0 else ""
+        return f"<b>{title}</b>{head}{steps}{tail}"
 
 
 def apply(

@@ -1,0 +1,83 @@
+"""om.metrics(org).to_frame(...) for each per-unit list of the report, and how scripting
+results show in a notebook (_repr_html_, a short repr) — issue 15, point 5."""
+
+from __future__ import annotations
+
+import pytest
+
+import orgmodel as om
+from orgmodel.io.per_unit import PER_UNIT_LISTS
+
+pd = pytest.importorskip("pandas", reason="to_frame needs orgmodel[pandas]")
+
+
+@pytest.fixture(scope="module")
+def report() -> om.MetricReport:
+    return om.metrics(om.read(om.seed_path("orgs", "mirror-county.yaml")))
+
+
+NAMES = [
+    "policy",
+    "narrow",
+    "wide",
+    "hollow",
+    "bureaus",
+    "mirror_units",
+    "county_level",
+    "stations",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_per_unit_list_is_a_frame(report: om.MetricReport, name: str) -> None:
+    frame = report.to_frame(name)
+    section, key = dict(zip(NAMES, ["policy.results", "span.narrow", "span.wide",
+        "workforce.hollow", "mirror.by_bureau", "mirror.units", "shares.county_level",
+        "shares.stations"], strict=True))[name].split(".")  # fmt: skip
+    rows = report.report[section][key]
+    assert len(frame) == len(rows)
+    # by its long name too: the same table
+    assert frame.equals(report.to_frame(f"{section}.{key}"))
+    if name != "policy":  # a unit per row: indexed by its id, Chinese name in a column
+        assert frame.index.name == "id" and list(frame.index) == [r["id"] for r in rows]
+        assert (frame["name"] == [r["name"] for r in rows]).all()
+    # nested {id, name} fields become columns
+    assert not any(isinstance(v, dict) for v in frame.to_numpy().ravel())
+
+
+def test_the_names_cover_every_list() -> None:
+    from orgmodel.scripting import _LIST_NAMES
+
+    assert set(_LIST_NAMES.values()) == set(PER_UNIT_LISTS)
+
+
+def test_list_frames_hold_the_report_numbers(report: om.MetricReport) -> None:
+    hollow = report.to_frame("hollow")
+    # the seed county's 9 hollow establishments, short of 23 posts in all (docs/scripting.md)
+    assert len(hollow) == report["hollow_units"] == 9 and hollow["shortfall"].sum() == 23
+    assert (hollow["police"] < hollow["fixed_posts"]).all()
+    stations = report.to_frame("stations")
+    assert len(stations) == 15 and (stations["bureau_id"] == "bureau").all()
+    assert set(stations["bureau_name"]) == {"河西县公安局"}
+    # one county-level bureau: its station share = its stations' police / its police
+    [county] = report.to_frame("county_level").itertuples()
+    units = report.to_frame()
+    in_stations = units.loc[units["kind"] == "station", "subtree_police"].sum()
+    assert county.station_share == pytest.approx(in_stations / units["police"].sum())
+    assert county.station_police == in_stations
+    with pytest.raises(ValueError, match="'hollow', 'bureaus'"):
+        report.to_frame("hollows")
+
+
+def test_results_show_short_in_a_notebook() -> None:
+    org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    after = om.apply(org, om.seed_path("plans", "dabumen-county.yaml"))
+    # 22 departments and the command centre become 8: 74 − 22 + 8 = 60 units
+    assert repr(after) == (
+        "<Scenario 县局大部门制改革: 河西县公安局 → 74 → 60 units, 497 → 497 police, 1 steps>"
+    )
+    page = after._repr_html_()
+    assert "<td>单位数</td><td>74</td><td>60</td>" in page and "大部门整合" in page
+    tricky = om.apply(org, {"name": "<b>并</b>", "ops": []})
+    assert "&lt;b&gt;并&lt;/b&gt;" in tricky._repr_html_()  # names are escaped
+    assert "<Comparison" in repr(om.compare(after))
