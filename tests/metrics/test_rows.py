@@ -130,12 +130,12 @@ def eager_lists(org: OrgGraph, norms: Norms) -> dict[tuple[str, str], list[dict[
             for u, s in spans.items()
         ]
 
-    est = establishments(org, norms)
+    est = establishments(org, norms=norms)
     hollow = [
         {"id": h, "name": est[h]["name"], "kind": est[h]["kind"], "members": est[h]["members"],
          "police": est[h]["police"], "people": est[h]["people"],
          "fixed_posts": est[h]["fixed_posts"], "shortfall": short}
-        for h, short in hollow_units(org, norms).items()
+        for h, short in hollow_units(org, norms=norms).items()
     ]  # fmt: skip
     hollow.sort(key=lambda r: -r["shortfall"])  # largest shortfall first, stable
 
@@ -183,7 +183,7 @@ def eager_lists(org: OrgGraph, norms: Norms) -> dict[tuple[str, str], list[dict[
             "efficient_size": norms[unit[u].kind].efficient_size,
             "bureau": _unit_ref(org, org.bureau_of(u)),
         }
-        for u in mirror_units(org, norms)
+        for u in mirror_units(org, norms=norms)
     ]
 
     # county-level bureaus: police in the own region (the subtree without the county-level
@@ -259,10 +259,10 @@ def eager_lists(org: OrgGraph, norms: Norms) -> dict[tuple[str, str], list[dict[
             scope = list(shares)
             assert rule.metric == "station_share"
         elif rule.scope == "org":
-            value_of = metric_by_unit(org, rule.metric, norms)
+            value_of = metric_by_unit(org, rule.metric, norms=norms)
             scope = [org.root]
         else:
-            value_of = metric_by_unit(org, rule.metric, norms)
+            value_of = metric_by_unit(org, rule.metric, norms=norms)
             scope = [u for u in org.order() if unit[u].kind == rule.scope]
         for u in scope:
             v = value_of[u]
@@ -277,8 +277,8 @@ def eager_lists(org: OrgGraph, norms: Norms) -> dict[tuple[str, str], list[dict[
                 }
             )  # fmt: skip
     return {
-        ("span", "narrow"): span_rows(narrow_spans(org, norms)),
-        ("span", "wide"): span_rows(wide_spans(org, norms)),
+        ("span", "narrow"): span_rows(narrow_spans(org, norms=norms)),
+        ("span", "wide"): span_rows(wide_spans(org, norms=norms)),
         ("workforce", "hollow"): hollow,
         ("mirror", "by_bureau"): by_bureau,
         ("mirror", "units"): mirrors,
@@ -313,7 +313,7 @@ def test_report_lists_are_the_rows_of_the_public_functions(name: str, org: OrgGr
     # the shipped policy rules are those the eager path above knows how to scope
     assert {r.scope for r in load_policy()} <= {"county_level", "org", "station", "county"}
     want = eager_lists(org, norms)
-    report = metric_report(org, norms)
+    report = metric_report(org, norms=norms)
     assert {(s, k) for s, k in PER_UNIT_LISTS} == set(want)
     for (section, key), rows in want.items():
         got = report[section][key]
@@ -342,14 +342,14 @@ def test_report_lists_are_the_rows_of_the_public_functions(name: str, org: OrgGr
     for (section, key), rows in want.items():
         eager[section][key] = rows
     for kw in ({"ensure_ascii": False}, {"indent": 1, "sort_keys": True}):
-        assert json.dumps(metric_report(org, norms), **kw) == json.dumps(eager, **kw)  # type: ignore[arg-type]
+        assert json.dumps(metric_report(org, norms=norms), **kw) == json.dumps(eager, **kw)  # type: ignore[arg-type]
 
 
 def test_pages_of_a_report_are_slices_of_its_lists() -> None:
     org = varied(1)
     norms = load_norms()
     want = eager_lists(org, norms)
-    report = metric_report(org, norms)  # nothing read yet: pages build their rows alone
+    report = metric_report(org, norms=norms)  # nothing read yet: pages build their rows alone
     total = {k: len(v) for k, v in want.items()}
     for limit in (1, 3, 1000):
         pages = max(1, *(-(-n // limit) for n in total.values()))
