@@ -254,31 +254,66 @@ def _couple(
     return out
 
 
+def _matches(a: OrgGraph, b: OrgGraph, origins: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """Unit of ``b`` → the unit of ``a`` it is (DOMAIN.md: matched by id, through a rename
+    lineage where one is given): the unit with its id, else the one base unit it continues
+    when that unit is gone from ``b`` and continued by nothing else (a rename). A unit made
+    by a merge or a split continues several units, or shares one: it is none of them."""
+    succ: dict[str, int] = defaultdict(int)
+    for origs in origins.values():
+        for o in origs:
+            succ[o] += 1
+    out: dict[str, str] = {}
+    for v, origs in origins.items():
+        if v in a:
+            out[v] = v
+        elif len(origs) == 1 and origs[0] not in b and succ[origs[0]] == 1:
+            out[v] = origs[0]
+    return out
+
+
 def _estimated_accounting(
     a: OrgGraph, b: OrgGraph, origins: Mapping[str, tuple[str, ...]]
 ) -> tuple[list[Flow], tuple[int, int], list[tuple[str, str, int, int]]]:
     """Officer accounting from headcounts alone (DOMAIN.md, "Comparing two organisations").
 
-    Per matched group (a unit, or the units a merge/rename lineage joins): stayed =
-    min(before, after); the rest is released or gained. moved = min(Σ released, Σ gained),
-    paired released → gained within the same bureau first; the released officers left over
-    retired, the gained ones left over were hired. Returns (flows, stayed (police,
-    auxiliaries), stayed pairs ``(a unit, b unit, police, auxiliaries)`` for the categories).
+    Units are matched by id, or through a rename in the lineage (:func:`_matches`); per
+    matched unit stayed = min(before, after), and a unit on one side only counts 0 on the
+    other — so a merge of A and B into C moves their officers (as :func:`apply_plan`
+    counts them), it does not keep them. The rest is released or gained: moved =
+    min(Σ released, Σ gained), paired released → gained first within the units a
+    merge/split lineage joins, then within the same bureau, then across; the released
+    officers left over retired, the gained ones left over were hired. Returns (flows,
+    stayed (police, auxiliaries), stayed pairs ``(a unit, b unit, police, auxiliaries)``
+    for the categories).
     """
     groups = _Groups(a, b, origins).groups
+    match = _matches(a, b, origins)
     na, nb = _Attrs(a), _Attrs(b)
     flows: dict[tuple[str | None, str | None], list[int]] = defaultdict(lambda: [0, 0])
     stayed_pairs: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     stayed = [0, 0]
     for col, field in ((0, "police"), (1, "auxiliaries")):
+        left_a: dict[str, int] = {}
+        left_b: dict[str, int] = {}
+        for v, u in match.items():
+            before, after = na[u][field], nb[v][field]
+            k = min(before, after)
+            if k:
+                stayed_pairs[(u, v)][col] += k
+                stayed[col] += k
+            left_a[u] = before - k
+            left_b[v] = after - k
         released: list[list[Any]] = []
         gained: list[list[Any]] = []
         for olds, news in groups:
-            sup = [[u, na[u][field]] for u in olds if na[u][field]]
-            dem = [[v, nb[v][field]] for v in news if nb[v][field]]
+            sup = [[u, left_a[u] if u in left_a else na[u][field]] for u in olds]
+            dem = [[v, left_b[v] if v in left_b else nb[v][field]] for v in news]
+            sup = [x for x in sup if x[1]]
+            dem = [x for x in dem if x[1]]
+            # The lineage says where a merged or split unit's officers went.
             for u, v, k in _couple(sup, dem):
-                stayed_pairs[(u, v)][col] += k
-                stayed[col] += k
+                flows[(u, v)][col] += k
             released.extend(x for x in sup if x[1])
             gained.extend(x for x in dem if x[1])
         # Pair within the same bureau first, then across bureaus.
@@ -399,11 +434,13 @@ def diff_orgs(
     Officer accounting (DOMAIN.md, "Comparing two organisations"): always before = stayed +
     moved + retired and after = stayed + moved + hired, for police and auxiliaries, overall
     and per category. With a plan's lineage every flow is exact. Without, units are matched
-    by id (or through a mapping lineage, which joins merged and renamed units into one);
-    per matched group Δ = after − before, stayed = Σ min(before, after), released = Σ max(0,
-    −Δ), gained = Σ max(0, Δ), moved = min(released, gained), retired = released − moved,
-    hired = gained − moved. Released officers are paired with gaining units of the same
-    bureau first (an estimate of who went where).
+    by id, or through a mapping lineage where a unit continues exactly one gone unit (a
+    rename); per unit Δ = after − before (a unit on one side only counts 0 on the other),
+    stayed = Σ min(before, after), released = Σ max(0, −Δ), gained = Σ max(0, Δ), moved =
+    min(released, gained), retired = released − moved, hired = gained − moved. So a merge
+    of A and B into C moves their officers, as :func:`apply_plan` counts it. Released
+    officers are paired with the units a merge/split lineage joins them to first, then
+    with gaining units of the same bureau (an estimate of who went where).
 
     Examples
     --------

@@ -222,15 +222,28 @@ def test_compare_two_exports_with_a_lineage_map(tmp_path: Path) -> None:
     o = json.loads(res.output)["officers"]
     assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (10, 398, 2)
     assert o["hired"]["police"] == 0 and o["method"] == "estimated"
-    # Through the map: zx continues s1–s3, 400 → 398: stayed 10 + 398, retired 2.
+    # Through the map: zx continues s1–s3, a merge, which moves officers (DOMAIN.md; as
+    # orgmodel apply counts it): zx is none of the three, so stayed is r's min(10, 10) = 10;
+    # released 400, gained 398 → moved 398, retired 2 — each station's officers to zx.
     res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids), "--json"])
     assert res.exit_code == 0, res.output
-    o = json.loads(res.output)["officers"]
-    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (408, 0, 2)
-    assert json.loads(res.output)["units"]["merged"][0]["from"] == ["s1", "s2", "s3"]
+    d = json.loads(res.output)
+    o = d["officers"]
+    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (10, 398, 2)
+    assert o["hired"]["police"] == 0
+    assert {f["from"] for f in o["flows"] if f["to"] == "zx"} == {"s1", "s2", "s3"}
+    assert d["units"]["merged"][0]["from"] == ["s1", "s2", "s3"]
     res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids), "--lang", "zh"])
     assert res.exit_code == 0, res.output
-    assert "留任 408" in res.output and "减员 2" in res.output and "估算" in res.output
+    assert "留任 10" in res.output and "调动 398" in res.output and "减员 2" in res.output
+    assert "估算" in res.output
+    # A rename is the same unit under a new code: its officers stayed (zx continues s1 alone).
+    b.write_text(EXPORT_2023.replace("id: s1,", "id: zx,").replace("hr-2023", "hr-2024"))
+    ids.write_text("old,new\ns1,zx\n", encoding="utf-8")
+    res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids), "--json"])
+    o = json.loads(res.output)["officers"]
+    # 10 + 150 + 130 + 120 = 410, nobody moved: all stayed.
+    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (410, 0, 0)
     # A map naming a unit that is not there is an error naming the file and the id.
     ids.write_text("old,new\ns9,zx\n", encoding="utf-8")
     res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids)])

@@ -141,10 +141,17 @@ def test_a_merge_of_three_stations_moves_officers() -> None:
     assert est["method"] == "estimated"
     assert counts(est) == (10, 400, 0, 0)
     assert_identities(est)
-    # With a lineage map (zx continues s1, s2, s3) the four units are one: before 400, after
-    # 400, stayed min(400, 400) = 400 plus the bureau's 10.
+    # With a lineage map (zx continues s1, s2, s3) a merge still moves officers (DOMAIN.md,
+    # "officer accounting"; as apply counts it): zx continues three units, so it is none of
+    # them — s1, s2, s3 count 0 after, zx 0 before. Stayed: the bureau's min(10, 10) = 10;
+    # released 150 + 130 + 120 = 400, gained 400, moved min(400, 400) = 400. The map pairs
+    # them: each station's officers went to zx.
     mapped = officers(base, r.org, {"zx": ["s1", "s2", "s3"]})
-    assert counts(mapped) == (410, 0, 0, 0)
+    assert counts(mapped) == counts(exact) == (10, 400, 0, 0)
+    assert counts(mapped, "auxiliaries") == (0, 30, 0, 0)
+    assert sorted((f["from"], f["to"], f["police"]) for f in mapped["flows"]) == [
+        ("s1", "zx", 150), ("s2", "zx", 130), ("s3", "zx", 120)
+    ]  # fmt: skip
     assert_identities(mapped)
 
 
@@ -156,8 +163,10 @@ def test_a_merge_into_a_surviving_station() -> None:
             {"name": "并所", "ops": [{"op": "merge", "units": ["s1", "s2", "s3"], "into": "s1"}]}
         ),
     )
-    # s1 keeps its 150 and takes 130 + 120 = 250: moved 250, stayed 150 + 10.
-    for lineage in (r.lineage, None):
+    # s1 keeps its 150 and takes 130 + 120 = 250: moved 250, stayed 150 + 10 — exact from
+    # the plan, estimated by id, and estimated through the map {s1: [s1, s2, s3]} (s1 is
+    # matched to itself by id: min(150, 400) = 150 stayed; s2, s3 release 250 to it).
+    for lineage in (r.lineage, None, {"s1": ["s1", "s2", "s3"]}):
         o = officers(base, r.org, lineage)
         assert counts(o) == (160, 250, 0, 0)
         assert_identities(o)
@@ -221,3 +230,48 @@ def test_a_plan_of_transfers_hires_and_retires_nobody(
         assert o["hired"] == {"police": 0, "auxiliaries": 0}
         assert o["retired"] == {"police": 0, "auxiliaries": 0}
         assert_identities(o)
+
+
+@st.composite
+def org_and_merges(draw: st.DrawFn) -> tuple[OrgGraph, list[dict[str, Any]]]:
+    """Merges of sibling units of one kind, into one of them or into a new unit."""
+    org = draw(org_graphs(max_counties=2))
+    by_parent: dict[tuple[str, str], list[str]] = {}
+    for u in org:
+        p = org.parent(u)
+        if p is not None:
+            by_parent.setdefault((p, org.attrs(u)["kind"]), []).append(u)
+    groups = [g for g in by_parent.values() if len(g) >= 2]
+    ops: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for k in range(draw(st.integers(1, 3))):
+        if not groups:
+            break
+        g = [u for u in draw(st.sampled_from(groups)) if u not in used]
+        if len(g) < 2:
+            continue
+        units = draw(st.lists(st.sampled_from(g), min_size=2, max_size=3, unique=True))
+        used.update(units)
+        into: Any = draw(st.sampled_from(units)) if draw(st.booleans()) else {"id": f"m{k}"}
+        if isinstance(into, dict):
+            into["name"] = "合并机构"
+        ops.append({"op": "merge", "units": units, "into": into})
+    return org, ops
+
+
+@SETTINGS
+@given(org_and_merges())
+def test_compare_through_the_plans_lineage_counts_merges_as_apply_does(
+    case: tuple[OrgGraph, list[dict[str, Any]]],
+) -> None:
+    # DOMAIN.md: a merge moves officers, it neither retires nor hires them; the estimate
+    # through the plan's lineage map (orgmodel compare --lineage PLAN) agrees with the exact
+    # accounting of apply, police and auxiliaries alike.
+    org, ops = case
+    r = apply_plan(org, plan_from_dict({"name": "合并", "ops": ops}))
+    exact = officers(org, r.org, r.lineage)
+    mapped = officers(org, r.org, {u: list(o) for u, o in r.lineage.origins.items()})
+    for field in ("police", "auxiliaries"):
+        assert counts(mapped, field) == counts(exact, field)
+        assert exact["hired"][field] == exact["retired"][field] == 0
+    assert_identities(mapped)

@@ -93,12 +93,15 @@ def test_diff_without_lineage_matches_ids_and_estimates_flows() -> None:
     assert o["method"] == "estimated"
     assert d["units"]["changed"] == [{"id": "s", "name": "派出所", "fields": {"police": [10, 12]}}]
     _accounted(d)
-    # with a lineage (b's s continues a's s and y) s and y are one: 14 → 12, so 12 stay and 2
-    # retire; stayed 6 + 12 = 18
+    # with a lineage (b's s continues a's s and y: y merged into s) a merge moves officers
+    # (DOMAIN.md; as apply counts it): s is matched to s by id, stayed min(10, 12) = 10; y
+    # releases 4, s gains 2: moved 2 (y → s, as the lineage says), retired 2; stayed 6 + 10
+    # = 16. 20 = 16 + 2 + 2 and 18 = 16 + 2 + 0.
     d = diff_orgs(a, b, lineage={"s": ["s", "y"]}, metrics=False)
     assert d["units"]["merged"] == [{"into": "s", "name": "派出所", "from": ["s", "y"]}]
     o = d["officers"]
-    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (18, 0, 2)
+    assert (o["stayed"]["police"], o["moved"]["police"], o["retired"]["police"]) == (16, 2, 2)
+    assert [(f["from"], f["to"], f["police"]) for f in o["flows"] if f["to"]] == [("y", "s", 2)]
     _accounted(d)
 
 
