@@ -128,26 +128,42 @@ class Labels:
 class Staffing:
     """Result of the staffing pass (see :attr:`Frame.staffing`).
 
-    Per unit (arrays by position): ``fixed_a`` is the unit's own contribution to fixed posts
-    (a station head: L + A + D·k once; a team or office: its ``added_posts``; a community
-    post in a station: 0), ``overhead_a`` the officers of that unit absorbed by its
-    establishment's posts, ``loss_a`` the establishment's hidden loss on its head (0 on the
-    members), ``head_a`` the establishment head. Per head: ``est_police_a``,
-    ``est_people_a``, ``est_fixed_a`` and ``est_members_a`` (0 on members). The dict
-    attributes (``fixed``, ``head``, ``est_police`` …) give the same by unit id.
+    Per establishment (arrays over ``heads``, the head units' positions, breadth-first):
+    ``g_members`` (units, the head included), ``g_police``, ``g_people``, ``g_fixed`` (its
+    fixed posts F), ``g_own_fixed`` (the head's own part: L + A + D·k) and ``g_loss`` (its
+    hidden loss). ``hollow_a``: positions of the heads of hollow
+    establishments, breadth-first.
+
+    Per unit (arrays by position, built when read): ``fixed_a`` is the unit's own
+    contribution to fixed posts (a station head: L + A + D·k once; a team or office: its
+    ``added_posts``; a community post in a station: 0), ``overhead_a`` the officers of that
+    unit absorbed by its establishment's posts, ``loss_a`` the establishment's hidden loss on
+    its head (0 on the members), ``head_a`` the establishment head. Per head:
+    ``est_police_a``, ``est_people_a``, ``est_fixed_a`` and ``est_members_a`` (0 on members).
+    The dict attributes (``fixed``, ``head``, ``est_police`` …) give the same by unit id.
     """
 
-    def __init__(self, ids: Callable[[], list[str]]) -> None:
+    def __init__(
+        self,
+        ids: Callable[[], list[str]],
+        n: int,
+        head: np.ndarray,
+        heads: np.ndarray,
+        overhead: Callable[[], np.ndarray],
+        member_fixed: np.ndarray,
+    ) -> None:
         self._order = ids  # unit ids by position, built when a dict attribute is read
-        self.fixed_a = np.zeros(0, dtype=np.int64)
-        self.overhead_a = np.zeros(0, dtype=np.int64)
-        self.loss_a = np.zeros(0)
-        self.head_a = np.zeros(0, dtype=np.int64)
-        self.is_head = np.zeros(0, dtype=bool)
-        self.est_police_a = np.zeros(0, dtype=np.int64)
-        self.est_people_a = np.zeros(0, dtype=np.int64)
-        self.est_fixed_a = np.zeros(0, dtype=np.int64)
-        self.est_members_a = np.zeros(0, dtype=np.int64)
+        self._n = n
+        self.head_a = head
+        self.heads = heads
+        self._overhead = overhead
+        self._member_fixed = member_fixed  # added_posts of every unit's kind (members count it)
+        self.g_members = np.zeros(0, dtype=np.int64)
+        self.g_police = np.zeros(0, dtype=np.int64)
+        self.g_people = np.zeros(0, dtype=np.int64)
+        self.g_fixed = np.zeros(0, dtype=np.int64)
+        self.g_own_fixed = np.zeros(0, dtype=np.int64)
+        self.g_loss = np.zeros(0)
         self.hollow_a = np.zeros(0, dtype=np.int64)
         #: group key → [units, police, leaders, admin, duty] deductions.
         self.by_level: dict[str, list[int]] = {}
@@ -162,6 +178,49 @@ class Staffing:
         #: kind → [Σ (police − L) / L, units with L > 0]: supervision ratios.
         self.supervision: dict[str, list[float]] = {}
 
+    # -- per unit, by position --------------------------------------------------------------
+
+    def _on_heads(self, values: np.ndarray) -> np.ndarray:
+        out = np.zeros(self._n, dtype=values.dtype)
+        out[self.heads] = values
+        return out
+
+    @cached_property
+    def is_head(self) -> np.ndarray:
+        return self._on_heads(np.ones(len(self.heads), dtype=bool))
+
+    @cached_property
+    def est_police_a(self) -> np.ndarray:
+        return self._on_heads(self.g_police)
+
+    @cached_property
+    def est_people_a(self) -> np.ndarray:
+        return self._on_heads(self.g_people)
+
+    @cached_property
+    def est_fixed_a(self) -> np.ndarray:
+        return self._on_heads(self.g_fixed)
+
+    @cached_property
+    def est_members_a(self) -> np.ndarray:
+        return self._on_heads(self.g_members)
+
+    @cached_property
+    def loss_a(self) -> np.ndarray:
+        return self._on_heads(self.g_loss)
+
+    @cached_property
+    def fixed_a(self) -> np.ndarray:
+        out = self._member_fixed.copy()
+        out[self.heads] = self.g_own_fixed
+        return out
+
+    @cached_property
+    def overhead_a(self) -> np.ndarray:
+        return self._overhead()
+
+    # -- by unit id -------------------------------------------------------------------------
+
     @property
     def _ids(self) -> list[str]:
         return self._order()
@@ -171,7 +230,7 @@ class Staffing:
 
     def _by_head(self, a: np.ndarray) -> dict[str, Any]:
         ids = self._ids
-        heads = np.flatnonzero(self.is_head)
+        heads = self.heads
         return dict(zip((ids[h] for h in heads.tolist()), a[heads].tolist(), strict=True))
 
     @cached_property
@@ -212,6 +271,40 @@ class Staffing:
         """Hollow establishments (空壳), by their head, breadth-first."""
         ids = self._ids
         return [ids[h] for h in self.hollow_a.tolist()]
+
+
+def _fill(
+    a: np.ndarray, sizes: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Officers of each unit taken by its establishment's posts: (leader posts, leader and
+    admin posts, all three), each unit's part.
+
+    ``a``: officers of the units grouped by establishment (the head first, then breadth-
+    first); ``sizes``: units per establishment; ``c1, c2, c3``: its leader, admin and duty
+    posts (≥ 0). The posts are filled in turn from the units in order, each sort from what
+    the sorts before it left, so after unit i — with S the establishment's officers up to and
+    including i — the first k sorts of posts, of capacity K = c1 + … + ck together, have
+    taken min(S, K). A unit's part is the growth it brings: min(S, K) − min(S − a_i, K).
+    """
+    k1 = c1
+    k2 = k1 + c2
+    k3 = k2 + c3
+    big = max(int(a.sum()) if len(a) else 0, int(k3.max()) if len(k3) else 0)
+    dt = np.int32 if big < 2**31 - 1 else np.int64  # exact either way
+    a = a.astype(dt)
+    incl = np.cumsum(a, dtype=dt)
+    starts = np.cumsum(sizes) - sizes
+    np.subtract(incl, np.repeat(incl[starts] - a[starts], sizes), out=incl)
+    excl = incl - a
+    lo = np.empty_like(incl)
+    out = []
+    for k in (k1, k2, k3):
+        cap = np.repeat(k.astype(dt), sizes)
+        took = np.minimum(incl, cap)
+        np.minimum(excl, cap, out=lo)
+        np.subtract(took, lo, out=took)
+        out.append(took)
+    return out[0], out[1], out[2]
 
 
 class Bureaus:
@@ -662,14 +755,13 @@ class Frame:
         ADD_k = per_kind(lambda k: k.added_posts)
         cols = self.org.columns
         own_lead = cols.leaders[self.rows]
-        own_roster = cols.duty_roster[self.rows]
         lead_n = np.where(own_lead >= 0, own_lead, L_k[kind])
-        roster = np.where(own_roster >= 0, own_roster == 1, R_k[kind])
-        st = Staffing(lambda: self.order)
+        del own_lead
 
         # Establishment heads: a station member whose parent's head is a station joins it.
         member = _MEMBER_T[kind]
         head = np.arange(n)
+        joined = np.zeros(n, dtype=bool)
         ppos = self.ppos
         for s, e in self.levels():
             m = member[s:e]
@@ -678,94 +770,106 @@ class Frame:
                 hp = head[ppos[rows]]
                 join = kind[hp] == _STATION
                 head[rows[join]] = hp[join]
-        is_head = head == np.arange(n)
-        est_p = np.bincount(head, weights=police, minlength=n).astype(np.int64)
-        est_x = est_p + np.bincount(head, weights=aux, minlength=n).astype(np.int64)
-        est_n = np.bincount(head, minlength=n)
-        roster_any = np.bincount(head, weights=roster, minlength=n) > 0
-        added = np.bincount(head, weights=np.where(is_head, 0, ADD_k[kind]), minlength=n)
-        added = added.astype(np.int64)
+                joined[rows[join]] = True
+        heads = np.flatnonzero(~joined)
+        # Units grouped by establishment, breadth-first inside (the head first).
+        order_in = np.argsort(head, kind="stable")
+        sizes = np.bincount(head, minlength=n)[heads]
+        starts = np.cumsum(sizes) - sizes
+        police_in = police[order_in]
+        est_p = np.add.reduceat(police_in, starts) if len(heads) else sizes
+        est_x = est_p + (np.add.reduceat(aux[order_in], starts) if len(heads) else sizes)
+        own_roster = cols.duty_roster[self.rows]
+        roster = np.where(own_roster >= 0, own_roster == 1, R_k[kind])
+        roster_any = np.logical_or.reduceat(roster[order_in], starts) if len(heads) else sizes > 0
+        del own_roster, roster
+        add_m = np.where(joined, ADD_k[kind], 0) if ADD_k.any() else None
+        added = (
+            np.add.reduceat(add_m[order_in], starts)
+            if add_m is not None and len(heads)
+            else np.zeros(len(heads), dtype=np.int64)
+        )
         # Heads: their establishment's posts, overhead, hollowness and loss.
-        duty_n = np.where(roster_any, DK_k[kind], 0)
-        f_head = lead_n + A_k[kind] + duty_n
+        kh = kind[heads]
+        lead_h = lead_n[heads]
+        duty_h = np.where(roster_any, DK_k[kh], 0)
+        f_head = lead_h + A_k[kh] + duty_h
         est_f = f_head + added
-        s_k = S_k[kind]
+        s_k = S_k[kh]
         o = np.minimum(est_p, est_f)
         with np.errstate(divide="ignore", invalid="ignore"):
             x = np.where(est_p < s_k, o * (1.0 - est_p / s_k), 0.0)
-        x = np.where(is_head, x, 0.0)
-        hollow = is_head & (est_p < est_f)
-        fixed = np.where(is_head, f_head, ADD_k[kind])
+        hollow = est_p < est_f
         # Fill each establishment's [leader, admin, duty] posts from its units in
-        # breadth-first order, head first: a sequential fill of one bucket of capacity C
-        # by amounts a_j has taken min(C, Σ_{j ≤ i} a_j) after unit i.
-        caps = (
-            (lead_n + added)[head],
-            A_k[kind][head],
-            duty_n[head],
-        )
-        order_in = np.argsort(head, kind="stable")  # grouped by head, breadth-first inside
-        grp = head[order_in]
-        starts = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]])
-        take = []
-        rest = police.copy()
-        for cap in caps:
-            a = rest[order_in]
-            cs = np.cumsum(a)
-            base = np.repeat(cs[starts] - a[starts], np.diff(np.r_[starts, len(a)]))
-            incl = cs - base
-            c = cap[order_in]
-            took_sorted = np.minimum(c, incl) - np.minimum(c, incl - a)
-            took = np.empty(n, dtype=np.int64)
-            took[order_in] = took_sorted
-            take.append(took)
-            rest = rest - took
-        lead, adm, duty = take
-        over = lead + adm + duty
+        # breadth-first order, head first (see _fill).
+        caps = (lead_h + added, A_k[kh], duty_h)
+        lead, lead_adm, over = _fill(police_in, sizes, *caps)
+        del police_in
 
-        st.fixed_a, st.overhead_a, st.loss_a, st.head_a = fixed, over, x, head
-        st.is_head = is_head
-        st.est_police_a = np.where(is_head, est_p, 0)
-        st.est_people_a = np.where(is_head, est_x, 0)
-        st.est_fixed_a = np.where(is_head, est_f, 0)
-        st.est_members_a = np.where(is_head, est_n, 0)
-        st.hollow_a = np.flatnonzero(hollow)
-        st.establishments = int(is_head.sum())
+        def overhead() -> np.ndarray:
+            out = np.empty(n, dtype=np.int64)
+            out[order_in] = _fill(police[order_in], sizes, *caps)[2]
+            return out
+
+        st = Staffing(
+            lambda: self.order,
+            n,
+            head,
+            heads,
+            overhead,
+            np.where(joined, ADD_k[kind], 0) if add_m is not None else np.zeros(n, np.int64),
+        )
+        st.g_members, st.g_police, st.g_people = sizes, est_p, est_x
+        st.g_fixed, st.g_own_fixed, st.g_loss = est_f, f_head, x
+        st.hollow_a = heads[hollow]
+        st.establishments = len(heads)
 
         # Group-bys over (level, category, kind), in order of first appearance, as one loop
-        # over the units accumulating into rows would have created them.
+        # over the units accumulating into rows would have created them. Integer sums are
+        # exact in any order; the float ones (hidden loss, supervision) add breadth-first.
         lvl = self.level
-        lvl_key = np.where(lvl < 0, 9, lvl)  # 9: "?"
         cat = self.category
         ncat = len(CATEGORY_CODES)
-        key = (lvl_key * ncat + cat) * nk + kind
+        key = (np.where(lvl < 0, 9, lvl) * ncat + cat) * nk + kind  # level 9: "?"
         nkeys = 10 * ncat * nk
         first = _first_seen(key, nkeys)
         present = np.flatnonzero(first < n)
         present = present[np.argsort(first[present], kind="stable")]
 
-        def sums(w: np.ndarray, dtype: Any = np.int64) -> list[Any]:
-            return np.bincount(key, weights=w, minlength=nkeys)[present].astype(dtype).tolist()
+        def sums(k: np.ndarray, w: np.ndarray | None, dtype: Any = np.int64) -> list[Any]:
+            if w is not None and not w.any():
+                return [0.0 if dtype is float else 0] * len(present)
+            got = np.bincount(k, weights=w, minlength=nkeys)[present]
+            return got.astype(dtype).tolist()
 
-        est_cols = cols.establishment[self.rows]
+        key_in = key[order_in]
+        key_h = key[heads]
+        fixed_sum = sums(key_h, f_head)
+        if add_m is not None:
+            fixed_sum = [a + b for a, b in zip(fixed_sum, sums(key, add_m), strict=True)]
+        lead_s, lead_adm_s, over_s = sums(key_in, lead), sums(key_in, lead_adm), sums(key_in, over)
+        del key_in, lead, lead_adm, over
+        adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
+        duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
+        est_cols = np.maximum(cols.establishment[self.rows], 0)
         has_l = lead_n != 0
         with np.errstate(divide="ignore", invalid="ignore"):
             sup = np.where(has_l, (police - lead_n) / np.where(has_l, lead_n, 1), 0.0)
         combos = zip(
             present.tolist(),
-            np.bincount(key, minlength=nkeys)[present].tolist(),
-            sums(police),
-            sums(lead),
-            sums(adm),
-            sums(duty),
-            sums(fixed),
-            sums(over),
-            sums(hollow.astype(np.int64)),
-            sums(x, float),
-            sums(aux),
-            sums(np.maximum(est_cols, 0)),
-            sums(sup, float),
-            sums(has_l.astype(np.int64)),
+            sums(key, None),
+            sums(key, police),
+            lead_s,
+            adm_s,
+            duty_s,
+            fixed_sum,
+            over_s,
+            sums(key_h[hollow], None),
+            sums(key_h, x, float),
+            sums(key, aux),
+            sums(key, est_cols),
+            sums(key, sup, float),
+            sums(key, has_l),
             strict=True,
         )
         for k, *row in combos:
