@@ -574,8 +574,9 @@ def compare(
     policy : sequence of PolicyRule, optional
         Policy rules for :attr:`Comparison.policy` (likewise).
     lineage : Lineage or mapping, optional
-        Unit in ``b`` → the units of ``a`` it continues (see
-        :func:`~orgmodel.restructure.diff_orgs`).
+        A plan's :class:`~orgmodel.restructure.Lineage` (exact flows), or a mapping unit in
+        ``b`` → the ids of the units of ``a`` it continues (a merge or a rename between two
+        snapshots; flows are still estimated). See :func:`~orgmodel.restructure.diff_orgs`.
 
     Raises
     ------
@@ -600,11 +601,10 @@ def compare(
         before, after = a, b
     _check(before, norms, policy, call="compare")
     _check(after, None, call="compare")
-    return Comparison(
-        before,
-        after,
-        diff_orgs(before, after, norms=norms, lineage=lineage),
-        exact=lineage is not None,
-        norms=norms,
-        policy=policy,
-    )
+    if isinstance(lineage, Mapping):
+        # one id on its own is that id, not its letters
+        lineage = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in lineage.items()}
+    diff = diff_orgs(before, after, norms=norms, lineage=lineage)
+    # exact only with a plan's lineage; a mapping lineage matches units, flows are estimated
+    exact = diff["officers"]["method"] == "exact"
+    return Comparison(before, after, diff, exact=exact, norms=norms, policy=policy)

@@ -26,3 +26,42 @@ def test_wrong_argument_types_are_named(call: object, match: str) -> None:
     org = generate_org(1, 1, 2, seed=1)
     with pytest.raises(TypeError, match=match):
         call(org)  # type: ignore[operator]
+
+
+def test_a_mapping_lineage_matches_units_but_flows_stay_estimated() -> None:
+    from orgmodel.model import OrgGraph, Unit
+
+    # 2023: two stations of 10 and 6; 2024: one merged station "new" of 16
+    a = OrgGraph(
+        [
+            Unit("b", "县局", "county", police=4),
+            Unit("s1", "城关派出所", "station", "b", police=10),
+            Unit("s2", "城西派出所", "station", "b", police=6),
+        ]
+    )
+    b = OrgGraph(
+        [
+            Unit("b", "县局", "county", police=4),
+            Unit("new", "城区派出所", "station", "b", police=16),
+        ]
+    )
+    plain = om.compare(a, b)  # by id: s1 and s2 removed, new added
+    assert not plain.exact and plain["counts"]["removed"] == 2 and plain["counts"]["added"] == 1
+    merged = om.compare(a, b, lineage={"new": ["s1", "s2"]})
+    # matched through the lineage: one merge, and the 16 officers stayed or moved, none
+    # retired or hired (10 + 6 = 16); still an estimate, not a plan's exact flows
+    assert not merged.exact and merged["officers"]["method"] == "estimated"
+    assert merged["counts"]["merged"] == 1 and merged["counts"]["removed"] == 0
+    off = merged["officers"]
+    assert off["retired"]["police"] == off["hired"]["police"] == 0
+    # one id given as a string is that id, not its letters
+    renamed = OrgGraph(
+        [
+            Unit("b", "县局", "county", police=4),
+            Unit("s9", "城关派出所", "station", "b", police=10),
+            Unit("s2", "城西派出所", "station", "b", police=6),
+        ]
+    )
+    by_str = om.compare(a, renamed, lineage={"s9": "s1"})
+    assert by_str["counts"] == om.compare(a, renamed, lineage={"s9": ["s1"]})["counts"]
+    assert by_str["counts"]["renamed"] == 1 and by_str["counts"]["added"] == 0
