@@ -206,13 +206,23 @@ async def create_scenario(
 async def list_scenarios(
     caller: ViewerDep,
     service: ServiceDep,
-    base: Annotated[str | None, Query(max_length=MAX_ID, description="Only of this base.")] = None,
+    base: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_ID,
+            description="Only of this base organisation (404 if there is no such organisation "
+            "and no scenario of it).",
+        ),
+    ] = None,
 ) -> list[ScenarioSummary]:
     """Every scenario (or those of one base organisation), oldest first, each with its base
     version's name, units and police (from the version records: no organisation is loaded)
     and its plan's name and number of operations (stored with the scenario: no plan is
     parsed)."""
     records = await service.list_scenarios(base)
+    if base is not None and not records:
+        # a misspelt base is a 404 naming it, not an empty list that reads as "no scenarios"
+        await service.versions(base)
     bases: dict[str, dict[int, OrgVersion]] = {}
     for r in records:
         if r.base_id not in bases:

@@ -127,3 +127,12 @@ def test_404_never_names_the_store(client: TestClient, tmp_path: Path) -> None:
         text = r.text
         assert store not in text and "lbdb" not in text and "/tmp" not in text, text
         assert "nope" in r.json()["detail"]
+
+
+def test_scenarios_of_an_unknown_base_is_a_404(client: TestClient) -> None:
+    r = client.get("/api/v1/scenarios?base=test-countyy", headers=auth(VIEWER))
+    assert r.status_code == 404 and "test-countyy" in r.json()["detail"]
+    # a known base without scenarios is an empty list
+    r = client.get("/api/v1/scenarios?base=test-county", headers=auth(VIEWER))
+    assert r.status_code == 200
+    assert all(s["base"]["id"] == "test-county" for s in r.json())
