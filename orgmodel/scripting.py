@@ -33,7 +33,14 @@ from orgmodel.metrics import headline, metric_report, policy_report
 from orgmodel.metrics._frame import Frame
 from orgmodel.model import CATEGORY_CODES, KIND_NAMES, KINDS, OrgGraph
 from orgmodel.norms import Norms, PolicyRule
-from orgmodel.restructure import ScenarioResult, apply_plan, diff_orgs, load_plan, plan_from_dict
+from orgmodel.restructure import (
+    Lineage,
+    ScenarioResult,
+    apply_plan,
+    diff_orgs,
+    load_plan,
+    plan_from_dict,
+)
 from orgmodel.restructure.plan import Plan
 
 __all__ = ["Comparison", "MetricReport", "Scenario", "apply", "compare", "metrics", "read"]
@@ -558,6 +565,7 @@ def compare(
     norms: Norms | None = None,
     policy: Sequence[PolicyRule] | None = None,
     lineage: Any = None,
+    root: str | None = None,
 ) -> Comparison:
     """Compare two organisations, or a plan's result with its base.
 
@@ -577,6 +585,11 @@ def compare(
         A plan's :class:`~orgmodel.restructure.Lineage` (exact flows), or a mapping unit in
         ``b`` → the ids of the units of ``a`` it continues (a merge or a rename between two
         snapshots; flows are still estimated). See :func:`~orgmodel.restructure.diff_orgs`.
+    root : str, optional
+        A unit id on both sides: compare that unit and the units under it alone
+        (:func:`orgmodel.focus.subtree`). A plan's lineage still matches merged and renamed
+        units inside it, but officers may have come from or gone outside it, so the flows
+        are estimated.
 
     Raises
     ------
@@ -601,6 +614,14 @@ def compare(
         before, after = a, b
     _check(before, norms, policy, call="compare")
     _check(after, None, call="compare")
+    if root is not None:
+        before, after = subtree(before, root), subtree(after, root)
+        if isinstance(lineage, Lineage):
+            lineage = {
+                u: tuple(o for o in origins if o in before)
+                for u, origins in lineage.origins.items()
+                if u in after
+            }
     if isinstance(lineage, Mapping):
         # one id on its own is that id, not its letters
         lineage = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in lineage.items()}

@@ -65,3 +65,25 @@ def test_a_mapping_lineage_matches_units_but_flows_stay_estimated() -> None:
     by_str = om.compare(a, renamed, lineage={"s9": "s1"})
     assert by_str["counts"] == om.compare(a, renamed, lineage={"s9": ["s1"]})["counts"]
     assert by_str["counts"]["renamed"] == 1 and by_str["counts"]["added"] == 0
+
+
+def test_compare_one_county_of_a_city_plan() -> None:
+    import orgmodel
+
+    city = orgmodel.read(orgmodel.seed_path("orgs", "mirror-city.yaml"))
+    after = om.apply(city, orgmodel.seed_path("plans", "dabumen-county.yaml"))
+    whole = om.compare(after)
+    part = om.compare(after, root="qh")  # 清河县公安局 alone
+    qh = orgmodel.subtree(after.org, "qh")
+    # the plan's merges inside the county are still merges (matched through the lineage) …
+    inside = [m for m in whole["units"]["merged"] if m["into"] in qh]
+    assert part["counts"]["merged"] == len(inside) == 7
+    assert part["counts"]["removed"] == part["counts"]["added"] == 0
+    # … its 22 departments become 8, its 448 officers are all still there (none hired or
+    # retired), but officers could cross the county's edge, so the flows are an estimate
+    d = part.to_frame()
+    assert d.loc["departments", ["before", "after"]].tolist() == ["22", "8"]
+    off = part["officers"]
+    assert off["police_a"] == off["police_b"] == 448
+    assert off["retired"]["police"] == off["hired"]["police"] == 0
+    assert whole.exact and not part.exact
