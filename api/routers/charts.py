@@ -384,7 +384,11 @@ async def scenario_chart(
                 lineage = replay.lineage if replay is not None and replay.org == result else None
             diff = diff_orgs(before, after, lineage=lineage, metrics=False)
             fig = officer_flows_figure(
-                diff, before, after, by="category" if kind == "flows_category" else "unit"
+                diff,
+                before,
+                after,
+                by="category" if kind == "flows_category" else "unit",
+                scope=None if root is None else before.name or root,
             )
         return figure_json(fig)
 

@@ -1,4 +1,10 @@
-"""Shared look of every orgmodel figure: CJK font, colours, Chinese labels, hover text."""
+"""Shared look of every orgmodel figure: CJK font, colours, labels, hover text.
+
+A figure's words (titles, axes, legends, hover text) follow the language in force
+(:mod:`orgmodel.i18n`: the command line's ``--lang``, ``with language("zh")``; the library's
+default is English); unit names are names and stay as written. Kinds and categories are
+Chinese terms: in English a kind shows as ``派出所 (station)``, as the command line does.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
+from orgmodel.i18n import N_, _, get_language
 from orgmodel.model import KIND_NAMES, OrgGraph
 
 #: Font stack for 汉字: the first one installed wins (Debian: fonts-wqy-microhei).
@@ -50,6 +57,38 @@ CATEGORY_NAMES: dict[str, str] = {
     "duty": "执法勤务",
     "frontline": "基层一线",
 }
+#: The categories as msgids (their Chinese is CATEGORY_NAMES), and the two ends of flows.
+_CATEGORY_MSGIDS: dict[str, str] = {
+    "leadership": N_("bureau leadership"),
+    "management": N_("general management"),
+    "duty": N_("law-enforcement duty"),
+    "frontline": N_("front line"),
+    "hired": N_("hired"),
+    "retired": N_("retired"),
+}
+
+
+def kind_short(kind: str) -> str:
+    """A kind's short name for legends and labels: Chinese; in English with its code."""
+    name = KIND_SHORT.get(kind)
+    if name is None:
+        return kind
+    return name if get_language() == "zh" else f"{name} ({kind})"
+
+
+def kind_long(kind: str) -> str:
+    """A kind's full Chinese name (``KIND_NAMES``); in English with its code."""
+    name = KIND_NAMES.get(kind)
+    if name is None:
+        return kind
+    return name if get_language() == "zh" else f"{name} ({kind})"
+
+
+def category_name(category: str) -> str:
+    """A unit category (or ``hired``/``retired``) in the language in force."""
+    msgid = _CATEGORY_MSGIDS.get(category)
+    return _(msgid) if msgid else CATEGORY_NAMES.get(category, category)
+
 
 #: The Plotly config of every figure orgmodel draws (dashboard and report). Police staffing
 #: data stays on the machine: no "send to cloud" / "edit in Chart Studio" button, no logo
@@ -91,7 +130,8 @@ def styled(fig: go.Figure, title: str | None, **layout: Any) -> go.Figure:
 
 
 def function_name(org: OrgGraph, code: str | None) -> str:
-    """The Chinese name of a function code ('—' when none)."""
+    """The Chinese name of a function code ('—' when none): a 警种 is a Chinese term, shown
+    as the catalogue names it in both languages."""
     if not code:
         return "—"
     return org.catalogue[code].name if code in org.catalogue else code
@@ -109,12 +149,12 @@ def unit_hover(
     a = org.attrs(uid)
     lines = [
         f"<b>{a['name']}</b>",
-        f"类型: {KIND_NAMES.get(a['kind'], a['kind'])}",
-        f"职能: {function_name(org, a['function'])}",
-        f"民警: {a['police']}",
-        f"辅警: {a['auxiliaries']}",
-        f"固定岗位占用: {fmt_num(stats.get('overhead', 0))}",
-        f"隐性流失: {fmt_num(stats.get('hidden_loss', 0))}",
+        _("kind: {kind}").format(kind=kind_long(a["kind"])),
+        _("function: {function}").format(function=function_name(org, a["function"])),
+        _("police: {n}").format(n=a["police"]),
+        _("auxiliaries: {n}").format(n=a["auxiliaries"]),
+        _("absorbed overhead: {n}").format(n=fmt_num(stats.get("overhead", 0))),
+        _("hidden loss: {n}").format(n=fmt_num(stats.get("hidden_loss", 0))),
     ]
     if extra:
         lines.append(extra)

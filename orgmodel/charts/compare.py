@@ -17,6 +17,8 @@ from plotly.subplots import make_subplots
 from orgmodel._keywords import positional_deprecated
 from orgmodel.charts._measures import norms_or_default
 from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
+from orgmodel.i18n import N_, _, get_language
+from orgmodel.labels import label as metric_label
 from orgmodel.metrics import HEADLINE_LABELS, headline
 from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms
@@ -44,9 +46,9 @@ STRUCTURE_KEYS: tuple[str, ...] = (
     "mean_command_path",
 )
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("比例指标", SHARE_KEYS),
-    ("警力（人）", OFFICER_KEYS),
-    ("结构（个/层）", STRUCTURE_KEYS),
+    (N_("shares"), SHARE_KEYS),
+    (N_("officers"), OFFICER_KEYS),
+    (N_("structure (units, layers)"), STRUCTURE_KEYS),
 )
 
 Org = OrgGraph | Mapping[str, Any]
@@ -103,18 +105,19 @@ def compare_figure(
     fig = make_subplots(
         rows=1,
         cols=len(PANELS),
-        subplot_titles=[p[0] for p in PANELS],
+        subplot_titles=[_(p[0]) for p in PANELS],
         column_widths=[0.4, 0.22, 0.38],
         horizontal_spacing=0.07,
     )
+    lang = get_language()
     for i, (label, h) in enumerate(heads.items()):
         color = ORG_COLORS[i % len(ORG_COLORS)]
-        for col, (_, keys) in enumerate(PANELS, start=1):
+        for col, (_panel, keys) in enumerate(PANELS, start=1):
             pct = keys is SHARE_KEYS
             ys = [None if h.get(k) is None else float(h[k]) for k in keys]
             fig.add_trace(
                 go.Bar(
-                    x=[HEADLINE_LABELS[k] for k in keys],
+                    x=[metric_label(k, lang=lang) for k in keys],
                     y=ys,
                     name=label,
                     legendgroup=label,
@@ -139,4 +142,4 @@ def compare_figure(
     )
     fig.update_xaxes(tickangle=-35)
     names = " vs ".join(heads)
-    return styled(fig, title or f"主要指标对比：{names}", height=480)
+    return styled(fig, title or _("Headline metrics: {names}").format(names=names), height=480)

@@ -17,13 +17,15 @@ from typing import Any
 import plotly.graph_objects as go
 
 from orgmodel.charts._style import (
-    CATEGORY_NAMES,
     KIND_COLORS,
     KIND_SHORT,
+    category_name,
     fmt_num,
     function_name,
+    kind_short,
     styled,
 )
+from orgmodel.i18n import N_, _
 from orgmodel.model import OrgGraph
 
 __all__ = ["Flow", "flows_from_diff", "officer_flows_figure"]
@@ -31,9 +33,11 @@ __all__ = ["Flow", "flows_from_diff", "officer_flows_figure"]
 #: One flow: (base unit id or None for hired, result unit id or None for retired, officers).
 Flow = tuple[str | None, str | None, float]
 
-_HIRED = "新招录"
-_RETIRED = "退出"
-_OFFICERS = {"police": "民警", "auxiliaries": "辅警"}
+# The two ends of flows, kept apart from unit ids and function names in grouping keys; shown
+# as "hired" and "leaving the force".
+_HIRED = "\x00hired"
+_RETIRED = "\x00retired"
+_OFFICERS = {"police": N_("police"), "auxiliaries": N_("auxiliaries")}
 CATEGORY_COLORS = {
     "leadership": "#08519c",
     "management": "#9e9ac8",
@@ -75,7 +79,7 @@ def _group_of(org: OrgGraph, uid: str | None, none: str) -> str:
     a = org.attrs(uid)
     if a["function"]:
         return function_name(org, a["function"])
-    return KIND_SHORT.get(a["kind"], a["kind"])
+    return kind_short(a["kind"]) if a["kind"] in KIND_SHORT else str(a["kind"])
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -94,6 +98,7 @@ def officer_flows_figure(
     include_unchanged: bool = False,
     max_links: int = 60,
     title: str | None = None,
+    scope: str | None = None,
 ) -> go.Figure:
     """Sankey of officers moved by a scenario: base units (left) → result units (right).
 
@@ -118,13 +123,17 @@ def officer_flows_figure(
         ("刑侦（其余单位）→ 刑侦（其余单位）"), so a large plan still says which functions
         its officers moved between. Every node label carries the officers through it.
     title : str, optional
+    scope : str, optional
+        The name of the unit the figure is re-rooted on, when it shows one part of the
+        organisation: the title names it, and a figure without flows says that no officer
+        moved within it (范围内), not that the plan moved none.
 
     Returns
     -------
     plotly.graph_objects.Figure
         One ``sankey`` trace. ``link.value`` sums to the officers moved.
     """
-    what = _OFFICERS.get(officers, officers)
+    what = _(_OFFICERS[officers]) if officers in _OFFICERS else officers
     if by not in ("unit", "category"):
         raise ValueError(f"by must be 'unit' or 'category', got {by!r}")
     if isinstance(flows, Mapping):
@@ -158,28 +167,33 @@ def officer_flows_figure(
             return node_index[key]
         node_index[key] = len(labels)
         if uid is None or (uid in ("hired", "retired") and by == "category"):
-            label = _HIRED if side == "old" else _RETIRED
+            label = _("hired") if side == "old" else _("leaving the force")
             color = "#969696"
             hover = label
         elif by == "category":
-            label = CATEGORY_NAMES.get(uid, uid)
+            label = category_name(uid)
             color = CATEGORY_COLORS.get(uid, "#636363")
             hover = label
         elif uid.startswith(_GROUP):
-            label = uid[len(_GROUP) :] + "（其余单位）"
+            label = _("{group} (other units)").format(group=uid[len(_GROUP) :])
             color, hover = "#bdbdbd", label
         elif uid in org:
             a = org.attrs(uid)
             label = org.name_of(uid)
             color = KIND_COLORS.get(a["kind"], "#636363")
-            hover = f"{label}（{KIND_SHORT.get(a['kind'], a['kind'])}，{a['police']} 名民警）"
+            hover = _("{name} ({kind}, {n} police)").format(
+                name=label, kind=kind_short(a["kind"]), n=a["police"]
+            )
         else:
             label, color, hover = uid, "#636363", uid
-        side_label = "原单位" if side == "old" else "新单位"
+        side_label = _("old unit") if side == "old" else _("new unit")
         labels.append(label)
         colors.append(color)
-        hovers.append(f"{side_label}: {hover}")
+        hovers.append(_("{side}: {unit}").format(side=side_label, unit=hover))
         return node_index[key]
+
+    def band(a: str, b: str, n: float) -> str:
+        return _("{a} → {b}: {n} {officers}").format(a=a, b=b, n=fmt_num(n), officers=what)
 
     src_idx: list[int] = []
     dst_idx: list[int] = []
@@ -192,7 +206,7 @@ def officer_flows_figure(
         dst_idx.append(j)
         values.append(n)
         link_colors.append(_rgba(colors[i], 0.35))
-        link_hover.append(f"{labels[i]} → {labels[j]}: {fmt_num(n)} 名{what}")
+        link_hover.append(band(labels[i], labels[j], n))
     for (gs, gd), n in sorted(grouped.items(), key=lambda kv: -kv[1]):
         i = node("old", None if gs == _HIRED else _GROUP + gs, before)
         j = node("new", None if gd == _RETIRED else _GROUP + gd, after)
@@ -200,7 +214,7 @@ def officer_flows_figure(
         dst_idx.append(j)
         values.append(n)
         link_colors.append("rgba(150,150,150,0.35)")
-        link_hover.append(f"{labels[i]} → {labels[j]}: {fmt_num(n)} 名{what}")
+        link_hover.append(band(labels[i], labels[j], n))
 
     moved = sum(values)
     # numbers on the bands: each node says how many officers pass through it
@@ -217,7 +231,7 @@ def officer_flows_figure(
             "pad": 12,
             "thickness": 14,
             "customdata": hovers,
-            "hovertemplate": "%{customdata}<br>流量: %{value:.0f}<extra></extra>",
+            "hovertemplate": "%{customdata}<br>" + _("flow: %{value:.0f}") + "<extra></extra>",
         },
         "link": {
             "source": src_idx,
@@ -227,19 +241,22 @@ def officer_flows_figure(
             "customdata": link_hover,
             "hovertemplate": "%{customdata}<extra></extra>",
         },
-        "name": f"{what}流向",
+        "name": _("{officers} flows").format(officers=what),
     }
     fig = go.Figure(go.Sankey(**trace))
     if not values:
-        fig.add_annotation(
-            text=f"本方案未调动{what}", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
+        empty = (
+            _("the plan moves no {officers}").format(officers=what)
+            if scope is None
+            else _("the plan moves no {officers} within {scope}").format(officers=what, scope=scope)
         )
-    name = after.name or after.id
+        fig.add_annotation(text=empty, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+    name = (after.name or after.id) if scope is None else scope
     default = (
-        f"{name} {what}流向（原单位 → 新单位，共调动 {fmt_num(moved)} 名）"
+        _("{name} {officers} flows (old unit → new unit, {n} moved)")
         if by == "unit"
-        else f"{name} {what}按机构类别流向（改革前 → 改革后，共 {fmt_num(moved)} 名）"
-    )
+        else _("{name} {officers} flows by unit category (before → after, {n} in all)")
+    ).format(name=name, officers=what, n=fmt_num(moved))
     return styled(
         fig,
         title or default,

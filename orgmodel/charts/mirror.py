@@ -19,18 +19,19 @@ import plotly.graph_objects as go
 from orgmodel._keywords import positional_deprecated
 from orgmodel.charts import _measures as m
 from orgmodel.charts._style import fmt_num, styled
+from orgmodel.i18n import N_, _
 from orgmodel.metrics.mirror import mirror_by_bureau, mirror_units
 from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms
 
 __all__ = ["mirror_heatmap_figure"]
 
-#: Cell states: value → (label, colour).
+#: Cell states: value → (label, a msgid; colour).
 CELL_STATES: dict[int, tuple[str, str]] = {
-    1: ("上级设置 / 顶层局", "#bdbdbd"),
-    2: ("本级特设（上级无）", "#6baed6"),
-    3: ("对口上级", "#fd8d3c"),
-    4: ("对口小单位（民警 < 有效规模）", "#cb181d"),
+    1: (N_("set by the bureau above / top bureau"), "#bdbdbd"),
+    2: (N_("own to this level (none above)"), "#6baed6"),
+    3: (N_("mirrors the bureau above"), "#fd8d3c"),
+    4: (N_("small mirror unit (police < efficient size)"), "#cb181d"),
 }
 
 
@@ -84,7 +85,7 @@ def mirror_heatmap_figure(
     rows: list[tuple[str, str, Mapping[str, Sequence[str]] | None, AbstractSet[str] | None]] = []
     if org.parent_bureau is not None:
         pb = org.parent_bureau
-        rows.append(("上级: " + pb.name, "", None, frozenset(pb.functions)))
+        rows.append((_("above: {name}").format(name=pb.name), "", None, frozenset(pb.functions)))
     bureaus = [b for b in bf if bf[b]]
     lead = [b for b in dict.fromkeys(first) if bf.get(b)]
     if lead:
@@ -94,11 +95,11 @@ def mirror_heatmap_figure(
     for b in bureaus[:max_bureaus]:
         label = org.name_of(b)
         if b in index:
-            label += f"（对口 {index[b]:.0%}）"
+            label += _(" (mirror {share})").format(share=f"{index[b]:.0%}")
         rows.append((label, b, bf[b], parent_of.get(b)))
 
     used: set[str] = set()
-    for _, _, fns, own in rows:
+    for _label, _b, fns, own in rows:
         used |= set(fns) if fns is not None else set(own or ())
     columns = [f.code for f in org.catalogue if f.code in used]
     columns += sorted(used - set(columns))
@@ -121,13 +122,13 @@ def mirror_heatmap_figure(
                 on = parent_fns is not None and code in parent_fns
                 zr.append(1 if on else None)
                 tr.append("")
-                hr.append(f"{label}<br>{fname}: {'设有' if on else '未设'}")
+                hr.append(f"{label}<br>{fname}: " + (_("present") if on else _("absent")))
                 continue
             units = fns.get(code, ())
             if not units:
                 zr.append(None)
                 tr.append("")
-                hr.append(f"{label}<br>{fname}: 未设")
+                hr.append(f"{label}<br>{fname}: " + _("absent"))
                 continue
             police = sum(org.attrs(u)["police"] for u in units)
             copied = parent_fns is not None and code in parent_fns
@@ -138,8 +139,15 @@ def mirror_heatmap_figure(
             tr.append(fmt_num(police))
             names = "、".join(org.name_of(u) for u in units)
             hr.append(
-                f"<b>{label}</b><br>职能: {fname}<br>机构: {names}<br>民警: {fmt_num(police)}"
-                f"<br>{CELL_STATES[state][0]}"
+                f"<b>{label}</b><br>"
+                + "<br>".join(
+                    (
+                        _("function: {function}").format(function=fname),
+                        _("units: {names}").format(names=names),
+                        _("police: {n}").format(n=fmt_num(police)),
+                        _(CELL_STATES[state][0]),
+                    )
+                )
             )
         z.append(zr)
         text.append(tr)
@@ -159,12 +167,12 @@ def mirror_heatmap_figure(
             colorscale=_discrete_scale(CELL_STATES),
             colorbar={
                 "tickvals": list(CELL_STATES),
-                "ticktext": [s[0] for s in CELL_STATES.values()],
-                "title": {"text": "对口状态"},
+                "ticktext": [_(s[0]) for s in CELL_STATES.values()],
+                "title": {"text": _("mirroring (上下对口)")},
             },
             xgap=2,
             ygap=2,
-            name="上下对口",
+            name=_("上下对口"),
         )
     )
     fig.update_layout(
@@ -173,9 +181,10 @@ def mirror_heatmap_figure(
         plot_bgcolor="#f7f7f7",
     )
     margin_top = 150
-    note = f"另有 {left_out} 个局未显示" if left_out else ""
+    note = _("{n} more bureaus not shown").format(n=left_out) if left_out else ""
     if lead:
-        note = f"有变化的 {len(lead)} 个局排在前面" + (f"；{note}" if note else "")
+        first_note = _("the {n} bureaus that changed come first").format(n=len(lead))
+        note = _("{a}; {b}").format(a=first_note, b=note) if note else first_note
     if note:
         fig.add_annotation(
             text=note,
@@ -188,6 +197,6 @@ def mirror_heatmap_figure(
     name = org.name or org.id
     return styled(
         fig,
-        title or f"{name} 上下对口矩阵（局 × 警种，数字=民警）",
+        title or _("{name} mirror matrix (bureau × function, numbers = police)").format(name=name),
         height=max(320, margin_top + 60 + 30 * len(rows)),
     ).update_layout(margin={"t": margin_top})

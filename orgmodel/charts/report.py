@@ -349,6 +349,7 @@ def report_html(
     title: str | None = None,
     sources: Sequence[str] = (),
     lang: str = "zh",
+    scope: str | None = None,
 ) -> str:
     """One self-contained HTML page with the figures of an organisation.
 
@@ -372,8 +373,11 @@ def report_html(
         File names to mention under the title.
     lang : str
         ``"zh"`` (default) or ``"en"``: the language of the page's words (headings, notes,
-        labels). Unit names, kinds, policy rule descriptions and the figures' titles are
-        written as they are.
+        labels, the figures' titles, axes and legends). Unit names, the Chinese terms of
+        kinds and functions and policy rule descriptions are written as they are.
+    scope : str, optional
+        The unit the page is re-rooted on (``orgmodel report --root``): the officer flows
+        say "within" it (范围内), the plan having run on the whole organisation.
 
     Returns
     -------
@@ -383,7 +387,7 @@ def report_html(
     if compare is not None and scenario is not None:
         raise ValueError("give either compare or scenario, not both")
     with language(lang) as code:
-        return _report(org, norms, compare, scenario, diff, title, sources, code)
+        return _report(org, norms, compare, scenario, diff, title, sources, code, scope)
 
 
 def _report(
@@ -395,6 +399,7 @@ def _report(
     title: str | None,
     sources: Sequence[str],
     lang: str,
+    scope: str | None = None,
 ) -> str:
     norms = m.norms_or_default(norms)
     name = org.name or org.id
@@ -484,7 +489,7 @@ def _report(
                 retired=off["retired"]["police"],
                 method=method or off.get("method_label", ""),
             ),
-            [(officer_flows_figure(diff, org, scenario.org), "flows")],
+            [(officer_flows_figure(diff, org, scenario.org, scope=scope), "flows")],
         )
         page.section(
             _("Officer flows by unit category"),
@@ -492,14 +497,19 @@ def _report(
                 "Changes between bureau leadership, general management, law-enforcement duty "
                 "and the front line (officers who stay in their category included)."
             ),
-            [(officer_flows_figure(diff, org, scenario.org, by="category"), "flows_category")],
+            [
+                (
+                    officer_flows_figure(diff, org, scenario.org, by="category", scope=scope),
+                    "flows_category",
+                )
+            ],
         )
     for key, heading, note in _SECTIONS:
         figs = [(_org_figure(key, o, norms), key) for o in orgs]
         if len(orgs) == 2:
             for (f, _key), lab in zip(figs, labels, strict=True):
                 t = f.layout.title.text or ""
-                f.update_layout(title_text=f"【{lab}】{t}")
+                f.update_layout(title_text=_("[{side}] {title}").format(side=lab, title=t))
         page.section(_(heading), _(note), figs, pair=key not in _WIDE)
     page.add(_norms_table(norms))
 

@@ -24,12 +24,13 @@ from orgmodel.charts._style import (
     FONT_FAMILY,
     GUIDES_COLOR,
     KIND_COLORS,
-    KIND_SHORT,
     REPORTS_COLOR,
     fmt_num,
+    kind_short,
     styled,
     unit_hover,
 )
+from orgmodel.i18n import _
 from orgmodel.model import BUREAU_KINDS, KINDS, OrgGraph
 from orgmodel.norms import Norms
 
@@ -173,14 +174,20 @@ def hierarchy_figure(
         share = sub_loss[u] / sub_police[u] if sub_police[u] else 0.0
         kids = org.children(u)
         extra = (
-            f"含下级: {sub_units[u] - 1:.0f} 个单位, 民警合计 {fmt_num(sub_police[u])}, "
-            f"隐性流失合计 {fmt_num(sub_loss[u])} ({share:.1%})"
+            _(
+                "below it: {units} units, {police} police in all, hidden loss {loss} ({share})"
+            ).format(
+                units=f"{sub_units[u] - 1:.0f}",
+                police=fmt_num(sub_police[u]),
+                loss=fmt_num(sub_loss[u]),
+                share=f"{share:.1%}",
+            )
             if kids
-            else f"隐性流失占比: {share:.1%}"
+            else _("hidden loss share: {share}").format(share=f"{share:.1%}")
         )
         cut = bool(kids) and not any(c in drawn for c in kids) and u not in more
         if cut:
-            extra += "<br>下级未画出：单击以该单位为范围"
+            extra += "<br>" + _("units below not drawn: click to show this unit's part")
         ids.append(u)
         labels.append(org.name_of(u))
         parents.append(p if p is not None else "")
@@ -194,14 +201,22 @@ def hierarchy_figure(
         n_units = sum(sub_units[u] for u in rest)
         share = loss / pol if pol else 0.0
         ids.append(p + MORE_SUFFIX)
-        labels.append(f"其他 {len(rest)} 个单位")
+        labels.append(_("{n} other units").format(n=len(rest)))
         parents.append(p)
         values.append(pol)
         colors.append(share)
         hover.append(
-            f"<b>{org.name_of(p)} 的其他 {len(rest)} 个下级</b><br>"
-            f"含 {n_units:.0f} 个单位, 民警合计 {fmt_num(pol)}, "
-            f"隐性流失合计 {fmt_num(loss)} ({share:.1%})<br>单击以 {org.name_of(p)} 为范围"
+            "<b>"
+            + _("{n} other units under {name}").format(n=len(rest), name=org.name_of(p))
+            + "</b><br>"
+            + _("{units} units, {police} police in all, hidden loss {loss} ({share})").format(
+                units=f"{n_units:.0f}",
+                police=fmt_num(pol),
+                loss=fmt_num(loss),
+                share=f"{share:.1%}",
+            )
+            + "<br>"
+            + _("click to show {name}'s part").format(name=org.name_of(p))
         )
         expand.append([p, org.name_of(p)])
 
@@ -217,21 +232,23 @@ def hierarchy_figure(
             "colorscale": "OrRd",
             "cmin": 0,
             "cmax": color_max,
-            "colorbar": {"title": {"text": "隐性流失占比"}, "tickformat": ".0%"},
+            "colorbar": {"title": {"text": _("hidden loss share")}, "tickformat": ".0%"},
             "showscale": True,
         },
         hovertext=hover,
         hoverinfo="text",
         customdata=expand,
         maxdepth=4 if len(ids) > 400 else -1,
-        name="组织层级",
+        name=_("hierarchy"),
     )
     fig = go.Figure(trace)
     if (len(shown) < len(org) and max_depth is None) or more:
         hidden = len(org) - len(shown)
         fig.add_annotation(
-            text=f"共 {len(org)} 个单位，图中画出 {len(shown)} 个；其余 {hidden} 个合计计入上级"
-            "或“其他”框（单击以其为范围）",
+            text=_(
+                "{units} units, {shown} drawn; the other {hidden} are summed into their parent "
+                "or an 'other units' box (click one to show its part)"
+            ).format(units=len(org), shown=len(shown), hidden=hidden),
             xref="paper",
             yref="paper",
             x=0,
@@ -239,7 +256,8 @@ def hierarchy_figure(
             showarrow=False,
         )
     name = org.name or org.id
-    return styled(fig, title or f"{name} 组织层级（面积=民警，颜色=隐性流失占比）", height=560)
+    default = _("{name} hierarchy (area = police, colour = hidden loss share)").format(name=name)
+    return styled(fig, title or default, height=560)
 
 
 def _tree_layout(org: OrgGraph, cut: int) -> dict[str, tuple[float, float]]:
@@ -358,7 +376,7 @@ def layered_graph_figure(
     fit = _depth_cut(org, max_nodes, None)
     start = fit if max_level is None else max(0, min(max_level, fit))
     hover = {
-        u: unit_hover(org, u, stats[u], f"层级: 第 {depths[u]} 层")
+        u: unit_hover(org, u, stats[u], _("layer: {n}").format(n=depths[u]))
         for u in org.order()
         if depths[u] <= fit
     }
@@ -367,14 +385,14 @@ def layered_graph_figure(
 
     xs, ys, hv, tx = _level_data(org, start, hover, kinds, show_labels)
     line_specs = [
-        ("块 指挥隶属 (REPORTS_TO)", {"color": REPORTS_COLOR, "width": 1}, True),
+        (_("块 command (REPORTS_TO)"), {"color": REPORTS_COLOR, "width": 1}, True),
         (
-            "条 业务指导 (GUIDES)",
+            _("条 professional guidance (GUIDES)"),
             {"color": GUIDES_COLOR, "width": 1.5, "dash": "dash"},
             True if show_guides else "legendonly",
         ),
         (
-            "情指派警 (DISPATCHES)",
+            _("情指 tasking (DISPATCHES)"),
             {"color": DISPATCH_COLOR, "width": 1, "dash": "dot"},
             "legendonly",
         ),
@@ -410,7 +428,7 @@ def layered_graph_figure(
                 },
                 hovertext=hv[j],
                 hoverinfo="text",
-                name=KIND_SHORT[k],
+                name=kind_short(k),
             )
         )
 
@@ -419,7 +437,7 @@ def layered_graph_figure(
         lx, ly, lh, lt = _level_data(org, lvl, hover, kinds, show_labels)
         buttons.append(
             {
-                "label": f"0–{lvl} 层",
+                "label": _("layers 0–{n}").format(n=lvl),
                 "method": "restyle",
                 "args": [{"x": lx, "y": ly, "hovertext": lh, "text": lt}],
             }
@@ -440,7 +458,7 @@ def layered_graph_figure(
         xaxis={"visible": False},
         yaxis={
             "tickvals": [-d for d in range(deepest + 1)],
-            "ticktext": [f"第 {d} 层" for d in range(deepest + 1)],
+            "ticktext": [_("layer {n}").format(n=d) for d in range(deepest + 1)],
             "zeroline": False,
             "showgrid": False,
         },
@@ -449,7 +467,9 @@ def layered_graph_figure(
     )
     if fit < deepest:
         fig.add_annotation(
-            text=f"共 {len(org)} 个单位，为保持可读最多显示到第 {fit} 层",
+            text=_("{units} units: shown down to layer {n} at most, to stay readable").format(
+                units=len(org), n=fit
+            ),
             xref="paper",
             yref="paper",
             x=0,
@@ -457,4 +477,5 @@ def layered_graph_figure(
             showarrow=False,
         )
     name = org.name or org.id
-    return styled(fig, title or f"{name} 组织图（块=指挥隶属，条=业务指导）", height=560)
+    default = _("{name} org graph (块 = command, 条 = professional guidance)").format(name=name)
+    return styled(fig, title or default, height=560)

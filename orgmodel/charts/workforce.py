@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 from orgmodel._keywords import positional_deprecated
 from orgmodel.charts._measures import norms_or_default
 from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
+from orgmodel.i18n import N_, _
+from orgmodel.metrics._util import group_label
 from orgmodel.metrics.span import span_bands
 from orgmodel.metrics.workforce import FUNNEL_STAGES, availability_funnel
 from orgmodel.model import OrgGraph
@@ -21,7 +23,15 @@ from orgmodel.norms import Norms
 
 __all__ = ["availability_funnel_figure", "span_bands_figure"]
 
-_BY_LABELS = {"level": "按层级", "category": "按机构类别"}
+_BY_LABELS = {"level": N_("by level"), "category": N_("by unit category")}
+#: The funnel's stages (FUNNEL_STAGES, whose labels are the Chinese) as msgids.
+_STAGES = {
+    "police": N_("police on the books"),
+    "after_leaders": N_("minus leader posts"),
+    "after_admin": N_("minus admin posts"),
+    "after_duty": N_("minus 24/7 duty posts"),
+    "deployable": N_("minus absence = deployable officers"),
+}
 
 
 @positional_deprecated("norms")
@@ -56,17 +66,17 @@ def span_bands_figure(
         go.Bar(
             x=labels,
             y=shares,
-            text=[f"{c} 个" for c in counts],
+            text=[_("{n} units").format(n=c) for c in counts],
             textposition="outside",
             marker_color=ORG_COLORS[0],
-            hovertemplate="管理幅度 %{x}: %{text} 单位, 占 %{y:.1%}<extra></extra>",
-            name="管理单位占比",
+            hovertemplate=_("span %{x}: %{text}, %{y:.1%}") + "<extra></extra>",
+            name=_("share of managing units"),
         )
     )
     fig.update_layout(
-        xaxis={"title": {"text": "直接下级数（管理幅度）"}, "type": "category"},
+        xaxis={"title": {"text": _("direct subordinates (span of control)")}, "type": "category"},
         yaxis={
-            "title": {"text": f"管理单位占比（共 {total} 个）"},
+            "title": {"text": _("share of managing units ({n} in all)").format(n=total)},
             "tickformat": ".0%",
             "rangemode": "tozero",
             "range": [0, max([*shares, 0.1]) * 1.2],
@@ -76,7 +86,10 @@ def span_bands_figure(
     name = org.name or org.id
     return styled(
         fig,
-        title or f"{name} 管理幅度分布（窄: <{norms.narrow_below}，宽: >{norms.wide_above}）",
+        title
+        or _("{name} span of control (narrow: <{narrow}, wide: >{wide})").format(
+            name=name, narrow=norms.narrow_below, wide=norms.wide_above
+        ),
         height=420,
     )
 
@@ -113,29 +126,39 @@ def availability_funnel_figure(
     norms = norms_or_default(norms)
     f = availability_funnel(org, norms=norms, by=by or "level")
     groups = [f["total"]] if by is None else f["groups"]
-    stages = [lab for _, lab in FUNNEL_STAGES]
+    stages = [_(_STAGES[k]) if k in _STAGES else lab for k, lab in FUNNEL_STAGES]
     fig = go.Figure()
     for i, g in enumerate(groups):
-        values = [float(g[k]) for k, _ in FUNNEL_STAGES]
+        values = [float(g[k]) for k, _lab in FUNNEL_STAGES]
         police = values[0]
         fig.add_trace(
             go.Funnel(
                 y=stages,
                 x=values,
-                name="全部民警" if by is None else str(g["label"]),
+                name=_("all police") if by is None else group_label(g),
                 text=[
-                    f"{fmt_num(v)}（{v / police:.0%}）" if police else fmt_num(v) for v in values
+                    _("{n} ({share})").format(n=fmt_num(v), share=f"{v / police:.0%}")
+                    if police
+                    else fmt_num(v)
+                    for v in values
                 ],
                 textinfo="text",
-                hovertemplate="%{y}: %{x:.1f} 人<extra>%{fullData.name}</extra>",
+                hovertemplate=_("%{y}: %{x:.1f} officers") + "<extra>%{fullData.name}</extra>",
                 marker={"color": ORG_COLORS[i % len(ORG_COLORS)]} if by is None else None,
             )
         )
     name = org.name or org.id
-    sub = "" if by is None else f"（{_BY_LABELS.get(by, by)}）"
+    rate = f"{f['absence_rate']:.0%}"
+    default = (
+        _("{name} availability funnel (absence rate {rate})").format(name=name, rate=rate)
+        if by is None
+        else _("{name} availability funnel, {by} (absence rate {rate})").format(
+            name=name, by=_(_BY_LABELS[by]) if by in _BY_LABELS else by, rate=rate
+        )
+    )
     fig.update_layout(showlegend=by is not None, legend={"orientation": "h", "y": -0.1})
     return styled(
         fig,
-        title or f"{name} 警力可用性漏斗{sub}（缺勤率 {f['absence_rate']:.0%}）",
+        title or default,
         height=420,
     )

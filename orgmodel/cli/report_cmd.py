@@ -67,7 +67,8 @@ def report(
             result = replace(result, base=base, org=subtree(result.org, root))
             diff = diff_orgs(base, result.org, norms=n)
         page = report_html(base, norms=n, scenario=result, diff=diff, title=title,
-                           sources=[*sources, str(plan)], lang=get_language())  # fmt: skip
+                           sources=[*sources, str(plan)], lang=get_language(),
+                           scope=None if root is None else base.name or root)  # fmt: skip
     elif compare is not None:
         other = load_org(compare)
         other = other if root is None else subtree(other, root)

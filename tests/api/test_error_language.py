@@ -50,3 +50,15 @@ def test_library_errors_in_details_are_english_under_a_chinese_cli(tmp_path: Pat
 #: Words of orgmodel's Chinese catalogue that an English detail must not contain (unit names
 #: such as 刑侦大队 may appear: they are names).
 CHINESE_WORDS = re.compile("不能|不存在|上级|单位|问题|嵌套|层")
+
+
+def test_charts_are_drawn_in_the_dashboards_language_whatever_the_process(
+    tmp_path: Path,
+) -> None:
+    # The library speaks English by default; the dashboard (zh-CN) gets Chinese figures.
+    with language("en"), make_client(tmp_path) as c:
+        r = c.post("/api/v1/orgs", json=SMALL_ORG, headers=auth(ADMIN))
+        assert r.status_code == 201, r.text
+        fig = c.get("/api/v1/orgs/test-county/charts/hierarchy", headers=auth(ADMIN)).json()
+    title = fig["layout"]["title"]["text"]
+    assert title == "测试县公安局 组织层级（面积=民警，颜色=隐性流失占比）", title

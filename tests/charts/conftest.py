@@ -1,10 +1,24 @@
-"""Small hand-built organisations shared by the chart tests."""
+"""Small hand-built organisations shared by the chart tests; the figures' words in Chinese.
+
+A figure's words follow the language in force (English in the library by default). These
+tests check the Chinese a planner reads (the dashboard's and the CLI's default language);
+tests/charts/test_languages.py checks the English of each figure.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from orgmodel.i18n import language
 from orgmodel.model import OrgGraph, ParentBureau, Unit
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Iterator[None]:
+    with language("zh"):
+        yield
 
 
 def small_county() -> OrgGraph:

@@ -15,7 +15,7 @@ def test_span_bands(county: OrgGraph) -> None:
     assert list(bar.x) == ["1", "2–3", "4–7", "8–12", "13–16", "17+"]
     # managing units: b (span 3 → 2–3) and s (span 1 → 1): half each
     assert list(bar.y) == [0.5, 0.5, 0, 0, 0, 0]
-    assert list(bar.text)[:2] == ["1 个", "1 个"]
+    assert list(bar.text)[:2] == ["1 个单位", "1 个单位"]
     assert "共 2 个" in fig.layout.yaxis.title.text
 
 
