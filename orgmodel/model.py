@@ -51,7 +51,7 @@ import networkx as nx
 import numpy as np
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
-from orgmodel.i18n import gettext, lazy, ngettext
+from orgmodel.i18n import N_, gettext, lazy, ngettext
 
 __all__ = [
     "BUREAU_KINDS",
@@ -82,6 +82,24 @@ REPORTS_TO = "REPORTS_TO"
 GUIDES = "GUIDES"
 DISPATCHES = "DISPATCHES"
 EDGE_TYPES = (REPORTS_TO, GUIDES, DISPATCHES)
+
+#: Unit fields that messages name, as msgids: the English is the field's name in files
+#: (``police``), the Chinese the term a planner reads (民警).
+FIELD_MSGIDS: dict[str, str] = {
+    "police": N_("police"),
+    "auxiliaries": N_("auxiliaries"),
+    "establishment": N_("establishment"),
+    "leaders": N_("leaders"),
+    "duty_roster": N_("duty_roster"),
+    "community_share": N_("community_share"),
+}
+
+
+def field_text(field: str) -> str:
+    """A unit field as a message names it: ``police`` in English, 民警 in Chinese."""
+    msgid = FIELD_MSGIDS.get(field)
+    return lazy(msgid) if msgid is not None else field
+
 
 #: Unit kinds with their Chinese names (DOMAIN.md, "The graph").
 KIND_NAMES: dict[str, str] = {
@@ -1765,9 +1783,9 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
         if v is None and f in ("establishment", "leaders"):
             continue
         if isinstance(v, bool) or not isinstance(v, int):
-            bad(lazy("{f} must be a whole number, got {v!r}", f=f, v=v), f)
+            bad(lazy("{f} must be a whole number, got {v!r}", f=field_text(f), v=v), f)
         elif v < 0:
-            bad(lazy("{f} must not be negative, got {v}", f=f, v=v), f)
+            bad(lazy("{f} must not be negative, got {v}", f=field_text(f), v=v), f)
         elif v > MAX_HEADCOUNT:
             bad(
                 lazy(

@@ -327,11 +327,11 @@ def test_importer_locations_speak_the_messages_language(tmp_path: Path) -> None:
     runner = CliRunner()
     zh = runner.invoke(app, ["validate", str(csv)])
     assert zh.exit_code == 1
-    assert "org.csv 第 3 行，E 列（民警）、单位 's1'：" in zh.output, zh.output
+    assert "org.csv 第 3 行，E 列（民警）、单位 's1'：民警 必须是整数" in zh.output, zh.output
     assert "org.csv 第 4 行，B 列（上级编号）、单位 's2'：" in zh.output, zh.output
     assert not re.search(r"\b(row|column|line|sheet)\b", zh.output), zh.output
     en = runner.invoke(app, ["--lang", "en", "validate", str(csv)])
-    assert "org.csv row 3, column E (民警), unit 's1': " in en.output, en.output
+    assert "org.csv row 3, column E (民警), unit 's1': police must be a whole" in en.output
     assert "第" not in en.output and "列" not in en.output
     zh = runner.invoke(app, ["validate", str(yml)])
     assert "units[1]（第 7 行）、单位 's'：" in zh.output, zh.output

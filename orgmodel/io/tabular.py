@@ -55,6 +55,7 @@ from orgmodel.model import (
     ParentBureau,
     Unit,
     ValidationIssue,
+    field_text,
 )
 
 __all__ = [
@@ -477,7 +478,7 @@ class _RowReader:
                 shown = f"{v:.5E}" if isinstance(v, float) else _text(v)  # as Excel shows it
                 self.lost.append((self.row, field, shown, str(e)))
             else:
-                self.bad(field, lazy("{field} {e}", field=field, e=e))
+                self.bad(field, lazy("{field} {e}", field=field_text(field), e=e))
             return None
 
     def integer(self, field: str) -> int | None:
@@ -500,11 +501,17 @@ class _RowReader:
         if n is None:
             self.bad(
                 field,
-                lazy("{field} must be a whole number, got {text!r}", field=field, text=_text(v)),
+                lazy(
+                    "{field} must be a whole number, got {text!r}",
+                    field=field_text(field),
+                    text=_text(v),
+                ),
             )
             return None
         if n < 0:
-            self.bad(field, lazy("{field} must not be negative, got {n}", field=field, n=n))
+            self.bad(
+                field, lazy("{field} must not be negative, got {n}", field=field_text(field), n=n)
+            )
             return None
         return n
 
@@ -523,7 +530,7 @@ class _RowReader:
             field,
             lazy(
                 "{field} must be 是/否 (√/×, Y/N, true/false, 1/0), got {text!r}",
-                field=field,
+                field=field_text(field),
                 text=_text(v),
             ),
         )
@@ -548,7 +555,7 @@ class _RowReader:
                 field,
                 lazy(
                     "{field} must be a share between 0 and 1, got {text!r}{hint}",
-                    field=field,
+                    field=field_text(field),
                     text=_text(v),
                     hint=hint,
                 ),
@@ -596,7 +603,7 @@ class _RowReader:
             try:
                 i = normalize_id(x)
             except IdError as e:
-                self.bad(field, lazy("{field} {e}", field=field, e=e))
+                self.bad(field, lazy("{field} {e}", field=field_text(field), e=e))
                 continue
             if i:
                 out.append(i)
