@@ -198,6 +198,12 @@ def _control_char(text: str) -> str | None:
     return f"{names.get(ch, 'control character')} U+{ord(ch):04X} at position {m.start() + 1}"
 
 
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character (printable text holds none: a quick
+    pass tells first)."""
+    return not text.isprintable() and _CONTROL.search(text) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class ParentBureau:
     """The bureau above an organisation's root, kept outside the graph (上级公安机关).
@@ -463,23 +469,25 @@ def _columns(
     duty_roster: Any,
     community_share: Any,
     catalogue: FunctionCatalogue,
+    known: Mapping[str, int] | None = None,
 ) -> tuple[Columns, dict[str, int]]:
-    """Columns from raw inputs, checking every per-unit rule; raises :class:`_Invalid`."""
+    """Columns from raw inputs, checking every per-unit rule; raises :class:`_Invalid`.
+    ``known`` is the id → row map of ``ids`` when the caller has one."""
     ids = list(ids)
     names = list(names)
     n = len(ids)
     if not n or len(names) != n:
         raise _Invalid("size")
-    if any(type(u) is not str or not u for u in ids):
+    if set(map(type, ids)) != {str}:
         raise _Invalid("id")
-    index = {u: i for i, u in enumerate(ids)}
-    if len(index) != n:
-        raise _Invalid("duplicate")
-    if _CONTROL.search("".join(ids)):
+    index = known if type(known) is dict else {u: i for i, u in enumerate(ids)}
+    if len(index) != n or "" in index:
+        raise _Invalid("duplicate or empty id")
+    if _has_control("".join(ids)):
         raise _Invalid("id control")
-    if any(type(s) is not str for s in names) or not all(s.strip() for s in names):
+    if set(map(type, names)) != {str} or not all(map(str.strip, names)):
         raise _Invalid("name")
-    if _CONTROL.search("".join(names)):
+    if _has_control("".join(names)):
         raise _Invalid("name control")
     # kind
     if isinstance(kind, np.ndarray):
@@ -669,9 +677,10 @@ def _near_bureau_rows(cols: Columns, tree: _Tree) -> np.ndarray:
 
 def edge_rows(index: Mapping[str, int], pairs: Sequence[tuple[str, str]]) -> np.ndarray:
     """Rows of both ends of every edge, shape (edges, 2); ``-1`` for an unknown id."""
-    out = np.array(
-        [(index.get(a, -1), index.get(b, -1)) for a, b in pairs], dtype=np.int64
-    ).reshape(-1, 2)
+    get = index.get
+    out = np.empty((len(pairs), 2), dtype=np.int64)
+    out[:, 0] = [get(a, -1) for a, _ in pairs]
+    out[:, 1] = [get(b, -1) for _, b in pairs]
     return out
 
 
@@ -848,6 +857,7 @@ class OrgGraph:
         issues: Iterable[ValidationIssue] = (),
         warnings: Iterable[ValidationIssue] = (),
         source: str | None = None,
+        index: Mapping[str, int] | None = None,
     ) -> OrgGraph:
         """An organisation straight from columns (one entry per unit, in file order).
 
@@ -878,6 +888,10 @@ class OrgGraph:
             In an array: ``NaN`` for none.
         guides, dispatches, id, name, description, parent_bureau, catalogue, where, issues, warnings, source
             As for the constructor.
+        index : mapping of str to int, optional
+            The id → row map of ``ids`` when the caller has built it already (a reader
+            does, to resolve parents): kept as the organisation's :attr:`index` instead of
+            a second one. Only its size is checked: every id at its own row.
 
         Returns
         -------
@@ -907,7 +921,7 @@ class OrgGraph:
 
         self = cls.__new__(cls)
         self._setup(
-            lambda cat: _columns(*cols_in, cat),
+            lambda cat: _columns(*cols_in, cat, index),
             units,
             guides,
             dispatches,

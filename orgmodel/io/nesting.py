@@ -15,7 +15,7 @@ import numpy as np
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 
-__all__ = ["MAX_NESTING", "NestingError", "check_nesting"]
+__all__ = ["MAX_NESTING", "BracketWalk", "NestingError", "check_nesting"]
 
 #: Deepest nesting accepted in an organisation file or a plan (brackets or YAML indentation).
 MAX_NESTING = 64
@@ -80,17 +80,45 @@ def check_nesting(
 
 
 def _bracket_depth(text: str | bytes) -> int:
-    """The deepest bracket nesting, a close with nothing open counting as nothing.
-
-    The walk that stops at zero is the running sum minus its running minimum below zero
-    (the reflected walk), so it needs no Python loop.
-    """
+    """The deepest bracket nesting, a close with nothing open counting as nothing."""
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-    only = np.frombuffer(raw.translate(None, _NOT_BRACKETS), dtype=np.uint8)
-    if only.size == 0:
-        return 0
-    opens = (only == _LB) | (only == _LC)
-    steps = np.where(opens, 1, -1).astype(np.int64)
-    walk = np.cumsum(steps)
-    floor = np.minimum.accumulate(np.minimum(walk, 0))
-    return int((walk - floor).max())
+    walk = BracketWalk()
+    walk.feed(raw)
+    return walk.deepest
+
+
+class BracketWalk:
+    """The bracket nesting of a document read in pieces, counted as :func:`check_nesting`
+    counts it (brackets inside strings too; a close with nothing open counts as nothing).
+
+    Feed the pieces in order; :attr:`deepest` is the deepest nesting so far.
+
+    Examples
+    --------
+    >>> w = BracketWalk()
+    >>> w.feed(b"]][[{"), w.feed(b"}[["), w.deepest
+    (3, 4, 4)
+    """
+
+    def __init__(self) -> None:
+        #: Open brackets at the end of what was fed.
+        self.depth = 0
+        #: The deepest nesting reached.
+        self.deepest = 0
+
+    def feed(self, piece: bytes | bytearray | memoryview) -> int:
+        """Count one more piece of the document; returns :attr:`deepest`.
+
+        The walk that stops at zero is the running sum minus its running minimum below
+        zero (the reflected walk), so it needs no Python loop.
+        """
+        raw = piece.tobytes() if isinstance(piece, memoryview) else piece
+        only = np.frombuffer(raw.translate(None, _NOT_BRACKETS), dtype=np.uint8)
+        if only.size:
+            opens = (only == _LB) | (only == _LC)
+            walk = self.depth + np.cumsum(np.where(opens, 1, -1).astype(np.int64))
+            floor = np.minimum.accumulate(np.minimum(walk, 0))
+            reflected = walk - floor
+            self.depth = int(reflected[-1])
+            self.deepest = max(self.deepest, int(reflected.max()))
+        return self.deepest

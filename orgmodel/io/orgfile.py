@@ -24,10 +24,14 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Iterator, Mapping
+import operator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any, Literal, cast
 
+import msgspec
+import numpy as np
 import orjson
 import yaml
 
@@ -35,8 +39,11 @@ from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 from orgmodel.io.ids import _NUMERIC_START, IdError, normalize_id
-from orgmodel.io.nesting import check_nesting
+from orgmodel.io.nesting import MAX_NESTING, BracketWalk, check_nesting
 from orgmodel.model import (
+    CATEGORY_CODES,
+    KINDS,
+    MAX_HEADCOUNT,
     UNIT_FIELDS,
     OrgGraph,
     OrgValidationError,
@@ -152,8 +159,11 @@ def _ids(raw: list[Any]) -> list[Any]:
     """Normalised ids; an id refused stays in its place as a :class:`_BadId`.
 
     An ASCII id that no rule of :func:`normalize_id` changes (the ids of every generated
-    and most exported files) is taken as it is, tested inline: a function call per id
-    would cost more than the parse."""
+    and most exported files) is taken as it is: when every id of the list is one, a few
+    whole-list passes tell (:func:`_all_plain`); else each is tested inline, as a function
+    call per id would cost more than the parse."""
+    if _all_plain(raw):
+        return raw
     num = _NUMERIC_START
     return [
         x
@@ -161,6 +171,37 @@ def _ids(raw: list[Any]) -> list[Any]:
         else _checked_id(x)
         for x in raw
     ]
+
+
+#: Bytes that may not start or end an id taken as it is (:func:`~orgmodel.io.ids._plain`):
+#: blanks and control characters; at the start, also what starts a number.
+_BAD_LAST = np.zeros(256, dtype=bool)
+_BAD_LAST[: ord(" ") + 1] = True
+_BAD_FIRST = _BAD_LAST.copy()
+_BAD_FIRST[list(b"+-0123456789.")] = True
+
+
+def _all_plain(raw: list[Any]) -> bool:
+    """Whether every item is ``None`` or a non-empty ASCII id that :func:`normalize_id`
+    leaves as it is (joined with NUL, the first and last byte of each checked at once)."""
+    types = set(map(type, raw))
+    if types == {str, type(None)}:
+        raw = [x for x in raw if x is not None]  # the root's parent
+    elif types != {str}:
+        return False
+    text = "\x00".join(raw)
+    if not text.isascii():
+        return False
+    b = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    if not b.size or b[0] == 0 or b[-1] == 0:
+        return False  # an empty id at either end
+    sep = np.flatnonzero(b == 0)
+    return not (
+        _BAD_FIRST[b[0]]
+        or _BAD_LAST[b[-1]]
+        or _BAD_FIRST[b[sep + 1]].any()
+        or _BAD_LAST[b[sep - 1]].any()
+    )
 
 
 #: The unit fields as columns, in :class:`Unit` order after id, name, kind and parent,
@@ -289,25 +330,18 @@ def _blank(values: list[Any]) -> bool:
     return None in values or "" in values
 
 
-def _build(cols: dict[str, list[Any]], **kw: Any) -> OrgGraph:
-    """An :class:`OrgGraph` from unit columns: straight into the columnar core where the
-    model has it (:meth:`OrgGraph.from_columns`), else through :class:`Unit` records."""
-    from_columns = getattr(OrgGraph, "from_columns", None)
-    if from_columns is not None:
-        return cast(
-            OrgGraph,
-            from_columns(
-                cols["id"],
-                cols["name"],
-                cols["parent"],
-                cols["kind"],
-                **{f: cols[f] for f, _ in _VALUE_FIELDS},
-                **kw,
-            ),
-        )
-    units = list(map(Unit, *(cols[f] for f in UNIT_FIELDS)))
-    guides, dispatches = kw.pop("guides"), kw.pop("dispatches")
-    return OrgGraph(units, guides, dispatches, **kw)
+def _build(cols: dict[str, Any], index: dict[str, int], **kw: Any) -> OrgGraph:
+    """An :class:`OrgGraph` straight from unit columns (:meth:`OrgGraph.from_columns`);
+    ``index`` maps each id to its row when the reader dropped none."""
+    return OrgGraph.from_columns(
+        cols["id"],
+        cols["name"],
+        cols["parent"],
+        cols["kind"],
+        **{f: cols[f] for f, _ in _VALUE_FIELDS},
+        index=index,
+        **kw,
+    )
 
 
 def org_from_dict(
@@ -346,6 +380,19 @@ def org_from_dict(
     if not isinstance(raw_units, list):
         raise OrgValidationError([ValidationIssue(lazy("'units' must be a list of units"))], source)
     cols, index, issues = _unit_columns(raw_units, lines)
+    return _assemble(data, cols, index, issues, lines, source, catalogue)
+
+
+def _assemble(
+    data: dict[str, Any],
+    cols: dict[str, Any],
+    index: dict[str, int],
+    issues: list[ValidationIssue],
+    lines: dict[int, int] | None,
+    source: str,
+    catalogue: FunctionCatalogue | None,
+) -> OrgGraph:
+    """The organisation from the document's top level and its unit columns."""
     pb = data.get("parent_bureau")
     parent_bureau: ParentBureau | None = None
     if pb is not None:
@@ -367,6 +414,7 @@ def org_from_dict(
     issues += gi + di
     return _build(
         cols,
+        index,
         guides=guides,
         dispatches=dispatches,
         id=str(data.get("id") or ""),
@@ -378,6 +426,260 @@ def org_from_dict(
         issues=issues,
         source=source,
     )
+
+
+# -- JSON streamed into columns ---------------------------------------------------------
+#
+# A JSON organisation file is read in blocks: the units array is cut between units into
+# pieces of a few MiB, each decoded by msgspec into typed records (no dict per unit) and
+# appended to the columns at once, so that only the columns stay. A record type takes
+# exactly what the model accepts of a well-formed unit (known fields, their types, the
+# headcount range); a file it does not take — and any file the model then refuses — is read
+# again by the reader above, which names every problem as it always has.
+
+#: Bytes read at a time by the streaming JSON reader.
+_BLOCK = 1 << 22
+_Headcount = Annotated[int, msgspec.Meta(ge=0, le=MAX_HEADCOUNT)]
+_UnitRecord: Any = msgspec.defstruct(
+    "_UnitRecord",
+    [
+        ("id", str),
+        ("name", str),
+        ("kind", Literal.__getitem__(KINDS)),
+        ("parent", str | None, None),
+        ("function", str | None, None),
+        ("category", Literal.__getitem__(CATEGORY_CODES) | None, None),
+        ("establishment", _Headcount | None, None),
+        ("police", _Headcount, 0),
+        ("auxiliaries", _Headcount, 0),
+        ("leaders", _Headcount | None, None),
+        ("duty_roster", bool | None, None),
+        ("community_share", Annotated[float, msgspec.Meta(ge=0, le=1)] | None, None),
+    ],
+    forbid_unknown_fields=True,
+    gc=False,
+)
+_RECORDS = msgspec.json.Decoder(list[_UnitRecord])  # type: ignore[valid-type]
+_UNITS_KEY = re.compile(rb'"units"\s*:\s*\[')
+_ESCAPED = re.compile(rb'\\+"')
+_SPACE = frozenset(b" \t\r\n")
+_KIND_CODES = {k: i for i, k in enumerate(KINDS)}
+_GET = {f: operator.attrgetter(f) for f in UNIT_FIELDS}
+_CATEGORY_CODES: dict[str | None, int] = {c: i for i, c in enumerate(CATEGORY_CODES)}
+_CATEGORY_CODES[None] = -1
+#: Tries at finding a place to cut a block before reading on (names full of '},').
+_CUT_TRIES = 16
+
+
+class _NotFast(Exception):
+    """The streaming reader leaves this file to the full reader."""
+
+
+def _quotes(buf: bytearray, end: int) -> int:
+    """Quotes in ``buf[:end]`` that open or close a string (not escaped)."""
+    n = buf.count(b'"', 0, end)
+    if buf.find(b"\\", 0, end) >= 0:
+        n -= sum(1 for m in _ESCAPED.finditer(buf, 0, end) if len(m.group()) % 2 == 0)
+    return n
+
+
+def _cut(buf: bytearray) -> int:
+    """The last comma between two units in ``buf`` (``'[' + units``), or -1."""
+    end, size = len(buf), len(buf)
+    for _ in range(_CUT_TRIES):
+        p = buf.rfind(b"}", 0, end)
+        if p < 0:
+            return -1
+        q = p + 1
+        while q < size and buf[q] in _SPACE:
+            q += 1
+        if q < size and buf[q] == 44 and _quotes(buf, p) % 2 == 0:  # 44: ','
+            return q
+        end = p
+    return -1
+
+
+def _array_end(buf: bytearray) -> int:
+    """The ``]`` that closes the units array in ``buf`` (``'[' + units + ']' + rest``), or
+    -1 when ``buf`` holds none yet."""
+    pos = 0
+    for _ in range(_CUT_TRIES):
+        r = buf.find(b"]", pos)
+        if r < 0 or _quotes(buf, r) % 2 == 0:
+            return r
+        pos = r + 1
+    raise _NotFast
+
+
+def _optional(values: list[Any], none: Any, dtype: Any) -> np.ndarray:
+    """An optional column with ``none`` for ``None`` (most files give a field to every
+    unit or to none: the types of the values tell at once)."""
+    types = set(map(type, values))
+    if types == {type(None)}:
+        return np.full(len(values), none, dtype=dtype)
+    if type(None) in types:
+        values = [none if v is None else v for v in values]
+    return np.array(values, dtype=dtype)
+
+
+class _UnitColumns:
+    """Unit columns filled piece by piece from decoded records, ids resolved to rows."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+        self.later: dict[int, str] = {}  # row → a parent id not read yet
+        self.functions: dict[str | None, int] = {None: -1}
+        self.parts: dict[str, list[np.ndarray]] = {
+            f: []
+            for f in (
+                "parent", "kind", "function", "category", "establishment", "police",
+                "auxiliaries", "leaders", "duty_roster", "community_share",
+            )
+        }  # fmt: skip
+
+    def add(self, piece: memoryview) -> None:
+        try:
+            recs = _RECORDS.decode(piece)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            raise _NotFast from None
+        if not recs:
+            return
+        n, base = len(recs), len(self.ids)
+        ids = [r.id for r in recs]
+        if not _all_plain(ids):
+            ids = _ids(ids)
+        parents = [r.parent for r in recs]
+        if not _all_plain(parents):
+            parents = _ids(parents)
+        if _BadId in set(map(type, parents)) or set(map(type, ids)) != {str}:
+            raise _NotFast
+        index = self.index
+        index.update(zip(ids, range(base, base + n)))
+        if len(index) != base + n:
+            raise _NotFast  # a duplicate id
+        self.ids += ids
+        self.names += map(_GET["name"], recs)
+        get = index.get
+        prow = [-1 if p is None else get(p, -2) for p in parents]
+        if -2 in prow:
+            self.later.update((base + k, parents[k]) for k, v in enumerate(prow) if v == -2)
+        fns = list(map(_GET["function"], recs))
+        table = self.functions
+        for f in set(fns).difference(table):
+            table[f] = len(table) - 1
+        part = self.parts
+        part["parent"].append(np.array(prow, dtype=np.int64))
+        for f, codes, dtype in (
+            ("kind", _KIND_CODES, np.int8),
+            ("category", _CATEGORY_CODES, np.int8),
+        ):
+            part[f].append(np.fromiter(map(codes.__getitem__, map(_GET[f], recs)), dtype, n))
+        part["function"].append(np.fromiter(map(table.__getitem__, fns), np.int32, n))
+        part["police"].append(np.array([r.police for r in recs], dtype=np.int64))
+        part["auxiliaries"].append(np.array([r.auxiliaries for r in recs], dtype=np.int64))
+        for f, none, dtype in (
+            ("establishment", -1, np.int64),
+            ("leaders", -1, np.int64),
+            ("duty_roster", -1, np.int8),
+            ("community_share", np.nan, np.float64),
+        ):
+            part[f].append(_optional(list(map(_GET[f], recs)), none, dtype))
+
+    def columns(self) -> dict[str, Any]:
+        """The columns as :meth:`OrgGraph.from_columns` takes them."""
+        if not self.ids:
+            raise _NotFast
+        cols: dict[str, Any] = {f: np.concatenate(p) for f, p in self.parts.items()}
+        self.parts.clear()
+        for row, p in self.later.items():
+            r = self.index.get(p)
+            if r is None:
+                raise _NotFast  # a parent that does not exist
+            cols["parent"][row] = r
+        codes = [f for f in self.functions if f is not None]
+        cols["function"] = (cols["function"], codes)
+        cols["id"], cols["name"] = self.ids, self.names
+        return cols
+
+
+def _read_json_stream(
+    blocks: Iterable[bytes | memoryview], source: str, catalogue: FunctionCatalogue | None
+) -> OrgGraph | None:
+    """An organisation from a JSON document read in blocks, or ``None``: the document is
+    left to the full reader (:func:`read_org`), which names what is wrong with it."""
+    try:
+        return _stream(iter(blocks), source, catalogue)
+    except _NotFast:
+        return None
+
+
+def _stream(
+    blocks: Iterator[bytes | memoryview], source: str, catalogue: FunctionCatalogue | None
+) -> OrgGraph:
+    walk = BracketWalk()  # the nesting check of the full reader, on the whole document
+    buf = bytearray()
+    for block in blocks:
+        walk.feed(block)
+        start = max(0, len(buf) - 16)
+        buf += block
+        m = _UNITS_KEY.search(buf, start)
+        if m is not None:
+            break
+    else:
+        raise _NotFast
+    head = bytes(buf[: m.end() - 1])
+    try:
+        top = orjson.loads(head + b"[]}")
+    except orjson.JSONDecodeError:
+        raise _NotFast from None
+    if not isinstance(top, dict) or list(top)[-1:] != ["units"] or top["units"] != []:
+        raise _NotFast  # "units" inside a string, or in a nested mapping
+    cols = _UnitColumns()
+    buf = bytearray(b"[") + buf[m.end() :]
+    end = _array_end(buf)
+    while end < 0:
+        block = next(blocks, None)
+        if block is None:
+            raise _NotFast  # the units array never closes
+        walk.feed(block)
+        buf += block
+        end = _array_end(buf)
+        if end < 0 and (cut := _cut(buf)) > 0:
+            buf[cut] = 93  # ']'
+            with memoryview(buf) as mv:
+                cols.add(mv[: cut + 1])
+            buf = bytearray(b"[") + buf[cut + 1 :]
+    rest = [bytes(buf[end + 1 :])]
+    del buf[end + 1 :]
+    with memoryview(buf) as mv:
+        cols.add(mv)
+    del buf
+    for block in blocks:
+        walk.feed(block)
+        rest.append(bytes(block))
+    tail = b"".join(rest)
+    if walk.deepest > MAX_NESTING or b'"units"' in tail:
+        raise _NotFast
+    try:
+        data = orjson.loads(head + b"[]" + tail)
+    except orjson.JSONDecodeError:
+        raise _NotFast from None
+    if not isinstance(data, dict) or data.get("orgmodel", FORMAT_VERSION) != FORMAT_VERSION:
+        raise _NotFast
+    columns = cols.columns()
+    issues: list[ValidationIssue] = []
+    try:
+        org = _assemble(data, columns, cols.index, issues, None, source, catalogue)
+    except OrgValidationError:
+        raise _NotFast from None
+    return org
+
+
+def _blocks(raw: bytes | memoryview) -> Iterator[memoryview]:
+    mv = memoryview(raw)
+    return (mv[i : i + _BLOCK] for i in range(0, len(mv), _BLOCK))
 
 
 def org_to_dict(org: OrgGraph) -> dict[str, Any]:
@@ -488,6 +790,13 @@ def read_org(
     OrgValidationError
         The organisation breaks a rule of the model.
     """
+    if fmt == "json":
+        try:
+            raw = text.encode("utf-8") if isinstance(text, str) else text
+        except UnicodeEncodeError:  # a lone surrogate: the full reader names it
+            raw = None
+        if raw is not None and (org := _read_json_stream(_blocks(raw), source, catalogue)):
+            return org
     data = _parse(text, fmt, source)
     try:
         return org_from_dict(data, source, catalogue=catalogue)
@@ -529,6 +838,12 @@ def load_org(path: str | Path, *, catalogue: FunctionCatalogue | None = None) ->
     p = Path(path)
     fmt = _fmt_of(p)
     try:
+        if fmt == "json":
+            # Read in blocks into columns; a file that needs the full reader is read again.
+            with p.open("rb") as f:
+                org = _read_json_stream(iter(lambda: f.read(_BLOCK), b""), str(p), catalogue)
+            if org is not None:
+                return org
         raw = p.read_bytes()
     except FileNotFoundError as e:
         raise InputError(lazy("{p}: no such file", p=p)) from e
