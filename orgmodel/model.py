@@ -198,10 +198,10 @@ def _control_char(text: str) -> str | None:
     return f"{names.get(ch, 'control character')} U+{ord(ch):04X} at position {m.start() + 1}"
 
 
-def _has_control(text: str) -> bool:
-    """Whether ``text`` holds a control character (printable text holds none: a quick
-    pass tells first)."""
-    return not text.isprintable() and _CONTROL.search(text) is not None
+def _has_control(texts: list[str]) -> bool:
+    """Whether a text of ``texts`` holds a control character (printable text holds none:
+    a quick pass tells first)."""
+    return not all(map(str.isprintable, texts)) and any(map(_CONTROL.search, texts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +260,11 @@ class Columns:
 
     Every array has one entry per unit (row ``i`` is ``ids[i]``). Optional fields use a
     sentinel for "not given": ``-1`` in the integer columns, ``NaN`` in ``community_share``.
-    The arrays are shared between an organisation and the scenarios built from it
-    (copy-on-write): never write into them.
+    The arrays are read-only (numpy ``flags.writeable`` is off): they are shared between an
+    organisation and the scenarios built from it (copy-on-write), and results derived from
+    them are kept with the organisation (:attr:`OrgGraph.memo`), so a write would leave
+    those stale. Writing raises ``ValueError``; change a copy (``cols.police.copy()``) and
+    build a new organisation from it.
 
     Attributes
     ----------
@@ -301,6 +304,10 @@ class Columns:
     duty_roster: np.ndarray
     community_share: np.ndarray
 
+    def __post_init__(self) -> None:
+        for f in _ARRAY_FIELDS:
+            object.__setattr__(self, f, _read_only(getattr(self, f)))
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -324,6 +331,19 @@ class Columns:
             "duty_roster": None if roster < 0 else bool(roster),
             "community_share": None if cs != cs else cs,
         }
+
+
+_ARRAY_FIELDS = (
+    "parent", "kind", "function", "category", "establishment", "police", "auxiliaries",
+    "leaders", "duty_roster", "community_share",
+)  # fmt: skip
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """A read-only view of ``a`` (``a`` itself stays as it was)."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
 
 
 #: Category codes, in the order of :attr:`Columns.category`.
@@ -419,6 +439,10 @@ class _Invalid(Exception):
     """The fast checks found a problem: the precise report comes from the full validation."""
 
 
+def _fill(n: int, value: int) -> np.ndarray:
+    return np.full(n, value, dtype=np.int64)
+
+
 def _int_column(values: Any, name: str, optional: bool) -> np.ndarray:
     """A whole-number column from a list (``None`` allowed when optional) or an array."""
     if isinstance(values, np.ndarray):
@@ -483,11 +507,11 @@ def _columns(
     index = known if type(known) is dict else {u: i for i, u in enumerate(ids)}
     if len(index) != n or "" in index:
         raise _Invalid("duplicate or empty id")
-    if _has_control("".join(ids)):
+    if _has_control(ids):
         raise _Invalid("id control")
     if set(map(type, names)) != {str} or not all(map(str.strip, names)):
         raise _Invalid("name")
-    if _has_control("".join(names)):
+    if _has_control(names):
         raise _Invalid("name control")
     # kind
     if isinstance(kind, np.ndarray):
@@ -495,7 +519,7 @@ def _columns(
             kind.size and (kind.min() < 0 or kind.max() >= len(KINDS))
         ):
             raise _Invalid("kind")
-        kind_a = kind.astype(np.int8)
+        kind_a = kind.astype(np.int8, copy=False)
     else:
         try:
             kind_a = np.array([_KIND_CODE[k] for k in kind], dtype=np.int8)
@@ -505,7 +529,7 @@ def _columns(
     if isinstance(parent, np.ndarray):
         if parent.dtype.kind not in "iu":
             raise _Invalid("parent")
-        parent_a = parent.astype(np.int64)
+        parent_a = parent.astype(np.int64, copy=False)
         if parent_a.size and (parent_a.min() < -1 or parent_a.max() >= n):
             raise _Invalid("parent")
     else:
@@ -520,7 +544,7 @@ def _columns(
         fn_a = np.full(n, -1, dtype=np.int32)
         functions: tuple[str, ...] = ()
     elif isinstance(function, tuple) and len(function) == 2 and isinstance(function[0], np.ndarray):
-        fn_a = function[0].astype(np.int32)
+        fn_a = function[0].astype(np.int32, copy=False)
         functions = tuple(function[1])
         if any(f not in catalogue for f in functions):
             raise _Invalid("function")
@@ -543,7 +567,7 @@ def _columns(
     if category is None:
         cat_a = np.full(n, -1, dtype=np.int8)
     elif isinstance(category, np.ndarray):
-        cat_a = category.astype(np.int8)
+        cat_a = category.astype(np.int8, copy=False)
     else:
         try:
             cat_a = np.array(
@@ -551,16 +575,20 @@ def _columns(
             )
         except (KeyError, TypeError):
             raise _Invalid("category") from None
-    zeros = np.zeros(n, dtype=np.int64)
-    police_a = zeros if police is None else _int_column(police, "police", False)
-    aux_a = zeros if auxiliaries is None else _int_column(auxiliaries, "auxiliaries", False)
-    none_i = np.full(n, -1, dtype=np.int64)
-    est_a = none_i if establishment is None else _int_column(establishment, "establishment", True)
-    lead_a = none_i if leaders is None else _int_column(leaders, "leaders", True)
+    police_a = _int_column(police, "police", False) if police is not None else _fill(n, 0)
+    aux_a = (
+        _int_column(auxiliaries, "auxiliaries", False) if auxiliaries is not None else _fill(n, 0)
+    )
+    est_a = (
+        _int_column(establishment, "establishment", True)
+        if establishment is not None
+        else _fill(n, -1)
+    )
+    lead_a = _int_column(leaders, "leaders", True) if leaders is not None else _fill(n, -1)
     if duty_roster is None:
         roster_a = np.full(n, -1, dtype=np.int8)
     elif isinstance(duty_roster, np.ndarray):
-        roster_a = duty_roster.astype(np.int8)
+        roster_a = duty_roster.astype(np.int8, copy=False)
         if roster_a.size and (roster_a.min() < -1 or roster_a.max() > 1):
             raise _Invalid("duty_roster")
     else:
@@ -571,7 +599,7 @@ def _columns(
     if community_share is None:
         cs_a = np.full(n, np.nan)
     elif isinstance(community_share, np.ndarray):
-        cs_a = community_share.astype(np.float64)
+        cs_a = community_share.astype(np.float64, copy=False)
     else:
         cl = list(community_share)
         if any(
@@ -611,6 +639,10 @@ class _Tree:
     kids: np.ndarray
     starts: np.ndarray
 
+    def __post_init__(self) -> None:  # shared by the organisation's users: read-only
+        for f in ("order", "depth", "bounds", "kids", "starts"):
+            object.__setattr__(self, f, _read_only(getattr(self, f)))
+
 
 def _tree(parent: np.ndarray, key: np.ndarray | None = None) -> _Tree | None:
     """Breadth-first order of a parent column; ``None`` when it is not one rooted tree.
@@ -619,16 +651,16 @@ def _tree(parent: np.ndarray, key: np.ndarray | None = None) -> _Tree | None:
     """
     n = len(parent)
     roots = np.flatnonzero(parent < 0)
-    if len(roots) != 1 or (parent == np.arange(n)).any():
-        return None
-    has_p = parent >= 0
-    child_rows = np.flatnonzero(has_p)
-    ps = parent[child_rows]
+    if len(roots) != 1:
+        return None  # a unit that is its own parent is never reached: below
     if key is None:
-        child_sorted = child_rows[np.argsort(ps, kind="stable")]
+        # Rows by parent, the root (-1) first: its children lists, in row order.
+        child_sorted = np.argsort(parent, kind="stable")[1:]
     else:
-        child_sorted = child_rows[np.lexsort((key[child_rows], ps))]
-    counts = np.bincount(ps, minlength=n)
+        child_rows = np.flatnonzero(parent >= 0)
+        child_sorted = child_rows[np.lexsort((key[child_rows], parent[child_rows]))]
+        del child_rows
+    counts = np.bincount(parent[child_sorted], minlength=n)
     return _tree_walk(child_sorted, counts, int(roots[0]))
 
 
@@ -1245,7 +1277,7 @@ class OrgGraph:
             place[rows] = place[parent[rows]] + offset[rows]
         rows_pre = np.empty(n, dtype=np.int64)
         rows_pre[place] = np.arange(n)
-        return rows_pre, place, size
+        return _read_only(rows_pre), _read_only(place), _read_only(size)
 
     @cached_property
     def category_rows(self) -> np.ndarray:
@@ -1270,7 +1302,7 @@ class OrgGraph:
             CATEGORY_CODES.index("leadership"),
             np.where(front, CATEGORY_CODES.index("frontline"), fn),
         )
-        return np.where(cols.category >= 0, cols.category.astype(np.int64), default)
+        return _read_only(np.where(cols.category >= 0, cols.category.astype(np.int64), default))
 
     @cached_property
     def memo(self) -> dict[Any, Any]:

@@ -25,10 +25,11 @@ import functools
 import json
 import logging
 import operator
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 import msgspec
 import numpy as np
@@ -48,7 +49,6 @@ from orgmodel.model import (
     OrgGraph,
     OrgValidationError,
     ParentBureau,
-    Unit,
     ValidationIssue,
 )
 
@@ -391,8 +391,10 @@ def _assemble(
     lines: dict[int, int] | None,
     source: str,
     catalogue: FunctionCatalogue | None,
+    edges: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None,
 ) -> OrgGraph:
-    """The organisation from the document's top level and its unit columns."""
+    """The organisation from the document's top level and its unit columns (and its
+    GUIDES and DISPATCHES pairs, where the reader has made them)."""
     pb = data.get("parent_bureau")
     parent_bureau: ParentBureau | None = None
     if pb is not None:
@@ -409,8 +411,11 @@ def _assemble(
             )
         else:
             parent_bureau = ParentBureau(pb["name"], tuple(str(f) for f in pb["functions"]))
-    guides, gi = _edge_pairs(data.get("guides"), "guides", "guides")
-    dispatches, di = _edge_pairs(data.get("dispatches"), "dispatches", "dispatches")
+    if edges is None:
+        guides, gi = _edge_pairs(data.get("guides"), "guides", "guides")
+        dispatches, di = _edge_pairs(data.get("dispatches"), "dispatches", "dispatches")
+    else:
+        (guides, dispatches), gi, di = edges, [], []
     issues += gi + di
     return _build(
         cols,
@@ -440,15 +445,17 @@ def _assemble(
 #: Bytes read at a time by the streaming JSON reader.
 _BLOCK = 1 << 22
 _Headcount = Annotated[int, msgspec.Meta(ge=0, le=MAX_HEADCOUNT)]
+_Kind: Any = Literal.__getitem__(KINDS)
+_Category: Any = Literal.__getitem__(CATEGORY_CODES)
 _UnitRecord: Any = msgspec.defstruct(
     "_UnitRecord",
     [
         ("id", str),
         ("name", str),
-        ("kind", Literal.__getitem__(KINDS)),
+        ("kind", _Kind),
         ("parent", str | None, None),
         ("function", str | None, None),
-        ("category", Literal.__getitem__(CATEGORY_CODES) | None, None),
+        ("category", _Category | None, None),
         ("establishment", _Headcount | None, None),
         ("police", _Headcount, 0),
         ("auxiliaries", _Headcount, 0),
@@ -459,7 +466,29 @@ _UnitRecord: Any = msgspec.defstruct(
     forbid_unknown_fields=True,
     gc=False,
 )
-_RECORDS = msgspec.json.Decoder(list[_UnitRecord])  # type: ignore[valid-type]
+_RECORDS = msgspec.json.Decoder(list[_UnitRecord])
+_EdgeRecord: Any = msgspec.defstruct(
+    "_EdgeRecord", [("a", str), ("b", str)], rename={"a": "from", "b": "to"},
+    forbid_unknown_fields=True, gc=False,
+)  # fmt: skip
+#: The document around the units (fields the reader does not know are skipped, as the full
+#: reader skips them); edges only as {from, to} records, anything else to the full reader.
+_TOP = msgspec.json.Decoder(
+    msgspec.defstruct(
+        "_Top",
+        [
+            ("orgmodel", Any, FORMAT_VERSION),
+            ("id", Any, None),
+            ("name", Any, None),
+            ("description", Any, None),
+            ("parent_bureau", Any, None),
+            ("units", list[Any], []),
+            ("guides", list[_EdgeRecord] | None, None),
+            ("dispatches", list[_EdgeRecord] | None, None),
+        ],
+        gc=False,
+    )
+)
 _UNITS_KEY = re.compile(rb'"units"\s*:\s*\[')
 _ESCAPED = re.compile(rb'\\+"')
 _SPACE = frozenset(b" \t\r\n")
@@ -511,33 +540,59 @@ def _array_end(buf: bytearray) -> int:
     raise _NotFast
 
 
-def _optional(values: list[Any], none: Any, dtype: Any) -> np.ndarray:
-    """An optional column with ``none`` for ``None`` (most files give a field to every
-    unit or to none: the types of the values tell at once)."""
+def _fill_optional(out: np.ndarray, values: list[Any], none: Any) -> None:
+    """Write an optional column's values into ``out``, ``none`` for ``None`` (most files
+    give a field to every unit or to none: the types of the values tell at once)."""
     types = set(map(type, values))
     if types == {type(None)}:
-        return np.full(len(values), none, dtype=dtype)
+        out[:] = none
+        return
     if type(None) in types:
         values = [none if v is None else v for v in values]
-    return np.array(values, dtype=dtype)
+    out[:] = values
+
+
+#: The unit columns as arrays: (field, dtype).
+_ARRAYS: tuple[tuple[str, Any], ...] = (
+    ("parent", np.int64),
+    ("kind", np.int8),
+    ("function", np.int32),
+    ("category", np.int8),
+    ("establishment", np.int64),
+    ("police", np.int64),
+    ("auxiliaries", np.int64),
+    ("leaders", np.int64),
+    ("duty_roster", np.int8),
+    ("community_share", np.float64),
+)
 
 
 class _UnitColumns:
-    """Unit columns filled piece by piece from decoded records, ids resolved to rows."""
+    """Unit columns filled piece by piece from decoded records, ids resolved to rows.
 
-    def __init__(self) -> None:
+    The arrays are allocated once for the units the document's size suggests (grown if
+    it holds more) and cut to size at the end, in place: no piece is kept to be joined.
+    """
+
+    def __init__(self, size: int | None) -> None:
+        self.size = size  # the document's bytes, where known
         self.ids: list[str] = []
         self.names: list[str] = []
         self.index: dict[str, int] = {}
         self.later: dict[int, str] = {}  # row → a parent id not read yet
         self.functions: dict[str | None, int] = {None: -1}
-        self.parts: dict[str, list[np.ndarray]] = {
-            f: []
-            for f in (
-                "parent", "kind", "function", "category", "establishment", "police",
-                "auxiliaries", "leaders", "duty_roster", "community_share",
-            )
-        }  # fmt: skip
+        self.arrays: dict[str, np.ndarray] = {f: np.empty(0, dtype=t) for f, t in _ARRAYS}
+
+    def _room(self, rows: int, piece_bytes: int) -> None:
+        cap = len(self.arrays["parent"])
+        if rows <= cap:
+            return
+        if not cap and self.size:  # the first piece tells the bytes per unit
+            want = int(self.size / (piece_bytes / rows) * 1.05) + 16
+        else:
+            want = int(cap * 1.5) + 16
+        for a in self.arrays.values():
+            a.resize(max(want, rows), refcheck=False)
 
     def add(self, piece: memoryview) -> None:
         try:
@@ -556,7 +611,7 @@ class _UnitColumns:
         if _BadId in set(map(type, parents)) or set(map(type, ids)) != {str}:
             raise _NotFast
         index = self.index
-        index.update(zip(ids, range(base, base + n)))
+        index.update(zip(ids, range(base, base + n), strict=True))
         if len(index) != base + n:
             raise _NotFast  # a duplicate id
         self.ids += ids
@@ -569,30 +624,33 @@ class _UnitColumns:
         table = self.functions
         for f in set(fns).difference(table):
             table[f] = len(table) - 1
-        part = self.parts
-        part["parent"].append(np.array(prow, dtype=np.int64))
-        for f, codes, dtype in (
-            ("kind", _KIND_CODES, np.int8),
-            ("category", _CATEGORY_CODES, np.int8),
+        self._room(base + n, len(piece))
+        rows = slice(base, base + n)
+        arr = self.arrays
+        arr["parent"][rows] = prow
+        arr["kind"][rows] = list(map(_KIND_CODES.__getitem__, map(_GET["kind"], recs)))
+        arr["category"][rows] = list(map(_CATEGORY_CODES.__getitem__, map(_GET["category"], recs)))
+        arr["function"][rows] = list(map(table.__getitem__, fns))
+        arr["police"][rows] = [r.police for r in recs]
+        arr["auxiliaries"][rows] = [r.auxiliaries for r in recs]
+        for f, none in (
+            ("establishment", -1),
+            ("leaders", -1),
+            ("duty_roster", -1),
+            ("community_share", np.nan),
         ):
-            part[f].append(np.fromiter(map(codes.__getitem__, map(_GET[f], recs)), dtype, n))
-        part["function"].append(np.fromiter(map(table.__getitem__, fns), np.int32, n))
-        part["police"].append(np.array([r.police for r in recs], dtype=np.int64))
-        part["auxiliaries"].append(np.array([r.auxiliaries for r in recs], dtype=np.int64))
-        for f, none, dtype in (
-            ("establishment", -1, np.int64),
-            ("leaders", -1, np.int64),
-            ("duty_roster", -1, np.int8),
-            ("community_share", np.nan, np.float64),
-        ):
-            part[f].append(_optional(list(map(_GET[f], recs)), none, dtype))
+            _fill_optional(arr[f][rows], list(map(_GET[f], recs)), none)
 
     def columns(self) -> dict[str, Any]:
         """The columns as :meth:`OrgGraph.from_columns` takes them."""
-        if not self.ids:
+        n = len(self.ids)
+        if not n:
             raise _NotFast
-        cols: dict[str, Any] = {f: np.concatenate(p) for f, p in self.parts.items()}
-        self.parts.clear()
+        cols: dict[str, Any] = {}
+        for f, a in self.arrays.items():
+            a.resize(n, refcheck=False)
+            cols[f] = a
+        self.arrays = {}
         for row, p in self.later.items():
             r = self.index.get(p)
             if r is None:
@@ -605,18 +663,25 @@ class _UnitColumns:
 
 
 def _read_json_stream(
-    blocks: Iterable[bytes | memoryview], source: str, catalogue: FunctionCatalogue | None
+    blocks: Iterable[bytes | memoryview],
+    source: str,
+    catalogue: FunctionCatalogue | None,
+    size: int | None = None,
 ) -> OrgGraph | None:
-    """An organisation from a JSON document read in blocks, or ``None``: the document is
-    left to the full reader (:func:`read_org`), which names what is wrong with it."""
+    """An organisation from a JSON document read in blocks (``size`` bytes in all, where
+    known), or ``None``: the document is left to the full reader (:func:`read_org`), which
+    names what is wrong with it."""
     try:
-        return _stream(iter(blocks), source, catalogue)
+        return _stream(iter(blocks), source, catalogue, size)
     except _NotFast:
         return None
 
 
 def _stream(
-    blocks: Iterator[bytes | memoryview], source: str, catalogue: FunctionCatalogue | None
+    blocks: Iterator[bytes | memoryview],
+    source: str,
+    catalogue: FunctionCatalogue | None,
+    size: int | None,
 ) -> OrgGraph:
     walk = BracketWalk()  # the nesting check of the full reader, on the whole document
     buf = bytearray()
@@ -631,20 +696,20 @@ def _stream(
         raise _NotFast
     head = bytes(buf[: m.end() - 1])
     try:
-        top = orjson.loads(head + b"[]}")
+        lead = orjson.loads(head + b"[]}")
     except orjson.JSONDecodeError:
         raise _NotFast from None
-    if not isinstance(top, dict) or list(top)[-1:] != ["units"] or top["units"] != []:
+    if not isinstance(lead, dict) or list(lead)[-1:] != ["units"] or lead["units"] != []:
         raise _NotFast  # "units" inside a string, or in a nested mapping
-    cols = _UnitColumns()
+    cols = _UnitColumns(size)
     buf = bytearray(b"[") + buf[m.end() :]
     end = _array_end(buf)
     while end < 0:
-        block = next(blocks, None)
-        if block is None:
+        more = next(blocks, None)
+        if more is None:
             raise _NotFast  # the units array never closes
-        walk.feed(block)
-        buf += block
+        walk.feed(more)
+        buf += more
         end = _array_end(buf)
         if end < 0 and (cut := _cut(buf)) > 0:
             buf[cut] = 93  # ']'
@@ -663,18 +728,31 @@ def _stream(
     if walk.deepest > MAX_NESTING or b'"units"' in tail:
         raise _NotFast
     try:
-        data = orjson.loads(head + b"[]" + tail)
-    except orjson.JSONDecodeError:
+        top: Any = _TOP.decode(head + b"[]" + tail)
+    except (msgspec.DecodeError, msgspec.ValidationError):
         raise _NotFast from None
-    if not isinstance(data, dict) or data.get("orgmodel", FORMAT_VERSION) != FORMAT_VERSION:
+    del head, tail
+    if top.orgmodel != FORMAT_VERSION:
         raise _NotFast
+    edges = _pairs(top.guides), _pairs(top.dispatches)
+    data = {f: getattr(top, f) for f in ("id", "name", "description", "parent_bureau")}
+    del top
     columns = cols.columns()
     issues: list[ValidationIssue] = []
     try:
-        org = _assemble(data, columns, cols.index, issues, None, source, catalogue)
+        return _assemble(data, columns, cols.index, issues, None, source, catalogue, edges)
     except OrgValidationError:
         raise _NotFast from None
-    return org
+
+
+def _pairs(edges: list[Any] | None) -> list[tuple[str, str]]:
+    """(from, to) of typed edge records, the ids normalised as :func:`_edge_pairs` does."""
+    if edges is None:
+        return []
+    a, b = _ids([e.a for e in edges]), _ids([e.b for e in edges])
+    if (set(map(type, a)) | set(map(type, b))) - {str}:
+        raise _NotFast
+    return list(zip(a, b, strict=True))
 
 
 def _blocks(raw: bytes | memoryview) -> Iterator[memoryview]:
@@ -795,7 +873,9 @@ def read_org(
             raw = text.encode("utf-8") if isinstance(text, str) else text
         except UnicodeEncodeError:  # a lone surrogate: the full reader names it
             raw = None
-        if raw is not None and (org := _read_json_stream(_blocks(raw), source, catalogue)):
+        if raw is not None and (
+            org := _read_json_stream(_blocks(raw), source, catalogue, len(raw))
+        ):
             return org
     data = _parse(text, fmt, source)
     try:
@@ -841,7 +921,8 @@ def load_org(path: str | Path, *, catalogue: FunctionCatalogue | None = None) ->
         if fmt == "json":
             # Read in blocks into columns; a file that needs the full reader is read again.
             with p.open("rb") as f:
-                org = _read_json_stream(iter(lambda: f.read(_BLOCK), b""), str(p), catalogue)
+                blocks = iter(lambda: f.read(_BLOCK), b"")
+                org = _read_json_stream(blocks, str(p), catalogue, os.fstat(f.fileno()).st_size)
             if org is not None:
                 return org
         raw = p.read_bytes()
