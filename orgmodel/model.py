@@ -504,7 +504,7 @@ def _columns(
         raise _Invalid("size")
     if set(map(type, ids)) != {str}:
         raise _Invalid("id")
-    index = known if type(known) is dict else {u: i for i, u in enumerate(ids)}
+    index = known if type(known) is dict else dict(zip(ids, range(n), strict=True))
     if len(index) != n or "" in index:
         raise _Invalid("duplicate or empty id")
     if _has_control(ids):
