@@ -341,8 +341,15 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
 
 
 def load_policy(path: str | Path | None = None) -> list[PolicyRule]:
-    """Load policy rules; the shipped ``seeds/policy.yaml`` by default."""
-    p = Path(path) if path is not None else seed_path("policy.yaml")
-    return policy_from_dict(
-        read_data_yaml(p, "policy"), str(p) if path is not None else "seeds/policy.yaml"
-    )
+    """Load policy rules; the shipped ``seeds/policy.yaml`` by default (read once: the
+    rules are frozen, the list is the caller's)."""
+    if path is None:
+        return list(_default_policy())
+    p = Path(path)
+    return policy_from_dict(read_data_yaml(p, "policy"), str(p))
+
+
+@lru_cache(maxsize=1)
+def _default_policy() -> tuple[PolicyRule, ...]:
+    p = seed_path("policy.yaml")
+    return tuple(policy_from_dict(read_data_yaml(p, "policy"), "seeds/policy.yaml"))

@@ -431,22 +431,43 @@ class Frame:
                 seg[m] = out[ppos[s:e][m]]
         return out
 
+    @cached_property
+    def blocks(self) -> list[tuple[int, int, np.ndarray, np.ndarray]] | None:
+        """Every level below the root as ``(start, end, first, parents)``: its units come
+        in runs of siblings, run k starting at ``start + first[k]`` under the unit at
+        position ``parents[k]`` (``None`` if siblings are not contiguous in some level).
+        The breadth-first walk lists each level's units by their parents' order, so they
+        are; a subtree sum is then one ``add.reduceat`` per level, exact in integers."""
+        out = []
+        ppos = self.ppos
+        for s, e in self.levels():
+            p = ppos[s:e]
+            if len(p) > 1 and bool((p[1:] < p[:-1]).any()):
+                return None
+            first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+            out.append((s, e, first, p[first]))
+        return out
+
     def up(self, values: np.ndarray, reset: np.ndarray | None = None) -> np.ndarray:
         """Bottom-up subtree sums of an integer column (exact).
 
         With ``reset`` (a boolean column), a unit where it is true counts its whole subtree
         total instead: ``out[u] = up(values)[u]`` there — used for "police in stations".
         """
-        b = self.bounds
         if reset is not None:
             return self._up_with(reset, self.up(values))
         out = values.astype(np.int64)
-        ppos = self.ppos
-        for d in range(len(b) - 2, 0, -1):
-            s, e = b[d], b[d + 1]
-            ps = b[d - 1]
-            add = np.bincount(ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
-            out[ps:s] += add.astype(np.int64)
+        blocks = self.blocks
+        if blocks is None:
+            b, ppos = self.bounds, self.ppos
+            for d in range(len(b) - 2, 0, -1):
+                s, e = b[d], b[d + 1]
+                ps = b[d - 1]
+                add = np.bincount(ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
+                out[ps:s] += add.astype(np.int64)
+            return out
+        for s, e, first, parents in reversed(blocks):
+            out[parents] += np.add.reduceat(out[s:e], first)
         return out
 
     def up_float(self, values: np.ndarray) -> np.ndarray:
@@ -593,16 +614,21 @@ class Frame:
     def _up_with(self, reset: np.ndarray, value: np.ndarray) -> np.ndarray:
         """Bottom-up sums where a unit with ``reset`` counts ``value`` instead of its
         children's sum."""
-        b, ppos = self.bounds, self.ppos
+        b, blocks = self.bounds, self.blocks
         out = np.zeros(self.n, dtype=np.int64)
         for d in range(len(b) - 2, -1, -1):
             s, e = b[d], b[d + 1]
             m = reset[s:e]
             if m.any():
                 out[s:e][m] = value[s:e][m]
-            if d:
+            if not d:
+                break
+            if blocks is not None:
+                _, _, first, parents = blocks[d - 1]
+                out[parents] += np.add.reduceat(out[s:e], first)
+            else:
                 ps = b[d - 1]
-                add = np.bincount(ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
+                add = np.bincount(self.ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
                 out[ps:s] += add.astype(np.int64)
         return out
 
@@ -629,21 +655,26 @@ class Frame:
         with no bureau below it (even without stations: its share is 0); a county bureau that
         only heads other 分局 is not one (DOMAIN.md, "Frontline shares").
         """
-        kind, ppos, near = self.kind, self.ppos, self.near_bureau
-        n = self.n
-        marked = np.zeros(n, dtype=bool)
+        kind, ppos, near, t = self.kind, self.ppos, self.near_bureau, self.bureaus
+        # Marked over the bureaus: above a station, or a county bureau with no bureau
+        # below it (no bureau has it as its parent bureau).
+        marked = np.zeros(len(t.pos), dtype=bool)
         st = np.flatnonzero((kind == _STATION) & (ppos >= 0))
         b = near[ppos[st]]
-        marked[b[b >= 0]] = True
-        is_b = _BUREAU_T[kind].astype(np.int64)
-        below = self.up(is_b) - is_b
-        marked |= (kind == _COUNTY) & (below == 0)
-        own = np.where(marked, np.arange(n), -1)
-        if own[0] < 0:
-            own[0] = -2
-        cl = self.down(own)
-        cl[cl == -2] = -1
-        return np.flatnonzero(marked), cl
+        marked[t.slot[b[b >= 0]]] = True
+        has_below = np.zeros(len(t.pos), dtype=bool)
+        has_below[t.slot[t.up[t.up >= 0]]] = True
+        marked |= (kind[t.pos] == _COUNTY) & ~has_below
+        # The nearest marked bureau at or above every bureau (parents come first) …
+        up_slot = np.where(t.up >= 0, t.slot[np.maximum(t.up, 0)], -1).tolist()
+        mark_pos = np.where(marked, t.pos, -1).tolist()
+        cl_b = [-1] * len(mark_pos)
+        for i, (m, u) in enumerate(zip(mark_pos, up_slot, strict=True)):
+            cl_b[i] = m if m >= 0 else (cl_b[u] if u >= 0 else -1)
+        # … and so above every unit: that of its nearest bureau.
+        cl_of = np.array([*cl_b, -1], dtype=np.int64)
+        cl = cl_of[np.where(near >= 0, t.slot[np.maximum(near, 0)], len(cl_b))]
+        return t.pos[marked], cl
 
     @cached_property
     def county_level(self) -> tuple[list[str], dict[str, str | None]]:
@@ -666,11 +697,12 @@ class Frame:
     @cached_property
     def county_level_sums(self) -> tuple[np.ndarray, np.ndarray]:
         """Subtree sums over the units inside county-level bureaus only (organs of a city,
-        province or ministry above them left out): (police in station subtrees, police)."""
+        province or ministry above them left out): (police in station subtrees, police),
+        integers."""
         inside = self.county_level_arrays[1] >= 0
         tot = np.where(inside, self.police, 0)
         sta = np.where(self.in_station, tot, 0)
-        return self.up(sta).astype(np.float64), self.up(tot).astype(np.float64)
+        return self.up(sta), self.up(tot)
 
     @cached_property
     def subtree_aux(self) -> np.ndarray:

@@ -130,3 +130,11 @@ def test_county_level_and_aggregate_scopes() -> None:
 def test_shipped_40_percent_rule_is_per_county_level_bureau() -> None:
     (r40,) = [r for r in load_policy() if r.id == "station-share-40"]
     assert (r40.metric, r40.scope, r40.threshold) == ("station_share", "county_level", 0.4)
+
+
+def test_the_shipped_policy_is_read_once_and_each_caller_gets_its_own_list() -> None:
+    mine = load_policy()
+    assert mine and all(r.id for r in mine)
+    mine.clear()  # the caller's list: the next caller still gets every rule
+    again = load_policy()
+    assert again and again is not load_policy() and again[0] is load_policy()[0]

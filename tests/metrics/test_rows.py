@@ -362,3 +362,17 @@ def test_pages_of_a_report_are_slices_of_its_lists() -> None:
             json.dumps(out)  # a page is plain JSON
     out, lists = page_lists(report, None)
     assert all(type(out[s][k]) is list and out[s][k] == want[(s, k)] for s, k in want)
+
+
+def test_subtree_sums_by_sibling_runs_equal_the_bincount_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Subtree sums add each level's runs of siblings into their parents (add.reduceat);
+    the bincount pass kept for a level order without such runs gives the same report."""
+    from orgmodel.metrics._frame import Frame
+
+    org = varied(2)
+    fast = json.dumps(metric_report(org), ensure_ascii=False)
+    assert Frame(org).blocks is not None
+    monkeypatch.setattr(Frame, "blocks", property(lambda self: None))
+    assert json.dumps(metric_report(varied(2)), ensure_ascii=False) == fast
