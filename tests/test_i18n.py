@@ -376,3 +376,30 @@ def test_norms_table_names_each_kind_once() -> None:
         en = _norms_table(load_norms())
     assert "<td>派出所 (station)</td>" in en and "<td>片区/体系协调机构 (group)</td>" in en
     assert "((" not in en and "（" not in en
+
+
+@pytest.mark.usefixtures("no_lang_env")
+def test_plan_errors_in_both_languages(tmp_path: Path) -> None:
+    # an unknown unit in a merge, and a created unit of an unknown kind
+    plans = {
+        "merge.yaml": "name: m\nops:\n  - op: merge\n    units: [nope, dept-office]\n"
+        "    into: {id: x, name: X}\n",
+        "create.yaml": "name: c\nops:\n  - op: create\n"
+        "    unit: {id: n1, name: 新单位, kind: stationx, parent: bureau}\n",
+    }
+    want = {
+        "merge.yaml": ("merge.yaml：ops[0] (merge)：未知的单位 'nope'",
+                       "merge.yaml: ops[0] (merge): unknown unit 'nope'"),
+        "create.yaml": ("ops[0] (create)：单位 'n1'：未知的单位类型 'stationx'",
+                        "ops[0] (create): unit 'n1': unknown kind 'stationx'"),
+    }  # fmt: skip
+    runner = CliRunner()
+    for name, text in plans.items():
+        plan = tmp_path / name
+        plan.write_text(text, encoding="utf-8")
+        out = str(tmp_path / "out.yaml")
+        zh = runner.invoke(app, ["apply", COUNTY, str(plan), "-o", out])
+        assert zh.exit_code == 1 and want[name][0] in zh.output, zh.output
+        assert not re.search(r"unknown|unit '|: ops", zh.output), zh.output
+        en = runner.invoke(app, ["apply", COUNTY, str(plan), "-o", out, "--lang", "en"])
+        assert en.exit_code == 1 and want[name][1] in en.output, en.output

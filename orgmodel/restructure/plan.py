@@ -74,9 +74,10 @@ class PlanError(InputError):
             where.append(source)
         if index is not None:
             where.append(f"ops[{index}]" + (f" ({op})" if op else ""))
-        super().__init__(
-            lazy("{where}: {reason}", where=": ".join(where), reason=reason) if where else reason
-        )
+        place: str = where[0] if where else ""
+        if len(where) == 2:  # the file, then the operation in it
+            place = lazy("{source}: {where}", source=where[0], where=where[1])
+        super().__init__(lazy("{where}: {reason}", where=place, reason=reason) if where else reason)
 
 
 # -- building blocks ---------------------------------------------------------------------------
@@ -671,10 +672,14 @@ def _message(e: ValidationError, model: type[BaseModel]) -> str:
     extra = sorted({str(x["loc"][0]) for x in top if x["type"] == "extra_forbidden"})
     if extra:
         allowed = ", ".join(sorted(req | opt))
-        return f"unknown field(s) {', '.join(extra)} (allowed: {allowed})"
+        return lazy(
+            "unknown field(s) {fields} (allowed: {allowed})",
+            fields=", ".join(extra),
+            allowed=allowed,
+        )
     missing = sorted({str(x["loc"][0]) for x in top if x["type"] == "missing"})
     if missing:
-        return f"missing field(s) {', '.join(missing)}"
+        return lazy("missing field(s) {fields}", fields=", ".join(missing))
     telling = [x for x in errs if x["type"] not in _BRANCH_TYPES] or errs
     # The most specific error (deepest location) says most.
     best = max(telling, key=lambda x: len(x["loc"]))

@@ -88,9 +88,16 @@ def _select(ws: Workspace, sel: dict[str, Any], what: str) -> list[str]:
 
     extra = sorted(set(sel) - set(_SELECTOR_FIELDS))
     if extra or not sel:
+        fields = ", ".join(_SELECTOR_FIELDS)
         raise OpError(
-            f"{what}: a selector takes {', '.join(_SELECTOR_FIELDS)}"
-            + (f" (not {', '.join(extra)})" if extra else "")
+            lazy(
+                "{what}: a selector takes {fields} (not {extra})",
+                what=what,
+                fields=fields,
+                extra=", ".join(extra),
+            )
+            if extra
+            else lazy("{what}: a selector takes {fields}", what=what, fields=fields)
         )
     kinds = set(_as_list(sel["kind"])) if "kind" in sel else None
     if kinds is not None:

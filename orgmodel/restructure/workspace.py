@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from orgmodel.i18n import lazy
+from orgmodel.i18n import N_, lazy
 from orgmodel.model import (
     BUREAU_KINDS,
     CATEGORIES,
@@ -48,6 +48,7 @@ from orgmodel.model import (
     _tree,
     _tree_walk,
     dispatches_hold,
+    field_text,
     guides_hold,
 )
 from orgmodel.norms import Norms
@@ -305,8 +306,15 @@ class Workspace:
     def get(self, uid: Any, what: str = "unit") -> Unit:
         """The unit, or an error naming the unknown id."""
         if not isinstance(uid, str) or uid not in self.units:
-            noun, _, role = what.partition(" (")
-            raise OpError(f"unknown {noun} {uid!r}" + (f" ({role}" if role else ""))
+            noun, _sep, role = what.partition(" (")
+            raise OpError(
+                lazy(
+                    "unknown {noun} {uid!r}{role}",
+                    noun=lazy(_NOUNS[noun]) if noun in _NOUNS else noun,
+                    uid=uid,
+                    role=f" ({role}" if role else "",
+                )
+            )
         return self.units[uid]
 
     def ids(self, value: Any, what: str = "unit") -> list[str]:
@@ -584,7 +592,7 @@ class Workspace:
             setattr(trial, k, v)
         problems = check_unit_fields(trial, self)
         if problems:
-            raise OpError(f"unit {unit.id!r}: " + "; ".join(problems))
+            raise OpError(lazy("unit {uid!r}: {problems}", uid=unit.id, problems=joined(problems)))
         for k in attrs:
             setattr(unit, k, getattr(trial, k))
 
@@ -1109,29 +1117,64 @@ class Built:
         return pos
 
 
+#: The nouns :meth:`Workspace.get` names an unknown id with, as msgids.
+_NOUNS = {"unit": N_("unit"), "parent": N_("parent")}
+
+
+def joined(messages: list[str]) -> str:
+    """Messages joined with ``; `` (``；``), each shown in the language in force."""
+    out = messages[0] if messages else ""
+    for m in messages[1:]:
+        out = lazy("{a}; {b}", a=out, b=m)
+    return out
+
+
 def check_unit_fields(u: Unit, ws: Workspace) -> list[str]:
     """The model's per-unit rules (kind, function, category, numbers), as messages."""
-    out = []
+    out: list[str] = []
     if not isinstance(u.name, str) or not u.name.strip():
-        out.append("unit has no name")
+        out.append(lazy("unit has no name"))
     if u.kind not in KIND_NAMES:
-        out.append(f"unknown kind {u.kind!r}")
+        out.append(lazy("unknown kind {kind!r}", kind=u.kind))
     for f in ("establishment", "leaders"):
         v = getattr(u, f)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
-            out.append(f"{f} must be a non-negative whole number, got {v!r}")
+            out.append(
+                lazy(
+                    "{field} must be a non-negative whole number, got {v!r}",
+                    field=field_text(f),
+                    v=v,
+                )
+            )
     if u.function is not None:
         if not isinstance(u.function, str) or u.function not in ws.catalogue:
-            out.append(f"unknown function code {u.function!r}")
+            out.append(lazy("unknown function code {code!r}", code=u.function))
         elif u.kind not in FUNCTION_KINDS:
-            out.append(f"a {u.kind} unit has no function (functions belong to departments)")
+            out.append(
+                lazy(
+                    "a {kind} unit has no function (functions belong to departments)",
+                    kind=u.kind,
+                )
+            )
     if u.category is not None and u.category not in CATEGORIES:
-        out.append(f"unknown category {u.category!r}")
+        out.append(lazy("unknown category {category!r}", category=u.category))
     if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
-        out.append(f"duty_roster must be true or false, got {u.duty_roster!r}")
+        out.append(
+            lazy(
+                "{field} must be true or false, got {v!r}",
+                field=field_text("duty_roster"),
+                v=u.duty_roster,
+            )
+        )
     cs = u.community_share
     if cs is not None and (
         isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
     ):
-        out.append(f"community_share must be between 0 and 1, got {cs!r}")
+        out.append(
+            lazy(
+                "{field} must be between 0 and 1, got {v!r}",
+                field=field_text("community_share"),
+                v=cs,
+            )
+        )
     return out
