@@ -542,8 +542,8 @@ class Frame:
         own = np.full(n, -1, dtype=np.int64)
         own[0] = -2
         if len(self.org.dispatch_rows):
-            pos = self.pos_of_row[np.unique(self.org.dispatch_rows[:, 1])]
-            own[pos] = pos
+            pos = self.pos_of_row[self.org.dispatch_rows[:, 1]]
+            own[pos] = pos  # a unit dispatched twice is set twice, the same
         near = self.down(own)
         posts = np.flatnonzero(self.kind == _POST)
         depth = self.depth
@@ -939,7 +939,7 @@ class Frame:
         near, ppos, fns = self.near_bureau, self.ppos, self.functions
         pos = np.flatnonzero(_BUREAU_T[self.kind])
         nb, nf = len(pos), len(fns)
-        slot = np.full(self.n, -1, dtype=np.int64)
+        slot = np.full(self.n, -1, dtype=np.int32 if nb < 2**31 else np.int64)
         slot[pos] = np.arange(nb)
         d_table = np.zeros((nb, nf), dtype=bool)
         d = self.department_positions
