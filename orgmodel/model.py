@@ -1156,6 +1156,11 @@ class OrgGraph:
                     where.get(uid),
                 )
             )
+        # A 内设机构 inside a 派出所 counts as organ police and as station police at once.
+        inside = np.flatnonzero(_kind_mask(DEPARTMENT_KINDS)[kind] & (pk >= 0))
+        inside = inside[_kind_mask(_IN_STATION)[pk[inside]]]
+        for i in inside.tolist():
+            out.append(_inside_station_warning(cols, i, where))
         return out
 
     def _check_structure_near(self, rows: np.ndarray) -> None:
@@ -1591,6 +1596,26 @@ def _units_from_raw(
 
 #: Kinds that live inside a 派出所 (DOMAIN.md: "派出所内的队", "派出所综合指挥室").
 _STATION_INNER = frozenset({"team", "office"})
+#: A station and what lives inside it: a 内设机构 placed under one of these is in a 派出所.
+_IN_STATION = _STATION_INNER | {"station", "community_post"}
+
+
+def _inside_station_warning(cols: Columns, i: int, where: Mapping[str, str]) -> ValidationIssue:
+    """The warning for a department or command centre (row ``i``) placed inside a 派出所."""
+    p = int(cols.parent[i])
+    kind, pkind = KINDS[cols.kind[i]], KINDS[cols.kind[p]]
+    uid = cols.ids[i]
+    return ValidationIssue(
+        lazy(
+            "a {kind} ({kind_name}) under {parent!r} ({parent_kind}), inside a 派出所: its police count both as organ (机关) police and as station police; if it is one of the station's teams (a 中队), its kind is team (派出所内的队)",
+            kind=kind,
+            kind_name=KIND_NAMES[kind],
+            parent=cols.names[p],
+            parent_kind=KIND_NAMES.get(pkind, pkind),
+        ),
+        uid,
+        where.get(uid),
+    )
 
 
 def placement_issues(

@@ -518,7 +518,7 @@ CASES: dict[str, Case] = {
             # 辅警 are per unit here (城南 6 < 12 + 2): read as own, and said so.
             warnings=[
                 "police 6 is less than its sub-units' 71, so it is read as the bureau's own",
-                "the auxiliaries column is not subtree totals (城南派出所 has 6, its sub-units 14)",
+                "the auxiliaries column is not subtree totals (row 6: 城南派出所 has 6, its sub-units 14)",
             ],
         ),
         Case(

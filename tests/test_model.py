@@ -229,3 +229,21 @@ def test_organisation_name_with_a_control_character_is_refused(name: str) -> Non
         OrgGraph([Unit("b", "某县公安局", "county", police=5)], id="x", name=name)
     issue = e.value.issues[0]
     assert issue.field == "name" and "U+00" in str(issue)
+
+
+def test_department_inside_station_is_warned() -> None:
+    # A 内设机构 under a 派出所 (or under its team) counts as organ police and as station
+    # police at once: a warning names it; a department under the bureau is not warned about.
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            Unit("d", "刑侦大队", "department", "b", police=4),
+            Unit("s", "城关派出所", "station", "b", police=10),
+            Unit("t", "社区警务队", "team", "s", police=3),
+            Unit("x", "巡逻中队", "department", "s", police=8),
+            Unit("y", "内勤科", "department", "t", police=1),
+        ],
+        id="x",
+    )
+    warned = sorted(w.unit for w in org.warnings if "inside a 派出所" in w.message)
+    assert warned == ["x", "y"]

@@ -1157,6 +1157,7 @@ class _Table:
         if len(recs) == 1:
             return
         if len(roots) == 1:
+            self.code_gaps()
             self.warnings.append(
                 ValidationIssue(
                     lazy(
@@ -1181,6 +1182,41 @@ class _Table:
         )
         for r in recs:
             r.parent = None
+
+    def code_gaps(self) -> None:
+        """Refuse units whose code skips a level: 01010201 under 0101 when no 010102 exists.
+
+        A level's step is the shortest code extension seen below codes of that length (0101
+        → 010101: 2). A longer one means the unit's own parent is missing from the table:
+        attaching it to the nearest code above would put it a level too high and lose the
+        missing unit's officers without a word.
+        """
+        step: dict[int, int] = {}
+        for r in self.records:
+            if r.parent is not None:
+                d = len(r.id) - len(r.parent)
+                step[len(r.parent)] = min(d, step.get(len(r.parent), d))
+        gaps: dict[str, list[_Record]] = {}
+        for r in self.records:
+            if r.parent is not None and len(r.id) - len(r.parent) > step[len(r.parent)]:
+                gaps.setdefault(r.id[: len(r.parent) + step[len(r.parent)]], []).append(r)
+        for missing, under in gaps.items():
+            p = self.by_id[under[0].parent or ""]
+            units = ", ".join(f"{r.id!r} (row {r.row})" for r in under[:6])
+            units += f" … ({len(under)} units)" if len(under) > 6 else ""
+            self.issues.append(
+                ValidationIssue(
+                    lazy(
+                        "hierarchical codes: no unit has code {missing!r}, the parent that the code of {units} implies; it would be attached to {parent!r} ({name}), a level too high. Add the row of {missing!r}, or give a parent column (上级编码)",
+                        missing=missing,
+                        units=units,
+                        parent=p.id,
+                        name=p.name,
+                    ),
+                    under[0].id,
+                    _rows_text(self.fname, (r.row for r in under)),
+                )
+            )
 
     # .. kinds ...........................................................................
 
@@ -1209,6 +1245,30 @@ class _Table:
         if t is None:
             return
         k = self.rules.name_kind(t)
+        if k == "department" and norm_label(t).endswith("队") and self.rules.is_bare("队"):
+            # 中队/大队 written out: inside a 派出所 a 队 is one of its teams (as a bare 队 is),
+            # never a 机关 department whose police would leave the station share.
+            parent = self.by_id.get(r.parent) if r.parent else None
+            if parent is not None and parent.kind in ("station", "team", "office"):
+                got = self.rules.infer("队", r.name or "", parent.kind)
+                if got is not None and got[0] != k:
+                    r.kind, r.rule_function = got
+                    self.warnings.append(
+                        ValidationIssue(
+                            lazy(
+                                "类型 {t!r} of {name!r} under {parent!r} ({parent_kind}) is read as {kind} ({kind_name}): a 队 inside a 派出所 is one of its teams, not a 机关 department; if it is a department of the bureau, give the bureau as its parent",
+                                t=t,
+                                name=r.name,
+                                parent=parent.name,
+                                parent_kind=KIND_NAMES[parent.kind],
+                                kind=got[0],
+                                kind_name=KIND_NAMES[got[0]],
+                            ),
+                            r.id,
+                            _and(_at_row(self.fname, r.row), self.col_loc("kind")),
+                        )
+                    )
+                    return
         if k is not None:
             r.kind = k
             return
@@ -1269,6 +1329,7 @@ class _Table:
             if f not in self.header.columns:
                 continue
             given = {r.id: r.ints[f] or 0 for r in self.records}
+            blank = {r.id for r in self.records if r.ints[f] is None}
             own: dict[str, int] = {}
             short: list[tuple[_Record, int, str]] = []
             bureau_notes: list[ValidationIssue] = []
@@ -1301,25 +1362,47 @@ class _Table:
                     )
                     continue
                 short.append((r, below, parts))
-            if short and f != "police":
-                r, below, _ = short[0]
+            # A blank total is unknown, not 0: it proves nothing about the column.
+            if short and f != "police" and any(r.id not in blank for r, _, _ in short):
+                real = [x for x in short if x[0].id not in blank]
+                r, below, _ = real[0]
+                more = len(real) - 1
                 self.warnings.append(
                     ValidationIssue(
                         lazy(
-                            "{as_totals}: the {f} column is not subtree totals ({name} has {total}, its sub-units {below}{more}), so its figures are read as each unit's own",
+                            "{as_totals}: the {f} column is not subtree totals (row {row}: {name} has {total}, its sub-units {below}{more}), so its figures are read as each unit's own",
                             as_totals=self.as_totals,
                             f=f,
+                            row=r.row,
                             name=r.name,
                             total=given[r.id],
                             below=below,
-                            more=lazy(", and {n} more", n=len(short) - 1) if len(short) > 1 else "",
+                            more=lazy(", and {n} more", n=more) if more else "",
                         ),
-                        where=_and(self.fname, self.col_loc(f)),
+                        where=_and(
+                            _rows_text(self.fname, (x[0].row for x in real)), self.col_loc(f)
+                        ),
                     )
                 )
                 continue
             for r, below, parts in short:
                 total = given[r.id]
+                where = _and(_at_row(self.fname, r.row), self.col_loc(f))
+                if r.id in blank:
+                    self.issues.append(
+                        ValidationIssue(
+                            lazy(
+                                "{as_totals}: {f} is blank, but its sub-units hold {below} ({parts}): a blank total is unknown, not 0. Write the unit's subtree total and import again",
+                                as_totals=self.as_totals,
+                                f=f,
+                                below=below,
+                                parts=parts,
+                            ),
+                            r.id,
+                            where,
+                        )
+                    )
+                    continue
                 self.issues.append(
                     ValidationIssue(
                         lazy(
@@ -1332,7 +1415,7 @@ class _Table:
                             value=total - below,
                         ),
                         r.id,
-                        _and(_at_row(self.fname, r.row), self.col_loc(f)),
+                        where,
                     )
                 )
             self.warnings += bureau_notes

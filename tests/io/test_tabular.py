@@ -533,3 +533,78 @@ def test_bare_dui_named_zhongdui(tmp_path: Path) -> None:
     assert org.unit("cd-xl").kind == "team"
     assert org.unit("jj-1").kind == "department"
     assert org.unit("jj").kind == "department"
+
+
+def test_explicit_zhongdui_daduei_inside_station(tmp_path: Path) -> None:
+    # 类型 written out as 中队 under a 派出所 was a 机关 department, silently: its 8 police
+    # counted as organ police and as station police at once. Now it is the station's team
+    # (as a bare 队 is), said in a warning; a 大队 named so stays a department, warned about.
+    text = (
+        "编号,上级编号,名称,类型,民警\n"
+        "b,,某县公安局,县公安局,5\n"
+        "s,b,城关派出所,派出所,10\n"
+        "t,s,治安巡逻中队,中队,8\n"
+        "u,s,刑侦大队,大队,4\n"
+        "x,b,刑侦中队,中队,3\n"
+    )
+    org = load_table(write(tmp_path, text))
+    assert org.unit("t").kind == "team"
+    assert org.unit("x").kind == "department"  # under the bureau: a department
+    assert org.unit("u").kind == "department"
+    row4 = [w for w in org.warnings if w.unit == "t"]
+    assert len(row4) == 1 and "row 4" in str(row4[0].where) and "team" in row4[0].message
+    row5 = [w for w in org.warnings if w.unit == "u"]
+    assert len(row5) == 1 and "row 5" in str(row5[0].where)
+    assert "inside a 派出所" in row5[0].message
+    assert not [w for w in org.warnings if w.unit == "x"]
+
+
+def test_hierarchical_code_gap_is_refused(tmp_path: Path) -> None:
+    # No parent column: 01010201's parent is 010102 by its code, but no row has it. It was
+    # attached to 0101 silently (a level too high, 010102's officers lost); now refused,
+    # naming the missing code and the row. 0103 under 01 (no gap) is fine.
+    text = (
+        "编码,名称,类型,民警\n"
+        "01,某县公安局,县公安局,5\n"
+        "0101,城关派出所,派出所,10\n"
+        "010101,社区警务队,社区警务队,4\n"
+        "01010201,东街警务室,社区警务室,2\n"
+        "0103,刑侦大队,大队,6\n"
+    )
+    with pytest.raises(OrgValidationError) as e:
+        load_table(write(tmp_path, text))
+    (issue,) = e.value.issues
+    assert issue.unit == "01010201" and issue.where == "org.csv row 5"
+    assert "'010102'" in issue.message and "'0101'" in issue.message
+    # With the missing row, the same codes load: 01010201 under 010102.
+    org = load_table(write(tmp_path, text + "010102,西街社区警务队,社区警务队,3\n"))
+    assert org.unit("01010201").parent == "010102"
+    assert org.unit("0103").parent == "01"
+
+
+def test_totals_blank_auxiliaries_total_is_refused(tmp_path: Path) -> None:
+    # --totals: 城关派出所's 辅警 cell is blank. Taken as 0 (< its teams' 8 + 4 = 12) it made
+    # the whole column read as each unit's own: 30 + 0 + 8 + 4 = 42 辅警 instead of the
+    # bureau's total 30, with only a warning. A blank total is unknown: refused, naming the row.
+    head = "编号,上级编号,名称,类型,民警,辅警\n"
+    rows = (
+        "b,,某县公安局,县公安局,40,30\n"
+        "s,b,城关派出所,派出所,30,{s}\n"
+        "t,s,社区警务队,社区警务队,10,8\n"
+        "u,s,案件办理队,案件办理队,5,4\n"
+    )
+    with pytest.raises(OrgValidationError) as e:
+        load_table(write(tmp_path, head + rows.format(s="")), totals=True)
+    (issue,) = e.value.issues
+    assert issue.unit == "s" and issue.where == "org.csv row 3, column F (辅警)"
+    assert "auxiliaries is blank" in issue.message and "12" in issue.message
+    # Given, the same column reads as totals: s own 12 − 12 = 0, b own 30 − 12 = 18.
+    org = load_table(write(tmp_path, head + rows.format(s="12")), totals=True)
+    assert [org.unit(u).auxiliaries for u in "bstu"] == [18, 0, 8, 4]
+    # A real figure below its sub-units' (6 < 12) shows the column is per unit: a warning
+    # naming the row, figures kept as each unit's own (30 + 6 + 8 + 4 = 48).
+    org = load_table(write(tmp_path, head + rows.format(s="6")), totals=True)
+    assert org.total_auxiliaries() == 48
+    (w,) = [w for w in org.warnings if "not subtree totals" in w.message]
+    assert "row 3: 城关派出所 has 6, its sub-units 12" in w.message
+    assert w.where == "org.csv row 3, column F (辅警)"
