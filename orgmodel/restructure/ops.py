@@ -135,7 +135,16 @@ def _distribution(
                     unknown=unknown,
                 )
             )
-        w = [float(weights.get(d, 0)) for d in dests]
+        missing = [d for d in dests if d not in weights]
+        if missing:
+            raise OpError(
+                lazy(
+                    "weights give no weight for {labels}, which receive officers here: give every receiving unit a weight (0 for none)",
+                    labels="、".join(ws.label(d) for d in missing[:6])
+                    + (f" 等 {len(missing)} 个" if len(missing) > 6 else ""),
+                )
+            )
+        w = [float(weights[d]) for d in dests]
     elif rule == "establishment":
         w = [float(ws.units[d].establishment or 0) for d in dests]
     else:
@@ -193,11 +202,31 @@ def op_merge(ws: Workspace, op: Op) -> str:
     else:
         raise OpError(lazy("into must be a unit id or a mapping describing the new unit"))
     merged = [s for s in srcs if s != target]
+    _same_side_of_group(ws, merged, target)
     names = ws.labels(merged)
     for s in merged:
         ws.absorb(s, target, merge=True)
     u = ws.units[target]
     return f"合并 {len(merged)} 个机构 ({names}) 入 {ws.label(target)}，民警 {u.police} 人"
+
+
+def _same_side_of_group(ws: Workspace, merged: list[str], target: str) -> None:
+    """A group (片区/体系) merges only with groups: it is a command layer with no officers
+    or posts, so merged with a department or a station it would make that unit head the
+    group's stations (or the group take officers)."""
+    units = [*merged, target]
+    groups = [u for u in units if ws.units[u].kind in GROUP_KINDS]
+    if groups and len(groups) != len(units):
+        other = next(u for u in units if ws.units[u].kind not in GROUP_KINDS)
+        kind = ws.units[other].kind
+        raise OpError(
+            lazy(
+                "cannot merge the group {group} with {other} ({kind_name}): a group (片区/体系) is a command layer with no officers, it merges only with groups; to dissolve it, use remove_layer",
+                group=ws.label(groups[0]),
+                other=ws.label(other),
+                kind_name=KIND_NAMES.get(kind, kind),
+            )
+        )
 
 
 _NUMERALS = "一二三四五六七八九十"
@@ -391,8 +420,14 @@ def op_transfer(ws: Workspace, op: Op) -> str:
     """Transfer police and/or auxiliaries from one or several units to one or several."""
     srcs = resolve_units(ws, op["from"], "from")
     dsts = resolve_units(ws, op["to"], "to")
-    if set(srcs) & set(dsts):
-        raise OpError(lazy("from and to name the same unit"))
+    same = [u for u in dsts if u in srcs]
+    if same:
+        raise OpError(
+            lazy(
+                "from and to name the same unit: {labels}",
+                labels="、".join(ws.label(u) for u in same[:6]),
+            )
+        )
     p, a = _count(op, "police"), _count(op, "auxiliaries")
     w = _distribution(ws, op, dsts) if len(dsts) > 1 else [1.0]
     for field, n in (("police", p), ("auxiliaries", a)):
@@ -603,6 +638,15 @@ def op_sink(ws: Workspace, op: Op) -> str:
             ]
         else:
             dests = dst_filter
+        same = [u for u in dests if u in src_filter]
+        if same:
+            raise OpError(
+                lazy(
+                    "from and to both name {labels}: officers cannot sink from a unit to itself",
+                    labels="、".join(ws.label(u) for u in same[:6])
+                    + (f" 等 {len(same)} 个" if len(same) > 6 else ""),
+                )
+            )
         rounds.append(("", srcs, dests))
     else:
         for b in _scope_bureaus(ws, op, "county"):
@@ -706,6 +750,41 @@ def _establishment_units(ws: Workspace, station: str) -> list[str]:
     return out
 
 
+def _role_in_name(ws: Workspace, name: str) -> str | None:
+    """The 两队一室 role a unit's name spells (城关派出所社区警务队 → community_policing)."""
+    for fn, _, _, _ in _TEAM_ROLES:
+        if fn not in ws.catalogue:
+            continue
+        f = ws.catalogue[fn]
+        if any(n and n in name for n in (f.name, *f.aliases)):
+            return fn
+    return None
+
+
+def _station_roles(ws: Workspace, station: str) -> dict[str, str]:
+    """The station's existing 社区警务队, 案件办理队 and 综合指挥室, by role (function code).
+
+    A team or office plays a role by its function, or, with none, by its name (社区警务队 →
+    community_policing, as the catalogue reads it); an office with neither is still the
+    station's 综合指挥室: a station has one, and a second would add a 24/7 roster.
+    """
+    roles = {fn: kind for fn, kind, _, _ in _TEAM_ROLES}
+    found: dict[str, str] = {}
+    loose_offices: list[str] = []
+    for c in ws.children[station]:
+        u = ws.units[c]
+        if u.kind not in ("team", "office"):
+            continue
+        fn = u.function or ws.catalogue.resolve(u.name) or _role_in_name(ws, u.name)
+        if fn in roles and roles[fn] == u.kind:
+            found.setdefault(fn, c)
+        elif u.kind == "office" and u.function is None:
+            loose_offices.append(c)
+    if "station_command" not in found and loose_offices:
+        found["station_command"] = loose_offices[0]
+    return found
+
+
 def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
     """两队一室: rebuild stations as 社区警务队 + 案件办理队 + 综合指挥室.
 
@@ -734,12 +813,7 @@ def op_two_teams_one_office(ws: Workspace, op: Op) -> str:
     keep_opt = _count(op, "keep") if "keep" in op else None
     for s in stations:
         st = ws.units[s]
-        role_unit: dict[str, str] = {}
-        for c in list(ws.children[s]):
-            u = ws.units[c]
-            for fn, kind, _, _ in _TEAM_ROLES:
-                if u.kind == kind and u.function == fn and fn not in role_unit:
-                    role_unit[fn] = c
+        role_unit = _station_roles(ws, s)
         roster = st.duty_roster
         if roster is None:
             roster = ws.norms is not None and ws.norms["station"].duty_roster

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
+from orgmodel.model import MAX_HEADCOUNT
 
 __all__ = [
     "OPERATION_MODELS",
@@ -85,7 +86,8 @@ class PlanError(InputError):
 _STRICT = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
 UnitId = Annotated[str, Field(min_length=1, description="a unit id")]
-Count = Annotated[int, Field(ge=0)]
+#: A number of officers: at most one unit's largest headcount (the model's bound).
+Count = Annotated[int, Field(ge=0, le=MAX_HEADCOUNT)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Kinds = str | list[str]
 
@@ -123,7 +125,7 @@ Units = UnitId | Selector | list[UnitId | Selector]
 Selector.model_rebuild()
 
 Rule = Literal["proportional", "even", "establishment", "people", "weights"]
-Weights = dict[str, Annotated[float, Field(ge=0)]]
+Weights = dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]]
 BureauKind = Literal["ministry", "province", "city", "county"]
 
 
@@ -225,7 +227,7 @@ class Split(_Op):
     op: Literal["split"]
     unit: Units
     into: Annotated[int, Field(ge=2)] | Annotated[list[SplitPart], Field(min_length=2)]
-    shares: list[Annotated[float, Field(gt=0)]] | None = None
+    shares: list[Annotated[float, Field(gt=0, allow_inf_nan=False)]] | None = None
 
     @model_validator(mode="after")
     def _parts(self) -> Split:
@@ -312,6 +314,12 @@ class Hire(_Op):
     unit: Units
     police: Count = 0
     auxiliaries: Count = 0
+
+    @model_validator(mode="after")
+    def _some(self) -> Hire:
+        if not self.police and not self.auxiliaries:
+            raise ValueError("hire needs police and/or auxiliaries")
+        return self
 
 
 class Retire(_Op):

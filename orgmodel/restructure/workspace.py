@@ -40,6 +40,7 @@ from orgmodel.model import (
     GROUP_KINDS,
     KIND_NAMES,
     KINDS,
+    MAX_HEADCOUNT,
     Columns,
     OrgGraph,
     RowIndex,
@@ -496,6 +497,17 @@ class Workspace:
                     lazy(
                         "{label} is a group (片区/体系): it holds no officers of its own",
                         label=self.label(dst),
+                    )
+                )
+            if src is None and getattr(u, field) + n > MAX_HEADCOUNT:
+                raise OpError(
+                    lazy(
+                        "hiring {n} {field} would give {label} {total}, more than {max:,}, the most one unit may hold",
+                        n=n,
+                        field=field,
+                        label=self.label(dst),
+                        total=getattr(u, field) + n,
+                        max=MAX_HEADCOUNT,
                     )
                 )
             _add(self._mix(dst, field), taken)

@@ -301,3 +301,98 @@ def test_base_is_never_mutated(org: OrgGraph) -> None:
         ),
     )
     assert org == small_org()
+
+
+# -- trust in numbers: plans that silently gave a wrong number -----------------------------
+
+
+def test_weights_must_give_every_receiving_unit_a_weight(org: OrgGraph) -> None:
+    # weights {s1: 1} with to [s1, s2]: s2 silently got weight 0 (all 4 officers to s1).
+    for op in (
+        {"op": "transfer", "from": "d1", "to": ["s1", "s2"], "police": 4, "weights": {"s1": 1}},
+        {"op": "close", "unit": "d2", "to": ["s1", "s2"], "weights": {"s1": 1}},
+    ):
+        e = bad(org, op)
+        assert e.index == 0 and e.op == op["op"]
+        assert "城东派出所（s2）" in e.reason and "weight" in e.reason
+    # A weight of 0, given, is a choice: d1 10 → 6, s1 12 + 4 = 16, s2 stays 8.
+    o = run(org, {"op": "transfer", "from": "d1", "to": ["s1", "s2"], "police": 4,
+                  "weights": {"s1": 1, "s2": 0}})  # fmt: skip
+    assert (police(o, "d1"), police(o, "s1"), police(o, "s2")) == (6, 16, 8)
+
+
+def test_hire_is_bounded(org: OrgGraph) -> None:
+    # Negative, nothing, or beyond one unit's largest headcount (10,000,000): refused by
+    # name. s1 has 12: hiring 9,999,990 would give it 10,000,002.
+    assert (
+        "greater than or equal to 0" in bad(org, {"op": "hire", "unit": "s1", "police": -3}).reason
+    )
+    assert "police and/or auxiliaries" in bad(org, {"op": "hire", "unit": "s1"}).reason
+    e = bad(org, {"op": "hire", "unit": "s1", "police": 10**12})
+    assert e.op == "hire" and "less than or equal to 10000000" in e.reason
+    e = bad(org, {"op": "hire", "unit": "s1", "police": 9_999_990})
+    assert e.op == "hire" and "10000002" in e.reason and "城关派出所（s1）" in e.reason
+    # A sensible hire still works: 12 + 3 = 15.
+    assert police(run(org, {"op": "hire", "unit": "s1", "police": 3}), "s1") == 15
+
+
+def test_infinite_shares_and_weights_are_refused(org: OrgGraph) -> None:
+    # YAML .inf passed the models and crashed the largest-remainder split (a traceback).
+    inf = float("inf")
+    e = bad(org, {"op": "split", "unit": "d2", "into": 2, "shares": [inf, 1]})
+    assert e.op == "split" and "finite" in e.reason
+    e = bad(org, {"op": "transfer", "from": "d1", "to": ["s1", "s2"], "police": 4,
+                  "weights": {"s1": inf, "s2": 1}})  # fmt: skip
+    assert e.op == "transfer" and "finite" in e.reason
+
+
+def test_sink_from_a_unit_to_itself_is_refused(org: OrgGraph) -> None:
+    # One pool from s1 into s1: it reported "1 人下沉" and moved nothing.
+    for src in ("s1", ["d1", "s1"]):
+        e = bad(org, {"op": "sink", "from": src, "to": "s1", "police": 1})
+        assert e.op == "sink" and "城关派出所（s1）" in e.reason and "itself" in e.reason
+    e = bad(org, {"op": "transfer", "from": ["d1", "s1"], "to": "s1", "police": 1})
+    assert "城关派出所（s1）" in e.reason
+
+
+def test_a_group_does_not_merge_with_a_department(org: OrgGraph) -> None:
+    # 片区 g over s1, s2 merged into 经侦大队 d2: the stations ended up under a 大队. Refused,
+    # whichever way round; two groups still merge.
+    bundle = {"op": "bundle", "units": ["s1", "s2"], "into": {"id": "g", "name": "片区"}}
+    for merge in (
+        {"op": "merge", "units": ["g"], "into": "d2"},
+        {"op": "merge", "units": ["d2"], "into": "g"},
+        {"op": "merge", "units": ["g", "d2"], "into": {"id": "n", "name": "新"}},
+    ):
+        e = bad(org, bundle, merge)
+        assert e.index == 1 and "group" in e.reason and "经侦大队（d2）" in e.reason
+    o = run(
+        org,
+        {"op": "bundle", "groups": [{"id": "g1", "name": "一片", "units": ["s1"]},
+                                    {"id": "g2", "name": "二片", "units": ["s2"]}]},
+        {"op": "merge", "units": ["g2"], "into": "g1"},
+    )  # fmt: skip
+    assert o.unit("s1").parent == o.unit("s2").parent == "g1"
+
+
+def test_two_teams_one_office_keeps_the_existing_office_and_team() -> None:
+    # An imported 综合指挥室 (kind office, no function) and 社区警务队 (no function): 两队一室
+    # made a second office with a second 24/7 roster and a second community team. Now they
+    # are kept and topped up; only the missing 案件办理队 is made.
+    # s 20 police, leader posts 2 (norm) → free 18; office wants 3, has 3 → +3 = 6;
+    # community: 60% of 25 = 15, the team has 2 → +13 = 15; the cases team takes 18 − 3 − 13 = 2.
+    from orgmodel.model import Unit
+
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=4),
+            Unit("s", "城关派出所", "station", "b", police=20),
+            Unit("o", "综合指挥室", "office", "s", police=3, duty_roster=True),
+            Unit("t", "城关派出所社区警务队", "team", "s", police=2),
+        ],
+        id="k",
+    )
+    o = run(org, {"op": "two_teams_one_office"})
+    kids = {u.id: (u.kind, u.police) for u in o.units() if u.parent == "s"}
+    assert kids == {"o": ("office", 6), "t": ("team", 15), "s-cases": ("team", 2)}
+    assert sum(1 for u in o.units() if u.duty_roster) == 1
