@@ -260,9 +260,14 @@ def test_bad_input_through_the_real_server(tmp_path: Path) -> None:
             _problem(c.post("/api/v1/orgs", json=small_org(id="org\rid")), 422, "id")
             # police of 10^20: in the organisation, and as the result of a plan
             _problem(c.post("/api/v1/orgs", json=_unit_changed(police=10**20)), 422, "police")
+            # (a plan hires at most 10,000,000 at once, and never past that in one unit)
             hire = {"name": "招录", "ops": [{"op": "hire", "unit": "s1", "police": 10**20}]}
             r = c.post("/api/v1/scenarios", json={"base": "test-county", "plan": hire})
-            assert _problem(r, 422, "police")["errors"][0]["unit"] == "s1"  # type: ignore[index]
+            assert "ops[0] (hire): police" in str(_problem(r, 422)["detail"])
+            hire["ops"][0]["police"] = 9_999_999  # type: ignore[index]
+            r = c.post("/api/v1/scenarios", json={"base": "test-county", "plan": hire})
+            detail = str(_problem(r, 422)["detail"])
+            assert "ops[0] (hire)" in detail and "（s1）" in detail
             # a carriage return that a plan writes into a name, and into a scenario's id
             rename = {"ops": [{"op": "set", "unit": "s1", "attrs": {"name": "城关\r所"}}]}
             r = c.post("/api/v1/scenarios", json={"base": "test-county", "plan": rename})
