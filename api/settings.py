@@ -33,6 +33,7 @@ import yaml
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.store.query_door import DEFAULT_QUERY_TIMEOUT_S, DoorLimits
 
@@ -128,7 +129,7 @@ def _parse_env(text: str) -> dict[str, TokenRecord]:
         return {}
     if text[0] in "{[" or "\n" in text:
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         except yaml.YAMLError as e:
             raise InputError(f"ORGMODEL_TOKENS: malformed YAML/JSON: {e}") from None
         return parse_tokens(data, "ORGMODEL_TOKENS")
@@ -151,7 +152,7 @@ def load_tokens(path: str | Path) -> dict[str, TokenRecord]:
     except UnicodeDecodeError:
         raise InputError(f"{p}: not UTF-8 text") from None
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if p.suffix.lower() == ".json" else load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as e:
         raise InputError(f"{p}: malformed tokens file: {e}") from None
     return parse_tokens(data, str(p))

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 
@@ -53,7 +54,7 @@ def read_data_yaml(path: Path, what: str) -> Any:
         ``what`` it should have been (e.g. "norms").
     """
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
         raise InputError(lazy("{path}: {what} file not found", path=path, what=what)) from e
     except UnicodeDecodeError as e:

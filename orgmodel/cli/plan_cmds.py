@@ -23,6 +23,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from orgmodel._yaml import load_yaml
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
@@ -464,7 +465,7 @@ def _lineage_for(path: Path, a: OrgGraph, b: OrgGraph) -> dict[str, list[str]]:
         import yaml
 
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             data = None  # read_lineage names the problem
         if isinstance(data, dict) and "ops" in data:

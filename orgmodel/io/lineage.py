@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 
@@ -56,7 +57,7 @@ def read_lineage(path: str | Path) -> dict[str, list[str]]:
     if p.suffix.lower() == ".csv":
         return _from_csv(text, str(p))
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if p.suffix.lower() == ".json" else load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as e:
         raise InputError(
             lazy(

@@ -36,6 +36,7 @@ import numpy as np
 import orjson
 import yaml
 
+from orgmodel._yaml import UniqueKeyLoader
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
@@ -68,7 +69,7 @@ log = logging.getLogger("orgmodel.io")
 #: Whether YAML is read by libyaml's C loader (PyYAML built without libyaml falls back to
 #: its pure-Python loader, about ten times slower; a warning says so once).
 YAML_C_LOADER: bool = hasattr(yaml, "CSafeLoader")
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_LOADER: Any = UniqueKeyLoader  # libyaml's safe loader, refusing duplicate keys
 _YAML_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 

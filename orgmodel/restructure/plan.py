@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 from orgmodel.model import MAX_HEADCOUNT
@@ -811,7 +812,7 @@ def load_plan(path: str | Path) -> Plan:
     except UnicodeDecodeError as e:
         raise PlanError(lazy("not UTF-8 text (byte {start})", start=e.start), source=str(p)) from e
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         raise PlanError(lazy("malformed YAML: {e}", e=e), source=str(p)) from e
     return plan_from_dict(data, str(p), base_dir=p.parent, default_id=p.stem)

@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from orgmodel._yaml import load_yaml
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
@@ -226,7 +227,7 @@ def load_template(
     for c in candidates:
         if c.is_file():
             try:
-                data = yaml.safe_load(c.read_text(encoding="utf-8"))
+                data = load_yaml(c.read_text(encoding="utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as e:
                 raise InputError(lazy("{c}: malformed template: {e}", c=c, e=e)) from e
             return template_from_dict(data, str(c), catalogue=catalogue)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from orgmodel._yaml import UniqueKeyLoader
 from orgmodel.errors import InputError
 from orgmodel.io.orgfile import (
     dump_org,
@@ -161,3 +162,39 @@ def test_example_in_docs_loads() -> None:
     # 5 + 12 + 18 + 4 + 26 + 12 + 8 + 3 + 2 + 1 = 91, as the document says
     assert org.total_police() == 91
     assert org.parent_bureau is not None and org.parent_bureau.name == "临江市公安局"
+
+
+def test_yaml_duplicate_key_is_refused(tmp_path: Path) -> None:
+    # PyYAML kept the last of two keys: s's police would silently be 21, not 12.
+    p = tmp_path / "dup.yaml"
+    p.write_text(
+        "orgmodel: 1\nid: d\nname: d\nunits:\n"
+        "  - {id: b, name: 县局, kind: county, police: 3}\n"
+        "  - id: s\n"
+        "    parent: b\n"
+        "    name: 城关派出所\n"
+        "    kind: station\n"
+        "    police: 12\n"
+        "    police: 21\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as e:
+        load_org(p)
+    msg = str(e.value)
+    assert "dup.yaml" in msg and "duplicate key 'police' at line 11 (first given at line 10)" in msg
+
+
+def test_yaml_duplicate_key_in_plans_and_data_files(tmp_path: Path) -> None:
+    from orgmodel.norms import load_norms
+    from orgmodel.restructure import PlanError, load_plan
+
+    plan = tmp_path / "p.yaml"
+    plan.write_text("name: p\nops:\n  - {op: hire, unit: s1, police: 3, police: 30}\n")
+    with pytest.raises(PlanError, match="duplicate key 'police' at line 3"):
+        load_plan(plan)
+    norms = tmp_path / "n.yaml"
+    norms.write_text("station: {leaders: 2}\nstation: {leaders: 9}\n")
+    with pytest.raises(InputError, match="duplicate key 'station' at line 2"):
+        load_norms(norms)
+    # YAML merge keys may still be overridden: that is what they are for.
+    assert yaml.load("a: &a {x: 1}\nb: {<<: *a, x: 2}", Loader=UniqueKeyLoader)["b"] == {"x": 2}
