@@ -40,6 +40,7 @@ only when asked for.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -184,18 +185,47 @@ _INT_FIELDS = ("establishment", "police", "auxiliaries", "leaders")
 MAX_HEADCOUNT = 10_000_000
 
 # Control characters (a lone carriage return from an Excel cell, a tab, NUL …) in an id or a
-# name break CSV round trips and the stores' bulk import; they are never meant.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# name break CSV round trips and the stores' bulk import; they are never meant. Nor are the
+# invisible format characters: bidi controls (U+202E shows "派出所" reversed and hides what a
+# name says), zero-width spaces and joiners, line/paragraph separators, BOMs, tag characters.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+    "\u0890\u0891\u08e2\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+)
 
 
 def _control_char(text: str) -> str | None:
-    """A description of the first control character in ``text`` (``None``: there is none)."""
+    """A description of the first control or invisible format character in ``text``
+    (``None``: there is none)."""
     m = _CONTROL.search(text)
     if m is None:
         return None
     ch = m.group()
     names = {"\r": "carriage return", "\n": "line break", "\t": "tab", "\x00": "NUL"}
-    return f"{names.get(ch, 'control character')} U+{ord(ch):04X} at position {m.start() + 1}"
+    if ch in names:
+        what = names[ch]
+    elif unicodedata.category(ch) == "Cc":
+        what = "control character"
+    else:
+        what = f"invisible {unicodedata.name(ch, 'format character').lower()}"
+    return f"{what} U+{ord(ch):04X} at position {m.start() + 1}"
+
+
+def _bad_name_char(name: str) -> str | None:
+    """Why a name is refused for a control or invisible format character, else ``None``."""
+    bad_char = _control_char(name)
+    if bad_char is None:
+        return None
+    if bad_char.startswith("invisible"):
+        return lazy(
+            "the name holds an {bad_char}: remove it (a bidi control or zero-width character makes a name read other than it shows)",
+            bad_char=bad_char,
+        )
+    return lazy(
+        "the name holds a {bad_char}: remove it (Excel writes one for a line break)",
+        bad_char=bad_char,
+    )
 
 
 def _has_control(texts: list[str]) -> bool:
@@ -1052,20 +1082,9 @@ class OrgGraph:
         warnings: Iterable[ValidationIssue],
         source: str | None,
     ) -> None:
-        if isinstance(name, str) and (bad_char := _control_char(name)):
+        if isinstance(name, str) and (bad_name := _bad_name_char(name)):
             # the organisation's own name, like every unit's (a lone CR from an Excel cell)
-            raise OrgValidationError(
-                [
-                    ValidationIssue(
-                        lazy(
-                            "the name holds a {bad_char}: remove it (Excel writes one for a line break)",
-                            bad_char=bad_char,
-                        ),
-                        field="name",
-                    )
-                ],
-                source,
-            )
+            raise OrgValidationError([ValidationIssue(bad_name, field="name")], source)
         self.id = id
         self.name = name
         self.description = description
@@ -1216,8 +1235,9 @@ class OrgGraph:
             ends = edge_rows(self._index, guides)
         if not guides_hold(self._cols, self._tree, ends).all():
             raise _Invalid("guides")
-        # The order networkx gave them: by the upper unit's row, then as given.
-        order = np.argsort(ends[:, 0], kind="stable")
+        # By the upper unit's row, then the lower unit's: one order whatever order they came
+        # in, so a store (whose edge reads have no order) gives back what was saved.
+        order = np.lexsort((ends[:, 1], ends[:, 0]))
         self._guide_ends = ends[order]
         return [(guides[i][0], guides[i][1]) for i in order.tolist()]
 
@@ -1236,7 +1256,7 @@ class OrgGraph:
         cols = self._cols
         if not dispatches_hold(cols, ends).all() or (cols.parent[ends[:, 0]] == ends[:, 1]).any():
             raise _Invalid("dispatches")
-        order = np.argsort(ends[:, 0], kind="stable")
+        order = np.lexsort((ends[:, 1], ends[:, 0]))  # by source row, then target row
         self._dispatch_ends = ends[order]
         return [(dispatches[i][0], dispatches[i][1]) for i in order.tolist()]
 
@@ -1438,12 +1458,14 @@ class OrgGraph:
 
     @property
     def guides(self) -> list[tuple[str, str]]:
-        """GUIDES edges as (upper department, lower department)."""
+        """GUIDES edges as (upper department, lower department), ordered by the upper
+        unit's place in :attr:`columns`, then the lower's (whatever order they came in)."""
         return list(self._guides)
 
     @property
     def dispatches(self) -> list[tuple[str, str]]:
-        """DISPATCHES edges as (command centre, unit)."""
+        """DISPATCHES edges as (command centre, unit), ordered by the centre's place in
+        :attr:`columns`, then the unit's (whatever order they came in)."""
         return list(self._dispatches)
 
     @cached_property
@@ -1748,7 +1770,12 @@ def _legacy_issues(
         if bad_char:
             found.append(
                 ValidationIssue(
-                    lazy("the unit id holds a {bad_char}", bad_char=bad_char), u.id, loc, "id"
+                    lazy("the unit id holds an {bad_char}", bad_char=bad_char)
+                    if bad_char.startswith("invisible")
+                    else lazy("the unit id holds a {bad_char}", bad_char=bad_char),
+                    u.id,
+                    loc,
+                    "id",
                 )
             )
         found.extend(_check_unit(u, loc, catalogue))
@@ -1836,14 +1863,8 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
 
     if not isinstance(u.name, str) or not u.name.strip():
         bad(lazy("unit has no name"), "name")
-    elif bad_char := _control_char(u.name):
-        bad(
-            lazy(
-                "the name holds a {bad_char}: remove it (Excel writes one for a line break)",
-                bad_char=bad_char,
-            ),
-            "name",
-        )
+    elif bad_name := _bad_name_char(u.name):
+        bad(bad_name, "name")
     if not isinstance(u.kind, str) or u.kind not in KIND_NAMES:
         bad(
             lazy("unknown kind {kind!r} (known: {join})", kind=u.kind, join=", ".join(KINDS)),

@@ -247,3 +247,30 @@ def test_department_inside_station_is_warned() -> None:
     )
     warned = sorted(w.unit for w in org.warnings if "inside a 派出所" in w.message)
     assert warned == ["x", "y"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("城关\u202e所出派", "right-to-left override U+202E at position 3"),
+        ("城关\u200b派出所", "zero width space U+200B at position 3"),
+        ("\u2066城关派出所\u2069", "left-to-right isolate U+2066 at position 1"),
+        ("城关派出所\ufeff", "U+FEFF at position 6"),
+        ("城关\u2028派出所", "line separator U+2028"),
+    ],
+)
+def test_bidi_and_invisible_characters_are_refused_like_control_characters(
+    text: str, shown: str
+) -> None:
+    # U+202E shows 城关所出派 as 城关派出所: a name that hides what it says was accepted.
+    # Refused in a unit's name, a unit's id and the organisation's name, as control
+    # characters are.
+    for units, org_name, field in (
+        ([Unit("b", "某县公安局", "county"), Unit("s", text, "station", "b")], "x", "name"),
+        ([Unit("b", "某县公安局", "county"), Unit(text, "城关派出所", "station", "b")], "x", "id"),
+        ([Unit("b", "某县公安局", "county")], text, "name"),
+    ):
+        with pytest.raises(OrgValidationError) as e:
+            OrgGraph(units, id="x", name=org_name)
+        (issue,) = e.value.issues
+        assert issue.field == field and shown in str(issue)
