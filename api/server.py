@@ -22,6 +22,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
@@ -69,8 +70,10 @@ def _print_ready(settings: Settings, loaded: list[str]) -> Callable[[str], None]
         if loaded:
             print(f"empty store: loaded the seeds ({', '.join(loaded)})", flush=True)
         if settings.local_mode:
+            # the address actually bound (::1, localhost …), not a fixed 127.0.0.1
+            host = urlsplit(url).hostname or settings.host
             print(
-                "local mode: no access tokens configured — serving 127.0.0.1 only, every "
+                f"local mode: no access tokens configured — serving {host} only, every "
                 "caller is admin (configure --tokens FILE or ORGMODEL_TOKENS to share it)",
                 flush=True,
             )

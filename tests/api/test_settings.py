@@ -77,3 +77,20 @@ def test_local_mode_bind_rule() -> None:
 def test_loopback() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("127.8.0.1") and is_loopback("[::1]")
     assert not is_loopback("10.0.0.1") and not is_loopback("testclient")
+
+
+@pytest.mark.parametrize(
+    ("host", "url", "shown"),
+    [("::1", "http://[::1]:8123/", "::1"), ("127.0.0.1", "http://127.0.0.1:8123/", "127.0.0.1")],
+)
+def test_local_mode_start_message_names_the_address_bound(
+    host: str, url: str, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `orgmodel serve --host ::1` said "serving 127.0.0.1 only" while it served [::1].
+    from api.server import _print_ready
+
+    s = Settings.from_env(host=host, tokens_file=None, env={})
+    assert s.local_mode
+    _print_ready(s, [])(url)
+    out = capsys.readouterr().out
+    assert f"serving {shown} only" in out and f"open {url}" in out
