@@ -844,6 +844,10 @@ class OrgGraph:
     description: str
     parent_bureau: ParentBureau | None
     catalogue: FunctionCatalogue
+    #: For an organisation a plan made (:func:`~orgmodel.restructure.apply_plan`): its base
+    #: and, by row, the base row each unit was (``-1``: created) — so a diff against the
+    #: base matches units without looking up every id.
+    _derived_from: tuple[OrgGraph, np.ndarray] | None = None
 
     def __init__(
         self,

@@ -289,11 +289,13 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
     if built is not None and edges is not None:
         guides, dispatches, dropped_g, dropped_d, g_ends, d_ends = edges
         scenario = OrgGraph.derived(
-            org, built.cols, guides, dispatches, built.touched,
+            org, built.cols, guides, dispatches, built.modified,
             id=sid, name=sname, description=description, tree=built.tree,
             guide_ends=g_ends, dispatch_ends=d_ends, index=built.index,
             changed_rows=built.changed, edges_checked=True,
         )  # fmt: skip
+        if scenario is not None:
+            scenario._derived_from = (org, built.base_rows)
     if scenario is None:
         # Something does not hold: build it unit by unit for the precise message.
         guides, dispatches, dropped_g, dropped_d = ws.final_edges()

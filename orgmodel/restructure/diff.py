@@ -26,7 +26,7 @@ import numpy as np
 
 from orgmodel._keywords import positional_deprecated
 from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES
-from orgmodel.model import CATEGORY_CODES, NODE_FIELDS, OrgGraph
+from orgmodel.model import CATEGORY_CODES, KINDS, NODE_FIELDS, OrgGraph
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.apply import Flow, Lineage, _gc_paused
 
@@ -37,8 +37,25 @@ RETIRED = "retired"
 
 
 def _ref(org: OrgGraph, uid: str) -> dict[str, Any]:
-    a = org.attrs(uid)
-    return {"id": uid, "name": a["name"], "kind": a["kind"], "parent": org.parent(uid)}
+    return _ref_row(org, org.index[uid])
+
+
+def _ref_row(org: OrgGraph, r: int) -> dict[str, Any]:
+    c = org.columns
+    p = int(c.parent[r])
+    return {
+        "id": c.ids[r],
+        "name": c.names[r],
+        "kind": KINDS[c.kind[r]],
+        "parent": c.ids[p] if p >= 0 else None,
+    }
+
+
+def _base_rows(a: OrgGraph, b: OrgGraph) -> np.ndarray | None:
+    """Row in ``a`` of every row of ``b`` when ``b`` is a scenario a plan made of ``a``
+    (``-1``: created); ``None`` otherwise."""
+    rel = b._derived_from
+    return rel[1] if rel is not None and rel[0] is a else None
 
 
 def _origins_map(
@@ -121,13 +138,25 @@ def _unit_changes(
     na_rows, nb_rows = len(ca.ids), len(cb.ids)
     # b row → a row it continues by id (-1: none), -2: its origins come from the lineage
     lineage_rows: dict[int, tuple[str, ...]] = {}
-    same = np.empty(nb_rows, dtype=np.int64)
-    for j, uid in enumerate(cb.ids):
-        if uid in raw:
-            lineage_rows[j] = tuple(o for o in raw[uid] if o in a_index)
-            same[j] = -2
-        else:
-            same[j] = a_index.get(uid, -1)
+    known = _base_rows(a, b)
+    if known is not None and all(isinstance(u, str) for u in raw):
+        # A scenario of ``a``: its rows know their base rows (same id); only the units the
+        # lineage names are looked up.
+        same = known.copy()
+        b_index = b.index
+        for uid in raw:
+            j = b_index.get(uid)
+            if j is not None:
+                lineage_rows[j] = tuple(o for o in raw[uid] if o in a_index)
+                same[j] = -2
+    else:
+        same = np.empty(nb_rows, dtype=np.int64)
+        for j, uid in enumerate(cb.ids):
+            if uid in raw:
+                lineage_rows[j] = tuple(o for o in raw[uid] if o in a_index)
+                same[j] = -2
+            else:
+                same[j] = a_index.get(uid, -1)
     # successors of every a row
     n_succ = np.bincount(same[same >= 0], minlength=na_rows)
     succ_extra: dict[int, list[int]] = defaultdict(list)
@@ -148,12 +177,12 @@ def _unit_changes(
         return sorted(rows, key=lambda i: pos_a[i])
 
     added_rows = np.flatnonzero(same == -1).tolist() + [j for j, o in lineage_rows.items() if not o]
-    added = [_ref(b, cb.ids[j]) for j in in_b_order(added_rows)]
+    added = [_ref_row(b, j) for j in in_b_order(added_rows)]
     merged = [
         {"into": cb.ids[j], "name": cb.names[j], "from": list(lineage_rows[j])}
         for j in in_b_order(j for j, o in lineage_rows.items() if len(o) > 1)
     ]
-    removed = [_ref(a, ca.ids[i]) for i in in_a_order(np.flatnonzero(n_succ == 0).tolist())]
+    removed = [_ref_row(a, i) for i in in_a_order(np.flatnonzero(n_succ == 0).tolist())]
 
     def successors(i: int) -> list[str]:
         rows = np.flatnonzero(same == i).tolist() + succ_extra.get(i, [])
@@ -216,11 +245,9 @@ def _unit_changes(
     )
     sa, sb = ca.community_share[ai], cb.community_share[bj]
     differs |= ~((sa == sb) | (np.isnan(sa) & np.isnan(sb)))
-    names_a, names_b = ca.names, cb.names
-    differs |= np.array(
-        [names_a[i] != names_b[j] for i, j in zip(ai.tolist(), bj.tolist(), strict=True)],
-        dtype=bool,
-    )
+    names_a = np.array(ca.names, dtype=object)
+    names_b = names_a if cb.names is ca.names else np.array(cb.names, dtype=object)
+    differs |= (names_a[ai] != names_b[bj]).astype(bool)
     changed = []
     for k in sorted(np.flatnonzero(differs).tolist(), key=lambda k: pos_b[bj[k]]):
         aa, ab = ca.row_dict(int(ai[k])), cb.row_dict(int(bj[k]))
@@ -621,18 +648,32 @@ def _stayed_by_category(
     nb = len(cb.ids)
     in_p = np.zeros(nb, dtype=np.int64)
     in_x = np.zeros(nb, dtype=np.int64)
+    into: dict[str, list[int]] = {}
     for f in flows:
         if f.target is not None:
-            j = b_index[f.target]
-            in_p[j] += f.police
-            in_x[j] += f.auxiliaries
-    old = np.array(
-        [
-            a_index.get(u, -1) if u in a_index else a_index.get(renames.get(u, ""), -1)
-            for u in cb.ids
-        ],
-        dtype=np.int64,
-    )
+            t = into.get(f.target)
+            if t is None:
+                t = into[f.target] = [0, 0]
+            t[0] += f.police
+            t[1] += f.auxiliaries
+    for target, (fp, fx) in into.items():
+        j = b_index[target]
+        in_p[j] += fp
+        in_x[j] += fx
+    known = _base_rows(a, b)
+    if known is not None:
+        # A scenario of ``a``: a unit from the base keeps its id; a new one may be a rename.
+        old = known.copy()
+        for j in np.flatnonzero(known < 0).tolist():
+            old[j] = a_index.get(renames.get(cb.ids[j], ""), -1)
+    else:
+        old = np.array(
+            [
+                a_index.get(u, -1) if u in a_index else a_index.get(renames.get(u, ""), -1)
+                for u in cb.ids
+            ],
+            dtype=np.int64,
+        )
     p = cb.police - in_p
     x = cb.auxiliaries - in_x
     keep = (old >= 0) & ((p > 0) | (x > 0))

@@ -527,11 +527,11 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
     before = after = 0
     for b in bureaus:
         groups: dict[str, list[str]] = {}
-        for c in ws.children[b]:
-            u = ws.units[c]
-            if u.kind not in ORGAN_KINDS or u.function is None:
+        for c in ws.kids(b):
+            fn = ws.function_of(c)
+            if fn is None or ws.kind_of(c) not in ORGAN_KINDS:
                 continue
-            d = mapping.get(u.function)
+            d = mapping.get(fn)
             if d is None:
                 if keep_unmapped:
                     continue
@@ -539,7 +539,7 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
                     lazy(
                         "template {id!r} maps no large department for function {function!r} (unit {c!r} of bureau {b!r}); map it, or keep such departments with keep_unmapped: true",
                         id=tpl.id,
-                        function=u.function,
+                        function=fn,
                         c=c,
                         b=b,
                     )
@@ -548,7 +548,9 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
         if not groups:
             continue
         # The large departments take the place of the first department, in template order.
-        first = min(ws.children[b].index(m) for ms in groups.values() for m in ms)
+        sib = ws.kids(b)
+        place = {c: j for j, c in enumerate(sib)}
+        first = min(place[m] for ms in groups.values() for m in ms)
         made: list[tuple[str, list[str]]] = []
         for d in tpl.departments:
             members = groups.get(d.code)

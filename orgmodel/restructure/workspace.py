@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import compress
 from pathlib import Path
@@ -374,6 +374,17 @@ class Workspace:
             raise KeyError(uid)
         base = self.base
         return KINDS[base.columns.kind[base.index[uid]]]
+
+    def function_of(self, uid: str) -> str | None:
+        """A unit's function code (read without copying the unit)."""
+        u = self.units.own.get(uid)
+        if u is not None:
+            return u.function
+        if uid not in self.units:
+            raise KeyError(uid)
+        b = self.base.columns
+        f = int(b.function[self.base.index[uid]])
+        return b.functions[f] if f >= 0 else None
 
     def kids(self, uid: str) -> list[str]:
         """A unit's children (read it; without copying the list)."""
@@ -768,8 +779,15 @@ class Workspace:
         from_base = base_rows >= 0
         br = base_rows[from_base]
 
+        differs = np.zeros(len(br), dtype=bool)
+
         def column(a: np.ndarray, fill: Any, values: list[Any]) -> np.ndarray:
             vals = np.array(values, dtype=a.dtype) if values else np.zeros(0, dtype=a.dtype)
+            old, now = a[br], vals[from_base]
+            if a.dtype.kind == "f":
+                differs[...] |= ~((old == now) | (np.isnan(old) & np.isnan(now)))
+            else:
+                differs[...] |= old != now
             if not g and not m:
                 if np.array_equal(a[br], vals) and not (vals != vals).any():
                     return a  # the plan changed nothing in this column
@@ -832,11 +850,14 @@ class Workspace:
         names = _without(b.names, gone_rows)
         if m:
             names = names + [""] * m
-        for j, u in zip(tr.tolist(), touched, strict=True):
+        slot = (np.cumsum(from_base) - 1).tolist()
+        for k, (j, u) in enumerate(zip(tr.tolist(), touched, strict=True)):
             if names[j] != u.name:
                 if names is b.names:
                     names = list(names)  # copy-on-write: the base's list is shared
                 names[j] = u.name
+                if from_base[k]:
+                    differs[slot[k]] = True
         cols = Columns(
             ids, names, parent, kind, function, tuple(functions), category, est, police, aux,
             leaders, roster, share,
@@ -862,7 +883,17 @@ class Workspace:
             rindex: Mapping[str, int] = RowIndex(index, gone, created, ids)
         else:
             rindex = index
-        return Built(cols, tree, touched, new_row, rindex, changed, gone_rows, altered)
+        # The parent column was compared above in ``moved``.
+        differs[moved] = True
+        base_of = np.full(nr, -1, dtype=np.int64)
+        base_of[new_base[new_base >= 0]] = np.flatnonzero(new_base >= 0)
+        fb = np.flatnonzero(from_base)
+        modified = [touched[k] for k in fb[differs].tolist()]
+        modified += [touched[k] for k in np.flatnonzero(~from_base).tolist()]
+        return Built(
+            cols, tree, touched, new_row, rindex, changed, gone_rows, altered, created_row,
+            base_of, modified, index_base=index,
+        )  # fmt: skip
 
     def _result_tree(
         self,
@@ -961,6 +992,19 @@ class Workspace:
             return None
         return g[0], d[0], g[1], d[1], g[2], d[2]
 
+    def _redirected_rows(self, built: Built) -> np.ndarray:
+        """Row in the result where every removed base unit's edges end up (``-1``: they
+        end), by base row; computed once per plan."""
+        if built.redirected is None:
+            target = np.full(len(self.base), -1, dtype=np.int64)
+            ids = self.base.columns.ids
+            for r in built.gone_rows.tolist():
+                t = self.resolve(ids[r])
+                if t is not None:
+                    target[r] = built.row_of(t)
+            built.redirected = target
+        return built.redirected
+
     def _final(
         self,
         edges: _Edges,
@@ -979,17 +1023,19 @@ class Workspace:
         eb = base_ends[idx].reshape(-1, 2)
         ends = built.new_row[eb] if len(eb) else np.zeros((0, 2), dtype=np.int64)
         check = dirty(eb[:, 0]) | dirty(eb[:, 1]) if len(eb) else np.zeros(0, dtype=bool)
-        pairs: list[tuple[str, str]] = (
-            [edges.base[i] for i in idx.tolist()] if edges.removed else list(edges.base)
-        )
+        if len(built.gone_rows) and len(eb):
+            # Ends removed by the plan follow its redirects (a merged unit's edges go to
+            # the unit it was merged into).
+            lost = ends < 0
+            if lost.any():
+                ends[lost] = self._redirected_rows(built)[eb[lost]]
         added = list(edges.added)
-        orig = pairs + added
         if added:
-            rix = built.index
+            red = self.redirect
 
             def row(uid: str) -> int:
-                r = rix.get(uid)
-                return -1 if r is None else int(r)
+                t = self.resolve(uid) if uid in red else uid
+                return -1 if t is None else built.row_of(t)
 
             ends = np.concatenate(
                 [
@@ -998,22 +1044,7 @@ class Workspace:
                 ]
             )
             check = np.concatenate([check, np.ones(len(added), dtype=bool)])
-            pairs = pairs + added
-        # Ends removed by the plan follow its redirects (a merged unit's edges go to the
-        # unit it was merged into).
-        red = self.redirect
-        if red:
-            rix = built.index
-            for j in np.flatnonzero(check).tolist():
-                a, b = pairs[j]
-                if a in red or b in red:
-                    ra = self.resolve(a) if a in red else a
-                    rb = self.resolve(b) if b in red else b
-                    pairs[j] = (ra or "", rb or "")
-                    for k, x in ((0, ra), (1, rb)):
-                        r = rix.get(x) if x else None
-                        ends[j, k] = -1 if r is None else r
-        ok = np.ones(len(pairs), dtype=bool)
+        ok = np.ones(len(ends), dtype=bool)
         cj = np.flatnonzero(check)
         if len(cj):
             ce = ends[cj]
@@ -1026,7 +1057,13 @@ class Workspace:
                 kept = ce[ok[cj]]
                 if len(kept) and (cols.parent[kept[:, 0]] == kept[:, 1]).any():
                     return None
-        dropped = [orig[j] for j in cj[~ok[cj]].tolist()]
+        bad = cj[~ok[cj]].tolist()
+        if bad:
+            base_list = edges.base
+            orig = [base_list[i] for i in idx.tolist()] + added
+            dropped = [orig[j] for j in bad]
+        else:
+            dropped = []
         keep = np.flatnonzero(ok)
         if len(cj):
             # The same edge reached twice (through a redirect): the first one stays.
@@ -1037,8 +1074,10 @@ class Workspace:
         # By the upper end's place in the breadth-first order (as the organisation is
         # written), then as they came.
         order = keep[np.lexsort((keep, built.bfs_pos[ends[keep, 0]]))]
-        out = [pairs[j] for j in order.tolist()]
-        return out, dropped, ends[order].reshape(-1, 2)
+        out_ends = ends[order].reshape(-1, 2)
+        ids = cols.ids
+        out = [(ids[x], ids[y]) for x, y in out_ends.tolist()]
+        return out, dropped, out_ends
 
     def ordered_units(self) -> list[Unit]:
         """Units parents first (breadth-first from the root), ready for an OrgGraph."""
@@ -1119,6 +1158,22 @@ class Built:
     gone_rows: np.ndarray
     #: Base rows kept whose kind, function or parent changed.
     altered: np.ndarray
+    #: Created unit id → row.
+    created_row: Mapping[str, int]
+    #: Base rows of the result's rows (``-1``: created).
+    base_rows: np.ndarray
+    #: Touched units that differ from their base row, or are new (to be checked).
+    modified: list[Unit]
+    redirected: np.ndarray | None = None
+
+    def row_of(self, uid: str) -> int:
+        """The row of a unit of the result (base or created)."""
+        r = self.created_row.get(uid)
+        if r is not None:
+            return r
+        return int(self.new_row[self.index_base[uid]])
+
+    index_base: Mapping[str, int] = field(default_factory=dict)
 
     @cached_property
     def bfs_pos(self) -> np.ndarray:
