@@ -103,7 +103,10 @@ def _candidate(draw: st.DrawFn, org: OrgGraph, i: int) -> dict[str, Any] | None:
         )
     )
     pick = st.sampled_from
-    if kind in ("merge", "move", "close", "split", "remove_layer") and not non_root:
+    if (
+        kind in ("merge", "move", "close", "split", "remove_layer", "close_many", "split_n")
+        and not non_root
+    ):
         return None
     if kind == "merge":
         u = draw(pick(non_root))
