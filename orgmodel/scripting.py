@@ -523,7 +523,11 @@ class Comparison(Mapping[str, Any]):
         """A pandas DataFrame: ``"metrics"`` is the delta table (index: metric id; label,
         before, after, delta, change); ``"policy"`` one row per policy rule (index: rule id;
         description, checks, failed and passed before and after, change ``better`` when
-        fewer checks fail, ``worse`` when more do).
+        fewer checks fail, ``worse`` when more do); ``"flows"`` one row per officer flow
+        (from, from_name, to, to_name, police, auxiliaries; ``from`` empty: hired, ``to``
+        empty: retired); ``"categories"`` the officer accounting per category (index:
+        category; before, after, stayed, moved_out, moved_in, retired, hired, each as
+        ``*_police`` and ``*_auxiliaries``).
 
         Raises
         ------
@@ -555,7 +559,15 @@ class Comparison(Mapping[str, Any]):
                     }
                 )
             return pd.DataFrame.from_records(rows, index="rule")
-        raise ValueError(f"to_frame: what must be 'metrics' or 'policy', not {what!r}")
+        if what == "flows":
+            cols = ["from", "from_name", "to", "to_name", "police", "auxiliaries"]
+            return pd.DataFrame.from_records(self.diff["officers"]["flows"], columns=cols)
+        if what == "categories":
+            rows = _flat(self.diff["officers"]["categories"])
+            return pd.DataFrame.from_records(rows, index="category") if rows else pd.DataFrame()
+        raise ValueError(
+            f"to_frame: what must be 'metrics', 'policy', 'flows' or 'categories', not {what!r}"
+        )
 
 
 def compare(

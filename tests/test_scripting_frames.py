@@ -81,3 +81,27 @@ def test_results_show_short_in_a_notebook() -> None:
     tricky = om.apply(org, {"name": "<b>并</b>", "ops": []})
     assert "&lt;b&gt;并&lt;/b&gt;" in tricky._repr_html_()  # names are escaped
     assert "<Comparison" in repr(om.compare(after))
+
+
+def test_compare_flows_and_categories_as_frames() -> None:
+    org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    c = om.compare(om.apply(org, om.seed_path("plans", "sink-20pct.yaml")))
+    flows = c.to_frame("flows")
+    assert list(flows.columns) == ["from", "from_name", "to", "to_name", "police", "auxiliaries"]
+    # 警力下沉 20%: the 5 + 43 + 262 = 310 organ officers, 62 of them (20%) move down to the
+    # stations; nobody is hired or retired, so every flow has both ends
+    assert flows["police"].sum() == 62 and flows["to"].notna().all()
+    assert all(name.endswith("派出所") for name in flows["to_name"])
+    cats = c.to_frame("categories")
+    assert cats.loc["frontline", ["before_police", "moved_in_police", "after_police"]].tolist() == [
+        187,
+        62,
+        187 + 62,
+    ]
+    # per category: before = stayed + moved out + retired; after = stayed + moved in + hired
+    for _, r in cats.iterrows():
+        assert r.before_police == r.stayed_police + r.moved_out_police + r.retired_police
+        assert r.after_police == r.stayed_police + r.moved_in_police + r.hired_police
+    assert cats["moved_out_police"].sum() == 62
+    with pytest.raises(ValueError, match="'flows' or 'categories'"):
+        c.to_frame("units")
