@@ -8,7 +8,9 @@ transaction at a time).
 
 - A save is two transactions: units and edges are bulk-imported with ``COPY FROM`` Arrow
   tables built from the organisation's columns (:func:`~orgmodel.store._common.org_rows`),
-  with the version node marked incomplete; once that has
+  with the version node marked incomplete (a small organisation, up to
+  :attr:`LadybugStore.few_rows` units, is inserted from the same tables instead: a COPY's
+  COMMIT checkpoints the whole file, an insert's writes the log); once that has
   committed, a second small one marks it complete and moves the organisation's latest
   pointer. LadybugDB's COMMIT of a bulk COPY is not atomic across a kill -9 (a kill during
   it kept the version node and lost the units), so the pointer must not travel with the
@@ -217,10 +219,15 @@ def _rows(result: Any) -> list[dict[str, Any]]:
 
 
 class _LadybugTx:
-    """A transaction on one connection; runs the named queries of ``cypher/``."""
+    """A transaction on one connection; runs the named queries of ``cypher/``.
 
-    def __init__(self, conn: ladybug.Connection) -> None:
+    ``few_rows``: a save of at most this many units inserts its rows in the transaction
+    (``write/*_few``) instead of bulk-copying them (see :attr:`LadybugStore.few_rows`).
+    """
+
+    def __init__(self, conn: ladybug.Connection, few_rows: int = 0) -> None:
         self.conn = conn
+        self.few_rows = few_rows
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -243,7 +250,20 @@ class _LadybugTx:
             for stmt in split_statements(load_query(name, ENGINE)):
                 self.conn.execute(stmt, {"rows": rows})
 
+    def _insert(self, name: str, rows: Any) -> None:
+        if len(rows):
+            for stmt in split_statements(load_query(name, ENGINE)):
+                self.conn.execute(stmt, {"rows": rows})
+
     def write_rows(self, rows: OrgRows, step: Callable[[str], None]) -> None:
+        if rows.table.num_rows <= self.few_rows:
+            # Inserted in the transaction: the COMMIT writes the log, not a checkpoint.
+            self._insert("write/units_few", rows.table)
+            step("units")
+            for edge in ("reports_to", "guides", "dispatches"):
+                self._insert(f"write/{edge}_few", rows.edges[edge].to_pylist())
+                step(edge)
+            return
         self._copy("write/units", rows.table)
         step("units")
         for edge in ("reports_to", "guides", "dispatches"):
@@ -308,6 +328,12 @@ class LadybugStore(CypherStore):
 
     engine = ENGINE
     exclusive_recovery = True
+    #: A save of at most this many units inserts its rows in its transaction, which the
+    #: COMMIT writes to the log; a larger one bulk-copies them (``COPY FROM``), whose COMMIT
+    #: checkpoints the whole database file. On a store holding the seeds a county of 74
+    #: units saves in ~0.14 s by insert against ~0.8 s by copy; the insert's edge lookups
+    #: grow faster than linearly, and near 500 units the two take about as long.
+    few_rows = 500
 
     def __init__(
         self,
@@ -365,7 +391,7 @@ class LadybugStore(CypherStore):
         with shared.write_lock, shared.gate.writing(), self._connection() as conn:
             conn.execute("BEGIN TRANSACTION")
             try:
-                yield _LadybugTx(conn)
+                yield _LadybugTx(conn, self.few_rows)
             except BaseException:
                 _rollback(conn)
                 raise

@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 
 from orgmodel.generate import generate_org
-from orgmodel.io import write_org
+from orgmodel.io import load_org, write_org
 from orgmodel.model import OrgGraph
 from orgmodel.store import open_store
 from orgmodel.store._cypher import load_query
+from orgmodel.store.ladybug_store import LadybugStore
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -100,9 +101,20 @@ def _check(path: Path, org: OrgGraph) -> int:
         return len(versions)
 
 
+def _org(path: str) -> OrgGraph:
+    if path == "copy":  # a mid-size county system (1 province, 2 cities): bulk COPY
+        org = generate_org(1, 2, 3, seed=3)
+        assert len(org) > LadybugStore.few_rows
+    else:  # the seed county: its rows inserted in the transaction (no forced checkpoint)
+        org = load_org(REPO / "seeds" / "orgs" / "mirror-county.yaml")
+        assert len(org) <= LadybugStore.few_rows
+    return org
+
+
 @pytest.mark.slow
-def test_kill_9_at_random_points_of_saves_leaves_whole_versions(tmp_path: Path) -> None:
-    org = generate_org(1, 2, 3, seed=3)  # a mid-size county system: 1 province, 2 cities
+@pytest.mark.parametrize("path", ["copy", "insert"])
+def test_kill_9_at_random_points_of_saves_leaves_whole_versions(tmp_path: Path, path: str) -> None:
+    org = _org(path)
     src = tmp_path / "org.json"
     write_org(org, src)
     store = tmp_path / "kill.lbdb"
