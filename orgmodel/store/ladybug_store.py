@@ -158,6 +158,9 @@ class _Shared:
     recovered: bool = False
     gate: _Gate = field(default_factory=_Gate)
     processes: QueryProcesses | None = None
+    #: The connection writes run on (one at a time, under ``write_lock``): kept open so the
+    #: engine's prepared statements of the save queries are reused, not prepared per save.
+    writer: ladybug.Connection | None = None
 
 
 _OPEN: dict[str, _Shared] = {}
@@ -199,6 +202,9 @@ def _release_shared(path: str, shared: _Shared) -> None:
                 del _OPEN[path]
             if shared.processes is not None:
                 shared.processes.close()
+            if shared.writer is not None:
+                shared.writer.close()
+                shared.writer = None
             shared.db.close()
 
 
@@ -388,14 +394,24 @@ class LadybugStore(CypherStore):
     @contextmanager
     def _write(self) -> Iterator[_LadybugTx]:
         shared = self._db()
-        with shared.write_lock, shared.gate.writing(), self._connection() as conn:
-            conn.execute("BEGIN TRANSACTION")
+        with shared.write_lock, shared.gate.writing():
+            conn = shared.writer
+            if conn is None:
+                conn = shared.writer = ladybug.Connection(shared.db)
             try:
-                yield _LadybugTx(conn, self.few_rows)
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    yield _LadybugTx(conn, self.few_rows)
+                except BaseException:
+                    _rollback(conn)
+                    raise
+                conn.execute("COMMIT")
             except BaseException:
-                _rollback(conn)
+                # A failed write (or COMMIT) leaves no connection in doubt for the next one.
+                shared.writer = None
+                with contextlib.suppress(Exception):
+                    conn.close()
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[_LadybugTx]:
