@@ -17,9 +17,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import authenticate_first, refuse_unknown_query
 from api.limits import BodyLimitMiddleware
@@ -64,6 +66,29 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; "
     "connect-src 'self'; frame-ancestors 'self'"
 )
+
+
+class SameOriginPages:
+    """ASGI middleware: HTML pages get :data:`CONTENT_SECURITY_POLICY` unless they set their
+    own. A plain ASGI wrapper of ``send`` (Starlette's ``BaseHTTPMiddleware`` would run each
+    request's app in a task of its own and stream its body through a queue)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
 
 
 def _include_charts(app: FastAPI) -> None:
@@ -237,13 +262,7 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
     app.state.service = service
     install_problem_handlers(app)
 
-    @app.middleware("http")
-    async def _same_origin_pages(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        return response
-
+    app.add_middleware(SameOriginPages)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     if settings.local_mode:  # outermost: Host and CSRF checks before any body is read
         app.add_middleware(LocalModeGuard)

@@ -6,13 +6,17 @@ metrics, diffs, exports — through :class:`api.work.WorkGate`, a few jobs at a 
 (:meth:`OrgService.heavy`; 503 with ``Retry-After`` when too many wait). The store is opened
 once per process; the embedded LadybugDB store is one ``Database`` object shared by every
 request, and every call into the store is serialised by one lock. Saved versions and
-scenarios are immutable, so loaded organisations and default-norm metric reports are cached
-by ``(org, version)``; any write or delete clears what it could have changed.
+scenarios are immutable, so loaded organisations, metric reports, diffs and whole answers
+(JSON bytes, :meth:`OrgService.answer`) are cached by ``(org, version)`` or scenario id
+(cachetools LRU caches); a delete clears them all, a new scenario clears the listings, and
+a value computed across such a write is not kept (a generation count,
+:meth:`OrgService._cached`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -20,13 +24,13 @@ import re
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import anyio
 import yaml
+from cachetools import LRUCache
 from starlette.concurrency import run_in_threadpool
 
 from api.crashlog import inflight, query_hash
@@ -57,7 +61,7 @@ from orgmodel.store import (
 from orgmodel.store._common import plan_data
 from orgmodel.store.base import check_store_id
 
-__all__ = ["METRIC_PARTS", "OrgService", "Subject", "parse_subject"]
+__all__ = ["METRIC_PARTS", "OrgService", "Subject", "json_key", "parse_subject"]
 
 log = logging.getLogger("orgmodel.api")
 
@@ -65,6 +69,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 METRIC_PARTS = ("span", "layers", "workforce", "mirror", "shares", "policy")
+#: Bytes of whole answers the service keeps (:meth:`OrgService.answer`).
+ANSWER_CACHE_BYTES = 64 * 1024 * 1024
 _TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
@@ -105,34 +111,34 @@ def parse_subject(text: str) -> Subject:
     return Subject(kind, rest, version)
 
 
-class _LRU:
-    """A small thread-safe LRU cache."""
+class _Cache:
+    """A thread-safe LRU cache (cachetools) of ``size`` entries — or, with ``getsizeof``, of
+    entries whose sizes add up to ``size`` (a value larger than that is not kept)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, getsizeof: Callable[[Any], int] | None = None) -> None:
         self.size = size
-        self._d: OrderedDict[Hashable, Any] = OrderedDict()
+        self._c: LRUCache[Hashable, Any] = LRUCache(maxsize=size, getsizeof=getsizeof)
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
         with self._lock:
-            if key in self._d:
-                self._d.move_to_end(key)
-                return self._d[key]
-            return None
+            return self._c.get(key)
 
     def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._d[key] = value
-            self._d.move_to_end(key)
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
+        with self._lock, contextlib.suppress(ValueError):  # ValueError: too large to keep
+            self._c[key] = value
 
     def clear(self) -> None:
         with self._lock:
-            self._d.clear()
+            self._c.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._c)
 
 
-def _json_key(value: Any) -> str:
+def json_key(value: Any) -> str:
+    """A request's norms or policy as a cache key (its JSON, keys sorted)."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
@@ -151,11 +157,19 @@ class OrgService:
         self.settings = settings
         self.engine = str(getattr(store, "engine", type(store).__name__))
         self._lock = threading.RLock()
-        self._orgs = _LRU(64)
-        self._reports = _LRU(256)
-        self._replays = _LRU(64)
-        self._plans = _LRU(64)
-        self._diffs = _LRU(64)
+        self._orgs = _Cache(64)
+        self._reports = _Cache(256)
+        self._replays = _Cache(64)
+        self._plans = _Cache(64)
+        self._diffs = _Cache(64)
+        #: Whole answers (JSON bytes) of read routes, by what they depend on: 64 MiB of them.
+        self._answers = _Cache(ANSWER_CACHE_BYTES, getsizeof=len)
+        #: Scenario listings (embedded store only: no other process writes it).
+        self._listings = _Cache(16)
+        #: Bumped by every write that can change what a cached key means (a delete: ids and
+        #: version numbers may come back; a new scenario: the listings). A value computed
+        #: across a bump is returned but not kept.
+        self._generation = 0
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
         # The embedded store has one writer process (this one): latest versions can be cached.
         self._embedded = self.engine == "ladybug"
@@ -232,11 +246,48 @@ class OrgService:
         finally:
             self._inflight.pop(key, None)
 
+    async def _cached(self, cache: _Cache, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+        """``cache[key]``, else ``make()`` once for concurrent callers, kept in ``cache``
+        unless a write bumped the generation meanwhile (the value may predate it)."""
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        generation = self._generation
+
+        async def build() -> T:
+            value = await make()
+            if generation == self._generation:
+                cache.put(key, value)
+            return value
+
+        return await self._single_flight((id(cache), generation, key), build)
+
     def _invalidate(self) -> None:
         """After a delete: ids (and version numbers) may be reused, so forget everything."""
-        for cache in (self._orgs, self._reports, self._replays, self._diffs, self._plans):
+        self._generation += 1
+        for cache in (
+            self._orgs,
+            self._reports,
+            self._replays,
+            self._diffs,
+            self._plans,
+            self._answers,
+            self._listings,
+        ):
             cache.clear()
         self._latest.clear()
+
+    async def answer(self, key: Hashable, make: Callable[[], Awaitable[bytes]]) -> bytes:
+        """A read route's whole answer (JSON bytes) under ``key``, which must name everything
+        the answer depends on by immutable ids (an organisation's version resolved, a
+        scenario id, the page): computed once, then served from the cache until a delete."""
+        return await self._cached(self._answers, key, make)
+
+    async def resolve(self, subject: Subject) -> Subject:
+        """The subject with an organisation's latest version made explicit (404 if none)."""
+        if subject.type == "org" and subject.version is None:
+            return Subject("org", subject.id, await self.latest_version(subject.id))
+        return subject
 
     # -- organisations ------------------------------------------------------------------------
 
@@ -279,17 +330,11 @@ class OrgService:
     async def load_org(self, org_id: str, version: int | None = None) -> tuple[OrgGraph, int]:
         """An organisation version (the latest by default) and its version number."""
         v = version if version is not None else await self.latest_version(org_id)
-        key = ("org", org_id, v)
-        org = self._orgs.get(key)
-        if org is None:
 
-            async def make() -> OrgGraph:
-                g = await self._store(self.store.load_org, org_id, v)
-                self._orgs.put(key, g)
-                return g
+        async def make() -> OrgGraph:
+            return await self._store(self.store.load_org, org_id, v)
 
-            org = await self._single_flight(key, make)
-        return org, v
+        return await self._cached(self._orgs, ("org", org_id, v), make), v
 
     async def save_org(
         self, org: OrgGraph, author: str, message: str, expected_version: int | None
@@ -316,6 +361,13 @@ class OrgService:
     async def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:
         return await self._store(self.store.list_scenarios, base_id)
 
+    async def listing(self, key: Hashable, make: Callable[[], Awaitable[bytes]]) -> bytes:
+        """A listing's answer (JSON bytes): cached with the embedded store, whose one writer
+        is this process (a new scenario or a delete clears it); built each time otherwise."""
+        if not self._embedded:
+            return await make()
+        return await self._cached(self._listings, key, make)
+
     async def delete_scenario(self, scenario_id: str, author: str, message: str = "") -> None:
         try:
             await self._write(self.store.delete_scenario, scenario_id, author, message)
@@ -326,17 +378,10 @@ class OrgService:
         return await self._store(self.store.get_scenario, scenario_id)
 
     async def load_scenario(self, scenario_id: str) -> tuple[ScenarioRecord, OrgGraph]:
-        key = ("scenario", scenario_id)
-        hit = self._orgs.get(key)
-        if hit is None:
+        async def make() -> tuple[ScenarioRecord, OrgGraph]:
+            return await self._store(self.store.load_scenario, scenario_id)
 
-            async def make() -> tuple[ScenarioRecord, OrgGraph]:
-                rec = await self._store(self.store.load_scenario, scenario_id)
-                self._orgs.put(key, rec)
-                return rec
-
-            hit = await self._single_flight(key, make)
-        return hit
+        return await self._cached(self._orgs, ("scenario", scenario_id), make)
 
     async def load_subject(self, subject: Subject) -> tuple[OrgGraph, Subject]:
         """The organisation a reference names, with the version resolved."""
@@ -373,6 +418,7 @@ class OrgService:
                 f"a scenario {sid!r} exists already (scenarios are immutable): choose another id",
             )
         result = await self._compute(apply_plan, base, plan)
+        generation = self._generation
         rec = await self._write(
             functools.partial(
                 self.store.save_scenario,
@@ -387,7 +433,10 @@ class OrgService:
                 plan_ops=len(plan.ops),
             )
         )
-        self._replays.put(sid, result)
+        self._listings.clear()
+        if generation == self._generation:  # no delete since: keep what the save wrote
+            self._orgs.put(("scenario", sid), (rec, result.org))
+            self._replays.put(sid, result)
         return rec, result.to_dict()
 
     async def _exists_scenario(self, scenario_id: str) -> bool:
@@ -403,12 +452,11 @@ class OrgService:
         Parsed once per scenario (in the work gate: a plan of thousands of operations takes
         seconds of YAML) and cached, as scenarios are immutable.
         """
-        key = ("plan", rec.scenario_id, rec.created_at)
-        hit = self._plans.get(key)
-        if hit is None:
-            hit = await self.heavy(stored_plan_data, rec.plan)
-            self._plans.put(key, hit)
-        return hit
+
+        async def make() -> Any:
+            return await self.heavy(stored_plan_data, rec.plan)
+
+        return await self._cached(self._plans, ("plan", rec.scenario_id, rec.created_at), make)
 
     def remember_plan(self, rec: ScenarioRecord, data: Any) -> None:
         """Keep the plan a create has just parsed, so reading the scenario does not again."""
@@ -417,27 +465,23 @@ class OrgService:
     async def replay(self, rec: ScenarioRecord, base: OrgGraph) -> Any:
         """The stored plan re-applied to its base (for the exact lineage and the step log);
         ``None`` if it cannot be re-applied. Cached: base versions and plans are immutable."""
-        hit = self._replays.get(rec.scenario_id)
-        if hit is None:
+
+        async def make() -> Any:
             data = await self.stored_plan(rec)
             hit = await self._compute(replay_plan, base, data)
-            self._replays.put(rec.scenario_id, hit if hit is not None else False)
-        return hit or None
+            return hit if hit is not None else False
+
+        return await self._cached(self._replays, rec.scenario_id, make) or None
 
     async def diff(
         self, key: Hashable, a: OrgGraph, b: OrgGraph, lineage: Any = None
     ) -> dict[str, Any]:
         """:func:`diff_orgs` of two organisations, cached under ``key`` (immutable subjects)."""
-        hit = self._diffs.get(key)
-        if hit is None:
 
-            async def make() -> dict[str, Any]:
-                d = await self._compute(diff_orgs, a, b, lineage=lineage)
-                self._diffs.put(key, d)
-                return d
+        async def make() -> dict[str, Any]:
+            return await self._compute(diff_orgs, a, b, lineage=lineage)
 
-            hit = await self._single_flight(("diff", key), make)
-        return hit
+        return await self._cached(self._diffs, key, make)
 
     # -- metrics ------------------------------------------------------------------------------
 
@@ -452,17 +496,12 @@ class OrgService:
         org, resolved = await self.load_subject(subject)
         n = norms_from_request(norms)
         rules = policy_from_request(policy)
-        key = (resolved, part, _json_key(norms), _json_key(policy))
-        hit = self._reports.get(key)
-        if hit is None:
+        key = (resolved, part, json_key(norms), json_key(policy))
 
-            async def make() -> dict[str, Any]:
-                rep = await self._compute(compute_report, org, part, n, rules)
-                self._reports.put(key, rep)
-                return rep
+        async def make() -> dict[str, Any]:
+            return await self._compute(compute_report, org, part, n, rules)
 
-            hit = await self._single_flight(key, make)
-        return hit, resolved, org
+        return await self._cached(self._reports, key, make), resolved, org
 
     # -- query --------------------------------------------------------------------------------
 

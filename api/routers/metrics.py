@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
 
+from api.answers import json_bytes, json_response
 from api.deps import ServiceDep, ViewerDep, read_json_body, require_json
 from api.models import (
     DEFAULT_LIST_LIMIT,
@@ -19,7 +20,7 @@ from api.models import (
     MetricsRequest,
     Problem,
 )
-from api.service import Subject
+from api.service import Subject, json_key
 from api.shape import subject_ref
 from orgmodel.io.per_unit import page_lists
 
@@ -66,22 +67,27 @@ async def _measure(
     body: MetricsRequest | None = None,
     page: int = 1,
     limit: int = DEFAULT_LIST_LIMIT,
-) -> MetricsOut:
+) -> Response:
     if body is not None and body.version is not None:
         version = body.version
-    report, subject, org = await service.report(
-        Subject("org", org_id, version),
-        part,
-        body.norms if body else None,
-        body.policy if body else None,
-    )
-    shown, lists = page_lists(report, limit, page)
-    return MetricsOut(
-        subject=subject_ref(subject, org),
-        part=part,
-        report=shown,
-        lists={k: ListPage(**v) for k, v in lists.items()},
-    )
+    norms = body.norms if body else None
+    policy = body.policy if body else None
+    # the latest version made explicit: the answer is cached by what it was computed from
+    resolved = await service.resolve(Subject("org", org_id, version))
+
+    async def make() -> bytes:
+        report, subject, org = await service.report(resolved, part, norms, policy)
+        shown, lists = page_lists(report, limit, page)
+        out = MetricsOut(
+            subject=subject_ref(subject, org),
+            part=part,
+            report=shown,
+            lists={k: ListPage(**v) for k, v in lists.items()},
+        )
+        return json_bytes(MetricsOut, out)
+
+    key = ("metrics", resolved, part, page, limit, json_key(norms), json_key(policy))
+    return json_response(await service.answer(key, make))
 
 
 @router.get("", response_model=MetricsOut, responses=_ERRORS, summary="The whole metric suite")
@@ -92,7 +98,7 @@ async def suite(
     version: VersionQ = None,
     page: PageQ = 1,
     limit: LimitQ = DEFAULT_LIST_LIMIT,
-) -> MetricsOut:
+) -> Response:
     """Every metric (org, span, layers, workforce, mirror, shares, policy) with the norms used;
     per-unit lists one page at a time."""
     return await _measure(service, org_id, version, None, None, page, limit)
@@ -113,7 +119,7 @@ async def suite_with(
     service: ServiceDep,
     page: PageQ = 1,
     limit: LimitQ = DEFAULT_LIST_LIMIT,
-) -> MetricsOut:
+) -> Response:
     """The suite with norms and/or policy rules given in the body (same shape as the files)."""
     body = await read_json_body(request, MetricsRequest)
     return await _measure(service, org_id, None, None, body, page, limit)
@@ -128,7 +134,7 @@ async def one_part(
     version: VersionQ = None,
     page: PageQ = 1,
     limit: LimitQ = DEFAULT_LIST_LIMIT,
-) -> MetricsOut:
+) -> Response:
     """One part of the suite (with the ``org`` summary and the ``norms`` echoed)."""
     return await _measure(service, org_id, version, part, None, page, limit)
 
@@ -149,7 +155,7 @@ async def one_part_with(
     service: ServiceDep,
     page: PageQ = 1,
     limit: LimitQ = DEFAULT_LIST_LIMIT,
-) -> MetricsOut:
+) -> Response:
     """One part with norms and/or policy rules given in the body."""
     body = await read_json_body(request, MetricsRequest)
     return await _measure(service, org_id, None, part, body, page, limit)

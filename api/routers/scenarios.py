@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi import Path as PathParam
 from pydantic import ValidationError
 
+from api.answers import json_bytes, json_response
 from api.deps import PlannerDep, ServiceDep, ViewerDep
 from api.models import (
     DEFAULT_LIST_LIMIT,
@@ -214,11 +215,20 @@ async def list_scenarios(
             "and no scenario of it).",
         ),
     ] = None,
-) -> list[ScenarioSummary]:
+) -> Response:
     """Every scenario (or those of one base organisation), oldest first, each with its base
     version's name, units and police (from the version records: no organisation is loaded)
     and its plan's name and number of operations (stored with the scenario: no plan is
     parsed)."""
+
+    async def make() -> bytes:
+        out = await _scenario_list(service, base)
+        return json_bytes(list[ScenarioSummary], out)
+
+    return json_response(await service.listing(("scenarios", base), make))
+
+
+async def _scenario_list(service: ServiceDep, base: str | None) -> list[ScenarioSummary]:
     records = await service.list_scenarios(base)
     if base is not None and not records:
         # a misspelt base is a 404 naming it, not an empty list that reads as "no scenarios"
@@ -258,15 +268,18 @@ def _replay(base: Any, text: str) -> Any:
     responses=_ERRORS,
     summary="Get a scenario",
 )
-async def get_scenario(
-    scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep
-) -> ScenarioDetail:
+async def get_scenario(scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep) -> Response:
     """A scenario: its plan, base version, sizes before and after, and what each step did."""
-    rec, base, result = await _scenario_parts(service, scenario_id)
-    replay = await service.replay(rec, base)
-    log = replay.to_dict()["steps"] if replay is not None else []
-    plan = await service.stored_plan(rec)
-    return await service.heavy(scenario_detail, rec, base, result, log, plan)
+
+    async def make() -> bytes:
+        rec, base, result = await _scenario_parts(service, scenario_id)
+        replay = await service.replay(rec, base)
+        log = replay.to_dict()["steps"] if replay is not None else []
+        plan = await service.stored_plan(rec)
+        out = await service.heavy(scenario_detail, rec, base, result, log, plan)
+        return json_bytes(ScenarioDetail, out)
+
+    return json_response(await service.answer(("scenario", scenario_id), make))
 
 
 @router.delete(
@@ -299,17 +312,24 @@ async def _typed(service: OrgService, d: dict[str, Any]) -> OrgDiff:
     responses=_ERRORS,
     summary="What the scenario changes",
 )
-async def scenario_diff(scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep) -> DiffOut:
+async def scenario_diff(
+    scenario_id: ScenarioId, caller: ViewerDep, service: ServiceDep
+) -> Response:
     """Units added, removed, merged, split, moved and changed; officer flows; metric deltas."""
-    rec, base, result = await _scenario_parts(service, scenario_id)
-    replay = await service.replay(rec, base)
-    lineage = replay.lineage if replay is not None and replay.org == result else None
-    d = await service.diff(("scenario", scenario_id), base, result, lineage)
-    return DiffOut(
-        a=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base.name),
-        b=OrgRef(type="scenario", id=rec.scenario_id, name=result.name),
-        diff=await _typed(service, d),
-    )
+
+    async def make() -> bytes:
+        rec, base, result = await _scenario_parts(service, scenario_id)
+        replay = await service.replay(rec, base)
+        lineage = replay.lineage if replay is not None and replay.org == result else None
+        d = await service.diff(("scenario", scenario_id), base, result, lineage)
+        out = DiffOut(
+            a=OrgRef(type="org", id=rec.base_id, version=rec.base_version, name=base.name),
+            b=OrgRef(type="scenario", id=rec.scenario_id, name=result.name),
+            diff=await _typed(service, d),
+        )
+        return json_bytes(DiffOut, out)
+
+    return json_response(await service.answer(("scenario-diff", scenario_id), make))
 
 
 @router.get(
@@ -324,23 +344,29 @@ async def scenario_metrics(
     service: ServiceDep,
     page: PageQ = 1,
     limit: LimitQ = DEFAULT_LIST_LIMIT,
-) -> ScenarioMetricsOut:
+) -> Response:
     """The metric suite of the base version and of the scenario, with the headline deltas;
     per-unit lists one page at a time (``lists_before``, ``lists_after`` give the totals)."""
-    rec = await service.get_scenario(scenario_id)
-    before, bs, borg = await service.report(Subject("org", rec.base_id, rec.base_version))
-    after, sc, sorg = await service.report(Subject("scenario", scenario_id))
-    b, lb = page_lists(before, limit, page)
-    a, la = page_lists(after, limit, page)
-    return ScenarioMetricsOut(
-        base=subject_ref(bs, borg),
-        result=subject_ref(sc, sorg),
-        before=b,
-        after=a,
-        deltas=deltas(before, after),
-        lists_before={k: ListPage(**v) for k, v in lb.items()},
-        lists_after={k: ListPage(**v) for k, v in la.items()},
-    )
+
+    async def make() -> bytes:
+        rec, _ = await service.load_scenario(scenario_id)
+        before, bs, borg = await service.report(Subject("org", rec.base_id, rec.base_version))
+        after, sc, sorg = await service.report(Subject("scenario", scenario_id))
+        b, lb = page_lists(before, limit, page)
+        a, la = page_lists(after, limit, page)
+        out = ScenarioMetricsOut(
+            base=subject_ref(bs, borg),
+            result=subject_ref(sc, sorg),
+            before=b,
+            after=a,
+            deltas=deltas(before, after),
+            lists_before={k: ListPage(**v) for k, v in lb.items()},
+            lists_after={k: ListPage(**v) for k, v in la.items()},
+        )
+        return json_bytes(ScenarioMetricsOut, out)
+
+    key = ("scenario-metrics", scenario_id, page, limit)
+    return json_response(await service.answer(key, make))
 
 
 @router.get(
@@ -378,17 +404,23 @@ Ref = Annotated[
     responses=_ERRORS,
     summary="Compare two organisations or scenarios",
 )
-async def compare(a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep) -> CompareOut:
+async def compare(a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep) -> Response:
     """Two organisations or scenarios side by side: both metric suites, deltas and the diff."""
-    sa, sb = parse_subject(a), parse_subject(b)
-    ra, sa2, oa = await service.report(sa)
-    rb, sb2, ob = await service.report(sb)
-    d = await _typed(service, await service.diff((sa2, sb2), oa, ob))
-    return CompareOut(
-        a=subject_ref(sa2, oa),
-        b=subject_ref(sb2, ob),
-        metrics_a=ra,
-        metrics_b=rb,
-        deltas=deltas(ra, rb),
-        diff=d,
-    )
+    sa = await service.resolve(parse_subject(a))
+    sb = await service.resolve(parse_subject(b))
+
+    async def make() -> bytes:
+        ra, sa2, oa = await service.report(sa)
+        rb, sb2, ob = await service.report(sb)
+        d = await _typed(service, await service.diff((sa2, sb2), oa, ob))
+        out = CompareOut(
+            a=subject_ref(sa2, oa),
+            b=subject_ref(sb2, ob),
+            metrics_a=ra,
+            metrics_b=rb,
+            deltas=deltas(ra, rb),
+            diff=d,
+        )
+        return json_bytes(CompareOut, out)
+
+    return json_response(await service.answer(("compare", sa, sb), make))
