@@ -60,7 +60,9 @@ def _percentile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[i]
 
 
-def start_server(store: Path, *extra: str, wait_s: float = 60) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    store: Path, *extra: str, wait_s: float = 180
+) -> tuple[subprocess.Popen[str], str]:
     """``orgmodel serve`` on 127.0.0.1 (a free port, no tokens): the process and its URL."""
     proc = subprocess.Popen(
         [sys.executable, "-c", _MAIN, "serve", "--store", str(store), *_LOOPBACK, *extra],
