@@ -7,8 +7,10 @@ so that a report can be read and reproduced on its own). :func:`headline` flatte
 report into the numbers a planner compares before and after a restructuring (the restructure
 diff, the charts, the API and store comparisons build on both).
 
-Each section is computed by one linear pass or a handful of them; a national-scale
-organisation (≈ 650k units) takes seconds.
+Each section is a handful of vectorised passes over the columns of one
+:class:`~orgmodel.metrics._frame.Frame`; the per-unit lists are kept as columns and built
+into rows only when read (:mod:`orgmodel.metrics.rows`). The generated national
+organisation (≈ 645k units) takes about 0.3–0.5 CPU s (``make bench``, case ``metrics``).
 """
 
 from __future__ import annotations
