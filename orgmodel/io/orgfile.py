@@ -483,7 +483,7 @@ _TOP = msgspec.json.Decoder(
             ("name", Any, None),
             ("description", Any, None),
             ("parent_bureau", Any, None),
-            ("units", list[Any], []),
+            ("units", Any, None),
             ("guides", list[_EdgeRecord] | None, None),
             ("dispatches", list[_EdgeRecord] | None, None),
         ],
@@ -491,6 +491,9 @@ _TOP = msgspec.json.Decoder(
     )
 )
 _UNITS_KEY = re.compile(rb'"units"\s*:\s*\[')
+#: What stands for the streamed units array when the rest of the document is decoded: any
+#: other value there means the document has a later units key (the full reader keeps that).
+_UNITS_HERE = b'"\\u0000units"'
 _ESCAPED = re.compile(rb'\\+"')
 _SPACE = frozenset(b" \t\r\n")
 _KIND_CODES = {k: i for i, k in enumerate(KINDS)}
@@ -729,12 +732,12 @@ def _stream(
     if walk.deepest > MAX_NESTING or b'"units"' in tail:
         raise _NotFast
     try:
-        top: Any = _TOP.decode(head + b"[]" + tail)
+        top: Any = _TOP.decode(head + _UNITS_HERE + tail)
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise _NotFast from None
     del head, tail
-    if top.orgmodel != FORMAT_VERSION:
-        raise _NotFast
+    if top.orgmodel != FORMAT_VERSION or top.units != "\x00units":
+        raise _NotFast  # a second units key, spelt with escapes ("\u0075nits"): the last wins
     edges = _pairs(top.guides), _pairs(top.dispatches)
     data = {f: getattr(top, f) for f in ("id", "name", "description", "parent_bureau")}
     del top

@@ -128,6 +128,24 @@ def test_units_after_the_edges_and_unknown_top_fields() -> None:
     _same(org, _full(text))
 
 
+@pytest.mark.parametrize("later", ['"\\u0075nits": {later}', '"u\\u006eits": {later}'])
+@pytest.mark.parametrize("value", ["[]", "0", '[{"id": "z", "name": "局", "kind": "county"}]'])
+def test_a_second_units_key_spelt_with_escapes_is_the_full_readers(later: str, value: str) -> None:
+    # JSON keeps the last of two equal keys; "\u0075nits" is "units" spelt with an escape.
+    first = json.dumps(_doc(_TRICKY), ensure_ascii=False)
+    text = (first[:-1] + ", " + later.format(later=value) + "}").encode()
+    assert _stream(text, 64) is None  # left to the full reader, which keeps the last
+    try:
+        expected = str(len(_full_reader(text, "x.json").columns.ids))
+    except OrgValidationError as e:
+        expected = str(e)
+    try:
+        got = str(len(read_org(text, "json", "x.json").columns.ids))
+    except OrgValidationError as e:
+        got = str(e)
+    assert got == expected != str(len(_TRICKY))
+
+
 _names = st.text(alphabet='ab"\\}{[],: 汉\n', min_size=1, max_size=8).filter(str.strip)
 
 
