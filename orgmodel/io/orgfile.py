@@ -22,6 +22,7 @@ Errors name the file and the unit's place in it (``units[12]``, and the line for
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import operator
@@ -182,27 +183,26 @@ _BAD_FIRST = _BAD_LAST.copy()
 _BAD_FIRST[list(b"+-0123456789.")] = True
 
 
-def _all_plain(raw: list[Any]) -> bool:
-    """Whether every item is ``None`` or a non-empty ASCII id that :func:`normalize_id`
-    leaves as it is (joined with NUL, the first and last byte of each checked at once)."""
-    types = set(map(type, raw))
-    if types == {str, type(None)}:
-        raw = [x for x in raw if x is not None]  # the root's parent
-    elif types != {str}:
-        return False
-    text = "\x00".join(raw)
+def _all_plain(raw: list[Any], *, empty: bool = False) -> bool:
+    """Whether every item is a non-empty ASCII id that :func:`normalize_id` leaves as it is,
+    or ``None`` (or ``""`` when ``empty``): the items joined with NUL, the first and last
+    byte of each checked at once."""
+    try:
+        text = "\x00".join(raw)
+    except TypeError:  # None (the root's parent), or not text
+        strs = [x for x in raw if x is not None]
+        if len(strs) == len(raw) or set(map(type, strs)) != {str}:
+            return False
+        text = "\x00".join(strs)
     if not text.isascii():
         return False
-    b = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    if not b.size or b[0] == 0 or b[-1] == 0:
-        return False  # an empty id at either end
+    b = np.frombuffer(f"\x00{text}\x00".encode("ascii"), dtype=np.uint8)
     sep = np.flatnonzero(b == 0)
-    return not (
-        _BAD_FIRST[b[0]]
-        or _BAD_LAST[b[-1]]
-        or _BAD_FIRST[b[sep + 1]].any()
-        or _BAD_LAST[b[sep - 1]].any()
-    )
+    blank = sep[1:] - sep[:-1] == 1
+    if not empty and blank.any():
+        return False
+    bad = _BAD_FIRST[b[sep[:-1] + 1]] | _BAD_LAST[b[sep[1:] - 1]]
+    return not (bad & ~blank).any()
 
 
 #: The unit fields as columns, in :class:`Unit` order after id, name, kind and parent,
@@ -448,21 +448,23 @@ _BLOCK = 1 << 22
 _Headcount = Annotated[int, msgspec.Meta(ge=0, le=MAX_HEADCOUNT)]
 _Kind: Any = Literal.__getitem__(KINDS)
 _Category: Any = Literal.__getitem__(CATEGORY_CODES)
+# A field left out reads as its column's sentinel for none ("" for no parent); an explicit
+# null as None.
 _UnitRecord: Any = msgspec.defstruct(
     "_UnitRecord",
     [
         ("id", str),
         ("name", str),
         ("kind", _Kind),
-        ("parent", str | None, None),
+        ("parent", str | None, ""),
         ("function", str | None, None),
         ("category", _Category | None, None),
-        ("establishment", _Headcount | None, None),
+        ("establishment", _Headcount | None, -1),
         ("police", _Headcount, 0),
         ("auxiliaries", _Headcount, 0),
-        ("leaders", _Headcount | None, None),
-        ("duty_roster", bool | None, None),
-        ("community_share", Annotated[float, msgspec.Meta(ge=0, le=1)] | None, None),
+        ("leaders", _Headcount | None, -1),
+        ("duty_roster", bool | None, -1),
+        ("community_share", Annotated[float, msgspec.Meta(ge=0, le=1)] | None, float("nan")),
     ],
     forbid_unknown_fields=True,
     gc=False,
@@ -508,6 +510,10 @@ class _NotFast(Exception):
     """The streaming reader leaves this file to the full reader."""
 
 
+class _Undecodable(_NotFast):
+    """A piece is not a JSON list of unit records (nothing of it was taken)."""
+
+
 def _quotes(buf: bytearray, end: int) -> int:
     """Quotes in ``buf[:end]`` that open or close a string (not escaped)."""
     n = buf.count(b'"', 0, end)
@@ -516,8 +522,12 @@ def _quotes(buf: bytearray, end: int) -> int:
     return n
 
 
-def _cut(buf: bytearray) -> int:
-    """The last comma between two units in ``buf`` (``'[' + units``), or -1."""
+def _cut(buf: bytearray, exact: bool) -> int:
+    """The last comma between two units in ``buf`` (``'[' + units``), or -1.
+
+    Not ``exact``: the last ``},`` — inside a string only if a name holds one, and then
+    the piece before it ends in an open string, which no decoder takes (the caller cuts
+    again, exactly)."""
     end, size = len(buf), len(buf)
     for _ in range(_CUT_TRIES):
         p = buf.rfind(b"}", 0, end)
@@ -526,7 +536,7 @@ def _cut(buf: bytearray) -> int:
         q = p + 1
         while q < size and buf[q] in _SPACE:
             q += 1
-        if q < size and buf[q] == 44 and _quotes(buf, p) % 2 == 0:  # 44: ','
+        if q < size and buf[q] == 44 and (not exact or _quotes(buf, p) % 2 == 0):  # ','
             return q
         end = p
     return -1
@@ -544,16 +554,12 @@ def _array_end(buf: bytearray) -> int:
     raise _NotFast
 
 
-def _fill_optional(out: np.ndarray, values: list[Any], none: Any) -> None:
-    """Write an optional column's values into ``out``, ``none`` for ``None`` (most files
-    give a field to every unit or to none: the types of the values tell at once)."""
-    types = set(map(type, values))
-    if types == {type(None)}:
-        out[:] = none
-        return
-    if type(None) in types:
-        values = [none if v is None else v for v in values]
-    out[:] = values
+def _put(out: np.ndarray, rows: slice, values: list[Any], none: Any) -> None:
+    """Write an optional column's values (a field left out is already the sentinel)."""
+    try:
+        out[rows] = values
+    except TypeError:  # an explicit null
+        out[rows] = [none if v is None else v for v in values]
 
 
 #: The unit columns as arrays: (field, dtype).
@@ -602,26 +608,27 @@ class _UnitColumns:
         try:
             recs = _RECORDS.decode(piece)
         except (msgspec.DecodeError, msgspec.ValidationError):
-            raise _NotFast from None
+            raise _Undecodable from None
         if not recs:
             return
         n, base = len(recs), len(self.ids)
         ids = [r.id for r in recs]
         if not _all_plain(ids):
             ids = _ids(ids)
+            if set(map(type, ids)) != {str}:
+                raise _NotFast
         parents = [r.parent for r in recs]
-        if not _all_plain(parents):
+        if not _all_plain(parents, empty=True):
             parents = _ids(parents)
-        if _BadId in set(map(type, parents)) or set(map(type, ids)) != {str}:
-            raise _NotFast
+            if _BadId in set(map(type, parents)):
+                raise _NotFast
         index = self.index
         index.update(zip(ids, range(base, base + n), strict=True))
         if len(index) != base + n:
             raise _NotFast  # a duplicate id
         self.ids += ids
         self.names += map(_GET["name"], recs)
-        get = index.get
-        prow = [-1 if p is None else get(p, -2) for p in parents]
+        prow = list(map(index.get, parents, itertools.repeat(-2, n)))
         if -2 in prow:
             self.later.update((base + k, parents[k]) for k, v in enumerate(prow) if v == -2)
         fns = list(map(_GET["function"], recs))
@@ -637,13 +644,10 @@ class _UnitColumns:
         arr["function"][rows] = list(map(table.__getitem__, fns))
         arr["police"][rows] = [r.police for r in recs]
         arr["auxiliaries"][rows] = [r.auxiliaries for r in recs]
-        for f, none in (
-            ("establishment", -1),
-            ("leaders", -1),
-            ("duty_roster", -1),
-            ("community_share", np.nan),
-        ):
-            _fill_optional(arr[f][rows], list(map(_GET[f], recs)), none)
+        _put(arr["establishment"], rows, [r.establishment for r in recs], -1)
+        _put(arr["leaders"], rows, [r.leaders for r in recs], -1)
+        _put(arr["duty_roster"], rows, [r.duty_roster for r in recs], -1)
+        _put(arr["community_share"], rows, [r.community_share for r in recs], np.nan)
 
     def columns(self) -> dict[str, Any]:
         """The columns as :meth:`OrgGraph.from_columns` takes them."""
@@ -656,7 +660,7 @@ class _UnitColumns:
             cols[f] = a
         self.arrays = {}
         for row, p in self.later.items():
-            r = self.index.get(p)
+            r = -1 if p is None or p == "" else self.index.get(p)
             if r is None:
                 raise _NotFast  # a parent that does not exist
             cols["parent"][row] = r
@@ -715,10 +719,21 @@ def _stream(
         walk.feed(more)
         buf += more
         end = _array_end(buf)
-        if end < 0 and (cut := _cut(buf)) > 0:
+        if end < 0 and (cut := _cut(buf, exact=False)) > 0:
             buf[cut] = 93  # ']'
-            with memoryview(buf) as mv:
-                cols.add(mv[: cut + 1])
+            try:
+                with memoryview(buf) as mv:
+                    cols.add(mv[: cut + 1])
+            except _Undecodable:
+                buf[cut] = 44  # ','
+                if (exact := _cut(buf, exact=True)) == cut:
+                    raise
+                if exact < 0:
+                    continue  # no cut outside the strings yet: read on
+                cut = exact
+                buf[cut] = 93
+                with memoryview(buf) as mv:
+                    cols.add(mv[: cut + 1])
             buf = bytearray(b"[") + buf[cut + 1 :]
     rest = [bytes(buf[end + 1 :])]
     del buf[end + 1 :]
