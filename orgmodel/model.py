@@ -1151,18 +1151,21 @@ class OrgGraph:
     def _placement_warnings(
         self, where: Mapping[str, str], *, bfs: bool = False
     ) -> list[ValidationIssue]:
-        """Warnings for stations under a department or command centre, in row order (or in
-        breadth-first order)."""
+        """Warnings for stations under a department or command centre, then for departments
+        inside a 派出所, each in row order (or in breadth-first order)."""
         cols = self._cols
         kind, parent = cols.kind, cols.parent
         pk = np.where(parent >= 0, kind[np.maximum(parent, 0)], -1)
         warn_rows = np.flatnonzero(
             (kind == _STATION) & np.isin(pk, [_KIND_CODE[k] for k in DEPARTMENT_KINDS])
         )
-        if bfs and len(warn_rows) > 1:
+        inside = np.flatnonzero(_kind_mask(DEPARTMENT_KINDS)[kind] & (pk >= 0))
+        inside = inside[_kind_mask(_IN_STATION)[pk[inside]]]
+        if bfs and len(warn_rows) + len(inside) > 1:
             pos = np.empty(len(kind), dtype=np.int64)
             pos[self._tree.order] = np.arange(len(kind))
             warn_rows = warn_rows[np.argsort(pos[warn_rows])]
+            inside = inside[np.argsort(pos[inside])]
         out = []
         for i in warn_rows.tolist():
             p = int(parent[i])
@@ -1180,8 +1183,6 @@ class OrgGraph:
                 )
             )
         # A 内设机构 inside a 派出所 counts as organ police and as station police at once.
-        inside = np.flatnonzero(_kind_mask(DEPARTMENT_KINDS)[kind] & (pk >= 0))
-        inside = inside[_kind_mask(_IN_STATION)[pk[inside]]]
         for i in inside.tolist():
             out.append(_inside_station_warning(cols, i, where))
         return out
