@@ -403,3 +403,18 @@ def test_plan_errors_in_both_languages(tmp_path: Path) -> None:
         assert not re.search(r"unknown|unit '|: ops", zh.output), zh.output
         en = runner.invoke(app, ["apply", COUNTY, str(plan), "-o", out, "--lang", "en"])
         assert en.exit_code == 1 and want[name][1] in en.output, en.output
+
+
+def test_query_door_refusals_in_both_languages() -> None:
+    from orgmodel.store import QueryRefused
+    from orgmodel.store.query_door import pass_query
+
+    with pytest.raises(QueryRefused) as info:
+        pass_query("MATCH (n)\nCREATE (m)")
+    assert str(info.value).startswith(
+        "refused: CREATE at line 2, column 1: it writes to the graph."
+    )
+    with language("zh"):
+        text = str(info.value)
+    assert text.startswith("已拒绝：第 2 行第 1 列 处的 CREATE：它会写入图。"), text
+    assert not re.search(r"line|column|writes", text)

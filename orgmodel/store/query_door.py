@@ -47,7 +47,7 @@ from typing import Any, NoReturn
 import yaml
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import N_, lazy
 from orgmodel.seeds import seed_path
 from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
@@ -186,39 +186,39 @@ def allowed_functions() -> frozenset[str]:
 
 # -- refused clauses: what each keyword at a clause position means --------------------------
 
-_WHY_FILES = "reads or writes files on the server"
-_WHY_TXN = "controls transactions (a query runs in the store's own read-only transaction)"
+_WHY_FILES = N_("reads or writes files on the server")
+_WHY_TXN = N_("controls transactions (a query runs in the store's own read-only transaction)")
 _REFUSED: dict[str, tuple[str, str]] = {
-    "CALL": ("CALL", "runs procedures or table functions, or changes settings"),
+    "CALL": ("CALL", N_("runs procedures or table functions, or changes settings")),
     "LOAD": ("LOAD FROM", _WHY_FILES),
     "COPY": ("COPY", _WHY_FILES),
     "EXPORT": ("EXPORT DATABASE", _WHY_FILES),
     "IMPORT": ("IMPORT DATABASE", _WHY_FILES),
-    "ATTACH": ("ATTACH", "opens other databases"),
-    "DETACH": ("DETACH", "detaches databases or deletes nodes"),
-    "USE": ("USE", "switches databases or graphs"),
-    "INSTALL": ("INSTALL", "installs extensions"),
-    "UNINSTALL": ("UNINSTALL", "removes extensions"),
+    "ATTACH": ("ATTACH", N_("opens other databases")),
+    "DETACH": ("DETACH", N_("detaches databases or deletes nodes")),
+    "USE": ("USE", N_("switches databases or graphs")),
+    "INSTALL": ("INSTALL", N_("installs extensions")),
+    "UNINSTALL": ("UNINSTALL", N_("removes extensions")),
     "BEGIN": ("BEGIN TRANSACTION", _WHY_TXN),
     "COMMIT": ("COMMIT", _WHY_TXN),
     "ROLLBACK": ("ROLLBACK", _WHY_TXN),
-    "CHECKPOINT": ("CHECKPOINT", "changes the database"),
-    "CREATE": ("CREATE", "writes to the graph"),
-    "MERGE": ("MERGE", "writes to the graph"),
-    "SET": ("SET", "writes to the graph"),
-    "DELETE": ("DELETE", "writes to the graph"),
-    "REMOVE": ("REMOVE", "writes to the graph"),
-    "DROP": ("DROP", "changes the schema"),
-    "ALTER": ("ALTER", "changes the schema"),
-    "COMMENT": ("COMMENT ON", "changes the schema"),
-    "FOREACH": ("FOREACH", "writes to the graph"),
-    "EXPLAIN": ("EXPLAIN", "shows plans, not data"),
-    "PROFILE": ("PROFILE", "shows plans, not data"),
-    "SHOW": ("SHOW", "lists server objects"),
-    "GRANT": ("GRANT", "changes access rights"),
-    "REVOKE": ("REVOKE", "changes access rights"),
-    "DENY": ("DENY", "changes access rights"),
-    "LOAD_EXTENSION": ("LOAD EXTENSION", "installs extensions"),
+    "CHECKPOINT": ("CHECKPOINT", N_("changes the database")),
+    "CREATE": ("CREATE", N_("writes to the graph")),
+    "MERGE": ("MERGE", N_("writes to the graph")),
+    "SET": ("SET", N_("writes to the graph")),
+    "DELETE": ("DELETE", N_("writes to the graph")),
+    "REMOVE": ("REMOVE", N_("writes to the graph")),
+    "DROP": ("DROP", N_("changes the schema")),
+    "ALTER": ("ALTER", N_("changes the schema")),
+    "COMMENT": ("COMMENT ON", N_("changes the schema")),
+    "FOREACH": ("FOREACH", N_("writes to the graph")),
+    "EXPLAIN": ("EXPLAIN", N_("shows plans, not data")),
+    "PROFILE": ("PROFILE", N_("shows plans, not data")),
+    "SHOW": ("SHOW", N_("lists server objects")),
+    "GRANT": ("GRANT", N_("changes access rights")),
+    "REVOKE": ("REVOKE", N_("changes access rights")),
+    "DENY": ("DENY", N_("changes access rights")),
+    "LOAD_EXTENSION": ("LOAD EXTENSION", N_("installs extensions")),
 }
 
 # Words that are keywords in LadybugDB or Neo4j: a name spelled like one is sent back-quoted,
@@ -257,7 +257,7 @@ class _Tok:
 def _where(text: str, pos: int) -> str:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f"line {line}, column {col}"
+    return lazy("line {line}, column {column}", line=line, column=col)
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -515,14 +515,14 @@ class _Parser:
             and self.peek().kind in ("word", "name")
             and self.is_op("=", tok=self.peek(2))
         ):
-            clause, why = "CALL (setting)", "changes database settings"
+            clause, why = "CALL (setting)", N_("changes database settings")
         return QueryRefused(
             clause,
             lazy(
                 "refused: {clause} at {where}: it {why}. The query door lets through reading clauses only ({join}), read-only: nothing was changed",
                 clause=clause,
                 where=_where(self.text, t.pos),
-                why=why,
+                why=lazy(why),
                 join=", ".join(ALLOWED_CLAUSES),
             ),
         )
@@ -555,13 +555,17 @@ class _Parser:
         finally:
             size = self.acc.pop()
         if size > self.limits.max_value:
-            shown = f"{size:,}" if size < _HUGE else "more than 10¹⁸"
+            shown: str = f"{size:,}" if size < _HUGE else lazy("more than 10¹⁸")
+            limit = f"{self.limits.max_value:,}"
             raise QueryRefused(
                 "value size",
-                f"refused: {what} at {_where(self.text, pos)} builds a string or list of "
-                f"about {shown} characters or items (each stored value counted as one), more "
-                f"than the limit of {self.limits.max_value:,} (ORGMODEL_QUERY_MAX_VALUE) — "
-                "repeated concatenation grows a value exponentially; nothing was run",
+                lazy(
+                    "refused: {what} at {where} builds a string or list of about {shown} characters or items (each stored value counted as one), more than the limit of {limit} (ORGMODEL_QUERY_MAX_VALUE) — repeated concatenation grows a value exponentially; nothing was run",
+                    what=what,
+                    where=_where(self.text, pos),
+                    shown=shown,
+                    limit=limit,
+                ),
             )
         return out, size
 
