@@ -262,6 +262,12 @@ class OrgService:
 
         return await self._single_flight((id(cache), generation, key), build)
 
+    @property
+    def generation(self) -> int:
+        """How many deletes (and seedings) this service has seen: a key for answers cached
+        outside it (the charts' figures), which an id used again must not find."""
+        return self._generation
+
     def _invalidate(self) -> None:
         """After a delete: ids (and version numbers) may be reused, so forget everything."""
         self._generation += 1

@@ -237,9 +237,12 @@ def _cache(request: Request) -> _FigureCache:
     return cache
 
 
-def _store_key(request: Request) -> int:
-    # Two apps in one process (tests) have different stores: keep their figures apart.
-    return id(request.app.state.service)
+def _store_key(request: Request) -> tuple[int, int]:
+    # Two apps in one process (tests) have different stores: keep their figures apart. A
+    # delete lets an id and its version numbers come back with other units: figures drawn
+    # before it (or while it ran) are keyed by the generation they were asked in, never found.
+    service: OrgService = request.app.state.service
+    return id(service), service.generation
 
 
 def focus(org: OrgGraph, root: str | None) -> OrgGraph:

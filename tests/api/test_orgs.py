@@ -211,3 +211,24 @@ def test_export_round_trips(client: TestClient, tmp_path) -> None:  # type: igno
 def test_list_orgs(seeded: TestClient) -> None:
     ids = {o["id"] for o in seeded.get("/api/v1/orgs", headers=V).json()}
     assert {"mirror-county", "mirror-city", "taizhou-gxq-before"} <= ids
+
+
+def test_a_deleted_org_id_used_again_answers_its_new_figures(client: TestClient) -> None:
+    # charts, org chart and numbers panel are cached by (org, version); after a delete the id
+    # and version 1 come back with other units, and every answer must be the new one's
+    url = "/api/v1/orgs/test-county"
+    paths = ("orgchart", "numbers", "charts/hierarchy")
+    before = {p: client.get(f"{url}/{p}", headers=V).text for p in paths}
+    assert "城关派出所" in before["orgchart"]
+    assert client.delete(url, headers=A).status_code == 204
+    again = small_org()
+    again["units"][3] = {**again["units"][3], "name": "北关派出所", "police": 70}
+    assert client.post("/api/v1/orgs", json=again, headers=A).status_code == 201
+    after = {p: client.get(f"{url}/{p}", headers=V).text for p in paths}
+    assert "北关派出所" in after["orgchart"] and "城关派出所" not in after["orgchart"]
+    # police: 5 + 12 + 8 + 70 + 3 = 98 (it was 48)
+    police = next(
+        h for h in client.get(f"{url}/numbers", headers=V).json()["headline"] if h["id"] == "police"
+    )
+    assert police["value"] == 98
+    assert "北关派出所" in after["charts/hierarchy"]
