@@ -27,7 +27,7 @@ def serve(
         ),
     ),
     host: str = typer.Option("127.0.0.1", "--host", help=N_("Address to bind.")),
-    port: int = typer.Option(8000, "--port", help=N_("Port (0: any free port).")),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help=N_("Port (0: any free port).")),
     tokens: Path = typer.Option(
         None,
         "--tokens",

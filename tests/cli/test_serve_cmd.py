@@ -46,3 +46,13 @@ def test_unknown_role(tmp_path: Path) -> None:
     r = runner.invoke(app, ["serve", "--tokens", str(f), "--host", "0.0.0.0"])
     assert r.exit_code == 1
     assert "unknown role 'superuser'" in r.output
+
+
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
+    # the socket's bind raised OverflowError through gunicorn: a traceback as the answer
+    r = runner.invoke(app, ["serve", "--store", str(tmp_path / "s.lbdb"), "--port", port])
+    assert r.exit_code == 2
+    assert "--port" in r.output and port in r.output  # names the option and the value
+    assert "Traceback" not in r.output and "OverflowError" not in r.output
+    assert not (tmp_path / "s.lbdb").exists()  # refused before the store is opened
