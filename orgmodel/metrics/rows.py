@@ -22,6 +22,7 @@ from collections.abc import Callable, ItemsView, Iterator, Sequence
 from typing import Any, SupportsIndex, overload
 
 import numpy as np
+import yaml
 
 __all__ = ["Rows", "Section"]
 
@@ -192,3 +193,19 @@ class Section(dict[str, Any]):
     def plain(self) -> dict[str, Any]:
         """A plain dict of this section, the lists built."""
         return dict(self.items())
+
+
+def _represent_rows(dumper: Any, rows: Rows) -> yaml.Node:
+    return dumper.represent_list(rows.rows())
+
+
+def _represent_section(dumper: Any, section: Section) -> yaml.Node:
+    return dumper.represent_dict(section.plain())
+
+
+# yaml.safe_dump(report) writes a report as it did when its sections were dicts and its
+# lists lists (PyYAML represents exact types only: a dict subclass was "cannot represent").
+for _dumper in (yaml.SafeDumper, yaml.Dumper, getattr(yaml, "CSafeDumper", None)):
+    if _dumper is not None:
+        _dumper.add_representer(Rows, _represent_rows)
+        _dumper.add_representer(Section, _represent_section)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 
 from orgmodel.catalogue import load_catalogue
 from orgmodel.io.per_unit import PER_UNIT_LISTS, page_lists
@@ -109,6 +110,20 @@ def test_a_section_is_json_as_lists_whatever_the_options() -> None:
     for kw in ({}, {"indent": 1}, {"sort_keys": True}, {"ensure_ascii": False, "indent": 2}):
         assert json.dumps({"s": sec}, **kw) == json.dumps({"s": plain}, **kw)  # type: ignore[arg-type]
     assert sec == plain and sec["rows"] == plain["rows"]
+
+
+def test_a_section_and_its_rows_dump_as_yaml_as_dicts_and_lists() -> None:
+    # PyYAML represents exact types only: safe_dump of a report was "cannot represent an object"
+    sec = Section({"count": 2, "rows": _squares(2, []), "inner": Section({"r": _squares(1, [])})})
+    plain = {
+        "count": 2,
+        "rows": [{"i": 0, "sq": 0}, {"i": 1, "sq": 1}],
+        "inner": {"r": [{"i": 0, "sq": 0}]},
+    }
+    # the C dumper too where libyaml is built in (the plain one again where it is not)
+    for dumper in (yaml.SafeDumper, yaml.Dumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+        assert yaml.dump({"s": sec}, Dumper=dumper) == yaml.dump({"s": plain}, Dumper=dumper)
+    assert yaml.safe_load(yaml.safe_dump(sec["rows"])) == plain["rows"]
 
 
 # -- the report's lists against the public per-unit functions ---------------------------------
