@@ -26,8 +26,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from orgmodel.i18n import N_, _
+
 __all__ = [
     "ACCOUNT_LABELS",
+    "CATEGORY_MSGIDS",
     "CATEGORY_NAMES",
     "DIRECTIONS",
     "METRICS",
@@ -176,6 +179,22 @@ CATEGORY_NAMES: dict[str, str] = {
     "hired": "新招录",
     "retired": "减员",
 }
+#: The same categories as msgids (English source; their Chinese is ``CATEGORY_NAMES``).
+CATEGORY_MSGIDS: dict[str, str] = {
+    "leadership": N_("bureau leadership"),
+    "management": N_("general management"),
+    "duty": N_("law-enforcement duty"),
+    "frontline": N_("front line"),
+    "hired": N_("hired"),
+    "retired": N_("retired"),
+}
+
+
+def category_name(category: str) -> str:
+    """A unit category (or ``hired``/``retired``) in the language in force; an unknown key
+    as given."""
+    msgid = CATEGORY_MSGIDS.get(category)
+    return _(msgid) if msgid else CATEGORY_NAMES.get(category, category)
 
 
 def label(metric: str, *, lang: str = "zh") -> str:

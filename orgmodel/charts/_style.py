@@ -14,7 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
-from orgmodel.i18n import N_, _, get_language
+from orgmodel.i18n import _, get_language
 from orgmodel.model import KIND_NAMES, OrgGraph
 
 #: Font stack for 汉字: the first one installed wins (Debian: fonts-wqy-microhei).
@@ -51,22 +51,6 @@ KIND_COLORS: dict[str, str] = {
     "community_post": "#a1d99b",
 }
 
-CATEGORY_NAMES: dict[str, str] = {
-    "leadership": "局领导",
-    "management": "综合管理",
-    "duty": "执法勤务",
-    "frontline": "基层一线",
-}
-#: The categories as msgids (their Chinese is CATEGORY_NAMES), and the two ends of flows.
-_CATEGORY_MSGIDS: dict[str, str] = {
-    "leadership": N_("bureau leadership"),
-    "management": N_("general management"),
-    "duty": N_("law-enforcement duty"),
-    "frontline": N_("front line"),
-    "hired": N_("hired"),
-    "retired": N_("retired"),
-}
-
 
 def kind_short(kind: str) -> str:
     """A kind's short name for legends and labels: Chinese; in English with its code."""
@@ -82,12 +66,6 @@ def kind_long(kind: str) -> str:
     if name is None:
         return kind
     return name if get_language() == "zh" else f"{name} ({kind})"
-
-
-def category_name(category: str) -> str:
-    """A unit category (or ``hired``/``retired``) in the language in force."""
-    msgid = _CATEGORY_MSGIDS.get(category)
-    return _(msgid) if msgid else CATEGORY_NAMES.get(category, category)
 
 
 #: The Plotly config of every figure orgmodel draws (dashboard and report). Police staffing

@@ -19,13 +19,13 @@ import plotly.graph_objects as go
 from orgmodel.charts._style import (
     KIND_COLORS,
     KIND_SHORT,
-    category_name,
     fmt_num,
     function_name,
     kind_short,
     styled,
 )
 from orgmodel.i18n import N_, _
+from orgmodel.labels import category_name
 from orgmodel.model import OrgGraph
 
 __all__ = ["Flow", "flows_from_diff", "officer_flows_figure"]

@@ -28,7 +28,7 @@ from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
 from orgmodel.io.orgfile import load_org, write_org
-from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES, METRICS
+from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name
 from orgmodel.labels import label as metric_label
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
@@ -68,23 +68,10 @@ _ACCOUNTS = {
     "exact": N_("exact, from the plan's lineage"),
     "estimated": N_("estimated, no lineage of officers"),
 }
-#: Unit categories (orgmodel.labels.CATEGORY_NAMES) as msgids.
-_CATEGORIES = {
-    "leadership": N_("bureau leadership"),
-    "management": N_("general management"),
-    "duty": N_("law-enforcement duty"),
-    "frontline": N_("front line"),
-    "hired": N_("hired"),
-    "retired": N_("retired"),
-}
 
 
 def _account(key: str) -> str:
     return _(_ACCOUNTS[key]) if key in _ACCOUNTS else ACCOUNT_LABELS.get(key, key)
-
-
-def _category(key: str) -> str:
-    return _(_CATEGORIES[key]) if key in _CATEGORIES else CATEGORY_NAMES.get(key, key)
 
 
 def _method(officers: Mapping[str, Any]) -> str:
@@ -207,8 +194,8 @@ def _officers_table(diff: Mapping[str, Any], limit: int) -> Table:
     t.add_column(_("auxiliaries"), justify="right")
     for r in o["by_category"]:
         t.add_row(
-            _category(r["from"]),
-            _category(r["to"]),
+            category_name(r["from"]),
+            category_name(r["to"]),
             f"{r['police']:,}",
             f"{r['auxiliaries']:,}",
         )
