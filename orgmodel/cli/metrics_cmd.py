@@ -21,6 +21,7 @@ from orgmodel.io.per_unit import PER_UNIT_SUFFIXES, page_lists, write_per_unit
 from orgmodel.labels import label
 from orgmodel.metrics import metric_report
 from orgmodel.metrics._util import group_label
+from orgmodel.metrics.rows import lazy
 from orgmodel.model import KIND_NAMES
 from orgmodel.norms import load_norms, load_policy
 
@@ -291,15 +292,15 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     for b in s["bands"]:
         bands.add_row(b["band"], _num(b["count"]), _pct(b["share"]))
     console.print(bands)
-    if s["narrow"]:
+    if lazy(s, "narrow"):
         t = Table(title=_("narrow-span units"), title_justify="left")
         for col in ("id", _("name"), _("kind"), _("span")):
             t.add_column(col)
-        for row in s["narrow"][:LIST_LIMIT]:
+        for row in lazy(s, "narrow")[:LIST_LIMIT]:
             t.add_row(row["id"], row["name"], KIND_NAMES.get(row["kind"], row["kind"]),
                       str(row["span"]))  # fmt: skip
         console.print(t)
-        _more(console, s["narrow"])
+        _more(console, lazy(s, "narrow"))
 
     ly = r["layers"]
     cp = ly["command_path"]
@@ -371,7 +372,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
                 style="bold" if g["key"] == "total" else None,
             )
         console.print(t)
-    if w["hollow"]:
+    if lazy(w, "hollow"):
         t = Table(
             title=_(
                 "hollow units (per establishment: a 派出所 with its teams, office and posts is one)"
@@ -381,12 +382,12 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         left = ("id", _("name"))
         for col in (*left, _("units"), _("police"), _("fixed posts"), _("short")):
             t.add_column(col, justify="left" if col in left else "right")
-        for row in w["hollow"][:LIST_LIMIT]:
+        for row in lazy(w, "hollow")[:LIST_LIMIT]:
             t.add_row(row["id"], row["name"], _num(row["members"]), _count(row["police"]),
                       _metric("fixed_posts", row["fixed_posts"]),
                       _count(row["shortfall"]))  # fmt: skip
         console.print(t)
-        _more(console, w["hollow"])
+        _more(console, lazy(w, "hollow"))
 
     m = r["mirror"]
     console.print()
@@ -405,11 +406,11 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             ],
         )
     )  # fmt: skip
-    if m["units"]:
+    if lazy(m, "units"):
         t = Table(title=_("mirror units (function above, police < S)"), title_justify="left")
         for col in ("id", _("name"), _("function (警种)"), _("police"), "S", _("bureau")):
             t.add_column(col)
-        for row in m["units"][:LIST_LIMIT]:
+        for row in lazy(m, "units")[:LIST_LIMIT]:
             t.add_row(
                 row["id"],
                 row["name"],
@@ -419,7 +420,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
                 row["bureau"]["name"] if row["bureau"] else "—",
             )
         console.print(t)
-        _more(console, m["units"])
+        _more(console, lazy(m, "units"))
 
     render_shares(r["shares"], console)
 
@@ -449,7 +450,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             )
     if any(br["checks"] > 1 for br in p["by_rule"]):
         t.add_section()
-    for row in p["results"][: LIST_LIMIT * 2]:
+    for row in lazy(p, "results")[: LIST_LIMIT * 2]:
         verdict = (
             "[green]✓ " + _("pass") + "[/green]"
             if row["passed"]
@@ -466,7 +467,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             verdict,
         )
     console.print(t)
-    _more(console, p["results"], LIST_LIMIT * 2)
+    _more(console, lazy(p, "results"), LIST_LIMIT * 2)
 
     n = r["norms"]
     console.print()
@@ -523,15 +524,15 @@ def render_shares(sh: dict[str, Any], console: Console) -> None:
             ],
         )
     )
-    if sh["county_level"]:
+    if lazy(sh, "county_level"):
         t = Table(
             title=_("county-level bureaus (each without the county-level bureaus below it)"),
             title_justify="left",
         )
         for col in ("id", _("name"), _("police"), _("people"), _("station police"), _("share")):
             t.add_column(col)
-        for row in sh["county_level"][:LIST_LIMIT]:
+        for row in lazy(sh, "county_level")[:LIST_LIMIT]:
             t.add_row(row["id"], row["name"], _count(row["police"]), _count(row["people"]),
                       _count(row["station_police"]), _pct(row["station_share"]))  # fmt: skip
         console.print(t)
-        _more(console, sh["county_level"])
+        _more(console, lazy(sh, "county_level"))

@@ -19,6 +19,7 @@ from typing import Any
 
 from orgmodel.errors import InputError
 from orgmodel.io._atomic import atomic_output
+from orgmodel.metrics.rows import lazy
 
 __all__ = ["PER_UNIT_LISTS", "PER_UNIT_SUFFIXES", "page_lists", "write_per_unit"]
 
@@ -76,16 +77,17 @@ def page_lists(
     if page < 1:
         raise ValueError(f"page must be at least 1, got {page}")
     out = dict(report)
+    copied: set[str] = set()
     lists: dict[str, dict[str, int]] = {}
     for section, key in PER_UNIT_LISTS:
         part = out.get(section)
         if not isinstance(part, Mapping):
             continue
-        rows = part.get(key)
+        # a report's lists are built from its columns when read (orgmodel.metrics.rows): read
+        # without building, a page builds its rows alone, and the page is a plain list
+        rows = lazy(part, key)
         if not isinstance(rows, Sequence) or isinstance(rows, str):
             continue
-        # a report's lists are built from its columns when read (orgmodel.metrics.rows):
-        # a page builds its rows alone, and the page is a plain list
         shown: list[Any]
         if limit is None:
             shown = rows if isinstance(rows, list) else list(rows)
@@ -94,7 +96,11 @@ def page_lists(
             shown = list(rows[(page - 1) * limit : page * limit])
             pages = max(1, math.ceil(len(rows) / limit))
         if shown is not rows:
-            part = out[section] = {**part, key: shown}
+            if section not in copied:
+                # the section's own storage, its other lists unbuilt (each is cut in turn)
+                out[section] = dict(dict.items(part) if isinstance(part, dict) else part)
+                copied.add(section)
+            out[section][key] = shown
         lists[f"{section}.{key}"] = {
             "total": len(rows),
             "page": page if limit is not None else 1,

@@ -4,27 +4,35 @@ A metric report lists units in several places (narrow spans, hollow establishmen
 units, stations, policy checks …; :data:`orgmodel.io.per_unit.PER_UNIT_LISTS`). On the
 national organisation they hold some 230,000 rows, and building them as Python dicts took
 most of the suite's time although a report is mostly read for its numbers, or a page at a
-time. So each such list is a :class:`Rows`: a read-only sequence that holds the columns
-(numpy arrays gathered at the listed units) and builds the row dicts only when they are
-read — one row for an index, a plain list for a slice, every row (once, then kept) for
-iteration. It compares equal to the list of the same rows, and :class:`Section` — the
-report's section dicts — hands the lists to :func:`json.dumps` as plain lists, so the JSON of
-a report is what it was when the lists were lists.
+time. So each such list is kept as a :class:`Rows`: a read-only sequence that holds the
+columns (numpy arrays gathered at the listed units) and builds the row dicts only when they
+are read — one row for an index, a plain list for a slice, every row (once, then kept) for
+iteration.
+
+The report's sections are :class:`Section` dicts, and a section hands out a per-unit list
+as the plain ``list`` it stands for: reading ``report["workforce"]["hollow"]`` (or any other
+read through the section: ``get``, ``items``, ``dict(section)``, :func:`json.dumps`,
+pickling) builds the list once and keeps it in place of its :class:`Rows`. What a caller
+holds is therefore always a real list — :func:`json.dumps`, ``msgspec.json.encode``,
+``rows * 2``, comparisons, ``copy`` and pickling behave as for any list, and no encoder can
+see an empty list in place of a long one. The faces that show a page of a list read it
+without building it (:func:`lazy`). The JSON of a report is what it was when the lists were
+built eagerly.
 
 A row is the same dict, with the same keys in the same order and the same values, whichever
-way it is read. Rows are read-only: change a copy (``list(rows)``), not the report.
+way it is read.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, ItemsView, Iterator, Sequence
+from collections.abc import Callable, ItemsView, Iterator, Mapping, Sequence, ValuesView
 from typing import Any, SupportsIndex, overload
 
 import numpy as np
 import yaml
 
-__all__ = ["Rows", "Section"]
+__all__ = ["Rows", "Section", "lazy"]
 
 Row = dict[str, Any]
 #: Builds the rows at some places of a list (an integer array, in the order wanted).
@@ -166,6 +174,30 @@ class Rows(Sequence[Row]):
             return [*other, *self.rows()]
         return NotImplemented
 
+    def __mul__(self, n: SupportsIndex) -> list[Row]:
+        return self.rows() * n
+
+    __rmul__ = __mul__
+
+    def _order(self, other: object, op: Callable[[Any, Any], bool]) -> bool:
+        if isinstance(other, Rows):
+            other = other.rows()
+        if isinstance(other, list):
+            return op(self.rows(), other)
+        return NotImplemented
+
+    def __lt__(self, other: object) -> bool:
+        return self._order(other, operator.lt)
+
+    def __le__(self, other: object) -> bool:
+        return self._order(other, operator.le)
+
+    def __gt__(self, other: object) -> bool:
+        return self._order(other, operator.gt)
+
+    def __ge__(self, other: object) -> bool:
+        return self._order(other, operator.ge)
+
     def __repr__(self) -> str:
         return repr(self.rows())
 
@@ -175,17 +207,100 @@ class Rows(Sequence[Row]):
 
 
 class Section(dict[str, Any]):
-    """A section of a metric report: a dict whose per-unit lists may be :class:`Rows`.
+    """A section of a metric report: a dict whose per-unit lists are built when first read.
 
-    Reading a key gives the :class:`Rows` itself; :meth:`items` — which :func:`json.dumps`
-    and pickling use for a dict subclass — gives them as plain lists, so a report is
-    serialised exactly as one holding lists.
+    The section keeps each per-unit list as a :class:`Rows` until it is read; any read
+    through the section — ``section[key]``, :meth:`get`, :meth:`values`, :meth:`items`,
+    ``dict(section)``, ``{**section}``, :func:`json.dumps`, pickling, :func:`copy.copy` —
+    builds the list, keeps it in place of the :class:`Rows` and hands out that plain
+    ``list``. So what a caller gets is the list itself: :func:`json.dumps`,
+    ``msgspec.json.encode``, ``rows * 2``, ``rows + […]``, ``rows < […]``, slicing and
+    changing it all behave as they do for a list, and ``section[key] is section[key]``.
+
+    Faces that show a page of a list (:func:`orgmodel.io.per_unit.page_lists`, the CLI's
+    tables) read it with :meth:`lazy`, which builds no row. An encoder that reads a dict's
+    storage directly (orjson, msgspec and pydantic-core on the section itself) meets a list
+    not yet read as the :class:`Rows`, which it refuses with a TypeError — never as an empty
+    list; pass it ``default=list`` (orjson) or ``enc_hook=list`` (msgspec), or
+    :meth:`plain` the section first.
+
+    Examples
+    --------
+    >>> import json
+    >>> sec = Section({"n": 2, "rows": Rows.of([{"id": "a"}, {"id": "b"}])})
+    >>> type(sec.lazy("rows")).__name__, type(sec["rows"]).__name__
+    ('Rows', 'list')
+    >>> sec["rows"] * 2 == [{"id": "a"}, {"id": "b"}] * 2, json.dumps(sec["rows"][:1])
+    (True, '[{"id": "a"}]')
     """
 
     __slots__ = ()
 
+    def _read(self, key: Any, value: Any) -> Any:
+        if isinstance(value, Rows):
+            value = value.rows()
+            dict.__setitem__(self, key, value)
+        return value
+
+    def _read_all(self) -> None:
+        for key, value in list(dict.items(self)):
+            if isinstance(value, Rows):
+                self._read(key, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._read(key, dict.__getitem__(self, key))
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if dict.__contains__(self, key) else default
+
+    def lazy(self, key: Any, default: Any = None) -> Any:
+        """The value at ``key`` without building it: a per-unit list not read yet is its
+        :class:`Rows` (index or slice it to build those rows alone)."""
+        return dict.get(self, key, default)
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        self._read_all()
+        return dict.values(self)
+
     def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
-        return {k: (v.rows() if isinstance(v, Rows) else v) for k, v in dict.items(self)}.items()
+        self._read_all()
+        return dict.items(self)
+
+    def __iter__(self) -> Iterator[str]:
+        # defined here so that dict(section), {**section} and dict.update(section) read
+        # through __getitem__ (CPython copies a dict subclass's storage directly otherwise)
+        return dict.__iter__(self)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        if dict.__contains__(self, key):
+            self[key]
+        return dict.pop(self, key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        key, value = dict.popitem(self)
+        return key, (value.rows() if isinstance(value, Rows) else value)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if dict.__contains__(self, key):
+            return self[key]
+        dict.__setitem__(self, key, default)
+        return default
+
+    def copy(self) -> Section:
+        """A shallow copy, a :class:`Section` too (lists not read yet stay unbuilt in both)."""
+        return Section(dict.items(self))
+
+    def __or__(self, other: Any) -> Any:
+        if not isinstance(other, dict):
+            return NotImplemented
+        out = Section(dict.items(self))
+        out.update(other)
+        return out
+
+    def __ror__(self, other: Any) -> Any:
+        if not isinstance(other, dict):
+            return NotImplemented
+        return {**other, **self}
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Section, (dict(self.items()),))
@@ -193,6 +308,14 @@ class Section(dict[str, Any]):
     def plain(self) -> dict[str, Any]:
         """A plain dict of this section, the lists built."""
         return dict(self.items())
+
+
+def lazy(section: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    """``section[key]`` without building a per-unit list not read yet (:meth:`Section.lazy`;
+    any other mapping: its ``get``)."""
+    if isinstance(section, Section):
+        return section.lazy(key, default)
+    return section.get(key, default)
 
 
 def _represent_rows(dumper: Any, rows: Rows) -> yaml.Node:

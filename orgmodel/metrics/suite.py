@@ -183,11 +183,10 @@ def metric_report(
         (:func:`~orgmodel.metrics.policy.policy_report`) and ``norms``
         (:meth:`Norms.to_dict`). Units appear everywhere with their id and Chinese name.
         The sections with per-unit lists are :class:`~orgmodel.metrics.rows.Section` dicts
-        and the lists (narrow and wide spans, hollow establishments, bureaus, mirror units,
-        county-level bureaus, stations, policy checks) are
-        :class:`~orgmodel.metrics.rows.Rows`: read-only sequences built from the columns
-        when read, equal to the lists of the same rows; :func:`json.dumps` writes the
-        report as if they were lists.
+        that keep the lists (narrow and wide spans, hollow establishments, bureaus, mirror
+        units, county-level bureaus, stations, policy checks) as columns until they are
+        read, and hand out plain lists when they are (``report["workforce"]["hollow"]``,
+        :func:`json.dumps` of the report or of a list).
 
     Examples
     --------

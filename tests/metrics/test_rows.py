@@ -126,6 +126,100 @@ def test_a_section_and_its_rows_dump_as_yaml_as_dicts_and_lists() -> None:
     assert yaml.safe_load(yaml.safe_dump(sec["rows"])) == plain["rows"]
 
 
+def test_rows_order_and_repeat_as_the_list() -> None:
+    want = [{"i": i, "sq": i * i} for i in range(3)]
+    rows = _squares(3, [])
+    assert rows * 2 == want * 2 and 2 * rows == want * 2 and rows * 0 == []
+    # dicts have no order: the comparison a list makes is made (and refused) the same way
+    with pytest.raises(TypeError):
+        rows < [{"i": 0, "sq": 1}]  # noqa: B015
+    assert not (rows < want) and rows <= want and rows >= want and not (rows > want)
+    assert Rows.of([1, 2]) < [1, 3] and Rows.of([1, 2]) > [1] and Rows.of([3]) > Rows.of([2])
+    with pytest.raises(TypeError):
+        rows * 1.5  # type: ignore[operator]
+
+
+def _section() -> tuple[Section, dict[str, Any], list[int]]:
+    built: list[int] = []
+    sec = Section({"n": 3, "rows": _squares(3, built), "top": [{"i": 9}]})
+    plain = {"n": 3, "rows": [{"i": i, "sq": i * i} for i in range(3)], "top": [{"i": 9}]}
+    return sec, plain, built
+
+
+def test_a_section_hands_out_its_lists_as_plain_lists() -> None:
+    """What a caller reads from a section is a real list (the break tester's
+    json.dumps(report["workforce"]["hollow"]) was 'Object of type Rows is not JSON
+    serializable'), built once, kept, and the same object on every read."""
+    msgspec = pytest.importorskip("msgspec")
+    orjson = pytest.importorskip("orjson")
+    sec, plain, built = _section()
+    assert sec.lazy("rows") == plain["rows"] and isinstance(sec.lazy("rows"), Rows)
+    rows = sec["rows"]
+    assert type(rows) is list and rows == plain["rows"] and built == [3]
+    assert sec["rows"] is rows and sec.get("rows") is rows and sec.lazy("rows") is rows
+    text = json.dumps(plain["rows"])
+    assert json.dumps(rows) == text and msgspec.json.encode(rows) == orjson.dumps(rows)
+    assert json.loads(msgspec.json.encode(rows)) == plain["rows"]
+    assert rows * 2 == plain["rows"] * 2 and rows + [{"i": 5}] == [*plain["rows"], {"i": 5}]  # noqa: RUF005
+    assert rows <= plain["rows"] and rows == plain["rows"]
+    assert copy.copy(rows) == rows and pickle.loads(pickle.dumps(rows)) == rows
+    rows.append({"i": 3})  # a list the caller changes stays changed, as in any dict
+    assert len(sec["rows"]) == 4 and json.loads(json.dumps(sec))["rows"][-1] == {"i": 3}
+    assert built == [3]  # built once
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda s: s["rows"],
+        lambda s: s.get("rows"),
+        lambda s: dict(s)["rows"],
+        lambda s: {**s}["rows"],
+        lambda s: s.copy()["rows"],
+        lambda s: (s | {})["rows"],
+        lambda s: ({} | s)["rows"],
+        lambda s: dict(s.items())["rows"],
+        lambda s: list(s.values())[1],
+        lambda s: s.plain()["rows"],
+        lambda s: s.setdefault("rows"),
+        lambda s: s.pop("rows"),
+        lambda s: copy.copy(s)["rows"],
+        lambda s: copy.deepcopy(s)["rows"],
+        lambda s: pickle.loads(pickle.dumps(s))["rows"],
+        lambda s: json.loads(json.dumps(s))["rows"],
+    ],
+    ids=lambda f: "",
+)
+def test_every_read_through_a_section_gives_the_list(read: Any) -> None:
+    sec, plain, _ = _section()
+    got = read(sec)
+    assert type(got) is list and got == plain["rows"]
+    # … and what the read copied (dict(s), {**s}, copies) holds no Rows either
+    for copied in (dict(sec), {**sec}, sec.copy()):
+        assert not any(isinstance(v, Rows) for v in dict.values(copied))
+
+
+def test_encoders_that_read_a_dicts_storage_refuse_an_unread_list_never_write_it_empty() -> None:
+    """orjson, msgspec and pydantic-core read a dict subclass's storage directly: a list not
+    read yet is its Rows there, which they refuse (a TypeError) — a list subclass with its
+    rows not built would have been written as [] (a silent wrong number). default=list /
+    enc_hook=list, or Section.plain(), write the rows."""
+    msgspec = pytest.importorskip("msgspec")
+    orjson = pytest.importorskip("orjson")
+    pydantic_core = pytest.importorskip("pydantic_core")
+    sec, plain, _ = _section()
+    want = orjson.dumps(plain)
+    for encode in (orjson.dumps, msgspec.json.encode, pydantic_core.to_json):
+        with pytest.raises((TypeError, ValueError)):  # pydantic-core: PydanticSerializationError
+            encode(sec)
+    assert orjson.dumps(sec, default=list) == want
+    assert msgspec.json.encode(sec, enc_hook=list) == want
+    assert orjson.dumps(sec.plain()) == want == msgspec.json.encode(sec.plain())
+    sec["rows"]  # once read, the storage holds the list
+    for encode in (orjson.dumps, msgspec.json.encode, pydantic_core.to_json):
+        assert encode(sec) == want
+
+
 # -- the report's lists against the public per-unit functions ---------------------------------
 
 
@@ -331,13 +425,17 @@ def test_report_lists_are_the_rows_of_the_public_functions(name: str, org: OrgGr
     report = metric_report(org, norms=norms)
     assert {(s, k) for s, k in PER_UNIT_LISTS} == set(want)
     for (section, key), rows in want.items():
-        got = report[section][key]
+        got = report[section].lazy(key)
         assert isinstance(got, Rows), (section, key)
         # read one row at a time before anything built them all …
         assert [got[i] for i in range(len(got))] == rows, (name, section, key)
         assert got[::-1] == rows[::-1] and got[1:4] == rows[1:4]
         # … then the whole list, as iteration builds it
         assert list(got) == rows and got == rows
+        # read through the section, the list is the plain list of these rows, JSON and all
+        plain = report[section][key]
+        assert type(plain) is list and plain == rows and plain is report[section][key]
+        assert json.dumps(plain, ensure_ascii=False) == json.dumps(rows, ensure_ascii=False)
     assert report["workforce"]["shortfall"] == sum(
         r["shortfall"] for r in want[("workforce", "hollow")]
     )
@@ -391,3 +489,12 @@ def test_subtree_sums_by_sibling_runs_equal_the_bincount_pass(
     assert Frame(org).blocks is not None
     monkeypatch.setattr(Frame, "blocks", property(lambda self: None))
     assert json.dumps(metric_report(varied(2)), ensure_ascii=False) == fast
+
+
+@pytest.mark.parametrize("name", ["orgmodel.metrics.rows", "orgmodel.io.per_unit"])
+def test_doctests(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
