@@ -280,7 +280,7 @@ class MetricReport(Mapping[str, Any]):
         if section is None or key is None:
             names = ", ".join(repr(n) for n in ("units", "headline", *_LIST_NAMES))
             raise ValueError(f"to_frame: what must be one of {names}, not {what!r}")
-        frame = pd.DataFrame.from_records(_flat(self.report[section][key]))
+        frame = _records_frame(self.report[section][key], _LIST_COLUMNS[(section, key)])
         if "id" in frame.columns and frame["id"].is_unique:
             frame = frame.set_index("id")
         return frame
@@ -299,11 +299,127 @@ _LIST_NAMES: dict[str, tuple[str, str]] = {
 }
 assert set(_LIST_NAMES.values()) == set(PER_UNIT_LISTS)  # every per-unit list has a name
 
+_UNIT = {"id": "str", "name": "str"}
+_ACCOUNT = ("before", "after", "stayed", "moved_out", "moved_in", "retired", "hired")
+#: The columns of each table a per-unit list makes, in order, with the dtype of the empty
+#: table (a table with rows has pandas' own; a nullable number is float64 there when a row
+#: has none). Nested ``{id, name}`` fields are flattened (``bureau_id``, ``bureau_name``).
+#: tests/test_scripting_frames.py checks them against tables with rows.
+_LIST_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
+    ("policy", "results"): {
+        **dict.fromkeys(
+            ("rule", "description", "metric", "metric_name", "scope", "unit_id", "unit_name"),
+            "str",
+        ),
+        "value": "float64",
+        "threshold": "float64",
+        "comparator": "str",
+        "source": "str",
+        "passed": "bool",
+        "note": "object",
+    },
+    ("span", "narrow"): {**_UNIT, "kind": "str", "span": "int64"},
+    ("span", "wide"): {**_UNIT, "kind": "str", "span": "int64"},
+    ("workforce", "hollow"): {
+        **_UNIT,
+        "kind": "str",
+        **dict.fromkeys(("members", "police", "people", "fixed_posts", "shortfall"), "int64"),
+    },
+    ("mirror", "by_bureau"): {
+        **_UNIT,
+        "kind": "str",
+        "parent_bureau_id": "object",
+        "parent_bureau_name": "str",
+        "departments": "int64",
+        "department_police": "int64",
+        "mean_department_size": "float64",
+        "functions": "int64",
+        "shared_functions": "float64",
+        "mirror": "float64",
+    },
+    ("mirror", "units"): {
+        **_UNIT,
+        "function": "str",
+        "function_name": "str",
+        "police": "int64",
+        "efficient_size": "int64",
+        "bureau_id": "str",
+        "bureau_name": "str",
+    },
+    ("shares", "county_level"): {
+        **_UNIT,
+        "kind": "str",
+        **dict.fromkeys(("police", "people", "station_police"), "int64"),
+        "station_share": "float64",
+    },
+    ("shares", "stations"): {
+        **_UNIT,
+        "bureau_id": "str",
+        "bureau_name": "str",
+        **dict.fromkeys(("police", "people", "community_police"), "int64"),
+        "community_share": "float64",
+    },
+}
+#: :meth:`Comparison.to_frame` tables (``"metrics"`` and ``"categories"`` are never empty
+#: with units on either side, but a comparison of empty parts, or without rules, is).
+_COMPARE_COLUMNS: dict[str, dict[str, str]] = {
+    "metrics": dict.fromkeys(("id", "label", "before", "after", "delta", "change"), "object"),
+    "policy": {
+        "rule": "str",
+        "description": "str",
+        **{
+            f"{k}_{side}": "int64"
+            for k in ("checks", "failed", "passed")
+            for side in ("before", "after")
+        },
+        "change": "object",
+    },
+    "flows": {
+        "from": "object",
+        "from_name": "object",
+        "to": "object",
+        "to_name": "object",
+        "police": "int64",
+        "auxiliaries": "int64",
+    },
+    "categories": {
+        "category": "str",
+        "name": "str",
+        **{f"{a}_{h}": "int64" for a in _ACCOUNT for h in ("police", "auxiliaries")},
+    },
+}
 
-def _flat(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+
+#: Fields whose value is a mapping, flattened to ``field_key`` columns.
+_NESTED = frozenset({"bureau", "parent_bureau", *_ACCOUNT})
+
+
+def _records_frame(rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str]) -> Any:
+    """A DataFrame of ``rows`` (nested fields flattened) with ``columns`` first, in order,
+    whether or not there are rows (an empty table has them too, with their dtypes); a
+    field the rows have beyond them follows."""
+    pd = _pandas()
+    flat = _flat(rows, columns)
+    cols = list(columns)
+    seen = dict.fromkeys(k for r in flat for k in r)
+    cols += [k for k in seen if k not in columns]
+    frame = pd.DataFrame.from_records(flat, columns=cols)
+    if not flat:
+        frame = frame.astype(dict(columns))
+    return frame
+
+
+def _flat(
+    rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """Rows with their nested ``{id, name}`` fields (a unit's bureau) as ``bureau_id`` and
-    ``bureau_name`` columns, the same in every row (``None`` where a row has none)."""
+    ``bureau_name`` columns, the same in every row (``None`` where a row has none). A field
+    ``columns`` names flattened (``bureau_id`` …) is flattened even if no row has it."""
     nested: dict[str, list[str]] = {}
+    for col in columns or ():
+        head, _, sub = col.rpartition("_")
+        if head in _NESTED:
+            nested.setdefault(head, []).append(sub)
     for r in rows:
         for k, v in r.items():
             if isinstance(v, Mapping):
@@ -536,9 +652,13 @@ class Comparison(Mapping[str, Any]):
         ValueError
             ``what`` is none of these.
         """
-        pd = _pandas()
+        if what not in _COMPARE_COLUMNS:
+            raise ValueError(
+                f"to_frame: what must be 'metrics', 'policy', 'flows' or 'categories', not {what!r}"
+            )
+        columns = _COMPARE_COLUMNS[what]
         if what == "metrics":
-            return pd.DataFrame.from_records(self.rows, index="id")
+            return _records_frame(self.rows, columns).set_index("id")
         if what == "policy":
             before = {r["rule"]: r for r in self.policy["before"]["by_rule"]}
             rows = []
@@ -558,16 +678,10 @@ class Comparison(Mapping[str, Any]):
                         "change": "better" if fa < fb else "worse" if fa > fb else None,
                     }
                 )
-            return pd.DataFrame.from_records(rows, index="rule")
+            return _records_frame(rows, columns).set_index("rule")
         if what == "flows":
-            cols = ["from", "from_name", "to", "to_name", "police", "auxiliaries"]
-            return pd.DataFrame.from_records(self.diff["officers"]["flows"], columns=cols)
-        if what == "categories":
-            rows = _flat(self.diff["officers"]["categories"])
-            return pd.DataFrame.from_records(rows, index="category") if rows else pd.DataFrame()
-        raise ValueError(
-            f"to_frame: what must be 'metrics', 'policy', 'flows' or 'categories', not {what!r}"
-        )
+            return _records_frame(self.diff["officers"]["flows"], columns)
+        return _records_frame(self.diff["officers"]["categories"], columns).set_index("category")
 
 
 def compare(

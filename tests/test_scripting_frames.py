@@ -105,3 +105,71 @@ def test_compare_flows_and_categories_as_frames() -> None:
     assert cats["moved_out_police"].sum() == 62
     with pytest.raises(ValueError, match="'flows' or 'categories'"):
         c.to_frame("units")
+
+
+def _full_frames(name: str) -> list[object]:
+    """The table of a list from two seed organisations where it has rows."""
+    frames = []
+    for seed in ("mirror-county.yaml", "mirror-city.yaml"):
+        frame = om.metrics(om.read(om.seed_path("orgs", seed))).to_frame(name)
+        assert len(frame) > 0, (seed, name)
+        frames.append(frame)
+    return frames
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_empty_list_is_a_table_with_the_columns_of_a_full_one(
+    report: om.MetricReport, name: str
+) -> None:
+    """A list with no rows (no narrow spans, no policy rules …) keeps its columns, index and
+    dtypes: a script's `frame["shortfall"].sum()` works on it too (it was a table with no
+    columns: KeyError)."""
+    from orgmodel.scripting import _LIST_NAMES
+
+    section, key = _LIST_NAMES[name]
+    emptied = {s: dict(v) if isinstance(v, dict) else v for s, v in report.report.items()}
+    emptied[section][key] = []
+    empty = om.MetricReport(report.org, emptied, report.norms).to_frame(name)
+    full = _full_frames(name)
+    assert len(empty) == 0
+    for frame in full:
+        assert list(empty.columns) == list(frame.columns) and empty.index.name == frame.index.name
+    for col in empty.columns:
+        # the dtype of a table with rows (a nullable number is float64 where a row has none)
+        assert str(empty[col].dtype) in {str(f[col].dtype) for f in full}, col  # type: ignore[index]
+    numbers = [c for c in empty.columns if str(empty[c].dtype) in ("int64", "float64")]
+    assert numbers and all(empty[c].sum() == 0 for c in numbers)
+
+
+def test_lists_empty_in_a_real_report_keep_their_columns() -> None:
+    # one community post measured alone: no span, no bureau, no station, no policy check
+    org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    post = next(u for u in org.order() if org.unit(u).kind == "community_post")
+    part = om.metrics(org, root=post, policy=[])
+    for name in NAMES:
+        frame = part.to_frame(name)
+        full = _full_frames(name)[0]
+        assert list(frame.columns) == list(full.columns), name  # type: ignore[attr-defined]
+    assert len(part.to_frame("narrow")) == len(part.to_frame("policy")) == 0
+    assert len(part.to_frame("stations")) == 0
+
+
+def test_comparison_tables_keep_their_columns_when_empty() -> None:
+    org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    after = om.apply(org, om.seed_path("plans", "sink-20pct.yaml"))
+    same = om.compare(org, org, policy=[])
+    full = om.compare(after)
+    # no rule: no policy row (it was KeyError: 'rule'); nothing moved: no flow
+    for what in ("policy", "flows", "categories", "metrics"):
+        a, b = same.to_frame(what), full.to_frame(what)
+        assert list(a.columns) == list(b.columns) and a.index.name == b.index.name, what
+    assert len(same.to_frame("policy")) == len(same.to_frame("flows")) == 0
+    assert str(same.to_frame("flows")["police"].dtype) == "int64"
+    assert same.to_frame("flows")["police"].sum() == 0
+    # the categories of a comparison without units on either side
+    c = om.compare(org, org, policy=[])
+    c.diff = {**c.diff, "officers": {**c.diff["officers"], "categories": []}}
+    cats = c.to_frame("categories")
+    want = full.to_frame("categories")
+    assert len(cats) == 0 and list(cats.columns) == list(want.columns)
+    assert cats.index.name == "category" and dict(cats.dtypes) == dict(want.dtypes)
