@@ -15,9 +15,11 @@ is killed and replaced the same way.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import Callable
@@ -31,8 +33,10 @@ from uvicorn_worker import UvicornWorker
 from api.app import create_app
 from api.crashlog import INFLIGHT_ENV, dead_worker_queries
 from api.settings import Settings
+from orgmodel.errors import InputError
+from orgmodel.i18n import gettext, lazy, ngettext
 
-__all__ = ["WORKER_TIMEOUT_S", "OrgmodelWorker", "serve"]
+__all__ = ["WORKER_TIMEOUT_S", "OrgmodelWorker", "check_port_free", "serve"]
 
 #: Seconds a worker's event loop may go without a heartbeat before the arbiter replaces it.
 WORKER_TIMEOUT_S = 30
@@ -65,23 +69,118 @@ class OrgmodelWorker(UvicornWorker):
         await super().callback_notify()
 
 
+def _seeds_loaded(loaded: list[str]) -> str:
+    """What :meth:`api.service.OrgService.seed_if_empty` loaded (``org ID``, ``scenario NAME``)
+    as one line in the language in force: the organisations, then the scenarios."""
+    orgs = [x.partition(" ")[2] for x in loaded if x.startswith("org ")]
+    scenarios = [x.partition(" ")[2] for x in loaded if x.startswith("scenario ")]
+    other = [x for x in loaded if not x.startswith(("org ", "scenario "))]
+    sep = gettext(", ")
+    parts = []
+    if orgs:
+        parts.append(gettext("organisations: {ids}").format(ids=sep.join(orgs)))
+    if scenarios:
+        parts.append(gettext("scenarios: {names}").format(names=sep.join(scenarios)))
+    parts.extend(other)
+    return gettext("empty store: loaded the seeds ({what})").format(what=gettext("; ").join(parts))
+
+
 def _print_ready(settings: Settings, loaded: list[str]) -> Callable[[str], None]:
+    """The lines ``orgmodel serve`` prints once the worker is up, in the language in force
+    (the command's: the worker is forked from the command's process)."""
+
     def ready(url: str) -> None:
         if loaded:
-            print(f"empty store: loaded the seeds ({', '.join(loaded)})", flush=True)
+            print(_seeds_loaded(loaded), flush=True)
         if settings.local_mode:
             # the address actually bound (::1, localhost …), not a fixed 127.0.0.1
             host = urlsplit(url).hostname or settings.host
             print(
-                f"local mode: no access tokens configured — serving {host} only, every "
-                "caller is admin (configure --tokens FILE or ORGMODEL_TOKENS to share it)",
+                gettext(
+                    "local mode: no access tokens configured — serving {host} only, every "
+                    "caller is admin (configure --tokens FILE or ORGMODEL_TOKENS to share it)"
+                ).format(host=host),
                 flush=True,
             )
         else:
-            print(f"{len(settings.tokens)} access token(s) configured", flush=True)
-        print(f"orgmodel API and dashboard up: open {url}  (API docs: {url}docs)", flush=True)
+            n = len(settings.tokens)
+            print(
+                ngettext("{n} access token configured", "{n} access tokens configured", n).format(
+                    n=n
+                ),
+                flush=True,
+            )
+        print(
+            gettext("orgmodel API and dashboard up: open {url}  (API docs: {url}docs)").format(
+                url=url
+            ),
+            flush=True,
+        )
 
     return ready
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, before the store is opened and seeded, an address another program listens on.
+
+    gunicorn would try five times, a second apart, log ``Connection in use`` in English and
+    exit; this binds the address once as gunicorn will (``SO_REUSEADDR``, so a port left in
+    ``TIME_WAIT`` by a server just stopped is free) and says what is wrong in the language in
+    force. Port 0 (any free port) is never in use.
+
+    Raises
+    ------
+    InputError
+        The address is in use, is not one of this machine's, or may not be bound by this
+        user (a port below 1024).
+    """
+    if port == 0:
+        return
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise InputError(
+            lazy(
+                "cannot bind to {address}: {host} is not an address of this machine",
+                address=shown,
+                host=host,
+            )
+        ) from None
+    family, socktype, proto, _canon, sockaddr = infos[0]
+    with socket.socket(family, socktype, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(sockaddr)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise InputError(
+                    lazy(
+                        "{address} is already in use: another program (perhaps another orgmodel "
+                        "serve) listens there. Stop it, or choose another port with --port "
+                        "(--port 0 picks a free one).",
+                        address=shown,
+                    )
+                ) from None
+            if e.errno == errno.EADDRNOTAVAIL:
+                raise InputError(
+                    lazy(
+                        "cannot bind to {address}: {host} is not an address of this machine",
+                        address=shown,
+                        host=host,
+                    )
+                ) from None
+            if e.errno == errno.EACCES:
+                raise InputError(
+                    lazy(
+                        "cannot bind to {address}: permission denied (ports below 1024 need "
+                        "administrator rights); choose --port 1024 or above",
+                        address=shown,
+                    )
+                ) from None
+            raise InputError(
+                lazy("cannot bind to {address}: {error}", address=shown, error=e.strerror or e)
+            ) from None
 
 
 class _Arbiter(Arbiter):
@@ -140,7 +239,12 @@ class _Supervisor(BaseApplication):
 
     def _post_worker_init(self, worker: Any) -> None:
         if self.restarts:
-            print(f"worker restarted (pid {os.getpid()}); serving {self.url} again", flush=True)
+            print(
+                gettext("worker restarted (pid {pid}); serving {url} again").format(
+                    pid=os.getpid(), url=self.url
+                ),
+                flush=True,
+            )
         else:
             _print_ready(self.settings, self.loaded)(self.url)
 
@@ -179,11 +283,13 @@ def serve(settings: Settings, *, log_level: str = "warning") -> None:
     Raises
     ------
     InputError
-        Asked to bind beyond 127.0.0.1 with no tokens configured (local mode).
+        Asked to bind beyond 127.0.0.1 with no tokens configured (local mode), or to an
+        address in use or not this machine's (:func:`check_port_free`).
     StoreLocked
         The embedded store is held by another process.
     """
     settings.check_bind()
+    check_port_free(settings.host, settings.port)
     from api.service import OrgService
 
     # Seed in the arbiter, then let go of the store before the worker opens it.

@@ -35,6 +35,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
 from orgmodel.store.query_door import DEFAULT_QUERY_TIMEOUT_S, DoorLimits
 
 __all__ = [
@@ -67,7 +68,14 @@ class Role(IntEnum):
             return cls[str(value).strip().lower()]
         except KeyError:
             known = ", ".join(r.name for r in cls)
-            raise InputError(f"{where}: unknown role {value!r} (known: {known})") from None
+            raise InputError(
+                lazy(
+                    "{where}: unknown role {value!r} (known: {known})",
+                    where=where,
+                    value=value,
+                    known=known,
+                )
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +92,9 @@ class TokenRecord:
 
 def _record(token: Any, role: Any, name: Any, where: str) -> TokenRecord:
     if not isinstance(token, str) or len(token.strip()) < 8:
-        raise InputError(f"{where}: a token must be a string of at least 8 characters")
+        raise InputError(
+            lazy("{where}: a token must be a string of at least 8 characters", where=where)
+        )
     r = Role.parse(role, where)
     return TokenRecord(token.strip(), r, str(name) if name else f"{r.name} token")
 
@@ -102,23 +112,32 @@ def parse_tokens(data: Any, source: str) -> dict[str, TokenRecord]:
     records: list[TokenRecord] = []
     if isinstance(data, Mapping):
         for i, (tok, role) in enumerate(data.items()):
-            records.append(_record(tok, role, None, f"{source}: entry {i + 1}"))
+            records.append(
+                _record(tok, role, None, lazy("{source}: entry {n}", source=source, n=i + 1))
+            )
     elif isinstance(data, list):
         for i, row in enumerate(data):
-            where = f"{source}: tokens[{i}]"
+            where = lazy("{source}: tokens[{i}]", source=source, i=i)
             if not isinstance(row, Mapping):
-                raise InputError(f"{where} must be {{token: …, role: …, name: …}}")
+                raise InputError(
+                    lazy("{where} must be {{token: …, role: …, name: …}}", where=where)
+                )
             records.append(_record(row.get("token"), row.get("role"), row.get("name"), where))
     elif data is None:
         return {}
     else:
         raise InputError(
-            f"{source}: expected 'tokens: [{{token, role, name}}, …]' or a mapping token → role"
+            lazy(
+                "{source}: expected 'tokens: [{{token, role, name}}, …]' or a mapping token → role",
+                source=source,
+            )
         )
     out: dict[str, TokenRecord] = {}
     for r in records:
         if r.token in out:
-            raise InputError(f"{source}: a token appears twice (roles must be unambiguous)")
+            raise InputError(
+                lazy("{source}: a token appears twice (roles must be unambiguous)", source=source)
+            )
         out[r.token] = r
     return out
 
@@ -131,13 +150,17 @@ def _parse_env(text: str) -> dict[str, TokenRecord]:
         try:
             data = load_yaml(text)
         except yaml.YAMLError as e:
-            raise InputError(f"ORGMODEL_TOKENS: malformed YAML/JSON: {e}") from None
+            raise InputError(
+                lazy("{var}: malformed YAML/JSON: {error}", var="ORGMODEL_TOKENS", error=e)
+            ) from None
         return parse_tokens(data, "ORGMODEL_TOKENS")
     pairs: dict[str, str] = {}
     for i, part in enumerate(p for p in text.split(",") if p.strip()):
         tok, sep, role = part.partition("=")
         if not sep:
-            raise InputError(f"ORGMODEL_TOKENS: entry {i + 1} must be TOKEN=ROLE")
+            raise InputError(
+                lazy("{var}: entry {n} must be TOKEN=ROLE", var="ORGMODEL_TOKENS", n=i + 1)
+            )
         pairs[tok.strip()] = role.strip()
     return parse_tokens(pairs, "ORGMODEL_TOKENS")
 
@@ -148,13 +171,19 @@ def load_tokens(path: str | Path) -> dict[str, TokenRecord]:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"{p}: no such tokens file") from None
+        raise InputError(lazy("{p}: no such tokens file", p=p)) from None
+    except IsADirectoryError:
+        raise InputError(lazy("{p}: a folder, not a tokens file", p=p)) from None
+    except PermissionError:
+        raise InputError(
+            lazy("{p}: permission denied (the tokens file cannot be read)", p=p)
+        ) from None
     except UnicodeDecodeError:
-        raise InputError(f"{p}: not UTF-8 text") from None
+        raise InputError(lazy("{p}: not UTF-8 text", p=p)) from None
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as e:
-        raise InputError(f"{p}: malformed tokens file: {e}") from None
+        raise InputError(lazy("{p}: malformed tokens file: {error}", p=p, error=e)) from None
     return parse_tokens(data, str(p))
 
 
@@ -215,7 +244,7 @@ class WorkLimits(BaseSettings):
             err = e.errors()[0]
             loc = str(err["loc"][0]) if err.get("loc") else "?"
             var = loc if loc.startswith("ORGMODEL_") else f"ORGMODEL_{loc.upper()}"
-            raise InputError(f"{var}: {err['msg']}") from None
+            raise InputError(lazy("{var}: {reason}", var=var, reason=err["msg"])) from None
 
 
 @dataclass
@@ -294,7 +323,9 @@ class Settings:
             try:
                 return conv(raw)
             except ValueError:
-                raise InputError(f"{name}: not a number: {raw!r}") from None
+                raise InputError(
+                    lazy("{name}: not a number: {value!r}", name=name, value=raw)
+                ) from None
 
         kw: dict[str, Any] = {
             "store": store or env.get("ORGMODEL_STORE") or DEFAULT_STORE,
@@ -319,7 +350,10 @@ class Settings:
         """
         if self.local_mode and not is_loopback(self.host):
             raise InputError(
-                f"refusing to bind to {self.host}: no access tokens are configured, so the "
-                "server runs in local mode (every caller is admin) and binds to 127.0.0.1 only. "
-                "Configure tokens with --tokens FILE or ORGMODEL_TOKENS to serve other hosts."
+                lazy(
+                    "refusing to bind to {host}: no access tokens are configured, so the server "
+                    "runs in local mode (every caller is admin) and binds to 127.0.0.1 only. "
+                    "Configure tokens with --tokens FILE or ORGMODEL_TOKENS to serve other hosts.",
+                    host=self.host,
+                )
             )

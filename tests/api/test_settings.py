@@ -94,3 +94,67 @@ def test_local_mode_start_message_names_the_address_bound(
     _print_ready(s, [])(url)
     out = capsys.readouterr().out
     assert f"serving {shown} only" in out and f"open {url}" in out
+
+
+def test_start_up_lines_speak_the_commands_language(capsys: pytest.CaptureFixture[str]) -> None:
+    # `orgmodel serve` printed them in English under the Chinese default
+    from api.server import _print_ready
+    from orgmodel.i18n import language
+
+    s = Settings.from_env(tokens_file=None, env={})
+    loaded = ["org mirror-county", "org mirror-city", "scenario dabumen-county"]
+    url = "http://127.0.0.1:8123/"
+    with language("zh"):
+        _print_ready(s, loaded)(url)
+    zh = capsys.readouterr().out.splitlines()
+    assert zh == [
+        "图库为空：已载入示例数据（组织 mirror-county、mirror-city；方案 dabumen-county）",
+        "本机模式：未配置访问令牌——只在 127.0.0.1 上服务，每个调用者都是管理员"
+        "（要给他人使用，请用 --tokens 文件 或 ORGMODEL_TOKENS 配置令牌）",
+        f"orgmodel API 和分析看板已启动：请打开 {url}（API 文档：{url}docs）",
+    ]
+    with language("en"):
+        _print_ready(s, loaded)(url)
+    en = capsys.readouterr().out.splitlines()
+    assert en[0] == (
+        "empty store: loaded the seeds "
+        "(organisations: mirror-county, mirror-city; scenarios: dabumen-county)"
+    )
+    assert en[1].startswith("local mode: no access tokens configured — serving 127.0.0.1 only")
+    assert en[2] == f"orgmodel API and dashboard up: open {url}  (API docs: {url}docs)"
+
+
+@pytest.mark.parametrize(("n", "zh", "en"), [(1, "已配置 1 个访问令牌", "1 access token configured"),
+                                             (2, "已配置 2 个访问令牌", "2 access tokens configured")])  # fmt: skip
+def test_tokens_line_counts_in_both_languages(
+    n: int, zh: str, en: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.server import _print_ready
+    from orgmodel.i18n import language
+
+    tokens = {f"tok-{i}-long-enough": "viewer" for i in range(n)}
+    s = Settings(tokens=parse_tokens(tokens, "t"))
+    for lang in ("zh", "en"):
+        with language(lang):
+            _print_ready(s, [])("http://127.0.0.1:1/")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == zh and out[2] == en
+
+
+def test_check_port_free_refuses_an_address_in_use_and_passes_port_0() -> None:
+    import socket
+
+    from api.server import check_port_free
+    from orgmodel.i18n import language
+
+    check_port_free("127.0.0.1", 0)  # any free port: never in use
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        with pytest.raises(InputError) as e:
+            check_port_free("127.0.0.1", port)
+    # English as a str (the library's language, what the API would see), Chinese when shown so
+    assert str.__str__(e.value.args[0]).startswith(f"127.0.0.1:{port} is already in use")
+    with language("zh"):
+        assert str(e.value).startswith(f"127.0.0.1:{port} 已被占用")
