@@ -357,8 +357,9 @@ class Frame:
         inv = np.empty(n, dtype=np.int64)
         inv[rows] = np.arange(n)
         self.pos_of_row = inv
-        p = cols.parent[rows]
-        self.ppos = np.where(p >= 0, inv[np.maximum(p, 0)], -1)
+        # Only the root (position 0) has no parent: index with its -1, then set it.
+        self.ppos = ppos = inv[cols.parent[rows]]
+        ppos[0] = -1
         self.kind = cols.kind[rows].astype(np.int64)
         self.police = cols.police[rows]
         self.aux = cols.auxiliaries[rows]
@@ -473,11 +474,18 @@ class Frame:
     def up_float(self, values: np.ndarray) -> np.ndarray:
         """Bottom-up subtree sums of a float column, added in the order of a loop over the
         reversed breadth-first order (so the result is that loop's, to the last bit)."""
-        out = values.astype(np.float64).copy()
+        out = values.astype(np.float64)  # a copy
         ppos, b = self.ppos, self.bounds
+        # Without negative values no sum is -0.0, and adding a child's 0.0 changes nothing:
+        # only the children with a non-zero total are added then, in the same order.
+        skip_zeros = not np.signbit(out).any()
         for d in range(len(b) - 2, 0, -1):
             s, e = b[d], b[d + 1]
-            np.add.at(out, ppos[s:e][::-1], out[s:e][::-1])
+            if skip_zeros:
+                kids = s + np.flatnonzero(out[s:e])[::-1]
+                np.add.at(out, ppos[kids], out[kids])
+            else:
+                np.add.at(out, ppos[s:e][::-1], out[s:e][::-1])
         return out
 
     def positions_of_kind(self, kind: str) -> np.ndarray:
@@ -538,18 +546,17 @@ class Frame:
     @cached_property
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the community posts, their command paths, reached by dispatch)."""
-        n = self.n
-        own = np.full(n, -1, dtype=np.int64)
-        own[0] = -2
-        if len(self.org.dispatch_rows):
-            pos = self.pos_of_row[self.org.dispatch_rows[:, 1]]
-            own[pos] = pos  # a unit dispatched twice is set twice, the same
-        near = self.down(own)
         posts = np.flatnonzero(self.kind == _POST)
         depth = self.depth
         b = self.near_bureau[posts]
         hops = depth[posts] - np.where(b >= 0, depth[np.maximum(b, 0)], 0)
-        t = near[posts]
+        if not len(self.org.dispatch_rows):
+            return posts, hops, np.zeros(len(posts), dtype=bool)
+        own = np.full(self.n, -1, dtype=np.int64)
+        own[0] = -2
+        pos = self.pos_of_row[self.org.dispatch_rows[:, 1]]
+        own[pos] = pos  # a unit dispatched twice is set twice, the same
+        t = self.down(own)[posts]
         alt = 1 + depth[posts] - depth[np.maximum(t, 0)]
         via = (t >= 0) & (alt < hops)
         return posts, np.where(via, alt, hops), via
@@ -884,9 +891,12 @@ class Frame:
         adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
         est_cols = np.maximum(cols.establishment[self.rows], 0)
-        has_l = lead_n != 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sup = np.where(has_l, (police - lead_n) / np.where(has_l, lead_n, 1), 0.0)
+        # Supervision over the units with leaders only (the others add 0.0: no change).
+        with_l = np.flatnonzero(lead_n)
+        lead_l = lead_n[with_l]
+        key_l = key[with_l]
+        sup = (police[with_l] - lead_l) / lead_l
+        del lead_l
         combos = zip(
             present.tolist(),
             sums(key, None),
@@ -900,8 +910,8 @@ class Frame:
             sums(key_h, x, float),
             sums(key, aux),
             sums(key, est_cols),
-            sums(key, sup, float),
-            sums(key, has_l),
+            sums(key_l, sup, float),
+            sums(key_l, None),
             strict=True,
         )
         for k, *row in combos:
