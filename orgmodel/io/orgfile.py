@@ -364,6 +364,20 @@ def org_from_dict(
             [ValidationIssue(lazy("expected a mapping with 'units' at the top level"))], source
         )
     version = data.get("orgmodel", FORMAT_VERSION)
+    if isinstance(version, bool):  # true is 1 to Python: it must not pass as version 1
+        raise OrgValidationError(
+            [
+                ValidationIssue(
+                    lazy(
+                        "the format version 'orgmodel' must be the number {FORMAT_VERSION}, not {value} (a yes/no value)",
+                        value=str(version).lower(),
+                        FORMAT_VERSION=FORMAT_VERSION,
+                    ),
+                    field="orgmodel",
+                )
+            ],
+            source,
+        )
     if version != FORMAT_VERSION:
         raise OrgValidationError(
             [
@@ -751,8 +765,12 @@ def _stream(
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise _NotFast from None
     del head, tail
-    if top.orgmodel != FORMAT_VERSION or top.units != "\x00units":
-        raise _NotFast  # a second units key, spelt with escapes ("\u0075nits"): the last wins
+    if (
+        type(top.orgmodel) is bool  # true == 1: the full reader refuses it by name
+        or top.orgmodel != FORMAT_VERSION
+        or top.units != "\x00units"  # a second units key, spelt with escapes ("\u0075nits")
+    ):
+        raise _NotFast
     edges = _pairs(top.guides), _pairs(top.dispatches)
     data = {f: getattr(top, f) for f in ("id", "name", "description", "parent_bureau")}
     del top

@@ -135,6 +135,27 @@ def test_unsupported_version() -> None:
         read_org(SMALL.replace("orgmodel: 1", "orgmodel: 2"))
 
 
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_version_true_is_not_version_1(tmp_path: Path, suffix: str, value: bool) -> None:
+    # True == 1 in Python: `"orgmodel": true` was read as format version 1 (by the JSON
+    # stream and by the full reader alike). A yes/no is no version: refused, naming the
+    # file and the key.
+    data = yaml.safe_load(SMALL)
+    data["orgmodel"] = value
+    p = tmp_path / f"org{suffix}"
+    text = json.dumps(data, ensure_ascii=False) if suffix == ".json" else yaml.safe_dump(data)
+    p.write_text(text, encoding="utf-8")
+    word = "true" if value else "false"
+    with pytest.raises(OrgValidationError) as e:
+        load_org(p)
+    assert str(e.value).startswith(f"{p}: 1 problem in the organisation:")
+    assert f"the format version 'orgmodel' must be the number 1, not {word}" in str(e.value)
+    assert e.value.issues[0].field == "orgmodel"
+    with pytest.raises(OrgValidationError, match=f"'orgmodel' must be the number 1, not {word}"):
+        read_org(text.encode(), suffix[1:], str(p))
+
+
 def test_parent_bureau_read_and_checked(tmp_path: Path) -> None:
     good = SMALL + "parent_bureau:\n  name: 临江市公安局\n  functions: [command, criminal]\n"
     org = read_org(good)
