@@ -16,13 +16,14 @@ from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 from orgmodel.i18n import lazy
-from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, GROUP_KINDS, KIND_NAMES
+from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, GROUP_KINDS, KIND_NAMES, Unit
 from orgmodel.restructure.select import resolve_units, show_ref
-from orgmodel.restructure.templates import load_template
+from orgmodel.restructure.templates import LargeDepartment, load_template
 from orgmodel.restructure.workspace import (
     ORGAN_KINDS,
     OpError,
     Workspace,
+    check_unit_fields,
     largest_remainder,
 )
 
@@ -525,6 +526,7 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
     keep_unmapped = tpl.keep_unmapped if keep is None else _flag(op, "keep_unmapped")
     bureaus = _scope_bureaus(ws, op, tpl.applies_to)
     before = after = 0
+    checked: dict[tuple[str, bool | None], bool] = {}
     for b in bureaus:
         groups: dict[str, list[str]] = {}
         for c in ws.kids(b):
@@ -551,39 +553,87 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
         sib = ws.kids(b)
         place = {c: j for j, c in enumerate(sib)}
         first = min(place[m] for ms in groups.values() for m in ms)
-        made: list[tuple[str, list[str]]] = []
+        plan: list[tuple[LargeDepartment, str, list[str], bool | None]] = []
         for d in tpl.departments:
             members = groups.get(d.code)
             if not members:
                 continue
             before += len(members)
             after += 1
-            new_id = tpl.id_pattern.format(bureau=b, code=d.code)
-            roster = d.duty_roster
-            if roster is None and any(ws.units[m].duty_roster for m in members):
-                roster = True
-            attrs = {
-                "name": d.name,
-                "kind": d.kind,
-                "function": d.code,
-                "category": d.category or ws.catalogue[d.code].category,
-                "leaders": d.leaders,
-                "duty_roster": roster,
-                "community_share": None,
-            }
-            at = first + len(made)
-            if new_id in members:
-                ws.set_attrs(ws.units[new_id], attrs)
-                ws.reparent(new_id, b, index=at)
-            else:
-                ws.new_unit({"id": new_id, "parent": b, **attrs}, index=at)
-            made.append((new_id, members))
-        for target, members in made:
-            for m in members:
-                if m != target:
-                    ws.absorb(m, target, merge=True)
+            plan.append((d, tpl.id_pattern.format(bureau=b, code=d.code), members, d.duty_roster))
+        if ws.fresh_for_template(b, [(new_id, members) for _d, new_id, members, _r in plan]):
+            _template_fresh(ws, b, first, plan, checked)
+        else:
+            _template_one_by_one(ws, b, first, plan)
     who = ws.labels(bureaus)
     return f"按模板「{tpl.name or tpl.id}」整合 {who}: {before} 个内设机构 → {after} 个大部门"
+
+
+def _large_attrs(ws: Workspace, d: LargeDepartment, roster: bool | None) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "kind": d.kind,
+        "function": d.code,
+        "category": d.category or ws.catalogue[d.code].category,
+        "leaders": d.leaders,
+        "duty_roster": roster,
+        "community_share": None,
+    }
+
+
+def _template_one_by_one(
+    ws: Workspace,
+    b: str,
+    first: int,
+    plan: list[tuple[LargeDepartment, str, list[str], bool | None]],
+) -> None:
+    """A template on one bureau, unit by unit through the workspace's operations."""
+    made: list[tuple[str, list[str]]] = []
+    for d, new_id, members, roster in plan:
+        if roster is None and any(ws.units[m].duty_roster for m in members):
+            roster = True
+        attrs = _large_attrs(ws, d, roster)
+        at = first + len(made)
+        if new_id in members:
+            ws.set_attrs(ws.units[new_id], attrs)
+            ws.reparent(new_id, b, index=at)
+        else:
+            ws.new_unit({"id": new_id, "parent": b, **attrs}, index=at)
+        made.append((new_id, members))
+    for target, members in made:
+        for m in members:
+            if m != target:
+                ws.absorb(m, target, merge=True)
+
+
+def _template_fresh(
+    ws: Workspace,
+    b: str,
+    first: int,
+    plan: list[tuple[LargeDepartment, str, list[str], bool | None]],
+    checked: dict[tuple[str, bool | None], bool],
+) -> None:
+    """:func:`_template_one_by_one` for a bureau whose departments the plan has not
+    touched (:meth:`Workspace.fresh_for_template`): the same working copy, books and
+    order, read from the base's columns without a record per department folded."""
+    index = ws.base.index
+    roster_col = ws.base.columns.duty_roster
+    made: list[tuple[str, dict[str, Any], list[str]]] = []
+    for d, new_id, members, roster in plan:
+        if roster is None and any(roster_col[index[m]] == 1 for m in members):
+            roster = True
+        attrs = _large_attrs(ws, d, roster)
+        key = (d.code, roster)
+        ok = checked.get(key)
+        if ok is None:
+            # What set_attrs checks: the attributes are the template's (an existing unit of
+            # the new id keeps only its officers and establishment, both valid already).
+            ok = checked[key] = not check_unit_fields(Unit(id=new_id, parent=b, **attrs), ws)
+        if not ok:  # the workspace's own checks name the problem, as they always did
+            _template_one_by_one(ws, b, first, plan)
+            return
+        made.append((new_id, attrs, members))
+    ws.fold_template(b, first, made)
 
 
 def _stations_of(ws: Workspace, b: str) -> list[str]:

@@ -674,6 +674,109 @@ class Workspace:
                 self.units[dst].establishment = (b or 0) + a
         self.remove(src, dst if merge else None)
 
+    # -- templates on many bureaus ------------------------------------------------------------
+    # What ``apply_template`` does to a bureau, unit by unit through :meth:`new_unit` and
+    # :meth:`absorb`, done here for departments the plan has not touched, read straight from
+    # the base's columns: the working copy, the books and their order come out the same.
+
+    def fresh_for_template(self, bureau: str, plan: list[tuple[str, list[str]]]) -> bool:
+        """Whether every unit to be folded (``plan``: large department id and the
+        departments it takes) is a base unit the plan has not touched, under ``bureau`` in
+        the base, and every large department's id is new or one of its own departments
+        (else the template runs unit by unit, and names any problem)."""
+        base = self.base
+        index = base.index
+        b = index.get(bureau)
+        if b is None:
+            return False
+        new_ids = [t for t, _m in plan]
+        if len(set(new_ids)) != len(new_ids):
+            return False
+        parent = base.columns.parent
+        own, kids_own, gone = self.units.own, self.children.own, self.units.gone
+        pmix, amix, origins = self.pmix, self.amix, self.origins
+        for t, members in plan:
+            if t in self.ever and t not in members:
+                return False
+            for m in members:
+                r = index.get(m)
+                if (
+                    r is None
+                    or m in own
+                    or m in kids_own
+                    or m in pmix
+                    or m in amix
+                    or m in origins
+                    or m in gone
+                    or parent[r] != b
+                ):
+                    return False
+        return True
+
+    def fold_template(
+        self, bureau: str, first: int, made: list[tuple[str, dict[str, Any], list[str]]]
+    ) -> None:
+        """A template on one bureau that :meth:`fresh_for_template` accepted: each large
+        department (id, checked attributes, the departments it takes) made at sibling place
+        ``first``, ``first + 1``, … — a new unit, or the department of that id, changed and
+        moved there — then the others folded into it; as :meth:`new_unit`,
+        :meth:`set_attrs`, :meth:`reparent` and :meth:`absorb` would, in the same order."""
+        for j, (uid, attrs, members) in enumerate(made):
+            if uid in members:
+                u = self.units[uid]
+                for k, v in attrs.items():
+                    setattr(u, k, v)
+                self.reparent(uid, bureau, index=first + j)
+                continue
+            self.reshaped = True
+            _ = self.units[bureau]  # copied first, as new_unit's parent check does
+            self.units[uid] = Unit(id=uid, parent=bureau, **attrs)
+            self.children[uid] = []
+            self.children[bureau].insert(first + j, uid)
+            self.ever.add(uid)
+            self.pmix[uid] = {}
+            self.amix[uid] = {}
+            self.origins[uid] = set()
+        for uid, _attrs, members in made:
+            self._fold_fresh(members, uid)
+
+    def _fold_fresh(self, members: list[str], target: str) -> None:
+        """:meth:`absorb` (``merge=True``) into ``target`` of each of ``members`` (but the
+        target), base units the plan has not touched."""
+        base = self.base
+        cols, index, starts = base.columns, base.index, base._tree.starts
+        police, aux, est = cols.police, cols.auxiliaries, cols.establishment
+        u = self.units.own[target]
+        assert u.parent is not None
+        siblings = self.children[u.parent]
+        gone, kids_own, redirect = self.units.gone, self.children.own, self.redirect
+        for m in members:
+            if m == target:
+                continue
+            r = index[m]
+            n = int(police[r])
+            if n > 0:
+                mix = self._mix(target, "police")
+                mix[m] = mix.get(m, 0) + n
+                u.police += n
+            n = int(aux[r])
+            if n > 0:
+                mix = self._mix(target, "auxiliaries")
+                mix[m] = mix.get(m, 0) + n
+                u.auxiliaries += n
+            if starts[r + 1] > starts[r]:
+                for c in list(self.children[m]):
+                    self.reparent(c, target)
+            self.origins_of(target).add(m)
+            e = int(est[r])
+            if e >= 0:
+                u.establishment = (u.establishment or 0) + e
+            self.reshaped = True
+            siblings.remove(m)
+            gone.add(m)
+            kids_own.pop(m, None)
+            redirect[m] = target
+
     # -- the end ----------------------------------------------------------------------------
 
     def resolve(self, uid: str) -> str | None:
