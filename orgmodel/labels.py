@@ -33,10 +33,12 @@ __all__ = [
     "CATEGORY_MSGIDS",
     "CATEGORY_NAMES",
     "DIRECTIONS",
+    "FRACTIONAL_COUNTS",
     "METRICS",
     "POLICY_METRIC_IDS",
     "UNITS",
     "MetricLabel",
+    "format_value",
     "label",
     "labels_table",
 ]
@@ -215,6 +217,38 @@ def label(metric: str, *, lang: str = "zh") -> str:
     if lang == "both":
         return m.both
     return m.zh
+
+
+#: Counts that are means (of spans, of hops): shown with one decimal, like expected values.
+FRACTIONAL_COUNTS: frozenset[str] = frozenset({"mean_span", "mean_command_path"})
+
+
+def format_value(key: str, v: Any) -> str:
+    """A metric's value as every face shows it (the CLI's tables, the dashboard's panel, the
+    report, chart labels): shares in %, head counts whole, expected values (期望值) and means
+    with one decimal, whatever the number's type.
+
+    The one home of this rule: an expected value of exactly 279 reads ``279.0`` beside
+    ``240.3``, never ``279`` in one place and ``279.0`` in another.
+
+    Examples
+    --------
+    >>> format_value("police", 283.5), format_value("deployable", 244.8)
+    ('284', '244.8')
+    >>> format_value("deployable", 279), format_value("deployable", 279.0)
+    ('279.0', '279.0')
+    >>> format_value("station_share", 0.5364), format_value("hidden_loss_share", None)
+    ('53.6%', '—')
+    """
+    if v is None:
+        return "—"
+    m = METRICS.get(key)
+    unit = m.unit if m is not None else "count"
+    if unit == "share":
+        return f"{v:.1%}"
+    if (m is not None and m.expected) or key in FRACTIONAL_COUNTS:
+        return f"{v:,.1f}"
+    return f"{round(v):,}"
 
 
 def labels_table() -> list[dict[str, Any]]:

@@ -36,3 +36,15 @@ def test_units_and_directions() -> None:
     assert rows["police"]["direction"] is None  # a size: neither better nor worse
     # expected values (期望值) are the estimates with fractions; head counts are not
     assert {r["id"] for r in rows.values() if r["expected"]} == {"hidden_loss", "deployable"}
+
+
+def test_expected_values_read_one_way_whatever_their_type() -> None:
+    # 可部署警力 after a plan read 279 in the CLI's table and 279.0 on the panel: an expected
+    # value has one decimal wherever it is shown, an int or a float alike.
+    from orgmodel.labels import format_value
+
+    assert format_value("deployable", 279) == format_value("deployable", 279.0) == "279.0"
+    assert format_value("hidden_loss", 0) == "0.0"
+    assert format_value("mean_span", 2) == "2.0"  # a mean, shown like one
+    assert format_value("police", 279.0) == "279"  # a head count stays whole
+    assert format_value("mirror_index", 0.125) == "12.5%"

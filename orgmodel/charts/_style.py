@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from orgmodel.i18n import _, get_language
+from orgmodel.labels import format_value
 from orgmodel.model import KIND_NAMES, OrgGraph
 
 #: Font stack for 汉字: the first one installed wins (Debian: fonts-wqy-microhei).
@@ -132,7 +133,7 @@ def unit_hover(
         _("police: {n}").format(n=a["police"]),
         _("auxiliaries: {n}").format(n=a["auxiliaries"]),
         _("absorbed overhead: {n}").format(n=fmt_num(stats.get("overhead", 0))),
-        _("hidden loss: {n}").format(n=fmt_num(stats.get("hidden_loss", 0))),
+        _("hidden loss: {n}").format(n=format_value("hidden_loss", stats.get("hidden_loss", 0))),
     ]
     if extra:
         lines.append(extra)

@@ -16,8 +16,9 @@ from plotly.subplots import make_subplots
 
 from orgmodel._keywords import positional_deprecated
 from orgmodel.charts._measures import norms_or_default
-from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
+from orgmodel.charts._style import ORG_COLORS, styled
 from orgmodel.i18n import N_, _, get_language
+from orgmodel.labels import format_value
 from orgmodel.labels import label as metric_label
 from orgmodel.metrics import HEADLINE_LABELS, headline
 from orgmodel.model import OrgGraph
@@ -124,8 +125,8 @@ def compare_figure(
                     showlegend=col == 1,
                     marker_color=color,
                     text=[
-                        "—" if y is None else f"{y:.0%}" if pct else fmt_num(round(y, 1))
-                        for y in ys
+                        "—" if y is None else f"{y:.0%}" if pct else format_value(k, y)
+                        for k, y in zip(keys, ys, strict=True)
                     ],
                     textposition="outside",
                     textfont={"size": 10},

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from orgmodel.i18n import N_, _, language
-from orgmodel.labels import METRICS, label
+from orgmodel.labels import METRICS, format_value, label
 from orgmodel.metrics import headline, metric_report
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule
@@ -57,7 +57,6 @@ PANEL_KEYS: tuple[str, ...] = (
     "organ_share",
 )
 
-_FRACTIONAL_COUNTS = frozenset({"mean_span", "mean_command_path"})
 #: Unit fields as the change list names them.
 _FIELD_NAMES = {
     "name": N_("name"),
@@ -86,26 +85,6 @@ def metric_label(key: str, *, lang: str = "zh") -> str:
         return key
     with language(lang):
         return label(key, lang=lang) + (_(" (expected value)") if m.expected else "")
-
-
-def format_value(key: str, v: Any) -> str:
-    """A metric's value as the panel shows it: shares in %, head counts whole, expected values
-    and means with one decimal.
-
-    >>> format_value("police", 283.5), format_value("deployable", 244.8)
-    ('284', '244.8')
-    >>> format_value("station_share", 0.5364), format_value("hidden_loss_share", None)
-    ('53.6%', '—')
-    """
-    if v is None:
-        return "—"
-    m = METRICS.get(key)
-    unit = m.unit if m is not None else "count"
-    if unit == "share":
-        return f"{v:.1%}"
-    if (m is not None and m.expected) or key in _FRACTIONAL_COUNTS:
-        return f"{v:,.1f}"
-    return f"{round(v):,}"
 
 
 def format_delta(key: str, a: Any, b: Any, *, lang: str = "zh") -> tuple[str, str | None]:

@@ -31,6 +31,7 @@ from orgmodel.charts._style import (
     unit_hover,
 )
 from orgmodel.i18n import _
+from orgmodel.labels import format_value
 from orgmodel.model import BUREAU_KINDS, KINDS, OrgGraph
 from orgmodel.norms import Norms
 
@@ -179,7 +180,7 @@ def hierarchy_figure(
             ).format(
                 units=f"{sub_units[u] - 1:.0f}",
                 police=fmt_num(sub_police[u]),
-                loss=fmt_num(sub_loss[u]),
+                loss=format_value("hidden_loss", sub_loss[u]),
                 share=f"{share:.1%}",
             )
             if kids
@@ -212,7 +213,7 @@ def hierarchy_figure(
             + _("{units} units, {police} police in all, hidden loss {loss} ({share})").format(
                 units=f"{n_units:.0f}",
                 police=fmt_num(pol),
-                loss=fmt_num(loss),
+                loss=format_value("hidden_loss", loss),
                 share=f"{share:.1%}",
             )
             + "<br>"

@@ -15,6 +15,7 @@ from orgmodel._keywords import positional_deprecated
 from orgmodel.charts._measures import norms_or_default
 from orgmodel.charts._style import ORG_COLORS, fmt_num, styled
 from orgmodel.i18n import N_, _
+from orgmodel.labels import format_value
 from orgmodel.metrics._util import group_label
 from orgmodel.metrics.span import span_bands
 from orgmodel.metrics.workforce import FUNNEL_STAGES, availability_funnel
@@ -128,6 +129,11 @@ def availability_funnel_figure(
     groups = [f["total"]] if by is None else f["groups"]
     stages = [_(_STAGES[k]) if k in _STAGES else lab for k, lab in FUNNEL_STAGES]
     fig = go.Figure()
+
+    def num(stage: str, v: float) -> str:
+        # the deployable officers are an expected value (one decimal, as everywhere)
+        return format_value("deployable", v) if stage == "deployable" else fmt_num(v)
+
     for i, g in enumerate(groups):
         values = [float(g[k]) for k, _lab in FUNNEL_STAGES]
         police = values[0]
@@ -137,10 +143,10 @@ def availability_funnel_figure(
                 x=values,
                 name=_("all police") if by is None else group_label(g),
                 text=[
-                    _("{n} ({share})").format(n=fmt_num(v), share=f"{v / police:.0%}")
+                    _("{n} ({share})").format(n=num(k, v), share=f"{v / police:.0%}")
                     if police
-                    else fmt_num(v)
-                    for v in values
+                    else num(k, v)
+                    for (k, _lab), v in zip(FUNNEL_STAGES, values, strict=True)
                 ],
                 textinfo="text",
                 hovertemplate=_("%{y}: %{x:.1f} officers") + "<extra>%{fullData.name}</extra>",

@@ -368,7 +368,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
                 _num(g["admin"]),
                 _num(g["duty"]),
                 _num(g["absence"]),
-                _num(g["deployable"]),
+                _metric("deployable", g["deployable"]),
                 style="bold" if g["key"] == "total" else None,
             )
         console.print(t)

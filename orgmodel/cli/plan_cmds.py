@@ -28,7 +28,7 @@ from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
 from orgmodel.io.orgfile import load_org, write_org
-from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name
+from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name, format_value
 from orgmodel.labels import label as metric_label
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
@@ -45,18 +45,20 @@ __all__ = ["print_apply", "print_comparison", "print_dabumen_demo", "print_two_t
 
 
 def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
+    """A metric's value, or (``delta``) its change, as :func:`orgmodel.labels.format_value`
+    shows it: head counts whole, expected values and means with one decimal (279 → 279.0);
+    a share's change in percentage points (个百分点)."""
     if v is None:
         return "—"
-    sign = "+" if delta and v > 0 else ""
     if key in HEADLINE_SHARES:
-        unit = _(" pp") if delta else "%"
-        return f"{sign}{v * 100:.1f}{unit}"
-    m = METRICS.get(key)
-    if m is not None and m.unit == "officers" and not m.expected:
-        return f"{sign}{round(v):,}"  # a head count is whole: never "283.5 民警"
-    if isinstance(v, float) and not float(v).is_integer():
-        return f"{sign}{v:,.1f}"
-    return f"{sign}{int(v):,}"
+        if not delta:
+            return format_value(key, v)
+        pp = _(" pp")  # 个百分点
+        return f"{'+' if v > 0 else ''}{v * 100:.1f}{pp}"
+    if not delta:
+        return format_value(key, v)
+    text = format_value(key, abs(v))
+    return ("+" if v > 0 else "-" if v < 0 and text.strip("0.,") else "") + text
 
 
 #: Officer accounting terms (orgmodel.labels.ACCOUNT_LABELS) as msgids of the catalogue.

@@ -34,3 +34,16 @@ def test_compare_accepts_headlines_and_sequences(county: OrgGraph) -> None:
     h["mirror_index"] = None
     fig = compare_figure({"改革前": county, "改革后": h})
     assert "—" in list(fig.data[3].text)
+
+
+def test_bar_labels_format_expected_values_as_everywhere() -> None:
+    # An expected value that happens to be whole keeps its decimal (279.0, as the panel and
+    # the CLI show it; the bars said 279); head counts of units stay whole.
+    h = {"deployable": 279.0, "hidden_loss": 98, "overhead": 187.0, "mean_span": 2.0}
+    h |= {"departments": 8}
+    fig = compare_figure({"改革后": h})
+    officers = dict(zip(fig.data[1].x, fig.data[1].text, strict=True))
+    assert officers["可部署警力"] == "279.0" and officers["隐性流失警力"] == "98.0"
+    assert officers["固定岗位占用警力"] == "187"
+    structure = dict(zip(fig.data[2].x, fig.data[2].text, strict=True))
+    assert structure["平均管理幅度"] == "2.0" and structure["内设机构数"] == "8"

@@ -160,6 +160,54 @@ def test_compare_two_files(files: Path) -> None:
     assert d["officers"]["police_a"] == d["officers"]["police_b"] == 45
 
 
+# A county whose parent bureau has only 刑侦: merging 经侦 into 刑侦 leaves one department,
+# whose function the parent has.
+MIRROR_ORG = """\
+id: t6
+name: 测试县公安局
+parent_bureau: {name: 测试市公安局, functions: [criminal]}
+units:
+  - {id: r, name: 测试县公安局, kind: county, police: 6}
+  - {id: d1, parent: r, name: 刑事侦查大队, kind: department, function: criminal, police: 13}
+  - {id: d2, parent: r, name: 经济犯罪侦查大队, kind: department, function: economic, police: 5}
+  - {id: s, parent: r, name: 城关派出所, kind: station, police: 23}
+"""
+
+
+def _row(output: str, key: str) -> list[str]:
+    """The cells of a metric's row in the headline table (found by its id column)."""
+    [line] = [ln for ln in output.splitlines() if f"│ {key} " in ln]
+    return [c.strip() for c in line.strip("│ ").split("│")]
+
+
+@pytest.mark.parametrize("command", ["apply", "compare"])
+def test_expected_values_and_share_changes_read_one_way(tmp_path: Path, command: str) -> None:
+    # Deployable officers (seeds/norms.yaml: absence 10%; each unit gives its leaders L,
+    # admin A and duty D×k first, DOMAIN.md "availability funnel"):
+    #   before: county 6 − 4 − 2 = 0; 刑侦 13 − 2 − 1 = 10; 经侦 5 − 2 − 1 = 2;
+    #           派出所 23 − 2 − 1 − 1×5 = 15  → 27 × 0.9 = 24.3
+    #   after the merge: 刑侦 18 − 2 − 1 = 15 → 0 + 15 + 15 = 30 → 30 × 0.9 = 27.0
+    # An expected value keeps its decimal when it is whole: 27.0, not 27 (it was 27 in the
+    # CLI and 27.0 on the dashboard).
+    # Mirror index: before |{criminal, economic} ∩ {criminal}| / 2 = 50%; after 1/1 = 100%:
+    # a change of +50.0 percentage points (个百分点), like every share's change.
+    org, plan, after = tmp_path / "org.yaml", tmp_path / "plan.yaml", tmp_path / "after.yaml"
+    org.write_text(MIRROR_ORG, encoding="utf-8")
+    plan.write_text("name: 合并侦查\nops:\n  - {op: merge, units: [d1, d2], into: d1}\n")
+    res = runner.invoke(app, ["apply", str(org), str(plan), "-o", str(after)])
+    assert res.exit_code == 0, res.output
+    args = (
+        [command, str(org), str(after)]
+        if command == "compare"
+        else [command, str(org), str(plan), "-o", str(tmp_path / "again.yaml")]
+    )
+    for lang, pp in (("zh", "个百分点"), ("en", "pp")):
+        res = runner.invoke(app, [*args, "--lang", lang], env={"COLUMNS": "200"})
+        assert res.exit_code == 0, res.output
+        assert _row(res.output, "deployable")[-3:] == ["24.3", "27.0", "+2.7"]
+        assert _row(res.output, "mirror_index")[-3:] == ["50.0%", "100.0%", f"+50.0 {pp}"]
+
+
 def test_seed_taizhou_through_the_cli(tmp_path: Path) -> None:
     res = runner.invoke(
         app,
