@@ -339,7 +339,12 @@ class Bureaus:
 def _first_seen(keys: np.ndarray, nkeys: int) -> np.ndarray:
     """Position of the first occurrence of every key (``len(keys)`` when absent)."""
     first = np.full(nkeys, len(keys), dtype=np.int64)
-    np.minimum.at(first, keys[::-1], np.arange(len(keys) - 1, -1, -1))
+    if len(keys):
+        # a key first occurs where a run of equal keys starts
+        at = np.flatnonzero(keys[1:] != keys[:-1])
+        at += 1
+        at = np.concatenate(([0], at))
+        np.minimum.at(first, keys[at], at)
     return first
 
 
@@ -424,12 +429,36 @@ class Frame:
         """Top-down: every position takes ``own`` where it is not ``-1``, else its parent's
         value (the root keeps its own)."""
         out = own.copy()
-        ppos = self.ppos
-        for s, e in self.levels():
-            seg = out[s:e]
-            m = seg < 0
-            if m.any():
-                seg[m] = out[ppos[s:e][m]]
+        ppos, b = self.ppos, self.bounds
+        take = np.flatnonzero(out[1:] < 0) + 1  # the units that take their parent's
+        cut = np.searchsorted(take, b).tolist()
+        for d in range(1, len(b) - 1):
+            t = take[cut[d] : cut[d + 1]]
+            out[t] = out[ppos[t]]
+        return out
+
+    def spread(
+        self,
+        at: np.ndarray,
+        values: np.ndarray | int | bool,
+        root: int | bool,
+        dtype: Any = np.int64,
+    ) -> np.ndarray:
+        """Top-down: the units at positions ``at`` (ascending) take ``values`` (an array
+        along ``at``, or one value for all), every other unit its parent's value, the root
+        ``root`` unless it is in ``at``. :meth:`down` with the set units given as a list:
+        one gather per level and the few set units written over it."""
+        out = np.empty(self.n, dtype=dtype)
+        b, ppos = self.bounds, self.ppos
+        cut = np.searchsorted(at, b).tolist()
+        one = np.ndim(values) == 0
+        out[0] = root if cut[1] == 0 else values if one else values[0]  # type: ignore[index]
+        for d in range(1, len(b) - 1):
+            s, e = b[d], b[d + 1]
+            out[s:e] = out[ppos[s:e]]
+            i, j = cut[d], cut[d + 1]
+            if j > i:
+                out[at[i:j]] = values if one else values[i:j]  # type: ignore[index]
         return out
 
     @cached_property
@@ -501,12 +530,8 @@ class Frame:
     @cached_property
     def near_bureau(self) -> np.ndarray:
         """Position of the nearest bureau at or above every unit (``-1``: none)."""
-        own = np.where(_BUREAU_T[self.kind], np.arange(self.n), -1)
-        if own[0] < 0:
-            own[0] = -2  # the root without a bureau: none, and so its descendants
-        out = self.down(own)
-        out[out == -2] = -1
-        return out
+        at = np.flatnonzero(_BUREAU_T[self.kind])
+        return self.spread(at, at, -1)  # the root without a bureau: none below it either
 
     @cached_property
     def bureau(self) -> dict[str, str | None]:
@@ -552,11 +577,8 @@ class Frame:
         hops = depth[posts] - np.where(b >= 0, depth[np.maximum(b, 0)], 0)
         if not len(self.org.dispatch_rows):
             return posts, hops, np.zeros(len(posts), dtype=bool)
-        own = np.full(self.n, -1, dtype=np.int64)
-        own[0] = -2
-        pos = self.pos_of_row[self.org.dispatch_rows[:, 1]]
-        own[pos] = pos  # a unit dispatched twice is set twice, the same
-        t = self.down(own)[posts]
+        at = np.unique(self.pos_of_row[self.org.dispatch_rows[:, 1]])
+        t = self.spread(at, at, -1)[posts]
         alt = 1 + depth[posts] - depth[np.maximum(t, 0)]
         via = (t >= 0) & (alt < hops)
         return posts, np.where(via, alt, hops), via
@@ -695,11 +717,7 @@ class Frame:
     @cached_property
     def in_station(self) -> np.ndarray:
         """Whether every unit is a station or lies inside one."""
-        own = np.where(self.kind == _STATION, 1, -1)
-        if own[0] < 0:
-            own[0] = 0
-        out = self.down(own)
-        return out == 1
+        return self.spread(np.flatnonzero(self.kind == _STATION), True, False, bool)
 
     @cached_property
     def county_level_sums(self) -> tuple[np.ndarray, np.ndarray]:
@@ -758,12 +776,10 @@ class Frame:
     @cached_property
     def level(self) -> np.ndarray:
         """KIND_LEVELS of every unit, inside units taking their parent's (``-1``: none)."""
-        own = _KIND_LEVEL[self.kind].copy()
+        own = _KIND_LEVEL[self.kind]
         if own[0] < 0:
-            own[0] = -2
-        out = self.down(own)
-        out[out == -2] = -1
-        return out
+            own[0] = -1  # a copy; none, and so for the units below that take it
+        return self.down(own)
 
     @cached_property
     def staffing(self) -> Staffing:
@@ -793,9 +809,11 @@ class Frame:
         S_k = per_kind(lambda k: k.efficient_size)
         ADD_k = per_kind(lambda k: k.added_posts)
         cols = self.org.columns
-        own_lead = cols.leaders[self.rows]
-        lead_n = np.where(own_lead >= 0, own_lead, L_k[kind])
-        del own_lead
+        lead_n = L_k[kind]
+        if len(cols.leaders) and cols.leaders.max() >= 0:  # some units give their own
+            own_lead = cols.leaders[self.rows]
+            lead_n = np.where(own_lead >= 0, own_lead, lead_n)
+            del own_lead
 
         # Establishment heads: a station member whose parent's head is a station joins it.
         member = _MEMBER_T[kind]
@@ -804,7 +822,12 @@ class Frame:
         ppos = self.ppos
         for s, e in self.levels():
             m = member[s:e]
-            if m.any():
+            if m.all():  # a level of members only (as the posts at the bottom): slices
+                hp = head[ppos[s:e]]
+                join = kind[hp] == _STATION
+                np.copyto(head[s:e], hp, where=join)
+                joined[s:e] = join
+            elif m.any():
                 rows = np.flatnonzero(m) + s
                 hp = head[ppos[rows]]
                 join = kind[hp] == _STATION
@@ -818,10 +841,13 @@ class Frame:
         police_in = police[order_in]
         est_p = np.add.reduceat(police_in, starts) if len(heads) else sizes
         est_x = est_p + (np.add.reduceat(aux[order_in], starts) if len(heads) else sizes)
-        own_roster = cols.duty_roster[self.rows]
-        roster = np.where(own_roster >= 0, own_roster == 1, R_k[kind])
-        roster_any = np.logical_or.reduceat(roster[order_in], starts) if len(heads) else sizes > 0
-        del own_roster, roster
+        roster = R_k[kind[order_in]]
+        if len(cols.duty_roster) and cols.duty_roster.max() >= 0:  # some units set their own
+            own_roster = cols.duty_roster[self.rows[order_in]]
+            roster = np.where(own_roster >= 0, own_roster == 1, roster)
+            del own_roster
+        roster_any = np.logical_or.reduceat(roster, starts) if len(heads) else sizes > 0
+        del roster
         add_m = np.where(joined, ADD_k[kind], 0) if ADD_k.any() else None
         added = (
             np.add.reduceat(add_m[order_in], starts)
@@ -869,7 +895,11 @@ class Frame:
         lvl = self.level
         cat = self.category
         ncat = len(CATEGORY_CODES)
-        key = (np.where(lvl < 0, 9, lvl) * ncat + cat) * nk + kind  # level 9: "?"
+        key = np.where(lvl < 0, 9, lvl)  # level 9: "?"
+        key *= ncat
+        key += cat
+        key *= nk
+        key += kind
         nkeys = 10 * ncat * nk
         first = _first_seen(key, nkeys)
         present = np.flatnonzero(first < n)
@@ -890,7 +920,9 @@ class Frame:
         del key_in, lead, lead_adm, over
         adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
-        est_cols = np.maximum(cols.establishment[self.rows], 0)
+        est_cols = cols.establishment[self.rows]
+        if len(est_cols) and est_cols.min() < 0:  # not given: none
+            est_cols = np.maximum(est_cols, 0)
         # Supervision over the units with leaders only (the others add 0.0: no change).
         with_l = np.flatnonzero(lead_n)
         lead_l = lead_n[with_l]

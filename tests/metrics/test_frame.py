@@ -1,17 +1,25 @@
 """The shared columns of the metrics (orgmodel.metrics._frame) against plain loops.
 
-Each pass that takes a short cut (children whose total is 0.0 left out of a float sum, …)
-is compared, bit for bit, with the loop it stands for, on a generated organisation whose
-values hit the short cut and on values that must not take it (negatives, -0.0).
+Each pass that takes a short cut (children whose total is 0.0 left out of a float sum,
+columns read only when some unit sets them, …) is compared with the loop or the reference
+it stands for, on organisations that take the short cut and on ones that must not.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
 import numpy as np
 import pytest
 
+from orgmodel.metrics import metric_report
 from orgmodel.metrics._frame import Frame
-from tests.metrics.test_reference import varied
+from orgmodel.model import OrgGraph, Unit
+from orgmodel.norms import load_norms, load_policy
+from tests.metrics.test_reference import Reference, varied
 
 
 def loop_subtree_sums(fr: Frame, values: np.ndarray) -> np.ndarray:
@@ -44,3 +52,62 @@ def test_float_subtree_sums_are_the_loops_to_the_bit(case: str) -> None:
     assert same_bits(got, want)
     if case == "negative_zero":
         assert np.signbit(got[values == 0.0]).any()  # some -0.0 survives: the case is real
+
+
+def with_units(org: OrgGraph, change: Callable[[Unit], Unit]) -> OrgGraph:
+    units = [change(u) for u in org.units()]
+    return OrgGraph(units, org.guides, org.dispatches, id=org.id, name=org.name)
+
+
+def test_leaders_and_rosters_given_as_the_norms_give_them_change_nothing() -> None:
+    """Units that state the norms' own leaders and duty roster (the columns then hold
+    values, so the per-unit path is taken) give the report of units that leave them out."""
+    norms = load_norms()
+    org = varied(1)
+
+    def stated(u: Unit) -> Unit:
+        k = norms.kinds.get(u.kind)
+        if k is None:
+            return u
+        leaders = k.leaders if u.leaders is None else u.leaders
+        roster = k.duty_roster if u.duty_roster is None else u.duty_roster
+        return replace(u, leaders=leaders, duty_roster=roster)
+
+    kw: dict[str, Any] = {"norms": norms, "policy": load_policy()}
+    want = json.dumps(metric_report(org, **kw), ensure_ascii=False)
+    assert json.dumps(metric_report(with_units(org, stated), **kw), ensure_ascii=False) == want
+
+
+def test_own_leaders_and_rosters_of_members_equal_the_reference() -> None:
+    """Leaders and duty rosters of their own on stations and on their members (a team
+    keeping a roster, an office without one) are filled as the reference fills them."""
+    norms = load_norms()
+    org = varied(2)
+    seen: dict[str, int] = {}
+
+    def own(u: Unit) -> Unit:
+        i = seen[u.kind] = seen.get(u.kind, 0) + 1
+        if u.kind == "station" and i % 2:
+            return replace(u, leaders=1 + i % 4)
+        if u.kind == "team" and i % 3 == 0:
+            return replace(u, duty_roster=True, leaders=0)
+        if u.kind == "office" and i % 2 == 0:
+            return replace(u, duty_roster=False)
+        return u
+
+    changed = with_units(org, own)
+    assert seen.get("team") and seen.get("office")
+    wf = metric_report(changed, norms=norms, policy=[])["workforce"]
+    want = Reference(changed, norms).workforce()
+    assert wf["fixed_posts"] == want["fixed_posts"] and wf["overhead"] == want["overhead"]
+    assert {r["id"]: r["shortfall"] for r in wf["hollow"]} == want["hollow"]
+    for by in ("level", "category"):
+        got = {
+            g["key"]: [g["police"], g["leaders"], g["admin"], g["duty"]]
+            for g in wf["funnel"][by]["groups"]
+        }
+        assert got == want["funnel"][by]
+    # the changes changed something: the same organisation without them differs
+    assert (
+        metric_report(org, norms=norms, policy=[])["workforce"]["fixed_posts"] != wf["fixed_posts"]
+    )
