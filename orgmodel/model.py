@@ -524,25 +524,35 @@ def _columns(
     community_share: Any,
     catalogue: FunctionCatalogue,
     known: Mapping[str, int] | None = None,
+    checked: bool = False,
 ) -> tuple[Columns, dict[str, int]]:
     """Columns from raw inputs, checking every per-unit rule; raises :class:`_Invalid`.
-    ``known`` is the id → row map of ``ids`` when the caller has one."""
-    ids = list(ids)
-    names = list(names)
-    n = len(ids)
-    if not n or len(names) != n:
-        raise _Invalid("size")
-    if set(map(type, ids)) != {str}:
-        raise _Invalid("id")
-    index = known if type(known) is dict else dict(zip(ids, range(n), strict=True))
-    if len(index) != n or "" in index:
-        raise _Invalid("duplicate or empty id")
-    if _has_control(ids):
-        raise _Invalid("id control")
-    if set(map(type, names)) != {str} or not all(map(str.strip, names)):
-        raise _Invalid("name")
-    if _has_control(names):
-        raise _Invalid("name control")
+    ``known`` is the id → row map of ``ids`` when the caller has one. ``checked``: the
+    caller (a reader) has checked the ids and names already — lists of text, ids unique
+    (``known`` is their map), none blank, no control character — so those passes over
+    every unit are not made again."""
+    if checked and type(known) is dict and type(ids) is list and type(names) is list:
+        n = len(ids)
+        index = known
+        if not n or len(names) != n or len(index) != n:
+            raise _Invalid("size")
+    else:
+        ids = list(ids)
+        names = list(names)
+        n = len(ids)
+        if not n or len(names) != n:
+            raise _Invalid("size")
+        if set(map(type, ids)) != {str}:
+            raise _Invalid("id")
+        index = known if type(known) is dict else dict(zip(ids, range(n), strict=True))
+        if len(index) != n or "" in index:
+            raise _Invalid("duplicate or empty id")
+        if _has_control(ids):
+            raise _Invalid("id control")
+        if set(map(type, names)) != {str} or not all(map(str.strip, names)):
+            raise _Invalid("name")
+        if _has_control(names):
+            raise _Invalid("name control")
     # kind
     if isinstance(kind, np.ndarray):
         if kind.dtype.kind not in "iu" or (
@@ -773,6 +783,27 @@ def guides_hold(cols: Columns, tree: _Tree, ends: np.ndarray) -> np.ndarray:
     return ok & hit
 
 
+def _edge_order(ends: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """The order of edges by (upper or source row, lower or target row), and their ends in
+    that order; raises :class:`_Invalid` for an edge given twice (every end is a row here:
+    the same rows are the same ids)."""
+    order = np.lexsort((ends[:, 1], ends[:, 0]))
+    ends = ends[order]
+    if len(ends) > 1 and (ends[1:] == ends[:-1]).all(axis=1).any():
+        raise _Invalid(what)
+    return order, ends
+
+
+def _in_order(
+    pairs: list[tuple[str, str]], order: np.ndarray, checked: bool
+) -> list[tuple[str, str]]:
+    """``pairs`` in ``order`` (as tuples); the list itself when a reader's pairs (tuples)
+    are in that order already."""
+    if checked and (order[1:] > order[:-1]).all():
+        return pairs
+    return [(pairs[i][0], pairs[i][1]) for i in order.tolist()]
+
+
 def dispatches_hold(cols: Columns, ends: np.ndarray) -> np.ndarray:
     """Which DISPATCHES edges hold: from a command centre to another unit."""
     if not len(ends):
@@ -977,6 +1008,56 @@ class OrgGraph:
         >>> org.children("b"), org.total_police(), org.columns.police.tolist()
         (['s'], 25, [5, 20])
         """
+        return cls._from_columns(
+            ids, names, parent, kind, function=function, category=category,
+            establishment=establishment, police=police, auxiliaries=auxiliaries,
+            leaders=leaders, duty_roster=duty_roster, community_share=community_share,
+            guides=guides, dispatches=dispatches, id=id, name=name, description=description,
+            parent_bureau=parent_bureau, catalogue=catalogue, where=where, issues=issues,
+            warnings=warnings, source=source, index=index,
+        )  # fmt: skip
+
+    @classmethod
+    def _from_columns(
+        cls,
+        ids: Sequence[str],
+        names: Sequence[str],
+        parent: Sequence[str | None] | np.ndarray,
+        kind: Sequence[str] | np.ndarray,
+        *,
+        function: Sequence[str | None] | tuple[np.ndarray, Sequence[str]] | None = None,
+        category: Sequence[str | None] | np.ndarray | None = None,
+        establishment: Sequence[int | None] | np.ndarray | None = None,
+        police: Sequence[int] | np.ndarray | None = None,
+        auxiliaries: Sequence[int] | np.ndarray | None = None,
+        leaders: Sequence[int | None] | np.ndarray | None = None,
+        duty_roster: Sequence[bool | None] | np.ndarray | None = None,
+        community_share: Sequence[float | None] | np.ndarray | None = None,
+        guides: Iterable[tuple[str, str]] = (),
+        dispatches: Iterable[tuple[str, str]] = (),
+        id: str = "",
+        name: str = "",
+        description: str = "",
+        parent_bureau: ParentBureau | None = None,
+        catalogue: FunctionCatalogue | None = None,
+        where: Mapping[str, str] | None = None,
+        issues: Iterable[ValidationIssue] = (),
+        warnings: Iterable[ValidationIssue] = (),
+        source: str | None = None,
+        index: Mapping[str, int] | None = None,
+        checked: bool = False,
+        guide_ends: np.ndarray | None = None,
+        dispatch_ends: np.ndarray | None = None,
+    ) -> OrgGraph:
+        """:meth:`from_columns`, and the way in for a reader that has checked more itself
+        (private: the caller vouches for what it says it checked; the errors are the same).
+
+        ``checked``: ``ids`` and ``names`` are lists of text, the ids unique with ``index``
+        (a dict) their map, none blank, no control or invisible format character in either;
+        the edges are pairs of text. ``guide_ends`` / ``dispatch_ends``: the rows of both
+        ends of every edge, looked up in ``index`` (``-1``: not there), as
+        :func:`edge_rows` gives them.
+        """
         cols_in = (
             ids, names, parent, kind, function, category, establishment, police, auxiliaries,
             leaders, duty_roster, community_share,
@@ -987,7 +1068,7 @@ class OrgGraph:
 
         self = cls.__new__(cls)
         self._setup(
-            lambda cat: _columns(*cols_in, cat, index),
+            lambda cat: _columns(*cols_in, cat, index, checked),
             units,
             guides,
             dispatches,
@@ -1000,6 +1081,9 @@ class OrgGraph:
             issues=issues,
             warnings=warnings,
             source=source,
+            checked=checked,
+            guide_ends=guide_ends,
+            dispatch_ends=dispatch_ends,
         )
         return self
 
@@ -1085,6 +1169,9 @@ class OrgGraph:
         issues: Iterable[ValidationIssue],
         warnings: Iterable[ValidationIssue],
         source: str | None,
+        checked: bool = False,
+        guide_ends: np.ndarray | None = None,
+        dispatch_ends: np.ndarray | None = None,
     ) -> None:
         if isinstance(name, str) and (bad_name := _bad_name_char(name)):
             # the organisation's own name, like every unit's (a lone CR from an Excel cell)
@@ -1110,8 +1197,8 @@ class OrgGraph:
                 raise _Invalid("tree")
             self._cols, self._index, self._tree = cols, index, tree
             placement_warnings = self._check_structure(where or {})
-            self._guides = self._checked_guides(guides)
-            self._dispatches = self._checked_dispatches(dispatches)
+            self._guides = self._checked_guides(guides, guide_ends, checked=checked)
+            self._dispatches = self._checked_dispatches(dispatches, dispatch_ends, checked=checked)
         except _Invalid:
             found = _legacy_issues(
                 make_units(), guides, dispatches, parent_bureau, self.catalogue, where or {},
@@ -1227,14 +1314,16 @@ class OrgGraph:
         return i
 
     def _checked_guides(
-        self, guides: list[tuple[str, str]], ends: np.ndarray | None = None
+        self,
+        guides: list[tuple[str, str]],
+        ends: np.ndarray | None = None,
+        *,
+        checked: bool = False,
     ) -> list[tuple[str, str]]:
         self._guide_ends = np.zeros((0, 2), dtype=np.int64)
         if not guides:
             return []
-        if any(type(u) is not str or type(v) is not str for u, v in guides):
-            raise _Invalid("guides")
-        if len(set(guides)) != len(guides):
+        if not checked and any(type(u) is not str or type(v) is not str for u, v in guides):
             raise _Invalid("guides")
         if ends is None:
             ends = edge_rows(self._index, guides)
@@ -1242,28 +1331,28 @@ class OrgGraph:
             raise _Invalid("guides")
         # By the upper unit's row, then the lower unit's: one order whatever order they came
         # in, so a store (whose edge reads have no order) gives back what was saved.
-        order = np.lexsort((ends[:, 1], ends[:, 0]))
-        self._guide_ends = ends[order]
-        return [(guides[i][0], guides[i][1]) for i in order.tolist()]
+        order, self._guide_ends = _edge_order(ends, "guides")
+        return _in_order(guides, order, checked)
 
     def _checked_dispatches(
-        self, dispatches: list[tuple[str, str]], ends: np.ndarray | None = None
+        self,
+        dispatches: list[tuple[str, str]],
+        ends: np.ndarray | None = None,
+        *,
+        checked: bool = False,
     ) -> list[tuple[str, str]]:
         self._dispatch_ends = np.zeros((0, 2), dtype=np.int64)
         if not dispatches:
             return []
-        if any(type(u) is not str or type(v) is not str for u, v in dispatches):
-            raise _Invalid("dispatches")
-        if len(set(dispatches)) != len(dispatches):
+        if not checked and any(type(u) is not str or type(v) is not str for u, v in dispatches):
             raise _Invalid("dispatches")
         if ends is None:
             ends = edge_rows(self._index, dispatches)
         cols = self._cols
         if not dispatches_hold(cols, ends).all() or (cols.parent[ends[:, 0]] == ends[:, 1]).any():
             raise _Invalid("dispatches")
-        order = np.lexsort((ends[:, 1], ends[:, 0]))  # by source row, then target row
-        self._dispatch_ends = ends[order]
-        return [(dispatches[i][0], dispatches[i][1]) for i in order.tolist()]
+        order, self._dispatch_ends = _edge_order(ends, "dispatches")  # by source, then target
+        return _in_order(dispatches, order, checked)
 
     # -- the columns ------------------------------------------------------------------------
 
@@ -1599,26 +1688,24 @@ def _units_from_raw(
     aux_l, lead_l = col(auxiliaries, 0), col(leaders, None, -1)
     roster_l, cs_l = col(duty_roster, None), col(community_share, None, np.nan)
 
-    def at(values: list[Any], i: int) -> Any:
-        return values[i] if i < len(values) else None
+    def padded(values: list[Any]) -> list[Any]:  # a short column reads as None past its end
+        return values if len(values) >= n else values + [None] * (n - len(values))
 
-    return [
-        Unit(
-            id=ids[i],
-            name=at(names_l, i),
-            kind=at(kind_l, i),
-            parent=at(parent_l, i),
-            function=at(fn_l, i),
-            category=at(cat_l, i),
-            establishment=at(est_l, i),
-            police=at(police_l, i),
-            auxiliaries=at(aux_l, i),
-            leaders=at(lead_l, i),
-            duty_roster=at(roster_l, i),
-            community_share=at(cs_l, i),
-        )
-        for i in range(n)
-    ]
+    # in Unit's field order after id
+    fields = (
+        names_l,
+        kind_l,
+        parent_l,
+        fn_l,
+        cat_l,
+        est_l,
+        police_l,
+        aux_l,
+        lead_l,
+        roster_l,
+        cs_l,
+    )
+    return list(map(Unit, ids, *map(padded, fields)))
 
 
 #: Kinds that live inside a 派出所 (DOMAIN.md: "派出所内的队", "派出所综合指挥室").

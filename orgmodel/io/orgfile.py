@@ -183,10 +183,17 @@ _BAD_FIRST = _BAD_LAST.copy()
 _BAD_FIRST[list(b"+-0123456789.")] = True
 
 
+#: ASCII control characters (the model refuses them in an id).
+_CONTROL_BYTE = np.zeros(256, dtype=bool)
+_CONTROL_BYTE[: ord(" ")] = True
+_CONTROL_BYTE[0x7F] = True
+
+
 def _all_plain(raw: list[Any], *, empty: bool = False) -> bool:
-    """Whether every item is a non-empty ASCII id that :func:`normalize_id` leaves as it is,
-    or ``None`` (or ``""`` when ``empty``): the items joined with NUL, the first and last
-    byte of each checked at once."""
+    """Whether every item is a non-empty ASCII id that :func:`normalize_id` leaves as it is
+    and that holds no control character, or ``None`` (or ``""`` when ``empty``): the items
+    joined with NUL, the first and last byte of each checked at once."""
+    items = len(raw)
     try:
         text = "\x00".join(raw)
     except TypeError:  # None (the root's parent), or not text
@@ -194,10 +201,14 @@ def _all_plain(raw: list[Any], *, empty: bool = False) -> bool:
         if len(strs) == len(raw) or set(map(type, strs)) != {str}:
             return False
         text = "\x00".join(strs)
+        items = len(strs)
     if not text.isascii():
         return False
     b = np.frombuffer(f"\x00{text}\x00".encode("ascii"), dtype=np.uint8)
     sep = np.flatnonzero(b == 0)
+    # Every control byte is a separator: no NUL inside an item, no other control character.
+    if len(sep) != items + 1 or np.count_nonzero(_CONTROL_BYTE[b]) != len(sep):
+        return False
     blank = sep[1:] - sep[:-1] == 1
     if not empty and blank.any():
         return False
@@ -332,9 +343,10 @@ def _blank(values: list[Any]) -> bool:
 
 
 def _build(cols: dict[str, Any], index: dict[str, int], **kw: Any) -> OrgGraph:
-    """An :class:`OrgGraph` straight from unit columns (:meth:`OrgGraph.from_columns`);
-    ``index`` maps each id to its row when the reader dropped none."""
-    return OrgGraph.from_columns(
+    """An :class:`OrgGraph` straight from unit columns (:meth:`OrgGraph.from_columns`;
+    the streaming reader passes what it checked itself); ``index`` maps each id to its row
+    when the reader dropped none."""
+    return OrgGraph._from_columns(
         cols["id"],
         cols["name"],
         cols["parent"],
@@ -407,9 +419,11 @@ def _assemble(
     source: str,
     catalogue: FunctionCatalogue | None,
     edges: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None,
+    **checked: Any,
 ) -> OrgGraph:
     """The organisation from the document's top level and its unit columns (and its
-    GUIDES and DISPATCHES pairs, where the reader has made them)."""
+    GUIDES and DISPATCHES pairs, where the reader has made them; ``checked``: what the
+    streaming reader checked itself, as :meth:`OrgGraph._from_columns` takes it)."""
     pb = data.get("parent_bureau")
     parent_bureau: ParentBureau | None = None
     if pb is not None:
@@ -445,6 +459,7 @@ def _assemble(
         where=_Where(index, lines),
         issues=issues,
         source=source,
+        **checked,
     )
 
 
@@ -528,6 +543,15 @@ class _Undecodable(_NotFast):
     """A piece is not a JSON list of unit records (nothing of it was taken)."""
 
 
+class _Refused(_NotFast):
+    """The model refused the organisation the stream read whole: its error is the one the
+    full reader would raise (no need to read the file again)."""
+
+    def __init__(self, error: OrgValidationError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _quotes(buf: bytearray, end: int) -> int:
     """Quotes in ``buf[:end]`` that open or close a string (not escaped)."""
     n = buf.count(b'"', 0, end)
@@ -606,6 +630,10 @@ class _UnitColumns:
         self.later: dict[int, str] = {}  # row → a parent id not read yet
         self.functions: dict[str | None, int] = {None: -1}
         self.arrays: dict[str, np.ndarray] = {f: np.empty(0, dtype=t) for f, t in _ARRAYS}
+        #: Whether the ids and names passed the model's checks of them here (no control or
+        #: invisible format character, no blank name): the model then does not check
+        #: them again; else it does, and names the unit.
+        self.checked = True
 
     def _room(self, rows: int, piece_bytes: int) -> None:
         cap = len(self.arrays["parent"])
@@ -631,6 +659,8 @@ class _UnitColumns:
             ids = _ids(ids)
             if set(map(type, ids)) != {str}:
                 raise _NotFast
+            # Printable text holds no control or invisible format character (one pass).
+            self.checked = self.checked and " ".join(ids).isprintable()
         parents = [r.parent for r in recs]
         if not _all_plain(parents, empty=True):
             parents = _ids(parents)
@@ -641,7 +671,10 @@ class _UnitColumns:
         if len(index) != base + n:
             raise _NotFast  # a duplicate id
         self.ids += ids
-        self.names += map(_GET["name"], recs)
+        names = list(map(_GET["name"], recs))
+        if self.checked:
+            self.checked = all(map(str.strip, names)) and " ".join(names).isprintable()
+        self.names += names
         prow = list(map(index.get, parents, itertools.repeat(-2, n)))
         if -2 in prow:
             self.later.update((base + k, parents[k]) for k, v in enumerate(prow) if v == -2)
@@ -693,8 +726,22 @@ def _read_json_stream(
     """An organisation from a JSON document read in blocks (``size`` bytes in all, where
     known), or ``None``: the document is left to the full reader (:func:`read_org`), which
     names what is wrong with it."""
+    found = _json_stream(blocks, source, catalogue, size)
+    return found if isinstance(found, OrgGraph) else None
+
+
+def _json_stream(
+    blocks: Iterable[bytes | memoryview],
+    source: str,
+    catalogue: FunctionCatalogue | None,
+    size: int | None = None,
+) -> OrgGraph | OrgValidationError | None:
+    """:func:`_read_json_stream`, or the model's refusal of a document the stream read
+    whole (the full reader's error, word for word: raise it)."""
     try:
         return _stream(iter(blocks), source, catalogue, size)
+    except _Refused as refused:
+        return refused.error
     except _NotFast:
         return None
 
@@ -771,25 +818,40 @@ def _stream(
         or top.units != "\x00units"  # a second units key, spelt with escapes ("\u0075nits")
     ):
         raise _NotFast
-    edges = _pairs(top.guides), _pairs(top.dispatches)
+    (guides, guide_ends), (dispatches, dispatch_ends) = (
+        _pairs(top.guides, cols.index),
+        _pairs(top.dispatches, cols.index),
+    )
     data = {f: getattr(top, f) for f in ("id", "name", "description", "parent_bureau")}
     del top
     columns = cols.columns()
     issues: list[ValidationIssue] = []
     try:
-        return _assemble(data, columns, cols.index, issues, None, source, catalogue, edges)
-    except OrgValidationError:
-        raise _NotFast from None
+        return _assemble(
+            data, columns, cols.index, issues, None, source, catalogue, (guides, dispatches),
+            checked=cols.checked, guide_ends=guide_ends, dispatch_ends=dispatch_ends,
+        )  # fmt: skip
+    except OrgValidationError as e:
+        # Every unit and edge was read as the full reader reads it (the same values, rows
+        # and places): the model's refusal is the full reader's, word for word.
+        raise _Refused(e) from None
 
 
-def _pairs(edges: list[Any] | None) -> list[tuple[str, str]]:
-    """(from, to) of typed edge records, the ids normalised as :func:`_edge_pairs` does."""
+def _pairs(
+    edges: list[Any] | None, index: dict[str, int]
+) -> tuple[list[tuple[str, str]], np.ndarray | None]:
+    """(from, to) of typed edge records, the ids normalised as :func:`_edge_pairs` does,
+    and the rows of their ends (``-1``: no such unit)."""
     if edges is None:
-        return []
+        return [], None
     a, b = _ids([e.a for e in edges]), _ids([e.b for e in edges])
     if (set(map(type, a)) | set(map(type, b))) - {str}:
         raise _NotFast
-    return list(zip(a, b, strict=True))
+    n = len(a)
+    ends = np.empty((n, 2), dtype=np.int64)
+    ends[:, 0] = list(map(index.get, a, itertools.repeat(-1, n)))
+    ends[:, 1] = list(map(index.get, b, itertools.repeat(-1, n)))
+    return list(zip(a, b, strict=True)), ends
 
 
 def _blocks(raw: bytes | memoryview) -> Iterator[memoryview]:
@@ -832,25 +894,7 @@ def _parse(text: str | bytes, fmt: str, source: str) -> Any:
     and reads what only it accepts, such as an integer beyond 64 bits, which the model then
     refuses by name) or YAML (libyaml's C loader where PyYAML has it)."""
     if fmt == "json":
-        check_nesting(text, source, indentation=False)
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
-        if isinstance(text, bytes):
-            text = _utf8(text, source)
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(
-                lazy(
-                    "{source}: malformed JSON at line {lineno}, column {colno}: {msg}",
-                    source=source,
-                    lineno=e.lineno,
-                    colno=e.colno,
-                    msg=e.msg,
-                )
-            ) from e
+        return _parse_json(text, source)[0]
     if isinstance(text, bytes):
         text = _utf8(text, source)
     check_nesting(text, source)
@@ -860,6 +904,42 @@ def _parse(text: str | bytes, fmt: str, source: str) -> Any:
         return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as e:
         raise InputError(lazy("{source}: malformed YAML: {e}", source=source, e=e)) from e
+
+
+#: Digits enough for an integer beyond 64 bits (which orjson reads as a float).
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+_LONG_DIGITS_STR = re.compile(r"[0-9]{19}")
+
+
+def _long_integers(text: str | bytes) -> bool:
+    """Whether ``text`` may hold an integer that orjson reads as a float."""
+    if isinstance(text, bytes):
+        return _LONG_DIGITS.search(text) is not None
+    return _LONG_DIGITS_STR.search(text) is not None
+
+
+def _parse_json(text: str | bytes, source: str) -> tuple[Any, bool]:
+    """JSON as :func:`_parse` reads it, and whether orjson read it (else the standard
+    library)."""
+    check_nesting(text, source, indentation=False)
+    try:
+        return orjson.loads(text), True
+    except orjson.JSONDecodeError:
+        pass
+    if isinstance(text, bytes):
+        text = _utf8(text, source)
+    try:
+        return json.loads(text), False
+    except json.JSONDecodeError as e:
+        raise InputError(
+            lazy(
+                "{source}: malformed JSON at line {lineno}, column {colno}: {msg}",
+                source=source,
+                lineno=e.lineno,
+                colno=e.colno,
+                msg=e.msg,
+            )
+        ) from e
 
 
 @functools.cache
@@ -910,15 +990,29 @@ def read_org(
             raw = text.encode("utf-8") if isinstance(text, str) else text
         except UnicodeEncodeError:  # a lone surrogate: the full reader names it
             raw = None
-        if raw is not None and (
-            org := _read_json_stream(_blocks(raw), source, catalogue, len(raw))
-        ):
-            return org
-    data = _parse(text, fmt, source)
+        if raw is not None:
+            found = _json_stream(_blocks(raw), source, catalogue, len(raw))
+            if isinstance(found, OrgValidationError):
+                raise found
+            if found is not None:
+                return found
+    return _read_full(text, fmt, source, catalogue)
+
+
+def _read_full(
+    text: str | bytes, fmt: str, source: str, catalogue: FunctionCatalogue | None
+) -> OrgGraph:
+    """:func:`read_org` without the streaming reader: the document parsed whole."""
+    if fmt == "json":
+        data, by_orjson = _parse_json(text, source)
+    else:
+        data, by_orjson = _parse(text, fmt, source), False
     try:
         return org_from_dict(data, source, catalogue=catalogue)
     except OrgValidationError:
         if fmt == "json":
+            if not by_orjson or not _long_integers(text):
+                raise
             # orjson reads an integer beyond 64 bits as a float: the standard library keeps
             # it whole, so the messages are exactly those of the file as written.
             return org_from_dict(json.loads(text), source, catalogue=catalogue)
@@ -959,16 +1053,21 @@ def load_org(path: str | Path, *, catalogue: FunctionCatalogue | None = None) ->
             # Read in blocks into columns; a file that needs the full reader is read again.
             with p.open("rb") as f:
                 blocks = iter(lambda: f.read(_BLOCK), b"")
-                org = _read_json_stream(blocks, str(p), catalogue, os.fstat(f.fileno()).st_size)
-            if org is not None:
-                return org
+                found = _json_stream(blocks, str(p), catalogue, os.fstat(f.fileno()).st_size)
+            if isinstance(found, OrgValidationError):
+                raise found  # the model refused what the stream read whole: no second read
+            if found is not None:
+                return found
         raw = p.read_bytes()
     except FileNotFoundError as e:
         raise InputError(lazy("{p}: no such file", p=p)) from e
     except IsADirectoryError as e:
         raise InputError(lazy("{p}: is a folder, not an organisation file", p=p)) from e
-    # orjson checks the UTF-8 of what it reads; the decoder then names the bad byte.
-    return read_org(raw if fmt == "json" else _utf8(raw, str(p)), fmt, str(p), catalogue=catalogue)
+    # orjson checks the UTF-8 of what it reads; the decoder then names the bad byte. A JSON
+    # file here is one the stream left: read whole (not streamed again).
+    if fmt == "json":
+        return _read_full(raw, fmt, str(p), catalogue)
+    return read_org(_utf8(raw, str(p)), fmt, str(p), catalogue=catalogue)
 
 
 def dump_org(org: OrgGraph, fmt: str = "yaml") -> str:

@@ -243,3 +243,128 @@ def test_columns_are_read_only_and_edits_still_work(generated: bytes) -> None:
     assert edited.attrs(station)["leaders"] == 7
     assert org.attrs(station)["leaders"] is None  # the base is untouched
     assert workforce_report(org) == before
+
+
+# -- what the stream checks itself, and the refusals it does not read twice ------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        (["a", "b-1", "Z_9"], True),
+        (["a\x01b"], False),  # a control character inside: the model must see it
+        (["a\x00b"], False),  # a NUL inside reads as two ids when joined: not plain
+        (["a\x7fb"], False),
+        (["ab", " a"], False),
+        (["1a"], False),
+    ],
+)
+def test_plain_ids_hold_no_control_character(raw: list[str], plain: bool) -> None:
+    assert orgfile._all_plain(raw) is plain
+
+
+_ODD_TEXT = [
+    ("id with a control character", {"id": "b\u0001x"}),
+    ("id with a NUL", {"id": "b\u0000x"}),
+    ("id with a bidi control", {"id": "城关\u202e所"}),
+    ("name with a bidi control", {"name": "城关\u202e所"}),
+    ("name with a zero-width space", {"name": "城关\u200b所"}),
+    ("name of an ideographic space", {"name": "\u3000"}),
+    ("name with a line separator", {"name": "城关\u2028所"}),
+]
+
+
+@pytest.mark.parametrize("change", [c for _, c in _ODD_TEXT], ids=[k for k, _ in _ODD_TEXT])
+def test_ids_and_names_the_stream_does_not_vouch_for_are_the_models(
+    change: dict[str, str], tmp_path: Path
+) -> None:
+    # The stream checks ids and names in whole-piece passes and tells the model to skip
+    # its own checks; a text that fails them must reach the model's checks, which name it.
+    units = [dict(u) for u in _TRICKY]
+    units[1] |= change  # the station s (its posts name it as their parent)
+    text = json.dumps(_doc(units), ensure_ascii=False).encode()
+    p = tmp_path / "x.json"
+    p.write_bytes(text)
+    with pytest.raises(OrgValidationError) as full:
+        _full_reader(text, str(p))
+    with pytest.raises(OrgValidationError) as streamed:
+        load_org(p)
+    assert str(streamed.value) == str(full.value)
+    assert streamed.value.issues == full.value.issues
+
+
+_REFUSED = [
+    ("cycle", lambda u: u[1].update(parent="s")),
+    ("control in a name", lambda u: u[1].update(name="城关\u0007所")),
+    ("function on a station", lambda u: u[1].update(function="patrol")),
+    ("two roots", lambda u: u[1].pop("parent")),
+    ("group with police", lambda u: u[7].update(police=3)),
+]
+
+
+@pytest.mark.parametrize("change", [c for _, c in _REFUSED], ids=[k for k, _ in _REFUSED])
+def test_a_refused_file_read_whole_by_the_stream_is_not_read_again(
+    change: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = [dict(u) for u in _TRICKY]
+    change(units)
+    text = json.dumps(_doc(units), ensure_ascii=False).encode()
+    p = tmp_path / "x.json"
+    p.write_bytes(text)
+    with pytest.raises(OrgValidationError) as full:
+        _full_reader(text, str(p))
+
+    def no_second_read(*_: Any) -> Any:
+        raise AssertionError("the refused file was parsed again")
+
+    monkeypatch.setattr(orgfile, "_parse_json", no_second_read)
+    monkeypatch.setattr(orgfile, "_parse", no_second_read)
+    for read in (lambda: load_org(p), lambda: read_org(text, "json", str(p))):
+        with pytest.raises(OrgValidationError) as streamed:
+            read()
+        assert str(streamed.value) == str(full.value)
+        assert streamed.value.issues == full.value.issues
+
+
+def test_a_file_the_stream_leaves_is_streamed_once_and_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = [dict(u) for u in _TRICKY]
+    units[1]["police"] = -1  # the records refuse it: the full reader names it
+    text = json.dumps(_doc(units), ensure_ascii=False).encode()
+    p = tmp_path / "x.json"
+    p.write_bytes(text)
+    with pytest.raises(OrgValidationError) as full:
+        _full_reader(text, str(p))
+    calls: list[str] = []
+    stream, loads = orgfile._stream, orgfile.json.loads
+    monkeypatch.setattr(orgfile, "_stream", lambda *a: calls.append("stream") or stream(*a))
+    monkeypatch.setattr(orgfile.json, "loads", lambda *a: calls.append("json") or loads(*a))
+    with pytest.raises(OrgValidationError) as streamed:
+        load_org(p)
+    assert str(streamed.value) == str(full.value)
+    # once by the stream, once by orjson; the standard library only for a long integer
+    assert calls == ["stream"]
+
+
+def test_edges_out_of_order_and_twice_are_the_full_readers(generated: bytes) -> None:
+    data = json.loads(generated)
+    assert len(data["guides"]) > 2 and len(data["dispatches"]) > 2
+    data["guides"].reverse()
+    data["dispatches"] = data["dispatches"][1:] + data["dispatches"][:1]
+    text = json.dumps(data, ensure_ascii=False).encode()
+    org = _stream(text, 4096)
+    assert org is not None
+    _same(org, _full(text))
+    rows = [(org.index[a], org.index[b]) for a, b in org.guides]
+    assert rows == sorted(rows)  # by (upper row, lower row), whatever the file's order
+    for key in ("guides", "dispatches"):
+        twice = dict(data, **{key: [*data[key], data[key][0]]})
+        text = json.dumps(twice, ensure_ascii=False).encode()
+        assert _stream(text, 4096) is None
+        with pytest.raises(OrgValidationError) as streamed:
+            read_org(text, "json", "x.json")
+        with pytest.raises(OrgValidationError) as full:
+            _full_reader(text, "x.json")
+        assert streamed.value.issues == full.value.issues
+        assert "duplicate edge" in str(streamed.value)
