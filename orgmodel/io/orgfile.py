@@ -479,26 +479,35 @@ _Kind: Any = Literal.__getitem__(KINDS)
 _Category: Any = Literal.__getitem__(CATEGORY_CODES)
 # A field left out reads as its column's sentinel for none ("" for no parent); an explicit
 # null as None.
+_UNIT_SPEC: list[tuple[Any, ...]] = [
+    ("id", str),
+    ("name", str),
+    ("kind", _Kind),
+    ("parent", str | None, ""),
+    ("function", str | None, None),
+    ("category", _Category | None, None),
+    ("establishment", _Headcount | None, -1),
+    ("police", _Headcount, 0),
+    ("auxiliaries", _Headcount, 0),
+    ("leaders", _Headcount | None, -1),
+    ("duty_roster", bool | None, -1),
+    ("community_share", Annotated[float, msgspec.Meta(ge=0, le=1)] | None, float("nan")),
+]
 _UnitRecord: Any = msgspec.defstruct(
-    "_UnitRecord",
-    [
-        ("id", str),
-        ("name", str),
-        ("kind", _Kind),
-        ("parent", str | None, ""),
-        ("function", str | None, None),
-        ("category", _Category | None, None),
-        ("establishment", _Headcount | None, -1),
-        ("police", _Headcount, 0),
-        ("auxiliaries", _Headcount, 0),
-        ("leaders", _Headcount | None, -1),
-        ("duty_roster", bool | None, -1),
-        ("community_share", Annotated[float, msgspec.Meta(ge=0, le=1)] | None, float("nan")),
-    ],
+    "_UnitRecord", _UNIT_SPEC, forbid_unknown_fields=True, gc=False
+)
+_RECORDS = msgspec.json.Decoder(list[_UnitRecord])
+#: Fields most files leave out (a generated national file has none of them): a piece is
+#: first decoded as records without them, whose columns are then filled with "none" at
+#: once instead of being read unit by unit; a piece with one of them is decoded whole.
+_RARE = ("category", "leaders", "duty_roster", "community_share")
+_CommonUnitRecord: Any = msgspec.defstruct(
+    "_CommonUnitRecord",
+    [f for f in _UNIT_SPEC if f[0] not in _RARE],
     forbid_unknown_fields=True,
     gc=False,
 )
-_RECORDS = msgspec.json.Decoder(list[_UnitRecord])
+_RECORDS_COMMON = msgspec.json.Decoder(list[_CommonUnitRecord])
 _EdgeRecord: Any = msgspec.defstruct(
     "_EdgeRecord", [("a", str), ("b", str)], rename={"a": "from", "b": "to"},
     forbid_unknown_fields=True, gc=False,
@@ -634,6 +643,8 @@ class _UnitColumns:
         #: invisible format character, no blank name): the model then does not check
         #: them again; else it does, and names the unit.
         self.checked = True
+        #: Whether pieces are decoded without the rare fields first (until one has them).
+        self.common = True
 
     def _room(self, rows: int, piece_bytes: int) -> None:
         cap = len(self.arrays["parent"])
@@ -647,10 +658,19 @@ class _UnitColumns:
             a.resize(max(want, rows), refcheck=False)
 
     def add(self, piece: memoryview) -> None:
-        try:
-            recs = _RECORDS.decode(piece)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            raise _Undecodable from None
+        recs, rare = None, not self.common
+        if self.common:
+            try:
+                recs = _RECORDS_COMMON.decode(piece)
+            except msgspec.ValidationError:  # one of the rare fields (or a bad value)
+                self.common, rare = False, True
+            except msgspec.DecodeError:
+                raise _Undecodable from None
+        if recs is None:
+            try:
+                recs = _RECORDS.decode(piece)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                raise _Undecodable from None
         if not recs:
             return
         n, base = len(recs), len(self.ids)
@@ -687,11 +707,16 @@ class _UnitColumns:
         arr = self.arrays
         arr["parent"][rows] = prow
         arr["kind"][rows] = list(map(_KIND_CODES.__getitem__, map(_GET["kind"], recs)))
-        arr["category"][rows] = list(map(_CATEGORY_CODES.__getitem__, map(_GET["category"], recs)))
         arr["function"][rows] = list(map(table.__getitem__, fns))
         arr["police"][rows] = [r.police for r in recs]
         arr["auxiliaries"][rows] = [r.auxiliaries for r in recs]
         _put(arr["establishment"], rows, [r.establishment for r in recs], -1)
+        if not rare:
+            for f in ("category", "leaders", "duty_roster"):
+                arr[f][rows] = -1
+            arr["community_share"][rows] = np.nan
+            return
+        arr["category"][rows] = list(map(_CATEGORY_CODES.__getitem__, map(_GET["category"], recs)))
         _put(arr["leaders"], rows, [r.leaders for r in recs], -1)
         _put(arr["duty_roster"], rows, [r.duty_roster for r in recs], -1)
         _put(arr["community_share"], rows, [r.community_share for r in recs], np.nan)

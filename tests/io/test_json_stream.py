@@ -368,3 +368,22 @@ def test_edges_out_of_order_and_twice_are_the_full_readers(generated: bytes) -> 
             _full_reader(text, "x.json")
         assert streamed.value.issues == full.value.issues
         assert "duplicate edge" in str(streamed.value)
+
+
+@pytest.mark.parametrize(
+    "rare", [{"leaders": 2}, {"category": "duty"}, {"duty_roster": False}, {"community_share": 0.5}]
+)
+def test_a_rare_field_late_in_the_file_is_read(generated: bytes, rare: dict[str, Any]) -> None:
+    # Pieces are decoded without the rare fields first; one that has them is read whole,
+    # and so is every piece after it.
+    data = json.loads(generated)
+    units = data["units"]
+    late = next(u for u in reversed(units) if u["kind"] == "station")
+    late |= rare
+    text = json.dumps(data, ensure_ascii=False).encode()
+    org = _stream(text, 4096)
+    assert org is not None
+    _same(org, _full(text))
+    field, value = next(iter(rare.items()))
+    assert org.attrs(late["id"])[field] == value
+    assert org.attrs(units[0]["id"])[field] is None
