@@ -1092,8 +1092,8 @@ class OrgGraph:
         cls,
         base: OrgGraph,
         cols: Columns,
-        guides: Sequence[tuple[str, str]],
-        dispatches: Sequence[tuple[str, str]],
+        guides: Sequence[tuple[str, str]] | None,
+        dispatches: Sequence[tuple[str, str]] | None,
         touched: Iterable[Unit],
         *,
         id: str,
@@ -1113,7 +1113,9 @@ class OrgGraph:
         whose kind or parent changed, and the new ones), the placements only around those
         rows. ``index`` is the id ↔ row map when the caller has one (else it is built when
         first asked for). With ``edges_checked`` the caller has checked that every edge
-        holds (``guide_ends`` / ``dispatch_ends`` are then required). Returns ``None`` when
+        holds (``guide_ends`` / ``dispatch_ends`` are then required, and the id pairs,
+        when ``guides`` / ``dispatches`` are ``None``, are those rows' ids, made when first
+        read). Returns ``None`` when
         a check fails: the caller then builds the organisation from :class:`Unit` records
         for the precise error.
         """
@@ -1142,8 +1144,13 @@ class OrgGraph:
                 self._check_structure({})
                 warnings = self._placement_warnings({}, bfs=True)
             if edges_checked and guide_ends is not None and dispatch_ends is not None:
-                self._guides, self._guide_ends = list(guides), guide_ends
-                self._dispatches, self._dispatch_ends = list(dispatches), dispatch_ends
+                self._guide_ends, self._dispatch_ends = guide_ends, dispatch_ends
+                if guides is not None:
+                    self._guides = list(guides)
+                if dispatches is not None:
+                    self._dispatches = list(dispatches)
+            elif guides is None or dispatches is None:
+                raise TypeError("derived: the edges as id pairs, or checked as rows")
             else:
                 self._guides = self._checked_guides(list(guides), guide_ends)
                 self._dispatches = self._checked_dispatches(list(dispatches), dispatch_ends)
@@ -1549,6 +1556,17 @@ class OrgGraph:
     def parents(self) -> Mapping[str, str | None]:
         """The parent of every unit."""
         return self._parent
+
+    @cached_property
+    def _guides(self) -> list[tuple[str, str]]:
+        # An organisation derived with its edges as rows only: the pairs of their ids.
+        ids = self._cols.ids
+        return [(ids[a], ids[b]) for a, b in self._guide_ends.tolist()]
+
+    @cached_property
+    def _dispatches(self) -> list[tuple[str, str]]:
+        ids = self._cols.ids
+        return [(ids[a], ids[b]) for a, b in self._dispatch_ends.tolist()]
 
     @property
     def guides(self) -> list[tuple[str, str]]:

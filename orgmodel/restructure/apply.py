@@ -287,9 +287,9 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
     built = ws.result_columns()
     edges = ws.final_edges_on(built) if built is not None else None
     if built is not None and edges is not None:
-        guides, dispatches, dropped_g, dropped_d, g_ends, d_ends = edges
+        dropped_g, dropped_d, g_ends, d_ends = edges
         scenario = OrgGraph.derived(
-            org, built.cols, guides, dispatches, built.modified,
+            org, built.cols, None, None, built.modified,
             id=sid, name=sname, description=description, tree=built.tree,
             guide_ends=g_ends, dispatch_ends=d_ends, index=built.index,
             changed_rows=built.changed, edges_checked=True,

@@ -1009,6 +1009,10 @@ class Workspace:
         """The result's command tree: the base's children lists (shifted past the removed
         rows), with the lists the plan holds put in their place; checked against the parent
         column, else made by a sort of the whole (``None``: not one tree)."""
+        if not created_row and len(gone_rows):
+            pruned = self._pruned_tree(cols, new_base, gone_rows)
+            if pruned is not None:
+                return pruned
         base = self.base
         bt = base._tree
         index = base.index
@@ -1060,17 +1064,67 @@ class Workspace:
                         key[at(c)] = j
         return _tree(parent, key)
 
-    def final_edges_on(
-        self, built: Built
-    ) -> (
-        tuple[list[tuple[str, str]], list[tuple[str, str]], list, list, np.ndarray, np.ndarray]
-        | None
-    ):
+    def _pruned_tree(
+        self, cols: Columns, new_base: np.ndarray, gone_rows: np.ndarray
+    ) -> _Tree | None:
+        """The result's command tree when the plan only removed whole subtrees (a merge or
+        close of units without sub-units, say): the base's tree without those rows — its
+        breadth-first order, levels and children lists filtered, no walk. ``None`` when
+        anything else changed: a unit kept moved, a children list was reordered or grew,
+        or a removed unit's child stayed."""
+        base = self.base
+        bt, index, ids = base._tree, base.index, base.columns.ids
+        bp = base.columns.parent
+        n = len(bp)
+        gone = np.zeros(n, dtype=bool)
+        gone[gone_rows] = True
+        if (gone[np.maximum(bp, 0)] & (bp >= 0) & ~gone).any():
+            return None
+        parent = cols.parent
+        units = self.units
+        for uid, u in units.own.items():
+            r = index.get(uid, -1)
+            if r < 0 or gone[r]:
+                return None
+            p = int(bp[r])
+            if (p < 0) != (u.parent is None) or (
+                p >= 0 and (u.parent != ids[p] or parent[new_base[r]] != new_base[p])
+            ):
+                return None
+        starts = bt.starts
+        for uid, kl in self.children.own.items():
+            r = index.get(uid, -1)
+            if r < 0 or gone[r]:
+                continue
+            was = bt.kids[starts[r] : starts[r + 1]]
+            if kl != [ids[c] for c in was[~gone[was]].tolist()]:
+                return None
+        order = new_base[bt.order]
+        order = order[order >= 0]
+        depth = bt.depth[~gone]
+        lost = np.bincount(bt.depth[gone_rows], minlength=len(bt.bounds) - 1)
+        bounds = bt.bounds - np.concatenate([[0], np.cumsum(lost)])
+        levels = len(bounds)
+        while levels > 2 and bounds[levels - 1] == bounds[levels - 2]:
+            levels -= 1  # a deepest level left empty
+        kids = new_base[bt.kids]
+        kids = kids[kids >= 0]
+        up = bp[gone_rows]
+        up = up[(up >= 0) & ~gone[np.maximum(up, 0)]]
+        counts = np.diff(starts)[~gone] - np.bincount(new_base[up], minlength=len(order))
+        new_starts = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(counts, out=new_starts[1:])
+        return _Tree(order, depth, bounds[:levels].copy(), kids, new_starts)
+
+    def final_edges_on(self, built: Built) -> tuple[list, list, np.ndarray, np.ndarray] | None:
         """:meth:`final_edges` on the result's columns, looking one by one only at the edges
         a plan may have changed: those it added, and those with an end removed or at or
-        below a unit it read or changed; every other base edge still holds. Also the rows of
-        the kept edges' ends. ``None`` when a kept DISPATCHES edge runs to its centre's own
-        parent (the caller then builds the organisation unit by unit for the error)."""
+        below a unit it read or changed; every other base edge still holds. Returns
+        ``(dropped_guides, dropped_dispatches, guide_ends, dispatch_ends)``: the kept edges
+        as the rows of their ends, in the order :meth:`final_edges` gives them (the id
+        pairs are these rows' ids). ``None`` when a kept DISPATCHES edge runs to its
+        centre's own parent (the caller then builds the organisation unit by unit for the
+        error)."""
         base = self.base
         n = len(base)
         mark = np.zeros(n, dtype=bool)
@@ -1093,7 +1147,7 @@ class Workspace:
         d = self._final(self.dispatches, base.dispatch_rows, built, lambda r: mark[r], guides=False)
         if d is None or g is None:
             return None
-        return g[0], d[0], g[1], d[1], g[2], d[2]
+        return g[0], d[0], g[1], d[1]
 
     def _redirected_rows(self, built: Built) -> np.ndarray:
         """Row in the result where every removed base unit's edges end up (``-1``: they
@@ -1116,7 +1170,7 @@ class Workspace:
         dirty: Any,
         *,
         guides: bool,
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], np.ndarray] | None:
+    ) -> tuple[list[tuple[str, str]], np.ndarray] | None:
         cols, tree = built.cols, built.tree
         nb = len(edges.base)
         alive = np.ones(nb, dtype=bool)
@@ -1160,13 +1214,11 @@ class Workspace:
                 kept = ce[ok[cj]]
                 if len(kept) and (cols.parent[kept[:, 0]] == kept[:, 1]).any():
                     return None
-        bad = cj[~ok[cj]].tolist()
-        if bad:
-            base_list = edges.base
-            orig = [base_list[i] for i in idx.tolist()] + added
-            dropped = [orig[j] for j in bad]
-        else:
-            dropped = []
+        nk = len(idx)
+        base_list = edges.base
+        dropped = [
+            base_list[int(idx[j])] if j < nk else added[j - nk] for j in cj[~ok[cj]].tolist()
+        ]
         keep = np.flatnonzero(ok)
         if len(cj):
             # The same edge reached twice (through a redirect): the first one stays.
@@ -1177,10 +1229,7 @@ class Workspace:
         # By the upper end's place in the breadth-first order (as the organisation is
         # written), then as they came.
         order = keep[np.lexsort((keep, built.bfs_pos[ends[keep, 0]]))]
-        out_ends = ends[order].reshape(-1, 2)
-        ids = cols.ids
-        out = [(ids[x], ids[y]) for x, y in out_ends.tolist()]
-        return out, dropped, out_ends
+        return dropped, ends[order].reshape(-1, 2)
 
     def ordered_units(self) -> list[Unit]:
         """Units parents first (breadth-first from the root), ready for an OrgGraph."""
