@@ -408,7 +408,10 @@ class ScenarioSummary(_Out):
 class ScenarioDetail(ScenarioSummary):
     """A scenario with its plan and the log of what each operation did."""
 
-    plan: dict[str, Any]
+    plan: dict[str, Any] = Field(
+        description="The plan as stored. One the plan reader refuses (stored by another tool, "
+        "or with a key given twice) comes back as {text, unreadable: why}."
+    )
     log: list[Any] = Field(default_factory=list)
     message: str | None = None
 

@@ -673,12 +673,14 @@ def deltas(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any
 
 
 def stored_plan_data(text: str) -> Any:
-    """A stored plan's text parsed back; ``{"text": text}`` if it does not parse (a plan
-    stored by another tool). Blocking."""
+    """A stored plan's text parsed back; ``{"text": text, "unreadable": why}`` if the plan
+    reader refuses it (a plan stored by another tool, or by an older orgmodel with a key
+    given twice, which the reader no longer takes: its last value silently won). Blocking."""
     try:
         return plan_data(text)
-    except Exception:
-        return {"text": text}
+    except Exception as e:
+        why = getattr(e, "problem", None) if isinstance(e, yaml.MarkedYAMLError) else None
+        return {"text": text, "unreadable": why or str(e) or type(e).__name__}
 
 
 def replay_plan(base: OrgGraph, plan: str | Mapping[str, Any]) -> Any:

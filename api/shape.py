@@ -24,10 +24,9 @@ from api.models import (
     VersionOut,
 )
 from api.problems import ApiProblem
-from api.service import Subject
+from api.service import Subject, stored_plan_data
 from orgmodel.model import KIND_NAMES, KINDS, OrgGraph
 from orgmodel.store import OrgVersion, ScenarioRecord
-from orgmodel.store._common import plan_data
 
 __all__ = [
     "check_if_match",
@@ -184,10 +183,7 @@ def scenario_summary(rec: ScenarioRecord, base_name: str = "", **kw: Any) -> Any
 
 
 def _plan_dict(rec: ScenarioRecord) -> Any:
-    try:
-        return plan_data(rec.plan)
-    except Exception:  # a plan stored by another tool: show it as text
-        return {"text": rec.plan}
+    return stored_plan_data(rec.plan)  # one the reader refuses: its text, and why
 
 
 def scenario_detail(

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from orgmodel._yaml import load_yaml
 from orgmodel.i18n import lazy
 from orgmodel.model import CATEGORY_CODES, KINDS, OrgGraph, ParentBureau
 from orgmodel.store.base import QueryError, ReadOnlyQueryError
@@ -300,25 +301,39 @@ def plan_text(plan: Mapping[str, Any] | str) -> str:
     return json.dumps(plan, ensure_ascii=False, indent=1, default=str)
 
 
-#: libyaml's loader where PyYAML was built with it: the pure-Python one takes seconds on a
-#: plan of thousands of operations.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _RepeatedKey(ValueError):
+    """A JSON object gives a key twice (the YAML reader then names it and its lines)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        raise _RepeatedKey
+    return d
 
 
 def plan_data(text: str) -> Any:
-    """A stored plan's text parsed back.
+    """A plan's text parsed: what a client sends as ``plan_text``, and a stored plan's text
+    read back.
 
     A plan given as data is stored as JSON (:func:`plan_text`): it is read with the JSON
     parser, some hundred times faster than a YAML parser on the same text; anything else
-    (YAML as the planner wrote it, or JSON that ``json`` refuses) with the YAML one, which
-    reads JSON too.
+    (YAML as the planner wrote it, or JSON that ``json`` refuses) with orgmodel's YAML
+    reader (:func:`orgmodel._yaml.load_yaml`, which reads JSON too), as every plan file is.
+
+    Raises
+    ------
+    yaml.YAMLError
+        Malformed, or a key given twice in one mapping (``duplicate key 'share' at line 5
+        (first given at line 3)``): the last value would silently win, in YAML or JSON
+        alike, so neither reader takes it.
     """
     if text.lstrip().startswith("{"):
         try:
-            return json.loads(text)
-        except ValueError:
+            return json.loads(text, object_pairs_hook=_unique_keys)
+        except ValueError:  # malformed, or a repeated key: the YAML reader names it
             pass
-    return yaml.load(text, Loader=_YAML_LOADER)
+    return load_yaml(text)
 
 
 def plan_summary(plan: Mapping[str, Any] | str) -> tuple[str, int]:

@@ -76,6 +76,43 @@ def test_plan_shape_error_in_yaml_text(client: TestClient) -> None:
     assert p["errors"][0] == {"message": p["errors"][0]["message"], "op_index": 0, "op": "explode"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: x\nops:\n  - op: transfer\n    from: xj\n    to: s1\n    police: 2\n    police: 9\n",
+        '{"name": "x", "ops": [{"op": "transfer", "from": "xj", "to": "s1", "police": 2,\n'
+        '  "police": 9}]}',
+    ],
+    ids=["yaml", "json"],
+)
+def test_plan_text_with_a_key_given_twice_is_refused(client: TestClient, text: str) -> None:
+    # Plan files refused a repeated key; plan_text (and stored plans) went through another
+    # reader that kept the last value silently: 9 officers moved where the planner read 2.
+    body = {"base": "test-county", "plan_text": text}
+    p = problem(client.post("/api/v1/scenarios", json=body, headers=P), 422, "invalid-plan")
+    first = 6 if text.startswith("name") else 1
+    assert (
+        f"duplicate key 'police' at line {first + 1} (first given at line {first})" in p["detail"]
+    )
+    assert client.get("/api/v1/scenarios", headers=V).json() == []  # nothing saved
+
+
+def test_stored_plan_with_a_key_given_twice_comes_back_as_text_and_why(
+    client: TestClient,
+) -> None:
+    # A plan stored before the reader refused repeated keys: the scenario still opens, its
+    # plan as the text stored (nothing lost) and the reason it is not read.
+    text = "name: 旧方案\nops:\n  - {op: transfer, from: xj, to: s1, police: 2, police: 9}\n"
+    service = client.app.state.service  # type: ignore[attr-defined]
+    base = service.store.load_org("test-county")
+    service.store.save_scenario("old-plan", "test-county", 1, text, base, "x")
+    r = client.get("/api/v1/scenarios/old-plan", headers=V)
+    assert r.status_code == 200, r.text
+    plan = r.json()["plan"]
+    assert plan["text"] == text
+    assert plan["unreadable"].startswith("duplicate key 'police' at line 3 (first given at line 3)")
+
+
 def test_plan_may_not_name_a_server_file(client: TestClient) -> None:
     plan = {"name": "t", "ops": [{"op": "apply_template", "template": "/etc/passwd"}]}
     body = {"base": "test-county", "plan": plan}

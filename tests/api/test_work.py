@@ -61,7 +61,7 @@ def test_listing_after_a_10k_operation_scenario_parses_no_plan(
     # entry points, and the plan models.
     for module, name in (
         (common, "plan_data"),
-        (api.shape, "plan_data"),
+        (api.shape, "stored_plan_data"),
         (api.service, "plan_data"),
         (yaml, "load"),
         (yaml, "safe_load"),
