@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
+import numpy as np
+
 from orgmodel.i18n import lazy
-from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, GROUP_KINDS, KIND_NAMES, Unit
+from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, GROUP_KINDS, KIND_NAMES, KINDS, Unit
 from orgmodel.restructure.select import resolve_units, show_ref
-from orgmodel.restructure.templates import LargeDepartment, load_template
+from orgmodel.restructure.templates import LargeDepartment, Template, load_template
 from orgmodel.restructure.workspace import (
     ORGAN_KINDS,
     OpError,
@@ -527,9 +529,16 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
     bureaus = _scope_bureaus(ws, op, tpl.applies_to)
     before = after = 0
     checked: dict[tuple[str, bool | None], bool] = {}
+    large = _large_by_row(ws, tpl)
     for b in bureaus:
         groups: dict[str, list[str]] = {}
-        for c in ws.kids(b):
+        sib = ws.kids(b)
+        for c, k in zip(sib, _kid_codes(ws, b, sib, large), strict=True):
+            if k >= 0:
+                groups.setdefault(tpl.departments[k].code, []).append(c)
+                continue
+            if k == -1:
+                continue
             fn = ws.function_of(c)
             if fn is None or ws.kind_of(c) not in ORGAN_KINDS:
                 continue
@@ -550,7 +559,6 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
         if not groups:
             continue
         # The large departments take the place of the first department, in template order.
-        sib = ws.kids(b)
         place = {c: j for j, c in enumerate(sib)}
         first = min(place[m] for ms in groups.values() for m in ms)
         plan: list[tuple[LargeDepartment, str, list[str], bool | None]] = []
@@ -567,6 +575,41 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
             _template_one_by_one(ws, b, first, plan)
     who = ws.labels(bureaus)
     return f"按模板「{tpl.name or tpl.id}」整合 {who}: {before} 个内设机构 → {after} 个大部门"
+
+
+def _large_by_row(ws: Workspace, tpl: Template) -> np.ndarray:
+    """For every base row: the index in ``tpl.departments`` of the large department that
+    takes it, ``-1`` when it is not a department or centre with a function, ``-2`` when
+    its function is not mapped."""
+    cols = ws.base.columns
+    where = {d.code: j for j, d in enumerate(tpl.departments)}
+    mapping = tpl.mapping()
+    by_fn = np.array(
+        [where[mapping[f].code] if f in mapping else -2 for f in cols.functions] + [-1],
+        dtype=np.int64,
+    )
+    organ = np.zeros(len(KINDS), dtype=bool)
+    organ[[KINDS.index(k) for k in ORGAN_KINDS]] = True
+    fn = np.where(cols.function >= 0, cols.function, len(cols.functions))
+    return np.where(organ[cols.kind], by_fn[fn], -1)
+
+
+def _kid_codes(ws: Workspace, b: str, kids: list[str], large: np.ndarray) -> list[int]:
+    """:func:`_large_by_row` of each of ``kids`` (a bureau's children) that the plan has
+    not touched; ``-3`` for the others (to be read one by one)."""
+    base = ws.base
+    own = ws.units.own
+    rb = base.index.get(b)
+    if rb is not None and b not in ws.children.own:
+        t = base._tree
+        codes: list[int] = large[t.kids[t.starts[rb] : t.starts[rb + 1]]].tolist()
+    else:
+        index = base.index
+        rows = np.array([index.get(c, -1) for c in kids], dtype=np.int64)
+        codes = np.where(rows >= 0, large[rows], -3).tolist()
+    if own:
+        codes = [-3 if c in own else k for c, k in zip(kids, codes, strict=True)]
+    return codes
 
 
 def _large_attrs(ws: Workspace, d: LargeDepartment, roster: bool | None) -> dict[str, Any]:

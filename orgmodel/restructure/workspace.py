@@ -692,9 +692,9 @@ class Workspace:
         new_ids = [t for t, _m in plan]
         if len(set(new_ids)) != len(new_ids):
             return False
-        parent = base.columns.parent
         own, kids_own, gone = self.units.own, self.children.own, self.units.gone
         pmix, amix, origins = self.pmix, self.amix, self.origins
+        rows = []
         for t, members in plan:
             if t in self.ever and t not in members:
                 return False
@@ -708,10 +708,10 @@ class Workspace:
                     or m in amix
                     or m in origins
                     or m in gone
-                    or parent[r] != b
                 ):
                     return False
-        return True
+                rows.append(r)
+        return bool((base.columns.parent[rows] == b).all())
 
     def fold_template(
         self, bureau: str, first: int, made: list[tuple[str, dict[str, Any], list[str]]]
@@ -737,40 +737,48 @@ class Workspace:
             self.pmix[uid] = {}
             self.amix[uid] = {}
             self.origins[uid] = set()
-        for uid, _attrs, members in made:
-            self._fold_fresh(members, uid)
-
-    def _fold_fresh(self, members: list[str], target: str) -> None:
-        """:meth:`absorb` (``merge=True``) into ``target`` of each of ``members`` (but the
-        target), base units the plan has not touched."""
+        # What absorb reads of each department folded, from the columns in one go.
         base = self.base
-        cols, index, starts = base.columns, base.index, base._tree.starts
-        police, aux, est = cols.police, cols.auxiliaries, cols.establishment
+        index, cols, starts = base.index, base.columns, base._tree.starts
+        rows = np.array([index[m] for _u, _a, ms in made for m in ms], dtype=np.int64)
+        values = zip(
+            cols.police[rows].tolist(),
+            cols.auxiliaries[rows].tolist(),
+            cols.establishment[rows].tolist(),
+            (starts[rows + 1] - starts[rows]).tolist(),
+            strict=True,
+        )
+        for uid, _attrs, members in made:
+            self._fold_fresh(members, uid, values)
+
+    def _fold_fresh(
+        self, members: list[str], target: str, values: Iterator[tuple[int, int, int, int]]
+    ) -> None:
+        """:meth:`absorb` (``merge=True``) into ``target`` of each of ``members`` (but the
+        target), base units the plan has not touched; ``values`` gives each member's police,
+        auxiliaries, establishment and number of children."""
         u = self.units.own[target]
         assert u.parent is not None
         siblings = self.children[u.parent]
         gone, kids_own, redirect = self.units.gone, self.children.own, self.redirect
         for m in members:
+            police, aux, est, kids = next(values)
             if m == target:
                 continue
-            r = index[m]
-            n = int(police[r])
-            if n > 0:
+            if police > 0:
                 mix = self._mix(target, "police")
-                mix[m] = mix.get(m, 0) + n
-                u.police += n
-            n = int(aux[r])
-            if n > 0:
+                mix[m] = mix.get(m, 0) + police
+                u.police += police
+            if aux > 0:
                 mix = self._mix(target, "auxiliaries")
-                mix[m] = mix.get(m, 0) + n
-                u.auxiliaries += n
-            if starts[r + 1] > starts[r]:
+                mix[m] = mix.get(m, 0) + aux
+                u.auxiliaries += aux
+            if kids:
                 for c in list(self.children[m]):
                     self.reparent(c, target)
             self.origins_of(target).add(m)
-            e = int(est[r])
-            if e >= 0:
-                u.establishment = (u.establishment or 0) + e
+            if est >= 0:
+                u.establishment = (u.establishment or 0) + est
             self.reshaped = True
             siblings.remove(m)
             gone.add(m)
@@ -1027,20 +1035,29 @@ class Workspace:
                     repl[r] = kl
             kr = new_base[bt.kids]
             starts = bt.starts
-            pieces = []
-            prev = 0
-            for r in sorted(repl):
-                pieces.append(kr[prev : starts[r]])
-                lst = repl[r]
-                if lst:
-                    pieces.append(np.array([at(c) for c in lst], dtype=np.int64))
-                prev = int(starts[r + 1])
-            pieces.append(kr[prev:])
-            for uid in created_row:
-                kl = kids_own[uid]
-                if kl:
-                    pieces.append(np.array([at(c) for c in kl], dtype=np.int64))
-            kids = np.concatenate(pieces)
+            held = sorted(repl)
+            # The rows of every child in the lists the plan holds, looked up in one go.
+            lists = [repl[r] or [] for r in held] + [kids_own[uid] for uid in created_row]
+            flat = [c for kl in lists for c in kl]
+            got = np.array([index.get(c, -1) for c in flat], dtype=np.int64)
+            rows = np.where(got >= 0, new_base[np.maximum(got, 0)], -1)
+            for j in np.flatnonzero(got < 0).tolist():
+                rows[j] = created_row[flat[j]]
+            ends = np.cumsum([0] + [len(kl) for kl in lists]).tolist()
+            # Each held list takes the place of its row's base list (ranges of ``kr``, in
+            # row order, apart): the base lists without those ranges, the held lists
+            # inserted where they began; the created units' lists at the end.
+            held_a = np.array(held, dtype=np.int64)
+            lo, hi = starts[held_a], starts[held_a + 1]
+            edge = np.zeros(len(kr) + 1, dtype=np.int64)
+            np.add.at(edge, lo, 1)
+            np.add.at(edge, hi, -1)
+            kept = kr[np.cumsum(edge[:-1]) == 0]
+            size = hi - lo
+            place = np.repeat(lo - (np.cumsum(size) - size), np.diff(ends[: len(held) + 1]))
+            kids = np.concatenate(
+                [np.insert(kept, place, rows[: ends[len(held)]]), rows[ends[len(held)] :]]
+            )
         except KeyError:
             kids = None
         counts = np.bincount(parent[parent >= 0], minlength=nr)
