@@ -275,36 +275,35 @@ class Staffing:
 
 def _fill(
     a: np.ndarray, sizes: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Officers of each unit taken by its establishment's posts: (leader posts, leader and
-    admin posts, all three), each unit's part.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Officers of each unit taken by its establishment's posts: the units that take any,
+    and their parts of the leader posts, of the leader and admin posts, and of all three.
 
     ``a``: officers of the units grouped by establishment (the head first, then breadth-
     first); ``sizes``: units per establishment; ``c1, c2, c3``: its leader, admin and duty
     posts (≥ 0). The posts are filled in turn from the units in order, each sort from what
     the sorts before it left, so after unit i — with S the establishment's officers up to and
     including i — the first k sorts of posts, of capacity K = c1 + … + ck together, have
-    taken min(S, K). A unit's part is the growth it brings: min(S, K) − min(S − a_i, K).
+    taken min(S, K). A unit's part is the growth it brings: min(S, K) − min(S − a_i, K),
+    that is min(a_i, max(K − E, 0)) with E = S − a_i the officers before it: none once E
+    reaches K. Returns ``(at, p1, p2, p3)``: the positions in ``a`` (ascending) of the units
+    with E < c1 + c2 + c3, and their parts; every other unit's parts are 0.
     """
     k1 = c1
     k2 = k1 + c2
     k3 = k2 + c3
     big = max(int(a.sum()) if len(a) else 0, int(k3.max()) if len(k3) else 0)
-    dt = np.int32 if big < 2**31 - 1 else np.int64  # exact either way
-    a = a.astype(dt)
-    incl = np.cumsum(a, dtype=dt)
+    dt = np.int32 if 2 * big < 2**31 - 1 else np.int64  # exact either way
+    excl: np.ndarray = np.cumsum(a, dtype=dt)
+    np.subtract(excl, a, out=excl, casting="unsafe")  # officers before each unit, all together
     starts = np.cumsum(sizes) - sizes
-    np.subtract(incl, np.repeat(incl[starts] - a[starts], sizes), out=incl)
-    excl = incl - a
-    lo = np.empty_like(incl)
-    out = []
-    for k in (k1, k2, k3):
-        cap = np.repeat(k.astype(dt), sizes)
-        took = np.minimum(incl, cap)
-        np.minimum(excl, cap, out=lo)
-        np.subtract(took, lo, out=took)
-        out.append(took)
-    return out[0], out[1], out[2]
+    base = excl[starts]  # … before each establishment
+    at = np.flatnonzero(excl < np.repeat(base + k3.astype(dt), sizes))
+    g = np.searchsorted(starts, at, side="right") - 1  # the establishment of each
+    before = excl[at] - base[g]
+    a_at = a[at]
+    p1, p2, p3 = (np.minimum(np.maximum(k[g] - before, 0), a_at) for k in (k1, k2, k3))
+    return at, p1, p2, p3
 
 
 class Bureaus:
@@ -868,12 +867,14 @@ class Frame:
         # Fill each establishment's [leader, admin, duty] posts from its units in
         # breadth-first order, head first (see _fill).
         caps = (lead_h + added, A_k[kh], duty_h)
-        lead, lead_adm, over = _fill(police_in, sizes, *caps)
+        took, lead, lead_adm, over = _fill(police_in, sizes, *caps)
+        took = order_in[took]  # the units that take part of a post
         del police_in
 
         def overhead() -> np.ndarray:
-            out = np.empty(n, dtype=np.int64)
-            out[order_in] = _fill(police[order_in], sizes, *caps)[2]
+            out = np.zeros(n, dtype=np.int64)
+            at, _, _, over = _fill(police[order_in], sizes, *caps)
+            out[order_in[at]] = over
             return out
 
         st = Staffing(
@@ -911,13 +912,14 @@ class Frame:
             got = np.bincount(k, weights=w, minlength=nkeys)[present]
             return got.astype(dtype).tolist()
 
-        key_in = key[order_in]
+        key_took = key[took]
         key_h = key[heads]
         fixed_sum = sums(key_h, f_head)
         if add_m is not None:
             fixed_sum = [a + b for a, b in zip(fixed_sum, sums(key, add_m), strict=True)]
-        lead_s, lead_adm_s, over_s = sums(key_in, lead), sums(key_in, lead_adm), sums(key_in, over)
-        del key_in, lead, lead_adm, over
+        lead_s, lead_adm_s = sums(key_took, lead), sums(key_took, lead_adm)
+        over_s = sums(key_took, over)
+        del key_took, lead, lead_adm, over
         adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
         est_cols = cols.establishment[self.rows]
