@@ -370,6 +370,7 @@ class Frame:
         self.fn = cols.function[rows]
         self.functions = cols.functions
         self.depth = np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+        self._of_kind: dict[str, np.ndarray] = {}
 
     # -- small helpers ------------------------------------------------------------------------
 
@@ -517,8 +518,12 @@ class Frame:
         return out
 
     def positions_of_kind(self, kind: str) -> np.ndarray:
-        """Positions of the units of a kind, breadth-first."""
-        return np.flatnonzero(self.kind == KIND_CODE[kind])
+        """Positions of the units of a kind, breadth-first (kept, read-only)."""
+        got = self._of_kind.get(kind)
+        if got is None:
+            got = self._of_kind[kind] = np.flatnonzero(self.kind == KIND_CODE[kind])
+            got.flags.writeable = False
+        return got
 
     def ids_at(self, positions: np.ndarray) -> list[str]:
         """Unit ids of positions."""
@@ -570,16 +575,22 @@ class Frame:
     @cached_property
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the community posts, their command paths, reached by dispatch)."""
-        posts = np.flatnonzero(self.kind == _POST)
+        posts = self.positions_of_kind("community_post")
         depth = self.depth
+        d_post = depth[posts]
         b = self.near_bureau[posts]
-        hops = depth[posts] - np.where(b >= 0, depth[np.maximum(b, 0)], 0)
+        if len(b) and b.min() >= 0:  # every post under a bureau
+            hops = d_post - depth[b]
+        else:
+            hops = d_post - np.where(b >= 0, depth[np.maximum(b, 0)], 0)
         if not len(self.org.dispatch_rows):
             return posts, hops, np.zeros(len(posts), dtype=bool)
+        # the depth of the nearest dispatched unit at or above every post (-1: none)
         at = np.unique(self.pos_of_row[self.org.dispatch_rows[:, 1]])
-        t = self.spread(at, at, -1)[posts]
-        alt = 1 + depth[posts] - depth[np.maximum(t, 0)]
-        via = (t >= 0) & (alt < hops)
+        d_near = self.spread(at, depth[at], -1)[posts]
+        alt = d_post - d_near
+        alt += 1
+        via = (d_near >= 0) & (alt < hops)
         return posts, np.where(via, alt, hops), via
 
     @cached_property
@@ -595,15 +606,18 @@ class Frame:
     @property
     def by_layer(self) -> dict[int, list[int]]:
         """Layer → [units, police]."""
-        units = np.diff(self.bounds)
-        police = np.bincount(self.depth, weights=self.police, minlength=len(units))
-        return {d: [int(u), int(p)] for d, (u, p) in enumerate(zip(units, police, strict=True))}
+        units = np.diff(self.bounds).tolist()
+        police = np.add.reduceat(self.police, self.bounds[:-1]).tolist()  # levels are slices
+        return {d: [u, p] for d, (u, p) in enumerate(zip(units, police, strict=True))}
 
     @property
     def deepest_frontline(self) -> int:
         """Deepest layer of a frontline unit, −1 when there is none."""
-        f = _FRONT_T[self.kind]
-        return int(self.depth[f].max()) if f.any() else -1
+        b, kind = self.bounds, self.kind
+        for d in range(len(b) - 2, -1, -1):
+            if _FRONT_T[kind[b[d] : b[d + 1]]].any():
+                return d
+        return -1
 
     @property
     def departments(self) -> list[str]:
@@ -623,14 +637,15 @@ class Frame:
         kind, police = self.kind, self.police
         tot = self.up(police)
         organ = self.up(np.where(_ORGAN_T[kind], police, 0))
-        is_com = (kind == _POST) | (
-            (kind == _TEAM) & (self.fn == self._function_code(COMMUNITY_FUNCTION))
-        )
-        com = self._up_with(is_com, tot)
-        is_sta = kind == _STATION
-        sta = self._up_with(is_sta, tot)
+        is_com = kind == _POST
+        teams = self.positions_of_kind("team")
+        is_com[teams[self.fn[teams] == self._function_code(COMMUNITY_FUNCTION)]] = True
+        com = self._up_at(np.flatnonzero(is_com), tot)
+        del is_com
+        stations = self.positions_of_kind("station")
+        sta = self._up_at(stations, tot)
         # Community police of a station's subtree, counted at the station and summed above.
-        scom = self._up_with(is_sta, com)
+        scom = self._up_at(stations, com)
         return {
             "total": tot,
             "station": sta,
@@ -642,13 +657,22 @@ class Frame:
     def _up_with(self, reset: np.ndarray, value: np.ndarray) -> np.ndarray:
         """Bottom-up sums where a unit with ``reset`` counts ``value`` instead of its
         children's sum."""
+        return self._up_at(np.flatnonzero(reset), value)
+
+    def _up_at(self, at: np.ndarray, value: np.ndarray) -> np.ndarray:
+        """:meth:`_up_with` with the reset units given by position (ascending). Below the
+        deepest of them every sum is 0, so the passes start at its level."""
         b, blocks = self.bounds, self.blocks
         out = np.zeros(self.n, dtype=np.int64)
-        for d in range(len(b) - 2, -1, -1):
+        if not len(at):
+            return out
+        cut = np.searchsorted(at, b).tolist()
+        deepest = int(np.searchsorted(b, at[-1], side="right")) - 1
+        for d in range(deepest, -1, -1):
             s, e = b[d], b[d + 1]
-            m = reset[s:e]
-            if m.any():
-                out[s:e][m] = value[s:e][m]
+            idx = at[cut[d] : cut[d + 1]]
+            if len(idx):
+                out[idx] = value[idx]
             if not d:
                 break
             if blocks is not None:

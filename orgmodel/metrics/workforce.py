@@ -505,10 +505,16 @@ def _workforce_report(fr: Frame) -> Section:
 
     hollow = _hollow_rows(fr)
     total_loss = sum(st.kind_loss.values())
-    loss = st.loss_a
-    lossy = np.flatnonzero(loss > 0)
-    # The largest first; among equal losses, breadth-first (as a stable sort would).
-    top = lossy[np.lexsort((lossy, -loss[lossy]))][:TOP_HIDDEN_LOSS]
+    # The establishments with a loss (their heads, breadth-first), the largest first; among
+    # equal losses, breadth-first (as a stable sort would). Only those at least as large as
+    # the TOP_HIDDEN_LOSS-th largest can be in the top, so only they are sorted.
+    has_loss = np.flatnonzero(st.g_loss > 0)
+    lossy, lost = st.heads[has_loss], st.g_loss[has_loss]
+    if len(lost) > TOP_HIDDEN_LOSS:
+        keep = lost >= np.partition(lost, len(lost) - TOP_HIDDEN_LOSS)[len(lost) - TOP_HIDDEN_LOSS]
+        lossy, lost = lossy[keep], lost[keep]
+    by = np.lexsort((lossy, -lost))[:TOP_HIDDEN_LOSS]
+    top, top_loss = lossy[by], lost[by]
     top_ids, top_names = fr.labels.ids(top), fr.labels.names(top)
     level = _funnel(fr, "level")
     deployable = level["total"]["deployable"]
@@ -546,9 +552,11 @@ def _workforce_report(fr: Frame) -> Section:
                     **est_row(h, u, name),
                     "efficient_size": norms[fr.kind_name(h)].efficient_size,
                     "overhead": int(min(st.est_police_a[h], st.est_fixed_a[h])),
-                    "hidden_loss": float(loss[h]),
+                    "hidden_loss": h_loss,
                 }
-                for h, u, name in zip(top.tolist(), top_ids, top_names, strict=True)
+                for h, u, name, h_loss in zip(
+                    top.tolist(), top_ids, top_names, top_loss.tolist(), strict=True
+                )
             ],
             "funnel": {"level": level, "category": _funnel(fr, "category")},
         }
