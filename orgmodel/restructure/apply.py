@@ -141,29 +141,43 @@ def _renames(ws: Workspace, origins: Mapping[str, tuple[str, ...]]) -> dict[str,
 
 
 def _lineage(ws: Workspace) -> Lineage:
-    origins = {
-        uid: tuple(sorted(o)) for uid, o in ws.origins.items() if uid in ws.units and o != {uid}
-    }
+    units = ws.units
+    own, gone, base = units.own, units.gone, ws.base
+
+    def alive(uid: str) -> bool:  # ``uid in ws.units``, without the mapping's method calls
+        return uid in own or (uid not in gone and uid in base)
+
+    origins = {uid: tuple(sorted(o)) for uid, o in ws.origins.items() if alive(uid) and o != {uid}}
     renamed = _renames(ws, origins)
     agg: dict[tuple[str | None, str | None], list[int]] = {}
     stayed = [0, 0]
     for col, books, retired in ((0, ws.pmix, ws.retired_p), (1, ws.amix, ws.retired_a)):
         for uid, mix in books.items():
-            if uid not in ws.units:
+            if not alive(uid):
                 continue
             was = renamed.get(uid)
             for src, n in mix.items():
                 if src == uid or (was is not None and src == was):
                     stayed[col] += n
                 elif n:
-                    agg.setdefault((src, uid), [0, 0])[col] += n
+                    key = (src, uid)
+                    got = agg.get(key)
+                    if got is None:
+                        got = agg[key] = [0, 0]
+                    got[col] += n
         for src, n in retired.items():
             if n:
                 agg.setdefault((src, None), [0, 0])[col] += n
-    # Units never touched keep all their officers.
+    # Units never touched keep all their officers: every unit's, less those in the books.
     for col, what, books in ((0, "police", ws.pmix), (1, "auxiliaries", ws.amix)):
-        moved = sum(getattr(ws.units[uid], what) for uid in books if uid in ws.units)
-        stayed[col] += ws.units.total(what) - moved
+        moved = 0
+        for uid in books:
+            u = own.get(uid)
+            if u is not None:
+                moved += getattr(u, what)
+            elif alive(uid):
+                moved += getattr(units[uid], what)
+        stayed[col] += units.total(what) - moved
     flows = tuple(Flow(s, t, p, a) for (s, t), (p, a) in agg.items())
     return Lineage(origins, flows, (stayed[0], stayed[1]), renamed)
 

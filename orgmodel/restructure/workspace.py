@@ -109,6 +109,7 @@ class _Units(MutableMapping[str, Unit]):
         self.gone: set[str] = set()
         #: Units created by the plan, in creation order.
         self.created: list[str] = []
+        self._gone_rows: tuple[int, dict[str, int], np.ndarray] | None = None
 
     def __getitem__(self, uid: str) -> Unit:
         u = self.own.get(uid)
@@ -144,15 +145,30 @@ class _Units(MutableMapping[str, Unit]):
     def __len__(self) -> int:
         return len(self.base) - len(self.gone) + len(self.created)
 
+    def gone_rows(self) -> tuple[dict[str, int], np.ndarray]:
+        """The removed base units' rows, by id and as a sorted array (kept until one more
+        is removed: a removed unit never comes back)."""
+        c = self._gone_rows
+        if c is None or c[0] != len(self.gone):
+            index = self.base.index
+            rows = {u: index[u] for u in self.gone}
+            c = self._gone_rows = (
+                len(self.gone),
+                rows,
+                np.array(sorted(rows.values()), dtype=np.int64),
+            )
+        return c[1], c[2]
+
     def total(self, field: str) -> int:
         """Σ of ``police`` or ``auxiliaries`` over the current units."""
         col = getattr(self.base.columns, field)
         index = self.base.index
         out = int(col.sum())
-        rows = [index[u] for u in self.gone] + [index[u] for u in self.own if u in index]
+        out -= int(col[self.gone_rows()[1]].sum())
+        rows = [r for r in map(index.get, self.own) if r is not None]
         if rows:
             out -= int(col[np.array(rows, dtype=np.int64)].sum())
-        return out + sum(getattr(u, field) for u in self.own.values())
+        return out + sum([getattr(u, field) for u in self.own.values()])
 
 
 class _Children(MutableMapping[str, list[str]]):
@@ -864,8 +880,7 @@ class Workspace:
         n = len(b.ids)
         own, created = self.units.own, self.units.created
         m = len(created)
-        gone = {u: index[u] for u in self.units.gone}
-        gone_rows = np.array(sorted(gone.values()), dtype=np.int64)
+        gone, gone_rows = self.units.gone_rows()
         g = len(gone_rows)
         nr = n - g + m
         if g:
