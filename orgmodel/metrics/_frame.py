@@ -747,10 +747,31 @@ class Frame:
         """Subtree sums over the units inside county-level bureaus only (organs of a city,
         province or ministry above them left out): (police in station subtrees, police),
         integers."""
-        inside = self.county_level_arrays[1] >= 0
-        tot = np.where(inside, self.police, 0)
-        sta = np.where(self.in_station, tot, 0)
-        return self.up(sta), self.up(tot)
+        bureaus, cl = self.county_level_arrays
+        sums, ppos = self.sums_arrays, self.ppos
+        # A unit inside a county-level bureau has its whole subtree inside: its sums are
+        # its subtree's — all its police inside a station (so every unit there is), else
+        # those of the stations below it (sums_arrays' "station").
+        tot = sums["total"]
+        num = np.where(self.in_station, tot, sums["station"])
+        den = tot.copy()
+        above = np.flatnonzero(cl < 0)
+        if len(above):
+            # Above them, the children's sums, added bottom-up from the units above and the
+            # county-level bureaus under them (a unit inside under one above is such a bureau).
+            num[above] = 0
+            den[above] = 0
+            p = ppos[bureaus]
+            tops = bureaus[(p >= 0) & (cl[np.maximum(p, 0)] < 0)]
+            x = np.union1d(above[above > 0], tops)
+            b = self.bounds
+            cut = np.searchsorted(x, b).tolist()
+            for d in range(len(b) - 2, 0, -1):
+                idx = x[cut[d] : cut[d + 1]]
+                if len(idx):
+                    np.add.at(num, ppos[idx], num[idx])
+                    np.add.at(den, ppos[idx], den[idx])
+        return num, den
 
     @cached_property
     def subtree_aux(self) -> np.ndarray:

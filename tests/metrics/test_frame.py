@@ -111,3 +111,17 @@ def test_own_leaders_and_rosters_of_members_equal_the_reference() -> None:
     assert (
         metric_report(org, norms=norms, policy=[])["workforce"]["fixed_posts"] != wf["fixed_posts"]
     )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_county_level_sums_are_the_masked_subtree_sums(seed: int) -> None:
+    """Police in station subtrees and police, over the units inside county-level bureaus
+    only, summed over every unit's subtree — also above them (a city's own organs, the
+    province, the ministry) and over a city that commands a 派出所 directly (varied)."""
+    fr = Frame(varied(seed))
+    inside = fr.county_level_arrays[1] >= 0
+    assert not inside.all() and inside.any()  # both kinds of unit are there
+    police = np.where(inside, fr.police, 0)
+    num, den = fr.county_level_sums
+    assert num.tolist() == loop_subtree_sums(fr, np.where(fr.in_station, police, 0)).tolist()
+    assert den.tolist() == loop_subtree_sums(fr, police).tolist()
