@@ -219,3 +219,64 @@ def test_yaml_duplicate_key_in_plans_and_data_files(tmp_path: Path) -> None:
         load_norms(norms)
     # YAML merge keys may still be overridden: that is what they are for.
     assert yaml.load("a: &a {x: 1}\nb: {<<: *a, x: 2}", Loader=UniqueKeyLoader)["b"] == {"x": 2}
+
+
+def _write(p: Path, data: dict[str, object]) -> Path:
+    text = json.dumps(data, ensure_ascii=False) if p.suffix == ".json" else yaml.safe_dump(data)
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("parent", ["", " ", None, "left out"])
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_empty_parent_reads_as_no_parent(tmp_path: Path, suffix: str, parent: str | None) -> None:
+    # docs/format.md: "parent — none = the root". An empty text is none too, read exactly as
+    # a parent left out or null, by the JSON stream and the full reader alike: the root when
+    # it is the only unit without a parent …
+    data = yaml.safe_load(SMALL)
+    if parent != "left out":
+        data["units"][0]["parent"] = parent
+    org = load_org(_write(tmp_path / f"root{suffix}", data))
+    assert org == read_org(SMALL) and org.parent("b") is None
+    # … and never a second root in silence: 城关派出所 with "parent": "" is refused, naming
+    # the file and both units without a parent.
+    data["units"][2]["parent"] = None if parent == "left out" else parent
+    if parent == "left out":
+        del data["units"][2]["parent"]
+    p = _write(tmp_path / f"two-roots{suffix}", data)
+    with pytest.raises(OrgValidationError) as e:
+        load_org(p)
+    assert str(e.value) == (
+        f"{p}: 1 problem in the organisation:\n"
+        "  - more than one root unit: b, s (exactly one unit may have no parent)"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+@pytest.mark.parametrize(
+    ("uid", "shown", "what"),
+    [
+        ("a\x07b", r"'a\x07b'", "a control character U+0007 at position 2"),
+        ("xz\x1b[31m", r"'xz\x1b[31m'", "a control character U+001B at position 3"),
+        ("x\x00z", r"'x\x00z'", "a NUL U+0000 at position 2"),
+    ],
+)
+def test_control_character_inside_an_id_is_refused(
+    tmp_path: Path, suffix: str, uid: str, shown: str, what: str
+) -> None:
+    # A C0 control character inside an id (not only at its ends, which the stream's quick
+    # test looks at) is refused, the row named and the id shown escaped: a terminal would
+    # ring, recolour or cut the text where it stands.
+    p = tmp_path / f"org{suffix}"
+    if suffix == ".json":
+        data = yaml.safe_load(SMALL)
+        data["units"][1]["id"] = uid
+        _write(p, data)
+    else:  # as written by hand, on line 6: YAML's own escapes in a quoted id
+        quoted = "".join(f"\\x{ord(c):02x}" if ord(c) < 32 else c for c in uid)
+        p.write_text(SMALL.replace("{id: xz,", f'{{id: "{quoted}",'), encoding="utf-8")
+    with pytest.raises(OrgValidationError) as e:
+        load_org(p)
+    line = " (line 6)" if suffix == ".yaml" else ""
+    assert f"units[1]{line}, unit {shown}: the unit id holds {what}" in str(e.value)
+    assert uid not in str(e.value)  # never the raw character
