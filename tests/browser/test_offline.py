@@ -6,7 +6,8 @@ Screenshots: tests/output/docs-swagger.png, docs-redoc.png.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +25,50 @@ def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
     srv.stop()
 
 
+#: How long a page may take to draw on a loaded machine (2 cores shared by the whole suite):
+#: bounded, and far above the few seconds a quiet machine takes.
+PAGE_WAIT_MS = 120_000
+
+
+def _until(pg: Any, done: Callable[[], bool], what: str) -> None:
+    """Let the page run (its events arrive while Playwright waits) until ``done()``."""
+    deadline = time.monotonic() + PAGE_WAIT_MS / 1000
+    while not done():
+        assert time.monotonic() < deadline, f"waited {PAGE_WAIT_MS / 1000:.0f} s for {what}"
+        pg.wait_for_timeout(100)
+
+
 def test_swagger_ui_and_redoc_offline(
     page: tuple[Any, Any], server: LiveServer, output_dir: Path
 ) -> None:
     pg, log = page
+    # Waits are for the page to be drawn, never a race against a fixed clock: every check
+    # waits (bounded) for what it counts.
+    pg.set_default_timeout(PAGE_WAIT_MS)
+    pg.set_default_navigation_timeout(PAGE_WAIT_MS)
     net = Network(pg)
     foreign = same_origin_only(pg, server.url)
     pg.goto(server.url + "/docs")
     # Swagger UI renders the API's title and one block per operation from /openapi.json.
-    pg.wait_for_selector(".swagger-ui .info .title", timeout=30_000)
+    pg.wait_for_selector(".swagger-ui .info .title")
     assert "orgmodel API" in pg.text_content(".swagger-ui .info .title")
-    pg.wait_for_selector(".opblock", timeout=30_000)
-    assert pg.locator(".opblock").count() >= 10
+    pg.wait_for_function("() => document.querySelectorAll('.opblock').length >= 10")
     pg.screenshot(path=str(output_dir / "docs-swagger.png"))
 
     pg.goto(server.url + "/redoc")
-    pg.wait_for_selector(".api-info h1", timeout=30_000)
+    pg.wait_for_selector(".api-info h1")
     assert "orgmodel API" in pg.text_content(".api-info h1")
-    # ReDoc lists the operations in its side menu.
-    assert pg.locator("[role=menuitem]").count() >= 10
+    # ReDoc lists the operations in its side menu (drawn after the title: waited for).
+    pg.wait_for_function("() => document.querySelectorAll('[role=menuitem]').length >= 10")
+    # ReDoc's bundle asks a CDN for its logo; the page's Content-Security-Policy refuses it
+    # before any request is made, which the browser reports (when it gets to the logo).
+    _until(pg, lambda: bool(net.blocked) and bool(log.errors), "the refused logo request")
     pg.screenshot(path=str(output_dir / "docs-redoc.png"))
 
     assert foreign == []
     assert beyond_loopback(net.sent) == []
     assert net.blocked == ["https://cdn.redoc.ly/redoc/logo-mini.svg"]
-    # ReDoc's bundle asks a CDN for its logo; the page's Content-Security-Policy refuses it
-    # before any request is made, which the browser reports. Nothing else may go wrong.
+    # Nothing else may go wrong.
     assert all("Content Security Policy" in e for e in log.errors), log.errors
     assert len(log.errors) == 1
 
