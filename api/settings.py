@@ -33,6 +33,7 @@ import yaml
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from orgmodel._pydantic_reasons import pydantic_reason
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
@@ -244,7 +245,9 @@ class WorkLimits(BaseSettings):
             err = e.errors()[0]
             loc = str(err["loc"][0]) if err.get("loc") else "?"
             var = loc if loc.startswith("ORGMODEL_") else f"ORGMODEL_{loc.upper()}"
-            raise InputError(lazy("{var}: {reason}", var=var, reason=err["msg"])) from None
+            raise InputError(
+                lazy("{var}: {reason}", var=var, reason=pydantic_reason(err))
+            ) from None
 
 
 @dataclass

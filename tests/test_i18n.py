@@ -129,7 +129,13 @@ def test_translations_keep_every_placeholder() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["orgmodel.i18n", "orgmodel.cli._lang", "orgmodel.charts.numbers", "orgmodel.metrics._util"],
+    [
+        "orgmodel.i18n",
+        "orgmodel.cli._lang",
+        "orgmodel.charts.numbers",
+        "orgmodel.metrics._util",
+        "orgmodel._pydantic_reasons",
+    ],
 )
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)

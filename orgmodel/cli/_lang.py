@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from orgmodel._pydantic_reasons import REASONS, pydantic_reason
 from orgmodel.i18n import (
     LANGUAGES,
     N_,
@@ -152,22 +153,6 @@ def _param_hint(e: Any) -> str | None:
     return hint
 
 
-#: pydantic's error types behind a value typer could not convert, as orgmodel's msgids.
-_VALUE_ERRORS: dict[str, str] = {
-    "int_parsing": N_("{value!r} is not a whole number"),
-    "int_type": N_("{value!r} is not a whole number"),
-    "int_from_float": N_("{value!r} is not a whole number"),
-    "float_parsing": N_("{value!r} is not a number"),
-    "float_type": N_("{value!r} is not a number"),
-    "finite_number": N_("{value!r} is not a finite number"),
-    "bool_parsing": N_("{value!r} is neither true nor false"),
-    "bool_type": N_("{value!r} is neither true nor false"),
-    "greater_than_equal": N_("must be at least {ge}, got {value}"),
-    "greater_than": N_("must be more than {gt}, got {value}"),
-    "less_than_equal": N_("must be at most {le}, got {value}"),
-    "less_than": N_("must be less than {lt}, got {value}"),
-}
-
 #: English messages of click and typer (their f-strings) → orgmodel's msgid with the same
 #: named groups.
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -233,12 +218,8 @@ def _bad_value(e: Any) -> str:
             first = errors()[0]
         except (IndexError, TypeError):
             first = None
-        if first is not None and first.get("type") in _VALUE_ERRORS:
-            facts = {"value": first.get("input"), **(first.get("ctx") or {})}
-            try:
-                return gettext(_VALUE_ERRORS[first["type"]]).format(**facts)
-            except (KeyError, IndexError):
-                pass
+        if first is not None and first.get("type") in REASONS:
+            return str(pydantic_reason(first))
         if first is not None:
             return gettext("{value!r} is not valid").format(value=first.get("input"))
     return _translated(str(e.message))

@@ -32,9 +32,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from orgmodel._pydantic_reasons import pydantic_reason
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import LazyText, lazy
 from orgmodel.model import MAX_HEADCOUNT
 
 __all__ = [
@@ -117,7 +118,12 @@ class Selector(BaseModel):
     @model_validator(mode="after")
     def _not_empty(self) -> Selector:
         if not self.model_fields_set:
-            raise ValueError("a selector needs at least one of " + ", ".join(Selector.model_fields))
+            raise ValueError(
+                lazy(
+                    "a selector needs at least one of {fields}",
+                    fields=", ".join(Selector.model_fields),
+                )
+            )
         return self
 
 
@@ -180,7 +186,9 @@ class _Selecting(_Op):
     def _one(self) -> _Selecting:
         given = [k for k in ("unit", "units", "select") if getattr(self, k) is not None]
         if len(given) > 1:
-            raise ValueError(f"give one of unit, units, select (got {', '.join(given)})")
+            raise ValueError(
+                lazy("give one of unit, units, select (got {given})", given=", ".join(given))
+            )
         return self
 
 
@@ -188,7 +196,7 @@ class _NeedsUnits(_Selecting):
     @model_validator(mode="after")
     def _needed(self) -> _NeedsUnits:
         if self.unit is None and self.units is None and self.select is None:
-            raise ValueError("say which units: 'unit', 'units' or 'select'")
+            raise ValueError(lazy("say which units: 'unit', 'units' or 'select'"))
         return self
 
 
@@ -201,9 +209,11 @@ class _Shared(_Op):
     @model_validator(mode="after")
     def _rule_and_weights(self) -> _Shared:
         if self.rule == "weights" and self.weights is None:
-            raise ValueError("rule: weights needs a 'weights' mapping (unit id → weight)")
+            raise ValueError(lazy("rule: weights needs a 'weights' mapping (unit id → weight)"))
         if self.weights is not None and self.rule not in (None, "weights"):
-            raise ValueError(f"'weights' goes with rule: weights, not rule: {self.rule}")
+            raise ValueError(
+                lazy("'weights' goes with rule: weights, not rule: {rule}", rule=self.rule)
+            )
         return self
 
 
@@ -234,18 +244,18 @@ class Split(_Op):
     def _parts(self) -> Split:
         n = self.into if isinstance(self.into, int) else len(self.into)
         if self.shares is not None and len(self.shares) != n:
-            raise ValueError(f"shares must list one number per part ({n})")
+            raise ValueError(lazy("shares must list one number per part ({n})", n=n))
         if isinstance(self.into, list):
             given = [p.police is not None for p in self.into]
             if any(given) and not all(given):
                 raise ValueError(
-                    "give police for every part, or for none (then shares or equal parts)"
+                    lazy("give police for every part, or for none (then shares or equal parts)")
                 )
             if all(given) and self.shares is not None:
-                raise ValueError("give the parts' police or shares, not both")
+                raise ValueError(lazy("give the parts' police or shares, not both"))
             ids = [p.id for p in self.into]
             if len(set(ids)) != len(ids):
-                raise ValueError("part ids must differ")
+                raise ValueError(lazy("part ids must differ"))
         return self
 
 
@@ -268,7 +278,7 @@ class Close(_Shared):
     @model_validator(mode="after")
     def _where(self) -> Close:
         if self.to is not None and self.retire:
-            raise ValueError("give either 'to' or 'retire: true', not both")
+            raise ValueError(lazy("give either 'to' or 'retire: true', not both"))
         return self
 
 
@@ -286,9 +296,9 @@ class Create(_Op):
     @model_validator(mode="after")
     def _staffed(self) -> Create:
         if self.hire and self.from_ is not None:
-            raise ValueError("give either 'from' or 'hire', not both")
+            raise ValueError(lazy("give either 'from' or 'hire', not both"))
         if (self.police or self.auxiliaries) and not self.hire and self.from_ is None:
-            raise ValueError("a new unit's officers come 'from' a unit or by 'hire: true'")
+            raise ValueError(lazy("a new unit's officers come 'from' a unit or by 'hire: true'"))
         return self
 
 
@@ -304,7 +314,7 @@ class Transfer(_Shared):
     @model_validator(mode="after")
     def _some(self) -> Transfer:
         if not self.police and not self.auxiliaries:
-            raise ValueError("transfer needs police and/or auxiliaries")
+            raise ValueError(lazy("transfer needs police and/or auxiliaries"))
         return self
 
 
@@ -319,7 +329,7 @@ class Hire(_Op):
     @model_validator(mode="after")
     def _some(self) -> Hire:
         if not self.police and not self.auxiliaries:
-            raise ValueError("hire needs police and/or auxiliaries")
+            raise ValueError(lazy("hire needs police and/or auxiliaries"))
         return self
 
 
@@ -368,7 +378,7 @@ class Sink(_PerBureau, _Shared):
     @model_validator(mode="after")
     def _how_many(self) -> Sink:
         if (self.share is None) == (self.police is None):
-            raise ValueError("give either share (of the source units' police) or police")
+            raise ValueError(lazy("give either share (of the source units' police) or police"))
         return self
 
 
@@ -401,9 +411,9 @@ class Bundle(_Op):
     @model_validator(mode="after")
     def _shape(self) -> Bundle:
         if self.groups is None and (self.units is None or self.into is None):
-            raise ValueError("give 'units' and 'into', or 'groups' (each with its units)")
+            raise ValueError(lazy("give 'units' and 'into', or 'groups' (each with its units)"))
         if self.groups is not None and (self.units is not None or self.into is not None):
-            raise ValueError("give 'units' and 'into', or 'groups', not both")
+            raise ValueError(lazy("give 'units' and 'into', or 'groups', not both"))
         return self
 
 
@@ -422,7 +432,7 @@ class _EdgeFilter(_Op):
     @model_validator(mode="after")
     def _which(self) -> _EdgeFilter:
         if self.from_ is None and self.to is None:
-            raise ValueError("say which edges: 'from' and/or 'to'")
+            raise ValueError(lazy("say which edges: 'from' and/or 'to'"))
         return self
 
 
@@ -467,7 +477,7 @@ class StaffPattern(BaseModel):
     @model_validator(mode="after")
     def _leaders_are_police(self) -> StaffPattern:
         if self.leaders is not None and self.leaders > self.police:
-            raise ValueError("leaders are police too; leaders cannot exceed police")
+            raise ValueError(lazy("leaders are police too; leaders cannot exceed police"))
         return self
 
 
@@ -690,13 +700,19 @@ def _message(e: ValidationError, model: type[BaseModel]) -> str:
     if missing:
         return lazy("missing field(s) {fields}", fields=", ".join(missing))
     telling = [x for x in errs if x["type"] not in _BRANCH_TYPES] or errs
+    # A branch of a union that wanted another type (into: 2 | [parts]) says less than one
+    # whose type fitted and whose value did not (a list of one part: too short).
+    fitted = [x for x in telling if not x["type"].endswith(("_type", "_parsing"))]
+    telling = fitted or telling
     # The most specific error (deepest location) says most.
     best = max(telling, key=lambda x: len(x["loc"]))
-    msg = str(best["msg"]).removeprefix("Value error, ")
+    reason = pydantic_reason(best)
+    if not isinstance(reason, LazyText) and best["type"] not in ("value_error", "missing"):
+        got = best.get("input")  # pydantic's own words (a type REASONS does not list)
+        if not isinstance(got, dict | list):
+            reason = lazy("{reason}, got {value!r}", reason=reason, value=got)
     where = _loc(tuple(best["loc"]))
-    got = best.get("input")
-    shown = "" if isinstance(got, dict | list) or best["type"] == "missing" else f", got {got!r}"
-    return f"{where}: {msg}{shown}" if where else f"{msg}{shown}"
+    return lazy("{where}: {reason}", where=where, reason=reason) if where else reason
 
 
 def check_op(i: int, raw: Any, source: str) -> dict[str, Any]:
@@ -778,7 +794,7 @@ def plan_from_dict(
         err = e.errors(include_url=False)[0]
         where = ".".join(str(x) for x in err["loc"])
         raise PlanError(
-            lazy("{where}: {msg}", where=where, msg=err["msg"]), source=source
+            lazy("{where}: {reason}", where=where, reason=pydantic_reason(err)), source=source
         ) from None
     stem = Path(source).stem if not source.startswith("<") else ""
     pid = data.get("id") or _ID_RE.sub("-", default_id or "").strip("-") or "plan"

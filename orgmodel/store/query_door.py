@@ -485,19 +485,21 @@ class _Parser:
 
     def expect_word(self, word: str) -> None:
         if not self.is_word(word):
-            self.fail(f"expected {word}")
+            self.fail(lazy("expected {word}", word=word))
         self.i += 1
 
     def expect_op(self, op: str) -> None:
         if not self.is_op(op):
-            self.fail(f"expected '{op}'")
+            self.fail(lazy("expected '{op}'", op=op))
         self.i += 1
 
     def fail(self, what: str) -> NoReturn:
         t = self.tok
         if t.kind == "word" and t.upper in _REFUSED:
             raise self.refuse_word(t)
-        near = "the end of the query" if t.kind == "end" else repr(self.text[t.pos : t.pos + 20])
+        near = (
+            lazy("the end of the query") if t.kind == "end" else repr(self.text[t.pos : t.pos + 20])
+        )
         raise QuerySyntaxError(
             lazy(
                 "not a query the door reads: {what} at {where}, near {near}. Allowed clauses: {join}",
@@ -578,7 +580,7 @@ class _Parser:
         if t.kind in ("name", "word"):
             self.i += 1
             return _name(t.value)
-        self.fail(f"expected {what}")
+        self.fail(lazy("expected {what}", what=lazy(what)))
 
     # query structure
     def query(self) -> str:
@@ -602,7 +604,7 @@ class _Parser:
                     ),
                 )
         if self.tok.kind != "end":
-            self.fail("expected the end of the query")
+            self.fail(lazy("expected the end of the query"))
         return " ".join(parts)
 
     def single(self) -> str:
@@ -615,7 +617,7 @@ class _Parser:
             elif self.is_word("OPTIONAL"):
                 self.i += 1
                 if not self.is_word("MATCH"):
-                    self.fail("expected MATCH after OPTIONAL")
+                    self.fail(lazy("expected MATCH after OPTIONAL"))
                 clauses.append(self.match(optional=True))
             elif self.is_word("UNWIND"):
                 self.i += 1
@@ -623,7 +625,8 @@ class _Parser:
                 e, size = self.clause_expr("UNWIND")
                 self.expect_word("AS")
                 var = self.tok.value
-                clauses.append(f"UNWIND {e} AS {self.symbolic('a variable')}")
+                alias = self.symbolic(N_("a variable"))
+                clauses.append(f"UNWIND {e} AS {alias}")
                 # an element is no larger than its list (a number, for range)
                 _bind(self.sizes, var, 1 if numbers else size)
             elif self.is_word("WITH"):
@@ -646,7 +649,7 @@ class _Parser:
                     )
                 )
             else:
-                self.fail("expected a clause (or RETURN to end the query)")
+                self.fail(lazy("expected a clause (or RETURN to end the query)"))
 
     def match(self, *, optional: bool) -> str:
         self.expect_word("MATCH")
@@ -713,7 +716,8 @@ class _Parser:
         if self.is_word("AS"):
             self.i += 1
             name_tok = self.tok
-            out = f"{e} AS {self.symbolic('a name after AS')}"
+            as_name = self.symbolic(N_("a name after AS"))
+            out = f"{e} AS {as_name}"
             _bind(after, name_tok.value, size)
             return out
         if start.kind in ("word", "name") and self.i == first + 1:
@@ -737,7 +741,7 @@ class _Parser:
     def pattern_part(self) -> str:
         prefix = ""
         if self.tok.kind in ("word", "name") and self.is_op("=", tok=self.peek()):
-            prefix = self.symbolic("a path variable") + " = "
+            prefix = self.symbolic(N_("a path variable")) + " = "
             self.i += 1
         out = [self.node()]
         while self.is_op("-", "<"):
@@ -749,7 +753,7 @@ class _Parser:
         self.expect_op("(")
         inner = []
         if self.tok.kind in ("word", "name"):
-            inner.append(self.symbolic("a variable"))
+            inner.append(self.symbolic(N_("a variable")))
         if self.is_op(":"):
             inner.append(self.labels())
         if self.is_op("{"):
@@ -761,12 +765,12 @@ class _Parser:
 
     def labels(self) -> str:
         self.expect_op(":")
-        names = [self.symbolic("a label")]
+        names = [self.symbolic(N_("a label"))]
         while self.is_op("|"):
             self.i += 1
             if self.is_op(":"):
                 self.i += 1
-            names.append(self.symbolic("a label"))
+            names.append(self.symbolic(N_("a label")))
         return ":" + "|".join(names)
 
     def rel(self) -> str:
@@ -780,7 +784,7 @@ class _Parser:
             self.i += 1
             inner = []
             if self.tok.kind in ("word", "name"):
-                inner.append(self.symbolic("a variable"))
+                inner.append(self.symbolic(N_("a variable")))
             if self.is_op(":"):
                 inner.append(self.labels())
             if self.is_op("*"):
@@ -795,7 +799,7 @@ class _Parser:
             self.i += 1
             right = ">"
         if left and right:
-            self.fail("a relationship has one direction")
+            self.fail(lazy("a relationship has one direction"))
         return f"{left}-{body}-{right}"
 
     def hops(self) -> str:
@@ -806,7 +810,7 @@ class _Parser:
         if self.is_op(".."):
             self.i += 1
             if self.tok.kind != "int":
-                self.fail("expected an upper bound after '..'")
+                self.fail(lazy("expected an upper bound after '..'"))
             hi = int(self.take().value)
         elif lo is not None:
             hi = lo
@@ -881,7 +885,7 @@ class _Parser:
             op = self.take().value
             out = f"{out} {op} {self.predicate()}"
         elif self.is_op("!="):
-            self.fail("use <> for 'not equal'")
+            self.fail(lazy("use <> for 'not equal'"))
         return out
 
     def predicate(self) -> str:
@@ -946,7 +950,8 @@ class _Parser:
         while True:
             if self.is_op("."):
                 self.i += 1
-                out = f"{out}.{self.symbolic('a property name')}"
+                prop = self.symbolic(N_("a property name"))
+                out = f"{out}.{prop}"
             elif self.is_op("["):
                 self.i += 1
                 lo = "" if self.is_op("..", "]") else self.expr()
@@ -990,7 +995,7 @@ class _Parser:
             self.grow(self.sizes.get(t.value.lower(), 1))
             return _name(t.value)
         if t.kind != "word":
-            self.fail("expected an expression")
+            self.fail(lazy("expected an expression"))
         u = t.upper
         if u in ("TRUE", "FALSE", "NULL"):
             self.i += 1
@@ -1125,7 +1130,7 @@ class _Parser:
         items: list[str] = []
         if not self.is_op("}"):
             while True:
-                key = self.symbolic("a map key")
+                key = self.symbolic(N_("a map key"))
                 self.expect_op(":")
                 items.append(f"{key}: {self.expr()}")
                 if len(items) > self.limits.max_list_items:
@@ -1148,7 +1153,7 @@ class _Parser:
         if not self.is_word("WHEN"):
             out.append(self.expr())
         if not self.is_word("WHEN"):
-            self.fail("expected WHEN")
+            self.fail(lazy("expected WHEN"))
         while self.is_word("WHEN"):
             self.i += 1
             w = self.expr()
@@ -1169,7 +1174,7 @@ class _Parser:
             self.i += 1
             t = self.tok
             if t.kind != "word" or not _PLAIN.match(t.value):
-                self.fail("expected a type name")
+                self.fail(lazy("expected a type name"))
             self.i += 1
             target = t.value.upper()
             sep = " AS "
@@ -1177,7 +1182,7 @@ class _Parser:
             self.expect_op(",")
             t = self.tok
             if t.kind != "string":
-                self.fail("expected a type name")
+                self.fail(lazy("expected a type name"))
             self.i += 1
             target, sep = _string(t.value), ", "
         self.expect_op(")")
@@ -1186,7 +1191,7 @@ class _Parser:
     def quantifier(self, word: str) -> str:
         self.i += 2  # word and '('
         name = self.tok.value
-        var = self.symbolic("a variable")
+        var = self.symbolic(N_("a variable"))
         self.expect_word("IN")
         src, size = self.measured(self.expr, f"{word.lower()}()", self.tok.pos)
         self.expect_word("WHERE")
@@ -1211,7 +1216,7 @@ class _Parser:
         if not self.is_word("MATCH"):
             if self.tok.kind == "word" and self.tok.upper in _REFUSED:
                 raise self.refuse_word(self.tok)
-            self.fail(f"expected MATCH inside {word} {{ … }}")
+            self.fail(lazy("expected MATCH inside {word} {{ … }}", word=word))
         inner = dict(self.sizes)
         body = self.measured(lambda: self.match(optional=False), f"{word} {{ … }}", self.tok.pos)[0]
         self.sizes = inner

@@ -299,3 +299,27 @@ def test_limits_from_the_environment() -> None:
 
     with pytest.raises(InputError, match="ORGMODEL_QUERY_MAX_CHARS"):
         DoorLimits.from_env({"ORGMODEL_QUERY_MAX_CHARS": "-5"})
+
+
+@pytest.mark.parametrize(
+    ("query", "en", "zh"),
+    [
+        ("MATCH (u RETURN u", "expected ')' at line 1, column 10, near 'RETURN u'",
+         "第 1 行第 10 列，应为 ')'，靠近 'RETURN u'"),
+        ("MATCH (u) RETURN u AS", "expected a name after AS at line 1, column 22, near the end "
+         "of the query", "第 1 行第 22 列，应为AS 之后的名称，靠近 查询末尾"),
+        ("MATCH (u) WHERE u.x != 1 RETURN u", "use <> for 'not equal' at line 1, column 21",
+         "第 1 行第 21 列，“不等于”请用 <>"),
+    ],
+)  # fmt: skip
+def test_syntax_errors_in_both_languages(query: str, en: str, zh: str) -> None:
+    # `orgmodel db query` in Chinese said "第 1 行第 10 列 处的 expected ')'"
+    from orgmodel.i18n import language
+
+    with pytest.raises(QuerySyntaxError) as info:
+        pass_query(query)
+    assert str(info.value).startswith(f"not a query the door reads: {en}")
+    with language("zh"):
+        shown = str(info.value)
+    assert shown.startswith(f"查询门读不懂这条查询：{zh}")
+    assert not re.search(r"expected|line|column|near", shown), shown
