@@ -4,6 +4,11 @@ Routers ask for a role with ``caller: Caller = Depends(require(Role.planner))``;
 unknown token is 401, a token whose role is too low is 403. In local mode (no tokens
 configured) every caller on the loopback interface is an admin and any other caller is
 refused with 403. Reuse these in any router (the charts router does).
+
+The dependencies are ``async def``: they run on the event loop (a few look-ups, no I/O).
+FastAPI runs a plain ``def`` dependency in the threadpool — a thread hop per dependency per
+request, queued behind whatever holds the pool's threads — so a cached answer would wait
+for threads it does not need.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ __all__ = [
     "Role",
     "authenticate",
     "authenticate_first",
+    "caller_of",
     "check_role",
     "get_caller",
     "get_service",
@@ -60,13 +66,13 @@ class Caller:
     local: bool = False
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_service(request: Request) -> OrgService:
+async def get_service(request: Request) -> OrgService:
     """The one :class:`OrgService` of this process (one store, shared, behind a lock)."""
     service: OrgService = request.app.state.service
     return service
@@ -90,7 +96,7 @@ def authenticate(request: Request) -> Caller:
         401 without a bearer token or with an unknown one; in local mode, 403 for a client
         that is not on loopback.
     """
-    settings = get_settings(request)
+    settings: Settings = request.app.state.settings
     if settings.local_mode:
         host = request.client.host if request.client else ""
         if not is_loopback(host):
@@ -131,7 +137,7 @@ def check_role(caller: Caller, role: Role) -> Caller:
     return caller
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
@@ -140,11 +146,16 @@ def get_caller(
     :func:`authenticate_first` has usually done it already, before any parameter was read;
     ``credentials`` puts the bearer scheme into the OpenAPI document.
     """
+    return caller_of(request)
+
+
+def caller_of(request: Request) -> Caller:
+    """The caller :func:`authenticate_first` found, else :func:`authenticate` now."""
     done = getattr(request.state, "caller", None)
     return done if isinstance(done, Caller) else authenticate(request)
 
 
-def require_json(request: Request) -> None:
+async def require_json(request: Request) -> None:
     """Refuse a body that is not JSON with 415 (before FastAPI tries to read it as JSON)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media and media != "application/json" and not media.endswith("+json"):
@@ -162,7 +173,7 @@ def require(role: Role) -> Callable[..., Caller]:
     the caller before the request's parameters are looked at.
     """
 
-    def dependency(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+    async def dependency(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
         return check_role(caller, role)
 
     dependency.__name__ = f"require_{role.name}"
@@ -196,7 +207,7 @@ def required_role(route: object) -> Role | None:
     return found
 
 
-def authenticate_first(request: Request) -> None:
+async def authenticate_first(request: Request) -> None:
     """401 or 403 before anything of the request is validated (issue 9, point 8).
 
     The first dependency of every API route: it finds the role the route requires (the

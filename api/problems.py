@@ -291,18 +291,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         # body would answer 400 to a caller without a token: authentication comes first.
         if not request.url.path.startswith("/api/"):
             return None
-        from fastapi.security import HTTPAuthorizationCredentials
+        from api.deps import caller_of
 
-        from api.deps import get_caller
-
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        creds = (
-            HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip())
-            if scheme and token.strip()
-            else None
-        )
         try:
-            get_caller(request, creds)
+            caller_of(request)
         except ApiProblem as p:
             return problem_response(request, p.status, p.slug, p.detail, headers=p.headers)
         return None
