@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -166,7 +166,7 @@ async def require_json(request: Request) -> None:
         )
 
 
-def require(role: Role) -> Callable[..., Caller]:
+def require(role: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency granting access to callers whose role is at least ``role`` (else 403).
 
     The dependency carries ``required_role``: :func:`authenticate_first` reads it to check

@@ -170,6 +170,7 @@ class OrgService:
         #: version numbers may come back; a new scenario: the listings). A value computed
         #: across a bump is returned but not kept.
         self._generation = 0
+        self._write_limiter: anyio.CapacityLimiter | None = None
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
         # The embedded store has one writer process (this one): latest versions can be cached.
         self._embedded = self.engine == "ladybug"
@@ -199,8 +200,18 @@ class OrgService:
             return fn(*args, **kwargs)
 
     async def _write(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Write to the store in the threadpool, one write at a time (under the lock)."""
-        return await run_in_threadpool(functools.partial(self._locked, fn, *args, **kwargs))
+        """Write to the store in a worker thread, one write at a time (under the lock).
+
+        Writes wait for their turn on the event loop (a limiter of one thread), not in the
+        threadpool: fifty creates blocked on the lock in threads would hold the pool's 40
+        tokens, which store reads and heavy work need too — they would queue behind the
+        writes.
+        """
+        if self._write_limiter is None:  # made on first use, inside the event loop
+            self._write_limiter = anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(
+            functools.partial(self._locked, fn, *args, **kwargs), limiter=self._write_limiter
+        )
 
     async def _store(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Read from the store in the threadpool.
