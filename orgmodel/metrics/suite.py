@@ -10,7 +10,8 @@ diff, the charts, the API and store comparisons build on both).
 Each section is a handful of vectorised passes over the columns of one
 :class:`~orgmodel.metrics._frame.Frame`; the per-unit lists are kept as columns and built
 into rows only when read (:mod:`orgmodel.metrics.rows`). The generated national
-organisation (≈ 645k units) takes about 0.3–0.5 CPU s (``make bench``, case ``metrics``).
+organisation (≈ 645k units) takes about 0.25–0.3 CPU s (``make bench``, case ``metrics``),
+most of it in touching fresh memory: each full-length column costs a few ms in page faults.
 """
 
 from __future__ import annotations
