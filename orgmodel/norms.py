@@ -125,8 +125,23 @@ def _num(
         raise InputError(
             lazy("{where}: {key} must be {kind}, got {v!r}", where=where, key=key, kind=kind, v=v)
         )
+    if not real and v > MAX_NORM:
+        # posts and sizes are summed over every unit in 64-bit columns: a number past this is
+        # a typing slip, and past 2^63 it would overflow them
+        raise InputError(
+            lazy(
+                "{where}: {key} must be at most {most}, got {v!r}",
+                where=where,
+                key=key,
+                most=MAX_NORM,
+                v=v,
+            )
+        )
     return v
 
+
+#: The largest whole number a norms file may give (posts, sizes, span thresholds).
+MAX_NORM = 100_000
 
 #: Norms of a group (片区/体系) when a norms file predates the kind: no posts of its own.
 _GROUP_NORM = {"leaders": 0, "admin": 0, "duty_posts": 0, "efficient_size": 1}
