@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.body_models import StoredPlan
 from api.report_models import HeadlineDeltas, MetricReport, OrgDiff
 
 if TYPE_CHECKING:
@@ -408,7 +409,7 @@ class ScenarioSummary(_Out):
 class ScenarioDetail(ScenarioSummary):
     """A scenario with its plan and the log of what each operation did."""
 
-    plan: dict[str, Any] = Field(
+    plan: StoredPlan = Field(
         description="The plan as stored. One the plan reader refuses (stored by another tool, "
         "or with a key given twice) comes back as {text, unreadable: why}."
     )

@@ -46,6 +46,9 @@ __all__ = [
     "OrgDiff",
     "OrgSummaryOut",
     "PlotlyFigure",
+    "PlotlyLayout",
+    "PlotlyTitle",
+    "PlotlyTrace",
     "PolicyReport",
     "ScenarioNumbersOut",
     "SharesReport",
@@ -782,6 +785,34 @@ class ChartKindsOut(_Section):
     compare: list[ChartKind]
 
 
+class PlotlyTrace(BaseModel):
+    """One trace of a Plotly figure, as plotly.js takes it (its other attributes by its type:
+    the plotly.js reference, https://plotly.com/javascript/reference/)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(
+        description="The trace type: icicle, sunburst, scatter, bar, funnel, heatmap or sankey",
+        examples=["icicle", "heatmap", "sankey"],
+    )
+
+
+class PlotlyTitle(BaseModel):
+    """A figure's title."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str | None = Field(None, description="The Chinese title")
+
+
+class PlotlyLayout(BaseModel):
+    """A figure's layout (axes, margins, fonts …: the plotly.js layout reference)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: PlotlyTitle | None = None
+
+
 class PlotlyFigure(BaseModel):
     """A Plotly figure as plotly.js takes it (``Plotly.react(el, data, layout, config)``).
 
@@ -790,6 +821,9 @@ class PlotlyFigure(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    data: list[dict[str, Any]] = Field(description="Traces, each with its 'type'")
-    layout: dict[str, Any] = Field(description="Layout: title.text is the Chinese title")
-    config: dict[str, Any] = Field(default_factory=dict)
+    data: list[PlotlyTrace] = Field(description="Traces, each with its 'type'")
+    layout: PlotlyLayout = Field(description="Layout: title.text is the Chinese title")
+    config: dict[str, Any] = Field(
+        default_factory=dict,
+        description="plotly.js config: displaylogo false, no cloud or chart-studio buttons",
+    )
