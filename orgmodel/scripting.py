@@ -363,7 +363,10 @@ _LIST_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
 #: :meth:`Comparison.to_frame` tables (``"metrics"`` and ``"categories"`` are never empty
 #: with units on either side, but a comparison of empty parts, or without rules, is).
 _COMPARE_COLUMNS: dict[str, dict[str, str]] = {
-    "metrics": dict.fromkeys(("id", "label", "before", "after", "delta", "change"), "object"),
+    "metrics": {
+        **dict.fromkeys(("id", "label", "before", "after", "delta", "change"), "object"),
+        **dict.fromkeys(("before_value", "after_value", "delta_value"), "float64"),
+    },
     "policy": {
         "rule": "str",
         "description": "str",
@@ -418,7 +421,7 @@ def _flat(
     nested: dict[str, list[str]] = {}
     for col in columns or ():
         head, _, sub = col.rpartition("_")
-        if head in _NESTED:
+        if head in _NESTED and head not in columns:  # type: ignore[operator]
             nested.setdefault(head, []).append(sub)
     for r in rows:
         for k, v in r.items():
@@ -523,7 +526,7 @@ class Scenario(ScenarioResult):
 
 
 def apply(
-    org: OrgGraph,
+    org: OrgGraph | ScenarioResult,
     plan: Plan | Mapping[str, Any] | str | Path,
     *,
     norms: Norms | None = None,
@@ -533,8 +536,10 @@ def apply(
 
     Parameters
     ----------
-    org : OrgGraph
-        The base organisation (read only).
+    org : OrgGraph or ScenarioResult
+        The base organisation (read only), or an earlier :func:`apply` result: the plan is
+        applied to its new organisation, with its norms and policy unless others are given
+        (plans in turn: ``om.apply(om.apply(org, first), second)``).
     plan : Plan, dict or path
         A :class:`~orgmodel.restructure.plan.Plan`, a dict in the plan-file format
         (docs/plans.md) or the path of a plan file.
@@ -558,7 +563,8 @@ def apply(
     TypeError
         An argument of the wrong type, named.
     """
-    _check(org, norms, policy, call="apply")
+    base, norms, policy = _scenario_defaults(org, norms, policy)
+    _check(base, norms, policy, call="apply")
     if isinstance(plan, str | Path):
         plan = load_plan(plan)
     elif isinstance(plan, Mapping):
@@ -568,7 +574,7 @@ def apply(
             f"apply: plan must be a Plan, a plan dict or a plan file's path, "
             f"not {type(plan).__name__}"
         )
-    result = apply_plan(org, plan, norms=norms)
+    result = apply_plan(base, plan, norms=norms)
     return Scenario(
         **{f.name: getattr(result, f.name) for f in fields(ScenarioResult)},
         norms=norms,
@@ -637,7 +643,8 @@ class Comparison(Mapping[str, Any]):
 
     def to_frame(self, what: str = "metrics") -> Any:
         """A pandas DataFrame: ``"metrics"`` is the delta table (index: metric id; label,
-        before, after, delta, change); ``"policy"`` one row per policy rule (index: rule id;
+        before, after, delta as shown — whole head counts, shares in % — change, and the
+        numbers themselves to compute with: before_value, after_value, delta_value); ``"policy"`` one row per policy rule (index: rule id;
         description, checks, failed and passed before and after, change ``better`` when
         fewer checks fail, ``worse`` when more do); ``"flows"`` one row per officer flow
         (from, from_name, to, to_name, police, auxiliaries; ``from`` empty: hired, ``to``
@@ -658,7 +665,13 @@ class Comparison(Mapping[str, Any]):
             )
         columns = _COMPARE_COLUMNS[what]
         if what == "metrics":
-            return _records_frame(self.rows, columns).set_index("id")
+            m = self.diff["metrics"]
+            rows = []
+            for r in self.rows:
+                b, a = m["before"].get(r["id"]), m["after"].get(r["id"])
+                delta = a - b if isinstance(a, int | float) and isinstance(b, int | float) else None
+                rows.append({**r, "before_value": b, "after_value": a, "delta_value": delta})
+            return _records_frame(rows, columns).set_index("id")
         if what == "policy":
             before = {r["rule"]: r for r in self.policy["before"]["by_rule"]}
             rows = []

@@ -173,3 +173,31 @@ def test_comparison_tables_keep_their_columns_when_empty() -> None:
     want = full.to_frame("categories")
     assert len(cats) == 0 and list(cats.columns) == list(want.columns)
     assert cats.index.name == "category" and dict(cats.dtypes) == dict(want.dtypes)
+
+
+def test_the_delta_table_has_the_numbers_to_compute_with() -> None:
+    org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    d = om.compare(om.apply(org, om.seed_path("plans", "dabumen-county.yaml"))).to_frame()
+    # shown as text ("22", "37.6%"), and as numbers: 22 departments become 8 (the 大部门 plan)
+    assert d.loc["departments", ["before", "after", "delta"]].tolist() == ["22", "8", "−14"]
+    assert d.loc["departments", ["before_value", "after_value", "delta_value"]].tolist() == [
+        22,
+        8,
+        -14,
+    ]
+    # the 22 departments become 8: 74 − 22 + 8 = 60 units
+    assert d.loc["units", "delta_value"] == 60 - 74
+    assert d["delta_value"].dtype == "float64" and d.sort_values("delta_value").index[0] in d.index
+    assert d.loc["station_share", "before_value"] == pytest.approx(187 / 497)
+
+
+def test_plans_apply_in_turn_to_a_result() -> None:
+    org = om.read(om.seed_path("orgs", "mirror-county.yaml"))
+    strict = [r for r in om.load_policy() if r.id == "station-share-40"]
+    first = om.apply(org, om.seed_path("plans", "dabumen-county.yaml"), policy=strict)
+    second = om.apply(first, om.seed_path("plans", "sink-20pct.yaml"))
+    assert second.base is first.org and len(second.org) == len(first.org) == 60
+    assert second.policy == tuple(strict)  # kept from the first result
+    c = om.compare(second)
+    assert c.exact and c.before is first.org
+    assert c.to_frame("policy").index.tolist() == ["station-share-40"]
