@@ -525,16 +525,17 @@ def _columns(
     catalogue: FunctionCatalogue,
     known: Mapping[str, int] | None = None,
     checked: bool = False,
-) -> tuple[Columns, dict[str, int]]:
+) -> tuple[Columns, Mapping[str, int] | None]:
     """Columns from raw inputs, checking every per-unit rule; raises :class:`_Invalid`.
     ``known`` is the id → row map of ``ids`` when the caller has one. ``checked``: the
     caller (a reader) has checked the ids and names already — lists of text, ids unique
     (``known`` is their map), none blank, no control character — so those passes over
     every unit are not made again."""
-    if checked and type(known) is dict and type(ids) is list and type(names) is list:
+    if checked and type(ids) is list and type(names) is list:
+        # known: their map, or None (the caller checked the ids unique: built when asked)
         n = len(ids)
-        index = known
-        if not n or len(names) != n or len(index) != n:
+        index: Mapping[str, int] | None = known
+        if not n or len(names) != n or (index is not None and len(index) != n):
             raise _Invalid("size")
     else:
         ids = list(ids)
@@ -573,8 +574,9 @@ def _columns(
         if parent_a.size and (parent_a.min() < -1 or parent_a.max() >= n):
             raise _Invalid("parent")
     else:
+        rows = index if index is not None else dict(zip(ids, range(n), strict=True))
         try:
-            parent_a = np.array([-1 if p is None else index[p] for p in parent], dtype=np.int64)
+            parent_a = np.array([-1 if p is None else rows[p] for p in parent], dtype=np.int64)
         except (KeyError, TypeError):
             raise _Invalid("parent") from None
     if len(kind_a) != n or len(parent_a) != n:
@@ -1053,7 +1055,8 @@ class OrgGraph:
         (private: the caller vouches for what it says it checked; the errors are the same).
 
         ``checked``: ``ids`` and ``names`` are lists of text, the ids unique with ``index``
-        (a dict) their map, none blank, no control or invisible format character in either;
+        (a dict) their map, or ``None`` (it is built when first asked for), none blank, no
+        control or invisible format character in either;
         the edges are pairs of text. ``guide_ends`` / ``dispatch_ends``: the rows of both
         ends of every edge, looked up in ``index`` (``-1``: not there), as
         :func:`edge_rows` gives them.
@@ -1162,7 +1165,7 @@ class OrgGraph:
 
     def _setup(
         self,
-        make_columns: Callable[[FunctionCatalogue], tuple[Columns, dict[str, int]]],
+        make_columns: Callable[[FunctionCatalogue], tuple[Columns, Mapping[str, int] | None]],
         make_units: Callable[[], list[Unit]],
         guides: Iterable[tuple[str, str]],
         dispatches: Iterable[tuple[str, str]],
@@ -1202,7 +1205,9 @@ class OrgGraph:
             tree = _tree(cols.parent)
             if tree is None:
                 raise _Invalid("tree")
-            self._cols, self._index, self._tree = cols, index, tree
+            self._cols, self._tree = cols, tree
+            if index is not None:  # else the id → row map is built when first asked for
+                self.__dict__["_index"] = index
             placement_warnings = self._check_structure(where or {})
             self._guides = self._checked_guides(guides, guide_ends, checked=checked)
             self._dispatches = self._checked_dispatches(dispatches, dispatch_ends, checked=checked)

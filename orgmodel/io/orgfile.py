@@ -821,19 +821,19 @@ def _stream(
                 with memoryview(buf) as mv:
                     cols.add(mv[: cut + 1])
             buf = bytearray(b"[") + buf[cut + 1 :]
-    rest = [bytes(buf[end + 1 :])]
+    tail = _Tail()
+    tail.feed(bytes(buf[end + 1 :]))
     del buf[end + 1 :]
     with memoryview(buf) as mv:
         cols.add(mv)
     del buf
     for block in blocks:
         walk.feed(block)
-        rest.append(bytes(block))
-    tail = b"".join(rest)
-    if walk.deepest > MAX_NESTING or b'"units"' in tail:
+        tail.feed(bytes(block))
+    if walk.deepest > MAX_NESTING:
         raise _NotFast
     try:
-        top: Any = _TOP.decode(head + _UNITS_HERE + tail)
+        top: Any = _TOP.decode(head + _UNITS_HERE + tail.finish() + b"}")
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise _NotFast from None
     del head, tail
@@ -860,6 +860,165 @@ def _stream(
         # Every unit and edge was read as the full reader reads it (the same values, rows
         # and places): the model's refusal is the full reader's, word for word.
         raise _Refused(e) from None
+
+
+#: Fields of the document around the units that the reader takes (any other is skipped).
+_TOP_FIELDS = frozenset(
+    {"orgmodel", "id", "name", "description", "parent_bureau", "guides", "dispatches"}
+)
+#: Structural bytes: their change of depth ('{' '[' +1, '}' ']' -1, ',' 0).
+_DEPTH_STEP = np.zeros(256, dtype=np.int64)
+_DEPTH_STEP[list(b"{[")] = 1
+_DEPTH_STEP[list(b"}]")] = -1
+_STRUCTURAL = np.zeros(256, dtype=bool)
+_STRUCTURAL[list(b"{[}],")] = True
+_MEMBER_KEY = re.compile(rb'[ \t\r\n]*("(?:[^"\\]|\\.)*")[ \t\r\n]*:[ \t\r\n]*')
+_JSON_SPACE = b" \t\r\n"
+
+
+class _Tail:
+    """The rest of the document after the units array, fed in blocks: its members the
+    reader takes are kept (to be decoded with the head); any other is checked as JSON —
+    whole, or a large one in pieces cut between the items of its array or mapping — and
+    dropped, so that a large member the reader does not know is never held whole.
+
+    Where each member starts and ends is found from the brackets and commas outside
+    strings, counted over each block at once; every byte is then decoded, so a document
+    that is not JSON is left to the full reader, which names what is wrong."""
+
+    def __init__(self) -> None:
+        self.kept = bytearray()  # ',"guides": […]' for each member kept
+        self.cur = bytearray()  # the member being read (since its last cut)
+        self.reopen = b""  # how a cut member's next piece opens ('{"":[')
+        self.first = True  # before the first member: only blanks
+        self.done = False  # the document's closing brace was read
+        self.in_string = False
+        self.backslashes = 0  # at the end of what was fed
+        self.depth = 1  # inside the document's mapping
+
+    def feed(self, data: bytes) -> None:
+        if self.done:
+            if data.strip(_JSON_SPACE):
+                raise _NotFast  # something after the document
+            return
+        b = np.frombuffer(data, dtype=np.uint8)
+        n = len(b)
+        if not n:
+            return
+        quotes = np.flatnonzero(b == 34)
+        slash = b == 92
+        last_other = None
+        if self.backslashes or slash.any():
+            at = np.arange(n)
+            last_other = np.maximum.accumulate(np.where(slash, -1, at))
+            before = quotes - 1
+            other = np.where(before >= 0, last_other[np.maximum(before, 0)], -1)
+            run = before - other + np.where(other < 0, self.backslashes, 0)
+            quotes = quotes[run % 2 == 0]  # a quote after an odd run of backslashes is text
+        pos = np.flatnonzero(_STRUCTURAL[b])
+        outside = (np.searchsorted(quotes, pos) + self.in_string) % 2 == 0
+        pos = pos[outside]
+        depth = self.depth + np.cumsum(_DEPTH_STEP[b[pos]])
+        if len(depth):
+            self.depth = int(depth[-1])
+        self.in_string = bool((len(quotes) + self.in_string) % 2)
+        if last_other is not None and b[-1] == 92:
+            lo = int(last_other[-1])
+            self.backslashes = n - 1 - lo + (self.backslashes if lo < 0 else 0)
+        else:
+            self.backslashes = 0
+        closed = np.flatnonzero(depth < 1)
+        stop = int(pos[closed[0]]) if len(closed) else n
+        bounds = pos[(depth == 1) & (pos < stop) & (b[pos] == 44)].tolist()  # ',' between members
+        start = 0
+        for p in bounds:
+            self.cur += data[start:p]
+            self._member_done()
+            start = p + 1
+        if len(closed):
+            if b[stop] != 125 or data[stop + 1 :].strip(_JSON_SPACE):  # '}', then blanks
+                raise _NotFast
+            self.cur += data[start:stop]
+            self._member_done()
+            self.done = True
+            return
+        self.cur += data[start:]
+        if len(self.cur) > _BLOCK:
+            cuts = pos[(depth == 2) & (b[pos] == 44) & (pos >= start)]
+            if len(cuts):
+                self._cut(len(self.cur) - (n - int(cuts[-1])))
+
+    def _cut(self, at: int) -> None:
+        """Check and drop ``cur[:at]`` (``cur[at]`` is a comma between two items of the
+        member's value), if the member is not one the reader takes."""
+        cur = self.cur
+        if not self.reopen:
+            m = _MEMBER_KEY.match(cur)
+            if m is None or m.end() >= at or cur[m.end()] not in b"[{":
+                return
+            if _member_name(m) in _TOP_FIELDS | {"units"}:
+                return  # taken (or left to the full reader) whole
+            opener = bytes(cur[m.end() : m.end() + 1])
+            head = b"{"
+        else:
+            opener, head = self.reopen[-1:], self.reopen
+            _after_comma(cur[:at])
+        _check_json(head + cur[:at] + (b"]}" if opener == b"[" else b"}}"))
+        self.reopen = b'{"":' + opener
+        del cur[: at + 1]
+
+    def _member_done(self) -> None:
+        cur = self.cur
+        if self.reopen:
+            _after_comma(cur)
+            _check_json(self.reopen + cur + b"}")
+        elif self.first:
+            if cur.strip(_JSON_SPACE):
+                raise _NotFast
+        else:
+            m = _MEMBER_KEY.match(cur)
+            if m is None:
+                raise _NotFast  # an empty member, or no key
+            name = _member_name(m)
+            if name == "units":
+                raise _NotFast  # a second units key: the last one stands (the full reader)
+            if name in _TOP_FIELDS:
+                self.kept += b"," + cur
+            else:
+                _check_json(b"{" + cur + b"}")
+        self.first = False
+        self.reopen = b""
+        self.cur = bytearray()
+
+    def finish(self) -> bytes:
+        """The members kept, each after a comma; raises :class:`_NotFast` when the
+        document did not close."""
+        if not self.done:
+            raise _NotFast
+        return bytes(self.kept)
+
+
+def _after_comma(piece: bytearray) -> None:
+    """A piece of a member after a cut comma starts with an item (``[1, ]`` is not JSON,
+    though ``[1]`` and ``[ ]`` are)."""
+    if piece.lstrip(_JSON_SPACE)[:1] in (b"", b"]", b"}"):
+        raise _NotFast
+
+
+def _member_name(m: re.Match[bytes]) -> str:
+    try:
+        return str(msgspec.json.decode(m.group(1), type=str))
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raise _NotFast from None
+
+
+def _check_json(piece: bytes | bytearray) -> None:
+    """Raise :class:`_NotFast` unless ``piece`` is one JSON value in UTF-8."""
+    try:
+        msgspec.json.decode(piece, type=msgspec.Raw)
+        bytes(piece).decode("utf-8")
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        raise _NotFast from None
 
 
 def _pairs(

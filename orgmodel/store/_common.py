@@ -207,9 +207,13 @@ def org_rows(org: OrgGraph, org_id: str, version: int) -> OrgRows:
     )
 
 
-def unit_columns(table: pa.Table) -> dict[str, Any]:
+def unit_columns(table: pa.Table) -> tuple[dict[str, Any], bool]:
     """A stored version's unit columns (``read/units``) as :meth:`OrgGraph.from_columns`
-    takes them: text as lists, numbers as arrays with the columns' sentinels for none."""
+    takes them — text as lists, numbers as arrays with the columns' sentinels for none —
+    and whether the ids and names pass the model's checks of them here: text, the ids
+    unique and none blank, no blank name, no control or invisible format character in
+    either. The model then does not make those passes over every unit again (else it
+    does, and names the unit)."""
 
     def col(name: str) -> pa.ChunkedArray:
         return table.column(name)
@@ -219,22 +223,43 @@ def unit_columns(table: pa.Table) -> dict[str, Any]:
 
     roster = col("duty_roster")
     roster_codes = pc.if_else(pc.is_null(roster), -1, pc.cast(roster, pa.int8()))
-    ids = col("id").combine_chunks()
+    id_arr = col("id").combine_chunks()
+    ids, names = id_arr.to_pylist(), col("name").to_pylist()
+    n = len(ids)
     functions = pc.drop_null(pc.unique(col("function"))).to_pylist()
+    # One hash lookup for the ids and the parents: each id's first row (its own row when
+    # the ids are unique) and each parent's row.
+    parent = col("parent").combine_chunks().cast(id_arr.type)
+    rows = pc.index_in(pa.concat_arrays([id_arr, parent]), value_set=id_arr)
+    own, prow = rows.slice(0, n), rows.slice(n)
+    unique = own.null_count == 0 and np.array_equal(own.to_numpy(), np.arange(n))
+    checked = (
+        unique
+        and "" not in ids
+        and col("name").null_count == 0
+        # printable text holds no control or invisible format character (one pass)
+        and " ".join(ids).isprintable()
+        and all(map(str.strip, names))
+        and " ".join(names).isprintable()
+    )
     # Parents, kinds, functions and categories as codes, joined by Arrow's hash lookup; a
     # value found nowhere (a stored version that no longer validates) goes as text, so that
     # the model names it.
     coded = {
-        "parent": _codes(col("parent"), ids),
+        "parent": (
+            np.asarray(prow.fill_null(-1).to_numpy(), dtype=np.int64)
+            if prow.null_count == parent.null_count
+            else None
+        ),
         "kind": _codes(col("kind"), pa.array(KINDS, pa.string())),
         "function": _codes(col("function"), pa.array(functions, pa.string())),
         "category": _codes(col("category"), pa.array(CATEGORY_CODES, pa.string())),
     }
     text = {k: col(k).to_pylist() for k, v in coded.items() if v is None}
     fn = coded["function"]
-    return {
-        "ids": ids.to_pylist(),
-        "names": col("name").to_pylist(),
+    cols = {
+        "ids": ids,
+        "names": names,
         "parent": text.get("parent", coded["parent"]),
         "kind": text.get("kind", coded["kind"]),
         "function": text.get("function", None if fn is None else (fn, functions)),
@@ -249,6 +274,28 @@ def unit_columns(table: pa.Table) -> dict[str, Any]:
             dtype=np.float64,
         ),
     }
+    return cols, bool(checked)
+
+
+def edge_ends(units: pa.Table, edges: pa.Table) -> np.ndarray | None:
+    """Rows (in ``units``, ``read/units``) of both ends of edges given by the units' seq
+    (``read/guide_rows``, ``read/dispatch_rows``), shape (edges, 2); ``None`` when a seq is
+    not one of the units' (a damaged store: read the edges by id)."""
+    if edges.num_rows == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    seq_col, a_col, b_col = units.column("seq"), edges.column("source"), edges.column("target")
+    if seq_col.null_count or a_col.null_count or b_col.null_count:
+        return None
+    seq = np.asarray(seq_col.to_numpy(), dtype=np.int64)
+    ends = np.empty((edges.num_rows, 2), dtype=np.int64)
+    ends[:, 0], ends[:, 1] = a_col.to_numpy(), b_col.to_numpy()
+    n = len(seq)
+    if np.array_equal(seq, np.arange(n)):  # as saved: seq 0, 1, … is the row
+        return ends if ends.min() >= 0 and ends.max() < n else None
+    if n > 1 and not (seq[1:] > seq[:-1]).all():
+        return None
+    rows = np.minimum(np.searchsorted(seq, ends), n - 1)
+    return rows if (seq[rows] == ends).all() else None
 
 
 def _codes(values: pa.ChunkedArray, table: pa.Array) -> np.ndarray | None:
@@ -261,7 +308,7 @@ def _codes(values: pa.ChunkedArray, table: pa.Array) -> np.ndarray | None:
 
 def rows_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     """``read/units`` rows (dicts, as a Bolt server returns them) as an Arrow table."""
-    names = [c for c in UNIT_COLUMNS if c not in ("key", "org_id", "version", "seq")]
+    names = [c for c in UNIT_COLUMNS if c not in ("key", "org_id", "version")]
     types = dict(zip(UNIT_COLUMNS, _UNIT_TYPES, strict=True))
     return pa.table(
         {c: pa.array([r.get(c) for r in rows], types[c]) for c in names},
@@ -271,26 +318,49 @@ def rows_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
 def org_from_table(
     header: Mapping[str, Any],
     units: pa.Table,
-    guides: Iterable[tuple[str, str]],
-    dispatches: Iterable[tuple[str, str]],
+    guides: Iterable[tuple[str, str]] | np.ndarray,
+    dispatches: Iterable[tuple[str, str]] | np.ndarray,
     source: str,
 ) -> OrgGraph:
     """Rebuild an organisation from a stored version: its header, its units (``read/units``,
-    in ``seq`` order) and its edges."""
+    in ``seq`` order) and its edges — (from id, to id) pairs, or the rows of their ends
+    in ``units`` (:func:`edge_ends`)."""
     pb = None
     if header.get("parent_bureau_name") is not None:
         pb = ParentBureau(
             header["parent_bureau_name"], tuple(header.get("parent_bureau_functions") or ())
         )
-    return OrgGraph.from_columns(
-        **unit_columns(units),
-        guides=list(guides),
-        dispatches=list(dispatches),
+    cols, checked = unit_columns(units)
+
+    def split(edges: Any) -> tuple[list[tuple[str, str]], np.ndarray | None]:
+        if isinstance(edges, np.ndarray):
+            return pairs_at(cols["ids"], edges), edges
+        return list(edges), None
+
+    (guide_pairs, guide_ends), (dispatch_pairs, dispatch_ends) = split(guides), split(dispatches)
+    return OrgGraph._from_columns(
+        **cols,
+        guides=guide_pairs,
+        dispatches=dispatch_pairs,
         id=header.get("graph_id") or "",
         name=header.get("name") or "",
         description=header.get("description") or "",
         parent_bureau=pb,
         source=source,
+        checked=checked,
+        guide_ends=guide_ends,
+        dispatch_ends=dispatch_ends,
+    )
+
+
+def pairs_at(ids: list[str], ends: np.ndarray) -> list[tuple[str, str]]:
+    """(from id, to id) of edges given by the rows of their ends."""
+    return list(
+        zip(
+            map(ids.__getitem__, ends[:, 0].tolist()),
+            map(ids.__getitem__, ends[:, 1].tolist()),
+            strict=True,
+        )
     )
 
 

@@ -27,6 +27,7 @@ from orgmodel.model import OrgGraph, OrgValidationError
 from orgmodel.store._common import (
     OrgRows,
     as_utc,
+    edge_ends,
     now_utc,
     org_from_table,
     org_rows,
@@ -266,11 +267,19 @@ class CypherStore(GraphStore):
             )
         params = {"org_id": org_id, "version": version}
         units = tx.table("read/units", params)
-        guides, dispatches = (
-            _pairs(tx.table(f"read/{edge}", params)) for edge in ("guides", "dispatches")
-        )
+        edges: dict[str, Any] = {}
+        for edge, by_row in (("guides", "guide_rows"), ("dispatches", "dispatch_rows")):
+            # By the units' seq (rows of the units read above, no id to look up); by id
+            # only when a seq is not one of the version's units.
+            ends = edge_ends(units, tx.table(f"read/{by_row}", params))
+            if ends is None:
+                edges[edge] = _pairs(tx.table(f"read/{edge}", params))
+            else:
+                edges[edge] = ends
         try:
-            return org_from_table(head[0], units, guides, dispatches, f"store: {label}")
+            return org_from_table(
+                head[0], units, edges["guides"], edges["dispatches"], f"store: {label}"
+            )
         except OrgValidationError as e:
             raise StoreError(
                 lazy("the stored {label} does not validate any more:\n{e}", label=label, e=e)

@@ -387,3 +387,115 @@ def test_a_rare_field_late_in_the_file_is_read(generated: bytes, rare: dict[str,
     field, value = next(iter(rare.items()))
     assert org.attrs(late["id"])[field] == value
     assert org.attrs(units[0]["id"])[field] is None
+
+
+# -- the rest of the document after the units: members the reader does not take -------
+
+_TAILS = [
+    # (what follows the units array, before the document's closing brace)
+    ', "history": [{"a": "},{", "b": [1, 2, {"c": "\\"]"}]}, 3, "x"], "guides": []',
+    ', "history": {"k1": [1, {"k": "v"}], "k2": "\\\\", "k3": null}, "dispatches": []',
+    ', "note": "a long note: ' + "备注" * 50 + '", "id": "改"',
+    ', "history": [' + ", ".join(f'{{"n": {i}, "s": "{"x]" * i}"}}' for i in range(40)) + "]",
+    ', "history": [[[[1]]], [], {}, ""]',
+]
+_BAD_TAILS = [
+    ', "history": [1, 2, ]',  # a comma before the close
+    ', "history": {"a": 1, }',
+    ', "history": [1,, 2]',
+    ', , "history": 1',  # an empty member
+    ', "history": 1 "more": 2',  # no comma between members
+    ', "history": [1] ]',
+    ', "history": "\\q"',  # a bad escape
+    ', "history": [' + ", ".join(["1"] * 30) + ", ]",
+    ', "\\u0075nits": []',  # a second units key: the full reader keeps the last
+]
+
+
+def _tail_doc(tail: str) -> bytes:
+    head = json.dumps(_doc(_TRICKY), ensure_ascii=False)
+    return (head[:-1] + tail + "}").encode()
+
+
+@pytest.mark.parametrize("block", [5, 64, 1 << 22])
+@pytest.mark.parametrize("tail", _TAILS + _BAD_TAILS)
+def test_members_after_the_units_are_read_as_the_full_reader_reads_them(
+    tail: str, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(orgfile, "_BLOCK", 16)  # cut large members often
+    text = _tail_doc(tail)
+    try:
+        want: Any = _full_reader(text, "x.json")
+    except (OrgValidationError, InputError) as e:
+        want = str(e)
+    got = _stream(text, block)
+    if isinstance(want, str) or tail in _BAD_TAILS:
+        assert got is None  # left to the full reader, which names what is wrong
+    else:
+        assert got is not None
+        _same(got, want)
+
+
+def test_invalid_utf8_in_a_member_after_the_units_is_the_full_readers() -> None:
+    text = _tail_doc(', "history": "XX"').replace(b"XX", b"\xff\xfe")
+    assert _stream(text, 64) is None
+    with pytest.raises(InputError) as streamed:
+        read_org(text, "json", "x.json")
+    with pytest.raises(InputError) as full:
+        _full_reader(text, "x.json")
+    assert str(streamed.value) == str(full.value)
+
+
+def test_a_large_member_after_the_units_is_never_held_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 40,000 items of history (~1.2 MB) read in 4 KiB blocks: the tail reader holds about a
+    # cut's worth (the threshold, 8 KiB, and a block), never the member.
+    monkeypatch.setattr(orgfile, "_BLOCK", 8192)
+    item = '{"note": "备注", "n": [1, 2]}'
+    text = _tail_doc(', "history": [' + ", ".join([item] * 40_000) + '], "guides": []')
+    start = text.index(b', "history"')  # just past the units array
+    held = []
+    real = orgfile._Tail.feed
+
+    def feed(self: Any, data: bytes) -> None:
+        real(self, data)
+        held.append(len(self.cur) + len(self.kept))
+
+    monkeypatch.setattr(orgfile._Tail, "feed", feed)
+    tail = orgfile._Tail()
+    for i in range(start, len(text), 4096):
+        tail.feed(text[i : i + 4096])
+    assert tail.finish() == b', "guides": []'
+    assert len(text) - start > 1_000_000
+    assert max(held) < 8192 + 2 * 4096
+    org = _stream(text, 4096)
+    assert org is not None
+    _same(org, _full(text))
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text('ab"\\}{[],: 汉\n'),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(st.text('ab"\\}{[],:', max_size=3), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_json_values, st.integers(1, 40), st.integers(8, 64), st.booleans())
+def test_any_member_after_the_units_in_any_blocks(
+    value: Any, block: int, cut: int, pretty: bool
+) -> None:
+    data = {**_doc(_TRICKY), "history": value, "guides": []}
+    text = json.dumps(data, ensure_ascii=False, indent=1 if pretty else None).encode()
+    orgfile_block = orgfile._BLOCK
+    orgfile._BLOCK = cut  # cut large members often (restored below)
+    try:
+        got = _stream(text, block)
+    finally:
+        orgfile._BLOCK = orgfile_block
+    assert got is not None
+    _same(got, _full(text))
