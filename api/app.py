@@ -23,6 +23,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.answers import CachedAnswers
 from api.deps import authenticate_first, refuse_unknown_query
 from api.limits import BodyLimitMiddleware
 from api.local_guard import LocalModeGuard
@@ -262,6 +263,8 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
     app.state.service = service
     install_problem_handlers(app)
 
+    # innermost: a cached answer skips routing and dependencies, inside every check below
+    app.add_middleware(CachedAnswers, service=service)
     app.add_middleware(SameOriginPages)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     if settings.local_mode:  # outermost: Host and CSRF checks before any body is read

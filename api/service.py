@@ -300,6 +300,21 @@ class OrgService:
         scenario id, the page): computed once, then served from the cache until a delete."""
         return await self._cached(self._answers, key, make)
 
+    def cached_answer(self, key: Hashable) -> bytes | None:
+        """The answer :meth:`answer` keeps under ``key``, if any (no waiting, no making)."""
+        hit: bytes | None = self._answers.get(key)
+        return hit
+
+    def cached_listing(self, key: Hashable) -> bytes | None:
+        """The listing :meth:`listing` keeps under ``key``, if any (embedded store only)."""
+        hit: bytes | None = self._listings.get(key) if self._embedded else None
+        return hit
+
+    def latest_known(self, org_id: str) -> int | None:
+        """An organisation's latest version number if known without the store (the
+        embedded store, once :meth:`latest_version` has read it); ``None`` otherwise."""
+        return self._latest.get(org_id) if self._embedded else None
+
     async def resolve(self, subject: Subject) -> Subject:
         """The subject with an organisation's latest version made explicit (404 if none)."""
         if subject.type == "org" and subject.version is None:

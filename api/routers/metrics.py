@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
 
-from api.answers import json_bytes, json_response
+from api.answers import json_bytes, json_response, metrics_key
 from api.deps import ServiceDep, ViewerDep, read_json_body, require_json
 from api.models import (
     DEFAULT_LIST_LIMIT,
@@ -20,7 +20,7 @@ from api.models import (
     MetricsRequest,
     Problem,
 )
-from api.service import Subject, json_key
+from api.service import Subject
 from api.shape import subject_ref
 from orgmodel.io.per_unit import page_lists
 
@@ -86,7 +86,7 @@ async def _measure(
         )
         return json_bytes(MetricsOut, out)
 
-    key = ("metrics", resolved, part, page, limit, json_key(norms), json_key(policy))
+    key = metrics_key(resolved, part, page, limit, norms, policy)
     return json_response(await service.answer(key, make))
 
 

@@ -11,7 +11,15 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi import Path as PathParam
 from pydantic import ValidationError
 
-from api.answers import json_bytes, json_response
+from api.answers import (
+    compare_key,
+    json_bytes,
+    json_response,
+    listing_key,
+    scenario_diff_key,
+    scenario_key,
+    scenario_metrics_key,
+)
 from api.deps import PlannerDep, ServiceDep, ViewerDep
 from api.models import (
     DEFAULT_LIST_LIMIT,
@@ -225,7 +233,7 @@ async def list_scenarios(
         out = await _scenario_list(service, base)
         return json_bytes(list[ScenarioSummary], out)
 
-    return json_response(await service.listing(("scenarios", base), make))
+    return json_response(await service.listing(listing_key(base), make))
 
 
 async def _scenario_list(service: ServiceDep, base: str | None) -> list[ScenarioSummary]:
@@ -279,7 +287,7 @@ async def get_scenario(scenario_id: ScenarioId, caller: ViewerDep, service: Serv
         out = await service.heavy(scenario_detail, rec, base, result, log, plan)
         return json_bytes(ScenarioDetail, out)
 
-    return json_response(await service.answer(("scenario", scenario_id), make))
+    return json_response(await service.answer(scenario_key(scenario_id), make))
 
 
 @router.delete(
@@ -329,7 +337,7 @@ async def scenario_diff(
         )
         return json_bytes(DiffOut, out)
 
-    return json_response(await service.answer(("scenario-diff", scenario_id), make))
+    return json_response(await service.answer(scenario_diff_key(scenario_id), make))
 
 
 @router.get(
@@ -365,7 +373,7 @@ async def scenario_metrics(
         )
         return json_bytes(ScenarioMetricsOut, out)
 
-    key = ("scenario-metrics", scenario_id, page, limit)
+    key = scenario_metrics_key(scenario_id, page, limit)
     return json_response(await service.answer(key, make))
 
 
@@ -423,4 +431,4 @@ async def compare(a: Ref, b: Ref, caller: ViewerDep, service: ServiceDep) -> Res
         )
         return json_bytes(CompareOut, out)
 
-    return json_response(await service.answer(("compare", sa, sb), make))
+    return json_response(await service.answer(compare_key(sa, sb), make))
