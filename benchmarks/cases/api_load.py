@@ -69,7 +69,11 @@ def start_server(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("ORGMODEL_TOKENS")},
+        # English start-up lines (the line with the URL is read below); no tokens
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("ORGMODEL_TOKENS")},
+            "LANGUAGE": "en",
+        },
     )
     assert proc.stdout is not None
     deadline = time.monotonic() + wait_s
