@@ -920,7 +920,8 @@ class Workspace:
                 out = a.copy()
             else:
                 out = np.delete(a, gone_rows) if g else a
-                out = np.concatenate([out, np.full(m, fill, dtype=a.dtype)])
+                if m:  # (np.delete gave a copy of its own)
+                    out = np.concatenate([out, np.full(m, fill, dtype=a.dtype)])
             if len(tr):
                 out[tr] = vals
             return out
