@@ -52,7 +52,7 @@ import networkx as nx
 import numpy as np
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
-from orgmodel.i18n import N_, gettext, lazy, ngettext
+from orgmodel.i18n import N_, LazyText, get_language, gettext, lazy, ngettext
 
 __all__ = [
     "BUREAU_KINDS",
@@ -70,12 +70,14 @@ __all__ = [
     "ORGAN_KINDS",
     "REPORTS_TO",
     "Columns",
+    "KindText",
     "OrgGraph",
     "OrgValidationError",
     "ParentBureau",
     "RowIndex",
     "Unit",
     "ValidationIssue",
+    "kind_label",
     "placement_issues",
 ]
 
@@ -117,6 +119,47 @@ KIND_NAMES: dict[str, str] = {
     "group": "片区/体系协调机构",
 }
 KINDS: tuple[str, ...] = tuple(KIND_NAMES)
+
+
+def kind_label(kind: str, name: str | None = None) -> str:
+    """A unit kind as a person reads it in the language in force: its Chinese name in Chinese
+    (``派出所``), the Chinese name with its code in English (``派出所 (station)``); the code
+    itself when it has no name. ``name`` gives the Chinese name of a kind-like scope that
+    :data:`KIND_NAMES` does not list.
+
+    Examples
+    --------
+    >>> kind_label("station")
+    '派出所 (station)'
+    >>> from orgmodel.i18n import language
+    >>> with language("zh"):
+    ...     kind_label("station")
+    '派出所'
+    """
+    shown = name if name is not None else KIND_NAMES.get(kind)
+    if shown is None or shown == kind:
+        return kind
+    return shown if get_language() == "zh" else f"{shown} ({kind})"
+
+
+class KindText(LazyText):
+    """A kind inside a message: English as a ``str`` (``派出所 (station)``), shown as
+    :func:`kind_label` says in the language in force where it is shown."""
+
+    kind: str
+    name: str | None
+
+    def __new__(cls, kind: str, name: str | None = None) -> KindText:
+        shown = name if name is not None else KIND_NAMES.get(kind)
+        english = kind if shown is None or shown == kind else f"{shown} ({kind})"
+        self = str.__new__(cls, english)
+        self.message, self.params = english, {}
+        self.kind, self.name = kind, name
+        return self
+
+    def __str__(self) -> str:
+        return kind_label(self.kind, self.name)
+
 
 #: Typical level of each kind; units inside a bureau or station have none of their own.
 KIND_LEVELS: dict[str, int] = {

@@ -424,3 +424,15 @@ def test_query_door_refusals_in_both_languages() -> None:
         text = str(info.value)
     assert text.startswith("已拒绝：第 2 行第 1 列 处的 CREATE：它会写入图。"), text
     assert not re.search(r"line|column|writes", text)
+
+
+def test_kinds_alone_in_chinese_and_with_their_code_in_english() -> None:
+    # the kind table of `orgmodel metrics` showed "派出所 (station)" under the Chinese default
+    runner = CliRunner()
+    zh = runner.invoke(app, ["metrics", COUNTY, "--lang", "zh"], env={"COLUMNS": "160"})
+    assert zh.exit_code == 0
+    assert "│ 派出所 " in zh.output and "(station)" not in zh.output
+    assert "(county)" not in zh.output and "(community_post)" not in zh.output
+    en = runner.invoke(app, ["metrics", COUNTY, "--lang", "en"], env={"COLUMNS": "160"})
+    assert en.exit_code == 0
+    assert "派出所 (station)" in en.output and "社区警务室 (community_post)" in en.output

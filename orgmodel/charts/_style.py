@@ -16,7 +16,7 @@ from plotly.io.json import to_json_plotly
 
 from orgmodel.i18n import _, get_language
 from orgmodel.labels import format_value
-from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.model import OrgGraph, kind_label
 
 #: Font stack for 汉字: the first one installed wins (Debian: fonts-wqy-microhei).
 FONT_FAMILY = (
@@ -62,11 +62,9 @@ def kind_short(kind: str) -> str:
 
 
 def kind_long(kind: str) -> str:
-    """A kind's full Chinese name (``KIND_NAMES``); in English with its code."""
-    name = KIND_NAMES.get(kind)
-    if name is None:
-        return kind
-    return name if get_language() == "zh" else f"{name} ({kind})"
+    """A kind's full Chinese name (``KIND_NAMES``); in English with its code
+    (:func:`orgmodel.model.kind_label`)."""
+    return kind_label(kind)
 
 
 #: The Plotly config of every figure orgmodel draws (dashboard and report). Police staffing

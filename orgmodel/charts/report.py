@@ -40,9 +40,9 @@ from orgmodel.charts.numbers import (
 )
 from orgmodel.charts.structure import hierarchy_figure, layered_graph_figure
 from orgmodel.charts.workforce import availability_funnel_figure, span_bands_figure
-from orgmodel.i18n import N_, _, get_language, language
+from orgmodel.i18n import N_, _, language
 from orgmodel.metrics import headline
-from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.model import OrgGraph, kind_label
 from orgmodel.norms import Norms
 
 __all__ = ["REPORT_HEADLINE_KEYS", "report_html"]
@@ -202,8 +202,7 @@ def _changes_section(diff: Mapping[str, Any], before: OrgGraph, after: OrgGraph,
 def _kind_cell(kind: str) -> str:
     """A kind in the norms table: its Chinese name; in English with the kind's code after it
     (``派出所 (station)``), as the command line shows kinds."""
-    name = KIND_NAMES.get(kind, kind)
-    return name if get_language() == "zh" or name == kind else f"{name} ({kind})"
+    return kind_label(kind)
 
 
 def _norms_table(norms: Norms) -> str:

@@ -22,7 +22,7 @@ from orgmodel.labels import label
 from orgmodel.metrics import metric_report
 from orgmodel.metrics._util import group_label
 from orgmodel.metrics.rows import lazy
-from orgmodel.model import KIND_NAMES
+from orgmodel.model import kind_label
 from orgmodel.norms import load_norms, load_policy
 
 __all__ = ["metrics", "render_report", "render_shares"]
@@ -245,7 +245,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         kinds.add_column(col, justify="right" if col != kind_col else "left")
     for k, v in o["by_kind"].items():
         kinds.add_row(
-            f"{v['name']} ({k})", _num(v["units"]), _count(v["police"]), _count(v["people"])
+            kind_label(k, v["name"]), _num(v["units"]), _count(v["police"]), _count(v["people"])
         )
     kinds.add_row(
         _("total"), _num(o["units"]), _count(o["police"]), _count(o["people"]), style="bold"
@@ -297,7 +297,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         for col in ("id", _("name"), _("kind"), _("span")):
             t.add_column(col)
         for row in lazy(s, "narrow")[:LIST_LIMIT]:
-            t.add_row(row["id"], row["name"], KIND_NAMES.get(row["kind"], row["kind"]),
+            t.add_row(row["id"], row["name"], kind_label(row["kind"]),
                       str(row["span"]))  # fmt: skip
         console.print(t)
         _more(console, lazy(s, "narrow"))
@@ -491,7 +491,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         t.add_column(col, justify="left" if col == kind_col else "right")
     for kind, kn in n["kinds"].items():
         t.add_row(
-            f"{KIND_NAMES.get(kind, kind)} ({kind})",
+            kind_label(kind),
             str(kn["leaders"]),
             str(kn["admin"]),
             str(kn["duty_posts"]),

@@ -31,7 +31,7 @@ from orgmodel.io.orgfile import load_org, write_org
 from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name, format_value
 from orgmodel.labels import label as metric_label
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
-from orgmodel.model import BUREAU_KINDS, KIND_NAMES, OrgGraph
+from orgmodel.model import BUREAU_KINDS, OrgGraph, kind_label
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure import (
     ScenarioResult,
@@ -152,7 +152,7 @@ def _structure(org: OrgGraph, title: str) -> Panel:
             grouped.setdefault(kind, []).append(c)
     for kind, units in grouped.items():
         n = sum(sub[c] for c in units)
-        label = KIND_NAMES.get(kind, kind) if kind not in BUREAU_KINDS else _("lower bureaus")
+        label = kind_label(kind) if kind not in BUREAU_KINDS else _("lower bureaus")
         t.add_row(Text(f"  {label} ×{len(units)}", style="cyan"), f"{n:,}")
     return Panel(t, title=title, expand=False)
 

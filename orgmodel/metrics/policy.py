@@ -38,10 +38,11 @@ from typing import Any
 import numpy as np
 
 from orgmodel._keywords import positional_deprecated
+from orgmodel.i18n import lazy
 from orgmodel.labels import METRICS, POLICY_METRIC_IDS
 from orgmodel.metrics._frame import Frame, Labels
 from orgmodel.metrics.rows import Rows, Section
-from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.model import KIND_NAMES, KindText, OrgGraph
 from orgmodel.norms import Norms, PolicyRule, load_policy
 
 __all__ = ["POLICY_METRICS", "evaluate_policy", "metric_by_unit", "policy_report"]
@@ -237,7 +238,7 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
         }
         tail = {"threshold": rule.threshold, "comparator": rule.comparator, "source": rule.source}
         if not len(scope):
-            kind_name = _SCOPE_NAMES.get(rule.scope) or KIND_NAMES.get(rule.scope, rule.scope)
+            kind = KindText(rule.scope, _SCOPE_NAMES.get(rule.scope))
             row = {
                 **head,
                 "unit_id": None,
@@ -245,8 +246,7 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
                 "value": None,
                 **tail,
                 "passed": None,
-                "note": f"本组织没有{kind_name} (no {rule.scope} unit in this organisation):"
-                " rule not evaluated",
+                "note": lazy("no {kind} in this organisation: rule not evaluated", kind=kind),
             }
             parts.append(Rows.of([row]))
             counts.append([1, 0, 0, 1])

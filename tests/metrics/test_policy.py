@@ -60,7 +60,7 @@ def test_empty_scope_says_so(county: OrgGraph) -> None:
     assert len(rows) == 1
     row = rows[0]
     assert row["unit_id"] is None and row["value"] is None and row["passed"] is None
-    assert "no city unit" in row["note"]
+    assert row["note"] == "no 市公安局 (city) in this organisation: rule not evaluated"
 
 
 def test_undefined_value_is_not_a_pass() -> None:
