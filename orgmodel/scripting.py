@@ -25,7 +25,7 @@ import numpy as np
 
 from orgmodel.errors import InputError, OrgWarning
 from orgmodel.focus import subtree
-from orgmodel.i18n import lazy
+from orgmodel.i18n import N_, lazy
 from orgmodel.io import load_any
 from orgmodel.io.per_unit import PER_UNIT_LISTS
 from orgmodel.io.tabular import TABLE_SUFFIXES, Switches
@@ -133,7 +133,9 @@ def read(
         if given:
             raise InputError(
                 lazy(
-                    "{p}: {options} apply to spreadsheets ({suffixes}) only",
+                    N_("{p}: {options} applies to spreadsheets ({suffixes}) only")
+                    if len(given) == 1
+                    else N_("{p}: {options} apply to spreadsheets ({suffixes}) only"),
                     p=p,
                     options=", ".join(k + "=" for k in given),
                     suffixes=", ".join(TABLE_SUFFIXES),

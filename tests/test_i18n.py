@@ -436,3 +436,28 @@ def test_kinds_alone_in_chinese_and_with_their_code_in_english() -> None:
     en = runner.invoke(app, ["metrics", COUNTY, "--lang", "en"], env={"COLUMNS": "160"})
     assert en.exit_code == 0
     assert "派出所 (station)" in en.output and "社区警务室 (community_post)" in en.output
+
+
+def test_a_file_without_suffix_is_said_so_in_each_language(tmp_path: Path) -> None:
+    # the message showed a '(none)' placeholder as if it were the suffix
+    f = tmp_path / "roster"
+    f.write_text("x", encoding="utf-8")
+    runner = CliRunner()
+    zh = runner.invoke(app, ["validate", str(f), "--lang", "zh"])
+    assert zh.exit_code == 1 and "文件名没有后缀" in zh.output and "(none)" not in zh.output
+    en = runner.invoke(app, ["validate", str(f), "--lang", "en"])
+    assert en.exit_code == 1 and "the file name has no suffix" in en.output
+    assert "(none)" not in en.output
+
+
+def test_one_spreadsheet_option_applies_several_apply() -> None:
+    import orgmodel as om
+
+    with pytest.raises(InputError) as one:
+        om.read(COUNTY, sheet="x")
+    assert "mirror-county.yaml: sheet= applies to spreadsheets (" in str(one.value)
+    with pytest.raises(InputError) as two:
+        om.read(COUNTY, sheet="x", totals=True)
+    assert "sheet=, totals= apply to spreadsheets" in str(two.value)
+    with language("zh"):
+        assert "sheet= 只适用于表格文件" in str(one.value)

@@ -99,7 +99,11 @@ def metrics(
     if per_unit is not None and per_unit.suffix.lower() not in PER_UNIT_SUFFIXES:
         raise InputError(
             _("--per-unit {path}: unknown file type {suffix!r}; use .parquet or .csv").format(
-                path=per_unit, suffix=per_unit.suffix or "(none)"
+                path=per_unit, suffix=per_unit.suffix
+            )
+            if per_unit.suffix
+            else _("--per-unit {path}: the file name has no suffix; use .parquet or .csv").format(
+                path=per_unit
             )
         )
     g = load_any(org, sheet=sheet, totals=totals)

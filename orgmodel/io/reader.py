@@ -71,11 +71,19 @@ def load_any(
         return read_graphml(p)
     if suffix in ORG_SUFFIXES:
         return load_org(p)
+    if not suffix:
+        raise InputError(
+            lazy(
+                "{p}: the file name has no suffix; orgmodel reads {join}",
+                p=p,
+                join=", ".join(READ_SUFFIXES),
+            )
+        )
     raise InputError(
         lazy(
             "{p}: unknown file type {value!r}; orgmodel reads {join}",
             p=p,
-            value=suffix or "(none)",
+            value=suffix,
             join=", ".join(READ_SUFFIXES),
         )
     )
@@ -111,12 +119,20 @@ def read_upload(
                 )
             ) from None
         return read_org(text, "json" if suffix == ".json" else "yaml", filename)
+    if not suffix:
+        raise InputError(
+            lazy(
+                "{filename}: the file name has no suffix; upload one of {join}",
+                filename=filename,
+                join=", ".join(READ_SUFFIXES),
+            )
+        )
     if suffix not in READ_SUFFIXES:
         raise InputError(
             lazy(
                 "{filename}: unknown file type {value!r}; upload one of {join}",
                 filename=filename,
-                value=suffix or "(none)",
+                value=suffix,
                 join=", ".join(READ_SUFFIXES),
             )
         )
