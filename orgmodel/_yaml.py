@@ -13,10 +13,20 @@ from typing import Any
 
 import yaml
 
-__all__ = ["UniqueKeyLoader", "load_yaml"]
+from orgmodel.i18n import lazy
+
+__all__ = ["DuplicateKeyError", "UniqueKeyLoader", "load_yaml"]
 
 _BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping. Shown as its reason alone (it names both lines), in
+    the language in force: PyYAML's own words and marks around it would be English."""
+
+    def __str__(self) -> str:
+        return str(self.problem)
 
 
 class UniqueKeyLoader(_BASE):
@@ -24,8 +34,9 @@ class UniqueKeyLoader(_BASE):
 
     Raises
     ------
-    yaml.constructor.ConstructorError
-        ``duplicate key 'police' at line 5 (first given at line 3)``, with the marks.
+    DuplicateKeyError
+        A ``yaml.constructor.ConstructorError``: ``duplicate key 'police' at line 5 (first
+        given at line 3)``, with the marks.
 
     Examples
     --------
@@ -34,7 +45,7 @@ class UniqueKeyLoader(_BASE):
     >>> yaml.load("a: 1\\nb: 2\\na: 3", Loader=UniqueKeyLoader)
     Traceback (most recent call last):
     ...
-    yaml.constructor.ConstructorError: while constructing a mapping...
+    orgmodel._yaml.DuplicateKeyError: duplicate key 'a' at line 3 (first given at line 1)...
     """
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -49,12 +60,17 @@ class UniqueKeyLoader(_BASE):
                 if first is not key_node.start_mark:
                     line = key_node.start_mark.line + 1
                     first_line = getattr(first, "line", -1) + 1
-                    raise yaml.constructor.ConstructorError(
+                    raise DuplicateKeyError(
                         "while constructing a mapping",
                         node.start_mark,
-                        f"duplicate key {key_node.value!r} at line {line} (first given at line "
-                        f"{first_line}): a key may be given once; the last value would "
-                        "silently win",
+                        lazy(
+                            "duplicate key {key!r} at line {line} (first given at line "
+                            "{first_line}): a key may be given once; the last value would "
+                            "silently win",
+                            key=key_node.value,
+                            line=line,
+                            first_line=first_line,
+                        ),
                         key_node.start_mark,
                     )
         return super().construct_mapping(node, deep=deep)

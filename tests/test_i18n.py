@@ -356,6 +356,38 @@ def test_importer_locations_speak_the_messages_language(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("no_lang_env")
+def test_importer_and_duplicate_key_reasons_speak_the_messages_language(tmp_path: Path) -> None:
+    # messages once built from English pieces (a hint, a missing parent column, a repeated key)
+    nocol = tmp_path / "nocol.csv"
+    nocol.write_text("id,name,kind\na,局,county\nb,所,station\n", encoding="utf-8")
+    share = tmp_path / "share.csv"
+    share.write_text(
+        "id,parent_id,name,kind,community_share\nb,,县局,county,\ns,b,所,station,61.59\n",
+        encoding="utf-8",
+    )
+    dup = tmp_path / "dup.yaml"
+    dup.write_text("name: 甲\nname: 乙\nops: []\n", encoding="utf-8")
+    runner = CliRunner()
+    good = tmp_path / "good.csv"
+    good.write_text("id,parent_id,name,kind\nb,,县局,county\n", encoding="utf-8")
+    org = tmp_path / "o.yaml"
+    zh = [
+        runner.invoke(app, ["validate", str(nocol)]).output,
+        runner.invoke(app, ["validate", str(share)]).output,
+        runner.invoke(app, ["apply", str(good), str(dup), "-o", str(org)]).output,
+    ]
+    assert "缺少必需的列 'parent_id'" in zh[0] and "层级编码" in zh[0], zh[0]
+    assert "（请写作 0.6 或 60%）" in zh[1], zh[1]
+    assert "键 'name' 在第 2 行重复" in zh[2], zh[2]
+    for out in zh:
+        assert not re.search(r"\b(nor|write|duplicate|constructing|unicode)\b", out), out
+    en = runner.invoke(app, ["--lang", "en", "validate", str(share)]).output
+    assert "(write 0.6 or 60%)" in en, en
+    en = runner.invoke(app, ["--lang", "en", "apply", str(good), str(dup), "-o", str(org)])
+    assert "duplicate key 'name' at line 2 (first given at line 1)" in en.output, en.output
+
+
+@pytest.mark.usefixtures("no_lang_env")
 def test_funnel_rows_are_one_language_per_output() -> None:
     runner = CliRunner()
     zh = runner.invoke(app, ["metrics", COUNTY], env={"COLUMNS": "200"})

@@ -550,7 +550,7 @@ class _RowReader:
             except ValueError:
                 x = None
         if x is None or not 0 <= x <= 1:
-            hint = " (write 0.6 or 60%)" if x is not None and 1 < x <= 100 else ""
+            hint = lazy(" (write 0.6 or 60%)") if x is not None and 1 < x <= 100 else ""
             self.bad(
                 field,
                 lazy(
@@ -1171,12 +1171,13 @@ class _Table:
         has_col = "parent_id" in self.header.columns
         self.issues.append(
             ValidationIssue(
-                (
-                    "the parent column is empty"
-                    if has_col
-                    else "missing required column 'parent_id' (parent/上级编号/上级机构编号)"
+                lazy(
+                    "the parent column is empty; nor are the ids hierarchical codes (01, 0101, 010101) that imply it"
                 )
-                + "; nor are the ids hierarchical codes (01, 0101, 010101) that imply it",
+                if has_col
+                else lazy(
+                    "missing required column 'parent_id' (parent/上级编号/上级机构编号); nor are the ids hierarchical codes (01, 0101, 010101) that imply it"
+                ),
                 where=_at_row(self.fname, n),
             )
         )
