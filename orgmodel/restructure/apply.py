@@ -293,6 +293,7 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
         check_op(i, op, plan.source)  # a Plan built by hand meets the same models
         try:
             steps.append(Step(i, name, fn(ws, op)))
+            ws.check_vacated_groups()
         except OpError as e:
             raise PlanError(str(e), index=i, op=name, source=plan.source) from None
     sid, sname = scenario_identity(org, plan)

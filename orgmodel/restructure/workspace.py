@@ -314,6 +314,8 @@ class Workspace:
         self.hired_a = 0
         self.origins: dict[str, set[str]] = {}
         self.redirect: dict[str, str] = {}
+        #: Groups (片区/体系) a unit left during the current operation: checked after it.
+        self.vacated: set[str] = set()
         self.ever = _Ever(org)
         #: Folder for relative template paths (the plan file's folder).
         self.base_dir: Path | None = None
@@ -652,6 +654,8 @@ class Workspace:
         if u.parent == new_parent and index is None:
             return
         assert u.parent is not None
+        if self.kind_of(u.parent) in GROUP_KINDS:
+            self.vacated.add(u.parent)
         self.children[u.parent].remove(uid)
         sib = self.children[new_parent]
         sib.insert(len(sib) if index is None else min(index, len(sib)), uid)
@@ -663,6 +667,8 @@ class Workspace:
         assert not self.children[uid] and not u.police and not u.auxiliaries, uid
         self.reshaped = True
         assert u.parent is not None
+        if self.kind_of(u.parent) in GROUP_KINDS:
+            self.vacated.add(u.parent)
         self.children[u.parent].remove(uid)
         del self.units[uid]
         del self.children[uid]
@@ -673,6 +679,25 @@ class Workspace:
             self.redirect[uid] = redirect_to
         else:
             self.redirect[uid] = ""
+
+    def check_vacated_groups(self) -> None:
+        """After an operation: a group (片区/体系) that its units left holds some unit still.
+
+        Raises
+        ------
+        OpError
+            A group was left with no units: it commands nothing (a group holds no officers of
+            its own, only whole units).
+        """
+        vacated, self.vacated = self.vacated, set()
+        for g in sorted(vacated):
+            if g in self.units and not self.kids(g):
+                raise OpError(
+                    lazy(
+                        "{label} would be left with no units: a group (片区/体系) commands whole units; move them with the group, or dissolve it with remove_layer",
+                        label=self.label(g),
+                    )
+                )
 
     def absorb(self, src: str, dst: str, *, merge: bool) -> None:
         """Fold ``src`` into ``dst``: officers and children go there, then ``src`` is removed.

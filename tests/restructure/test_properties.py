@@ -64,7 +64,12 @@ def test_new_operations_keep_groups_empty_and_lines_valid(
     case: tuple[OrgGraph, list[dict[str, Any]]],
 ) -> None:
     base, ops = case
-    o = apply_plan(base, plan_from_dict({"name": "p", "ops": ops})).org
+    try:
+        o = apply_plan(base, plan_from_dict({"name": "p", "ops": ops})).org
+    except PlanError as e:
+        # the one refusal these plans may meet: a later op takes a group's last unit away
+        assert "would be left with no units" in str(e), str(e)
+        return
     for u in o.order():
         a = o.attrs(u)
         if a["kind"] == "group":
@@ -73,6 +78,48 @@ def test_new_operations_keep_groups_empty_and_lines_valid(
         if a["kind"] == "station":
             assert o.attrs(o.parent(u))["kind"] != "station"
     assert all(o.attrs(c)["kind"] == "command_center" for c, _ in o.dispatches)
+
+
+def test_taking_a_groups_last_unit_away_is_refused() -> None:
+    from orgmodel.model import Unit
+
+    base = OrgGraph(
+        [
+            Unit("k", "东区分局", "county"),
+            Unit("s1", "东门派出所", "station", "k", police=5),
+            Unit("s2", "西门派出所", "station", "k", police=6),
+        ]
+    )
+    snapshot = org_to_dict(base)
+    bundle = {"op": "bundle", "units": ["s1"], "into": {"id": "g", "name": "东片区"}}
+    # moving s1 out of 东片区 leaves the group commanding nothing: refused, naming it
+    plan = plan_from_dict({"name": "p", "ops": [bundle, {"op": "move", "unit": "s1", "to": "k"}]})
+    with pytest.raises(PlanError, match="would be left with no units") as e:
+        apply_plan(base, plan)
+    assert e.value.index == 1 and "东片区" in str(e.value)
+    assert org_to_dict(base) == snapshot
+    # so does merging its last station into one outside it
+    merge = {"op": "merge", "units": ["s1", "s2"], "into": "s2"}
+    with pytest.raises(PlanError, match="would be left with no units") as e:
+        apply_plan(base, plan_from_dict({"name": "p", "ops": [bundle, merge]}))
+    assert e.value.index == 1
+    # moving it together with another unit it keeps is fine: the group still holds s2
+    ok = plan_from_dict(
+        {
+            "name": "p",
+            "ops": [
+                bundle,
+                {"op": "move", "unit": "s2", "to": "g"},
+                {"op": "move", "unit": "s1", "to": "k"},
+            ],
+        }
+    )
+    o = apply_plan(base, ok).org
+    assert o.children("g") == ["s2"] and o.parent("s1") == "k"
+    # and dissolving the group takes it away with its units: nothing left empty
+    gone = {"op": "remove_layer", "unit": "g"}
+    o = apply_plan(base, plan_from_dict({"name": "p", "ops": [bundle, gone]})).org
+    assert "g" not in o and o.parent("s1") == "k"
 
 
 def test_a_bundle_across_bureaus_applies_nothing() -> None:
