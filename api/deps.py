@@ -39,6 +39,7 @@ __all__ = [
     "get_caller",
     "get_service",
     "get_settings",
+    "loads_json_body",
     "read_json_body",
     "require",
     "require_admin",
@@ -222,12 +223,53 @@ async def authenticate_first(request: Request) -> None:
         request.state.caller = check_role(authenticate(request), role)
 
 
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _RepeatedKey(k)
+            seen.add(k)
+    return d
+
+
+def loads_json_body(raw: bytes | str) -> Any:
+    """A JSON request body parsed, refusing an object that gives a key twice (422 naming the
+    key): ``json`` keeps the last value silently (``"police": 2, "police": 9`` moved 9;
+    ``"base"`` twice chose the second), which the plan and file readers already refuse.
+
+    Raises
+    ------
+    json.JSONDecodeError
+        Malformed JSON (the caller says so in its own way).
+    ApiProblem
+        422 ``invalid-request``: a key given twice in one object.
+    """
+    try:
+        return json.loads(raw, object_pairs_hook=_unique_pairs)
+    except _RepeatedKey as e:
+        msg = (
+            f"request body: key {e.key!r} is given twice in one object; the last value "
+            "would silently win: give it once"
+        )
+        raise ApiProblem(
+            422, "invalid-request", msg, errors=[{"field": e.key, "message": msg}]
+        ) from None
+
+
 async def read_json_body(request: Request, model: type[M]) -> M:
     """The request's JSON body as ``model``; errors as FastAPI's own (400 malformed JSON,
     422 naming each field), raised only after the caller was authenticated."""
     raw = await request.body()
     try:
-        data = json.loads(raw) if raw.strip() else None
+        data = loads_json_body(raw) if raw.strip() else None
     except json.JSONDecodeError as e:
         raise RequestValidationError(
             [

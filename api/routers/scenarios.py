@@ -20,7 +20,7 @@ from api.answers import (
     scenario_key,
     scenario_metrics_key,
 )
-from api.deps import PlannerDep, ServiceDep, ViewerDep
+from api.deps import PlannerDep, ServiceDep, ViewerDep, loads_json_body
 from api.models import (
     DEFAULT_LIST_LIMIT,
     MAX_ID,
@@ -103,7 +103,7 @@ def parse_create(
     else:
         try:
             check_nesting(body.decode("utf-8", "replace"), "request body")
-            data = json.loads(body)
+            data = loads_json_body(body)
         except NestingError as e:
             raise ApiProblem(
                 400, "too-deep", english(e), errors=[{"field": "body", "message": english(e)}]

@@ -98,6 +98,30 @@ def test_plan_text_with_a_key_given_twice_is_refused(client: TestClient, text: s
     assert client.get("/api/v1/scenarios", headers=V).json() == []  # nothing saved
 
 
+@pytest.mark.parametrize(
+    ("path", "raw", "key"),
+    [
+        (
+            "/api/v1/scenarios",
+            '{"base": "test-county", "plan": {"name": "x", "ops": [{"op": "transfer", '
+            '"from": "xj", "to": "s1", "police": 2, "police": 9}]}}',
+            "police",
+        ),
+        ("/api/v1/scenarios", '{"base": "x", "base": "test-county", "plan_text": "a"}', "base"),
+        ("/api/v1/orgs/test-county/metrics", '{"norms": {}, "norms": {}}', "norms"),
+    ],
+    ids=["plan-object", "scenario", "metrics"],
+)
+def test_json_body_with_a_key_given_twice_is_refused(
+    client: TestClient, path: str, raw: str, key: str
+) -> None:
+    # json.loads kept the last value silently: 9 officers moved where the planner read 2
+    headers = {**P, "Content-Type": "application/json"}
+    p = problem(client.post(path, content=raw.encode(), headers=headers), 422, "invalid-request")
+    assert f"key {key!r} is given twice" in p["detail"], p
+    assert client.get("/api/v1/scenarios", headers=V).json() == []  # nothing saved
+
+
 def test_stored_plan_with_a_key_given_twice_comes_back_as_text_and_why(
     client: TestClient,
 ) -> None:
