@@ -245,14 +245,20 @@ def _control_char(text: str) -> str | None:
     if m is None:
         return None
     ch = m.group()
-    names = {"\r": "carriage return", "\n": "line break", "\t": "tab", "\x00": "NUL"}
-    if ch in names:
-        what = names[ch]
-    elif unicodedata.category(ch) == "Cc":
-        what = "control character"
-    else:
-        what = f"invisible {unicodedata.name(ch, 'format character').lower()}"
-    return f"{what} U+{ord(ch):04X} at position {m.start() + 1}"
+    code, pos = f"U+{ord(ch):04X}", m.start() + 1
+    # msgids: shown in the language in force (an English text as a str, for startswith)
+    if ch == "\r":
+        return lazy("carriage return {code} at position {pos}", code=code, pos=pos)
+    if ch == "\n":
+        return lazy("line break {code} at position {pos}", code=code, pos=pos)
+    if ch == "\t":
+        return lazy("tab {code} at position {pos}", code=code, pos=pos)
+    if ch == "\x00":
+        return lazy("NUL {code} at position {pos}", code=code, pos=pos)
+    if unicodedata.category(ch) == "Cc":
+        return lazy("control character {code} at position {pos}", code=code, pos=pos)
+    what = unicodedata.name(ch, "format character").lower()
+    return lazy("invisible {what} {code} at position {pos}", what=what, code=code, pos=pos)
 
 
 def _bad_name_char(name: str) -> str | None:

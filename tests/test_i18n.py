@@ -388,6 +388,28 @@ def test_importer_and_duplicate_key_reasons_speak_the_messages_language(tmp_path
 
 
 @pytest.mark.usefixtures("no_lang_env")
+def test_control_characters_in_ids_and_names_are_described_in_the_messages_language(
+    tmp_path: Path,
+) -> None:
+    org = tmp_path / "o.json"
+    org.write_text(
+        '{"orgmodel": 1, "id": "t", "name": "T", "units": [{"id": "b", "name": "局", '
+        '"kind": "county"}, {"id": "c\\u0007x", "name": "所", "kind": "station", "parent": "b"},'
+        ' {"id": "e\\u200bx", "name": "所\\t二", "kind": "station", "parent": "b"}]}',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    zh = runner.invoke(app, ["validate", str(org)]).output
+    assert "控制字符 U+0007（第 2 个字符）" in zh, zh
+    assert "不可见字符 U+200B（zero width space，第 2 个字符）" in zh, zh
+    assert "制表符 U+0009（第 2 个字符）" in zh, zh
+    assert not re.search(r"\b(position|control|invisible|tab)\b", zh), zh
+    en = runner.invoke(app, ["--lang", "en", "validate", str(org)]).output
+    assert "control character U+0007 at position 2" in en, en
+    assert "invisible zero width space U+200B at position 2" in en, en
+
+
+@pytest.mark.usefixtures("no_lang_env")
 def test_funnel_rows_are_one_language_per_output() -> None:
     runner = CliRunner()
     zh = runner.invoke(app, ["metrics", COUNTY], env={"COLUMNS": "200"})
