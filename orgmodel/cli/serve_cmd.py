@@ -11,7 +11,11 @@ from pathlib import Path
 import typer
 
 from orgmodel.cli import app
-from orgmodel.i18n import N_
+from orgmodel.errors import InputError
+from orgmodel.i18n import N_, _
+
+#: the log levels gunicorn and uvicorn both know
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 @app.command(
@@ -36,10 +40,21 @@ def serve(
     seed: bool = typer.Option(
         True, "--seed/--no-seed", help=N_("Load the seeds into an empty store.")
     ),
-    log_level: str = typer.Option("warning", "--log-level", help=N_("uvicorn log level.")),
+    log_level: str = typer.Option(
+        "warning",
+        "--log-level",
+        help=N_("uvicorn log level: critical, error, warning, info or debug."),
+    ),
 ) -> None:
     from api.server import serve as run
     from api.settings import Settings
+
+    if log_level.lower() not in LOG_LEVELS:  # gunicorn took any word as info, logging English
+        raise InputError(
+            _("--log-level: {value!r} is none of {choices}").format(
+                value=log_level, choices=_(", ").join(LOG_LEVELS)
+            )
+        )
 
     settings = Settings.from_env(store=store, host=host, port=port, tokens_file=tokens, seed=seed)
     run(settings, log_level=log_level)

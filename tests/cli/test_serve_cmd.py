@@ -140,3 +140,21 @@ def test_tokens_file_errors_in_the_commands_language(
     assert said in r.output
     assert r.output.startswith("错误：" if lang == "zh" else "error: ")
     assert str(f) in r.output  # names the file
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "错误：--log-level：'nosuch' 不是 critical、error、warning、info、debug 之一"),
+        ("en", "error: --log-level: 'nosuch' is none of critical, error, warning, info, debug"),
+    ],
+)
+def test_unknown_log_level_is_refused(tmp_path: Path, lang: str, said: str) -> None:
+    # gunicorn took any word as 'info' and logged every start-up step in English
+    store = tmp_path / "s.lbdb"
+    r = runner.invoke(
+        app, ["serve", "--store", str(store), "--log-level", "nosuch", "--lang", lang]
+    )
+    assert r.exit_code == 1
+    assert said in r.output, r.output
+    assert not store.exists()  # refused before the store is opened
