@@ -166,6 +166,17 @@ def _parse_env(text: str) -> dict[str, TokenRecord]:
     return parse_tokens(pairs, "ORGMODEL_TOKENS")
 
 
+class _KeyTwice(ValueError):
+    """A JSON object gives a key twice."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        raise _KeyTwice
+    return d
+
+
 def load_tokens(path: str | Path) -> dict[str, TokenRecord]:
     """Token records from a YAML or JSON file."""
     p = Path(path)
@@ -182,7 +193,16 @@ def load_tokens(path: str | Path) -> dict[str, TokenRecord]:
     except UnicodeDecodeError:
         raise InputError(lazy("{p}: not UTF-8 text", p=p)) from None
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else load_yaml(text)
+        # a JSON key given twice (a token with two roles) is refused, as YAML's is
+        data = (
+            json.loads(text, object_pairs_hook=_unique_pairs)
+            if p.suffix.lower() == ".json"
+            else load_yaml(text)
+        )
+    except _KeyTwice:  # json.loads kept the last: a token given twice took its last role
+        raise InputError(
+            lazy("{source}: a token appears twice (roles must be unambiguous)", source=p)
+        ) from None
     except (json.JSONDecodeError, yaml.YAMLError) as e:
         raise InputError(lazy("{p}: malformed tokens file: {error}", p=p, error=e)) from None
     return parse_tokens(data, str(p))

@@ -158,3 +158,13 @@ def test_unknown_log_level_is_refused(tmp_path: Path, lang: str, said: str) -> N
     assert r.exit_code == 1
     assert said in r.output, r.output
     assert not store.exists()  # refused before the store is opened
+
+
+def test_a_token_given_twice_in_a_json_tokens_file_is_refused(tmp_path: Path) -> None:
+    # json.loads kept the last of the two: the token became admin without a word
+    f = tmp_path / "tokens.json"
+    f.write_text('{"a-long-enough-token": "viewer", "a-long-enough-token": "admin"}', "utf-8")
+    r = runner.invoke(app, ["serve", "--tokens", str(f), "--store", str(tmp_path / "s.lbdb")])
+    assert r.exit_code == 1
+    assert "a token appears twice" in r.output, r.output
+    assert not (tmp_path / "s.lbdb").exists()
