@@ -410,6 +410,38 @@ def test_control_characters_in_ids_and_names_are_described_in_the_messages_langu
 
 
 @pytest.mark.usefixtures("no_lang_env")
+@pytest.mark.parametrize(
+    ("op", "zh", "en"),
+    [
+        (
+            "{op: transfer, from: s, to: b, police: 99}",
+            "不能从 's' 调出 99 名民警：它只有 3 名",
+            "cannot transfer 99 police from 's': it has 3",
+        ),
+        (
+            "{op: retire, unit: s, auxiliaries: 5}",
+            "不能从 's' 减员 5 名辅警：它只有 0 名",
+            "cannot retire 5 auxiliaries from 's': it has 0",
+        ),
+    ],
+    ids=["transfer", "retire"],
+)
+def test_officer_counts_in_plan_errors_name_the_field_in_the_messages_language(
+    tmp_path: Path, op: str, zh: str, en: str
+) -> None:
+    org = tmp_path / "o.csv"
+    org.write_text("id,parent_id,name,kind,police\nb,,局,county,5\ns,b,所,station,3\n", "utf-8")
+    plan = tmp_path / "p.yaml"
+    plan.write_text(f"name: x\nops:\n  - {op}\n", encoding="utf-8")
+    out = tmp_path / "after.yaml"
+    runner = CliRunner()
+    r = runner.invoke(app, ["apply", str(org), str(plan), "-o", str(out)])
+    assert zh in r.output, r.output
+    r = runner.invoke(app, ["--lang", "en", "apply", str(org), str(plan), "-o", str(out)])
+    assert en in r.output, r.output
+
+
+@pytest.mark.usefixtures("no_lang_env")
 def test_funnel_rows_are_one_language_per_output() -> None:
     runner = CliRunner()
     zh = runner.invoke(app, ["metrics", COUNTY], env={"COLUMNS": "200"})

@@ -18,7 +18,15 @@ from typing import Any
 import numpy as np
 
 from orgmodel.i18n import lazy
-from orgmodel.model import BUREAU_KINDS, DEPARTMENT_KINDS, GROUP_KINDS, KIND_NAMES, KINDS, Unit
+from orgmodel.model import (
+    BUREAU_KINDS,
+    DEPARTMENT_KINDS,
+    GROUP_KINDS,
+    KIND_NAMES,
+    KINDS,
+    Unit,
+    field_text,
+)
 from orgmodel.restructure.select import resolve_units, show_ref
 from orgmodel.restructure.templates import LargeDepartment, Template, load_template
 from orgmodel.restructure.workspace import (
@@ -441,7 +449,7 @@ def op_transfer(ws: Workspace, op: Op) -> str:
                     lazy(
                         "cannot transfer {n} {field} from {value!r}: it has {have}",
                         n=n,
-                        field=field,
+                        field=field_text(field),
                         value=srcs[0],
                         have=have,
                     )
@@ -473,7 +481,7 @@ def op_retire(ws: Workspace, op: Op) -> str:
                 lazy(
                     "cannot retire {n} {field} from {uid!r}: it has {have}",
                     n=n,
-                    field=field,
+                    field=field_text(field),
                     uid=uid,
                     have=have,
                 )
@@ -1375,7 +1383,7 @@ def op_staff(ws: Workspace, op: Op) -> str:
                         n=len(served),
                         label=ws.label(key),
                         total=total,
-                        field=field,
+                        field=field_text(field),
                         avail=avail,
                         value=total - avail,
                     )

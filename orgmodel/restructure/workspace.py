@@ -511,7 +511,7 @@ class Workspace:
                         "unit {src!r} has {have} {field}, cannot give {n}",
                         src=src,
                         have=have,
-                        field=field,
+                        field=field_text(field),
                         n=n,
                     )
                 )
@@ -533,7 +533,7 @@ class Workspace:
                     lazy(
                         "hiring {n} {field} would give {label} {total}, more than {max:,}, the most one unit may hold",
                         n=n,
-                        field=field,
+                        field=field_text(field),
                         label=self.label(dst),
                         total=getattr(u, field) + n,
                         max=MAX_HEADCOUNT,
@@ -561,7 +561,7 @@ class Workspace:
                 lazy(
                     "asks for {n} {field} but the units named can give only {sum}",
                     n=n,
-                    field=field,
+                    field=field_text(field),
                     sum=sum(avail),
                 )
             )
