@@ -137,16 +137,15 @@ def check_port_free(host: str, port: int) -> None:
     if port == 0:
         return
     shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    not_here = lazy(
+        "cannot bind to {address}: {host} is not an address of this machine",
+        address=shown,
+        host=host,
+    )
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror:
-        raise InputError(
-            lazy(
-                "cannot bind to {address}: {host} is not an address of this machine",
-                address=shown,
-                host=host,
-            )
-        ) from None
+        raise InputError(not_here) from None
     family, socktype, proto, _canon, sockaddr = infos[0]
     with socket.socket(family, socktype, proto) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -163,13 +162,7 @@ def check_port_free(host: str, port: int) -> None:
                     )
                 ) from None
             if e.errno == errno.EADDRNOTAVAIL:
-                raise InputError(
-                    lazy(
-                        "cannot bind to {address}: {host} is not an address of this machine",
-                        address=shown,
-                        host=host,
-                    )
-                ) from None
+                raise InputError(not_here) from None
             if e.errno == errno.EACCES:
                 raise InputError(
                     lazy(
