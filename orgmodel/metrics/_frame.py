@@ -335,6 +335,19 @@ class Bureaus:
         self.measured = has_parent & (self.functions > 0)
 
 
+def unique_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, ascending: ``np.unique`` by a sort. (numpy's
+    own takes ~1 µs per element on this numpy (a hash table), and its first call imports
+    ``numpy.ma``, ~70 ms; a sort of 40k positions takes under 1 ms.)"""
+    out = np.sort(values)
+    if len(out) > 1:
+        keep = np.empty(len(out), dtype=bool)
+        keep[0] = True
+        np.not_equal(out[1:], out[:-1], out=keep[1:])
+        out = out[keep]
+    return out
+
+
 def _first_seen(keys: np.ndarray, nkeys: int) -> np.ndarray:
     """Position of the first occurrence of every key (``len(keys)`` when absent)."""
     first = np.full(nkeys, len(keys), dtype=np.int64)
@@ -586,7 +599,7 @@ class Frame:
         if not len(self.org.dispatch_rows):
             return posts, hops, np.zeros(len(posts), dtype=bool)
         # the depth of the nearest dispatched unit at or above every post (-1: none)
-        at = np.unique(self.pos_of_row[self.org.dispatch_rows[:, 1]])
+        at = unique_sorted(self.pos_of_row[self.org.dispatch_rows[:, 1]])
         d_near = self.spread(at, depth[at], -1)[posts]
         alt = d_post - d_near
         alt += 1
@@ -763,7 +776,7 @@ class Frame:
             den[above] = 0
             p = ppos[bureaus]
             tops = bureaus[(p >= 0) & (cl[np.maximum(p, 0)] < 0)]
-            x = np.union1d(above[above > 0], tops)
+            x = unique_sorted(np.concatenate((above[above > 0], tops)))
             b = self.bounds
             cut = np.searchsorted(x, b).tolist()
             for d in range(len(b) - 2, 0, -1):

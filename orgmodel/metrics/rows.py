@@ -89,7 +89,7 @@ class Rows(Sequence[Row]):
         def build(at: np.ndarray) -> list[Row]:
             part = np.searchsorted(ends, at, side="right")
             out: list[Any] = [None] * len(at)
-            for k in np.unique(part).tolist():
+            for k in sorted(set(part.tolist())):
                 slots = np.flatnonzero(part == k)
                 built = parts[k].rows_at(at[slots] - starts[k])
                 for j, row in zip(slots.tolist(), built, strict=True):
