@@ -57,6 +57,8 @@ from orgmodel.i18n import N_, LazyText, get_language, gettext, lazy, ngettext
 __all__ = [
     "BUREAU_KINDS",
     "CATEGORY_CODES",
+    "CATEGORY_FRONTLINE_KINDS",
+    "CATEGORY_LEADERSHIP_KINDS",
     "DEPARTMENT_KINDS",
     "DISPATCHES",
     "EDGE_TYPES",
@@ -185,6 +187,10 @@ GROUP_KINDS = frozenset({"group"})
 #: Kinds that hold a ``function`` from the catalogue.
 FUNCTION_KINDS = frozenset({"department", "command_center", "team", "office"})
 CATEGORIES = frozenset({"management", "duty", "frontline", "leadership"})
+#: Kinds whose category (unless a unit gives its own) is ``leadership`` and ``frontline``;
+#: every other kind takes its function's (:meth:`OrgGraph.category_of`).
+CATEGORY_LEADERSHIP_KINDS = BUREAU_KINDS | GROUP_KINDS
+CATEGORY_FRONTLINE_KINDS = FRONTLINE_KINDS
 
 
 @dataclass(slots=True)
@@ -1460,23 +1466,34 @@ class OrgGraph:
         return _read_only(rows_pre), _read_only(place), _read_only(size)
 
     @cached_property
-    def category_rows(self) -> np.ndarray:
-        """:meth:`category_of` of every row, as indices into :data:`CATEGORY_CODES`."""
+    def function_category_codes(self) -> np.ndarray:
+        """Category code (index into :data:`CATEGORY_CODES`) of every function of
+        :attr:`columns` ``.functions`` by its code, and ``management`` last (for no function
+        or one outside the catalogue): what :meth:`category_of` gives a unit that takes its
+        category from its function."""
         cols, cat = self._cols, self.catalogue
         management = CATEGORY_CODES.index("management")
-        by_fn = np.array(
-            [
-                CATEGORY_CODES.index(cat[f].category)
-                if f in cat and cat[f].category in CATEGORY_CODES
-                else management
-                for f in cols.functions
-            ]
-            + [management],
-            dtype=np.int64,
+        return _read_only(
+            np.array(
+                [
+                    CATEGORY_CODES.index(cat[f].category)
+                    if f in cat and cat[f].category in CATEGORY_CODES
+                    else management
+                    for f in cols.functions
+                ]
+                + [management],
+                dtype=np.int64,
+            )
         )
+
+    @cached_property
+    def category_rows(self) -> np.ndarray:
+        """:meth:`category_of` of every row, as indices into :data:`CATEGORY_CODES`."""
+        cols = self._cols
+        by_fn = self.function_category_codes
         fn = by_fn[np.where(cols.function >= 0, cols.function, len(cols.functions))]
-        lead = _kind_mask(BUREAU_KINDS | GROUP_KINDS)[cols.kind]
-        front = _kind_mask(FRONTLINE_KINDS)[cols.kind]
+        lead = _kind_mask(CATEGORY_LEADERSHIP_KINDS)[cols.kind]
+        front = _kind_mask(CATEGORY_FRONTLINE_KINDS)[cols.kind]
         default = np.where(
             lead,
             CATEGORY_CODES.index("leadership"),
@@ -1677,9 +1694,9 @@ class OrgGraph:
         if c >= 0:
             return CATEGORY_CODES[c]
         kind = KINDS[cols.kind[i]]
-        if kind in BUREAU_KINDS or kind in GROUP_KINDS:
+        if kind in CATEGORY_LEADERSHIP_KINDS:
             return "leadership"
-        if kind in FRONTLINE_KINDS:
+        if kind in CATEGORY_FRONTLINE_KINDS:
             return "frontline"
         fn = _function_of(cols, i)
         if fn and fn in self.catalogue:

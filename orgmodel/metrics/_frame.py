@@ -34,6 +34,8 @@ from orgmodel.metrics._util import norms_or_default
 from orgmodel.model import (
     BUREAU_KINDS,
     CATEGORY_CODES,
+    CATEGORY_FRONTLINE_KINDS,
+    CATEGORY_LEADERSHIP_KINDS,
     DEPARTMENT_KINDS,
     FRONTLINE_KINDS,
     KIND_LEVELS,
@@ -74,7 +76,29 @@ _POST = KIND_CODE["community_post"]
 _TEAM = KIND_CODE["team"]
 _COUNTY = KIND_CODE["county"]
 #: KIND_LEVELS by kind code (-1: the unit takes its parent's level).
-_KIND_LEVEL = np.array([KIND_LEVELS.get(k, -1) for k in KINDS], dtype=np.int64)
+_KIND_LEVEL = np.array([KIND_LEVELS.get(k, -1) for k in KINDS], dtype=np.int8)
+#: The level code of a unit without one (no unit above it has a level): shown as "?".
+_NO_LEVEL = 9
+assert max(KIND_LEVELS.values()) < _NO_LEVEL
+#: category * len(KINDS) + kind of every kind whose category does not come from a function
+#: (management for the others: a unit without a function; see Frame.cat_kind).
+_CAT_KIND = np.array(
+    [
+        CATEGORY_CODES.index(
+            "leadership"
+            if k in CATEGORY_LEADERSHIP_KINDS
+            else "frontline"
+            if k in CATEGORY_FRONTLINE_KINDS
+            else "management"
+        )
+        * len(KINDS)
+        + i
+        for i, k in enumerate(KINDS)
+    ],
+    dtype=np.int64,
+)
+#: Kinds that take their category from their function.
+_BY_FUNCTION_T = ~kind_table(CATEGORY_LEADERSHIP_KINDS | CATEGORY_FRONTLINE_KINDS)
 _LEADERSHIP = CATEGORY_CODES.index("leadership")
 _FRONTLINE = CATEGORY_CODES.index("frontline")
 _MANAGEMENT = CATEGORY_CODES.index("management")
@@ -160,7 +184,12 @@ class Staffing:
         self._member_fixed = member_fixed  # added_posts of every unit's kind (members count it)
         self.g_members = np.zeros(0, dtype=np.int64)
         self.g_police = np.zeros(0, dtype=np.int64)
-        self.g_people = np.zeros(0, dtype=np.int64)
+        #: People (police + auxiliaries) of the establishments in some slots of ``heads``
+        #: (all of them for ``None``): ``g_people`` is built when first read, and the few
+        #: rows a report shows take theirs alone (:meth:`people_at`).
+        self.people: Callable[[np.ndarray | None], np.ndarray] = lambda slots: np.zeros(
+            0, dtype=np.int64
+        )
         self.g_fixed = np.zeros(0, dtype=np.int64)
         self.g_own_fixed = np.zeros(0, dtype=np.int64)
         self.g_loss = np.zeros(0)
@@ -177,6 +206,17 @@ class Staffing:
         self.establishments = 0
         #: kind → [Σ (police − L) / L, units with L > 0]: supervision ratios.
         self.supervision: dict[str, list[float]] = {}
+
+    @cached_property
+    def g_people(self) -> np.ndarray:
+        """Police and auxiliaries of every establishment (over ``heads``)."""
+        return self.people(None)
+
+    def people_at(self, positions: np.ndarray) -> np.ndarray:
+        """People of the establishments headed at ``positions`` (heads)."""
+        if "g_people" in self.__dict__:
+            return self.est_people_a[positions]
+        return self.people(np.searchsorted(self.heads, positions))
 
     # -- per unit, by position --------------------------------------------------------------
 
@@ -382,8 +422,21 @@ class Frame:
         self.aux = cols.auxiliaries[rows]
         self.fn = cols.function[rows]
         self.functions = cols.functions
-        self.depth = np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
         self._of_kind: dict[str, np.ndarray] = {}
+
+    @cached_property
+    def depth(self) -> np.ndarray:
+        """REPORTS_TO hops from the root, by position."""
+        return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+
+    def depth_of(self, positions: np.ndarray) -> np.ndarray:
+        """REPORTS_TO hops from the root of positions (``-1`` counts as the root's), without
+        the whole :attr:`depth` column."""
+        return np.searchsorted(self._bounds_a, positions, side="right")
+
+    @cached_property
+    def _bounds_a(self) -> np.ndarray:
+        return np.asarray(self.bounds[1:-1], dtype=np.int64)
 
     # -- small helpers ------------------------------------------------------------------------
 
@@ -468,7 +521,9 @@ class Frame:
         out[0] = root if cut[1] == 0 else values if one else values[0]  # type: ignore[index]
         for d in range(1, len(b) - 1):
             s, e = b[d], b[d + 1]
-            out[s:e] = out[ppos[s:e]]
+            # out[s:e] = out[ppos[s:e]] without a temporary: the parents lie before s, so
+            # the source and the level do not overlap ("clip": the positions are valid)
+            np.take(out[:s], ppos[s:e], out=out[s:e], mode="clip")
             i, j = cut[d], cut[d + 1]
             if j > i:
                 out[at[i:j]] = values if one else values[i:j]  # type: ignore[index]
@@ -589,18 +644,15 @@ class Frame:
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the community posts, their command paths, reached by dispatch)."""
         posts = self.positions_of_kind("community_post")
-        depth = self.depth
-        d_post = depth[posts]
-        b = self.near_bureau[posts]
-        if len(b) and b.min() >= 0:  # every post under a bureau
-            hops = d_post - depth[b]
-        else:
-            hops = d_post - np.where(b >= 0, depth[np.maximum(b, 0)], 0)
+        d_post = self.depth_of(posts)
+        # hops below the nearest bureau (a post without one: below the root)
+        hops = d_post - self.depth_of(self.near_bureau[posts])
         if not len(self.org.dispatch_rows):
             return posts, hops, np.zeros(len(posts), dtype=bool)
         # the depth of the nearest dispatched unit at or above every post (-1: none)
         at = unique_sorted(self.pos_of_row[self.org.dispatch_rows[:, 1]])
-        d_near = self.spread(at, depth[at], -1)[posts]
+        small = np.int16 if len(self.bounds) < 2**15 else np.int64
+        d_near = self.spread(at, self.depth_of(at).astype(small), -1, small)[posts]
         alt = d_post - d_near
         alt += 1
         via = (d_near >= 0) & (alt < hops)
@@ -826,17 +878,50 @@ class Frame:
         return np.array([values.get(u, 0.0) for u in self.order], dtype=np.float64)
 
     @cached_property
+    def cat_kind(self) -> np.ndarray:
+        """``category * len(KINDS) + kind`` of every unit, by position: its category
+        (:meth:`OrgGraph.category_of`: its own, else by kind, else its function's) and kind
+        in one code — the staffing group-bys' key without the level."""
+        return self._cat_kind()
+
+    def _cat_kind(self) -> np.ndarray:
+        """:attr:`cat_kind`, a fresh array each time."""
+        ck = _CAT_KIND[self.kind]
+        kind = self.kind
+        if (_BY_FUNCTION_T == _DEPT_T).all():
+            by_fn = self.department_positions
+        else:
+            by_fn = np.flatnonzero(_BY_FUNCTION_T[kind])
+        if len(by_fn):
+            # a function's category (-1, no function: the table's last, management)
+            ck[by_fn] = self.org.function_category_codes[self.fn[by_fn]] * len(KINDS)
+            ck[by_fn] += kind[by_fn]
+        own = self.org.columns.category
+        if len(own) and own.max() >= 0:  # some units give their own
+            c = own[self.rows]
+            ck = np.where(c >= 0, c.astype(np.int64) * len(KINDS) + kind, ck)
+        return ck
+
+    @cached_property
     def category(self) -> np.ndarray:
         """Category code of every unit (:meth:`OrgGraph.category_of`), by position."""
-        return self.org.category_rows[self.rows]
+        return self.cat_kind // len(KINDS)
+
+    @cached_property
+    def level9(self) -> np.ndarray:
+        """KIND_LEVELS of every unit, inside units taking their parent's, ``_NO_LEVEL``
+        where none is (int8)."""
+        own = _KIND_LEVEL[self.kind]
+        if own[0] < 0:
+            own[0] = _NO_LEVEL  # and so for the units below that take it
+        return self.down(own)
 
     @cached_property
     def level(self) -> np.ndarray:
         """KIND_LEVELS of every unit, inside units taking their parent's (``-1``: none)."""
-        own = _KIND_LEVEL[self.kind]
-        if own[0] < 0:
-            own[0] = -1  # a copy; none, and so for the units below that take it
-        return self.down(own)
+        lv = self.level9.astype(np.int64)
+        lv[lv == _NO_LEVEL] = -1
+        return lv
 
     @cached_property
     def staffing(self) -> Staffing:
@@ -866,14 +951,16 @@ class Frame:
         S_k = per_kind(lambda k: k.efficient_size)
         ADD_k = per_kind(lambda k: k.added_posts)
         cols = self.org.columns
-        lead_n = L_k[kind]
-        if len(cols.leaders) and cols.leaders.max() >= 0:  # some units give their own
+        # Leaders of every unit: its kind's, unless some units give their own (then a column).
+        lead_n: np.ndarray | None = None
+        if len(cols.leaders) and cols.leaders.max() >= 0:
             own_lead = cols.leaders[self.rows]
-            lead_n = np.where(own_lead >= 0, own_lead, lead_n)
+            lead_n = np.where(own_lead >= 0, own_lead, L_k[kind])
             del own_lead
 
         # Establishment heads: a station member whose parent's head is a station joins it.
         member = _MEMBER_T[kind]
+        is_station = kind == _STATION
         head = np.arange(n)
         joined = np.zeros(n, dtype=bool)
         ppos = self.ppos
@@ -881,15 +968,16 @@ class Frame:
             m = member[s:e]
             if m.all():  # a level of members only (as the posts at the bottom): slices
                 hp = head[ppos[s:e]]
-                join = kind[hp] == _STATION
+                join = is_station[hp]
                 np.copyto(head[s:e], hp, where=join)
                 joined[s:e] = join
             elif m.any():
                 rows = np.flatnonzero(m) + s
                 hp = head[ppos[rows]]
-                join = kind[hp] == _STATION
+                join = is_station[hp]
                 head[rows[join]] = hp[join]
                 joined[rows[join]] = True
+        del member, is_station
         heads = np.flatnonzero(~joined)
         # Units grouped by establishment, breadth-first inside (the head first).
         order_in = np.argsort(head, kind="stable")
@@ -897,14 +985,21 @@ class Frame:
         starts = np.cumsum(sizes) - sizes
         police_in = police[order_in]
         est_p = np.add.reduceat(police_in, starts) if len(heads) else sizes
-        est_x = est_p + (np.add.reduceat(aux[order_in], starts) if len(heads) else sizes)
-        roster = R_k[kind[order_in]]
+        kh = kind[heads]
+        # Whether the establishment keeps a roster: its head or any member does.
         if len(cols.duty_roster) and cols.duty_roster.max() >= 0:  # some units set their own
+            roster = R_k[kind[order_in]]
             own_roster = cols.duty_roster[self.rows[order_in]]
             roster = np.where(own_roster >= 0, own_roster == 1, roster)
             del own_roster
-        roster_any = np.logical_or.reduceat(roster, starts) if len(heads) else sizes > 0
-        del roster
+            roster_any = np.logical_or.reduceat(roster, starts) if len(heads) else sizes > 0
+            del roster
+        else:  # by kind: the head's, or that of a member of a kind that keeps one
+            roster_any = R_k[kh]
+            if (R_k & _MEMBER_T).any():
+                keeps = np.flatnonzero(R_k[kind] & joined)
+                roster_any[np.searchsorted(heads, head[keeps])] = True
+                del keeps
         add_m = np.where(joined, ADD_k[kind], 0) if ADD_k.any() else None
         added = (
             np.add.reduceat(add_m[order_in], starts)
@@ -912,8 +1007,7 @@ class Frame:
             else np.zeros(len(heads), dtype=np.int64)
         )
         # Heads: their establishment's posts, overhead, hollowness and loss.
-        kh = kind[heads]
-        lead_h = lead_n[heads]
+        lead_h = L_k[kh] if lead_n is None else lead_n[heads]
         duty_h = np.where(roster_any, DK_k[kh], 0)
         f_head = lead_h + A_k[kh] + duty_h
         est_f = f_head + added
@@ -943,7 +1037,16 @@ class Frame:
             overhead,
             np.where(joined, ADD_k[kind], 0) if add_m is not None else np.zeros(n, np.int64),
         )
-        st.g_members, st.g_police, st.g_people = sizes, est_p, est_x
+        st.g_members, st.g_police = sizes, est_p
+
+        def people(slots: np.ndarray | None) -> np.ndarray:
+            if slots is None:
+                return est_p + (np.add.reduceat(aux[order_in], starts) if len(heads) else sizes)
+            a, b = starts[slots].tolist(), (starts[slots] + sizes[slots]).tolist()
+            extra = [int(aux[order_in[i:j]].sum()) for i, j in zip(a, b, strict=True)]
+            return est_p[slots] + np.array(extra, dtype=np.int64)
+
+        st.people = people
         st.g_fixed, st.g_own_fixed, st.g_loss = est_f, f_head, x
         st.hollow_a = heads[hollow]
         st.establishments = len(heads)
@@ -951,22 +1054,25 @@ class Frame:
         # Group-bys over (level, category, kind), in order of first appearance, as one loop
         # over the units accumulating into rows would have created them. Integer sums are
         # exact in any order; the float ones (hidden loss, supervision) add breadth-first.
-        lvl = self.level
-        cat = self.category
         ncat = len(CATEGORY_CODES)
-        key = np.where(lvl < 0, 9, lvl)  # level 9: "?"
-        key *= ncat
-        key += cat
-        key *= nk
-        key += kind
-        nkeys = 10 * ncat * nk
+        key = self.cat_kind.copy() if "cat_kind" in self.__dict__ else self._cat_kind()
+        small = np.int16 if nk * ncat * (_NO_LEVEL + 1) < 2**15 else np.int64
+        key += np.multiply(self.level9, ncat * nk, dtype=small)  # level 9: "?"
+        nkeys = (_NO_LEVEL + 1) * ncat * nk
         first = _first_seen(key, nkeys)
         present = np.flatnonzero(first < n)
         present = present[np.argsort(first[present], kind="stable")]
 
+        # bincount adds in float64: a whole column's weights go through one buffer (each
+        # conversion would touch a fresh column); integer sums stay exact below 2**53.
+        wbuf = np.empty(n, dtype=np.float64)
+
         def sums(k: np.ndarray, w: np.ndarray | None, dtype: Any = np.int64) -> list[Any]:
             if w is not None and not w.any():
                 return [0.0 if dtype is float else 0] * len(present)
+            if w is not None and len(w) == n and w.dtype != np.float64:
+                np.copyto(wbuf, w, casting="unsafe")
+                w = wbuf
             got = np.bincount(k, weights=w, minlength=nkeys)[present]
             return got.astype(dtype).tolist()
 
@@ -982,10 +1088,14 @@ class Frame:
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
         est_cols = cols.establishment[self.rows]
         if len(est_cols) and est_cols.min() < 0:  # not given: none
-            est_cols = np.maximum(est_cols, 0)
+            np.maximum(est_cols, 0, out=est_cols)
         # Supervision over the units with leaders only (the others add 0.0: no change).
-        with_l = np.flatnonzero(lead_n)
-        lead_l = lead_n[with_l]
+        if lead_n is None:
+            with_l = np.flatnonzero((L_k != 0)[kind])
+            lead_l = L_k[kind[with_l]]
+        else:
+            with_l = np.flatnonzero(lead_n)
+            lead_l = lead_n[with_l]
         key_l = key[with_l]
         sup = (police[with_l] - lead_l) / lead_l
         del lead_l
@@ -1010,7 +1120,7 @@ class Frame:
             kd = k % nk
             c = (k // nk) % ncat
             lv = k // nk // ncat
-            lvl_s = "?" if lv == 9 else str(lv)
+            lvl_s = "?" if lv == _NO_LEVEL else str(lv)
             kname, cname = KINDS[kd], CATEGORY_CODES[c]
             for target in (
                 st.by_level.setdefault(lvl_s, [0, 0, 0, 0, 0]),

@@ -475,12 +475,13 @@ def _hollow_rows(fr: Frame) -> Rows:
     by = np.argsort(-short, kind="stable")
     h, short = h[by], short[by]
     kind, members = fr.kind[h], st.est_members_a[h]
-    police, people, fixed = st.est_police_a[h], st.est_people_a[h], st.est_fixed_a[h]
+    police, fixed = st.est_police_a[h], st.est_fixed_a[h]
 
     def build(at: np.ndarray) -> list[dict[str, Any]]:
+        people = st.people_at(h[at])  # only the rows read
         cols = zip(
             labels.ids(h[at]), labels.names(h[at]), kind[at].tolist(), members[at].tolist(),
-            police[at].tolist(), people[at].tolist(), fixed[at].tolist(), short[at].tolist(),
+            police[at].tolist(), people.tolist(), fixed[at].tolist(), short[at].tolist(),
             strict=True,
         )  # fmt: skip
         return [
@@ -501,7 +502,8 @@ def _workforce_report(fr: Frame) -> Section:
     def est_row(h: int, u: str, name: str) -> dict[str, Any]:
         return {"id": u, "name": name, "kind": fr.kind_name(h),
                 "members": int(st.est_members_a[h]), "police": int(st.est_police_a[h]),
-                "people": int(st.est_people_a[h]), "fixed_posts": int(st.est_fixed_a[h])}  # fmt: skip
+                "people": int(st.people_at(np.array([h]))[0]),
+                "fixed_posts": int(st.est_fixed_a[h])}  # fmt: skip
 
     hollow = _hollow_rows(fr)
     total_loss = sum(st.kind_loss.values())
