@@ -388,6 +388,30 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     return out
 
 
+class _Columns(Mapping[str, np.ndarray]):
+    """Named columns, each computed by its function when first read, then kept."""
+
+    def __init__(self, makers: dict[str, Callable[[], np.ndarray]]) -> None:
+        self._makers = makers
+        self._made: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        got = self._made.get(key)
+        if got is None:
+            got = self._made[key] = self._makers[key]()
+        return got
+
+    def made(self, key: str) -> bool:
+        """Whether the column ``key`` has been computed."""
+        return key in self._made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
 def _first_seen(keys: np.ndarray, nkeys: int) -> np.ndarray:
     """Position of the first occurrence of every key (``len(keys)`` when absent)."""
     first = np.full(nkeys, len(keys), dtype=np.int64)
@@ -571,12 +595,23 @@ class Frame:
     def up_float(self, values: np.ndarray) -> np.ndarray:
         """Bottom-up subtree sums of a float column, added in the order of a loop over the
         reversed breadth-first order (so the result is that loop's, to the last bit)."""
-        out = values.astype(np.float64)  # a copy
         ppos, b = self.ppos, self.bounds
         # Without negative values no sum is -0.0, and adding a child's 0.0 changes nothing:
         # only the children with a non-zero total are added then, in the same order.
-        skip_zeros = not np.signbit(out).any()
-        for d in range(len(b) - 2, 0, -1):
+        skip_zeros = not np.signbit(values).any()
+        deepest = len(b) - 2
+        if skip_zeros:
+            # Below the deepest non-zero value every total is 0.0: those levels are copied
+            # into zeros that are never touched (a sparse column, e.g. losses on the heads).
+            nz = np.flatnonzero(values)
+            deepest = int(np.searchsorted(b, nz[-1], side="right")) - 1 if len(nz) else 0
+            del nz
+            out = np.zeros(self.n, dtype=np.float64)
+            end = b[deepest + 1]
+            out[:end] = values[:end]
+        else:
+            out = values.astype(np.float64)  # a copy
+        for d in range(deepest, 0, -1):
             s, e = b[d], b[d + 1]
             if skip_zeros:
                 kids = s + np.flatnonzero(out[s:e])[::-1]
@@ -695,34 +730,66 @@ class Frame:
         return np.flatnonzero(_DEPT_T[self.kind])
 
     @cached_property
-    def sums_arrays(self) -> dict[str, np.ndarray]:
+    def sums_arrays(self) -> _Columns:
         """Subtree sums of police by position: ``total``, ``station`` (in station subtrees),
         ``community`` (in community teams and posts), ``station_community`` (community
-        police inside stations) and ``organ`` (in bureau units, departments, centres)."""
-        kind, police = self.kind, self.police
-        tot = self.up(police)
-        organ = self.up(np.where(_ORGAN_T[kind], police, 0))
-        is_com = kind == _POST
+        police inside stations) and ``organ`` (in bureau units, departments, centres).
+        Each is computed when first read (the report needs the organ sums at the root
+        alone: :attr:`organ_police`)."""
+        return _Columns(
+            {
+                "total": lambda: self.up(self.police),
+                "station": lambda: self._up_at(self.positions_of_kind("station"), self.total),
+                "community": self._community,
+                # Community police of a station's subtree, counted at the station and
+                # summed above.
+                "station_community": lambda: self._up_at(
+                    self.positions_of_kind("station"), self.sums_arrays["community"]
+                ),
+                "organ": lambda: self.up(np.where(_ORGAN_T[self.kind], self.police, 0)),
+            }
+        )
+
+    @property
+    def total(self) -> np.ndarray:
+        """Police in every unit's subtree (``sums_arrays["total"]``)."""
+        return self.sums_arrays["total"]
+
+    @cached_property
+    def organ_police(self) -> int:
+        """Police in bureau units, departments and centres, over the whole organisation
+        (``sums_arrays["organ"]`` at the root)."""
+        if self.sums_arrays.made("organ"):
+            return int(self.sums_arrays["organ"][0])
+        return int(self.police[_ORGAN_T[self.kind]].sum())
+
+    def _community(self) -> np.ndarray:
+        is_com = self.kind == _POST
         teams = self.positions_of_kind("team")
         is_com[teams[self.fn[teams] == self._function_code(COMMUNITY_FUNCTION)]] = True
-        com = self._up_at(np.flatnonzero(is_com), tot)
-        del is_com
-        stations = self.positions_of_kind("station")
-        sta = self._up_at(stations, tot)
-        # Community police of a station's subtree, counted at the station and summed above.
-        scom = self._up_at(stations, com)
-        return {
-            "total": tot,
-            "station": sta,
-            "community": com,
-            "station_community": scom,
-            "organ": organ,
-        }
+        return self._up_with(is_com, self.total)
 
     def _up_with(self, reset: np.ndarray, value: np.ndarray) -> np.ndarray:
         """Bottom-up sums where a unit with ``reset`` counts ``value`` instead of its
-        children's sum."""
-        return self._up_at(np.flatnonzero(reset), value)
+        children's sum (:meth:`_up_at` with a boolean column: whole-level copies, no
+        positions)."""
+        b, blocks = self.bounds, self.blocks
+        out = np.zeros(self.n, dtype=np.int64)
+        levels = [d for d in range(len(b) - 1) if reset[b[d] : b[d + 1]].any()]
+        for d in range(levels[-1] if levels else -1, -1, -1):
+            s, e = b[d], b[d + 1]
+            if d in levels:
+                np.copyto(out[s:e], value[s:e], where=reset[s:e])
+            if not d:
+                break
+            if blocks is not None:
+                _, _, first, parents = blocks[d - 1]
+                out[parents] += np.add.reduceat(out[s:e], first)
+            else:
+                ps = b[d - 1]
+                add = np.bincount(self.ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
+                out[ps:s] += add.astype(np.int64)
+        return out
 
     def _up_at(self, at: np.ndarray, value: np.ndarray) -> np.ndarray:
         """:meth:`_up_with` with the reset units given by position (ascending). Below the

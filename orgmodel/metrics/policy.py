@@ -106,6 +106,12 @@ def _mean_command_path(fr: Frame) -> _Pair:
     return fr.up(h), fr.up(c)
 
 
+#: Metrics whose value over the whole organisation (scope ``org``: the root's subtree) has a
+#: cheaper way than the column of every unit's: (numerator, denominator) at the root.
+_ROOT_PAIRS: dict[str, Callable[[Frame], tuple[int, int]]] = {
+    "organ_share": lambda fr: (fr.organ_police, int(fr.total[0])),
+}
+
 _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
     "station_share": _station_share,
     "station_share_all": _station_share_all,
@@ -251,24 +257,29 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
             parts.append(Rows.of([row]))
             counts.append([1, 0, 0, 1])
             continue
-        if rule.metric not in pairs:
-            pairs[rule.metric] = _PAIRS[rule.metric](fr)
-        num, den = pairs[rule.metric]
         suffix = ""
-        if rule.scope in ("county_level", "aggregate"):
-            # Each county-level bureau over its own region, so no unit is counted twice.
-            own_num = fr.own_region_a(num.astype(np.float64))
-            own_den = fr.own_region_a(den.astype(np.float64))
-            if rule.scope == "aggregate":
-                # one row: the sums in the order of the bureaus, as a loop adds them
-                scope = np.zeros(1, dtype=np.int64)  # on the root
-                n_at = np.array([sum(own_num.tolist())])
-                d_at = np.array([sum(own_den.tolist())])
-                suffix = " 所属县级公安机关合计"
-            else:
-                n_at, d_at = own_num, own_den
+        if rule.scope == "org" and rule.metric not in pairs and rule.metric in _ROOT_PAIRS:
+            # the whole organisation alone: the root's numbers, not every unit's column
+            root_num, root_den = _ROOT_PAIRS[rule.metric](fr)
+            n_at, d_at = np.array([root_num]), np.array([root_den])
         else:
-            n_at, d_at = num[scope], den[scope]
+            if rule.metric not in pairs:
+                pairs[rule.metric] = _PAIRS[rule.metric](fr)
+            num, den = pairs[rule.metric]
+            if rule.scope in ("county_level", "aggregate"):
+                # Each county-level bureau over its own region, so no unit is counted twice.
+                own_num = fr.own_region_a(num.astype(np.float64))
+                own_den = fr.own_region_a(den.astype(np.float64))
+                if rule.scope == "aggregate":
+                    # one row: the sums in the order of the bureaus, as a loop adds them
+                    scope = np.zeros(1, dtype=np.int64)  # on the root
+                    n_at = np.array([sum(own_num.tolist())])
+                    d_at = np.array([sum(own_den.tolist())])
+                    suffix = " 所属县级公安机关合计"
+                else:
+                    n_at, d_at = own_num, own_den
+            else:
+                n_at, d_at = num[scope], den[scope]
         defined = d_at != 0
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(defined, n_at / np.where(defined, d_at, 1), np.nan)

@@ -248,7 +248,7 @@ def _shares_report(fr: Frame) -> Section:
             for u, name, b, t, x, c in cols
         ]
 
-    organ = int(sums["organ"][0])
+    organ = fr.organ_police
     total = int(tot[0])
     station = int(sta[0])
     cl_police = sum(int(d) for d in own_den.tolist())

@@ -249,7 +249,7 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
     cl_station = sum(int(v) for v in fr.own_region_a(num).tolist())
     cl_police = sum(int(v) for v in fr.own_region_a(den).tolist())
     total, station = int(sums["total"][0]), int(sums["station"][0])
-    community, organ = int(sums["station_community"][0]), int(sums["organ"][0])
+    community, organ = int(sums["station_community"][0]), fr.organ_police
     out: dict[str, float | int | None] = {
         "units": len(fr.org),
         "police": police,
