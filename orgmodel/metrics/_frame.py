@@ -849,16 +849,10 @@ class Frame:
         has_below = np.zeros(len(t.pos), dtype=bool)
         has_below[t.slot[t.up[t.up >= 0]]] = True
         marked |= (kind[t.pos] == _COUNTY) & ~has_below
-        # The nearest marked bureau at or above every bureau (parents come first) …
-        up_slot = np.where(t.up >= 0, t.slot[np.maximum(t.up, 0)], -1).tolist()
-        mark_pos = np.where(marked, t.pos, -1).tolist()
-        cl_b = [-1] * len(mark_pos)
-        for i, (m, u) in enumerate(zip(mark_pos, up_slot, strict=True)):
-            cl_b[i] = m if m >= 0 else (cl_b[u] if u >= 0 else -1)
-        # … and so above every unit: that of its nearest bureau.
-        cl_of = np.array([*cl_b, -1], dtype=np.int64)
-        cl = cl_of[np.where(near >= 0, t.slot[np.maximum(near, 0)], len(cl_b))]
-        return t.pos[marked], cl
+        # The nearest marked bureau at or above every unit (only bureaus are marked: that of
+        # its nearest bureau, or of the nearest bureau above that one, …).
+        at = t.pos[marked]
+        return at, self.spread(at, at, -1)
 
     @cached_property
     def county_level(self) -> tuple[list[str], dict[str, str | None]]:
@@ -906,6 +900,34 @@ class Frame:
         return num, den
 
     @cached_property
+    def county_level_sums_b(self) -> tuple[np.ndarray, np.ndarray]:
+        """:attr:`county_level_sums` at the county-level bureaus (breadth-first) — what the
+        report reads of them: inside its own region, each bureau's are its subtree's."""
+        bureaus = self.county_level_arrays[0]
+        if "county_level_sums" in self.__dict__:
+            num, den = self.county_level_sums
+            return num[bureaus], den[bureaus]
+        tot = self.total[bureaus]
+        return np.where(self.in_station[bureaus], tot, self.sums_arrays["station"][bureaus]), tot
+
+    def subtree_at(self, values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Subtree sums of an integer column at some positions (:meth:`up` there), without a
+        whole column: the deepest level (leaves, most of the units) is read, not copied."""
+        b, blocks = self.bounds, self.blocks
+        deepest = len(b) - 2
+        if deepest == 0 or blocks is None:
+            return self.up(values)[positions]
+        top = values[: b[deepest]].astype(np.int64)
+        s, e, first, parents = blocks[deepest - 1]
+        top[parents] += np.add.reduceat(values[s:e], first, dtype=np.int64)
+        for s, e, first, parents in reversed(blocks[: deepest - 1]):
+            top[parents] += np.add.reduceat(top[s:e], first)
+        inside = positions < b[deepest]
+        if inside.all():
+            return top[positions]
+        return np.where(inside, top[np.where(inside, positions, 0)], values[positions])
+
+    @cached_property
     def subtree_aux(self) -> np.ndarray:
         """Auxiliaries in every unit's subtree, by position."""
         return self.up(self.aux)
@@ -929,14 +951,18 @@ class Frame:
 
     def own_region_a(self, subtree: np.ndarray) -> np.ndarray:
         """:meth:`own_region` as an array over the county-level bureaus (breadth-first)."""
+        return self.own_region_b(subtree[self.county_level_arrays[0]])
+
+    def own_region_b(self, at_bureaus: np.ndarray) -> np.ndarray:
+        """:meth:`own_region_a` from the subtree sums at the county-level bureaus alone."""
         bureaus, cl = self.county_level_arrays
-        out = subtree[bureaus].astype(np.float64)
+        out = at_bureaus.astype(np.float64)
         if len(bureaus):
             p = self.ppos[bureaus]
             up = np.where(p >= 0, cl[np.maximum(p, 0)], -1)
             has = up >= 0
             slot = np.searchsorted(bureaus, up[has])
-            np.subtract.at(out, slot, subtree[bureaus[has]].astype(np.float64))
+            np.subtract.at(out, slot, at_bureaus[has].astype(np.float64))
         return out
 
     def _as_array(self, values: np.ndarray | Mapping[str, float]) -> np.ndarray:

@@ -112,6 +112,11 @@ _ROOT_PAIRS: dict[str, Callable[[Frame], tuple[int, int]]] = {
     "organ_share": lambda fr: (fr.organ_police, int(fr.total[0])),
 }
 
+#: … and at the county-level bureaus (scopes ``county_level`` and ``aggregate``).
+_BUREAU_PAIRS: dict[str, Callable[[Frame], _Pair]] = {
+    "station_share": lambda fr: fr.county_level_sums_b,
+}
+
 _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
     "station_share": _station_share,
     "station_share_all": _station_share_all,
@@ -263,13 +268,23 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
             root_num, root_den = _ROOT_PAIRS[rule.metric](fr)
             n_at, d_at = np.array([root_num]), np.array([root_den])
         else:
-            if rule.metric not in pairs:
-                pairs[rule.metric] = _PAIRS[rule.metric](fr)
-            num, den = pairs[rule.metric]
-            if rule.scope in ("county_level", "aggregate"):
+            cl_scope = rule.scope in ("county_level", "aggregate")
+            if cl_scope and rule.metric not in pairs and rule.metric in _BUREAU_PAIRS:
+                # the county-level bureaus alone: their numbers, not every unit's column
+                num_b, den_b = _BUREAU_PAIRS[rule.metric](fr)
+            else:
+                if rule.metric not in pairs:
+                    pairs[rule.metric] = _PAIRS[rule.metric](fr)
+                num, den = pairs[rule.metric]
+                if cl_scope:
+                    bureaus = fr.county_level_arrays[0]
+                    num_b, den_b = num[bureaus], den[bureaus]
+                else:
+                    n_at, d_at = num[scope], den[scope]
+            if cl_scope:
                 # Each county-level bureau over its own region, so no unit is counted twice.
-                own_num = fr.own_region_a(num.astype(np.float64))
-                own_den = fr.own_region_a(den.astype(np.float64))
+                own_num = fr.own_region_b(num_b.astype(np.float64))
+                own_den = fr.own_region_b(den_b.astype(np.float64))
                 if rule.scope == "aggregate":
                     # one row: the sums in the order of the bureaus, as a loop adds them
                     scope = np.zeros(1, dtype=np.int64)  # on the root
@@ -278,8 +293,6 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
                     suffix = " 所属县级公安机关合计"
                 else:
                     n_at, d_at = own_num, own_den
-            else:
-                n_at, d_at = num[scope], den[scope]
         defined = d_at != 0
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(defined, n_at / np.where(defined, d_at, 1), np.nan)

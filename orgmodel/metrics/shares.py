@@ -193,9 +193,9 @@ def _shares_report(fr: Frame) -> Section:
     sums, near, labels = fr.sums_arrays, fr.near_bureau, fr.labels
     tot, sta, com = sums["total"], sums["station"], sums["community"]
     bureaus = fr.county_level_arrays[0]
-    num, den = fr.county_level_sums
-    own_num, own_den = fr.own_region_a(num), fr.own_region_a(den)
-    own_people = own_den + fr.own_region_a(fr.subtree_aux.astype(np.float64))
+    num, den = fr.county_level_sums_b
+    own_num, own_den = fr.own_region_b(num), fr.own_region_b(den)
+    own_people = own_den + fr.own_region_b(fr.subtree_at(fr.aux, bureaus).astype(np.float64))
     cl_kind = fr.kind[bureaus]
 
     def county_level_rows(at: np.ndarray) -> list[dict[str, Any]]:
@@ -223,7 +223,7 @@ def _shares_report(fr: Frame) -> Section:
 
     st = fr.positions_of_kind("station")
     st_bureau, st_police, st_com = near[st], tot[st], com[st]
-    st_people = st_police + fr.subtree_aux[st]
+    st_people = st_police + fr.subtree_at(fr.aux, st)
 
     def station_rows(at: np.ndarray) -> list[dict[str, Any]]:
         cols = zip(

@@ -245,9 +245,9 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
     total_loss = sum(st.kind_loss.values())
     layers = _layers_report(fr)
     sums = fr.sums_arrays
-    num, den = fr.county_level_sums
-    cl_station = sum(int(v) for v in fr.own_region_a(num).tolist())
-    cl_police = sum(int(v) for v in fr.own_region_a(den).tolist())
+    num, den = fr.county_level_sums_b
+    cl_station = sum(int(v) for v in fr.own_region_b(num).tolist())
+    cl_police = sum(int(v) for v in fr.own_region_b(den).tolist())
     total, station = int(sums["total"][0]), int(sums["station"][0])
     community, organ = int(sums["station_community"][0]), fr.organ_police
     out: dict[str, float | int | None] = {
