@@ -346,6 +346,107 @@ def _fill(
     return at, p1, p2, p3
 
 
+#: Whether the staffing pass groups establishments level by level when it can (tests turn
+#: it off to compare with the grouping by sort).
+_BY_LEVEL = True
+
+
+class _MemberLevels:
+    """Establishments whose members all sit right below their head (no member under a
+    member): each head with the runs of its joined children, level by level.
+
+    ``ok`` is false when the levels are not in runs of siblings (:attr:`Frame.blocks`).
+    """
+
+    def __init__(self, fr: Frame, joined: np.ndarray, heads: np.ndarray) -> None:
+        self.heads = heads
+        blocks = fr.blocks
+        self.ok = blocks is not None
+        #: (start, end, run starts, run parents' slots in heads, joined mask or None: all)
+        self.levels: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray | None]] = []
+        nh = len(heads)
+        for s, e, first, parents in blocks or []:
+            jm = joined[s:e]
+            if not jm.any():
+                continue
+            slot = np.searchsorted(heads, parents)
+            if jm.all():
+                self.levels.append((s, e, first, slot, None))
+                continue
+            # runs under a unit that is no head hold no member: left out of the sums
+            keep = np.add.reduceat(jm, first, dtype=np.int64) > 0
+            ok = slot < nh
+            ok[ok] &= heads[slot[ok]] == parents[ok]
+            slot = np.where(keep & ok, slot, nh)  # nh: a slot past the heads, dropped
+            self.levels.append((s, e, first, slot, jm))
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Σ of an integer column over every establishment (by slot of ``heads``)."""
+        nh = len(self.heads)
+        out = np.zeros(nh + 1, dtype=np.int64)
+        out[:nh] = values[self.heads]
+        for s, e, first, slot, jm in self.levels:
+            v = values[s:e] if jm is None else np.where(jm, values[s:e], 0)
+            out[slot] += np.add.reduceat(v, first, dtype=np.int64)
+        return out[:nh]
+
+    def sizes(self) -> np.ndarray:
+        """Units of every establishment, the head included."""
+        nh = len(self.heads)
+        out = np.ones(nh + 1, dtype=np.int64)
+        for s, e, first, slot, jm in self.levels:
+            if jm is None:
+                out[slot] += np.diff(first, append=e - s)
+            else:
+                out[slot] += np.add.reduceat(jm, first, dtype=np.int64)
+        return out[:nh]
+
+    def fill(
+        self, police: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`_fill` of these establishments: the positions of the units that take a
+        part of a post (heads first, then the members level by level), and their parts."""
+        heads = self.heads
+        k1 = c1
+        k2 = k1 + c2
+        k3 = k2 + c3
+        a_h = police[heads]
+        # A head comes first in its establishment: none before it.
+        h = np.flatnonzero(k3 > 0)
+        at_parts = [heads[h]]
+        parts: list[list[np.ndarray]] = [[np.minimum(k[h], a_h[h])] for k in (k1, k2, k3)]
+        # A member: E officers before it — its head's and its run's before it.
+        zero = np.zeros(1, dtype=np.int64)
+        a_x, k_x = np.concatenate((a_h, zero)), [np.concatenate((k, zero)) for k in (k1, k2, k3)]
+        for s, e, first, slot, jm in self.levels:
+            v = police[s:e] if jm is None else np.where(jm, police[s:e], 0)
+            room = k_x[2][slot] - a_x[slot]  # what the head left (≤ 0: nothing)
+            if not (room > 0).any():
+                continue
+            big = int(v.sum()) + int(room.max())
+            dt = np.int32 if 2 * big < 2**31 - 1 else np.int64  # exact either way
+            excl: np.ndarray = np.cumsum(v, dtype=dt)
+            np.subtract(excl, v, out=excl, casting="unsafe")  # officers before, level-wide
+            base = excl[first]  # … before each run
+            lengths = np.diff(first, append=e - s)
+            take = excl < np.repeat(base + room.astype(dt), lengths)
+            if jm is not None:
+                take &= jm
+            at = np.flatnonzero(take)
+            del take
+            g = np.searchsorted(first, at, side="right") - 1  # the run of each
+            sl = slot[g]
+            before = a_x[sl] + (excl[at] - base[g])
+            v_at = v[at]
+            at_parts.append(at + s)
+            for j in range(3):
+                parts[j].append(np.minimum(np.maximum(k_x[j][sl] - before, 0), v_at))
+        return (
+            np.concatenate(at_parts),
+            *(np.concatenate(p) for p in parts),
+        )  # type: ignore[return-value]
+
+
 class Bureaus:
     """The bureaus of an organisation as tables (see :attr:`Frame.bureaus`).
 
@@ -1057,6 +1158,8 @@ class Frame:
         head = np.arange(n)
         joined = np.zeros(n, dtype=bool)
         ppos = self.ppos
+        nested = False  # some member's parent is a member too (a post under a team)
+        joined_above = False
         for s, e in self.levels():
             m = member[s:e]
             if m.all():  # a level of members only (as the posts at the bottom): slices
@@ -1064,23 +1167,40 @@ class Frame:
                 join = is_station[hp]
                 np.copyto(head[s:e], hp, where=join)
                 joined[s:e] = join
+                if joined_above and not nested:
+                    nested = bool((join & (hp != ppos[s:e])).any())
             elif m.any():
                 rows = np.flatnonzero(m) + s
                 hp = head[ppos[rows]]
                 join = is_station[hp]
                 head[rows[join]] = hp[join]
                 joined[rows[join]] = True
+                if joined_above and not nested:
+                    nested = bool((join & (hp != ppos[rows])).any())
+            else:
+                join = m
+            joined_above = bool(join.any())
         del member, is_station
         heads = np.flatnonzero(~joined)
-        # Units grouped by establishment, breadth-first inside (the head first).
-        order_in = np.argsort(head, kind="stable")
-        sizes = np.bincount(head, minlength=n)[heads]
-        starts = np.cumsum(sizes) - sizes
-        police_in = police[order_in]
-        est_p = np.add.reduceat(police_in, starts) if len(heads) else sizes
         kh = kind[heads]
+        own_roster = len(cols.duty_roster) and cols.duty_roster.max() >= 0
+        by_level = None
+        if _BY_LEVEL and not nested and not own_roster and not ADD_k.any():
+            by_level = _MemberLevels(self, joined, heads)
+        if by_level is not None and by_level.ok:
+            # Every member sits right below its head: establishments are the heads and
+            # runs of their children, level by level (no sort, no gather).
+            order_in = starts = np.zeros(0, dtype=np.int64)
+            sizes, est_p = by_level.sizes(), by_level.sums(police)
+        else:
+            by_level = None
+            # Units grouped by establishment, breadth-first inside (the head first).
+            order_in = np.argsort(head, kind="stable")
+            sizes = np.bincount(head, minlength=n)[heads]
+            starts = np.cumsum(sizes) - sizes
+            est_p = np.add.reduceat(police[order_in], starts) if len(heads) else sizes
         # Whether the establishment keeps a roster: its head or any member does.
-        if len(cols.duty_roster) and cols.duty_roster.max() >= 0:  # some units set their own
+        if own_roster:  # some units set their own
             roster = R_k[kind[order_in]]
             own_roster = cols.duty_roster[self.rows[order_in]]
             roster = np.where(own_roster >= 0, own_roster == 1, roster)
@@ -1112,14 +1232,16 @@ class Frame:
         # Fill each establishment's [leader, admin, duty] posts from its units in
         # breadth-first order, head first (see _fill).
         caps = (lead_h + added, A_k[kh], duty_h)
-        took, lead, lead_adm, over = _fill(police_in, sizes, *caps)
-        took = order_in[took]  # the units that take part of a post
-        del police_in
+        if by_level is not None:
+            took, lead, lead_adm, over = by_level.fill(police, *caps)
+        else:
+            took, lead, lead_adm, over = _fill(police[order_in], sizes, *caps)
+            took = order_in[took]  # the units that take part of a post
+        took_over = (took, over)
 
         def overhead() -> np.ndarray:
             out = np.zeros(n, dtype=np.int64)
-            at, _, _, over = _fill(police[order_in], sizes, *caps)
-            out[order_in[at]] = over
+            out[took_over[0]] = took_over[1]
             return out
 
         st = Staffing(
@@ -1133,6 +1255,8 @@ class Frame:
         st.g_members, st.g_police = sizes, est_p
 
         def people(slots: np.ndarray | None) -> np.ndarray:
+            if by_level is not None:  # cheap as a whole: built once and kept
+                return est_p + by_level.sums(aux) if slots is None else st.g_people[slots]
             if slots is None:
                 return est_p + (np.add.reduceat(aux[order_in], starts) if len(heads) else sizes)
             a, b = starts[slots].tolist(), (starts[slots] + sizes[slots]).tolist()
@@ -1176,7 +1300,7 @@ class Frame:
             fixed_sum = [a + b for a, b in zip(fixed_sum, sums(key, add_m), strict=True)]
         lead_s, lead_adm_s = sums(key_took, lead), sums(key_took, lead_adm)
         over_s = sums(key_took, over)
-        del key_took, lead, lead_adm, over
+        del key_took, lead, lead_adm
         adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
         est_cols = cols.establishment[self.rows]

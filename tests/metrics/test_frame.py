@@ -125,3 +125,65 @@ def test_county_level_sums_are_the_masked_subtree_sums(seed: int) -> None:
     num, den = fr.county_level_sums
     assert num.tolist() == loop_subtree_sums(fr, np.where(fr.in_station, police, 0)).tolist()
     assert den.tolist() == loop_subtree_sums(fr, police).tolist()
+
+
+def _staffing_state(fr: Frame) -> dict[str, Any]:
+    st = fr.staffing
+    arrays = ("g_members", "g_police", "g_fixed", "g_own_fixed", "g_loss", "hollow_a")
+    per_unit = ("overhead_a", "fixed_a", "head_a", "est_people_a")
+    return {
+        **{k: getattr(st, k).tolist() for k in arrays + per_unit},
+        "groups": (st.by_level, st.by_category, st.by_kind, st.kind_loss, st.supervision),
+        "people_top": st.people_at(st.heads[:3]).tolist(),
+    }
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_establishments_level_by_level_are_the_sorted_grouping(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where every member sits right below its 派出所 (the generator's shape), the staffing
+    pass groups establishments level by level; grouped by a sort instead (the way taken when
+    a post sits under a team), every number is the same — posts filled head first, then
+    the members in breadth-first order."""
+    from orgmodel.generate import generate_org
+    from orgmodel.metrics import _frame
+
+    org = generate_org(1, 2, 3, seed=seed)
+    calls: list[int] = []
+    fill = _frame._MemberLevels.fill
+
+    def counted(self: Any, *args: Any) -> Any:
+        calls.append(1)
+        return fill(self, *args)
+
+    monkeypatch.setattr(_frame._MemberLevels, "fill", counted)
+    by_level = _staffing_state(Frame(org))
+    assert calls == [1]  # the level-by-level way was taken
+    monkeypatch.setattr(_frame, "_BY_LEVEL", False)
+    by_sort = _staffing_state(Frame(org))
+    assert calls == [1]
+    assert by_level == by_sort
+    # some establishments take members' officers into their posts, some are hollow
+    assert sum(by_level["overhead_a"]) > 0 and by_level["hollow_a"]
+
+
+def test_a_post_under_a_team_is_grouped_by_sort() -> None:
+    """A post under a team of a 派出所 belongs to the station's establishment (the station's
+    officers fill the posts first, then the team's, then the post's): the level-by-level
+    grouping is not taken there."""
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            Unit("s", "城关派出所", "station", parent="b", police=1),
+            Unit("t", "社区警务队", "team", parent="s", police=2),
+            Unit("p", "东街社区警务室", "community_post", parent="t", police=3),
+        ]
+    )
+    st = Frame(org).staffing
+    # county: L 4 + A 2 = 6 posts (no roster) > its 5 officers: all 5 absorbed;
+    # station: L 2 + A 1 + D·k 1·5 = 8 posts; officers 1 + 2 + 3 = 6 < 8: hollow, every
+    # officer absorbed, in order s (1), t (2), p (3)
+    assert st.g_members.tolist() == [1, 3] and st.g_police.tolist() == [5, 6]
+    assert st.overhead_a.tolist() == [5, 1, 2, 3]
+    assert st.hollow_a.tolist() == [0, 1]
