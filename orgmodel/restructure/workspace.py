@@ -908,13 +908,8 @@ class Workspace:
         gone, gone_rows = self.units.gone_rows()
         g = len(gone_rows)
         nr = n - g + m
-        if g:
-            keep = np.ones(n, dtype=bool)
-            keep[gone_rows] = False
-            new_base = np.where(keep, np.arange(n) - np.cumsum(~keep), -1)
-        else:
-            new_base = np.arange(n)
-        new_row = np.concatenate([new_base, np.arange(n - g, nr)])
+        new_row = _row_map(n, gone_rows, m)
+        new_base = new_row[:n]
         created_row = {uid: n - g + j for j, uid in enumerate(created)}
 
         def at(uid: str) -> int:
@@ -944,9 +939,7 @@ class Workspace:
                     return a  # the plan changed nothing in this column
                 out = a.copy()
             else:
-                out = np.delete(a, gone_rows) if g else a
-                if m:  # (np.delete gave a copy of its own)
-                    out = np.concatenate([out, np.full(m, fill, dtype=a.dtype)])
+                out = _cut(a, gone_rows, m, fill)
             if len(tr):
                 out[tr] = vals
             return out
@@ -989,12 +982,10 @@ class Workspace:
             )  # fmt: skip
             # Parents: base rows shifted past the removed ones, then the touched rows'.
             bp = b.parent
-            if g:
-                kept_p = np.delete(bp, gone_rows)
-                parent = np.where(kept_p >= 0, new_base[np.maximum(kept_p, 0)], -1)
-                parent = np.concatenate([parent, np.full(m, -1, dtype=np.int64)])
+            if g or m:
+                parent = _renumbered(_cut(bp, gone_rows, m, -1), gone_rows, new_row)
             else:
-                parent = np.concatenate([bp, np.full(m, -1, dtype=np.int64)]) if m else bp.copy()
+                parent = bp.copy()
             if len(tr):
                 parent[tr] = p_vals
         except (KeyError, TypeError, ValueError, OverflowError):
@@ -1014,8 +1005,7 @@ class Workspace:
             ids, names, parent, kind, function, tuple(functions), category, est, police, aux,
             leaders, roster, share,
         )  # fmt: skip
-        roots = np.flatnonzero(parent < 0)
-        if len(roots) != 1:
+        if self._roots(p_vals, br, gone_rows) != 1:
             return None
         tree = self._result_tree(cols, new_base, gone_rows, created_row, at)
         if tree is None:
@@ -1037,8 +1027,7 @@ class Workspace:
             rindex = index
         # The parent column was compared above in ``moved``.
         differs[moved] = True
-        base_of = np.full(nr, -1, dtype=np.int64)
-        base_of[new_base[new_base >= 0]] = np.flatnonzero(new_base >= 0)
+        base_of = _cut(np.arange(n), gone_rows, m, -1)
         fb = np.flatnonzero(from_base)
         modified = [touched[k] for k in fb[differs].tolist()]
         modified += [touched[k] for k in np.flatnonzero(~from_base).tolist()]
@@ -1046,6 +1035,28 @@ class Workspace:
             cols, tree, touched, new_row, rindex, changed, gone_rows, altered, created_row,
             base_of, modified, index_base=index,
         )  # fmt: skip
+
+    def _roots(self, p_vals: list[int], touched_rows: np.ndarray, gone_rows: np.ndarray) -> int:
+        """How many units of the result have no parent, counted where that can change: the
+        units the plan touched, the base's root, and the children of removed units."""
+        base = self.base
+        bt = base._tree
+        n = len(base)
+        touched = np.zeros(n, dtype=bool)
+        touched[touched_rows] = True
+        gone = np.zeros(n, dtype=bool)
+        gone[gone_rows] = True
+        count = sum(1 for p in p_vals if p < 0)
+        root = int(bt.order[0])
+        count += not (touched[root] or gone[root])
+        if len(gone_rows):
+            starts = bt.starts
+            lo, hi = starts[gone_rows], starts[gone_rows + 1]
+            size = hi - lo
+            at = np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+            kids = bt.kids[at]
+            count += int((~touched[kids] & ~gone[kids]).sum())
+        return count
 
     def _result_tree(
         self,
@@ -1134,10 +1145,12 @@ class Workspace:
         bt, index, ids = base._tree, base.index, base.columns.ids
         bp = base.columns.parent
         n = len(bp)
+        starts, bkids = bt.starts, bt.kids
         gone = np.zeros(n, dtype=bool)
         gone[gone_rows] = True
-        if (gone[np.maximum(bp, 0)] & (bp >= 0) & ~gone).any():
-            return None
+        lo, hi = starts[gone_rows], starts[gone_rows + 1]
+        if any(not gone[bkids[a:b]].all() for a, b in zip(lo.tolist(), hi.tolist(), strict=True)):
+            return None  # a removed unit's child stayed
         parent = cols.parent
         units = self.units
         for uid, u in units.own.items():
@@ -1149,29 +1162,31 @@ class Workspace:
                 p >= 0 and (u.parent != ids[p] or parent[new_base[r]] != new_base[p])
             ):
                 return None
-        starts = bt.starts
         for uid, kl in self.children.own.items():
             r = index.get(uid, -1)
             if r < 0 or gone[r]:
                 continue
-            was = bt.kids[starts[r] : starts[r + 1]]
+            was = bkids[starts[r] : starts[r + 1]]
             if kl != [ids[c] for c in was[~gone[was]].tolist()]:
                 return None
-        order = new_base[bt.order]
-        order = order[order >= 0]
-        depth = bt.depth[~gone]
+        # Where the removed rows are in the breadth-first order and in the children lists.
+        at_order = np.sort(_bfs_place(base)[gone_rows])
+        up = bp[gone_rows]
+        at_kids = np.zeros(len(gone_rows), dtype=np.int64)
+        for j, (r, p) in enumerate(zip(gone_rows.tolist(), up.tolist(), strict=True)):
+            a = int(starts[p])
+            at_kids[j] = a + int(np.flatnonzero(bkids[a : int(starts[p + 1])] == r)[0])
+        at_kids.sort()
+        new_row = _row_map(n, gone_rows, 0)
+        order = _renumbered(_cut(bt.order, at_order), gone_rows, new_row)
+        depth = _cut(bt.depth, gone_rows)
         lost = np.bincount(bt.depth[gone_rows], minlength=len(bt.bounds) - 1)
         bounds = bt.bounds - np.concatenate([[0], np.cumsum(lost)])
         levels = len(bounds)
         while levels > 2 and bounds[levels - 1] == bounds[levels - 2]:
             levels -= 1  # a deepest level left empty
-        kids = new_base[bt.kids]
-        kids = kids[kids >= 0]
-        up = bp[gone_rows]
-        up = up[(up >= 0) & ~gone[np.maximum(up, 0)]]
-        counts = np.diff(starts)[~gone] - np.bincount(new_base[up], minlength=len(order))
-        new_starts = np.zeros(len(order) + 1, dtype=np.int64)
-        np.cumsum(counts, out=new_starts[1:])
+        kids = _renumbered(_cut(bkids, at_kids), gone_rows, new_row)
+        new_starts = _less_below(_cut(starts, gone_rows), at_kids)
         return _Tree(order, depth, bounds[:levels].copy(), kids, new_starts)
 
     def final_edges_on(self, built: Built) -> tuple[list, list, np.ndarray, np.ndarray] | None:
@@ -1300,6 +1315,83 @@ class Workspace:
                 nxt.extend(self.children[u])
             level = nxt
         return out
+
+
+#: Up to this many removed rows, the arrays are cut by slices (one copy, no index mask).
+_FEW = 256
+
+
+def _row_map(n: int, gone_rows: np.ndarray, m: int) -> np.ndarray:
+    """Row in the result of every base row (``-1``: removed), then of the ``m`` created
+    rows, then a last ``-1`` (so that ``map[parent]`` leaves the root's ``-1`` as it is)."""
+    g = len(gone_rows)
+    out = np.empty(n + m + 1, dtype=np.int64)
+    if g > _FEW:
+        keep = np.ones(n, dtype=bool)
+        keep[gone_rows] = False
+        out[:n] = np.where(keep, np.arange(n) - np.cumsum(~keep), -1)
+    else:
+        prev = 0
+        for k, r in enumerate(gone_rows.tolist()):
+            out[prev:r] = np.arange(prev - k, r - k)
+            out[r] = -1
+            prev = r + 1
+        out[prev:n] = np.arange(prev - g, n - g)
+    out[n : n + m] = np.arange(n - g, n - g + m)
+    out[n + m] = -1
+    return out
+
+
+def _cut(a: np.ndarray, gone_rows: np.ndarray, m: int = 0, fill: Any = 0) -> np.ndarray:
+    """A new array: ``a`` without the entries at ``gone_rows`` (sorted, unique), then ``m``
+    entries ``fill``."""
+    g = len(gone_rows)
+    if g > _FEW:
+        out = np.delete(a, gone_rows)
+        return np.concatenate([out, np.full(m, fill, dtype=a.dtype)]) if m else out
+    n = len(a)
+    out = np.empty(n - g + m, dtype=a.dtype)
+    prev = at = 0
+    for r in gone_rows.tolist():
+        out[at : at + r - prev] = a[prev:r]
+        at += r - prev
+        prev = r + 1
+    out[at : at + n - prev] = a[prev:]
+    if m:
+        out[n - g :] = fill
+    return out
+
+
+def _renumbered(rows: np.ndarray, gone_rows: np.ndarray, row_map: np.ndarray) -> np.ndarray:
+    """Base row numbers (none of them removed; ``-1`` stays) as rows of the result: a fresh
+    ``rows`` array renumbered in place, or a new one."""
+    if len(gone_rows) > 4:
+        return row_map[rows]
+    for r in gone_rows.tolist()[::-1]:  # from the last: each step keeps the order
+        rows -= rows > r
+    return rows
+
+
+def _less_below(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Non-decreasing ``values``, each less the number of ``marks`` (sorted) below it."""
+    if len(marks) > 16:
+        return values - np.searchsorted(marks, values, side="left")
+    out = values.copy()
+    for q in marks.tolist():
+        out[np.searchsorted(values, q, side="right") :] -= 1
+    return out
+
+
+def _bfs_place(org: OrgGraph) -> np.ndarray:
+    """Place of every row in an organisation's breadth-first order (kept with it)."""
+    got = org.memo.get("bfs_place")
+    if got is None:
+        order = org._tree.order
+        got = np.empty(len(order), dtype=np.int64)
+        got[order] = np.arange(len(order))
+        got.flags.writeable = False
+        org.memo["bfs_place"] = got
+    return got
 
 
 def _without(values: list[str], rows: np.ndarray) -> list[str]:
