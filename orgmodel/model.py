@@ -46,6 +46,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 import networkx as nx
@@ -394,7 +395,17 @@ class Columns:
             object.__setattr__(self, f, _read_only(getattr(self, f)))
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.parent)
+
+    def id_at(self, i: int) -> str:
+        """``ids[i]``, without making a scenario's id list whole (see :class:`PatchedList`)."""
+        v = self.__dict__["_ids"]
+        return v[i] if type(v) is list else v.at(i)
+
+    def name_at(self, i: int) -> str:
+        """``names[i]``, without making a scenario's name list whole."""
+        v = self.__dict__["_names"]
+        return v[i] if type(v) is list else v.at(i)
 
     def row_dict(self, i: int) -> dict[str, Any]:
         """Row ``i`` as a node attribute dict (every field of :data:`NODE_FIELDS`)."""
@@ -405,7 +416,7 @@ class Columns:
         roster = int(self.duty_roster[i])
         cs = float(self.community_share[i])
         return {
-            "name": self.names[i],
+            "name": self.name_at(i),
             "kind": KINDS[self.kind[i]],
             "function": None if fn < 0 else self.functions[fn],
             "category": None if cat < 0 else CATEGORY_CODES[cat],
@@ -416,6 +427,95 @@ class Columns:
             "duty_roster": None if roster < 0 else bool(roster),
             "community_share": None if cs != cs else cs,
         }
+
+
+class PatchedList:
+    """A list column (ids or names) of an organisation derived from a base, held as the
+    base's list without some rows, with some rows written over and new rows appended, until
+    it is read whole: a one-unit edit of a national organisation then copies no list of
+    650k strings (reading one entry costs a bisection over the removed rows).
+
+    Parameters
+    ----------
+    base : list of str
+        The base organisation's list (shared, never changed).
+    gone : list of int
+        Base rows removed, sorted.
+    tail : list of str
+        The appended rows' values.
+    patch : dict of int to str
+        Values written over rows of the result (row numbers after the removal).
+    """
+
+    __slots__ = ("base", "gone", "patch", "tail")
+
+    def __init__(
+        self, base: list[str], gone: list[int], tail: list[str], patch: dict[int, str]
+    ) -> None:
+        self.base, self.gone, self.tail, self.patch = base, gone, tail, patch
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.gone) + len(self.tail)
+
+    def at(self, i: int) -> str:
+        """The value at row ``i`` of the result."""
+        if i < 0:
+            i += len(self)
+        v = self.patch.get(i)
+        if v is not None:
+            return v
+        kept = len(self.base) - len(self.gone)
+        if i >= kept:
+            return self.tail[i - kept]
+        if i < 0:
+            raise IndexError(i)
+        b, k = i, 0
+        while True:  # the base row b with b - (removed rows up to b) == i
+            k2 = bisect_right(self.gone, b)
+            if k2 == k:
+                return self.base[b]
+            b, k = i + k2, k2
+
+    def whole(self) -> list[str]:
+        """The list itself."""
+        gone = self.gone
+        if not gone:
+            out = list(self.base)
+        elif len(gone) <= 64:
+            out = list(self.base)
+            for r in reversed(gone):
+                del out[r]
+        else:
+            keep = np.ones(len(self.base), dtype=bool)
+            keep[gone] = False
+            out = list(compress(self.base, keep.tolist()))
+        out += self.tail
+        for i, v in self.patch.items():
+            out[i] = v
+        return out
+
+
+class _ListColumn:
+    """The ``ids`` / ``names`` attributes of :class:`Columns`: a list, made whole from a
+    :class:`PatchedList` when first read."""
+
+    def __init__(self, slot: str) -> None:
+        self.slot = slot
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        v = obj.__dict__[self.slot]
+        if type(v) is not list:
+            v = obj.__dict__[self.slot] = v.whole()
+        return v
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
+Columns.ids = _ListColumn("_ids")  # type: ignore[assignment]
+Columns.names = _ListColumn("_names")  # type: ignore[assignment]
 
 
 _ARRAY_FIELDS = (
@@ -452,8 +552,9 @@ class RowIndex(Mapping[str, int]):
         Base units removed, with their base rows.
     created : sequence of str
         Ids of the appended rows, in row order.
-    ids : list of str
-        Every id of the derived organisation, by row (what iteration gives).
+    cols : Columns
+        The derived organisation's columns (its ids, by row, are what iteration gives;
+        read only when the map is made whole).
     """
 
     def __init__(
@@ -461,20 +562,20 @@ class RowIndex(Mapping[str, int]):
         base: Mapping[str, int],
         gone: Mapping[str, int],
         created: Sequence[str],
-        ids: list[str],
+        cols: Columns,
     ) -> None:
         self._base = base
         self._gone = set(gone)
         self._gone_rows = sorted(gone.values())
-        first = len(ids) - len(created)
+        first = len(cols) - len(created)
         self._created = {u: first + j for j, u in enumerate(created)}
-        self._ids = ids
+        self._cols = cols
         self._dict: dict[str, int] | None = None
-        self._left = max(64, len(ids) // 8)
+        self._left = max(64, len(cols) // 8)
 
     def _full(self) -> dict[str, int]:
         if self._dict is None:
-            self._dict = {u: i for i, u in enumerate(self._ids)}
+            self._dict = {u: i for i, u in enumerate(self._cols.ids)}
         return self._dict
 
     def __getitem__(self, uid: str) -> int:
@@ -500,10 +601,10 @@ class RowIndex(Mapping[str, int]):
         return True
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
+        return iter(self._cols.ids)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._cols)
 
 
 def _kind_mask(kinds: Iterable[str]) -> np.ndarray:
@@ -1215,7 +1316,7 @@ class OrgGraph:
         except _Invalid:
             return None
         self.warnings = tuple(warnings)
-        self.root = cols.ids[int(tree.order[0])]
+        self.root = cols.id_at(int(tree.order[0]))
         return self
 
     def _setup(
@@ -1324,12 +1425,12 @@ class OrgGraph:
         for i in warn_rows.tolist():
             p = int(parent[i])
             pkn = KINDS[kind[p]]
-            uid = cols.ids[i]
+            uid = cols.id_at(i)
             out.append(
                 ValidationIssue(
                     lazy(
                         "a 派出所 (station) under {value!r} ({get}), not directly under a bureau: it still counts as a 派出所 in the station share; check its parent",
-                        value=cols.names[p],
+                        value=cols.name_at(p),
                         get=KIND_NAMES.get(pkn, pkn),
                     ),
                     uid,
@@ -1536,7 +1637,7 @@ class OrgGraph:
     # -- access -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._cols.ids)
+        return len(self._cols)
 
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self._index
@@ -1585,7 +1686,7 @@ class OrgGraph:
     def parent(self, unit_id: str) -> str | None:
         """The command parent (REPORTS_TO target) of a unit, ``None`` for the root."""
         p = int(self._cols.parent[self._index[unit_id]])
-        return self._cols.ids[p] if p >= 0 else None
+        return self._cols.id_at(p) if p >= 0 else None
 
     def children(self, unit_id: str) -> list[str]:
         """Direct REPORTS_TO children of a unit, in file order."""
@@ -1604,7 +1705,7 @@ class OrgGraph:
         p = int(self._cols.parent[i])
         return Unit(
             id=unit_id,
-            parent=self._cols.ids[p] if p >= 0 else None,
+            parent=self._cols.id_at(p) if p >= 0 else None,
             **self._cols.row_dict(i),
         )
 
@@ -1705,7 +1806,7 @@ class OrgGraph:
 
     def name_of(self, unit_id: str) -> str:
         """The Chinese name of a unit."""
-        return self._cols.names[self._index[unit_id]]
+        return self._cols.name_at(self._index[unit_id])
 
     def total_police(self) -> int:
         """Σ police over every unit (民警实有总数)."""
@@ -1807,13 +1908,13 @@ def _inside_station_warning(cols: Columns, i: int, where: Mapping[str, str]) -> 
     """The warning for a department or command centre (row ``i``) placed inside a 派出所."""
     p = int(cols.parent[i])
     kind, pkind = KINDS[cols.kind[i]], KINDS[cols.kind[p]]
-    uid = cols.ids[i]
+    uid = cols.id_at(i)
     return ValidationIssue(
         lazy(
             "a {kind} ({kind_name}) under {parent!r} ({parent_kind}), inside a 派出所: its police count both as organ (机关) police and as station police; if it is one of the station's teams (a 中队), its kind is team (派出所内的队)",
             kind=kind,
             kind_name=KIND_NAMES[kind],
-            parent=cols.names[p],
+            parent=cols.name_at(p),
             parent_kind=KIND_NAMES.get(pkind, pkind),
         ),
         uid,

@@ -41,6 +41,7 @@ from orgmodel.model import (
     KIND_LEVELS,
     KINDS,
     ORGAN_KINDS,
+    Columns,
     OrgGraph,
 )
 from orgmodel.norms import Norms
@@ -124,29 +125,46 @@ class Labels:
     """Ids and Chinese names of units by position, read from the organisation's columns.
 
     What a report's per-unit rows keep (:class:`orgmodel.metrics.rows.Rows`) instead of the
-    whole frame: the organisation's own id and name lists and the breadth-first rows.
+    whole frame: the organisation's columns and the breadth-first rows. A few entries are
+    read one by one (a scenario's id and name lists are then never made whole); many, from
+    the lists.
     """
 
-    __slots__ = ("_ids", "_names", "_rows")
+    __slots__ = ("_cols", "_rows")
 
-    def __init__(self, ids: list[str], names: list[str], rows: np.ndarray) -> None:
-        self._ids, self._names, self._rows = ids, names, rows
+    #: Above this many entries, read from the whole lists.
+    FEW = 2048
+
+    def __init__(self, cols: Columns, rows: np.ndarray) -> None:
+        self._cols, self._rows = cols, rows
 
     def ids(self, positions: np.ndarray) -> list[str]:
         """Unit ids of positions."""
-        ids = self._ids
-        return [ids[r] for r in self._rows[positions].tolist()]
+        rows = self._rows[positions].tolist()
+        if len(rows) > self.FEW:
+            ids = self._cols.ids
+            return [ids[r] for r in rows]
+        at = self._cols.id_at
+        return [at(r) for r in rows]
 
     def names(self, positions: np.ndarray) -> list[str]:
         """Chinese names of positions."""
-        names = self._names
-        return [names[r] for r in self._rows[positions].tolist()]
+        rows = self._rows[positions].tolist()
+        if len(rows) > self.FEW:
+            names = self._cols.names
+            return [names[r] for r in rows]
+        at = self._cols.name_at
+        return [at(r) for r in rows]
 
     def refs(self, positions: np.ndarray) -> list[dict[str, Any] | None]:
         """``{id, name}`` of positions, ``None`` where a position is ``-1``."""
-        ids, names = self._ids, self._names
         rows = np.where(positions >= 0, self._rows[np.maximum(positions, 0)], -1)
-        return [None if r < 0 else {"id": ids[r], "name": names[r]} for r in rows.tolist()]
+        cols = self._cols
+        if len(rows) > self.FEW:
+            ids, names = cols.ids, cols.names
+            return [None if r < 0 else {"id": ids[r], "name": names[r]} for r in rows.tolist()]
+        ida, namea = cols.id_at, cols.name_at
+        return [None if r < 0 else {"id": ida(r), "name": namea(r)} for r in rows.tolist()]
 
 
 class Staffing:
@@ -574,7 +592,7 @@ class Frame:
     def labels(self) -> Labels:
         """Ids and Chinese names by position, for building report rows."""
         cols = self.org.columns
-        return Labels(cols.ids, cols.names, self.rows)
+        return Labels(cols, self.rows)
 
     @property
     def parents(self) -> Mapping[str, str | None]:

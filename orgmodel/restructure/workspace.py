@@ -24,9 +24,8 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -43,6 +42,7 @@ from orgmodel.model import (
     MAX_HEADCOUNT,
     Columns,
     OrgGraph,
+    PatchedList,
     RowIndex,
     Unit,
     _Tree,
@@ -916,9 +916,12 @@ class Workspace:
             r = index.get(uid)
             return created_row[uid] if r is None else int(new_base[r])
 
-        ids = _without(b.ids, gone_rows)
-        if m:
-            ids = ids + created
+        # The id and name lists are the base's with the changes kept apart, made whole only
+        # when read whole (a one-unit edit copies no list of every unit).
+        gone_list = gone_rows.tolist()
+        ids: list[str] = b.ids
+        if g or m:
+            ids = cast("list[str]", PatchedList(b.ids, gone_list, list(created), {}))
         touched = list(own.values())
         base_rows = np.array([index.get(uid, -1) for uid in own], dtype=np.int64)
         tr = np.array([at(uid) for uid in own], dtype=np.int64)
@@ -990,24 +993,27 @@ class Workspace:
                 parent[tr] = p_vals
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
-        names = _without(b.names, gone_rows)
-        if m:
-            names = names + [""] * m
+        b_names = b.names
+        tail = [""] * m
+        patch: dict[int, str] = {}
         slot = (np.cumsum(from_base) - 1).tolist()
-        for k, (j, u) in enumerate(zip(tr.tolist(), touched, strict=True)):
-            if names[j] != u.name:
-                if names is b.names:
-                    names = list(names)  # copy-on-write: the base's list is shared
-                names[j] = u.name
-                if from_base[k]:
-                    differs[slot[k]] = True
+        for k, (j, u, r) in enumerate(zip(tr.tolist(), touched, base_rows.tolist(), strict=True)):
+            if r < 0:
+                tail[j - (n - g)] = u.name
+            elif b_names[r] != u.name:
+                patch[j] = u.name
+                differs[slot[k]] = True
+        names: list[str] = b_names
+        if g or m or patch:
+            names = cast("list[str]", PatchedList(b_names, gone_list, tail, patch))
         cols = Columns(
             ids, names, parent, kind, function, tuple(functions), category, est, police, aux,
             leaders, roster, share,
         )  # fmt: skip
         if self._roots(p_vals, br, gone_rows) != 1:
             return None
-        tree = self._result_tree(cols, new_base, gone_rows, created_row, at)
+        self._pruned: tuple[np.ndarray, np.ndarray] | None = None
+        tree = self._result_tree(cols, new_row, gone_rows, created_row, at)
         if tree is None:
             return None
         # Rows whose kind or parent changed, and the new ones: placements are checked there.
@@ -1022,18 +1028,18 @@ class Workspace:
         bf = b.function[br].astype(np.int64)
         altered = br[moved | (function[trb] != fmap[np.where(bf >= 0, bf, len(b.functions))])]
         if g or m:
-            rindex: Mapping[str, int] = RowIndex(index, gone, created, ids)
+            rindex: Mapping[str, int] = RowIndex(index, gone, created, cols)
         else:
             rindex = index
         # The parent column was compared above in ``moved``.
         differs[moved] = True
-        base_of = _cut(np.arange(n), gone_rows, m, -1)
+        base_of = _kept_rows(n, gone_rows, m)
         fb = np.flatnonzero(from_base)
         modified = [touched[k] for k in fb[differs].tolist()]
         modified += [touched[k] for k in np.flatnonzero(~from_base).tolist()]
         return Built(
             cols, tree, touched, new_row, rindex, changed, gone_rows, altered, created_row,
-            base_of, modified, index_base=index,
+            base_of, modified, index_base=index, pruned=self._pruned,
         )  # fmt: skip
 
     def _roots(self, p_vals: list[int], touched_rows: np.ndarray, gone_rows: np.ndarray) -> int:
@@ -1061,7 +1067,7 @@ class Workspace:
     def _result_tree(
         self,
         cols: Columns,
-        new_base: np.ndarray,
+        new_row: np.ndarray,
         gone_rows: np.ndarray,
         created_row: Mapping[str, int],
         at: Any,
@@ -1070,7 +1076,7 @@ class Workspace:
         rows), with the lists the plan holds put in their place; checked against the parent
         column, else made by a sort of the whole (``None``: not one tree)."""
         if not created_row and len(gone_rows):
-            pruned = self._pruned_tree(cols, new_base, gone_rows)
+            pruned = self._pruned_tree(cols, new_row, gone_rows)
             if pruned is not None:
                 return pruned
         base = self.base
@@ -1079,6 +1085,7 @@ class Workspace:
         parent = cols.parent
         nr = len(parent)
         kids_own = self.children.own
+        new_base = new_row[: len(base)]
         try:
             repl: dict[int, list[str] | None] = {int(r): None for r in gone_rows.tolist()}
             for uid, kl in kids_own.items():
@@ -1134,7 +1141,7 @@ class Workspace:
         return _tree(parent, key)
 
     def _pruned_tree(
-        self, cols: Columns, new_base: np.ndarray, gone_rows: np.ndarray
+        self, cols: Columns, new_row: np.ndarray, gone_rows: np.ndarray
     ) -> _Tree | None:
         """The result's command tree when the plan only removed whole subtrees (a merge or
         close of units without sub-units, say): the base's tree without those rows — its
@@ -1145,6 +1152,7 @@ class Workspace:
         bt, index, ids = base._tree, base.index, base.columns.ids
         bp = base.columns.parent
         n = len(bp)
+        new_base = new_row[:n]
         starts, bkids = bt.starts, bt.kids
         gone = np.zeros(n, dtype=bool)
         gone[gone_rows] = True
@@ -1177,7 +1185,6 @@ class Workspace:
             a = int(starts[p])
             at_kids[j] = a + int(np.flatnonzero(bkids[a : int(starts[p + 1])] == r)[0])
         at_kids.sort()
-        new_row = _row_map(n, gone_rows, 0)
         order = _renumbered(_cut(bt.order, at_order), gone_rows, new_row)
         depth = _cut(bt.depth, gone_rows)
         lost = np.bincount(bt.depth[gone_rows], minlength=len(bt.bounds) - 1)
@@ -1187,6 +1194,7 @@ class Workspace:
             levels -= 1  # a deepest level left empty
         kids = _renumbered(_cut(bkids, at_kids), gone_rows, new_row)
         new_starts = _less_below(_cut(starts, gone_rows), at_kids)
+        self._pruned = (_bfs_place(base), at_order)
         return _Tree(order, depth, bounds[:levels].copy(), kids, new_starts)
 
     def final_edges_on(self, built: Built) -> tuple[list, list, np.ndarray, np.ndarray] | None:
@@ -1204,9 +1212,12 @@ class Workspace:
         mark[built.altered] = True
         mark[built.gone_rows] = True
         parent = base.columns.parent
+        below = _below(base, np.concatenate([built.altered, built.gone_rows]), n // 16)
 
         def under_mark(rows: np.ndarray) -> np.ndarray:
             """Whether each row, or a unit above it in the base, is marked."""
+            if below is not None:
+                return below[rows]
             hit = mark[rows].copy()
             at, cur = np.arange(len(rows)), rows
             while len(cur):
@@ -1222,18 +1233,21 @@ class Workspace:
             return None
         return g[0], d[0], g[1], d[1]
 
-    def _redirected_rows(self, built: Built) -> np.ndarray:
-        """Row in the result where every removed base unit's edges end up (``-1``: they
-        end), by base row; computed once per plan."""
+    def _redirected_rows(self, built: Built, rows: np.ndarray) -> np.ndarray:
+        """Row in the result where each removed base row's edges end up (``-1``: they end);
+        kept per plan."""
         if built.redirected is None:
-            target = np.full(len(self.base), -1, dtype=np.int64)
-            ids = self.base.columns.ids
-            for r in built.gone_rows.tolist():
-                t = self.resolve(ids[r])
-                if t is not None:
-                    target[r] = built.row_of(t)
-            built.redirected = target
-        return built.redirected
+            built.redirected = {}
+        got = built.redirected
+        ids = self.base.columns.ids
+        out = np.empty(len(rows), dtype=np.int64)
+        for j, r in enumerate(rows.tolist()):
+            t = got.get(r)
+            if t is None:
+                uid = self.resolve(ids[r])
+                t = got[r] = -1 if uid is None else built.row_of(uid)
+            out[j] = t
+        return out
 
     def _final(
         self,
@@ -1246,19 +1260,25 @@ class Workspace:
     ) -> tuple[list[tuple[str, str]], np.ndarray] | None:
         cols, tree = built.cols, built.tree
         nb = len(edges.base)
-        alive = np.ones(nb, dtype=bool)
         if edges.removed:
+            alive = np.ones(nb, dtype=bool)
             alive[list(edges.removed)] = False
-        idx = np.flatnonzero(alive)
-        eb = base_ends[idx].reshape(-1, 2)
+            idx = np.flatnonzero(alive)
+            eb = base_ends[idx].reshape(-1, 2)
+        else:
+            idx = np.arange(nb)
+            eb = base_ends.reshape(-1, 2)
         ends = built.new_row[eb] if len(eb) else np.zeros((0, 2), dtype=np.int64)
         check = dirty(eb[:, 0]) | dirty(eb[:, 1]) if len(eb) else np.zeros(0, dtype=bool)
+        # Edges whose ends were redirected or added: only those can repeat another edge.
+        moved = np.zeros(0, dtype=np.int64)
         if len(built.gone_rows) and len(eb):
             # Ends removed by the plan follow its redirects (a merged unit's edges go to
             # the unit it was merged into).
             lost = ends < 0
             if lost.any():
-                ends[lost] = self._redirected_rows(built)[eb[lost]]
+                ends[lost] = self._redirected_rows(built, eb[lost])
+                moved = np.flatnonzero(lost.any(axis=1))
         added = list(edges.added)
         if added:
             red = self.redirect
@@ -1293,16 +1313,25 @@ class Workspace:
             base_list[int(idx[j])] if j < nk else added[j - nk] for j in cj[~ok[cj]].tolist()
         ]
         keep = np.flatnonzero(ok)
-        if len(cj):
-            # The same edge reached twice (through a redirect): the first one stays.
+        if added:
+            moved = np.concatenate([moved, np.arange(len(idx), len(ends))])
+        if len(moved):
+            # The same edge reached twice (through a redirect): the first one stays. Only
+            # an edge redirected or added can repeat another one.
             ke = ends[keep]
             key = ke[:, 0] * (len(cols) + 1) + ke[:, 1]
-            _, first = np.unique(key, return_index=True)
-            keep = keep[np.sort(first)]
+            mk = ends[moved]
+            suspect = np.flatnonzero(np.isin(key, mk[:, 0] * (len(cols) + 1) + mk[:, 1]))
+            _, first = np.unique(key[suspect], return_index=True)
+            drop = np.setdiff1d(suspect, suspect[first], assume_unique=True)
+            if len(drop):
+                keep = np.delete(keep, drop)
         # By the upper end's place in the breadth-first order (as the organisation is
         # written), then as they came.
-        order = keep[np.lexsort((keep, built.bfs_pos[ends[keep, 0]]))]
-        return dropped, ends[order].reshape(-1, 2)
+        place = built.places(ends[keep, 0])
+        if len(place) > 1 and not (place[1:] >= place[:-1]).all():
+            keep = keep[np.argsort(place, kind="stable")]
+        return dropped, ends[keep].reshape(-1, 2)
 
     def ordered_units(self) -> list[Unit]:
         """Units parents first (breadth-first from the root), ready for an OrgGraph."""
@@ -1321,25 +1350,43 @@ class Workspace:
 _FEW = 256
 
 
+_IOTA = np.arange(0, dtype=np.int64)
+
+
+def _iota(n: int) -> np.ndarray:
+    """``np.arange(n)``, kept between calls (read only)."""
+    global _IOTA
+    if len(_IOTA) < n:
+        _IOTA = np.arange(max(n, 2 * len(_IOTA)), dtype=np.int64)
+        _IOTA.flags.writeable = False
+    return _IOTA[:n]
+
+
 def _row_map(n: int, gone_rows: np.ndarray, m: int) -> np.ndarray:
     """Row in the result of every base row (``-1``: removed), then of the ``m`` created
     rows, then a last ``-1`` (so that ``map[parent]`` leaves the root's ``-1`` as it is)."""
     g = len(gone_rows)
     out = np.empty(n + m + 1, dtype=np.int64)
+    iota = _iota(n + m)
     if g > _FEW:
         keep = np.ones(n, dtype=bool)
         keep[gone_rows] = False
-        out[:n] = np.where(keep, np.arange(n) - np.cumsum(~keep), -1)
+        out[:n] = np.where(keep, iota[:n] - np.cumsum(~keep), -1)
     else:
         prev = 0
         for k, r in enumerate(gone_rows.tolist()):
-            out[prev:r] = np.arange(prev - k, r - k)
+            np.subtract(iota[prev:r], k, out=out[prev:r])
             out[r] = -1
             prev = r + 1
-        out[prev:n] = np.arange(prev - g, n - g)
-    out[n : n + m] = np.arange(n - g, n - g + m)
+        np.subtract(iota[prev:n], g, out=out[prev:n])
+    np.subtract(iota[n : n + m], g, out=out[n : n + m])
     out[n + m] = -1
     return out
+
+
+def _kept_rows(n: int, gone_rows: np.ndarray, m: int) -> np.ndarray:
+    """Base row of every row of the result (``-1``: created): ``_row_map`` inverted."""
+    return _cut(_iota(n), gone_rows, m, -1)
 
 
 def _cut(a: np.ndarray, gone_rows: np.ndarray, m: int = 0, fill: Any = 0) -> np.ndarray:
@@ -1373,12 +1420,33 @@ def _renumbered(rows: np.ndarray, gone_rows: np.ndarray, row_map: np.ndarray) ->
 
 
 def _less_below(values: np.ndarray, marks: np.ndarray) -> np.ndarray:
-    """Non-decreasing ``values``, each less the number of ``marks`` (sorted) below it."""
+    """Non-decreasing ``values`` (a fresh array, changed in place), each less the number of
+    ``marks`` (sorted) below it."""
     if len(marks) > 16:
         return values - np.searchsorted(marks, values, side="left")
-    out = values.copy()
-    for q in marks.tolist():
-        out[np.searchsorted(values, q, side="right") :] -= 1
+    for j in np.searchsorted(values, marks, side="right")[::-1].tolist():
+        values[j:] -= 1
+    return values
+
+
+def _below(org: OrgGraph, rows: np.ndarray, cap: int) -> np.ndarray | None:
+    """Whether each row of an organisation is one of ``rows`` or lies below one, walking
+    down from them (``None`` when more than ``cap`` rows would be visited)."""
+    t = org._tree
+    starts, kids = t.starts, t.kids
+    out = np.zeros(len(starts) - 1, dtype=bool)
+    frontier = np.unique(rows)
+    seen = 0
+    while len(frontier):
+        seen += len(frontier)
+        if seen > cap:
+            return None
+        out[frontier] = True
+        lo, hi = starts[frontier], starts[frontier + 1]
+        size = hi - lo
+        total = int(size.sum())
+        frontier = kids[np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(total)]
+        frontier = frontier[~out[frontier]]
     return out
 
 
@@ -1392,21 +1460,6 @@ def _bfs_place(org: OrgGraph) -> np.ndarray:
         got.flags.writeable = False
         org.memo["bfs_place"] = got
     return got
-
-
-def _without(values: list[str], rows: np.ndarray) -> list[str]:
-    """A copy of a list without the entries at ``rows`` (sorted); the list itself when
-    there are none (copy-on-write: never change it)."""
-    if not len(rows):
-        return values
-    if len(rows) <= 64:
-        out = list(values)
-        for r in reversed(rows.tolist()):
-            del out[r]
-        return out
-    keep = np.ones(len(values), dtype=bool)
-    keep[rows] = False
-    return list(compress(values, keep.tolist()))
 
 
 def _guides_hold_few(cols: Columns, ends: np.ndarray) -> np.ndarray:
@@ -1466,7 +1519,10 @@ class Built:
     base_rows: np.ndarray
     #: Touched units that differ from their base row, or are new (to be checked).
     modified: list[Unit]
-    redirected: np.ndarray | None = None
+    redirected: dict[int, int] | None = None
+    #: When the tree is the base's with some rows pruned: the base's breadth-first places
+    #: and, sorted, the places of the pruned rows.
+    pruned: tuple[np.ndarray, np.ndarray] | None = None
 
     def row_of(self, uid: str) -> int:
         """The row of a unit of the result (base or created)."""
@@ -1476,6 +1532,14 @@ class Built:
         return int(self.new_row[self.index_base[uid]])
 
     index_base: Mapping[str, int] = field(default_factory=dict)
+
+    def places(self, rows: np.ndarray) -> np.ndarray:
+        """Places of rows in the breadth-first order."""
+        if self.pruned is None:
+            return self.bfs_pos[rows]
+        was, cut = self.pruned
+        p = was[self.base_rows[rows]]
+        return p - np.searchsorted(cut, p, side="left") if len(cut) else p
 
     @cached_property
     def bfs_pos(self) -> np.ndarray:
