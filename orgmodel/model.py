@@ -971,6 +971,38 @@ def dispatches_hold(cols: Columns, ends: np.ndarray) -> np.ndarray:
     return ok & (cols.kind[np.maximum(a, 0)] == _KIND_CODE["command_center"])
 
 
+def _placement_rows(cols: Columns, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (of ``rows``, or of all, in row order) of stations under a department or
+    command centre, and of departments inside a 派出所."""
+    kind, parent = cols.kind, cols.parent
+    if rows is None:
+        k, p = kind, parent
+    else:
+        k, p = kind[rows], parent[rows]
+    pk = np.where(p >= 0, kind[np.maximum(p, 0)], -1)
+    warn = np.flatnonzero((k == _STATION) & np.isin(pk, [_KIND_CODE[x] for x in DEPARTMENT_KINDS]))
+    inside = np.flatnonzero(_kind_mask(DEPARTMENT_KINDS)[k] & (pk >= 0))
+    inside = inside[_kind_mask(_IN_STATION)[pk[inside]]]
+    if rows is None:
+        return warn, inside
+    return rows[warn], rows[inside]
+
+
+@dataclass(frozen=True, eq=False)
+class PlacementNear:
+    """What :meth:`OrgGraph.derived` needs to carry a base's placement warnings over.
+
+    ``row_map``: row in the derived organisation of every base row (``-1``: removed);
+    ``again``: rows whose warnings may have changed (kind, parent, or the parent's kind or
+    name changed, or created); ``places``: rows → their places in the breadth-first order.
+    """
+
+    base: OrgGraph
+    row_map: np.ndarray
+    again: np.ndarray
+    places: Callable[[np.ndarray], np.ndarray]
+
+
 class OrgGraph:
     """A validated organisation graph: columns at the core, networkx on demand.
 
@@ -1037,6 +1069,8 @@ class OrgGraph:
     #: and, by row, the base row each unit was (``-1``: created) — so a diff against the
     #: base matches units without looking up every id.
     _derived_from: tuple[OrgGraph, np.ndarray] | None = None
+    #: Rows of the placement warnings (:meth:`_placement_warnings`), kept for scenarios.
+    _placement_at: tuple[np.ndarray, np.ndarray] | None = None
 
     def __init__(
         self,
@@ -1264,6 +1298,7 @@ class OrgGraph:
         index: Mapping[str, int] | None = None,
         changed_rows: np.ndarray | None = None,
         edges_checked: bool = False,
+        near: PlacementNear | None = None,
     ) -> OrgGraph | None:
         """An organisation made from ``base`` by changing some rows (copy-on-write).
 
@@ -1274,7 +1309,8 @@ class OrgGraph:
         first asked for). With ``edges_checked`` the caller has checked that every edge
         holds (``guide_ends`` / ``dispatch_ends`` are then required, and the id pairs,
         when ``guides`` / ``dispatches`` are ``None``, are those rows' ids, made when first
-        read). Returns ``None`` when
+        read). ``near`` carries the base's placement warnings over, looking again only at
+        the rows it names. Returns ``None`` when
         a check fails: the caller then builds the organisation from :class:`Unit` records
         for the precise error.
         """
@@ -1298,7 +1334,7 @@ class OrgGraph:
                 self.__dict__["_index"] = index
             if changed_rows is not None and not (changed_rows == tree.order[0]).any():
                 self._check_structure_near(changed_rows)
-                warnings = self._placement_warnings({}, bfs=True)
+                warnings = self._placement_warnings({}, bfs=True, near=near)
             else:
                 self._check_structure({})
                 warnings = self._placement_warnings({}, bfs=True)
@@ -1404,23 +1440,39 @@ class OrgGraph:
         return self._placement_warnings(where)
 
     def _placement_warnings(
-        self, where: Mapping[str, str], *, bfs: bool = False
+        self,
+        where: Mapping[str, str],
+        *,
+        bfs: bool = False,
+        near: PlacementNear | None = None,
     ) -> list[ValidationIssue]:
         """Warnings for stations under a department or command centre, then for departments
-        inside a 派出所, each in row order (or in breadth-first order)."""
+        inside a 派出所, each in row order (or in breadth-first order). With ``near`` (an
+        organisation derived from a base), the base's warnings are carried over and only
+        the rows it names are looked at again. The rows are kept with the organisation."""
         cols = self._cols
         kind, parent = cols.kind, cols.parent
-        pk = np.where(parent >= 0, kind[np.maximum(parent, 0)], -1)
-        warn_rows = np.flatnonzero(
-            (kind == _STATION) & np.isin(pk, [_KIND_CODE[k] for k in DEPARTMENT_KINDS])
-        )
-        inside = np.flatnonzero(_kind_mask(DEPARTMENT_KINDS)[kind] & (pk >= 0))
-        inside = inside[_kind_mask(_IN_STATION)[pk[inside]]]
-        if bfs and len(warn_rows) + len(inside) > 1:
-            pos = np.empty(len(kind), dtype=np.int64)
-            pos[self._tree.order] = np.arange(len(kind))
-            warn_rows = warn_rows[np.argsort(pos[warn_rows])]
-            inside = inside[np.argsort(pos[inside])]
+        base = None if near is None else near.base._placement_at
+        if near is not None and base is not None:
+            again = np.unique(near.again)
+            warn_rows, inside = _placement_rows(cols, again)
+            parts = []
+            for was, now in zip(base, (warn_rows, inside), strict=True):
+                carried = near.row_map[was]
+                carried = carried[carried >= 0]
+                parts.append(np.concatenate([carried[~np.isin(carried, again)], now]))
+            warn_rows, inside = parts
+            if len(warn_rows) + len(inside) > 1:
+                warn_rows = warn_rows[np.argsort(near.places(warn_rows), kind="stable")]
+                inside = inside[np.argsort(near.places(inside), kind="stable")]
+        else:
+            warn_rows, inside = _placement_rows(cols, None)
+            if bfs and len(warn_rows) + len(inside) > 1:
+                pos = np.empty(len(kind), dtype=np.int64)
+                pos[self._tree.order] = np.arange(len(kind))
+                warn_rows = warn_rows[np.argsort(pos[warn_rows])]
+                inside = inside[np.argsort(pos[inside])]
+        self._placement_at = (warn_rows, inside)
         out = []
         for i in warn_rows.tolist():
             p = int(parent[i])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgmodel.i18n import lazy
-from orgmodel.model import OrgGraph, OrgValidationError
+from orgmodel.model import OrgGraph, OrgValidationError, PlacementNear
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.ops import OPERATIONS
 from orgmodel.restructure.plan import OP_NAMES, Plan, PlanError, check_op
@@ -308,6 +308,7 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
             id=sid, name=sname, description=description, tree=built.tree,
             guide_ends=g_ends, dispatch_ends=d_ends, index=built.index,
             changed_rows=built.changed, edges_checked=True,
+            near=PlacementNear(org, built.new_row, built.again, built.places),
         )  # fmt: skip
         if scenario is not None:
             scenario._derived_from = (org, built.base_rows)

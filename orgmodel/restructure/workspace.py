@@ -1034,12 +1034,18 @@ class Workspace:
         # The parent column was compared above in ``moved``.
         differs[moved] = True
         base_of = _kept_rows(n, gone_rows, m)
+        # Rows whose placement warnings may differ from the base's: the touched ones (kind,
+        # parent or name changed, or created) and their children.
+        lo, hi = tree.starts[tr], tree.starts[tr + 1]
+        size = hi - lo
+        kids_at = np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+        again = np.concatenate([tr, tree.kids[kids_at]])
         fb = np.flatnonzero(from_base)
         modified = [touched[k] for k in fb[differs].tolist()]
         modified += [touched[k] for k in np.flatnonzero(~from_base).tolist()]
         return Built(
             cols, tree, touched, new_row, rindex, changed, gone_rows, altered, created_row,
-            base_of, modified, index_base=index, pruned=self._pruned,
+            base_of, modified, index_base=index, pruned=self._pruned, again=again,
         )  # fmt: skip
 
     def _roots(self, p_vals: list[int], touched_rows: np.ndarray, gone_rows: np.ndarray) -> int:
@@ -1326,11 +1332,13 @@ class Workspace:
             drop = np.setdiff1d(suspect, suspect[first], assume_unique=True)
             if len(drop):
                 keep = np.delete(keep, drop)
-        # By the upper end's place in the breadth-first order (as the organisation is
-        # written), then as they came.
-        place = built.places(ends[keep, 0])
-        if len(place) > 1 and not (place[1:] >= place[:-1]).all():
-            keep = keep[np.argsort(place, kind="stable")]
+        # By the places of the upper and then the lower end in the breadth-first order, as
+        # the organisation built unit by unit (parents first) has them.
+        if len(keep) > 1:
+            up, low = built.places(ends[keep, 0]), built.places(ends[keep, 1])
+            step = (up[1:] > up[:-1]) | ((up[1:] == up[:-1]) & (low[1:] > low[:-1]))
+            if not step.all():
+                keep = keep[np.lexsort((low, up))]
         return dropped, ends[keep].reshape(-1, 2)
 
     def ordered_units(self) -> list[Unit]:
@@ -1523,6 +1531,8 @@ class Built:
     #: When the tree is the base's with some rows pruned: the base's breadth-first places
     #: and, sorted, the places of the pruned rows.
     pruned: tuple[np.ndarray, np.ndarray] | None = None
+    #: Rows whose placement warnings are looked at again (the rest are the base's).
+    again: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def row_of(self, uid: str) -> int:
         """The row of a unit of the result (base or created)."""
