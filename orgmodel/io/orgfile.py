@@ -42,6 +42,7 @@ from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 from orgmodel.io.ids import _NUMERIC_START, IdError, normalize_id
+from orgmodel.io.jsonkeys import check_unique_keys, colons, key_colons, key_count
 from orgmodel.io.nesting import MAX_NESTING, BracketWalk, check_nesting
 from orgmodel.model import (
     CATEGORY_CODES,
@@ -478,7 +479,8 @@ _Headcount = Annotated[int, msgspec.Meta(ge=0, le=MAX_HEADCOUNT)]
 _Kind: Any = Literal.__getitem__(KINDS)
 _Category: Any = Literal.__getitem__(CATEGORY_CODES)
 # A field left out reads as its column's sentinel for none ("" for no parent); an explicit
-# null as None.
+# null as None. A headcount left out reads as -1 (0 in its column): the fields given are
+# then counted, to find a key given twice (:meth:`_UnitColumns.add`).
 _UNIT_SPEC: list[tuple[Any, ...]] = [
     ("id", str),
     ("name", str),
@@ -487,8 +489,8 @@ _UNIT_SPEC: list[tuple[Any, ...]] = [
     ("function", str | None, None),
     ("category", _Category | None, None),
     ("establishment", _Headcount | None, -1),
-    ("police", _Headcount, 0),
-    ("auxiliaries", _Headcount, 0),
+    ("police", _Headcount, -1),
+    ("auxiliaries", _Headcount, -1),
     ("leaders", _Headcount | None, -1),
     ("duty_roster", bool | None, -1),
     ("community_share", Annotated[float, msgspec.Meta(ge=0, le=1)] | None, float("nan")),
@@ -682,6 +684,7 @@ class _UnitColumns:
             # Printable text holds no control or invisible format character (one pass).
             self.checked = self.checked and " ".join(ids).isprintable()
         parents = [r.parent for r in recs]
+        no_parent = parents.count("")  # before the ids are normalised
         if not _all_plain(parents, empty=True):
             parents = _ids(parents)
             if _BadId in set(map(type, parents)):
@@ -711,15 +714,30 @@ class _UnitColumns:
         arr["police"][rows] = [r.police for r in recs]
         arr["auxiliaries"][rows] = [r.auxiliaries for r in recs]
         _put(arr["establishment"], rows, [r.establishment for r in recs], -1)
+        # The keys kept, to find one given twice (at most: a field given as null, or a
+        # parent as "", counts as left out; a headcount left out reads as -1, then 0).
+        keys = n * 8 - no_parent
+        for f in ("function", "establishment", "police", "auxiliaries"):
+            column = arr[f][rows]
+            left_out = column == -1
+            if (k := int(np.count_nonzero(left_out))) and f in ("police", "auxiliaries"):
+                column[left_out] = 0
+            keys -= k
         if not rare:
             for f in ("category", "leaders", "duty_roster"):
                 arr[f][rows] = -1
             arr["community_share"][rows] = np.nan
-            return
-        arr["category"][rows] = list(map(_CATEGORY_CODES.__getitem__, map(_GET["category"], recs)))
-        _put(arr["leaders"], rows, [r.leaders for r in recs], -1)
-        _put(arr["duty_roster"], rows, [r.duty_roster for r in recs], -1)
-        _put(arr["community_share"], rows, [r.community_share for r in recs], np.nan)
+        else:
+            arr["category"][rows] = list(
+                map(_CATEGORY_CODES.__getitem__, map(_GET["category"], recs))
+            )
+            _put(arr["leaders"], rows, [r.leaders for r in recs], -1)
+            _put(arr["duty_roster"], rows, [r.duty_roster for r in recs], -1)
+            _put(arr["community_share"], rows, [r.community_share for r in recs], np.nan)
+            keys += n * 4 - int(np.count_nonzero(np.isnan(arr["community_share"][rows])))
+            for f in ("category", "leaders", "duty_roster"):
+                keys -= int(np.count_nonzero(arr[f][rows] == -1))
+        _unique_unit_keys(piece, keys)
 
     def columns(self) -> dict[str, Any]:
         """The columns as :meth:`OrgGraph.from_columns` takes them."""
@@ -740,6 +758,20 @@ class _UnitColumns:
         cols["function"] = (cols["function"], codes)
         cols["id"], cols["name"] = self.ids, self.names
         return cols
+
+
+def _unique_unit_keys(piece: memoryview, keys: int) -> None:
+    """Raise :class:`_NotFast` when a unit of ``piece`` (a JSON list of flat units, decoded
+    with ``keys`` keys kept, or fewer) gives a key twice: the full reader names it.
+
+    Each colon of a list of flat units outside a string is a key written: as many colons as
+    keys kept is a clean piece (:mod:`orgmodel.io.jsonkeys`); only when not (a colon in a
+    name, a field given as null) are they counted again, exactly."""
+    if colons(piece) == keys:
+        return
+    written = key_colons(piece)
+    if written != keys and written != key_count(orjson.loads(piece)):
+        raise _NotFast
 
 
 def _read_json_stream(
@@ -832,11 +864,13 @@ def _stream(
         tail.feed(bytes(block))
     if walk.deepest > MAX_NESTING:
         raise _NotFast
+    kept = tail.finish()
     try:
-        top: Any = _TOP.decode(head + _UNITS_HERE + tail.finish() + b"}")
+        top: Any = _TOP.decode(head + _UNITS_HERE + kept + b"}")
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise _NotFast from None
-    del head, tail
+    _unique_top_keys(head, lead, kept, tail.names, top)
+    del head, tail, kept
     if (
         type(top.orgmodel) is bool  # true == 1: the full reader refuses it by name
         or top.orgmodel != FORMAT_VERSION
@@ -860,6 +894,29 @@ def _stream(
         # Every unit and edge was read as the full reader reads it (the same values, rows
         # and places): the model's refusal is the full reader's, word for word.
         raise _Refused(e) from None
+
+
+def _unique_top_keys(
+    head: bytes, lead: dict[str, Any], kept: bytes, later: list[str], top: Any
+) -> None:
+    """Raise :class:`_NotFast` when the document around the units gives a key twice (the
+    full reader names it): ``head``, before the units, read as ``lead``; ``kept``, the
+    members ``later`` kept after the units, decoded (with the head) as ``top``.
+
+    Each part's colons are counted against the keys it keeps (an edge record keeps its two),
+    exactly only when they differ (a colon in the description)."""
+    if len(set(later)) != len(later) or not lead.keys().isdisjoint(later):
+        raise _NotFast  # a top-level key given twice
+    keys = key_count(lead)  # the head's, "units" included
+    if colons(head) != keys and key_colons(head + b"[]}") != keys:
+        raise _NotFast
+    keys = 0
+    for name in later:
+        value = getattr(top, name)
+        edges = name in ("guides", "dispatches")
+        keys += 1 + (2 * len(value or ()) if edges else key_count(value))
+    if colons(kept) != keys and key_colons(b"{" + kept[1:] + b"}") != keys:
+        raise _NotFast
 
 
 #: Fields of the document around the units that the reader takes (any other is skipped).
@@ -888,6 +945,7 @@ class _Tail:
 
     def __init__(self) -> None:
         self.kept = bytearray()  # ',"guides": […]' for each member kept
+        self.names: list[str] = []  # the name of each member kept
         self.cur = bytearray()  # the member being read (since its last cut)
         self.reopen = b""  # how a cut member's next piece opens ('{"":[')
         self.first = True  # before the first member: only blanks
@@ -984,6 +1042,7 @@ class _Tail:
                 raise _NotFast  # a second units key: the last one stands (the full reader)
             if name in _TOP_FIELDS:
                 self.kept += b"," + cur
+                self.names.append(name)
             else:
                 _check_json(b"{" + cur + b"}")
         self.first = False
@@ -1019,6 +1078,9 @@ def _check_json(piece: bytes | bytearray) -> None:
         bytes(piece).decode("utf-8")
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         raise _NotFast from None
+    # A key given twice in a member the reader skips is refused as the full reader does.
+    if colons(piece) and key_colons(piece) != key_count(orjson.loads(piece)):
+        raise _NotFast
 
 
 def _pairs(
@@ -1189,6 +1251,7 @@ def _read_full(
     """:func:`read_org` without the streaming reader: the document parsed whole."""
     if fmt == "json":
         data, by_orjson = _parse_json(text, source)
+        check_unique_keys(text, data, source)
     else:
         data, by_orjson = _parse(text, fmt, source), False
     try:

@@ -232,3 +232,24 @@ def test_a_deleted_org_id_used_again_answers_its_new_figures(client: TestClient)
     )
     assert police["value"] == 98
     assert "北关派出所" in after["charts/hierarchy"]
+
+
+def test_put_with_a_key_given_twice_is_refused_naming_it(client: TestClient) -> None:
+    # json.dumps cannot write a key twice: the body is written by hand. Before, the unit
+    # silently took the last value (城关派出所 with 99 officers) and version 2 was saved.
+    text = json.dumps(SMALL_ORG, ensure_ascii=False)
+    at = text.index('"police": 20')
+    body = text[:at] + '"police": 20, "police": 99' + text[at + len('"police": 20') :]
+    url = "/api/v1/orgs/test-county"
+    r = client.put(
+        url,
+        content=body.encode(),
+        headers={**A, "If-Match": '"v1"', "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    msg = (
+        "units[3], unit 's1': key 'police' is given twice in one object: the last value "
+        "would silently win; give it once"
+    )
+    assert msg in r.json()["detail"]
+    assert client.get(url, headers=V).json()["version"] == 1  # nothing saved

@@ -1,0 +1,166 @@
+"""Keys given twice in one JSON object, found without slowing the readers down.
+
+JSON parsers (``json``, orjson, msgspec) keep the last of two equal keys in an object without
+a word, so a unit written ``{"police": 12, …, "police": 21}`` would silently hold 21, and a
+second top-level ``"units"`` would replace the first. The YAML reader refuses a repeated key
+(:mod:`orgmodel._yaml`); the JSON readers refuse it here, naming the key and the object
+(``units[12]``, unit ``'s1'``).
+
+The test costs near nothing on a clean file. In valid JSON a colon outside a string
+separates a key from its value, so the colons of the text (:func:`colons`) are at least the
+keys written, and the keys written at least the keys the parser kept (:func:`key_count`).
+When the colons equal the keys kept, no key was given twice. Only when they differ (a colon
+inside a string, or a repeated key) are the colons outside strings counted exactly
+(:func:`key_colons`), and only when those still differ is the text parsed again, pair by
+pair, to name each repeated key (:func:`repeated_keys`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from orgmodel.i18n import lazy
+from orgmodel.model import OrgValidationError, ValidationIssue
+
+__all__ = ["check_unique_keys", "colons", "key_colons", "key_count", "repeated_keys"]
+
+_COLON, _QUOTE, _BACKSLASH = 58, 34, 92
+#: Bytes looked at in one numpy pass (bounds the temporary arrays of a large document).
+_CHUNK = 1 << 22
+
+
+def _bytes(raw: str | bytes | bytearray | memoryview) -> Any:
+    return raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+
+
+def colons(raw: str | bytes | bytearray | memoryview) -> int:
+    """Colons in a JSON text, inside strings or not (one numpy pass per 4 MiB)."""
+    b = np.frombuffer(_bytes(raw), dtype=np.uint8)
+    return sum(int(np.count_nonzero(b[i : i + _CHUNK] == _COLON)) for i in range(0, len(b), _CHUNK))
+
+
+def key_colons(raw: str | bytes | bytearray | memoryview) -> int:
+    """Colons outside strings in a well-formed JSON text: exactly the keys it writes.
+
+    A quote opens or closes a string unless an odd run of backslashes precedes it
+    (``\\"`` is text, ``\\\\"`` closes); outside strings JSON has no backslash.
+    """
+    b = np.frombuffer(_bytes(raw), dtype=np.uint8)
+    n, inside, keys = len(b), 0, 0
+    for s in range(0, n, _CHUNK):
+        part = b[s : s + _CHUNK]
+        quotes = np.flatnonzero(part == _QUOTE) + s
+        after = quotes[(quotes > 0) & (b[np.maximum(quotes - 1, 0)] == _BACKSLASH)]
+        if len(after):
+            escaped = []
+            for q in after.tolist():
+                run = 0
+                while q - run - 1 >= 0 and b[q - run - 1] == _BACKSLASH:
+                    run += 1
+                if run % 2:
+                    escaped.append(q)
+            quotes = np.setdiff1d(quotes, np.asarray(escaped, dtype=quotes.dtype))
+        cols = np.flatnonzero(part == _COLON) + s
+        keys += int(np.count_nonzero((np.searchsorted(quotes, cols) + inside) % 2 == 0))
+        inside = (inside + len(quotes)) % 2
+    return keys
+
+
+def key_count(value: Any) -> int:
+    """Keys of every mapping in parsed JSON (each mapping's keys are distinct)."""
+    if type(value) is dict:
+        return len(value) + sum(key_count(v) for v in value.values() if type(v) in (dict, list))
+    if type(value) is list:
+        if value and all(type(v) is dict for v in value):
+            n = sum(map(len, value))
+            for d in value:  # a value nested in an item (units hold none when well-formed)
+                if not all(type(v) not in (dict, list) for v in d.values()):
+                    n += sum(key_count(v) for v in d.values() if type(v) in (dict, list))
+            return n
+        return sum(key_count(v) for v in value if type(v) in (dict, list))
+    return 0
+
+
+def _fast_key_count(data: Any) -> int:
+    """At most :func:`key_count`, at C speed on an organisation (a list of flat units)."""
+    if type(data) is not dict:
+        return key_count(data)
+    n = len(data)
+    for v in data.values():
+        if type(v) is list and v and set(map(type, v)) == {dict}:
+            n += sum(map(len, v))  # items' nested mappings not counted: at most the keys
+        elif type(v) in (dict, list):
+            n += key_count(v)
+    return n
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """An object as its key-value pairs, in order, repeated keys kept."""
+
+
+def repeated_keys(text: str | bytes | bytearray) -> list[ValidationIssue]:
+    """Each key given twice in one object of a well-formed JSON text, naming the object as
+    the organisation file does: ``units[12]`` (and the unit's id), ``guides[3]``,
+    ``parent_bureau``, or the document's top level."""
+    if not isinstance(text, str):
+        text = bytes(text).decode("utf-8")
+    data = json.loads(text, object_pairs_hook=_Pairs)
+    found: list[ValidationIssue] = []
+
+    def visit(value: Any, place: str, unit: str | None) -> None:
+        if type(value) is _Pairs:
+            seen: set[str] = set()
+            for k, _v in value:
+                if k in seen:
+                    found.append(
+                        ValidationIssue(
+                            lazy(
+                                "key {key!r} is given twice in one object: the last value "
+                                "would silently win; give it once",
+                                key=k,
+                            ),
+                            unit,
+                            place or lazy("the top level"),
+                            field=k,
+                        )
+                    )
+                seen.add(k)
+            for k, v in value:
+                visit(v, f"{place}.{k}" if place else k, unit)
+        elif type(value) is list:
+            for i, v in enumerate(value):
+                uid = unit
+                if place == "units" and type(v) is _Pairs:
+                    ids = [x for k, x in v if k == "id"]
+                    uid = ids[0] if ids and isinstance(ids[0], str) else None
+                visit(v, f"{place}[{i}]", uid)
+
+    visit(data, "", None)
+    return found
+
+
+def check_unique_keys(
+    raw: str | bytes | bytearray | memoryview, data: Any, source: str | None = None
+) -> None:
+    """Refuse a JSON text that gives a key twice in one object.
+
+    ``data`` is the text as a JSON parser read it (repeated keys collapsed).
+
+    Raises
+    ------
+    OrgValidationError
+        One problem per repeated key, naming the key and its object (``units[12]``, unit
+        ``'s1'``).
+    """
+    kept = _fast_key_count(data)
+    if colons(raw) == kept:
+        return
+    kept = key_count(data)
+    if key_colons(raw) == kept:
+        return
+    issues = repeated_keys(bytes(raw) if isinstance(raw, memoryview) else raw)
+    if issues:
+        raise OrgValidationError(issues, source)
