@@ -154,7 +154,10 @@ def _parse_env(text: str) -> dict[str, TokenRecord]:
             raise InputError(
                 lazy("{var}: malformed YAML/JSON: {error}", var="ORGMODEL_TOKENS", error=e)
             ) from None
-        return parse_tokens(data, "ORGMODEL_TOKENS")
+        tokens = parse_tokens(data, "ORGMODEL_TOKENS")
+        if not tokens:  # set, but to no token ({}, tokens: []): not local mode in silence
+            raise _no_token("ORGMODEL_TOKENS")
+        return tokens
     pairs: dict[str, str] = {}
     for i, part in enumerate(p for p in text.split(",") if p.strip()):
         tok, sep, role = part.partition("=")
@@ -164,6 +167,19 @@ def _parse_env(text: str) -> dict[str, TokenRecord]:
             )
         pairs[tok.strip()] = role.strip()
     return parse_tokens(pairs, "ORGMODEL_TOKENS")
+
+
+def _no_token(source: str | Path) -> InputError:
+    """Tokens given (a file, the variable) that hold none: without a token the server runs
+    in local mode, every caller an admin, which whoever gave them did not ask for."""
+    return InputError(
+        lazy(
+            "{source}: holds no token; without one the server would run in local mode, every "
+            "caller an admin. Give at least one token, or no tokens at all to serve this "
+            "machine alone",
+            source=source,
+        )
+    )
 
 
 class _KeyTwice(ValueError):
@@ -205,7 +221,12 @@ def load_tokens(path: str | Path) -> dict[str, TokenRecord]:
         ) from None
     except (json.JSONDecodeError, yaml.YAMLError) as e:
         raise InputError(lazy("{p}: malformed tokens file: {error}", p=p, error=e)) from None
-    return parse_tokens(data, str(p))
+    tokens = parse_tokens(data, str(p))
+    if not tokens:
+        # Without a token the server runs in local mode, every caller an admin: a file given
+        # to share the server must not quietly open it to whoever reaches the machine.
+        raise _no_token(p)
+    return tokens
 
 
 def is_loopback(host: str) -> bool:

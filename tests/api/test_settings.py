@@ -8,6 +8,7 @@ import pytest
 
 from api.settings import Role, Settings, is_loopback, load_tokens, parse_tokens
 from orgmodel.errors import InputError
+from orgmodel.i18n import language
 
 
 def test_token_file_list_and_mapping(tmp_path: Path) -> None:
@@ -158,3 +159,29 @@ def test_check_port_free_refuses_an_address_in_use_and_passes_port_0() -> None:
     assert str.__str__(e.value.args[0]).startswith(f"127.0.0.1:{port} is already in use")
     with language("zh"):
         assert str(e.value).startswith(f"127.0.0.1:{port} 已被占用")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("t.json", "{}"), ("t.json", '{"tokens": []}'), ("t.yaml", "tokens: []\n"), ("t.yaml", "")],
+)
+def test_a_tokens_file_with_no_token_is_refused_in_both_languages(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    # Before: {} gave no token, so the server started in local mode (every caller an admin)
+    # although the user had asked for tokens.
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        Settings.from_env(tokens_file=f, env={})
+    assert str(e.value) == (
+        f"{f}: holds no token; without one the server would run in local mode, every caller "
+        "an admin. Give at least one token, or no tokens at all to serve this machine alone"
+    )
+    with language("zh"):
+        assert str(e.value) == (
+            f"{f}：没有任何令牌；没有令牌时服务将以本机模式运行，每个调用者都是管理员。"
+            "请至少给出一个令牌，或者完全不给令牌、只服务本机"
+        )
+    with pytest.raises(InputError, match=r"^ORGMODEL_TOKENS: holds no token"):
+        Settings.from_env(env={"ORGMODEL_TOKENS": "{}"})
