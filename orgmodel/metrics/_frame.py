@@ -507,6 +507,16 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     return out
 
 
+#: A column given by its slices: ``get(s, e)`` is ``column[s:e]`` for one level's ``s:e``.
+_Slices = Callable[[int, int], np.ndarray]
+
+
+def _slicer(value: np.ndarray | _Slices) -> _Slices:
+    if isinstance(value, np.ndarray):
+        return lambda s, e: value[s:e]
+    return value
+
+
 class _Columns(Mapping[str, np.ndarray]):
     """Named columns, each computed by its function when first read, then kept."""
 
@@ -857,8 +867,8 @@ class Frame:
         alone: :attr:`organ_police`)."""
         return _Columns(
             {
-                "total": lambda: self.up(self.police),
-                "station": lambda: self._up_at(self.positions_of_kind("station"), self.total),
+                "total": self._total,
+                "station": lambda: self._up_at(self.positions_of_kind("station"), self.total_slice),
                 "community": self._community,
                 # Community police of a station's subtree, counted at the station and
                 # summed above.
@@ -875,6 +885,40 @@ class Frame:
         return self.sums_arrays["total"]
 
     @cached_property
+    def total_top(self) -> np.ndarray | None:
+        """:attr:`total` above the deepest level (whose units are leaves: their own police),
+        without a whole column; ``None`` where :meth:`up` goes another way."""
+        return self._up_top(self.police)
+
+    def _total(self) -> np.ndarray:
+        top = self.total_top
+        if top is None:
+            return self.up(self.police)
+        return np.concatenate((top, self.police[len(top) :].astype(np.int64)))
+
+    @property
+    def police_total(self) -> int:
+        """Police of the whole organisation (:attr:`total` at the root)."""
+        return int(self.total_at(np.zeros(1, dtype=np.int64))[0])
+
+    def total_at(self, positions: np.ndarray) -> np.ndarray:
+        """:attr:`total` at some positions (from :attr:`total_top` and the leaves' police)."""
+        top = self.total_top
+        if top is None or self.sums_arrays.made("total"):
+            return self.total[positions]
+        inside = positions < len(top)
+        if inside.all():
+            return top[positions]
+        return np.where(inside, top[np.where(inside, positions, 0)], self.police[positions])
+
+    def total_slice(self, s: int, e: int) -> np.ndarray:
+        """:attr:`total` over the positions ``s:e`` of one level."""
+        top = self.total_top
+        if top is None or self.sums_arrays.made("total"):
+            return self.total[s:e]
+        return top[s:e] if e <= len(top) else self.police[s:e]
+
+    @cached_property
     def organ_police(self) -> int:
         """Police in bureau units, departments and centres, over the whole organisation
         (``sums_arrays["organ"]`` at the root)."""
@@ -886,19 +930,20 @@ class Frame:
         is_com = self.kind == _POST
         teams = self.positions_of_kind("team")
         is_com[teams[self.fn[teams] == self._function_code(COMMUNITY_FUNCTION)]] = True
-        return self._up_with(is_com, self.total)
+        return self._up_with(is_com, self.total_slice)
 
-    def _up_with(self, reset: np.ndarray, value: np.ndarray) -> np.ndarray:
+    def _up_with(self, reset: np.ndarray, value: np.ndarray | _Slices) -> np.ndarray:
         """Bottom-up sums where a unit with ``reset`` counts ``value`` instead of its
         children's sum (:meth:`_up_at` with a boolean column: whole-level copies, no
         positions)."""
         b, blocks = self.bounds, self.blocks
+        get = _slicer(value)
         out = np.zeros(self.n, dtype=np.int64)
         levels = [d for d in range(len(b) - 1) if reset[b[d] : b[d + 1]].any()]
         for d in range(levels[-1] if levels else -1, -1, -1):
             s, e = b[d], b[d + 1]
             if d in levels:
-                np.copyto(out[s:e], value[s:e], where=reset[s:e])
+                np.copyto(out[s:e], get(s, e), where=reset[s:e])
             if not d:
                 break
             if blocks is not None:
@@ -910,10 +955,11 @@ class Frame:
                 out[ps:s] += add.astype(np.int64)
         return out
 
-    def _up_at(self, at: np.ndarray, value: np.ndarray) -> np.ndarray:
+    def _up_at(self, at: np.ndarray, value: np.ndarray | _Slices) -> np.ndarray:
         """:meth:`_up_with` with the reset units given by position (ascending). Below the
         deepest of them every sum is 0, so the passes start at its level."""
         b, blocks = self.bounds, self.blocks
+        get = _slicer(value)
         out = np.zeros(self.n, dtype=np.int64)
         if not len(at):
             return out
@@ -923,7 +969,7 @@ class Frame:
             s, e = b[d], b[d + 1]
             idx = at[cut[d] : cut[d + 1]]
             if len(idx):
-                out[idx] = value[idx]
+                out[idx] = get(s, e)[idx - s]
             if not d:
                 break
             if blocks is not None:
@@ -1026,22 +1072,31 @@ class Frame:
         if "county_level_sums" in self.__dict__:
             num, den = self.county_level_sums
             return num[bureaus], den[bureaus]
-        tot = self.total[bureaus]
+        tot = self.total_at(bureaus)
         return np.where(self.in_station[bureaus], tot, self.sums_arrays["station"][bureaus]), tot
 
-    def subtree_at(self, values: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """Subtree sums of an integer column at some positions (:meth:`up` there), without a
-        whole column: the deepest level (leaves, most of the units) is read, not copied."""
+    def _up_top(self, values: np.ndarray) -> np.ndarray | None:
+        """:meth:`up` above the deepest level, whose units are leaves (their sums are their
+        own values): read there, not copied. ``None`` without :attr:`blocks` or below a
+        lone root."""
         b, blocks = self.bounds, self.blocks
         deepest = len(b) - 2
         if deepest == 0 or blocks is None:
-            return self.up(values)[positions]
+            return None
         top = values[: b[deepest]].astype(np.int64)
         s, e, first, parents = blocks[deepest - 1]
         top[parents] += np.add.reduceat(values[s:e], first, dtype=np.int64)
         for s, e, first, parents in reversed(blocks[: deepest - 1]):
             top[parents] += np.add.reduceat(top[s:e], first)
-        inside = positions < b[deepest]
+        return top
+
+    def subtree_at(self, values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Subtree sums of an integer column at some positions (:meth:`up` there), without a
+        whole column: the deepest level (leaves, most of the units) is read, not copied."""
+        top = self._up_top(values)
+        if top is None:
+            return self.up(values)[positions]
+        inside = positions < len(top)
         if inside.all():
             return top[positions]
         return np.where(inside, top[np.where(inside, positions, 0)], values[positions])

@@ -191,7 +191,7 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
 
 def _shares_report(fr: Frame) -> Section:
     sums, near, labels = fr.sums_arrays, fr.near_bureau, fr.labels
-    tot, sta, com = sums["total"], sums["station"], sums["community"]
+    sta, com = sums["station"], sums["community"]
     bureaus = fr.county_level_arrays[0]
     num, den = fr.county_level_sums_b
     own_num, own_den = fr.own_region_b(num), fr.own_region_b(den)
@@ -222,7 +222,7 @@ def _shares_report(fr: Frame) -> Section:
         ]
 
     st = fr.positions_of_kind("station")
-    st_bureau, st_police, st_com = near[st], tot[st], com[st]
+    st_bureau, st_police, st_com = near[st], fr.total_at(st), com[st]
     st_people = st_police + fr.subtree_at(fr.aux, st)
 
     def station_rows(at: np.ndarray) -> list[dict[str, Any]]:
@@ -249,7 +249,7 @@ def _shares_report(fr: Frame) -> Section:
         ]
 
     organ = fr.organ_police
-    total = int(tot[0])
+    total = fr.police_total
     station = int(sta[0])
     cl_police = sum(int(d) for d in own_den.tolist())
     cl_station = sum(int(n) for n in own_num.tolist())
