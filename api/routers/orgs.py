@@ -42,7 +42,7 @@ from orgmodel.errors import InputError
 from orgmodel.io import READ_SUFFIXES, dump_org, read_upload
 from orgmodel.io.graphml import to_networkx
 from orgmodel.io.nesting import NestingError
-from orgmodel.io.tabular import API_SWITCHES, export_table
+from orgmodel.io.tabular import API_SWITCHES, csv_leaves_out, export_table
 from orgmodel.kind_rules import load_kind_rules
 from orgmodel.metrics.shares import subtree_police
 from orgmodel.model import KINDS, OrgGraph
@@ -567,9 +567,16 @@ async def export_org(
     version: VersionQ = None,
     format: Annotated[ExportFormat, Query(description="File format.")] = "yaml",
 ) -> Response:
-    """The organisation as a file: the format of docs/format.md, GraphML for Gephi, or CSV."""
+    """The organisation as a file: the format of docs/format.md, GraphML for Gephi, or CSV.
+
+    A CSV table carries the units, GUIDES and DISPATCHES only: the header
+    ``X-Orgmodel-Left-Out`` names what importing it back would lose (``parent_bureau``,
+    ``description``, ``id``, ``name``)."""
     org, v = await service.load_org(org_id, version)
     body = await service.heavy(export_bytes, org, format)
     resp = export_response(org, format, f"{org_id}-v{v}", body)
     resp.headers["ETag"] = etag(v)
+    if format == "csv" and (lost := csv_leaves_out(org, f"{org_id}-v{v}.csv")):
+        # What the table does not carry, so importing it back would not give it.
+        resp.headers["X-Orgmodel-Left-Out"] = ", ".join(f for f, _ in lost)
     return resp

@@ -19,7 +19,7 @@ from orgmodel.io._atomic import atomic_output
 from orgmodel.io.graphml import write_graphml
 from orgmodel.io.orgfile import dump_org
 from orgmodel.io.reader import load_any
-from orgmodel.io.tabular import export_table
+from orgmodel.io.tabular import csv_leaves_out, export_table
 from orgmodel.model import OrgGraph
 
 __all__ = [
@@ -171,3 +171,12 @@ def export(
     typer.echo(
         _("exported {units} units as {fmt} → {output}").format(units=len(org), fmt=f, output=output)
     )
+    if f == "csv" and (lost := csv_leaves_out(org, output)):
+        typer.echo(
+            _(
+                "warning: {path}: a CSV table carries the units, GUIDES and DISPATCHES only; "
+                "importing it back loses {what}: export .xlsx (its 'organisation' sheet "
+                "keeps them), .yaml or .json instead"
+            ).format(path=output, what=_("; ").join(str(x) for _f, x in lost)),
+            err=True,
+        )

@@ -71,6 +71,7 @@ __all__ = [
     "ROOT_PARENTS",
     "TABLE_SUFFIXES",
     "Switches",
+    "csv_leaves_out",
     "export_table",
     "load_table",
     "resolve_category",
@@ -2138,6 +2139,46 @@ def export_table(org: OrgGraph, path: str | Path, *, fmt: str | None = None) -> 
         else:
             _write_xlsx(rows, _meta_rows(org), tmp)
     return p
+
+
+def csv_leaves_out(org: OrgGraph, path: str | Path) -> list[tuple[str, LazyText]]:
+    """What of ``org`` a CSV table written to ``path`` does not carry, so that reading it
+    back (:func:`load_table`) would not give it, as (field, description) pairs: the parent
+    bureau (上级公安机关, which the 上下对口 figures compare the departments with), the
+    description, and the id and name where the reader's defaults (the file's stem, the root
+    unit's name) differ from them. Empty when nothing is lost. An XLSX workbook keeps them
+    all (sheet ``organisation``).
+
+    Examples
+    --------
+    >>> from orgmodel.model import ParentBureau, Unit
+    >>> org = OrgGraph([Unit("b", "某县公安局", "county")], id="t", name="某县公安局",
+    ...                parent_bureau=ParentBureau("某市公安局", ("command", "criminal")))
+    >>> [(f, str(x)) for f, x in csv_leaves_out(org, "t.csv")]
+    [('parent_bureau', "the parent bureau '某市公安局' (2 functions)")]
+    """
+    out: list[tuple[str, LazyText]] = []
+    pb = org.parent_bureau
+    if pb is not None:
+        n = len(pb.functions)
+        out.append(
+            ("parent_bureau", lazy("the parent bureau {name!r} ({n} functions)", name=pb.name, n=n))
+        )
+    if org.description:
+        out.append(("description", lazy("the description")))
+    stem = Path(path).stem
+    if org.id and org.id != stem:
+        what = lazy("the id {id!r} (read back as {stem!r}, the file name)", id=org.id, stem=stem)
+        out.append(("id", what))
+    root = org.name_of(org.root) if len(org) else ""
+    if org.name and org.name != root:
+        what = lazy(
+            "the name {name!r} (read back as {root!r}, the root unit's name)",
+            name=org.name,
+            root=root,
+        )
+        out.append(("name", what))
+    return out
 
 
 def _meta_rows(org: OrgGraph) -> list[list[Any]]:

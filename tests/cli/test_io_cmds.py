@@ -186,3 +186,40 @@ def test_export_errors_write_nothing(
     assert message in r.output
     assert "Traceback" not in r.output
     assert files(tmp_path) == ["bad.yaml", "hx.yaml"]
+
+
+def test_csv_export_says_what_importing_it_back_loses(tmp_path: Path) -> None:
+    # Round trip: YAML → CSV → import → YAML. The units and the DISPATCHES come back; the
+    # parent bureau (临江市公安局, 2 functions, which the 上下对口 figures compare with) did
+    # not, and the export said nothing about it.
+    src = tmp_path / "hx.yaml"
+    src.write_text(ORG_YAML, "utf-8")
+    out, back_file = tmp_path / "hx.csv", tmp_path / "back.yaml"
+    r = runner.invoke(app, ["export", str(src), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stderr == (
+        f"warning: {out}: a CSV table carries the units, GUIDES and DISPATCHES only; importing "
+        "it back loses the parent bureau '临江市公安局' (2 functions): export .xlsx (its "
+        "'organisation' sheet keeps them), .yaml or .json instead\n"
+    )
+    r = runner.invoke(app, ["import", str(out), "-o", str(back_file)])
+    assert r.exit_code == 0, r.output
+    org, back = load_org(src), load_org(back_file)
+    assert [u.to_dict() for u in back.units()] == [u.to_dict() for u in org.units()]
+    assert (back.dispatches, back.guides, back.id, back.name) == (
+        org.dispatches,
+        org.guides,
+        "hx",
+        "河西县公安局",
+    )
+    assert org.parent_bureau is not None and back.parent_bureau is None  # what was lost
+    # In Chinese, with the id and name the file name and root do not give back
+    other = tmp_path / "other.csv"
+    r = runner.invoke(app, ["--lang", "zh", "export", str(src), "-o", str(other)])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.startswith(f"警告：{other}：")
+    assert "上级公安机关 '临江市公安局'" in r.stderr and "'hx'" in r.stderr
+    # Nothing lost, nothing said: the XLSX keeps the parent bureau
+    r = runner.invoke(app, ["export", str(src), "-o", str(tmp_path / "hx.xlsx")])
+    assert r.exit_code == 0 and r.stderr == ""
+    assert load_table(tmp_path / "hx.xlsx").parent_bureau == org.parent_bureau
