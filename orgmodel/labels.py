@@ -41,6 +41,8 @@ __all__ = [
     "format_value",
     "label",
     "labels_table",
+    "shown_delta",
+    "shown_value",
 ]
 
 #: What a metric's number counts.
@@ -249,6 +251,40 @@ def format_value(key: str, v: Any) -> str:
     if (m is not None and m.expected) or key in FRACTIONAL_COUNTS:
         return f"{v:,.1f}"
     return f"{round(v):,}"
+
+
+def shown_value(key: str, v: float) -> float:
+    """``v`` rounded as :func:`format_value` shows it: a share to a tenth of a percent, an
+    expected value or mean to one decimal, a head count whole.
+
+    >>> shown_value("deployable", 139.46), shown_value("station_share", 0.53649)
+    (139.5, 0.536)
+    """
+    m = METRICS.get(key)
+    unit = m.unit if m is not None else "count"
+    if unit == "share":
+        return float(f"{v * 100:.1f}") / 100
+    if (m is not None and m.expected) or key in FRACTIONAL_COUNTS:
+        return float(f"{v:.1f}")
+    return float(round(v))
+
+
+def shown_delta(key: str, a: Any, b: Any) -> float | None:
+    """``b − a`` as a reader computes it from the two figures shown: 139.46 → 98.54 reads
+    139.5 → 98.5, a change of −41.0, not the −40.92 of the exact values (shown −40.9, which
+    no subtraction of the figures on the page gives). ``None`` when either is not a number.
+
+    >>> shown_delta("deployable", 139.46, 98.54)
+    -41.0
+    >>> round(shown_delta("station_share", 0.40049, 0.35051) * 100, 1)  # 40.0% → 35.1%
+    -4.9
+    """
+    if not isinstance(a, int | float) or not isinstance(b, int | float):
+        return None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return None
+    digits = 3 if (m := METRICS.get(key)) is not None and m.unit == "share" else 1
+    return round(shown_value(key, b) - shown_value(key, a), digits)
 
 
 def labels_table() -> list[dict[str, Any]]:

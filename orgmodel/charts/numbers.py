@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from orgmodel.i18n import N_, _, language
-from orgmodel.labels import METRICS, format_value, label
+from orgmodel.labels import METRICS, format_value, label, shown_delta
 from orgmodel.metrics import headline, metric_report
 from orgmodel.model import KIND_NAMES, OrgGraph
 from orgmodel.norms import Norms, PolicyRule
@@ -100,10 +100,16 @@ def format_delta(key: str, a: Any, b: Any, *, lang: str = "zh") -> tuple[str, st
     ('−5.0 个百分点', 'worse')
     >>> format_delta("police", 100, 100)
     ('0', None)
+
+    The change is worked from the two figures as shown (139.46 → 98.54 shows 139.5 → 98.5,
+    a change of −41.0, where the exact −40.92 would show −40.9):
+
+    >>> format_delta("deployable", 139.46, 98.54, lang="en")
+    ('−41.0', 'worse')
     """
-    if not isinstance(a, int | float) or not isinstance(b, int | float):
+    d = shown_delta(key, a, b)  # from the figures as shown, so that they add up on the page
+    if d is None:
         return "—", None
-    d = b - a
     m = METRICS.get(key)
     unit = m.unit if m is not None else "count"
     if unit == "share":

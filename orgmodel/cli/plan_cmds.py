@@ -28,7 +28,7 @@ from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
 from orgmodel.io.orgfile import load_org, write_org
-from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name, format_value
+from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name, format_value, shown_delta
 from orgmodel.labels import label as metric_label
 from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
 from orgmodel.model import BUREAU_KINDS, OrgGraph, kind_label
@@ -122,7 +122,8 @@ def metrics_table(
     for k in HEADLINE_LABELS:
         if k not in m["before"]:
             continue
-        d = m["delta"].get(k)
+        # the change between the figures as shown (139.5 → 98.5 is −41.0, not the exact −40.9)
+        d = shown_delta(k, m["before"][k], m["after"][k])
         t.add_row(
             _label(k),
             k,

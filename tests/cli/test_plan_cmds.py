@@ -296,3 +296,43 @@ def test_compare_two_exports_with_a_lineage_map(tmp_path: Path) -> None:
     ids.write_text("old,new\ns9,zx\n", encoding="utf-8")
     res = runner.invoke(app, ["compare", str(a), str(b), "--lineage", str(ids)])
     assert res.exit_code != 0 and "s9" in res.output and "ids.csv" in res.output
+
+
+_SPANS = """\
+orgmodel: 1
+id: {id}
+name: 甲县公安局
+units:
+  - {{id: b, name: 甲县公安局, kind: county, police: 5}}
+  - {{id: xz, parent: b, name: 刑侦大队, kind: department, function: criminal, police: 12}}
+  - {{id: s1, parent: b, name: 一所, kind: station, police: 20}}
+  - {{id: s2, parent: b, name: 二所, kind: station, police: 20}}
+  - {{id: p1, parent: s1, name: 一室, kind: community_post, police: 2}}
+  - {{id: p2, parent: s1, name: 二室, kind: community_post, police: 2}}
+  - {{id: p3, parent: s2, name: 三室, kind: community_post, police: 2}}
+  - {{id: p4, parent: s2, name: 四室, kind: community_post, police: 2}}
+"""
+
+
+def test_compare_changes_are_worked_from_the_figures_shown(tmp_path: Path) -> None:
+    # Managing units b, s1, s2. Before: spans 3, 2, 2 → mean 7/3 = 2.333, shown 2.3; two of
+    # three at span 2 (narrow) → 66.7%. After (a fifth post under s2): spans 3, 2, 3 → 8/3 =
+    # 2.667, shown 2.7; one of three narrow → 33.3%. The change shown must be what the
+    # figures give: 2.7 − 2.3 = +0.4 (the exact +0.333 showed +0.3) and 33.3 − 66.7 =
+    # −33.4 pp (the exact −33.3 pp did not add up to the figures beside it).
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(_SPANS.format(id="a"), encoding="utf-8")
+    b.write_text(
+        _SPANS.format(id="b2") + "  - {id: p5, parent: s2, name: 五室, kind: community_post}\n",
+        encoding="utf-8",
+    )
+    res = runner.invoke(app, ["compare", str(a), str(b)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    rows = {
+        line.split("│")[2].strip(): [c.strip() for c in line.split("│")[3:6]]
+        for line in res.output.splitlines()
+        if line.count("│") == 6
+    }
+    assert rows["mean_span"] == ["2.3", "2.7", "+0.4"]
+    assert rows["narrow_span_share"] == ["66.7%", "33.3%", "-33.4 pp"]
+    assert rows["units"] == ["8", "9", "+1"]
