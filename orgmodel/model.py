@@ -39,6 +39,7 @@ only when asked for.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from bisect import bisect_right
@@ -1998,47 +1999,21 @@ def placement_issues(
         Where each unit came from, for the messages.
     """
     where = where or {}
-    errors: list[ValidationIssue] = []
+    nodes = g.nodes
+    kind_of = {uid: nodes[uid]["kind"] for uid in parent}
+    name_of = {uid: nodes[uid]["name"] for uid in parent}
+    errors = _placement_errors(kind_of, name_of, parent, where)
     warnings: list[ValidationIssue] = []
-    kinds = g.nodes
     for uid, p in parent.items():
-        kind = kinds[uid]["kind"]
-        if kind in _STATION_INNER:
-            cur, seen = p, 0
-            while (
-                cur is not None
-                and cur in kinds
-                and kinds[cur]["kind"] in _STATION_INNER | {"community_post"}
-                and seen <= len(parent)
-            ):
-                cur, seen = parent.get(cur), seen + 1
-            if cur is None or cur not in kinds:
-                continue
-            if kinds[cur]["kind"] != "station":
-                ck = kinds[cur]["kind"]
-                errors.append(
-                    ValidationIssue(
-                        lazy(
-                            "{value} {kind} ({value2}) must sit inside a 派出所 (station), but it is under {name!r} ({get}); if it is a 大队/中队/科室 of the bureau, its kind is department",
-                            value="an" if kind == "office" else "a",
-                            kind=kind,
-                            value2=KIND_NAMES[kind],
-                            name=kinds[cur]["name"],
-                            get=KIND_NAMES.get(ck, ck),
-                        ),
-                        uid,
-                        where.get(uid),
-                    )
-                )
-        elif kind == "station" and p is not None and p in kinds:
-            pk = kinds[p]["kind"]
+        if kind_of[uid] == "station" and p is not None and p in nodes:
+            pk = nodes[p]["kind"]
             # Under a station is an error of its own; under a group (片区) is by design.
             if pk in ("department", "command_center"):
                 warnings.append(
                     ValidationIssue(
                         lazy(
                             "a 派出所 (station) under {name!r} ({get}), not directly under a bureau: it still counts as a 派出所 in the station share; check its parent",
-                            name=kinds[p]["name"],
+                            name=nodes[p]["name"],
                             get=KIND_NAMES.get(pk, pk),
                         ),
                         uid,
@@ -2048,10 +2023,88 @@ def placement_issues(
     return errors, warnings
 
 
-def _bureau_of(parent: Mapping[str, str | None], g: nx.DiGraph, unit_id: str | None) -> str | None:
+def _placement_errors(
+    kind_of: Mapping[str, Any],
+    name_of: Mapping[str, Any],
+    parent: Mapping[str, str | None],
+    where: Mapping[str, str],
+) -> list[ValidationIssue]:
+    """:func:`placement_issues`' errors, from maps of id → kind, name and parent (in the
+    order of ``parent``)."""
+    errors: list[ValidationIssue] = []
+    enclosing = _STATION_INNER | {"community_post"}
+    for uid, p in parent.items():
+        kind = kind_of[uid]
+        if not _kind_in(kind, _STATION_INNER):
+            continue
+        cur, seen = p, 0
+        while (
+            cur is not None
+            and _has(kind_of, cur)
+            and _kind_in(kind_of[cur], enclosing)
+            and seen <= len(parent)
+        ):
+            cur, seen = parent.get(cur), seen + 1
+        if cur is None or not _has(kind_of, cur):
+            continue
+        if kind_of[cur] != "station":
+            ck = kind_of[cur]
+            errors.append(
+                ValidationIssue(
+                    lazy(
+                        "{value} {kind} ({value2}) must sit inside a 派出所 (station), but it is under {name!r} ({get}); if it is a 大队/中队/科室 of the bureau, its kind is department",
+                        value="an" if kind == "office" else "a",
+                        kind=kind,
+                        value2=KIND_NAMES[kind],
+                        name=name_of[cur],
+                        get=KIND_NAMES.get(ck, ck),
+                    ),
+                    uid,
+                    where.get(uid),
+                )
+            )
+    return errors
+
+
+def _kind_in(kind: Any, kinds: frozenset[str]) -> bool:
+    return isinstance(kind, str) and kind in kinds
+
+
+def _has(mapping: Mapping[str, Any], key: Any) -> bool:
+    """``key in mapping``, false for a key that cannot be one (a list)."""
+    try:
+        return key in mapping
+    except TypeError:
+        return False
+
+
+class _Nodes:
+    """The units as the edge checks read them: id → kind, function and parent (the first
+    unit of each id), and the GUIDES and DISPATCHES edges accepted so far."""
+
+    def __init__(
+        self,
+        kind_of: dict[str, Any],
+        function_of: dict[str, Any],
+        parent: dict[str, str | None],
+    ) -> None:
+        self.kind_of, self.function_of, self.parent = kind_of, function_of, parent
+        self.edges: set[tuple[str, str]] = set()
+
+    def has_edge(self, a: str, b: str) -> bool:
+        """An edge a → b of any type (REPORTS_TO: b is a's parent, another unit)."""
+        return (a, b) in self.edges or (self.parent.get(a) == b and b != a and b in self.parent)
+
+
+def _bureau_of(nodes: _Nodes, unit_id: Any) -> Any:
+    """The nearest bureau at or above ``unit_id`` (``None``: none; :data:`_OFF_TREE`:
+    the way up leaves the units, through a parent that does not exist)."""
+    parent, kind_of = nodes.parent, nodes.kind_of
     seen = 0
     while unit_id is not None and seen <= len(parent):
-        if g.nodes[unit_id]["kind"] in BUREAU_KINDS:
+        if not _has(kind_of, unit_id):
+            return _OFF_TREE
+        if _kind_in(kind_of[unit_id], BUREAU_KINDS):
             return unit_id
         unit_id = parent.get(unit_id)
         seen += 1
@@ -2064,9 +2117,94 @@ def _is_ancestor(parent: Mapping[str, str | None], anc: str, unit_id: str) -> bo
     while p is not None and seen <= len(parent):
         if p == anc:
             return True
-        p = parent.get(p)
+        p = parent.get(p) if _has(parent, p) else None
         seen += 1
     return False
+
+
+def _rows_failing(values: list[Any], ok: Callable[[Any], bool]) -> list[int]:
+    """Rows whose value ``ok`` refuses (every row checked: a pass over a list)."""
+    return [i for i, v in enumerate(values) if not ok(v)]
+
+
+def _headcount_ok(v: Any) -> bool:
+    return type(v) is int and 0 <= v <= MAX_HEADCOUNT
+
+
+def _optional_headcount_ok(v: Any) -> bool:
+    return v is None or (type(v) is int and 0 <= v <= MAX_HEADCOUNT)
+
+
+def _category_ok(c: Any) -> bool:
+    return c is None or (type(c) is str and c in CATEGORIES)
+
+
+def _share_ok(v: Any) -> bool:
+    return v is None or (type(v) in (int, float) and 0 <= v <= 1)
+
+
+def _suspect_rows(units: list[Unit], catalogue: FunctionCatalogue) -> set[int]:
+    """Rows whose unit may break a rule :func:`_check_unit` or the id checks name (a
+    superset: the rest break none), found a column at a time; most files have few."""
+    suspects: set[int] = set()
+    get = operator.attrgetter
+    ids = list(map(get("id"), units))
+    if set(map(type, ids)) != {str} or "" in ids or not all(map(str.isprintable, ids)):
+        suspects.update(
+            i for i, v in enumerate(ids) if type(v) is not str or not v or not v.isprintable()
+        )
+    names = list(map(get("name"), units))
+    if set(map(type, names)) != {str} or not all(map(str.isprintable, names)):
+        suspects.update(i for i, v in enumerate(names) if type(v) is not str or not v.isprintable())
+    if not all(map(str.strip, (v for v in names if type(v) is str))):
+        suspects.update(i for i, v in enumerate(names) if type(v) is str and not v.strip())
+    kinds = list(map(get("kind"), units))
+    try:
+        kinds_ok = set(kinds) <= _KIND_SET and set(map(type, kinds)) == {str}
+    except TypeError:  # an unhashable kind
+        kinds_ok = False
+    if not kinds_ok:
+        suspects.update(_rows_failing(kinds, lambda k: type(k) is str and k in _KIND_SET))
+    for f in _INT_FIELDS:
+        vals = list(map(get(f), units))
+        optional = f in ("establishment", "leaders")
+        types = set(map(type, vals))
+        plain = [v for v in vals if v is not None] if optional and type(None) in types else vals
+        if (
+            types <= {int, type(None)}
+            and (type(None) not in types or optional)
+            and (not plain or (min(plain) >= 0 and max(plain) <= MAX_HEADCOUNT))
+        ):
+            continue
+        suspects.update(_rows_failing(vals, _optional_headcount_ok if optional else _headcount_ok))
+    fns = list(map(get("function"), units))
+    for i, f in enumerate(fns):
+        if f is not None and (
+            type(f) is not str
+            or f not in catalogue
+            or type(kinds[i]) is not str
+            or kinds[i] not in FUNCTION_KINDS
+        ):
+            suspects.add(i)
+    cats = list(map(get("category"), units))
+    if not set(map(type, cats)) <= {str, type(None)} or not set(cats) <= _CATEGORY_SET:
+        suspects.update(_rows_failing(cats, _category_ok))
+    rosters = list(map(get("duty_roster"), units))
+    if not set(map(type, rosters)) <= {bool, type(None)}:
+        suspects.update(_rows_failing(rosters, lambda v: v is None or type(v) is bool))
+    shares = list(map(get("community_share"), units))
+    if set(map(type, shares)) != {type(None)}:
+        suspects.update(_rows_failing(shares, _share_ok))
+    for i, k in enumerate(kinds):
+        if k == "group":
+            suspects.add(i)
+    return suspects
+
+
+_KIND_SET = frozenset(KINDS)
+_CATEGORY_SET = frozenset({*CATEGORIES, None})
+#: A parent chain that leaves the units (a parent that does not exist): no bureau known.
+_OFF_TREE = "\x00off-tree"
 
 
 def _legacy_issues(
@@ -2082,6 +2220,9 @@ def _legacy_issues(
 
     The constructors check columns at once and come here only when something is wrong, so
     that the messages, units and places are those of a unit-by-unit reading of the file.
+    The per-unit rules are screened a column at a time first (:func:`_suspect_rows`): only
+    the units flagged are read one by one. The tree, placement and edge rules walk plain
+    maps of id → kind and id → parent.
     """
     found: list[ValidationIssue] = list(issues)
     if parent_bureau is not None:
@@ -2090,14 +2231,28 @@ def _legacy_issues(
                 found.append(
                     ValidationIssue(lazy("parent_bureau: unknown function code {fn!r}", fn=fn))
                 )
-    g: nx.DiGraph = nx.DiGraph()
-    parent: dict[str, str | None] = {}
-    for u in units:
+    suspects = _suspect_rows(units, catalogue)
+    ids = [u.id for u in units]
+    # The first unit with an id is the one kept (a later one is a duplicate).
+    first: dict[str, int] = {}
+    if not suspects:  # every id is non-empty text: the map is the rows, unless one repeats
+        first = dict(zip(ids, range(len(ids)), strict=True))
+    if suspects or len(first) != len(ids):
+        first = {}
+        for i, uid in enumerate(ids):
+            if isinstance(uid, str) and uid and uid not in first:
+                first[uid] = i
+    if len(first) != len(ids):
+        suspects.update(
+            i for i, uid in enumerate(ids) if isinstance(uid, str) and uid and first[uid] != i
+        )
+    for i in sorted(suspects):
+        u = units[i]
         loc = where.get(u.id) if isinstance(u.id, str) else None
         if not isinstance(u.id, str) or not u.id:
             found.append(ValidationIssue(lazy("unit has no id"), None, loc))
             continue
-        if u.id in parent:
+        if first[u.id] != i:
             found.append(ValidationIssue(lazy("duplicate unit id"), u.id, loc))
             continue
         bad_char = _control_char(u.id)
@@ -2113,8 +2268,10 @@ def _legacy_issues(
                 )
             )
         found.extend(_check_unit(u, loc, catalogue))
-        parent[u.id] = u.parent
-        g.add_node(u.id, **{k: getattr(u, k) for k in NODE_FIELDS})
+    # In the order ids first appear (as a dict keeps them).
+    order = sorted(first.values()) if len(first) != len(ids) or suspects else range(len(ids))
+    parent: dict[str, str | None] = {ids[i]: units[i].parent for i in order}
+    kind_of: dict[str, Any] = {ids[i]: units[i].kind for i in order}
 
     roots = [uid for uid, p in parent.items() if p is None]
     if not units:
@@ -2142,8 +2299,7 @@ def _legacy_issues(
             )
         else:
             children[p].append(uid)
-            g.add_edge(uid, p, type=REPORTS_TO)
-            if g.nodes[uid]["kind"] == "station" and g.nodes[p]["kind"] == "station":
+            if kind_of[uid] == "station" and kind_of[p] == "station":
                 found.append(
                     ValidationIssue(
                         lazy(
@@ -2180,12 +2336,13 @@ def _legacy_issues(
                 )
             )
 
-    placement_errors, _ = placement_issues(g, parent, where)
-    found.extend(placement_errors)
+    name_of = {ids[i]: units[i].name for i in order}
+    found.extend(_placement_errors(kind_of, name_of, parent, where))
+    nodes = _Nodes(kind_of, {ids[i]: units[i].function for i in order}, parent)
     for upper, lower in guides:
-        found.extend(_check_guides(g, parent, upper, lower))
+        found.extend(_check_guides(nodes, upper, lower))
     for cc, target in dispatches:
-        found.extend(_check_dispatch(g, cc, target))
+        found.extend(_check_dispatch(nodes, cc, target))
     return found
 
 
@@ -2273,32 +2430,33 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
     return out
 
 
-def _check_guides(
-    g: nx.DiGraph, parent: Mapping[str, str | None], upper: str, lower: str
-) -> list[ValidationIssue]:
+def _check_guides(nodes: _Nodes, upper: str, lower: str) -> list[ValidationIssue]:
     label = f"GUIDES {upper!r} → {lower!r}"
-    missing = [x for x in (upper, lower) if x not in g]
+    kind_of, function_of = nodes.kind_of, nodes.function_of
+    missing = [x for x in (upper, lower) if not _has(kind_of, x)]
     if missing:
         return [
             ValidationIssue(lazy("{label}: unit {m!r} does not exist", label=label, m=m))
             for m in missing
         ]
-    a, b = g.nodes[upper], g.nodes[lower]
-    if a["kind"] != "department" or b["kind"] != "department":
+    if kind_of[upper] != "department" or kind_of[lower] != "department":
         return [ValidationIssue(lazy("{label}: GUIDES links departments only", label=label))]
-    if a["function"] is None or a["function"] != b["function"]:
+    fa, fb = function_of[upper], function_of[lower]
+    if fa is None or fa != fb:
         return [
             ValidationIssue(
                 lazy(
                     "{label}: functions differ ({function!r} vs {function2!r}); GUIDES links departments of the same function",
                     label=label,
-                    function=a["function"],
-                    function2=b["function"],
+                    function=fa,
+                    function2=fb,
                 )
             )
         ]
-    bu, bl = _bureau_of(parent, g, upper), _bureau_of(parent, g, lower)
-    if bu is None or bl is None or bu == bl or not _is_ancestor(parent, bu, bl):
+    bu, bl = _bureau_of(nodes, upper), _bureau_of(nodes, lower)
+    if bu is _OFF_TREE or bl is _OFF_TREE:
+        return []  # a parent that does not exist (named already): no bureau to compare
+    if bu is None or bl is None or bu == bl or not _is_ancestor(nodes.parent, bu, bl):
         return [
             ValidationIssue(
                 lazy(
@@ -2307,23 +2465,23 @@ def _check_guides(
                 )
             )
         ]
-    if g.has_edge(upper, lower):
+    if nodes.has_edge(upper, lower):
         return [ValidationIssue(lazy("{label}: duplicate edge", label=label))]
-    g.add_edge(upper, lower, type=GUIDES)
+    nodes.edges.add((upper, lower))
     return []
 
 
-def _check_dispatch(g: nx.DiGraph, cc: str, target: str) -> list[ValidationIssue]:
+def _check_dispatch(nodes: _Nodes, cc: str, target: str) -> list[ValidationIssue]:
     label = f"DISPATCHES {cc!r} → {target!r}"
-    missing = [x for x in (cc, target) if x not in g]
+    missing = [x for x in (cc, target) if not _has(nodes.kind_of, x)]
     if missing:
         return [
             ValidationIssue(lazy("{label}: unit {m!r} does not exist", label=label, m=m))
             for m in missing
         ]
-    if g.nodes[cc]["kind"] != "command_center":
+    if nodes.kind_of[cc] != "command_center":
         return [ValidationIssue(lazy("{label}: only a command_center dispatches", label=label))]
-    if cc == target or g.has_edge(cc, target):
+    if cc == target or nodes.has_edge(cc, target):
         return [ValidationIssue(lazy("{label}: self-dispatch or duplicate edge", label=label))]
-    g.add_edge(cc, target, type=DISPATCHES)
+    nodes.edges.add((cc, target))
     return []
