@@ -810,25 +810,30 @@ def _stream(
     size: int | None,
 ) -> OrgGraph:
     walk = BracketWalk()  # the nesting check of the full reader, on the whole document
-    buf = bytearray()
+    # The members before the units array: those the reader takes kept, any other checked
+    # and dropped (a large one in pieces), up to where the units array opens.
+    lead = _Tail(head=True)
+    opened = False
     for block in blocks:
         walk.feed(block)
-        start = max(0, len(buf) - 16)
-        buf += block
-        m = _UNITS_KEY.search(buf, start)
-        if m is not None:
+        piece = bytes(block)
+        if not opened:
+            piece = piece.lstrip(_JSON_SPACE)
+            if not piece:
+                continue
+            if piece[:1] != b"{":
+                raise _NotFast  # not a mapping
+            piece, opened = piece[1:], True
+        lead.feed(piece)
+        if lead.units_at >= 0:
             break
+        if lead.done:
+            raise _NotFast  # no units
     else:
         raise _NotFast
-    head = bytes(buf[: m.end() - 1])
-    try:
-        lead = orjson.loads(head + b"[]}")
-    except orjson.JSONDecodeError:
-        raise _NotFast from None
-    if not isinstance(lead, dict) or list(lead)[-1:] != ["units"] or lead["units"] != []:
-        raise _NotFast  # "units" inside a string, or in a nested mapping
     cols = _UnitColumns(size)
-    buf = bytearray(b"[") + buf[m.end() :]
+    buf = bytearray(b"[") + piece[lead.units_at + 1 :]
+    del piece
     end = _array_end(buf)
     while end < 0:
         more = next(blocks, None)
@@ -866,11 +871,14 @@ def _stream(
         raise _NotFast
     kept = tail.finish()
     try:
-        top: Any = _TOP.decode(head + _UNITS_HERE + kept + b"}")
+        before = bytes(lead.kept[1:]) + b"," if lead.kept else b""
+        top: Any = _TOP.decode(b"{" + before + b'"units":' + _UNITS_HERE + kept + b"}")
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise _NotFast from None
-    _unique_top_keys(head, lead, kept, tail.names, top)
-    del head, tail, kept
+    _unique_top_keys(
+        bytes(lead.kept) + kept, lead.names + tail.names, [*lead.seen, "units", *tail.seen], top
+    )
+    del lead, tail, kept
     if (
         type(top.orgmodel) is bool  # true == 1: the full reader refuses it by name
         or top.orgmodel != FORMAT_VERSION
@@ -896,22 +904,18 @@ def _stream(
         raise _Refused(e) from None
 
 
-def _unique_top_keys(
-    head: bytes, lead: dict[str, Any], kept: bytes, later: list[str], top: Any
-) -> None:
-    """Raise :class:`_NotFast` when the document around the units gives a key twice (the
-    full reader names it): ``head``, before the units, read as ``lead``; ``kept``, the
-    members ``later`` kept after the units, decoded (with the head) as ``top``.
+def _unique_top_keys(kept: bytes, names: list[str], seen: list[str], top: Any) -> None:
+    """Raise :class:`_NotFast` when the document gives a key twice (the full reader names
+    it): ``seen``, the name of every member, in order; ``kept``, the members ``names``
+    kept (before the units and after them), decoded as ``top``. (A member the reader does
+    not keep is checked for repeated keys as it is dropped, :func:`_check_json`.)
 
-    Each part's colons are counted against the keys it keeps (an edge record keeps its two),
-    exactly only when they differ (a colon in the description)."""
-    if len(set(later)) != len(later) or not lead.keys().isdisjoint(later):
+    The kept members' colons are counted against the keys they keep (an edge record keeps
+    its two), exactly only when they differ (a colon in the description)."""
+    if len(set(seen)) != len(seen):
         raise _NotFast  # a top-level key given twice
-    keys = key_count(lead)  # the head's, "units" included
-    if colons(head) != keys and key_colons(head + b"[]}") != keys:
-        raise _NotFast
     keys = 0
-    for name in later:
+    for name in names:
         value = getattr(top, name)
         edges = name in ("guides", "dispatches")
         keys += 1 + (2 * len(value or ()) if edges else key_count(value))
@@ -933,28 +937,83 @@ _MEMBER_KEY = re.compile(rb'[ \t\r\n]*("(?:[^"\\]|\\.)*")[ \t\r\n]*:[ \t\r\n]*')
 _JSON_SPACE = b" \t\r\n"
 
 
+#: Bytes the tail reader scans at a time (its work arrays are a few times this size).
+_SCAN = 1 << 20
+#: A high surrogate's escape (``\ud83d``): a string is not cut just after one.
+_HIGH_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+
+
 class _Tail:
-    """The rest of the document after the units array, fed in blocks: its members the
-    reader takes are kept (to be decoded with the head); any other is checked as JSON —
-    whole, or a large one in pieces cut between the items of its array or mapping — and
+    """The members of the document's mapping, fed in blocks: those the reader takes are
+    kept (to be decoded at the end); any other is checked as JSON — whole, or a large one
+    in pieces cut between the items of its array or mapping, or inside its string — and
     dropped, so that a large member the reader does not know is never held whole.
+
+    Read after the units array (the default), or from the document's start (``head``:
+    the first member follows the opening brace) until the units array opens:
+    :attr:`units_at` then tells where in the last block fed.
 
     Where each member starts and ends is found from the brackets and commas outside
     strings, counted over each block at once; every byte is then decoded, so a document
     that is not JSON is left to the full reader, which names what is wrong."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, head: bool = False) -> None:
         self.kept = bytearray()  # ',"guides": […]' for each member kept
         self.names: list[str] = []  # the name of each member kept
+        self.seen: list[str] = []  # the name of every member
+        self.cut_keys: set[str] = set()  # the keys of a mapping cut in pieces, so far
         self.cur = bytearray()  # the member being read (since its last cut)
-        self.reopen = b""  # how a cut member's next piece opens ('{"":[')
-        self.first = True  # before the first member: only blanks
+        self.reopen = b""  # how a cut member's next piece opens ('{"":[', or '"')
+        self.head = head
+        self.first = not head  # before the first member: only blanks
         self.done = False  # the document's closing brace was read
         self.in_string = False
         self.backslashes = 0  # at the end of what was fed
         self.depth = 1  # inside the document's mapping
+        #: ``head``: where the units array opens in the block last fed (-1: not yet).
+        self.units_at = -1
 
     def feed(self, data: bytes) -> None:
+        if self.done and data.strip(_JSON_SPACE):
+            raise _NotFast  # something after the document
+        for i in range(0, len(data), _SCAN):
+            if self.done:
+                if data[i:].strip(_JSON_SPACE):
+                    raise _NotFast
+                return
+            self._feed(data[i : i + _SCAN])
+            if self.units_at >= 0:
+                self.units_at += i
+                return
+
+    def _quotes(self, data: bytes, b: np.ndarray) -> np.ndarray:
+        """Positions of the quotes in ``data`` (``b``: its bytes) that open or close a string: a quote after an
+        odd run of backslashes is text. Works over the quotes and backslashes only."""
+        quotes = np.flatnonzero(b == 34)
+        carried = self.backslashes
+        slashes = np.flatnonzero(b == 92) if b"\\" in data else quotes[:0]
+        if not len(slashes):
+            self.backslashes = 0
+            if carried and len(quotes) and quotes[0] == 0 and carried % 2:
+                return quotes[1:]
+            return quotes
+        # Runs of backslashes: where each starts and ends (one past its last).
+        breaks = np.flatnonzero(np.diff(slashes) != 1)
+        starts = slashes[np.concatenate(([0], breaks + 1))]
+        ends = slashes[np.concatenate((breaks, [len(slashes) - 1]))] + 1
+        lengths = ends - starts
+        if starts[0] == 0:
+            lengths[0] += carried
+        elif carried and len(quotes) and quotes[0] == 0 and carried % 2:
+            quotes = quotes[1:]
+        self.backslashes = int(lengths[-1]) if ends[-1] == len(b) else 0
+        if not len(quotes):
+            return quotes
+        k = np.minimum(np.searchsorted(ends, quotes), len(ends) - 1)
+        escaped = (ends[k] == quotes) & (lengths[k] % 2 == 1)
+        return quotes[~escaped]
+
+    def _feed(self, data: bytes) -> None:
         if self.done:
             if data.strip(_JSON_SPACE):
                 raise _NotFast  # something after the document
@@ -963,28 +1022,23 @@ class _Tail:
         n = len(b)
         if not n:
             return
-        quotes = np.flatnonzero(b == 34)
-        slash = b == 92
-        last_other = None
-        if self.backslashes or slash.any():
-            at = np.arange(n)
-            last_other = np.maximum.accumulate(np.where(slash, -1, at))
-            before = quotes - 1
-            other = np.where(before >= 0, last_other[np.maximum(before, 0)], -1)
-            run = before - other + np.where(other < 0, self.backslashes, 0)
-            quotes = quotes[run % 2 == 0]  # a quote after an odd run of backslashes is text
+        in_string, carried = self.in_string, self.backslashes
+        quotes = self._quotes(data, b)
+        if in_string and not len(quotes):  # the whole block inside one string
+            self.cur += data
+            if len(self.cur) > _BLOCK and self.depth == 1:
+                self._cut_string()
+            return
         pos = np.flatnonzero(_STRUCTURAL[b])
-        outside = (np.searchsorted(quotes, pos) + self.in_string) % 2 == 0
+        outside = (np.searchsorted(quotes, pos) + in_string) % 2 == 0
         pos = pos[outside]
-        depth = self.depth + np.cumsum(_DEPTH_STEP[b[pos]])
+        steps = _DEPTH_STEP[b[pos]]
+        depth = self.depth + np.cumsum(steps)
+        if self.head and self._units_open(data, pos, depth, steps, carried):
+            return
         if len(depth):
             self.depth = int(depth[-1])
-        self.in_string = bool((len(quotes) + self.in_string) % 2)
-        if last_other is not None and b[-1] == 92:
-            lo = int(last_other[-1])
-            self.backslashes = n - 1 - lo + (self.backslashes if lo < 0 else 0)
-        else:
-            self.backslashes = 0
+        self.in_string = bool((len(quotes) + in_string) % 2)
         closed = np.flatnonzero(depth < 1)
         stop = int(pos[closed[0]]) if len(closed) else n
         bounds = pos[(depth == 1) & (pos < stop) & (b[pos] == 44)].tolist()  # ',' between members
@@ -1002,9 +1056,65 @@ class _Tail:
             return
         self.cur += data[start:]
         if len(self.cur) > _BLOCK:
+            if self.in_string and self.depth == 1:
+                self._cut_string()
+                return
             cuts = pos[(depth == 2) & (b[pos] == 44) & (pos >= start)]
             if len(cuts):
                 self._cut(len(self.cur) - (n - int(cuts[-1])))
+
+    def _units_open(
+        self, data: bytes, pos: np.ndarray, depth: np.ndarray, steps: np.ndarray, carried: int
+    ) -> bool:
+        """``head``: whether the units array opens in ``data`` (then ``data`` up to it is
+        fed, and :attr:`units_at` set). ``carried``: the backslashes ending the block fed
+        before."""
+        opens = np.flatnonzero((depth == 2) & (steps == 1))
+        if not len(opens):
+            return False
+        member_starts = np.flatnonzero((depth == 1) & (steps == 0))  # ',' between members
+        for k in opens.tolist():
+            at = int(pos[k])
+            if data[at] != 91:  # '['
+                continue
+            j = np.searchsorted(member_starts, k) - 1
+            prefix = data[int(pos[member_starts[j]]) + 1 : at] if j >= 0 else self.cur + data[:at]
+            m = _MEMBER_KEY.fullmatch(prefix)
+            if m is None or _member_name(m) != "units":
+                continue
+            self.head = False  # fed as any member, up to the units array
+            self.backslashes = carried
+            self._feed(data[:at])
+            if self.reopen or self.in_string or self.depth != 1:  # pragma: no cover
+                raise _NotFast
+            self.cur = bytearray()
+            self.units_at = at
+            return True
+        return False
+
+    def _cut_string(self) -> None:
+        """Check and drop the start of a long string (a member's value), if the member is
+        not one the reader takes: cut where no escape or UTF-8 character is split."""
+        cur = self.cur
+        lo = 0
+        if not self.reopen:
+            m = _MEMBER_KEY.match(cur)
+            if m is None or m.end() >= len(cur) or cur[m.end()] != 34:  # '"'
+                return
+            name = _member_name(m)
+            if name in _TOP_FIELDS | {"units"}:
+                return  # taken (or left to the full reader) whole
+            lo = m.end() + 1
+        at = _string_cut(cur, lo)
+        if at < 0:
+            return
+        if self.reopen:
+            _check_json(b'"' + cur[:at] + b'"')
+        else:
+            _check_json(b"{" + cur[:at] + b'"}')
+            self.seen.append(name)
+        self.reopen = b'"'
+        del cur[:at]
 
     def _cut(self, at: int) -> None:
         """Check and drop ``cur[:at]`` (``cur[at]`` is a comma between two items of the
@@ -1014,22 +1124,33 @@ class _Tail:
             m = _MEMBER_KEY.match(cur)
             if m is None or m.end() >= at or cur[m.end()] not in b"[{":
                 return
-            if _member_name(m) in _TOP_FIELDS | {"units"}:
+            name = _member_name(m)
+            if name in _TOP_FIELDS | {"units"}:
                 return  # taken (or left to the full reader) whole
             opener = bytes(cur[m.end() : m.end() + 1])
             head = b"{"
+            self.seen.append(name)
+            self.cut_keys = set()
         else:
             opener, head = self.reopen[-1:], self.reopen
             _after_comma(cur[:at])
-        _check_json(head + cur[:at] + (b"]}" if opener == b"[" else b"}}"))
+        piece = head + cur[:at] + (b"]}" if opener == b"[" else b"}}")
+        _check_json(piece)
+        if opener == b"{":  # a key given twice in two pieces of the mapping
+            self._new_keys(piece)
         self.reopen = b'{"":' + opener
         del cur[: at + 1]
 
     def _member_done(self) -> None:
         cur = self.cur
-        if self.reopen:
+        if self.reopen == b'"':
+            _check_json(b'"' + cur)
+        elif self.reopen:
             _after_comma(cur)
-            _check_json(self.reopen + cur + b"}")
+            piece = self.reopen + cur + b"}"
+            _check_json(piece)
+            if self.reopen.endswith(b"{"):
+                self._new_keys(piece)
         elif self.first:
             if cur.strip(_JSON_SPACE):
                 raise _NotFast
@@ -1040,6 +1161,7 @@ class _Tail:
             name = _member_name(m)
             if name == "units":
                 raise _NotFast  # a second units key: the last one stands (the full reader)
+            self.seen.append(name)
             if name in _TOP_FIELDS:
                 self.kept += b"," + cur
                 self.names.append(name)
@@ -1049,12 +1171,41 @@ class _Tail:
         self.reopen = b""
         self.cur = bytearray()
 
+    def _new_keys(self, piece: bytes) -> None:
+        """The keys of a piece of a cut mapping (``{"": {…}}``): none seen in an earlier
+        piece of it (else :class:`_NotFast`: the full reader names the key)."""
+        keys = orjson.loads(piece)[""].keys()
+        if not self.cut_keys.isdisjoint(keys):
+            raise _NotFast
+        self.cut_keys.update(keys)
+
     def finish(self) -> bytes:
         """The members kept, each after a comma; raises :class:`_NotFast` when the
         document did not close."""
         if not self.done:
             raise _NotFast
         return bytes(self.kept)
+
+
+def _string_cut(buf: bytearray, lo: int) -> int:
+    """A place in ``buf[lo:]`` (inside a string) to cut it in two strings that are each
+    JSON exactly when the whole is: no escape and no UTF-8 character split (before a
+    byte with no backslash in the six before it, or before a backslash that follows a
+    character); -1 when none is found near the end."""
+    p = len(buf)
+    for _ in range(4 * _CUT_TRIES):
+        q = buf.rfind(b"\\", lo, p)
+        c = p - 1
+        while c >= max(q + 7, lo + 1) and 0x80 <= buf[c] < 0xC0:  # a UTF-8 continuation
+            c -= 1
+        if c >= max(q + 7, lo + 1):
+            return c
+        if q < 0:
+            return -1
+        if q > lo and buf[q - 1] != 92 and not _HIGH_SURROGATE.fullmatch(buf, max(q - 6, 0), q):
+            return q
+        p = q
+    return -1
 
 
 def _after_comma(piece: bytearray) -> None:
