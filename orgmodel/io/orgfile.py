@@ -941,6 +941,8 @@ _JSON_SPACE = b" \t\r\n"
 _SCAN = 1 << 20
 #: A high surrogate's escape (``\ud83d``): a string is not cut just after one.
 _HIGH_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+#: Bytes looked back over for the start of a run of backslashes.
+_RUN_WINDOW = 1 << 16
 
 
 class _Tail:
@@ -1188,13 +1190,14 @@ class _Tail:
 
 
 def _string_cut(buf: bytearray, lo: int) -> int:
-    """A place in ``buf[lo:]`` (inside a string) to cut it in two strings that are each
-    JSON exactly when the whole is: no escape and no UTF-8 character split (before a
-    byte with no backslash in the six before it, or before a backslash that follows a
-    character); -1 when none is found near the end."""
+    """A place in ``buf[lo:]`` (inside a string, ``lo`` where a character starts) to cut
+    it in two strings that are each JSON exactly when the whole is: no escape and no
+    UTF-8 character split — before a byte with no backslash in the six before it, or
+    before an escape that starts a run of backslashes' pairs; -1 when none is found near
+    the end."""
     p = len(buf)
     for _ in range(4 * _CUT_TRIES):
-        q = buf.rfind(b"\\", lo, p)
+        q = buf.rfind(b"\\", lo, p)  # the last backslash of a run
         c = p - 1
         while c >= max(q + 7, lo + 1) and 0x80 <= buf[c] < 0xC0:  # a UTF-8 continuation
             c -= 1
@@ -1202,9 +1205,15 @@ def _string_cut(buf: bytearray, lo: int) -> int:
             return c
         if q < 0:
             return -1
-        if q > lo and buf[q - 1] != 92 and not _HIGH_SURROGATE.fullmatch(buf, max(q - 6, 0), q):
-            return q
-        p = q
+        seg = bytes(buf[max(lo, q + 1 - _RUN_WINDOW) : q + 1])
+        run = len(seg) - len(seg.rstrip(b"\\"))
+        if run == len(seg) and q + 1 - run > lo:
+            return -1  # a run longer than the window: where its escapes start is unknown
+        r = q + 1 - run  # escapes start at r, r + 2, …
+        cut = r + (q - r) // 2 * 2
+        if cut > lo and (cut > r or not _HIGH_SURROGATE.fullmatch(buf, max(r - 6, 0), r)):
+            return cut
+        p = r
     return -1
 
 

@@ -497,3 +497,147 @@ def test_any_member_after_the_units_in_any_blocks(
         orgfile._BLOCK = orgfile_block
     assert got is not None
     _same(got, _full(text))
+
+
+# -- members before the units, long strings, escapes: read in small pieces -------------
+
+
+def _member_doc(value: Any, *, before: bool, ascii_only: bool = False) -> bytes:
+    """The tricky document with a member ``history`` before or after its units."""
+    data = _doc(_TRICKY)
+    if before:
+        data = {"history": value, **data}
+    else:
+        data = {**data, "history": value, "guides": []}
+    return json.dumps(data, ensure_ascii=ascii_only).encode()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _json_values,
+    st.booleans(),
+    st.booleans(),
+    st.integers(1, 40),
+    st.integers(8, 64),
+    st.integers(1, 9),
+)
+def test_any_member_before_or_after_the_units_in_any_pieces(
+    value: Any, before: bool, ascii_only: bool, block: int, cut: int, scan: int
+) -> None:
+    # The tail reader scans `scan` bytes at a time and cuts a member held beyond `cut`
+    # bytes (inside a string too): whatever the escapes and where the pieces fall, the
+    # organisation is the full reader's.
+    text = _member_doc(value, before=before, ascii_only=ascii_only)
+    saved = orgfile._BLOCK, orgfile._SCAN
+    orgfile._BLOCK, orgfile._SCAN = cut, scan  # restored below
+    try:
+        got = _stream(text, block)
+    finally:
+        orgfile._BLOCK, orgfile._SCAN = saved
+    assert got is not None
+    _same(got, _full(text))
+
+
+# Strings with what makes a cut inside a string hard: escaped quotes and backslashes,
+# \uXXXX escapes, surrogate pairs (ensure_ascii writes 😀 as \ud83d\ude00), 汉字 in UTF-8.
+_LONG_STRINGS = [
+    'ab\\"cd' * 3000,
+    "\\" * 12_001 + '"',  # a run of backslashes, then a quote
+    '备注😀"\\/\b\f\n\r\t' * 1500,
+    "x" * 20_000,
+]
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+@pytest.mark.parametrize("before", [False, True])
+@pytest.mark.parametrize("value", _LONG_STRINGS, ids=["quotes", "backslashes", "escapes", "plain"])
+def test_a_long_string_member_is_never_held_whole(
+    value: str, before: bool, ascii_only: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A string member of 20-60 KB read in 1 KiB blocks, cut beyond 2 KiB: the reader
+    # holds about a cut's worth and a block, never the string; the organisation is the
+    # full reader's.
+    monkeypatch.setattr(orgfile, "_BLOCK", 2048)
+    monkeypatch.setattr(orgfile, "_SCAN", 512)
+    text = _member_doc(value, before=before, ascii_only=ascii_only)
+    held: list[int] = []
+    real = orgfile._Tail._feed
+
+    def feed(self: Any, data: bytes) -> None:
+        real(self, data)
+        held.append(len(self.cur) + len(self.kept))
+
+    monkeypatch.setattr(orgfile._Tail, "_feed", feed)
+    org = _stream(text, 1024)
+    assert org is not None
+    _same(org, _full(text))
+    assert len(text) > 20_000
+    assert max(held) < 2048 + 2 * 1024 + 64  # the kept name/id members are small
+
+
+_BAD_LONG_STRINGS = [
+    b'"' + b"ab" * 5000 + b"\\q" + b"cd" * 5000 + b'"',  # a bad escape deep inside
+    b'"' + b"ab" * 5000 + b"\\u12G4" + b"cd" * 5000 + b'"',  # a bad \u escape
+    b'"' + b"ab" * 5000 + b"\x07" + b"cd" * 5000 + b'"',  # a raw control character
+    b'"' + "备".encode() * 5000 + b"\xff" + b"cd" * 5000 + b'"',  # not UTF-8
+    b'"' + b"ab" * 5000 + b'\\"',  # the string never closes
+]
+
+
+@pytest.mark.parametrize("before", [False, True])
+@pytest.mark.parametrize("value", _BAD_LONG_STRINGS)
+def test_a_bad_long_string_member_is_left_to_the_full_reader(
+    value: bytes, before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(orgfile, "_BLOCK", 2048)
+    monkeypatch.setattr(orgfile, "_SCAN", 512)
+    text = _member_doc("XX", before=before).replace(b'"XX"', value)
+    assert _stream(text, 1000) is None
+    with pytest.raises(InputError) as streamed:
+        read_org(text, "json", "x.json")
+    with pytest.raises(InputError) as full:
+        _full_reader(text, "x.json")
+    assert str(streamed.value) == str(full.value)
+
+
+def test_a_large_member_before_the_units_is_never_held_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 40,000 items of history before the units (~1.2 MB), in 4 KiB blocks: the reader of
+    # the members before the units holds about a cut's worth, never the member.
+    monkeypatch.setattr(orgfile, "_BLOCK", 8192)
+    item = {"note": '备注 \\"', "n": [1, 2]}
+    text = _member_doc([item] * 40_000, before=True)
+    held: list[int] = []
+    real = orgfile._Tail._feed
+
+    def feed(self: Any, data: bytes) -> None:
+        real(self, data)
+        held.append(len(self.cur) + len(self.kept))
+
+    monkeypatch.setattr(orgfile._Tail, "_feed", feed)
+    org = _stream(text, 4096)
+    assert org is not None
+    _same(org, _full(text))
+    assert len(text) > 1_000_000
+    assert max(held) < 8192 + 2 * 4096
+
+
+@pytest.mark.parametrize(
+    ("head", "streamed"),
+    [
+        (b'{"units": 5, "units": [', False),  # a units key before: the full reader's
+        (b'{"units": {"a": 1}, "units": [', False),
+        (b'{"units": [], "units": [', False),  # the last units key stands (the full reader)
+        (b'{"x": [1, ], "units": [', False),  # a member that is not JSON
+        (b'[{"units": [', False),  # not a mapping
+        (b'{"a": {"units": [1]}, "b": "\\"units\\": [", "units": [', True),  # inner ones
+    ],
+)
+def test_members_before_the_units_that_the_stream_leaves(head: bytes, streamed: bool) -> None:
+    units = json.dumps(_TRICKY).encode()[1:]
+    text = head + units + b', "orgmodel": 1, "id": "t", "name": "x"}'
+    got = _stream(text, 7)
+    assert (got is not None) == streamed
+    if got is not None:
+        _same(got, _full_reader(text, "x.json"))
