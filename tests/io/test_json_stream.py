@@ -504,11 +504,8 @@ def test_any_member_after_the_units_in_any_blocks(
 
 def _member_doc(value: Any, *, before: bool, ascii_only: bool = False) -> bytes:
     """The tricky document with a member ``history`` before or after its units."""
-    data = _doc(_TRICKY)
-    if before:
-        data = {"history": value, **data}
-    else:
-        data = {**data, "history": value, "guides": []}
+    doc = _doc(_TRICKY)
+    data = {"history": value, **doc} if before else {**doc, "history": value, "guides": []}
     return json.dumps(data, ensure_ascii=ascii_only).encode()
 
 
