@@ -638,3 +638,16 @@ def test_members_before_the_units_that_the_stream_leaves(head: bytes, streamed: 
     assert (got is not None) == streamed
     if got is not None:
         _same(got, _full_reader(text, "x.json"))
+
+
+@pytest.mark.parametrize("at", range(0, 40, 3))
+def test_an_integer_beyond_64_bits_is_found_across_pieces(
+    at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 19 digits in a row (10**18 and more: orjson reads it as a float) found wherever the
+    # 16-byte pieces cut it; 18 digits are not.
+    monkeypatch.setattr(orgfile, "_DIGIT_PIECE", 16)
+    for text in (" " * at + "1234567890123456789", "x" * at + "汉" + "9" * 19):
+        assert orgfile._long_integers(text) and orgfile._long_integers(text.encode())
+        assert not orgfile._long_integers(text[:-1])
+    assert not orgfile._long_integers(("12345678901234567 " * 5).encode())
