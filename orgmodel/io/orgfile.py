@@ -1174,9 +1174,11 @@ class _Tail:
         self.cur = bytearray()
 
     def _new_keys(self, piece: bytes) -> None:
-        """The keys of a piece of a cut mapping (``{"": {…}}``): none seen in an earlier
-        piece of it (else :class:`_NotFast`: the full reader names the key)."""
-        keys = orjson.loads(piece)[""].keys()
+        """The keys of a piece of a cut mapping (``{"name": {…}}``, ``{"": {…}}`` after the
+        first): none seen in an earlier piece of it (else :class:`_NotFast`: the full
+        reader names the key)."""
+        (value,) = orjson.loads(piece).values()
+        keys = value.keys()
         if not self.cut_keys.isdisjoint(keys):
             raise _NotFast
         self.cut_keys.update(keys)

@@ -651,3 +651,18 @@ def test_an_integer_beyond_64_bits_is_found_across_pieces(
         assert orgfile._long_integers(text) and orgfile._long_integers(text.encode())
         assert not orgfile._long_integers(text[:-1])
     assert not orgfile._long_integers(("12345678901234567 " * 5).encode())
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_a_key_given_twice_in_two_pieces_of_a_cut_mapping_is_the_full_readers(
+    before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mapping member of 200 keys cut in pieces of about 64 bytes: "k5" again near its end
+    # is found though the two sit in different pieces; the full reader names it.
+    monkeypatch.setattr(orgfile, "_BLOCK", 64)
+    text = _member_doc({f"k{i}": i for i in range(200)}, before=before)
+    assert _stream(text, 50) is not None
+    twice = text.replace(b'"k190": 190', b'"k5": 190')
+    assert _stream(twice, 50) is None
+    with pytest.raises(OrgValidationError, match="k5"):
+        read_org(twice, "json", "x.json")
