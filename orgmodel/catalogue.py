@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.seeds import read_data_yaml, seed_path
 
 __all__ = ["Function", "FunctionCatalogue", "load_catalogue"]
@@ -101,7 +101,7 @@ def _parse(data: object, source: str) -> FunctionCatalogue:
             raise InputError(lazy("{where}: expected a mapping", where=where))
         missing = [k for k in ("code", "name", "name_en", "category") if not row.get(k)]
         if missing:
-            raise InputError(lazy("{where}: missing {join}", where=where, join=", ".join(missing)))
+            raise InputError(lazy("{where}: missing {join}", where=where, join=join_list(missing)))
         code = str(row["code"])
         if code in out:
             raise InputError(

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
@@ -45,12 +45,15 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LIBRARY_DEFAULT",
+    "LIST_SEPARATORS",
     "LOCALE_DIR",
     "N_",
+    "JoinedText",
     "LazyText",
     "_",
     "get_language",
     "gettext",
+    "join_list",
     "language",
     "language_from_env",
     "lazy",
@@ -245,3 +248,53 @@ def lazy(message: str, /, **params: Any) -> LazyText:
     '3 个单位'
     """
     return LazyText(message, params)
+
+
+#: How items are listed in a message, by the separator's msgid: ``, `` is ``、`` in Chinese,
+#: ``; `` is ``；``.
+LIST_SEPARATORS: tuple[str, ...] = (N_(", "), N_("; "))
+
+
+class JoinedText(LazyText):
+    """Items listed in a message: English as a ``str`` (``station, county``), listed in the
+    language in force where it is shown (``station、county``); items that are
+    :class:`LazyText` are translated too. Made by :func:`join_list`."""
+
+    items: list[Any]
+    sep: str
+
+    def __new__(cls, items: Iterable[Any], sep: str = ", ") -> JoinedText:
+        listed = list(items)
+        english = sep.join(str.__str__(x) if isinstance(x, str) else str(x) for x in listed)
+        self = str.__new__(cls, english)
+        self.message, self.params = english, {}
+        self.items, self.sep = listed, sep
+        return self
+
+    def __str__(self) -> str:
+        return gettext(self.sep).join(str(x) for x in self.items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (JoinedText, (self.items, self.sep))
+
+
+def join_list(items: Iterable[Any], sep: str = ", ") -> JoinedText:
+    """The one way a message lists things: ``a, b`` in English, ``a、b`` in Chinese.
+
+    Use it for every list inside a message, eager (``_("…{x}").format(x=join_list(...))``)
+    or lazy (``lazy("…{x}", x=join_list(...))``): the separator follows the language in
+    force where the message is shown. ``sep`` is one of :data:`LIST_SEPARATORS` (``", "``,
+    or ``"; "`` for items that hold commas themselves).
+
+    Examples
+    --------
+    >>> kinds = join_list(["station", "county"])
+    >>> str(kinds), kinds == "station, county"
+    ('station, county', True)
+    >>> with language("zh"):
+    ...     str(kinds), "known: {k}".format(k=kinds)
+    ('station、county', 'known: station、county')
+    """
+    if sep not in LIST_SEPARATORS:
+        raise ValueError(f"list separator {sep!r} is none of {LIST_SEPARATORS!r}")
+    return JoinedText(items, sep)

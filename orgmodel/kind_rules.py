@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.model import KIND_NAMES
 from orgmodel.seeds import read_data_yaml, seed_path
 
@@ -117,7 +117,7 @@ def _kind(v: Any, where: str) -> str:
                 "{where}: unknown kind {v!r} (known: {join})",
                 where=where,
                 v=v,
-                join=", ".join(KIND_NAMES),
+                join=join_list(KIND_NAMES),
             )
         )
     return str(v)

@@ -33,11 +33,13 @@ __all__ = [
     "CATEGORY_MSGIDS",
     "CATEGORY_NAMES",
     "DIRECTIONS",
+    "EDGE_MSGIDS",
     "FRACTIONAL_COUNTS",
     "METRICS",
     "POLICY_METRIC_IDS",
     "UNITS",
     "MetricLabel",
+    "edge_label",
     "format_value",
     "label",
     "labels_table",
@@ -199,6 +201,33 @@ def category_name(category: str) -> str:
     as given."""
     msgid = CATEGORY_MSGIDS.get(category)
     return _(msgid) if msgid else CATEGORY_NAMES.get(category, category)
+
+
+#: The edge types (DOMAIN.md, "Edges") as legends name them: the 块 command line, the 条
+#: guidance line and the 情指中心's tasking. English keeps the type's name from the files.
+EDGE_MSGIDS: dict[str, str] = {
+    "REPORTS_TO": N_("块 command (REPORTS_TO)"),
+    "GUIDES": N_("条 professional guidance (GUIDES)"),
+    "DISPATCHES": N_("情指 tasking (DISPATCHES)"),
+}
+
+
+def edge_label(edge_type: str) -> str:
+    """An edge type (``REPORTS_TO``, ``GUIDES``, ``DISPATCHES``) in the language in force:
+    ``条 业务指导`` in Chinese, ``条 professional guidance (GUIDES)`` in English; an unknown
+    type as given.
+
+    Examples
+    --------
+    >>> from orgmodel.i18n import language
+    >>> edge_label("GUIDES")
+    '条 professional guidance (GUIDES)'
+    >>> with language("zh"):
+    ...     edge_label("GUIDES"), edge_label("DISPATCHES")
+    ('条 业务指导', '情指调度')
+    """
+    msgid = EDGE_MSGIDS.get(edge_type)
+    return _(msgid) if msgid else edge_type
 
 
 def label(metric: str, *, lang: str = "zh") -> str:

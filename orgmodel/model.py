@@ -54,7 +54,7 @@ import networkx as nx
 import numpy as np
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
-from orgmodel.i18n import N_, LazyText, get_language, gettext, lazy, ngettext
+from orgmodel.i18n import N_, LazyText, get_language, gettext, join_list, lazy, ngettext
 
 __all__ = [
     "BUREAU_KINDS",
@@ -2283,7 +2283,7 @@ def _legacy_issues(
             ValidationIssue(
                 lazy(
                     "more than one root unit: {roots} (exactly one unit may have no parent)",
-                    roots=", ".join(roots[:10]) + (" …" if len(roots) > 10 else ""),
+                    roots=join_list(roots if len(roots) <= 10 else [*roots[:10], "…"]),
                 )
             )
         )
@@ -2329,7 +2329,7 @@ def _legacy_issues(
             if uid not in depth and parent[uid] in parent and parent[uid] != uid
         ]
         if on_cycle:
-            shown = ", ".join(on_cycle[:10]) + (" …" if len(on_cycle) > 10 else "")
+            shown = join_list(on_cycle if len(on_cycle) <= 10 else [*on_cycle[:10], "…"])
             found.append(
                 ValidationIssue(
                     lazy("REPORTS_TO cycle: units {shown} never reach the root", shown=shown)
@@ -2358,7 +2358,7 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
         bad(bad_name, "name")
     if not isinstance(u.kind, str) or u.kind not in KIND_NAMES:
         bad(
-            lazy("unknown kind {kind!r} (known: {join})", kind=u.kind, join=", ".join(KINDS)),
+            lazy("unknown kind {kind!r} (known: {join})", kind=u.kind, join=join_list(KINDS)),
             "kind",
         )
     for f in _INT_FIELDS:
@@ -2399,7 +2399,7 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
             lazy(
                 "unknown category {category!r} (known: {join})",
                 category=u.category,
-                join=", ".join(sorted(CATEGORIES)),
+                join=join_list(sorted(CATEGORIES)),
             ),
             "category",
         )

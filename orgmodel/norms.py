@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.labels import POLICY_METRIC_IDS
 from orgmodel.model import GROUP_KINDS, KINDS
 from orgmodel.seeds import read_data_yaml, seed_path
@@ -174,7 +174,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
             lazy(
                 "{source}: unknown unit kinds in norms: {join}",
                 source=source,
-                join=", ".join(unknown),
+                join=join_list(unknown),
             )
         )
     for kind in KINDS:
@@ -305,7 +305,7 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
             if k not in r
         ]
         if missing:
-            raise InputError(lazy("{where}: missing {join}", where=where, join=", ".join(missing)))
+            raise InputError(lazy("{where}: missing {join}", where=where, join=join_list(missing)))
         where = f"{source}: rule {r['id']!r}"
         if r["id"] in seen:
             raise InputError(lazy("{where}: duplicate rule id", where=where))
@@ -316,7 +316,7 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
                     "{where}: unknown metric {metric!r} (known: {join})",
                     where=where,
                     metric=r["metric"],
-                    join=", ".join(POLICY_METRIC_IDS),
+                    join=join_list(POLICY_METRIC_IDS),
                 )
             )
         if r["scope"] not in POLICY_SCOPES:
@@ -325,7 +325,7 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
                     "{where}: unknown scope {scope!r} (known: {join})",
                     where=where,
                     scope=r["scope"],
-                    join=", ".join(POLICY_SCOPES),
+                    join=join_list(POLICY_SCOPES),
                 )
             )
         if r["comparator"] not in COMPARATORS:

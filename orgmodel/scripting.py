@@ -25,7 +25,7 @@ import numpy as np
 
 from orgmodel.errors import InputError, OrgWarning
 from orgmodel.focus import subtree
-from orgmodel.i18n import N_, lazy
+from orgmodel.i18n import N_, join_list, lazy
 from orgmodel.io import load_any
 from orgmodel.io.per_unit import PER_UNIT_LISTS
 from orgmodel.io.tabular import TABLE_SUFFIXES, Switches
@@ -137,8 +137,8 @@ def read(
                     if len(given) == 1
                     else N_("{p}: {options} apply to spreadsheets ({suffixes}) only"),
                     p=p,
-                    options=", ".join(k + "=" for k in given),
-                    suffixes=", ".join(TABLE_SUFFIXES),
+                    options=join_list(k + "=" for k in given),
+                    suffixes=join_list(TABLE_SUFFIXES),
                 )
             )
     org = load_any(p, sheet=sheet, totals=totals, id=id, name=name, switches=SCRIPT_SWITCHES)

@@ -228,7 +228,7 @@ def test_help_in_both_languages() -> None:
 @pytest.mark.usefixtures("no_lang_env")
 def test_a_bad_lang_is_refused() -> None:
     r = CliRunner().invoke(app, ["--lang", "fr", "validate", COUNTY])
-    assert r.exit_code == 2 and "错误：--lang：'fr' 不是 zh, en 之一" in r.output
+    assert r.exit_code == 2 and "错误：--lang：'fr' 不是 zh、en 之一" in r.output
     r = CliRunner().invoke(app, ["validate", COUNTY, "--lang"])
     assert r.exit_code == 2 and "--lang 需要一个值：zh 或 en" in r.output
 
@@ -257,7 +257,7 @@ def test_the_installed_command_reads_lang_from_the_environment() -> None:
 #: click that typer vendors writes them in English f-strings; orgmodel.cli._lang rebuilds them.
 USAGE_ERRORS = [
     (["metrics", "--bogus"], "没有这个选项：--bogus", "no such option: --bogus"),
-    (["metrics"], "缺少参数 'org'", "missing argument 'org'"),
+    (["metrics"], "缺少参数 '组织文件'", "missing argument 'ORG'"),
     (
         ["metrics", COUNTY, "--limit", "abc"],
         "'--limit' 的值无效：'abc' 不是整数",
@@ -299,12 +299,12 @@ def test_usage_errors_in_both_languages(args: list[str], zh: str, en: str) -> No
 def test_usage_line_and_help_hint_follow_the_language() -> None:
     runner = CliRunner()
     zh = runner.invoke(app, ["metrics", "--bogus"], env={"COLUMNS": "200"})
-    assert "用法：orgmodel metrics [选项] {org}" in zh.output
+    assert "用法：orgmodel metrics [选项] {组织文件}" in zh.output
     assert "运行 'orgmodel metrics --help' 查看帮助。" in zh.output
     top = runner.invoke(app, ["db", "--help"], env={"COLUMNS": "200"})
     assert "用法：orgmodel db [选项] 命令 [参数]..." in top.output and "Usage" not in top.output
     en = runner.invoke(app, ["--lang", "en", "metrics", "--bogus"], env={"COLUMNS": "200"})
-    assert "Usage: orgmodel metrics [OPTIONS] {org}" in en.output
+    assert "Usage: orgmodel metrics [OPTIONS] {ORG}" in en.output
     assert "Try 'orgmodel metrics --help' for help." in en.output
     # the next run in the same process is untouched: click's own words are put back
     from typer._click.formatting import HelpFormatter
@@ -508,7 +508,7 @@ def test_query_door_refusals_in_both_languages() -> None:
     )
     with language("zh"):
         text = str(info.value)
-    assert text.startswith("已拒绝：第 2 行第 1 列 处的 CREATE：它会写入图。"), text
+    assert text.startswith("已拒绝：第 2 行第 1 列处的 CREATE：它会写入图。"), text
     assert not re.search(r"line|column|writes", text)
 
 
@@ -547,3 +547,41 @@ def test_one_spreadsheet_option_applies_several_apply() -> None:
     assert "sheet=, totals= apply to spreadsheets" in str(two.value)
     with language("zh"):
         assert "sheet= 只适用于表格文件" in str(one.value)
+
+
+#: An ASCII colon touching Chinese, or after a placeholder before Chinese: "{name}: 指标报告",
+#: "上级: {name}", "%{y}: %{x} 人". YAML written inside a message ("rule: weights",
+#: "'hire: true'") has ASCII on both sides and stays.
+HAN_COLON = re.compile(r"[\u4e00-\u9fff）」》}]\s?:(?![\w/])|:\s*[\u4e00-\u9fff]")
+
+
+def test_chinese_translations_use_full_width_colons() -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    bad = []
+    for m in _catalogue():
+        for s in [m.string] if isinstance(m.string, str) else list(m.string or ()):
+            t = re.sub(r"[a-z+]+://", "", re.sub(r"\{[^{}]*\}", "{}", s or ""))
+            if han.search(t) and HAN_COLON.search(t):
+                bad.append((m.id, s))
+    assert not bad, bad
+    assert HAN_COLON.search("{}: 指标报告") and HAN_COLON.search("上级: {}")
+    assert not HAN_COLON.search("'weights' 只能与 rule: weights 一起用")
+
+
+def test_lists_in_library_messages_are_joined_in_the_language_shown() -> None:
+    # one helper (orgmodel.i18n.join_list): the message is made once, in English, and lists
+    # its items with 、 where it is shown in Chinese
+    from orgmodel.norms import policy_from_dict
+
+    with pytest.raises(InputError) as info:
+        policy_from_dict({"rules": [{"id": "x", "description": "d"}]}, "p.yaml")
+    err = info.value
+    assert str(err) == "p.yaml: rules[0]: missing metric, scope, comparator, threshold"
+    with language("zh"):
+        assert str(err) == "p.yaml: rules[0]：缺少 metric、scope、comparator、threshold"
+    with pytest.raises(InputError) as info:
+        policy_from_dict({"rules": [{"id": "x", "description": "d", "metric": "nope", "scope": "org",
+                                     "comparator": ">=", "threshold": 1}]}, "p.yaml")  # fmt: skip
+    with language("zh"):
+        text = str(info.value)
+    assert "station_share、station_share_all" in text and ", " not in text, text

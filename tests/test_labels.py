@@ -48,3 +48,19 @@ def test_expected_values_read_one_way_whatever_their_type() -> None:
     assert format_value("mean_span", 2) == "2.0"  # a mean, shown like one
     assert format_value("police", 279.0) == "279"  # a head count stays whole
     assert format_value("mirror_index", 0.125) == "12.5%"
+
+
+def test_edge_types_have_one_label_in_each_language() -> None:
+    from orgmodel.i18n import language
+    from orgmodel.labels import EDGE_MSGIDS, edge_label
+    from orgmodel.model import EDGE_TYPES
+
+    assert set(EDGE_MSGIDS) == set(EDGE_TYPES)
+    with language("zh"):
+        zh = [edge_label(t) for t in EDGE_TYPES]
+    with language("en"):
+        en = [edge_label(t) for t in EDGE_TYPES]
+    assert zh == ["块 指挥隶属", "条 业务指导", "情指调度"]
+    # English names the type as the files do
+    assert all(t in e for t, e in zip(EDGE_TYPES, en, strict=True)), en
+    assert edge_label("OTHER") == "OTHER"

@@ -142,5 +142,5 @@ def compare_figure(
         uniformtext={"minsize": 8, "mode": "hide"},
     )
     fig.update_xaxes(tickangle=-35)
-    names = " vs ".join(heads)
+    names = _(" vs ").join(heads)
     return styled(fig, title or _("Headline metrics: {names}").format(names=names), height=480)

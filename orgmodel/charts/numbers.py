@@ -19,7 +19,7 @@ from typing import Any
 from orgmodel.i18n import N_, _, language
 from orgmodel.labels import METRICS, format_value, label, shown_delta
 from orgmodel.metrics import headline, metric_report
-from orgmodel.model import KIND_NAMES, OrgGraph
+from orgmodel.model import OrgGraph, kind_label
 from orgmodel.norms import Norms, PolicyRule
 
 __all__ = [
@@ -180,7 +180,8 @@ def numbers_panel(
         failing checks ``{rule, description, unit_id, unit_name, value, threshold, comparator}``
         (value and threshold as text); ``hollow``: ``{count, shortfall, units}`` with the
         hollow units ``{id, name, kind_name, police, fixed_posts, shortfall}``, largest
-        shortfall first.
+        shortfall first; ``kind_name`` as :func:`~orgmodel.model.kind_label` gives it in
+        ``lang`` (``派出所``; ``派出所 (station)`` in English).
     """
     report = metric_report(org, norms=norms, policy=policy)
     heads = headline(report)
@@ -188,6 +189,9 @@ def numbers_panel(
     failing = [r for r in pol["results"] if r["passed"] is False]
     wf = report["workforce"]
     hollow = sorted(wf["hollow"], key=lambda h: (-h["shortfall"], h["name"]))
+    with language(lang):
+        # as every table of the report shows a kind: 派出所 in Chinese, 派出所 (station) in English
+        kind_names = {k: kind_label(k) for k in {h["kind"] for h in hollow[:limit]}}
     return {
         "org": {"id": org.id, "name": org.name or org.id, "root": org.root},
         "headline": _headline_rows(heads, keys, lang),
@@ -216,7 +220,7 @@ def numbers_panel(
                 {
                     "id": h["id"],
                     "name": h["name"],
-                    "kind_name": KIND_NAMES.get(h["kind"], h["kind"]),
+                    "kind_name": kind_names[h["kind"]],
                     "police": h["police"],
                     "fixed_posts": h["fixed_posts"],
                     "shortfall": h["shortfall"],

@@ -31,7 +31,7 @@ from orgmodel.charts._style import (
     unit_hover,
 )
 from orgmodel.i18n import _
-from orgmodel.labels import format_value
+from orgmodel.labels import edge_label, format_value
 from orgmodel.model import BUREAU_KINDS, KINDS, OrgGraph
 from orgmodel.norms import Norms
 
@@ -386,14 +386,14 @@ def layered_graph_figure(
 
     xs, ys, hv, tx = _level_data(org, start, hover, kinds, show_labels)
     line_specs = [
-        (_("块 command (REPORTS_TO)"), {"color": REPORTS_COLOR, "width": 1}, True),
+        (edge_label("REPORTS_TO"), {"color": REPORTS_COLOR, "width": 1}, True),
         (
-            _("条 professional guidance (GUIDES)"),
+            edge_label("GUIDES"),
             {"color": GUIDES_COLOR, "width": 1.5, "dash": "dash"},
             True if show_guides else "legendonly",
         ),
         (
-            _("情指 tasking (DISPATCHES)"),
+            edge_label("DISPATCHES"),
             {"color": DISPATCH_COLOR, "width": 1, "dash": "dot"},
             "legendonly",
         ),

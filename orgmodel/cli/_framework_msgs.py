@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from orgmodel.i18n import N_
 
-__all__ = ["FRAMEWORK_MSGIDS"]
+__all__ = ["FRAMEWORK_MSGIDS", "HEADING_MSGID", "RANGE_MSGIDS", "TYPE_MSGIDS"]
 
 FRAMEWORK_MSGIDS: tuple[str, ...] = (
     # typer.core
@@ -34,3 +34,29 @@ FRAMEWORK_MSGIDS: tuple[str, ...] = (
     N_("Aborted."),
     N_("Try [blue]'{command_path} {help_option}'[/] for help."),
 )
+
+#: The value placeholders typer writes in help (``--norms <path>``), each as typer writes it:
+#: the English text is typer's own, so help in English reads as typer writes it, and the
+#: catalogue gives the Chinese (``〈路径〉``). :func:`orgmodel.cli._lang.translate_help` puts
+#: them in place per parameter, from the parameter's type; a placeholder not listed here
+#: stays as typer writes it (tests/cli/test_help_language.py lists the ones that must not).
+TYPE_MSGIDS: tuple[str, ...] = (
+    N_("<str>"),
+    N_("<path>"),
+    N_("<bool>"),
+    N_("<int>"),
+    N_("<int range>"),
+    N_("<float>"),
+    N_("<float range>"),
+    N_("<list[str]>"),
+)
+
+#: A number range after the placeholder (``[x>=0]``), as typer writes it, by which ends it has.
+RANGE_MSGIDS: dict[str, str] = {
+    "min": N_("x>={min}"),
+    "max": N_("x<={max}"),
+    "both": N_("{min}<=x<={max}"),
+}
+
+#: The heading of a help section without rich (``TYPER_USE_RICH=0``): click writes ``Options:``.
+HEADING_MSGID = N_("{heading}:")

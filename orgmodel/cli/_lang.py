@@ -27,10 +27,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from orgmodel._pydantic_reasons import REASONS, pydantic_reason
+from orgmodel.cli._framework_msgs import HEADING_MSGID, RANGE_MSGIDS
 from orgmodel.i18n import (
     LANGUAGES,
     N_,
     gettext,
+    join_list,
     language_from_env,
     ngettext,
     normalize_language,
@@ -98,7 +100,7 @@ def lang_error_text(value: str) -> str:
     if value == LANG_OPTION:
         return gettext("--lang needs a value: zh or en")
     return gettext("--lang: {value!r} is none of {choices}").format(
-        value=value, choices=", ".join(LANGUAGES)
+        value=value, choices=join_list(LANGUAGES)
     )
 
 
@@ -121,6 +123,10 @@ def translate_help(cmd: Any) -> None:
         text = getattr(p, "help", None)
         if isinstance(text, str) and text:
             p.help = gettext(text)
+        # an argument's name in the usage line and its panel (``{ORG}``), a msgid
+        if isinstance(getattr(p, "metavar", None), str):
+            p.metavar = gettext(p.metavar)
+        _translate_placeholders(p)
     make_help_option = getattr(cmd, "get_help_option", None)
     if make_help_option is not None:
 
@@ -128,11 +134,39 @@ def translate_help(cmd: Any) -> None:
             opt = _make(ctx)
             if opt is not None and isinstance(opt.help, str):
                 opt.help = gettext(opt.help)
+                _translate_placeholders(opt)
             return opt
 
         cmd.get_help_option = get_help_option
     for sub in (getattr(cmd, "commands", None) or {}).values():
         translate_help(sub)
+
+
+def _translate_placeholders(p: Any) -> None:
+    """The value placeholder of one parameter (``<path>``, ``<int range> [x>=0]``) in the
+    language in force: the catalogue's words for typer's (:data:`TYPE_MSGIDS`,
+    :data:`RANGE_MSGIDS`), put in place on this run's parameter object."""
+    show = getattr(p, "display_type", None)
+    if callable(show):
+
+        def display_type(ctx: Any, _show: Callable[[Any], str] = show) -> str:
+            return gettext(_show(ctx))
+
+        p.display_type = display_type
+    has_range = getattr(p, "_get_number_range_help_str", None)
+    if callable(has_range):
+
+        def number_range(_has: Callable[[], str | None] = has_range) -> str | None:
+            if not _has():
+                return None
+            lo, hi = getattr(p, "min", None), getattr(p, "max", None)
+            if lo is None:
+                return gettext(RANGE_MSGIDS["max"]).format(max=hi)
+            if hi is None:
+                return gettext(RANGE_MSGIDS["min"]).format(min=lo)
+            return gettext(RANGE_MSGIDS["both"]).format(min=lo, max=hi)
+
+        p._get_number_range_help_str = number_range
 
 
 #: The usage line's placeholders that click writes in English (``Usage: orgmodel [OPTIONS]
@@ -260,7 +294,7 @@ def usage_error_text(e: Any) -> str:
         text = _translated(str(e.message))
         if e.possibilities:
             text = gettext("{message} (did you mean: {options}?)").format(
-                message=text, options=", ".join(sorted(e.possibilities))
+                message=text, options=join_list(sorted(e.possibilities))
             )
         return text
     if "FileError" in kinds:
@@ -328,6 +362,13 @@ def framework_words() -> Iterator[None]:
                 write_usage(self, prog, args, gettext("Usage: ") if prefix is None else prefix)
 
             put(formatting.HelpFormatter, "write_usage", usage)
+
+            def heading(self: Any, heading: str) -> None:
+                # click writes "{heading}:"; the catalogue gives "{heading}："
+                self.write(f"{'':>{self.current_indent}}")
+                self.write(gettext(HEADING_MSGID).format(heading=heading) + "\n")
+
+            put(formatting.HelpFormatter, "write_heading", heading)
         yield
     finally:
         for obj, name, value in reversed(saved):

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.rule import Rule
 
 from orgmodel.cli import app
-from orgmodel.cli.io_cmds import ORG_HELP, SHEET_HELP, TOTALS_HELP, echo_warnings
+from orgmodel.cli.io_cmds import ORG_HELP, ORG_METAVAR, SHEET_HELP, TOTALS_HELP, echo_warnings
 from orgmodel.i18n import N_, _
 from orgmodel.io import load_any, load_org
 
@@ -18,7 +18,7 @@ from orgmodel.io import load_any, load_org
     help=N_("Validate an organisation; list every problem found, naming each unit and row.")
 )
 def validate(
-    org: Path = typer.Argument(..., help=ORG_HELP),
+    org: Path = typer.Argument(..., metavar=ORG_METAVAR, help=ORG_HELP),
     sheet: str | None = typer.Option(None, "--sheet", help=SHEET_HELP),
     totals: bool = typer.Option(False, "--totals", help=TOTALS_HELP),
 ) -> None:

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orgmodel.cli import app
+from orgmodel.cli.io_cmds import ORG_METAVAR
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, ngettext
 from orgmodel.io.orgfile import load_org, write_org
@@ -104,7 +105,9 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     "push", help=N_("Save an organisation file as the next version of its organisation (its id).")
 )
 def push(
-    org: Path = typer.Argument(..., help=N_("Organisation file (.yaml, .yml, .json).")),
+    org: Path = typer.Argument(
+        ..., metavar=ORG_METAVAR, help=N_("Organisation file (.yaml, .yml, .json).")
+    ),
     store: str | None = STORE_OPT,
     message: str = typer.Option(
         "", "--message", "-m", help=N_("Why this version (kept in the log).")
@@ -131,7 +134,9 @@ def push(
 
 @db_app.command("pull", help=N_("Write a stored version of an organisation to a file."))
 def pull(
-    org_id: str = typer.Argument(..., help=N_("Organisation id in the store.")),
+    org_id: str = typer.Argument(
+        ..., metavar=N_("ORG_ID"), help=N_("Organisation id in the store.")
+    ),
     output: Path = typer.Option(..., "--output", "-o", help=N_("File to write (.yaml or .json).")),
     version: int | None = typer.Option(
         None, "--version", "-v", help=N_("Version (latest default).")
@@ -176,7 +181,7 @@ def list_orgs(store: str | None = STORE_OPT, as_json: bool = JSON_OPT) -> None:
         return
     t = Table(title=_("organisations — {uri}").format(uri=uri), title_justify="left")
     right = (_("latest"), _("versions"))
-    for col in ("id", _("name"), *right, _("updated (UTC)")):
+    for col in (_("id"), _("name"), *right, _("updated (UTC)")):
         t.add_column(col, justify="right" if col in right else "left")
     for o in orgs:
         t.add_row(
@@ -194,7 +199,9 @@ def list_orgs(store: str | None = STORE_OPT, as_json: bool = JSON_OPT) -> None:
     help=N_("The versions of an organisation, newest first, and the writes recorded for it."),
 )
 def log(
-    org_id: str = typer.Argument(..., help=N_("Organisation id in the store.")),
+    org_id: str = typer.Argument(
+        ..., metavar=N_("ORG_ID"), help=N_("Organisation id in the store.")
+    ),
     store: str | None = STORE_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -293,7 +300,7 @@ def _cell(v: Any) -> str:
 )
 def query(
     cypher: str | None = typer.Argument(
-        None, help=N_("One read-only Cypher statement (or use --file).")
+        None, metavar=N_("CYPHER"), help=N_("One read-only Cypher statement (or use --file).")
     ),
     param: list[str] = typer.Option(
         [], "--param", "-p", help=N_("Query parameter NAME=VALUE (VALUE read as JSON if it is).")

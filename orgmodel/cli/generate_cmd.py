@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from orgmodel.cli import app
 from orgmodel.errors import InputError
 from orgmodel.generate import check_scale, count_bureaus, write_generated
-from orgmodel.i18n import N_, _
+from orgmodel.i18n import N_, _, join_list
 from orgmodel.model import KIND_NAMES
 
 
@@ -66,7 +66,7 @@ def generate(
                 bar.update(task, completed=done)
 
         summary = write_generated(output, provinces, cities, counties, seed=seed, progress=progress)
-    kinds = ", ".join(
+    kinds = join_list(
         f"{summary.by_kind[k]:,} {KIND_NAMES[k]}" for k in KIND_NAMES if summary.by_kind.get(k)
     )
     typer.echo(

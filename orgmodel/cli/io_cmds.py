@@ -14,7 +14,7 @@ import typer
 
 from orgmodel.cli import app
 from orgmodel.errors import InputError
-from orgmodel.i18n import N_, _
+from orgmodel.i18n import N_, _, join_list
 from orgmodel.io._atomic import atomic_output
 from orgmodel.io.graphml import write_graphml
 from orgmodel.io.orgfile import dump_org
@@ -25,6 +25,7 @@ from orgmodel.model import OrgGraph
 __all__ = [
     "EXPORT_FORMATS",
     "ORG_HELP",
+    "ORG_METAVAR",
     "SHEET_HELP",
     "TOTALS_HELP",
     "echo_warnings",
@@ -32,6 +33,8 @@ __all__ = [
     "save_as",
 ]
 
+#: An organisation file argument in the usage line, in every command (``{ORG}``, ``{组织文件}``).
+ORG_METAVAR = N_("ORG")
 ORG_HELP = N_(
     "Organisation: .yaml, .yml, .json, an HR spreadsheet (.csv, .xlsx, .xls) or .graphml."
 )
@@ -68,7 +71,7 @@ def _format_of(path: Path, fmt: str | None) -> str:
         if f not in EXPORT_FORMATS:
             raise InputError(
                 _("unknown format {fmt!r} (use one of: {choices})").format(
-                    fmt=fmt, choices=", ".join(EXPORT_FORMATS)
+                    fmt=fmt, choices=join_list(EXPORT_FORMATS)
                 )
             )
         return f
@@ -78,7 +81,7 @@ def _format_of(path: Path, fmt: str | None) -> str:
             return f
     raise InputError(
         _("{path}: cannot tell the format from {suffix!r}; give --format ({choices})").format(
-            path=path, suffix=suffix or _("no suffix"), choices=", ".join(EXPORT_FORMATS)
+            path=path, suffix=suffix or _("no suffix"), choices=join_list(EXPORT_FORMATS)
         )
     )
 
@@ -116,7 +119,9 @@ def _check_output(output: Path) -> None:
 )
 def import_(
     file: Path = typer.Argument(
-        ..., help=N_("HR spreadsheet: .csv (UTF-8 or GBK), .xlsx or .xls.")
+        ...,
+        metavar=N_("SPREADSHEET"),
+        help=N_("HR spreadsheet: .csv (UTF-8 or GBK), .xlsx or .xls."),
     ),
     output: Path = typer.Option(
         ..., "-o", "--output", help=N_("Organisation file to write (.yaml, .yml or .json).")
@@ -153,7 +158,9 @@ def import_(
 )
 def export(
     org_file: Path = typer.Argument(
-        ..., metavar="ORG", help=N_("Organisation (.yaml, .json; also .csv, .xlsx, .graphml).")
+        ...,
+        metavar=ORG_METAVAR,
+        help=N_("Organisation (.yaml, .json; also .csv, .xlsx, .graphml)."),
     ),
     fmt: str | None = typer.Option(
         None,

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orgmodel.cli import app
-from orgmodel.cli.io_cmds import ORG_HELP, SHEET_HELP, TOTALS_HELP, echo_warnings
+from orgmodel.cli.io_cmds import ORG_HELP, ORG_METAVAR, SHEET_HELP, TOTALS_HELP, echo_warnings
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_any
@@ -47,7 +47,7 @@ JSON_LIMIT = 1000
     )
 )
 def metrics(
-    org: Path = typer.Argument(..., help=ORG_HELP),
+    org: Path = typer.Argument(..., metavar=ORG_METAVAR, help=ORG_HELP),
     as_json: bool = typer.Option(
         False,
         "--json",
@@ -298,7 +298,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     console.print(bands)
     if lazy(s, "narrow"):
         t = Table(title=_("narrow-span units"), title_justify="left")
-        for col in ("id", _("name"), _("kind"), _("span")):
+        for col in (_("id"), _("name"), _("kind"), _("span")):
             t.add_column(col)
         for row in lazy(s, "narrow")[:LIST_LIMIT]:
             t.add_row(row["id"], row["name"], kind_label(row["kind"]),
@@ -383,7 +383,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             ),
             title_justify="left",
         )
-        left = ("id", _("name"))
+        left = (_("id"), _("name"))
         for col in (*left, _("units"), _("police"), _("fixed posts"), _("short")):
             t.add_column(col, justify="left" if col in left else "right")
         for row in lazy(w, "hollow")[:LIST_LIMIT]:
@@ -412,7 +412,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     )  # fmt: skip
     if lazy(m, "units"):
         t = Table(title=_("mirror units (function above, police < S)"), title_justify="left")
-        for col in ("id", _("name"), _("function (警种)"), _("police"), "S", _("bureau")):
+        for col in (_("id"), _("name"), _("function (警种)"), _("police"), "S", _("bureau")):
             t.add_column(col)
         for row in lazy(m, "units")[:LIST_LIMIT]:
             t.add_row(
@@ -533,7 +533,7 @@ def render_shares(sh: dict[str, Any], console: Console) -> None:
             title=_("county-level bureaus (each without the county-level bureaus below it)"),
             title_justify="left",
         )
-        for col in ("id", _("name"), _("police"), _("people"), _("station police"), _("share")):
+        for col in (_("id"), _("name"), _("police"), _("people"), _("station police"), _("share")):
             t.add_column(col)
         for row in lazy(sh, "county_level")[:LIST_LIMIT]:
             t.add_row(row["id"], row["name"], _count(row["police"]), _count(row["people"]),

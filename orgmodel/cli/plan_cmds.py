@@ -25,8 +25,9 @@ from rich.text import Text
 
 from orgmodel._yaml import load_yaml
 from orgmodel.cli import app
+from orgmodel.cli.io_cmds import ORG_METAVAR
 from orgmodel.errors import InputError
-from orgmodel.i18n import N_, _, get_language
+from orgmodel.i18n import N_, _, get_language, join_list
 from orgmodel.io.orgfile import load_org, write_org
 from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name, format_value, shown_delta
 from orgmodel.labels import label as metric_label
@@ -115,7 +116,7 @@ def metrics_table(
         title_justify="left",
     )
     t.add_column(_("metric"))
-    t.add_column("id", style="dim")
+    t.add_column(_("id"), style="dim")
     t.add_column(a_label or _("before"), justify="right")
     t.add_column(b_label or _("after"), justify="right")
     t.add_column(_("change"), justify="right")
@@ -215,12 +216,7 @@ def _officers_table(diff: Mapping[str, Any], limit: int) -> Table:
         t.add_row(_("… {n:,} more flows").format(n=len(flows) - limit), "", "", "")
     lines = []
     for field, name in (("police", _("police")), ("auxiliaries", _("auxiliaries"))):
-        lines.append(
-            f"{name} {o[field + '_a']:,} → {o[field + '_b']:,}: "
-            + ", ".join(
-                f"{_account(k)} {o[k][field]:,}" for k in ("stayed", "moved", "hired", "retired")
-            )
-        )
+        lines.append(_accounts_line(name, o, field))
     lines.append(
         _("people (police + auxiliaries) {a:,} → {b:,} · {method}").format(
             a=o["people_a"], b=o["people_b"], method=_method(o)
@@ -228,6 +224,19 @@ def _officers_table(diff: Mapping[str, Any], limit: int) -> Table:
     )
     t.caption = "\n".join(lines)
     return t
+
+
+def _accounts_line(name: str, o: Mapping[str, Any], field: str) -> str:
+    """``police 497 → 497: stayed 257, moved 240, hired 0, retired 0`` (``民警 497 → 497：留任
+    257、…`` in Chinese): one field's officer accounting."""
+    return _("{name} {a:,} → {b:,}: {accounts}").format(
+        name=name,
+        a=o[field + "_a"],
+        b=o[field + "_b"],
+        accounts=join_list(
+            f"{_account(k)} {o[k][field]:,}" for k in ("stayed", "moved", "hired", "retired")
+        ),
+    )
 
 
 def _freed_line(diff: Mapping[str, Any]) -> Text:
@@ -267,8 +276,8 @@ def print_comparison(
     con.print(
         Columns(
             [
-                _structure(a, f"{a_label}: {a.name or a.id}"),
-                _structure(b, f"{b_label}: {b.name or b.id}"),
+                _structure(a, _("{label}: {name}").format(label=a_label, name=a.name or a.id)),
+                _structure(b, _("{label}: {name}").format(label=b_label, name=b.name or b.id)),
             ]
         )
     )
@@ -361,12 +370,9 @@ def print_two_teams_demo(console: Console | None = None) -> dict[str, Any]:
     con.print(t)
     o = diff["officers"]
     con.print(
-        _("police")
-        + f" {o['police_a']:,} → {o['police_b']:,}: "
-        + ", ".join(
-            f"{_account(k)} {o[k]['police']:,}" for k in ("stayed", "moved", "hired", "retired")
+        _("{accounts} ({method})").format(
+            accounts=_accounts_line(_("police"), o, "police"), method=_method(o)
         )
-        + f" ({_method(o)})"
     )
     return diff
 
@@ -402,9 +408,11 @@ def _check_out(path: Path) -> None:
 )
 def apply_cmd(
     org: Path = typer.Argument(
-        ..., help=N_("Organisation file (.yaml, .json, .csv, .xlsx, .graphml).")
+        ...,
+        metavar=ORG_METAVAR,
+        help=N_("Organisation file (.yaml, .json, .csv, .xlsx, .graphml)."),
     ),
-    plan: Path = typer.Argument(..., help=N_("Plan file (docs/plans.md).")),
+    plan: Path = typer.Argument(..., metavar=N_("PLAN"), help=N_("Plan file (docs/plans.md).")),
     output: Path | None = typer.Option(
         None, "-o", "--output", help=N_("Write the scenario organisation here (.yaml or .json).")
     ),
@@ -480,8 +488,12 @@ def _lineage_for(path: Path, a: OrgGraph, b: OrgGraph) -> dict[str, list[str]]:
     ),
 )
 def compare_cmd(
-    a: Path = typer.Argument(..., help=N_("First organisation file (before).")),
-    b: Path = typer.Argument(..., help=N_("Second organisation file (after).")),
+    a: Path = typer.Argument(
+        ..., metavar=N_("ORG_A"), help=N_("First organisation file (before).")
+    ),
+    b: Path = typer.Argument(
+        ..., metavar=N_("ORG_B"), help=N_("Second organisation file (after).")
+    ),
     as_json: bool = typer.Option(False, "--json", help=N_("Print one JSON object.")),
     norms: Path | None = typer.Option(None, "--norms", help=N_("Staffing norms file.")),
     lineage: Path | None = typer.Option(

@@ -14,6 +14,7 @@ import typer
 
 from orgmodel.charts.report import report_html
 from orgmodel.cli import app
+from orgmodel.cli.io_cmds import ORG_METAVAR
 from orgmodel.errors import InputError
 from orgmodel.focus import subtree
 from orgmodel.i18n import N_, _, get_language
@@ -30,7 +31,9 @@ from orgmodel.restructure import apply_plan, diff_orgs, load_plan
     )
 )
 def report(
-    org: Path = typer.Argument(..., help=N_("Organisation file (.yaml, .yml, .json).")),
+    org: Path = typer.Argument(
+        ..., metavar=ORG_METAVAR, help=N_("Organisation file (.yaml, .yml, .json).")
+    ),
     output: Path = typer.Option(Path("report.html"), "-o", "--output", help=N_("HTML file.")),
     compare: Path | None = typer.Option(
         None, "--compare", help=N_("A second organisation file, shown side by side.")
@@ -45,7 +48,8 @@ def report(
         "--root",
         help=N_(
             "Unit id: report on that unit and the units under it only (every chart and "
-            "number re-rooted; find ids with the dashboard's search or `orgmodel show`)."
+            "number re-rooted; find ids with the dashboard's search, or in the id column of "
+            "`orgmodel export ORG -o units.csv`)."
         ),
     ),
 ) -> None:

@@ -12,7 +12,7 @@ import typer
 
 from orgmodel.cli import app
 from orgmodel.errors import InputError
-from orgmodel.i18n import N_, _
+from orgmodel.i18n import N_, _, join_list
 
 #: the log levels gunicorn and uvicorn both know
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
@@ -52,7 +52,7 @@ def serve(
     if log_level.lower() not in LOG_LEVELS:  # gunicorn took any word as info, logging English
         raise InputError(
             _("--log-level: {value!r} is none of {choices}").format(
-                value=log_level, choices=_(", ").join(LOG_LEVELS)
+                value=log_level, choices=join_list(LOG_LEVELS)
             )
         )
 

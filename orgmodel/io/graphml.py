@@ -25,7 +25,7 @@ import networkx as nx
 
 from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.io._atomic import atomic_output
 from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.model import (
@@ -184,7 +184,7 @@ def read_graphml(path: str | Path, *, catalogue: FunctionCatalogue | None = None
                         "edge {u!r} → {v!r}: type must be one of {join}, got {t!r}",
                         u=u,
                         v=v,
-                        join=", ".join(EDGE_TYPES),
+                        join=join_list(EDGE_TYPES),
                         t=t,
                     )
                 )

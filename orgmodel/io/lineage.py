@@ -32,7 +32,7 @@ import yaml
 
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
-from orgmodel.i18n import LazyText, gettext, lazy
+from orgmodel.i18n import join_list, lazy
 
 __all__ = ["check_lineage", "lineage_origins", "read_lineage"]
 
@@ -122,24 +122,6 @@ def lineage_from_data(data: Any, source: str = "<lineage>") -> dict[str, list[st
     return out
 
 
-class _Joined(LazyText):
-    """Messages listed with ``sep`` (English as a ``str``), each shown and joined in the
-    language in force (``; `` → ``；``)."""
-
-    items: list[str]
-    sep: str
-
-    def __new__(cls, items: list[str], sep: str = "; ") -> _Joined:
-        english = sep.join(str.__str__(x) for x in items)
-        self = str.__new__(cls, english)
-        self.message, self.params = english, {}
-        self.items, self.sep = list(items), sep
-        return self
-
-    def __str__(self) -> str:
-        return gettext(self.sep).join(str(x) for x in self.items)
-
-
 def check_lineage(
     lineage: Mapping[str, Iterable[str]], before: Iterable[str], after: Iterable[str], source: str
 ) -> None:
@@ -151,14 +133,16 @@ def check_lineage(
     problems: list[str] = []
     if bad_old:
         problems.append(
-            lazy("old ids not in the first organisation: {ids}", ids=_Joined(bad_old[:10], ", "))
+            lazy("old ids not in the first organisation: {ids}", ids=join_list(bad_old[:10]))
         )
     if bad_new:
         problems.append(
-            lazy("new ids not in the second organisation: {ids}", ids=_Joined(bad_new[:10], ", "))
+            lazy("new ids not in the second organisation: {ids}", ids=join_list(bad_new[:10]))
         )
     if problems:
-        raise InputError(lazy("{source}: {problems}", source=source, problems=_Joined(problems)))
+        raise InputError(
+            lazy("{source}: {problems}", source=source, problems=join_list(problems, "; "))
+        )
 
 
 def lineage_origins(lineage: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:

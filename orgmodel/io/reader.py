@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.io.graphml import read_graphml
 from orgmodel.io.orgfile import load_org, read_org
 from orgmodel.io.tabular import (
@@ -76,7 +76,7 @@ def load_any(
             lazy(
                 "{p}: the file name has no suffix; orgmodel reads {join}",
                 p=p,
-                join=", ".join(READ_SUFFIXES),
+                join=join_list(READ_SUFFIXES),
             )
         )
     raise InputError(
@@ -84,7 +84,7 @@ def load_any(
             "{p}: unknown file type {value!r}; orgmodel reads {join}",
             p=p,
             value=suffix,
-            join=", ".join(READ_SUFFIXES),
+            join=join_list(READ_SUFFIXES),
         )
     )
 
@@ -124,7 +124,7 @@ def read_upload(
             lazy(
                 "{filename}: the file name has no suffix; upload one of {join}",
                 filename=filename,
-                join=", ".join(READ_SUFFIXES),
+                join=join_list(READ_SUFFIXES),
             )
         )
     if suffix not in READ_SUFFIXES:
@@ -133,7 +133,7 @@ def read_upload(
                 "{filename}: unknown file type {value!r}; upload one of {join}",
                 filename=filename,
                 value=suffix,
-                join=", ".join(READ_SUFFIXES),
+                join=join_list(READ_SUFFIXES),
             )
         )
     with tempfile.TemporaryDirectory(prefix="orgmodel-upload-") as d:

@@ -41,7 +41,7 @@ from typing import Any
 
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
-from orgmodel.i18n import N_, LazyText, lazy
+from orgmodel.i18n import N_, LazyText, join_list, lazy
 from orgmodel.io._atomic import atomic_output
 from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.io.sheets import Sheet, Uncached, Workbook, cell_text, read_workbook
@@ -840,7 +840,7 @@ class _Table:
         if ignored:
             self.warnings.append(
                 ValidationIssue(
-                    lazy("columns not imported (not kept): {join}", join=", ".join(ignored)),
+                    lazy("columns not imported (not kept): {join}", join=join_list(ignored)),
                     where=_at_row(fname, n),
                 )
             )
@@ -1281,7 +1281,7 @@ class _Table:
                     lazy(
                         "unknown kind {t!r} (use a code — {join} — or a Chinese name such as 派出所, 分局, 大队, 社区警务室)",
                         t=t,
-                        join=", ".join(KIND_NAMES),
+                        join=join_list(KIND_NAMES),
                     ),
                     r.id,
                     where,
@@ -1571,7 +1571,7 @@ class _Table:
             if rows:
                 self.warnings.append(
                     ValidationIssue(
-                        lazy(why_text[why], s="s" if len(rows) > 1 else "", rows=", ".join(rows)),
+                        lazy(why_text[why], s="s" if len(rows) > 1 else "", rows=join_list(rows)),
                         where=self.fname,
                     )
                 )
@@ -1581,7 +1581,7 @@ class _Table:
                     lazy(
                         "合计/小计 rows checked, not imported as units: row{s} {rows}: they match the units' figures",
                         s="s" if len(ok) > 1 else "",
-                        rows=", ".join(ok),
+                        rows=join_list(ok),
                     ),
                     where=self.fname,
                 )
@@ -1681,7 +1681,7 @@ def _pick_sheet(
                 "{p}: no sheet {sheet!r} (sheets: {join})",
                 p=p,
                 sheet=sheet,
-                join=", ".join(book.names),
+                join=join_list(book.names),
             )
         )
     active = book.sheets[book.active]
@@ -1780,7 +1780,7 @@ def _meta(book: Workbook, p: Path) -> tuple[dict[str, str], list[ValidationIssue
                     lazy(
                         "unknown field {key!r} (known: {join})",
                         key=key,
-                        join=", ".join(META_FIELDS),
+                        join=join_list(META_FIELDS),
                     ),
                     where=lazy(
                         "{file} sheet {sheet} row {row}, column {column}",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.model import (
     BUREAU_KINDS,
     DEPARTMENT_KINDS,
@@ -218,7 +218,7 @@ def op_merge(ws: Workspace, op: Op) -> str:
     for s in merged:
         ws.absorb(s, target, merge=True)
     u = ws.units[target]
-    return f"合并 {len(merged)} 个机构 ({names}) 入 {ws.label(target)}，民警 {u.police} 人"
+    return f"合并 {len(merged)} 个机构（{names}）入 {ws.label(target)}，民警 {u.police} 人"
 
 
 def _same_side_of_group(ws: Workspace, merged: list[str], target: str) -> None:
@@ -344,7 +344,7 @@ def op_split(ws: Workspace, op: Op) -> str:
         same_fn = [m for m in made if ws.units[m].function == unit.function]
         ws.remove(uid, same_fn[0] if same_fn else first)
     shown = "、".join(f"{ws.units[m].name} {n} 人" for m, n in zip(made, police, strict=True))
-    return f"拆分 {name}（{uid}）为 {len(made)} 个机构: {shown}"
+    return f"拆分 {name}（{uid}）为 {len(made)} 个机构：{shown}"
 
 
 def op_move(ws: Workspace, op: Op) -> str:
@@ -403,7 +403,7 @@ def op_close(ws: Workspace, op: Op) -> str:
         ws.reparent(c, kids_to)
     ws.remove(uid)
     where = "减员" if retire else f"调往 {ws.labels(targets)}" if targets else "无警力"
-    return f"撤销 {name}（{uid}）: 民警 {p} 人、辅警 {a} 人{where}"
+    return f"撤销 {name}（{uid}）：民警 {p} 人、辅警 {a} 人{where}"
 
 
 def op_create(ws: Workspace, op: Op) -> str:
@@ -520,7 +520,7 @@ def op_set(ws: Workspace, op: Op) -> str:
         ws.set_attrs(ws.units[u], attrs)
     if list(attrs) == ["name"] and len(units) == 1:
         return f"{names} 更名为 {attrs['name']}"
-    return f"{names}: 修改 {', '.join(attrs)}"
+    return f"{names}：修改 {'、'.join(attrs)}"
 
 
 def op_apply_template(ws: Workspace, op: Op) -> str:
@@ -582,7 +582,7 @@ def op_apply_template(ws: Workspace, op: Op) -> str:
         else:
             _template_one_by_one(ws, b, first, plan)
     who = ws.labels(bureaus)
-    return f"按模板「{tpl.name or tpl.id}」整合 {who}: {before} 个内设机构 → {after} 个大部门"
+    return f"按模板「{tpl.name or tpl.id}」整合 {who}：{before} 个内设机构 → {after} 个大部门"
 
 
 def _large_by_row(ws: Workspace, tpl: Template) -> np.ndarray:
@@ -1098,7 +1098,7 @@ def op_bundle(ws: Workspace, op: Op) -> str:
     for spec, ref in specs:
         gid, n = _bundle_one(ws, spec, ref)
         made.append(f"{ws.units[gid].name} {n} 个")
-    return f"组建 {len(made)} 个协调机构: " + "、".join(made)
+    return f"组建 {len(made)} 个协调机构：" + "、".join(made)
 
 
 def _command_centre(ws: Workspace, uid: str) -> str:
@@ -1250,7 +1250,7 @@ def op_integrate_command(ws: Workspace, op: Op) -> str:
                 lazy(
                     "bureau {label} has no internal unit of function(s) {join}",
                     label=ws.label(b),
-                    join=", ".join(sorted(fns - {"intel_command"})),
+                    join=join_list(sorted(fns - {"intel_command"})),
                 )
             )
         cid = f"{b}-intel_command"
@@ -1401,7 +1401,7 @@ def op_staff(ws: Workspace, op: Op) -> str:
         + (f" + 辅警 {want['auxiliaries']} 人" if "auxiliaries" in want else "")
     )
     return (
-        f"{ws.labels(targets)} 每个 {shape}; 补充民警 {moved['police']} 人、"
+        f"{ws.labels(targets)} 每个 {shape}；补充民警 {moved['police']} 人、"
         f"辅警 {moved['auxiliaries']} 人"
     )
 

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from orgmodel._pydantic_reasons import pydantic_reason
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
-from orgmodel.i18n import LazyText, lazy
+from orgmodel.i18n import LazyText, join_list, lazy
 from orgmodel.model import MAX_HEADCOUNT
 
 __all__ = [
@@ -121,7 +121,7 @@ class Selector(BaseModel):
             raise ValueError(
                 lazy(
                     "a selector needs at least one of {fields}",
-                    fields=", ".join(Selector.model_fields),
+                    fields=join_list(Selector.model_fields),
                 )
             )
         return self
@@ -187,7 +187,7 @@ class _Selecting(_Op):
         given = [k for k in ("unit", "units", "select") if getattr(self, k) is not None]
         if len(given) > 1:
             raise ValueError(
-                lazy("give one of unit, units, select (got {given})", given=", ".join(given))
+                lazy("give one of unit, units, select (got {given})", given=join_list(given))
             )
         return self
 
@@ -690,15 +690,15 @@ def _message(e: ValidationError, model: type[BaseModel]) -> str:
     top = [x for x in errs if len(x["loc"]) == 1]
     extra = sorted({str(x["loc"][0]) for x in top if x["type"] == "extra_forbidden"})
     if extra:
-        allowed = ", ".join(sorted(req | opt))
+        allowed = join_list(sorted(req | opt))
         return lazy(
             "unknown field(s) {fields} (allowed: {allowed})",
-            fields=", ".join(extra),
+            fields=join_list(extra),
             allowed=allowed,
         )
     missing = sorted({str(x["loc"][0]) for x in top if x["type"] == "missing"})
     if missing:
-        return lazy("missing field(s) {fields}", fields=", ".join(missing))
+        return lazy("missing field(s) {fields}", fields=join_list(missing))
     telling = [x for x in errs if x["type"] not in _BRANCH_TYPES] or errs
     # A branch of a union that wanted another type (into: 2 | [parts]) says less than one
     # whose type fitted and whose value did not (a list of one part: too short).
@@ -724,7 +724,7 @@ def check_op(i: int, raw: Any, source: str) -> dict[str, Any]:
     name = raw.get("op")
     model = OPERATION_MODELS.get(name) if isinstance(name, str) else None
     if model is None:
-        known = ", ".join(OPERATION_MODELS)
+        known = join_list(OPERATION_MODELS)
         raise PlanError(
             lazy("unknown operation {name!r} (known: {known})", name=name, known=known),
             index=i,
@@ -779,7 +779,7 @@ def plan_from_dict(
     unknown = sorted(set(data) - top)
     if unknown:
         raise PlanError(
-            lazy("unknown top-level field(s) {join}", join=", ".join(unknown)), source=source
+            lazy("unknown top-level field(s) {join}", join=join_list(unknown)), source=source
         )
     ops = data.get("ops")
     if not isinstance(ops, list):

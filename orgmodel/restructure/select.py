@@ -17,7 +17,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.model import BUREAU_KINDS, KIND_NAMES
 
 if TYPE_CHECKING:
@@ -88,13 +88,13 @@ def _select(ws: Workspace, sel: dict[str, Any], what: str) -> list[str]:
 
     extra = sorted(set(sel) - set(_SELECTOR_FIELDS))
     if extra or not sel:
-        fields = ", ".join(_SELECTOR_FIELDS)
+        fields = join_list(_SELECTOR_FIELDS)
         raise OpError(
             lazy(
                 "{what}: a selector takes {fields} (not {extra})",
                 what=what,
                 fields=fields,
-                extra=", ".join(extra),
+                extra=join_list(extra),
             )
             if extra
             else lazy("{what}: a selector takes {fields}", what=what, fields=fields)
@@ -107,8 +107,8 @@ def _select(ws: Workspace, sel: dict[str, Any], what: str) -> list[str]:
                 lazy(
                     "{what}: unknown kind(s) {join} (known: {join2})",
                     what=what,
-                    join=", ".join(bad),
-                    join2=", ".join(KIND_NAMES),
+                    join=join_list(bad),
+                    join2=join_list(KIND_NAMES),
                 )
             )
     fns: set[str] | None = None

@@ -30,7 +30,7 @@ import yaml
 from orgmodel._yaml import load_yaml
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.model import BUREAU_KINDS
 from orgmodel.seeds import seed_path
 
@@ -180,7 +180,7 @@ def template_from_dict(
             lazy(
                 "{source}: large department code(s) used twice: {join}",
                 source=source,
-                join=", ".join(dup),
+                join=join_list(dup),
             )
         )
     keep = data.get("keep_unmapped", False)

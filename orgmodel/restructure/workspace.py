@@ -29,7 +29,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from orgmodel.i18n import N_, lazy
+from orgmodel.i18n import N_, join_list, lazy
 from orgmodel.model import (
     BUREAU_KINDS,
     CATEGORIES,
@@ -595,7 +595,7 @@ class Workspace:
         if extra:
             hint = " (officers come with 'police'/'from'/'hire')" if "police" in extra else ""
             raise OpError(
-                lazy("unknown unit field(s) {join}{hint}", join=", ".join(extra), hint=hint)
+                lazy("unknown unit field(s) {join}{hint}", join=join_list(extra), hint=hint)
             )
         uid = self.check_new_id(spec.get("id"))
         self.reshaped = True
@@ -627,7 +627,7 @@ class Workspace:
             if k not in SETTABLE:
                 raise OpError(
                     lazy(
-                        "unknown attribute {k!r} (settable: {join})", k=k, join=", ".join(SETTABLE)
+                        "unknown attribute {k!r} (settable: {join})", k=k, join=join_list(SETTABLE)
                     )
                 )
             setattr(trial, k, v)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.store.base import (
     SCENARIO_PREFIX,
     AlreadyExists,
@@ -102,7 +102,7 @@ def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
             lazy(
                 "unknown store URI {u!r}: give a file path for the embedded LadybugDB store, or a Neo4j URI ({join})",
                 u=u,
-                join=", ".join(s + "://" for s in NEO4J_SCHEMES),
+                join=join_list(s + "://" for s in NEO4J_SCHEMES),
             )
         )
     from orgmodel.store.ladybug_store import LadybugStore

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import yaml
 
 from orgmodel._yaml import load_yaml
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy
 from orgmodel.model import CATEGORY_CODES, KINDS, OrgGraph, ParentBureau
 from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
@@ -513,7 +513,7 @@ def _check_value(v: Any, name: str) -> None:
                 lazy(
                     "parameter ${name}: a list must hold values of one type, got {join}",
                     name=name,
-                    join=", ".join(sorted(kinds)),
+                    join=join_list(sorted(kinds)),
                 )
             )
         for i, x in enumerate(v):

@@ -47,7 +47,7 @@ from typing import Any, NoReturn
 import yaml
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import N_, lazy
+from orgmodel.i18n import N_, join_list, lazy
 from orgmodel.seeds import seed_path
 from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
@@ -497,16 +497,23 @@ class _Parser:
         t = self.tok
         if t.kind == "word" and t.upper in _REFUSED:
             raise self.refuse_word(t)
-        near = (
-            lazy("the end of the query") if t.kind == "end" else repr(self.text[t.pos : t.pos + 20])
-        )
+        where = _where(self.text, t.pos)
+        if t.kind == "end":  # a sentence of its own: Chinese says 在查询末尾, not 靠近 查询末尾
+            raise QuerySyntaxError(
+                lazy(
+                    "not a query the door reads: {what} at {where}, near the end of the query. Allowed clauses: {join}",
+                    what=what,
+                    where=where,
+                    join=join_list(ALLOWED_CLAUSES),
+                )
+            )
         raise QuerySyntaxError(
             lazy(
                 "not a query the door reads: {what} at {where}, near {near}. Allowed clauses: {join}",
                 what=what,
-                where=_where(self.text, t.pos),
-                near=near,
-                join=", ".join(ALLOWED_CLAUSES),
+                where=where,
+                near=repr(self.text[t.pos : t.pos + 20]),
+                join=join_list(ALLOWED_CLAUSES),
             )
         )
 
@@ -525,7 +532,7 @@ class _Parser:
                 clause=clause,
                 where=_where(self.text, t.pos),
                 why=lazy(why),
-                join=", ".join(ALLOWED_CLAUSES),
+                join=join_list(ALLOWED_CLAUSES),
             ),
         )
 

@@ -229,7 +229,7 @@ def test_every_org_chart_takes_a_root(client: TestClient, kind: str) -> None:
     assert "城关派出所" in fig["layout"]["title"]["text"]
     data = json.dumps(fig["data"], ensure_ascii=False)
     if kind == "mirror":  # the bureau above the new root is the row it is compared with
-        assert "上级: 测试县公安局" in data
+        assert "上级：测试县公安局" in data
     else:
         assert "测试县公安局" not in data
     r = client.get(f"/api/v1/orgs/test-county/charts/{kind}?root=zz", headers=h)

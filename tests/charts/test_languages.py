@@ -75,6 +75,9 @@ def test_figure_words_follow_the_language(
     with language("zh"):
         fig = draw(org)
     assert zh in fig.layout.title.text
+    # no English word in a Chinese figure: legends of edge types too (条 业务指导, not GUIDES)
+    english = [w for w in _words(fig) if re.search(r"[A-Za-z]{2,}", w)]
+    assert not english, english
     with language("en"):
         fig = draw(org)
     assert en in fig.layout.title.text and zh not in fig.layout.title.text

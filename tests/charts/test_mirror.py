@@ -11,7 +11,7 @@ def test_mirror_heatmap_county(county: OrgGraph) -> None:
     assert len(fig.data) == 1
     h = fig.data[0]
     assert h.type == "heatmap"
-    assert list(h.y) == ["上级: 某市公安局", "某县公安局（对口 50%）"]
+    assert list(h.y) == ["上级：某市公安局", "某县公安局（对口 50%）"]
     # functions any row has, in catalogue order: 办公室 (parent only), 刑侦, 交警
     assert list(h.x) == ["办公室", "刑侦", "交警"]
     parent_row, county_row = (list(r) for r in h.z)

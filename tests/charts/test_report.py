@@ -146,3 +146,24 @@ def test_report_in_english(county: OrgGraph, tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["report", org, "-o", str(out), "--lang", "en"])
     assert r.exit_code == 0 and "wrote" in r.output
     assert "Organisation structure report: 河西县公安局" in out.read_text(encoding="utf-8")
+
+
+def _hollow_kinds(page: str) -> list[str]:
+    """The kind cells of the hollow-units table (unit, kind, police, fixed posts, short)."""
+    m = re.search(r"<table class='hollow'>.*?<tbody>(.*?)</tbody>", page, re.S)
+    assert m, "no hollow-units table"
+    return re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td>", m.group(1))
+
+
+def test_report_kinds_and_edge_types_in_the_language_of_the_page(county: OrgGraph) -> None:
+    # the county bureau is hollow (conftest: fewer police than its fixed posts). Its kind reads
+    # as every kind of the English page does (the norms table too): the Chinese name with its
+    # code; the Chinese page has the Chinese name alone
+    en, zh = report_html(county, lang="en"), report_html(county)
+    assert _hollow_kinds(en) == ["县(市、区)公安局/公安分局 (county)"]
+    assert "<td>派出所 (station)</td>" in en  # the norms table, written the same way
+    assert _hollow_kinds(zh) == ["县(市、区)公安局/公安分局"]
+    # legends of the edge types: Chinese names in Chinese, the files' type names in English
+    assert "条 业务指导" in zh and "情指调度" in zh
+    assert "(GUIDES)" not in zh and "(DISPATCHES)" not in zh and "(REPORTS_TO)" not in zh
+    assert "条 professional guidance (GUIDES)" in en and "情指 tasking (DISPATCHES)" in en

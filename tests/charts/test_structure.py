@@ -39,8 +39,8 @@ def test_hierarchy_colour_is_hidden_loss_share(county: OrgGraph) -> None:
 def test_hierarchy_hover_names_every_field(county: OrgGraph) -> None:
     t = hierarchy_figure(county).data[0]
     hover = dict(zip(t.ids, t.hovertext, strict=True))["d1"]
-    for part in ("刑侦大队", "内设机构", "职能: 刑侦", "民警: 12", "辅警: 0", "固定岗位占用: 3",
-                 "隐性流失: 1.8"):  # fmt: skip
+    for part in ("刑侦大队", "内设机构", "职能：刑侦", "民警：12", "辅警：0", "固定岗位占用：3",
+                 "隐性流失：1.8"):  # fmt: skip
         assert part in hover
 
 
@@ -59,11 +59,8 @@ def test_hierarchy_max_depth_cuts_but_keeps_totals(county: OrgGraph) -> None:
 def test_layered_graph_traces(city: OrgGraph) -> None:
     fig = layered_graph_figure(city)
     names = [t.name for t in fig.data]
-    assert names[:3] == [
-        "块 指挥隶属 (REPORTS_TO)",
-        "条 业务指导 (GUIDES)",
-        "情指派警 (DISPATCHES)",
-    ]
+    # the edge types in Chinese only (orgmodel.labels.EDGE_MSGIDS), no English type names
+    assert names[:3] == ["块 指挥隶属", "条 业务指导", "情指调度"]
     # one marker trace per kind present, in KINDS order
     assert names[3:] == ["市局", "县局/分局", "内设机构", "情指中心", "派出所", "警务室"]
     reports, guides, dispatch = fig.data[:3]

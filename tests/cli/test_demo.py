@@ -12,7 +12,7 @@ def test_demo_prints_the_county_report_and_the_dabumen_comparison() -> None:
     assert r.exit_code == 0, r.output
     out = r.output
     # the seed county's report, by its Chinese name, with its 497 police
-    assert "河西县公安局: 指标报告" in out
+    assert "河西县公安局：指标报告" in out  # a full-width colon in Chinese
     assert "497" in out
     assert "警力隐性流失" in out
     # then the county before and after the 大部门 plan: 22 internal units (21 departments and

@@ -235,7 +235,7 @@ def test_demo_function_prints_side_by_side() -> None:
     with language("zh"):  # the library speaks English unless told (orgmodel.i18n)
         d = print_dabumen_demo(Console(file=buf, width=160))
     text = buf.getvalue()
-    assert "改革前: 河西县公安局" in text and "改革后: 河西县公安局" in text
+    assert "改革前：河西县公安局" in text and "改革后：河西县公安局" in text
     assert "侦查打击大队" in text and "刑事侦查大队" in text
     assert d["metrics"]["after"]["departments"] == 8
 

@@ -307,7 +307,7 @@ def test_limits_from_the_environment() -> None:
         ("MATCH (u RETURN u", "expected ')' at line 1, column 10, near 'RETURN u'",
          "第 1 行第 10 列，应为 ')'，靠近 'RETURN u'"),
         ("MATCH (u) RETURN u AS", "expected a name after AS at line 1, column 22, near the end "
-         "of the query", "第 1 行第 22 列，应为AS 之后的名称，靠近 查询末尾"),
+         "of the query", "第 1 行第 22 列，应为一个名称（AS 之后），在查询末尾"),
         ("MATCH (u) WHERE u.x != 1 RETURN u", "use <> for 'not equal' at line 1, column 21",
          "第 1 行第 21 列，“不等于”请用 <>"),
     ],
