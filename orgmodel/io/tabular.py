@@ -50,6 +50,7 @@ from orgmodel.model import (
     BUREAU_KINDS,
     CATEGORIES,
     KIND_NAMES,
+    KindText,
     OrgGraph,
     OrgValidationError,
     ParentBureau,
@@ -929,8 +930,8 @@ class _Table:
         foot = [(n, k.split(":", 1)[1]) for n, k in self.skipped if k.startswith("footer:")]
         heads = [(n, k.split(":", 1)[1]) for n, k in self.skipped if k.startswith("heading:")]
         if heads:
-            shown = ", ".join(f"{n} ({t!r})" for n, t in heads[:8]) + (
-                " …" if len(heads) > 8 else ""
+            shown = join_list(
+                [f"{n} ({t!r})" for n, t in heads[:8]] + (["…"] if len(heads) > 8 else [])
             )
             self.warnings.append(
                 ValidationIssue(
@@ -946,7 +947,7 @@ class _Table:
             # Labels only: a sign-off line holds people's names, which are never repeated.
             labels = list(dict.fromkeys(t for _, t in foot if t))
             lines = sum(1 for _, t in foot if not t)
-            what: str = ", ".join(labels)
+            what: str = join_list(labels)
             if lines:
                 text = lazy("{n} line{s} of text", n=lines, s="s" if lines > 1 else "")
                 what = lazy("{labels}, {text}", labels=what, text=text) if labels else text
@@ -989,10 +990,12 @@ class _Table:
                 )
             )
             return
-        cells = ", ".join(
+        cells: str = join_list(
             f"{_col_letter(self.header.columns[c])}{n} {t!r}" for n, c, t, _ in lost[:12]
-        ) + (f" … ({len(lost)} cells)" if len(lost) > 12 else "")
-        cols = ", ".join(dict.fromkeys(self.col_loc(c) for _, c, _, _ in lost))
+        )
+        if len(lost) > 12:
+            cells = lazy("{cells} … ({n} cells)", cells=cells, n=len(lost))
+        cols = join_list(dict.fromkeys(self.col_loc(c) for _, c, _, _ in lost))
         self.issues.append(
             ValidationIssue(
                 lazy(
@@ -1017,7 +1020,7 @@ class _Table:
 
     def report_uncached(self) -> None:
         for f, cells in self.uncached.items():
-            shown: str = ", ".join(cells[:12])
+            shown: str = join_list(cells[:12])
             if len(cells) > 12:
                 shown = lazy("{cells} … ({n} cells)", cells=shown, n=len(cells))
             self.issues.append(
@@ -1052,7 +1055,7 @@ class _Table:
             elif len(by_name.get(_name_key(t), [])) == 1:
                 r.parent = by_name[_name_key(t)][0].id
             elif len(by_name.get(_name_key(t), [])) > 1:
-                rows = ", ".join(str(x.row) for x in by_name[_name_key(t)])
+                rows = join_list(str(x.row) for x in by_name[_name_key(t)])
                 self.parent_issue(
                     r,
                     lazy(
@@ -1123,7 +1126,7 @@ class _Table:
                     path="/".join(parts),
                 ),
             )
-        rows = ", ".join(str(c.row) for c in hits)
+        rows = join_list(str(c.row) for c in hits)
         return (
             lazy(
                 "parent path {path!r} fits {n} units (rows {rows})",
@@ -1204,8 +1207,10 @@ class _Table:
                 gaps.setdefault(r.id[: len(r.parent) + step[len(r.parent)]], []).append(r)
         for missing, under in gaps.items():
             p = self.by_id[under[0].parent or ""]
-            units = ", ".join(f"{r.id!r} (row {r.row})" for r in under[:6])
-            units += f" … ({len(under)} units)" if len(under) > 6 else ""
+            units = join_list(
+                [lazy("{id!r} (row {row})", id=r.id, row=r.row) for r in under[:6]]
+                + ([lazy("… ({n} units)", n=len(under))] if len(under) > 6 else [])
+            )
             self.issues.append(
                 ValidationIssue(
                     lazy(
@@ -1292,11 +1297,15 @@ class _Table:
         pk = parent.kind if parent else None
         got = self.rules.infer(t, r.name or "", pk)
         if got is None:
-            choices = ", ".join(f"{KIND_NAMES[c]} ({c})" for c in self.rules.choices(t))
+            choices = join_list(KindText(c) for c in self.rules.choices(t))
             under = (
-                f"under {parent.name!r} ({KIND_NAMES.get(pk or '', pk or '?')})"
+                lazy(
+                    "under {parent!r} ({kind})",
+                    parent=parent.name,
+                    kind=KIND_NAMES.get(pk or "", pk or "?"),
+                )
                 if parent
-                else "at the top"
+                else lazy("at the top")
             )
             self.issues.append(
                 ValidationIssue(
@@ -1344,8 +1353,9 @@ class _Table:
                 if total >= below:
                     own[r.id] = total - below
                     continue
-                parts = ", ".join(f"{c.name} {given[c.id]}" for c in kids[:6])
-                parts += " …" if len(kids) > 6 else ""
+                parts: str = join_list(
+                    [f"{c.name} {given[c.id]}" for c in kids[:6]] + (["…"] if len(kids) > 6 else [])
+                )
                 where = _and(_at_row(self.fname, r.row), self.col_loc(f))
                 if r.kind in BUREAU_KINDS:
                     # A bureau's row holds its leadership (局领导); its total is the 合计 row.
@@ -1694,7 +1704,7 @@ def _pick_sheet(
     if head is not None and len(found) == 1:
         return active, head
     if head is not None:  # one sheet a year, say: reading the active one could be the wrong year
-        with_header = ", ".join(repr(s.name) for s, _ in found)
+        with_header = join_list(repr(s.name) for s, _ in found)
         raise InputError(
             lazy(
                 "{p}: sheets {with_header} each have a header row, and which one holds the organisation is not clear: choose one with {sheet_for}",
@@ -1713,9 +1723,9 @@ def _pick_sheet(
             )
         )
         return s, h
-    shown = ", ".join(repr(n) for n in names)
+    shown = join_list(repr(n) for n in names)
     if found:
-        with_header = ", ".join(repr(s.name) for s, _ in found)
+        with_header = join_list(repr(s.name) for s, _ in found)
         raise InputError(
             lazy(
                 "{p}: sheets {with_header} each have a header row: choose one with {sheet_for} (sheets: {shown})",
@@ -1819,7 +1829,7 @@ def _and(place: str, more: str) -> str:
 
 def _rows_text(fname: str, rows: Iterable[int]) -> str:
     rs = sorted(rows)
-    shown = ", ".join(map(str, rs[:10])) + (" …" if len(rs) > 10 else "")
+    shown = join_list([str(x) for x in rs[:10]] + (["…"] if len(rs) > 10 else []))
     if len(rs) == 1:
         return lazy("{file} row {rows}", file=fname, rows=shown)
     return lazy("{file} rows {rows}", file=fname, rows=shown)

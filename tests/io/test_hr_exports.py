@@ -6,6 +6,7 @@ refusal worked out there by hand.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,18 @@ def test_ids_match_across_years(tmp_path: Path) -> None:
     b = load_any(p)
     assert sorted(a.order()) == sorted(b.order())
     assert all(a.parent(u) == b.parent(u) for u in a.order())
+
+
+def test_undecided_kind_reads_in_the_language_shown(tmp_path: Path) -> None:
+    # 类型 '所' under a 内设机构 is a 派出所 or a department: the message says where the unit
+    # sits and lists the kinds in the language it is shown in (no "under" inside the Chinese)
+    from orgmodel.i18n import language
+
+    with pytest.raises(OrgValidationError) as e:
+        load_any(CASES["科所队 undecided"].write(tmp_path))
+    (issue,) = [i for i in e.value.issues if "'技术所'" in str(i.message)]
+    assert "under '刑事侦查大队' (内设机构)" in str(issue.message)
+    with language("zh"):
+        zh = str(issue.message)
+    assert "'技术所' 在 '刑事侦查大队'（内设机构）之下的类型 '所'" in zh, zh
+    assert "派出所、内设机构" in zh and not re.search(r"[a-z]{4,}", zh), zh

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import language
 from orgmodel.io.tabular import (
     COLUMN_ALIASES,
     COLUMNS,
@@ -576,6 +577,11 @@ def test_hierarchical_code_gap_is_refused(tmp_path: Path) -> None:
     (issue,) = e.value.issues
     assert issue.unit == "01010201" and issue.where == "org.csv row 5"
     assert "'010102'" in issue.message and "'0101'" in issue.message
+    # the unit is listed with its row in the language shown (no English inside the Chinese)
+    assert "'01010201' (row 5)" in str(issue.message)
+    with language("zh"):
+        zh = str(issue.message)
+    assert "'01010201'（第 5 行）" in zh and "row" not in zh, zh
     # With the missing row, the same codes load: 01010201 under 010102.
     org = load_table(write(tmp_path, text + "010102,西街社区警务队,社区警务队,3\n"))
     assert org.unit("01010201").parent == "010102"

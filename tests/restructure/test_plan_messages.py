@@ -44,7 +44,7 @@ CASES: list[tuple[dict[str, Any], str, str]] = [
      "hire needs police and/or auxiliaries", "hire 需要给出 police 和/或 auxiliaries"),
     ({"op": "move", "units": [{}], "to": "b"},
      "units[0]: a selector needs at least one of kind, function, name, within, of, ids, exclude",
-     "units[0]：选择器至少要有 kind, function, name, within, of, ids, exclude 中的一项"),
+     "units[0]：选择器至少要有 kind、function、name、within、of、ids、exclude 中的一项"),
 ]  # fmt: skip
 
 
