@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from orgmodel import model
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.generate import generate_org
-from orgmodel.i18n import language, lazy
+from orgmodel.i18n import join_list, language, lazy
 from orgmodel.io import read_org
 from orgmodel.model import (
     BUREAU_KINDS,
@@ -197,7 +197,7 @@ def old_issues(
             ValidationIssue(
                 lazy(
                     "more than one root unit: {roots} (exactly one unit may have no parent)",
-                    roots=", ".join(roots[:10]) + (" …" if len(roots) > 10 else ""),
+                    roots=join_list(roots if len(roots) <= 10 else [*roots[:10], "…"]),
                 )
             )
         )
@@ -244,7 +244,7 @@ def old_issues(
             if uid not in depth and parent[uid] in parent and parent[uid] != uid
         ]
         if on_cycle:
-            shown = ", ".join(on_cycle[:10]) + (" …" if len(on_cycle) > 10 else "")
+            shown = join_list(on_cycle if len(on_cycle) <= 10 else [*on_cycle[:10], "…"])
             found.append(
                 ValidationIssue(
                     lazy("REPORTS_TO cycle: units {shown} never reach the root", shown=shown)
