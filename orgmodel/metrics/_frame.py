@@ -367,6 +367,9 @@ def _fill(
 #: Whether the staffing pass groups establishments level by level when it can (tests turn
 #: it off to compare with the grouping by sort).
 _BY_LEVEL = True
+#: Bits of the integers a float64 sum holds exactly with room to spare (the staffing
+#: group-bys pack two integer columns into one weight within them; tests lower it).
+_EXACT_BITS = 52
 
 
 class _MemberLevels:
@@ -1389,10 +1392,34 @@ class Frame:
         key_l = key[with_l]
         sup = (police[with_l] - lead_l) / lead_l
         del lead_l
+
+        def two_sums(lo: np.ndarray | None, hi: np.ndarray) -> tuple[list[int], list[int]]:
+            """``sums(key, lo)`` (``None``: units) and ``sums(key, hi)`` of two whole
+            non-negative integer columns, in one bincount when exact: the weight
+            ``lo + hi · 2**b`` with 2**b above Σ lo, every partial sum below 2**53."""
+            lo_total = n if lo is None else int(lo.sum())
+            b = lo_total.bit_length()
+            if (
+                (lo is None or lo.min() >= 0)
+                and hi.min() >= 0
+                and int(hi.sum()).bit_length() + b <= _EXACT_BITS
+            ):
+                np.multiply(hi, float(1 << b), out=wbuf, casting="unsafe")
+                if lo is None:
+                    np.add(wbuf, 1.0, out=wbuf)
+                else:
+                    np.add(wbuf, lo, out=wbuf, casting="unsafe")
+                got = np.bincount(key, weights=wbuf, minlength=nkeys)[present].astype(np.int64)
+                return (got & ((1 << b) - 1)).tolist(), (got >> b).tolist()
+            return sums(key, lo), sums(key, hi)
+
+        units_s, est_s = two_sums(None, est_cols)
+        del est_cols
+        police_s, aux_s = two_sums(police, aux)
         combos = zip(
             present.tolist(),
-            sums(key, None),
-            sums(key, police),
+            units_s,
+            police_s,
             lead_s,
             adm_s,
             duty_s,
@@ -1400,8 +1427,8 @@ class Frame:
             over_s,
             sums(key_h[hollow], None),
             sums(key_h, x, float),
-            sums(key, aux),
-            sums(key, est_cols),
+            aux_s,
+            est_s,
             sums(key_l, sup, float),
             sums(key_l, None),
             strict=True,

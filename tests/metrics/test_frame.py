@@ -187,3 +187,22 @@ def test_a_post_under_a_team_is_grouped_by_sort() -> None:
     assert st.g_members.tolist() == [1, 3] and st.g_police.tolist() == [5, 6]
     assert st.overhead_a.tolist() == [5, 1, 2, 3]
     assert st.hollow_a.tolist() == [0, 1]
+
+
+def test_group_sums_packed_two_to_a_weight_are_the_separate_sums(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The funnel and kind tables add units and establishment, police and auxiliaries by
+    (level, category, kind) two columns to one float weight while every sum stays exact;
+    with no room for that (bits lowered to 0) they are added one column at a time — the
+    same numbers."""
+    from orgmodel.metrics import _frame
+
+    org = varied(1)
+    packed = Frame(org).staffing
+    monkeypatch.setattr(_frame, "_EXACT_BITS", 0)
+    apart = Frame(org).staffing
+    assert packed.by_level == apart.by_level and packed.by_category == apart.by_category
+    assert packed.by_kind == apart.by_kind and packed.kind_aux == apart.kind_aux
+    assert (packed.auxiliaries, packed.establishment) == (apart.auxiliaries, apart.establishment)
+    assert packed.auxiliaries > 0 and packed.establishment > 0
