@@ -811,7 +811,9 @@ class Frame:
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the community posts, their command paths, reached by dispatch)."""
         posts = self.positions_of_kind("community_post")
-        d_post = self.depth_of(posts)
+        # breadth-first, the posts of each level together: their depths by level counts
+        per_level = np.diff(np.searchsorted(posts, self.bounds))
+        d_post = np.repeat(np.arange(len(per_level)), per_level)
         # hops below the nearest bureau (a post without one: below the root)
         hops = d_post - self.depth_of(self.near_bureau[posts])
         if not len(self.org.dispatch_rows):

@@ -340,9 +340,10 @@ def layers_report(org: OrgGraph) -> dict[str, Any]:
     return _layers_report(Frame(org))
 
 
-def _bands(fr: Frame) -> dict[str, dict[str, Any]]:
-    counts = np.bincount(fr.span)
-    counts[0] = 0  # leaves are not managing units
+def _bands(fr: Frame, managing_spans: np.ndarray | None = None) -> dict[str, dict[str, Any]]:
+    """Managing units by span band; ``managing_spans``: their spans, when at hand."""
+    sp = fr.span[fr.span > 0] if managing_spans is None else managing_spans
+    counts = np.bincount(sp) if len(sp) else np.zeros(1, dtype=np.int64)
     values = np.flatnonzero(counts)
     by_band: Counter[str | None] = Counter()
     for v, c in zip(values.tolist(), counts[values].tolist(), strict=True):
@@ -400,7 +401,7 @@ def _span_report(fr: Frame) -> Section:
             "mean_span": ratio(edges, n),
             "median_span": median,
             "max_span": None if top is None else _span_rows(fr, np.array([top]))[0],
-            "bands": [{"band": k, **v} for k, v in _bands(fr).items()],
+            "bands": [{"band": k, **v} for k, v in _bands(fr, sp).items()],
             "narrow_below": norms.narrow_below,
             "wide_above": norms.wide_above,
             "narrow_share": ratio(len(narrow), n),
