@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.body_models import StoredPlan
+from api.body_models import NormsBody, PlanBody, PolicyBody, StoredPlan
 from api.report_models import HeadlineDeltas, MetricReport, OrgDiff
 
 if TYPE_CHECKING:
@@ -288,10 +288,10 @@ class MetricsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int | None = Field(default=None, ge=1, description="Latest when omitted.")
-    norms: dict[str, Any] | None = Field(
+    norms: NormsBody | None = Field(
         default=None, description="Staffing norms in the shape of seeds/norms.yaml."
     )
-    policy: dict[str, Any] | None = Field(
+    policy: PolicyBody | None = Field(
         default=None, description="Policy rules in the shape of seeds/policy.yaml ({rules: …})."
     )
 
@@ -380,7 +380,7 @@ class ScenarioCreate(BaseModel):
         description="Base organisation id (else the plan's own `base`).",
     )
     base_version: int | None = Field(default=None, ge=1, description="Latest when omitted.")
-    plan: dict[str, Any] | None = Field(
+    plan: PlanBody | None = Field(
         default=None, description="The plan as a JSON object (docs/plans.md)."
     )
     plan_text: str | None = Field(

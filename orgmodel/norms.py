@@ -6,6 +6,13 @@ team or office adds to its station's establishment (``added_posts``, "Establishm
 absence rate of the availability funnel and the span thresholds. Policy rules name a
 metric, a scope, a comparator and a threshold, with the Chinese description and the source
 of the threshold.
+
+The files' shapes are written once, as pydantic models (:class:`NormsFile`,
+:class:`PolicyFile`): their JSON Schemas (:func:`norms_json_schema`,
+:func:`policy_json_schema`) document the files for an editor and the HTTP API's request bodies.
+The readers (:func:`norms_from_dict`, :func:`policy_from_dict`) check every field themselves,
+so that an error names the kind or rule at fault in the file's words; their defaults and
+required fields come from the same models and dataclasses.
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from orgmodel.errors import InputError
 from orgmodel.i18n import join_list, lazy
@@ -25,13 +34,22 @@ from orgmodel.seeds import read_data_yaml, seed_path
 
 __all__ = [
     "COMPARATORS",
+    "GroupNormsFile",
     "KindNorm",
+    "KindNormsFile",
     "Norms",
+    "NormsFile",
+    "PolicyFile",
     "PolicyRule",
+    "PolicyRuleFile",
+    "SpanNormsFile",
+    "TeamNormsFile",
     "load_norms",
     "load_policy",
     "norms_from_dict",
+    "norms_json_schema",
     "policy_from_dict",
+    "policy_json_schema",
 ]
 
 
@@ -147,6 +165,125 @@ MAX_NORM = 100_000
 _GROUP_NORM = {"leaders": 0, "admin": 0, "duty_posts": 0, "efficient_size": 1}
 
 
+# -- the norms file's shape (documentation: the reader below checks every field) ----------------
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    # an optional field whose default is another field's value: no "default" in the schema
+    schema.pop("default", None)
+
+
+def _posts(description: str, *, most: int = MAX_NORM, default: Any = ...) -> Any:
+    return Field(default, ge=0, le=most, description=description)
+
+
+class KindNormsFile(BaseModel):
+    """Norms of one unit kind (编制/岗位定额): its fixed posts F = leaders + admin (+ duty_posts
+    × officers_per_post when it runs its own 24/7 roster) and its efficient size.
+
+    The fields of :class:`KindNorm`; other keys are ignored (notes).
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    leaders: int = _posts("Leader posts (领导职数).")
+    admin: int = _posts("Administrative posts (内勤).")
+    duty_posts: int = _posts("Posts of its 24/7 duty roster (值班岗位).")
+    officers_per_post: int = Field(
+        None,  # type: ignore[assignment]
+        ge=0,
+        le=MAX_NORM,
+        description="Officers to keep one roster post filled; the top level's when omitted.",
+        json_schema_extra=_no_default,
+    )
+    efficient_size: int = Field(
+        ge=1, le=MAX_NORM, description="Size below which a unit is inefficient."
+    )
+    duty_roster: bool = Field(False, description="Whether it runs its own 24/7 roster.")
+    added_posts: int = _posts(
+        "Posts added to the station's establishment: teams and offices only (0 here).",
+        most=0,
+        default=0,
+    )
+
+
+class TeamNormsFile(KindNormsFile):
+    """Norms of a team or an office (队、室): they may add posts to their station's
+    establishment (DOMAIN.md, "Establishments")."""
+
+    added_posts: int = _posts("Posts added to their station's establishment.", default=0)
+
+
+class GroupNormsFile(KindNormsFile):
+    """Norms of a group (片区/体系): no posts of its own; may be omitted."""
+
+    leaders: int = _posts("A group has no posts of its own: 0.", most=0)
+    admin: int = _posts("A group has no posts of its own: 0.", most=0)
+    duty_posts: int = _posts("A group has no posts of its own: 0.", most=0)
+
+
+def _kind_model(kind: str) -> Any:
+    if kind in GROUP_KINDS:
+        return (GroupNormsFile | None, None)
+    return (TeamNormsFile if kind in _ADDING_KINDS else KindNormsFile, ...)
+
+
+#: Kinds whose norms may add posts to their station's establishment.
+_ADDING_KINDS = ("team", "office")
+
+#: ``kinds``: every kind of ``orgmodel.model.KINDS`` (a group's may be omitted), none other.
+KindsNormsFile: type[BaseModel] = create_model(
+    "KindsNormsFile",
+    __config__=ConfigDict(extra="forbid"),
+    __doc__="Norms per unit kind: every kind (a group, 片区/体系, may be omitted: it has no "
+    "posts of its own), no other.",
+    **{kind: _kind_model(kind) for kind in KINDS},
+)
+
+
+class SpanNormsFile(BaseModel):
+    """Span-of-control thresholds (管理幅度) and the bands of the span histogram."""
+
+    model_config = ConfigDict(extra="allow")
+
+    narrow_below: int = _posts("A span below this is narrow.", default=Norms.narrow_below)
+    wide_above: int = _posts("A span above this is wide.", default=Norms.wide_above)
+    bands: list[tuple[int, int | None]] = Field(
+        default=list(Norms.bands),
+        description="[low, high] spans per band, high ≥ low; [low, null] for the open last.",
+    )
+
+
+class NormsFile(BaseModel):
+    """Staffing norms in the shape of ``seeds/norms.yaml`` (and of :meth:`Norms.to_dict`)."""
+
+    model_config = ConfigDict(extra="allow", title="orgmodel staffing norms (编制与勤务定额)")
+
+    officers_per_post: int = _posts(
+        "Officers per 24/7 roster post.", default=Norms.officers_per_post
+    )
+    absence_rate: float = Field(
+        Norms.absence_rate,
+        ge=0,
+        lt=1,
+        description="Share of officers away on a given day (休假、培训、病事假).",
+    )
+    span: SpanNormsFile | None = None
+    kinds: KindsNormsFile  # type: ignore[valid-type]
+
+
+def norms_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a norms file, generated from :class:`NormsFile`.
+
+    >>> s = norms_json_schema()
+    >>> s["required"], "station" in s["$defs"]["KindsNormsFile"]["required"]
+    (['kinds'], True)
+    """
+    schema = NormsFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
 def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     """Build :class:`Norms` from the file's data, checking every field.
 
@@ -157,8 +294,8 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     """
     if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
         raise InputError(lazy("{source}: expected a mapping with 'kinds'", source=source))
-    k = _num(data, "officers_per_post", source, default=5)
-    absence = _num(data, "absence_rate", source, real=True, default=0.1)
+    k = _num(data, "officers_per_post", source, default=Norms.officers_per_post)
+    absence = _num(data, "absence_rate", source, real=True, default=Norms.absence_rate)
     if absence >= 1:
         raise InputError(
             lazy(
@@ -206,7 +343,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
             duty_roster=roster,
             added_posts=_num(row, "added_posts", where, default=0),
         )
-        if kinds[kind].added_posts and kind not in ("team", "office"):
+        if kinds[kind].added_posts and kind not in _ADDING_KINDS:
             raise InputError(
                 lazy(
                     "{where}: added_posts is for teams and offices (the posts they add to their station's establishment)",
@@ -216,7 +353,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     span = data.get("span") or {}
     if not isinstance(span, dict):
         raise InputError(lazy("{source}: span must be a mapping", source=source))
-    bands_raw = span.get("bands", [[1, 1], [2, 3], [4, 7], [8, 12], [13, 16], [17, None]])
+    bands_raw = span.get("bands", Norms.bands)
     bands: list[tuple[int, int | None]] = []
     for i, b in enumerate(bands_raw):
         if (
@@ -237,8 +374,8 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
         kinds=kinds,
         officers_per_post=k,
         absence_rate=float(absence),
-        narrow_below=_num(span, "narrow_below", f"{source}: span", default=3),
-        wide_above=_num(span, "wide_above", f"{source}: span", default=15),
+        narrow_below=_num(span, "narrow_below", f"{source}: span", default=Norms.narrow_below),
+        wide_above=_num(span, "wide_above", f"{source}: span", default=Norms.wide_above),
         bands=tuple(bands),
         source=source,
     )
@@ -287,6 +424,57 @@ class PolicyRule:
         return COMPARATORS[self.comparator](value, self.threshold)
 
 
+if TYPE_CHECKING:
+    PolicyMetric: TypeAlias = str
+    PolicyScope: TypeAlias = str
+    Comparator: TypeAlias = str
+else:  # the library's own lists, as enums
+    PolicyMetric = Literal[tuple(POLICY_METRIC_IDS)]
+    PolicyScope = Literal[tuple(POLICY_SCOPES)]
+    Comparator = Literal[tuple(COMPARATORS)]
+
+
+class PolicyRuleFile(BaseModel):
+    """A policy rule: ``metric`` (in each unit of ``scope``) ``comparator`` ``threshold``.
+
+    The fields of :class:`PolicyRule`; other keys are ignored (notes).
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(description="Unique among the rules.")
+    description: str
+    metric: PolicyMetric = Field(description="A metric of labels.POLICY_METRIC_IDS.")
+    scope: PolicyScope = Field(description="Where it is measured (each unit of the scope).")
+    comparator: Comparator
+    threshold: float
+    source: str = Field("", description="Where the rule comes from.")
+
+
+class PolicyFile(BaseModel):
+    """Policy rules in the shape of ``seeds/policy.yaml``."""
+
+    model_config = ConfigDict(extra="allow", title="orgmodel policy rules (政策指标)")
+
+    rules: list[PolicyRuleFile]
+
+
+def policy_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a policy file, generated from :class:`PolicyFile`.
+
+    >>> s = policy_json_schema()
+    >>> s["$defs"]["PolicyRuleFile"]["required"][:3]
+    ['id', 'description', 'metric']
+    """
+    schema = PolicyFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+#: The keys every rule must give, in the order an error lists them.
+_RULE_KEYS = tuple(k for k, f in PolicyRuleFile.model_fields.items() if f.is_required())
+
+
 def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
     """Build the policy rules from the file's data, checking every field."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -299,11 +487,7 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
         where = f"{source}: rules[{i}]"
         if not isinstance(r, dict):
             raise InputError(lazy("{where}: expected a mapping", where=where))
-        missing = [
-            k
-            for k in ("id", "description", "metric", "scope", "comparator", "threshold")
-            if k not in r
-        ]
+        missing = [k for k in _RULE_KEYS if k not in r]
         if missing:
             raise InputError(lazy("{where}: missing {join}", where=where, join=join_list(missing)))
         where = f"{source}: rule {r['id']!r}"
