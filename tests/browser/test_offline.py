@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from orgmodel.norms import NormsFile, PolicyFile
+from orgmodel.restructure.plan import PlanFile
 from tests.browser._live import LiveServer, Network, beyond_loopback, same_origin_only
 
 pytestmark = pytest.mark.browser
@@ -28,6 +30,15 @@ def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
 #: How long a page may take to draw on a loaded machine (2 cores shared by the whole suite):
 #: bounded, and far above the few seconds a quiet machine takes.
 PAGE_WAIT_MS = 120_000
+
+#: Swagger UI's titles of the document's schemas (OpenAPI 3.1: its JSON Schema 2020-12 view).
+SCHEMA_TITLES = "section.models .json-schema-2020-12__title"
+#: The request bodies' schemas, by their titles: the routes' own and the library's files.
+BODY_SCHEMAS = [
+    "ScenarioCreate",
+    "MetricsRequest",
+    *(str(m.model_config["title"]) for m in (PlanFile, NormsFile, PolicyFile)),
+]
 
 
 def _until(pg: Any, done: Callable[[], bool], what: str) -> None:
@@ -53,6 +64,11 @@ def test_swagger_ui_and_redoc_offline(
     pg.wait_for_selector(".swagger-ui .info .title")
     assert "orgmodel API" in pg.text_content(".swagger-ui .info .title")
     pg.wait_for_function("() => document.querySelectorAll('.opblock').length >= 10")
+    # The typed request bodies are drawn: the Schemas section lists each by its title.
+    pg.wait_for_function(f"() => document.querySelectorAll('{SCHEMA_TITLES}').length >= 10")
+    titles = pg.eval_on_selector_all(SCHEMA_TITLES, "els => els.map(e => e.textContent.trim())")
+    # (Swagger UI writes a title's first letter in capitals: "Orgmodel restructuring plan")
+    assert {t.lower() for t in BODY_SCHEMAS} <= {t.lower() for t in titles}, titles
     pg.screenshot(path=str(output_dir / "docs-swagger.png"))
 
     pg.goto(server.url + "/redoc")
@@ -63,6 +79,8 @@ def test_swagger_ui_and_redoc_offline(
     # ReDoc's bundle asks a CDN for its logo; the page's Content-Security-Policy refuses it
     # before any request is made, which the browser reports (when it gets to the logo).
     _until(pg, lambda: bool(net.blocked) and bool(log.errors), "the refused logo request")
+    # the scenario route's body: the plan file's schema, with its operations
+    assert str(PlanFile.model_config["title"]) in pg.inner_text("body")
     pg.screenshot(path=str(output_dir / "docs-redoc.png"))
 
     assert foreign == []
