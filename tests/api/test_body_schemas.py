@@ -25,17 +25,17 @@ from orgmodel.model import KINDS
 from orgmodel.norms import COMPARATORS, POLICY_SCOPES
 from orgmodel.restructure.plan import OP_NAMES, OPERATION_MODELS, PlanFile
 from orgmodel.seeds import seed_path
-from tests.api._helpers import ADMIN, SMALL_ORG, auth
+from tests.api._helpers import ADMIN, SMALL_ORG, auth, make_client
 
 NORMS: dict[str, Any] = yaml.safe_load(seed_path("norms.yaml").read_text(encoding="utf-8"))
 POLICY: dict[str, Any] = yaml.safe_load(seed_path("policy.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def spec() -> dict[str, Any]:
-    from api.app import create_app
-
-    return create_app().openapi()
+def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    # an app on a store of its own (the default one, ./data, is shared by every process)
+    with make_client(tmp_path_factory.mktemp("spec")) as c:
+        return c.app.openapi()  # type: ignore[attr-defined,no-any-return]
 
 
 def _deref(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
