@@ -1455,13 +1455,17 @@ class OrgGraph:
         kind, parent = cols.kind, cols.parent
         base = None if near is None else near.base._placement_at
         if near is not None and base is not None:
-            again = np.unique(near.again)
+            again = np.sort(near.again)  # (np.unique: its first call imports numpy.ma)
+            again = again[np.concatenate([[True], again[1:] != again[:-1]])]
             warn_rows, inside = _placement_rows(cols, again)
             parts = []
             for was, now in zip(base, (warn_rows, inside), strict=True):
                 carried = near.row_map[was]
                 carried = carried[carried >= 0]
-                parts.append(np.concatenate([carried[~np.isin(carried, again)], now]))
+                if len(again):
+                    at = np.minimum(np.searchsorted(again, carried), len(again) - 1)
+                    carried = carried[again[at] != carried]
+                parts.append(np.concatenate([carried, now]))
             warn_rows, inside = parts
             if len(warn_rows) + len(inside) > 1:
                 warn_rows = warn_rows[np.argsort(near.places(warn_rows), kind="stable")]

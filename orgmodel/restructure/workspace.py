@@ -1327,11 +1327,13 @@ class Workspace:
             ke = ends[keep]
             key = ke[:, 0] * (len(cols) + 1) + ke[:, 1]
             mk = ends[moved]
-            suspect = np.flatnonzero(np.isin(key, mk[:, 0] * (len(cols) + 1) + mk[:, 1]))
-            _, first = np.unique(key[suspect], return_index=True)
-            drop = np.setdiff1d(suspect, suspect[first], assume_unique=True)
-            if len(drop):
-                keep = np.delete(keep, drop)
+            suspect = np.flatnonzero(_member(key, _uniq(mk[:, 0] * (len(cols) + 1) + mk[:, 1])))
+            sk = key[suspect]
+            by = np.argsort(sk, kind="stable")
+            again = np.zeros(len(sk), dtype=bool)
+            again[by[1:]] = sk[by[1:]] == sk[by[:-1]]  # not the first edge with its key
+            if again.any():
+                keep = np.delete(keep, suspect[again])
         # By the places of the upper and then the lower end in the breadth-first order, as
         # the organisation built unit by unit (parents first) has them.
         if len(keep) > 1:
@@ -1443,7 +1445,7 @@ def _below(org: OrgGraph, rows: np.ndarray, cap: int) -> np.ndarray | None:
     t = org._tree
     starts, kids = t.starts, t.kids
     out = np.zeros(len(starts) - 1, dtype=bool)
-    frontier = np.unique(rows)
+    frontier = _uniq(rows)
     seen = 0
     while len(frontier):
         seen += len(frontier)
@@ -1456,6 +1458,21 @@ def _below(org: OrgGraph, rows: np.ndarray, cap: int) -> np.ndarray | None:
         frontier = kids[np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(total)]
         frontier = frontier[~out[frontier]]
     return out
+
+
+def _uniq(a: np.ndarray) -> np.ndarray:
+    """``np.unique`` by a sort (the first call of ``np.unique`` imports ``numpy.ma``: tens
+    of ms inside a timed edit)."""
+    a = np.sort(a)
+    return a[np.concatenate([[True], a[1:] != a[:-1]])] if len(a) else a
+
+
+def _member(a: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """Whether each entry of ``a`` is in ``sorted_unique``."""
+    if not len(sorted_unique):
+        return np.zeros(len(a), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_unique, a), len(sorted_unique) - 1)
+    return sorted_unique[at] == a
 
 
 def _bfs_place(org: OrgGraph) -> np.ndarray:
