@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgmodel._pages import small_pages
 from orgmodel.i18n import lazy
 from orgmodel.model import OrgGraph, OrgValidationError, PlacementNear
 from orgmodel.norms import Norms, load_norms
@@ -275,7 +276,7 @@ def apply_plan(
     >>> r.org.attrs("d1")["police"], "d2" in r.org, "d2" in base
     (15, False, True)
     """
-    with _gc_paused():
+    with _gc_paused(), small_pages():
         return _apply(org, plan, norms if norms is not None else load_norms())
 
 
