@@ -1456,7 +1456,7 @@ class OrgGraph:
         base = None if near is None else near.base._placement_at
         if near is not None and base is not None:
             again = np.sort(near.again)  # (np.unique: its first call imports numpy.ma)
-            again = again[np.concatenate([[True], again[1:] != again[:-1]])]
+            again = again[np.concatenate([[True], again[1:] != again[:-1]])[: len(again)]]
             warn_rows, inside = _placement_rows(cols, again)
             parts = []
             for was, now in zip(base, (warn_rows, inside), strict=True):

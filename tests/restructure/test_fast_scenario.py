@@ -96,6 +96,8 @@ def _with_warnings() -> OrgGraph:
         [{"op": "move", "unit": "s3", "to": "d2"}],
         # a station without a warning closed; rows after it renumbered
         [{"op": "close", "unit": "s3", "to": "s2"}],
+        # a plan that touches no unit: every warning carried over, none looked at again
+        [],
     ],
 )
 def test_placement_warnings_carried_over_are_the_ones_a_full_check_gives(
