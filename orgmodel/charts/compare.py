@@ -130,7 +130,9 @@ def compare_figure(
                     ],
                     textposition="outside",
                     textfont={"size": 10},
-                    hovertemplate=f"{label}<br>%{{x}}: %{{text}}<extra></extra>",
+                    hovertemplate=f"{label}<br>"
+                    + _("{label}: {name}").format(label="%{x}", name="%{text}")
+                    + "<extra></extra>",
                 ),
                 row=1,
                 col=col,

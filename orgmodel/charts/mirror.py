@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from orgmodel._keywords import positional_deprecated
 from orgmodel.charts import _measures as m
 from orgmodel.charts._style import fmt_num, styled
-from orgmodel.i18n import N_, _
+from orgmodel.i18n import N_, _, join_list
 from orgmodel.metrics.mirror import mirror_by_bureau, mirror_units
 from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms
@@ -122,13 +122,20 @@ def mirror_heatmap_figure(
                 on = parent_fns is not None and code in parent_fns
                 zr.append(1 if on else None)
                 tr.append("")
-                hr.append(f"{label}<br>{fname}: " + (_("present") if on else _("absent")))
+                hr.append(
+                    f"{label}<br>"
+                    + _("{label}: {name}").format(
+                        label=fname, name=_("present") if on else _("absent")
+                    )
+                )
                 continue
             units = fns.get(code, ())
             if not units:
                 zr.append(None)
                 tr.append("")
-                hr.append(f"{label}<br>{fname}: " + _("absent"))
+                hr.append(
+                    f"{label}<br>" + _("{label}: {name}").format(label=fname, name=_("absent"))
+                )
                 continue
             police = sum(org.attrs(u)["police"] for u in units)
             copied = parent_fns is not None and code in parent_fns
@@ -137,7 +144,7 @@ def mirror_heatmap_figure(
             state = 1 if top else 4 if copied and small else 3 if copied else 2
             zr.append(state)
             tr.append(fmt_num(police))
-            names = "、".join(org.name_of(u) for u in units)
+            names = str(join_list(org.name_of(u) for u in units))
             hr.append(
                 f"<b>{label}</b><br>"
                 + "<br>".join(

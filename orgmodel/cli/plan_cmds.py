@@ -185,7 +185,7 @@ def _units_table(diff: Mapping[str, Any], b: OrgGraph | None, limit: int) -> Tab
         else:
             ex = [str(r["name"]) for r in rows[:limit]]
         more = f" … (+{len(rows) - limit})" if len(rows) > limit else ""
-        t.add_row(label, f"{len(rows):,}", "、".join(ex) + more)
+        t.add_row(label, f"{len(rows):,}", str(join_list(ex)) + more)
     return t
 
 

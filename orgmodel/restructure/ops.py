@@ -1037,7 +1037,13 @@ def _bundle_one(ws: Workspace, spec: Mapping[str, Any], ref: Any) -> tuple[str, 
         b = ws.bureau_of(parent)
         home.setdefault(str(b), []).append(u)
     if len(home) > 1:
-        shown = "; ".join(f"{ws.labels(us)} of {ws.label(b)}" for b, us in list(home.items())[:3])
+        shown = join_list(
+            (
+                lazy("{units} of {bureau}", units=ws.labels(us), bureau=ws.label(b))
+                for b, us in list(home.items())[:3]
+            ),
+            "; ",
+        )
         raise OpError(
             lazy(
                 "bundle across bureaus: a group (片区/体系) lies inside one bureau, but the units belong to {n} bureaus ({shown})",

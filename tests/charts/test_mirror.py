@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from orgmodel.charts import mirror_heatmap_figure
 from orgmodel.model import OrgGraph
 
@@ -52,3 +54,17 @@ def test_changed_bureaus_come_first_and_the_cut_is_counted(city: OrgGraph) -> No
     # bureaus: city, cty; the changed county first, one row kept, the city cut and counted
     assert [y.split("（")[0] for y in fig.data[0].y] == ["某县公安局"]
     assert fig.layout.annotations[0].text == "有变化的 1 个局排在前面；另有 1 个局未显示"
+
+
+def test_mirror_hover_uses_full_width_colons_in_chinese(county: OrgGraph) -> None:
+    # every cell's hover, a function the bureau lacks included (交警 under the parent: 无)
+    from orgmodel.i18n import language
+
+    with language("zh"):
+        h = mirror_heatmap_figure(county).data[0]
+    hovers = [t for row in h.hovertext for t in row]
+    assert hovers and not [t for t in hovers if re.search(r"[\u4e00-\u9fff]: ", t)], hovers
+    assert any("：" in t for t in hovers)
+    with language("en"):
+        h = mirror_heatmap_figure(county).data[0]
+    assert not [t for row in h.hovertext for t in row if "：" in t]

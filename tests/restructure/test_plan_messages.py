@@ -80,3 +80,29 @@ def test_apply_prints_a_plan_error_in_the_commands_language(tmp_path: Path) -> N
     en = runner.invoke(app, ["apply", COUNTY, str(plan), "--lang", "en"])
     assert en.exit_code == 1
     assert en.output.strip() == f"error: {plan}: ops[0] (merge): into.name: field missing"
+
+
+def test_bundle_across_bureaus_lists_the_units_by_bureau_in_either_language() -> None:
+    # 解放路派出所 is in the 江城分局, 汤坊派出所 in the 石门县公安局: a group cannot span them
+    from orgmodel.io import load_org
+    from orgmodel.restructure import apply_plan
+
+    city = load_org(ROOT / "seeds" / "orgs" / "mirror-city.yaml")
+    into = {"id": "g", "name": "片区"}
+    op = {"op": "bundle", "units": ["jc-st-jiefang", "sm-st-tangfang"], "into": into}
+    plan = plan_from_dict({"name": "p", "ops": [op]})
+    shown = {}
+    for lang in ("en", "zh"):
+        with language(lang), pytest.raises(PlanError) as info:
+            apply_plan(city, plan)
+        with language(lang):
+            shown[lang] = str(info.value)
+    assert (
+        "(解放路派出所 of 临江市公安局江城分局（jc）; 汤坊派出所 of 石门县公安局（sm）)"
+        in shown["en"]
+    )
+    assert (
+        "（临江市公安局江城分局（jc）的解放路派出所；石门县公安局（sm）的汤坊派出所）"
+        in shown["zh"]
+    )
+    assert not re.search(r"\bof\b|; ", shown["zh"]), shown["zh"]
