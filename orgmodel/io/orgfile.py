@@ -989,8 +989,9 @@ class _Tail:
                 return
 
     def _quotes(self, data: bytes, b: np.ndarray) -> np.ndarray:
-        """Positions of the quotes in ``data`` (``b``: its bytes) that open or close a string: a quote after an
-        odd run of backslashes is text. Works over the quotes and backslashes only."""
+        """Positions of the quotes in ``data`` (``b``: its bytes) that open or close a
+        string: a quote after an odd run of backslashes is text. Works over the quotes
+        and the runs of backslashes only (no array the size of the block but ``b``'s)."""
         quotes = np.flatnonzero(b == 34)
         carried = self.backslashes
         slashes = np.flatnonzero(b == 92) if b"\\" in data else quotes[:0]
