@@ -49,24 +49,39 @@ def key_colons(raw: str | bytes | bytearray | memoryview) -> int:
     (``\\"`` is text, ``\\\\"`` closes); outside strings JSON has no backslash.
     """
     b = np.frombuffer(_bytes(raw), dtype=np.uint8)
-    n, inside, keys = len(b), 0, 0
+    n, inside, keys, carried = len(b), 0, 0, 0
     for s in range(0, n, _CHUNK):
         part = b[s : s + _CHUNK]
-        quotes = np.flatnonzero(part == _QUOTE) + s
-        after = quotes[(quotes > 0) & (b[np.maximum(quotes - 1, 0)] == _BACKSLASH)]
-        if len(after):
-            escaped = []
-            for q in after.tolist():
-                run = 0
-                while q - run - 1 >= 0 and b[q - run - 1] == _BACKSLASH:
-                    run += 1
-                if run % 2:
-                    escaped.append(q)
-            quotes = np.setdiff1d(quotes, np.asarray(escaped, dtype=quotes.dtype))
-        cols = np.flatnonzero(part == _COLON) + s
+        quotes, carried = _unescaped_quotes(part, carried)
+        cols = np.flatnonzero(part == _COLON)
         keys += int(np.count_nonzero((np.searchsorted(quotes, cols) + inside) % 2 == 0))
         inside = (inside + len(quotes)) % 2
     return keys
+
+
+def _unescaped_quotes(part: np.ndarray, carried: int) -> tuple[np.ndarray, int]:
+    """Positions of the quotes in ``part`` that no odd run of backslashes precedes (the
+    run may begin in the part before, ``carried`` backslashes long), and the backslashes
+    ending ``part``. Works over the quotes and the runs of backslashes, not byte by byte."""
+    quotes = np.flatnonzero(part == _QUOTE)
+    slashes = np.flatnonzero(part == _BACKSLASH)
+    if not len(slashes):
+        if carried % 2 and len(quotes) and quotes[0] == 0:
+            quotes = quotes[1:]
+        return quotes, 0
+    breaks = np.flatnonzero(np.diff(slashes) != 1)
+    starts = slashes[np.concatenate(([0], breaks + 1))]
+    ends = slashes[np.concatenate((breaks, [len(slashes) - 1]))] + 1
+    lengths = ends - starts
+    if starts[0] == 0:
+        lengths[0] += carried
+    elif carried % 2 and len(quotes) and quotes[0] == 0:
+        quotes = quotes[1:]
+    left = int(lengths[-1]) if ends[-1] == len(part) else 0
+    if len(quotes):
+        k = np.minimum(np.searchsorted(ends, quotes), len(ends) - 1)
+        quotes = quotes[~((ends[k] == quotes) & (lengths[k] % 2 == 1))]
+    return quotes, left
 
 
 def key_count(value: Any) -> int:
