@@ -13,6 +13,7 @@ own arrays are left as numpy would make them.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -28,6 +29,13 @@ for _where in ("numpy._core.multiarray", "numpy.core.multiarray"):
 
 __all__ = ["small_pages"]
 
+# The switch is process-wide: calls that overlap (threads of the API, a report inside an
+# edit) share one "off" period, and the last one out restores numpy's setting. Without the
+# count, two overlapping calls could restore in the wrong order and leave the advice off.
+_lock = threading.Lock()
+_depth = 0
+_was = True
+
 
 @contextmanager
 def small_pages() -> Iterator[None]:
@@ -35,8 +43,15 @@ def small_pages() -> Iterator[None]:
     if _set_madvise_hugepage is None:  # pragma: no cover
         yield
         return
-    was = _set_madvise_hugepage(False)
+    global _depth, _was
+    with _lock:
+        if _depth == 0:
+            _was = _set_madvise_hugepage(False)
+        _depth += 1
     try:
         yield
     finally:
-        _set_madvise_hugepage(was)
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                _set_madvise_hugepage(_was)

@@ -63,3 +63,51 @@ def test_apply_plan_leaves_numpys_setting_as_it_was() -> None:
         assert _state() is True
     finally:
         switch(original)
+
+
+def test_overlapping_blocks_restore_numpys_setting_once_the_last_leaves() -> None:
+    # Two threads of the API may overlap: A enters, B enters, A leaves, B leaves. Each saving
+    # and restoring on its own would let A restore True while B still runs, then B "restore"
+    # the False it saw on entry — leaving the advice off for good.
+    assert switch is not None
+    original = switch(True)
+    try:
+        a, b = _pages.small_pages(), _pages.small_pages()
+        a.__enter__()
+        b.__enter__()
+        assert _state() is False
+        a.__exit__(None, None, None)
+        assert _state() is False  # B still inside
+        b.__exit__(None, None, None)
+        assert _state() is True
+    finally:
+        switch(original)
+
+
+def test_metric_report_leaves_numpys_setting_as_it_was() -> None:
+    from orgmodel.metrics import metric_report
+
+    assert switch is not None
+    original = switch(True)
+    seen: list[bool] = []
+    real = _pages._set_madvise_hugepage
+
+    def spy(on: bool) -> bool:
+        assert real is not None
+        seen.append(on)
+        return real(on)
+
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            Unit("s", "城关派出所", "station", "b", police=20),
+        ]
+    )
+    try:
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(_pages, "_set_madvise_hugepage", spy)
+            assert metric_report(org)["org"]["units"] == 2
+        assert seen == [False, True]
+        assert _state() is True
+    finally:
+        switch(original)

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from orgmodel._keywords import positional_deprecated
+from orgmodel._pages import small_pages
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import norms_or_default, ratio
@@ -202,20 +203,21 @@ def metric_report(
     >>> list(metric_report(org))
     ['org', 'span', 'layers', 'workforce', 'mirror', 'shares', 'policy', 'norms']
     """
-    fr = Frame(org, norms)
-    layers = _layers_report(fr)
-    layers["mean_command_path"] = layers["command_path"]["mean"]
-    layers["max_command_path"] = layers["command_path"]["max"]
-    report = {
-        "org": _org_summary(fr),
-        "span": _span_report(fr),
-        "layers": layers,
-        "workforce": _workforce_report(fr),
-        "mirror": _mirror_report(fr),
-        "shares": _shares_report(fr),
-        "policy": _policy_report(fr, load_policy() if policy is None else policy),
-        "norms": fr.norms.to_dict(),
-    }
+    with small_pages():  # fresh whole-organisation columns fault in faster (orgmodel._pages)
+        fr = Frame(org, norms)
+        layers = _layers_report(fr)
+        layers["mean_command_path"] = layers["command_path"]["mean"]
+        layers["max_command_path"] = layers["command_path"]["max"]
+        report = {
+            "org": _org_summary(fr),
+            "span": _span_report(fr),
+            "layers": layers,
+            "workforce": _workforce_report(fr),
+            "mirror": _mirror_report(fr),
+            "shares": _shares_report(fr),
+            "policy": _policy_report(fr, load_policy() if policy is None else policy),
+            "norms": fr.norms.to_dict(),
+        }
     _remember(org, fr.norms, _pick(report))
     return report
 
