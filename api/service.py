@@ -55,6 +55,7 @@ from orgmodel.store import (
     OrgVersion,
     QueryCrashed,
     ScenarioRecord,
+    ScenarioSave,
     StoreError,
     open_store,
 )
@@ -171,6 +172,10 @@ class OrgService:
         #: across a bump is returned but not kept.
         self._generation = 0
         self._write_limiter: anyio.CapacityLimiter | None = None
+        #: Scenario saves waiting for the store, and the task writing them (group commit,
+        #: :meth:`_save_scenario`); touched on the event loop only.
+        self._waiting_saves: list[tuple[ScenarioSave, asyncio.Future[ScenarioRecord]]] = []
+        self._saver: asyncio.Task[None] | None = None
         self._inflight: dict[Hashable, asyncio.Future[Any]] = {}
         # The embedded store has one writer process (this one): latest versions can be cached.
         self._embedded = self.engine == "ladybug"
@@ -451,9 +456,8 @@ class OrgService:
             )
         result = await self._compute(apply_plan, base, plan)
         generation = self._generation
-        rec = await self._write(
-            functools.partial(
-                self.store.save_scenario,
+        rec = await self._save_scenario(
+            ScenarioSave(
                 sid,
                 base_id,
                 v,
@@ -470,6 +474,51 @@ class OrgService:
             self._orgs.put(("scenario", sid), (rec, result.org))
             self._replays.put(sid, result)
         return rec, result.to_dict()
+
+    async def _save_scenario(self, save: ScenarioSave) -> ScenarioRecord:
+        """Save a scenario together with the others waiting (a group commit).
+
+        While the store writes one group, the creates that arrive wait here, on the event
+        loop (no thread each); the next group is all of them, written by
+        :meth:`GraphStore.save_scenarios` in one transaction, which costs about what one
+        scenario's did. Each request gets its own answer: its record, or its own error
+        (a taken id, a missing base) — the others are saved all the same, and a group the
+        engine refuses is saved again one scenario at a time by the store.
+        """
+        fut: asyncio.Future[ScenarioRecord] = asyncio.get_running_loop().create_future()
+        self._waiting_saves.append((save, fut))
+        if self._saver is None:
+            self._saver = asyncio.create_task(self._save_waiting())
+        # shielded: a client that goes away does not take its save out of a group
+        return await asyncio.shield(fut)
+
+    async def _save_waiting(self) -> None:
+        """Write the waiting scenario saves, a group at a time, until none waits."""
+        try:
+            while self._waiting_saves:
+                group, self._waiting_saves = self._waiting_saves, []
+                try:
+                    answers = await self._write(
+                        self.store.save_scenarios, [save for save, _ in group]
+                    )
+                except BaseException as e:  # the store call itself failed: all hear it
+                    for _, fut in group:
+                        if not fut.done():
+                            fut.set_exception(e)
+                            fut.exception()  # retrieved: its waiter re-raises it
+                    if not isinstance(e, Exception):
+                        raise
+                    continue
+                for (_, fut), answer in zip(group, answers, strict=True):
+                    if fut.done():
+                        continue
+                    if isinstance(answer, Exception):
+                        fut.set_exception(answer)
+                        fut.exception()
+                    else:
+                        fut.set_result(answer)
+        finally:
+            self._saver = None
 
     async def _exists_scenario(self, scenario_id: str) -> bool:
         try:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -55,6 +55,7 @@ __all__ = [
     "QueryTimeout",
     "ReadOnlyQueryError",
     "ScenarioRecord",
+    "ScenarioSave",
     "StoreError",
     "StoreLocked",
     "VersionConflict",
@@ -158,6 +159,22 @@ class ScenarioRecord:
     #: (listings show them without parsing the plan again).
     plan_name: str = ""
     plan_ops: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSave:
+    """One scenario to save: the arguments of :meth:`GraphStore.save_scenario`, for
+    :meth:`GraphStore.save_scenarios` (several saved together, a group commit)."""
+
+    scenario_id: str
+    base_id: str
+    base_version: int
+    plan: Mapping[str, Any] | str
+    result: OrgGraph
+    author: str
+    message: str = ""
+    plan_name: str | None = None
+    plan_ops: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +332,42 @@ class GraphStore(ABC):
         AlreadyExists
             A scenario with this id exists already (scenarios are immutable).
         """
+
+    def save_scenarios(self, saves: Sequence[ScenarioSave]) -> list[ScenarioRecord | Exception]:
+        """Save several scenarios together (a group commit); each gets its own answer.
+
+        The answer to ``saves[i]`` is its :class:`ScenarioRecord`, or the exception that
+        refused it (:class:`AlreadyExists` — also for an id given twice in ``saves``, whose
+        first one is saved —, :class:`NotFound` for a missing base, :class:`StoreError`).
+        A refused save does not keep the others from being saved, and each scenario is all
+        there or not at all. This default saves them one by one; the Cypher stores write them
+        in one transaction, and when that fails, again one by one.
+
+        Raises
+        ------
+        BaseException
+            Only what is not an :class:`Exception` (an interrupt): every other failure is
+            the answer of the save it belongs to.
+        """
+        out: list[ScenarioRecord | Exception] = []
+        for s in saves:
+            try:
+                out.append(
+                    self.save_scenario(
+                        s.scenario_id,
+                        s.base_id,
+                        s.base_version,
+                        s.plan,
+                        s.result,
+                        s.author,
+                        s.message,
+                        plan_name=s.plan_name,
+                        plan_ops=s.plan_ops,
+                    )
+                )
+            except Exception as e:
+                out.append(e)
+        return out
 
     @abstractmethod
     def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:

@@ -16,8 +16,9 @@ import random
 import time
 import uuid
 from abc import abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa
@@ -44,6 +45,7 @@ from orgmodel.store.base import (
     OrgSummary,
     OrgVersion,
     ScenarioRecord,
+    ScenarioSave,
     StoreError,
     VersionConflict,
     check_store_id,
@@ -108,33 +110,45 @@ class CypherStore(GraphStore):
     #: holds the file lock). Otherwise it only touches what it found incomplete.
     exclusive_recovery: bool = False
 
+    @property
+    def group_units(self) -> int:
+        """Units a group of scenario saves writes in one transaction at most; a larger
+        group is saved in several, in order (each scenario whole in one of them)."""
+        return 10_000
+
     def _save_lock(self) -> AbstractContextManager[Any]:
         """Held across both phases of a save (the embedded store's one-writer lock)."""
         return contextlib.nullcontext()
 
+    def _one_transaction(self, units: int) -> bool:
+        """Whether a save of ``units`` units (all a group's) commits in one transaction."""
+        return self.one_transaction_saves
+
     def _two_phase(
         self,
-        org_id: str,
-        first: Callable[[Tx], tuple[int, T]],
-        second: Callable[[Tx, int, T], None],
+        units: int,
+        first: Callable[[Tx], T],
+        second: Callable[[Tx, T], None],
+        undo: Callable[[Tx, T], None],
     ) -> T:
-        """Run a save: ``first`` writes a version marked incomplete and returns its number;
-        ``second`` marks it complete. Separate commits unless :attr:`one_transaction_saves`;
-        if the second fails, the incomplete version is removed again."""
+        """Run a save of ``units`` units: ``first`` writes versions marked incomplete,
+        ``second`` marks them complete. One transaction when :meth:`_one_transaction` says
+        so, else two commits; then if the second fails, ``undo`` removes what the first
+        wrote."""
         with self._save_lock():
             with self._write() as tx:
-                version, out = first(tx)
+                out = first(tx)
                 self._step("commit")
-                if self.one_transaction_saves:
-                    second(tx, version, out)
+                if self._one_transaction(units):
+                    second(tx, out)
                     return out
             try:
                 with self._write() as tx:
-                    second(tx, version, out)
+                    second(tx, out)
             except BaseException:
                 # If this fails too, recover() removes the version when the store next opens.
                 with contextlib.suppress(Exception), self._write() as tx:
-                    tx.run("write/delete_version", {"org_id": org_id, "version": version})
+                    undo(tx, out)
                 raise
             return out
 
@@ -179,7 +193,7 @@ class CypherStore(GraphStore):
     ) -> OrgVersion:
         now = now_utc()
 
-        def first(tx: Tx) -> tuple[int, dict[str, Any]]:
+        def first(tx: Tx) -> dict[str, Any]:
             rows = tx.run("write/lock_org", {"org_id": org_id, "now": now})
             latest = int(rows[0]["latest"] or 0) if rows else 0
             if expected_version is not None and expected_version != latest:
@@ -199,14 +213,17 @@ class CypherStore(GraphStore):
                 "now": now,
             }
             tx.run("write/version", params)
-            return version, params
+            return params
 
-        def second(tx: Tx, version: int, params: dict[str, Any]) -> None:
+        def second(tx: Tx, params: dict[str, Any]) -> None:
             tx.run("write/version_complete", params)
             self._step("version")
-            self._audit(tx, author, "save", org_id, version, None, message, org.name)
+            self._audit(tx, author, "save", org_id, params["version"], None, message, org.name)
 
-        params = self._two_phase(org_id, first, second)
+        def undo(tx: Tx, params: dict[str, Any]) -> None:
+            tx.run("write/delete_version", {"org_id": org_id, "version": params["version"]})
+
+        params = self._two_phase(len(org), first, second, undo)
         return OrgVersion(
             org_id=org_id,
             version=params["version"],
@@ -386,102 +403,192 @@ class CypherStore(GraphStore):
         plan_name: str | None = None,
         plan_ops: int | None = None,
     ) -> ScenarioRecord:
-        check_store_id(scenario_id, "scenario id")
-        text = plan_text(plan)
-        if plan_name is None or plan_ops is None:
-            plan_name, plan_ops = plan_summary(plan)
-        return self._retrying(
-            lambda: self._save_scenario(
-                scenario_id,
-                base_id,
-                base_version,
-                text,
-                result,
-                author,
-                message,
-                plan_name,
-                plan_ops,
-            )
-        )
-
-    def _save_scenario(
-        self,
-        scenario_id: str,
-        base_id: str,
-        base_version: int,
-        text: str,
-        result: OrgGraph,
-        author: str,
-        message: str,
-        plan_name: str,
-        plan_ops: int,
-    ) -> ScenarioRecord:
-        res_id = SCENARIO_PREFIX + scenario_id
-        now = now_utc()
-        base_key = version_key(base_id, base_version)
-
-        def exists(tx: Tx) -> None:
-            if tx.run("read/scenario_exists", {"scenario_id": scenario_id})[0]["n"]:
-                raise AlreadyExists(
-                    f"a scenario {scenario_id!r} exists already (scenarios are immutable; "
-                    "choose another id)"
-                )
-
-        def first(tx: Tx) -> tuple[int, dict[str, Any]]:
-            if not tx.run("read/version_exists", {"key": base_key})[0]["n"]:
-                raise NotFound(
-                    lazy(
-                        "scenario {scenario_id!r}: its base {base_id!r} version {base_version} is not in the store {uri} (push it first)",
-                        scenario_id=scenario_id,
-                        base_id=base_id,
-                        base_version=base_version,
-                        uri=self.uri,
-                    )
-                )
-            exists(tx)
-            self._clear_leftover(tx, res_id, 1)
-            data = org_rows(result, res_id, 1)
-            tx.write_rows(data, self._step)
-            params = {
-                **data.header,
-                "org_id": res_id,
-                "version": 1,
-                "key": version_key(res_id, 1),
-                "root_key": data.root_key,
-                "scenario_id": scenario_id,
-                "base_id": base_id,
-                "base_version": base_version,
-                "base_key": base_key,
-                "plan": text,
-                "plan_name": plan_name,
-                "plan_ops": plan_ops,
-                "author": author,
-                "message": message,
-                "now": now,
-            }
-            tx.run("write/version", params)
-            return 1, params
-
-        def second(tx: Tx, version: int, params: dict[str, Any]) -> None:
-            exists(tx)
-            tx.run("write/scenario", params)
-            self._step("version")
-            self._audit(tx, author, "scenario", base_id, base_version, scenario_id, message, "")
-
-        params = self._two_phase(res_id, first, second)
-        return ScenarioRecord(
-            scenario_id=scenario_id,
-            base_id=base_id,
-            base_version=base_version,
-            plan=text,
-            author=author,
-            message=message,
-            created_at=now,
-            units=params["units"],
-            police=params["police"],
+        save = ScenarioSave(
+            scenario_id,
+            base_id,
+            base_version,
+            plan,
+            result,
+            author,
+            message,
             plan_name=plan_name,
             plan_ops=plan_ops,
         )
+        [answer] = self.save_scenarios([save])
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def save_scenarios(self, saves: Sequence[ScenarioSave]) -> list[ScenarioRecord | Exception]:
+        """Save several scenarios in one transaction (a group commit); each gets its own
+        answer (see :meth:`GraphStore.save_scenarios`).
+
+        A refused scenario (an id taken or given twice, a missing base) is left out of the
+        group before anything is written. Should the group's transaction fail anyway (an
+        engine error, a write lost to a concurrent one five times), nothing of it was
+        written, and each scenario is saved again alone: the failure then belongs to the
+        one that causes it. A group costs about as many statements as one scenario: the
+        checks, the units, each edge type, the version nodes, the scenario nodes and the
+        audit entries are each one statement over all of its scenarios' rows.
+        """
+        answers: list[ScenarioRecord | Exception | None] = [None] * len(saves)
+        todo: list[_Pending] = []
+        for i, s in enumerate(saves):
+            try:
+                check_store_id(s.scenario_id, "scenario id")
+                text = plan_text(s.plan)
+                if s.plan_name is None or s.plan_ops is None:
+                    name, ops = plan_summary(s.plan)
+                else:
+                    name, ops = s.plan_name, s.plan_ops
+            except Exception as e:
+                answers[i] = e
+                continue
+            todo.append(_Pending(i, s, text, name, ops))
+        chunk: list[_Pending] = []
+        units = 0
+        for p in todo:
+            if chunk and units + len(p.save.result) > self.group_units:
+                self._save_pending(chunk, answers)
+                chunk, units = [], 0
+            chunk.append(p)
+            units += len(p.save.result)
+        self._save_pending(chunk, answers)
+        assert all(a is not None for a in answers)  # every save answered, one way or the other
+        return [a for a in answers if a is not None]
+
+    def _save_pending(
+        self, todo: list[_Pending], answers: list[ScenarioRecord | Exception | None]
+    ) -> None:
+        if not todo:
+            return
+        try:
+            done = self._retrying(lambda: self._save_group(todo))
+        except Exception as e:
+            if len(todo) == 1:
+                answers[todo[0].index] = e
+                return
+            log.warning(
+                "store %s: a group of %d scenario saves failed, nothing of it was written; "
+                "saving them one by one (%s)",
+                self.uri,
+                len(todo),
+                e,
+            )
+            for p in todo:
+                self._save_pending([p], answers)
+            return
+        for i, answer in done.items():
+            answers[i] = answer
+
+    def _save_group(self, todo: list[_Pending]) -> dict[int, ScenarioRecord | Exception]:
+        """One transaction (two on the bulk-copy path) saving every scenario of ``todo``
+        that may be saved; the answers by index of the request."""
+        now = now_utc()
+        answers: dict[int, ScenarioRecord | Exception] = {}
+
+        def first(tx: Tx) -> list[dict[str, Any]]:
+            answers.clear()
+            keys = sorted({p.base_key for p in todo} | {p.key for p in todo})
+            found = {
+                r["key"]: bool(r["complete"]) for r in tx.run("read/versions_found", {"keys": keys})
+            }
+            ids = sorted({p.save.scenario_id for p in todo})
+            taken = {r["id"] for r in tx.run("read/scenarios_found", {"ids": ids})}
+            go: list[_Pending] = []
+            for p in todo:
+                sid = p.save.scenario_id
+                if not found.get(p.base_key):
+                    answers[p.index] = NotFound(
+                        lazy(
+                            "scenario {scenario_id!r}: its base {base_id!r} version {base_version} is not in the store {uri} (push it first)",
+                            scenario_id=sid,
+                            base_id=p.save.base_id,
+                            base_version=p.save.base_version,
+                            uri=self.uri,
+                        )
+                    )
+                elif sid in taken:
+                    answers[p.index] = AlreadyExists(
+                        f"a scenario {sid!r} exists already (scenarios are immutable; "
+                        "choose another id)"
+                    )
+                else:
+                    taken.add(sid)  # the same id later in the group is refused
+                    go.append(p)
+            for p in go:
+                if p.key in found:  # an incomplete result a failed save left behind
+                    tx.run("write/delete_version", {"org_id": p.res_id, "version": 1})
+            if not go:
+                return []
+            rows = [org_rows(p.save.result, p.res_id, 1) for p in go]
+            tx.write_rows(_concat_rows(rows), self._step)
+            params = [
+                {
+                    **data.header,
+                    "index": p.index,
+                    "org_id": p.res_id,
+                    "version": 1,
+                    "key": p.key,
+                    "root_key": data.root_key,
+                    "scenario_id": p.save.scenario_id,
+                    "base_id": p.save.base_id,
+                    "base_version": p.save.base_version,
+                    "base_key": p.base_key,
+                    "plan": p.text,
+                    "plan_name": p.plan_name,
+                    "plan_ops": p.plan_ops,
+                    "author": p.save.author,
+                    "message": p.save.message,
+                    "now": now,
+                }
+                for p, data in zip(go, rows, strict=True)
+            ]
+            tx.run("write/versions", {"rows": params})
+            return params
+
+        def second(tx: Tx, params: list[dict[str, Any]]) -> None:
+            if not params:
+                return
+            tx.run("write/scenarios", {"rows": params})
+            self._step("version")
+            self._audits(
+                tx,
+                [
+                    _audit_row(
+                        p["author"],
+                        "scenario",
+                        p["base_id"],
+                        p["base_version"],
+                        p["scenario_id"],
+                        p["message"],
+                        "",
+                    )
+                    for p in params
+                ],
+            )
+
+        def undo(tx: Tx, params: list[dict[str, Any]]) -> None:
+            for p in params:
+                tx.run("write/delete_version", {"org_id": p["org_id"], "version": 1})
+
+        units = sum(len(p.save.result) for p in todo)
+        params = self._two_phase(units, first, second, undo)
+        for p in params:
+            answers[p["index"]] = ScenarioRecord(
+                scenario_id=p["scenario_id"],
+                base_id=p["base_id"],
+                base_version=p["base_version"],
+                plan=p["plan"],
+                author=p["author"],
+                message=p["message"],
+                created_at=now,
+                units=p["units"],
+                police=p["police"],
+                plan_name=p["plan_name"],
+                plan_ops=p["plan_ops"],
+            )
+        return answers
 
     def list_scenarios(self, base_id: str | None = None) -> list[ScenarioRecord]:
         with self._read() as tx:
@@ -653,20 +760,72 @@ class CypherStore(GraphStore):
         message: str,
         detail: str,
     ) -> None:
-        tx.run(
-            "write/audit",
-            {
-                "id": uuid.uuid4().hex,
-                "now": now_utc(),
-                "author": author,
-                "action": action,
-                "org_id": org_id,
-                "version": version,
-                "scenario_id": scenario_id,
-                "message": message,
-                "detail": detail,
-            },
+        self._audits(
+            tx, [_audit_row(author, action, org_id, version, scenario_id, message, detail)]
         )
+
+    def _audits(self, tx: Tx, rows: list[dict[str, Any]]) -> None:
+        """Audit entries (rows of :func:`_audit_row`), one statement for all of them."""
+        if rows:
+            tx.run("write/audits", {"rows": rows})
+
+
+def _audit_row(
+    author: str,
+    action: str,
+    org_id: str | None,
+    version: int | None,
+    scenario_id: str | None,
+    message: str,
+    detail: str,
+) -> dict[str, Any]:
+    """One audit entry's values: who, when, what."""
+    return {
+        "id": uuid.uuid4().hex,
+        "now": now_utc(),
+        "author": author,
+        "action": action,
+        "org_id": org_id,
+        "version": version,
+        "scenario_id": scenario_id,
+        "message": message,
+        "detail": detail,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A scenario of a group, checked and ready to write."""
+
+    index: int
+    save: ScenarioSave
+    text: str
+    plan_name: str
+    plan_ops: int
+
+    @property
+    def res_id(self) -> str:
+        return SCENARIO_PREFIX + self.save.scenario_id
+
+    @property
+    def key(self) -> str:
+        return version_key(self.res_id, 1)
+
+    @property
+    def base_key(self) -> str:
+        return version_key(self.save.base_id, self.save.base_version)
+
+
+def _concat_rows(rows: list[OrgRows]) -> OrgRows:
+    """Several organisations' rows as one (units and each edge type concatenated)."""
+    if len(rows) == 1:
+        return rows[0]
+    return OrgRows(
+        table=pa.concat_tables([r.table for r in rows]),
+        edges={e: pa.concat_tables([r.edges[e] for r in rows]) for e in rows[0].edges},
+        root_key="",
+        header={},
+    )
 
 
 def _pairs(t: pa.Table) -> list[tuple[str, str]]:

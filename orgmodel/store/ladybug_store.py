@@ -6,17 +6,17 @@ PID. Inside a process every :class:`LadybugStore` on the same path shares one
 ``ladybug.Database``, and writes are serialised by a lock (LadybugDB admits one write
 transaction at a time).
 
-- A save is two transactions: units and edges are bulk-imported with ``COPY FROM`` Arrow
-  tables built from the organisation's columns (:func:`~orgmodel.store._common.org_rows`),
-  with the version node marked incomplete (a small organisation, up to
-  :attr:`LadybugStore.few_rows` units, is inserted from the same tables instead: a COPY's
-  COMMIT checkpoints the whole file, an insert's writes the log); once that has
-  committed, a second small one marks it complete and moves the organisation's latest
-  pointer. LadybugDB's COMMIT of a bulk COPY is not atomic across a kill -9 (a kill during
-  it kept the version node and lost the units), so the pointer must not travel with the
-  units. On opening, :meth:`~orgmodel.store.cypher_store.CypherStore.recover` removes what
-  a killed save left (an incomplete version, or one whose units and edges do not number what
-  was saved).
+- A save of up to :attr:`LadybugStore.few_rows` units (a county; a group of scenarios
+  saved together counts all of theirs) inserts its units and edges from Arrow tables built
+  from the organisation's columns (:func:`~orgmodel.store._common.org_rows`) in one
+  transaction, which the COMMIT writes to the write-ahead log: all of it or nothing, across
+  a kill -9 too. A larger one bulk-imports them with ``COPY FROM`` the same tables, whose
+  COMMIT checkpoints the whole file and is not atomic across a kill (a kill during it kept
+  the version node and lost the units), so it takes two transactions: the units, edges and
+  the version node marked incomplete, and once that has committed, a second small one that
+  marks it complete and moves the organisation's latest pointer. On opening,
+  :meth:`~orgmodel.store.cypher_store.CypherStore.recover` removes what a killed save left
+  (an incomplete version, or one whose units and edges do not number what was saved).
 - A load reads the units with the engine's Arrow result (``get_as_arrow``) straight into
   the organisation's columns (:meth:`~orgmodel.model.OrgGraph.from_columns`).
 - :meth:`LadybugStore.query` runs the user's single statement, as the query door rendered
@@ -334,12 +334,15 @@ class LadybugStore(CypherStore):
 
     engine = ENGINE
     exclusive_recovery = True
-    #: A save of at most this many units inserts its rows in its transaction, which the
-    #: COMMIT writes to the log; a larger one bulk-copies them (``COPY FROM``), whose COMMIT
-    #: checkpoints the whole database file. On a store holding the seeds a county of 74
-    #: units saves in ~0.14 s by insert against ~0.8 s by copy; the insert's edge lookups
-    #: grow faster than linearly, and near 500 units the two take about as long.
-    few_rows = 500
+    #: A save of at most this many units (all a group's) inserts its rows in one
+    #: transaction, which the COMMIT writes to the log, atomically; a larger one bulk-copies
+    #: them (``COPY FROM``), whose COMMIT checkpoints the whole database file and is not
+    #: atomic across a kill: two transactions then (see the module docstring). On a store
+    #: holding the seeds and 50 county scenarios (4,700 units), saves by insert against by
+    #: copy took 0.15 against 0.8 s for 1,621 units, 0.6 against 0.9 s for 5,857, and
+    #: about the same near 15,000 (each end of an edge is a primary-key lookup, so an
+    #: insert grows linearly with the rows it writes).
+    few_rows = 3000
 
     def __init__(
         self,
@@ -377,6 +380,15 @@ class LadybugStore(CypherStore):
 
     def _save_lock(self) -> threading.RLock:
         return self._db().write_lock
+
+    def _one_transaction(self, units: int) -> bool:
+        return units <= self.few_rows
+
+    @property
+    def group_units(self) -> int:
+        """Units a group commit of scenarios writes in one transaction at most (its rows
+        are inserted, not copied): :attr:`few_rows`."""
+        return self.few_rows
 
     def _db(self) -> _Shared:
         if self._shared is None:

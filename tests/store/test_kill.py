@@ -102,8 +102,8 @@ def _check(path: Path, org: OrgGraph) -> int:
 
 
 def _org(path: str) -> OrgGraph:
-    if path == "copy":  # a mid-size county system (1 province, 2 cities): bulk COPY
-        org = generate_org(1, 2, 3, seed=3)
+    if path == "copy":  # a mid-size county system (1 province, 3 cities): bulk COPY
+        org = generate_org(1, 3, 4, seed=3)
         assert len(org) > LadybugStore.few_rows
     else:  # the seed county: its rows inserted in the transaction (no forced checkpoint)
         org = load_org(REPO / "seeds" / "orgs" / "mirror-county.yaml")
