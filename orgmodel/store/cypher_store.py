@@ -110,11 +110,9 @@ class CypherStore(GraphStore):
     #: holds the file lock). Otherwise it only touches what it found incomplete.
     exclusive_recovery: bool = False
 
-    @property
-    def group_units(self) -> int:
-        """Units a group of scenario saves writes in one transaction at most; a larger
-        group is saved in several, in order (each scenario whole in one of them)."""
-        return 10_000
+    #: Units a group of scenario saves writes in one transaction at most; a larger group
+    #: is saved in several, in order (each scenario whole in one of them).
+    group_units: int = 10_000
 
     def _save_lock(self) -> AbstractContextManager[Any]:
         """Held across both phases of a save (the embedded store's one-writer lock)."""

@@ -343,6 +343,8 @@ class LadybugStore(CypherStore):
     #: about the same near 15,000 (each end of an edge is a primary-key lookup, so an
     #: insert grows linearly with the rows it writes).
     few_rows = 3000
+    #: A group of scenario saves is split to stay on the insert path.
+    group_units = few_rows
 
     def __init__(
         self,
@@ -383,12 +385,6 @@ class LadybugStore(CypherStore):
 
     def _one_transaction(self, units: int) -> bool:
         return units <= self.few_rows
-
-    @property
-    def group_units(self) -> int:
-        """Units a group commit of scenarios writes in one transaction at most (its rows
-        are inserted, not copied): :attr:`few_rows`."""
-        return self.few_rows
 
     def _db(self) -> _Shared:
         if self._shared is None:
