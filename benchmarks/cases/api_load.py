@@ -112,31 +112,36 @@ async def _load(url: str) -> dict[str, Any]:
     errors: dict[str, int] = {}
     deadline = time.monotonic() + TIME_LIMIT_S
 
-    async def client(n: int) -> None:
-        async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT_S) as c:
-            for i in range(REQUESTS_PER_CLIENT):
-                if time.monotonic() > deadline:
-                    return
-                which = WRITE if i == REQUESTS_PER_CLIENT // 2 else MIX[(n + i) % len(MIX)]
-                label, method, path, _ = which
-                body = _body(label, n, i)
-                t = time.perf_counter()
-                try:
-                    r = await c.request(method, path, json=body)
-                except httpx.TimeoutException:  # counted, not fatal: the run stays bounded
-                    key = f"{label}: no answer in {REQUEST_TIMEOUT_S:g} s"
-                    errors[key] = errors.get(key, 0) + 1
-                    continue
-                ms = (time.perf_counter() - t) * 1000
-                if r.status_code >= 400:
-                    key = f"{label}: {r.status_code}"
-                    errors[key] = errors.get(key, 0) + 1
-                else:
-                    latencies[label].append(ms)
+    async def client(c: Any, n: int) -> None:
+        for i in range(REQUESTS_PER_CLIENT):
+            if time.monotonic() > deadline:
+                return
+            which = WRITE if i == REQUESTS_PER_CLIENT // 2 else MIX[(n + i) % len(MIX)]
+            label, method, path, _ = which
+            body = _body(label, n, i)
+            t = time.perf_counter()
+            try:
+                r = await c.request(method, path, json=body)
+            except httpx.TimeoutException:  # counted, not fatal: the run stays bounded
+                key = f"{label}: no answer in {REQUEST_TIMEOUT_S:g} s"
+                errors[key] = errors.get(key, 0) + 1
+                continue
+            ms = (time.perf_counter() - t) * 1000
+            if r.status_code >= 400:
+                key = f"{label}: {r.status_code}"
+                errors[key] = errors.get(key, 0) + 1
+            else:
+                latencies[label].append(ms)
 
-    t0 = time.perf_counter()
-    await asyncio.gather(*(client(n) for n in range(CLIENTS)))
-    wall = time.perf_counter() - t0
+    # One httpx client with a connection for each of the 50 clients. Fifty AsyncClient
+    # objects took 0.2 s each to make on a loaded machine (an SSL context each, for plain
+    # HTTP), which blocked this event loop for ten seconds at the start of the run: the first
+    # requests' answers waited here, and counted as the server's latency tail.
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT_S, limits=limits) as c:
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client(c, n) for n in range(CLIENTS)))
+        wall = time.perf_counter() - t0
     return {"latencies": latencies, "errors": errors, "wall": wall}
 
 
