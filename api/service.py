@@ -5,7 +5,9 @@ blocks runs in the threadpool: the store, and the heavy work — reading plans, 
 metrics, diffs, exports — through :class:`api.work.WorkGate`, a few jobs at a time
 (:meth:`OrgService.heavy`; 503 with ``Retry-After`` when too many wait). The store is opened
 once per process; the embedded LadybugDB store is one ``Database`` object shared by every
-request, and every call into the store is serialised by one lock. Saved versions and
+request. Writes to the store are serialised by one lock; scenario creates that wait for it are
+saved together (a group commit, :meth:`OrgService._save_scenario`). Reads take no lock: each
+runs in a read-only transaction of its own beside the writer. Saved versions and
 scenarios are immutable, so loaded organisations, metric reports, diffs and whole answers
 (JSON bytes, :meth:`OrgService.answer`) are cached by ``(org, version)`` or scenario id
 (cachetools LRU caches); a delete clears them all, a new scenario clears the listings, and

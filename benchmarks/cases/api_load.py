@@ -7,8 +7,11 @@ applied and saved: a store write) halfway through — 2,000 requests, 50 of them
 Size-independent: it runs once, at the first size. The server is started in ``prepare``
 (untimed); the timed action is the load run, bounded by a request count and a time limit.
 The note gives the two figures issue 13 tracks — p95 of the county's metric suite and of
-creating a scenario (314 ms and 12 s before the columnar core) — then throughput and
-p50/p95/p99 over all requests; the report after the table breaks latency down by endpoint. Peak memory is the client's, not the server's.
+creating a scenario (314 ms and 12 s before the columnar core) — then throughput, the
+server's CPU seconds over the run (its processes' user + system time: on a shared machine
+the figure to compare between runs, as latencies then follow the machine's load) and
+p50/p95/p99 over all requests; the report after the table breaks latency down by endpoint.
+Peak memory is the client's, not the server's.
 """
 
 from __future__ import annotations
@@ -87,6 +90,30 @@ def start_server(
     raise RuntimeError("the API server did not come up")
 
 
+def _tree_cpu_s(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its descendants (/proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _body(label: str, client: int, i: int) -> Any:
     if label.startswith("POST metrics"):
         # a different officers-per-post figure each time: never a cache hit
@@ -124,6 +151,10 @@ async def _load(url: str) -> dict[str, Any]:
                 r = await c.request(method, path, json=body)
             except httpx.TimeoutException:  # counted, not fatal: the run stays bounded
                 key = f"{label}: no answer in {REQUEST_TIMEOUT_S:g} s"
+                errors[key] = errors.get(key, 0) + 1
+                continue
+            except httpx.TransportError as e:  # e.g. a kept-alive connection the server closed
+                key = f"{label}: {type(e).__name__}"
                 errors[key] = errors.get(key, 0) + 1
                 continue
             ms = (time.perf_counter() - t) * 1000
@@ -172,8 +203,10 @@ def _summary(result: dict[str, Any]) -> dict[str, str]:
     ]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     errs = result["errors"]
+    cpu = result.get("server_cpu", float("nan"))
     head = (
         f"{CLIENTS} concurrent clients, {n} requests OK in {wall:.1f} s = {n / wall:.0f} req/s"
+        f"; the server used {cpu:.1f} CPU s ({1000 * cpu / max(n, 1):.1f} ms a request)"
         + (f"; errors: {errs}" if errs else "; no errors")
     )
     metrics_ms = sorted(lat["GET metrics (suite)"])
@@ -181,7 +214,8 @@ def _summary(result: dict[str, Any]) -> dict[str, str]:
     note = (
         f"p95 county metrics {_percentile(metrics_ms, 0.95):.0f} ms, create scenario "
         f"{_percentile(create_ms, 0.95):.0f} ms; "
-        f"mirror-county: {n / wall:.0f} req/s, p50 {_percentile(everything, 0.5):.0f} ms, "
+        f"mirror-county: {n / wall:.0f} req/s, server {cpu:.1f} CPU s, "
+        f"p50 {_percentile(everything, 0.5):.0f} ms, "
         f"p95 {_percentile(everything, 0.95):.0f} ms, p99 {_percentile(everything, 0.99):.0f} ms"
         + (f", {sum(errs.values())} errors" if errs else "")
     )
@@ -202,7 +236,10 @@ def api_load(ctx: BenchContext) -> Callable[[], object]:
 
     def run() -> object:
         try:
-            return _summary(asyncio.run(_load(url)))
+            cpu0 = _tree_cpu_s(proc.pid)
+            result = asyncio.run(_load(url))
+            result["server_cpu"] = _tree_cpu_s(proc.pid) - cpu0
+            return _summary(result)
         finally:
             proc.send_signal(signal.SIGINT)
             try:

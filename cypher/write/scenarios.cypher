@@ -1,8 +1,9 @@
-// Phase 2 of a group of scenario saves ($rows: one map per scenario, the parameters of
-// write/scenario): each result version is marked complete, and each scenario node is created
+// Phase 2 of a group of scenario saves ($rows: one map per scenario: its result version,
+// base version and plan summary): each result version is marked complete, and each scenario node is created
 // with the summary of its plan and its links to its base version and its result. Every node
 // is found by its primary key (two MATCH clauses: a comma-separated pattern can be planned as
-// a cross product).
+// a cross product). Returns how many were created: fewer than $rows means a base or a result
+// was not there, and the store rolls the group back.
 UNWIND $rows AS r
 MATCH (b:OrgVersion {key: r.base_key})
 MATCH (v:OrgVersion {key: r.key})
@@ -14,3 +15,4 @@ CREATE (s:Scenario {
 })
 CREATE (s)-[:BASED_ON]->(b)
 CREATE (s)-[:RESULT]->(v)
+RETURN count(s) AS n

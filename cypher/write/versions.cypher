@@ -1,6 +1,6 @@
 // Phase 1 of a group of scenario saves: each result's version node, not yet complete, with
 // its ROOT edge ($rows: one map per version, the parameters of write/version). The scenarios'
-// statement (write/scenarios) marks them complete.
+// statement (write/scenarios) marks them complete. Returns how many were created.
 UNWIND $rows AS r
 MATCH (u:Unit {key: r.root_key})
 CREATE (v:OrgVersion {
@@ -10,3 +10,4 @@ CREATE (v:OrgVersion {
     created_at: r.now, units: r.units, police: r.police, auxiliaries: r.auxiliaries,
     guides: r.guides, dispatches: r.dispatches, complete: false
 })-[:ROOT]->(u)
+RETURN count(v) AS n

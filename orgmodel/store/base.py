@@ -14,11 +14,14 @@ Guarantees every implementation keeps:
 
 - a save is all there, or (on any failure) nothing of it is, and the previous version stays
   loadable and unchanged — across a kill -9 too. A save writes the version's units, edges
-  and version node (marked incomplete) first, and only once that is committed marks it
-  complete and moves the organisation's ``latest`` pointer to it. Readers see complete
-  versions only. When the store opens, :meth:`GraphStore.recover` removes what a killed
-  save left behind (incomplete versions, and versions whose units or edges do not add up
-  to what was saved) and points each organisation at its last complete version;
+  and version node (marked incomplete), then marks it complete and moves the organisation's
+  ``latest`` pointer to it: in one transaction where the engine's commit is atomic, else
+  (LadybugDB's bulk COPY) in a second one once the first has committed. Readers see
+  complete versions only. When the store opens, :meth:`GraphStore.recover` removes what a
+  killed save left behind (incomplete versions, and versions whose units or edges do not
+  add up to what was saved) and points each organisation at its last complete version;
+- several scenarios can be saved together (:meth:`GraphStore.save_scenarios`, a group
+  commit), each answered on its own;
 - saves to one organisation are serialised; with ``expected_version`` a save whose base is
   no longer the latest version is refused with :class:`VersionConflict`;
 - values travel as query parameters, never spliced into Cypher text;
@@ -226,8 +229,8 @@ class GraphStore(ABC):
     """
 
     #: Called with each write step's name inside a save: "units", "reports_to", "guides",
-    #: "dispatches" and "commit" (the end of the first transaction, just before it commits),
-    #: then "version" (inside the second, which marks the version complete and latest).
+    #: "dispatches" and "commit" (the end of the first part, just before a two-transaction
+    #: save commits it), then "version" (marking the version complete and latest).
     #: Tests raise from it to inject a failure, or kill the process there.
     step_hook: StepHook | None = None
 

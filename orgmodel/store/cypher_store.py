@@ -103,7 +103,8 @@ class CypherStore(GraphStore):
 
     #: The engine's commit is atomic across a kill -9 (Neo4j): both phases of a save share
     #: one transaction. LadybugDB's is not for bulk COPY (a kill during COMMIT kept the small
-    #: writes and lost the copied units), so it commits the units and edges first.
+    #: writes and lost the copied units), so a save it copies commits the units and edges
+    #: first (:meth:`_one_transaction`).
     one_transaction_saves: bool = False
     #: Recovery may count every version's units and edges and repair every organisation's
     #: latest pointer: no other process can be writing (the embedded store's one writer
@@ -542,13 +543,13 @@ class CypherStore(GraphStore):
                 }
                 for p, data in zip(go, rows, strict=True)
             ]
-            tx.run("write/versions", {"rows": params})
+            _created(tx.run("write/versions", {"rows": params}), len(params), "version nodes")
             return params
 
         def second(tx: Tx, params: list[dict[str, Any]]) -> None:
             if not params:
                 return
-            tx.run("write/scenarios", {"rows": params})
+            _created(tx.run("write/scenarios", {"rows": params}), len(params), "scenarios")
             self._step("version")
             self._audits(
                 tx,
@@ -812,6 +813,14 @@ class _Pending:
     @property
     def base_key(self) -> str:
         return version_key(self.save.base_id, self.save.base_version)
+
+
+def _created(rows: list[dict[str, Any]], expected: int, what: str) -> None:
+    """Check a group's statement created one node per row (a MATCH that found nothing
+    would have dropped its row without a word); raising rolls the group back."""
+    n = int(rows[0]["n"]) if rows else 0
+    if n != expected:
+        raise StoreError(f"a group of scenario saves wrote {n} {what} of {expected}")
 
 
 def _concat_rows(rows: list[OrgRows]) -> OrgRows:
