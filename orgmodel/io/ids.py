@@ -33,6 +33,8 @@ def _plain(text: str) -> bool:
 
 
 _NUMERIC_START = frozenset("+-0123456789.")
+#: What is stripped around an id (after NFKC, which makes U+3000 and U+00A0 a space).
+_BLANKS = " \t\r\n\x0b\x0c"
 
 
 def normalize_id(value: Any) -> str | None:
@@ -74,7 +76,10 @@ def normalize_id(value: Any) -> str | None:
         return repr(value)
     if not isinstance(value, str):
         raise IdError(lazy("must be text or a number, got {value!r}", value=value))
-    t = unicodedata.normalize("NFKC", value).strip()
+    # Blanks around an id are stripped; not the other characters str.strip() takes for
+    # white space (U+0085 next line, U+2028/U+2029 line and paragraph separators, U+001C–
+    # U+001F): an id holding one is refused by name (OrgGraph), not silently shortened.
+    t = unicodedata.normalize("NFKC", value).strip(_BLANKS)
     if not t:
         return None
     if _INTEGRAL.fullmatch(t):

@@ -53,6 +53,7 @@ from orgmodel.model import (
     OrgValidationError,
     ParentBureau,
     ValidationIssue,
+    _control_char,
 )
 
 __all__ = [
@@ -1307,12 +1308,46 @@ def _parse(text: str | bytes, fmt: str, source: str) -> Any:
     if isinstance(text, bytes):
         text = _utf8(text, source)
     check_nesting(text, source)
+    _yaml_line_breaks(text, source)
     if not YAML_C_LOADER:
         _slow_yaml_note()
     try:
         return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as e:
         raise InputError(lazy("{source}: malformed YAML: {e}", source=source, e=e)) from e
+
+
+#: What YAML reads as a line break besides CR and LF: NEL, LS, PS.
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _yaml_line_breaks(text: str, source: str) -> None:
+    """Refuse a YAML text holding U+0085 (next line), U+2028 or U+2029 (line, paragraph
+    separator): YAML reads each as a line break, so an id or a name holding one would be
+    changed silently (``'s<U+0085>1'`` read as ``'s 1'``), or the document cut where it shows
+    none.
+
+    Raises
+    ------
+    InputError
+        Naming the line (as an editor counts them) and the character as the model names a
+        control character in an id.
+    """
+    m = _YAML_BREAKS.search(text)
+    if m is None:
+        return
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.start())
+    line_text = text[start : end if end >= 0 else len(text)]
+    raise InputError(
+        lazy(
+            "{source}, line {line}: {bad_char}: YAML reads it as a line break and would "
+            "silently change the text around it; remove it",
+            source=source,
+            line=text.count("\n", 0, m.start()) + 1,
+            bad_char=_control_char(line_text),
+        )
+    )
 
 
 #: Digits enough for an integer beyond 64 bits (which orjson reads as a float): 19 digits

@@ -111,7 +111,8 @@ def _slow_normalize(value: object) -> str | None:
     if value is None:
         return None
     assert isinstance(value, str)
-    t = unicodedata.normalize("NFKC", value).strip()
+    # blanks only: U+001C–U+001F, U+0085, U+2028 and U+2029 stay, for the model to refuse
+    t = unicodedata.normalize("NFKC", value).strip(" \t\r\n\x0b\x0c")
     if not t:
         return None
     if re.fullmatch(r"[+-]?\d+\.0+", t):

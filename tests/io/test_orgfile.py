@@ -10,6 +10,8 @@ import yaml
 
 from orgmodel._yaml import UniqueKeyLoader
 from orgmodel.errors import InputError
+from orgmodel.i18n import language
+from orgmodel.io.ids import normalize_id
 from orgmodel.io.orgfile import (
     dump_org,
     load_org,
@@ -280,3 +282,59 @@ def test_control_character_inside_an_id_is_refused(
     line = " (line 6)" if suffix == ".yaml" else ""
     assert f"units[1]{line}, unit {shown}: the unit id holds {what}" in str(e.value)
     assert uid not in str(e.value)  # never the raw character
+
+
+@pytest.mark.parametrize(
+    ("ch", "en", "zh"),
+    [
+        ("\x85", "control character U+0085 at position 12", "控制字符 U+0085（第 12 个字符）"),
+        (
+            "\u2028",
+            "invisible line separator U+2028 at position 12",
+            "不可见字符 U+2028（line separator，第 12 个字符）",
+        ),
+        (
+            "\u2029",
+            "invisible paragraph separator U+2029 at position 12",
+            "不可见字符 U+2029（paragraph separator，第 12 个字符）",
+        ),
+    ],
+)
+def test_a_yaml_line_separator_in_an_id_is_refused_not_folded(ch: str, en: str, zh: str) -> None:
+    # YAML reads U+0085 as a line break: 's\x851' was read as the id 's 1' without a word.
+    text = (
+        "orgmodel: 1\nid: t\nname: 县\nunits:\n  - {id: b, name: 局, kind: county}\n"
+        f"  - {{id: 's{ch}1', name: 所, kind: station, parent: b}}\n"
+    )
+    with pytest.raises(InputError) as e:
+        read_org(text, "yaml", "org.yaml")
+    # line 6, position 12: "  - {id: 's" is 11 characters, the separator the 12th
+    assert str(e.value) == (
+        f"org.yaml, line 6: {en}: YAML reads it as a line break and would silently change "
+        "the text around it; remove it"
+    )
+    with language("zh"):
+        assert str(e.value) == (
+            f"org.yaml，第 6 行：{zh}：YAML 会把它当作换行，悄悄改变它前后的文字；请删除它"
+        )
+
+
+def test_a_line_separator_around_an_id_is_refused_not_stripped() -> None:
+    # str.strip() took U+0085 and U+2028 for blanks: 's1\x85' became 's1' and a parent
+    # 'b\u2028' matched 'b', silently.
+    data = {
+        "orgmodel": 1,
+        "id": "t",
+        "name": "县",
+        "units": [
+            {"id": "b", "name": "局", "kind": "county"},
+            {"id": "s1\x85", "name": "所", "kind": "station", "parent": "b\u2028"},
+        ],
+    }
+    with pytest.raises(OrgValidationError) as e:
+        read_org(json.dumps(data), "json", "org.json")
+    assert [str(i) for i in e.value.issues] == [
+        "units[1], unit 's1\\x85': the unit id holds a control character U+0085 at position 3",
+        "units[1], unit 's1\\x85': parent 'b\\u2028' does not exist",
+    ]
+    assert normalize_id(" s1\t") == "s1"  # blanks around an id are still stripped
