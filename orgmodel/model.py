@@ -1818,12 +1818,24 @@ class OrgGraph:
     def to_networkx(self) -> nx.DiGraph:
         """A new :class:`networkx.DiGraph` of the organisation.
 
-        Nodes carry the fields of :class:`Unit` (without ``id`` and ``parent``); edges a
-        ``type``: ``REPORTS_TO`` (child → parent), ``GUIDES`` and ``DISPATCHES``.
+        Nodes carry the fields of :class:`Unit` (without ``id`` and ``parent``) that the
+        unit has: a field it leaves out (no function, no establishment …) is no attribute,
+        not ``None``, so that ``nx.write_graphml`` writes the graph as it is (GraphML has no
+        null). Edges carry a ``type``: ``REPORTS_TO`` (child → parent), ``GUIDES`` and
+        ``DISPATCHES``.
+
+        Examples
+        --------
+        >>> org = OrgGraph([Unit("b", "某县公安局", "county", police=5)], id="x")
+        >>> org.to_networkx().nodes["b"]
+        {'name': '某县公安局', 'kind': 'county', 'police': 5, 'auxiliaries': 0}
         """
         cols = self._cols
         g: nx.DiGraph = nx.DiGraph()
-        g.add_nodes_from((u, cols.row_dict(i)) for i, u in enumerate(cols.ids))
+        g.add_nodes_from(
+            (u, {k: v for k, v in cols.row_dict(i).items() if v is not None})
+            for i, u in enumerate(cols.ids)
+        )
         ids = cols.ids
         g.add_edges_from(
             (u, ids[p], {"type": REPORTS_TO})

@@ -3,6 +3,9 @@ and the same errors, word for word."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -122,3 +125,25 @@ def test_networkx_is_built_on_demand_and_a_copy_is_the_users() -> None:
     assert g.number_of_edges() == len(org) - 1 + len(org.guides) + len(org.dispatches)
     g.remove_node(org.root)
     assert org.root in org.graph
+
+
+def test_networkx_graph_writes_to_graphml_and_reads_back_the_same(tmp_path: Path) -> None:
+    # nx.write_graphml refused the None of a unit without a function ("GraphML does not
+    # support type <class 'NoneType'> as data values"); fields a unit leaves out are now no
+    # attribute at all, and the graph comes back from GraphML node for node, edge for edge.
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            Unit("xz", "刑侦大队", "department", parent="b", function="criminal", police=12),
+            Unit("s", "城关派出所", "station", parent="b", police=20, community_share=0.5),
+        ],
+        id="x",
+    )
+    g = org.to_networkx()
+    assert g.nodes["b"] == {"name": "某县公安局", "kind": "county", "police": 5, "auxiliaries": 0}
+    p = tmp_path / "x.graphml"
+    nx.write_graphml(g, p)
+    back = nx.read_graphml(p)
+    assert dict(back.nodes(data=True)) == dict(g.nodes(data=True))
+    assert sorted(back.edges(data=True)) == sorted(g.edges(data=True))
+    assert back.nodes["xz"]["function"] == "criminal" and "function" not in back.nodes["s"]

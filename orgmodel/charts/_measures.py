@@ -61,7 +61,7 @@ def bureau_departments(org: OrgGraph) -> dict[str, dict[str, list[str]]]:
     nodes = org.graph.nodes
     for u in org.order():
         a = nodes[u]
-        if a["kind"] in DEPARTMENT_KINDS and a["function"]:
+        if a["kind"] in DEPARTMENT_KINDS and a.get("function"):
             b = org.bureau_of(u)
             if b is not None:
                 out[b].setdefault(a["function"], []).append(u)
