@@ -17,6 +17,7 @@ required fields come from the same models and dataclasses.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -524,6 +525,22 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
         if isinstance(t, bool) or not isinstance(t, int | float):
             raise InputError(
                 lazy("{where}: threshold must be a number, got {t!r}", where=where, t=t)
+            )
+        try:
+            finite = math.isfinite(t)
+        except OverflowError:  # an integer beyond any float
+            finite = False
+        if not finite:
+            # inf (1e999 in JSON, .inf in YAML) or NaN: every unit would pass, or none,
+            # whatever its figures.
+            shown = str(t) if isinstance(t, float) else str(t)[:12] + "…"
+            raise InputError(
+                lazy(
+                    "{where}: threshold must be a finite number, got {t}: against it every "
+                    "unit would pass or fail whatever its figures",
+                    where=where,
+                    t=shown,
+                )
             )
         rules.append(
             PolicyRule(

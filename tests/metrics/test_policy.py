@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from orgmodel.errors import InputError
+from orgmodel.i18n import language
 from orgmodel.metrics import POLICY_METRICS, evaluate_policy, metric_by_unit, policy_report
 from orgmodel.model import OrgGraph, Unit
 from orgmodel.norms import PolicyRule, load_policy, policy_from_dict
@@ -138,3 +142,47 @@ def test_the_shipped_policy_is_read_once_and_each_caller_gets_its_own_list() -> 
     mine.clear()  # the caller's list: the next caller still gets every rule
     again = load_policy()
     assert again and again is not load_policy() and again[0] is load_policy()[0]
+
+
+_RULE = (
+    "rules:\n  - id: s40\n    description: 派出所警力占比不低于40%\n    metric: station_share\n"
+    "    scope: county_level\n    comparator: '>='\n    threshold: {t}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("t", "shown"), [(".inf", "inf"), ("-.inf", "-inf"), (".nan", "nan"), ("1.0e+999", "inf")]
+)
+def test_a_threshold_of_infinity_or_nan_is_refused_naming_the_rule(
+    tmp_path: Path, t: str, shown: str
+) -> None:
+    # station_share >= inf fails every county, >= nan too (every comparison with NaN is
+    # false), whatever its figures: the file was read without a word.
+    p = tmp_path / "policy.yaml"
+    p.write_text(_RULE.format(t=t), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_policy(p)
+    assert str(e.value) == (
+        f"{p}: rule 's40': threshold must be a finite number, got {shown}: against it every "
+        "unit would pass or fail whatever its figures"
+    )
+    with language("zh"):
+        assert str(e.value) == (
+            f"{p}: rule 's40'：threshold 必须是有限的数，收到的是 {shown}：以它为界，"
+            "每个单位不论数字如何都会一律通过或一律不通过"
+        )
+
+
+def test_a_threshold_beyond_any_float_is_refused_not_a_traceback() -> None:
+    # JSON 1e999 reads as inf; an integer of 400 digits does not fit a float at all.
+    rule = {
+        "id": "s40",
+        "description": "d",
+        "metric": "station_share",
+        "scope": "county_level",
+        "comparator": ">=",
+    }
+    with pytest.raises(InputError, match="threshold must be a finite number, got inf"):
+        policy_from_dict({"rules": [{**rule, "threshold": json.loads("1e999")}]}, "p.json")
+    with pytest.raises(InputError, match="got 100000000000…: against it"):
+        policy_from_dict({"rules": [{**rule, "threshold": 10**400}]}, "p.json")
