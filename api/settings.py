@@ -165,7 +165,16 @@ def _parse_env(text: str) -> dict[str, TokenRecord]:
             raise InputError(
                 lazy("{var}: entry {n} must be TOKEN=ROLE", var="ORGMODEL_TOKENS", n=i + 1)
             )
+        if tok.strip() in pairs:  # 'T=admin,T=viewer': the dict would keep the last role
+            raise InputError(
+                lazy(
+                    "{source}: a token appears twice (roles must be unambiguous)",
+                    source="ORGMODEL_TOKENS",
+                )
+            )
         pairs[tok.strip()] = role.strip()
+    if not pairs:  # ',' names no token: not local mode in silence, as '{}' is not
+        raise _no_token("ORGMODEL_TOKENS")
     return parse_tokens(pairs, "ORGMODEL_TOKENS")
 
 

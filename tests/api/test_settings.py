@@ -185,3 +185,14 @@ def test_a_tokens_file_with_no_token_is_refused_in_both_languages(
         )
     with pytest.raises(InputError, match=r"^ORGMODEL_TOKENS: holds no token"):
         Settings.from_env(env={"ORGMODEL_TOKENS": "{}"})
+    # the TOKEN=ROLE form: a list of commas names no token either
+    with pytest.raises(InputError, match=r"^ORGMODEL_TOKENS: holds no token"):
+        Settings.from_env(env={"ORGMODEL_TOKENS": " , ,"})
+
+
+def test_env_token_twice_refused() -> None:
+    # 'T=admin,T=viewer' kept only the last role (1 token, a viewer) in silence
+    with pytest.raises(InputError, match=r"^ORGMODEL_TOKENS: a token appears twice"):
+        Settings.from_env(env={"ORGMODEL_TOKENS": "abcdefgh12=admin,abcdefgh12=viewer"})
+    with language("zh"), pytest.raises(InputError, match="同一个令牌出现了两次"):
+        Settings.from_env(env={"ORGMODEL_TOKENS": "abcdefgh12=admin, abcdefgh12 =admin"})
