@@ -137,6 +137,7 @@ def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
 
     from orgmodel.charts.numbers import PANEL_KEYS, format_value, metric_label
     from orgmodel.io._atomic import atomic_output
+    from orgmodel.labels import shown_value
 
     units = r.units()
     cols = list(units[0]) if units else []
@@ -161,7 +162,13 @@ def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
     ws.title = "主要指标"
     ws.append(["指标", "值", "说明"])
     for k in PANEL_KEYS:
-        ws.append([metric_label(k), format_value(k, r.headline.get(k)), k])
+        v = r.headline.get(k)
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            ws.append([metric_label(k), format_value(k, v), k])
+            continue
+        # a number Excel can add up (was the text '497'), shown as the tables show it
+        ws.append([metric_label(k), round(shown_value(k, v), 6), k])
+        ws.cell(ws.max_row, 2).number_format = _excel_format(k)
     wu = wb.create_sheet("单位")
     wu.append(cols)
     for u in units:
@@ -181,6 +188,19 @@ def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
         ),
         err=True,
     )
+
+
+def _excel_format(key: str) -> str:
+    """The XLSX number format that shows a headline figure as ``format_value`` does: a share
+    in % with one decimal, an expected value or a mean with one decimal, a head count whole."""
+    from orgmodel.labels import FRACTIONAL_COUNTS, METRICS
+
+    m = METRICS.get(key)
+    if m is not None and m.unit == "share":
+        return "0.0%"
+    if (m is not None and m.expected) or key in FRACTIONAL_COUNTS:
+        return "#,##0.0"
+    return "#,##0"
 
 
 def _num(v: Any, digits: int = 1) -> str:

@@ -33,7 +33,11 @@ def test_metrics_csv_and_xlsx(tmp_path: Path) -> None:
     wb = load_workbook(out)
     assert wb.sheetnames == ["主要指标", "单位", "政策检查"]
     heads = {row[0]: row[1] for row in wb["主要指标"].iter_rows(min_row=2, values_only=True)}
-    assert heads["民警"] == "497" and heads["可部署警力（期望值）"] == "240.3"
+    # numbers, not text, formatted as the tables show them (497; 240.3; a share in %)
+    assert heads["民警"] == 497 and heads["可部署警力（期望值）"] == 240.3
+    formats = {row[0].value: row[1].number_format for row in wb["主要指标"].iter_rows(min_row=2)}
+    assert formats["民警"] == "#,##0" and formats["可部署警力（期望值）"] == "#,##0.0"
+    assert formats["隐性流失占比"] == "0.0%" and 0 < heads["隐性流失占比"] < 1
     assert wb["单位"].max_row == 75  # header + 74 units
     assert wb["政策检查"].max_row == 20  # header + 19 checks
     r = CliRunner().invoke(app, ["metrics", SEED, "--format", "xlsx"])
