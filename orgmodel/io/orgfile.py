@@ -42,7 +42,13 @@ from orgmodel.catalogue import FunctionCatalogue
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 from orgmodel.io.ids import _NUMERIC_START, IdError, normalize_id
-from orgmodel.io.jsonkeys import check_unique_keys, colons, key_colons, key_count
+from orgmodel.io.jsonkeys import (
+    check_unique_keys,
+    colons,
+    fast_key_count,
+    key_colons,
+    key_count,
+)
 from orgmodel.io.nesting import MAX_NESTING, BracketWalk, check_nesting
 from orgmodel.model import (
     CATEGORY_CODES,
@@ -1243,8 +1249,13 @@ def _check_json(piece: bytes | bytearray) -> None:
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         raise _NotFast from None
     # A key given twice in a member the reader skips is refused as the full reader does.
-    if colons(piece) and key_colons(piece) != key_count(orjson.loads(piece)):
-        raise _NotFast
+    # The colons bound the keys written from above, fast_key_count the keys kept from below:
+    # equal, no key was repeated; only otherwise are the keys counted exactly (a Python walk).
+    n = colons(piece)
+    if n:
+        data = orjson.loads(piece)
+        if n != fast_key_count(data) and key_colons(piece) != key_count(data):
+            raise _NotFast
 
 
 def _pairs(

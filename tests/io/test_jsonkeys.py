@@ -11,7 +11,7 @@ import pytest
 from orgmodel.generate import write_generated
 from orgmodel.i18n import language
 from orgmodel.io import orgfile
-from orgmodel.io.jsonkeys import colons, key_colons, key_count, repeated_keys
+from orgmodel.io.jsonkeys import colons, fast_key_count, key_colons, key_count, repeated_keys
 from orgmodel.io.orgfile import load_org, read_org
 from orgmodel.model import OrgValidationError
 
@@ -131,3 +131,27 @@ def test_a_big_file_streamed_in_pieces_is_refused_at_its_unit(
         "value would silently win; give it once"
     ]
     assert len(clean) == last + 1
+
+
+def test_a_member_of_many_mappings_before_the_units_is_checked_at_c_speed_and_still_refused(
+    tmp_path: Path,
+) -> None:
+    # A list of mappings (a member the reader drops) counts its keys as the sum of the
+    # mappings' sizes: a lower bound of the keys kept (nested mappings left out), so that
+    # equal to the colons means no repeat without walking a million mappings in Python.
+    many = [{"a": i, "b": "x", "c": [1, 2]} for i in range(3)]
+    assert fast_key_count(many) == 9  # 3 mappings × 3 keys
+    nested = [{"a": {"b": 1}}, {"c": 2}]
+    assert fast_key_count(nested) == 2 <= key_count(nested) == 3  # a, c; b nested
+    units = [
+        {"id": "b", "name": "某县公安局", "kind": "county", "police": 5},
+        {"id": "s", "name": "城关派出所", "kind": "station", "parent": "b", "police": 3},
+    ]
+    p = tmp_path / "extra.json"
+    p.write_text(json.dumps({"extra": many, "units": units}, ensure_ascii=False), "utf-8")
+    assert len(load_org(p)) == 2
+    text = json.dumps({"extra": many, "units": units}, ensure_ascii=False)
+    p.write_text(text.replace('"b": "x"', '"b": "x", "b": "y"', 1), "utf-8")
+    with pytest.raises(OrgValidationError) as e:
+        load_org(p)
+    assert "key 'b' is given twice in one object" in str(e.value)
