@@ -40,6 +40,7 @@ __all__ = [
     "UNITS",
     "MetricLabel",
     "edge_label",
+    "format_check",
     "format_value",
     "label",
     "labels_table",
@@ -280,6 +281,48 @@ def format_value(key: str, v: Any) -> str:
     if (m is not None and m.expected) or key in FRACTIONAL_COUNTS:
         return f"{v:,.1f}"
     return f"{round(v):,}"
+
+
+def format_check(key: str, value: Any, threshold: Any, *, plain: bool = False) -> tuple[str, str]:
+    """A policy check's value and threshold as text that never read alike when they differ.
+
+    The threshold is shown exactly (61.59%, not 61.6%), and the value with at least as many
+    decimals and more while the two would still read the same: a station at 61.58% fails
+    ``>= 61.59%``, where one decimal showed ``61.6%`` failing ``>= 61.6%`` (and the CLI's
+    ``0.616`` failing ``>= 0.6159``). ``plain``: fractions as they are (the CLI's table),
+    three decimals at least; else as :func:`format_value` shows the metric.
+
+    >>> format_check("community_share", 0.61582, 0.6159)
+    ('61.58%', '61.59%')
+    >>> format_check("community_share", 0.61582, 0.6159, plain=True)
+    ('0.6158', '0.6159')
+    >>> format_check("station_share", 0.333333, 0.4), format_check("hidden_loss", 34.08, 10)
+    (('33.3%', '40.0%'), ('34.1', '10.0'))
+    """
+    if not isinstance(value, int | float) or not isinstance(threshold, int | float):
+        return format_value(key, value), format_value(key, threshold)
+    m = METRICS.get(key)
+    share = not plain and m is not None and m.unit == "share"
+    scale = 100 if share else 1
+    if plain:
+        base = 3
+    elif share or (m is not None and m.expected) or key in FRACTIONAL_COUNTS:
+        base = 1
+    else:
+        base = 0
+    t = threshold * scale
+    nt = next((n for n in range(base, 7) if abs(round(t, n) - t) < 1e-9), 6)
+    if not plain and not share and base == 0 and nt > 0:
+        base = 1  # a count against a fractional threshold: one decimal on both
+    nt = max(nt, base)
+    n = nt
+    while n < 6 and value != threshold and round(value * scale, n) == round(t, n):
+        n += 1
+    if plain:
+        return f"{value:.{n}f}", f"{threshold:g}"
+    if share:
+        return f"{value * 100:,.{n}f}%", f"{t:,.{nt}f}%"
+    return f"{value:,.{n}f}", f"{threshold:,.{nt}f}"
 
 
 def shown_value(key: str, v: float) -> float:

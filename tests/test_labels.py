@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from orgmodel.labels import METRICS, POLICY_METRIC_IDS, label, labels_table
 from orgmodel.metrics import HEADLINE_KEYS, HEADLINE_LABELS, POLICY_METRICS
 
@@ -64,3 +66,44 @@ def test_edge_types_have_one_label_in_each_language() -> None:
     # English names the type as the files do
     assert all(t in e for t, e in zip(EDGE_TYPES, en, strict=True)), en
     assert edge_label("OTHER") == "OTHER"
+
+
+def test_a_failing_check_never_reads_as_its_threshold(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from orgmodel.charts.numbers import numbers_panel
+    from orgmodel.cli import app
+    from orgmodel.io import org_from_dict
+    from orgmodel.labels import format_check
+
+    # community share 109 / (68 + 109) = 0.61582 < 0.6159 (西城 61.59%): fails. At one decimal
+    # the panel showed '61.6%' failing '>= 61.6%', the CLI '0.616' failing '>= 0.6159'.
+    doc = {
+        "id": "edge",
+        "name": "边界县公安局",
+        "units": [
+            {"id": "root", "name": "边界县公安局", "kind": "county", "police": 4},
+            {"id": "s", "parent": "root", "name": "边界派出所", "kind": "station", "police": 68},
+            {
+                "id": "p",
+                "parent": "s",
+                "name": "社区警务室",
+                "kind": "community_post",
+                "police": 109,
+            },
+        ],
+    }
+    failing = numbers_panel(org_from_dict(doc))["policy"]["failing"]
+    row = next(f for f in failing if f["rule"] == "community-share-xicheng")
+    assert (row["value"], row["threshold"]) == ("61.58%", "61.59%")
+    f = tmp_path / "edge.yaml"
+    import yaml
+
+    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    r = CliRunner().invoke(app, ["metrics", str(f)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    line = next(x for x in r.output.splitlines() if "边界派出所" in x and "0.6159" in x)
+    assert "0.6158" in line and "0.616 " not in line
+    # a value that differs only in the 5th decimal still reads apart; equal ones read alike
+    assert format_check("community_share", 0.615899, 0.6159) == ("61.5899%", "61.59%")
+    assert format_check("station_share", 0.4, 0.4) == ("40.0%", "40.0%")

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from orgmodel.i18n import N_, _, language
-from orgmodel.labels import METRICS, format_value, label, shown_delta
+from orgmodel.labels import METRICS, format_check, format_value, label, shown_delta
 from orgmodel.metrics import headline, metric_report
 from orgmodel.model import OrgGraph, kind_label
 from orgmodel.norms import Norms, PolicyRule
@@ -207,8 +207,9 @@ def numbers_panel(
                     "unit_id": r["unit_id"],
                     "unit_name": r["unit_name"],
                     "comparator": r["comparator"],
-                    "value": format_value(r["metric"], r["value"]),
-                    "threshold": format_value(r["metric"], r["threshold"]),
+                    # never '61.6%' failing '>= 61.6%': as many decimals as tell them apart
+                    "value": format_check(r["metric"], r["value"], r["threshold"])[0],
+                    "threshold": format_check(r["metric"], r["value"], r["threshold"])[1],
                 }
                 for r in failing[:limit]
             ],

@@ -18,7 +18,7 @@ from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_any
 from orgmodel.io.per_unit import PER_UNIT_SUFFIXES, page_lists, write_per_unit
-from orgmodel.labels import label
+from orgmodel.labels import format_check, label
 from orgmodel.metrics import metric_report
 from orgmodel.metrics._util import group_label
 from orgmodel.metrics.rows import lazy
@@ -483,10 +483,12 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             else "— " + (row["note"] or "")
         )
         value = row["value"]
+        # never '0.616' failing '>= 0.6159': as many decimals as tell them apart
+        shown, _t = format_check(row["metric"], value, row["threshold"], plain=True)
         t.add_row(
             f"{row['description']} ({row['rule']})",
             row["unit_name"] or "—",
-            _num(value, 3),
+            shown if isinstance(value, float) else _num(value, 3),
             f"{row['comparator']} {row['threshold']:g}",
             verdict,
         )
