@@ -285,6 +285,40 @@ def norms_json_schema() -> dict[str, Any]:
     return schema
 
 
+_TOP_KEYS = ("officers_per_post", "absence_rate", "span", "kinds")
+_SPAN_KEYS = ("narrow_below", "wide_above", "bands")
+_KIND_KEYS = (
+    "leaders",
+    "admin",
+    "duty_posts",
+    "officers_per_post",
+    "efficient_size",
+    "duty_roster",
+    "added_posts",
+)
+
+
+def _near_miss(data: dict[Any, Any], known: tuple[str, ...], where: str) -> None:
+    """Refuse a key that is a misspelt norms key (``absense_rate``): other keys are notes and
+    ignored, so the misspelt figure would be dropped and the default used in silence."""
+    import difflib
+
+    for key in data:
+        if not isinstance(key, str) or key in known:
+            continue
+        match = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        if match:
+            raise InputError(
+                lazy(
+                    "{where}: '{key}' is not a norms key: did you mean '{match}'? (other keys "
+                    "are notes and ignored, so its figure would be dropped in silence)",
+                    where=where,
+                    key=key,
+                    match=match[0],
+                )
+            )
+
+
 def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     """Build :class:`Norms` from the file's data, checking every field.
 
@@ -295,6 +329,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     """
     if not isinstance(data, dict) or not isinstance(data.get("kinds"), dict):
         raise InputError(lazy("{source}: expected a mapping with 'kinds'", source=source))
+    _near_miss(data, _TOP_KEYS, source)
     k = _num(data, "officers_per_post", source, default=Norms.officers_per_post)
     absence = _num(data, "absence_rate", source, real=True, default=Norms.absence_rate)
     if absence >= 1:
@@ -322,6 +357,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
             row = _GROUP_NORM
         if not isinstance(row, dict):
             raise InputError(lazy("{where}: missing (every kind needs norms)", where=where))
+        _near_miss(row, _KIND_KEYS, where)
         s = _num(row, "efficient_size", where)
         if s == 0:
             raise InputError(lazy("{where}: efficient_size must be at least 1", where=where))
@@ -354,6 +390,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     span = data.get("span") or {}
     if not isinstance(span, dict):
         raise InputError(lazy("{source}: span must be a mapping", source=source))
+    _near_miss(span, _SPAN_KEYS, f"{source}: span")
     bands_raw = span.get("bands", Norms.bands)
     bands: list[tuple[int, int | None]] = []
     for i, b in enumerate(bands_raw):

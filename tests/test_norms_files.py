@@ -170,3 +170,27 @@ def test_a_rule_missing_fields_names_them_in_the_models_order() -> None:
 def test_doctests() -> None:
     result = doctest.testmod(orgmodel.norms, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 4 and result.failed == 0
+
+
+def test_a_misspelt_norms_key_is_refused_not_dropped() -> None:
+    from orgmodel.errors import InputError
+    from orgmodel.i18n import language
+    from orgmodel.norms import load_norms, norms_from_dict
+
+    good = load_norms().to_dict()
+    # 'absense_rate: 0.30' was a note: the report used the default 10% in silence
+    bad = {**good, "absense_rate": 0.30}
+    bad.pop("absence_rate")
+    with pytest.raises(InputError, match=r"'absense_rate' is not a norms key.*'absence_rate'"):
+        norms_from_dict(bad, "n.yaml")
+    kinds = {**good["kinds"], "station": {**good["kinds"]["station"], "duty_rooster": False}}
+    with pytest.raises(InputError, match=r"^n.yaml: kinds.station: 'duty_rooster'") as e:
+        norms_from_dict({**good, "kinds": kinds}, "n.yaml")
+    with language("zh"):
+        assert "不是定额的键：是否应为 'duty_roster'" in str(e.value)
+    span = {**good["span"], "wide_abvoe": 10}
+    with pytest.raises(InputError, match=r"span: 'wide_abvoe'"):
+        norms_from_dict({**good, "span": span}, "n.yaml")
+    # notes that are no near-miss of a key stay notes
+    n = norms_from_dict({**good, "note": "2024 版", "source": "x"}, "n.yaml")
+    assert n.absence_rate == good["absence_rate"]
