@@ -207,6 +207,22 @@ def op_merge(ws: Workspace, op: Op) -> str:
         first = srcs[0]
         spec = dict(into)
         spec.setdefault("kind", ws.units[first].kind)
+        if "function" not in spec and not any(ws.units[s].kind in GROUP_KINDS for s in srcs):
+            # The new unit does the merged units' work: their function when they share one.
+            # Units of different functions would leave it with none, moving their officers
+            # to another category and out of the 上下对口 count without a word: refused.
+            functions = {ws.units[s].function for s in srcs}
+            if len(functions) != 1:
+                raise OpError(
+                    lazy(
+                        "the merged units have different functions ({functions}); give "
+                        "into.function",
+                        functions=join_list(
+                            f"{ws.label(s)} {ws.units[s].function or '—'}" for s in srcs
+                        ),
+                    )
+                )
+            spec["function"] = functions.pop()
         sib = ws.children[parent]
         idx = sib.index(first) if first in sib else None
         target = ws.new_unit({**spec, "parent": parent}, index=idx).id

@@ -255,6 +255,9 @@ def org_and_merges(draw: st.DrawFn) -> tuple[OrgGraph, list[dict[str, Any]]]:
         into: Any = draw(st.sampled_from(units)) if draw(st.booleans()) else {"id": f"m{k}"}
         if isinstance(into, dict):
             into["name"] = "合并机构"
+            fns = [org.attrs(u).get("function") for u in units]
+            if len(set(fns)) > 1:  # units of different functions: the new one says its own
+                into["function"] = next(f for f in fns if f)
         ops.append({"op": "merge", "units": units, "into": into})
     return org, ops
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orgmodel.model import OrgGraph
+from orgmodel.model import OrgGraph, Unit
 from orgmodel.restructure import PlanError, apply_plan
 from tests.restructure._graphs import plan, police
 
@@ -396,3 +396,27 @@ def test_two_teams_one_office_keeps_the_existing_office_and_team() -> None:
     kids = {u.id: (u.kind, u.police) for u in o.units() if u.parent == "s"}
     assert kids == {"o": ("office", 6), "t": ("team", 15), "s-cases": ("team", 2)}
     assert sum(1 for u in o.units() if u.duty_roster) == 1
+
+
+def test_a_merge_into_a_new_unit_takes_the_function_its_units_share_or_asks_for_one() -> None:
+    # 治安大队 (public_order, 8) and 出入境大队 (exit_entry, 3) merged into a new 治安出入境大队
+    # with no function: the new unit had none, so its 11 officers left 执法勤务 for another
+    # category and the 上下对口 count without a word. Refused, naming both; two 刑侦 teams
+    # merged into a new unit keep their shared function.
+    base = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county"),
+            Unit("za", "治安大队", "department", "b", "public_order", police=8),
+            Unit("crj", "出入境大队", "department", "b", "exit_entry", police=3),
+            Unit("x1", "刑侦一中队", "department", "b", "criminal", police=4),
+            Unit("x2", "刑侦二中队", "department", "b", "criminal", police=5),
+        ]
+    )
+    merge = {"op": "merge", "units": ["za", "crj"], "into": {"id": "zc", "name": "治安出入境大队"}}
+    e = bad(base, merge)
+    assert "different functions" in e.reason and "public_order" in e.reason
+    assert "exit_entry" in e.reason and "into.function" in e.reason
+    o = run(base, {**merge, "into": {**merge["into"], "function": "public_order"}})
+    assert o.attrs("zc")["function"] == "public_order" and o.attrs("zc")["police"] == 11  # 8 + 3
+    o = run(base, {"op": "merge", "units": ["x1", "x2"], "into": {"id": "xz", "name": "刑侦大队"}})
+    assert o.attrs("xz")["function"] == "criminal" and o.attrs("xz")["police"] == 9  # 4 + 5
