@@ -32,6 +32,7 @@ __all__ = [
     "key_colons",
     "key_count",
     "repeated_keys",
+    "unescaped_quotes",
 ]
 
 _COLON, _QUOTE, _BACKSLASH = 58, 34, 92
@@ -59,19 +60,22 @@ def key_colons(raw: str | bytes | bytearray | memoryview) -> int:
     n, inside, keys, carried = len(b), 0, 0, 0
     for s in range(0, n, _CHUNK):
         part = b[s : s + _CHUNK]
-        quotes, carried = _unescaped_quotes(part, carried)
+        quotes, carried = unescaped_quotes(part, carried)
         cols = np.flatnonzero(part == _COLON)
         keys += int(np.count_nonzero((np.searchsorted(quotes, cols) + inside) % 2 == 0))
         inside = (inside + len(quotes)) % 2
     return keys
 
 
-def _unescaped_quotes(part: np.ndarray, carried: int) -> tuple[np.ndarray, int]:
+def unescaped_quotes(
+    part: np.ndarray, carried: int, backslashes: bool = True
+) -> tuple[np.ndarray, int]:
     """Positions of the quotes in ``part`` that no odd run of backslashes precedes (the
     run may begin in the part before, ``carried`` backslashes long), and the backslashes
-    ending ``part``. Works over the quotes and the runs of backslashes, not byte by byte."""
+    ending ``part``. Works over the quotes and the runs of backslashes, not byte by byte.
+    ``backslashes=False``: the caller knows ``part`` holds none (no pass looks for them)."""
     quotes = np.flatnonzero(part == _QUOTE)
-    slashes = np.flatnonzero(part == _BACKSLASH)
+    slashes = np.flatnonzero(part == _BACKSLASH) if backslashes else quotes[:0]
     if not len(slashes):
         if carried % 2 and len(quotes) and quotes[0] == 0:
             quotes = quotes[1:]

@@ -48,6 +48,7 @@ from orgmodel.io.jsonkeys import (
     fast_key_count,
     key_colons,
     key_count,
+    unescaped_quotes,
 )
 from orgmodel.io.nesting import MAX_NESTING, BracketWalk, check_nesting
 from orgmodel.model import (
@@ -999,29 +1000,8 @@ class _Tail:
         """Positions of the quotes in ``data`` (``b``: its bytes) that open or close a
         string: a quote after an odd run of backslashes is text. Works over the quotes
         and the runs of backslashes only (no array the size of the block but ``b``'s)."""
-        quotes = np.flatnonzero(b == 34)
-        carried = self.backslashes
-        slashes = np.flatnonzero(b == 92) if b"\\" in data else quotes[:0]
-        if not len(slashes):
-            self.backslashes = 0
-            if carried and len(quotes) and quotes[0] == 0 and carried % 2:
-                return quotes[1:]
-            return quotes
-        # Runs of backslashes: where each starts and ends (one past its last).
-        breaks = np.flatnonzero(np.diff(slashes) != 1)
-        starts = slashes[np.concatenate(([0], breaks + 1))]
-        ends = slashes[np.concatenate((breaks, [len(slashes) - 1]))] + 1
-        lengths = ends - starts
-        if starts[0] == 0:
-            lengths[0] += carried
-        elif carried and len(quotes) and quotes[0] == 0 and carried % 2:
-            quotes = quotes[1:]
-        self.backslashes = int(lengths[-1]) if ends[-1] == len(b) else 0
-        if not len(quotes):
-            return quotes
-        k = np.minimum(np.searchsorted(ends, quotes), len(ends) - 1)
-        escaped = (ends[k] == quotes) & (lengths[k] % 2 == 1)
-        return quotes[~escaped]
+        quotes, self.backslashes = unescaped_quotes(b, self.backslashes, b"\\" in data)
+        return quotes
 
     def _feed(self, data: bytes) -> None:
         if self.done:
