@@ -941,7 +941,7 @@ class Frame:
         """Bottom-up sums where a unit with ``reset`` counts ``value`` instead of its
         children's sum (:meth:`_up_at` with a boolean column: whole-level copies, no
         positions)."""
-        b, blocks = self.bounds, self.blocks
+        b = self.bounds
         get = _slicer(value)
         out = np.zeros(self.n, dtype=np.int64)
         levels = [d for d in range(len(b) - 1) if reset[b[d] : b[d + 1]].any()]
@@ -951,19 +951,26 @@ class Frame:
                 np.copyto(out[s:e], get(s, e), where=reset[s:e])
             if not d:
                 break
-            if blocks is not None:
-                _, _, first, parents = blocks[d - 1]
-                out[parents] += np.add.reduceat(out[s:e], first)
-            else:
-                ps = b[d - 1]
-                add = np.bincount(self.ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
-                out[ps:s] += add.astype(np.int64)
+            self._add_level_to_parents(out, d)
         return out
+
+    def _add_level_to_parents(self, out: np.ndarray, d: int) -> None:
+        """Add level ``d``'s sums in ``out`` (int64, breadth-first positions) to their
+        parents on level ``d - 1``: by runs of joined children where the frame has them."""
+        b = self.bounds
+        s, e = b[d], b[d + 1]
+        if self.blocks is not None:
+            _, _, first, parents = self.blocks[d - 1]
+            out[parents] += np.add.reduceat(out[s:e], first)
+        else:
+            ps = b[d - 1]
+            add = np.bincount(self.ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
+            out[ps:s] += add.astype(np.int64)
 
     def _up_at(self, at: np.ndarray, value: np.ndarray | _Slices) -> np.ndarray:
         """:meth:`_up_with` with the reset units given by position (ascending). Below the
         deepest of them every sum is 0, so the passes start at its level."""
-        b, blocks = self.bounds, self.blocks
+        b = self.bounds
         get = _slicer(value)
         out = np.zeros(self.n, dtype=np.int64)
         if not len(at):
@@ -977,13 +984,7 @@ class Frame:
                 out[idx] = get(s, e)[idx - s]
             if not d:
                 break
-            if blocks is not None:
-                _, _, first, parents = blocks[d - 1]
-                out[parents] += np.add.reduceat(out[s:e], first)
-            else:
-                ps = b[d - 1]
-                add = np.bincount(self.ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
-                out[ps:s] += add.astype(np.int64)
+            self._add_level_to_parents(out, d)
         return out
 
     def _function_code(self, code: str) -> int:
