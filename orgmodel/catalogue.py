@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import join_list, lazy
+from orgmodel.i18n import join_list, lazy, located
 from orgmodel.seeds import read_data_yaml, seed_path
 
 __all__ = ["Function", "FunctionCatalogue", "load_catalogue"]
@@ -96,7 +96,7 @@ def _parse(data: object, source: str) -> FunctionCatalogue:
         )
     out: dict[str, Function] = {}
     for i, row in enumerate(data["functions"]):
-        where = f"{source}: functions[{i}]"
+        where = located(source, f"functions[{i}]")
         if not isinstance(row, dict):
             raise InputError(lazy("{where}: expected a mapping", where=where))
         missing = [k for k in ("code", "name", "name_en", "category") if not row.get(k)]
@@ -128,7 +128,7 @@ def _parse(data: object, source: str) -> FunctionCatalogue:
                     "{source}: {code} covers unknown functions {unknown}",
                     source=source,
                     code=f.code,
-                    unknown=unknown,
+                    unknown=join_list(unknown),
                 )
             )
     return FunctionCatalogue(out, source)

@@ -57,6 +57,7 @@ __all__ = [
     "language",
     "language_from_env",
     "lazy",
+    "located",
     "ngettext",
     "normalize_language",
     "set_language",
@@ -248,6 +249,25 @@ def lazy(message: str, /, **params: Any) -> LazyText:
     '3 个单位'
     """
     return LazyText(message, params)
+
+
+def located(source: Any, where: Any) -> LazyText:
+    """A place inside a file, for the start of a message: the file, then the entry in it.
+
+    The one way a message names an entry of a file (``norms.yaml: kinds.station``): the
+    colon after the file name follows the language where the message is shown (``：`` in
+    Chinese, like every other colon after a name), and the file is always named.
+
+    Examples
+    --------
+    >>> place = located("norms.yaml", "kinds.station")
+    >>> str(place)
+    'norms.yaml: kinds.station'
+    >>> with language("zh"):
+    ...     str(lazy("{where}: expected a mapping", where=place))
+    'norms.yaml：kinds.station：应为映射'
+    """
+    return lazy("{source}: {where}", source=source, where=where)
 
 
 #: How items are listed in a message, by the separator's msgid: ``, `` is ``、`` in Chinese,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import join_list, lazy
+from orgmodel.i18n import join_list, lazy, located
 from orgmodel.model import KIND_NAMES
 from orgmodel.seeds import read_data_yaml, seed_path
 
@@ -133,8 +133,8 @@ def _parse(data: Any, source: str) -> KindRules:
     for kind in KIND_NAMES:
         names[norm_label(kind)] = kind
     for kind, labels in data["names"].items():
-        _kind(kind, f"{source}: names")
-        for label in _strings(labels, f"{source}: names.{kind}"):
+        _kind(kind, located(source, "names"))
+        for label in _strings(labels, located(source, f"names.{kind}")):
             key = norm_label(label)
             if key in names and names[key] != kind:
                 raise InputError(
@@ -153,7 +153,7 @@ def _parse(data: Any, source: str) -> KindRules:
     if not isinstance(raw_bare, dict):
         raise InputError(lazy("{source}: 'bare' must be a mapping", source=source))
     for label, spec in raw_bare.items():
-        where = f"{source}: bare.{label}"
+        where = located(source, f"bare.{label}")
         if not isinstance(spec, dict) or not isinstance(spec.get("rules"), list):
             raise InputError(
                 lazy("{where}: expected {{choices: [...], rules: [...]}}", where=where)
@@ -171,7 +171,7 @@ def _parse(data: Any, source: str) -> KindRules:
         choices = tuple(_kind(c, where) for c in _strings(spec.get("choices"), where))
         rules = []
         for i, r in enumerate(spec["rules"]):
-            w = f"{where}.rules[{i}]"
+            w = located(source, f"bare.{label}.rules[{i}]")
             if not isinstance(r, dict) or set(r) - {"name", "parent", "kind", "function"}:
                 raise InputError(lazy("{w}: expected {{name, parent, kind, function}}", w=w))
             rules.append(

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from orgmodel.errors import InputError
-from orgmodel.i18n import join_list, lazy
+from orgmodel.i18n import join_list, lazy, located
 from orgmodel.labels import POLICY_METRIC_IDS
 from orgmodel.model import GROUP_KINDS, KINDS
 from orgmodel.seeds import read_data_yaml, seed_path
@@ -140,9 +140,17 @@ def _num(
         raise InputError(lazy("{where}: missing {key}", where=where, key=key))
     ok = isinstance(v, int | float) if real else isinstance(v, int)
     if isinstance(v, bool) or not ok or v < 0:
-        kind = "a non-negative number" if real else "a non-negative whole number"
         raise InputError(
-            lazy("{where}: {key} must be {kind}, got {v!r}", where=where, key=key, kind=kind, v=v)
+            lazy(
+                "{where}: {key} must be a non-negative number, got {v!r}", where=where, key=key, v=v
+            )
+            if real
+            else lazy(
+                "{where}: {key} must be a non-negative whole number, got {v!r}",
+                where=where,
+                key=key,
+                v=v,
+            )
         )
     if not real and v > MAX_NORM:
         # posts and sizes are summed over every unit in 64-bit columns: a number past this is
@@ -351,7 +359,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
             )
         )
     for kind in KINDS:
-        where = f"{source}: kinds.{kind}"
+        where = located(source, f"kinds.{kind}")
         row = data["kinds"].get(kind)
         if row is None and kind in GROUP_KINDS:
             row = _GROUP_NORM
@@ -390,7 +398,7 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
     span = data.get("span") or {}
     if not isinstance(span, dict):
         raise InputError(lazy("{source}: span must be a mapping", source=source))
-    _near_miss(span, _SPAN_KEYS, f"{source}: span")
+    _near_miss(span, _SPAN_KEYS, located(source, "span"))
     bands_raw = span.get("bands", Norms.bands)
     bands: list[tuple[int, int | None]] = []
     for i, b in enumerate(bands_raw):
@@ -412,8 +420,10 @@ def norms_from_dict(data: Any, source: str = "<norms>") -> Norms:
         kinds=kinds,
         officers_per_post=k,
         absence_rate=float(absence),
-        narrow_below=_num(span, "narrow_below", f"{source}: span", default=Norms.narrow_below),
-        wide_above=_num(span, "wide_above", f"{source}: span", default=Norms.wide_above),
+        narrow_below=_num(
+            span, "narrow_below", located(source, "span"), default=Norms.narrow_below
+        ),
+        wide_above=_num(span, "wide_above", located(source, "span"), default=Norms.wide_above),
         bands=tuple(bands),
         source=source,
     )
@@ -522,13 +532,13 @@ def policy_from_dict(data: Any, source: str = "<policy>") -> list[PolicyRule]:
     rules: list[PolicyRule] = []
     seen: set[str] = set()
     for i, r in enumerate(data["rules"]):
-        where = f"{source}: rules[{i}]"
+        where = located(source, f"rules[{i}]")
         if not isinstance(r, dict):
             raise InputError(lazy("{where}: expected a mapping", where=where))
         missing = [k for k in _RULE_KEYS if k not in r]
         if missing:
             raise InputError(lazy("{where}: missing {join}", where=where, join=join_list(missing)))
-        where = f"{source}: rule {r['id']!r}"
+        where = located(source, lazy("rule {id!r}", id=r["id"]))
         if r["id"] in seen:
             raise InputError(lazy("{where}: duplicate rule id", where=where))
         seen.add(r["id"])

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from orgmodel._pydantic_reasons import pydantic_reason
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
-from orgmodel.i18n import LazyText, join_list, lazy
+from orgmodel.i18n import LazyText, join_list, lazy, located
 from orgmodel.model import MAX_HEADCOUNT
 
 __all__ = [
@@ -72,14 +72,14 @@ class PlanError(InputError):
         self.index = index
         self.op = op
         self.source = source
-        where = []
+        where: list[str] = []
         if source:
             where.append(source)
         if index is not None:
-            where.append(f"ops[{index}]" + (f" ({op})" if op else ""))
+            where.append(lazy("ops[{index}] ({op})", index=index, op=op) if op else f"ops[{index}]")
         place: str = where[0] if where else ""
         if len(where) == 2:  # the file, then the operation in it
-            place = lazy("{source}: {where}", source=where[0], where=where[1])
+            place = located(where[0], where[1])
         super().__init__(lazy("{where}: {reason}", where=place, reason=reason) if where else reason)
 
 

@@ -30,7 +30,7 @@ import yaml
 from orgmodel._yaml import load_yaml
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
-from orgmodel.i18n import join_list, lazy
+from orgmodel.i18n import join_list, lazy, located
 from orgmodel.model import BUREAU_KINDS
 from orgmodel.seeds import seed_path
 
@@ -126,7 +126,7 @@ def template_from_dict(
     depts: list[LargeDepartment] = []
     seen: dict[str, str] = {}
     for i, row in enumerate(data["departments"]):
-        where = f"{source}: departments[{i}]"
+        where = located(source, f"departments[{i}]")
         if not isinstance(row, dict) or not row.get("code") or not row.get("name"):
             raise InputError(lazy("{where}: expected {{code, name, functions}}", where=where))
         code = str(row["code"])

@@ -1,0 +1,136 @@
+"""Messages about a file read as one language: in Chinese the file name is followed by a
+full-width colon (``norms.yaml：kinds.station：…``) and the words around it are Chinese (规则
+'x', not ``rule 'x'``); in English the same message keeps its ASCII colon.
+
+tests/conftest.py pins the suite to English; ``--lang zh`` asks for the default here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from orgmodel.catalogue import load_catalogue
+from orgmodel.cli import app
+from orgmodel.errors import InputError
+from orgmodel.i18n import language
+from orgmodel.kind_rules import load_kind_rules
+from orgmodel.restructure.templates import load_template
+from orgmodel.seeds import seed_path
+
+COUNTY = str(seed_path("orgs", "mirror-county.yaml"))
+
+
+def _fail(*args: str) -> str:
+    r = CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+    assert r.exit_code == 1, r.output
+    return " ".join(r.output.split())
+
+
+def _write(tmp_path: Path, name: str, data: Any) -> str:
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(p)
+
+
+def _seed(name: str) -> Any:
+    return yaml.safe_load(seed_path(name).read_text(encoding="utf-8"))
+
+
+def test_norms_errors_name_the_file_with_a_full_width_colon(tmp_path: Path) -> None:
+    norms = _seed("norms.yaml")
+    norms["kinds"]["station"]["leaders"] = -1
+    path = _write(tmp_path, "n.yaml", norms)
+    zh = _fail("metrics", COUNTY, "--norms", path, "--lang", "zh")
+    en = _fail("metrics", COUNTY, "--norms", path, "--lang", "en")
+    assert f"{path}：kinds.station：leaders 必须是非负整数，收到的是 -1" in zh, zh
+    assert f"{path}: kinds.station: leaders must be a non-negative whole number, got -1" in en
+    # the span block: its own place, the same colon
+    norms = _seed("norms.yaml")
+    norms["span"] = {"narow_below": 3}
+    path = _write(tmp_path, "s.yaml", norms)
+    zh = _fail("metrics", COUNTY, "--norms", path, "--lang", "zh")
+    assert f"{path}：span：'narow_below' 不是定额的键" in zh, zh
+
+
+def test_policy_errors_name_the_rule_in_chinese(tmp_path: Path) -> None:
+    policy = _seed("policy.yaml")
+    policy["rules"][0]["metric"] = "bogus"
+    path = _write(tmp_path, "p.yaml", policy)
+    zh = _fail("metrics", COUNTY, "--policy", path, "--lang", "zh")
+    en = _fail("metrics", COUNTY, "--policy", path, "--lang", "en")
+    assert f"{path}：规则 'station-share-40'：未知指标 'bogus'" in zh, zh
+    assert "rule '" not in zh
+    assert f"{path}: rule 'station-share-40': unknown metric 'bogus'" in en, en
+    policy = _seed("policy.yaml")
+    del policy["rules"][1]["threshold"]
+    path = _write(tmp_path, "q.yaml", policy)
+    zh = _fail("metrics", COUNTY, "--policy", path, "--lang", "zh")
+    assert f"{path}：rules[1]：缺少 threshold" in zh, zh
+
+
+def _message(load: Any, path: str) -> tuple[str, str]:
+    with pytest.raises(InputError) as e:
+        load(path)
+    with language("zh"):
+        zh = str(e.value)
+    return zh, str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("seed", "break_it", "load", "zh", "en"),
+    [
+        (
+            "functions.yaml",
+            lambda d: d["functions"][2].pop("name"),
+            load_catalogue,
+            "：functions[2]：缺少 name",
+            ": functions[2]: missing name",
+        ),
+        (
+            "kind_rules.yaml",
+            lambda d: d["names"].update(bogus=["某某"]),
+            load_kind_rules,
+            "：names：未知单位类型 'bogus'",
+            ": names: unknown kind 'bogus'",
+        ),
+        (
+            "kind_rules.yaml",
+            lambda d: d["bare"].update({"某队": {"choices": ["team"], "rules": [{"kind": "x"}]}}),
+            load_kind_rules,
+            "：bare.某队.rules[0]：未知单位类型 'x'",
+            ": bare.某队.rules[0]: unknown kind 'x'",
+        ),
+        (
+            "templates/county-dabumen.yaml",
+            lambda d: d["departments"][1].update(functions=["bogus"]),
+            load_template,
+            "：departments[1]：",
+            ": departments[1]: ",
+        ),
+    ],
+)
+def test_catalogue_kind_rules_and_template_errors_name_the_file_with_a_full_width_colon(
+    tmp_path: Path, seed: str, break_it: Any, load: Any, zh: str, en: str
+) -> None:
+    data = _seed(seed)
+    break_it(data)
+    path = _write(tmp_path, Path(seed).name, data)
+    got_zh, got_en = _message(load, path)
+    assert got_zh.startswith(path + zh), got_zh
+    assert got_en.startswith(path + en), got_en
+    # nothing English left between the colons in Chinese
+    assert not re.search(r"\b(rule|missing|unknown|expected)\b", got_zh), got_zh
+
+
+def test_plan_operation_is_named_with_full_width_brackets(tmp_path: Path) -> None:
+    path = _write(tmp_path, "close.yaml", {"name": "撤销", "ops": [{"op": "close", "unit": "x"}]})
+    zh = _fail("apply", COUNTY, path, "--lang", "zh")
+    en = _fail("apply", COUNTY, path, "--lang", "en")
+    assert f"{path}：ops[0]（close）：" in zh, zh
+    assert f"{path}: ops[0] (close): " in en, en
