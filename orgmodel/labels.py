@@ -36,10 +36,12 @@ __all__ = [
     "EDGE_MSGIDS",
     "FRACTIONAL_COUNTS",
     "METRICS",
+    "MINUS",
     "POLICY_METRIC_IDS",
     "UNITS",
     "MetricLabel",
     "edge_label",
+    "format_change",
     "format_check",
     "format_value",
     "label",
@@ -323,6 +325,44 @@ def format_check(key: str, value: Any, threshold: Any, *, plain: bool = False) -
     if share:
         return f"{value * 100:,.{n}f}%", f"{t:,.{nt}f}%"
     return f"{value:,.{n}f}", f"{threshold:,.{nt}f}"
+
+
+#: The minus sign of a change (U+2212): the width of "+", never the ASCII hyphen.
+MINUS = "\u2212"
+
+
+def format_change(key: str, d: Any, *, short: bool = False) -> str:
+    """A change of a metric as every face shows it: the CLI's change column, the numbers
+    panel of the dashboard and the report (:func:`orgmodel.charts.numbers.format_delta`).
+
+    The one home of the sign: ``+`` for a rise, ``−`` (U+2212, :data:`MINUS`, never the
+    ASCII ``-``) for a fall, none for no change (``0``); the figure as :func:`format_value`
+    shows the metric, a share's change in percentage points (个百分点; ``short``: `` pp``,
+    for a table's column). ``d`` is the change worked from the figures as shown
+    (:func:`shown_delta`); ``—`` when it is not a number. Words in the language in force.
+
+    Examples
+    --------
+    >>> format_change("police", -3), format_change("deployable", 2.04), format_change("units", 0)
+    ('−3', '+2.0', '0')
+    >>> format_change("station_share", -0.05), format_change("station_share", 0.0004)
+    ('−5.0 percentage points', '0')
+    >>> format_change("station_share", 0.334, short=True), format_change("police", None)
+    ('+33.4 pp', '—')
+    """
+    if not isinstance(d, int | float) or isinstance(d, bool):
+        return "—"
+    m = METRICS.get(key)
+    if m is not None and m.unit == "share":
+        n = abs(d) * 100
+        if round(n, 1) == 0:
+            return "0"
+        text = f"{n:.1f}" + _(" pp") if short else _("{n:.1f} percentage points").format(n=n)
+    else:
+        text = format_value(key, abs(d))
+        if text.strip("0.,") == "":
+            return "0"
+    return ("+" if d > 0 else MINUS) + text
 
 
 def shown_value(key: str, v: float) -> float:

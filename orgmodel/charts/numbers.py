@@ -17,7 +17,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from orgmodel.i18n import N_, _, language
-from orgmodel.labels import METRICS, format_check, format_value, label, shown_delta
+from orgmodel.labels import (
+    METRICS,
+    format_change,
+    format_check,
+    format_value,
+    label,
+    shown_delta,
+)
 from orgmodel.metrics import headline, metric_report
 from orgmodel.model import OrgGraph, kind_label
 from orgmodel.norms import Norms, PolicyRule
@@ -110,18 +117,11 @@ def format_delta(key: str, a: Any, b: Any, *, lang: str = "zh") -> tuple[str, st
     d = shown_delta(key, a, b)  # from the figures as shown, so that they add up on the page
     if d is None:
         return "—", None
+    with language(lang):
+        text = format_change(key, d)
+    if text == "0":
+        return text, None
     m = METRICS.get(key)
-    unit = m.unit if m is not None else "count"
-    if unit == "share":
-        if round(abs(d) * 100, 1) == 0:
-            return "0", None
-        with language(lang):
-            text = _("{n:.1f} percentage points").format(n=abs(d) * 100)
-    else:
-        text = format_value(key, abs(d))
-        if text in ("0", "0.0"):
-            return "0", None
-    text = ("+" if d > 0 else "−") + text
     if m is None or m.direction is None:
         return text, None
     better = (d > 0) == (m.direction == "higher")

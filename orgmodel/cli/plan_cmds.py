@@ -29,9 +29,16 @@ from orgmodel.cli.io_cmds import ORG_METAVAR
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language, join_list
 from orgmodel.io.orgfile import load_org, write_org
-from orgmodel.labels import ACCOUNT_LABELS, METRICS, category_name, format_value, shown_delta
+from orgmodel.labels import (
+    ACCOUNT_LABELS,
+    METRICS,
+    category_name,
+    format_change,
+    format_value,
+    shown_delta,
+)
 from orgmodel.labels import label as metric_label
-from orgmodel.metrics import HEADLINE_LABELS, HEADLINE_SHARES
+from orgmodel.metrics import HEADLINE_LABELS
 from orgmodel.model import BUREAU_KINDS, OrgGraph, kind_label
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure import (
@@ -46,20 +53,13 @@ __all__ = ["print_apply", "print_comparison", "print_dabumen_demo", "print_two_t
 
 
 def _fmt(key: str, v: Any, *, delta: bool = False) -> str:
-    """A metric's value, or (``delta``) its change, as :func:`orgmodel.labels.format_value`
-    shows it: head counts whole, expected values and means with one decimal (279 → 279.0);
-    a share's change in percentage points (个百分点)."""
+    """A metric's value as :func:`orgmodel.labels.format_value` shows it (head counts whole,
+    expected values and means with one decimal: 279 → 279.0), or (``delta``) its change as
+    :func:`orgmodel.labels.format_change` shows it (+, − U+2212; a share's in 个百分点), like
+    the report and the dashboard."""
     if v is None:
         return "—"
-    if key in HEADLINE_SHARES:
-        if not delta:
-            return format_value(key, v)
-        pp = _(" pp")  # 个百分点
-        return f"{'+' if v > 0 else ''}{v * 100:.1f}{pp}"
-    if not delta:
-        return format_value(key, v)
-    text = format_value(key, abs(v))
-    return ("+" if v > 0 else "-" if v < 0 and text.strip("0.,") else "") + text
+    return format_change(key, v, short=True) if delta else format_value(key, v)
 
 
 #: Officer accounting terms (orgmodel.labels.ACCOUNT_LABELS) as msgids of the catalogue.

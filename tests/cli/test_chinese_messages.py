@@ -114,6 +114,7 @@ def _message(load: Any, path: str) -> tuple[str, str]:
             ": departments[1]: ",
         ),
     ],
+    ids=["catalogue", "kind-names", "kind-bare-rule", "template"],
 )
 def test_catalogue_kind_rules_and_template_errors_name_the_file_with_a_full_width_colon(
     tmp_path: Path, seed: str, break_it: Any, load: Any, zh: str, en: str
@@ -134,3 +135,29 @@ def test_plan_operation_is_named_with_full_width_brackets(tmp_path: Path) -> Non
     en = _fail("apply", COUNTY, path, "--lang", "en")
     assert f"{path}：ops[0]（close）：" in zh, zh
     assert f"{path}: ops[0] (close): " in en, en
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cli_change_column_signs_as_the_report_does(lang: str) -> None:
+    from orgmodel.charts.numbers import format_delta
+    from orgmodel.io import load_org
+    from orgmodel.metrics import headline
+    from orgmodel.restructure import apply_plan, load_plan
+
+    plan = str(seed_path("plans", "dabumen-county.yaml"))
+    r = CliRunner().invoke(app, ["apply", COUNTY, plan, "--lang", lang], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    rows = {
+        cells[2]: cells[5]
+        for line in r.output.splitlines()
+        if line.count("│") == 6 and len(cells := [c.strip() for c in line.split("│")]) == 7
+    }
+    # 74 units before, 60 after: a fall of 14, written with U+2212 like the report's panel
+    assert rows["units"] == "−14"
+    result = apply_plan(load_org(COUNTY), load_plan(plan))
+    before, after = headline(result.base), headline(result.org)
+    for key, cell in rows.items():
+        shown, _ = format_delta(key, before[key], after[key], lang=lang)
+        # the same text as the report's (a share's change is " pp" in the English table)
+        assert cell == shown.replace(" percentage points", " pp"), (key, cell, shown)
+    assert not [c for c in rows.values() if c.startswith("-")], rows

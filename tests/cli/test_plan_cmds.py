@@ -334,5 +334,6 @@ def test_compare_changes_are_worked_from_the_figures_shown(tmp_path: Path) -> No
         if line.count("│") == 6
     }
     assert rows["mean_span"] == ["2.3", "2.7", "+0.4"]
-    assert rows["narrow_span_share"] == ["66.7%", "33.3%", "-33.4 pp"]
+    # the minus is U+2212, as in the report and the dashboard
+    assert rows["narrow_span_share"] == ["66.7%", "33.3%", "−33.4 pp"]
     assert rows["units"] == ["8", "9", "+1"]
