@@ -480,9 +480,9 @@ def test_plan_errors_in_both_languages(tmp_path: Path) -> None:
         "    unit: {id: n1, name: 新单位, kind: stationx, parent: bureau}\n",
     }
     want = {
-        "merge.yaml": ("merge.yaml：ops[0] (merge)：未知的单位 'nope'",
+        "merge.yaml": ("merge.yaml：ops[0]（merge）：未知的单位 'nope'",
                        "merge.yaml: ops[0] (merge): unknown unit 'nope'"),
-        "create.yaml": ("ops[0] (create)：单位 'n1'：未知的单位类型 'stationx'",
+        "create.yaml": ("ops[0]（create）：单位 'n1'：未知的单位类型 'stationx'",
                         "ops[0] (create): unit 'n1': unknown kind 'stationx'"),
     }  # fmt: skip
     runner = CliRunner()
@@ -578,7 +578,7 @@ def test_lists_in_library_messages_are_joined_in_the_language_shown() -> None:
     err = info.value
     assert str(err) == "p.yaml: rules[0]: missing metric, scope, comparator, threshold"
     with language("zh"):
-        assert str(err) == "p.yaml: rules[0]：缺少 metric、scope、comparator、threshold"
+        assert str(err) == "p.yaml：rules[0]：缺少 metric、scope、comparator、threshold"
     with pytest.raises(InputError) as info:
         policy_from_dict({"rules": [{"id": "x", "description": "d", "metric": "nope", "scope": "org",
                                      "comparator": ">=", "threshold": 1}]}, "p.yaml")  # fmt: skip

@@ -41,7 +41,7 @@ class _Group(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *a: Any, **kw: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         try:
-            value, rest = split_lang(argv)
+            value, rest = split_lang(argv, self)
             lang = choose_language(value)
         except LangError as e:
             with language(language_from_env()):

@@ -53,8 +53,30 @@ class LangError(Exception):
     """``--lang`` without a value, or naming a language orgmodel does not speak."""
 
 
-def split_lang(args: Sequence[str]) -> tuple[str | None, list[str]]:
+def _takes_value(param: Any) -> bool:
+    """Whether a click option reads the next argument as its value (not a flag, not a
+    counter)."""
+    return not (getattr(param, "is_flag", False) or getattr(param, "count", False))
+
+
+def _options(command: Any) -> dict[str, Any]:
+    """A click command's options by each name they answer to (``-o``, ``--output``)."""
+    out: dict[str, Any] = {}
+    for param in getattr(command, "params", ()) or ():
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        for name in (*param.opts, *param.secondary_opts):
+            out[name] = param
+    return out
+
+
+def split_lang(args: Sequence[str], command: Any = None) -> tuple[str | None, list[str]]:
     """``(value of the last --lang, the other arguments)``; arguments after ``--`` are kept.
+
+    With ``command`` (the root click group) the arguments are walked as click will parse
+    them: the commands named on the line are followed, and an option that takes a value
+    keeps the next argument whatever it reads, so ``--title --lang`` is a title, not the
+    language option (``--title=--lang``, ``-o--lang`` likewise).
 
     Examples
     --------
@@ -65,6 +87,7 @@ def split_lang(args: Sequence[str]) -> tuple[str | None, list[str]]:
     """
     value: str | None = None
     rest: list[str] = []
+    options = _options(command)
     i = 0
     while i < len(args):
         a = args[i]
@@ -79,9 +102,31 @@ def split_lang(args: Sequence[str]) -> tuple[str | None, list[str]]:
             continue
         if a.startswith(LANG_OPTION + "="):
             value = a.split("=", 1)[1]
-        else:
-            rest.append(a)
+            i += 1
+            continue
+        rest.append(a)
         i += 1
+        if a.startswith("--"):
+            param = options.get(a)  # --opt=value carries its value: nothing to skip
+        elif a.startswith("-") and len(a) > 1:
+            # -o VALUE, or -oVALUE; short flags may be grouped (-vo VALUE)
+            param = None
+            for k, ch in enumerate(a[1:], start=1):
+                param = options.get("-" + ch)
+                if param is None or _takes_value(param):
+                    if k < len(a) - 1:
+                        param = None  # the value is the rest of this argument
+                    break
+        else:
+            param = None
+            sub = getattr(command, "commands", None)
+            if isinstance(sub, dict) and a in sub:
+                command = sub[a]
+                options = _options(command)
+        if param is not None and _takes_value(param):
+            n = max(int(getattr(param, "nargs", 1) or 1), 1)
+            rest.extend(args[i : i + n])
+            i += n
     return value, rest
 
 

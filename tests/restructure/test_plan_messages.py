@@ -58,7 +58,7 @@ def test_operation_errors_in_both_languages(op: dict[str, Any], en: str, zh: str
     assert str.__str__(e.args[0]) == f"p.yaml: ops[0] ({op['op']}): {en}"
     with language("zh"):
         shown = str(e)
-    assert shown == f"p.yaml：ops[0] ({op['op']})：{zh}"
+    assert shown == f"p.yaml：ops[0]（{op['op']}）：{zh}"
     assert not PYDANTIC_ENGLISH.search(shown)
 
 
@@ -76,7 +76,7 @@ def test_apply_prints_a_plan_error_in_the_commands_language(tmp_path: Path) -> N
     runner = CliRunner()
     zh = runner.invoke(app, ["apply", COUNTY, str(plan), "--lang", "zh"])
     assert zh.exit_code == 1
-    assert zh.output.strip() == f"错误：{plan}：ops[0] (merge)：into.name：缺少此字段"
+    assert zh.output.strip() == f"错误：{plan}：ops[0]（merge）：into.name：缺少此字段"
     en = runner.invoke(app, ["apply", COUNTY, str(plan), "--lang", "en"])
     assert en.exit_code == 1
     assert en.output.strip() == f"error: {plan}: ops[0] (merge): into.name: field missing"
