@@ -40,6 +40,7 @@ from orgmodel.restructure import (
     diff_orgs,
     load_plan,
     plan_from_dict,
+    subtree_after,
 )
 from orgmodel.restructure.plan import Plan
 
@@ -756,13 +757,14 @@ def compare(
     _check(before, norms, policy, call="compare")
     _check(after, None, call="compare")
     if root is not None:
-        before, after = subtree(before, root), subtree(after, root)
-        if isinstance(lineage, Lineage):
-            lineage = {
-                u: tuple(o for o in origins if o in before)
-                for u, origins in lineage.origins.items()
-                if u in after
-            }
+        plan_lineage = lineage if isinstance(lineage, Lineage) else None
+        # a unit the plan closed or merged away: said so, not "no unit"
+        before, after = (
+            subtree(before, root),
+            subtree_after(before, after, root, plan_lineage),
+        )
+        if plan_lineage is not None:
+            lineage = plan_lineage.within(before, after)
     if isinstance(lineage, Mapping):
         # one id on its own is that id, not its letters
         lineage = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in lineage.items()}

@@ -21,7 +21,7 @@ from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_org
 from orgmodel.io._atomic import atomic_output
 from orgmodel.norms import load_norms
-from orgmodel.restructure import apply_plan, diff_orgs, load_plan
+from orgmodel.restructure import apply_plan, diff_orgs, load_plan, subtree_after
 
 
 @app.command(
@@ -68,8 +68,9 @@ def report(
         else:
             # the plan runs on the whole organisation; the report shows the chosen part, whose
             # flows are estimated (the plan's lineage names units outside it)
-            result = replace(result, base=base, org=subtree(result.org, root))
-            diff = diff_orgs(base, result.org, norms=n)
+            after = subtree_after(whole, result.org, root, result.lineage)
+            result = replace(result, base=base, org=after)
+            diff = diff_orgs(base, after, norms=n, lineage=result.lineage.within(base, after))
         page = report_html(base, norms=n, scenario=result, diff=diff, title=title,
                            sources=[*sources, str(plan)], lang=get_language(),
                            scope=None if root is None else base.name or root)  # fmt: skip

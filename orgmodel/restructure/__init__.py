@@ -15,6 +15,7 @@ from orgmodel.restructure.apply import (
     Step,
     apply_plan,
     scenario_identity,
+    subtree_after,
 )
 from orgmodel.restructure.diff import diff_orgs
 from orgmodel.restructure.plan import (
@@ -51,5 +52,6 @@ __all__ = [
     "plan_from_dict",
     "plan_json_schema",
     "scenario_identity",
+    "subtree_after",
     "template_from_dict",
 ]

@@ -15,14 +15,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orgmodel._pages import small_pages
-from orgmodel.i18n import lazy
+from orgmodel.errors import InputError
+from orgmodel.focus import subtree
+from orgmodel.i18n import join_list, lazy
 from orgmodel.model import OrgGraph, OrgValidationError, PlacementNear
 from orgmodel.norms import Norms, load_norms
 from orgmodel.restructure.ops import OPERATIONS
 from orgmodel.restructure.plan import OP_NAMES, Plan, PlanError, check_op
 from orgmodel.restructure.workspace import OpError, Workspace
 
-__all__ = ["Flow", "Lineage", "ScenarioResult", "Step", "apply_plan", "scenario_identity"]
+__all__ = [
+    "Flow",
+    "Lineage",
+    "ScenarioResult",
+    "Step",
+    "apply_plan",
+    "scenario_identity",
+    "subtree_after",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,24 @@ class Lineage:
     flows: tuple[Flow, ...] = ()
     stayed: tuple[int, int] = (0, 0)
     renamed: Mapping[str, str] = field(default_factory=dict)
+
+    def became(self, unit_id: str) -> tuple[str, ...]:
+        """The scenario units that continue base unit ``unit_id`` (a merge's or a template's
+        unit, the parts of a split, the unit under its new id), in the scenario's order of
+        the lineage; empty when it continues in none (closed, its layer removed) or when it
+        is simply kept under its own id."""
+        return tuple(u for u, src in self.origins.items() if unit_id in src)
+
+    def within(self, before: OrgGraph, after: OrgGraph) -> dict[str, tuple[str, ...]]:
+        """The origins between two parts of the base and the scenario (``--root``): for
+        each unit of ``after``, the units of ``before`` it continues. A mapping lineage for
+        :func:`orgmodel.restructure.diff_orgs`: units matched, flows estimated (the plan's
+        flows name units outside the parts)."""
+        return {
+            u: tuple(o for o in origins if o in before)
+            for u, origins in self.origins.items()
+            if u in after
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
@@ -208,6 +236,66 @@ def scenario_identity(org: OrgGraph, plan: Plan) -> tuple[str, str]:
     base_name = _BEFORE.sub("", org.name or "").strip() or org.id or "organisation"
     name = spec.get("name") or f"{base_name} ({plan.name})"
     return str(sid), str(name)
+
+
+def _named(org: OrgGraph, unit_id: str) -> Any:
+    return lazy("{id!r} ({name})", id=unit_id, name=org.name_of(unit_id))
+
+
+def subtree_after(
+    base: OrgGraph, after: OrgGraph, unit_id: str, lineage: Lineage | None = None
+) -> OrgGraph:
+    """The part of the scenario ``after`` under unit ``unit_id`` (:func:`orgmodel.focus.subtree`),
+    refused with what the plan did when the plan took the unit away.
+
+    A unit the plan only gave a new id (``lineage.renamed``: a 大部门 of one department)
+    is the same unit: its part is taken under the new id.
+
+    Raises
+    ------
+    InputError
+        ``unit_id`` is not in ``after``: the message says that the plan removed it (merged
+        into or split into which units, by id and name, when ``lineage`` says so); when the
+        base has no such unit either, that no unit has that id.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> from orgmodel.restructure import plan_from_dict
+    >>> base = OrgGraph([Unit("b", "县局", "county", police=5),
+    ...     Unit("x", "刑侦大队", "department", parent="b", function="criminal", police=9),
+    ...     Unit("y", "经侦大队", "department", parent="b", function="economic", police=4)])
+    >>> r = apply_plan(base, plan_from_dict({"name": "并", "ops": [{"op": "merge",
+    ...     "units": ["x", "y"], "into": {"id": "z", "name": "侦查大队", "function": "criminal"}}]}))
+    >>> subtree_after(base, r.org, "x", r.lineage)
+    Traceback (most recent call last):
+    ...
+    orgmodel.errors.InputError: the plan merged unit 'x' (刑侦大队) into 'z' (侦查大队): it is not in the scenario
+    """
+    if unit_id in after or unit_id not in base:
+        return subtree(after, unit_id)
+    became = lineage.became(unit_id) if lineage is not None else ()
+    if lineage is not None and len(became) == 1 and lineage.renamed.get(became[0]) == unit_id:
+        return subtree(after, became[0])  # the same unit under a new id: its officers stayed
+    unit = _named(base, unit_id)
+    if not became:
+        raise InputError(lazy("the plan removed unit {unit}: it is not in the scenario", unit=unit))
+    into = join_list(_named(after, u) for u in became)
+    if len(became) > 1:
+        raise InputError(
+            lazy(
+                "the plan split unit {unit} into {into}: it is not in the scenario",
+                unit=unit,
+                into=into,
+            )
+        )
+    raise InputError(
+        lazy(
+            "the plan merged unit {unit} into {into}: it is not in the scenario",
+            unit=unit,
+            into=into,
+        )
+    )
 
 
 @contextmanager
