@@ -103,6 +103,14 @@ _BY_FUNCTION_T = ~kind_table(CATEGORY_LEADERSHIP_KINDS | CATEGORY_FRONTLINE_KIND
 _LEADERSHIP = CATEGORY_CODES.index("leadership")
 _FRONTLINE = CATEGORY_CODES.index("frontline")
 _MANAGEMENT = CATEGORY_CODES.index("management")
+#: Kinds without a level of their own (they take their parent's).
+_TAKES_LEVEL_T = _KIND_LEVEL < 0
+#: The staffing group-bys' key of a unit of every kind (Frame._staffing_key), before the
+#: departments take their function's category and the units in _TAKES_LEVEL_T their
+#: parent's level (their level part here is 0).
+_KEY_T = (
+    np.maximum(_KIND_LEVEL, 0).astype(np.int64) * (len(CATEGORY_CODES) * len(KINDS)) + _CAT_KIND
+)
 
 
 class _NodeView(Mapping[str, dict[str, Any]]):
@@ -183,23 +191,26 @@ class Staffing:
     its head (0 on the members), ``head_a`` the establishment head. Per head:
     ``est_police_a``, ``est_people_a``, ``est_fixed_a`` and ``est_members_a`` (0 on members).
     The dict attributes (``fixed``, ``head``, ``est_police`` …) give the same by unit id.
+    A report reads the establishments by slot instead (:meth:`slots`; ``hollow_s``: the
+    slots of the hollow ones), so that no per-unit column is made for it.
     """
 
     def __init__(
         self,
         ids: Callable[[], list[str]],
         n: int,
-        head: np.ndarray,
+        head: Callable[[], np.ndarray],
         heads: np.ndarray,
         overhead: Callable[[], np.ndarray],
-        member_fixed: np.ndarray,
+        member_fixed: np.ndarray | None,
     ) -> None:
         self._order = ids  # unit ids by position, built when a dict attribute is read
         self._n = n
-        self.head_a = head
+        self._head = head  # builds head_a
         self.heads = heads
         self._overhead = overhead
-        self._member_fixed = member_fixed  # added_posts of every unit's kind (members count it)
+        #: added_posts of every member's kind (members count it); None: none has any
+        self._member_fixed = member_fixed
         self.g_members = np.zeros(0, dtype=np.int64)
         self.g_police = np.zeros(0, dtype=np.int64)
         #: People (police + auxiliaries) of the establishments in some slots of ``heads``
@@ -212,6 +223,7 @@ class Staffing:
         self.g_own_fixed = np.zeros(0, dtype=np.int64)
         self.g_loss = np.zeros(0)
         self.hollow_a = np.zeros(0, dtype=np.int64)
+        self.hollow_s = np.zeros(0, dtype=np.int64)
         #: group key → [units, police, leaders, admin, duty] deductions.
         self.by_level: dict[str, list[int]] = {}
         self.by_category: dict[str, list[int]] = {}
@@ -230,11 +242,17 @@ class Staffing:
         """Police and auxiliaries of every establishment (over ``heads``)."""
         return self.people(None)
 
+    def slots(self, positions: np.ndarray) -> np.ndarray:
+        """Slots in ``heads`` (and the ``g_`` arrays) of the establishments headed at
+        ``positions`` (heads)."""
+        return np.searchsorted(self.heads, positions)
+
     def people_at(self, positions: np.ndarray) -> np.ndarray:
         """People of the establishments headed at ``positions`` (heads)."""
+        slots = self.slots(positions)
         if "g_people" in self.__dict__:
-            return self.est_people_a[positions]
-        return self.people(np.searchsorted(self.heads, positions))
+            return self.g_people[slots]
+        return self.people(slots)
 
     # -- per unit, by position --------------------------------------------------------------
 
@@ -242,6 +260,10 @@ class Staffing:
         out = np.zeros(self._n, dtype=values.dtype)
         out[self.heads] = values
         return out
+
+    @cached_property
+    def head_a(self) -> np.ndarray:
+        return self._head()
 
     @cached_property
     def is_head(self) -> np.ndarray:
@@ -269,7 +291,8 @@ class Staffing:
 
     @cached_property
     def fixed_a(self) -> np.ndarray:
-        out = self._member_fixed.copy()
+        mf = self._member_fixed
+        out = np.zeros(self._n, dtype=np.int64) if mf is None else mf.astype(np.int64)
         out[self.heads] = self.g_own_fixed
         return out
 
@@ -372,6 +395,12 @@ _BY_LEVEL = True
 _EXACT_BITS = 52
 
 
+#: Units of each run of members that the post filling walks one at a time (the posts are
+#: usually filled by a run's first unit or two); the rest of a run still open is read at
+#: once (tests lower it).
+_ROUNDS = 16
+
+
 class _MemberLevels:
     """Establishments whose members all sit right below their head (no member under a
     member): each head with the runs of its joined children, level by level.
@@ -433,31 +462,58 @@ class _MemberLevels:
         k3 = k2 + c3
         a_h = police[heads]
         # A head comes first in its establishment: none before it.
-        h = np.flatnonzero(k3 > 0)
-        at_parts = [heads[h]]
-        parts: list[list[np.ndarray]] = [[np.minimum(k[h], a_h[h])] for k in (k1, k2, k3)]
+        if (k3 > 0).all():
+            at_parts = [heads]
+            parts: list[list[np.ndarray]] = [[np.minimum(k, a_h)] for k in (k1, k2, k3)]
+        else:
+            h = np.flatnonzero(k3 > 0)
+            at_parts = [heads[h]]
+            parts = [[np.minimum(k[h], a_h[h])] for k in (k1, k2, k3)]
         # A member: E officers before it — its head's and its run's before it.
         zero = np.zeros(1, dtype=np.int64)
         a_x, k_x = np.concatenate((a_h, zero)), [np.concatenate((k, zero)) for k in (k1, k2, k3)]
         for s, e, first, slot, jm in self.levels:
-            v = police[s:e] if jm is None else np.where(jm, police[s:e], 0)
             room = k_x[2][slot] - a_x[slot]  # what the head left (≤ 0: nothing)
-            if not (room > 0).any():
+            runs = np.flatnonzero(room > 0)
+            if not len(runs):
                 continue
-            big = int(v.sum()) + int(room.max())
-            dt = np.int32 if 2 * big < 2**31 - 1 else np.int64  # exact either way
-            excl: np.ndarray = np.cumsum(v, dtype=dt)
-            np.subtract(excl, v, out=excl, casting="unsafe")  # officers before, level-wide
-            base = excl[first]  # … before each run
-            lengths = np.diff(first, append=e - s)
-            take = excl < np.repeat(base + room.astype(dt), lengths)
-            if jm is not None:
-                take &= jm
-            at = np.flatnonzero(take)
-            del take
-            g = np.searchsorted(first, at, side="right") - 1  # the run of each
-            sl = slot[g]
-            before = a_x[sl] + (excl[at] - base[g])
+            v = police[s:e] if jm is None else np.where(jm, police[s:e], 0)
+            # A unit takes a part while the officers before it in its run fall short of the
+            # room its head left: the run's leading units, up to the first whose officers
+            # reach it — usually the first or second. So the runs are walked a unit at a
+            # time, those still open only; after _ROUNDS units, the rest of each at once.
+            ends = np.append(first[1:], e - s)[runs]
+            pos, left, before = first[runs], room[runs], a_x[slot[runs]]
+            act = np.arange(len(runs))  # the open runs, among ``runs``
+            at_l, run_l, before_l = [], [], []
+            for _ in range(_ROUNDS):
+                if not len(act):
+                    break
+                at_l.append(pos)
+                run_l.append(act)
+                before_l.append(before)
+                v_at = v[pos]
+                left = left - v_at
+                pos = pos + 1
+                open_ = (left > 0) & (pos < ends[act])
+                act, pos, left, before = act[open_], pos[open_], left[open_], (before + v_at)[open_]
+            if len(act):
+                cnt = ends[act] - pos
+                idx = np.repeat(pos - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+                r = np.repeat(np.arange(len(act)), cnt)
+                vals = v[idx]
+                excl = np.cumsum(vals) - vals  # officers before each, from the first open
+                excl -= excl[(np.cumsum(cnt) - cnt)][r]  # … from its run's first open unit
+                take = excl < left[r]
+                at_l.append(idx[take])
+                run_l.append(act[r[take]])
+                before_l.append(before[r[take]] + excl[take])
+            at = np.concatenate(at_l)
+            sl = slot[runs[np.concatenate(run_l)]]
+            before = np.concatenate(before_l)
+            if jm is not None:  # a unit that did not join takes nothing here
+                keep = jm[at]
+                at, sl, before = at[keep], sl[keep], before[keep]
             v_at = v[at]
             at_parts.append(at + s)
             for j in range(3):
@@ -553,6 +609,23 @@ def _first_seen(keys: np.ndarray, nkeys: int) -> np.ndarray:
         at += 1
         at = np.concatenate(([0], at))
         np.minimum.at(first, keys[at], at)
+    return first
+
+
+def _first_seen_of(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """:func:`_first_seen` of keys known to be ``present`` (a boolean array over the keys):
+    read in growing prefixes, up to where the last of them first occurs."""
+    n, nkeys = len(keys), len(present)
+    first = np.full(nkeys, n, dtype=np.int64)
+    todo = int(present.sum())
+    s, step = 0, 4096
+    while todo and s < n:
+        e = min(n, s + step)
+        f = _first_seen(keys[s:e], nkeys)
+        new = (f < e - s) & (first == n)
+        first[new] = f[new] + s
+        todo -= int(new.sum())
+        s, step = e, step * 4
     return first
 
 
@@ -751,6 +824,27 @@ class Frame:
             else:
                 np.add.at(out, ppos[s:e][::-1], out[s:e][::-1])
         return out
+
+    def up_float_root(self, at: np.ndarray, values: np.ndarray) -> float:
+        """:meth:`up_float` at the root of a column that is 0.0 but at the positions ``at``
+        (ascending), where it holds ``values``: the same sum to the last bit, without the
+        whole column (only the levels down to the deepest non-zero value are kept)."""
+        if np.signbit(values).any():
+            col = np.zeros(self.n, dtype=np.float64)
+            col[at] = values
+            return float(self.up_float(col)[0])
+        nz = np.flatnonzero(values)
+        if not len(nz):
+            return 0.0
+        b, ppos = self.bounds, self.ppos
+        deepest = int(np.searchsorted(b, at[nz[-1]], side="right")) - 1
+        out = np.zeros(b[deepest + 1], dtype=np.float64)
+        out[at[nz]] = values[nz]
+        for d in range(deepest, 0, -1):
+            s, e = b[d], b[d + 1]
+            kids = s + np.flatnonzero(out[s:e])[::-1]
+            np.add.at(out, ppos[kids], out[kids])
+        return float(out[0])
 
     def positions_of_kind(self, kind: str) -> np.ndarray:
         """Positions of the units of a kind, breadth-first (kept, read-only)."""
@@ -1231,39 +1325,57 @@ class Frame:
             lead_n = np.where(own_lead >= 0, own_lead, L_k[kind])
             del own_lead
 
-        # Establishment heads: a station member whose parent's head is a station joins it.
-        member = _MEMBER_T[kind]
-        is_station = kind == _STATION
-        head = np.arange(n)
+        # Establishment heads, level by level: a station member joins the establishment of
+        # its parent when that parent is a station or has joined one (then its station's).
+        ppos, blocks = self.ppos, self.blocks
+        inst = np.empty(n, dtype=bool)  # a station, or a unit joined to one
+        inst[0] = kind[0] == _STATION
         joined = np.zeros(n, dtype=bool)
-        ppos = self.ppos
+        head_parts = [np.zeros(1, dtype=np.int64)]  # the root heads its own
+        join_levels: list[tuple[int, int]] = []  # (start, end) of the levels with joined units
         nested = False  # some member's parent is a member too (a post under a team)
-        joined_above = False
-        for s, e in self.levels():
-            m = member[s:e]
-            if m.all():  # a level of members only (as the posts at the bottom): slices
-                hp = head[ppos[s:e]]
-                join = is_station[hp]
-                np.copyto(head[s:e], hp, where=join)
-                joined[s:e] = join
-                if joined_above and not nested:
-                    nested = bool((join & (hp != ppos[s:e])).any())
-            elif m.any():
-                rows = np.flatnonzero(m) + s
-                hp = head[ppos[rows]]
-                join = is_station[hp]
-                head[rows[join]] = hp[join]
-                joined[rows[join]] = True
-                if joined_above and not nested:
-                    nested = bool((join & (hp != ppos[rows])).any())
+        for i, (s, e) in enumerate(self.levels()):
+            k = kind[s:e]
+            m = _MEMBER_T[k]
+            is_st = k == _STATION
+            if not m.any():
+                inst[s:e] = is_st
+                head_parts.append(np.arange(s, e))
+                continue
+            if blocks is not None:  # the parents' by runs of siblings
+                _, _, first, parents = blocks[i]
+                lengths = np.diff(first, append=e - s)
+                join = np.repeat(inst[parents], lengths)
             else:
-                join = m
-            joined_above = bool(join.any())
-        del member, is_station
-        heads = np.flatnonzero(~joined)
+                join = inst[ppos[s:e]]
+            join &= m
+            if join_levels and join_levels[-1][1] == s and not nested:
+                nested = bool((join & joined[ppos[s:e]]).any())
+            joined[s:e] = join
+            np.logical_or(is_st, join, out=inst[s:e])
+            if join.all():
+                join_levels.append((s, e))
+            elif join.any():
+                join_levels.append((s, e))
+                head_parts.append(np.flatnonzero(~join) + s)
+            else:
+                head_parts.append(np.arange(s, e))
+        del inst
+        heads = np.concatenate(head_parts)
+        del head_parts
+
+        def head_column() -> np.ndarray:
+            """The head of every unit's establishment, by position (top-down)."""
+            out = np.arange(n)
+            for s, e in join_levels:
+                t = np.flatnonzero(joined[s:e]) + s
+                out[t] = out[ppos[t]]
+            return out
+
         kh = kind[heads]
         own_roster = len(cols.duty_roster) and cols.duty_roster.max() >= 0
         by_level = None
+        head: np.ndarray | None = None
         if _BY_LEVEL and not nested and not own_roster and not ADD_k.any():
             by_level = _MemberLevels(self, joined, heads)
         if by_level is not None and by_level.ok:
@@ -1273,6 +1385,7 @@ class Frame:
             sizes, est_p = by_level.sizes(), by_level.sums(police)
         else:
             by_level = None
+            head = head_column()
             # Units grouped by establishment, breadth-first inside (the head first).
             order_in = np.argsort(head, kind="stable")
             sizes = np.bincount(head, minlength=n)[heads]
@@ -1289,9 +1402,11 @@ class Frame:
         else:  # by kind: the head's, or that of a member of a kind that keeps one
             roster_any = R_k[kh]
             if (R_k & _MEMBER_T).any():
-                keeps = np.flatnonzero(R_k[kind] & joined)
-                roster_any[np.searchsorted(heads, head[keeps])] = True
-                del keeps
+                for s, e in join_levels:
+                    keeps = np.flatnonzero(R_k[kind[s:e]] & joined[s:e]) + s
+                    # not nested: a member's head is its parent
+                    hk = ppos[keeps] if head is None else head[keeps]
+                    roster_any[np.searchsorted(heads, hk)] = True
         add_m = np.where(joined, ADD_k[kind], 0) if ADD_k.any() else None
         added = (
             np.add.reduceat(add_m[order_in], starts)
@@ -1326,10 +1441,10 @@ class Frame:
         st = Staffing(
             lambda: self.order,
             n,
-            head,
+            (lambda: head) if head is not None else head_column,
             heads,
             overhead,
-            np.where(joined, ADD_k[kind], 0) if add_m is not None else np.zeros(n, np.int64),
+            add_m,
         )
         st.g_members, st.g_police = sizes, est_p
 
@@ -1344,31 +1459,24 @@ class Frame:
 
         st.people = people
         st.g_fixed, st.g_own_fixed, st.g_loss = est_f, f_head, x
-        st.hollow_a = heads[hollow]
+        st.hollow_s = np.flatnonzero(hollow)
+        st.hollow_a = heads[st.hollow_s]
         st.establishments = len(heads)
 
         # Group-bys over (level, category, kind), in order of first appearance, as one loop
         # over the units accumulating into rows would have created them. Integer sums are
         # exact in any order; the float ones (hidden loss, supervision) add breadth-first.
         ncat = len(CATEGORY_CODES)
-        key = self.cat_kind.copy() if "cat_kind" in self.__dict__ else self._cat_kind()
-        small = np.int16 if nk * ncat * (_NO_LEVEL + 1) < 2**15 else np.int64
-        key += np.multiply(self.level9, ncat * nk, dtype=small)  # level 9: "?"
+        key = self._staffing_key()
         nkeys = (_NO_LEVEL + 1) * ncat * nk
-        first = _first_seen(key, nkeys)
-        present = np.flatnonzero(first < n)
+        counts = np.bincount(key, minlength=nkeys)
+        first = _first_seen_of(key, counts > 0)
+        present = np.flatnonzero(counts)
         present = present[np.argsort(first[present], kind="stable")]
-
-        # bincount adds in float64: a whole column's weights go through one buffer (each
-        # conversion would touch a fresh column); integer sums stay exact below 2**53.
-        wbuf = np.empty(n, dtype=np.float64)
 
         def sums(k: np.ndarray, w: np.ndarray | None, dtype: Any = np.int64) -> list[Any]:
             if w is not None and not w.any():
                 return [0.0 if dtype is float else 0] * len(present)
-            if w is not None and len(w) == n and w.dtype != np.float64:
-                np.copyto(wbuf, w, casting="unsafe")
-                w = wbuf
             got = np.bincount(k, weights=w, minlength=nkeys)[present]
             return got.astype(dtype).tolist()
 
@@ -1382,9 +1490,6 @@ class Frame:
         del key_took, lead, lead_adm
         adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
-        est_cols = cols.establishment[self.rows]
-        if len(est_cols) and est_cols.min() < 0:  # not given: none
-            np.maximum(est_cols, 0, out=est_cols)
         # Supervision over the units with leaders only (the others add 0.0: no change).
         if lead_n is None:
             with_l = np.flatnonzero((L_k != 0)[kind])
@@ -1394,34 +1499,28 @@ class Frame:
             lead_l = lead_n[with_l]
         key_l = key[with_l]
         sup = (police[with_l] - lead_l) / lead_l
-        del lead_l
+        del lead_l, with_l
 
-        def two_sums(lo: np.ndarray | None, hi: np.ndarray) -> tuple[list[int], list[int]]:
-            """``sums(key, lo)`` (``None``: units) and ``sums(key, hi)`` of two whole
-            non-negative integer columns, in one bincount when exact: the weight
-            ``lo + hi · 2**b`` with 2**b above Σ lo, every partial sum below 2**53."""
-            lo_total = n if lo is None else int(lo.sum())
-            b = lo_total.bit_length()
-            if (
-                (lo is None or lo.min() >= 0)
-                and hi.min() >= 0
-                and int(hi.sum()).bit_length() + b <= _EXACT_BITS
-            ):
-                np.multiply(hi, float(1 << b), out=wbuf, casting="unsafe")
-                if lo is None:
-                    np.add(wbuf, 1.0, out=wbuf)
-                else:
-                    np.add(wbuf, lo, out=wbuf, casting="unsafe")
-                got = np.bincount(key, weights=wbuf, minlength=nkeys)[present].astype(np.int64)
+        def two_sums(lo: np.ndarray, hi: np.ndarray) -> tuple[list[int], list[int]]:
+            """``sums(key, lo)`` and ``sums(key, hi)`` of two whole non-negative integer
+            columns, in one bincount when exact: the weight ``lo + hi · 2**b`` with 2**b
+            above Σ lo, every partial sum below 2**53."""
+            b = int(lo.sum()).bit_length()
+            if lo.min() >= 0 and hi.min() >= 0 and int(hi.sum()).bit_length() + b <= _EXACT_BITS:
+                w = np.multiply(hi, float(1 << b))
+                np.add(w, lo, out=w, casting="unsafe")
+                got = np.bincount(key, weights=w, minlength=nkeys)[present].astype(np.int64)
+                del w
                 return (got & ((1 << b) - 1)).tolist(), (got >> b).tolist()
             return sums(key, lo), sums(key, hi)
 
-        units_s, est_s = two_sums(None, est_cols)
-        del est_cols
-        police_s, aux_s = two_sums(police, aux)
+        police_s, aux_s = two_sums(police, aux) if n else ([], [])
+        # Σ 编制数 over the units that give one (-1: not given), in any order: integers.
+        est = cols.establishment
+        st.establishment = int(est.sum() if not len(est) or est.min() >= 0 else est[est > 0].sum())
         combos = zip(
             present.tolist(),
-            units_s,
+            counts[present].tolist(),
             police_s,
             lead_s,
             adm_s,
@@ -1431,7 +1530,6 @@ class Frame:
             sums(key_h[hollow], None),
             sums(key_h, x, float),
             aux_s,
-            est_s,
             sums(key_l, sup, float),
             sums(key_l, None),
             strict=True,
@@ -1457,12 +1555,45 @@ class Frame:
             st.kind_loss[kname] = st.kind_loss.get(kname, 0.0) + row[8]
             st.auxiliaries += row[9]
             st.kind_aux[kname] = st.kind_aux.get(kname, 0) + row[9]
-            st.establishment += row[10]
-            if row[12]:
+            if row[11]:
                 sv = st.supervision.setdefault(kname, [0.0, 0])
-                sv[0] += row[11]
-                sv[1] += row[12]
+                sv[0] += row[10]
+                sv[1] += row[11]
         return st
+
+    def _staffing_key(self) -> np.ndarray:
+        """The staffing group-bys' key of every unit, by position (a fresh array):
+        ``(level · len(CATEGORY_CODES) + category) · len(KINDS) + kind``, with the unit's
+        level (:attr:`level9`) and category (:attr:`cat_kind`). A table by kind gives it,
+        then the departments take their function's category and the units without a level
+        of their own their parent's, level by level."""
+        nk = len(KINDS)
+        per_level = len(CATEGORY_CODES) * nk
+        kind, b = self.kind, self.bounds
+        key = _KEY_T[kind]
+        if _KIND_LEVEL[kind[0]] < 0:
+            key[0] += _NO_LEVEL * per_level  # and so for the units below that take it
+        if (_BY_FUNCTION_T == _DEPT_T).all():
+            by_fn = self.department_positions
+        else:
+            by_fn = np.flatnonzero(_BY_FUNCTION_T[kind])
+        if len(by_fn):
+            # a function's category (-1, no function: the table's last, management)
+            cat = self.org.function_category_codes[self.fn[by_fn]]
+            key[by_fn] += (cat - _MANAGEMENT) * nk
+        own = self.org.columns.category
+        if len(own) and own.max() >= 0:  # some units give their own
+            c = own[self.rows].astype(np.int64)
+            at = np.flatnonzero(c >= 0)
+            key[at] += (c[at] - key[at] % per_level // nk) * nk
+        take = np.flatnonzero(_TAKES_LEVEL_T[kind[1:]]) + 1  # units that take their parent's
+        cut = np.searchsorted(take, b).tolist()
+        ppos = self.ppos
+        for d in range(1, len(b) - 1):
+            t = take[cut[d] : cut[d + 1]]
+            if len(t):
+                key[t] += key[ppos[t]] // per_level * per_level
+        return key
 
     @cached_property
     def bureaus(self) -> Bureaus:

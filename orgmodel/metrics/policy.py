@@ -110,7 +110,10 @@ def _mean_command_path(fr: Frame) -> _Pair:
 #: cheaper way than the column of every unit's: (numerator, denominator) at the root.
 _ROOT_PAIRS: dict[str, Callable[[Frame], tuple[float, int]]] = {
     "organ_share": lambda fr: (fr.organ_police, fr.police_total),
-    "hidden_loss_share": lambda fr: (fr.up_float(fr.staffing.loss_a)[0], fr.police_total),
+    "hidden_loss_share": lambda fr: (
+        fr.up_float_root(fr.staffing.heads, fr.staffing.g_loss),
+        fr.police_total,
+    ),
 }
 
 #: … and at the county-level bureaus (scopes ``county_level`` and ``aggregate``).

@@ -470,12 +470,13 @@ def _hollow_rows(fr: Frame) -> Rows:
     shortfall}`` of the head and the whole establishment, the largest shortfall first (and
     breadth-first among equals)."""
     st, labels = fr.staffing, fr.labels
-    h = st.hollow_a
-    short = st.est_fixed_a[h] - st.est_police_a[h]
+    g = st.hollow_s  # their slots
+    short = st.g_fixed[g] - st.g_police[g]
     by = np.argsort(-short, kind="stable")
-    h, short = h[by], short[by]
-    kind, members = fr.kind[h], st.est_members_a[h]
-    police, fixed = st.est_police_a[h], st.est_fixed_a[h]
+    g, short = g[by], short[by]
+    h = st.heads[g]
+    kind, members = fr.kind[h], st.g_members[g]
+    police, fixed = st.g_police[g], st.g_fixed[g]
 
     def build(at: np.ndarray) -> list[dict[str, Any]]:
         people = st.people_at(h[at])  # only the rows read
@@ -499,28 +500,30 @@ def _workforce_report(fr: Frame) -> Section:
     total_f = sum(c[2] for c in st.by_kind.values())
     total_o = sum(c[3] for c in st.by_kind.values())
 
-    def est_row(h: int, u: str, name: str) -> dict[str, Any]:
+    def est_row(h: int, g: int, u: str, name: str) -> dict[str, Any]:
         return {"id": u, "name": name, "kind": fr.kind_name(h),
-                "members": int(st.est_members_a[h]), "police": int(st.est_police_a[h]),
+                "members": int(st.g_members[g]), "police": int(st.g_police[g]),
                 "people": int(st.people_at(np.array([h]))[0]),
-                "fixed_posts": int(st.est_fixed_a[h])}  # fmt: skip
+                "fixed_posts": int(st.g_fixed[g])}  # fmt: skip
 
     hollow = _hollow_rows(fr)
     total_loss = sum(st.kind_loss.values())
     # The establishments with a loss (their heads, breadth-first), the largest first; among
     # equal losses, breadth-first (as a stable sort would). Only those at least as large as
     # the TOP_HIDDEN_LOSS-th largest can be in the top, so only they are sorted.
-    has_loss = np.flatnonzero(st.g_loss > 0)
-    lossy, lost = st.heads[has_loss], st.g_loss[has_loss]
+    lossy = np.flatnonzero(st.g_loss > 0)  # slots, as the heads breadth-first
+    lost = st.g_loss[lossy]
     if len(lost) > TOP_HIDDEN_LOSS:
         keep = lost >= np.partition(lost, len(lost) - TOP_HIDDEN_LOSS)[len(lost) - TOP_HIDDEN_LOSS]
         lossy, lost = lossy[keep], lost[keep]
     by = np.lexsort((lossy, -lost))[:TOP_HIDDEN_LOSS]
-    top, top_loss = lossy[by], lost[by]
+    top_s, top_loss = lossy[by], lost[by]
+    top = st.heads[top_s]
     top_ids, top_names = fr.labels.ids(top), fr.labels.names(top)
     level = _funnel(fr, "level")
     deployable = level["total"]["deployable"]
-    in_stations = int((st.est_members_a > 1).sum())
+    in_stations = int((st.g_members > 1).sum())
+    hs = st.hollow_s
     return Section(
         {
             "police": police,
@@ -532,7 +535,7 @@ def _workforce_report(fr: Frame) -> Section:
             "overhead": total_o,
             "overhead_share": ratio(total_o, police),
             "hollow_units": len(hollow),
-            "shortfall": int((st.est_fixed_a[st.hollow_a] - st.est_police_a[st.hollow_a]).sum()),
+            "shortfall": int((st.g_fixed[hs] - st.g_police[hs]).sum()),
             "hidden_loss": total_loss,
             "hidden_loss_share": ratio(total_loss, police),
             "deployable": deployable,
@@ -551,13 +554,13 @@ def _workforce_report(fr: Frame) -> Section:
             "hollow": hollow,
             "top_hidden_loss": [
                 {
-                    **est_row(h, u, name),
+                    **est_row(h, g, u, name),
                     "efficient_size": norms[fr.kind_name(h)].efficient_size,
-                    "overhead": int(min(st.est_police_a[h], st.est_fixed_a[h])),
+                    "overhead": int(min(st.g_police[g], st.g_fixed[g])),
                     "hidden_loss": h_loss,
                 }
-                for h, u, name, h_loss in zip(
-                    top.tolist(), top_ids, top_names, top_loss.tolist(), strict=True
+                for h, g, u, name, h_loss in zip(
+                    top.tolist(), top_s.tolist(), top_ids, top_names, top_loss.tolist(), strict=True
                 )
             ],
             "funnel": {"level": level, "category": _funnel(fr, "category")},

@@ -206,3 +206,33 @@ def test_group_sums_packed_two_to_a_weight_are_the_separate_sums(
     assert packed.by_kind == apart.by_kind and packed.kind_aux == apart.kind_aux
     assert (packed.auxiliaries, packed.establishment) == (apart.auxiliaries, apart.establishment)
     assert packed.auxiliaries > 0 and packed.establishment > 0
+
+
+@pytest.mark.parametrize("rounds", [0, 1, 2, 16])
+def test_members_fill_the_posts_walked_or_read_at_once(
+    rounds: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The members of a station fill what its own officers left of its posts in breadth-
+    first order, whether the runs are walked a unit at a time, read at once after some
+    units (``_ROUNDS``), or grouped by sort: members without officers take nothing and do
+    not close the run."""
+    from orgmodel.metrics import _frame
+
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=10),
+            Unit("s", "城关派出所", "station", parent="b", police=1),
+            *(
+                Unit(f"p{i}", f"社区警务室{i}", "community_post", parent="s", police=p)
+                for i, p in enumerate([0, 0, 3, 0, 6, 2])
+            ),
+        ]
+    )
+    # county: L 4 + A 2 = 6 posts (no roster), 10 officers: 6 absorbed.
+    # station: L 2 + A 1 + D·k 1·5 = 8 posts; s fills 1 (before: 0), p0 p1 none, p2 3
+    # (before: 1), p3 none, p4 4 of its 6 (before: 4; 8 − 4 left), p5 none (before: 10).
+    want = [6, 1, 0, 0, 3, 0, 4, 0]
+    monkeypatch.setattr(_frame, "_ROUNDS", rounds)
+    assert Frame(org).staffing.overhead_a.tolist() == want
+    monkeypatch.setattr(_frame, "_BY_LEVEL", False)
+    assert Frame(org).staffing.overhead_a.tolist() == want
