@@ -757,11 +757,23 @@ class _UnitColumns:
             a.resize(n, refcheck=False)
             cols[f] = a
         self.arrays = {}
+        missing: dict[int, str] = {}
         for row, p in self.later.items():
             r = -1 if p is None or p == "" else self.index.get(p)
             if r is None:
-                raise _NotFast  # a parent that does not exist
-            cols["parent"][row] = r
+                missing[row] = p
+            else:
+                cols["parent"][row] = r
+        if missing:
+            # A parent that does not exist: the parents as ids, as the full reader gives
+            # them (the model names the unit and the parent, from this one reading).
+            ids = self.ids
+            parents: list[str | None] = [
+                ids[r] if r >= 0 else None for r in cols["parent"].tolist()
+            ]
+            for row, p in missing.items():
+                parents[row] = p
+            cols["parent"] = parents
         codes = [f for f in self.functions if f is not None]
         cols["function"] = (cols["function"], codes)
         cols["id"], cols["name"] = self.ids, self.names
@@ -1234,7 +1246,8 @@ def _check_json(piece: bytes | bytearray) -> None:
     n = colons(piece)
     if n:
         data = orjson.loads(piece)
-        if n != fast_key_count(data) and key_colons(piece) != key_count(data):
+        fast = fast_key_count(data)
+        if n != fast and (written := key_colons(piece)) != fast and written != key_count(data):
             raise _NotFast
 
 

@@ -297,6 +297,9 @@ _REFUSED = [
     ("function on a station", lambda u: u[1].update(function="patrol")),
     ("two roots", lambda u: u[1].pop("parent")),
     ("group with police", lambda u: u[7].update(police=3)),
+    # Parents that do not exist: found once every unit is read (the stream read it whole).
+    ("parent that does not exist", lambda u: u[2].update(parent="zz")),
+    ("parents that do not exist", lambda u: [u[0].update(parent="b0"), u[9].update(parent="")]),
 ]
 
 
