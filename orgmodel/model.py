@@ -44,7 +44,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
 from itertools import compress
@@ -2327,7 +2327,8 @@ def _legacy_issues(
                     )
                 )
 
-    # Breadth-first from the root; units not reached sit on a cycle.
+    # Breadth-first from the root; units not reached sit on a cycle or under a unit whose
+    # parent does not exist (named above: not a cycle).
     depth: dict[str, int] = {}
     queue = deque(roots)
     for r in roots:
@@ -2339,11 +2340,7 @@ def _legacy_issues(
                 depth[c] = depth[uid] + 1
                 queue.append(c)
     if len(depth) < len(parent):
-        on_cycle = [
-            uid
-            for uid in parent
-            if uid not in depth and parent[uid] in parent and parent[uid] != uid
-        ]
+        on_cycle = _on_cycle(parent, depth)
         if on_cycle:
             shown = join_list(on_cycle if len(on_cycle) <= 10 else [*on_cycle[:10], "…"])
             found.append(
@@ -2360,6 +2357,38 @@ def _legacy_issues(
     for cc, target in dispatches:
         found.extend(_check_dispatch(nodes, cc, target))
     return found
+
+
+def _on_cycle(parent: Mapping[str, Any], reached: Container[str]) -> list[str]:
+    """The units, in ``parent``'s order, whose parent chain loops: on a REPORTS_TO cycle or
+    under one. A chain that ends at a parent not in ``parent`` (or at a unit that is its own
+    parent) is no cycle: that parent is reported where it is named.
+
+    >>> _on_cycle({"r": None, "a": "b", "b": "a", "c": "a", "s": "nope", "p": "s"}, {"r"})
+    ['a', 'b', 'c']
+    """
+    loops: dict[str, bool] = {}
+    for uid in parent:
+        if uid in reached or uid in loops:
+            continue
+        path: list[str] = []
+        seen: set[str] = set()
+        cur: Any = uid
+        while (
+            isinstance(cur, str)
+            and cur in parent
+            and cur not in reached
+            and cur not in loops
+            and cur not in seen
+            and parent[cur] != cur
+        ):
+            path.append(cur)
+            seen.add(cur)
+            cur = parent[cur]
+        verdict = isinstance(cur, str) and loops.get(cur, cur in seen)
+        for x in path:
+            loops[x] = verdict
+    return [uid for uid in parent if loops.get(uid)]
 
 
 def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[ValidationIssue]:

@@ -108,6 +108,37 @@ def test_cycle() -> None:
     assert any("REPORTS_TO cycle" in m and "a" in m and "b" in m for m in msgs)
 
 
+def test_a_unit_under_a_missing_parent_is_not_called_a_cycle() -> None:
+    # s1 names a parent not in the file; p1 hangs under s1. Before, p1 was reported as a
+    # "REPORTS_TO cycle" (it never reaches the root), which sent the planner looking for a
+    # loop that is not there. The one problem is s1's parent, named with the unit.
+    msgs = _issues(
+        [
+            Unit("xj", "县局", "county"),
+            Unit("s1", "城关派出所", "station", parent="nope"),
+            Unit("p1", "警务室", "community_post", parent="s1"),
+        ]
+    )
+    assert msgs == ["unit 's1': parent 'nope' does not exist"]
+
+
+def test_a_real_cycle_beside_a_missing_parent_is_still_a_cycle() -> None:
+    # a ↔ b loop (c under them); s1 → nope with p1 under it: the cycle names a, b, c only
+    msgs = _issues(
+        [
+            Unit("xj", "县局", "county"),
+            Unit("a", "甲", "department", parent="b"),
+            Unit("b", "乙", "department", parent="a"),
+            Unit("c", "丙", "department", parent="a"),
+            Unit("s1", "城关派出所", "station", parent="nope"),
+            Unit("p1", "警务室", "community_post", parent="s1"),
+        ]
+    )
+    assert "unit 's1': parent 'nope' does not exist" in msgs
+    assert "REPORTS_TO cycle: units a, b, c never reach the root" in msgs
+    assert len(msgs) == 2, msgs
+
+
 def test_unknown_function_and_function_on_wrong_kind() -> None:
     msgs = _issues(
         [

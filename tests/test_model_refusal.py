@@ -238,11 +238,9 @@ def old_issues(
                 depth[c] = depth[uid] + 1
                 queue.append(c)
     if len(depth) < len(parent):
-        on_cycle = [
-            uid
-            for uid in parent
-            if uid not in depth and parent[uid] in parent and parent[uid] != uid
-        ]
+        # the one change to the former check: a unit under a parent that does not exist (that
+        # parent named above) is not on a cycle (was: every unit not reached)
+        on_cycle = model._on_cycle(parent, depth)
         if on_cycle:
             shown = join_list(on_cycle if len(on_cycle) <= 10 else [*on_cycle[:10], "…"])
             found.append(
