@@ -25,9 +25,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 
-from api.problems import ApiProblem
+from api.problems import ApiProblem, english
 from api.service import OrgService
 from api.settings import Role, Settings, TokenRecord, is_loopback
+from orgmodel.i18n import lazy
+from orgmodel.io.jsonkeys import repeated_keys
 
 __all__ = [
     "Caller",
@@ -255,12 +257,19 @@ def loads_json_body(raw: bytes | str) -> Any:
     try:
         return json.loads(raw, object_pairs_hook=_unique_pairs)
     except _RepeatedKey as e:
+        # where, as an organisation body's repeated key is named: plan.ops[0] (the slow
+        # reading, on a refused body only)
+        issue = next(iter(repeated_keys(raw)), None)
+        where = english(issue.where) if issue is not None and issue.where else ""
+        at = f"request body: {where}" if where else "request body"
         msg = (
-            f"request body: key {e.key!r} is given twice in one object; the last value "
+            f"{at}: key {e.key!r} is given twice in one object; the last value "
             "would silently win: give it once"
         )
+        top = issue is None or str(issue.where) == str(lazy("the top level"))
+        field = e.key if top else f"{where}.{e.key}"
         raise ApiProblem(
-            422, "invalid-request", msg, errors=[{"field": e.key, "message": msg}]
+            422, "invalid-request", msg, errors=[{"field": field, "message": msg}]
         ) from None
 
 

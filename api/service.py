@@ -50,6 +50,7 @@ from orgmodel.model import OrgGraph
 from orgmodel.norms import Norms, PolicyRule, load_norms, load_policy, norms_from_dict
 from orgmodel.norms import policy_from_dict as _policy_from_dict
 from orgmodel.restructure import Plan, PlanError, apply_plan, diff_orgs, plan_from_dict
+from orgmodel.restructure.plan import read_plan_text
 from orgmodel.seeds import seed_path
 from orgmodel.store import (
     GraphStore,
@@ -799,10 +800,7 @@ def parse_plan(
             raise ApiProblem(
                 400, "too-deep", english(e), errors=[{"field": "plan_text", "message": english(e)}]
             ) from None
-        try:
-            data = plan_data(plan_text)
-        except yaml.YAMLError as e:
-            raise PlanError(f"malformed YAML: {e}", source=source) from None
+        data = read_plan_text(plan_text, source)  # JSON or YAML, as a plan file is read
         return plan_from_dict(data, source), plan_text, data
     assert plan is not None
     return plan_from_dict(dict(plan), source), dict(plan), dict(plan)

@@ -23,6 +23,7 @@ a selector mapping (:class:`Selector`), or a list of ids and selectors (their un
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from orgmodel._pydantic_reasons import pydantic_reason
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.i18n import LazyText, join_list, lazy, located
+from orgmodel.io.jsonkeys import find_repeated_keys
 from orgmodel.model import MAX_HEADCOUNT
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "load_plan",
     "plan_from_dict",
     "plan_json_schema",
+    "read_plan_text",
 ]
 
 
@@ -827,8 +830,85 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(lazy("is a folder, not a plan file"), source=str(p)) from e
     except UnicodeDecodeError as e:
         raise PlanError(lazy("not UTF-8 text (byte {start})", start=e.start), source=str(p)) from e
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as e:
-        raise PlanError(lazy("malformed YAML: {e}", e=e), source=str(p)) from e
+    data = read_plan_text(text, str(p), json_text=p.suffix.lower() == ".json" or None)
     return plan_from_dict(data, str(p), base_dir=p.parent, default_id=p.stem)
+
+
+_OP_PLACE = re.compile(r"ops\[(\d+)\](?:\.(.+))?\Z")
+
+
+def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> Any:
+    """A plan's text parsed, JSON or YAML, a key given twice refused in either.
+
+    Parameters
+    ----------
+    text : str
+        The plan file's text, or a plan sent as text.
+    source : str
+        Where it came from, for messages.
+    json_text : bool, optional
+        ``True``: JSON (a ``.json`` file), its errors told as JSON errors. ``None``: JSON if
+        the text opens with ``{`` and the JSON parser takes it, else YAML (a YAML flow
+        mapping opens with ``{`` too). ``False``: YAML.
+
+    Raises
+    ------
+    PlanError
+        Malformed JSON (line and column) or YAML, or a key given twice in one object,
+        named with its place: ``ops[2] (transfer): key 'police' is given twice …`` (JSON
+        parsers keep the last value in silence).
+
+    Examples
+    --------
+    >>> read_plan_text('{"name": "x", "ops": []}', "p.json", json_text=True)
+    {'name': 'x', 'ops': []}
+    >>> read_plan_text('{"ops": [{"op": "move", "unit": "a", "unit": "b"}]}', "p.json")
+    Traceback (most recent call last):
+    ...
+    orgmodel.restructure.plan.PlanError: p.json: ops[0] (move): key 'unit' is given twice ...
+    """
+    if json_text is None and text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            pass  # YAML's flow mapping, or malformed: the YAML reader names it
+        else:
+            _refuse_repeated_keys(text, data, source)
+            return data
+    if json_text:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise PlanError(
+                lazy(
+                    "malformed JSON at line {lineno}, column {colno}: {msg}",
+                    lineno=e.lineno,
+                    colno=e.colno,
+                    msg=e.msg,
+                ),
+                source=source,
+            ) from None
+        _refuse_repeated_keys(text, data, source)
+        return data
+    try:
+        return load_yaml(text)
+    except yaml.YAMLError as e:
+        raise PlanError(lazy("malformed YAML: {e}", e=e), source=source) from e
+
+
+def _refuse_repeated_keys(text: str, data: Any, source: str) -> None:
+    """Refuse a plan's JSON text giving a key twice, naming the operation it is in."""
+    issues = find_repeated_keys(text, data)
+    if not issues:
+        return
+    issue = issues[0]
+    m = _OP_PLACE.match(str(issue.where or ""))
+    ops = data.get("ops") if isinstance(data, dict) else None
+    if m is None or not isinstance(ops, list) or int(m[1]) >= len(ops):
+        raise PlanError(str(issue), source=source)
+    i = int(m[1])
+    name = ops[i].get("op") if isinstance(ops[i], dict) else None
+    reason: str = issue.message
+    if m[2]:  # deeper in the operation: ops[2].into
+        reason = lazy("{where}: {reason}", where=m[2], reason=issue.message)
+    raise PlanError(reason, index=i, op=name if isinstance(name, str) else None, source=source)

@@ -91,10 +91,15 @@ def test_plan_text_with_a_key_given_twice_is_refused(client: TestClient, text: s
     # reader that kept the last value silently: 9 officers moved where the planner read 2.
     body = {"base": "test-county", "plan_text": text}
     p = problem(client.post("/api/v1/scenarios", json=body, headers=P), 422, "invalid-plan")
-    first = 6 if text.startswith("name") else 1
-    assert (
-        f"duplicate key 'police' at line {first + 1} (first given at line {first})" in p["detail"]
-    )
+    if text.startswith("name"):
+        assert "duplicate key 'police' at line 7 (first given at line 6)" in p["detail"]
+    else:  # JSON text: the JSON problem and the operation, as a .json plan file says it
+        assert p["detail"] == (
+            "request body: plan: ops[0] (transfer): key 'police' is given twice in one object: "
+            "the last value would silently win; give it once"
+        ), p
+        assert "YAML" not in p["detail"]
+        assert p["errors"][0]["op_index"] == 0
     assert client.get("/api/v1/scenarios", headers=V).json() == []  # nothing saved
 
 
@@ -119,6 +124,10 @@ def test_json_body_with_a_key_given_twice_is_refused(
     headers = {**P, "Content-Type": "application/json"}
     p = problem(client.post(path, content=raw.encode(), headers=headers), 422, "invalid-request")
     assert f"key {key!r} is given twice" in p["detail"], p
+    # the place, as an organisation body's is named (units[3]): the operation in the plan
+    where = {"police": "plan.ops[0]", "base": "the top level", "norms": "the top level"}[key]
+    assert p["detail"].startswith(f"request body: {where}: key {key!r}"), p
+    assert p["errors"][0]["field"] == ("plan.ops[0].police" if key == "police" else key), p
     assert client.get("/api/v1/scenarios", headers=V).json() == []  # nothing saved
 
 

@@ -13,7 +13,13 @@ from typer.testing import CliRunner
 
 from orgmodel.cli import app
 from orgmodel.i18n import language
-from orgmodel.restructure.plan import PlanError, check_op, plan_from_dict
+from orgmodel.restructure.plan import (
+    PlanError,
+    check_op,
+    load_plan,
+    plan_from_dict,
+    read_plan_text,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTY = str(ROOT / "seeds" / "orgs" / "mirror-county.yaml")
@@ -106,3 +112,61 @@ def test_bundle_across_bureaus_lists_the_units_by_bureau_in_either_language() ->
         in shown["zh"]
     )
     assert not re.search(r"\bof\b|; ", shown["zh"]), shown["zh"]
+
+
+JSON_PLAN_KEY_TWICE = (
+    '{"name": "x", "ops": [\n'
+    '  {"op": "move", "unit": "a", "to": "b"},\n'
+    '  {"op": "move", "unit": "c", "to": "b"},\n'
+    '  {"op": "transfer", "from": "xj", "to": "s1", "police": 2, "police": 9}\n'
+    "]}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "not_said"),
+    [
+        (
+            "en",
+            "ops[2] (transfer): key 'police' is given twice in one object: the last value "
+            "would silently win; give it once",
+            "YAML",
+        ),
+        ("zh", "ops[2]（transfer）：键 'police' 在同一对象中给了两次", "YAML"),
+    ],
+)
+def test_a_json_plan_file_giving_a_key_twice_says_so_as_json(
+    tmp_path: Path, lang: str, expected: str, not_said: str
+) -> None:
+    # Before, a .json plan went through the YAML reader: "YAML 格式错误" (malformed YAML)
+    # for a JSON file, with lines but no operation named.
+    p = tmp_path / "plan.json"
+    p.write_text(JSON_PLAN_KEY_TWICE, encoding="utf-8")
+    with language(lang):
+        with pytest.raises(PlanError) as ei:
+            load_plan(p)
+        msg = str(ei.value)  # a lazy text: shown in the language in force
+    assert expected in msg and not_said not in msg, msg
+    assert (ei.value.index, ei.value.op) == (2, "transfer")
+
+
+def test_a_malformed_json_plan_file_is_named_as_json(tmp_path: Path) -> None:
+    p = tmp_path / "plan.json"
+    p.write_text('{"name": "x", "ops": [,]}', encoding="utf-8")
+    with language("en"):
+        with pytest.raises(PlanError) as ei:
+            load_plan(p)
+        # column 23: the comma after '[' (22 characters before it)
+        assert str(ei.value) == f"{p}: malformed JSON at line 1, column 23: Expecting value"
+    with language("zh"):
+        with pytest.raises(PlanError) as ei:
+            load_plan(p)
+        assert "第 1 行第 23 列 JSON 格式错误" in str(ei.value), str(ei.value)
+
+
+def test_a_key_twice_deeper_in_an_operation_names_the_field_path() -> None:
+    text = '{"ops": [{"op": "merge", "units": ["a", "b"], "into": {"id": "x", "id": "y"}}]}'
+    with language("en"):
+        with pytest.raises(PlanError) as ei:
+            read_plan_text(text, "p.json", json_text=True)
+        assert str(ei.value).startswith("p.json: ops[0] (merge): into: key 'id' is given twice")
