@@ -58,7 +58,7 @@ def _pandas() -> Any:
     try:
         import pandas as pd
     except ImportError as e:  # pragma: no cover - the extra is installed by make test
-        raise ImportError("to_frame() needs pandas: pip install 'orgmodel[pandas]'") from e
+        raise ImportError(lazy("to_frame() needs pandas: pip install 'orgmodel[pandas]'")) from e
     return pd
 
 
@@ -66,21 +66,31 @@ def _check(org: Any, norms: Any, policy: Any = None, *, call: str) -> None:
     """A clear TypeError for an argument of the wrong type (not an AttributeError deep inside)."""
     if not isinstance(org, OrgGraph):
         raise TypeError(
-            f"{call}: org must be an OrgGraph (om.read(path) reads a file), "
-            f"not {type(org).__name__}"
+            lazy(
+                "{call}: org must be an OrgGraph (om.read(path) reads a file), not {type}",
+                call=call,
+                type=type(org).__name__,
+            )
         )
     if norms is not None and not isinstance(norms, Norms):
         raise TypeError(
-            f"{call}: norms= must be Norms (om.load_norms(path) reads a file), "
-            f"not {type(norms).__name__}"
+            lazy(
+                "{call}: norms= must be Norms (om.load_norms(path) reads a file), not {type}",
+                call=call,
+                type=type(norms).__name__,
+            )
         )
     if policy is not None and (
         isinstance(policy, str | bytes | Path | Mapping)
         or not all(isinstance(rule, PolicyRule) for rule in policy)
     ):
         raise TypeError(
-            f"{call}: policy= must be a list of PolicyRule (om.load_policy(path) reads a file), "
-            f"not {type(policy).__name__}"
+            lazy(
+                "{call}: policy= must be a list of PolicyRule (om.load_policy(path) reads a "
+                "file), not {type}",
+                call=call,
+                type=type(policy).__name__,
+            )
         )
 
 
@@ -281,8 +291,13 @@ class MetricReport(Mapping[str, Any]):
         if section is None and "." in what and tuple(what.split(".", 1)) in PER_UNIT_LISTS:
             section, key = what.split(".", 1)
         if section is None or key is None:
-            names = ", ".join(repr(n) for n in ("units", "headline", *_LIST_NAMES))
-            raise ValueError(f"to_frame: what must be one of {names}, not {what!r}")
+            raise ValueError(
+                lazy(
+                    "to_frame: what={what!r} is none of {names}",
+                    what=what,
+                    names=join_list(repr(n) for n in ("units", "headline", *_LIST_NAMES)),
+                )
+            )
         frame = _records_frame(self.report[section][key], _LIST_COLUMNS[(section, key)])
         if "id" in frame.columns and frame["id"].is_unique:
             frame = frame.set_index("id")
@@ -574,8 +589,10 @@ def apply(
         plan = plan_from_dict(dict(plan))
     elif not isinstance(plan, Plan):
         raise TypeError(
-            f"apply: plan must be a Plan, a plan dict or a plan file's path, "
-            f"not {type(plan).__name__}"
+            lazy(
+                "apply: plan must be a Plan, a plan dict or a plan file's path, not {type}",
+                type=type(plan).__name__,
+            )
         )
     result = apply_plan(base, plan, norms=norms)
     return Scenario(
@@ -664,7 +681,11 @@ class Comparison(Mapping[str, Any]):
         """
         if what not in _COMPARE_COLUMNS:
             raise ValueError(
-                f"to_frame: what must be 'metrics', 'policy', 'flows' or 'categories', not {what!r}"
+                lazy(
+                    "to_frame: what={what!r} is none of {names}",
+                    what=what,
+                    names=join_list(repr(n) for n in _COMPARE_COLUMNS),
+                )
             )
         columns = _COMPARE_COLUMNS[what]
         if what == "metrics":
@@ -741,7 +762,7 @@ def compare(
     if isinstance(a, ScenarioResult):
         if b is not None:
             raise TypeError(
-                "compare: give one apply() result, or two organisations (om.compare(a, b))"
+                lazy("compare: give one apply() result, or two organisations (om.compare(a, b))")
             )
         before, after, lineage = a.base, a.org, a.lineage
         _, norms, policy = _scenario_defaults(a, norms, policy)
@@ -752,7 +773,7 @@ def compare(
         _, norms, policy = _scenario_defaults(b, norms, policy)
     else:
         if b is None:
-            raise TypeError("compare(a, b) needs two organisations, or one apply() result")
+            raise TypeError(lazy("compare(a, b) needs two organisations, or one apply() result"))
         before, after = a, b
     _check(before, norms, policy, call="compare")
     _check(after, None, call="compare")

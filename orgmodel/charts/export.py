@@ -22,6 +22,9 @@ from typing import Any, Literal
 import plotly
 import plotly.graph_objects as go
 
+from orgmodel.errors import InputError
+from orgmodel.i18n import lazy
+
 __all__ = ["ExportUnavailable", "figure_image", "write_figure"]
 
 ImageFormat = Literal["png", "svg"]
@@ -68,16 +71,16 @@ def figure_image(
     ------
     ExportUnavailable
         Kaleido is not installed, or no Chromium browser is found or it cannot start.
-    ValueError
-        ``fmt`` is neither ``"svg"`` nor ``"png"``.
+    InputError
+        ``fmt`` is neither ``"svg"`` nor ``"png"`` (a ``ValueError``).
     """
     if fmt not in ("svg", "png"):
-        raise ValueError(f"image format must be 'svg' or 'png', got {fmt!r}")
+        raise InputError(lazy("image format: {fmt!r} is neither 'svg' nor 'png'", fmt=fmt))
     try:
         import kaleido
     except ImportError as e:  # pragma: no cover - make install installs it
         raise ExportUnavailable(
-            "PNG/SVG export needs Kaleido: pip install 'orgmodel[export]'"
+            lazy("PNG/SVG export needs Kaleido: pip install 'orgmodel[export]'")
         ) from e
     opts: dict[str, object] = {"format": fmt}
     layout = fig.get("layout", {}) if isinstance(fig, Mapping) else fig.to_plotly_json()["layout"]
@@ -95,8 +98,11 @@ def figure_image(
         data = kaleido.calc_fig_sync(fig, opts=opts, kopts=kopts)
     except Exception as e:  # Kaleido's own errors: no browser, browser died, timeout
         raise ExportUnavailable(
-            f"PNG/SVG export failed: {e} (it needs chromium: apt-get install chromium "
-            "fonts-wqy-microhei, or ORGMODEL_CHROMIUM=/path/to/chromium)"
+            lazy(
+                "PNG/SVG export failed: {error} (it needs chromium: apt-get install chromium "
+                "fonts-wqy-microhei, or ORGMODEL_CHROMIUM=/path/to/chromium)",
+                error=e,
+            )
         ) from e
     return bytes(data)
 
@@ -104,13 +110,14 @@ def figure_image(
 def write_figure(fig: go.Figure, path: str | Path, **options: object) -> Path:
     """Write the figure to ``path`` as SVG or PNG, by its suffix (whole or not at all).
 
-    Options are those of :func:`figure_image`. Raises ``ValueError`` for another suffix and
-    :class:`ExportUnavailable` as :func:`figure_image` does.
+    Options are those of :func:`figure_image`. Raises :class:`~orgmodel.errors.InputError`
+    (a ``ValueError``) for another suffix, naming the path, and :class:`ExportUnavailable` as
+    :func:`figure_image` does. Messages follow the language in force (:mod:`orgmodel.i18n`).
     """
     p = Path(path)
     fmt = p.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
-        raise ValueError(f"{p}: write a .svg or .png file")
+        raise InputError(lazy("{path}: a figure is written to a .svg or .png file", path=p))
     data = figure_image(fig, fmt, **options)  # type: ignore[arg-type]
     tmp = p.with_name(p.name + ".part")
     tmp.write_bytes(data)

@@ -60,7 +60,8 @@ def test_png_file_of_a_figure(tmp_path: Path, output_dir: Path) -> None:
     assert height == fig.layout.height
     assert not (tmp_path / "mirror.png.part").exists()
     (output_dir / "export-mirror-county.png").write_bytes(data)
-    with pytest.raises(ValueError, match=r"\.svg or \.png"):
+    # the charts' tests run in Chinese (tests/charts/conftest.py): the refusal too
+    with pytest.raises(ValueError, match=r"mirror\.jpg：图表只能写入 \.svg 或 \.png 文件"):
         write_figure(fig, tmp_path / "mirror.jpg")
 
 
