@@ -32,7 +32,8 @@ import yaml
 
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
-from orgmodel.i18n import join_list, lazy
+from orgmodel.i18n import join_list, lazy, located
+from orgmodel.io.jsonkeys import find_repeated_keys
 
 __all__ = ["check_lineage", "lineage_origins", "read_lineage"]
 
@@ -67,6 +68,12 @@ def read_lineage(path: str | Path) -> dict[str, list[str]]:
                 e=e,
             )
         ) from e
+    if p.suffix.lower() == ".json":
+        # json keeps the last of two equal keys in silence: {"s1": "zx", "s1": "zy"} would
+        # drop s1 → zx; refused as an organisation file's repeated key is, naming the key
+        repeated = find_repeated_keys(text, data)
+        if repeated:
+            raise InputError(located(p, join_list(repeated[:10], "; ")))
     return lineage_from_data(data, str(p))
 
 
