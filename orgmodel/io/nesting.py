@@ -4,18 +4,35 @@ An organisation file nests three levels (document → units → unit) and a plan
 document nested thousands deep is an attack or an accident, and the parsers meet it with a
 ``RecursionError`` (PyYAML only after seconds of work). :func:`check_nesting` refuses it first,
 in one pass over the brackets and the indentation.
+
+Only structure counts: a bracket inside a string (a unit named ``"[[[[…"``) or a YAML
+comment nests nothing. The quick pass counts every bracket; when it finds the limit passed,
+the document's structure is counted exactly (JSON: the brackets outside strings; YAML: the
+parser's mapping and sequence events), so a name never trips the limit. A JSON text of a few
+MiB (a request, a plan) is counted exactly from the start: a ``]`` inside a string could
+otherwise hide real depth from the quick pass.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
+import yaml
 
 from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
+from orgmodel.io.jsonkeys import unescaped_quotes
 
-__all__ = ["MAX_NESTING", "BracketWalk", "NestingError", "check_nesting"]
+__all__ = [
+    "EXACT_BYTES",
+    "MAX_NESTING",
+    "BracketWalk",
+    "NestingError",
+    "check_nesting",
+    "too_deep",
+]
 
 #: Deepest nesting accepted in an organisation file or a plan (brackets or YAML indentation).
 MAX_NESTING = 64
@@ -35,9 +52,10 @@ def check_nesting(
 ) -> None:
     """Refuse ``text`` if its brackets or its indentation nest deeper than ``limit``.
 
-    Brackets inside quoted strings count too (the check does not parse): a real document
-    is far from the limit either way. A closing bracket with nothing open is ignored. The
-    brackets are counted in one vectorised pass (a national organisation file is ~100 MB).
+    Only structure counts: brackets inside strings (and YAML comments) do not. The
+    brackets are counted in one vectorised pass (a national organisation file is ~100 MB);
+    past the limit, or on a JSON text up to :data:`EXACT_BYTES`, the structure is counted
+    exactly (see the module's notes). A closing bracket with nothing open is ignored.
 
     Parameters
     ----------
@@ -59,24 +77,81 @@ def check_nesting(
     Examples
     --------
     >>> check_nesting("[[1]]", "x.json", limit=2)
+    >>> check_nesting('[["[[[[name"]]', "x.json", limit=2, indentation=False)
     >>> check_nesting("[[[1]]]", "x.json", limit=2)  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     NestingError: x.json: the document nests more than 2 levels deep; ...
     """
-    deepest = _bracket_depth(text)
-    if deepest <= limit and indentation:
-        # Block YAML nests by indentation; any indent step counts as one level.
-        s = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-        indents = sorted({len(m.group(1)) for m in _INDENT.finditer(s)})
-        deepest = max(deepest, len(indents) - 1)
+    if not indentation and len(text) <= EXACT_BYTES:
+        deepest = _json_depth(text)
+    else:
+        deepest = _bracket_depth(text)
+        if deepest <= limit and indentation:
+            # Block YAML nests by indentation; any indent step counts as one level.
+            s = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+            indents = sorted({len(m.group(1)) for m in _INDENT.finditer(s)})
+            deepest = max(deepest, len(indents) - 1)
+        if deepest > limit:  # brackets in strings, or indented text: count the structure
+            deepest = _json_depth(text) if not indentation else _yaml_depth(text, limit)
     if deepest > limit:
-        raise NestingError(
-            lazy(
-                "{source}: the document nests more than {limit} levels deep; an organisation file or a plan needs a handful",
-                source=source,
-                limit=limit,
-            )
+        raise too_deep(source, limit)
+
+
+def too_deep(source: str, limit: int = MAX_NESTING) -> NestingError:
+    """The error of a document nesting deeper than ``limit`` (also for a parser's own
+    ``RecursionError`` on one)."""
+    return NestingError(
+        lazy(
+            "{source}: the document nests more than {limit} levels deep; an organisation file or a plan needs a handful",
+            source=source,
+            limit=limit,
         )
+    )
+
+
+#: JSON texts up to this size are counted exactly from the start (about 2 ms a MiB).
+EXACT_BYTES = 8 << 20
+
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _json_depth(text: str | bytes) -> int:
+    """The deepest nesting of a JSON text's brackets outside strings (a close with nothing
+    open counting as nothing), a few numpy passes per 4 MiB."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    b = np.frombuffer(raw, dtype=np.uint8)
+    walk = BracketWalk()
+    inside, carried, step = 0, 0, 1 << 22
+    for s in range(0, len(b), step):
+        part = b[s : s + step]
+        quotes, carried = unescaped_quotes(part, carried)
+        at = np.flatnonzero((part == _LB) | (part == _RB) | (part == _LC) | (part == _RC))
+        outside = at[(np.searchsorted(quotes, at) + inside) % 2 == 0]
+        walk.feed(part[outside].tobytes())
+        inside = (inside + len(quotes)) % 2
+    return walk.deepest
+
+
+def _yaml_depth(text: str | bytes, limit: int) -> int:
+    """The deepest nesting of a YAML (or JSON) document's mappings and sequences, from the
+    parser's events (no document is built), read until it passes ``limit``. A document the
+    parser refuses is left to the reader, which names what is wrong."""
+    depth = deepest = 0
+    try:
+        for event in yaml.parse(text, Loader=_YAML_LOADER):
+            if isinstance(event, _OPENS):
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+                    if deepest > limit:
+                        break
+            elif isinstance(event, _CLOSES):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return deepest
 
 
 def _bracket_depth(text: str | bytes) -> int:
@@ -88,8 +163,9 @@ def _bracket_depth(text: str | bytes) -> int:
 
 
 class BracketWalk:
-    """The bracket nesting of a document read in pieces, counted as :func:`check_nesting`
-    counts it (brackets inside strings too; a close with nothing open counts as nothing).
+    """The bracket nesting of a document read in pieces, as :func:`check_nesting`'s quick
+    pass counts it (brackets inside strings too: past the limit, the caller counts the
+    structure exactly; a close with nothing open counts as nothing).
 
     Feed the pieces in order; :attr:`deepest` is the deepest nesting so far.
 

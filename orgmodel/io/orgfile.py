@@ -50,7 +50,7 @@ from orgmodel.io.jsonkeys import (
     key_count,
     unescaped_quotes,
 )
-from orgmodel.io.nesting import MAX_NESTING, BracketWalk, check_nesting
+from orgmodel.io.nesting import MAX_NESTING, BracketWalk, check_nesting, too_deep
 from orgmodel.model import (
     CATEGORY_CODES,
     KINDS,
@@ -1385,6 +1385,8 @@ def _parse_json(text: str | bytes, source: str) -> tuple[Any, bool]:
         text = _utf8(text, source)
     try:
         return json.loads(text), False
+    except RecursionError:  # deeper than orjson reads, its depth hidden by "]" in strings
+        raise too_deep(source) from None
     except json.JSONDecodeError as e:
         raise InputError(
             lazy(

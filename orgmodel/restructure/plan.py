@@ -38,6 +38,7 @@ from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.i18n import LazyText, join_list, lazy, located
 from orgmodel.io.jsonkeys import find_repeated_keys
+from orgmodel.io.nesting import check_nesting, too_deep
 from orgmodel.model import MAX_HEADCOUNT
 
 __all__ = [
@@ -857,6 +858,8 @@ def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> 
         Malformed JSON (line and column) or YAML, or a key given twice in one object,
         named with its place: ``ops[2] (transfer): key 'police' is given twice …`` (JSON
         parsers keep the last value in silence).
+    NestingError
+        The text nests deeper than :data:`~orgmodel.io.nesting.MAX_NESTING`.
 
     Examples
     --------
@@ -867,9 +870,12 @@ def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> 
     ...
     orgmodel.restructure.plan.PlanError: p.json: ops[0] (move): key 'unit' is given twice ...
     """
+    check_nesting(text, source, indentation=not json_text)
     if json_text is None and text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
+        except RecursionError:  # a depth that "]" in strings hid from the quick count
+            raise too_deep(source) from None
         except ValueError:
             pass  # YAML's flow mapping, or malformed: the YAML reader names it
         else:
@@ -878,6 +884,8 @@ def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> 
     if json_text:
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise too_deep(source) from None
         except json.JSONDecodeError as e:
             raise PlanError(
                 lazy(
