@@ -108,9 +108,8 @@ _TAKES_LEVEL_T = _KIND_LEVEL < 0
 #: The staffing group-bys' key of a unit of every kind (Frame._staffing_key), before the
 #: departments take their function's category and the units in _TAKES_LEVEL_T their
 #: parent's level (their level part here is 0).
-_KEY_T = (
-    np.maximum(_KIND_LEVEL, 0).astype(np.int64) * (len(CATEGORY_CODES) * len(KINDS)) + _CAT_KIND
-)
+_LEVEL_PART_T = np.maximum(_KIND_LEVEL, 0).astype(np.int64) * (len(CATEGORY_CODES) * len(KINDS))
+_KEY_T = _LEVEL_PART_T + _CAT_KIND
 
 
 class _NodeView(Mapping[str, dict[str, Any]]):
@@ -390,6 +389,9 @@ def _fill(
 #: Whether the staffing pass groups establishments level by level when it can (tests turn
 #: it off to compare with the grouping by sort).
 _BY_LEVEL = True
+#: Whether the staffing group-bys count the community posts as the rest of the totals when
+#: they share one key (tests turn it off to compare with the counting of every unit).
+_BULK = True
 #: Bits of the integers a float64 sum holds exactly with room to spare (the staffing
 #: group-bys pack two integer columns into one weight within them; tests lower it).
 _EXACT_BITS = 52
@@ -440,6 +442,18 @@ class _MemberLevels:
             out[slot] += np.add.reduceat(v, first, dtype=np.int64)
         return out[:nh]
 
+    def any_of(self, values: Callable[[int, int], np.ndarray]) -> np.ndarray:
+        """Whether some member of every establishment (by slot of ``heads``) holds a
+        boolean column, given level by level: ``values(s, e)`` for the level ``s:e``."""
+        nh = len(self.heads)
+        out = np.zeros(nh + 1, dtype=bool)
+        for s, e, first, slot, jm in self.levels:
+            v = values(s, e)
+            if jm is not None:
+                v = v & jm
+            out[slot[np.logical_or.reduceat(v, first)]] = True
+        return out[:nh]
+
     def sizes(self) -> np.ndarray:
         """Units of every establishment, the head included."""
         nh = len(self.heads)
@@ -470,10 +484,14 @@ class _MemberLevels:
             at_parts = [heads[h]]
             parts = [[np.minimum(k[h], a_h[h])] for k in (k1, k2, k3)]
         # A member: E officers before it — its head's and its run's before it.
-        zero = np.zeros(1, dtype=np.int64)
-        a_x, k_x = np.concatenate((a_h, zero)), [np.concatenate((k, zero)) for k in (k1, k2, k3)]
+        nh = len(heads)
+        ks = (k1, k2, k3)
         for s, e, first, slot, jm in self.levels:
-            room = k_x[2][slot] - a_x[slot]  # what the head left (≤ 0: nothing)
+            if jm is None:
+                room = k3[slot] - a_h[slot]  # what the head left (≤ 0: nothing)
+            else:  # runs under a unit that is no head (slot nh) take nothing
+                sl = np.minimum(slot, nh - 1)
+                room = np.where(slot < nh, k3[sl] - a_h[sl], 0)
             runs = np.flatnonzero(room > 0)
             if not len(runs):
                 continue
@@ -483,7 +501,7 @@ class _MemberLevels:
             # reach it — usually the first or second. So the runs are walked a unit at a
             # time, those still open only; after _ROUNDS units, the rest of each at once.
             ends = np.append(first[1:], e - s)[runs]
-            pos, left, before = first[runs], room[runs], a_x[slot[runs]]
+            pos, left, before = first[runs], room[runs], a_h[slot[runs]]
             act = np.arange(len(runs))  # the open runs, among ``runs``
             at_l, run_l, before_l = [], [], []
             for _ in range(_ROUNDS):
@@ -517,7 +535,7 @@ class _MemberLevels:
             v_at = v[at]
             at_parts.append(at + s)
             for j in range(3):
-                parts[j].append(np.minimum(np.maximum(k_x[j][sl] - before, 0), v_at))
+                parts[j].append(np.minimum(np.maximum(ks[j][sl] - before, 0), v_at))
         return (
             np.concatenate(at_parts),
             *(np.concatenate(p) for p in parts),
@@ -893,13 +911,34 @@ class Frame:
     @cached_property
     def span(self) -> np.ndarray:
         """Direct REPORTS_TO children of every unit, by position (0 for a leaf)."""
-        return np.bincount(self.ppos[1:], minlength=self.n)
+        if self.blocks is None:
+            return np.bincount(self.ppos[1:], minlength=self.n)
+        m, sp = self.managing
+        out = np.zeros(self.n, dtype=np.int64)
+        out[m] = sp
+        return out
+
+    @cached_property
+    def managing(self) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of the managing units — those with a child — breadth-first, their
+        spans): from the runs of siblings (:attr:`blocks`), one run per managing unit,
+        without a whole column."""
+        blocks = self.blocks
+        if blocks is None:
+            m = np.flatnonzero(self.span)
+            return m, self.span[m]
+        if not blocks:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return (
+            np.concatenate([p for _, _, _, p in blocks]),
+            np.concatenate([np.diff(first, append=e - s) for s, e, first, _ in blocks]),
+        )
 
     @cached_property
     def spans(self) -> dict[str, int]:
         """Direct REPORTS_TO children of every managing unit."""
-        m = np.flatnonzero(self.span)
-        return dict(zip(self.ids_at(m), self.span[m].tolist(), strict=True))
+        m, sp = self.managing
+        return dict(zip(self.ids_at(m), sp.tolist(), strict=True))
 
     @cached_property
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1193,13 +1232,18 @@ class Frame:
     def subtree_at(self, values: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """Subtree sums of an integer column at some positions (:meth:`up` there), without a
         whole column: the deepest level (leaves, most of the units) is read, not copied."""
-        top = self._up_top(values)
+        top = self.aux_top if values is self.aux else self._up_top(values)
         if top is None:
             return self.up(values)[positions]
         inside = positions < len(top)
         if inside.all():
             return top[positions]
         return np.where(inside, top[np.where(inside, positions, 0)], values[positions])
+
+    @cached_property
+    def aux_top(self) -> np.ndarray | None:
+        """:meth:`_up_top` of the auxiliaries (read at stations and at bureaus)."""
+        return self._up_top(self.aux)
 
     @cached_property
     def subtree_aux(self) -> np.ndarray:
@@ -1337,9 +1381,10 @@ class Frame:
         for i, (s, e) in enumerate(self.levels()):
             k = kind[s:e]
             m = _MEMBER_T[k]
-            is_st = k == _STATION
+            parent_level = e < n  # the deepest level is no unit's parent
             if not m.any():
-                inst[s:e] = is_st
+                if parent_level:
+                    np.equal(k, _STATION, out=inst[s:e])
                 head_parts.append(np.arange(s, e))
                 continue
             if blocks is not None:  # the parents' by runs of siblings
@@ -1352,7 +1397,8 @@ class Frame:
             if join_levels and join_levels[-1][1] == s and not nested:
                 nested = bool((join & joined[ppos[s:e]]).any())
             joined[s:e] = join
-            np.logical_or(is_st, join, out=inst[s:e])
+            if parent_level:
+                np.logical_or(k == _STATION, join, out=inst[s:e])
             if join.all():
                 join_levels.append((s, e))
             elif join.any():
@@ -1402,11 +1448,13 @@ class Frame:
         else:  # by kind: the head's, or that of a member of a kind that keeps one
             roster_any = R_k[kh]
             if (R_k & _MEMBER_T).any():
-                for s, e in join_levels:
-                    keeps = np.flatnonzero(R_k[kind[s:e]] & joined[s:e]) + s
-                    # not nested: a member's head is its parent
-                    hk = ppos[keeps] if head is None else head[keeps]
-                    roster_any[np.searchsorted(heads, hk)] = True
+                if by_level is not None:
+                    roster_any |= by_level.any_of(lambda s, e: R_k[kind[s:e]])
+                else:
+                    assert head is not None
+                    for s, e in join_levels:
+                        keeps = np.flatnonzero(R_k[kind[s:e]] & joined[s:e]) + s
+                        roster_any[np.searchsorted(heads, head[keeps])] = True
         add_m = np.where(joined, ADD_k[kind], 0) if ADD_k.any() else None
         added = (
             np.add.reduceat(add_m[order_in], starts)
@@ -1467,12 +1515,48 @@ class Frame:
         # over the units accumulating into rows would have created them. Integer sums are
         # exact in any order; the float ones (hidden loss, supervision) add breadth-first.
         ncat = len(CATEGORY_CODES)
-        key = self._staffing_key()
+        key, others = self._staffing_key()
         nkeys = (_NO_LEVEL + 1) * ncat * nk
-        counts = np.bincount(key, minlength=nkeys)
-        first = _first_seen_of(key, counts > 0)
+
+        def two_sums(k: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
+            """Σ of two non-negative integer columns by key (over all keys, int64), in one
+            bincount when exact: the weight ``lo + hi · 2**b`` with 2**b above Σ lo, every
+            partial sum below 2**53."""
+            if not len(lo):
+                return [np.zeros(nkeys, dtype=np.int64) for _ in range(2)]
+            b = int(lo.sum()).bit_length()
+            if lo.min() >= 0 and hi.min() >= 0 and int(hi.sum()).bit_length() + b <= _EXACT_BITS:
+                w = np.multiply(hi, float(1 << b))
+                np.add(w, lo, out=w, casting="unsafe")
+                got = np.bincount(k, weights=w, minlength=nkeys).astype(np.int64)
+                del w
+                return [got & ((1 << b) - 1), got >> b]
+            return [np.bincount(k, weights=c, minlength=nkeys).astype(np.int64) for c in (lo, hi)]
+
+        if others is None:  # every unit by its key
+            counts = np.bincount(key, minlength=nkeys)
+            first = _first_seen_of(key, counts > 0)
+            police_k, aux_k = two_sums(key, police, aux)
+        else:
+            # The community posts share one key: the others by theirs, the posts as the
+            # rest of the totals (integers: exact in any order).
+            ko = key[others]
+            counts = np.bincount(ko, minlength=nkeys)
+            f = _first_seen_of(ko, counts > 0)
+            first = np.full(nkeys, n, dtype=np.int64)
+            found = f < len(ko)
+            first[found] = others[f[found]]
+            police_k, aux_k = two_sums(ko, police[others], aux[others])
+            kb = int(_KEY_T[_POST])  # a post's level and category are its kind's
+            counts[kb] += n - len(others)
+            # the first post: the first position missing from ``others``
+            gap = np.flatnonzero(others != np.arange(len(others)))
+            first[kb] = int(gap[0]) if len(gap) else len(others)
+            police_k[kb] += int(police.sum()) - int(police_k.sum())
+            aux_k[kb] += int(aux.sum()) - int(aux_k.sum())
         present = np.flatnonzero(counts)
         present = present[np.argsort(first[present], kind="stable")]
+        police_s, aux_s = police_k[present].tolist(), aux_k[present].tolist()
 
         def sums(k: np.ndarray, w: np.ndarray | None, dtype: Any = np.int64) -> list[Any]:
             if w is not None and not w.any():
@@ -1491,30 +1575,18 @@ class Frame:
         adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
         # Supervision over the units with leaders only (the others add 0.0: no change).
-        if lead_n is None:
-            with_l = np.flatnonzero((L_k != 0)[kind])
-            lead_l = L_k[kind[with_l]]
-        else:
+        if lead_n is not None:
             with_l = np.flatnonzero(lead_n)
             lead_l = lead_n[with_l]
+        else:
+            if others is not None and L_k[_POST] == 0:  # none among the posts
+                with_l = others[(L_k != 0)[kind[others]]]
+            else:
+                with_l = np.flatnonzero((L_k != 0)[kind])
+            lead_l = L_k[kind[with_l]]
         key_l = key[with_l]
         sup = (police[with_l] - lead_l) / lead_l
         del lead_l, with_l
-
-        def two_sums(lo: np.ndarray, hi: np.ndarray) -> tuple[list[int], list[int]]:
-            """``sums(key, lo)`` and ``sums(key, hi)`` of two whole non-negative integer
-            columns, in one bincount when exact: the weight ``lo + hi · 2**b`` with 2**b
-            above Σ lo, every partial sum below 2**53."""
-            b = int(lo.sum()).bit_length()
-            if lo.min() >= 0 and hi.min() >= 0 and int(hi.sum()).bit_length() + b <= _EXACT_BITS:
-                w = np.multiply(hi, float(1 << b))
-                np.add(w, lo, out=w, casting="unsafe")
-                got = np.bincount(key, weights=w, minlength=nkeys)[present].astype(np.int64)
-                del w
-                return (got & ((1 << b) - 1)).tolist(), (got >> b).tolist()
-            return sums(key, lo), sums(key, hi)
-
-        police_s, aux_s = two_sums(police, aux) if n else ([], [])
         # Σ 编制数 over the units that give one (-1: not given), in any order: integers.
         est = cols.establishment
         st.establishment = int(est.sum() if not len(est) or est.min() >= 0 else est[est > 0].sum())
@@ -1561,16 +1633,35 @@ class Frame:
                 sv[1] += row[11]
         return st
 
-    def _staffing_key(self) -> np.ndarray:
+    def _staffing_key(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The staffing group-bys' key of every unit, by position (a fresh array):
         ``(level · len(CATEGORY_CODES) + category) · len(KINDS) + kind``, with the unit's
         level (:attr:`level9`) and category (:attr:`cat_kind`). A table by kind gives it,
         then the departments take their function's category and the units without a level
-        of their own their parent's, level by level."""
+        of their own their parent's, level by level.
+
+        Returns ``(key, others)``. Where the community posts are many and share one key
+        (no unit gives its own category), ``others`` holds the positions of every other
+        unit, ascending, and only they are looked at here; else it is ``None``.
+        """
         nk = len(KINDS)
         per_level = len(CATEGORY_CODES) * nk
-        kind, b = self.kind, self.bounds
-        key = _KEY_T[kind]
+        kind, b, n = self.kind, self.bounds, self.n
+        own = self.org.columns.category
+        own_given = bool(len(own) and own.max() >= 0)  # some units give their own
+        others = None
+        if _BULK and not own_given and not _TAKES_LEVEL_T[_POST] and not _BY_FUNCTION_T[_POST]:
+            rest = kind != _POST
+            if 4 * (n - int(np.count_nonzero(rest))) >= n and not rest.all():
+                others = np.flatnonzero(rest)
+            del rest
+        if others is None:
+            key = _KEY_T[kind]
+            kind_o = kind[1:]
+        else:
+            key = np.full(n, _KEY_T[_POST], dtype=np.int64)
+            kind_o = kind[others]
+            key[others] = _KEY_T[kind_o]
         if _KIND_LEVEL[kind[0]] < 0:
             key[0] += _NO_LEVEL * per_level  # and so for the units below that take it
         if (_BY_FUNCTION_T == _DEPT_T).all():
@@ -1581,19 +1672,32 @@ class Frame:
             # a function's category (-1, no function: the table's last, management)
             cat = self.org.function_category_codes[self.fn[by_fn]]
             key[by_fn] += (cat - _MANAGEMENT) * nk
-        own = self.org.columns.category
-        if len(own) and own.max() >= 0:  # some units give their own
+        if own_given:
             c = own[self.rows].astype(np.int64)
             at = np.flatnonzero(c >= 0)
             key[at] += (c[at] - key[at] % per_level // nk) * nk
-        take = np.flatnonzero(_TAKES_LEVEL_T[kind[1:]]) + 1  # units that take their parent's
+        # The units that take their parent's level (the root has set its own above), level
+        # by level, from the level part of the keys above the deepest level (no unit there
+        # is a parent).
+        if others is None:
+            take = np.flatnonzero(_TAKES_LEVEL_T[kind_o]) + 1
+        else:
+            take = others[_TAKES_LEVEL_T[kind_o]]
+            take = take[take > 0]
         cut = np.searchsorted(take, b).tolist()
         ppos = self.ppos
+        above = b[-2] if len(b) > 2 else n
+        lv = _LEVEL_PART_T[kind[:above]]
+        if _KIND_LEVEL[kind[0]] < 0:
+            lv[0] = _NO_LEVEL * per_level
         for d in range(1, len(b) - 1):
             t = take[cut[d] : cut[d + 1]]
             if len(t):
-                key[t] += key[ppos[t]] // per_level * per_level
-        return key
+                got = lv[ppos[t]]
+                key[t] += got
+                if d < len(b) - 2:
+                    lv[t] = got
+        return key, others
 
     @cached_property
     def bureaus(self) -> Bureaus:

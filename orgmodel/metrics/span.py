@@ -342,7 +342,7 @@ def layers_report(org: OrgGraph) -> dict[str, Any]:
 
 def _bands(fr: Frame, managing_spans: np.ndarray | None = None) -> dict[str, dict[str, Any]]:
     """Managing units by span band; ``managing_spans``: their spans, when at hand."""
-    sp = fr.span[fr.span > 0] if managing_spans is None else managing_spans
+    sp = fr.managing[1] if managing_spans is None else managing_spans
     counts = np.bincount(sp) if len(sp) else np.zeros(1, dtype=np.int64)
     values = np.flatnonzero(counts)
     by_band: Counter[str | None] = Counter()
@@ -355,10 +355,10 @@ def _bands(fr: Frame, managing_spans: np.ndarray | None = None) -> dict[str, dic
     }
 
 
-def _span_rows(fr: Frame, sel: np.ndarray) -> Rows:
-    """``{id, name, kind, span}`` of managing units at positions ``sel``."""
+def _span_rows(fr: Frame, sel: np.ndarray, span: np.ndarray) -> Rows:
+    """``{id, name, kind, span}`` of managing units at positions ``sel``, with their spans."""
     labels = fr.labels
-    kind, span = fr.kind[sel], fr.span[sel]
+    kind = fr.kind[sel]
 
     def build(at: np.ndarray) -> list[dict[str, Any]]:
         cols = zip(
@@ -374,20 +374,20 @@ def _span_rows(fr: Frame, sel: np.ndarray) -> Rows:
 
 
 def _span_report(fr: Frame) -> Section:
-    norms, span, kind = fr.norms, fr.span, fr.kind
-    managing = np.flatnonzero(span)
-    sp = span[managing]
+    norms, kind = fr.norms, fr.kind
+    managing, sp = fr.managing
     n = len(managing)
     edges = int(sp.sum())
-    narrow = _span_rows(fr, managing[sp < norms.narrow_below])
-    wide = _span_rows(fr, managing[sp > norms.wide_above])
+    is_narrow, is_wide = sp < norms.narrow_below, sp > norms.wide_above
+    narrow = _span_rows(fr, managing[is_narrow], sp[is_narrow])
+    wide = _span_rows(fr, managing[is_wide], sp[is_wide])
     mk = kind[managing]
     kind_count = np.bincount(mk, minlength=len(KINDS))
     kind_span = np.bincount(mk, weights=sp, minlength=len(KINDS))
     first = _first_seen(mk, len(KINDS))
     kinds_seen = sorted(np.flatnonzero(kind_count).tolist(), key=first.__getitem__)
     sup = fr.staffing.supervision
-    top = int(managing[np.argmax(sp)]) if n else None
+    top = int(np.argmax(sp)) if n else None
     if n:
         mid = np.partition(sp, [(n - 1) // 2, n // 2])
         lo, hi = int(mid[(n - 1) // 2]), int(mid[n // 2])
@@ -400,7 +400,7 @@ def _span_report(fr: Frame) -> Section:
             "edges": edges,
             "mean_span": ratio(edges, n),
             "median_span": median,
-            "max_span": None if top is None else _span_rows(fr, np.array([top]))[0],
+            "max_span": None if top is None else _span_rows(fr, managing[[top]], sp[[top]])[0],
             "bands": [{"band": k, **v} for k, v in _bands(fr, sp).items()],
             "narrow_below": norms.narrow_below,
             "wide_above": norms.wide_above,

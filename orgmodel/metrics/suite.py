@@ -241,8 +241,8 @@ def _recall(org: OrgGraph, norms: Norms) -> dict[str, float | int | None] | None
 
 def _headline(fr: Frame) -> dict[str, float | int | None]:
     """The headline numbers alone: the suite's passes without the per-unit lists."""
-    st, span, norms = fr.staffing, fr.span, fr.norms
-    managing = span[span > 0]
+    st, norms = fr.staffing, fr.norms
+    managing = fr.managing[1]
     n = len(managing)
     edges = int(managing.sum())
     police = sum(c[1] for c in st.by_kind.values())

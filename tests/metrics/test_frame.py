@@ -236,3 +236,22 @@ def test_members_fill_the_posts_walked_or_read_at_once(
     assert Frame(org).staffing.overhead_a.tolist() == want
     monkeypatch.setattr(_frame, "_BY_LEVEL", False)
     assert Frame(org).staffing.overhead_a.tolist() == want
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_posts_counted_as_the_rest_of_the_totals_change_nothing(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staffing group-bys count the community posts (one key: level 5, frontline) as
+    the totals less every other unit; counting every unit by its key gives the same tables,
+    in the same order, and so the same report."""
+    from orgmodel.metrics import _frame
+
+    org = varied(seed)
+    _, others = Frame(org)._staffing_key()
+    assert others is not None and 0 < len(others) < len(org)  # the short cut is taken
+    kw: dict[str, Any] = {"norms": load_norms(), "policy": load_policy()}
+    bulk = json.dumps(metric_report(org, **kw), ensure_ascii=False)
+    monkeypatch.setattr(_frame, "_BULK", False)
+    assert Frame(org)._staffing_key()[1] is None
+    assert json.dumps(metric_report(org, **kw), ensure_ascii=False) == bulk
