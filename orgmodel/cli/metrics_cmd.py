@@ -17,7 +17,7 @@ from orgmodel.cli.io_cmds import ORG_HELP, ORG_METAVAR, SHEET_HELP, TOTALS_HELP,
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_any
-from orgmodel.io.per_unit import PER_UNIT_SUFFIXES, page_lists, write_per_unit
+from orgmodel.io.per_unit import PER_UNIT_SUFFIXES, page_lists, shown_columns, write_per_unit
 from orgmodel.labels import format_check, label
 from orgmodel.metrics import metric_report
 from orgmodel.metrics._util import group_label
@@ -137,10 +137,12 @@ def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
 
     from orgmodel.charts.numbers import PANEL_KEYS, format_value, metric_label
     from orgmodel.io._atomic import atomic_output
-    from orgmodel.labels import shown_value
+    from orgmodel.labels import METRICS, shown_value
 
-    units = r.units()
-    cols = list(units[0]) if units else []
+    # figures as the product shows them (hidden loss 7.2, not 7.199999999999999)
+    shown = shown_columns(r.unit_columns())
+    cols = list(shown)
+    units = [dict(zip(cols, row, strict=True)) for row in zip(*shown.values(), strict=True)]
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
@@ -173,6 +175,10 @@ def export_metrics(r: Any, fmt: str, output: Path | None) -> None:
     wu.append(cols)
     for u in units:
         wu.append([u[c] for c in cols])
+    for j, c in enumerate(cols, start=1):  # an expected value reads 3.0 beside 3.7, not 3
+        if c in METRICS and METRICS[c].expected:
+            for (cell,) in wu.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = _excel_format(c)
     wp = wb.create_sheet("政策检查")
     checks = r.report["policy"]["results"]
     pcols = ["rule", "description", "unit_id", "unit_name", "value", "threshold", "passed"]

@@ -19,9 +19,16 @@ from typing import Any
 
 from orgmodel.errors import InputError
 from orgmodel.io._atomic import atomic_output
+from orgmodel.labels import METRICS, shown_value
 from orgmodel.metrics.rows import lazy
 
-__all__ = ["PER_UNIT_LISTS", "PER_UNIT_SUFFIXES", "page_lists", "write_per_unit"]
+__all__ = [
+    "PER_UNIT_LISTS",
+    "PER_UNIT_SUFFIXES",
+    "page_lists",
+    "shown_columns",
+    "write_per_unit",
+]
 
 #: The report's per-unit lists as (section, key): each grows with the organisation.
 #: (``workforce.top_hidden_loss`` and ``layers.command_path.longest`` are top-20s already.)
@@ -111,9 +118,30 @@ def page_lists(
     return out, lists
 
 
+def shown_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, Sequence[Any]]:
+    """The per-unit columns with each figure as the product shows it, for a file people read
+    (CSV, the XLSX sheet of units): a fractional column that is a metric rounded as
+    :func:`orgmodel.labels.format_value` shows that metric (``hidden_loss``, an expected
+    value: one decimal, ``7.2`` where the float arithmetic left ``7.199999999999999``).
+    Whole-number columns (officers, posts, spans, layers) are exact and stay as they are.
+
+    >>> shown_columns({"police": [7, 12], "hidden_loss": [7.199999999999999, 3.7333333333333334]})
+    {'police': [7, 12], 'hidden_loss': [7.2, 3.7]}
+    """
+    out: dict[str, Sequence[Any]] = dict(columns)
+    for key, values in columns.items():
+        if key in METRICS and any(type(v) is float for v in values):
+            out[key] = [shown_value(key, v) if type(v) is float else v for v in values]
+    return out
+
+
 def write_per_unit(columns: Mapping[str, Sequence[Any]], path: str | Path) -> Path:
     """Write one row per unit to ``path``: Parquet (``.parquet``) or CSV (``.csv``, UTF-8
     with BOM so that Excel shows 汉字). Written whole or not at all.
+
+    The CSV shows each figure as the product shows it (:func:`shown_columns`: an expected
+    value such as ``hidden_loss`` with one decimal); Parquet, the file for further
+    computation, keeps every value exactly as computed.
 
     Parameters
     ----------
@@ -141,8 +169,9 @@ def write_per_unit(columns: Mapping[str, Sequence[Any]], path: str | Path) -> Pa
 
             pq.write_table(pa.table({k: list(v) for k, v in columns.items()}), tmp)
         else:
+            shown = shown_columns(columns)
             with tmp.open("w", encoding="utf-8-sig", newline="") as f:
                 w = csv.writer(f, lineterminator="\n")
-                w.writerow(list(columns))
-                w.writerows(zip(*columns.values(), strict=True))
+                w.writerow(list(shown))
+                w.writerows(zip(*shown.values(), strict=True))
     return p

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -44,3 +45,43 @@ def test_metrics_csv_and_xlsx(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "needs -o" in r.output
     r = CliRunner().invoke(app, ["metrics", SEED, "--format", "pdf"])
     assert r.exit_code == 1 and "'pdf'" in r.output
+
+
+TAIZHOU = str(Path(__file__).resolve().parents[2] / "seeds" / "orgs" / "taizhou-gxq-before.yaml")
+
+
+def test_unit_figures_are_written_as_the_product_shows_them(tmp_path: Path) -> None:
+    # 法制大队: 6 police, 8 fixed posts, efficient size 30: overhead min(6, 8) = 6, hidden
+    # loss 6 × (1 − 6/30) = 4.8, which float arithmetic left as 4.800000000000001.
+    # 刑事侦查大队: 16 police: 8 × (1 − 16/30) = 3.7333…, an expected value shown as 3.7.
+    per_unit = tmp_path / "u.csv"
+    r = CliRunner().invoke(app, ["metrics", TAIZHOU, "--per-unit", str(per_unit)])
+    assert r.exit_code == 0, r.output
+    exported = CliRunner().invoke(app, ["metrics", TAIZHOU, "--format", "csv"])
+    assert exported.exit_code == 0, exported.output
+    texts = [per_unit.read_text(encoding="utf-8-sig"), exported.stdout]
+    for text in texts:
+        rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text))}
+        legal, criminal = rows["dept-legal"], rows["dept-criminal"]
+        assert (legal["police"], legal["fixed_posts"], legal["hidden_loss"]) == ("6", "8", "4.8")
+        assert (criminal["police"], criminal["hidden_loss"]) == ("16", "3.7")
+        # no float noise anywhere: every figure has at most one decimal
+        assert re.search(r"\d\.\d\d", text) is None, re.findall(r"[\d.]*\.\d\d+", text)
+    out = tmp_path / "m.xlsx"
+    r = CliRunner().invoke(app, ["metrics", TAIZHOU, "--format", "xlsx", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out)["单位"]
+    head = [c.value for c in ws[1]]
+    rows_x = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    loss = rows_x["dept-legal"][head.index("hidden_loss")]
+    assert (loss.value, loss.number_format) == (4.8, "#,##0.0")
+    assert rows_x["dept-criminal"][head.index("police")].value == 16
+    # Parquet, for computing on, keeps the figure exactly as computed
+    pq = tmp_path / "u.parquet"
+    r = CliRunner().invoke(app, ["metrics", TAIZHOU, "--per-unit", str(pq)])
+    assert r.exit_code == 0, r.output
+    import pyarrow.parquet as pa_pq
+
+    table = pa_pq.read_table(pq).to_pydict()
+    i = table["id"].index("dept-criminal")
+    assert table["hidden_loss"][i] == 8 * (1 - 16 / 30)
