@@ -253,7 +253,11 @@ class MetricReport(Mapping[str, Any]):
         """A pandas DataFrame.
 
         ``what`` is ``"units"`` (one row per unit, index: unit id), ``"headline"`` (index:
-        metric id; columns label, value, unit, direction), ``"policy"`` (one row per check) or
+        metric id; columns label, value, unit, direction: ``value`` holds each figure as the
+        report gives it, an ``object`` column since its rows measure different things: a
+        head count or a count of units an ``int`` (民警 36, never 36.000000), a share, a
+        mean or an expected value a ``float``, ``None`` where a figure is undefined;
+        ``.astype(float)`` makes it one float column), ``"policy"`` (one row per check) or
         one of the report's per-unit lists, by its ``section.key`` or its short name:
         ``"narrow"``/``"wide"`` (span.narrow, span.wide: 管理幅度过窄/过宽), ``"hollow"``
         (workforce.hollow: 空壳单位), ``"bureaus"`` (mirror.by_bureau: 上下对口 per bureau),
@@ -286,7 +290,10 @@ class MetricReport(Mapping[str, Any]):
                 }
                 for k, v in self.headline.items()
             ]
-            return pd.DataFrame.from_records(rows, index="metric")
+            frame = pd.DataFrame.from_records(rows, index="metric")
+            # whole figures stay whole: one float64 column showed 民警 as 36.000000
+            frame["value"] = pd.Series([r["value"] for r in rows], index=frame.index, dtype=object)
+            return frame
         section, key = _LIST_NAMES.get(what, (None, None))
         if section is None and "." in what and tuple(what.split(".", 1)) in PER_UNIT_LISTS:
             section, key = what.split(".", 1)

@@ -201,3 +201,17 @@ def test_plans_apply_in_turn_to_a_result() -> None:
     c = om.compare(second)
     assert c.exact and c.before is first.org
     assert c.to_frame("policy").index.tolist() == ["station-share-40"]
+
+
+def test_the_headline_frame_keeps_whole_figures_whole() -> None:
+    # One float64 column showed 民警 497 as 497.000000 beside the mean span; each figure is
+    # now the report's own: ints for head counts and counts, floats for shares and means.
+    r = om.metrics(om.read(om.seed_path("orgs", "mirror-county.yaml")))
+    f = r.to_frame("headline")
+    assert f["value"].dtype == object
+    police, units = f.loc["police", "value"], f.loc["units", "value"]
+    assert (police, type(police), units, type(units)) == (497, int, 74, int)
+    assert type(f.loc["station_share", "value"]) is float
+    assert f.loc["station_share", "value"] == pytest.approx(187 / 497)
+    assert [f.loc[k, "value"] for k in f.index] == [r.headline[k] for k in f.index]
+    assert "497.0" not in f.to_string()
