@@ -103,7 +103,7 @@ def test_compare_flows_and_categories_as_frames() -> None:
         assert r.before_police == r.stayed_police + r.moved_out_police + r.retired_police
         assert r.after_police == r.stayed_police + r.moved_in_police + r.hired_police
     assert cats["moved_out_police"].sum() == 62
-    with pytest.raises(ValueError, match="'flows' or 'categories'"):
+    with pytest.raises(ValueError, match="is none of 'metrics', 'policy', 'flows', 'categories'"):
         c.to_frame("units")
 
 
