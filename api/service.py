@@ -38,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from api.crashlog import inflight, query_hash
 from api.problems import ApiProblem, english
 from api.settings import Settings
-from api.work import WorkGate
+from api.work import WorkGate, small_apply
 from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.metrics.mirror import mirror_report
 from orgmodel.metrics.policy import policy_report
@@ -245,6 +245,14 @@ class OrgService:
             503 ``busy`` with ``Retry-After`` when the workers are taken and the queue is full.
         """
         return await self.gate.run(fn, *args, **kwargs)
+
+    async def heavy_unless(
+        self, small: bool, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """As :meth:`heavy`, but on the event loop when ``small`` (a step that is cheap for
+        the organisation at hand: :func:`api.work.small_body`, :func:`api.work.small_apply`),
+        so that it does not wait behind the big jobs holding the workers."""
+        return await self.gate.run_unless(small, fn, *args, **kwargs)
 
     _compute = heavy
 
@@ -462,7 +470,8 @@ class OrgService:
                 "scenario-exists",
                 f"a scenario {sid!r} exists already (scenarios are immutable): choose another id",
             )
-        result = await self._compute(apply_plan, base, plan)
+        small = small_apply(len(base), len(plan.ops))
+        result = await self.heavy_unless(small, apply_plan, base, plan)
         generation = self._generation
         rec = await self._save_scenario(
             ScenarioSave(

@@ -40,6 +40,7 @@ from api.routers.metrics import LimitQ, PageQ
 from api.routers.orgs import EXPORT_CONTENT, YAML_TYPES, export_bytes, export_response
 from api.service import OrgService, Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
+from api.work import small_apply, small_body
 from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.io.per_unit import page_lists
 from orgmodel.restructure import Plan
@@ -162,7 +163,6 @@ def _validated(data: Any) -> ScenarioCreate:
 )
 async def create_scenario(
     request: Request,
-    response: Response,
     caller: PlannerDep,
     service: ServiceDep,
     base: Annotated[
@@ -173,7 +173,7 @@ async def create_scenario(
     if_match: Annotated[
         str | None, Header(description="ETag of the base version the plan was written for.")
     ] = None,
-) -> ScenarioDetail:
+) -> Response:
     """Apply a plan to a base organisation version and save the result as a scenario.
 
     A plan is validated whole and applied atomically: an error names the operation (index and
@@ -184,7 +184,9 @@ async def create_scenario(
     body = await request.body()
     if not body.strip():
         raise ApiProblem(400, "empty-body", "the request body is empty: send a plan")
-    req, plan, source, data = await service.heavy(parse_create, media, body, base, base_version, id)
+    req, plan, source, data = await service.heavy_unless(
+        small_body(len(body)), parse_create, media, body, base, base_version, id
+    )
     assert req.base is not None  # parse_create refuses a request without one
     current = await service.latest_version(req.base)
     check_if_match(if_match, current, f"organisation {req.base!r}", required=False)
@@ -199,11 +201,20 @@ async def create_scenario(
     )
     base_org, _ = await service.load_org(rec.base_id, rec.base_version)
     _, result = await service.load_scenario(rec.scenario_id)
-    response.headers["Location"] = str(request.url_for("get_scenario", scenario_id=rec.scenario_id))
     service.remember_plan(rec, data)
-    return await service.heavy(
-        scenario_detail, rec, base_org, result, summary.get("steps", []), data
+    small = small_apply(len(base_org), len(plan.ops))
+    answer = await service.heavy_unless(
+        small, _detail_json, rec, base_org, result, summary.get("steps", []), data
     )
+    created = json_response(answer, status_code=201)
+    created.headers["Location"] = str(request.url_for("get_scenario", scenario_id=rec.scenario_id))
+    return created
+
+
+def _detail_json(rec: Any, base: Any, result: Any, log: list[Any], plan: Any) -> bytes:
+    """A created scenario's answer as JSON, shaped and written in one step (FastAPI would
+    validate the model again and write it on the event loop)."""
+    return json_bytes(ScenarioDetail, scenario_detail(rec, base, result, log, plan))
 
 
 @router.get(

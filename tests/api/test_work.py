@@ -5,6 +5,7 @@ answers while a 10,000-operation scenario is being created (through the real ser
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ import api.shape
 import orgmodel.store._common as common
 from api.problems import ApiProblem
 from api.settings import Settings, WorkLimits
-from api.work import WorkGate
+from api.work import INLINE_BODY_BYTES, WorkGate
 from tests.api._helpers import ADMIN, PLANNER, SMALL_ORG, auth, make_client
 from tests.api.test_live_server import start, stop
 
@@ -124,16 +125,19 @@ def test_work_gate_runs_at_most_workers_queues_at_most_queue_then_refuses() -> N
 def test_a_saturated_server_answers_503_with_retry_after_and_health_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One worker, no queue: while one create holds the worker, a second heavy request is
-    refused at once with 503 and Retry-After, and light requests are served."""
+    """One worker, no queue: while one large create holds the worker, a second heavy request
+    is refused at once with 503 and Retry-After, and light requests are served — a county's
+    create among them: its steps are small enough to run on the event loop, so it waits
+    behind no heavy job (with no queue, any step through the gate would be a 503)."""
     limits = WorkLimits(heavy_workers=1, heavy_queue=0, ORGMODEL_RETRY_AFTER=5)
     entered, release = threading.Event(), threading.Event()
     real = scenario_routes.parse_create
 
-    def held(*args: Any) -> Any:
-        entered.set()
-        assert release.wait(30)
-        return real(*args)
+    def held(media: str, body: bytes, *args: Any) -> Any:
+        if b'"held"' in body:  # the large create only
+            entered.set()
+            assert release.wait(30)
+        return real(media, body, *args)
 
     monkeypatch.setattr(scenario_routes, "parse_create", held)
     with make_client(tmp_path, work=limits) as c:
@@ -142,7 +146,9 @@ def test_a_saturated_server_answers_503_with_retry_after_and_health_meanwhile(
         async def scenario() -> list[httpx.Response]:
             transport = httpx.ASGITransport(app=c.app, client=("127.0.0.1", 50123))
             async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as ac:
-                body = {"base": "test-county", "id": "held", "plan": big_plan(2)}
+                # 200 operations: a body over INLINE_BODY_BYTES, read in the worker
+                body = {"base": "test-county", "id": "held", "plan": big_plan(200)}
+                assert len(json.dumps(body)) > INLINE_BODY_BYTES
                 first = asyncio.create_task(
                     ac.post("/api/v1/scenarios", json=body, headers=auth(PLANNER))
                 )
@@ -151,11 +157,21 @@ def test_a_saturated_server_answers_503_with_retry_after_and_health_meanwhile(
                 busy = await ac.get("/api/v1/orgs/test-county/export", headers=auth(ADMIN))
                 health = await ac.get("/health")
                 listing = await ac.get("/api/v1/scenarios", headers=auth(ADMIN))
+                small = {"base": "test-county", "id": "small", "plan": big_plan(2)}
+                county = await ac.post("/api/v1/scenarios", json=small, headers=auth(PLANNER))
+                still_held = not release.is_set() and not first.done()
                 release.set()
-                return [await first, busy, health, listing]
+                return [await first, busy, health, listing, county], still_held
 
-        created, busy, health, listing = asyncio.run(scenario())
+        (created, busy, health, listing, county), still_held = asyncio.run(scenario())
     assert created.status_code == 201, created.text
+    assert created.json()["ops"] == 200 and created.json()["police_after"] == 48
+    # hire then retire one officer: 5 units and 48 police (5+12+8+20+3) before and after
+    assert county.status_code == 201 and still_held, county.text
+    assert county.headers["Location"].endswith("/api/v1/scenarios/small")
+    got = county.json()
+    assert (got["id"], got["ops"], got["units_after"], got["police_after"]) == ("small", 2, 5, 48)
+    assert [s["op"] for s in got["log"]] == ["hire", "retire"]
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "5", busy.text
     assert busy.headers["content-type"].startswith("application/problem+json")
     assert busy.json()["type"].endswith(":busy") and busy.json()["retry_after_s"] == 5
