@@ -1062,13 +1062,86 @@ class Frame:
         (``sums_arrays["organ"]`` at the root)."""
         if self.sums_arrays.made("organ"):
             return int(self.sums_arrays["organ"][0])
+        if (_ORGAN_T == (_BUREAU_T | _DEPT_T)).all():  # the units of two position lists
+            police = self.police
+            return int(police[self.bureaus.pos].sum()) + int(
+                police[self.department_positions].sum()
+            )
         return int(self.police[_ORGAN_T[self.kind]].sum())
+
+    def _community_teams(self) -> np.ndarray:
+        """Positions of the community teams (社区警务队: teams of the community function)."""
+        teams = self.positions_of_kind("team")
+        return teams[self.fn[teams] == self._function_code(COMMUNITY_FUNCTION)]
 
     def _community(self) -> np.ndarray:
         is_com = self.kind == _POST
-        teams = self.positions_of_kind("team")
-        is_com[teams[self.fn[teams] == self._function_code(COMMUNITY_FUNCTION)]] = True
+        is_com[self._community_teams()] = True
         return self._up_with(is_com, self.total_slice)
+
+    @cached_property
+    def community_top(self) -> np.ndarray | None:
+        """``sums_arrays["community"]`` above the deepest level, without a whole column: the
+        deepest level's units are leaves, so a parent there gets the police of all its
+        children (:attr:`total_top` less its own) less those of the children that are no
+        community unit — few next to the posts. ``None`` where :attr:`total_top` is."""
+        top = self.total_top
+        if top is None:
+            return None
+        b, ppos, kind, police = self.bounds, self.ppos, self.kind, self.police
+        s, e = b[-2], b[-1]
+        ps = b[-3]
+        com_teams = self._community_teams()
+        is_com = kind[:s] == _POST  # community units above the deepest level
+        is_com[com_teams[com_teams < s]] = True
+        # the deepest level's units that are no community unit: neither posts nor
+        # community teams
+        rest = s + np.flatnonzero(kind[s:e] != _POST)
+        deep_teams = com_teams[com_teams >= s]  # among ``rest``, which is ascending
+        if len(deep_teams):
+            keep = np.ones(len(rest), dtype=bool)
+            keep[np.searchsorted(rest, deep_teams)] = False
+            rest = rest[keep]
+        out = np.zeros(s, dtype=np.int64)
+        out[ps:s] = top[ps:s] - police[ps:s]  # the children's police
+        if len(rest):
+            other = np.bincount(ppos[rest] - ps, weights=police[rest], minlength=s - ps)
+            out[ps:s] -= other.astype(np.int64)  # exact: integers below 2**53
+        for d in range(len(b) - 3, -1, -1):
+            ls, le = b[d], b[d + 1]
+            np.copyto(out[ls:le], top[ls:le], where=is_com[ls:le])
+            if not d:
+                break
+            self._add_level_to_parents(out, d)
+        return out
+
+    def community_at(self, positions: np.ndarray) -> np.ndarray:
+        """``sums_arrays["community"]`` at some positions (from :attr:`community_top`; a unit
+        of the deepest level: its police if it is a community unit, else 0)."""
+        top = self.community_top
+        if top is None or self.sums_arrays.made("community"):
+            return self.sums_arrays["community"][positions]
+        inside = positions < len(top)
+        if inside.all():
+            return top[positions]
+        kind = self.kind[positions]
+        team = (kind == _TEAM) & (self.fn[positions] == self._function_code(COMMUNITY_FUNCTION))
+        leaf = np.where((kind == _POST) | team, self.police[positions], 0)
+        return np.where(inside, top[np.where(inside, positions, 0)], leaf)
+
+    @cached_property
+    def station_community(self) -> int:
+        """Community police inside stations, over the whole organisation
+        (``sums_arrays["station_community"]`` at the root): the community police of the
+        stations that lie in no other station."""
+        if self.sums_arrays.made("station_community"):
+            return int(self.sums_arrays["station_community"][0])
+        st = self.positions_of_kind("station")
+        if not len(st):
+            return 0
+        p = self.ppos[st]
+        outer = st[(p < 0) | ~self.in_station[np.maximum(p, 0)]]
+        return int(self.community_at(outer).sum())
 
     def _up_with(self, reset: np.ndarray, value: np.ndarray | _Slices) -> np.ndarray:
         """Bottom-up sums where a unit with ``reset`` counts ``value`` instead of its

@@ -121,6 +121,12 @@ _BUREAU_PAIRS: dict[str, Callable[[Frame], _Pair]] = {
     "station_share": lambda fr: fr.county_level_sums_b,
 }
 
+#: … and at the stations (scope ``station``), from the positions of the stations.
+_STATION_PAIRS: dict[str, Callable[[Frame, np.ndarray], _Pair]] = {
+    # a station counts its own subtree in both
+    "community_share": lambda fr, st: (fr.community_at(st), fr.total_at(st)),
+}
+
 _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
     "station_share": _station_share,
     "station_share_all": _station_share_all,
@@ -276,6 +282,12 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
             if cl_scope and rule.metric not in pairs and rule.metric in _BUREAU_PAIRS:
                 # the county-level bureaus alone: their numbers, not every unit's column
                 num_b, den_b = _BUREAU_PAIRS[rule.metric](fr)
+            elif (
+                rule.scope == "station"
+                and rule.metric not in pairs
+                and rule.metric in _STATION_PAIRS
+            ):
+                n_at, d_at = _STATION_PAIRS[rule.metric](fr, scope)
             else:
                 if rule.metric not in pairs:
                     pairs[rule.metric] = _PAIRS[rule.metric](fr)

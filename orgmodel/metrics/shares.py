@@ -191,7 +191,7 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
 
 def _shares_report(fr: Frame) -> Section:
     sums, near, labels = fr.sums_arrays, fr.near_bureau, fr.labels
-    sta, com = sums["station"], sums["community"]
+    sta = sums["station"]
     bureaus = fr.county_level_arrays[0]
     num, den = fr.county_level_sums_b
     own_num, own_den = fr.own_region_b(num), fr.own_region_b(den)
@@ -222,7 +222,7 @@ def _shares_report(fr: Frame) -> Section:
         ]
 
     st = fr.positions_of_kind("station")
-    st_bureau, st_police, st_com = near[st], fr.total_at(st), com[st]
+    st_bureau, st_police, st_com = near[st], fr.total_at(st), fr.community_at(st)
     st_people = st_police + fr.subtree_at(fr.aux, st)
 
     def station_rows(at: np.ndarray) -> list[dict[str, Any]]:
@@ -254,7 +254,7 @@ def _shares_report(fr: Frame) -> Section:
     cl_police = sum(int(d) for d in own_den.tolist())
     cl_station = sum(int(n) for n in own_num.tolist())
     # Org-wide community share: over the police in stations, as for one station.
-    community_police = int(sums["station_community"][0])
+    community_police = fr.station_community
     return Section(
         {
             "police": total,

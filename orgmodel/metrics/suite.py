@@ -253,7 +253,7 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
     cl_station = sum(int(v) for v in fr.own_region_b(num).tolist())
     cl_police = sum(int(v) for v in fr.own_region_b(den).tolist())
     total, station = fr.police_total, int(sums["station"][0])
-    community, organ = int(sums["station_community"][0]), fr.organ_police
+    community, organ = fr.station_community, fr.organ_police
     out: dict[str, float | int | None] = {
         "units": len(fr.org),
         "police": police,

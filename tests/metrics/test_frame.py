@@ -255,3 +255,41 @@ def test_posts_counted_as_the_rest_of_the_totals_change_nothing(
     monkeypatch.setattr(_frame, "_BULK", False)
     assert Frame(org)._staffing_key()[1] is None
     assert json.dumps(metric_report(org, **kw), ensure_ascii=False) == bulk
+
+
+def test_community_police_read_at_stations_are_the_column() -> None:
+    """Community police (posts, and community teams with their whole subtree) read at
+    some units without the whole column equal the column: a team and a post at the
+    deepest level, a team's post below it, a post right under the county."""
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            Unit("s1", "城关派出所", "station", parent="b", police=5),
+            Unit("r", "东街社区警务室", "community_post", parent="b", police=1),
+            Unit("t", "社区警务队", "team", parent="s1", function="community_policing", police=4),
+            Unit("s2", "西关派出所", "station", parent="b", police=6),
+            Unit("o", "综合指挥室", "office", parent="s1", police=2),
+            Unit("p", "北街社区警务室", "community_post", parent="t", police=3),
+            Unit("q", "南街社区警务室", "community_post", parent="s2", police=2),
+            Unit("x", "治安队", "team", parent="s2", police=7),
+        ]
+    )
+    # s1: t with its post (4 + 3) = 7; s2: its post q, 2; b: 7 + 2 + r (1) = 10;
+    # inside stations: 7 + 2 = 9
+    fr = Frame(org)
+    at = np.arange(fr.n)
+    column = Frame(org).sums_arrays["community"]
+    assert fr.community_at(at).tolist() == column.tolist()
+    assert dict(zip(fr.order, column.tolist(), strict=True)) == {
+        "b": 10, "s1": 7, "r": 1, "s2": 2, "t": 7, "o": 0, "p": 3, "q": 2, "x": 0,
+    }  # fmt: skip
+    assert fr.station_community == 9 == Frame(org).sums_arrays["station_community"][0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_community_police_at_stations_of_varied_organisations(seed: int) -> None:
+    org = varied(seed)
+    fr, whole = Frame(org), Frame(org)
+    st = fr.positions_of_kind("station")
+    assert fr.community_at(st).tolist() == whole.sums_arrays["community"][st].tolist()
+    assert fr.station_community == whole.sums_arrays["station_community"][0]
