@@ -389,6 +389,8 @@ def _fill(
 #: Whether the staffing pass groups establishments level by level when it can (tests turn
 #: it off to compare with the grouping by sort).
 _BY_LEVEL = True
+#: Up to this many establishments, their people are added up one by one, not all at once.
+_FEW_ESTABLISHMENTS = 64
 #: Whether the staffing group-bys count the community posts as the rest of the totals when
 #: they share one key (tests turn it off to compare with the counting of every unit).
 _BULK = True
@@ -441,6 +443,22 @@ class _MemberLevels:
             v = values[s:e] if jm is None else np.where(jm, values[s:e], 0)
             out[slot] += np.add.reduceat(v, first, dtype=np.int64)
         return out[:nh]
+
+    def sums_at(self, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        """:meth:`sums` at some slots of ``heads`` alone: a few establishments' runs read
+        one by one."""
+        nh = len(self.heads)
+        out = values[self.heads[slots]].astype(np.int64)
+        want = np.zeros(nh + 1, dtype=bool)  # nh: the runs left out
+        want[slots] = True
+        for s, e, first, slot, jm in self.levels:
+            ends = np.append(first[1:], e - s)
+            for r in np.flatnonzero(want[slot]).tolist():
+                a, b = int(first[r]), int(ends[r])
+                v = values[s + a : s + b]
+                total = int(v.sum() if jm is None else v[jm[a:b]].sum())
+                out[slots == slot[r]] += total
+        return out
 
     def any_of(self, values: Callable[[int, int], np.ndarray]) -> np.ndarray:
         """Whether some member of every establishment (by slot of ``heads``) holds a
@@ -1080,6 +1098,14 @@ class Frame:
         return self._up_with(is_com, self.total_slice)
 
     @cached_property
+    def not_posts(self) -> np.ndarray:
+        """Positions of the units that are no community post, ascending (the posts are
+        most units: the staffing group-bys and the community sums look at the others)."""
+        out = np.flatnonzero(self.kind != _POST)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
     def community_top(self) -> np.ndarray | None:
         """``sums_arrays["community"]`` above the deepest level, without a whole column: the
         deepest level's units are leaves, so a parent there gets the police of all its
@@ -1089,14 +1115,14 @@ class Frame:
         if top is None:
             return None
         b, ppos, kind, police = self.bounds, self.ppos, self.kind, self.police
-        s, e = b[-2], b[-1]
-        ps = b[-3]
+        s, ps = b[-2], b[-3]
         com_teams = self._community_teams()
         is_com = kind[:s] == _POST  # community units above the deepest level
         is_com[com_teams[com_teams < s]] = True
         # the deepest level's units that are no community unit: neither posts nor
         # community teams
-        rest = s + np.flatnonzero(kind[s:e] != _POST)
+        rest = self.not_posts
+        rest = rest[np.searchsorted(rest, s) :]
         deep_teams = com_teams[com_teams >= s]  # among ``rest``, which is ascending
         if len(deep_teams):
             keep = np.ones(len(rest), dtype=bool)
@@ -1140,7 +1166,7 @@ class Frame:
         if not len(st):
             return 0
         p = self.ppos[st]
-        outer = st[(p < 0) | ~self.in_station[np.maximum(p, 0)]]
+        outer = st[(p < 0) | ~self.in_station_at(np.maximum(p, 0))]
         return int(self.community_at(outer).sum())
 
     def _up_with(self, reset: np.ndarray, value: np.ndarray | _Slices) -> np.ndarray:
@@ -1245,6 +1271,25 @@ class Frame:
         """Whether every unit is a station or lies inside one."""
         return self.spread(np.flatnonzero(self.kind == _STATION), True, False, bool)
 
+    def in_station_at(self, positions: np.ndarray) -> np.ndarray:
+        """:attr:`in_station` at some positions, carried down only to the deepest of them
+        (the levels below, most units, are left alone)."""
+        b = self.bounds
+        if "in_station" in self.__dict__ or not len(positions):
+            return self.in_station[positions]
+        deepest = int(np.searchsorted(b, positions.max(), side="right")) - 1
+        if deepest >= len(b) - 2:
+            return self.in_station[positions]
+        end = b[deepest + 1]
+        st = self.positions_of_kind("station")
+        out = np.zeros(end, dtype=bool)
+        out[st[: np.searchsorted(st, end)]] = True
+        ppos = self.ppos
+        for d in range(1, deepest + 1):
+            s, e = b[d], b[d + 1]
+            out[s:e] |= out[ppos[s:e]]
+        return out[positions]
+
     @cached_property
     def county_level_sums(self) -> tuple[np.ndarray, np.ndarray]:
         """Subtree sums over the units inside county-level bureaus only (organs of a city,
@@ -1285,7 +1330,8 @@ class Frame:
             num, den = self.county_level_sums
             return num[bureaus], den[bureaus]
         tot = self.total_at(bureaus)
-        return np.where(self.in_station[bureaus], tot, self.sums_arrays["station"][bureaus]), tot
+        inside = self.in_station_at(bureaus)
+        return np.where(inside, tot, self.sums_arrays["station"][bureaus]), tot
 
     def _up_top(self, values: np.ndarray) -> np.ndarray | None:
         """:meth:`up` above the deepest level, whose units are leaves (their sums are their
@@ -1570,8 +1616,12 @@ class Frame:
         st.g_members, st.g_police = sizes, est_p
 
         def people(slots: np.ndarray | None) -> np.ndarray:
-            if by_level is not None:  # cheap as a whole: built once and kept
-                return est_p + by_level.sums(aux) if slots is None else st.g_people[slots]
+            if by_level is not None:  # cheap as a whole: built once and kept, unless few
+                if slots is None:
+                    return est_p + by_level.sums(aux)
+                if len(slots) <= _FEW_ESTABLISHMENTS:
+                    return est_p[slots] + by_level.sums_at(aux, slots)
+                return st.g_people[slots]
             if slots is None:
                 return est_p + (np.add.reduceat(aux[order_in], starts) if len(heads) else sizes)
             a, b = starts[slots].tolist(), (starts[slots] + sizes[slots]).tolist()
@@ -1724,10 +1774,9 @@ class Frame:
         own_given = bool(len(own) and own.max() >= 0)  # some units give their own
         others = None
         if _BULK and not own_given and not _TAKES_LEVEL_T[_POST] and not _BY_FUNCTION_T[_POST]:
-            rest = kind != _POST
-            if 4 * (n - int(np.count_nonzero(rest))) >= n and not rest.all():
-                others = np.flatnonzero(rest)
-            del rest
+            rest = self.not_posts
+            if 4 * (n - len(rest)) >= n and len(rest) < n:
+                others = rest
         if others is None:
             key = _KEY_T[kind]
             kind_o = kind[1:]

@@ -215,12 +215,12 @@ def _mirror_report(fr: Frame) -> Section:
     police = int(fr.police[d].sum())
     db = near[d]
     d_in = db >= 0
-    dept_count = np.bincount(db[d_in], minlength=fr.n)
-    dept_police = np.bincount(db[d_in], weights=fr.police[d][d_in], minlength=fr.n)
     pos, up, nb = t.pos, t.up, len(t.pos)
+    # by the bureau's row of the tables (its slot), not by position: no whole column
+    d_slot = t.slot[db[d_in]]
+    n_dept = np.bincount(d_slot, minlength=nb)
+    p_dept = np.bincount(d_slot, weights=fr.police[d][d_in], minlength=nb).astype(np.int64)
     kind = fr.kind[pos]
-    n_dept = dept_count[pos]
-    p_dept = dept_police[pos].astype(np.int64)
     functions, shared, has_parent = t.functions, t.shared, t.has_parent
     pb = org.parent_bureau
     outside = None if pb is None else {"id": None, "name": pb.name}

@@ -500,11 +500,10 @@ def _workforce_report(fr: Frame) -> Section:
     total_f = sum(c[2] for c in st.by_kind.values())
     total_o = sum(c[3] for c in st.by_kind.values())
 
-    def est_row(h: int, g: int, u: str, name: str) -> dict[str, Any]:
+    def est_row(h: int, g: int, people: int, u: str, name: str) -> dict[str, Any]:
         return {"id": u, "name": name, "kind": fr.kind_name(h),
                 "members": int(st.g_members[g]), "police": int(st.g_police[g]),
-                "people": int(st.people_at(np.array([h]))[0]),
-                "fixed_posts": int(st.g_fixed[g])}  # fmt: skip
+                "people": people, "fixed_posts": int(st.g_fixed[g])}  # fmt: skip
 
     hollow = _hollow_rows(fr)
     total_loss = sum(st.kind_loss.values())
@@ -520,6 +519,7 @@ def _workforce_report(fr: Frame) -> Section:
     top_s, top_loss = lossy[by], lost[by]
     top = st.heads[top_s]
     top_ids, top_names = fr.labels.ids(top), fr.labels.names(top)
+    top_people = st.people_at(top).tolist()
     level = _funnel(fr, "level")
     deployable = level["total"]["deployable"]
     in_stations = int((st.g_members > 1).sum())
@@ -554,13 +554,19 @@ def _workforce_report(fr: Frame) -> Section:
             "hollow": hollow,
             "top_hidden_loss": [
                 {
-                    **est_row(h, g, u, name),
+                    **est_row(h, g, x, u, name),
                     "efficient_size": norms[fr.kind_name(h)].efficient_size,
                     "overhead": int(min(st.g_police[g], st.g_fixed[g])),
                     "hidden_loss": h_loss,
                 }
-                for h, g, u, name, h_loss in zip(
-                    top.tolist(), top_s.tolist(), top_ids, top_names, top_loss.tolist(), strict=True
+                for h, g, x, u, name, h_loss in zip(
+                    top.tolist(),
+                    top_s.tolist(),
+                    top_people,
+                    top_ids,
+                    top_names,
+                    top_loss.tolist(),
+                    strict=True,
                 )
             ],
             "funnel": {"level": level, "category": _funnel(fr, "category")},

@@ -293,3 +293,19 @@ def test_community_police_at_stations_of_varied_organisations(seed: int) -> None
     st = fr.positions_of_kind("station")
     assert fr.community_at(st).tolist() == whole.sums_arrays["community"][st].tolist()
     assert fr.station_community == whole.sums_arrays["station_community"][0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_in_station_at_some_units_is_the_column(seed: int) -> None:
+    """Whether a unit is a station or inside one, carried down only as deep as the units
+    asked about, is the whole column's answer there (bureaus, units above the deepest
+    level, every unit)."""
+    org = varied(seed)
+    whole = Frame(org).in_station
+    assert whole.any() and not whole.all()
+    for at in (
+        Frame(org).county_level_arrays[0],
+        np.arange(Frame(org).bounds[-2]),
+        np.arange(len(org)),
+    ):
+        assert Frame(org).in_station_at(at).tolist() == whole[at].tolist()
