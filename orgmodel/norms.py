@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -495,7 +496,14 @@ class PolicyRuleFile(BaseModel):
     metric: PolicyMetric = Field(description="A metric of labels.POLICY_METRIC_IDS.")
     scope: PolicyScope = Field(description="Where it is measured (each unit of the scope).")
     comparator: Comparator
-    threshold: float
+    threshold: float = Field(
+        allow_inf_nan=False,
+        # JSON Schema has no word for "finite": the largest float as bounds says it
+        ge=-sys.float_info.max,
+        le=sys.float_info.max,
+        description="A finite number (not inf or NaN): against inf or NaN every unit "
+        "would pass or fail whatever its figures. A share as a fraction (0.4 for 40%).",
+    )
     source: str = Field("", description="Where the rule comes from.")
 
 

@@ -151,7 +151,16 @@ def test_a_team_may_add_posts_in_the_reader_and_the_model() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("comparator", "=>"), ("metric", "happiness"), ("scope", "planet"), ("threshold", "x")],
+    [
+        ("comparator", "=>"),
+        ("metric", "happiness"),
+        ("scope", "planet"),
+        ("threshold", "x"),
+        # not finite: the model took them (its schema said "number"), the reader refused
+        ("threshold", float("inf")),
+        ("threshold", float("nan")),
+        ("threshold", 10**400),
+    ],
 )
 def test_policy_mistakes_are_refused_by_the_reader_and_the_model(field: str, value: Any) -> None:
     bad = copy.deepcopy(POLICY)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +137,9 @@ Units = UnitId | Selector | list[UnitId | Selector]
 Selector.model_rebuild()
 
 Rule = Literal["proportional", "even", "establishment", "people", "weights"]
-Weights = dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]]
+#: The largest float: as a schema bound, it says "finite" (JSON Schema has no word for it).
+_FINITE_MAX = sys.float_info.max
+Weights = dict[str, Annotated[float, Field(ge=0, le=_FINITE_MAX, allow_inf_nan=False)]]
 BureauKind = Literal["ministry", "province", "city", "county"]
 
 
@@ -242,7 +245,7 @@ class Split(_Op):
     op: Literal["split"]
     unit: Units
     into: Annotated[int, Field(ge=2)] | Annotated[list[SplitPart], Field(min_length=2)]
-    shares: list[Annotated[float, Field(gt=0, allow_inf_nan=False)]] | None = None
+    shares: list[Annotated[float, Field(gt=0, le=_FINITE_MAX, allow_inf_nan=False)]] | None = None
 
     @model_validator(mode="after")
     def _parts(self) -> Split:

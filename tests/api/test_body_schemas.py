@@ -12,6 +12,7 @@ word for word, whatever language the serving process runs in.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import jsonschema_rs
@@ -339,3 +340,30 @@ def test_invalid_examples_get_the_422_they_always_got(
     assert p["detail"] == detail, p
     if errors:
         assert [(e["field"], e["message"]) for e in p["errors"]] == errors, p
+
+
+@pytest.mark.parametrize("literal", ["1e999", "-1e999", "Infinity", "NaN"])
+def test_a_policy_threshold_that_is_not_finite_is_refused_as_the_schema_says(
+    client: TestClient, spec: dict[str, Any], literal: str
+) -> None:
+    # The schema said "number" alone, so 1e999 (inf once read) looked acceptable to a
+    # client checking its body against it; the reader refuses it. Both say "finite" now.
+    threshold = _deref(spec, spec["components"]["schemas"]["PolicyRuleFile"])["properties"][
+        "threshold"
+    ]
+    biggest = 1.7976931348623157e308  # sys.float_info.max
+    assert (threshold["minimum"], threshold["maximum"]) == (-biggest, biggest)
+    assert threshold["description"].startswith("A finite number (not inf or NaN)")
+    body = copy.deepcopy({"policy": POLICY})
+    body["policy"]["rules"][0]["threshold"] = 0.123456789
+    raw = json.dumps(body).replace("0.123456789", literal)
+    if literal in ("1e999", "-1e999"):  # strict JSON: a validator reads it as ±inf
+        assert not _validator(spec, "MetricsRequest").is_valid(json.loads(raw))
+    r = client.post(
+        METRICS, content=raw.encode(), headers={**auth(ADMIN), "Content-Type": "application/json"}
+    )
+    assert r.status_code == 422, r.text
+    rule = POLICY["rules"][0]["id"]
+    assert r.json()["detail"].startswith(
+        f"request body: policy: rule {rule!r}: threshold must be a finite number, got "
+    ), r.text
