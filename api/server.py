@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import shutil
 import signal
@@ -36,7 +37,7 @@ from api.settings import Settings
 from orgmodel.errors import InputError
 from orgmodel.i18n import gettext, lazy, ngettext
 
-__all__ = ["WORKER_TIMEOUT_S", "OrgmodelWorker", "check_port_free", "serve"]
+__all__ = ["WORKER_TIMEOUT_S", "OrgmodelWorker", "check_port_free", "serve", "settle_heap"]
 
 #: Seconds a worker's event loop may go without a heartbeat before the arbiter replaces it.
 WORKER_TIMEOUT_S = 30
@@ -176,6 +177,19 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def settle_heap() -> None:
+    """Move every object alive now (the modules, the app, the seeds) out of the garbage
+    collector's sight (``gc.freeze``), once the worker has built its app.
+
+    A full collection walked all of them — 145,000 objects, 85 ms of CPU here, up to 540 ms
+    of a loaded machine — on the event loop, at any request, holding every answer meanwhile
+    (the longest stalls of the loop under ``api-load``). They live as long as the process,
+    so walking them finds nothing; collections now walk what was made since.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class _Arbiter(Arbiter):
     """Ctrl-C stops gracefully, like SIGTERM: the worker finishes its requests and closes
     the store (gunicorn's own SIGINT would kill it after the graceful timeout)."""
@@ -231,6 +245,7 @@ class _Supervisor(BaseApplication):
         self.url = f"http://{shown}:{port}/"
 
     def _post_worker_init(self, worker: Any) -> None:
+        settle_heap()
         if self.restarts:
             print(
                 gettext("worker restarted (pid {pid}); serving {url} again").format(

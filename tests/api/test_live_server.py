@@ -137,3 +137,24 @@ def test_local_mode_refuses_to_bind_elsewhere(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "refusing to bind to 0.0.0.0" in r.stderr and "local mode" in r.stderr
     assert not (tmp_path / "x.lbdb").exists()
+
+
+def test_settle_heap_leaves_the_objects_alive_to_no_collection() -> None:
+    """The worker's heap after start-up (modules, app, seeds) is frozen: a full collection
+    walks none of it (gc.get_objects lists what collections walk)."""
+    import gc
+
+    from api.server import settle_heap
+
+    alive = [[i] for i in range(1000)]  # 1,000 lists the collector tracks
+    assert any(x is alive[0] for x in gc.get_objects())
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() >= 1000
+        walked = gc.get_objects()
+        assert not any(x is alive[0] for x in walked)
+        made_after = [0]
+        assert any(x is made_after for x in gc.get_objects())  # new objects are walked
+    finally:
+        gc.unfreeze()
+    assert any(x is alive[0] for x in gc.get_objects())
