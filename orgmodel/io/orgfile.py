@@ -953,6 +953,8 @@ _DEPTH_STEP[list(b"{[")] = 1
 _DEPTH_STEP[list(b"}]")] = -1
 _STRUCTURAL = np.zeros(256, dtype=bool)
 _STRUCTURAL[list(b"{[}],")] = True
+_STRUCTURAL_COLON = _STRUCTURAL.copy()
+_STRUCTURAL_COLON[ord(":")] = True
 _MEMBER_KEY = re.compile(rb'[ \t\r\n]*("(?:[^"\\]|\\.)*")[ \t\r\n]*:[ \t\r\n]*')
 _JSON_SPACE = b" \t\r\n"
 
@@ -961,8 +963,14 @@ _JSON_SPACE = b" \t\r\n"
 _SCAN = 1 << 20
 #: A high surrogate's escape (``\ud83d``): a string is not cut just after one.
 _HIGH_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
-#: Bytes looked back over for the start of a run of backslashes.
+#: Bytes looked back over for the start of a run of backslashes (then back to the string's
+#: start).
 _RUN_WINDOW = 1 << 16
+#: The key a mapping cut in pieces is reopened with, for the container that goes on in it:
+#: one NUL, so that it meets no key of a real file (a mapping that gives it, next to the
+#: cut, is left to the full reader).
+_CUT_KEY = "\x00"
+_CUT_KEY_JSON = b'"\\u0000"'
 
 
 class _Tail:
@@ -983,9 +991,20 @@ class _Tail:
         self.kept = bytearray()  # ',"guides": […]' for each member kept
         self.names: list[str] = []  # the name of each member kept
         self.seen: list[str] = []  # the name of every member
-        self.cut_keys: set[str] = set()  # the keys of a mapping cut in pieces, so far
         self.cur = bytearray()  # the member being read (since its last cut)
-        self.reopen = b""  # how a cut member's next piece opens ('{"":[', or '"')
+        #: How a cut member's next piece opens: the containers open at the cut, each
+        #: mapping with a key for what follows ('{"":[{"":"' inside a string), the
+        #: document's mapping first.
+        self.reopen = b""
+        #: Of a cut member, by depth (the member's value at 2): the containers open at the
+        #: last cut ('[' or '{'), and the keys each mapping has given so far.
+        self.open: list[tuple[int, set[str] | None]] = []
+        self.dummy: frozenset[int] = frozenset()  # depths whose mapping got a key ("")
+        self.after_comma = False  # the last cut was at a comma: an item must follow
+        self.next_try = 0  # the member's size at which to try cutting it again
+        #: Inside a string: where in ``cur`` the quote that opened it is (-1: the last
+        #: byte of :attr:`reopen`).
+        self.quote_at = 0
         self.head = head
         self.first = not head  # before the first member: only blanks
         self.done = False  # the document's closing brace was read
@@ -1028,8 +1047,8 @@ class _Tail:
         quotes = self._quotes(data, b)
         if in_string and not len(quotes):  # the whole block inside one string
             self.cur += data
-            if len(self.cur) > _BLOCK and self.depth == 1:
-                self._cut_string()
+            if len(self.cur) > max(_BLOCK, self.next_try):
+                self._cut_member()
             return
         pos = np.flatnonzero(_STRUCTURAL[b])
         outside = (np.searchsorted(quotes, pos) + in_string) % 2 == 0
@@ -1057,13 +1076,14 @@ class _Tail:
             self.done = True
             return
         self.cur += data[start:]
-        if len(self.cur) > _BLOCK:
-            if self.in_string and self.depth == 1:
-                self._cut_string()
-                return
+        if self.in_string:  # the quote that opened the string, in cur
+            self.quote_at = len(self.cur) - (n - int(quotes[-1]))
+        if len(self.cur) > max(_BLOCK, self.next_try):
+            # A comma between the items of the member's value, found in this block: no
+            # need to look over the member again.
             cuts = pos[(depth == 2) & (b[pos] == 44) & (pos >= start)]
-            if len(cuts):
-                self._cut(len(self.cur) - (n - int(cuts[-1])))
+            comma = len(self.cur) - (n - int(cuts[-1])) if len(cuts) else -1
+            self._cut_member(comma)
 
     def _units_open(
         self, data: bytes, pos: np.ndarray, depth: np.ndarray, steps: np.ndarray, carried: int
@@ -1094,65 +1114,126 @@ class _Tail:
             return True
         return False
 
-    def _cut_string(self) -> None:
-        """Check and drop the start of a long string (a member's value), if the member is
-        not one the reader takes: cut where no escape or UTF-8 character is split."""
+    def _cut_member(self, comma: int = -1) -> None:
+        """Check and drop the start of the member being read, if it is not one the reader
+        takes: cut at the last comma between two items at any depth, or inside a string
+        value at any depth (where no escape or UTF-8 character is split); the containers
+        open there are closed for the check and reopened for the next piece."""
         cur = self.cur
-        lo = 0
-        if not self.reopen:
+        head, value_at = self.reopen, -1
+        if not head:
             m = _MEMBER_KEY.match(cur)
-            if m is None or m.end() >= len(cur) or cur[m.end()] != 34:  # '"'
+            if m is None or m.end() >= len(cur):
                 return
-            name = _member_name(m)
-            if name in _TOP_FIELDS | {"units"}:
+            if _member_name(m) in _TOP_FIELDS | {"units"}:
                 return  # taken (or left to the full reader) whole
-            lo = m.end() + 1
-        at = _string_cut(cur, lo)
-        if at < 0:
+            head, value_at = b"{", 1 + m.end()
+        text = head + cur
+        if comma >= 0:  # a comma between the items of the member's value (depth 2)
+            c = len(head) + comma
+            opener = self.open[0][0] if self.reopen else text[value_at]
+            stack = [123, opener]
+            before = text[max(c - 64, 0) : c].rstrip(_JSON_SPACE)
+            if not before and c > 64:  # many blanks: look further back
+                before = text[:c].rstrip(_JSON_SPACE)
+            if before[-1:] in (b"[", b"{"):
+                raise _NotFast  # '[,': the piece before would read as an empty list
+            self._piece(text[:c] + _closers(stack), head, 2, stack, in_string=False)
+            self.cur = bytearray(text[c + 1 :])
+            self.quote_at += len(head) - (c + 1)
             return
-        if self.reopen:
-            _check_json(b'"' + cur[:at] + b'"')
+        if self.in_string:  # cut the string, if it is a value (not a key)
+            q = len(head) + self.quote_at
+            b, pos, steps, depth = _structure(text[:q])  # before it only
+            stack = _open_at(b, pos, steps, depth, len(pos))
+            prev = int(b[pos[-1]])
+            if prev in (58, 91) or (prev == 44 and stack[-1] == 91):  # ':' '[' ','
+                at = _string_cut(text, q + 1)
+                if at > q + 1:
+                    closers = b'"' + _closers(stack)
+                    low = _lowest(pos, depth, len(head), at, len(self.open) + 1)
+                    self._piece(text[:at] + closers, head, low, stack, in_string=True)
+                    self.cur, self.quote_at = bytearray(text[at:]), -1
+                    return
         else:
-            _check_json(b"{" + cur[:at] + b'"}')
-            self.seen.append(name)
-        self.reopen = b'"'
-        del cur[:at]
+            b, pos, steps, depth = _structure(text)
+        commas = np.flatnonzero((b[pos] == 44) & (depth >= 2))
+        if len(commas):
+            k = int(commas[-1])
+            c = int(pos[k])
+            o = int(pos[k - 1])
+            if b[o] in (91, 123) and not text[o + 1 : c].strip(_JSON_SPACE):
+                raise _NotFast  # '[,': the piece before would read as an empty list
+            stack = _open_at(b, pos, steps, depth, k)
+            low = _lowest(pos, depth, len(head), c, len(self.open) + 1)
+            self._piece(text[:c] + _closers(stack), head, low, stack, in_string=False)
+            self.cur = bytearray(text[c + 1 :])
+            self.quote_at += len(head) - (c + 1)
+            return
+        self.next_try = 2 * len(cur)  # nothing to cut yet (a long key): try again later
 
-    def _cut(self, at: int) -> None:
-        """Check and drop ``cur[:at]`` (``cur[at]`` is a comma between two items of the
-        member's value), if the member is not one the reader takes."""
-        cur = self.cur
+    def _piece(
+        self, piece: bytes, head: bytes, low: int, stack: list[int], *, in_string: bool
+    ) -> None:
+        """Check one piece of a cut member (``piece``: the text up to the cut, with the
+        ``stack`` of containers open there closed; ``low``: the least depth since the last
+        cut) and set up the next piece."""
+        if self.after_comma:
+            _after_comma(piece[len(head) :])
         if not self.reopen:
-            m = _MEMBER_KEY.match(cur)
-            if m is None or m.end() >= at or cur[m.end()] not in b"[{":
-                return
-            name = _member_name(m)
-            if name in _TOP_FIELDS | {"units"}:
-                return  # taken (or left to the full reader) whole
-            opener = bytes(cur[m.end() : m.end() + 1])
-            head = b"{"
-            self.seen.append(name)
-            self.cut_keys = set()
-        else:
-            opener, head = self.reopen[-1:], self.reopen
-            _after_comma(cur[:at])
-        piece = head + cur[:at] + (b"]}" if opener == b"[" else b"}}")
+            m = _MEMBER_KEY.match(piece, 1)
+            assert m is not None
+            self.seen.append(_member_name(m))
         _check_json(piece)
-        if opener == b"{":  # a key given twice in two pieces of the mapping
-            self._new_keys(piece)
-        self.reopen = b'{"":' + opener
-        del cur[: at + 1]
+        self._cut_keys(piece, low, stack)
+        parts, dummy = [b'{"":'], set()  # the document's mapping, keyed for the member
+        for d, c in enumerate(stack[1:], start=2):
+            if c == 123 and (in_string or d < len(stack)):  # a mapping holding what follows
+                parts.append(b"{" + _CUT_KEY_JSON + b":")
+                dummy.add(d)
+            else:
+                parts.append(bytes([c]))
+        if in_string:
+            parts.append(b'"')
+        self.reopen, self.dummy = b"".join(parts), frozenset(dummy)
+        self.after_comma = not in_string
+        self.next_try = 0
+
+    def _cut_keys(self, piece: bytes, low: int, stack: list[int]) -> None:
+        """A key given twice in a mapping cut in pieces: the keys each mapping open at the
+        last cut gives in ``piece`` are checked against those it gave before
+        (:class:`_NotFast` when one repeats: the full reader names it); the keys of the
+        mappings open at this cut (``stack``, by depth: the same ones down to depth
+        ``low``, new ones below) are kept for the next piece."""
+        if not any(c == 123 for c, _ in self.open) and 123 not in stack[1:]:
+            self.open = [(c, None) for c in stack[1:]]
+            return
+        node: Any = orjson.loads(piece)
+        path = [node]
+        for d, (_, keys) in enumerate(self.open, start=2):  # reopened: the first items
+            node = next(iter(node.values())) if type(node) is dict else node[0]
+            path.append(node)
+            if keys is not None:
+                given = set(node) - ({_CUT_KEY} if d in self.dummy else set())
+                if not keys.isdisjoint(given):
+                    raise _NotFast
+                keys |= given
+        keep = min(low, len(self.open) + 1)
+        now = self.open[: keep - 1]
+        node = path[keep - 1]
+        for c in stack[keep:]:  # opened since the last cut: the last items
+            node = next(reversed(node.values())) if type(node) is dict else node[-1]
+            now.append((c, set(node) if c == 123 else None))
+        self.open = now
 
     def _member_done(self) -> None:
         cur = self.cur
-        if self.reopen == b'"':
-            _check_json(b'"' + cur)
-        elif self.reopen:
-            _after_comma(cur)
+        if self.reopen:
+            if self.after_comma:
+                _after_comma(cur)
             piece = self.reopen + cur + b"}"
             _check_json(piece)
-            if self.reopen.endswith(b"{"):
-                self._new_keys(piece)
+            self._cut_keys(piece, len(self.open) + 1, [123])
         elif self.first:
             if cur.strip(_JSON_SPACE):
                 raise _NotFast
@@ -1170,18 +1251,9 @@ class _Tail:
             else:
                 _check_json(b"{" + cur + b"}")
         self.first = False
-        self.reopen = b""
+        self.reopen, self.open, self.dummy = b"", [], frozenset()
+        self.after_comma, self.next_try = False, 0
         self.cur = bytearray()
-
-    def _new_keys(self, piece: bytes) -> None:
-        """The keys of a piece of a cut mapping (``{"name": {…}}``, ``{"": {…}}`` after the
-        first): none seen in an earlier piece of it (else :class:`_NotFast`: the full
-        reader names the key)."""
-        (value,) = orjson.loads(piece).values()
-        keys = value.keys()
-        if not self.cut_keys.isdisjoint(keys):
-            raise _NotFast
-        self.cut_keys.update(keys)
 
     def finish(self) -> bytes:
         """The members kept, each after a comma; raises :class:`_NotFast` when the
@@ -1191,7 +1263,43 @@ class _Tail:
         return bytes(self.kept)
 
 
-def _string_cut(buf: bytearray, lo: int) -> int:
+def _open_at(
+    b: np.ndarray, pos: np.ndarray, steps: np.ndarray, depth: np.ndarray, k: int
+) -> list[int]:
+    """The containers open before the ``k``-th structural byte (``pos``, their ``steps``
+    and the ``depth`` after each), outermost first: ``'{'`` or ``'['`` by depth."""
+    d = int(depth[k - 1]) if k else 0
+    if d > MAX_NESTING:
+        raise _NotFast  # the full reader refuses the nesting
+    openers = np.flatnonzero(steps[:k] == 1)
+    at_depth = depth[openers]
+    return [int(b[pos[openers[at_depth == level][-1]]]) for level in range(1, d + 1)]
+
+
+def _structure(text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The bytes of ``text`` (which opens outside a string), the positions of its
+    structural bytes outside strings (colons too), their change of depth and the depth
+    after each."""
+    b = np.frombuffer(text, dtype=np.uint8)
+    quotes, _ = unescaped_quotes(b, 0, b"\\" in text)
+    pos = np.flatnonzero(_STRUCTURAL_COLON[b])
+    pos = pos[np.searchsorted(quotes, pos) % 2 == 0]
+    steps = _DEPTH_STEP[b[pos]]
+    return b, pos, steps, np.cumsum(steps)
+
+
+def _lowest(pos: np.ndarray, depth: np.ndarray, start: int, end: int, depth_then: int) -> int:
+    """The least depth after the structural bytes at ``start`` to ``end`` (``depth_then``
+    when there are none): the containers open down to it went on unclosed."""
+    body = (pos >= start) & (pos < end)
+    return int(depth[body].min()) if body.any() else depth_then
+
+
+def _closers(stack: list[int]) -> bytes:
+    return bytes(93 if c == 91 else 125 for c in reversed(stack))
+
+
+def _string_cut(buf: bytes | bytearray, lo: int) -> int:
     """A place in ``buf[lo:]`` (inside a string, ``lo`` where a character starts) to cut
     it in two strings that are each JSON exactly when the whole is: no escape and no
     UTF-8 character split — before a byte with no backslash in the six before it, or
@@ -1207,10 +1315,12 @@ def _string_cut(buf: bytearray, lo: int) -> int:
             return c
         if q < 0:
             return -1
-        seg = bytes(buf[max(lo, q + 1 - _RUN_WINDOW) : q + 1])
+        start = max(lo, q + 1 - _RUN_WINDOW)
+        seg = bytes(buf[start : q + 1])
         run = len(seg) - len(seg.rstrip(b"\\"))
-        if run == len(seg) and q + 1 - run > lo:
-            return -1  # a run longer than the window: where its escapes start is unknown
+        if run == len(seg) and start > lo:  # a run longer than the window: back to lo
+            other = np.flatnonzero(np.frombuffer(buf, np.uint8, q + 1 - lo, lo) != 92)
+            run = q + 1 - lo - (int(other[-1]) + 1 if len(other) else 0)
         r = q + 1 - run  # escapes start at r, r + 2, …
         cut = r + (q - r) // 2 * 2
         if cut > lo and (cut > r or not _HIGH_SURROGATE.fullmatch(buf, max(r - 6, 0), r)):
@@ -1219,7 +1329,7 @@ def _string_cut(buf: bytearray, lo: int) -> int:
     return -1
 
 
-def _after_comma(piece: bytearray) -> None:
+def _after_comma(piece: bytes | bytearray) -> None:
     """A piece of a member after a cut comma starts with an item (``[1, ]`` is not JSON,
     though ``[1]`` and ``[ ]`` are)."""
     if piece.lstrip(_JSON_SPACE)[:1] in (b"", b"]", b"}"):

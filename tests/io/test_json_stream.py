@@ -680,3 +680,115 @@ def test_a_key_given_twice_in_two_pieces_of_a_cut_mapping_is_the_full_readers(
     assert _stream(twice, 50) is None
     with pytest.raises(OrgValidationError, match="k5"):
         read_org(twice, "json", "x.json")
+
+
+# -- long strings and many items at any depth of a member: cut there too -----------------
+
+_NESTED = [
+    lambda s: [s],
+    lambda s: {"a": [{"b": s}], "c": 1},
+    lambda s: [1, {"k": [[s, 2]]}, "x"],
+]
+
+
+@pytest.mark.parametrize("before", [False, True])
+@pytest.mark.parametrize("nest", range(len(_NESTED)))
+@pytest.mark.parametrize(
+    "value", [*_LONG_STRINGS, "\\" * 20_000], ids=["quotes", "run", "escapes", "plain", "bs"]
+)
+def test_a_long_string_inside_a_member_is_never_held_whole(
+    value: str, nest: int, before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A string of 20-60 KB inside a list or a mapping of a member, read in 1 KiB blocks and
+    # cut beyond 2 KiB; a run of 20,000 backslashes is longer than the window the cut looks
+    # back over first (256 bytes here). The reader holds about a cut's worth and a block;
+    # the organisation is the full reader's.
+    monkeypatch.setattr(orgfile, "_BLOCK", 2048)
+    monkeypatch.setattr(orgfile, "_SCAN", 512)
+    monkeypatch.setattr(orgfile, "_RUN_WINDOW", 256)
+    text = _member_doc(_NESTED[nest](value), before=before)
+    held: list[int] = []
+    real = orgfile._Tail._feed
+
+    def feed(self: Any, data: bytes) -> None:
+        real(self, data)
+        held.append(len(self.cur) + len(self.kept))
+
+    monkeypatch.setattr(orgfile._Tail, "_feed", feed)
+    org = _stream(text, 1024)
+    assert org is not None
+    _same(org, _full(text))
+    assert max(held) < 2048 + 2 * 1024 + 64
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_many_items_deep_in_a_member_are_never_held_whole(
+    before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 20,000 items in a list inside a list (no comma at the member's own level), in 4 KiB
+    # blocks: cut between the inner items.
+    monkeypatch.setattr(orgfile, "_BLOCK", 8192)
+    text = _member_doc({"h": [[{"note": '备注 \\"', "n": [1, 2]}] * 20_000]}, before=before)
+    held: list[int] = []
+    real = orgfile._Tail._feed
+
+    def feed(self: Any, data: bytes) -> None:
+        real(self, data)
+        held.append(len(self.cur) + len(self.kept))
+
+    monkeypatch.setattr(orgfile._Tail, "_feed", feed)
+    org = _stream(text, 4096)
+    assert org is not None
+    _same(org, _full(text))
+    assert len(text) > 600_000
+    assert max(held) < 8192 + 2 * 4096
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_a_key_given_twice_deep_in_a_cut_member_is_the_full_readers(
+    before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mapping of 200 keys two levels down, cut in pieces of about 64 bytes: "k5" again near
+    # its end sits in another piece; the full reader names it. A key "\u0000" (the one the
+    # reader reopens a cut mapping with) is read as any other.
+    monkeypatch.setattr(orgfile, "_BLOCK", 64)
+    text = _member_doc([{"m": {f"k{i}": [i] for i in range(200)}}], before=before)
+    assert _stream(text, 50) is not None
+    twice = text.replace(b'"k190": [190]', b'"k5": [190]')
+    assert _stream(twice, 50) is None
+    with pytest.raises(OrgValidationError, match="k5"):
+        read_org(twice, "json", "x.json")
+    nul = text.replace(b'"k190": [190]', b'"\\u0000": [190]')
+    got = read_org(nul, "json", "x.json")
+    _same(got, _full(nul))
+
+
+@pytest.mark.parametrize("before", [False, True])
+@pytest.mark.parametrize("opener", [b"[", b'{"a": [1], "b": {'])
+def test_a_comma_just_after_an_opening_bracket_is_the_full_readers(
+    opener: bytes, before: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # '[ , "<long>"]': cut at that comma, the piece before would read as an empty list.
+    monkeypatch.setattr(orgfile, "_BLOCK", 2048)
+    long = b'"' + b"x" * 10_000 + b'"'
+    closer = b"]" if opener == b"[" else b"}}"
+    text = _member_doc("XX", before=before).replace(b'"XX"', opener + b" , " + long + closer)
+    assert _stream(text, 1000) is None
+    with pytest.raises(InputError) as streamed:
+        read_org(text, "json", "x.json")
+    with pytest.raises(InputError) as full:
+        _full_reader(text, "x.json")
+    assert str(streamed.value) == str(full.value)
+
+
+def test_a_long_key_is_read_whole() -> None:
+    # A key is never cut (its text is what a repeated key is found by): held, and read.
+    saved = orgfile._BLOCK
+    orgfile._BLOCK = 2048  # restored below
+    try:
+        text = _member_doc({"a": 1, "k" * 30_000: [1], "b": 2}, before=True)
+        got = _stream(text, 1024)
+    finally:
+        orgfile._BLOCK = saved
+    assert got is not None
+    _same(got, _full(text))
