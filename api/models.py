@@ -309,7 +309,7 @@ class MetricLabelOut(_Out):
     """One metric's labels (the table in ``orgmodel.labels``)."""
 
     id: str = Field(examples=["station_share"])
-    zh: str = Field(description="Chinese label.", examples=["派出所警力占比(县级公安机关)"])
+    zh: str = Field(description="Chinese label.", examples=["派出所警力占比（县级公安机关）"])
     en: str = Field(description="English label.")
     unit: Literal["officers", "share", "count"] = Field(
         description="officers (people), share (0–1, shown as %) or count."

@@ -105,7 +105,7 @@ METRICS: dict[str, MetricLabel] = {
         _m("units", "单位数", "units", "count"),
         _m("police", "民警", "police officers", "officers"),
         _m("auxiliaries", "辅警", "auxiliary officers", "officers"),
-        _m("people", "人数(民警+辅警)", "people (police + auxiliaries)", "officers"),
+        _m("people", "人数（民警+辅警）", "people (police + auxiliaries)", "officers"),
         _m("departments", "内设机构数", "internal departments", "count", "lower"),
         _m("managing_units", "管理单位数", "managing units", "count"),
         _m("mean_span", "平均管理幅度", "mean span of control", "count"),
@@ -127,7 +127,7 @@ METRICS: dict[str, MetricLabel] = {
         _m("county_level_bureaus", "县级公安机关数", "county-level bureaus", "count"),
         _m(
             "station_share",
-            "派出所警力占比(县级公安机关)",
+            "派出所警力占比（县级公安机关）",
             "station share (county-level bureaus)",
             "share",
             "higher",
@@ -146,7 +146,7 @@ METRICS: dict[str, MetricLabel] = {
             "share",
             "higher",
         ),
-        _m("organ_share", "机关警力占比(机关化)", "organ share", "share", "lower"),
+        _m("organ_share", "机关警力占比（机关化）", "organ share", "share", "lower"),
     )
 }
 
@@ -239,7 +239,7 @@ def label(metric: str, *, lang: str = "zh") -> str:
     Examples
     --------
     >>> label("organ_share"), label("organ_share", lang="en")
-    ('机关警力占比(机关化)', 'organ share')
+    ('机关警力占比（机关化）', 'organ share')
     >>> label("no_such_metric")
     'no_such_metric'
     """

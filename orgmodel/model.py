@@ -113,7 +113,7 @@ KIND_NAMES: dict[str, str] = {
     "ministry": "公安部",
     "province": "省公安厅",
     "city": "市公安局",
-    "county": "县(市、区)公安局/公安分局",
+    "county": "县（市、区）公安局/公安分局",
     "department": "内设机构",
     "command_center": "情报指挥中心",
     "station": "派出所",
@@ -246,6 +246,44 @@ _CONTROL = re.compile(
 )
 
 
+#: The invisible characters a name or an id picks up most (pasted from a web page, a word
+#: processor, a right-to-left text), by their Unicode names (msgids: Chinese in Chinese).
+_CHAR_NAMES: dict[str, str] = {
+    "\u00ad": N_("soft hyphen"),
+    "\u061c": N_("arabic letter mark"),
+    "\u180e": N_("mongolian vowel separator"),
+    "\u200b": N_("zero width space"),
+    "\u200c": N_("zero width non-joiner"),
+    "\u200d": N_("zero width joiner"),
+    "\u200e": N_("left-to-right mark"),
+    "\u200f": N_("right-to-left mark"),
+    "\u2028": N_("line separator"),
+    "\u2029": N_("paragraph separator"),
+    "\u202a": N_("left-to-right embedding"),
+    "\u202b": N_("right-to-left embedding"),
+    "\u202c": N_("pop directional formatting"),
+    "\u202d": N_("left-to-right override"),
+    "\u202e": N_("right-to-left override"),
+    "\u2060": N_("word joiner"),
+    "\u2066": N_("left-to-right isolate"),
+    "\u2067": N_("right-to-left isolate"),
+    "\u2068": N_("first strong isolate"),
+    "\u2069": N_("pop directional isolate"),
+    "\ufeff": N_("zero width no-break space"),
+}
+
+
+def _char_name(ch: str) -> LazyText:
+    """What an invisible format character is, in the language where it is shown: its Unicode
+    name for the common ones (``zero width space``, 零宽空格), else its family (a tag
+    character; a format character), the code point naming it exactly."""
+    if ch in _CHAR_NAMES:
+        return lazy(_CHAR_NAMES[ch])
+    if 0xE0000 <= ord(ch) <= 0xE007F:
+        return lazy(N_("tag character"))
+    return lazy(N_("format character"))
+
+
 def _control_char(text: str) -> str | None:
     """A description of the first control or invisible format character in ``text``
     (``None``: there is none)."""
@@ -265,8 +303,9 @@ def _control_char(text: str) -> str | None:
         return lazy("NUL {code} at position {pos}", code=code, pos=pos)
     if unicodedata.category(ch) == "Cc":
         return lazy("control character {code} at position {pos}", code=code, pos=pos)
-    what = unicodedata.name(ch, "format character").lower()
-    return lazy("invisible {what} {code} at position {pos}", what=what, code=code, pos=pos)
+    return lazy(
+        "invisible {what} {code} at position {pos}", what=_char_name(ch), code=code, pos=pos
+    )
 
 
 def _bad_name_char(name: str) -> str | None:

@@ -401,7 +401,7 @@ def test_control_characters_in_ids_and_names_are_described_in_the_messages_langu
     runner = CliRunner()
     zh = runner.invoke(app, ["validate", str(org)]).output
     assert "控制字符 U+0007（第 2 个字符）" in zh, zh
-    assert "不可见字符 U+200B（zero width space，第 2 个字符）" in zh, zh
+    assert "不可见字符 U+200B（零宽空格，第 2 个字符）" in zh, zh
     assert "制表符 U+0009（第 2 个字符）" in zh, zh
     assert not re.search(r"\b(position|control|invisible|tab)\b", zh), zh
     en = runner.invoke(app, ["--lang", "en", "validate", str(org)]).output
@@ -463,11 +463,14 @@ def test_norms_table_names_each_kind_once() -> None:
     with language("zh"):
         zh = _norms_table(load_norms())
     assert "<td>片区/体系协调机构</td>" in zh and "<td>派出所</td>" in zh
-    assert "（" not in re.sub(r"<summary>.*?</summary>", "", zh)  # no 简称（全称（…））
+    # no 简称（全称（…））: the kind's name once, its own brackets full-width
+    assert "<td>县（市、区）公安局/公安分局</td>" in zh
+    assert "））" not in re.sub(r"<summary>.*?</summary>", "", zh)
     with language("en"):
         en = _norms_table(load_norms())
     assert "<td>派出所 (station)</td>" in en and "<td>片区/体系协调机构 (group)</td>" in en
-    assert "((" not in en and "（" not in en
+    assert "<td>县（市、区）公安局/公安分局 (county)</td>" in en
+    assert "((" not in en and "））" not in en
 
 
 @pytest.mark.usefixtures("no_lang_env")

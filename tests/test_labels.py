@@ -20,7 +20,7 @@ def test_one_chinese_label_per_metric() -> None:
     zh = [m.zh for m in METRICS.values()]
     assert len(zh) == len(set(zh))
     assert label("community_share") == "社区警力占派出所警力比"
-    assert label("organ_share", lang="both") == "机关警力占比(机关化) (organ share)"
+    assert label("organ_share", lang="both") == "机关警力占比（机关化） (organ share)"
 
 
 def test_units_and_directions() -> None:
@@ -29,7 +29,7 @@ def test_units_and_directions() -> None:
     assert rows["hidden_loss"]["direction"] == "lower"
     assert rows["station_share"] == {
         "id": "station_share",
-        "zh": "派出所警力占比(县级公安机关)",
+        "zh": "派出所警力占比（县级公安机关）",
         "en": "station share (county-level bureaus)",
         "unit": "share",
         "direction": "higher",

@@ -12,8 +12,10 @@ import pytest
 
 from orgmodel import scripting as om
 from orgmodel.charts.export import figure_image, write_figure
+from orgmodel.charts.report import report_html
 from orgmodel.errors import InputError
 from orgmodel.i18n import language
+from orgmodel.metrics.workforce import availability_funnel
 from orgmodel.model import OrgGraph, Unit
 
 ORG = OrgGraph(
@@ -55,8 +57,15 @@ def _both(call: Any, error: type[Exception]) -> tuple[str, str]:
         (lambda: om.compare(ORG, ORG).to_frame("nope"), ValueError,
          "to_frame: what='nope' is none of 'metrics', 'policy', 'flows', 'categories'",
          "to_frame：what='nope' 不是 'metrics'、'policy'、'flows'、'categories' 之一"),
+        (lambda: availability_funnel(ORG, by="unit"), ValueError,
+         "availability_funnel: by='unit' is neither 'level' nor 'category'",
+         "availability_funnel：by='unit' 既不是 'level' 也不是 'category'"),
+        (lambda: report_html(ORG, compare=ORG, scenario=object()), ValueError,
+         "report_html: give either compare= or scenario=, not both",
+         "report_html：compare= 与 scenario= 只能给出其一"),
     ],
-    ids=["org", "norms", "policy", "plan", "compare", "frame", "compare-frame"],
+    ids=["org", "norms", "policy", "plan", "compare", "frame", "compare-frame", "funnel",
+         "report"],
 )  # fmt: skip
 def test_scripting_refusals_in_both_languages(
     call: Any, error: type[Exception], en: str, zh: str

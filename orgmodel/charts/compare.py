@@ -72,7 +72,7 @@ def headlines_of(
         key = label
         n = 2
         while key in out:
-            key = f"{label} ({n})"
+            key = _("{name} ({n})").format(name=label, n=n)  # 某县公安局（2）
             n += 1
         out[key] = headline(o, norms=norms) if isinstance(o, OrgGraph) else o
     return out

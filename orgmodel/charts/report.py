@@ -40,7 +40,7 @@ from orgmodel.charts.numbers import (
 )
 from orgmodel.charts.structure import hierarchy_figure, layered_graph_figure
 from orgmodel.charts.workforce import availability_funnel_figure, span_bands_figure
-from orgmodel.i18n import N_, _, language
+from orgmodel.i18n import N_, _, language, lazy
 from orgmodel.metrics import headline
 from orgmodel.model import OrgGraph, kind_label
 from orgmodel.norms import Norms
@@ -384,7 +384,7 @@ def report_html(
         The HTML page (UTF-8 text; plotly.js embedded, about 4.5 MB).
     """
     if compare is not None and scenario is not None:
-        raise ValueError("give either compare or scenario, not both")
+        raise ValueError(lazy("report_html: give either compare= or scenario=, not both"))
     with language(lang) as code:
         return _report(org, norms, compare, scenario, diff, title, sources, code, scope)
 

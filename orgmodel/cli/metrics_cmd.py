@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +232,12 @@ def _kv(title: str, rows: Sequence[tuple[str, str]]) -> Table:
     return t
 
 
+def _rule(row: Mapping[str, Any]) -> str:
+    """A policy rule as the table names it: its description (data, as written) and its id,
+    in brackets of the language (``…（community-share-xicheng）`` in Chinese)."""
+    return _("{description} ({rule})").format(description=row["description"], rule=row["rule"])
+
+
 def _more(console: Console, rows: Sequence[Any], shown: int = LIST_LIMIT) -> None:
     if len(rows) > shown:
         console.print(
@@ -268,7 +274,11 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     """Print a metric report as readable tables, in the command's language (unit names and
     kinds stay Chinese: they are the names planners use)."""
     o = r["org"]
-    console.rule(f"[bold]{o['name'] or o['root']['name']}[/bold]  ({o['id'] or o['root']['id']})")
+    console.rule(
+        _("{name} ({id})").format(
+            name=f"[bold]{o['name'] or o['root']['name']}[/bold]", id=o["id"] or o["root"]["id"]
+        )
+    )
     kinds = Table(title=_("Organisation"), title_justify="left")
     kind_col = _("kind")
     for col in (kind_col, _("units"), _("police"), _("people")):
@@ -359,14 +369,14 @@ def render_report(r: dict[str, Any], console: Console) -> None:
                 (_lab("establishments"), _("{n} (派出所 with their teams, office and posts: {s})")
                  .format(n=_num(w["establishments"]), s=_num(w["station_establishments"]))),
                 (_lab("fixed_posts"), _metric("fixed_posts", w["fixed_posts"])),
-                (_lab("overhead"), f"{_metric('overhead', w['overhead'])} "
-                 f"({_pct(w['overhead_share'])})"),
+                (_lab("overhead"), _("{n} ({share})").format(
+                    n=_metric("overhead", w["overhead"]), share=_pct(w["overhead_share"]))),
                 (_lab("hollow_units"), _("{n} (short {s})").format(
                     n=_num(w["hollow_units"]), s=_count(w["shortfall"]))),
-                (_expected("hidden_loss"), f"{_metric('hidden_loss', w['hidden_loss'])} "
-                 f"({_pct(w['hidden_loss_share'])})"),
-                (_expected("deployable"), f"{_metric('deployable', w['deployable'])} "
-                 f"({_pct(w['deployable_share'])})"),
+                (_expected("hidden_loss"), _("{n} ({share})").format(
+                    n=_metric("hidden_loss", w["hidden_loss"]), share=_pct(w["hidden_loss_share"]))),
+                (_expected("deployable"), _("{n} ({share})").format(
+                    n=_metric("deployable", w["deployable"]), share=_pct(w["deployable_share"]))),
             ],
         )
     )  # fmt: skip
@@ -426,7 +436,12 @@ def render_report(r: dict[str, Any], console: Console) -> None:
             _("Mirror index (上下对口)"),
             [
                 (_lab("mirror_index"), _pct(m["mirror_index"])),
-                (_("bureaus (measured)"), f"{_num(m['bureaus'])} ({_num(m['bureaus_measured'])})"),
+                (
+                    _("bureaus (measured)"),
+                    _("{n} ({measured})").format(
+                        n=_num(m["bureaus"]), measured=_num(m["bureaus_measured"])
+                    ),
+                ),
                 (_("departments"), _num(m["departments"])),
                 (_("departments per bureau"), _num(m["departments_per_bureau"])),
                 (_("mean department size"), _num(m["mean_department_size"])),
@@ -466,7 +481,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
     for br in p["by_rule"]:
         if br["checks"] > 1:
             t.add_row(
-                f"{br['description']} ({br['rule']})",
+                _rule(br),
                 _("{n} units").format(n=br["checks"]),
                 "",
                 f"{br['comparator']} {br['threshold']:g}",
@@ -492,7 +507,7 @@ def render_report(r: dict[str, Any], console: Console) -> None:
         # never '0.616' failing '>= 0.6159': as many decimals as tell them apart
         shown, _t = format_check(row["metric"], value, row["threshold"], plain=True)
         t.add_row(
-            f"{row['description']} ({row['rule']})",
+            _rule(row),
             row["unit_name"] or "—",
             shown if isinstance(value, float) else _num(value, 3),
             f"{row['comparator']} {row['threshold']:g}",

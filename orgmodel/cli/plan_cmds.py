@@ -159,7 +159,7 @@ def _structure(org: OrgGraph, title: str) -> Panel:
     return Panel(t, title=title, expand=False)
 
 
-def _units_table(diff: Mapping[str, Any], b: OrgGraph | None, limit: int) -> Table:
+def _units_table(diff: Mapping[str, Any], a: OrgGraph, limit: int) -> Table:
     u = diff["units"]
     t = Table(title=_("unit changes"), title_justify="left")
     t.add_column(_("change"))
@@ -181,7 +181,8 @@ def _units_table(diff: Mapping[str, Any], b: OrgGraph | None, limit: int) -> Tab
         elif key == "split":
             ex = [f"{r['name']} → {len(r['into'])}" for r in rows[:limit]]
         elif key == "renamed":
-            ex = [f"{r['from']} → {r['name']}" for r in rows[:limit]]
+            # the old unit by its name, as every other row (the old id when it has none)
+            ex = [f"{a.name_of(r['from']) or r['from']} → {r['name']}" for r in rows[:limit]]
         else:
             ex = [str(r["name"]) for r in rows[:limit]]
         more = f" … (+{len(rows) - limit})" if len(rows) > limit else ""
@@ -283,7 +284,7 @@ def print_comparison(
     )
     if d.get("metrics"):
         con.print(metrics_table(d, a_label, b_label))
-    con.print(_units_table(d, b, limit))
+    con.print(_units_table(d, a, limit))
     con.print(_officers_table(d, limit))
     con.print(_freed_line(d))
     return d

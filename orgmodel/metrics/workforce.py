@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from orgmodel._keywords import positional_deprecated
+from orgmodel.i18n import lazy
 from orgmodel.labels import METRICS
 from orgmodel.metrics._frame import Frame
 from orgmodel.metrics._util import (
@@ -381,7 +382,9 @@ def availability_funnel(
     13.5
     """
     if by not in ("level", "category"):
-        raise ValueError(f"availability_funnel: by must be 'level' or 'category', got {by!r}")
+        raise ValueError(
+            lazy("availability_funnel: by={by!r} is neither 'level' nor 'category'", by=by)
+        )
     return _funnel(Frame(org, norms), by)
 
 

@@ -218,23 +218,25 @@ def scenario_identity(org: OrgGraph, plan: Plan) -> tuple[str, str]:
     """The id and name of the scenario a plan makes of an organisation.
 
     The plan's ``scenario: {id, name}`` when given; else id ``{base id}--{plan id}`` (the plan
-    id is its ``id`` or file name) and name ``{base name} ({plan name})``, e.g.
-    ``河西县公安局 (县局大部门制改革)``. A scenario never carries its base's identity.
+    id is its ``id`` or file name) and name ``{base name}（{plan name}）``, e.g.
+    ``河西县公安局（县局大部门制改革）``: Chinese names, Chinese brackets, in every language (it
+    is the scenario's name, data like its units'). A scenario never carries its base's
+    identity.
 
     >>> from orgmodel.model import OrgGraph, Unit
     >>> from orgmodel.restructure import plan_from_dict
     >>> base = OrgGraph([Unit("b", "河西县公安局", "county")], id="hexi", name="河西县公安局")
     >>> scenario_identity(base, plan_from_dict({"id": "dabumen", "name": "大部门方案", "ops": []}))
-    ('hexi--dabumen', '河西县公安局 (大部门方案)')
+    ('hexi--dabumen', '河西县公安局（大部门方案）')
     >>> before = OrgGraph([Unit("b", "泰州高新区分局", "county")], id="tz", name="泰州高新区分局（改革前）")
     >>> scenario_identity(before, plan_from_dict({"name": "三队两室", "ops": []}))[1]
-    '泰州高新区分局 (三队两室)'
+    '泰州高新区分局（三队两室）'
     """
     spec = plan.scenario or {}
     sid = spec.get("id") or f"{org.id or 'org'}--{plan.id}"
     # a base exported as "… (改革前)" names the state before; the scenario is not that state
     base_name = _BEFORE.sub("", org.name or "").strip() or org.id or "organisation"
-    name = spec.get("name") or f"{base_name} ({plan.name})"
+    name = spec.get("name") or f"{base_name}（{plan.name}）"
     return str(sid), str(name)
 
 

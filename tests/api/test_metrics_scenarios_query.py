@@ -110,7 +110,7 @@ def test_seeded_scenarios(seeded: TestClient) -> None:
     assert [s["id"] for s in only.json()] == ["taizhou-gxq-sandui-liangshi"]
     # the list carries the base version's name and size: 183 police before and after
     (t,) = only.json()
-    assert t["base"]["name"] == "泰州市公安局高新区分局 (改革前)"
+    assert t["base"]["name"] == "泰州市公安局高新区分局（改革前）"
     assert t["police_before"] == t["police_after"] == 183
     assert t["units_before"] == 33  # bureau + 17 internal units + 4 stations + 11 posts
     assert t["units_after"] == 33 - 17 + 5  # 三队两室 in place of the 17

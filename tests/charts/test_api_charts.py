@@ -108,7 +108,7 @@ def test_compare_chart(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     names = [t["name"] for t in r.json()["data"]][::3]
     # a scenario's organisation is named "<base> (<plan name>)"; the label adds its id
-    assert names == ["测试县公安局 v1", "测试县公安局 (并队)（方案 merge）"]
+    assert names == ["测试县公安局 v1", "测试县公安局（并队）（方案 merge）"]
 
 
 def test_errors_are_problems(client: TestClient) -> None:

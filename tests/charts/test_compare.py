@@ -29,7 +29,7 @@ def test_compare_two_orgs(county: OrgGraph, city: OrgGraph) -> None:
 
 def test_compare_accepts_headlines_and_sequences(county: OrgGraph) -> None:
     fig = compare_figure([county, county])
-    assert [t.name for t in fig.data][::3] == ["某县公安局", "某县公安局 (2)"]
+    assert [t.name for t in fig.data][::3] == ["某县公安局", "某县公安局（2）"]
     h = dict(headline(county))
     h["mirror_index"] = None
     fig = compare_figure({"改革前": county, "改革后": h})

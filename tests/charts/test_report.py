@@ -59,7 +59,8 @@ def test_plan_report_has_flows_and_pairs(county: OrgGraph) -> None:
 
 
 def test_compare_and_plan_together_refused(county: OrgGraph) -> None:
-    with pytest.raises(ValueError, match="either"):
+    # the charts' tests run in Chinese (tests/charts/conftest.py)
+    with pytest.raises(ValueError, match="compare= 与 scenario= 只能给出其一"):
         report_html(county, compare=county, scenario=object())
 
 
@@ -160,9 +161,9 @@ def test_report_kinds_and_edge_types_in_the_language_of_the_page(county: OrgGrap
     # as every kind of the English page does (the norms table too): the Chinese name with its
     # code; the Chinese page has the Chinese name alone
     en, zh = report_html(county, lang="en"), report_html(county)
-    assert _hollow_kinds(en) == ["县(市、区)公安局/公安分局 (county)"]
+    assert _hollow_kinds(en) == ["县（市、区）公安局/公安分局 (county)"]
     assert "<td>派出所 (station)</td>" in en  # the norms table, written the same way
-    assert _hollow_kinds(zh) == ["县(市、区)公安局/公安分局"]
+    assert _hollow_kinds(zh) == ["县（市、区）公安局/公安分局"]
     # legends of the edge types: Chinese names in Chinese, the files' type names in English
     assert "条 业务指导" in zh and "情指调度" in zh
     assert "(GUIDES)" not in zh and "(DISPATCHES)" not in zh and "(REPORTS_TO)" not in zh

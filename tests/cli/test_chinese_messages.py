@@ -161,3 +161,65 @@ def test_cli_change_column_signs_as_the_report_does(lang: str) -> None:
         # the same text as the report's (a share's change is " pp" in the English table)
         assert cell == shown.replace(" percentage points", " pp"), (key, cell, shown)
     assert not [c for c in rows.values() if c.startswith("-")], rows
+    # the renamed unit by its names, before and after (it showed its old id, dept-traffic)
+    assert "交通警察大队 → 交通管理大队" in r.output and "dept-traffic →" not in r.output
+
+
+def test_invisible_characters_are_named_in_chinese(tmp_path: Path) -> None:
+    # a right-to-left override (U+202E), a BOM (U+FEFF), an Arabic number sign (U+0600,
+    # named by its family) and a tag character (U+E0041) in four names
+    names = ["城关\\u202e所", "\\ufeff东关所", "西关\\u0600所", "北关\\udb40\\udc41所"]
+    units = ", ".join(
+        f'{{"id": "s{i}", "name": "{n}", "kind": "station", "parent": "b"}}'
+        for i, n in enumerate(names)
+    )
+    org = tmp_path / "o.json"
+    org.write_text(
+        '{"orgmodel": 1, "id": "t", "name": "T", "units": [{"id": "b", "name": "局", '
+        f'"kind": "county"}}, {units}]}}',
+        encoding="utf-8",
+    )
+    zh = _fail("validate", str(org), "--lang", "zh")
+    en = _fail("validate", str(org), "--lang", "en")
+    for code, name, pos in (("U+202E", "从右到左强制", 3), ("U+FEFF", "零宽不换行空格/BOM", 1),
+                            ("U+0600", "格式字符", 3), ("U+E0041", "标签字符", 3)):  # fmt: skip
+        assert f"不可见字符 {code}（{name}，第 {pos} 个字符）" in zh, zh
+    # no English word left in the Chinese (ids and codes aside)
+    assert not re.findall(r"[a-z]{4,}", re.sub(r"units\[\d\]", "", zh.replace(str(org), ""))), zh
+    assert "名称中含有不可见字符" in zh, zh
+    assert "invisible right-to-left override U+202E at position 3" in en, en
+    assert "invisible zero width no-break space U+FEFF at position 1" in en, en
+    assert "invisible format character U+0600 at position 3" in en, en
+    assert "invisible tag character U+E0041 at position 3" in en, en
+
+
+#: ASCII brackets touching Chinese: "河西县公安局 (mirror-county)", "过窄 (< 3)", "人数(民警".
+HAN_ASCII_BRACKET = re.compile(r"[\u4e00-\u9fff）]\s*\(|\)\s*[\u4e00-\u9fff]")
+
+
+def test_metrics_in_chinese_use_full_width_brackets() -> None:
+    r = CliRunner().invoke(app, ["metrics", COUNTY, "--lang", "zh"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    out = r.output
+    assert "河西县公安局（mirror-county）" in out
+    assert "（station-share-40）" in out and "过窄（< 3）" in out and "1（1）" in out
+    assert "县（市、区）公安局/公安分局" in out  # the kind's name (orgmodel.model.KIND_NAMES)
+    assert not HAN_ASCII_BRACKET.findall(out), HAN_ASCII_BRACKET.findall(out)
+    en = CliRunner().invoke(app, ["metrics", COUNTY, "--lang", "en"], env={"COLUMNS": "200"})
+    assert "河西县公安局 (mirror-county)" in en.output and "narrow (< 3)" in en.output
+
+
+def test_scenario_and_template_names_use_full_width_brackets(tmp_path: Path) -> None:
+    from orgmodel.restructure.templates import load_template as template
+
+    out = tmp_path / "s.yaml"
+    plan = str(seed_path("plans", "dabumen-county.yaml"))
+    r = CliRunner().invoke(app, ["apply", COUNTY, plan, "-o", str(out), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    # the scenario's name is data (Chinese words, Chinese brackets) in every language
+    assert (
+        yaml.safe_load(out.read_text(encoding="utf-8"))["name"]
+        == "河西县公安局（县局大部门制改革）"
+    )
+    assert template("county-dabumen").name == "县级公安机关大部门制（8 个大部门）"
+    assert template("city-dabumen").name == "市级公安机关大部门制（10 个大部门）"

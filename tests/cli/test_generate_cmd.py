@@ -36,7 +36,7 @@ def test_generate_writes_a_file_that_loads(tmp_path: Path) -> None:
     assert f"{len(org):,} units" in r.output
     assert f"{org.total_police():,} police" in r.output
     # 1 ministry + 1 province + 2 cities + 4 counties
-    assert "4 县(市、区)公安局/公安分局" in r.output
+    assert "4 县（市、区）公安局/公安分局" in r.output
 
 
 def test_generate_same_seed_same_bytes_yaml(tmp_path: Path) -> None:

@@ -291,12 +291,12 @@ def test_control_character_inside_an_id_is_refused(
         (
             "\u2028",
             "invisible line separator U+2028 at position 12",
-            "不可见字符 U+2028（line separator，第 12 个字符）",
+            "不可见字符 U+2028（行分隔符，第 12 个字符）",
         ),
         (
             "\u2029",
             "invisible paragraph separator U+2029 at position 12",
-            "不可见字符 U+2029（paragraph separator，第 12 个字符）",
+            "不可见字符 U+2029（段落分隔符，第 12 个字符）",
         ),
     ],
 )

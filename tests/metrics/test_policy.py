@@ -168,7 +168,7 @@ def test_a_threshold_of_infinity_or_nan_is_refused_naming_the_rule(
     )
     with language("zh"):
         assert str(e.value) == (
-            f"{p}: rule 's40'：threshold 必须是有限的数，收到的是 {shown}：以它为界，"
+            f"{p}：规则 's40'：threshold 必须是有限的数，收到的是 {shown}：以它为界，"
             "每个单位不论数字如何都会一律通过或一律不通过"
         )
 

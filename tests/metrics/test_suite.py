@@ -134,4 +134,4 @@ def test_every_headline_metric_has_a_chinese_label() -> None:
         "community_share",
         "organ_share",
     } == HEADLINE_SHARES
-    assert HEADLINE_LABELS["organ_share"] == "机关警力占比(机关化)"
+    assert HEADLINE_LABELS["organ_share"] == "机关警力占比（机关化）"

@@ -49,7 +49,7 @@ def test_city_sink_is_two_operations_with_its_own_identity(
     assert len(r.plan.ops) == 2
     assert (r.org.id, r.org.name) == (
         "mirror-city--city-targeted-sink",
-        "临江市公安局 (定向下沉方案)",
+        "临江市公安局（定向下沉方案）",
     )
     assert base.name == "临江市公安局"  # the base keeps its own
 
