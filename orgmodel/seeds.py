@@ -7,6 +7,7 @@ by the user's own.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,9 @@ import yaml
 
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
-from orgmodel.i18n import lazy
+from orgmodel.i18n import join_list, lazy, located
 
-__all__ = ["cypher_dir", "read_data_yaml", "seed_path", "seeds_dir"]
+__all__ = ["cypher_dir", "parse_data", "read_data_yaml", "seed_path", "seeds_dir"]
 
 _PKG = Path(__file__).resolve().parent
 
@@ -44,17 +45,56 @@ def cypher_dir() -> Path:
     )
 
 
-def read_data_yaml(path: Path, what: str) -> Any:
-    """Parse a data file (norms, policy, catalogue, kind rules …) that a user may replace.
+def parse_data(text: str, path: str | Path) -> Any:
+    """A data file's text parsed as its name says: JSON for ``.json`` (json keeps the last
+    of a key given twice in silence: refused here, naming the key and its place), else YAML
+    (:func:`orgmodel._yaml.load_yaml`, which refuses a repeated key too).
 
     Raises
     ------
     InputError
-        The file is missing, not UTF-8, or malformed YAML; the message names the file and
+        Malformed JSON (line and column) or a JSON key given twice, named as JSON problems
+        (they read "malformed YAML" when every data file went through the YAML reader).
+    yaml.YAMLError
+        Malformed YAML (the caller names the file and what it is).
+    """
+    if Path(path).suffix.lower() != ".json":
+        return load_yaml(text)
+    # here, not at the top: the JSON checks import the model, which imports the catalogue
+    from orgmodel.io.jsonkeys import find_repeated_keys
+    from orgmodel.io.nesting import check_nesting
+
+    check_nesting(text, str(path), indentation=False)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(
+            lazy(
+                "{source}: malformed JSON at line {lineno}, column {colno}: {msg}",
+                source=path,
+                lineno=e.lineno,
+                colno=e.colno,
+                msg=e.msg,
+            )
+        ) from None
+    repeated = find_repeated_keys(text, data)
+    if repeated:
+        raise InputError(located(path, join_list(repeated[:10], "; ")))
+    return data
+
+
+def read_data_yaml(path: Path, what: str) -> Any:
+    """Parse a data file (norms, policy, catalogue, kind rules …) that a user may replace:
+    YAML, or JSON when its name ends ``.json`` (:func:`parse_data`).
+
+    Raises
+    ------
+    InputError
+        The file is missing, not UTF-8, or malformed; the message names the file and
         ``what`` it should have been (e.g. "norms").
     """
     try:
-        return load_yaml(path.read_text(encoding="utf-8"))
+        return parse_data(path.read_text(encoding="utf-8"), path)
     except FileNotFoundError as e:
         raise InputError(lazy("{path}: {what} file not found", path=path, what=what)) from e
     except UnicodeDecodeError as e:

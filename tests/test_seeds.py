@@ -6,6 +6,7 @@ so that the seeds are checked independently of the metric suite.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,62 @@ def test_every_data_file_reader_names_the_file_and_the_problem(tmp_path: Path) -
             load(bad)
         with pytest.raises(InputError, match=r"gbk\.yaml: not UTF-8 text"):
             load(gbk)
+
+
+def test_json_data_files_are_read_as_json(tmp_path: Path) -> None:
+    # A norms or policy file given as JSON went through the YAML reader: a key given twice
+    # read "malformed YAML: duplicate key …", a JSON syntax error "malformed YAML: while
+    # parsing a flow mapping". Both are JSON problems, named as such, with their place.
+    import json
+
+    from orgmodel.errors import InputError
+    from orgmodel.i18n import language
+    from orgmodel.norms import load_norms, load_policy
+    from orgmodel.seeds import seed_path
+
+    norms = yaml.safe_load(seed_path("norms.yaml").read_text(encoding="utf-8"))
+    text = json.dumps(norms, ensure_ascii=False)
+    good = tmp_path / "norms.json"
+    good.write_text(text, encoding="utf-8")
+    assert load_norms(good).absence_rate == load_norms().absence_rate
+    twice = tmp_path / "twice.json"
+    twice.write_text(text.replace('"absence_rate": ', '"absence_rate": 0.3, "absence_rate": '))
+    with pytest.raises(InputError) as info:
+        load_norms(twice)
+    assert str(info.value) == (
+        f"{twice}: the top level: key 'absence_rate' is given twice in one object: the last "
+        "value would silently win; give it once"
+    )
+    with language("zh"):
+        assert str(info.value).startswith(f"{twice}：文件顶层：键 'absence_rate' 在同一对象中")
+    policy = yaml.safe_load(seed_path("policy.yaml").read_text(encoding="utf-8"))
+    ptext = json.dumps(policy, ensure_ascii=False).replace('"threshold": ', '"threshold": 0.5, "threshold": ', 1)  # fmt: skip
+    p = tmp_path / "policy.json"
+    p.write_text(ptext, encoding="utf-8")
+    with pytest.raises(InputError, match=r"policy\.json: rules\[0\]: key 'threshold' is given"):
+        load_policy(p)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"kinds": {,}}', encoding="utf-8")
+    # column 12: the comma after '{' (11 characters before it)
+    with pytest.raises(InputError, match=r"bad\.json: malformed JSON at line 1, column 12: "):
+        load_norms(bad)
+
+
+def test_a_json_template_giving_a_key_twice_is_refused_naming_it(tmp_path: Path) -> None:
+    import json
+
+    from orgmodel.errors import InputError
+    from orgmodel.restructure.templates import load_template
+    from orgmodel.seeds import seed_path
+
+    data = yaml.safe_load(seed_path("templates", "county-dabumen.yaml").read_text("utf-8"))
+    text = json.dumps(data, ensure_ascii=False)
+    good = tmp_path / "t.json"
+    good.write_text(text, encoding="utf-8")
+    a, b = load_template(good), load_template("county-dabumen")
+    assert dataclasses.replace(a, source=b.source) == b  # the same template, from JSON
+    first = next(iter(data))  # the first top-level key, given twice
+    bad = tmp_path / "bad.json"
+    bad.write_text(text.replace("{", "{" + json.dumps(first) + ': "x", ', 1), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"bad\.json: the top level: key '{first}' is given"):
+        load_template(bad)

@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
-from orgmodel.i18n import join_list, lazy, located
-from orgmodel.io.jsonkeys import find_repeated_keys
+from orgmodel.i18n import join_list, lazy
+from orgmodel.seeds import parse_data
 
 __all__ = ["check_lineage", "lineage_origins", "read_lineage"]
 
@@ -58,22 +56,9 @@ def read_lineage(path: str | Path) -> dict[str, list[str]]:
     if p.suffix.lower() == ".csv":
         return _from_csv(text, str(p))
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else load_yaml(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as e:
-        raise InputError(
-            lazy(
-                "{p}: malformed {value}: {e}",
-                p=p,
-                value=p.suffix.lstrip(".").upper() or "YAML",
-                e=e,
-            )
-        ) from e
-    if p.suffix.lower() == ".json":
-        # json keeps the last of two equal keys in silence: {"s1": "zx", "s1": "zy"} would
-        # drop s1 → zx; refused as an organisation file's repeated key is, naming the key
-        repeated = find_repeated_keys(text, data)
-        if repeated:
-            raise InputError(located(p, join_list(repeated[:10], "; ")))
+        data = parse_data(text, p)  # JSON for .json (a key given twice named), else YAML
+    except yaml.YAMLError as e:
+        raise InputError(lazy("{p}: malformed {value}: {e}", p=p, value="YAML", e=e)) from e
     return lineage_from_data(data, str(p))
 
 

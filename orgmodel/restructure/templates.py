@@ -27,12 +27,11 @@ from typing import Any
 
 import yaml
 
-from orgmodel._yaml import load_yaml
 from orgmodel.catalogue import FunctionCatalogue, load_catalogue
 from orgmodel.errors import InputError
 from orgmodel.i18n import join_list, lazy, located
 from orgmodel.model import BUREAU_KINDS
-from orgmodel.seeds import seed_path
+from orgmodel.seeds import parse_data, seed_path
 
 __all__ = ["LargeDepartment", "Template", "load_template", "template_from_dict"]
 
@@ -227,7 +226,7 @@ def load_template(
     for c in candidates:
         if c.is_file():
             try:
-                data = load_yaml(c.read_text(encoding="utf-8"))
+                data = parse_data(c.read_text(encoding="utf-8"), c)
             except (yaml.YAMLError, UnicodeDecodeError) as e:
                 raise InputError(lazy("{c}: malformed template: {e}", c=c, e=e)) from e
             return template_from_dict(data, str(c), catalogue=catalogue)
