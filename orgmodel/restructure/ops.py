@@ -196,6 +196,14 @@ def op_merge(ws: Workspace, op: Op) -> str:
             parent = parents.pop()
         parent = ws.get(parent, "parent").id
         for s in srcs:
+            if parent == s:
+                raise OpError(
+                    lazy(
+                        "into.parent {s!r} is one of the units merged: the merged unit cannot "
+                        "sit under a unit that the merge removes",
+                        s=s,
+                    )
+                )
             if ws.is_in_subtree(parent, s):
                 raise OpError(
                     lazy(

@@ -641,6 +641,8 @@ class Workspace:
         """Move a unit (with its subtree) under another unit."""
         if uid == self.root:
             raise OpError(lazy("cannot move the root {uid!r}", uid=uid))
+        if new_parent == uid:
+            raise OpError(lazy("cannot move {uid!r} under itself", uid=uid))
         if self.is_in_subtree(new_parent, uid):
             raise OpError(
                 lazy(

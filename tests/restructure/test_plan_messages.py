@@ -170,3 +170,43 @@ def test_a_key_twice_deeper_in_an_operation_names_the_field_path() -> None:
         with pytest.raises(PlanError) as ei:
             read_plan_text(text, "p.json", json_text=True)
         assert str(ei.value).startswith("p.json: ops[0] (merge): into: key 'id' is given twice")
+
+
+@pytest.mark.parametrize(
+    ("op", "en", "zh"),
+    [
+        # a unit moved under itself was "under its own descendant 'cc'"
+        (
+            {"op": "move", "unit": "cc", "to": "cc"},
+            "ops[0] (move): cannot move 'cc' under itself",
+            "ops[0]（move）：不能把 'cc' 移到它自己之下",
+        ),
+        # the merged unit put under one of the units it replaces: not a descendant either
+        (
+            {
+                "op": "merge",
+                "units": ["dept-office", "dept-political"],
+                "into": {"id": "zh", "name": "综合室", "parent": "dept-office"},
+            },
+            "ops[0] (merge): into.parent 'dept-office' is one of the units merged: the merged "
+            "unit cannot sit under a unit that the merge removes",
+            "ops[0]（merge）：into.parent 'dept-office' 是被合并的单位之一",
+        ),
+    ],
+)
+def test_a_unit_under_itself_is_not_called_its_own_descendant(
+    op: dict[str, Any], en: str, zh: str
+) -> None:
+    from orgmodel.io import load_org
+    from orgmodel.restructure import apply_plan
+
+    org = load_org(COUNTY)
+    plan = plan_from_dict({"name": "x", "ops": [op]})
+    with language("en"), pytest.raises(PlanError) as ei:
+        apply_plan(org, plan)
+    assert str(ei.value) == f"<plan>: {en}"
+    assert "descendant" not in str(ei.value)
+    with language("zh"):  # the reason is worded where the plan is applied
+        with pytest.raises(PlanError) as ei:
+            apply_plan(org, plan)
+        assert zh in str(ei.value), str(ei.value)
