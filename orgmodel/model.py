@@ -78,6 +78,7 @@ __all__ = [
     "OrgGraph",
     "OrgValidationError",
     "ParentBureau",
+    "Positions",
     "RowIndex",
     "Unit",
     "ValidationIssue",
@@ -934,6 +935,103 @@ def _tree_walk(kids: np.ndarray, counts: np.ndarray, root: int) -> _Tree | None:
     return _Tree(order, depth, np.array(bounds, dtype=np.int64), kids, starts)
 
 
+@dataclass(frozen=True, eq=False)
+class Positions:
+    """The organisation in breadth-first order: its structure and its units' own input
+    columns by *position* (the place in :attr:`OrgGraph.bfs_rows`; the root is 0, every
+    parent comes before its children, each level is one slice ``bounds[d]:bounds[d + 1]``).
+
+    Built once with the organisation (an organisation never changes), so that the metrics
+    read these columns as they are instead of gathering them from file order at every
+    report. Every array is read-only.
+
+    Attributes
+    ----------
+    bounds : numpy.ndarray of int64
+        Where each level starts, and the end (:attr:`OrgGraph.level_bounds`).
+    of_row : numpy.ndarray of int64
+        Position of every row of :attr:`OrgGraph.columns`.
+    parent : numpy.ndarray of int64
+        Position of the command parent of every position (``-1`` for the root).
+    kind : numpy.ndarray of int64
+        Kind code (index into :data:`KINDS`) by position; int64 as it indexes lookup tables
+        (an int8 index is converted to a fresh int64 array at every such use).
+    function : numpy.ndarray of int32
+        Function code (index into ``columns.functions``, ``-1``: none) by position.
+    police, auxiliaries : numpy.ndarray of int64
+        民警 and 辅警 posted in the unit itself, by position.
+    runs : list of (numpy.ndarray, numpy.ndarray), or None
+        For every level below the root, its runs of siblings: ``(first, parents)`` — run
+        ``k`` starts at ``bounds[d] + first[k]`` and its units' parent is at position
+        ``parents[k]``. The walk lists each level by its parents' order, so siblings are
+        contiguous; ``None`` if some level is not (a tree built another way).
+    by_kind : numpy.ndarray of int64
+        Every position grouped by kind (ascending inside a kind): the units of kind code
+        ``k`` are ``by_kind[kind_starts[k]:kind_starts[k + 1]]``.
+    kind_starts : numpy.ndarray of int64
+        Where each kind's positions start in ``by_kind``, and the end.
+    """
+
+    bounds: np.ndarray
+    of_row: np.ndarray
+    parent: np.ndarray
+    kind: np.ndarray
+    function: np.ndarray
+    police: np.ndarray
+    auxiliaries: np.ndarray
+    runs: list[tuple[np.ndarray, np.ndarray]] | None
+    by_kind: np.ndarray
+    kind_starts: np.ndarray
+
+    def __post_init__(self) -> None:  # shared by every report on the organisation
+        for f in _POSITION_FIELDS:
+            object.__setattr__(self, f, _read_only(getattr(self, f)))
+        if self.runs is not None:
+            object.__setattr__(
+                self, "runs", [(_read_only(a), _read_only(b)) for a, b in self.runs]
+            )
+
+    def of_kind(self, code: int) -> np.ndarray:
+        """Positions of the units of kind code ``code``, ascending."""
+        return self.by_kind[self.kind_starts[code] : self.kind_starts[code + 1]]
+
+
+_POSITION_FIELDS = (
+    "bounds", "of_row", "parent", "kind", "function", "police", "auxiliaries", "by_kind",
+    "kind_starts",
+)  # fmt: skip
+
+
+def _positions(cols: Columns, tree: _Tree) -> Positions:
+    """The :class:`Positions` of an organisation's columns and command tree."""
+    rows, bounds = tree.order, tree.bounds
+    n = len(rows)
+    of_row = np.empty(n, dtype=np.int64)
+    of_row[rows] = np.arange(n)
+    ppos = of_row[cols.parent[rows]]  # the root's -1 reads the last row: set below
+    ppos[0] = -1
+    kind = cols.kind[rows].astype(np.int64)  # (see Positions.kind)
+    b = bounds.tolist()
+    runs: list[tuple[np.ndarray, np.ndarray]] | None = []
+    for d in range(1, len(b) - 1):
+        p = ppos[b[d] : b[d + 1]]
+        if len(p) > 1 and bool((p[1:] < p[:-1]).any()):
+            runs = None
+            break
+        cut = np.empty(len(p), dtype=bool)
+        cut[:1] = True
+        np.not_equal(p[1:], p[:-1], out=cut[1:])
+        first = np.flatnonzero(cut)
+        runs.append((first, p[first]))  # type: ignore[union-attr]
+    by_kind = np.argsort(kind, kind="stable")
+    kind_starts = np.zeros(len(KINDS) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(kind, minlength=len(KINDS)), out=kind_starts[1:])
+    return Positions(
+        bounds, of_row, ppos, kind, cols.function[rows], cols.police[rows],
+        cols.auxiliaries[rows], runs, by_kind, kind_starts,
+    )  # fmt: skip
+
+
 def _near_bureau_rows(cols: Columns, tree: _Tree) -> np.ndarray:
     """Row of the nearest bureau at or above every row (``-1``: none), top-down."""
     near = np.where(_BUREAU_T[cols.kind], np.arange(len(cols.kind)), -1)
@@ -1393,6 +1491,7 @@ class OrgGraph:
             return None
         self.warnings = tuple(warnings)
         self.root = cols.id_at(int(tree.order[0]))
+        self._positions = _positions(cols, tree)
         return self
 
     def _setup(
@@ -1453,6 +1552,7 @@ class OrgGraph:
             raise OrgValidationError(found, source) from None
         self.warnings: tuple[ValidationIssue, ...] = (*warnings, *placement_warnings)
         self.root = cols.ids[int(tree.order[0])]
+        self._positions = _positions(cols, tree)
 
     # -- validation -------------------------------------------------------------------------
 
@@ -1724,6 +1824,12 @@ class OrgGraph:
         """Where each level starts in :attr:`bfs_rows` (and the end): level ``d`` is
         ``bfs_rows[level_bounds[d]:level_bounds[d + 1]]``."""
         return self._tree.bounds
+
+    @property
+    def positions(self) -> Positions:
+        """The structure and the units' own columns in breadth-first order (see
+        :class:`Positions`), built with the organisation."""
+        return self._positions
 
     @property
     def depth_by_row(self) -> np.ndarray:

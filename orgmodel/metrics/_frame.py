@@ -671,23 +671,20 @@ class Frame:
     def __init__(self, org: OrgGraph, norms: Norms | None = None) -> None:
         self.org = org
         self.norms = norms_or_default(norms)
-        self.n = n = len(org)
-        cols = org.columns
-        rows = org.bfs_rows
-        self.rows = rows
-        self.bounds: list[int] = org.level_bounds.tolist()
-        inv = np.empty(n, dtype=np.int64)
-        inv[rows] = np.arange(n)
-        self.pos_of_row = inv
-        # Only the root (position 0) has no parent: index with its -1, then set it.
-        self.ppos = ppos = inv[cols.parent[rows]]
-        ppos[0] = -1
-        self.kind = cols.kind[rows].astype(np.int64)
-        self.police = cols.police[rows]
-        self.aux = cols.auxiliaries[rows]
-        self.fn = cols.function[rows]
-        self.functions = cols.functions
-        self._of_kind: dict[str, np.ndarray] = {}
+        self.n = len(org)
+        # The organisation holds its structure and columns in breadth-first order: read,
+        # not gathered (read-only arrays, shared by every report on it).
+        pos = org.positions
+        self.positions = pos
+        self.rows = org.bfs_rows
+        self.bounds: list[int] = pos.bounds.tolist()
+        self.pos_of_row = pos.of_row
+        self.ppos = pos.parent
+        self.kind = pos.kind
+        self.police = pos.police
+        self.aux = pos.auxiliaries
+        self.fn = pos.function
+        self.functions = org.columns.functions
 
     @cached_property
     def depth(self) -> np.ndarray:
@@ -801,15 +798,10 @@ class Frame:
         position ``parents[k]`` (``None`` if siblings are not contiguous in some level).
         The breadth-first walk lists each level's units by their parents' order, so they
         are; a subtree sum is then one ``add.reduceat`` per level, exact in integers."""
-        out = []
-        ppos = self.ppos
-        for s, e in self.levels():
-            p = ppos[s:e]
-            if len(p) > 1 and bool((p[1:] < p[:-1]).any()):
-                return None
-            first = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-            out.append((s, e, first, p[first]))
-        return out
+        runs = self.positions.runs
+        if runs is None:
+            return None
+        return [(s, e, *run) for (s, e), run in zip(self.levels(), runs, strict=True)]
 
     def up(self, values: np.ndarray, reset: np.ndarray | None = None) -> np.ndarray:
         """Bottom-up subtree sums of an integer column (exact).
@@ -884,11 +876,7 @@ class Frame:
 
     def positions_of_kind(self, kind: str) -> np.ndarray:
         """Positions of the units of a kind, breadth-first (kept, read-only)."""
-        got = self._of_kind.get(kind)
-        if got is None:
-            got = self._of_kind[kind] = np.flatnonzero(self.kind == KIND_CODE[kind])
-            got.flags.writeable = False
-        return got
+        return self.positions.of_kind(KIND_CODE[kind])
 
     def ids_at(self, positions: np.ndarray) -> list[str]:
         """Unit ids of positions."""
