@@ -987,9 +987,7 @@ class Positions:
         for f in _POSITION_FIELDS:
             object.__setattr__(self, f, _read_only(getattr(self, f)))
         if self.runs is not None:
-            object.__setattr__(
-                self, "runs", [(_read_only(a), _read_only(b)) for a, b in self.runs]
-            )
+            object.__setattr__(self, "runs", [(_read_only(a), _read_only(b)) for a, b in self.runs])
 
     def of_kind(self, code: int) -> np.ndarray:
         """Positions of the units of kind code ``code``, ascending."""

@@ -565,7 +565,8 @@ class Bureaus:
 
     ``pos``: their positions, breadth-first; ``up``: the position of each one's parent
     bureau (the nearest bureau above its parent; ``-1``: none); ``slot``: position → row of
-    these tables (``-1`` for a unit that is no bureau); ``d_table[b, f]``: function ``f`` is
+    these tables over the positions up to the last bureau, ``:pos[-1] + 1`` (``-1`` for a
+    unit that is no bureau); ``d_table[b, f]``: function ``f`` is
     in D(B) (a department or command centre of B has it); ``p_table[b, f]``: ``f`` is in
     D(P) of B's parent bureau (for the root: in the ``parent_bureau`` recorded with the
     organisation); ``has_parent``: B has such a P. Per bureau, ``functions`` = |D(B)| and
@@ -587,6 +588,40 @@ class Bureaus:
         self.functions = d_table.sum(axis=1)
         self.shared = (d_table & p_table).sum(axis=1)
         self.measured = has_parent & (self.functions > 0)
+
+
+def _small_int(bound: int) -> Any:
+    """The smallest signed integer type holding ``-bound … bound``."""
+    for t in (np.int8, np.int16, np.int32):
+        if bound < np.iinfo(t).max:
+            return t
+    return np.int64
+
+
+def small_counts(values: np.ndarray) -> np.ndarray:
+    """``np.bincount(values)`` of small non-negative integers in a narrow type (int8 path
+    lengths, levels): one comparison per value, without the int64 copy ``bincount`` makes
+    of a narrow array."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    top = int(values.max())
+    if top > 64 or values.dtype.itemsize >= 8:
+        return np.bincount(values)
+    return np.array([np.count_nonzero(values == v) for v in range(top + 1)], dtype=np.int64)
+
+
+def first_true(mask: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the first ``k`` true entries of a boolean array (all of them if fewer):
+    ``np.flatnonzero(mask)[:k]`` without listing every true entry."""
+    out: list[np.ndarray] = []
+    got, step, start = 0, max(4 * k, 4096), 0
+    while got < k and start < len(mask):
+        part = np.flatnonzero(mask[start : start + step])[: k - got]
+        out.append(part + start)
+        got += len(part)
+        start += step
+        step *= 4
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def unique_sorted(values: np.ndarray) -> np.ndarray:
@@ -663,6 +698,73 @@ def _first_seen_of(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
         todo -= int(new.sum())
         s, step = e, step * 4
     return first
+
+
+class _Down:
+    """A top-down column (:meth:`Frame.spread`) made level by level only as deep as it is
+    read: most units sit in the deepest levels, and a report reads such a column at a few
+    positions (stations, departments, bureaus) high in the tree."""
+
+    def __init__(
+        self,
+        fr: Frame,
+        at: np.ndarray,
+        values: np.ndarray | int | bool,
+        root: int | bool,
+        dtype: Any,
+    ) -> None:
+        self._fr, self._at, self._values, self._root = fr, at, values, root
+        self.column = np.empty(0, dtype=dtype)
+        self.levels = 0  # the column covers positions :bounds[levels]
+
+    def upto(self, levels: int) -> np.ndarray:
+        """The column over the first ``levels`` levels (at least; positions
+        ``:bounds[levels]`` and maybe more)."""
+        b = self._fr.bounds
+        levels = min(levels, len(b) - 1)
+        if levels > self.levels:
+            out = np.empty(b[levels], dtype=self.column.dtype)
+            out[: len(self.column)] = self.column
+            self._fr._spread_levels(out, self._at, self._values, self._root, self.levels, levels)
+            self.column, self.levels = out, levels
+        return self.column
+
+    def whole(self) -> np.ndarray:
+        """The whole column."""
+        return self.upto(len(self._fr.bounds) - 1)
+
+    def __getitem__(self, positions: np.ndarray) -> np.ndarray:
+        """The column at some positions (a few deep ones are climbed to, not made)."""
+        if not len(positions):
+            return self.column[:0]
+        deepest = int(positions.max())
+        if deepest >= len(self.column) and len(positions) <= self.FEW:
+            return self._climbed(positions)
+        if deepest >= len(self.column):
+            self.upto(int(self._fr.depth_of(np.array([deepest]))[0]) + 1)
+        return self.column[positions]
+
+    #: Up to this many positions below the column made are read by climbing to it.
+    FEW = 256
+
+    def _climbed(self, positions: np.ndarray) -> np.ndarray:
+        """The column at positions, each below the levels made climbing to its nearest set
+        unit or to the column: a unit takes its own value where set, else its parent's."""
+        fr, at, values = self._fr, self._at, self._values
+        self.upto(1)
+        out = np.empty(len(positions), dtype=self.column.dtype)
+        cur = np.asarray(positions, dtype=np.int64)
+        left = np.arange(len(cur))
+        while len(left):
+            made = cur < len(self.column)
+            out[left[made]] = self.column[cur[made]]
+            left, cur = left[~made], cur[~made]
+            k = np.minimum(np.searchsorted(at, cur), max(len(at) - 1, 0))
+            own = (at[k] == cur) if len(at) else np.zeros(len(cur), dtype=bool)
+            if own.any():
+                out[left[own]] = values if np.ndim(values) == 0 else values[k[own]]  # type: ignore[index]
+            left, cur = left[~own], fr.ppos[cur[~own]]
+        return out
 
 
 class Frame:
@@ -771,25 +873,62 @@ class Frame:
         values: np.ndarray | int | bool,
         root: int | bool,
         dtype: Any = np.int64,
+        levels: int | None = None,
     ) -> np.ndarray:
         """Top-down: the units at positions ``at`` (ascending) take ``values`` (an array
         along ``at``, or one value for all), every other unit its parent's value, the root
         ``root`` unless it is in ``at``. :meth:`down` with the set units given as a list:
-        one gather per level and the few set units written over it."""
-        out = np.empty(self.n, dtype=dtype)
+        one gather per level and the few set units written over it. With ``levels``, only
+        the first ``levels`` levels are made (the column over positions ``:bounds[levels]``;
+        ``at`` may go further)."""
+        b = self.bounds
+        top = len(b) - 1 if levels is None else max(1, min(levels, len(b) - 1))
+        out = np.empty(b[top], dtype=dtype)
+        self._spread_levels(out, at, values, root, 0, top)
+        return out
+
+    def _spread_levels(
+        self,
+        out: np.ndarray,
+        at: np.ndarray,
+        values: np.ndarray | int | bool,
+        root: int | bool,
+        first: int,
+        stop: int,
+    ) -> None:
+        """:meth:`spread` into ``out`` over the levels ``first … stop - 1`` (the levels
+        above ``first`` are there already)."""
         b, ppos = self.bounds, self.ppos
-        cut = np.searchsorted(at, b).tolist()
+        cut = np.searchsorted(at, b[first : stop + 1]).tolist()
         one = np.ndim(values) == 0
-        out[0] = root if cut[1] == 0 else values if one else values[0]  # type: ignore[index]
-        for d in range(1, len(b) - 1):
+        if first == 0:
+            out[0] = root if cut[1] == 0 else values if one else values[0]  # type: ignore[index]
+        for d in range(max(first, 1), stop):
             s, e = b[d], b[d + 1]
             # out[s:e] = out[ppos[s:e]] without a temporary: the parents lie before s, so
             # the source and the level do not overlap ("clip": the positions are valid)
             np.take(out[:s], ppos[s:e], out=out[s:e], mode="clip")
-            i, j = cut[d], cut[d + 1]
+            i, j = cut[d - first], cut[d - first + 1]
             if j > i:
                 out[at[i:j]] = values if one else values[i:j]  # type: ignore[index]
-        return out
+
+    def down_to(
+        self, at: np.ndarray, values: np.ndarray | int | bool, root: int | bool, dtype: Any
+    ) -> _Down:
+        """:meth:`spread` made only as deep as it is read (see :class:`_Down`)."""
+        return _Down(self, at, values, root, dtype)
+
+    def _from_parents(self, column: np.ndarray, d: int) -> np.ndarray:
+        """The values of ``column`` (by position, covering level ``d - 1``) at the parents
+        of level ``d``'s units, one per unit of the level: by runs of siblings where the
+        organisation has them (one value per run, repeated), else gathered."""
+        b = self.bounds
+        s, e = b[d], b[d + 1]
+        blocks = self.blocks
+        if blocks is None:
+            return column[self.ppos[s:e]]
+        first, parents = blocks[d - 1][2:]
+        return np.repeat(column[parents], np.diff(first, append=e - s))
 
     @cached_property
     def blocks(self) -> list[tuple[int, int, np.ndarray, np.ndarray]] | None:
@@ -887,8 +1026,19 @@ class Frame:
     @cached_property
     def near_bureau(self) -> np.ndarray:
         """Position of the nearest bureau at or above every unit (``-1``: none)."""
-        at = np.flatnonzero(_BUREAU_T[self.kind])
-        return self.spread(at, at, -1)  # the root without a bureau: none below it either
+        return self.near_bureau_at.whole()
+
+    @cached_property
+    def near_bureau_at(self) -> _Down:
+        """:attr:`near_bureau`, read at positions (``near_bureau_at[positions]``) and made
+        only as deep as read."""
+        at = self.bureau_positions
+        return self.down_to(at, at, -1, np.int64)  # a root without a bureau: none below
+
+    @cached_property
+    def bureau_positions(self) -> np.ndarray:
+        """Positions of the bureaus, breadth-first."""
+        return self._of_kinds(_BUREAU_T)
 
     @cached_property
     def bureau(self) -> dict[str, str | None]:
@@ -948,23 +1098,59 @@ class Frame:
 
     @cached_property
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(positions of the community posts, their command paths, reached by dispatch)."""
+        """(positions of the community posts, their command paths, reached by dispatch).
+
+        The paths are small integers (int8 while the organisation has under 127 levels).
+        A post is no bureau, so its nearest bureau is its parent's, and so is its nearest
+        dispatched unit unless it is dispatched itself: level by level, the path is worked
+        out once per run of siblings from top-down columns of depths (made over the levels
+        above the deepest post only), then repeated over the run's units.
+        """
         posts = self.positions_of_kind("community_post")
-        # breadth-first, the posts of each level together: their depths by level counts
-        per_level = np.diff(np.searchsorted(posts, self.bounds))
-        d_post = np.repeat(np.arange(len(per_level)), per_level)
-        # hops below the nearest bureau (a post without one: below the root)
-        hops = d_post - self.depth_of(self.near_bureau[posts])
-        if not len(self.org.dispatch_rows):
-            return posts, hops, np.zeros(len(posts), dtype=bool)
-        # the depth of the nearest dispatched unit at or above every post (-1: none)
-        at = unique_sorted(self.pos_of_row[self.org.dispatch_rows[:, 1]])
-        small = np.int16 if len(self.bounds) < 2**15 else np.int64
-        d_near = self.spread(at, self.depth_of(at).astype(small), -1, small)[posts]
-        alt = d_post - d_near
-        alt += 1
-        via = (d_near >= 0) & (alt < hops)
-        return posts, np.where(via, alt, hops), via
+        b = self.bounds
+        small = _small_int(len(b) + 1)
+        cut = np.searchsorted(posts, b).tolist()
+        with_posts = [d for d in range(1, len(b) - 1) if cut[d + 1] > cut[d]]
+        hops = np.zeros(len(posts), dtype=small)  # a post at the root: 0 hops
+        via = np.zeros(len(posts), dtype=bool)
+        if not with_posts:
+            return posts, hops, via
+        stop = with_posts[-1]  # the columns cover the levels above the deepest post
+        # Depth of the nearest bureau at or above every unit (0, the root's, for none).
+        bureaus = self.bureau_positions
+        bureaus = bureaus[: np.searchsorted(bureaus, b[stop])]
+        b_depth = self.spread(bureaus, self.depth_of(bureaus).astype(small), 0, small, stop)
+        # Depth of the nearest dispatched unit at or above every unit (-1: none).
+        disp = self.org.dispatch_rows
+        at = unique_sorted(self.pos_of_row[disp[:, 1]]) if len(disp) else disp[:0, 1]
+        n_depth = None
+        if len(at):
+            n_depth = self.spread(at, self.depth_of(at).astype(small), -1, small, stop)
+            cut_at = np.searchsorted(at, b).tolist()
+        for d in with_posts:
+            i, j = cut[d], cut[d + 1]
+            s, e = b[d], b[d + 1]
+            # By the parent: the path down the command line, or by dispatch, negated
+            # (every path is at least 1 hop: the sign tells which way it went).
+            h = np.subtract(d, b_depth, dtype=small)
+            if n_depth is not None:
+                alt = np.subtract(d + 1, n_depth, dtype=small)
+                np.copyto(h, np.negative(alt), where=(n_depth >= 0) & (alt < h))
+            got = self._from_parents(h, d)
+            if j - i < e - s:
+                got = got[self.kind[s:e] == _POST]
+            if n_depth is not None:
+                mine = at[cut_at[d] : cut_at[d + 1]]  # dispatched units of the level …
+                if len(mine):  # … the posts among them: 1 hop by dispatch, if shorter
+                    lp = posts[i:j]
+                    k = np.minimum(np.searchsorted(lp, mine), j - i - 1)
+                    k = k[lp[k] == mine]
+                    got[k] = np.where(np.abs(got[k]) > 1, -1, got[k])
+            v = got < 0
+            via[i:j] = v
+            np.negative(got, out=got, where=v)
+            hops[i:j] = got
+        return posts, hops, via
 
     @cached_property
     def paths(self) -> tuple[dict[str, int], set[str]]:
@@ -986,11 +1172,10 @@ class Frame:
     @property
     def deepest_frontline(self) -> int:
         """Deepest layer of a frontline unit, −1 when there is none."""
-        b, kind = self.bounds, self.kind
-        for d in range(len(b) - 2, -1, -1):
-            if _FRONT_T[kind[b[d] : b[d + 1]]].any():
-                return d
-        return -1
+        pos = self.positions
+        last = [pos.of_kind(k)[-1:] for k in np.flatnonzero(_FRONT_T).tolist()]
+        deepest = np.concatenate(last) if last else np.zeros(0, dtype=np.int64)
+        return int(self.depth_of(deepest).max()) if len(deepest) else -1
 
     @property
     def departments(self) -> list[str]:
@@ -1000,7 +1185,17 @@ class Frame:
     @cached_property
     def department_positions(self) -> np.ndarray:
         """Positions of the departments and command centres, breadth-first."""
-        return np.flatnonzero(_DEPT_T[self.kind])
+        return self._of_kinds(_DEPT_T)
+
+    def _of_kinds(self, table: np.ndarray) -> np.ndarray:
+        """Positions of the units of the kinds a lookup table marks, ascending."""
+        pos = self.positions
+        parts = [pos.of_kind(k) for k in np.flatnonzero(table).tolist()]
+        if len(parts) == 1:
+            return parts[0]
+        out = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        out.sort()
+        return out
 
     @cached_property
     def sums_arrays(self) -> _Columns:
@@ -1230,20 +1425,33 @@ class Frame:
         with no bureau below it (even without stations: its share is 0); a county bureau that
         only heads other 分局 is not one (DOMAIN.md, "Frontline shares").
         """
-        kind, ppos, near, t = self.kind, self.ppos, self.near_bureau, self.bureaus
+        return self.county_level_bureaus, self.county_level_at.whole()
+
+    @cached_property
+    def county_level_bureaus(self) -> np.ndarray:
+        """Positions of the county-level bureaus, breadth-first (see
+        :attr:`county_level_arrays`)."""
+        kind, ppos, near, t = self.kind, self.ppos, self.near_bureau_at, self.bureaus
         # Marked over the bureaus: above a station, or a county bureau with no bureau
         # below it (no bureau has it as its parent bureau).
         marked = np.zeros(len(t.pos), dtype=bool)
-        st = np.flatnonzero((kind == _STATION) & (ppos >= 0))
+        st = self.positions_of_kind("station")
+        st = st[st > 0]  # (the root has no parent)
         b = near[ppos[st]]
         marked[t.slot[b[b >= 0]]] = True
         has_below = np.zeros(len(t.pos), dtype=bool)
         has_below[t.slot[t.up[t.up >= 0]]] = True
         marked |= (kind[t.pos] == _COUNTY) & ~has_below
-        # The nearest marked bureau at or above every unit (only bureaus are marked: that of
-        # its nearest bureau, or of the nearest bureau above that one, …).
-        at = t.pos[marked]
-        return at, self.spread(at, at, -1)
+        return t.pos[marked]
+
+    @cached_property
+    def county_level_at(self) -> _Down:
+        """The nearest county-level bureau at or above every unit (:attr:`county_level_arrays`),
+        read at positions and made only as deep as read."""
+        # Only bureaus are marked: that of a unit's nearest bureau, or of the nearest bureau
+        # above that one, …
+        at = self.county_level_bureaus
+        return self.down_to(at, at, -1, np.int64)
 
     @cached_property
     def county_level(self) -> tuple[list[str], dict[str, str | None]]:
@@ -1257,26 +1465,16 @@ class Frame:
     @cached_property
     def in_station(self) -> np.ndarray:
         """Whether every unit is a station or lies inside one."""
-        return self.spread(np.flatnonzero(self.kind == _STATION), True, False, bool)
+        return self._in_station.whole()
+
+    @cached_property
+    def _in_station(self) -> _Down:
+        return self.down_to(self.positions_of_kind("station"), True, False, bool)
 
     def in_station_at(self, positions: np.ndarray) -> np.ndarray:
         """:attr:`in_station` at some positions, carried down only to the deepest of them
-        (the levels below, most units, are left alone)."""
-        b = self.bounds
-        if "in_station" in self.__dict__ or not len(positions):
-            return self.in_station[positions]
-        deepest = int(np.searchsorted(b, positions.max(), side="right")) - 1
-        if deepest >= len(b) - 2:
-            return self.in_station[positions]
-        end = b[deepest + 1]
-        st = self.positions_of_kind("station")
-        out = np.zeros(end, dtype=bool)
-        out[st[: np.searchsorted(st, end)]] = True
-        ppos = self.ppos
-        for d in range(1, deepest + 1):
-            s, e = b[d], b[d + 1]
-            out[s:e] |= out[ppos[s:e]]
-        return out[positions]
+        (the levels below, most units, are left alone; see :class:`_Down`)."""
+        return self._in_station[positions]
 
     @cached_property
     def county_level_sums(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1313,7 +1511,7 @@ class Frame:
     def county_level_sums_b(self) -> tuple[np.ndarray, np.ndarray]:
         """:attr:`county_level_sums` at the county-level bureaus (breadth-first) — what the
         report reads of them: inside its own region, each bureau's are its subtree's."""
-        bureaus = self.county_level_arrays[0]
+        bureaus = self.county_level_bureaus
         if "county_level_sums" in self.__dict__:
             num, den = self.county_level_sums
             return num[bureaus], den[bureaus]
@@ -1368,7 +1566,7 @@ class Frame:
         arr = self._as_array(subtree)
         return dict(
             zip(
-                self.ids_at(self.county_level_arrays[0]),
+                self.ids_at(self.county_level_bureaus),
                 self.own_region_a(arr).tolist(),
                 strict=True,
             )
@@ -1376,11 +1574,11 @@ class Frame:
 
     def own_region_a(self, subtree: np.ndarray) -> np.ndarray:
         """:meth:`own_region` as an array over the county-level bureaus (breadth-first)."""
-        return self.own_region_b(subtree[self.county_level_arrays[0]])
+        return self.own_region_b(subtree[self.county_level_bureaus])
 
     def own_region_b(self, at_bureaus: np.ndarray) -> np.ndarray:
         """:meth:`own_region_a` from the subtree sums at the county-level bureaus alone."""
-        bureaus, cl = self.county_level_arrays
+        bureaus, cl = self.county_level_bureaus, self.county_level_at
         out = at_bureaus.astype(np.float64)
         if len(bureaus):
             p = self.ppos[bureaus]
@@ -1813,15 +2011,17 @@ class Frame:
     def bureaus(self) -> Bureaus:
         """Every bureau's departments' functions D(B) and its parent bureau's D(P), as
         tables (see :class:`Bureaus`)."""
-        near, ppos, fns = self.near_bureau, self.ppos, self.functions
-        pos = np.flatnonzero(_BUREAU_T[self.kind])
+        near, ppos, fns = self.near_bureau_at, self.ppos, self.functions
+        pos = self.bureau_positions
         nb, nf = len(pos), len(fns)
-        slot = np.full(self.n, -1, dtype=np.int32 if nb < 2**31 else np.int64)
+        # over the positions up to the last bureau (the others are no bureau)
+        slot = np.full(int(pos[-1]) + 1 if nb else 0, -1, dtype=np.int64)
         slot[pos] = np.arange(nb)
         d_table = np.zeros((nb, nf), dtype=bool)
         d = self.department_positions
-        d = d[(self.fn[d] >= 0) & (near[d] >= 0)]
-        d_table[slot[near[d]], self.fn[d]] = True
+        fd, nd = self.fn[d], near[d]
+        has = (fd >= 0) & (nd >= 0)
+        d_table[slot[nd[has]], fd[has]] = True
         p = ppos[pos]
         up = np.where(p >= 0, near[np.maximum(p, 0)], -1)
         up_slot = np.where(up >= 0, slot[np.maximum(up, 0)], -1)

@@ -193,7 +193,7 @@ def mirror_report(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, Any
 
 def _mirror_positions(fr: Frame) -> np.ndarray:
     """Positions of the mirror units, breadth-first."""
-    near, kinds, t = fr.near_bureau, fr.norms.kinds, fr.bureaus
+    near, kinds, t = fr.near_bureau_at, fr.norms.kinds, fr.bureaus
     d = fr.department_positions
     d = d[(fr.fn[d] >= 0) & (near[d] >= 0)]
     if not len(d):
@@ -208,7 +208,7 @@ def _mirror_units(fr: Frame) -> list[str]:
 
 
 def _mirror_report(fr: Frame) -> Section:
-    org, near, norms, t = fr.org, fr.near_bureau, fr.norms, fr.bureaus
+    org, near, norms, t = fr.org, fr.near_bureau_at, fr.norms, fr.bureaus
     labels = fr.labels
     d = fr.department_positions
     departments = len(d)

@@ -245,7 +245,7 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
         if rule.scope == "org":
             scope = np.zeros(1, dtype=np.int64)
         elif rule.scope in ("county_level", "aggregate"):
-            scope = fr.county_level_arrays[0]
+            scope = fr.county_level_bureaus
         elif rule.scope in KIND_NAMES:
             scope = fr.positions_of_kind(rule.scope)
         else:
@@ -293,7 +293,7 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
                     pairs[rule.metric] = _PAIRS[rule.metric](fr)
                 num, den = pairs[rule.metric]
                 if cl_scope:
-                    bureaus = fr.county_level_arrays[0]
+                    bureaus = fr.county_level_bureaus
                     num_b, den_b = num[bureaus], den[bureaus]
                 else:
                     n_at, d_at = num[scope], den[scope]

@@ -98,7 +98,7 @@ def station_shares(org: OrgGraph) -> dict[str, float | None]:
     fr = Frame(org)
     num, den = fr.county_level_sums
     own_num, own_den = fr.own_region_a(num).tolist(), fr.own_region_a(den).tolist()
-    bureaus = fr.ids_at(fr.county_level_arrays[0])
+    bureaus = fr.ids_at(fr.county_level_bureaus)
     return {b: ratio(n, d) for b, n, d in zip(bureaus, own_num, own_den, strict=True)}
 
 
@@ -190,9 +190,9 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
 
 
 def _shares_report(fr: Frame) -> Section:
-    sums, near, labels = fr.sums_arrays, fr.near_bureau, fr.labels
+    sums, near, labels = fr.sums_arrays, fr.near_bureau_at, fr.labels
     sta = sums["station"]
-    bureaus = fr.county_level_arrays[0]
+    bureaus = fr.county_level_bureaus
     num, den = fr.county_level_sums_b
     own_num, own_den = fr.own_region_b(num), fr.own_region_b(den)
     own_people = own_den + fr.own_region_b(fr.subtree_at(fr.aux, bureaus).astype(np.float64))

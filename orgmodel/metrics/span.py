@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from orgmodel._keywords import positional_deprecated
-from orgmodel.metrics._frame import Frame, _first_seen
+from orgmodel.metrics._frame import Frame, _first_seen, first_true, small_counts
 from orgmodel.metrics._util import ratio
 from orgmodel.metrics.rows import Rows, Section
 from orgmodel.model import KINDS, OrgGraph
@@ -427,20 +427,20 @@ def _layers_report(fr: Frame) -> dict[str, Any]:
     posts, hops, via = fr.path_arrays
     by_layer, deepest = fr.by_layer, fr.deepest_frontline
     max_depth = max(by_layer)
-    counts = np.bincount(hops) if len(hops) else np.zeros(0, dtype=np.int64)
+    counts = small_counts(hops)
     values = np.flatnonzero(counts)
     dist = dict(zip(values.tolist(), counts[values].tolist(), strict=True))
     longest: list[dict[str, Any]] = []
     if len(posts):
         top = max(dist)
-        far = posts[hops == top][:REPORT_LIST_LIMIT]
+        far = posts[first_true(hops == top, REPORT_LIST_LIMIT)]
         labels = fr.labels
         longest = [
             {"id": u, "name": name, "hops": top, "bureau": b}
             for u, name, b in zip(
                 labels.ids(far),
                 labels.names(far),
-                labels.refs(fr.near_bureau[far]),
+                labels.refs(fr.near_bureau_at[far]),
                 strict=True,
             )
         ]

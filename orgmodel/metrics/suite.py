@@ -277,7 +277,7 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
         "mirror_index": _mirror_ratio(fr),
         "guides": fr.edges[0],
         "mirror_units": len(_mirror_positions(fr)),
-        "county_level_bureaus": len(fr.county_level_arrays[0]),
+        "county_level_bureaus": len(fr.county_level_bureaus),
         "station_share": ratio(cl_station, cl_police),
         "station_share_all": ratio(station, total),
         "community_share": ratio(community, station),
