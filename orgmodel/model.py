@@ -965,11 +965,9 @@ class Positions:
         ``k`` starts at ``bounds[d] + first[k]`` and its units' parent is at position
         ``parents[k]``. The walk lists each level by its parents' order, so siblings are
         contiguous; ``None`` if some level is not (a tree built another way).
-    by_kind : numpy.ndarray of int64
-        Every position grouped by kind (ascending inside a kind): the units of kind code
-        ``k`` are ``by_kind[kind_starts[k]:kind_starts[k + 1]]``.
-    kind_starts : numpy.ndarray of int64
-        Where each kind's positions start in ``by_kind``, and the end.
+    by_kind : tuple of numpy.ndarray of int64
+        The positions of the units of every kind, ascending, by kind code
+        (:meth:`of_kind`).
     """
 
     bounds: np.ndarray
@@ -980,24 +978,21 @@ class Positions:
     police: np.ndarray
     auxiliaries: np.ndarray
     runs: list[tuple[np.ndarray, np.ndarray]] | None
-    by_kind: np.ndarray
-    kind_starts: np.ndarray
+    by_kind: tuple[np.ndarray, ...]
 
     def __post_init__(self) -> None:  # shared by every report on the organisation
         for f in _POSITION_FIELDS:
             object.__setattr__(self, f, _read_only(getattr(self, f)))
         if self.runs is not None:
             object.__setattr__(self, "runs", [(_read_only(a), _read_only(b)) for a, b in self.runs])
+        object.__setattr__(self, "by_kind", tuple(map(_read_only, self.by_kind)))
 
     def of_kind(self, code: int) -> np.ndarray:
         """Positions of the units of kind code ``code``, ascending."""
-        return self.by_kind[self.kind_starts[code] : self.kind_starts[code + 1]]
+        return self.by_kind[code]
 
 
-_POSITION_FIELDS = (
-    "bounds", "of_row", "parent", "kind", "function", "police", "auxiliaries", "by_kind",
-    "kind_starts",
-)  # fmt: skip
+_POSITION_FIELDS = ("bounds", "of_row", "parent", "kind", "function", "police", "auxiliaries")
 
 
 def _positions(cols: Columns, tree: _Tree) -> Positions:
@@ -1008,7 +1003,11 @@ def _positions(cols: Columns, tree: _Tree) -> Positions:
     of_row[rows] = np.arange(n)
     ppos = of_row[cols.parent[rows]]  # the root's -1 reads the last row: set below
     ppos[0] = -1
-    kind = cols.kind[rows].astype(np.int64)  # (see Positions.kind)
+    kind8 = cols.kind[rows]
+    # positions by kind: one comparison per kind on the narrow column (a sort costs more)
+    by_kind = tuple(np.flatnonzero(kind8 == k) for k in range(len(KINDS)))
+    kind = kind8.astype(np.int64)  # (see Positions.kind)
+    del kind8
     b = bounds.tolist()
     runs: list[tuple[np.ndarray, np.ndarray]] | None = []
     for d in range(1, len(b) - 1):
@@ -1021,24 +1020,27 @@ def _positions(cols: Columns, tree: _Tree) -> Positions:
         np.not_equal(p[1:], p[:-1], out=cut[1:])
         first = np.flatnonzero(cut)
         runs.append((first, p[first]))  # type: ignore[union-attr]
-    by_kind = np.argsort(kind, kind="stable")
-    kind_starts = np.zeros(len(KINDS) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(kind, minlength=len(KINDS)), out=kind_starts[1:])
     return Positions(
         bounds, of_row, ppos, kind, cols.function[rows], cols.police[rows],
-        cols.auxiliaries[rows], runs, by_kind, kind_starts,
+        cols.auxiliaries[rows], runs, by_kind,
     )  # fmt: skip
 
 
-def _near_bureau_rows(cols: Columns, tree: _Tree) -> np.ndarray:
-    """Row of the nearest bureau at or above every row (``-1``: none), top-down."""
-    near = np.where(_BUREAU_T[cols.kind], np.arange(len(cols.kind)), -1)
-    order, b, parent = tree.order, tree.bounds, cols.parent
-    for d in range(1, len(b) - 1):
-        rows = order[b[d] : b[d + 1]]
-        m = near[rows] < 0
-        near[rows[m]] = near[parent[rows[m]]]
-    return near
+def _climb_to(cols: Columns, rows: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """The nearest unit at or above each of ``rows`` whose kind the lookup table ``stop``
+    marks (``-1``: none; a row ``-1`` stays ``-1``): each climbs the parent column, only as
+    far as it must (departments, teams and offices sit right below what they are looked up
+    for, so a pass over the whole organisation would cost more)."""
+    kind, parent = cols.kind, cols.parent
+    out = np.asarray(rows, dtype=np.int64).copy()
+    left = np.flatnonzero(out >= 0)
+    while len(left):
+        cur = out[left]
+        go = ~stop[kind[cur]]
+        left, cur = left[go], cur[go]
+        out[left] = parent[cur]
+        left = left[out[left] >= 0]
+    return out
 
 
 def edge_rows(index: Mapping[str, int], pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -1062,18 +1064,18 @@ def guides_hold(cols: Columns, tree: _Tree, ends: np.ndarray) -> np.ndarray:
     ok &= (cols.kind[a0] == dept) & (cols.kind[b0] == dept)
     fa, fb = cols.function[a0], cols.function[b0]
     ok &= (fa >= 0) & (fa == fb)
-    near = _near_bureau_rows(cols, tree)
-    bu, bl = near[a0], near[b0]
+    bu, bl = _climb_to(cols, np.where(ok, a0, -1), _BUREAU_T), _climb_to(cols, b0, _BUREAU_T)
     ok &= (bu >= 0) & (bl >= 0) & (bu != bl)
     # The bureau strictly above each bureau; climb from the lower's until the upper's.
-    parent = cols.parent
-    up = np.where(parent >= 0, near[np.maximum(parent, 0)], -1)
-    cur, hit = bl.copy(), np.zeros(len(a), dtype=bool)
+    bureaus = np.flatnonzero(_BUREAU_T[cols.kind])
+    up = _climb_to(cols, cols.parent[bureaus], _BUREAU_T)  # by slot of ``bureaus``
+    cur, hit = np.where(ok, bl, -1), np.zeros(len(a), dtype=bool)
     for _ in range(len(tree.bounds)):
-        cur = np.where(cur >= 0, up[np.maximum(cur, 0)], -1)
-        hit |= (cur >= 0) & (cur == bu)
-        if (cur < 0).all():
+        at = np.flatnonzero(cur >= 0)
+        if not len(at):
             break
+        cur[at] = up[np.searchsorted(bureaus, cur[at])]
+        hit |= (cur >= 0) & (cur == bu)
     return ok & hit
 
 
@@ -1095,6 +1097,8 @@ def _in_order(
     are in that order already."""
     if checked and (order[1:] > order[:-1]).all():
         return pairs
+    if checked and type(pairs[0]) is tuple:  # a reader's pairs: tuples already
+        return list(map(pairs.__getitem__, order.tolist()))
     return [(pairs[i][0], pairs[i][1]) for i in order.tolist()]
 
 
@@ -1111,17 +1115,18 @@ def _placement_rows(cols: Columns, rows: np.ndarray | None) -> tuple[np.ndarray,
     """Rows (of ``rows``, or of all, in row order) of stations under a department or
     command centre, and of departments inside a 派出所."""
     kind, parent = cols.kind, cols.parent
-    if rows is None:
-        k, p = kind, parent
-    else:
-        k, p = kind[rows], parent[rows]
-    pk = np.where(p >= 0, kind[np.maximum(p, 0)], -1)
-    warn = np.flatnonzero((k == _STATION) & np.isin(pk, [_KIND_CODE[x] for x in DEPARTMENT_KINDS]))
-    inside = np.flatnonzero(_kind_mask(DEPARTMENT_KINDS)[k] & (pk >= 0))
-    inside = inside[_kind_mask(_IN_STATION)[pk[inside]]]
-    if rows is None:
-        return warn, inside
-    return rows[warn], rows[inside]
+    k = kind if rows is None else kind[rows]
+    # Only stations and departments can be either: their parents' kinds alone are read.
+    st = np.flatnonzero(k == _STATION)
+    dp = np.flatnonzero(_kind_mask(DEPARTMENT_KINDS)[k])
+    if rows is not None:
+        st, dp = rows[st], rows[dp]
+    p_st, p_dp = parent[st], parent[dp]
+    pk_st = np.where(p_st >= 0, kind[np.maximum(p_st, 0)], -1)
+    pk_dp = np.where(p_dp >= 0, kind[np.maximum(p_dp, 0)], -1)
+    warn = st[(pk_st >= 0) & _kind_mask(DEPARTMENT_KINDS)[np.maximum(pk_st, 0)]]
+    inside = dp[(pk_dp >= 0) & _kind_mask(_IN_STATION)[np.maximum(pk_dp, 0)]]
+    return warn, inside
 
 
 @dataclass(frozen=True, eq=False)
@@ -1557,23 +1562,18 @@ class OrgGraph:
     def _check_structure(self, where: Mapping[str, str]) -> list[ValidationIssue]:
         """Stations under stations and team/office placement (raising :class:`_Invalid`);
         the placement warnings."""
-        cols, tree = self._cols, self._tree
+        cols = self._cols
         kind, parent = cols.kind, cols.parent
-        pk = np.where(parent >= 0, kind[np.maximum(parent, 0)], -1)
-        if ((kind == _STATION) & (pk == _STATION)).any():
+        st = np.flatnonzero(kind == _STATION)
+        ps = parent[st]
+        if (kind[ps[ps >= 0]] == _STATION).any():
             raise _Invalid("station under station")
-        inner = _kind_mask(_STATION_INNER)
-        if inner[kind].any():
-            # Nearest enclosing unit that is not a team, office or community post.
-            skip = _kind_mask(_STATION_INNER | {"community_post"})[kind]
-            enc = np.arange(len(kind))
-            order, b = tree.order, tree.bounds
-            for d in range(1, len(b) - 1):
-                rows = order[b[d] : b[d + 1]]
-                s = skip[rows]
-                enc[rows[s]] = enc[parent[rows[s]]]
-            tio = np.flatnonzero(inner[kind])
-            if (kind[enc[parent[tio]]] != _STATION).any():
+        tio = np.flatnonzero(_kind_mask(_STATION_INNER)[kind])
+        if len(tio):
+            # Nearest enclosing unit that is not a team, office or community post (none: the
+            # chain reaches above the root, which the unit-by-unit check lets pass too).
+            enc = _climb_to(cols, parent[tio], ~_kind_mask(_STATION_INNER | {"community_post"}))
+            if ((enc >= 0) & (kind[np.maximum(enc, 0)] != _STATION)).any():
                 raise _Invalid("placement")
         return self._placement_warnings(where)
 
