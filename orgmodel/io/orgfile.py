@@ -28,7 +28,7 @@ import logging
 import operator
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -56,6 +56,7 @@ from orgmodel.model import (
     KINDS,
     MAX_HEADCOUNT,
     UNIT_FIELDS,
+    EdgeColumns,
     OrgGraph,
     OrgValidationError,
     ParentBureau,
@@ -427,7 +428,7 @@ def _assemble(
     lines: dict[int, int] | None,
     source: str,
     catalogue: FunctionCatalogue | None,
-    edges: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None,
+    edges: tuple[Sequence[tuple[str, str]], Sequence[tuple[str, str]]] | None = None,
     **checked: Any,
 ) -> OrgGraph:
     """The organisation from the document's top level and its unit columns (and its
@@ -449,6 +450,8 @@ def _assemble(
             )
         else:
             parent_bureau = ParentBureau(pb["name"], tuple(str(f) for f in pb["functions"]))
+    guides: Sequence[tuple[str, str]]
+    dispatches: Sequence[tuple[str, str]]
     if edges is None:
         guides, gi = _edge_pairs(data.get("guides"), "guides", "guides")
         dispatches, di = _edge_pairs(data.get("dispatches"), "dispatches", "dispatches")
@@ -1363,9 +1366,10 @@ def _check_json(piece: bytes | bytearray) -> None:
 
 def _pairs(
     edges: list[Any] | None, index: dict[str, int]
-) -> tuple[list[tuple[str, str]], np.ndarray | None]:
-    """(from, to) of typed edge records, the ids normalised as :func:`_edge_pairs` does,
-    and the rows of their ends (``-1``: no such unit)."""
+) -> tuple[Sequence[tuple[str, str]], np.ndarray | None]:
+    """(from, to) of typed edge records, the ids normalised as :func:`_edge_pairs` does
+    (as two columns: the model makes the pairs when they are read), and the rows of their
+    ends (``-1``: no such unit)."""
     if edges is None:
         return [], None
     a, b = _ids([e.a for e in edges]), _ids([e.b for e in edges])
@@ -1375,7 +1379,7 @@ def _pairs(
     ends = np.empty((n, 2), dtype=np.int64)
     ends[:, 0] = list(map(index.get, a, itertools.repeat(-1, n)))
     ends[:, 1] = list(map(index.get, b, itertools.repeat(-1, n)))
-    return list(zip(a, b, strict=True)), ends
+    return EdgeColumns(a, b), ends
 
 
 def _blocks(raw: bytes | memoryview) -> Iterator[memoryview]:

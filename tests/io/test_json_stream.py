@@ -792,3 +792,18 @@ def test_a_long_key_is_read_whole() -> None:
         orgfile._BLOCK = saved
     assert got is not None
     _same(got, _full(text))
+
+
+def test_the_edges_read_by_the_stream_are_made_into_pairs_only_when_read(
+    generated: bytes,
+) -> None:
+    # The stream hands the edges to the model as two columns of ids with their rows: no
+    # (upper, lower) tuple is made at load (each one the garbage collector would count),
+    # and the pairs made when first read are the full reader's, in its order.
+    org = _stream(generated, 1 << 16)
+    assert org is not None
+    assert "_guides" not in org.__dict__ and "_dispatches" not in org.__dict__
+    full = _full(generated)
+    assert org.guides == full.guides and org.dispatches == full.dispatches
+    assert len(org.guides) > 2 and len(org.dispatches) > 2
+    assert org.to_networkx().number_of_edges() == full.to_networkx().number_of_edges()
