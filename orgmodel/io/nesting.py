@@ -149,8 +149,11 @@ def _yaml_depth(text: str | bytes, limit: int) -> int:
                         break
             elif isinstance(event, _CLOSES):
                 depth -= 1
-    except yaml.YAMLError:
-        pass
+    except yaml.YAMLError as e:
+        if getattr(e, "problem", None) == "exceeded maximum nesting depth":
+            # libyaml's scanner stops at 1,000 flow levels before the parser hands out the
+            # events of the first 64: deeper than any limit, so refused as too deep
+            return max(deepest, limit + 1)
     return deepest
 
 

@@ -223,3 +223,12 @@ def test_scenario_and_template_names_use_full_width_brackets(tmp_path: Path) -> 
     )
     assert template("county-dabumen").name == "县级公安机关大部门制（8 个大部门）"
     assert template("city-dabumen").name == "市级公安机关大部门制（10 个大部门）"
+
+
+def test_yaml_deeper_than_libyaml_allows_is_too_deep() -> None:
+    # 20,000 flow levels: libyaml's scanner stops at 1,000 before the parser hands out the
+    # events of the first 64; refused by the nesting limit, not as malformed YAML
+    from orgmodel.io.nesting import NestingError, check_nesting
+
+    with pytest.raises(NestingError, match="more than 64 levels deep"):
+        check_nesting("units: " + "[" * 20_000 + "]" * 20_000 + "\n", "deep.yaml")
