@@ -10,10 +10,12 @@ diff, the charts, the API and store comparisons build on both).
 Each section is a handful of vectorised passes over the columns of one
 :class:`~orgmodel.metrics._frame.Frame`; the per-unit lists are kept as columns and built
 into rows only when read (:mod:`orgmodel.metrics.rows`). The generated national
-organisation (≈ 645k units) takes about 0.2 CPU s (``make bench``, case ``metrics``; ~10×
-the bare numpy anchor), much of it in touching fresh memory: each full-length int64 column
-costs 5–9 ms in page faults on the bench machine, so the passes read the columns at the
-positions they need (stations, bureaus, the root) and keep few whole columns.
+organisation (≈ 645k units) takes about 0.14 CPU s (``make bench``, case ``metrics``;
+3.4–3.7× the bare numpy anchor on a busy machine). A whole-organisation pass costs 1–3 ms
+and a fresh int64 column 2–9 ms more in page faults, so the passes read the columns at the
+positions they need (stations, bureaus, heads, the root), work on the units that are no
+community post where the posts (most units) would only add to a total, and keep few whole
+columns.
 """
 
 from __future__ import annotations
