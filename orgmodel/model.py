@@ -21,7 +21,10 @@ row — parent row (``-1`` for the root), kind and function codes, category, pol
 auxiliaries, leaders, establishment, duty roster, community share — with the ids and names
 as lists and an id ↔ row map (:attr:`OrgGraph.index`). The breadth-first order
 (:attr:`OrgGraph.bfs_rows`) and the levels (:attr:`OrgGraph.level_bounds`) are computed
-once, at construction. Metrics run over these arrays (:mod:`orgmodel.metrics`).
+once, at construction, and so is the organisation in that order (:attr:`OrgGraph.positions`,
+:class:`Positions`: parent positions, runs of siblings, positions by kind, and the units'
+kind, function, police and auxiliaries by position). Metrics run over these arrays
+(:mod:`orgmodel.metrics`).
 
 Two ways in, the same checks and the same errors:
 

@@ -7,10 +7,14 @@ totals, staffing) is computed once.
 
 Everything here works on numpy arrays indexed by *position*: the unit's place in the
 breadth-first order of :meth:`OrgGraph.order` (the root is 0, every parent comes before its
-children, and each level is one contiguous slice, ``bounds[d]:bounds[d + 1]``). So:
+children, and each level is one contiguous slice, ``bounds[d]:bounds[d + 1]``). The
+organisation holds its structure and its units' own columns in that order
+(:attr:`OrgGraph.positions`), so a frame reads them as they are. So:
 
 - a top-down column (nearest bureau, nearest dispatched unit, level) is one fancy-indexing
-  step per level: ``near[level] = near[parent[level]]`` where the unit itself does not set it;
+  step per level: ``near[level] = near[parent[level]]`` where the unit itself does not set it
+  — made only as deep as it is read (:class:`_Down`: most units are in the deepest levels,
+  and a report reads the nearest bureau at stations and departments);
 - a bottom-up column (subtree sums) is one ``bincount`` per level, deepest first, adding a
   level into the level above it;
 - group-bys (funnels, bands, kinds) are ``bincount`` over a key column.
