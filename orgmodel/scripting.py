@@ -294,8 +294,15 @@ class MetricReport(Mapping[str, Any]):
             # whole figures stay whole: one float64 column showed 民警 as 36.000000
             frame["value"] = pd.Series([r["value"] for r in rows], index=frame.index, dtype=object)
             return frame
-        section, key = _LIST_NAMES.get(what, (None, None))
-        if section is None and "." in what and tuple(what.split(".", 1)) in PER_UNIT_LISTS:
+        section, key = (
+            _LIST_NAMES.get(what, (None, None)) if isinstance(what, str) else (None, None)
+        )
+        if (
+            section is None
+            and isinstance(what, str)
+            and "." in what
+            and tuple(what.split(".", 1)) in PER_UNIT_LISTS
+        ):
             section, key = what.split(".", 1)
         if section is None or key is None:
             raise ValueError(
@@ -686,7 +693,7 @@ class Comparison(Mapping[str, Any]):
         ValueError
             ``what`` is none of these.
         """
-        if what not in _COMPARE_COLUMNS:
+        if not isinstance(what, str) or what not in _COMPARE_COLUMNS:
             raise ValueError(
                 lazy(
                     "to_frame: what={what!r} is none of {names}",

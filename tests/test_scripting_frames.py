@@ -215,3 +215,17 @@ def test_the_headline_frame_keeps_whole_figures_whole() -> None:
     assert f.loc["station_share", "value"] == pytest.approx(187 / 497)
     assert [f.loc[k, "value"] for k in f.index] == [r.headline[k] for k in f.index]
     assert "497.0" not in f.to_string()
+
+
+def test_to_frame_refuses_a_what_that_is_not_text() -> None:
+    # to_frame(3) raised "argument of type 'int' is not iterable", to_frame(['x']) "unhashable
+    # type: 'list'": the refusal names the value and the choices, as for an unknown name.
+    org = om.read("seeds/orgs/mirror-county.yaml")
+    r = om.metrics(org)
+    c = om.compare(org, om.apply(org, "seeds/plans/dabumen-county.yaml"))
+    for what in (3, ["units"], None):
+        with pytest.raises(ValueError, match=r"what=.* is none of 'units', 'headline'"):
+            r.to_frame(what)  # type: ignore[arg-type]
+    for what in (3, ["metrics"]):
+        with pytest.raises(ValueError, match=r"what=.* is none of 'metrics', 'policy'"):
+            c.to_frame(what)  # type: ignore[arg-type]

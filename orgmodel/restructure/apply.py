@@ -386,7 +386,10 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
             steps.append(Step(i, name, fn(ws, op)))
             ws.check_vacated_groups()
         except OpError as e:
-            raise PlanError(str(e), index=i, op=name, source=plan.source) from None
+            # the message itself, not str(e): a lazy message stays translatable (the API shows
+            # it in English while the process speaks Chinese)
+            reason = e.args[0] if len(e.args) == 1 and isinstance(e.args[0], str) else str(e)
+            raise PlanError(reason, index=i, op=name, source=plan.source) from None
     sid, sname = scenario_identity(org, plan)
     description = plan.description or org.description
     scenario: OrgGraph | None = None

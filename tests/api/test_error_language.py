@@ -62,3 +62,22 @@ def test_charts_are_drawn_in_the_dashboards_language_whatever_the_process(
         fig = c.get("/api/v1/orgs/test-county/charts/hierarchy", headers=auth(ADMIN)).json()
     title = fig["layout"]["title"]["text"]
     assert title == "测试县公安局 组织层级（面积=民警，颜色=隐性流失占比）", title
+
+
+def test_a_failing_operation_is_english_under_a_chinese_cli(tmp_path: Path) -> None:
+    # The operation's own reason (an OpError) reached the API already rendered in the
+    # process's language: 'ops[0] (transfer): 不能从 'xj' 调出 30 名民警：它只有 12 名'.
+    plan = {"ops": [{"op": "transfer", "from": "xj", "to": "za", "police": 30}]}
+    with language("zh"), make_client(tmp_path) as c:
+        assert c.post("/api/v1/orgs", json=SMALL_ORG, headers=auth(ADMIN)).status_code == 201
+        r = c.post(
+            "/api/v1/scenarios",
+            json={"base": "test-county", "id": "too-many", "plan": plan},
+            headers=auth(ADMIN),
+        )
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["errors"][0]["op_index"] == 0, body
+    text = body["detail"] + " ".join(e["message"] for e in body["errors"])
+    assert "cannot transfer 30 police from 'xj': it has 12" in text, text
+    assert not CHINESE_WORDS.search(text) and "民警" not in text, text
