@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -229,6 +230,13 @@ class _RepeatedKey(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+def location_of(request: Request, route: str, **ids: str) -> str:
+    """The URL of a resource just created, for its ``Location`` header: each id percent-encoded
+    as one path segment. Starlette puts a path parameter in as given, and a header is latin-1:
+    an id such as '甲县' was stored, then the answer failed (500) on its header."""
+    return str(request.url_for(route, **{k: quote(v, safe="") for k, v in ids.items()}))
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from fastapi import Path as PathParam
 from pydantic import StringConstraints
 from starlette.datastructures import UploadFile
 
-from api.deps import AdminDep, ServiceDep, ViewerDep
+from api.deps import AdminDep, ServiceDep, ViewerDep, location_of
 from api.models import (
     MAX_ID,
     OrgDetail,
@@ -288,7 +288,7 @@ async def create_org(
     check_id(org.id)
     saved = await service.save_org(org, caller.name, message or form_message, 0)
     response.headers["ETag"] = etag(saved.version)
-    response.headers["Location"] = str(request.url_for("get_org", org_id=org.id))
+    response.headers["Location"] = location_of(request, "get_org", org_id=org.id)
     out = org_summary(saved, org.description)
     out.warnings = _warnings(org)
     return out

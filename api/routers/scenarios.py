@@ -20,7 +20,7 @@ from api.answers import (
     scenario_key,
     scenario_metrics_key,
 )
-from api.deps import PlannerDep, ServiceDep, ViewerDep, loads_json_body
+from api.deps import PlannerDep, ServiceDep, ViewerDep, loads_json_body, location_of
 from api.models import (
     DEFAULT_LIST_LIMIT,
     MAX_ID,
@@ -207,7 +207,7 @@ async def create_scenario(
         small, _detail_json, rec, base_org, result, summary.get("steps", []), data
     )
     created = json_response(answer, status_code=201)
-    created.headers["Location"] = str(request.url_for("get_scenario", scenario_id=rec.scenario_id))
+    created.headers["Location"] = location_of(request, "get_scenario", scenario_id=rec.scenario_id)
     return created
 
 

@@ -260,3 +260,19 @@ def test_put_with_a_key_given_twice_is_refused_naming_it(client: TestClient) -> 
     )
     assert msg in r.json()["detail"]
     assert client.get(url, headers=V).json()["version"] == 1  # nothing saved
+
+
+def test_a_chinese_id_gets_a_percent_encoded_location(client: TestClient) -> None:
+    # '甲县' passes the store's id rule; the Location header (latin-1) failed after the save:
+    # 500 for an organisation and a scenario that were stored all the same.
+    r = client.post("/api/v1/orgs", json=small_org(id="甲县#1"), headers=auth(ADMIN))
+    assert r.status_code == 201, r.text
+    where = r.headers["Location"]
+    assert where.endswith("/api/v1/orgs/%E7%94%B2%E5%8E%BF%231"), where
+    assert client.get(where, headers=auth(VIEWER)).json()["id"] == "甲县#1"
+    body = {"base": "甲县#1", "id": "方案（一）", "plan": {"ops": []}}
+    s = client.post("/api/v1/scenarios", json=body, headers=auth(ADMIN))
+    assert s.status_code == 201, s.text
+    where = s.headers["Location"]
+    assert where.endswith("/api/v1/scenarios/%E6%96%B9%E6%A1%88%EF%BC%88%E4%B8%80%EF%BC%89")
+    assert client.get(where, headers=auth(VIEWER)).json()["id"] == "方案（一）"
