@@ -788,7 +788,10 @@ def replay_plan(base: OrgGraph, plan: str | Mapping[str, Any]) -> Any:
 
 
 def parse_plan(
-    plan: Mapping[str, Any] | None, plan_text: str | None, source: str = "request body: plan"
+    plan: Mapping[str, Any] | None,
+    plan_text: str | None,
+    source: str = "request body: plan",
+    default_id: str | None = None,
 ) -> tuple[Plan, Mapping[str, Any] | str, Any]:
     """A plan from a JSON object or from YAML/JSON text (422 naming what is wrong): the
     plan, what to store (the text as given, or the object) and the data read.
@@ -810,9 +813,9 @@ def parse_plan(
                 400, "too-deep", english(e), errors=[{"field": "plan_text", "message": english(e)}]
             ) from None
         data = read_plan_text(plan_text, source)  # JSON or YAML, as a plan file is read
-        return plan_from_dict(data, source), plan_text, data
+        return plan_from_dict(data, source, default_id=default_id), plan_text, data
     assert plan is not None
-    return plan_from_dict(dict(plan), source), dict(plan), dict(plan)
+    return plan_from_dict(dict(plan), source, default_id=default_id), dict(plan), dict(plan)
 
 
 def check_plan_files(plan: Plan) -> None:

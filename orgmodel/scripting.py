@@ -41,6 +41,7 @@ from orgmodel.restructure import (
     load_plan,
     plan_from_dict,
     subtree_after,
+    subtree_before,
 )
 from orgmodel.restructure.plan import Plan
 
@@ -793,9 +794,11 @@ def compare(
     _check(after, None, call="compare")
     if root is not None:
         plan_lineage = lineage if isinstance(lineage, Lineage) else None
-        # a unit the plan closed or merged away: said so, not "no unit"
+        # a unit the plan closed, merged away or created: said so, not "no unit"
         before, after = (
-            subtree(before, root),
+            subtree(before, root)
+            if plan_lineage is None
+            else subtree_before(before, after, root, plan_lineage),
             subtree_after(before, after, root, plan_lineage),
         )
         if plan_lineage is not None:

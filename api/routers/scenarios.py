@@ -130,7 +130,8 @@ def parse_create(
             "name the base organisation: 'base' in the body or ?base=ID",
             errors=[{"field": "base", "message": "missing"}],
         )
-    plan, source, data = parse_plan(req.plan, req.plan_text)
+    # an unnamed plan takes the scenario's id as its name (not the words 'request body')
+    plan, source, data = parse_plan(req.plan, req.plan_text, default_id=req.id)
     return req, plan, source, data
 
 

@@ -21,7 +21,13 @@ from orgmodel.i18n import N_, _, get_language
 from orgmodel.io import load_org
 from orgmodel.io._atomic import atomic_output
 from orgmodel.norms import load_norms
-from orgmodel.restructure import apply_plan, diff_orgs, load_plan, subtree_after
+from orgmodel.restructure import (
+    apply_plan,
+    diff_orgs,
+    load_plan,
+    subtree_after,
+    subtree_before,
+)
 
 
 @app.command(
@@ -57,12 +63,18 @@ def report(
         raise InputError(_("give either --compare or --plan, not both"))
     n = load_norms(norms)
     whole = load_org(org)
-    base = whole if root is None else subtree(whole, root)
+    result = apply_plan(whole, load_plan(plan), norms=n) if plan is not None else None
+    if root is None:
+        base = whole
+    elif result is not None:  # a unit the plan created: said so, not "no unit"
+        base = subtree_before(whole, result.org, root, result.lineage)
+    else:
+        base = subtree(whole, root)
     sources = [str(org)] + (
         [_("scope: {name} ({id})").format(name=base.name, id=root)] if root is not None else []
     )
     if plan is not None:
-        result = apply_plan(whole, load_plan(plan), norms=n)
+        assert result is not None
         if root is None:
             diff = diff_orgs(base, result.org, norms=n, lineage=result.lineage)
         else:

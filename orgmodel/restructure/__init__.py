@@ -16,6 +16,7 @@ from orgmodel.restructure.apply import (
     apply_plan,
     scenario_identity,
     subtree_after,
+    subtree_before,
 )
 from orgmodel.restructure.diff import diff_orgs
 from orgmodel.restructure.plan import (
@@ -53,5 +54,6 @@ __all__ = [
     "plan_json_schema",
     "scenario_identity",
     "subtree_after",
+    "subtree_before",
     "template_from_dict",
 ]

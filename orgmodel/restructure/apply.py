@@ -32,6 +32,7 @@ __all__ = [
     "apply_plan",
     "scenario_identity",
     "subtree_after",
+    "subtree_before",
 ]
 
 
@@ -242,6 +243,64 @@ def scenario_identity(org: OrgGraph, plan: Plan) -> tuple[str, str]:
 
 def _named(org: OrgGraph, unit_id: str) -> Any:
     return lazy("{id!r} ({name})", id=unit_id, name=org.name_of(unit_id))
+
+
+def subtree_before(
+    base: OrgGraph, after: OrgGraph, unit_id: str, lineage: Lineage | None = None
+) -> OrgGraph:
+    """The part of the base ``base`` under unit ``unit_id`` (:func:`orgmodel.focus.subtree`),
+    refused with what the plan did when the unit is one the plan created.
+
+    A scenario unit that is a base unit under a new id (``lineage.renamed``) is that unit:
+    its part is taken under the base id.
+
+    Raises
+    ------
+    InputError
+        ``unit_id`` is not in ``base`` but in ``after``: the message says that the plan
+        created it (from which base units, by id and name, when ``lineage`` says so), so it
+        has no part before the plan; when neither has it, that no unit has that id.
+
+    Examples
+    --------
+    >>> from orgmodel.model import OrgGraph, Unit
+    >>> from orgmodel.restructure import plan_from_dict
+    >>> base = OrgGraph([Unit("b", "县局", "county", police=5),
+    ...     Unit("x", "刑侦大队", "department", parent="b", function="criminal", police=9),
+    ...     Unit("y", "经侦大队", "department", parent="b", function="criminal", police=4)])
+    >>> r = apply_plan(base, plan_from_dict({"name": "并", "ops": [{"op": "merge",
+    ...     "units": ["x", "y"], "into": {"id": "z", "name": "侦查大队"}}]}))
+    >>> subtree_before(base, r.org, "z", r.lineage)
+    Traceback (most recent call last):
+    ...
+    orgmodel.errors.InputError: the plan created unit 'z' (侦查大队) from 'x' (刑侦大队), 'y' (经侦大队): it is not in the base; choose a unit of the base, such as its parent 'b' (县局)
+    """
+    if unit_id in base or unit_id not in after:
+        return subtree(base, unit_id)
+    if lineage is not None and unit_id in lineage.renamed:
+        return subtree(base, lineage.renamed[unit_id])  # the same unit under its base id
+    unit = _named(after, unit_id)
+    parent = after.parent(unit_id)
+    while parent is not None and parent not in base:
+        parent = after.parent(parent)
+    hint = (
+        lazy("choose a unit of the base, such as its parent {parent}", parent=_named(base, parent))
+        if parent is not None
+        else lazy("choose a unit of the base")
+    )
+    origins = [o for o in (lineage.origins.get(unit_id, ()) if lineage else ()) if o in base]
+    if origins:
+        raise InputError(
+            lazy(
+                "the plan created unit {unit} from {origins}: it is not in the base; {hint}",
+                unit=unit,
+                origins=join_list(_named(base, o) for o in origins),
+                hint=hint,
+            )
+        )
+    raise InputError(
+        lazy("the plan created unit {unit}: it is not in the base; {hint}", unit=unit, hint=hint)
+    )
 
 
 def subtree_after(

@@ -766,8 +766,8 @@ def plan_from_dict(
     base_dir : path, optional
         Folder for relative template paths.
     default_id : str, optional
-        The plan's id when the data gives none (:func:`load_plan`: the file name); else
-        ``plan``.
+        The plan's id and name when the data gives none (:func:`load_plan`: the file name;
+        the API: the scenario's id); else ``plan``.
 
     Raises
     ------
@@ -803,10 +803,11 @@ def plan_from_dict(
         raise PlanError(
             lazy("{where}: {reason}", where=where, reason=pydantic_reason(err)), source=source
         ) from None
-    stem = Path(source).stem if not source.startswith("<") else ""
     pid = data.get("id") or _ID_RE.sub("-", default_id or "").strip("-") or "plan"
     return Plan(
-        name=str(data.get("name") or stem or "plan"),
+        # unnamed: the file name (load_plan's default_id) or what the caller chose, never
+        # the words of a source that is no file ("request body: plan")
+        name=str(data.get("name") or default_id or "plan"),
         description=str(data.get("description") or ""),
         ops=checked,
         base=base,

@@ -252,3 +252,16 @@ def test_metrics_lists_are_paged_with_their_totals(seeded: TestClient) -> None:
     spec = seeded.get("/openapi.json").json()
     params = spec["paths"]["/api/v1/orgs/{org_id}/metrics"]["get"]["parameters"]
     assert {"page", "limit"} <= {p["name"] for p in params}
+
+
+def test_an_unnamed_plan_takes_the_scenario_id_as_its_name(client: TestClient) -> None:
+    # the plan gives no name: the scenario is named after its id, never after the words of
+    # the request's source ('request body: plan' read as a file name)
+    plan = {"ops": MERGE["ops"]}
+    r = client.post(
+        "/api/v1/scenarios", json={"base": "test-county", "plan": plan, "id": "hb1"}, headers=P
+    )
+    assert r.status_code == 201, r.text
+    d = r.json()
+    assert d["name"] == "hb1"
+    assert "request body" not in r.text

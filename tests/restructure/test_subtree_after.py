@@ -14,7 +14,13 @@ from orgmodel.errors import InputError
 from orgmodel.i18n import language
 from orgmodel.io import load_org
 from orgmodel.model import OrgGraph, Unit
-from orgmodel.restructure import Lineage, apply_plan, plan_from_dict, subtree_after
+from orgmodel.restructure import (
+    Lineage,
+    apply_plan,
+    plan_from_dict,
+    subtree_after,
+    subtree_before,
+)
 from orgmodel.seeds import seed_path
 
 COUNTY = str(seed_path("orgs", "mirror-county.yaml"))
@@ -106,3 +112,62 @@ def test_a_unit_under_a_new_id_is_followed() -> None:
     assert (c.before.root, c.after.root) == ("dept-traffic", "bureau-traffic")
     assert c.diff["officers"]["stayed"] == {"police": 65, "auxiliaries": 110}
     assert c.diff["counts"]["renamed"] == 1
+
+
+def test_a_unit_the_plan_created_is_said_created_in_both_languages() -> None:
+    # x and y merged into a new unit z: z has no part before the plan; the refusal names
+    # the units it came from and a base unit to choose instead (its parent b)
+    base = _base()
+    r = apply_plan(base, plan_from_dict({"name": "t", "ops": [
+        {"op": "merge", "units": ["x", "y"], "into": {"id": "z", "name": "侦查大队", "function": "criminal"}}]}))  # fmt: skip
+    with pytest.raises(InputError) as e:
+        subtree_before(base, r.org, "z", r.lineage)
+    assert str(e.value) == (
+        "the plan created unit 'z' (侦查大队) from 'x' (刑侦大队), 'y' (经侦大队): it is not "
+        "in the base; choose a unit of the base, such as its parent 'b' (县局)"
+    )
+    with language("zh"):
+        assert str(e.value) == (
+            "单位 'z'（侦查大队）是方案由 'x'（刑侦大队）、'y'（经侦大队）新建的：改革前没有这个"
+            "单位；请选择改革前就有的单位，例如它的上级 'b'（县局）"
+        )
+    # a base unit is its own part; a unit in neither side is still "no unit"
+    assert subtree_before(base, r.org, "p", r.lineage).total_police() == 2
+    with pytest.raises(InputError, match="no unit 'q'"):
+        subtree_before(base, r.org, "q", r.lineage)
+
+
+def test_a_renamed_unit_is_taken_under_its_base_id() -> None:
+    # a 大部门 of one department under a new id is that department: before-part of x
+    base = _base()
+    r = apply_plan(base, plan_from_dict({"name": "t", "ops": [
+        {"op": "merge", "units": ["x"], "into": {"id": "xx", "name": "刑侦大队"}}]}))  # fmt: skip
+    if r.lineage.renamed.get("xx") != "x":
+        pytest.skip("a one-unit merge is not recorded as a rename in this version")
+    assert subtree_before(base, r.org, "xx", r.lineage).total_police() == 9
+
+
+def test_report_root_on_a_created_unit(tmp_path: Path) -> None:
+    # a plan merging two departments into a new unit z; --root z is refused
+    # with what the plan did, in both languages, and writes no file
+    org_file = tmp_path / "c.yaml"
+    org_file.write_text(
+        "id: c\nname: 县局\nunits:\n"
+        "  - {id: b, name: 县局, kind: county, police: 5}\n"
+        "  - {id: x, name: 刑侦大队, kind: department, parent: b, function: criminal, police: 9}\n"
+        "  - {id: y, name: 经侦大队, kind: department, parent: b, function: criminal, police: 4}\n",
+        encoding="utf-8",
+    )
+    plan_file = tmp_path / "p.yaml"
+    plan_file.write_text(
+        "name: t\nops:\n  - op: merge\n    units: [x, y]\n    into: {id: z, name: 侦查大队}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    args = ["report", str(org_file), "--plan", str(plan_file), "--root", "z", "-o", str(out)]
+    zh = CliRunner().invoke(app, [*args, "--lang", "zh"])
+    en = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert zh.exit_code != 0 and en.exit_code != 0
+    assert "单位 'z'（侦查大队）是方案由 'x'（刑侦大队）、'y'（经侦大队）新建的" in zh.output
+    assert "the plan created unit 'z' (侦查大队)" in en.output
+    assert not out.exists()
