@@ -566,7 +566,7 @@ class OrgService:
 
         async def make() -> Any:
             data = await self.stored_plan(rec)
-            hit = await self._compute(replay_plan, base, data)
+            hit = await self._compute(replay_plan, base, data, rec.plan_name)
             return hit if hit is not None else False
 
         return await self._cached(self._replays, rec.scenario_id, make) or None
@@ -775,12 +775,14 @@ def stored_plan_data(text: str) -> Any:
         return {"text": text, "unreadable": why or str(e) or type(e).__name__}
 
 
-def replay_plan(base: OrgGraph, plan: str | Mapping[str, Any]) -> Any:
+def replay_plan(base: OrgGraph, plan: str | Mapping[str, Any], name: str | None = None) -> Any:
     """Re-apply a stored plan (its text, or its text parsed) to its base; ``None`` if it
-    cannot be (blocking)."""
+    cannot be (blocking). ``name``: the name the plan had when the scenario was made
+    (:attr:`ScenarioRecord.plan_name`; an unnamed plan was given the scenario's id), so
+    that the replayed organisation is the stored one."""
     try:
         data = plan_data(plan) if isinstance(plan, str) else dict(plan)
-        parsed = plan_from_dict(data, "stored plan")
+        parsed = plan_from_dict(data, "stored plan", default_name=name)
         check_plan_files(parsed)
         return apply_plan(base, parsed)
     except Exception:  # a plan stored by another tool or an older orgmodel
@@ -791,7 +793,7 @@ def parse_plan(
     plan: Mapping[str, Any] | None,
     plan_text: str | None,
     source: str = "request body: plan",
-    default_id: str | None = None,
+    default_name: str | None = None,
 ) -> tuple[Plan, Mapping[str, Any] | str, Any]:
     """A plan from a JSON object or from YAML/JSON text (422 naming what is wrong): the
     plan, what to store (the text as given, or the object) and the data read.
@@ -813,9 +815,9 @@ def parse_plan(
                 400, "too-deep", english(e), errors=[{"field": "plan_text", "message": english(e)}]
             ) from None
         data = read_plan_text(plan_text, source)  # JSON or YAML, as a plan file is read
-        return plan_from_dict(data, source, default_id=default_id), plan_text, data
+        return plan_from_dict(data, source, default_name=default_name), plan_text, data
     assert plan is not None
-    return plan_from_dict(dict(plan), source, default_id=default_id), dict(plan), dict(plan)
+    return plan_from_dict(dict(plan), source, default_name=default_name), dict(plan), dict(plan)
 
 
 def check_plan_files(plan: Plan) -> None:

@@ -383,7 +383,7 @@ async def scenario_chart(
         else:
             lineage = None
             if root is None:  # the plan's lineage names units outside a re-rooted part
-                replay = _replay(base, rec.plan)
+                replay = _replay(base, rec.plan, rec.plan_name)
                 lineage = replay.lineage if replay is not None and replay.org == result else None
             diff = diff_orgs(before, after, lineage=lineage, metrics=False)
             fig = officer_flows_figure(
@@ -638,7 +638,7 @@ async def scenario_numbers(
         before, after = focus(base, root), focus(result, root)
         lineage = None
         if root is None:
-            replay = _replay(base, rec.plan)
+            replay = _replay(base, rec.plan, rec.plan_name)
             lineage = replay.lineage if replay is not None and replay.org == result else None
         out = numbers_panel(after)
         out["compare"] = _compare_numbers(before, after, "改革前", "改革后", lineage)

@@ -131,7 +131,7 @@ def parse_create(
             errors=[{"field": "base", "message": "missing"}],
         )
     # an unnamed plan takes the scenario's id as its name (not the words 'request body')
-    plan, source, data = parse_plan(req.plan, req.plan_text, default_id=req.id)
+    plan, source, data = parse_plan(req.plan, req.plan_text, default_name=req.id)
     return req, plan, source, data
 
 
@@ -277,9 +277,10 @@ async def _scenario_parts(service: ServiceDep, scenario_id: str) -> tuple[Any, A
     return rec, base, result
 
 
-def _replay(base: Any, text: str) -> Any:
-    """Re-apply a stored plan to its base for the exact lineage (None if it cannot be)."""
-    return replay_plan(base, text)
+def _replay(base: Any, text: str, name: str | None = None) -> Any:
+    """Re-apply a stored plan to its base for the exact lineage (None if it cannot be);
+    ``name``: the plan's name at creation (:func:`api.service.replay_plan`)."""
+    return replay_plan(base, text, name)
 
 
 @router.get(

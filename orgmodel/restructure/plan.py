@@ -754,6 +754,7 @@ def plan_from_dict(
     *,
     base_dir: str | Path | None = None,
     default_id: str | None = None,
+    default_name: str | None = None,
 ) -> Plan:
     """Build a :class:`Plan` from its file data, validating it against :class:`PlanFile`.
 
@@ -766,8 +767,11 @@ def plan_from_dict(
     base_dir : path, optional
         Folder for relative template paths.
     default_id : str, optional
-        The plan's id and name when the data gives none (:func:`load_plan`: the file name;
-        the API: the scenario's id); else ``plan``.
+        The plan's id, and its name, when the data gives none (:func:`load_plan`: the file
+        name); else ``plan``.
+    default_name : str, optional
+        The plan's name when the data gives none, before ``default_id`` (the API: the
+        scenario's id, which names the scenario).
 
     Raises
     ------
@@ -807,7 +811,7 @@ def plan_from_dict(
     return Plan(
         # unnamed: the file name (load_plan's default_id) or what the caller chose, never
         # the words of a source that is no file ("request body: plan")
-        name=str(data.get("name") or default_id or "plan"),
+        name=str(data.get("name") or default_name or default_id or "plan"),
         description=str(data.get("description") or ""),
         ops=checked,
         base=base,

@@ -265,3 +265,7 @@ def test_an_unnamed_plan_takes_the_scenario_id_as_its_name(client: TestClient) -
     d = r.json()
     assert d["name"] == "hb1"
     assert "request body" not in r.text
+    # the stored plan replays to the stored scenario (same name, so the same organisation):
+    # the comparison uses the plan's exact lineage, not units matched by id
+    n = client.get("/api/v1/scenarios/hb1/numbers", headers=V).json()
+    assert n["compare"]["estimated"] is False
