@@ -799,7 +799,9 @@ def compare(
             subtree(before, root)
             if plan_lineage is None
             else subtree_before(before, after, root, plan_lineage),
-            subtree_after(before, after, root, plan_lineage),
+            subtree(after, root)
+            if plan_lineage is None
+            else subtree_after(before, after, root, plan_lineage),
         )
         if plan_lineage is not None:
             lineage = plan_lineage.within(before, after)

@@ -281,8 +281,10 @@ def subtree_before(
         return subtree(base, lineage.renamed[unit_id])  # the same unit under its base id
     unit = _named(after, unit_id)
     parent = after.parent(unit_id)
-    while parent is not None and parent not in base:
+    renamed = lineage.renamed if lineage is not None else {}
+    while parent is not None and parent not in base and parent not in renamed:
         parent = after.parent(parent)
+    parent = renamed.get(parent, parent) if parent is not None else None  # its base id
     hint = (
         lazy("choose a unit of the base, such as its parent {parent}", parent=_named(base, parent))
         if parent is not None

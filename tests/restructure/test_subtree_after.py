@@ -171,3 +171,29 @@ def test_report_root_on_a_created_unit(tmp_path: Path) -> None:
     assert "单位 'z'（侦查大队）是方案由 'x'（刑侦大队）、'y'（经侦大队）新建的" in zh.output
     assert "the plan created unit 'z' (侦查大队)" in en.output
     assert not out.exists()
+
+
+def test_compare_of_two_plain_organisations_never_speaks_of_a_plan() -> None:
+    # b is a plain organisation (no plan's lineage): y missing from it is "no unit", not
+    # "the plan removed"
+    a = _base()
+    b = apply_plan(a, plan_from_dict({"name": "t", "ops": [{"op": "merge", "units": ["x", "y"],
+        "into": {"id": "z", "name": "侦查大队", "function": "criminal"}}]})).org  # fmt: skip
+    with pytest.raises(InputError) as e:
+        om.compare(a, b, root="y")
+    assert str(e.value).startswith("no unit 'y' in organisation")
+    assert "removed" not in str(e.value)
+
+
+def test_a_created_unit_under_a_renamed_one_names_the_renamed_unit_by_its_base_id() -> None:
+    # x renamed to xx (a one-unit merge), then n created under xx: the hint names x (its
+    # parent, by its base id), not the bureau above it
+    base = _base()
+    r = apply_plan(base, plan_from_dict({"name": "t", "ops": [
+        {"op": "merge", "units": ["x"], "into": {"id": "xx", "name": "刑侦大队"}},
+        {"op": "create", "unit": {"id": "n", "name": "新中队", "kind": "department", "parent": "xx", "function": "criminal"}}]}))  # fmt: skip
+    if r.lineage.renamed.get("xx") != "x":
+        pytest.skip("a one-unit merge is not recorded as a rename in this version")
+    with pytest.raises(InputError) as e:
+        subtree_before(base, r.org, "n", r.lineage)
+    assert "such as its parent 'x' (刑侦大队)" in str(e.value)
