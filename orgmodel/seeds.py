@@ -61,22 +61,14 @@ def parse_data(text: str, path: str | Path) -> Any:
     if Path(path).suffix.lower() != ".json":
         return load_yaml(text)
     # here, not at the top: the JSON checks import the model, which imports the catalogue
-    from orgmodel.io.jsonkeys import find_repeated_keys
+    from orgmodel.io.jsonkeys import find_repeated_keys, malformed_json
     from orgmodel.io.nesting import check_nesting
 
     check_nesting(text, str(path), indentation=False)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(
-            lazy(
-                "{source}: malformed JSON at line {lineno}, column {colno}: {msg}",
-                source=path,
-                lineno=e.lineno,
-                colno=e.colno,
-                msg=e.msg,
-            )
-        ) from None
+        raise malformed_json(path, e) from None
     repeated = find_repeated_keys(text, data)
     if repeated:
         raise InputError(located(path, join_list(repeated[:10], "; ")))

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel.errors import InputError
 from orgmodel.i18n import lazy
 from orgmodel.model import OrgValidationError, ValidationIssue
 
@@ -32,11 +33,28 @@ __all__ = [
     "find_repeated_keys",
     "key_colons",
     "key_count",
+    "malformed_json",
     "repeated_keys",
     "unescaped_quotes",
 ]
 
 _COLON, _QUOTE, _BACKSLASH = 58, 34, 92
+
+
+def malformed_json(source: object, e: json.JSONDecodeError) -> InputError:
+    """The error for a JSON text that does not parse, naming the file (``source``), the
+    line and the column: the one message every JSON file reader raises."""
+    return InputError(
+        lazy(
+            "{source}: malformed JSON at line {lineno}, column {colno}: {msg}",
+            source=source,
+            lineno=e.lineno,
+            colno=e.colno,
+            msg=e.msg,
+        )
+    )
+
+
 #: Bytes looked at in one numpy pass (bounds the temporary arrays of a large document).
 _CHUNK = 1 << 22
 

@@ -48,6 +48,7 @@ from orgmodel.io.jsonkeys import (
     fast_key_count,
     key_colons,
     key_count,
+    malformed_json,
     unescaped_quotes,
 )
 from orgmodel.io.nesting import MAX_NESTING, BracketWalk, check_nesting, too_deep
@@ -1502,15 +1503,7 @@ def _parse_json(text: str | bytes, source: str) -> tuple[Any, bool]:
     except RecursionError:  # deeper than orjson reads, its depth hidden by "]" in strings
         raise too_deep(source) from None
     except json.JSONDecodeError as e:
-        raise InputError(
-            lazy(
-                "{source}: malformed JSON at line {lineno}, column {colno}: {msg}",
-                source=source,
-                lineno=e.lineno,
-                colno=e.colno,
-                msg=e.msg,
-            )
-        ) from e
+        raise malformed_json(source, e) from e
 
 
 @functools.cache
