@@ -11,7 +11,8 @@ Each (case, size) runs in a fresh Python subprocess, so the peak memory shown (r
 belongs to that case alone. ``seconds`` is wall time, ``cpu s`` the process's CPU time (the
 steadier figure on a shared machine; all threads, so an engine's parallel COPY counts whole).
 ``× anchor`` is a case's CPU seconds over its bare baseline's at the same size in the same
-run (see :mod:`benchmarks`), with the target ratio. Nothing here asserts on timings: the
+run (see :mod:`benchmarks`), with the target ratio, then over its further baselines' if it
+names some (``1.52× anchor-load (≤ 1.5)``; the metrics row also shows ``anchor-numpy-held``). Nothing here asserts on timings: the
 table is for reading.
 """
 
@@ -151,28 +152,32 @@ def run_case(case: Case, size: Size, org_path: Path, units: int, scratch: Path) 
 
 
 def add_ratios(rows: list[Row]) -> None:
-    """Fill each row's ratio to its case's anchor at the same size (CPU seconds)."""
+    """Fill each row's ratio to its case's anchor at the same size (CPU seconds), with the
+    target, then its ratios to its further anchors (``Case.also``), ``; ``-separated."""
     cpu = {(r.case, r.size): r.cpu_seconds for r in rows}
     for r in rows:
         c = CASES.get(r.case)
         if c is None or c.anchor is None or r.cpu_seconds is None:
             continue
-        base = cpu.get((c.anchor, r.size))
-        if not base:
-            r.ratio = f"({c.anchor} missing)"
-            continue
-        r.ratio = f"{r.cpu_seconds / base:.2f}× {c.anchor}" + (
-            f" (≤ {c.target:g})" if c.target is not None else ""
-        )
+        parts = []
+        for i, a in enumerate((c.anchor, *c.also)):
+            base = cpu.get((a, r.size))
+            if not base:
+                parts.append(f"({a} missing)")
+                continue
+            target = f" (≤ {c.target:g})" if i == 0 and c.target is not None else ""
+            parts.append(f"{r.cpu_seconds / base:.2f}× {a}{target}")
+        r.ratio = "; ".join(parts)
 
 
 def with_anchors(names: list[str]) -> list[str]:
-    """The cases to run: those named, each preceded by its anchor when not named too."""
+    """The cases to run: those named, each preceded by its anchors when not named too."""
     out: list[str] = []
     for n in names:
-        a = CASES[n].anchor
-        if a is not None and a not in out and a not in names:
-            out.append(a)
+        c = CASES[n]
+        for a in (c.anchor, *c.also) if c.anchor is not None else ():
+            if a not in out and a not in names:
+                out.append(a)
         if n not in out:
             out.append(n)
     return out
