@@ -416,19 +416,29 @@ class _MemberLevels:
     ``ok`` is false when the levels are not in runs of siblings (:attr:`Frame.blocks`).
     """
 
-    def __init__(self, fr: Frame, joined: np.ndarray, heads: np.ndarray) -> None:
+    def __init__(
+        self, fr: Frame, joined: np.ndarray, heads: np.ndarray, whole: set[int] | None = None
+    ) -> None:
         self.heads = heads
         blocks = fr.blocks
         self.ok = blocks is not None
         #: (start, end, run starts, run parents' slots in heads, joined mask or None: all)
         self.levels: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray | None]] = []
         nh = len(heads)
-        for s, e, first, parents in blocks or []:
+        bounds = fr.bounds
+        for d, (s, e, first, parents) in enumerate(blocks or [], start=1):
+            all_joined = whole is not None and s in whole
             jm = joined[s:e]
-            if not jm.any():
+            if not all_joined and not jm.any():
                 continue
-            slot = np.searchsorted(heads, parents)
-            if jm.all():
+            # the parents' slots: among the heads of the level above (all of it: a range)
+            hs, he = np.searchsorted(heads, bounds[d - 1 : d + 1]).tolist()
+            if he - hs == bounds[d] - bounds[d - 1]:
+                slot = parents - (bounds[d - 1] - hs)
+            else:
+                slot = np.searchsorted(heads[hs:he], parents)
+                slot += hs
+            if all_joined or jm.all():
                 self.levels.append((s, e, first, slot, None))
                 continue
             # runs under a unit that is no head hold no member: left out of the sums
@@ -1687,28 +1697,44 @@ class Frame:
         head_parts = [np.zeros(1, dtype=np.int64)]  # the root heads its own
         join_levels: list[tuple[int, int]] = []  # (start, end) of the levels with joined units
         nested = False  # some member's parent is a member too (a post under a team)
+        # Units of the member kinds per level, counted from the positions by kind (a level
+        # of members only under establishments needs no per-unit column).
+        of_member = [self.positions.of_kind(c) for c in np.flatnonzero(_MEMBER_T).tolist()]
+        b_a = np.asarray(self.bounds[1:])  # the levels below the root, as self.levels()
+        members_in = sum(np.diff(np.searchsorted(p, b_a)) for p in of_member)
+        whole: set[int] = set()  # starts of the levels whose units have all joined
         for i, (s, e) in enumerate(self.levels()):
             k = kind[s:e]
-            m = _MEMBER_T[k]
             parent_level = e < n  # the deepest level is no unit's parent
-            if not m.any():
+            if not members_in[i]:
                 if parent_level:
                     np.equal(k, _STATION, out=inst[s:e])
                 head_parts.append(np.arange(s, e))
                 continue
+            join: np.ndarray | bool
             if blocks is not None:  # the parents' by runs of siblings
                 _, _, first, parents = blocks[i]
-                lengths = np.diff(first, append=e - s)
-                join = np.repeat(inst[parents], lengths)
+                joins = inst[parents]
+                if members_in[i] == e - s and joins.all():
+                    join = True  # every unit a member under a station or a member
+                else:
+                    join = np.repeat(joins, np.diff(first, append=e - s))
+                    join &= _MEMBER_T[k]
             else:
-                join = inst[ppos[s:e]]
-            join &= m
+                join = inst[ppos[s:e]] & _MEMBER_T[k]
             if join_levels and join_levels[-1][1] == s and not nested:
-                nested = bool((join & joined[ppos[s:e]]).any())
+                if join is True and blocks is not None:
+                    nested = bool(joined[blocks[i][3]].any())
+                else:
+                    nested = bool((joined[ppos[s:e]] & join).any())
             joined[s:e] = join
             if parent_level:
-                np.logical_or(k == _STATION, join, out=inst[s:e])
-            if join.all():
+                if join is True:
+                    inst[s:e] = True
+                else:
+                    np.logical_or(k == _STATION, join, out=inst[s:e])
+            if join is True or join.all():
+                whole.add(s)
                 join_levels.append((s, e))
             elif join.any():
                 join_levels.append((s, e))
@@ -1732,7 +1758,7 @@ class Frame:
         by_level = None
         head: np.ndarray | None = None
         if _BY_LEVEL and not nested and not own_roster and not ADD_k.any():
-            by_level = _MemberLevels(self, joined, heads)
+            by_level = _MemberLevels(self, joined, heads, whole)
         if by_level is not None and by_level.ok:
             # Every member sits right below its head: establishments are the heads and
             # runs of their children, level by level (no sort, no gather).
@@ -1756,7 +1782,9 @@ class Frame:
             del roster
         else:  # by kind: the head's, or that of a member of a kind that keeps one
             roster_any = R_k[kh]
-            if (R_k & _MEMBER_T).any():
+            # (an establishment with members is headed by a station: if stations keep a
+            # roster, so does every such establishment already)
+            if (R_k & _MEMBER_T).any() and not R_k[_STATION]:
                 if by_level is not None:
                     roster_any |= by_level.any_of(lambda s, e: R_k[kind[s:e]])
                 else:
