@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -409,6 +409,35 @@ _EXACT_BITS = 52
 _ROUNDS = 16
 
 
+class _Keys(NamedTuple):
+    """The staffing group-bys' keys (see :meth:`Frame._staffing_keys`)."""
+
+    key: np.ndarray
+    others: np.ndarray | None
+    key_o: np.ndarray
+    kind_o: np.ndarray
+
+
+class _Took:
+    """Units that take a part of their establishment's posts (see :func:`_fill`): their
+    positions ``at``, their slots in the heads where they are heads (``None``: members, or
+    of no known slot), and their parts of the leader posts, of the leader and admin posts,
+    and of all three."""
+
+    __slots__ = ("at", "head_slots", "p1", "p2", "p3")
+
+    def __init__(
+        self,
+        at: np.ndarray,
+        head_slots: np.ndarray | slice | None,
+        p1: np.ndarray,
+        p2: np.ndarray,
+        p3: np.ndarray,
+    ) -> None:
+        self.at, self.head_slots = at, head_slots
+        self.p1, self.p2, self.p3 = p1, p2, p3
+
+
 class _MemberLevels:
     """Establishments whose members all sit right below their head (no member under a
     member): each head with the runs of its joined children, level by level.
@@ -499,9 +528,10 @@ class _MemberLevels:
 
     def fill(
         self, police: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """:func:`_fill` of these establishments: the positions of the units that take a
-        part of a post (heads first, then the members level by level), and their parts."""
+    ) -> list[_Took]:
+        """:func:`_fill` of these establishments, in pieces: the heads that take a part of
+        a post (their slots in ``heads`` given), then the members level by level (their
+        positions), with their parts."""
         heads = self.heads
         k1 = c1
         k2 = k1 + c2
@@ -509,12 +539,10 @@ class _MemberLevels:
         a_h = police[heads]
         # A head comes first in its establishment: none before it.
         if (k3 > 0).all():
-            at_parts = [heads]
-            parts: list[list[np.ndarray]] = [[np.minimum(k, a_h)] for k in (k1, k2, k3)]
+            took = [_Took(heads, slice(None), *(np.minimum(k, a_h) for k in (k1, k2, k3)))]
         else:
             h = np.flatnonzero(k3 > 0)
-            at_parts = [heads[h]]
-            parts = [[np.minimum(k[h], a_h[h])] for k in (k1, k2, k3)]
+            took = [_Took(heads[h], h, *(np.minimum(k[h], a_h[h]) for k in (k1, k2, k3)))]
         # A member: E officers before it — its head's and its run's before it.
         nh = len(heads)
         ks = (k1, k2, k3)
@@ -565,13 +593,11 @@ class _MemberLevels:
                 keep = jm[at]
                 at, sl, before = at[keep], sl[keep], before[keep]
             v_at = v[at]
-            at_parts.append(at + s)
-            for j in range(3):
-                parts[j].append(np.minimum(np.maximum(ks[j][sl] - before, 0), v_at))
-        return (
-            np.concatenate(at_parts),
-            *(np.concatenate(p) for p in parts),
-        )  # type: ignore[return-value]
+            at += s
+            took.append(
+                _Took(at, None, *(np.minimum(np.maximum(k[sl] - before, 0), v_at) for k in ks))
+            )
+        return took
 
 
 class Bureaus:
@@ -1812,15 +1838,15 @@ class Frame:
         # breadth-first order, head first (see _fill).
         caps = (lead_h + added, A_k[kh], duty_h)
         if by_level is not None:
-            took, lead, lead_adm, over = by_level.fill(police, *caps)
+            took = by_level.fill(police, *caps)
         else:
-            took, lead, lead_adm, over = _fill(police[order_in], sizes, *caps)
-            took = order_in[took]  # the units that take part of a post
-        took_over = (took, over)
+            at, *parts = _fill(police[order_in], sizes, *caps)
+            took = [_Took(order_in[at], None, *parts)]  # the units that take part of a post
 
         def overhead() -> np.ndarray:
             out = np.zeros(n, dtype=np.int64)
-            out[took_over[0]] = took_over[1]
+            for t in took:
+                out[t.at] = t.p3
             return out
 
         st = Staffing(
@@ -1856,7 +1882,7 @@ class Frame:
         # over the units accumulating into rows would have created them. Integer sums are
         # exact in any order; the float ones (hidden loss, supervision) add breadth-first.
         ncat = len(CATEGORY_CODES)
-        key, others = self._staffing_key()
+        key, others, key_o, kind_o = self._staffing_keys()
         nkeys = (_NO_LEVEL + 1) * ncat * nk
 
         def two_sums(k: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
@@ -1874,26 +1900,26 @@ class Frame:
                 return [got & ((1 << b) - 1), got >> b]
             return [np.bincount(k, weights=c, minlength=nkeys).astype(np.int64) for c in (lo, hi)]
 
-        if others is None:  # every unit by its key
-            counts = np.bincount(key, minlength=nkeys)
-            first = _first_seen_of(key, counts > 0)
-            police_k, aux_k = two_sums(key, police, aux)
+        # Units, police and auxiliaries: every unit by its key, or where the community posts
+        # share one key, the others by theirs (``key_o``) and the posts as the rest of the
+        # totals (integers: exact in any order).
+        police_o = police if others is None else police[others]
+        aux_o = aux if others is None else aux[others]
+        counts_o = np.bincount(key_o, minlength=nkeys)
+        f = _first_seen_of(key_o, counts_o > 0)
+        police_k, aux_k = two_sums(key_o, police_o, aux_o)
+        if others is None:
+            counts, first = counts_o, f
         else:
-            # The community posts share one key: the others by theirs, the posts as the
-            # rest of the totals (integers: exact in any order).
-            ko = key[others]
-            counts = np.bincount(ko, minlength=nkeys)
-            f = _first_seen_of(ko, counts > 0)
+            counts = counts_o.copy()
             first = np.full(nkeys, n, dtype=np.int64)
-            found = f < len(ko)
+            found = f < len(others)
             first[found] = others[f[found]]
-            police_k, aux_k = two_sums(ko, police[others], aux[others])
             kb = int(_KEY_T[_POST])  # a post's level and category are its kind's
             counts[kb] += n - len(others)
-            # the first post: the first position missing from ``others``
-            gap = np.flatnonzero(others != np.arange(len(others)))
-            first[kb] = int(gap[0]) if len(gap) else len(others)
-            police_k[kb] += int(police.sum()) - int(police_k.sum())
+            first[kb] = int(self.positions.of_kind(_POST)[0])  # the first post
+            # every unit is in one establishment: their police are all police
+            police_k[kb] += int(est_p.sum()) - int(police_k.sum())
             aux_k[kb] += int(aux.sum()) - int(aux_k.sum())
         present = np.flatnonzero(counts)
         present = present[np.argsort(first[present], kind="stable")]
@@ -1905,32 +1931,53 @@ class Frame:
             got = np.bincount(k, weights=w, minlength=nkeys)[present]
             return got.astype(dtype).tolist()
 
-        key_took = key[took]
         key_h = key[heads]
         fixed_sum = sums(key_h, f_head)
         if add_m is not None:
             fixed_sum = [a + b for a, b in zip(fixed_sum, sums(key, add_m), strict=True)]
-        lead_s, lead_adm_s = sums(key_took, lead), sums(key_took, lead_adm)
-        over_s = sums(key_took, over)
-        del key_took, lead, lead_adm
+        # The posts' parts, by the key of the units that took them (a head's: key_h).
+        lead_k = np.zeros(nkeys, dtype=np.int64)
+        lead_adm_k = np.zeros(nkeys, dtype=np.int64)
+        over_k = np.zeros(nkeys, dtype=np.int64)
+        for t in took:
+            kt = key[t.at] if t.head_slots is None else key_h[t.head_slots]
+            a, b = two_sums(kt, t.p1, t.p2)
+            lead_k += a
+            lead_adm_k += b
+            if len(kt):
+                over_k += np.bincount(kt, weights=t.p3, minlength=nkeys).astype(np.int64)
+        lead_s, lead_adm_s = lead_k[present].tolist(), lead_adm_k[present].tolist()
+        over_s = over_k[present].tolist()
         adm_s = [b - a for a, b in zip(lead_s, lead_adm_s, strict=True)]
         duty_s = [c - b for b, c in zip(lead_adm_s, over_s, strict=True)]
         # Supervision over the units with leaders only (the others add 0.0: no change).
-        if lead_n is not None:
-            with_l = np.flatnonzero(lead_n)
-            lead_l = lead_n[with_l]
+        if lead_n is None and (others is None or L_k[_POST] == 0):  # none among the posts
+            lead_l = L_k[kind_o]
+            has = lead_l != 0
+            if has.all():
+                key_l, police_l, sup_n = key_o, police_o, counts_o
+            else:
+                key_l, police_l, lead_l = key_o[has], police_o[has], lead_l[has]
+                sup_n = np.bincount(key_l, minlength=nkeys)
         else:
-            if others is not None and L_k[_POST] == 0:  # none among the posts
-                with_l = others[(L_k != 0)[kind[others]]]
+            if lead_n is not None:
+                with_l = np.flatnonzero(lead_n)
+                lead_l = lead_n[with_l]
             else:
                 with_l = np.flatnonzero((L_k != 0)[kind])
-            lead_l = L_k[kind[with_l]]
-        key_l = key[with_l]
-        sup = (police[with_l] - lead_l) / lead_l
-        del lead_l, with_l
+                lead_l = L_k[kind[with_l]]
+            key_l, police_l = key[with_l], police[with_l]
+            sup_n = np.bincount(key_l, minlength=nkeys)
+        sup = police_l - lead_l
+        sup = sup / lead_l
+        del lead_l, police_l
         # Σ 编制数 over the units that give one (-1: not given), in any order: integers.
         est = cols.establishment
-        st.establishment = int(est.sum() if not len(est) or est.min() >= 0 else est[est > 0].sum())
+        st.establishment = (
+            0
+            if not len(est) or est.max() <= 0
+            else int(est.sum() if est.min() >= 0 else est[est > 0].sum())
+        )
         combos = zip(
             present.tolist(),
             counts[present].tolist(),
@@ -1944,7 +1991,7 @@ class Frame:
             sums(key_h, x, float),
             aux_s,
             sums(key_l, sup, float),
-            sums(key_l, None),
+            sup_n[present].tolist(),
             strict=True,
         )
         for k, *row in combos:
@@ -1975,15 +2022,22 @@ class Frame:
         return st
 
     def _staffing_key(self) -> tuple[np.ndarray, np.ndarray | None]:
-        """The staffing group-bys' key of every unit, by position (a fresh array):
-        ``(level · len(CATEGORY_CODES) + category) · len(KINDS) + kind``, with the unit's
-        level (:attr:`level9`) and category (:attr:`cat_kind`). A table by kind gives it,
-        then the departments take their function's category and the units without a level
-        of their own their parent's, level by level.
+        """``(key, others)`` of :meth:`_staffing_keys`."""
+        keys = self._staffing_keys()
+        return keys.key, keys.others
 
-        Returns ``(key, others)``. Where the community posts are many and share one key
-        (no unit gives its own category), ``others`` holds the positions of every other
-        unit, ascending, and only they are looked at here; else it is ``None``.
+    def _staffing_keys(self) -> _Keys:
+        """The staffing group-bys' key of every unit:
+        ``(level · len(CATEGORY_CODES) + category) · len(KINDS) + kind``, with the unit's
+        level (:attr:`level9`) and category (:attr:`cat_kind`). A table by kind and function
+        gives it, then the units without a level of their own take their parent's, level by
+        level.
+
+        Returns ``(key, others, key_o, kind_o)``: ``key`` by position (fresh; int16 where
+        ``others`` is given). Where the community posts are many and share one key (no unit
+        gives its own category), ``others`` holds the positions of every other unit,
+        ascending, and only they are looked at here: ``key_o`` and ``kind_o`` are their
+        keys and kinds (int64). Else ``others`` is ``None`` and those are over every unit.
         """
         nk = len(KINDS)
         per_level = len(CATEGORY_CODES) * nk
@@ -1995,35 +2049,34 @@ class Frame:
             rest = self.not_posts
             if 4 * (n - len(rest)) >= n and len(rest) < n:
                 others = rest
-        if others is None:
-            key = _KEY_T[kind]
-            kind_o = kind[1:]
-        else:
-            key = np.full(n, _KEY_T[_POST], dtype=np.int64)
-            kind_o = kind[others]
-            key[others] = _KEY_T[kind_o]
-        if _KIND_LEVEL[kind[0]] < 0:
-            key[0] += _NO_LEVEL * per_level  # and so for the units below that take it
-        if (_BY_FUNCTION_T == _DEPT_T).all():
-            by_fn = self.department_positions
-        else:
-            by_fn = np.flatnonzero(_BY_FUNCTION_T[kind])
-        if len(by_fn):
-            # a function's category (-1, no function: the table's last, management)
-            cat = self.org.function_category_codes[self.fn[by_fn]]
-            key[by_fn] += (cat - _MANAGEMENT) * nk
-        if own_given:
+        kind_o = kind if others is None else kind[others]
+        fn_o = self.fn if others is None else self.fn[others]
+        # one table by (kind, function + 1): the kind's key, the category of the function
+        # for the kinds that take theirs from it (no function, -1: management, the last)
+        fcat = self.org.function_category_codes
+        fcat = np.concatenate((fcat[-1:], fcat[:-1])).astype(np.int64)
+        nf = len(fcat)
+        table = _KEY_T[:, None] + np.where(
+            _BY_FUNCTION_T[:, None], (fcat[None, :] - _MANAGEMENT) * nk, 0
+        )
+        at = np.multiply(kind_o, nf)
+        at += fn_o
+        at += 1
+        key_o = table.ravel()[at]
+        del at, fn_o
+        if _KIND_LEVEL[kind[0]] < 0:  # the root (others[0]: no post takes a level)
+            key_o[0] += _NO_LEVEL * per_level  # and so for the units below that take it
+        if own_given:  # every unit looked at (others is None)
             c = own[self.rows].astype(np.int64)
             at = np.flatnonzero(c >= 0)
-            key[at] += (c[at] - key[at] % per_level // nk) * nk
+            key_o[at] += (c[at] - key_o[at] % per_level // nk) * nk
         # The units that take their parent's level (the root has set its own above), level
         # by level, from the level part of the keys above the deepest level (no unit there
         # is a parent).
-        if others is None:
-            take = np.flatnonzero(_TAKES_LEVEL_T[kind_o]) + 1
-        else:
-            take = others[_TAKES_LEVEL_T[kind_o]]
-            take = take[take > 0]
+        take_i = np.flatnonzero(_TAKES_LEVEL_T[kind_o])
+        take = take_i if others is None else others[take_i]
+        if len(take) and take[0] == 0:
+            take_i, take = take_i[1:], take[1:]
         cut = np.searchsorted(take, b).tolist()
         ppos = self.ppos
         above = b[-2] if len(b) > 2 else n
@@ -2031,13 +2084,19 @@ class Frame:
         if _KIND_LEVEL[kind[0]] < 0:
             lv[0] = _NO_LEVEL * per_level
         for d in range(1, len(b) - 1):
-            t = take[cut[d] : cut[d + 1]]
-            if len(t):
+            lo, hi = cut[d], cut[d + 1]
+            if hi > lo:
+                t = take[lo:hi]
                 got = lv[ppos[t]]
-                key[t] += got
+                key_o[take_i[lo:hi]] += got
                 if d < len(b) - 2:
                     lv[t] = got
-        return key, others
+        if others is None:
+            key = key_o
+        else:
+            key = np.full(n, _KEY_T[_POST], dtype=np.int16)
+            key[others] = key_o
+        return _Keys(key, others, key_o, kind_o)
 
     @cached_property
     def bureaus(self) -> Bureaus:
