@@ -1727,7 +1727,9 @@ class Frame:
         # of members only under establishments needs no per-unit column).
         of_member = [self.positions.of_kind(c) for c in np.flatnonzero(_MEMBER_T).tolist()]
         b_a = np.asarray(self.bounds[1:])  # the levels below the root, as self.levels()
-        members_in = sum(np.diff(np.searchsorted(p, b_a)) for p in of_member)
+        members_in: list[int] = np.sum(
+            [np.diff(np.searchsorted(p, b_a)) for p in of_member], axis=0
+        ).tolist()
         whole: set[int] = set()  # starts of the levels whose units have all joined
         for i, (s, e) in enumerate(self.levels()):
             k = kind[s:e]
@@ -1737,29 +1739,34 @@ class Frame:
                     np.equal(k, _STATION, out=inst[s:e])
                 head_parts.append(np.arange(s, e))
                 continue
-            join: np.ndarray | bool
+            join: np.ndarray | None  # None: every unit joins
             if blocks is not None:  # the parents' by runs of siblings
                 _, _, first, parents = blocks[i]
                 joins = inst[parents]
                 if members_in[i] == e - s and joins.all():
-                    join = True  # every unit a member under a station or a member
+                    join = None  # every unit a member under a station or a member
                 else:
                     join = np.repeat(joins, np.diff(first, append=e - s))
                     join &= _MEMBER_T[k]
             else:
                 join = inst[ppos[s:e]] & _MEMBER_T[k]
             if join_levels and join_levels[-1][1] == s and not nested:
-                if join is True and blocks is not None:
-                    nested = bool(joined[blocks[i][3]].any())
+                if join is None:
+                    up = joined[parents] if blocks is not None else joined[ppos[s:e]]
+                    nested = bool(up.any())
                 else:
                     nested = bool((joined[ppos[s:e]] & join).any())
+            if join is None:
+                joined[s:e] = True
+                if parent_level:
+                    inst[s:e] = True
+                whole.add(s)
+                join_levels.append((s, e))
+                continue
             joined[s:e] = join
             if parent_level:
-                if join is True:
-                    inst[s:e] = True
-                else:
-                    np.logical_or(k == _STATION, join, out=inst[s:e])
-            if join is True or join.all():
+                np.logical_or(k == _STATION, join, out=inst[s:e])
+            if join.all():
                 whole.add(s)
                 join_levels.append((s, e))
             elif join.any():
