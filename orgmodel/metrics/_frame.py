@@ -667,7 +667,10 @@ def first_true(mask: np.ndarray, k: int) -> np.ndarray:
 def unique_sorted(values: np.ndarray) -> np.ndarray:
     """The distinct values of an integer array, ascending: ``np.unique`` by a sort. (numpy's
     own takes ~1 µs per element on this numpy (a hash table), and its first call imports
-    ``numpy.ma``, ~70 ms; a sort of 40k positions takes under 1 ms.)"""
+    ``numpy.ma``, ~70 ms; a sort of 40k positions takes under 1 ms, and none is made when
+    the values come ascending already, as the ends of edges listed in order often do.)"""
+    if len(values) > 1 and bool((values[1:] > values[:-1]).all()):
+        return values.copy()  # ascending and distinct already
     out = np.sort(values)
     if len(out) > 1:
         keep = np.empty(len(out), dtype=bool)
@@ -807,6 +810,151 @@ class _Down:
         return out
 
 
+class _PostPaths:
+    """Command paths of the community posts (:attr:`Frame.post_paths`), one per group.
+
+    Level by level, the posts come in groups whose posts share a path: the runs of siblings
+    (the path is the parent's business: its nearest bureau and dispatched unit), or each post
+    alone. A run may hold other units too; its size counts them, and their paths (their
+    parents', the same) are kept to be taken off again. The posts dispatched themselves,
+    reached in 1 hop by dispatch where their run's path is longer, are kept apart
+    (``fixed``). A post at the root has a path of 0 hops. So the report's distribution is a
+    ``bincount`` over the groups, and the per-post arrays (:meth:`arrays`) are made only
+    when read.
+
+    Paths are signed: negative where the shorter way is by dispatch (reached through a
+    command centre), ``|path|`` hops either way.
+    """
+
+    def __init__(self, fr: Frame, posts: np.ndarray, small: Any) -> None:
+        self._fr = fr
+        self.posts = posts
+        self.small = small
+        #: (level, i, j, paths, (run starts, run sizes) or None, paths of the other units
+        #: in the runs or None, (fixed posts as indices into posts[i:j], their runs' paths)
+        #: or None): the posts ``posts[i:j]`` of one level.
+        self.parts: list[
+            tuple[
+                int,
+                int,
+                int,
+                np.ndarray,
+                tuple[np.ndarray, np.ndarray] | None,
+                np.ndarray | None,
+                tuple[np.ndarray, np.ndarray] | None,
+            ]
+        ] = []
+
+    def add(
+        self,
+        d: int,
+        i: int,
+        j: int,
+        h: np.ndarray,
+        runs: tuple[np.ndarray, np.ndarray] | None,
+        h_others: np.ndarray | None,
+        fixed: tuple[np.ndarray, np.ndarray] | None,
+    ) -> None:
+        """Add the posts ``posts[i:j]`` of level ``d`` (see :attr:`parts`)."""
+        self.parts.append((d, i, j, h, runs, h_others, fixed))
+
+    def distribution(self) -> tuple[dict[int, int], int]:
+        """(path in hops → posts, ascending; posts reached by dispatch)."""
+        counts = np.zeros(1, dtype=np.int64)
+        via = 0
+        if len(self.posts) and self.posts[0] == 0:
+            counts[0] += 1  # the root: 0 hops
+        for _, _, _, h, runs, h_others, fixed in self.parts:
+            a = np.abs(h.astype(np.int64))
+            if runs is None:
+                got = np.bincount(a)
+                via += int(np.count_nonzero(h < 0))
+            else:
+                sizes = runs[1]
+                got = np.bincount(a, weights=sizes).astype(np.int64)  # exact: counts
+                via += int(sizes[h < 0].sum())
+                if h_others is not None and len(h_others):
+                    ao = np.abs(h_others.astype(np.int64))
+                    got[: ao.max() + 1] -= np.bincount(ao)
+                    via -= int(np.count_nonzero(h_others < 0))
+                if fixed is not None:
+                    old = fixed[1]
+                    np.subtract.at(got, np.abs(old.astype(np.int64)), 1)
+                    got[1] += len(old)
+                    via += int(np.count_nonzero(old > 0))
+            if len(got) > len(counts):
+                got[: len(counts)] += counts
+                counts = got
+            else:
+                counts[: len(got)] += got
+        values = np.flatnonzero(counts)
+        return dict(zip(values.tolist(), counts[values].tolist(), strict=True)), via
+
+    def first(self, hops: int, k: int) -> np.ndarray:
+        """Positions of the first ``k`` posts (breadth-first) whose path is ``hops`` hops."""
+        kind = self._fr.kind
+        found: list[np.ndarray] = []
+        need = k
+        if hops == 0 and len(self.posts) and self.posts[0] == 0:
+            found.append(self.posts[:1])
+            need -= 1
+        for d, i, j, h, runs, _, fixed in self.parts:
+            if need <= 0:
+                break
+            lp = self.posts[i:j]
+            if runs is None:
+                got = lp[first_true(np.abs(h) == hops, need)]
+            else:
+                s = int(self._fr.bounds[d])
+                first, sizes = runs
+                cand = np.flatnonzero(np.abs(h) == hops)
+                drop = fixed[0] if fixed is not None else np.zeros(0, dtype=np.int64)
+                # the fixed posts have 1 hop now: out of their runs, in if 1 is wanted
+                extra = lp[drop] if hops == 1 else lp[:0]
+                out = lp[:0]
+                m = 0
+                while m < len(cand):  # runs in growing chunks, until enough posts
+                    m = min(len(cand), max(2 * m, 64))
+                    c = cand[:m]
+                    n = sizes[c]
+                    start = np.repeat(s + first[c] - (np.cumsum(n) - n), n)
+                    units = start + np.arange(int(n.sum()))
+                    units = units[kind[units] == _POST]
+                    if len(drop):
+                        units = units[~np.isin(units, lp[drop])]
+                    out = units
+                    if len(units) >= need:
+                        break
+                if len(extra):
+                    out = np.union1d(out, extra)
+                got = out[:need]
+            found.append(got)
+            need -= len(got)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(positions of the posts, their paths in hops, reached by dispatch), by post."""
+        posts, small, kind = self.posts, self.small, self._fr.kind
+        hops = np.zeros(len(posts), dtype=small)  # a post at the root: 0 hops
+        via = np.zeros(len(posts), dtype=bool)
+        b = self._fr.bounds
+        for d, i, j, h, runs, _, fixed in self.parts:
+            if runs is None:
+                got = h.copy()
+            else:
+                s, e = b[d], b[d + 1]
+                got = np.repeat(h, runs[1])
+                if j - i < e - s:
+                    got = got[kind[s:e] == _POST]
+                if fixed is not None:
+                    got[fixed[0]] = -1
+            v = got < 0
+            via[i:j] = v
+            np.negative(got, out=got, where=v)
+            hops[i:j] = got
+        return posts, hops, via
+
+
 class Frame:
     """An organisation, its norms and lazily computed per-unit columns (see the module)."""
 
@@ -827,6 +975,7 @@ class Frame:
         self.aux = pos.auxiliaries
         self.fn = pos.function
         self.functions = org.columns.functions
+        self._others: dict[int, tuple[np.ndarray, np.ndarray, dict[int, tuple[int, int, int]]]] = {}
 
     @cached_property
     def depth(self) -> np.ndarray:
@@ -1140,21 +1289,28 @@ class Frame:
     def path_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the community posts, their command paths, reached by dispatch).
 
-        The paths are small integers (int8 while the organisation has under 127 levels).
+        The paths are small integers (int8 while the organisation has under 127 levels),
+        expanded from :attr:`post_paths` (one path per run of sibling posts).
+        """
+        return self.post_paths.arrays()
+
+    @cached_property
+    def post_paths(self) -> _PostPaths:
+        """The command paths of the community posts, kept by groups (see :class:`_PostPaths`).
+
         A post is no bureau, so its nearest bureau is its parent's, and so is its nearest
         dispatched unit unless it is dispatched itself: level by level, the path is worked
-        out once per run of siblings from top-down columns of depths (made over the levels
-        above the deepest post only), then repeated over the run's units.
+        out once per run of siblings (or per post, where a level has few) from top-down
+        columns of depths made over the levels above the deepest post only.
         """
         posts = self.positions_of_kind("community_post")
         b = self.bounds
         small = _small_int(len(b) + 1)
         cut = np.searchsorted(posts, b).tolist()
         with_posts = [d for d in range(1, len(b) - 1) if cut[d + 1] > cut[d]]
-        hops = np.zeros(len(posts), dtype=small)  # a post at the root: 0 hops
-        via = np.zeros(len(posts), dtype=bool)
+        out = _PostPaths(self, posts, small)
         if not with_posts:
-            return posts, hops, via
+            return out
         stop = with_posts[-1]  # the columns cover the levels above the deepest post
         # Depth of the nearest bureau at or above every unit (0, the root's, for none).
         bureaus = self.bureau_positions
@@ -1167,30 +1323,77 @@ class Frame:
         if len(at):
             n_depth = self.spread(at, self.depth_of(at).astype(small), -1, small, stop)
             cut_at = np.searchsorted(at, b).tolist()
+
+        def by_parent(d: int, parents: np.ndarray | slice) -> np.ndarray:
+            """The path of a unit of level ``d`` below each of ``parents`` (positions, or
+            a slice of them) by its parent: down the command line, or by dispatch, negated
+            (every path is at least 1 hop: the sign tells which way it went)."""
+            h = np.subtract(d, b_depth[parents], dtype=small)
+            if n_depth is not None:
+                nd = n_depth[parents]
+                alt = np.subtract(d + 1, nd, dtype=small)
+                np.copyto(h, np.negative(alt), where=(nd >= 0) & (alt < h))
+            return h
+
+        blocks, ppos = self.blocks, self.ppos
         for d in with_posts:
             i, j = cut[d], cut[d + 1]
             s, e = b[d], b[d + 1]
-            # By the parent: the path down the command line, or by dispatch, negated
-            # (every path is at least 1 hop: the sign tells which way it went).
-            h = np.subtract(d, b_depth, dtype=small)
-            if n_depth is not None:
-                alt = np.subtract(d + 1, n_depth, dtype=small)
-                np.copyto(h, np.negative(alt), where=(n_depth >= 0) & (alt < h))
-            got = self._from_parents(h, d)
-            if j - i < e - s:
-                got = got[self.kind[s:e] == _POST]
+            lp = posts[i:j]
+            # The posts dispatched themselves: 1 hop by dispatch, if shorter.
+            fix = np.zeros(0, dtype=np.int64)
             if n_depth is not None:
                 mine = at[cut_at[d] : cut_at[d + 1]]  # dispatched units of the level …
-                if len(mine):  # … the posts among them: 1 hop by dispatch, if shorter
-                    lp = posts[i:j]
+                if len(mine):  # … the posts among them
                     k = np.minimum(np.searchsorted(lp, mine), j - i - 1)
-                    k = k[lp[k] == mine]
-                    got[k] = np.where(np.abs(got[k]) > 1, -1, got[k])
-            v = got < 0
-            via[i:j] = v
-            np.negative(got, out=got, where=v)
-            hops[i:j] = got
-        return posts, hops, via
+                    fix = k[lp[k] == mine]
+            runs = None if blocks is None else blocks[d - 1]
+            if runs is None or j - i <= len(runs[2]):
+                h = by_parent(d, ppos[lp])  # one group per post
+                if len(fix):
+                    h[fix] = np.where(np.abs(h[fix]) > 1, -1, h[fix])
+                out.add(d, i, j, h, None, None, None)
+                continue
+            first, parents = runs[2], runs[3]
+            sizes = np.diff(first, append=e - s)
+            # by the parent, all of level d - 1 at once (no gathers), then read at the parents
+            ps = b[d - 1]
+            h_up = by_parent(d, slice(ps, s))
+            h_others = None  # of the level's units that are no post (in the runs' sizes)
+            if j - i < e - s:
+                h_others = h_up[self.others_at(d)[1] - ps]
+            fixed = None
+            if len(fix):
+                old = by_parent(d, ppos[lp[fix]])
+                big = np.abs(old) > 1
+                fixed = (fix[big], old[big])
+            out.add(d, i, j, h_up[parents - ps], (first, sizes), h_others, fixed)
+        return out
+
+    def others_at(self, d: int) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[int, int, int]]]:
+        """The units of level ``d`` that are no community post (the posts are most units of
+        the deepest level; passes over the others read few positions), kept for the frame.
+
+        Returns ``(positions, parents, groups)``: their positions grouped by kind (each
+        group ascending, not sorted as a whole), their parents' positions, and kind →
+        ``(start, lo, hi)``: the group is ``positions[start:start + hi - lo]``, that is
+        ``positions_of_kind(kind)[lo:hi]``.
+        """
+        got = self._others.get(d)
+        if got is None:
+            b, pos = self.bounds, self.positions
+            parts, groups, start = [], {}, 0
+            for k in range(len(KINDS)):
+                if k == _POST:
+                    continue
+                lo, hi = np.searchsorted(pos.of_kind(k), b[d : d + 2]).tolist()
+                if hi > lo:
+                    parts.append(pos.of_kind(k)[lo:hi])
+                    groups[k] = (start, lo, hi)
+                    start += hi - lo
+            at = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            got = self._others[d] = (at, self.ppos[at], groups)
+        return got
 
     @cached_property
     def paths(self) -> tuple[dict[str, int], set[str]]:
@@ -1312,8 +1515,13 @@ class Frame:
 
     def _community_teams(self) -> np.ndarray:
         """Positions of the community teams (社区警务队: teams of the community function)."""
+        return self.positions_of_kind("team")[self._team_is_community]
+
+    @cached_property
+    def _team_is_community(self) -> np.ndarray:
+        """Whether each team (:meth:`positions_of_kind`) is a community team."""
         teams = self.positions_of_kind("team")
-        return teams[self.fn[teams] == self._function_code(COMMUNITY_FUNCTION)]
+        return self.fn[teams] == self._function_code(COMMUNITY_FUNCTION)
 
     def _community(self) -> np.ndarray:
         is_com = self.kind == _POST
@@ -1337,24 +1545,24 @@ class Frame:
         top = self.total_top
         if top is None:
             return None
-        b, ppos, kind, police = self.bounds, self.ppos, self.kind, self.police
+        b, kind, police = self.bounds, self.kind, self.police
         s, ps = b[-2], b[-3]
         com_teams = self._community_teams()
         is_com = kind[:s] == _POST  # community units above the deepest level
         is_com[com_teams[com_teams < s]] = True
         # the deepest level's units that are no community unit: neither posts nor
         # community teams
-        rest = self.not_posts
-        rest = rest[np.searchsorted(rest, s) :]
-        deep_teams = com_teams[com_teams >= s]  # among ``rest``, which is ascending
-        if len(deep_teams):
+        rest, parent, groups = self.others_at(len(b) - 2)
+        team = groups.get(_TEAM)
+        if team is not None:
+            start, lo, hi = team
             keep = np.ones(len(rest), dtype=bool)
-            keep[np.searchsorted(rest, deep_teams)] = False
-            rest = rest[keep]
+            keep[start : start + hi - lo] = ~self._team_is_community[lo:hi]
+            rest, parent = rest[keep], parent[keep]
         out = np.zeros(s, dtype=np.int64)
         out[ps:s] = top[ps:s] - police[ps:s]  # the children's police
         if len(rest):
-            other = np.bincount(ppos[rest] - ps, weights=police[rest], minlength=s - ps)
+            other = np.bincount(parent - ps, weights=police[rest], minlength=s - ps)
             out[ps:s] -= other.astype(np.int64)  # exact: integers below 2**53
         for d in range(len(b) - 3, -1, -1):
             ls, le = b[d], b[d + 1]

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from orgmodel._keywords import positional_deprecated
-from orgmodel.metrics._frame import Frame, _first_seen, first_true, small_counts
+from orgmodel.metrics._frame import Frame, _first_seen
 from orgmodel.metrics._util import ratio
 from orgmodel.metrics.rows import Rows, Section
 from orgmodel.model import KINDS, OrgGraph
@@ -424,16 +424,15 @@ def _span_report(fr: Frame) -> Section:
 
 
 def _layers_report(fr: Frame) -> dict[str, Any]:
-    posts, hops, via = fr.path_arrays
+    paths = fr.post_paths
+    posts = paths.posts
     by_layer, deepest = fr.by_layer, fr.deepest_frontline
     max_depth = max(by_layer)
-    counts = small_counts(hops)
-    values = np.flatnonzero(counts)
-    dist = dict(zip(values.tolist(), counts[values].tolist(), strict=True))
+    dist, via = paths.distribution()
     longest: list[dict[str, Any]] = []
     if len(posts):
         top = max(dist)
-        far = posts[first_true(hops == top, REPORT_LIST_LIMIT)]
+        far = paths.first(top, REPORT_LIST_LIMIT)
         labels = fr.labels
         longest = [
             {"id": u, "name": name, "hops": top, "bureau": b}
@@ -458,7 +457,7 @@ def _layers_report(fr: Frame) -> dict[str, Any]:
             "max": max(dist) if dist else None,
             "min": min(dist) if dist else None,
             "distribution": [{"hops": h, "posts": dist[h]} for h in sorted(dist)],
-            "via_command_centre": int(via.sum()),
+            "via_command_centre": via,
             "longest": longest,
         },
     }
