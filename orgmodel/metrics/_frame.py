@@ -611,7 +611,8 @@ class Bureaus:
     D(P) of B's parent bureau (for the root: in the ``parent_bureau`` recorded with the
     organisation); ``has_parent``: B has such a P. Per bureau, ``functions`` = |D(B)| and
     ``shared`` = |D(B) ∩ D(P)| (0 without a P); ``measured``: it counts in the mirror
-    index (departments and a P).
+    index (departments and a P). ``dept_slot``: the row of the bureau of every department
+    (:attr:`Frame.department_positions`; ``-1``: none above it).
     """
 
     def __init__(
@@ -622,9 +623,11 @@ class Bureaus:
         d_table: np.ndarray,
         p_table: np.ndarray,
         has_parent: np.ndarray,
+        dept_slot: np.ndarray,
     ) -> None:
         self.pos, self.up, self.slot = pos, up, slot
         self.d_table, self.p_table, self.has_parent = d_table, p_table, has_parent
+        self.dept_slot = dept_slot
         self.functions = d_table.sum(axis=1)
         self.shared = (d_table & p_table).sum(axis=1)
         self.measured = has_parent & (self.functions > 0)
@@ -1430,6 +1433,23 @@ class Frame:
         """Positions of the departments and command centres, breadth-first."""
         return self._of_kinds(_DEPT_T)
 
+    @cached_property
+    def department_fn(self) -> np.ndarray:
+        """Function code of every department and command centre
+        (:attr:`department_positions`; ``-1``: none)."""
+        return self.fn[self.department_positions]
+
+    @cached_property
+    def department_bureau(self) -> np.ndarray:
+        """Position of the nearest bureau above every department and command centre
+        (:attr:`department_positions`; ``-1``: none)."""
+        return self.near_bureau_at[self.department_positions]
+
+    @cached_property
+    def department_police(self) -> np.ndarray:
+        """Police of every department and command centre (:attr:`department_positions`)."""
+        return self.police[self.department_positions]
+
     def _of_kinds(self, table: np.ndarray) -> np.ndarray:
         """Positions of the units of the kinds a lookup table marks, ascending."""
         pos = self.positions
@@ -1437,7 +1457,7 @@ class Frame:
         if len(parts) == 1:
             return parts[0]
         out = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        out.sort()
+        out.sort(kind="stable")  # a merge of the ascending runs (a quicksort takes 8× longer)
         return out
 
     @cached_property
@@ -1532,7 +1552,10 @@ class Frame:
     def not_posts(self) -> np.ndarray:
         """Positions of the units that are no community post, ascending (the posts are
         most units: the staffing group-bys and the community sums look at the others)."""
-        out = np.flatnonzero(self.kind != _POST)
+        pos = self.positions
+        parts = [pos.of_kind(k) for k in range(len(KINDS)) if k != _POST]
+        out = np.concatenate(parts)
+        out.sort(kind="stable")  # a merge of the ascending runs (not a pass over every unit)
         out.flags.writeable = False
         return out
 
@@ -2324,10 +2347,10 @@ class Frame:
         slot = np.full(int(pos[-1]) + 1 if nb else 0, -1, dtype=np.int64)
         slot[pos] = np.arange(nb)
         d_table = np.zeros((nb, nf), dtype=bool)
-        d = self.department_positions
-        fd, nd = self.fn[d], near[d]
-        has = (fd >= 0) & (nd >= 0)
-        d_table[slot[nd[has]], fd[has]] = True
+        fd, nd = self.department_fn, self.department_bureau
+        ds = np.where(nd >= 0, slot[np.maximum(nd, 0)], -1)  # each department's bureau's row
+        has = (fd >= 0) & (ds >= 0)
+        d_table[ds[has], fd[has]] = True
         p = ppos[pos]
         up = np.where(p >= 0, near[np.maximum(p, 0)], -1)
         up_slot = np.where(up >= 0, slot[np.maximum(up, 0)], -1)
@@ -2342,7 +2365,7 @@ class Frame:
             for f in pb.functions:
                 if f in index:
                     p_table[0, index[f]] = True
-        return Bureaus(pos, up, slot, d_table, p_table, has_parent)
+        return Bureaus(pos, up, slot, d_table, p_table, has_parent, ds)
 
     @cached_property
     def structure(self) -> tuple[dict[str, set[str]], dict[str, str | None]]:

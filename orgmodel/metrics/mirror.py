@@ -193,14 +193,15 @@ def mirror_report(org: OrgGraph, *, norms: Norms | None = None) -> dict[str, Any
 
 def _mirror_positions(fr: Frame) -> np.ndarray:
     """Positions of the mirror units, breadth-first."""
-    near, kinds, t = fr.near_bureau_at, fr.norms.kinds, fr.bureaus
-    d = fr.department_positions
-    d = d[(fr.fn[d] >= 0) & (near[d] >= 0)]
-    if not len(d):
-        return d
+    kinds, t = fr.norms.kinds, fr.bureaus
+    d, fd, ds = fr.department_positions, fr.department_fn, t.dept_slot
+    at = np.flatnonzero((fd >= 0) & (ds >= 0))
+    if not len(at):
+        return d[at]
     size = np.array([kinds[k].efficient_size if k in kinds else 0 for k in KINDS])
-    hit = t.p_table[t.slot[near[d]], fr.fn[d]] & (fr.police[d] < size[fr.kind[d]])
-    return d[hit]
+    d_at = d[at]
+    hit = t.p_table[ds[at], fd[at]] & (fr.department_police[at] < size[fr.kind[d_at]])
+    return d_at[hit]
 
 
 def _mirror_units(fr: Frame) -> list[str]:
@@ -210,16 +211,15 @@ def _mirror_units(fr: Frame) -> list[str]:
 def _mirror_report(fr: Frame) -> Section:
     org, near, norms, t = fr.org, fr.near_bureau_at, fr.norms, fr.bureaus
     labels = fr.labels
-    d = fr.department_positions
+    d, d_police = fr.department_positions, fr.department_police
     departments = len(d)
-    police = int(fr.police[d].sum())
-    db = near[d]
-    d_in = db >= 0
+    police = int(d_police.sum())
+    d_in = t.dept_slot >= 0
     pos, up, nb = t.pos, t.up, len(t.pos)
     # by the bureau's row of the tables (its slot), not by position: no whole column
-    d_slot = t.slot[db[d_in]]
+    d_slot = t.dept_slot[d_in]
     n_dept = np.bincount(d_slot, minlength=nb)
-    p_dept = np.bincount(d_slot, weights=fr.police[d][d_in], minlength=nb).astype(np.int64)
+    p_dept = np.bincount(d_slot, weights=d_police[d_in], minlength=nb).astype(np.int64)
     kind = fr.kind[pos]
     functions, shared, has_parent = t.functions, t.shared, t.has_parent
     pb = org.parent_bureau

@@ -251,8 +251,9 @@ def _shares_report(fr: Frame) -> Section:
     organ = fr.organ_police
     total = fr.police_total
     station = int(sta[0])
-    cl_police = sum(int(d) for d in own_den.tolist())
-    cl_station = sum(int(n) for n in own_num.tolist())
+    # integers held as floats (exact below 2**53): added as integers
+    cl_police = int(own_den.astype(np.int64).sum())
+    cl_station = int(own_num.astype(np.int64).sum())
     # Org-wide community share: over the police in stations, as for one station.
     community_police = fr.station_community
     return Section(

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from orgmodel._keywords import positional_deprecated
 from orgmodel._pages import small_pages
 from orgmodel.labels import METRICS
@@ -252,8 +254,8 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
     layers = _layers_report(fr)
     sums = fr.sums_arrays
     num, den = fr.county_level_sums_b
-    cl_station = sum(int(v) for v in fr.own_region_b(num).tolist())
-    cl_police = sum(int(v) for v in fr.own_region_b(den).tolist())
+    cl_station = int(fr.own_region_b(num).astype(np.int64).sum())  # integers, as floats
+    cl_police = int(fr.own_region_b(den).astype(np.int64).sum())
     total, station = fr.police_total, int(sums["station"][0])
     community, organ = fr.station_community, fr.organ_police
     out: dict[str, float | int | None] = {
