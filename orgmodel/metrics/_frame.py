@@ -1187,7 +1187,14 @@ class Frame:
     def up_float_root(self, at: np.ndarray, values: np.ndarray) -> float:
         """:meth:`up_float` at the root of a column that is 0.0 but at the positions ``at``
         (ascending), where it holds ``values``: the same sum to the last bit, without the
-        whole column (only the levels down to the deepest non-zero value are kept)."""
+        whole column (only the levels down to the deepest non-zero value are kept).
+
+        :meth:`up_float` adds a level's children into their parents one at a time, last
+        child first, each parent starting from its own value. Here one weighted
+        ``bincount`` per level does the same additions in the same order: its weights list
+        the parents' own values first, then the children last first, and ``bincount`` adds
+        them into 0.0 in that order (0.0 + own is own: no value is negative here).
+        """
         if np.signbit(values).any():
             col = np.zeros(self.n, dtype=np.float64)
             col[at] = values
@@ -1196,13 +1203,16 @@ class Frame:
         if not len(nz):
             return 0.0
         b, ppos = self.bounds, self.ppos
-        deepest = int(np.searchsorted(b, at[nz[-1]], side="right")) - 1
+        last = int(at[nz[-1]])
+        deepest = int(np.searchsorted(b, last, side="right")) - 1
         out = np.zeros(b[deepest + 1], dtype=np.float64)
-        out[at[nz]] = values[nz]
+        k = int(nz[-1]) + 1  # ``at`` up to the deepest non-zero value
+        out[at[:k]] = values[:k]
         for d in range(deepest, 0, -1):
-            s, e = b[d], b[d + 1]
-            kids = s + np.flatnonzero(out[s:e])[::-1]
-            np.add.at(out, ppos[kids], out[kids])
+            s, e, ps = b[d], b[d + 1], b[d - 1]
+            key = np.concatenate((np.arange(s - ps), ppos[s:e][::-1] - ps))
+            w = np.concatenate((out[ps:s], out[s:e][::-1]))
+            out[ps:s] = np.bincount(key, weights=w, minlength=s - ps)
         return float(out[0])
 
     def positions_of_kind(self, kind: str) -> np.ndarray:
@@ -1411,8 +1421,15 @@ class Frame:
     @property
     def by_layer(self) -> dict[int, list[int]]:
         """Layer → [units, police]."""
-        units = np.diff(self.bounds).tolist()
-        police = np.add.reduceat(self.police, self.bounds[:-1]).tolist()  # levels are slices
+        b = self.bounds
+        units = np.diff(b).tolist()
+        if len(b) > 2 and self.total_top is not None:
+            # the levels above the deepest one, and the deepest as the rest of the total
+            # (its units are most units: not read again)
+            police = np.add.reduceat(self.police[: b[-2]], b[:-2]).tolist()
+            police.append(self.police_total - sum(police))
+        else:
+            police = np.add.reduceat(self.police, b[:-1]).tolist()  # levels are slices
         return {d: [u, p] for d, (u, p) in enumerate(zip(units, police, strict=True))}
 
     @property
@@ -1528,9 +1545,7 @@ class Frame:
             return int(self.sums_arrays["organ"][0])
         if (_ORGAN_T == (_BUREAU_T | _DEPT_T)).all():  # the units of two position lists
             police = self.police
-            return int(police[self.bureaus.pos].sum()) + int(
-                police[self.department_positions].sum()
-            )
+            return int(police[self.bureaus.pos].sum()) + int(self.department_police.sum())
         return int(self.police[_ORGAN_T[self.kind]].sum())
 
     def _community_teams(self) -> np.ndarray:

@@ -340,10 +340,15 @@ def layers_report(org: OrgGraph) -> dict[str, Any]:
     return _layers_report(Frame(org))
 
 
-def _bands(fr: Frame, managing_spans: np.ndarray | None = None) -> dict[str, dict[str, Any]]:
-    """Managing units by span band; ``managing_spans``: their spans, when at hand."""
-    sp = fr.managing[1] if managing_spans is None else managing_spans
-    counts = np.bincount(sp) if len(sp) else np.zeros(1, dtype=np.int64)
+def _span_counts(sp: np.ndarray) -> np.ndarray:
+    """Managing units by span (``counts[k]``: units of span ``k``) from their spans."""
+    return np.bincount(sp) if len(sp) else np.zeros(1, dtype=np.int64)
+
+
+def _bands(fr: Frame, span_counts: np.ndarray | None = None) -> dict[str, dict[str, Any]]:
+    """Managing units by span band; ``span_counts``: their :func:`_span_counts`, when at
+    hand."""
+    counts = _span_counts(fr.managing[1]) if span_counts is None else span_counts
     values = np.flatnonzero(counts)
     by_band: Counter[str | None] = Counter()
     for v, c in zip(values.tolist(), counts[values].tolist(), strict=True):
@@ -388,9 +393,10 @@ def _span_report(fr: Frame) -> Section:
     kinds_seen = sorted(np.flatnonzero(kind_count).tolist(), key=first.__getitem__)
     sup = fr.staffing.supervision
     top = int(np.argmax(sp)) if n else None
+    counts = _span_counts(sp)
     if n:
-        mid = np.partition(sp, [(n - 1) // 2, n // 2])
-        lo, hi = int(mid[(n - 1) // 2]), int(mid[n // 2])
+        # the spans of ranks (n - 1) // 2 and n // 2 (0-based, ascending), from the counts
+        lo, hi = np.searchsorted(np.cumsum(counts), [(n - 1) // 2, n // 2], side="right").tolist()
         median: float | None = float(hi) if n % 2 else (lo + hi) / 2
     else:
         median = None
@@ -401,7 +407,7 @@ def _span_report(fr: Frame) -> Section:
             "mean_span": ratio(edges, n),
             "median_span": median,
             "max_span": None if top is None else _span_rows(fr, managing[[top]], sp[[top]])[0],
-            "bands": [{"band": k, **v} for k, v in _bands(fr, sp).items()],
+            "bands": [{"band": k, **v} for k, v in _bands(fr, counts).items()],
             "narrow_below": norms.narrow_below,
             "wide_above": norms.wide_above,
             "narrow_share": ratio(len(narrow), n),
