@@ -1029,6 +1029,127 @@ def _positions(cols: Columns, tree: _Tree) -> Positions:
     )  # fmt: skip
 
 
+@dataclass(frozen=True, eq=False)
+class PositionsPatch:
+    """How an organisation derived from a base (copy-on-write) places its units relative to
+    the base's breadth-first order, so that :func:`_patched_positions` can carry the base's
+    :class:`Positions` over instead of building them again.
+
+    The derived organisation's tree is the base's with the positions ``gone`` removed
+    (sorted; whole subtrees, none created, nothing moved or reordered), the base rows
+    ``gone_rows`` (sorted); both empty: the same tree. ``base_rows`` is the base row of
+    every row of the result (all kept), and
+    ``rows`` the rows of the result whose own values (kind, function, police, auxiliaries)
+    may differ from their base row's: every other row holds the base's values.
+    """
+
+    base: Positions
+    gone: np.ndarray
+    gone_rows: np.ndarray
+    base_rows: np.ndarray
+    rows: np.ndarray
+
+
+def _shifted(values: np.ndarray, gone: np.ndarray, copy: bool) -> np.ndarray:
+    """Positions of the base (none of them in ``gone``, sorted; ``-1`` stays) after the
+    removal of the positions ``gone``: each less the number of ``gone`` below it."""
+    if not len(gone):
+        return values.copy() if copy else values
+    if len(gone) > 4:
+        return values - np.searchsorted(gone, values)
+    out = values.copy()
+    for r in gone.tolist()[::-1]:  # from the last: each step keeps the order
+        out -= out > r
+    return out
+
+
+def _without(a: np.ndarray, gone: np.ndarray) -> np.ndarray:
+    """A new array: ``a`` without the entries at ``gone`` (sorted, unique), by slices."""
+    if len(gone) > 256:
+        return np.delete(a, gone)
+    out = np.empty(len(a) - len(gone), dtype=a.dtype)
+    prev = at = 0
+    for r in gone.tolist():
+        out[at : at + r - prev] = a[prev:r]
+        at += r - prev
+        prev = r + 1
+    out[at:] = a[prev:]
+    return out
+
+
+def _patched_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Positions | None:
+    """:func:`_positions` of a derived organisation from its base's (see
+    :class:`PositionsPatch`): the base's arrays shared where the edit left them as they
+    were, cut past the removed positions and shifted in bulk where not, and the rows the
+    edit wrote put in their places. ``None`` when the base's positions do not carry over
+    (the caller builds them whole); the result is :func:`_positions`'s, array for array."""
+    old, gone = patch.base, patch.gone
+    if old.runs is None:
+        return None
+    b = tree.bounds
+    if len(gone):
+        of_row = _shifted(_without(old.of_row, patch.gone_rows), gone, False)
+        ppos = _shifted(_without(old.parent, gone), gone, False)
+    else:
+        if len(b) != len(old.bounds):
+            return None
+        of_row, ppos = old.of_row, old.parent
+    at = of_row[patch.rows] if len(patch.rows) else np.zeros(0, dtype=np.int64)
+
+    def column(name: str, values: np.ndarray) -> np.ndarray:
+        was: np.ndarray = getattr(old, name)
+        new = values[patch.rows]
+        if len(gone):
+            out = _without(was, gone)
+        elif np.array_equal(was[at], new):
+            return was  # the edit changed nothing of this column
+        else:
+            out = was.copy()
+        out[at] = new
+        return out
+
+    kind = column("kind", cols.kind)
+    function = column("function", cols.function)
+    police = column("police", cols.police)
+    aux = column("auxiliaries", cols.auxiliaries)
+    # Positions by kind: the base's, cut and shifted; a kind that gained or lost a unit
+    # among the rows written is looked up again.
+    was_kind = old.kind[old.of_row[patch.base_rows[patch.rows]]]
+    now_kind = kind[at]
+    differ = now_kind != was_kind
+    again = set(was_kind[differ].tolist()) | set(now_kind[differ].tolist())
+    gone_kind = old.kind[gone]
+    by_kind = []
+    for k, pos in enumerate(old.by_kind):
+        if k in again:
+            by_kind.append(np.flatnonzero(kind == k))
+        elif len(gone) and len(pos):
+            mine = gone[gone_kind == k]
+            if len(mine):
+                pos = _without(pos, np.searchsorted(pos, mine))
+            by_kind.append(_shifted(pos, gone, False))
+        else:
+            by_kind.append(pos)
+    # Sibling runs: the base's, shifted; a level that lost units made again.
+    runs: list[tuple[np.ndarray, np.ndarray]] = []
+    ob = old.bounds
+    cut_at = np.searchsorted(gone, ob) if len(gone) else None
+    for d in range(1, len(b) - 1):
+        first_b, parents_b = old.runs[d - 1]
+        if cut_at is not None and cut_at[d + 1] > cut_at[d]:  # this level lost units
+            p = ppos[b[d] : b[d + 1]]
+            cut = np.empty(len(p), dtype=bool)
+            cut[:1] = True
+            np.not_equal(p[1:], p[:-1], out=cut[1:])
+            first = np.flatnonzero(cut)
+            runs.append((first, p[first]))
+        elif cut_at is not None and cut_at[d] > 0:  # the level above lost units: parents
+            runs.append((first_b, _shifted(parents_b, gone, False)))
+        else:
+            runs.append((first_b, parents_b))
+    return Positions(b, of_row, ppos, kind, function, police, aux, runs, tuple(by_kind))
+
+
 def _climb_to(cols: Columns, rows: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """The nearest unit at or above each of ``rows`` whose kind the lookup table ``stop``
     marks (``-1``: none; a row ``-1`` stays ``-1``): each climbs the parent column, only as
@@ -1468,6 +1589,7 @@ class OrgGraph:
         changed_rows: np.ndarray | None = None,
         edges_checked: bool = False,
         near: PlacementNear | None = None,
+        positions: PositionsPatch | None = None,
     ) -> OrgGraph | None:
         """An organisation made from ``base`` by changing some rows (copy-on-write).
 
@@ -1479,7 +1601,8 @@ class OrgGraph:
         holds (``guide_ends`` / ``dispatch_ends`` are then required, and the id pairs,
         when ``guides`` / ``dispatches`` are ``None``, are those rows' ids, made when first
         read). ``near`` carries the base's placement warnings over, looking again only at
-        the rows it names. Returns ``None`` when
+        the rows it names; ``positions``, the base's :class:`Positions` (see
+        :class:`PositionsPatch`). Returns ``None`` when
         a check fails: the caller then builds the organisation from :class:`Unit` records
         for the precise error.
         """
@@ -1522,7 +1645,8 @@ class OrgGraph:
             return None
         self.warnings = tuple(warnings)
         self.root = cols.id_at(int(tree.order[0]))
-        self._positions = _positions(cols, tree)
+        patched = None if positions is None else _patched_positions(cols, tree, positions)
+        self._positions = patched if patched is not None else _positions(cols, tree)
         return self
 
     def _setup(

@@ -464,6 +464,7 @@ def _apply(org: OrgGraph, plan: Plan, norms: Norms) -> ScenarioResult:
             guide_ends=g_ends, dispatch_ends=d_ends, index=built.index,
             changed_rows=built.changed, edges_checked=True,
             near=PlacementNear(org, built.new_row, built.again, built.places),
+            positions=built.positions_patch(org),
         )  # fmt: skip
         if scenario is not None:
             scenario._derived_from = (org, built.base_rows)

@@ -43,6 +43,7 @@ from orgmodel.model import (
     Columns,
     OrgGraph,
     PatchedList,
+    PositionsPatch,
     RowIndex,
     Unit,
     _Tree,
@@ -206,14 +207,41 @@ class _Children(MutableMapping[str, list[str]]):
 class _Edges(MutableMapping[tuple[str, str], None]):
     """An ordered set of edges (a dict of edge → None): the base's list, with the plan's
     removals and additions kept apart, so that a plan that never touches them costs
-    nothing. Iteration gives the base's edges still there, in order, then the added ones."""
+    nothing. Iteration gives the base's edges still there, in order, then the added ones.
 
-    def __init__(self, base: list[tuple[str, str]]) -> None:
-        self.base = base
+    The base's list of id pairs is asked of the organisation only when an operation reads
+    the edges (an organisation read from a file makes its pairs when first asked: tens of
+    thousands of tuples in a national file); until then the rows of their ends stand for
+    them (:meth:`pair`)."""
+
+    def __init__(self, org: OrgGraph, guides: bool) -> None:
+        self._org, self._of_guides = org, guides
+        self._base: list[tuple[str, str]] | None = None
+        self._rows = org.guide_rows if guides else org.dispatch_rows
         #: Positions in ``base`` of the edges removed.
         self.removed: set[int] = set()
         self.added: dict[tuple[str, str], None] = {}
         self._pos: dict[tuple[str, str], int] | None = None
+
+    @property
+    def base(self) -> list[tuple[str, str]]:
+        """The base's edges, as id pairs."""
+        if self._base is None:
+            self._base = self._org.guides if self._of_guides else self._org.dispatches
+        return self._base
+
+    @property
+    def base_size(self) -> int:
+        """How many edges the base has."""
+        return len(self._rows)
+
+    def pair(self, i: int) -> tuple[str, str]:
+        """The base's edge ``i`` (``base[i]``), as an id pair."""
+        if self._base is not None:
+            return self._base[i]
+        cols = self._org.columns
+        a, b = self._rows[i].tolist()
+        return cols.id_at(a), cols.id_at(b)
 
     def _at(self, e: object) -> int | None:
         if self._pos is None:
@@ -251,7 +279,7 @@ class _Edges(MutableMapping[tuple[str, str], None]):
         yield from self.added
 
     def __len__(self) -> int:
-        return len(self.base) - len(self.removed) + len(self.added)
+        return self.base_size - len(self.removed) + len(self.added)
 
 
 class _Ever:
@@ -304,8 +332,8 @@ class Workspace:
         #: Whether a unit has moved, been created or removed (the base's order no longer holds).
         self.reshaped = False
         self.root = org.root
-        self.guides = _Edges(org.guides)
-        self.dispatches = _Edges(org.dispatches)
+        self.guides = _Edges(org, True)
+        self.dispatches = _Edges(org, False)
         self.pmix: dict[str, dict[str | None, int]] = {}
         self.amix: dict[str, dict[str | None, int]] = {}
         self.retired_p: dict[str | None, int] = {}
@@ -989,10 +1017,14 @@ class Workspace:
             bp = b.parent
             if g or m:
                 parent = _renumbered(_cut(bp, gone_rows, m, -1), gone_rows, new_row)
-            else:
+                if len(tr):
+                    parent[tr] = p_vals
+            elif len(tr) and not np.array_equal(bp[tr], p_vals):
                 parent = bp.copy()
-            if len(tr):
                 parent[tr] = p_vals
+            else:
+                parent = bp  # no unit changed parent: the base's column
+            self._parents_kept = parent is bp
         except (KeyError, TypeError, ValueError, OverflowError):
             return None
         b_names = b.names
@@ -1047,7 +1079,7 @@ class Workspace:
         modified += [touched[k] for k in np.flatnonzero(~from_base).tolist()]
         return Built(
             cols, tree, touched, new_row, rindex, changed, gone_rows, altered, created_row,
-            base_of, modified, index_base=index, pruned=self._pruned, again=again,
+            base_of, modified, index_base=index, pruned=self._pruned, again=again, rows=tr,
         )  # fmt: skip
 
     def _roots(self, p_vals: list[int], touched_rows: np.ndarray, gone_rows: np.ndarray) -> int:
@@ -1082,7 +1114,10 @@ class Workspace:
     ) -> _Tree | None:
         """The result's command tree: the base's children lists (shifted past the removed
         rows), with the lists the plan holds put in their place; checked against the parent
-        column, else made by a sort of the whole (``None``: not one tree)."""
+        column, else made by a sort of the whole (``None``: not one tree). The base's own
+        tree when the plan changed no parent and no children list."""
+        if not created_row and not len(gone_rows) and self._same_tree(cols):
+            return self.base._tree
         if not created_row and len(gone_rows):
             pruned = self._pruned_tree(cols, new_row, gone_rows)
             if pruned is not None:
@@ -1147,6 +1182,23 @@ class Workspace:
                     if c in self.units:
                         key[at(c)] = j
         return _tree(parent, key)
+
+    def _same_tree(self, cols: Columns) -> bool:
+        """Whether the result (no unit removed or created) has the base's command tree:
+        the same parent column, and every children list the plan holds the base's."""
+        base = self.base
+        if not self._parents_kept:
+            return False
+        bt, index = base._tree, base.index
+        starts, kids = bt.starts, bt.kids
+        for uid, kl in self.children.own.items():
+            r = index.get(uid)
+            if r is None:
+                return False
+            was = kids[starts[r] : starts[r + 1]]
+            if len(kl) != len(was) or [index.get(c, -1) for c in kl] != was.tolist():
+                return False
+        return True
 
     def _pruned_tree(
         self, cols: Columns, new_row: np.ndarray, gone_rows: np.ndarray
@@ -1267,7 +1319,7 @@ class Workspace:
         guides: bool,
     ) -> tuple[list[tuple[str, str]], np.ndarray] | None:
         cols, tree = built.cols, built.tree
-        nb = len(edges.base)
+        nb = edges.base_size
         if edges.removed:
             alive = np.ones(nb, dtype=bool)
             alive[list(edges.removed)] = False
@@ -1316,9 +1368,8 @@ class Workspace:
                 if len(kept) and (cols.parent[kept[:, 0]] == kept[:, 1]).any():
                     return None
         nk = len(idx)
-        base_list = edges.base
         dropped = [
-            base_list[int(idx[j])] if j < nk else added[j - nk] for j in cj[~ok[cj]].tolist()
+            edges.pair(int(idx[j])) if j < nk else added[j - nk] for j in cj[~ok[cj]].tolist()
         ]
         keep = np.flatnonzero(ok)
         if added:
@@ -1552,6 +1603,20 @@ class Built:
     pruned: tuple[np.ndarray, np.ndarray] | None = None
     #: Rows whose placement warnings are looked at again (the rest are the base's).
     again: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Rows of the touched units (read, changed or created): every other row holds its
+    #: base row's values.
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def positions_patch(self, base: OrgGraph) -> PositionsPatch | None:
+        """How the base's breadth-first positions carry over to the result: when its tree
+        is the base's, or the base's with whole subtrees pruned (``None``: otherwise)."""
+        if self.pruned is not None:
+            gone = self.pruned[1]
+        elif self.tree is base._tree:
+            gone = np.zeros(0, dtype=np.int64)
+        else:
+            return None
+        return PositionsPatch(base.positions, gone, self.gone_rows, self.base_rows, self.rows)
 
     def row_of(self, uid: str) -> int:
         """The row of a unit of the result (base or created)."""
