@@ -67,6 +67,7 @@ def _edits(draw: st.DrawFn) -> list[dict[str, Any]]:
         by_kind.setdefault(org.attrs(u)["kind"], []).append(u)
     ops: list[dict[str, Any]] = []
     gone: set[str] = set()
+    drawn_from: set[str] = set()
     for _ in range(draw(st.integers(1, 4))):
         what = draw(
             st.sampled_from(["merge", "close", "transfer", "hire", "set", "function", "kind"])
@@ -85,8 +86,10 @@ def _edits(draw: st.DrawFn) -> list[dict[str, Any]]:
             continue
         live = [u for u in units if u not in gone]
         if what == "transfer":
-            staffed = [u for u in live if org.attrs(u)["police"] >= 3]
+            # each source once, with police of its own (a merge or close only adds to it)
+            staffed = [u for u in live if org.attrs(u)["police"] >= 3 and u not in drawn_from]
             a = draw(st.sampled_from(staffed))
+            drawn_from.add(a)
             b = draw(st.sampled_from([u for u in live if u != a]))
             ops.append({"op": "transfer", "from": a, "to": b, "police": draw(st.integers(1, 3))})
         elif what == "hire":
