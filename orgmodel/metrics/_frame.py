@@ -449,6 +449,7 @@ class _MemberLevels:
         self, fr: Frame, joined: np.ndarray, heads: np.ndarray, whole: set[int] | None = None
     ) -> None:
         self.heads = heads
+        self.at_heads = _as_index(heads)  # heads as an index (a slice where it can)
         blocks = fr.blocks
         self.ok = blocks is not None
         #: (start, end, run starts, run parents' slots in heads, joined mask or None: all)
@@ -481,7 +482,7 @@ class _MemberLevels:
         """Σ of an integer column over every establishment (by slot of ``heads``)."""
         nh = len(self.heads)
         out = np.zeros(nh + 1, dtype=np.int64)
-        out[:nh] = values[self.heads]
+        out[:nh] = values[self.at_heads]
         for s, e, first, slot, jm in self.levels:
             v = values[s:e] if jm is None else np.where(jm, values[s:e], 0)
             out[slot] += np.add.reduceat(v, first, dtype=np.int64)
@@ -536,7 +537,7 @@ class _MemberLevels:
         k1 = c1
         k2 = k1 + c2
         k3 = k2 + c3
-        a_h = police[heads]
+        a_h = police[self.at_heads]
         # A head comes first in its establishment: none before it.
         if (k3 > 0).all():
             took = [_Took(heads, slice(None), *(np.minimum(k, a_h) for k in (k1, k2, k3)))]
@@ -631,6 +632,16 @@ class Bureaus:
         self.functions = d_table.sum(axis=1)
         self.shared = (d_table & p_table).sum(axis=1)
         self.measured = has_parent & (self.functions > 0)
+
+
+def _as_index(positions: np.ndarray) -> np.ndarray | slice:
+    """``positions`` (ascending, distinct) as an index: the slice ``0:len`` where they are
+    ``0, 1, …`` (a view instead of a gather; the heads of a generated organisation are
+    every unit above the deepest level)."""
+    m = len(positions)
+    if m and positions[0] == 0 and positions[-1] == m - 1:
+        return slice(0, m)
+    return positions
 
 
 def _small_int(bound: int) -> Any:
@@ -2032,7 +2043,8 @@ class Frame:
                 out[t] = out[ppos[t]]
             return out
 
-        kh = kind[heads]
+        at_heads = _as_index(heads)  # heads as an index (a slice where it can)
+        kh = kind[at_heads]
         own_roster = len(cols.duty_roster) and cols.duty_roster.max() >= 0
         by_level = None
         head: np.ndarray | None = None
@@ -2078,7 +2090,7 @@ class Frame:
             else np.zeros(len(heads), dtype=np.int64)
         )
         # Heads: their establishment's posts, overhead, hollowness and loss.
-        lead_h = L_k[kh] if lead_n is None else lead_n[heads]
+        lead_h = L_k[kh] if lead_n is None else lead_n[at_heads]
         duty_h = np.where(roster_any, DK_k[kh], 0)
         f_head = lead_h + A_k[kh] + duty_h
         est_f = f_head + added
@@ -2138,14 +2150,23 @@ class Frame:
         key, others, key_o, kind_o = self._staffing_keys()
         nkeys = (_NO_LEVEL + 1) * ncat * nk
 
-        def two_sums(k: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
+        def two_sums(
+            k: np.ndarray, lo: np.ndarray, hi: np.ndarray, bound: int | None = None
+        ) -> list[np.ndarray]:
             """Σ of two non-negative integer columns by key (over all keys, int64), in one
             bincount when exact: the weight ``lo + hi · 2**b`` with 2**b above Σ lo, every
-            partial sum below 2**53."""
+            partial sum below 2**53. ``bound``: a bound of both sums, both columns known
+            non-negative (then they are not read for it)."""
             if not len(lo):
                 return [np.zeros(nkeys, dtype=np.int64) for _ in range(2)]
-            b = int(lo.sum()).bit_length()
-            if lo.min() >= 0 and hi.min() >= 0 and int(hi.sum()).bit_length() + b <= _EXACT_BITS:
+            if bound is not None:
+                b = bound.bit_length()
+                fits = 2 * b <= _EXACT_BITS
+            else:
+                b = int(lo.sum()).bit_length()
+                fits = bool(lo.min() >= 0 and hi.min() >= 0)
+                fits = fits and int(hi.sum()).bit_length() + b <= _EXACT_BITS
+            if fits:
                 w = np.multiply(hi, float(1 << b))
                 np.add(w, lo, out=w, casting="unsafe")
                 got = np.bincount(k, weights=w, minlength=nkeys).astype(np.int64)
@@ -2184,7 +2205,14 @@ class Frame:
             got = np.bincount(k, weights=w, minlength=nkeys)[present]
             return got.astype(dtype).tolist()
 
-        key_h = key[heads]
+        if (
+            isinstance(at_heads, slice)
+            and others is not None
+            and others[len(heads) - 1] == len(heads) - 1
+        ):
+            key_h = key_o[at_heads]  # the heads come first among the others
+        else:
+            key_h = key[at_heads]
         fixed_sum = sums(key_h, f_head)
         if add_m is not None:
             fixed_sum = [a + b for a, b in zip(fixed_sum, sums(key, add_m), strict=True)]
@@ -2192,9 +2220,12 @@ class Frame:
         lead_k = np.zeros(nkeys, dtype=np.int64)
         lead_adm_k = np.zeros(nkeys, dtype=np.int64)
         over_k = np.zeros(nkeys, dtype=np.int64)
+        # (parts of posts ≥ 0 where the posts are, each at most the unit's police)
+        tables_ok = min(L_k.min(), A_k.min(), DK_k.min(), ADD_k.min()) >= 0
+        parts_bound = int(est_p.sum()) if tables_ok else None
         for t in took:
             kt = key[t.at] if t.head_slots is None else key_h[t.head_slots]
-            a, b = two_sums(kt, t.p1, t.p2)
+            a, b = two_sums(kt, t.p1, t.p2, parts_bound)
             lead_k += a
             lead_adm_k += b
             if len(kt):
@@ -2227,9 +2258,7 @@ class Frame:
         # Σ 编制数 over the units that give one (-1: not given), in any order: integers.
         est = cols.establishment
         st.establishment = (
-            0
-            if not len(est) or est.max() <= 0
-            else int(est.sum() if est.min() >= 0 else est[est > 0].sum())
+            int(est.sum()) if not len(est) or est.min() >= 0 else int(est[est > 0].sum())
         )
         combos = zip(
             present.tolist(),
