@@ -2072,10 +2072,11 @@ class Frame:
             roster_any = np.logical_or.reduceat(roster, starts) if len(heads) else sizes > 0
             del roster
         else:  # by kind: the head's, or that of a member of a kind that keeps one
-            roster_any = R_k[kh]
             # (an establishment with members is headed by a station: if stations keep a
-            # roster, so does every such establishment already)
+            # roster, so does every such establishment already; None: by the head's kind)
+            roster_any = None
             if (R_k & _MEMBER_T).any() and not R_k[_STATION]:
+                roster_any = R_k[kh]
                 if by_level is not None:
                     roster_any |= by_level.any_of(lambda s, e: R_k[kind[s:e]])
                 else:
@@ -2084,16 +2085,23 @@ class Frame:
                         keeps = np.flatnonzero(R_k[kind[s:e]] & joined[s:e]) + s
                         roster_any[np.searchsorted(heads, head[keeps])] = True
         add_m = np.where(joined, ADD_k[kind], 0) if ADD_k.any() else None
-        added = (
-            np.add.reduceat(add_m[order_in], starts)
-            if add_m is not None and len(heads)
-            else np.zeros(len(heads), dtype=np.int64)
-        )
+        added = None
+        if add_m is not None:
+            added = (
+                np.add.reduceat(add_m[order_in], starts)
+                if len(heads)
+                else np.zeros(0, dtype=np.int64)
+            )
         # Heads: their establishment's posts, overhead, hollowness and loss.
-        lead_h = L_k[kh] if lead_n is None else lead_n[at_heads]
-        duty_h = np.where(roster_any, DK_k[kh], 0)
-        f_head = lead_h + A_k[kh] + duty_h
-        est_f = f_head + added
+        admin_h = A_k[kh]
+        if lead_n is None and roster_any is None:  # all by the head's kind: tables
+            duty_k = np.where(R_k, DK_k, 0)
+            lead_h, duty_h, f_head = L_k[kh], duty_k[kh], (L_k + A_k + duty_k)[kh]
+        else:
+            lead_h = L_k[kh] if lead_n is None else lead_n[at_heads]
+            duty_h = np.where(R_k[kh] if roster_any is None else roster_any, DK_k[kh], 0)
+            f_head = lead_h + admin_h + duty_h
+        est_f = f_head if added is None else f_head + added
         s_k = S_k[kh]
         o = np.minimum(est_p, est_f)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -2101,7 +2109,7 @@ class Frame:
         hollow = est_p < est_f
         # Fill each establishment's [leader, admin, duty] posts from its units in
         # breadth-first order, head first (see _fill).
-        caps = (lead_h + added, A_k[kh], duty_h)
+        caps = (lead_h if added is None else lead_h + added, admin_h, duty_h)
         if by_level is not None:
             took = by_level.fill(police, *caps)
         else:
@@ -2377,7 +2385,7 @@ class Frame:
             key = key_o
         else:
             key = np.full(n, _KEY_T[_POST], dtype=np.int16)
-            key[others] = key_o
+            key[others] = key_o.astype(np.int16)
         return _Keys(key, others, key_o, kind_o)
 
     @cached_property
