@@ -824,6 +824,24 @@ class _Down:
         return out
 
 
+def _signed_counts(h: np.ndarray, weights: np.ndarray | None) -> dict[int, int]:
+    """Σ ``weights`` (1 each without) by value of the small integers ``h``: value → sum,
+    for the values present. A few values: one comparison each; many: one ``bincount``."""
+    if not len(h):
+        return {}
+    lo, hi = int(h.min()), int(h.max())
+    if hi - lo < 8:
+        if weights is None:
+            got = [int(np.count_nonzero(h == v)) for v in range(lo, hi + 1)]
+        else:
+            got = [int(np.dot(h == v, weights)) for v in range(lo, hi + 1)]
+    else:
+        key = h.astype(np.intp) - lo
+        n = np.bincount(key) if weights is None else np.bincount(key, weights=weights)
+        got = n.astype(np.int64).tolist()  # exact: counts below 2**53
+    return {lo + k: c for k, c in enumerate(got) if c}
+
+
 class _PostPaths:
     """Command paths of the community posts (:attr:`Frame.post_paths`), one per group.
 
@@ -874,35 +892,24 @@ class _PostPaths:
 
     def distribution(self) -> tuple[dict[int, int], int]:
         """(path in hops → posts, ascending; posts reached by dispatch)."""
-        counts = np.zeros(1, dtype=np.int64)
+        counts: dict[int, int] = {}
         via = 0
         if len(self.posts) and self.posts[0] == 0:
-            counts[0] += 1  # the root: 0 hops
+            counts[0] = 1  # the root: 0 hops
         for _, _, _, h, runs, h_others, fixed in self.parts:
-            a = np.abs(h.astype(np.int64))
-            if runs is None:
-                got = np.bincount(a)
-                via += int(np.count_nonzero(h < 0))
-            else:
-                sizes = runs[1]
-                got = np.bincount(a, weights=sizes).astype(np.int64)  # exact: counts
-                via += int(sizes[h < 0].sum())
-                if h_others is not None and len(h_others):
-                    ao = np.abs(h_others.astype(np.int64))
-                    got[: ao.max() + 1] -= np.bincount(ao)
-                    via -= int(np.count_nonzero(h_others < 0))
-                if fixed is not None:
-                    old = fixed[1]
-                    np.subtract.at(got, np.abs(old.astype(np.int64)), 1)
-                    got[1] += len(old)
-                    via += int(np.count_nonzero(old > 0))
-            if len(got) > len(counts):
-                got[: len(counts)] += counts
-                counts = got
-            else:
-                counts[: len(got)] += got
-        values = np.flatnonzero(counts)
-        return dict(zip(values.tolist(), counts[values].tolist(), strict=True)), via
+            by_path = _signed_counts(h, None if runs is None else runs[1])
+            if h_others is not None and len(h_others):
+                for v, c in _signed_counts(h_others, None).items():
+                    by_path[v] -= c
+            if fixed is not None:  # each 1 hop by dispatch, no longer its run's path
+                for v in fixed[1].tolist():
+                    by_path[v] -= 1
+                by_path[-1] = by_path.get(-1, 0) + len(fixed[1])
+            for v, c in by_path.items():
+                if c:
+                    counts[abs(v)] = counts.get(abs(v), 0) + c
+                    via += c if v < 0 else 0
+        return {v: counts[v] for v in sorted(counts) if counts[v]}, via
 
     def first(self, hops: int, k: int) -> np.ndarray:
         """Positions of the first ``k`` posts (breadth-first) whose path is ``hops`` hops."""
