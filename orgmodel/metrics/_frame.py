@@ -2407,7 +2407,9 @@ class Frame:
         slot[pos] = np.arange(nb)
         d_table = np.zeros((nb, nf), dtype=bool)
         fd, nd = self.department_fn, self.department_bureau
-        ds = np.where(nd >= 0, slot[np.maximum(nd, 0)], -1)  # each department's bureau's row
+        ds = np.full(len(nd), -1, dtype=np.int64)  # each department's bureau's row
+        inb = nd >= 0
+        ds[inb] = slot[nd[inb]]
         has = (fd >= 0) & (ds >= 0)
         d_table[ds[has], fd[has]] = True
         p = ppos[pos]

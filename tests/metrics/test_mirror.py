@@ -100,3 +100,19 @@ def test_mirror_bounds(org: OrgGraph) -> None:
         assert min(by_bureau.values()) - 1e-9 <= idx <= max(by_bureau.values()) + 1e-9
     for u in mirror_units(org):
         assert org.attrs(u)["kind"] in ("department", "command_center")
+
+
+def test_departments_without_a_bureau_above() -> None:
+    # a subtree rooted at a department (as diff_orgs measures one): no bureau, so no D(B),
+    # no mirror index and no mirror unit, but both departments are counted
+    org = OrgGraph(
+        [
+            Unit("d", "交通管理大队", "department", police=20, function="traffic"),
+            Unit("d2", "事故处理中队", "department", parent="d", police=6, function="traffic"),
+        ]
+    )
+    rep = mirror_report(org)
+    assert rep["bureaus"] == 0 and rep["departments"] == 2
+    assert rep["mean_department_size"] == 13.0  # (20 + 6) / 2
+    assert rep["mirror_index"] is None and rep["mirror_units"] == 0
+    assert mirror_units(org) == [] and mirror_by_bureau(org) == {}
