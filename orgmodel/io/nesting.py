@@ -15,6 +15,7 @@ otherwise hide real depth from the quick pass.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -56,6 +57,8 @@ def check_nesting(
     brackets are counted in one vectorised pass (a national organisation file is ~100 MB);
     past the limit, or on a JSON text up to :data:`EXACT_BYTES`, the structure is counted
     exactly (see the module's notes). A closing bracket with nothing open is ignored.
+    JSON (``indentation=False``) whose syntax error comes before the level past the limit
+    is not refused here: the reader names that error with its line and column.
 
     Parameters
     ----------
@@ -83,17 +86,20 @@ def check_nesting(
     NestingError: x.json: the document nests more than 2 levels deep; ...
     """
     if not indentation and len(text) <= EXACT_BYTES:
-        deepest = _json_depth(text)
+        deepest, passed = _json_walk(text, limit)
     else:
-        deepest = _bracket_depth(text)
+        deepest, passed = _bracket_depth(text), -1
         if deepest <= limit and indentation:
             # Block YAML nests by indentation; any indent step counts as one level.
             s = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
             indents = sorted({len(m.group(1)) for m in _INDENT.finditer(s)})
             deepest = max(deepest, len(indents) - 1)
         if deepest > limit:  # brackets in strings, or indented text: count the structure
-            deepest = _json_depth(text) if not indentation else _yaml_depth(text, limit)
-    if deepest > limit:
+            if indentation:
+                deepest = _yaml_depth(text, limit)
+            else:
+                deepest, passed = _json_walk(text, limit)
+    if deepest > limit and not (passed >= 0 and _json_error_before(text, passed)):
         raise too_deep(source, limit)
 
 
@@ -120,18 +126,50 @@ _CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 def _json_depth(text: str | bytes) -> int:
     """The deepest nesting of a JSON text's brackets outside strings (a close with nothing
     open counting as nothing), a few numpy passes per 4 MiB."""
+    return _json_walk(text)[0]
+
+
+def _json_walk(text: str | bytes, limit: int | None = None) -> tuple[int, int]:
+    """:func:`_json_depth`, and the byte offset of the first bracket that opens a level
+    past ``limit`` (-1: none, or no limit given)."""
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     b = np.frombuffer(raw, dtype=np.uint8)
     walk = BracketWalk()
-    inside, carried, step = 0, 0, 1 << 22
+    inside, carried, step, passed = 0, 0, 1 << 22, -1
     for s in range(0, len(b), step):
         part = b[s : s + step]
         quotes, carried = unescaped_quotes(part, carried)
         at = np.flatnonzero((part == _LB) | (part == _RB) | (part == _LC) | (part == _RC))
         outside = at[(np.searchsorted(quotes, at) + inside) % 2 == 0]
-        walk.feed(part[outside].tobytes())
+        only = part[outside]
+        if limit is not None and passed < 0 and only.size:
+            levels = _reflected(walk.depth, only)
+            over = np.flatnonzero(levels > limit)
+            if over.size:
+                passed = s + int(outside[over[0]])
+        walk.feed(only.tobytes())
         inside = (inside + len(quotes)) % 2
-    return walk.deepest
+    return walk.deepest, passed
+
+
+def _json_error_before(text: str | bytes, at: int) -> bool:
+    """Whether the JSON text has a syntax error before byte ``at`` (the bracket that nests
+    too deep): the text up to there, with a value in place of that bracket's, is refused
+    no later than the bracket. Such a text is the reader's to refuse: it names the line
+    and column of what is wrong, where "too deep" would point at a later part of the text
+    (``{"units": [1]] [[[[…``). Parsing stops at the error, so it never recurses deep."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    try:
+        head = raw[:at].decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return True  # not UTF-8 before the depth: the reader names the byte
+    try:
+        json.loads(head + "null")  # "null": a value that cannot join a token before it
+    except json.JSONDecodeError as e:
+        return e.pos <= len(head)
+    except RecursionError:
+        return False
+    return False  # pragma: no cover - the bracket at ``at`` opens a level, never closed here
 
 
 def _yaml_depth(text: str | bytes, limit: int) -> int:
@@ -194,10 +232,17 @@ class BracketWalk:
         raw = piece.tobytes() if isinstance(piece, memoryview) else piece
         only = np.frombuffer(raw.translate(None, _NOT_BRACKETS), dtype=np.uint8)
         if only.size:
-            opens = (only == _LB) | (only == _LC)
-            walk = self.depth + np.cumsum(np.where(opens, 1, -1).astype(np.int64))
-            floor = np.minimum.accumulate(np.minimum(walk, 0))
-            reflected = walk - floor
+            reflected = _reflected(self.depth, only)
             self.depth = int(reflected[-1])
             self.deepest = max(self.deepest, int(reflected.max()))
         return self.deepest
+
+
+def _reflected(depth: int, only: np.ndarray) -> np.ndarray:
+    """The nesting after each of the brackets ``only`` (bytes), starting at ``depth``: the
+    running sum minus its running minimum below zero (the reflected walk), so it needs no
+    Python loop."""
+    opens = (only == _LB) | (only == _LC)
+    walk = depth + np.cumsum(np.where(opens, 1, -1).astype(np.int64))
+    floor = np.minimum.accumulate(np.minimum(walk, 0))
+    return walk - floor

@@ -12,9 +12,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orgmodel.errors import InputError
 from orgmodel.io import load_org, read_org
 from orgmodel.io.nesting import MAX_NESTING, NestingError, _json_depth, check_nesting
-from orgmodel.restructure import load_plan
+from orgmodel.restructure import PlanError, load_plan
+from orgmodel.seeds import parse_data
 
 BRACKETS = "[[[[{{{{" * 10  # 80 opening brackets: past MAX_NESTING (64) if they counted
 
@@ -102,3 +104,51 @@ def test_json_depth_is_the_depth_of_the_value(value: Any) -> None:
     text = json.dumps(value, ensure_ascii=False)
     assert _json_depth(text) == _depth(value)
     assert MAX_NESTING == 64
+
+
+# A stray "]" on line 2 (column 14 closes the document's "{"), then 100 levels: the syntax
+# error comes first, so it is what the reader names (before: "nests more than 64 levels").
+STRAY_THEN_DEEP = '{"orgmodel": 1,\n "units": [1]]\n ' + "[" * 100 + "]" * 100 + "}"
+
+
+def test_a_syntax_error_before_the_depth_is_named_with_its_line_and_column(
+    tmp_path: Path,
+) -> None:
+    org = tmp_path / "org.json"
+    org.write_text(STRAY_THEN_DEEP, encoding="utf-8")
+    with pytest.raises(InputError, match=r"org\.json: malformed JSON at line 2, column 14"):
+        load_org(org)
+    with pytest.raises(InputError, match=r"malformed JSON at line 2, column 14"):
+        parse_data(STRAY_THEN_DEEP, "norms.json")
+    plan = tmp_path / "plan.json"
+    plan.write_text(STRAY_THEN_DEEP.replace('"orgmodel": 1', '"name": "x"'), encoding="utf-8")
+    with pytest.raises(PlanError, match=r"malformed JSON at line 2, column 14"):
+        load_plan(plan)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[1] " + "[" * 70,  # extra data before the depth
+        '{"a" ' + "[" * 70,  # no ":" after a key
+        '["]" 1' + "[" * 70,  # a "]" in a string, then no ","
+    ],
+)
+def test_check_nesting_leaves_an_earlier_syntax_error_to_the_reader(text: str) -> None:
+    check_nesting(text, "x.json", indentation=False)  # no NestingError
+    with pytest.raises(json.JSONDecodeError) as e:
+        json.loads(text)
+    assert e.value.pos <= text.index("[" * 65)  # before the deep part begins
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 65 + "]" * 65,
+        "[1, " + "[" * 70,  # the error (unclosed) comes after the depth
+        "[" * 64 + '{"a" [',  # the 65th level is the "{", valid where it stands
+    ],
+)
+def test_depth_before_any_syntax_error_is_still_refused_as_too_deep(text: str) -> None:
+    with pytest.raises(NestingError, match="nests more than 64"):
+        check_nesting(text, "x.json", indentation=False)
