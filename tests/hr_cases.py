@@ -554,7 +554,7 @@ CASES: dict[str, Case] = {
             police=96,
             warnings=[
                 "totals_checksum.csv row 12, column F (民警实有)",
-                "合计 row: police 77, but the units add up to 96 (difference -19); read as "
+                "合计 row: police 77, but the units add up to 96 (difference −19); read as "
                 "subtree totals (--totals) they add up to 77",
             ],
         ),

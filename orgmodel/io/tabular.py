@@ -46,6 +46,7 @@ from orgmodel.io._atomic import atomic_output
 from orgmodel.io.ids import IdError, normalize_id
 from orgmodel.io.sheets import Sheet, Uncached, Workbook, cell_text, read_workbook
 from orgmodel.kind_rules import KindRules, load_kind_rules, norm_label
+from orgmodel.labels import format_change
 from orgmodel.model import (
     BUREAU_KINDS,
     CATEGORIES,
@@ -1552,13 +1553,13 @@ class _Table:
                 self.warnings.append(
                     ValidationIssue(
                         lazy(
-                            "{label} row: {f} {v}, but {what} {total} (difference {value:+d}){hint}",
+                            "{label} row: {f} {v}, but {what} {total} (difference {change}){hint}",
                             label=c.label,
                             f=f,
                             v=v,
                             what=what,
                             total=total,
-                            value=v - total,
+                            change=format_change(f, v - total),
                             hint=hint,
                         ),
                         where=_and(_at_row(self.fname, c.row), self.col_loc(f)),

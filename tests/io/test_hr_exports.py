@@ -98,3 +98,22 @@ def test_undecided_kind_reads_in_the_language_shown(tmp_path: Path) -> None:
         zh = str(issue.message)
     assert "'技术所' 在 '刑事侦查大队'（内设机构）之下的类型 '所'" in zh, zh
     assert "派出所、内设机构" in zh and not re.search(r"[a-z]{4,}", zh), zh
+
+
+@pytest.mark.parametrize(
+    ("kind", "change"),
+    # 77 − 96 = −19 (the 合计 row below what the units add up to); 78 − 77 = +1
+    [("subtree totals with a 合计 row, no --totals", "−19"), ("小计 rows", "+1")],
+)
+def test_a_checksum_difference_is_signed_as_every_change_is(
+    tmp_path: Path, kind: str, change: str
+) -> None:
+    # labels.format_change: − (U+2212) for a fall, never the ASCII hyphen-minus
+    from orgmodel.i18n import language
+
+    org = load_any(CASES[kind].write(tmp_path))
+    (issue,) = [i for i in org.warnings if "(difference" in str(i.message)]
+    assert f"(difference {change})" in str(issue.message)
+    with language("zh"):
+        zh = str(issue.message)
+    assert f"（相差 {change}）" in zh, zh
