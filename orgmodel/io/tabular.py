@@ -1555,7 +1555,7 @@ class _Table:
                         lazy(
                             "{label} row: {f} {v}, but {what} {total} (difference {change}){hint}",
                             label=c.label,
-                            f=f,
+                            f=field_text(f),
                             v=v,
                             what=what,
                             total=total,

@@ -117,3 +117,4 @@ def test_a_checksum_difference_is_signed_as_every_change_is(
     with language("zh"):
         zh = str(issue.message)
     assert f"（相差 {change}）" in zh, zh
+    assert "police" not in zh and "行：民警 " in zh, zh  # the field named as a planner reads it
