@@ -2722,7 +2722,7 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
             bad(
                 lazy(
                     "{f} {v} is more than {MAX_HEADCOUNT:,}, not a headcount of one unit",
-                    f=f,
+                    f=field_text(f),
                     v=v,
                     MAX_HEADCOUNT=MAX_HEADCOUNT,
                 ),

@@ -127,6 +127,25 @@ def test_translations_keep_every_placeholder() -> None:
             assert want - names(s) <= PLURAL_ONLY, (m.id, s)
 
 
+def test_a_field_name_sits_flush_against_chinese_text() -> None:
+    # {field} and {f} carry a unit field's Chinese name in Chinese (model.field_text: 民警,
+    # 辅警, 编制, 24小时值班 …): Chinese beside Chinese takes no space ("民警不能为负", as
+    # "减员 {n} 名{field}" always read); a space stays beside digits, Latin text and quotes
+    # ("民警 77", "{field} {e}").
+    from orgmodel.model import FIELD_MSGIDS, field_text
+
+    cjk = "[\u4e00-\u9fff]"
+    spaced = re.compile(rf"\{{(?:field|f)\}} (?={cjk})|(?<={cjk}) \{{(?:field|f)\}}")
+    for m in _catalogue():
+        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        for s in strings:
+            assert not spaced.search(s or ""), (m.id, s)
+    with language("zh"):
+        names = {f: str(field_text(f)) for f in FIELD_MSGIDS}
+    # each begins and ends in 汉字 (a digit may lead: 24小时值班), so flush is right
+    assert all(re.fullmatch(rf"\d*{cjk}.*{cjk}", n) for n in names.values()), names
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -333,7 +352,7 @@ def test_importer_locations_speak_the_messages_language(tmp_path: Path) -> None:
     runner = CliRunner()
     zh = runner.invoke(app, ["validate", str(csv)])
     assert zh.exit_code == 1
-    assert "org.csv 第 3 行，E 列（民警）、单位 's1'：民警 必须是整数" in zh.output, zh.output
+    assert "org.csv 第 3 行，E 列（民警）、单位 's1'：民警必须是整数" in zh.output, zh.output
     assert "org.csv 第 4 行，B 列（上级编号）、单位 's2'：" in zh.output, zh.output
     assert not re.search(r"\b(row|column|line|sheet)\b", zh.output), zh.output
     en = runner.invoke(app, ["--lang", "en", "validate", str(csv)])

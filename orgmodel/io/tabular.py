@@ -1365,7 +1365,7 @@ class _Table:
                             lazy(
                                 "{as_totals}: {f} {total} is less than its sub-units' {below}, so it is read as the bureau's own (局领导), not a total",
                                 as_totals=self.as_totals,
-                                f=f,
+                                f=field_text(f),
                                 total=total,
                                 below=below,
                             ),
@@ -1385,7 +1385,7 @@ class _Table:
                         lazy(
                             "{as_totals}: the {f} column is not subtree totals (row {row}: {name} has {total}, its sub-units {below}{more}), so its figures are read as each unit's own",
                             as_totals=self.as_totals,
-                            f=f,
+                            f=field_text(f),
                             row=r.row,
                             name=r.name,
                             total=given[r.id],
@@ -1407,7 +1407,7 @@ class _Table:
                             lazy(
                                 "{as_totals}: {f} is blank, but its sub-units hold {below} ({parts}): a blank total is unknown, not 0. Write the unit's subtree total and import again",
                                 as_totals=self.as_totals,
-                                f=f,
+                                f=field_text(f),
                                 below=below,
                                 parts=parts,
                             ),
@@ -1421,7 +1421,7 @@ class _Table:
                         lazy(
                             "{as_totals}: {f} {total} must include its sub-units', but they sum to {below} ({parts}); own = total − sub-units would be {value}",
                             as_totals=self.as_totals,
-                            f=f,
+                            f=field_text(f),
                             total=total,
                             below=below,
                             parts=parts,

@@ -118,3 +118,18 @@ def test_a_checksum_difference_is_signed_as_every_change_is(
         zh = str(issue.message)
     assert f"（相差 {change}）" in zh, zh
     assert "police" not in zh and "行：民警 " in zh, zh  # the field named as a planner reads it
+
+
+def test_totals_warnings_name_the_figure_in_chinese_flush_against_the_text(
+    tmp_path: Path,
+) -> None:
+    # was 'police 6 少于其下级的 71' and 'auxiliaries 列不是含下级的合计' in Chinese
+    from orgmodel.i18n import language
+
+    c = CASES["subtree totals"]
+    org = load_any(c.write(tmp_path), totals=c.totals)
+    with language("zh"):
+        zh = "\n".join(str(w.message) for w in org.warnings)
+    assert "民警 6 少于其下级的 71" in zh, zh
+    assert "：辅警列不是含下级的合计（第 6 行：城南派出所 为 6，其下级为 14" in zh, zh
+    assert not re.search("police|auxiliaries", zh), zh
