@@ -21,9 +21,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from orgmodel.cli import app
+from orgmodel.cli._table import Table
 from orgmodel.cli.io_cmds import ORG_METAVAR
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, ngettext

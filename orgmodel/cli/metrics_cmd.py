@@ -10,9 +10,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from orgmodel.cli import app
+from orgmodel.cli._table import Table
 from orgmodel.cli.io_cmds import ORG_HELP, ORG_METAVAR, SHEET_HELP, TOTALS_HELP, echo_warnings
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language

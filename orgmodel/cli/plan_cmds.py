@@ -20,11 +20,11 @@ import typer
 from rich.columns import Columns
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from orgmodel._yaml import load_yaml
 from orgmodel.cli import app
+from orgmodel.cli._table import Table
 from orgmodel.cli.io_cmds import ORG_METAVAR
 from orgmodel.errors import InputError
 from orgmodel.i18n import N_, _, get_language, join_list
