@@ -55,6 +55,7 @@ __all__ = [
     "plan_from_dict",
     "plan_json_schema",
     "read_plan_text",
+    "refuse_repeated_keys",
 ]
 
 
@@ -887,7 +888,7 @@ def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> 
         except ValueError:
             pass  # YAML's flow mapping, or malformed: the YAML reader names it
         else:
-            _refuse_repeated_keys(text, data, source)
+            refuse_repeated_keys(text, data, source)
             return data
     if json_text:
         try:
@@ -904,7 +905,7 @@ def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> 
                 ),
                 source=source,
             ) from None
-        _refuse_repeated_keys(text, data, source)
+        refuse_repeated_keys(text, data, source)
         return data
     try:
         return load_yaml(text)
@@ -912,8 +913,17 @@ def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> 
         raise PlanError(lazy("malformed YAML: {e}", e=e), source=source) from e
 
 
-def _refuse_repeated_keys(text: str, data: Any, source: str) -> None:
-    """Refuse a plan's JSON text giving a key twice, naming the operation it is in."""
+def refuse_repeated_keys(text: str, data: Any, source: str | None = None) -> None:
+    """Refuse a plan's JSON text giving a key twice, naming the operation it is in, in JSON's
+    terms (``ops[0] (move): key 'unit' is given twice in one object …``; YAML's reader would
+    say ``duplicate key 'unit' at line 1 (first given at line 1)``). ``data``: the text as
+    ``json`` read it.
+
+    Raises
+    ------
+    PlanError
+        Naming ``source`` (when given), the operation and the key.
+    """
     issues = find_repeated_keys(text, data)
     if not issues:
         return

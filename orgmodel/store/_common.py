@@ -22,6 +22,7 @@ import yaml
 from orgmodel._yaml import load_yaml
 from orgmodel.i18n import join_list, lazy
 from orgmodel.model import CATEGORY_CODES, KINDS, OrgGraph, ParentBureau
+from orgmodel.restructure.plan import refuse_repeated_keys
 from orgmodel.store.base import QueryError, ReadOnlyQueryError
 
 __all__: list[str] = []
@@ -371,17 +372,6 @@ def plan_text(plan: Mapping[str, Any] | str) -> str:
     return json.dumps(plan, ensure_ascii=False, indent=1, default=str)
 
 
-class _RepeatedKey(ValueError):
-    """A JSON object gives a key twice (the YAML reader then names it and its lines)."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    d = dict(pairs)
-    if len(d) != len(pairs):
-        raise _RepeatedKey
-    return d
-
-
 def plan_data(text: str) -> Any:
     """A plan's text parsed: what a client sends as ``plan_text``, and a stored plan's text
     read back.
@@ -393,16 +383,22 @@ def plan_data(text: str) -> Any:
 
     Raises
     ------
+    PlanError
+        JSON giving a key twice in one object, in JSON's terms, as a ``.json`` plan file is
+        refused (``ops[0] (transfer): key 'police' is given twice in one object: …``).
     yaml.YAMLError
-        Malformed, or a key given twice in one mapping (``duplicate key 'share' at line 5
-        (first given at line 3)``): the last value would silently win, in YAML or JSON
-        alike, so neither reader takes it.
+        Malformed, or YAML giving a key twice in one mapping (``duplicate key 'share' at
+        line 5 (first given at line 3)``): the last value would silently win, in YAML or
+        JSON alike, so neither reader takes it.
     """
     if text.lstrip().startswith("{"):
         try:
-            return json.loads(text, object_pairs_hook=_unique_keys)
-        except ValueError:  # malformed, or a repeated key: the YAML reader names it
+            data = json.loads(text)
+        except ValueError:  # malformed, or a YAML flow mapping: the YAML reader names it
             pass
+        else:
+            refuse_repeated_keys(text, data)
+            return data
     return load_yaml(text)
 
 

@@ -131,12 +131,28 @@ def test_json_body_with_a_key_given_twice_is_refused(
     assert client.get("/api/v1/scenarios", headers=V).json() == []  # nothing saved
 
 
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (
+            "name: 旧方案\nops:\n  - {op: transfer, from: xj, to: s1, police: 2, police: 9}\n",
+            "duplicate key 'police' at line 3 (first given at line 3)",
+        ),
+        (  # stored as JSON (a plan given as an object): named in JSON's terms, as a .json
+            # plan file is; was YAML's 'duplicate key 'police' at line 3 (first given at line 3)'
+            '{\n "name": "旧方案",\n "ops": [{"op": "transfer", "from": "xj", "to": "s1", '
+            '"police": 2, "police": 9}]\n}',
+            "ops[0] (transfer): key 'police' is given twice in one object: the last value "
+            "would silently win; give it once",
+        ),
+    ],
+    ids=["yaml", "json"],
+)
 def test_stored_plan_with_a_key_given_twice_comes_back_as_text_and_why(
-    client: TestClient,
+    client: TestClient, text: str, why: str
 ) -> None:
     # A plan stored before the reader refused repeated keys: the scenario still opens, its
     # plan as the text stored (nothing lost) and the reason it is not read.
-    text = "name: 旧方案\nops:\n  - {op: transfer, from: xj, to: s1, police: 2, police: 9}\n"
     service = client.app.state.service  # type: ignore[attr-defined]
     base = service.store.load_org("test-county")
     service.store.save_scenario("old-plan", "test-county", 1, text, base, "x")
@@ -144,7 +160,9 @@ def test_stored_plan_with_a_key_given_twice_comes_back_as_text_and_why(
     assert r.status_code == 200, r.text
     plan = r.json()["plan"]
     assert plan["text"] == text
-    assert plan["unreadable"].startswith("duplicate key 'police' at line 3 (first given at line 3)")
+    assert plan["unreadable"].startswith(why), plan
+    if text.startswith("{"):
+        assert "YAML" not in plan["unreadable"] and "line" not in plan["unreadable"]
 
 
 def test_plan_may_not_name_a_server_file(client: TestClient) -> None:
