@@ -42,6 +42,12 @@ PER_UNIT_LISTS: tuple[tuple[str, str], ...] = (
     ("shares", "stations"),
     ("policy", "results"),
 )
+#: The report's lists of units that are not cut into pages (top-20s), shown as the paged
+#: lists are (:func:`page_lists`).
+TOP_LISTS: tuple[tuple[str, str], ...] = (("workforce", "top_hidden_loss"),)
+#: Per-unit figures that are expected values (期望值, :attr:`MetricLabel.expected`): sums of
+#: fractions, whose floats carry noise (``4.800000000000001``).
+_EXPECTED = frozenset(k for k, m in METRICS.items() if m.expected)
 #: File types :func:`write_per_unit` writes.
 PER_UNIT_SUFFIXES: tuple[str, ...] = (".parquet", ".csv")
 
@@ -66,6 +72,10 @@ def page_lists(
         The report with each list cut to its page (the sections it cuts are copies; the
         input is not changed), and for each list present, keyed ``"section.key"``:
         ``total`` rows, ``page``, ``limit`` (0: no limit), ``pages`` and rows ``shown``.
+        In the rows (and in :data:`TOP_LISTS`) an expected value is the figure as the
+        product shows it (:func:`orgmodel.labels.shown_value`: hidden loss ``4.8``, not
+        ``4.800000000000001``), as the CSV and XLSX of units write it; the report's own
+        figures and the Parquet file keep the exact values.
 
     Raises
     ------
@@ -102,6 +112,7 @@ def page_lists(
         else:
             shown = list(rows[(page - 1) * limit : page * limit])
             pages = max(1, math.ceil(len(rows) / limit))
+        shown = _shown_rows(shown)
         if shown is not rows:
             if section not in copied:
                 # the section's own storage, its other lists unbuilt (each is cut in turn)
@@ -115,7 +126,33 @@ def page_lists(
             "pages": pages,
             "shown": len(shown),
         }
+    for section, key in TOP_LISTS:
+        part = out.get(section)
+        if not isinstance(part, Mapping):
+            continue
+        rows = lazy(part, key)
+        if isinstance(rows, Sequence) and (shown := _shown_rows(rows)) is not rows:
+            if section not in copied:
+                out[section] = dict(dict.items(part) if isinstance(part, dict) else part)
+                copied.add(section)
+            out[section][key] = shown
     return out, lists
+
+
+def _shown_rows(rows: Sequence[Any]) -> Any:
+    """``rows`` (dicts) with each expected value as shown; ``rows`` itself when none holds one.
+
+    >>> _shown_rows([{"id": "a", "hidden_loss": 4.800000000000001}, {"id": "b", "hidden_loss": 0}])
+    [{'id': 'a', 'hidden_loss': 4.8}, {'id': 'b', 'hidden_loss': 0}]
+    """
+    first = rows[0] if len(rows) else None
+    if not isinstance(first, Mapping) or _EXPECTED.isdisjoint(first):
+        return rows
+    keys = _EXPECTED.intersection(first)
+    return [
+        {k: shown_value(k, v) if k in keys and type(v) is float else v for k, v in r.items()}
+        for r in rows
+    ]
 
 
 def shown_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, Sequence[Any]]:

@@ -102,3 +102,23 @@ def test_per_unit_file_type_refused_before_work(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(InputError, match=r"use \.parquet or \.csv"):
         write_per_unit({"id": ["a"]}, tmp_path / "u.txt")
+
+
+def test_json_lists_show_expected_values_as_the_product_does() -> None:
+    # 法制大队 of the Taizhou seed: 6 police, 8 fixed posts, S = 30: overhead min(6, 8) = 6,
+    # hidden loss 6 × (1 − 6/30) = 4.8, which the float sum leaves as 4.800000000000001
+    # (the CSV and XLSX of units write 4.8 already)
+    org = load_org(seed_path("orgs", "taizhou-gxq-before.yaml"))
+    report = metric_report(org)
+    row = next(r for r in report["workforce"]["top_hidden_loss"] if r["id"] == "dept-legal")
+    assert row["hidden_loss"] == pytest.approx(4.8) and row["hidden_loss"] != 4.8
+    out, _ = page_lists(report, limit=None)
+    shown = next(r for r in out["workforce"]["top_hidden_loss"] if r["id"] == "dept-legal")
+    assert shown == {**row, "hidden_loss": 4.8}
+    assert row["hidden_loss"] != 4.8  # the report itself keeps the exact figure
+    assert out["workforce"]["hidden_loss"] == report["workforce"]["hidden_loss"]
+    res = CliRunner().invoke(
+        app, ["metrics", str(seed_path("orgs", "taizhou-gxq-before.yaml")), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert '"hidden_loss": 4.8}' in res.stdout and "4.800000000000001" not in res.stdout
