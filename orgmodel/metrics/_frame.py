@@ -1823,6 +1823,20 @@ class Frame:
         inside = self.in_station_at(bureaus)
         return np.where(inside, tot, self.sums_arrays["station"][bureaus]), tot
 
+    @cached_property
+    def station_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """(police, community police) in the subtree of every station
+        (:meth:`positions_of_kind`), as :meth:`total_at` and :meth:`community_at` there."""
+        st = self.positions_of_kind("station")
+        return self.total_at(st), self.community_at(st)
+
+    @cached_property
+    def county_level_own(self) -> tuple[np.ndarray, np.ndarray]:
+        """(police in station subtrees, police) over each county-level bureau's own region
+        (:meth:`own_region_b` of :attr:`county_level_sums_b`), floats holding integers."""
+        num, den = self.county_level_sums_b
+        return self.own_region_b(num), self.own_region_b(den)
+
     def _up_top(self, values: np.ndarray) -> np.ndarray | None:
         """:meth:`up` above the deepest level, whose units are leaves (their sums are their
         own values): read there, not copied. ``None`` without :attr:`blocks` or below a

@@ -261,16 +261,17 @@ def _mirror_report(fr: Frame) -> Section:
     fn_names = [cat[f].name if f in cat else None for f in fr.functions]
     sizes = [norms.kinds[k].efficient_size if k in norms.kinds else 0 for k in KINDS]
     fns = fr.functions
-    u_fn, u_police, u_kind, u_bureau = fr.fn[units], fr.police[units], fr.kind[units], near[units]
+    u_police = fr.police[units]
 
     def unit_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        u = units[at]  # the rest of a row read for the rows read only
         cols = zip(
-            labels.ids(units[at]),
-            labels.names(units[at]),
-            u_fn[at].tolist(),
+            labels.ids(u),
+            labels.names(u),
+            fr.fn[u].tolist(),
             u_police[at].tolist(),
-            u_kind[at].tolist(),
-            labels.refs(u_bureau[at]),
+            fr.kind[u].tolist(),
+            labels.refs(near[u]),
             strict=True,
         )
         return [

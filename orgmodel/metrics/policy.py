@@ -116,15 +116,16 @@ _ROOT_PAIRS: dict[str, Callable[[Frame], tuple[float, int]]] = {
     ),
 }
 
-#: … and at the county-level bureaus (scopes ``county_level`` and ``aggregate``).
+#: … and at the county-level bureaus (scopes ``county_level`` and ``aggregate``), each over
+#: its own region (:meth:`Frame.own_region_b`).
 _BUREAU_PAIRS: dict[str, Callable[[Frame], _Pair]] = {
-    "station_share": lambda fr: fr.county_level_sums_b,
+    "station_share": lambda fr: fr.county_level_own,
 }
 
 #: … and at the stations (scope ``station``), from the positions of the stations.
 _STATION_PAIRS: dict[str, Callable[[Frame, np.ndarray], _Pair]] = {
     # a station counts its own subtree in both
-    "community_share": lambda fr, st: (fr.community_at(st), fr.total_at(st)),
+    "community_share": lambda fr, st: (fr.station_sums[1], fr.station_sums[0]),
 }
 
 _PAIRS: dict[str, Callable[[Frame], _Pair]] = {
@@ -279,9 +280,10 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
             n_at, d_at = np.array([root_num]), np.array([root_den])
         else:
             cl_scope = rule.scope in ("county_level", "aggregate")
+            own: _Pair | None = None
             if cl_scope and rule.metric not in pairs and rule.metric in _BUREAU_PAIRS:
                 # the county-level bureaus alone: their numbers, not every unit's column
-                num_b, den_b = _BUREAU_PAIRS[rule.metric](fr)
+                own = _BUREAU_PAIRS[rule.metric](fr)
             elif (
                 rule.scope == "station"
                 and rule.metric not in pairs
@@ -299,8 +301,12 @@ def _evaluate(fr: Frame, rules: Sequence[PolicyRule]) -> tuple[Rows, list[list[i
                     n_at, d_at = num[scope], den[scope]
             if cl_scope:
                 # Each county-level bureau over its own region, so no unit is counted twice.
-                own_num = fr.own_region_b(num_b.astype(np.float64))
-                own_den = fr.own_region_b(den_b.astype(np.float64))
+                if own is None:
+                    own = (
+                        fr.own_region_b(num_b.astype(np.float64)),
+                        fr.own_region_b(den_b.astype(np.float64)),
+                    )
+                own_num, own_den = own
                 if rule.scope == "aggregate":
                     # one row: the sums in the order of the bureaus, as a loop adds them
                     scope = np.zeros(1, dtype=np.int64)  # on the root

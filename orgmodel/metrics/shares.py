@@ -193,19 +193,23 @@ def _shares_report(fr: Frame) -> Section:
     sums, near, labels = fr.sums_arrays, fr.near_bureau_at, fr.labels
     sta = sums["station"]
     bureaus = fr.county_level_bureaus
-    num, den = fr.county_level_sums_b
-    own_num, own_den = fr.own_region_b(num), fr.own_region_b(den)
-    own_people = own_den + fr.own_region_b(fr.subtree_at(fr.aux, bureaus).astype(np.float64))
+    own_num, own_den = fr.county_level_own
     cl_kind = fr.kind[bureaus]
+    # The auxiliaries (people = police + auxiliaries) are read by the rows alone: summed
+    # when the first row is built (a pass over the deepest level), not for the numbers.
+    own_people: list[np.ndarray] = []
 
     def county_level_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        if not own_people:
+            aux = fr.own_region_b(fr.subtree_at(fr.aux, bureaus).astype(np.float64))
+            own_people.append(own_den + aux)
         cols = zip(
             labels.ids(bureaus[at]),
             labels.names(bureaus[at]),
             cl_kind[at].tolist(),
             own_num[at].tolist(),
             own_den[at].tolist(),
-            own_people[at].tolist(),
+            own_people[0][at].tolist(),
             strict=True,
         )
         return [
@@ -222,16 +226,17 @@ def _shares_report(fr: Frame) -> Section:
         ]
 
     st = fr.positions_of_kind("station")
-    st_bureau, st_police, st_com = near[st], fr.total_at(st), fr.community_at(st)
-    st_people = st_police + fr.subtree_at(fr.aux, st)
+    st_police, st_com = fr.station_sums
 
     def station_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        pos = st[at]
+        police = st_police[at]
         cols = zip(
-            labels.ids(st[at]),
-            labels.names(st[at]),
-            labels.refs(st_bureau[at]),
-            st_police[at].tolist(),
-            st_people[at].tolist(),
+            labels.ids(pos),
+            labels.names(pos),
+            labels.refs(near[pos]),
+            police.tolist(),
+            (police + fr.subtree_at(fr.aux, pos)).tolist(),
             st_com[at].tolist(),
             strict=True,
         )

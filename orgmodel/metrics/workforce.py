@@ -475,7 +475,9 @@ def _hollow_rows(fr: Frame) -> Rows:
     st, labels = fr.staffing, fr.labels
     g = st.hollow_s  # their slots
     short = st.g_fixed[g] - st.g_police[g]
-    by = np.argsort(-short, kind="stable")
+    # shortfalls are small: a stable sort of int16 keys is a radix sort (same order)
+    small = len(short) and int(short.max()) < 2**15 and int(short.min()) > -(2**15)
+    by = np.argsort(-(short.astype(np.int16) if small else short), kind="stable")
     g, short = g[by], short[by]
     h = st.heads[g]
     kind, members = fr.kind[h], st.g_members[g]
