@@ -1217,15 +1217,17 @@ class Frame:
             col = np.zeros(self.n, dtype=np.float64)
             col[at] = values
             return float(self.up_float(col)[0])
-        nz = np.flatnonzero(values)
-        if not len(nz):
+        nonzero = values != 0
+        if not len(values) or not nonzero.any():
             return 0.0
+        k = len(values) - int(np.argmax(nonzero[::-1]))  # ``at`` up to the last non-zero
         b, ppos = self.bounds, self.ppos
-        last = int(at[nz[-1]])
-        deepest = int(np.searchsorted(b, last, side="right")) - 1
+        deepest = int(np.searchsorted(b, at[k - 1], side="right")) - 1
         out = np.zeros(b[deepest + 1], dtype=np.float64)
-        k = int(nz[-1]) + 1  # ``at`` up to the deepest non-zero value
-        out[at[:k]] = values[:k]
+        if int(at[k - 1]) == k - 1:  # ascending from 0: the first positions (heads)
+            out[:k] = values[:k]
+        else:
+            out[at[:k]] = values[:k]
         for d in range(deepest, 0, -1):
             s, e, ps = b[d], b[d + 1], b[d - 1]
             key = np.concatenate((np.arange(s - ps), ppos[s:e][::-1] - ps))

@@ -14,12 +14,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from orgmodel.metrics import metric_report
 from orgmodel.metrics._frame import Frame
 from orgmodel.model import OrgGraph, Unit
 from orgmodel.norms import load_norms, load_policy
 from tests.metrics.test_reference import Reference, varied
+from tests.strategies import org_graphs
 
 
 def loop_subtree_sums(fr: Frame, values: np.ndarray) -> np.ndarray:
@@ -309,3 +311,89 @@ def test_in_station_at_some_units_is_the_column(seed: int) -> None:
         np.arange(len(org)),
     ):
         assert Frame(org).in_station_at(at).tolist() == whole[at].tolist()
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_float_root_sum_is_the_loops_to_the_bit(first: bool) -> None:
+    """The root's float subtree sum of a sparse column (one bincount per level, the
+    parents' own values first, then the children last first) is the loop's, to the bit:
+    on the first positions (as the establishments' heads are) and on scattered ones."""
+    fr = Frame(varied(1))
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        m = int(rng.integers(1, fr.n))
+        at = np.arange(m) if first else np.sort(rng.choice(fr.n, size=m, replace=False))
+        values = rng.random(m) / 3  # sums of thirds round differently in another order
+        values[rng.random(m) < 0.3] = 0.0
+        column = np.zeros(fr.n)
+        column[at] = values
+        want = loop_subtree_sums(fr, column)[0]
+        got = fr.up_float_root(at, values)
+        assert np.float64(got).view(np.int64) == np.float64(want).view(np.int64)
+    assert fr.up_float_root(np.arange(3), np.zeros(3)) == 0.0
+
+
+def _reference_paths(org: OrgGraph) -> dict[str, int]:
+    if not any(u.kind == "community_post" for u in org.units()):
+        return {}  # (the reference's layers need a frontline unit)
+    return Reference(org, load_norms()).layers()["paths"]  # type: ignore[no-any-return]
+
+
+def _check_post_paths(org: OrgGraph) -> None:
+    fr = Frame(org)
+    want = _reference_paths(org)  # post id → hops, breadth-first
+    paths = fr.post_paths
+    posts, hops, via = paths.arrays()
+    assert fr.ids_at(posts) == list(want) and hops.tolist() == list(want.values())
+    dist: dict[int, int] = {}
+    for h in want.values():
+        dist[h] = dist.get(h, 0) + 1
+    assert paths.distribution() == (dict(sorted(dist.items())), int(via.sum()))
+    ids = list(want)
+    for h in dist:
+        for k in (1, 2, 5, len(ids)):
+            first = [u for u in ids if want[u] == h][:k]
+            assert fr.ids_at(paths.first(h, k)) == first
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_command_paths_by_runs_are_the_reference(seed: int) -> None:
+    """The command paths kept one per run of sibling posts give each post its path (the
+    reference's, from DOMAIN.md), and the report's distribution and longest posts."""
+    _check_post_paths(varied(seed))
+
+
+@settings(max_examples=40, deadline=None)
+@given(org_graphs(max_station_children=6))
+def test_command_paths_by_runs_of_random_organisations(org: OrgGraph) -> None:
+    """Runs mixing posts with teams and offices, posts under teams, posts dispatched
+    themselves (1 hop by dispatch), levels with more runs than posts."""
+    _check_post_paths(org)
+
+
+def test_command_paths_of_a_run_with_a_dispatched_post_and_a_team() -> None:
+    # b (county, depth 0) → s (station, 1) → p1, t, p2, p4 (2) → p3 (3, under team t).
+    # The run under s holds 3 posts and a team: one path per run, 2 hops (b → s → post);
+    # p1 is dispatched itself by cc: 1 hop by dispatch; p3: 3 hops (b → s → t → p3).
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            Unit("cc", "情指中心", "command_center", parent="b", function="command"),
+            Unit("s", "城关派出所", "station", parent="b", police=10),
+            Unit("p1", "一号警务室", "community_post", parent="s", police=2),
+            Unit("t", "社区警务队", "team", parent="s", function="community_policing", police=4),
+            Unit("p2", "二号警务室", "community_post", parent="s", police=2),
+            Unit("p4", "四号警务室", "community_post", parent="s", police=1),
+            Unit("p3", "三号警务室", "community_post", parent="t", police=3),
+        ],
+        dispatches=[("cc", "p1")],
+    )
+    paths = Frame(org).post_paths
+    assert paths.parts[0][4] is not None  # grouped by runs (3 posts, 1 run)
+    assert paths.distribution() == ({1: 1, 2: 2, 3: 1}, 1)
+    fr = Frame(org)
+    assert fr.ids_at(paths.first(2, 5)) == ["p2", "p4"]
+    assert fr.ids_at(paths.first(1, 5)) == ["p1"]
+    assert fr.ids_at(paths.first(3, 1)) == ["p3"]
+    assert _reference_paths(org) == {"p1": 1, "p2": 2, "p4": 2, "p3": 3}
+    _check_post_paths(org)
