@@ -771,8 +771,8 @@ def plan_from_dict(
         The plan's id, and its name, when the data gives none (:func:`load_plan`: the file
         name); else ``plan``.
     default_name : str, optional
-        The plan's name when the data gives none, before ``default_id`` (the API: the
-        scenario's id, which names the scenario).
+        The plan's name when the data gives none, before the plan's own ``id`` and
+        ``default_id`` (the API: the scenario's id, which names the scenario).
 
     Raises
     ------
@@ -784,6 +784,12 @@ def plan_from_dict(
     >>> p = plan_from_dict({"name": "t", "ops": [{"op": "move", "unit": "a", "to": "b"}]})
     >>> p.ops[0]["op"], len(p.ops)
     ('move', 1)
+
+    A plan without a name is named by what the caller chose, else by its own id:
+
+    >>> p = plan_from_dict({"id": "merge-cri", "ops": []}, "request body: plan")
+    >>> p.name, p.id
+    ('merge-cri', 'merge-cri')
     """
     if not isinstance(data, dict):
         raise PlanError(lazy("a plan must be a mapping with 'name' and 'ops'"), source=source)
@@ -810,9 +816,10 @@ def plan_from_dict(
         ) from None
     pid = data.get("id") or _ID_RE.sub("-", default_id or "").strip("-") or "plan"
     return Plan(
-        # unnamed: the file name (load_plan's default_id) or what the caller chose, never
-        # the words of a source that is no file ("request body: plan")
-        name=str(data.get("name") or default_name or default_id or "plan"),
+        # unnamed: what the caller chose (the API: the scenario's id), the plan's own id,
+        # the file name (load_plan's default_id); never the words of a source that is no
+        # file ("request body: plan")
+        name=str(data.get("name") or default_name or data.get("id") or default_id or "plan"),
         description=str(data.get("description") or ""),
         ops=checked,
         base=base,

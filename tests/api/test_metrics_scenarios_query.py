@@ -269,3 +269,29 @@ def test_an_unnamed_plan_takes_the_scenario_id_as_its_name(client: TestClient) -
     # the comparison uses the plan's exact lineage, not units matched by id
     n = client.get("/api/v1/scenarios/hb1/numbers", headers=V).json()
     assert n["compare"]["estimated"] is False
+
+
+@pytest.mark.parametrize(
+    ("plan", "sid", "name"),
+    [
+        ({"id": "merge-cri"}, None, "merge-cri"),  # was 'plan': the plan's own id was ignored
+        ({"id": "merge-cri"}, "hb2", "hb2"),  # the scenario's id first (06501d1)
+        ({}, None, "plan"),  # nothing to go by
+    ],
+    ids=["plan-id", "scenario-id", "neither"],
+)
+def test_an_unnamed_plan_is_named_by_its_own_id_before_plan(
+    client: TestClient, plan: dict, sid: str | None, name: str
+) -> None:
+    body = {"base": "test-county", "plan": {**plan, "ops": MERGE["ops"]}}
+    if sid is not None:
+        body["id"] = sid
+    r = client.post("/api/v1/scenarios", json=body, headers=P)
+    assert r.status_code == 201, r.text
+    d = r.json()
+    assert d["name"] == name, d
+    if sid is None:  # the scenario's id is made from the plan's name
+        assert d["id"].startswith(f"test-county.{name}."), d["id"]
+    # replayed with the name it had, the stored plan is the stored scenario: exact compare
+    n = client.get(f"/api/v1/scenarios/{d['id']}/numbers", headers=V).json()
+    assert n["compare"]["estimated"] is False
