@@ -358,24 +358,22 @@ class Staffing:
 
 
 def _fill(
-    a: np.ndarray, sizes: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
+    a: np.ndarray, sizes: np.ndarray, k1: np.ndarray, k2: np.ndarray, k3: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Officers of each unit taken by its establishment's posts: the units that take any,
     and their parts of the leader posts, of the leader and admin posts, and of all three.
 
     ``a``: officers of the units grouped by establishment (the head first, then breadth-
-    first); ``sizes``: units per establishment; ``c1, c2, c3``: its leader, admin and duty
-    posts (≥ 0). The posts are filled in turn from the units in order, each sort from what
-    the sorts before it left, so after unit i — with S the establishment's officers up to and
-    including i — the first k sorts of posts, of capacity K = c1 + … + ck together, have
-    taken min(S, K). A unit's part is the growth it brings: min(S, K) − min(S − a_i, K),
+    first); ``sizes``: units per establishment; ``k1, k2, k3``: its leader posts c1, leader
+    and admin posts c1 + c2, and all three c1 + c2 + c3, with c1, c2, c3 its leader, admin
+    and duty posts (≥ 0). The posts are filled in turn from the units in order, each sort
+    from what the sorts before it left, so after unit i — with S the establishment's
+    officers up to and including i — the first k sorts of posts, of capacity
+    K = c1 + … + ck together, have taken min(S, K). A unit's part is the growth it brings: min(S, K) − min(S − a_i, K),
     that is min(a_i, max(K − E, 0)) with E = S − a_i the officers before it: none once E
     reaches K. Returns ``(at, p1, p2, p3)``: the positions in ``a`` (ascending) of the units
     with E < c1 + c2 + c3, and their parts; every other unit's parts are 0.
     """
-    k1 = c1
-    k2 = k1 + c2
-    k3 = k2 + c3
     big = max(int(a.sum()) if len(a) else 0, int(k3.max()) if len(k3) else 0)
     dt = np.int32 if 2 * big < 2**31 - 1 else np.int64  # exact either way
     excl: np.ndarray = np.cumsum(a, dtype=dt)
@@ -528,15 +526,12 @@ class _MemberLevels:
         return out[:nh]
 
     def fill(
-        self, police: np.ndarray, c1: np.ndarray, c2: np.ndarray, c3: np.ndarray
+        self, police: np.ndarray, k1: np.ndarray, k2: np.ndarray, k3: np.ndarray
     ) -> list[_Took]:
         """:func:`_fill` of these establishments, in pieces: the heads that take a part of
         a post (their slots in ``heads`` given), then the members level by level (their
-        positions), with their parts."""
+        positions), with their parts (``k1, k2, k3``: the posts cumulated, as there)."""
         heads = self.heads
-        k1 = c1
-        k2 = k1 + c2
-        k3 = k2 + c3
         a_h = police[self.at_heads]
         # A head comes first in its establishment: none before it.
         if (k3 > 0).all():
@@ -2115,24 +2110,33 @@ class Frame:
                 if len(heads)
                 else np.zeros(0, dtype=np.int64)
             )
-        # Heads: their establishment's posts, overhead, hollowness and loss.
-        admin_h = A_k[kh]
+        # Heads: their establishment's posts, overhead, hollowness and loss; the posts
+        # cumulated for the filling: leader (k1), leader and admin (k2), all (k3 = est_f).
         if lead_n is None and roster_any is None:  # all by the head's kind: tables
-            duty_k = np.where(R_k, DK_k, 0)
-            lead_h, duty_h, f_head = L_k[kh], duty_k[kh], (L_k + A_k + duty_k)[kh]
+            f_head = (L_k + A_k + np.where(R_k, DK_k, 0))[kh]
+            k1, k2 = L_k[kh], (L_k + A_k)[kh]
         else:
             lead_h = L_k[kh] if lead_n is None else lead_n[at_heads]
             duty_h = np.where(R_k[kh] if roster_any is None else roster_any, DK_k[kh], 0)
-            f_head = lead_h + admin_h + duty_h
+            k1 = lead_h
+            k2 = lead_h + A_k[kh]
+            f_head = k2 + duty_h
         est_f = f_head if added is None else f_head + added
+        if added is not None:
+            k1 = k1 + added
+            k2 = k2 + added
         s_k = S_k[kh]
         o = np.minimum(est_p, est_f)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = np.where(est_p < s_k, o * (1.0 - est_p / s_k), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):  # o · (1 − P / S) where P < S
+            x = np.divide(est_p, s_k)
+            np.subtract(1.0, x, out=x)
+            np.multiply(o, x, out=x)
+        x[est_p >= s_k] = 0.0
+        del o
         hollow = est_p < est_f
         # Fill each establishment's [leader, admin, duty] posts from its units in
         # breadth-first order, head first (see _fill).
-        caps = (lead_h if added is None else lead_h + added, admin_h, duty_h)
+        caps = (k1, k2, est_f)
         if by_level is not None:
             took = by_level.fill(police, *caps)
         else:
