@@ -13,9 +13,14 @@ from orgmodel.model import OrgGraph
 from orgmodel.norms import load_norms, norms_from_dict
 from orgmodel.store import GraphStore, open_store
 from orgmodel.store.analytics import analytic_names, norms_param, run_analytic
-from tests.store.conftest import generated_org, nested_bureaus_org, seed_orgs
+from tests.store.conftest import (
+    analytic_orgs,
+    no_bureau_above_org,
+    renamed,
+    tricky_shapes_org,
+)
 
-ORGS = [*seed_orgs(), generated_org(), nested_bureaus_org()]
+ORGS = analytic_orgs()
 
 # query name → (metric function, key column, value column)
 EXPECTED: dict[str, tuple[Callable[[OrgGraph], dict[str, Any]], str, str]] = {
@@ -83,3 +88,36 @@ def test_hollow_and_overhead_columns(store: GraphStore) -> None:
     assert {u for u, r in rows.items() if r["hollow"]} == set(workforce.hollow_units(org))
     for column in ("overhead", "fixed_posts", "police", "members"):
         assert {u: r[column] for u, r in rows.items()} == est(org, column)
+
+
+def test_tricky_shapes_by_hand(any_store: tuple[GraphStore, str]) -> None:
+    """Station shares and mirror pairs of tricky_shapes_org and no_bureau_above_org, worked
+    by hand in their docstrings, on LadybugDB and on the Bolt server."""
+    store, suffix = any_store
+    tricky, alone = tricky_shapes_org(), no_bureau_above_org()
+    for org in (tricky, alone):
+        store.save_org(renamed(org, org.id + suffix), "pytest")
+
+    rows = run_analytic(store, "station_share", tricky.id + suffix)
+    got = {r["bureau"]: (r["police"], r["station_police"]) for r in rows}
+    # pv 12 of 74, c 8 of 66, k2 32 of 44, k3 0 of 11, k4 11 of 16: 211 officers in all
+    assert got == {"pv": (74, 12), "c": (66, 8), "k2": (44, 32), "k3": (11, 0), "k4": (16, 11)}
+    assert sum(p for p, _ in got.values()) == tricky.total_police()
+
+    rows = run_analytic(store, "mirror_pairs", tricky.id + suffix)
+    got_m = {r["bureau"]: (r["parent_bureau"], r["departments"], r["shared"]) for r in rows}
+    # pv against the recorded 公安部 (no unit: no id) 2 of 3; c 2 of 2; k1 1 of 1; k2 1 of 2;
+    # k3 0 of 1; k4 has no departments
+    assert got_m == {
+        "pv": (None, 3, 2),
+        "c": ("pv", 2, 2),
+        "k1": ("c", 1, 1),
+        "k2": ("k1", 2, 1),
+        "k3": ("c", 1, 0),
+    }
+    assert {r["bureau"]: r["parent_name"] for r in rows}["pv"] == "公安部"
+
+    # a 派出所 with no bureau above is in no region; a root that is no bureau is not measured
+    rows = run_analytic(store, "station_share", alone.id + suffix)
+    assert [(r["bureau"], r["police"], r["station_police"]) for r in rows] == [("k0", 16, 9)]
+    assert run_analytic(store, "mirror_pairs", alone.id + suffix) == []

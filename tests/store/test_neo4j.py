@@ -38,10 +38,9 @@ from orgmodel.store.neo4j_store import Neo4jStore
 from tests.bolt_server import ARCADEDB_HTTP_ENV
 from tests.store.conftest import (
     NEO4J_SKIP,
-    generated_org,
+    analytic_orgs,
     is_arcadedb,
     neo4j_only,
-    nested_bureaus_org,
     open_neo4j,
     renamed,
     seed_orgs,
@@ -59,7 +58,7 @@ def neo() -> Iterator[tuple[GraphStore, str]]:
     suffix = "-t" + uuid.uuid4().hex[:8]
     with open_neo4j() as s:
         try:
-            for org in [*seed_orgs(), generated_org(), nested_bureaus_org()]:
+            for org in analytic_orgs():
                 s.save_org(renamed(org, org.id + suffix), "pytest")
             yield s, suffix
         finally:
@@ -83,7 +82,7 @@ def _db() -> str | None:
 def test_analytics_on_neo4j_equal_metrics(neo: tuple[GraphStore, str], name: str) -> None:
     store, suffix = neo
     metric, key, value = EXPECTED[name]
-    for org in [*seed_orgs(), generated_org(), nested_bureaus_org()]:
+    for org in analytic_orgs():
         rows = run_analytic(store, name, org.id + suffix, 1)
         assert {r[key]: r[value] for r in rows} == metric(org), (name, org.id)
 
@@ -133,19 +132,15 @@ def test_read_transaction_alone_keeps_every_unit(neo: tuple[GraphStore, str], cy
     )
     before = store.query(count, {"s": suffix})
     # The seeds' and the generated organisation's units, each saved once.
-    assert before[0]["n"] == sum(
-        len(o) for o in [*seed_orgs(), generated_org(), nested_bureaus_org()]
-    )
-    assert before[0]["police"] == sum(
-        o.total_police() for o in [*seed_orgs(), generated_org(), nested_bureaus_org()]
-    )
+    assert before[0]["n"] == sum(len(o) for o in analytic_orgs())
+    assert before[0]["police"] == sum(o.total_police() for o in analytic_orgs())
     with pytest.raises(ReadOnlyQueryError, match="nothing was changed"):
         store._run_read_only(cypher, {}, None)
     assert store.query(count, {"s": suffix}) == before
     assert store.query(
         "MATCH (a:Unit)-[r:REPORTS_TO]->() WHERE a.org_id ENDS WITH $s RETURN count(r) AS n",
         {"s": suffix},
-    ) == [{"n": before[0]["n"] - len([*seed_orgs(), generated_org(), nested_bureaus_org()])}]
+    ) == [{"n": before[0]["n"] - len(analytic_orgs())}]
     # every unit but each organisation's root reports
     assert store.query("MATCH (o:Org {id: 'intruder'}) RETURN count(o) AS n") == [{"n": 0}]
 
