@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from orgmodel.i18n import lazy
 from orgmodel.store.base import QueryCrashed, QueryError, QueryTimeout, StoreError
 
 __all__ = [
@@ -77,7 +78,9 @@ def query_memory_mb(env: Mapping[str, str] | None = None) -> int:
     if not raw:
         return DEFAULT_QUERY_MEMORY_MB
     if not raw.isdigit() or int(raw) < 256:
-        raise StoreError(f"ORGMODEL_QUERY_MEMORY_MB: expected a whole number ≥ 256, got {raw!r}")
+        raise StoreError(
+            lazy("ORGMODEL_QUERY_MEMORY_MB: expected a whole number ≥ 256, got {raw!r}", raw=raw)
+        )
     return int(raw)
 
 
@@ -176,8 +179,10 @@ class QueryProcesses:
             deadline = time.monotonic() + timeout_s
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise QueryTimeout(
-                f"query not run: other queries held the store for the whole limit of "
-                f"{timeout_s:g} s; try again"
+                lazy(
+                    "query not run: other queries held the store for the whole limit of {seconds:g} s; try again",
+                    seconds=timeout_s,
+                )
             )
         try:
             proc = self._take()
@@ -226,14 +231,16 @@ class QueryProcesses:
         left = deadline - time.monotonic()
         ready, _, _ = select.select([fd], [], [], STARTUP_S)
         if not ready or os.read(fd, 1) != b"R":
-            raise QueryCrashed(f"query not run: its process did not start ({_how(proc)})")
+            raise QueryCrashed(
+                lazy("query not run: its process did not start ({how})", how=_how(proc))
+            )
         self.stages[proc.pid] = "opening"
         deadline = max(deadline, time.monotonic() + left)
         try:
             proc.stdin.write(_LEN.pack(len(data)) + data)
             proc.stdin.close()
         except OSError:
-            raise QueryCrashed("query not run: its process ended before it started") from None
+            raise QueryCrashed(lazy("query not run: its process ended before it started")) from None
         buf = bytearray()
         # Opening the store is not the query's time either (it is bounded: the file and its
         # log); past STARTUP_S it counts as a failure to start.
@@ -245,7 +252,10 @@ class QueryProcesses:
             self.stages[proc.pid] = "running"
         elif not first:
             raise QueryCrashed(
-                f"query not run: its process ended ({_how(proc)}) while opening the store"
+                lazy(
+                    "query not run: its process ended ({how}) while opening the store",
+                    how=_how(proc),
+                )
             )
         else:
             buf += first  # an answer already: the store did not open
@@ -253,9 +263,7 @@ class QueryProcesses:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise QueryTimeout(
-                    f"query stopped: it ran longer than the limit of {timeout_s:g} s"
-                )
+                raise _too_long(timeout_s)
             ready, _, _ = select.select([fd], [], [], min(POLL_S, left))
             if ready:
                 chunk = os.read(fd, 1 << 20)
@@ -273,25 +281,27 @@ class QueryProcesses:
         if want is None or len(buf) < _LEN.size + want:
             code = proc.wait()
             if code == -signal.SIGALRM:
-                raise QueryTimeout(
-                    f"query stopped: it ran longer than the limit of {timeout_s:g} s"
-                )
+                raise _too_long(timeout_s)
             raise QueryCrashed(
-                f"query failed: the engine crashed on it ({_how(proc)}); the server carries "
-                "on. See docs/known-issues.md"
+                lazy(
+                    "query failed: the engine crashed on it ({how}); the server carries on. See docs/known-issues.md",
+                    how=_how(proc),
+                )
             )
         answer = pickle.loads(bytes(buf[_LEN.size : _LEN.size + want]))
         if answer[0] == "ok":
             return list(answer[1]), list(answer[2])
         kind, message = answer[1], answer[2]
         if kind == "interrupted":
-            raise QueryTimeout(f"query stopped: it ran longer than the limit of {timeout_s:g} s")
+            raise _too_long(timeout_s)
         if kind == "memory":
             raise _too_much_memory(memory_mb)
         if kind == "buffer":
             raise QueryError(
-                f"query stopped: it needs more memory than the store's buffer pool of {pool} "
-                "MiB (ORGMODEL_BUFFER_POOL_MB); narrow it with WHERE or LIMIT"
+                lazy(
+                    "query stopped: it needs more memory than the store's buffer pool of {pool_mb} MiB (ORGMODEL_BUFFER_POOL_MB); narrow it with WHERE or LIMIT",
+                    pool_mb=pool,
+                )
             )
         if kind == "too-big":
             raise _too_big(int(message))
@@ -302,17 +312,28 @@ class EngineError(QueryError):
     """The engine's own error message; the store turns it into its usual errors."""
 
 
+def _too_long(timeout_s: float) -> QueryTimeout:
+    return QueryTimeout(
+        lazy("query stopped: it ran longer than the limit of {seconds:g} s", seconds=timeout_s)
+    )
+
+
 def _too_much_memory(memory_mb: int) -> QueryError:
     return QueryError(
-        f"query stopped: it needs more than the query memory ceiling of {memory_mb} MiB "
-        "(ORGMODEL_QUERY_MEMORY_MB); narrow it with WHERE or LIMIT"
+        lazy(
+            "query stopped: it needs more than the query memory ceiling of {memory_mb} MiB (ORGMODEL_QUERY_MEMORY_MB); narrow it with WHERE or LIMIT",
+            memory_mb=memory_mb,
+        )
     )
 
 
 def _too_big(n: int) -> QueryError:
     return QueryError(
-        f"query stopped: its answer is {n / 2**20:.0f} MiB, more than "
-        f"{MAX_ANSWER_BYTES // 2**20} MiB; return fewer rows or smaller values"
+        lazy(
+            "query stopped: its answer is {mib:.0f} MiB, more than {most} MiB; return fewer rows or smaller values",
+            mib=n / 2**20,
+            most=MAX_ANSWER_BYTES // 2**20,
+        )
     )
 
 
@@ -321,8 +342,10 @@ def _how(proc: subprocess.Popen[bytes]) -> str:
     try:
         code = proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
-        return "still running"
-    return f"signal {-code}" if code < 0 else f"exit status {code}"
+        return lazy("still running")
+    if code < 0:
+        return lazy("signal {n}", n=-code)
+    return lazy("exit status {code}", code=code)
 
 
 def _end(proc: subprocess.Popen[bytes]) -> None:

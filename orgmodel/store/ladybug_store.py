@@ -178,12 +178,13 @@ def _open_shared(path: str, *, in_memory: bool, pool_mb: int) -> _Shared:
             except RuntimeError as e:
                 if _LOCK_MSG in str(e):
                     m = _LOCK_PID.search(str(e))
-                    who = f"process {m.group(1)}" if m else "another process"
+                    who = lazy("process {pid}", pid=m.group(1)) if m else lazy("another process")
                     raise StoreLocked(
-                        f"the store {path} is in use by {who} (for example a running "
-                        "`orgmodel serve`); an embedded store has one writer process at a "
-                        "time — stop that process, or go through its API, or point "
-                        "--store / ORGMODEL_STORE at another path"
+                        lazy(
+                            "the store {path} is in use by {who} (for example a running `orgmodel serve`); an embedded store has one writer process at a time — stop that process, or go through its API, or point --store / ORGMODEL_STORE at another path",
+                            path=path,
+                            who=who,
+                        )
                     ) from None
                 raise StoreError(lazy("cannot open the store {path}: {e}", path=path, e=e)) from e
             shared = _Shared(db)
@@ -473,8 +474,10 @@ class LadybugStore(CypherStore):
         with shared.gate.reading(limit) as entered:
             if not entered:
                 raise QueryTimeout(
-                    f"query not run: a save held the store for the whole limit of {limit:g} s; "
-                    "try again"
+                    lazy(
+                        "query not run: a save held the store for the whole limit of {seconds:g} s; try again",
+                        seconds=limit,
+                    )
                 )
             try:
                 cols, rows = processes.run(
@@ -526,7 +529,10 @@ class LadybugStore(CypherStore):
                 except (RuntimeError, TypeError, ValueError) as e:
                     if timeout_s is not None and "Interrupted" in str(e):
                         raise QueryTimeout(
-                            f"query interrupted: it ran longer than the limit of {timeout_s:g} s"
+                            lazy(
+                                "query interrupted: it ran longer than the limit of {seconds:g} s",
+                                seconds=timeout_s,
+                            )
                         ) from None
                     if _BUFFER_FULL in str(e):
                         raise QueryError(

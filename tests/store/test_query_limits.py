@@ -16,6 +16,7 @@ from pathlib import Path
 import ladybug
 import pytest
 
+from orgmodel.i18n import language
 from orgmodel.store import DoorLimits, QueryCrashed, QueryError, QueryTimeout
 from orgmodel.store._query_proc import QueryProcesses, query_memory_mb
 from orgmodel.store.base import StoreError
@@ -117,9 +118,11 @@ def test_a_query_process_is_killed_at_the_limit(
     assert on_file.query("RETURN 0 AS zero") == [{"zero": 0}]  # a spare is now loading
     taken = _record_processes(monkeypatch)
     t0 = time.monotonic()
-    with pytest.raises(QueryTimeout, match=r"limit of 1 s"):
+    with pytest.raises(QueryTimeout, match=r"limit of 1 s") as e:
         on_file.query(CARTESIAN, timeout_s=1)
     took = time.monotonic() - t0
+    with language("zh"):  # in the messages' language, as the CLI shows it
+        assert str(e.value) == "查询已停止：运行超过了 1 秒的限制", str(e.value)
     # the limit, not seconds later (opening the store is not counted: up to a second or two
     # on a busy machine)
     assert 1 <= took < 1 + 3, f"stopped after {took:.1f} s"
@@ -130,8 +133,10 @@ def test_a_query_process_is_killed_at_the_limit(
 
 def test_memory_past_the_ceiling_stops_the_query_not_the_caller(on_file: LadybugStore) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with pytest.raises(QueryError, match=r"query memory ceiling of 384 MiB"):
+    with pytest.raises(QueryError, match=r"query memory ceiling of 384 MiB") as e:
         on_file.query(DOUBLING, timeout_s=60, limits=NO_VALUE_LIMIT)
+    with language("zh"):
+        assert "查询内存上限 384 MiB（ORGMODEL_QUERY_MEMORY_MB）" in str(e.value), str(e.value)
     # the caller's own peak did not move by the hundreds of MiB the query took
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 64, f"the caller grew {grown_mb:.0f} MiB"
@@ -161,7 +166,9 @@ def test_an_engine_crash_costs_the_query_only(
     os.kill(taken[0].pid, signal.SIGSEGV)  # what the engine's crashes do to its process
     t.join(timeout=20)
     [e] = errors
-    assert isinstance(e, QueryCrashed) and "the engine crashed on it (signal" in str(e), e
+    assert isinstance(e, QueryCrashed) and "the engine crashed on it (signal 11)" in str(e), e
+    with language("zh"):
+        assert str(e).startswith("查询失败：引擎执行它时崩溃（信号 11）；"), str(e)
     assert on_file.query("RETURN 3 AS three") == [{"three": 3}]
 
 
@@ -195,5 +202,8 @@ def test_a_save_waits_for_a_running_query_which_sees_the_store_whole(
 def test_query_memory_setting() -> None:
     assert query_memory_mb({}) == 2048
     assert query_memory_mb({"ORGMODEL_QUERY_MEMORY_MB": "512"}) == 512
-    with pytest.raises(StoreError, match="ORGMODEL_QUERY_MEMORY_MB"):
+    with pytest.raises(StoreError, match="ORGMODEL_QUERY_MEMORY_MB") as e:
         query_memory_mb({"ORGMODEL_QUERY_MEMORY_MB": "100"})
+    # the query process's errors go through the catalogue (were English f-strings)
+    with language("zh"):
+        assert str(e.value) == "ORGMODEL_QUERY_MEMORY_MB：应为不小于 256 的整数，收到的是 '100'"
