@@ -214,18 +214,26 @@ def _mirror_report(fr: Frame) -> Section:
     d, d_police = fr.department_positions, fr.department_police
     departments = len(d)
     police = int(d_police.sum())
-    d_in = t.dept_slot >= 0
     pos, up, nb = t.pos, t.up, len(t.pos)
-    # by the bureau's row of the tables (its slot), not by position: no whole column
-    d_slot = t.dept_slot[d_in]
-    n_dept = np.bincount(d_slot, minlength=nb)
-    p_dept = np.bincount(d_slot, weights=d_police[d_in], minlength=nb).astype(np.int64)
     kind = fr.kind[pos]
+    by_bureau: list[np.ndarray] = []  # departments and their police by bureau, for the rows
+
+    def per_bureau() -> tuple[np.ndarray, np.ndarray]:
+        if not by_bureau:
+            # by the bureau's row of the tables (its slot), not by position: no whole column
+            d_in = t.dept_slot >= 0
+            d_slot = t.dept_slot[d_in]
+            by_bureau.append(np.bincount(d_slot, minlength=nb))
+            p = np.bincount(d_slot, weights=d_police[d_in], minlength=nb)
+            by_bureau.append(p.astype(np.int64))
+        return by_bureau[0], by_bureau[1]
+
     functions, shared, has_parent = t.functions, t.shared, t.has_parent
     pb = org.parent_bureau
     outside = None if pb is None else {"id": None, "name": pb.name}
 
     def bureau_rows(at: np.ndarray) -> list[dict[str, Any]]:
+        n_dept, p_dept = per_bureau()
         ups = up[at]
         cols = zip(
             labels.ids(pos[at]),

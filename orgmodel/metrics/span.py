@@ -362,20 +362,31 @@ def _bands(fr: Frame, span_counts: np.ndarray | None = None) -> dict[str, dict[s
 
 def _span_rows(fr: Frame, sel: np.ndarray, span: np.ndarray) -> Rows:
     """``{id, name, kind, span}`` of managing units at positions ``sel``, with their spans."""
+    return _span_rows_where(fr, sel, span, None)
+
+
+def _span_rows_where(
+    fr: Frame, managing: np.ndarray, span: np.ndarray, where: np.ndarray | None
+) -> Rows:
+    """:func:`_span_rows` of the managing units where a mask over them is true (all of them
+    for ``None``), picked out when a row is first read."""
     labels = fr.labels
-    kind = fr.kind[sel]
+    picked: list[np.ndarray] = []
 
     def build(at: np.ndarray) -> list[dict[str, Any]]:
+        if not picked:
+            picked.extend((managing, span) if where is None else (managing[where], span[where]))
+        sel, sp = picked[0][at], picked[1][at]
         cols = zip(
-            labels.ids(sel[at]),
-            labels.names(sel[at]),
-            kind[at].tolist(),
-            span[at].tolist(),
+            labels.ids(sel),
+            labels.names(sel),
+            fr.kind[sel].tolist(),
+            sp.tolist(),
             strict=True,
         )
         return [{"id": u, "name": name, "kind": KINDS[k], "span": s} for u, name, k, s in cols]
 
-    return Rows(len(sel), build)
+    return Rows(len(managing) if where is None else int(np.count_nonzero(where)), build)
 
 
 def _span_report(fr: Frame) -> Section:
@@ -384,8 +395,8 @@ def _span_report(fr: Frame) -> Section:
     n = len(managing)
     edges = int(sp.sum())
     is_narrow, is_wide = sp < norms.narrow_below, sp > norms.wide_above
-    narrow = _span_rows(fr, managing[is_narrow], sp[is_narrow])
-    wide = _span_rows(fr, managing[is_wide], sp[is_wide])
+    narrow = _span_rows_where(fr, managing, sp, is_narrow)
+    wide = _span_rows_where(fr, managing, sp, is_wide)
     mk = kind[managing]
     kind_count = np.bincount(mk, minlength=len(KINDS))
     kind_span = np.bincount(mk, weights=sp, minlength=len(KINDS))

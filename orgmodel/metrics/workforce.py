@@ -515,11 +515,15 @@ def _workforce_report(fr: Frame) -> Section:
     # The establishments with a loss (their heads, breadth-first), the largest first; among
     # equal losses, breadth-first (as a stable sort would). Only those at least as large as
     # the TOP_HIDDEN_LOSS-th largest can be in the top, so only they are sorted.
-    lossy = np.flatnonzero(st.g_loss > 0)  # slots, as the heads breadth-first
-    lost = st.g_loss[lossy]
-    if len(lost) > TOP_HIDDEN_LOSS:
-        keep = lost >= np.partition(lost, len(lost) - TOP_HIDDEN_LOSS)[len(lost) - TOP_HIDDEN_LOSS]
-        lossy, lost = lossy[keep], lost[keep]
+    loss = st.g_loss
+    keep = loss > 0
+    if len(loss) > TOP_HIDDEN_LOSS:
+        # the TOP_HIDDEN_LOSS-th largest loss; ≤ 0 when fewer are positive (then all those)
+        kth = np.partition(loss, len(loss) - TOP_HIDDEN_LOSS)[len(loss) - TOP_HIDDEN_LOSS]
+        if kth > 0:
+            keep = loss >= kth
+    lossy = np.flatnonzero(keep)  # slots, as the heads breadth-first
+    lost = loss[lossy]
     by = np.lexsort((lossy, -lost))[:TOP_HIDDEN_LOSS]
     top_s, top_loss = lossy[by], lost[by]
     top = st.heads[top_s]
