@@ -1502,7 +1502,7 @@ class Frame:
         return _Columns(
             {
                 "total": self._total,
-                "station": lambda: self._up_at(self.positions_of_kind("station"), self.total_slice),
+                "station": self._station_column,
                 "community": self._community,
                 # Community police of a station's subtree, counted at the station and
                 # summed above.
@@ -1512,6 +1512,28 @@ class Frame:
                 "organ": lambda: self.up(np.where(_ORGAN_T[self.kind], self.police, 0)),
             }
         )
+
+    @cached_property
+    def station_top(self) -> np.ndarray:
+        """``sums_arrays["station"]`` down to the level of the deepest station, without a
+        whole column (below it every unit's is 0: no station lies in its subtree)."""
+        return self._up_at(self.positions_of_kind("station"), self.total_slice, whole=False)
+
+    def _station_column(self) -> np.ndarray:
+        top = self.station_top
+        out = np.zeros(self.n, dtype=np.int64)
+        out[: len(top)] = top
+        return out
+
+    def station_at(self, positions: np.ndarray) -> np.ndarray:
+        """``sums_arrays["station"]`` at some positions (from :attr:`station_top`)."""
+        if self.sums_arrays.made("station"):
+            return self.sums_arrays["station"][positions]
+        top = self.station_top
+        inside = positions < len(top)
+        if inside.all():
+            return top[positions]
+        return np.where(inside, top[np.where(inside, positions, 0)], 0)
 
     @property
     def total(self) -> np.ndarray:
@@ -1683,16 +1705,18 @@ class Frame:
             add = np.bincount(self.ppos[s:e] - ps, weights=out[s:e], minlength=s - ps)
             out[ps:s] += add.astype(np.int64)
 
-    def _up_at(self, at: np.ndarray, value: np.ndarray | _Slices) -> np.ndarray:
+    def _up_at(self, at: np.ndarray, value: np.ndarray | _Slices, whole: bool = True) -> np.ndarray:
         """:meth:`_up_with` with the reset units given by position (ascending). Below the
-        deepest of them every sum is 0, so the passes start at its level."""
+        deepest of them every sum is 0, so the passes start at its level; without
+        ``whole``, the column stops there too (positions ``:bounds[deepest + 1]``, at least
+        the root's)."""
         b = self.bounds
         get = _slicer(value)
-        out = np.zeros(self.n, dtype=np.int64)
+        deepest = int(np.searchsorted(b, at[-1], side="right")) - 1 if len(at) else 0
+        out = np.zeros(self.n if whole else b[deepest + 1], dtype=np.int64)
         if not len(at):
             return out
         cut = np.searchsorted(at, b).tolist()
-        deepest = int(np.searchsorted(b, at[-1], side="right")) - 1
         for d in range(deepest, -1, -1):
             s, e = b[d], b[d + 1]
             idx = at[cut[d] : cut[d + 1]]
@@ -1818,7 +1842,7 @@ class Frame:
             return num[bureaus], den[bureaus]
         tot = self.total_at(bureaus)
         inside = self.in_station_at(bureaus)
-        return np.where(inside, tot, self.sums_arrays["station"][bureaus]), tot
+        return np.where(inside, tot, self.station_at(bureaus)), tot
 
     @cached_property
     def station_sums(self) -> tuple[np.ndarray, np.ndarray]:

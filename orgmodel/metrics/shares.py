@@ -190,8 +190,7 @@ def shares_report(org: OrgGraph) -> dict[str, Any]:
 
 
 def _shares_report(fr: Frame) -> Section:
-    sums, near, labels = fr.sums_arrays, fr.near_bureau_at, fr.labels
-    sta = sums["station"]
+    near, labels = fr.near_bureau_at, fr.labels
     bureaus = fr.county_level_bureaus
     own_num, own_den = fr.county_level_own
     cl_kind = fr.kind[bureaus]
@@ -255,7 +254,7 @@ def _shares_report(fr: Frame) -> Section:
 
     organ = fr.organ_police
     total = fr.police_total
-    station = int(sta[0])
+    station = int(fr.station_top[0])
     # integers held as floats (exact below 2**53): added as integers
     cl_police = int(own_den.astype(np.int64).sum())
     cl_station = int(own_num.astype(np.int64).sum())

@@ -252,11 +252,10 @@ def _headline(fr: Frame) -> dict[str, float | int | None]:
     police = sum(c[1] for c in st.by_kind.values())
     total_loss = sum(st.kind_loss.values())
     layers = _layers_report(fr)
-    sums = fr.sums_arrays
     num, den = fr.county_level_sums_b
     cl_station = int(fr.own_region_b(num).astype(np.int64).sum())  # integers, as floats
     cl_police = int(fr.own_region_b(den).astype(np.int64).sum())
-    total, station = fr.police_total, int(sums["station"][0])
+    total, station = fr.police_total, int(fr.station_top[0])
     community, organ = fr.station_community, fr.organ_police
     out: dict[str, float | int | None] = {
         "units": len(fr.org),

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
+from orgmodel.generate import generate_org
 from orgmodel.metrics import metric_report
 from orgmodel.metrics._frame import Frame
 from orgmodel.model import OrgGraph, Unit
@@ -397,3 +398,18 @@ def test_command_paths_of_a_run_with_a_dispatched_post_and_a_team() -> None:
     assert fr.ids_at(paths.first(3, 1)) == ["p3"]
     assert _reference_paths(org) == {"p1": 1, "p2": 2, "p4": 2, "p3": 3}
     _check_post_paths(org)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_station_police_read_at_units_is_the_column(seed: int) -> None:
+    """Police in station subtrees, made only down to the deepest station's level and read
+    at some units (0 below it), equal the whole column everywhere: on a generated
+    organisation (posts below the deepest station) and a varied one."""
+    for org, short in ((generate_org(1, 2, 2, seed=seed), True), (varied(seed), False)):
+        whole = Frame(org).sums_arrays["station"]
+        fr = Frame(org)
+        assert (len(fr.station_top) < fr.n) is short
+        assert not whole[len(fr.station_top) :].any()
+        for at in (fr.county_level_bureaus, np.arange(fr.n)):
+            assert fr.station_at(at).tolist() == whole[at].tolist()
+        assert fr.station_top[0] == whole[0] > 0
