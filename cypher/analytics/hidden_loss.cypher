@@ -34,13 +34,17 @@ WITH u,
              THEN p3.id
          ELSE u.id
      END AS head_id
+// The units of an establishment alike in kind and roster are summed before the norms are
+// joined to them (a join per unit made 11 rows of every unit).
+WITH head_id, u.kind AS kind, u.duty_roster AS own_roster, u.id = head_id AS is_head,
+     sum(1.0 * u.police) AS police, count(*) AS members
 UNWIND $norms AS n
-WITH u, head_id, n
-WHERE n.kind = u.kind
-WITH head_id, 1.0 * u.police AS police,
-     CASE WHEN coalesce(u.duty_roster, n.duty_roster) THEN 1 ELSE 0 END AS roster,
-     CASE WHEN u.id = head_id THEN 0.0 ELSE 1.0 * n.added_posts END AS added
-WITH head_id, sum(police) AS police, count(*) AS members, max(roster) AS roster,
+WITH head_id, kind, own_roster, is_head, police, members, n
+WHERE n.kind = kind
+WITH head_id, police, members,
+     CASE WHEN coalesce(own_roster, n.duty_roster) THEN 1 ELSE 0 END AS roster,
+     CASE WHEN is_head THEN 0.0 ELSE 1.0 * n.added_posts * members END AS added
+WITH head_id, sum(police) AS police, sum(members) AS members, max(roster) AS roster,
      sum(added) AS added
 MATCH (h:Unit)
 WHERE h.org_id = $org_id AND h.version = $version AND h.id = head_id
