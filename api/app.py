@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,7 +35,7 @@ from api.routers.health import __version__
 from api.service import OrgService
 from api.settings import Settings
 
-__all__ = ["API_PREFIX", "create_app"]
+__all__ = ["API_PREFIX", "create_app", "warm_routes"]
 
 log = logging.getLogger("orgmodel.api")
 
@@ -282,3 +283,41 @@ def create_app(settings: Settings | None = None, service: OrgService | None = No
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def warm_routes(app: FastAPI) -> int:
+    """Build now what FastAPI builds at the first request of each route, on the event loop.
+
+    FastAPI (0.16x) makes a route's request and response models (pydantic schemas and
+    validators) the first time a request is matched against its router, and reads the
+    endpoint's source lines (``inspect.getsourcelines``, for error messages) the first time
+    the route answers. On a fresh server that came to 50–250 ms of the event loop at the first
+    scenario create on this 2-core machine, every other request (``/health`` included)
+    waiting meanwhile. The server calls this once in the worker, before it serves and before
+    :func:`api.server.settle_heap` freezes what it built. Versions that build all this when a
+    router is included (as FastAPI did before) have nothing left to build: the hooks looked up
+    here are then absent and this only counts the routes.
+
+    Returns
+    -------
+    int
+        The API routes found (each warmed where this FastAPI builds lazily).
+    """
+    import fastapi.routing as fastapi_routing
+
+    endpoint_context = getattr(fastapi_routing, "_extract_endpoint_context", None)
+    n = 0
+    todo: list[Any] = list(app.router.routes)
+    while todo:
+        item = todo.pop()
+        candidates = getattr(item, "effective_candidates", None)
+        if callable(candidates):  # a router included in another: its routes, built
+            todo.extend(candidates())
+            continue
+        route = getattr(item, "original_route", item)
+        if isinstance(route, APIRoute):
+            n += 1
+            call = getattr(getattr(route, "dependant", None), "call", None)
+            if endpoint_context is not None and call is not None:
+                endpoint_context(call)
+    return n

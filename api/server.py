@@ -31,7 +31,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 from uvicorn_worker import UvicornWorker
 
-from api.app import create_app
+from api.app import create_app, warm_routes
 from api.crashlog import INFLIGHT_ENV, dead_worker_queries
 from api.settings import Settings
 from orgmodel.errors import InputError
@@ -245,6 +245,7 @@ class _Supervisor(BaseApplication):
         self.url = f"http://{shown}:{port}/"
 
     def _post_worker_init(self, worker: Any) -> None:
+        warm_routes(worker.wsgi)  # what FastAPI would build at each route's first request
         settle_heap()
         if self.restarts:
             print(

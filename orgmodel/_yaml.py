@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from orgmodel._gc import gc_paused
 from orgmodel.i18n import lazy
 
 __all__ = ["DuplicateKeyError", "UniqueKeyLoader", "load_yaml"]
@@ -77,5 +78,8 @@ class UniqueKeyLoader(_BASE):
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML text with :class:`UniqueKeyLoader`."""
-    return yaml.load(text, Loader=UniqueKeyLoader)
+    """Parse YAML text with :class:`UniqueKeyLoader`, the garbage collector paused: the node
+    tree of a large document is hundreds of thousands of objects, none in a cycle
+    (:func:`orgmodel._gc.gc_paused`)."""
+    with gc_paused():
+        return yaml.load(text, Loader=UniqueKeyLoader)

@@ -7,13 +7,12 @@ any error applies nothing and names the operation; the base organisation is neve
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from orgmodel._gc import gc_paused
 from orgmodel._pages import small_pages
 from orgmodel.errors import InputError
 from orgmodel.focus import subtree
@@ -361,23 +360,6 @@ def subtree_after(
     )
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while hundreds of thousands of records are built.
-
-    The working copy and the scenario graph are made of many small objects and hold no
-    reference cycles worth collecting; without the pause, a national-scale plan spends a
-    third of its time in collections that find nothing.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def apply_plan(
     org: OrgGraph,
     plan: Plan,
@@ -427,7 +409,7 @@ def apply_plan(
     >>> r.org.attrs("d1")["police"], "d2" in r.org, "d2" in base
     (15, False, True)
     """
-    with _gc_paused(), small_pages():
+    with gc_paused(), small_pages():
         return _apply(org, plan, norms if norms is not None else load_norms())
 
 

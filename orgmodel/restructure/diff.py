@@ -24,11 +24,12 @@ from typing import Any
 
 import numpy as np
 
+from orgmodel._gc import gc_paused
 from orgmodel._keywords import positional_deprecated
 from orgmodel.labels import ACCOUNT_LABELS, CATEGORY_NAMES
 from orgmodel.model import CATEGORY_CODES, KINDS, NODE_FIELDS, OrgGraph
 from orgmodel.norms import Norms, load_norms
-from orgmodel.restructure.apply import Flow, Lineage, _gc_paused
+from orgmodel.restructure.apply import Flow, Lineage
 
 __all__ = ["diff_orgs"]
 
@@ -479,7 +480,7 @@ def diff_orgs(
     >>> d["units"]["changed"][0]["fields"]
     {'name': ['派出所', '城关派出所']}
     """
-    with _gc_paused():
+    with gc_paused():
         return _diff(a, b, norms, lineage, metrics)
 
 
