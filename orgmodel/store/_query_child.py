@@ -17,7 +17,7 @@ process, and the server's threads come and go.)
 Once loaded it writes one byte, ``R``, and once it has opened the store ``O``. Frames on
 both pipes are an 8-byte big-endian length and a pickle. The job is a dict
 (``path``, ``cypher``, ``params``, ``timeout_ms``, ``max_rows``, ``pool_bytes``,
-``max_db_bytes``, ``extra_as_bytes``, ``max_answer_bytes``); the answer is ``("ok", columns,
+``max_db_bytes``, ``memory_bytes``, ``max_answer_bytes``); the answer is ``("ok", columns,
 rows)`` or ``("error", kind, message)`` with kind one of ``memory``, ``buffer``,
 ``interrupted``, ``too-big``, ``engine``.
 """
@@ -74,6 +74,11 @@ def _run(job: dict[str, Any], stdout: Any) -> tuple[Any, ...]:
     )
     conn = ladybug.Connection(db)
     conn.execute("RETURN 1")  # the connection starts on its first statement (0.1 s)
+    # The ceiling counts from here: what the process has mapped once the engine is loaded
+    # and the store open (Python, the engine's code, its threads, the address space it
+    # reserves for the store's pages and its buffer pool) plus the job's share.
+    limit = _mapped_bytes() + job["memory_bytes"]
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     stdout.write(OPENED)
     stdout.flush()
     signal.alarm(int(job["timeout_ms"] / 1000) + 3)
@@ -89,8 +94,19 @@ def _run(job: dict[str, Any], stdout: Any) -> tuple[Any, ...]:
     return ("ok", cols, rows)
 
 
+def _mapped_bytes() -> int:
+    with open("/proc/self/statm", "rb") as f:
+        return int(f.read().split()[0]) * resource.getpagesize()
+
+
 def main() -> None:
-    import ladybug  # noqa: F401  (loaded before the job comes: the spare is warm)
+    import ladybug
+
+    # Loaded before the job comes, so that the spare is warm: ``import ladybug`` alone does
+    # not load the engine's code (27 MiB mapped), the first Database does.
+    backend = getattr(ladybug, "_backend", None)
+    if backend is not None and hasattr(backend, "get_pybind_module"):
+        backend.get_pybind_module()
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     stdout.write(READY)
@@ -98,11 +114,6 @@ def main() -> None:
     job = _read_job(stdin)
     if job is None:
         return
-    # What the process has mapped so far (Python, the engine's code) plus the job's share.
-    with open("/proc/self/statm", "rb") as f:
-        mapped = int(f.read().split()[0]) * resource.getpagesize()
-    limit = mapped + job["extra_as_bytes"]
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         answer = _run(job, stdout)
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,8 +10,9 @@ some queries crash it. So :class:`QueryProcesses` runs each user query in a fres
   the engine is doing (the clock counts from the moment the process has loaded the engine,
   and includes any wait for a save or a free slot);
 - kills it when its resident memory passes the ceiling, and holds its address space to the
-  ceiling plus the regions the engine reserves, so that an allocation past it fails inside
-  the engine as an error;
+  ceiling on top of what the loaded engine with the store open has mapped (its code and
+  the regions it reserves), so that an allocation past it fails inside the engine as an
+  error;
 - lets it exit after one query, so all its memory goes back to the system;
 - keeps one spare started ahead (it has loaded the engine and waits for a job), so a query
   pays for opening the store, not for starting Python;
@@ -218,9 +219,10 @@ class QueryProcesses:
             "max_rows": max_rows,
             "pool_bytes": pool * 1024 * 1024,
             "max_db_bytes": region,
-            # on top of what the loaded process maps: the regions the engine reserves (the
-            # file's pages, the buffer pool) and the ceiling for everything else
-            "extra_as_bytes": region + (pool + memory_mb) * 1024 * 1024,
+            # on top of what the process maps once the engine is loaded and the store open
+            # (its code, threads, and the regions it reserves for the file's pages and the
+            # buffer pool): the ceiling, for everything the query allocates
+            "memory_bytes": memory_mb * 1024 * 1024,
             "max_answer_bytes": MAX_ANSWER_BYTES,
         }
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
