@@ -127,3 +127,19 @@ def test_unavailable_case_is_skipped(tmp_path: Path) -> None:
     assert row.seconds is None and row.note == "skipped: not here"
     text = format_table([row, Row("load", "tiny", 1234, 0.5, 0.4, 40.0)])
     assert "skipped: not here" in text and "1,234" in text
+
+
+def test_store_query_counts_the_query_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A LadybugDB file store answers in a process of its own: the row's CPU seconds include
+    that process's, which the note gives (they were left out: span's query showed 0.03 s)."""
+    argv = ["--sizes", "tiny", "--only", "store-station-share-query", "--data-dir"]
+    assert main([*argv, str(tmp_path)]) == 0
+    row = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("store-st"))
+    cells = [c.strip() for c in row.split("|")]
+    note = cells[7]
+    assert "rows; query process" in note and not note.startswith("0 rows")
+    child = float(note.split("query process ")[1].split(" CPU s")[0])
+    assert child > 0  # the process at least started Python and opened the store
+    assert float(cells[4]) >= child
