@@ -143,3 +143,58 @@ def test_store_query_counts_the_query_process(
     child = float(note.split("query process ")[1].split(" CPU s")[0])
     assert child > 0  # the process at least started Python and opened the store
     assert float(cells[4]) >= child
+
+
+def test_load_generator_client_reads_length_chunked_and_closing_answers() -> None:
+    """api-load's plain HTTP/1.1 client (benchmarks/cases/api_load.py) against a server on
+    127.0.0.1 that answers with a Content-Length, then chunked, then until it closes: each
+    body is read whole, the first two on one kept-alive connection."""
+    import asyncio
+
+    from benchmarks.cases.api_load import _Connection
+
+    answers = [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+        # chunks of 3 and 4 bytes: 7 bytes of body
+        b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n",
+        b"HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\nnothing here",  # 12 bytes
+    ]
+    seen: list[tuple[bytes, int]] = []  # (request line, connection number)
+
+    async def main() -> list[tuple[int, int]]:
+        connections = 0
+
+        async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal connections
+            connections += 1
+            me = connections
+            while answers:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                await reader.readexactly(length)
+                seen.append((head.split(b"\r\n")[0], me))
+                answer = answers.pop(0)
+                writer.write(answer)
+                await writer.drain()
+                if b"Connection: close" in answer:
+                    break
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        conn = _Connection("127.0.0.1", port)
+        got = [
+            await conn.request("GET", "/a", None),
+            await conn.request("POST", "/b", b'{"x": 1}'),
+            await conn.request("GET", "/c", None),
+        ]
+        assert conn.writer is None  # closed after the closing answer
+        server.close()
+        await server.wait_closed()
+        return got
+
+    assert asyncio.run(main()) == [(200, 5), (201, 7), (404, 12)]
+    assert seen == [(b"GET /a HTTP/1.1", 1), (b"POST /b HTTP/1.1", 1), (b"GET /c HTTP/1.1", 1)]
