@@ -369,9 +369,9 @@ def _fill(
     and duty posts (≥ 0). The posts are filled in turn from the units in order, each sort
     from what the sorts before it left, so after unit i — with S the establishment's
     officers up to and including i — the first k sorts of posts, of capacity
-    K = c1 + … + ck together, have taken min(S, K). A unit's part is the growth it brings: min(S, K) − min(S − a_i, K),
-    that is min(a_i, max(K − E, 0)) with E = S − a_i the officers before it: none once E
-    reaches K. Returns ``(at, p1, p2, p3)``: the positions in ``a`` (ascending) of the units
+    K = c1 + … + ck together, have taken min(S, K). A unit's part is the growth it
+    brings: min(S, K) − min(S − a_i, K), that is min(a_i, max(K − E, 0)) with E = S − a_i
+    the officers before it: none once E reaches K. Returns ``(at, p1, p2, p3)``: the positions in ``a`` (ascending) of the units
     with E < c1 + c2 + c3, and their parts; every other unit's parts are 0.
     """
     big = max(int(a.sum()) if len(a) else 0, int(k3.max()) if len(k3) else 0)
