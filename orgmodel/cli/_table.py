@@ -17,6 +17,7 @@ import rich.table
 from rich._wrap import divide_line  # the word wrap rich's Text.wrap uses
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.style import Style, StyleType
 from rich.text import Lines, Text
 
 __all__ = ["Table", "TitleText", "line_breaks"]
@@ -69,9 +70,11 @@ class TitleText(Text):
         return Text.wrap(joined, console, width, **kw)  # each line fits: rich breaks no more
 
 
-def _title_text(value: Any) -> Any:
+def _title_text(value: Any, style: StyleType) -> Any:
+    """A title or caption as :class:`TitleText`: a string in the table's style for it (rich
+    gives a string title ``table.title``, italic, and does not restyle a Text)."""
     if isinstance(value, str):
-        return TitleText(value)
+        return TitleText(value, style=style)
     if isinstance(value, Text) and not isinstance(value, TitleText):
         text = TitleText(value.plain, style=value.style, justify=value.justify)
         text.spans = list(value.spans)
@@ -84,8 +87,12 @@ class Table(rich.table.Table):
     allows, its title and caption wrapped by :func:`line_breaks`."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        title = self.title = _title_text(self.title)
-        self.caption = _title_text(self.caption)
+        title = self.title = _title_text(
+            self.title, Style.pick_first(self.title_style, "table.title")
+        )
+        self.caption = _title_text(
+            self.caption, Style.pick_first(self.caption_style, "table.caption")
+        )
         if isinstance(title, Text) and self.min_width is None:
             widest = max(cell_len(line) for line in title.plain.split("\n"))
             self.min_width = min(widest, options.max_width)

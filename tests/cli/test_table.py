@@ -82,3 +82,15 @@ def test_line_breaks(text: str, width: int, lines: list[str]) -> None:
 def test_doctests() -> None:
     result = doctest.testmod(_table, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_titles_keep_their_style() -> None:
+    # rich styles a string title 'table.title' (italic) and a caption 'table.caption' (dim
+    # italic); the title text wrapping by line_breaks keeps both
+    t = Table(title="组织", caption="说明", title_justify="left")
+    t.add_column("单位")
+    out = io.StringIO()
+    Console(file=out, width=40, color_system="standard", force_terminal=True).print(t)
+    title, *_, caption = out.getvalue().splitlines()
+    assert "\x1b[3m" in title and "组织" in title, repr(title)
+    assert "\x1b[2;3m" in caption and "说明" in caption, repr(caption)
