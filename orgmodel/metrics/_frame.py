@@ -2267,6 +2267,7 @@ class Frame:
         if (
             isinstance(at_heads, slice)
             and others is not None
+            and len(others) >= len(heads)  # a lone post: heads, and no others
             and others[len(heads) - 1] == len(heads) - 1
         ):
             key_h = key_o[at_heads]  # the heads come first among the others
