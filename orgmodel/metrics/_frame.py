@@ -2452,9 +2452,8 @@ class Frame:
         slot[pos] = np.arange(nb)
         d_table = np.zeros((nb, nf), dtype=bool)
         fd, nd = self.department_fn, self.department_bureau
-        ds = np.full(len(nd), -1, dtype=np.int64)  # each department's bureau's row
-        inb = nd >= 0
-        ds[inb] = slot[nd[inb]]
+        # each department's bureau's row (-1: none; ``slot[-1]``, read there, is replaced)
+        ds = np.where(nd >= 0, slot[nd], -1) if nb else np.full(len(nd), -1, dtype=np.int64)
         has = (fd >= 0) & (ds >= 0)
         d_table[ds[has], fd[has]] = True
         p = ppos[pos]
