@@ -9,13 +9,16 @@ diff, the charts, the API and store comparisons build on both).
 
 Each section is a handful of vectorised passes over the columns of one
 :class:`~orgmodel.metrics._frame.Frame`; the per-unit lists are kept as columns and built
-into rows only when read (:mod:`orgmodel.metrics.rows`). The generated national
-organisation (≈ 645k units) takes about 0.14 CPU s (``make bench``, case ``metrics``;
-3.4–3.7× the bare numpy anchor on a busy machine). A whole-organisation pass costs 1–3 ms
-and a fresh int64 column 2–9 ms more in page faults, so the passes read the columns at the
-positions they need (stations, bureaus, heads, the root), work on the units that are no
-community post where the posts (most units) would only add to a total, and keep few whole
-columns.
+into rows only when read (:mod:`orgmodel.metrics.rows`), and so are the figures that only
+the rows show (the auxiliaries of stations and bureaus, a station's bureau …). The generated
+national organisation (≈ 645k units) takes about 0.05–0.06 CPU s in a warm process, 2.2–2.4×
+the bare numpy anchor (``make bench``, cases ``metrics`` and ``anchor-numpy``) and 4.5–5×
+the same pass over the columns the organisation holds (``anchor-numpy-held``). A
+whole-organisation pass costs 1–3 ms and a fresh int64 column 2–9 ms more in page faults
+(or its zeroing), so the passes read the columns at the positions they need (stations,
+bureaus, heads, the root), work on the units that are no community post where the posts
+(most units) would only add to a total, keep one value per run of siblings where the
+siblings share it (command paths), and keep few whole columns.
 """
 
 from __future__ import annotations
