@@ -1050,16 +1050,40 @@ class PositionsPatch:
     rows: np.ndarray
 
 
-def _shifted(values: np.ndarray, gone: np.ndarray, copy: bool) -> np.ndarray:
+def _shifted(values: np.ndarray, gone: np.ndarray) -> np.ndarray:
     """Positions of the base (none of them in ``gone``, sorted; ``-1`` stays) after the
-    removal of the positions ``gone``: each less the number of ``gone`` below it."""
-    if not len(gone):
-        return values.copy() if copy else values
+    removal of the positions ``gone``: each less the number of ``gone`` below it (a new
+    array)."""
     if len(gone) > 4:
         return values - np.searchsorted(gone, values)
-    out = values.copy()
-    for r in gone.tolist()[::-1]:  # from the last: each step keeps the order
+    g = gone.tolist()
+    out = values - (values > g[-1])
+    for r in g[-2::-1]:  # from the last: each step keeps the order
         out -= out > r
+    return out
+
+
+def _cut_shifted(values: np.ndarray, cut: np.ndarray, gone: np.ndarray) -> np.ndarray:
+    """:func:`_shifted` of ascending ``values`` without the entries at ``cut`` (sorted,
+    unique), in one pass of slices: ascending values less the removed positions below them
+    are so by runs."""
+    if len(cut) + len(gone) > 64:
+        return _shifted(_without(values, cut), gone)
+    # Where each count of removed positions below begins, and the entries to skip.
+    steps = np.searchsorted(values, gone, side="right").tolist()
+    marks = sorted([(i, 0) for i in steps] + [(i, 1) for i in cut.tolist()])
+    out = np.empty(len(values) - len(cut), dtype=values.dtype)
+    prev = at = less = 0
+    for i, skip in marks:
+        if i > prev:
+            np.subtract(values[prev:i], less, out=out[at : at + i - prev])
+            at += i - prev
+            prev = i
+        if skip:
+            prev = i + 1
+        else:
+            less += 1
+    np.subtract(values[prev:], less, out=out[at:])
     return out
 
 
@@ -1088,8 +1112,8 @@ def _patched_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Pos
         return None
     b = tree.bounds
     if len(gone):
-        of_row = _shifted(_without(old.of_row, patch.gone_rows), gone, False)
-        ppos = _shifted(_without(old.parent, gone), gone, False)
+        of_row = _shifted(_without(old.of_row, patch.gone_rows), gone)
+        ppos = _cut_shifted(old.parent, gone, gone)  # ascending: parents come first
     else:
         if len(b) != len(old.bounds):
             return None
@@ -1125,9 +1149,7 @@ def _patched_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Pos
             by_kind.append(np.flatnonzero(kind == k))
         elif len(gone) and len(pos):
             mine = gone[gone_kind == k]
-            if len(mine):
-                pos = _without(pos, np.searchsorted(pos, mine))
-            by_kind.append(_shifted(pos, gone, False))
+            by_kind.append(_cut_shifted(pos, np.searchsorted(pos, mine), gone))
         else:
             by_kind.append(pos)
     # Sibling runs: the base's, shifted; a level that lost units made again.
@@ -1144,7 +1166,7 @@ def _patched_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Pos
             first = np.flatnonzero(cut)
             runs.append((first, p[first]))
         elif cut_at is not None and cut_at[d] > 0:  # the level above lost units: parents
-            runs.append((first_b, _shifted(parents_b, gone, False)))
+            runs.append((first_b, _cut_shifted(parents_b, gone[:0], gone)))
         else:
             runs.append((first_b, parents_b))
     return Positions(b, of_row, ppos, kind, function, police, aux, runs, tuple(by_kind))

@@ -171,3 +171,22 @@ def test_a_merge_of_two_leaf_departments_prunes_one_position() -> None:
     at1 -= at1 > gone
     assert p.police[at1] == org.attrs(d1)["police"] + org.attrs(d2)["police"]
     assert _arrays(p) == _arrays(_positions(r.org.columns, r.org._tree))
+
+
+def test_cut_and_shift_in_one_pass_is_cut_then_shift() -> None:
+    from orgmodel.model import _cut_shifted, _without
+
+    rng = np.random.default_rng(13)
+    for _ in range(300):
+        n = int(rng.integers(1, 60))
+        values = np.sort(rng.integers(-1, 80, n))
+        cut = np.sort(rng.choice(n, int(rng.integers(0, min(n, 6) + 1)), replace=False))
+        kept = _without(values, cut)
+        # removed positions: never a kept value (a kept unit's parent is never removed)
+        free = np.setdiff1d(np.arange(80), kept)
+        gone = np.sort(
+            rng.choice(free, int(rng.integers(1, min(len(free), 70) + 1)), replace=False)
+        )
+        # by hand: each kept value less the removed positions below it
+        want = [v - int((gone < v).sum()) for v in kept.tolist()]
+        assert _cut_shifted(values, cut, gone).tolist() == want
