@@ -48,7 +48,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from itertools import compress
 from typing import Any
@@ -1037,7 +1037,8 @@ class PositionsPatch:
 
     The derived organisation's tree is the base's with the positions ``gone`` removed
     (sorted; whole subtrees, none created, nothing moved or reordered), the base rows
-    ``gone_rows`` (sorted); both empty: the same tree. ``base_rows`` is the base row of
+    ``gone_rows`` (sorted); or the base's with units added under units of the base
+    (``points``, ``added``: none removed, moved or reordered); all empty: the same tree. ``base_rows`` is the base row of
     every row of the result (all kept), and
     ``rows`` the rows of the result whose own values (kind, function, police, auxiliaries)
     may differ from their base row's: every other row holds the base's values.
@@ -1048,6 +1049,11 @@ class PositionsPatch:
     gone_rows: np.ndarray
     base_rows: np.ndarray
     rows: np.ndarray
+    #: Where units were added instead (none removed): the places in the base's
+    #: breadth-first order before which each goes (ascending, ties in the order they go in)
+    #: and their rows.
+    points: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    added: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _shifted(values: np.ndarray, gone: np.ndarray) -> np.ndarray:
@@ -1110,6 +1116,8 @@ def _patched_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Pos
     old, gone = patch.base, patch.gone
     if old.runs is None:
         return None
+    if len(patch.points):
+        return None if len(gone) else _inserted_positions(cols, tree, patch)
     b = tree.bounds
     if len(gone):
         of_row = _shifted(_without(old.of_row, patch.gone_rows), gone)
@@ -1169,6 +1177,78 @@ def _patched_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Pos
             runs.append((first_b, _cut_shifted(parents_b, gone[:0], gone)))
         else:
             runs.append((first_b, parents_b))
+    return Positions(b, of_row, ppos, kind, function, police, aux, runs, tuple(by_kind))
+
+
+def _raised(values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Positions of the base after units were put before the positions ``points``
+    (ascending): each plus the number of points at or below it (a new array; ``-1``
+    stays)."""
+    if len(points) > 4:
+        return values + np.searchsorted(points, values, side="right")
+    q = points.tolist()
+    out = values + (values >= q[-1])
+    for x in q[-2::-1]:  # from the last: a value raised was past every point below
+        out += out >= x
+    return out
+
+
+def _inserted_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Positions:
+    """:func:`_patched_positions` for units added under units of the base: the base's
+    positions raised past the places the new units go, and theirs put in."""
+    old, q, add = patch.base, patch.points, patch.added
+    old_runs = old.runs or []
+    m, b = len(q), tree.bounds
+    newpos = q + np.arange(m)  # the added units' positions, ascending
+    of_row = np.empty(len(cols), dtype=np.int64)
+    nb = len(old.of_row)
+    of_row[:nb] = _raised(old.of_row, q)
+    of_row[add] = newpos
+    ppos = np.insert(_raised(old.parent, q), q, of_row[cols.parent[add]])
+    at = of_row[patch.rows]
+
+    def column(name: str, values: np.ndarray) -> np.ndarray:
+        out = np.insert(getattr(old, name), q, values[add])
+        out[at] = values[patch.rows]
+        return out
+
+    kind = column("kind", cols.kind)
+    function = column("function", cols.function)
+    police = column("police", cols.police)
+    aux = column("auxiliaries", cols.auxiliaries)
+    kept = patch.base_rows[patch.rows] >= 0
+    was_kind = old.kind[old.of_row[patch.base_rows[patch.rows][kept]]]
+    now_kind = kind[at[kept]]
+    differ = now_kind != was_kind
+    again = set(was_kind[differ].tolist()) | set(now_kind[differ].tolist())
+    add_kind = kind[newpos]
+    by_kind = []
+    for k, pos in enumerate(old.by_kind):
+        if k in again:
+            by_kind.append(np.flatnonzero(kind == k))
+            continue
+        raised = _raised(pos, q) if len(pos) else pos
+        mine = newpos[add_kind == k]
+        if len(mine):
+            raised = np.insert(raised, np.searchsorted(raised, mine), mine)
+        by_kind.append(raised)
+    runs: list[tuple[np.ndarray, np.ndarray]] = []
+    level_of = np.searchsorted(b, newpos, side="right") - 1
+    grew = set(level_of.tolist())
+    first_point = int(q[0])
+    for d in range(1, len(b) - 1):
+        if d in grew or d > len(old_runs):
+            p = ppos[b[d] : b[d + 1]]
+            cut = np.empty(len(p), dtype=bool)
+            cut[:1] = True
+            np.not_equal(p[1:], p[:-1], out=cut[1:])
+            first = np.flatnonzero(cut)
+            runs.append((first, p[first]))
+            continue
+        first_b, parents_b = old_runs[d - 1]
+        if len(parents_b) and first_point <= int(parents_b[-1]):
+            parents_b = _raised(parents_b, q)
+        runs.append((first_b, parents_b))
     return Positions(b, of_row, ppos, kind, function, police, aux, runs, tuple(by_kind))
 
 

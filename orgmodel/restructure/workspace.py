@@ -1047,6 +1047,7 @@ class Workspace:
         if self._roots(p_vals, br, gone_rows) != 1:
             return None
         self._pruned: tuple[np.ndarray, np.ndarray] | None = None
+        self._inserted: tuple[np.ndarray, np.ndarray] | None = None
         tree = self._result_tree(cols, new_row, gone_rows, created_row, at)
         if tree is None:
             return None
@@ -1080,6 +1081,7 @@ class Workspace:
         return Built(
             cols, tree, touched, new_row, rindex, changed, gone_rows, altered, created_row,
             base_of, modified, index_base=index, pruned=self._pruned, again=again, rows=tr,
+            inserted=self._inserted,
         )  # fmt: skip
 
     def _roots(self, p_vals: list[int], touched_rows: np.ndarray, gone_rows: np.ndarray) -> int:
@@ -1122,6 +1124,10 @@ class Workspace:
             pruned = self._pruned_tree(cols, new_row, gone_rows)
             if pruned is not None:
                 return pruned
+        if created_row and not len(gone_rows):
+            grown = self._inserted_tree(cols, created_row)
+            if grown is not None:
+                return grown
         base = self.base
         bt = base._tree
         index = base.index
@@ -1199,6 +1205,74 @@ class Workspace:
             if len(kl) != len(was) or [index.get(c, -1) for c in kl] != was.tolist():
                 return False
         return True
+
+    def _inserted_tree(self, cols: Columns, created_row: Mapping[str, int]) -> _Tree | None:
+        """The result's command tree when the plan only added units, each without units
+        under it, under units of the base (none removed or moved, no children list
+        reordered): the base's tree with the new units put in their places — breadth-first
+        order, levels and children lists — no walk. ``None`` when anything else changed."""
+        base = self.base
+        bt, index = base._tree, base.index
+        bp = base.columns.parent
+        n, m = len(bp), len(created_row)
+        parent = cols.parent
+        if len(parent) != n + m or not np.array_equal(parent[:n], bp):
+            return None
+        up = parent[n:]
+        if (up < 0).any() or (up >= n).any():
+            return None
+        starts, bkids = bt.starts, bt.kids
+        kid_at = np.zeros(m, dtype=np.int64)  # where in the base's children lists
+        sib = np.zeros(m, dtype=np.int64)  # base siblings before it
+        in_list = np.zeros(m, dtype=np.int64)  # its place in its parent's list
+        placed = np.zeros(m, dtype=bool)
+        for uid, kl in self.children.own.items():
+            if uid in created_row:
+                if kl:
+                    return None  # a new unit with units under it
+                continue
+            r = index.get(uid)
+            if r is None or uid not in self.units:
+                return None
+            j = 0
+            kept: list[int] = []
+            for place, c in enumerate(kl):
+                cr = index.get(c)
+                if cr is not None:
+                    kept.append(cr)
+                    j += 1
+                    continue
+                k = created_row.get(c, -1) - n
+                if k < 0 or placed[k] or up[k] != r:
+                    return None
+                placed[k] = True
+                kid_at[k], sib[k], in_list[k] = starts[r] + j, j, place
+            if kept != bkids[starts[r] : starts[r + 1]].tolist():
+                return None
+        if not placed.all():
+            return None
+        rows = np.arange(n, n + m, dtype=np.int64)
+        o = np.lexsort((in_list, up, kid_at))
+        kids = np.insert(bkids, kid_at[o], rows[o])
+        new_starts = np.empty(n + m + 1, dtype=np.int64)
+        new_starts[: n + 1] = starts + np.searchsorted(np.sort(up), np.arange(n + 1))
+        new_starts[n + 1 :] = len(kids)
+        # In breadth-first order: after the base siblings before it in its parent's run.
+        pos = base.positions
+        at = pos.of_row[up]
+        points = np.searchsorted(pos.parent, at) + sib
+        o = np.lexsort((in_list, at, points))
+        points, added = points[o], rows[o]
+        order = np.insert(bt.order, points, added)
+        depth = np.concatenate([bt.depth, bt.depth[up] + 1])
+        sizes = np.diff(bt.bounds)
+        grow = np.bincount(bt.depth[up] + 1, minlength=len(sizes) + 1)
+        sizes = np.concatenate([sizes, [0]]) + grow[: len(sizes) + 1]
+        if not sizes[-1]:
+            sizes = sizes[:-1]
+        bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self._inserted = (points, added)
+        return _Tree(order, depth, bounds, kids, new_starts)
 
     def _pruned_tree(
         self, cols: Columns, new_row: np.ndarray, gone_rows: np.ndarray
@@ -1606,10 +1680,20 @@ class Built:
     #: Rows of the touched units (read, changed or created): every other row holds its
     #: base row's values.
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: When the tree is the base's with units added: where they go in the base's
+    #: breadth-first order, and their rows (:meth:`Workspace._inserted_tree`).
+    inserted: tuple[np.ndarray, np.ndarray] | None = None
 
     def positions_patch(self, base: OrgGraph) -> PositionsPatch | None:
         """How the base's breadth-first positions carry over to the result: when its tree
-        is the base's, or the base's with whole subtrees pruned (``None``: otherwise)."""
+        is the base's, or the base's with whole subtrees pruned or units added (``None``:
+        otherwise)."""
+        if self.inserted is not None:
+            none = np.zeros(0, dtype=np.int64)
+            points, added = self.inserted
+            return PositionsPatch(
+                base.positions, none, none, self.base_rows, self.rows, points, added
+            )
         if self.pruned is not None:
             gone = self.pruned[1]
         elif self.tree is base._tree:

@@ -190,3 +190,59 @@ def test_cut_and_shift_in_one_pass_is_cut_then_shift() -> None:
         # by hand: each kept value less the removed positions below it
         want = [v - int((gone < v).sum()) for v in kept.tolist()]
         assert _cut_shifted(values, cut, gone).tolist() == want
+
+
+@st.composite
+def _additions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """One to four units created under units of the base (departments and 派出所 under a
+    bureau, posts and teams under a 派出所), with new leader counts among them."""
+    org = _BASE
+    units = org.order()
+    bureaus = [u for u in units if org.attrs(u)["kind"] in ("province", "city", "county")]
+    stations = [u for u in units if org.attrs(u)["kind"] == "station"]
+    ops: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            parent = draw(st.sampled_from(bureaus))
+            kind = draw(st.sampled_from(["department", "station"]))
+        else:
+            parent = draw(st.sampled_from(stations))
+            kind = draw(st.sampled_from(["community_post", "team"]))
+        unit = {"id": f"new{i}", "name": "新单位", "kind": kind, "parent": parent}
+        ops.append({"op": "create", "unit": unit})
+        if draw(st.booleans()):
+            ops.append({"op": "set", "unit": draw(st.sampled_from(units)), "attrs": {"leaders": 1}})
+    return ops
+
+
+@settings(max_examples=60, deadline=None)
+@given(_additions())
+def test_added_units_give_the_tree_and_positions_a_walk_gives(ops: list[dict[str, Any]]) -> None:
+    from orgmodel.restructure.workspace import Workspace
+
+    before = _snapshot(_BASE)
+    plan = plan_from_dict({"name": "p", "ops": ops})
+    real = Workspace._inserted_tree
+    grown: list[bool] = []
+
+    def spy(self: Workspace, *args: Any) -> Any:
+        got = real(self, *args)
+        grown.append(got is not None)
+        return got
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Workspace, "_inserted_tree", spy)
+        s = apply_plan(_BASE, plan).org
+    assert grown == [True]  # only units added: the base's tree grown, no walk
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Workspace, "_inserted_tree", lambda *a: None)
+        walked = apply_plan(_BASE, plan).org
+    tree_fields = ("order", "depth", "bounds", "kids", "starts")
+    assert [getattr(s._tree, f).tolist() for f in tree_fields] == [
+        getattr(walked._tree, f).tolist() for f in tree_fields
+    ]
+    assert _arrays(s.positions) == _arrays(_positions(s.columns, s._tree))
+    assert _arrays(s.positions) == _arrays(walked.positions)
+    assert s.order() == walked.order() and s.warnings == walked.warnings
+    assert _read_only(s.positions)
+    assert _snapshot(_BASE) == before
