@@ -413,3 +413,23 @@ def test_station_police_read_at_units_is_the_column(seed: int) -> None:
         for at in (fr.county_level_bureaus, np.arange(fr.n)):
             assert fr.station_at(at).tolist() == whole[at].tolist()
         assert fr.station_top[0] == whole[0] > 0
+
+
+def test_posts_right_under_a_county_are_their_own_establishments() -> None:
+    """Community posts right under a county bureau (no 派出所 above them) head their own
+    establishments: every unit is a head, and the posts, most units, are counted as the
+    rest of the totals (the key lookups of the heads must not read past the others)."""
+    org = OrgGraph(
+        [
+            Unit("b", "某县公安局", "county", police=5),
+            *(
+                Unit(f"p{i}", f"社区警务室{i}", "community_post", parent="b", police=1)
+                for i in range(3)
+            ),
+        ]
+    )
+    st = Frame(org).staffing
+    # 4 establishments of one unit each; county: 1 unit, 5 police; posts: 3 units, 1 each
+    assert st.g_members.tolist() == [1, 1, 1, 1]
+    assert st.by_kind["county"][:2] == [1, 5]
+    assert st.by_kind["community_post"][:2] == [3, 3]
