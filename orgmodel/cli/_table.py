@@ -83,18 +83,21 @@ def _title_text(value: Any, style: StyleType) -> Any:
 
 
 class Table(rich.table.Table):
-    """A rich table as the CLI shows one: at least as wide as its title when the terminal
-    allows, its title and caption wrapped by :func:`line_breaks`."""
+    """A rich table as the CLI shows one: at least as wide as its title and its caption's
+    lines when the terminal allows, its title and caption wrapped by :func:`line_breaks`."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         title = self.title = _title_text(
             self.title, Style.pick_first(self.title_style, "table.title")
         )
-        self.caption = _title_text(
+        caption = self.caption = _title_text(
             self.caption, Style.pick_first(self.caption_style, "table.caption")
         )
-        if isinstance(title, Text) and self.min_width is None:
-            widest = max(cell_len(line) for line in title.plain.split("\n"))
+        # a caption's lines too: wrapped to a narrow table, 留任 103、调动 2 left 调动 at a
+        # line's end and its 2 on the next
+        texts = [t.plain for t in (title, caption) if isinstance(t, Text)]
+        if texts and self.min_width is None:
+            widest = max(cell_len(line) for text in texts for line in text.split("\n"))
             self.min_width = min(widest, options.max_width)
             try:
                 yield from super().__rich_console__(console, options)

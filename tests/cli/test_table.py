@@ -94,3 +94,20 @@ def test_titles_keep_their_style() -> None:
     title, *_, caption = out.getvalue().splitlines()
     assert "\x1b[3m" in title and "组织" in title, repr(title)
     assert "\x1b[2;3m" in caption and "说明" in caption, repr(caption)
+
+
+def test_a_table_is_as_wide_as_its_caption_when_the_terminal_allows() -> None:
+    # before: the officer-flows table (39 cells) wrapped its caption in 80 columns as
+    # '民警 105 → 105：留任 103、调动' / '2、新招录 0、减员 0' (a figure apart from its label)
+    t = Table(title="警力流向", title_justify="left")
+    t.add_column("从")
+    t.add_row("办公室")
+    caption = "民警 105 → 105：留任 103、调动 2、新招录 0、减员 0"
+    t.caption = caption
+    # the caption: 11 汉字 and 4 full-width marks (：、、、) are 30 cells, the 20 other
+    # characters (digits, spaces, →) 20 cells: 50 < 80, so one line
+    lines = _render(t, 80)
+    assert caption in [line.strip() for line in lines], lines
+    assert t.min_width is None
+    # a terminal narrower than the caption still wraps it
+    assert caption not in [line.strip() for line in _render(t, 30)]
