@@ -86,7 +86,7 @@ def read_data_yaml(path: Path, what: str) -> Any:
         ``what`` it should have been (e.g. "norms").
     """
     try:
-        return parse_data(path.read_text(encoding="utf-8"), path)
+        return parse_data(path.read_text(encoding="utf-8-sig"), path)
     except FileNotFoundError as e:
         raise InputError(lazy("{path}: {what} file not found", path=path, what=what)) from e
     except UnicodeDecodeError as e:

@@ -21,6 +21,7 @@ Errors name the file and the unit's place in it (``units[12]``, and the line for
 
 from __future__ import annotations
 
+import codecs
 import functools
 import itertools
 import json
@@ -1631,7 +1632,9 @@ def load_org(path: str | Path, *, catalogue: FunctionCatalogue | None = None) ->
     # orjson checks the UTF-8 of what it reads; the decoder then names the bad byte. A JSON
     # file here is one the stream left: read whole (not streamed again).
     if fmt == "json":
-        return _read_full(raw, fmt, str(p), catalogue)
+        # a UTF-8 byte order mark (Notepad's "UTF-8 with BOM") is no JSON text: dropped, as
+        # the YAML reader and an upload (utf-8-sig) drop it
+        return _read_full(raw.removeprefix(codecs.BOM_UTF8), fmt, str(p), catalogue)
     return read_org(_utf8(raw, str(p)), fmt, str(p), catalogue=catalogue)
 
 

@@ -840,7 +840,7 @@ def load_plan(path: str | Path) -> Plan:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a byte order mark dropped (Notepad)
     except FileNotFoundError as e:
         raise PlanError(lazy("no such plan file"), source=str(p)) from e
     except IsADirectoryError as e:

@@ -85,6 +85,28 @@ def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
         load_org(p)
 
 
+def test_a_byte_order_mark_is_read_past_in_json_and_yaml_files(tmp_path: Path) -> None:
+    # Notepad's "UTF-8 with BOM": a JSON organisation or plan file was refused with the
+    # standard library's 'Unexpected UTF-8 BOM (decode using utf-8-sig)' (YAML and an upload
+    # of the same bytes were read)
+    from orgmodel.restructure import load_plan
+
+    org = read_org(SMALL)
+    for suffix in (".yaml", ".json"):
+        p = tmp_path / f"bom{suffix}"
+        p.write_text(dump_org(org, suffix[1:]), encoding="utf-8-sig")
+        assert p.read_bytes().startswith(b"\xef\xbb\xbf")
+        assert load_org(p) == org
+        plan = tmp_path / f"plan{suffix}"
+        plan.write_text(json.dumps({"name": "调警", "ops": []}), encoding="utf-8-sig")
+        assert load_plan(plan).name == "调警"
+    # a syntax error is still named where an editor shows it (the mark is no column)
+    p = tmp_path / "bad.json"
+    p.write_text('{"units": [}', encoding="utf-8-sig")
+    with pytest.raises(InputError, match=r"bad\.json: malformed JSON at line 1, column 12"):
+        load_org(p)
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     p = tmp_path / "gbk.yaml"
     p.write_bytes(SMALL.encode("gbk"))
