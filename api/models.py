@@ -447,6 +447,12 @@ class CompareOut(_Out):
     metrics_b: Report
     deltas: Deltas = Field(description="Headline numbers of a and b, and b − a.")
     diff: Diff
+    lists_a: dict[str, ListPage] = Field(
+        default_factory=dict,
+        description="Per-unit lists of metrics_a: the first page of each (every page: "
+        "GET /orgs/{id}/metrics or /scenarios/{id}/metrics with page and limit).",
+    )
+    lists_b: dict[str, ListPage] = Field(default_factory=dict)
 
 
 # -- query ------------------------------------------------------------------------------------

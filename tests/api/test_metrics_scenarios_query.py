@@ -192,6 +192,26 @@ def test_compare(seeded: TestClient) -> None:
     assert two_orgs.status_code == 200
 
 
+def test_compare_shows_the_lists_as_metrics_does(client: TestClient) -> None:
+    # A 大队 of 7 police (F = 2 + 1 + 1·5 = 8, S 30): hidden loss 7 · (1 − 7/30) = 5.366…,
+    # shown 5.4 by /metrics; /compare gave every per-unit list whole and unrounded
+    org = small_org()
+    org["id"] = "cmp-lists"
+    org["units"].append(
+        {"id": "dd", "parent": org["units"][0]["id"], "name": "刑侦二大队", "kind": "department",
+         "function": "economic", "police": 7, "duty_roster": True}
+    )  # fmt: skip
+    assert client.post("/api/v1/orgs", json=org, headers=A).status_code == 201
+    metrics = client.get("/api/v1/orgs/cmp-lists/metrics", headers=V).json()
+    cmp = client.get("/api/v1/compare", params={"a": "cmp-lists", "b": "cmp-lists"}, headers=V)
+    assert cmp.status_code == 200, cmp.text
+    d = cmp.json()
+    top = {r["id"]: r["hidden_loss"] for r in d["metrics_a"]["workforce"]["top_hidden_loss"]}
+    assert top["dd"] == 5.4
+    assert d["metrics_a"] == d["metrics_b"] == metrics["report"]
+    assert d["lists_a"] == d["lists_b"] == metrics["lists"]
+
+
 def test_scenario_export(seeded: TestClient) -> None:
     r = seeded.get("/api/v1/scenarios/dabumen-county/export", headers=V)
     assert r.status_code == 200 and "河西县公安局" in r.text
