@@ -2857,7 +2857,9 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
     if u.duty_roster is not None and not isinstance(u.duty_roster, bool):
         bad(
             lazy(
-                "duty_roster must be true or false, got {duty_roster!r}", duty_roster=u.duty_roster
+                "{field} must be true or false, got {v!r}",
+                field=field_text("duty_roster"),
+                v=u.duty_roster,
             ),
             "duty_roster",
         )
@@ -2866,7 +2868,11 @@ def _check_unit(u: Unit, loc: str | None, catalogue: FunctionCatalogue) -> list[
         isinstance(cs, bool) or not isinstance(cs, int | float) or not 0 <= cs <= 1
     ):
         bad(
-            lazy("community_share must be a number between 0 and 1, got {cs!r}", cs=cs),
+            lazy(
+                "{field} must be a number between 0 and 1, got {cs!r}",
+                field=field_text("community_share"),
+                cs=cs,
+            ),
             "community_share",
         )
     if u.kind in GROUP_KINDS and (u.police or u.auxiliaries or u.establishment):

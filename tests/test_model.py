@@ -166,6 +166,24 @@ def test_bad_values() -> None:
     assert any("unknown category 'odd'" in m for m in msgs)
 
 
+def test_bad_values_name_every_field_in_chinese() -> None:
+    # duty_roster and community_share were named by their codes in Chinese messages
+    # ('duty_roster 必须是 true 或 false'), while 民警, 辅警, 编制 … were named in Chinese
+    from orgmodel.i18n import language
+
+    with language("zh"):
+        msgs = _issues(
+            [
+                Unit("r", "县局", "county"),
+                Unit("a", "甲", "department", parent="r", duty_roster="yes"),  # type: ignore[arg-type]
+                Unit("s", "所", "station", parent="r", community_share=1.5),
+            ]
+        )
+    assert any("24小时值班必须是 true 或 false，收到的是 'yes'" in m for m in msgs), msgs
+    assert any("社区工作占比必须是 0 到 1 之间的数，收到的是 1.5" in m for m in msgs), msgs
+    assert not any("duty_roster" in m or "community_share" in m for m in msgs), msgs
+
+
 @pytest.mark.parametrize(
     ("pair", "expected"),
     [
