@@ -624,6 +624,7 @@ class _Checksum:
     grand: bool  # a total of the whole table, not a subtotal
     figures: dict[str, int]
     uncached: bool = False  # its figures are formulas saved without values
+    unreadable: bool = False  # a figure that is no whole number ≥ 0 (warned, not checked)
 
 
 _SUM_WORDS = "小计|合计|总计|共计|总数|subtotal|grandtotal|total"
@@ -1014,9 +1015,18 @@ class _Table:
         uncached: dict[str, list[str]] = {}
         r = _RowReader(self.fname, n, cells, self.header, self.catalogue, scratch, uncached)
         figures = {f: v for f in _FIGURES if (v := r.integer(f)) is not None}
+        for issue in scratch:  # '三十一', 31.5, −3: never taken for no figure or a match
+            self.warnings.append(
+                ValidationIssue(
+                    lazy("{label} row: {problem}: not checked", label=label, problem=issue.message),
+                    where=issue.where,
+                )
+            )
         grand = scope is None and word not in ("小计", "subtotal", "其中")
         self.checksums.append(
-            _Checksum(n, label, word, scope, grand, figures, uncached=bool(uncached))
+            _Checksum(
+                n, label, word, scope, grand, figures, bool(uncached), unreadable=bool(scratch)
+            )
         )
 
     def report_uncached(self) -> None:
@@ -1531,7 +1541,8 @@ class _Table:
             scope = self.checksum_scope(c, by_name, kids)
             if scope is None or not c.figures:
                 why = "scope" if scope is None else "uncached" if c.uncached else "empty"
-                unchecked[why].append(f"{c.row} ({c.label})")
+                if why != "empty" or not c.unreadable:  # else warned as unreadable already
+                    unchecked[why].append(f"{c.row} ({c.label})")
                 continue
             what, members, *others = scope
             matched = True
@@ -1565,7 +1576,7 @@ class _Table:
                         where=_and(_at_row(self.fname, c.row), self.col_loc(f)),
                     )
                 )
-            if matched and c.figures:
+            if matched and c.figures and not c.unreadable:
                 ok.append(f"{c.row} ({c.label})")
         why_text = {
             "scope": N_(

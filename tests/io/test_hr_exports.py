@@ -133,3 +133,26 @@ def test_totals_warnings_name_the_figure_in_chinese_flush_against_the_text(
     assert "民警 6 少于其下级的 71" in zh, zh
     assert "：辅警列不是含下级的合计（第 6 行：城南派出所 为 6，其下级为 14" in zh, zh
     assert not re.search("police|auxiliaries", zh), zh
+
+
+def test_a_total_row_figure_that_is_no_count_is_warned_not_taken_for_a_match(
+    tmp_path: Path,
+) -> None:
+    # 合计 31.5 police (the units: 5 + 26 = 31) read as 'no 民警 or 辅警 figure'; 合计 '三十一'
+    # police beside 30 auxiliaries (0 + 30, a match) read as 'they match the units' figures'
+    from orgmodel.i18n import language
+
+    head = "机构编号,上级机构编号,机构名称,机构类型,民警实有,辅警人数\n"
+    units = "dq,,东桥县公安局,县公安局,5,0\ndqs,dq,东桥派出所,派出所,26,30\n"
+    for total, figure in (("31.5,-3", "'31.5'"), ("三十一,30", "'三十一'")):
+        p = tmp_path / "hr.csv"
+        p.write_text(head + units + f",,合计,,{total}\n", encoding="utf-8")
+        org = load_any(p)
+        with language("zh"):
+            zh = [str(w) for w in org.warnings]
+        assert any(
+            f"hr.csv 第 4 行，E 列（民警实有）：合计行：民警必须是整数，收到的是 {figure}：未核对"
+            in w
+            for w in zh
+        ), zh
+        assert not any("相符" in w or "没有民警或辅警数字" in w for w in zh), zh
