@@ -1018,15 +1018,28 @@ def _positions(cols: Columns, tree: _Tree) -> Positions:
         if len(p) > 1 and bool((p[1:] < p[:-1]).any()):
             runs = None
             break
-        cut = np.empty(len(p), dtype=bool)
-        cut[:1] = True
-        np.not_equal(p[1:], p[:-1], out=cut[1:])
-        first = np.flatnonzero(cut)
-        runs.append((first, p[first]))  # type: ignore[union-attr]
+        runs.append(_sibling_runs(p))  # type: ignore[union-attr]
     return Positions(
         bounds, of_row, ppos, kind, cols.function[rows], cols.police[rows],
         cols.auxiliaries[rows], runs, by_kind,
     )  # fmt: skip
+
+
+def _sibling_runs(parents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The runs of siblings of one level, from its parents' positions (ascending).
+
+    Returns ``(first, parents)`` as :attr:`Positions.runs` holds them: where each run starts,
+    relative to the level's first position, and the position of the run's parent.
+
+    >>> first, of = _sibling_runs(np.array([0, 0, 2, 2, 2, 5]))
+    >>> first.tolist(), of.tolist()
+    ([0, 2, 5], [0, 2, 5])
+    """
+    cut = np.empty(len(parents), dtype=bool)
+    cut[:1] = True
+    np.not_equal(parents[1:], parents[:-1], out=cut[1:])
+    first = np.flatnonzero(cut)
+    return first, parents[first]
 
 
 @dataclass(frozen=True, eq=False)
@@ -1167,12 +1180,7 @@ def _patched_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Pos
     for d in range(1, len(b) - 1):
         first_b, parents_b = old.runs[d - 1]
         if cut_at is not None and cut_at[d + 1] > cut_at[d]:  # this level lost units
-            p = ppos[b[d] : b[d + 1]]
-            cut = np.empty(len(p), dtype=bool)
-            cut[:1] = True
-            np.not_equal(p[1:], p[:-1], out=cut[1:])
-            first = np.flatnonzero(cut)
-            runs.append((first, p[first]))
+            runs.append(_sibling_runs(ppos[b[d] : b[d + 1]]))
         elif cut_at is not None and cut_at[d] > 0:  # the level above lost units: parents
             runs.append((first_b, _cut_shifted(parents_b, gone[:0], gone)))
         else:
@@ -1238,12 +1246,7 @@ def _inserted_positions(cols: Columns, tree: _Tree, patch: PositionsPatch) -> Po
     first_point = int(q[0])
     for d in range(1, len(b) - 1):
         if d in grew or d > len(old_runs):
-            p = ppos[b[d] : b[d + 1]]
-            cut = np.empty(len(p), dtype=bool)
-            cut[:1] = True
-            np.not_equal(p[1:], p[:-1], out=cut[1:])
-            first = np.flatnonzero(cut)
-            runs.append((first, p[first]))
+            runs.append(_sibling_runs(ppos[b[d] : b[d + 1]]))
             continue
         first_b, parents_b = old_runs[d - 1]
         if len(parents_b) and first_point <= int(parents_b[-1]):
