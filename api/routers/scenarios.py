@@ -41,6 +41,7 @@ from api.routers.orgs import EXPORT_CONTENT, YAML_TYPES, export_bytes, export_re
 from api.service import OrgService, Subject, deltas, parse_plan, parse_subject, replay_plan
 from api.shape import check_if_match, scenario_detail, scenario_summary, subject_ref
 from api.work import small_apply, small_body
+from orgmodel.io.jsonkeys import json_problem
 from orgmodel.io.nesting import NestingError, check_nesting
 from orgmodel.io.per_unit import page_lists
 from orgmodel.restructure import Plan
@@ -113,7 +114,7 @@ def parse_create(
             raise ApiProblem(
                 400,
                 "malformed-body",
-                f"malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}",
+                f"malformed JSON at line {e.lineno}, column {e.colno}: {json_problem(e)}",
             ) from None
         req = _validated(data)
         req = req.model_copy(

@@ -31,6 +31,7 @@ __all__ = [
     "colons",
     "fast_key_count",
     "find_repeated_keys",
+    "json_problem",
     "key_colons",
     "key_count",
     "malformed_json",
@@ -39,6 +40,17 @@ __all__ = [
 ]
 
 _COLON, _QUOTE, _BACKSLASH = 58, 34, 92
+
+
+def json_problem(e: json.JSONDecodeError) -> str:
+    """The decoder's words for what is wrong, without the dangling "at" of
+    ``Unterminated string starting at`` and ``Invalid control character at`` (the standard
+    library follows it with the position, which the messages give as line and column).
+
+    >>> json_problem(json.JSONDecodeError("Unterminated string starting at", '{"a', 1))
+    'Unterminated string'
+    """
+    return e.msg.removesuffix(" at").removesuffix(" starting")
 
 
 def malformed_json(source: object, e: json.JSONDecodeError) -> InputError:
@@ -50,7 +62,7 @@ def malformed_json(source: object, e: json.JSONDecodeError) -> InputError:
             source=source,
             lineno=e.lineno,
             colno=e.colno,
-            msg=e.msg,
+            msg=json_problem(e),
         )
     )
 

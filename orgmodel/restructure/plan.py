@@ -38,7 +38,7 @@ from orgmodel._pydantic_reasons import pydantic_reason
 from orgmodel._yaml import load_yaml
 from orgmodel.errors import InputError
 from orgmodel.i18n import LazyText, join_list, lazy, located
-from orgmodel.io.jsonkeys import find_repeated_keys
+from orgmodel.io.jsonkeys import find_repeated_keys, json_problem
 from orgmodel.io.nesting import check_nesting, too_deep
 from orgmodel.model import MAX_HEADCOUNT
 
@@ -908,7 +908,7 @@ def read_plan_text(text: str, source: str, *, json_text: bool | None = None) -> 
                     "malformed JSON at line {lineno}, column {colno}: {msg}",
                     lineno=e.lineno,
                     colno=e.colno,
-                    msg=e.msg,
+                    msg=json_problem(e),
                 ),
                 source=source,
             ) from None

@@ -107,6 +107,22 @@ def test_a_byte_order_mark_is_read_past_in_json_and_yaml_files(tmp_path: Path) -
         load_org(p)
 
 
+def test_a_truncated_json_file_is_named_without_a_dangling_at(tmp_path: Path) -> None:
+    # was 'malformed JSON at line 2, column 12: Unterminated string starting at'
+    from orgmodel.restructure import PlanError, load_plan
+
+    p = tmp_path / "cut.json"
+    p.write_text('{"units": [\n  {"id": "r', encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_org(p)
+    assert str(e.value).endswith("malformed JSON at line 2, column 10: Unterminated string")
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"name": "x\u0001"}', encoding="utf-8")
+    with pytest.raises(PlanError) as pe:
+        load_plan(plan)
+    assert str(pe.value).endswith("line 1, column 12: Invalid control character"), pe.value
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     p = tmp_path / "gbk.yaml"
     p.write_bytes(SMALL.encode("gbk"))
