@@ -108,7 +108,7 @@ def test_a_byte_order_mark_is_read_past_in_json_and_yaml_files(tmp_path: Path) -
 
 
 def test_a_truncated_json_file_is_named_without_a_dangling_at(tmp_path: Path) -> None:
-    # was 'malformed JSON at line 2, column 12: Unterminated string starting at'
+    # was 'malformed JSON at line 2, column 10: Unterminated string starting at'
     from orgmodel.restructure import PlanError, load_plan
 
     p = tmp_path / "cut.json"
