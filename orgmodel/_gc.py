@@ -15,19 +15,29 @@ reason; :func:`gc_paused` does so safely when several threads build at once.
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+from orgmodel._switch import counted_switch
 
 __all__ = ["gc_paused"]
 
-_lock = threading.Lock()
-_depth = 0
-_was_enabled = False
+
+def _off() -> bool:
+    was = gc.isenabled()
+    gc.disable()
+    return was
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
+def _restore(was: bool) -> None:
+    if was:
+        gc.enable()
+
+
+_paused: Callable[[], AbstractContextManager[None]] = counted_switch(_off, _restore)
+
+
+def gc_paused() -> AbstractContextManager[None]:
     """Pause automatic cyclic garbage collection for the ``with`` block.
 
     Nested and concurrent pauses (worker threads of the API server) are counted: the
@@ -47,16 +57,4 @@ def gc_paused() -> Iterator[None]:
     >>> gc.isenabled()
     True
     """
-    global _depth, _was_enabled
-    with _lock:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
+    return _paused()

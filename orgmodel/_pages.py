@@ -13,9 +13,10 @@ own arrays are left as numpy would make them.
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+
+from orgmodel._switch import counted_switch
 
 # numpy ≥ 2 (``numpy.core`` before): private, but the switch behind the documented
 # NUMPY_MADVISE_HUGEPAGE environment variable; nothing to switch where it is missing.
@@ -29,12 +30,20 @@ for _where in ("numpy._core.multiarray", "numpy.core.multiarray"):
 
 __all__ = ["small_pages"]
 
-# The switch is process-wide: calls that overlap (threads of the API, a report inside an
-# edit) share one "off" period, and the last one out restores numpy's setting. Without the
-# count, two overlapping calls could restore in the wrong order and leave the advice off.
-_lock = threading.Lock()
-_depth = 0
-_was = True
+
+def _off() -> bool:
+    assert _set_madvise_hugepage is not None
+    return _set_madvise_hugepage(False)
+
+
+def _restore(was: bool) -> None:
+    assert _set_madvise_hugepage is not None
+    _set_madvise_hugepage(was)
+
+
+# process-wide: overlapping calls (threads of the API, a report inside an edit) share one
+# "off" period, and the last one out restores numpy's setting (orgmodel._switch)
+_off_period: Callable[[], AbstractContextManager[None]] = counted_switch(_off, _restore)
 
 
 @contextmanager
@@ -43,15 +52,5 @@ def small_pages() -> Iterator[None]:
     if _set_madvise_hugepage is None:  # pragma: no cover
         yield
         return
-    global _depth, _was
-    with _lock:
-        if _depth == 0:
-            _was = _set_madvise_hugepage(False)
-        _depth += 1
-    try:
+    with _off_period():
         yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                _set_madvise_hugepage(_was)
